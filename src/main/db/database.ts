@@ -1,0 +1,39 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from './migrate';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Open without running migrations or writing anything (status, read-only tools). */
+  readonly?: boolean;
+  /** Path to a better-sqlite3 binary built for another ABI (Electron). */
+  nativeBinding?: string;
+}
+
+/**
+ * Opens the mirror and brings its schema up to date.
+ *
+ * WAL lets the UI read while a worker thread imports or matches. `synchronous=FULL` is the default for
+ * every connection: operator decisions must survive kill -9 and power loss, and bulk imports are one
+ * transaction each, so the extra fsync per commit costs them nothing measurable.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  if (!options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  db.pragma('busy_timeout = 5000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  }
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536'); // 64 MiB page cache per connection
+  db.pragma('temp_store = MEMORY');
+  if (!options.readonly) migrate(db);
+  return db;
+}

@@ -1,0 +1,6 @@
+import type { Migration } from '../migrate';
+import { m001Console } from './001-console';
+import { m002Mirror } from './002-mirror';
+
+/** Every shipped migration, in order. Append only; never edit a shipped one. */
+export const migrations: readonly Migration[] = [m001Console, m002Mirror];
