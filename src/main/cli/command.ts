@@ -1,0 +1,52 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { ProgressSink } from '../../shared/progress';
+
+export type CliOptions = NonNullable<ParseArgsConfig['options']>;
+export type CliValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface CliContext {
+  /** The mirror file: `--db FILE`, else the user-data directory's encounter.db. */
+  dbPath: string;
+  json: boolean;
+  /** Human-readable lines (stderr when --json, so stdout's last line stays the JSON object). */
+  log(line: string): void;
+  progress: ProgressSink;
+}
+
+/**
+ * One `npm run cli -- <name>` command. `run` returns the result object: printed as one JSON line with --json,
+ * else through `format` (or as indented JSON when there is no `format`).
+ */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  options: CliOptions;
+  run(ctx: CliContext, values: CliValues, positionals: string[]): Promise<Record<string, unknown>>;
+  format?(result: Record<string, unknown>): string;
+}
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+export function stringOption(values: CliValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function intOption(values: CliValues, name: string, fallback: number, min = Number.MIN_SAFE_INTEGER): number {
+  const v = stringOption(values, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+export function numberOption(values: CliValues, name: string, fallback: number): number {
+  const v = stringOption(values, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+  return n;
+}

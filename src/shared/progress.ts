@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Progress of a long job (import, matching, detection), as main reports it to the UI and the CLI. */
+export const jobProgressSchema = z.object({
+  jobId: z.string(),
+  kind: z.enum(['import', 'generate', 'match', 'detect']),
+  phase: z.string(),
+  done: z.number().nonnegative(),
+  /** null when the total is not known yet. */
+  total: z.number().nonnegative().nullable(),
+  state: z.enum(['running', 'completed', 'failed', 'cancelled']),
+  message: z.string().optional(),
+});
+export type JobProgress = z.infer<typeof jobProgressSchema>;
+
+/** What a long-running function receives to report progress and notice a cancel request. */
+export interface ProgressSink {
+  report(phase: string, done: number, total: number | null): void;
+  /** Throws `CancelledError` when the operator asked to cancel. Call it at batch boundaries. */
+  throwIfCancelled(): void;
+}
+
+export class CancelledError extends Error {
+  readonly code = 'CANCELLED';
+  constructor() {
+    super('cancelled by the operator');
+  }
+}
+
+/** A sink for callers that need no progress (tests, small runs). */
+export const silentProgress: ProgressSink = { report() {}, throwIfCancelled() {} };
