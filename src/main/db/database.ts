@@ -8,7 +8,10 @@ export type Db = Database.Database;
 export interface OpenOptions {
   /** Open without running migrations or writing anything (status, read-only tools). */
   readonly?: boolean;
-  /** Path to a better-sqlite3 binary built for another ABI (Electron). */
+  /**
+   * Path to a better-sqlite3 binary built for another ABI. Electron's main sets ENCOUNTER_SQLITE_BINDING once at
+   * start so every connection, worker threads included, loads the Electron build without threading it through.
+   */
   nativeBinding?: string;
 }
 
@@ -21,10 +24,11 @@ export interface OpenOptions {
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (!options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const binding = options.nativeBinding ?? process.env.ENCOUNTER_SQLITE_BINDING;
   const db = new Database(file, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(binding ? { nativeBinding: binding } : {}),
   });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {

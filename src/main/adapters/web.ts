@@ -1,0 +1,199 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { isCallName } from '../../shared/contract';
+import type { Envelope, ErrorCode } from '../../shared/envelope';
+import { dispatch } from '../dispatch';
+import type { HandlerTable } from '../handlers/table';
+import type { AppServices } from '../services';
+import { CONTENT_SECURITY_POLICY } from './csp';
+
+/**
+ * The web adapter: the built renderer and the same handler table over HTTP on loopback, for operators on a
+ * headless box (`npm run serve`) and for end-to-end tests in Chromium. Every API request carries the per-launch
+ * token; the Host header must name loopback (DNS rebinding); bodies are bounded.
+ */
+export interface WebServerOptions {
+  services: AppServices;
+  rendererDir: string;
+  port?: number;
+  token?: string;
+  maxBodyBytes?: number;
+  table?: HandlerTable;
+}
+
+export interface WebServer {
+  url: string;
+  /** The URL with the token in its fragment: what an operator opens. */
+  launchUrl: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+function securityHeaders(res: http.ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: Envelope<unknown>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function reject(res: http.ServerResponse, status: number, code: ErrorCode, message: string): void {
+  sendJson(res, status, { ok: false, error: { code, message } });
+}
+
+function tokenMatches(expected: Buffer, given: string | null | undefined): boolean {
+  if (!given) return false;
+  const g = Buffer.from(given);
+  return g.length === expected.length && crypto.timingSafeEqual(g, expected);
+}
+
+function bearer(req: http.IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice('Bearer '.length) : null;
+}
+
+function hostIsLoopback(hostHeader: string | undefined, port: number): boolean {
+  if (!hostHeader) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.toLowerCase());
+  if (!m) return false;
+  return LOOPBACK_HOSTS.has(m[1]!) && (m[2] === undefined || Number(m[2]) === port);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, rejectPromise) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      resolve('too_large');
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', rejectPromise);
+  });
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? crypto.randomBytes(24).toString('base64url');
+  const expected = Buffer.from(token);
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const rendererDir = path.resolve(options.rendererDir);
+  const sseClients = new Set<http.ServerResponse>();
+  let port = 0;
+
+  const unsubscribe = options.services.events.on('job.progress', (payload) => {
+    const frame = `event: job.progress\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const client of sseClients) client.write(frame);
+  });
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/api/events') {
+      if (!tokenMatches(expected, url.searchParams.get('token'))) return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      sseClients.add(res);
+      req.on('close', () => sseClients.delete(res));
+      return;
+    }
+    if (!tokenMatches(expected, bearer(req))) return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
+    if (req.method !== 'POST') return reject(res, 405, 'METHOD_NOT_ALLOWED', 'calls are POST requests');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !hostIsLoopback(origin.replace(/^https?:\/\//, ''), port)) {
+      return reject(res, 403, 'FORBIDDEN', 'cross-origin request refused');
+    }
+    const name = decodeURIComponent(url.pathname.slice('/api/'.length));
+    if (!isCallName(name)) return reject(res, 404, 'UNKNOWN_CALL', `there is no call named "${name}"`);
+    const body = await readBody(req, maxBody);
+    if (body === 'too_large') return reject(res, 413, 'TOO_LARGE', `request body over ${maxBody} bytes`);
+    let input: unknown = {};
+    if (body.length > 0) {
+      try {
+        input = JSON.parse(body.toString('utf8'));
+      } catch (err) {
+        return reject(res, 400, 'INVALID_INPUT', `malformed JSON: ${(err as Error).message}`);
+      }
+    }
+    const envelope = await dispatch(name, input, options.services, options.table);
+    const status = envelope.ok ? 200 : envelope.error.code === 'INVALID_INPUT' ? 400 : 200;
+    sendJson(res, status, envelope);
+  }
+
+  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reject(res, 405, 'METHOD_NOT_ALLOWED', 'method not allowed');
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = path.resolve(rendererDir, rel);
+    if (!file.startsWith(rendererDir + path.sep)) return reject(res, 404, 'NOT_FOUND', 'not found');
+    fs.readFile(file, (err, data) => {
+      if (err) return reject(res, 404, 'NOT_FOUND', 'not found');
+      res.writeHead(200, {
+        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': rel === 'index.html' ? 'no-store' : 'public, max-age=3600',
+      });
+      res.end(req.method === 'HEAD' ? undefined : data);
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    securityHeaders(res);
+    if (!hostIsLoopback(req.headers.host, port)) return reject(res, 403, 'FORBIDDEN', 'Host header is not loopback');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url) : Promise.resolve(serveStatic(req, res, url));
+    work.catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
+      else res.end();
+    });
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+
+  await new Promise<void>((resolve, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    launchUrl: `${url}#token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        unsubscribe();
+        for (const c of sseClients) c.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

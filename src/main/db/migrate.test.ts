@@ -1,0 +1,73 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../testing/temp';
+import { openDatabase } from './database';
+import { latestSchemaVersion, type Migration, migrate, SchemaTooNewError, schemaVersion } from './migrate';
+import { migrations } from './migrations';
+
+function schemaOf(db: Database.Database): string[] {
+  return (db.prepare(`SELECT type || ' ' || name || ': ' || coalesce(sql, '') AS s FROM sqlite_schema ORDER BY type, name`).pluck().all() as string[]);
+}
+
+describe('migrations', () => {
+  const dir = tempDir();
+
+  it.each(migrations.map((m) => m.version - 1))('a database at version %i migrates forward to the same schema as a fresh one', (from) => {
+    const fresh = new Database(path.join(dir, `fresh-${from}.db`));
+    migrate(fresh);
+    const old = new Database(path.join(dir, `old-${from}.db`));
+    migrate(old, migrations, from);
+    expect(schemaVersion(old)).toBe(from);
+    migrate(old);
+    expect(schemaVersion(old)).toBe(latestSchemaVersion());
+    expect(schemaOf(old)).toEqual(schemaOf(fresh));
+    fresh.close();
+    old.close();
+  });
+
+  it('every table of the schema is STRICT', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const tables = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string }[];
+    expect(tables.length).toBeGreaterThan(5);
+    for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT/);
+    db.close();
+  });
+
+  it('refuses a database written by a newer console and changes nothing', () => {
+    const file = path.join(dir, 'newer.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${latestSchemaVersion() + 1}`);
+    db.close();
+    expect(() => openDatabase(file)).toThrow(SchemaTooNewError);
+    const again = new Database(file);
+    expect(schemaVersion(again)).toBe(latestSchemaVersion() + 1);
+    expect(again.prepare(`SELECT count(*) FROM sqlite_schema`).pluck().get()).toBe(0);
+    again.close();
+  });
+
+  it('a migration that fails leaves the database at the previous whole version', () => {
+    const broken: Migration[] = [
+      { version: 1, name: 'one', up: (db) => db.exec('CREATE TABLE a (x INTEGER) STRICT') },
+      { version: 2, name: 'two', up: (db) => db.exec('CREATE TABLE b (x INTEGER) STRICT; CREATE TABLE a (y INTEGER)') },
+    ];
+    const db = new Database(':memory:');
+    expect(() => migrate(db, broken)).toThrow(/already exists/);
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.prepare(`SELECT name FROM sqlite_schema WHERE name = 'b'`).get()).toBeUndefined();
+    db.close();
+  });
+
+  it('the audit log is append-only', () => {
+    const db = openDatabase(path.join(dir, 'audit.db'));
+    const cols = (db.prepare(`PRAGMA table_info(audit_log)`).all() as { name: string; notnull: number; pk: number }[]);
+    const row: Record<string, unknown> = {};
+    for (const c of cols) if (c.notnull && !c.pk) row[c.name] = c.name.endsWith('_at') ? '2026-11-25T00:00:00Z' : 'x';
+    const names = Object.keys(row);
+    db.prepare(`INSERT INTO audit_log (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`).run(row);
+    expect(() => db.prepare(`UPDATE audit_log SET ${names[0]} = 'y'`).run()).toThrow(/append-only/);
+    expect(() => db.prepare(`DELETE FROM audit_log`).run()).toThrow(/append-only/);
+    db.close();
+  });
+});

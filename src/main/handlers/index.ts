@@ -1,0 +1,9 @@
+import { appHandlers } from './app';
+import { jobHandlers } from './jobs';
+import type { HandlerTable } from './table';
+
+/** THE handler table: both adapters (IPC and HTTP) dispatch into it. */
+export const handlers: HandlerTable = {
+  ...appHandlers,
+  ...jobHandlers,
+};

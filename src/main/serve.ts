@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { startWebServer } from './adapters/web';
+import { defaultDbPath } from './paths';
+import { createServices } from './services';
+import { prepareMirror } from './startup';
+
+/**
+ * `npm run serve`: the console over HTTP on loopback. Prints `Encounter Console: <url>` (the URL carries the
+ * per-launch token in its fragment) and, for scripts, one JSON line `{"ready":true,"url":…}`.
+ */
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    port: { type: 'string' },
+    renderer: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    open: { type: 'boolean', default: false },
+  },
+});
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dbPath = values.db ?? defaultDbPath();
+const services = createServices({ dbPath });
+await prepareMirror(services, { log: (line) => process.stderr.write(`${line}\n`) });
+const server = await startWebServer({
+  services,
+  rendererDir: values.renderer ?? path.join(here, '..', '..', 'out', 'renderer'),
+  ...(values.port ? { port: Number(values.port) } : {}),
+});
+process.stdout.write(`Encounter Console (web mode) on ${dbPath}\nOpen: ${server.launchUrl}\n`);
+if (values.open) openBrowser(server.launchUrl);
+if (values.json) process.stdout.write(`${JSON.stringify({ ready: true, url: server.url, launchUrl: server.launchUrl, port: server.port, dbPath })}\n`);
+
+/** Opens the system browser where there is a desktop to show it on; headless boxes just use the printed URL. */
+function openBrowser(url: string): void {
+  const opener =
+    process.platform === 'darwin' ? 'open'
+    : process.platform === 'win32' ? 'explorer'
+    : process.env.DISPLAY || process.env.WAYLAND_DISPLAY ? 'xdg-open'
+    : null;
+  if (!opener) return;
+  spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+}
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await server.close();
+  services.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,47 @@
+import { type Db, openDatabase } from './db/database';
+import { EventHub } from './events';
+import { JobRegistry } from './jobs/job-registry';
+import type { Operator } from '../shared/contract';
+
+/**
+ * Everything the handlers work with, built once per process over one mirror file. Services know nothing of
+ * Electron or HTTP: the adapters only translate transport to `dispatch`.
+ */
+export interface AppServices {
+  dbPath: string;
+  db: Db;
+  events: EventHub;
+  jobs: JobRegistry;
+  /** What only the desktop window can do (native dialogs); absent in web mode, where the UI asks for a path. */
+  desktop: DesktopCapabilities | null;
+  /** The operator who signed in at start (one console window = one operator). */
+  session: { operator: Operator | null };
+  close(): void;
+}
+
+export interface DesktopCapabilities {
+  pickDirectory(title: string): Promise<string | null>;
+}
+
+export interface CreateServicesOptions {
+  dbPath: string;
+  desktop?: DesktopCapabilities;
+}
+
+export function createServices(options: CreateServicesOptions): AppServices {
+  const db = openDatabase(options.dbPath);
+  const events = new EventHub();
+  const services: AppServices = {
+    dbPath: options.dbPath,
+    db,
+    events,
+    jobs: new JobRegistry(events),
+    desktop: options.desktop ?? null,
+    session: { operator: null },
+    close() {
+      services.jobs.cancelAll();
+      db.close();
+    },
+  };
+  return services;
+}

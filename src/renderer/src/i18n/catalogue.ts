@@ -1,0 +1,28 @@
+import { app } from './sections/app';
+import { overview } from './sections/overview';
+
+/**
+ * THE message catalogue: every string the UI shows. One section per area of the console; zh-CN first, the
+ * operators read Chinese first.
+ */
+const sections = [app, overview] as const;
+
+export type Locale = 'zh-CN' | 'en';
+export const locales: readonly Locale[] = ['zh-CN', 'en'];
+
+type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
+  ? (H extends { 'zh-CN': infer Z } ? Z : never) & Merge<R>
+  : unknown;
+export type Messages = Merge<typeof sections>;
+export type MessageKey = keyof Messages & string;
+
+function build(locale: Locale): Record<MessageKey, string> {
+  return Object.assign({}, ...sections.map((s) => s[locale])) as Record<MessageKey, string>;
+}
+
+export const catalogue: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': build('zh-CN'), en: build('en') };
+
+export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = catalogue[locale][key] ?? catalogue['zh-CN'][key] ?? key;
+  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+}

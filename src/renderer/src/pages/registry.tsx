@@ -1,0 +1,12 @@
+import type { ReactElement } from 'react';
+import type { MessageKey } from '../i18n/catalogue';
+import { OverviewPage } from './OverviewPage';
+
+/** The console's areas, in navigation order. A page appears here with the issue that builds it. */
+export interface PageEntry {
+  id: string;
+  label: MessageKey;
+  render(): ReactElement;
+}
+
+export const pages: readonly PageEntry[] = [{ id: 'overview', label: 'nav.overview', render: () => <OverviewPage /> }];

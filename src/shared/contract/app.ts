@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { call } from './call';
+
+export const operatorRoleSchema = z.enum(['reviewer', 'lead']);
+export type OperatorRole = z.infer<typeof operatorRoleSchema>;
+
+export const operatorSchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(40),
+  role: operatorRoleSchema,
+});
+export type Operator = z.infer<typeof operatorSchema>;
+
+const tableCountSchema = z.object({ name: z.string(), rows: z.number().int().nonnegative() });
+
+/** Calls every page needs: who is operating, and the state of the mirror. */
+export const appCalls = {
+  'session.get': call(z.object({}).strict(), z.object({ operator: operatorSchema.nullable() })),
+  'session.signIn': call(operatorSchema.strict(), z.object({ operator: operatorSchema })),
+  'mirror.status': call(
+    z.object({}).strict(),
+    z.object({
+      dbPath: z.string(),
+      schemaVersion: z.number().int(),
+      latestSchemaVersion: z.number().int(),
+      sizeBytes: z.number().int().nonnegative(),
+      tables: z.array(tableCountSchema),
+    }),
+  ),
+};

@@ -1,0 +1,38 @@
+/**
+ * Every call's result crosses the boundary (IPC or HTTP) as an envelope, never as a thrown error: the renderer
+ * always gets a value or a readable error with a stable code.
+ */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'UNKNOWN_CALL'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'NOT_SIGNED_IN'
+  | 'CONFLICT'
+  | 'CANCELLED'
+  | 'SCHEMA_TOO_NEW'
+  | 'BAD_EXPORT'
+  | 'UNAUTHORIZED'
+  | 'TOO_LARGE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'INTERNAL';
+
+export interface CallError {
+  code: ErrorCode;
+  message: string;
+  /** e.g. `{ issues: [{ path: 'date', message: '…' }] }` for INVALID_INPUT. */
+  details?: Record<string, unknown>;
+}
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: CallError };
+
+/** A domain error a service throws on purpose; the dispatcher turns it into an error envelope with its code. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
