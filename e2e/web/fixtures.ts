@@ -1,11 +1,11 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 
-/** One console server per test file (worker), on its own fresh mirror. */
+/** One console server per test file (worker), on its own fresh, empty mirror (no demo generation). */
 export const test = base.extend<{ app: Page }, { server: ConsoleServer }>({
   server: [
     async ({}, use) => {
-      const server = await startConsoleServer();
+      const server = await startConsoleServer(['--demo-users', '0']);
       await use(server);
       await server.stop();
     },

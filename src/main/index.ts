@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { APP_ORIGIN, registerIpcHandlers } from './adapters/ipc';
 import { CONTENT_SECURITY_POLICY } from './adapters/csp';
 import { APP_NAME, defaultDbPath } from './paths';
-import { prepareMirror } from './startup';
+import { DEMO_USERS, prepareMirror } from './startup';
 import { createServices } from './services';
 
 /**
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       },
     },
   });
-  await prepareMirror(services, { log: (line) => console.log(line) });
+  prepareMirror(services, { log: (line) => console.log(line), demoUsers: DEMO_USERS });
 
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);

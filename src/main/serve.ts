@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startWebServer } from './adapters/web';
 import { defaultDbPath } from './paths';
 import { createServices } from './services';
-import { prepareMirror } from './startup';
+import { DEMO_USERS, prepareMirror } from './startup';
 
 /**
  * `npm run serve`: the console over HTTP on loopback. Prints `Encounter Console: <url>` (the URL carries the
@@ -18,13 +18,17 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
     json: { type: 'boolean', default: false },
     open: { type: 'boolean', default: false },
+    'demo-users': { type: 'string' },
   },
 });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dbPath = values.db ?? defaultDbPath();
 const services = createServices({ dbPath });
-await prepareMirror(services, { log: (line) => process.stderr.write(`${line}\n`) });
+prepareMirror(services, {
+  log: (line) => process.stderr.write(`${line}\n`),
+  demoUsers: values['demo-users'] === undefined ? DEMO_USERS : Number(values['demo-users']),
+});
 const server = await startWebServer({
   services,
   rendererDir: values.renderer ?? path.join(here, '..', '..', 'out', 'renderer'),

@@ -34,8 +34,9 @@ export async function main(argv: string[], table: readonly CliCommand[] = comman
   const [name, ...rest] = argv;
   const command: CliCommand | undefined = table.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`${name ? `unknown command "${name}"\n\n` : ''}${usage(table)}\n`);
-    return name ? 2 : 0;
+    const asked = name === undefined || name === '--help' || name === '-h' || name === 'help';
+    process.stderr.write(`${asked ? '' : `unknown command "${name}"\n\n`}${usage(table)}\n`);
+    return asked ? 0 : 2;
   }
   const json = rest.includes('--json');
   try {

@@ -1,9 +1,11 @@
 import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
+import { mirrorHandlers } from './mirror';
 import type { HandlerTable } from './table';
 
 /** THE handler table: both adapters (IPC and HTTP) dispatch into it. */
 export const handlers: HandlerTable = {
   ...appHandlers,
   ...jobHandlers,
+  ...mirrorHandlers,
 };

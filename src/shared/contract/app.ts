@@ -16,6 +16,8 @@ const tableCountSchema = z.object({ name: z.string(), rows: z.number().int().non
 export const appCalls = {
   'session.get': call(z.object({}).strict(), z.object({ operator: operatorSchema.nullable() })),
   'session.signIn': call(operatorSchema.strict(), z.object({ operator: operatorSchema })),
+  /** What this console can do where it runs: the desktop window has native dialogs, web mode does not. */
+  'app.capabilities': call(z.object({}).strict(), z.object({ desktop: z.boolean() })),
   'mirror.status': call(
     z.object({}).strict(),
     z.object({

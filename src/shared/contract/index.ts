@@ -3,6 +3,7 @@ import type { Envelope } from '../envelope';
 import type { JobProgress } from '../progress';
 import { appCalls } from './app';
 import { jobCalls } from './jobs';
+import { mirrorCalls } from './mirror';
 
 /**
  * THE contract between renderer and main: every call's name, input schema and output schema. The handler table in
@@ -12,6 +13,7 @@ import { jobCalls } from './jobs';
 export const contract = {
   ...appCalls,
   ...jobCalls,
+  ...mirrorCalls,
 };
 
 export type Contract = typeof contract;
@@ -43,4 +45,5 @@ export interface EncounterBridge {
 
 export * from './app';
 export * from './jobs';
+export * from './mirror';
 export type { CallSpec } from './call';

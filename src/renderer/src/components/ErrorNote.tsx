@@ -7,6 +7,8 @@ const KNOWN: Record<string, MessageKey> = {
   FORBIDDEN: 'error.code.FORBIDDEN',
   NOT_SIGNED_IN: 'error.code.NOT_SIGNED_IN',
   NOT_FOUND: 'error.code.NOT_FOUND',
+  BAD_EXPORT: 'error.code.BAD_EXPORT',
+  CONFLICT: 'error.code.CONFLICT',
 };
 
 /** Turns a contract error into a readable sentence in the operator's language. */

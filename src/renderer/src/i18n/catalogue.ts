@@ -1,11 +1,12 @@
 import { app } from './sections/app';
+import { mirror } from './sections/mirror';
 import { overview } from './sections/overview';
 
 /**
  * THE message catalogue: every string the UI shows. One section per area of the console; zh-CN first, the
  * operators read Chinese first.
  */
-const sections = [app, overview] as const;
+const sections = [app, overview, mirror] as const;
 
 export type Locale = 'zh-CN' | 'en';
 export const locales: readonly Locale[] = ['zh-CN', 'en'];

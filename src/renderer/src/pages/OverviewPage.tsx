@@ -1,6 +1,6 @@
 import { useCall } from '../api/useCall';
 import { ErrorNote } from '../components/ErrorNote';
-import type { MessageKey } from '../i18n/catalogue';
+import { TableCounts } from '../components/TableCounts';
 import { useI18n } from '../i18n/I18nProvider';
 
 export function OverviewPage() {
@@ -35,22 +35,7 @@ export function OverviewPage() {
           </div>
           <div className="card">
             <h2>{t('overview.tables')}</h2>
-            <table className="grid" data-testid="overview-tables">
-              <thead>
-                <tr>
-                  <th scope="col">{t('overview.table')}</th>
-                  <th scope="col" className="num">{t('overview.rows')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.tables.map((row) => (
-                  <tr key={row.name} data-testid={`table-count-${row.name}`} data-rows={row.rows}>
-                    <th scope="row">{t(`table.${row.name}` as MessageKey)}</th>
-                    <td className="num">{fmt.integer(row.rows)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TableCounts tables={data.tables} />
           </div>
         </>
       )}

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import type { MessageKey } from '../i18n/catalogue';
+import { MirrorPage } from './MirrorPage';
 import { OverviewPage } from './OverviewPage';
 
 /** The console's areas, in navigation order. A page appears here with the issue that builds it. */
@@ -9,4 +10,7 @@ export interface PageEntry {
   render(): ReactElement;
 }
 
-export const pages: readonly PageEntry[] = [{ id: 'overview', label: 'nav.overview', render: () => <OverviewPage /> }];
+export const pages: readonly PageEntry[] = [
+  { id: 'overview', label: 'nav.overview', render: () => <OverviewPage /> },
+  { id: 'mirror', label: 'nav.mirror', render: () => <MirrorPage /> },
+];

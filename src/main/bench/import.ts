@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { openDatabase, type Db } from '../db/database';
+import { generateExport } from '../mirror/generator';
+import { importExport } from '../mirror/import';
+import { type CliCommand, intOption } from '../cli/command';
+import { PeakRss, mib } from './measure';
+
+/**
+ * `npm run bench -- import [--users 100000] [--seed 1] [--baseline-rows 500000] [--json]`
+ *
+ * Generates (once, cached under bench-data/) a 90-day export, imports it into a fresh mirror file with the real
+ * importer, and reports transaction rows/s (validation included), total rows/s and peak RSS. The BASELINE, measured
+ * in the same run on the same transactions file (its first --baseline-rows rows), is the obvious importer:
+ * readline + split(',') (or JSON.parse for JSONL) + one `INSERT OR REPLACE` per row in one transaction, into a fresh
+ * mirror with the schema's indexes and foreign keys as they are. It validates nothing and quarantines nothing
+ * (rows SQLite refuses are skipped), so the ratio understates what the real importer does per row.
+ */
+
+function removeDb(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
+function toUnix(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+async function naiveLines(file: string, onLine: (line: string) => void, limit = Infinity): Promise<number> {
+  const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    if (n >= limit) break;
+    onLine(line);
+    n++;
+  }
+  rl.close();
+  return n;
+}
+
+/** The obvious importer, for the baseline figure: no validation, one INSERT OR REPLACE per row. */
+async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows: number; ms: number }> {
+  const user = db.prepare(`INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const merchant = db.prepare(`INSERT OR REPLACE INTO merchants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const tx = db.prepare(`INSERT OR REPLACE INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)`);
+  const tryRun = (fn: () => void): void => {
+    try {
+      fn();
+    } catch {
+      /* the naive importer just drops what SQLite refuses */
+    }
+  };
+  // Users and merchants first (not timed): the transactions need them for their foreign keys.
+  db.exec('BEGIN');
+  await naiveLines(path.join(dir, 'users.jsonl'), (line) => {
+    const u = JSON.parse(line.replace(/^\uFEFF/, '')) as Record<string, string | number | boolean | null>;
+    tryRun(() => user.run(u.id, u.nickname, u.real_name, u.phone, u.id_verified ? 1 : 0, u.gender, u.seeking, u.birth_year, u.city, u.district, toUnix(String(u.registered_at)), u.status));
+  });
+  await naiveLines(path.join(dir, 'merchants.jsonl'), (line) => {
+    const m = JSON.parse(line.replace(/^\uFEFF/, '')) as Record<string, string | number | null>;
+    tryRun(() => merchant.run(m.id, m.name, m.brand, m.category, m.channel, m.city, m.district, m.lat, m.lon, m.price_level));
+  });
+  db.exec('COMMIT');
+
+  const csv = fs.existsSync(path.join(dir, 'transactions.csv'));
+  const started = performance.now();
+  db.exec('BEGIN');
+  let header = csv;
+  const n = await naiveLines(
+    path.join(dir, csv ? 'transactions.csv' : 'transactions.jsonl'),
+    (line) => {
+      if (header) {
+        header = false;
+        return;
+      }
+      if (csv) {
+        const [id, userId, merchantId, amount, paidAt] = line.split(',');
+        tryRun(() => tx.run(id, userId, merchantId, Number(amount), toUnix(paidAt ?? ''), 480));
+      } else {
+        const t = JSON.parse(line) as Record<string, string | number>;
+        tryRun(() => tx.run(t.id, t.user_id, t.merchant_id, t.amount_fen, toUnix(String(t.paid_at)), 480));
+      }
+    },
+    rows + (csv ? 1 : 0),
+  );
+  db.exec('COMMIT');
+  return { rows: n - (csv ? 1 : 0), ms: performance.now() - started };
+}
+
+export const importBench: CliCommand = {
+  name: 'import',
+  summary: 'import throughput and peak RSS on a generated export, against a naive importer',
+  usage: 'usage: npm run bench -- import [--users 100000] [--seed 1] [--baseline-rows 500000] [--json]',
+  options: { users: { type: 'string' }, seed: { type: 'string' }, 'baseline-rows': { type: 'string' } },
+  async run(ctx, values) {
+    const users = intOption(values, 'users', 100_000, 10);
+    const seed = intOption(values, 'seed', 1, 0);
+    const baselineRows = intOption(values, 'baseline-rows', 500_000, 1);
+    const benchDir = path.resolve('bench-data');
+    const exportDir = path.join(benchDir, `export-u${users}-d90-s${seed}`);
+    if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
+      ctx.log(`generating ${users.toLocaleString('en')} users × 90 days into ${exportDir} (cached for next runs)…`);
+      await generateExport({ users, days: 90, seed, out: exportDir }, ctx.progress);
+    }
+
+    const dbFile = path.join(benchDir, 'import-bench.db');
+    removeDb(dbFile);
+    const db = openDatabase(dbFile);
+    const rss = new PeakRss();
+    const rssBefore = process.memoryUsage.rss();
+    const summary = importExport(db, exportDir, { operator: 'bench', progress: ctx.progress });
+    const peak = rss.stop();
+    db.close();
+    const txFile = Object.keys(summary.files).find((f) => f.startsWith('transactions.'));
+    const tx = txFile ? summary.files[txFile]! : undefined;
+    const txRowsPerSec = tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0;
+    const totalRowsPerSec = Math.round(summary.totals.read / (summary.elapsedMs / 1000));
+
+    ctx.log(`baseline: naive importer on the first ${baselineRows.toLocaleString('en')} transaction rows…`);
+    const baseFile = path.join(benchDir, 'import-baseline.db');
+    removeDb(baseFile);
+    const baseDb = openDatabase(baseFile);
+    const base = await baselineImport(baseDb, exportDir, baselineRows);
+    baseDb.close();
+    removeDb(baseFile);
+    const baseRowsPerSec = Math.round(base.rows / (base.ms / 1000));
+
+    return {
+      users,
+      exportDir,
+      dbFile,
+      rows: summary.totals.read,
+      transactionRows: tx?.read ?? 0,
+      quarantined: summary.totals.quarantined,
+      importMs: summary.elapsedMs,
+      transactionMs: tx?.elapsedMs ?? 0,
+      transactionRowsPerSec: txRowsPerSec,
+      totalRowsPerSec,
+      peakRssMiB: mib(peak),
+      rssBeforeMiB: mib(rssBefore),
+      baseline: { what: 'readline + split/JSON.parse + INSERT OR REPLACE per row, one transaction, no validation', rows: base.rows, ms: Math.round(base.ms), rowsPerSec: baseRowsPerSec },
+      ratio: Math.round((txRowsPerSec / baseRowsPerSec) * 100) / 100,
+      targets: { transactionRowsPerSec: 250_000, peakRssMiB: 600 },
+    };
+  },
+  format(r) {
+    const b = r.baseline as { what: string; rows: number; rowsPerSec: number };
+    return [
+      `import of ${Number(r.rows).toLocaleString('en')} rows (${Number(r.transactionRows).toLocaleString('en')} transactions, ${r.quarantined} quarantined) in ${(Number(r.importMs) / 1000).toFixed(1)} s`,
+      `  transactions:  ${Number(r.transactionRowsPerSec).toLocaleString('en')} rows/s (validation included; target ≥ 250,000)`,
+      `  all files:     ${Number(r.totalRowsPerSec).toLocaleString('en')} rows/s`,
+      `  peak RSS:      ${r.peakRssMiB} MiB (target ≤ 600)`,
+      `  baseline:      ${b.rowsPerSec.toLocaleString('en')} rows/s on ${b.rows.toLocaleString('en')} rows — ${b.what}`,
+      `  ratio:         ${r.ratio}× the baseline`,
+    ].join('\n');
+  },
+};

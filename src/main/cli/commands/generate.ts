@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { DEFAULT_END_DATE, generateExport, type GenerateSummary } from '../../mirror/generator';
+import { type CliCommand, intOption, numberOption, stringOption, UsageError } from '../command';
+
+/** `generate`: a deterministic, realistic export directory with planted ground truth (labels.jsonl). */
+export const generateCommand: CliCommand = {
+  name: 'generate',
+  summary: 'write a seeded synthetic export directory (with labels.jsonl ground truth)',
+  usage: [
+    'usage: npm run cli -- generate --out DIR [--users 20000] [--days 90] [--seed 1] [--bad-rows 0] [--end-date 2026-11-24] [--json]',
+    '',
+    '  --out DIR          export directory to write (created; existing export files are overwritten)',
+    '  --users N          number of users (default 20000; 100000 gives ~5M transactions over 90 days)',
+    '  --days D           days of history before --end-date (default 90)',
+    '  --seed S           PRNG seed, 0–4294967295 (default 1): same options → byte-identical files',
+    '  --bad-rows F       fraction of extra bad rows per file, 0–0.5 (default 0)',
+    `  --end-date DATE    the export's date, YYYY-MM-DD (default ${DEFAULT_END_DATE})`,
+  ].join('\n'),
+  options: {
+    out: { type: 'string' },
+    users: { type: 'string' },
+    days: { type: 'string' },
+    seed: { type: 'string' },
+    'bad-rows': { type: 'string' },
+    'end-date': { type: 'string' },
+  },
+  async run(ctx, values) {
+    const out = stringOption(values, 'out');
+    if (!out) throw new UsageError('--out DIR is required');
+    const users = intOption(values, 'users', 20000, 10);
+    const days = intOption(values, 'days', 90, 1);
+    const seed = intOption(values, 'seed', 1, 0);
+    const badRows = numberOption(values, 'bad-rows', 0);
+    if (badRows < 0 || badRows > 0.5) throw new UsageError(`--bad-rows must be a fraction in 0–0.5, got "${String(values['bad-rows'])}"`);
+    if (days > 366) throw new UsageError(`--days must be at most 366, got ${days}`);
+    if (seed > 0xffffffff) throw new UsageError(`--seed must be at most 4294967295, got ${seed}`);
+    const endDate = stringOption(values, 'end-date') ?? DEFAULT_END_DATE;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate) || Number.isNaN(Date.parse(`${endDate}T00:00:00Z`))) {
+      throw new UsageError(`--end-date must be a date YYYY-MM-DD, got "${endDate}"`);
+    }
+    const summary = await generateExport({ users, days, seed, out: path.resolve(out), badRows, endDate }, ctx.progress);
+    return { ...summary };
+  },
+  format(result) {
+    const s = result as unknown as GenerateSummary;
+    const lines = [`wrote ${s.out} (${s.exportId}) in ${(s.elapsedMs / 1000).toFixed(1)} s, ${(s.bytes / 1048576).toFixed(1)} MiB`];
+    for (const [file, rows] of Object.entries(s.files)) lines.push(`  ${file.padEnd(20)} ${rows.toLocaleString('en').padStart(12)}`);
+    lines.push(`  labels: ${Object.entries(s.labels).map(([k, v]) => `${k} ${v}`).join(', ')} (${s.kindredPairs} kindred pairs)`);
+    if (s.badRows.total > 0) lines.push(`  bad rows: ${s.badRows.total} (${Object.entries(s.badRows.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    return lines.join('\n');
+  },
+};

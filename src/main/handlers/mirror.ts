@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportRun } from '../../shared/contract';
+import { DomainError } from '../../shared/envelope';
+import { appendAudit } from '../audit/audit-log';
+import { requireOperator } from '../dispatch';
+import { countQuarantine, type ImportRunRow, type ImportSummary, listImportRuns, listQuarantine } from '../mirror/import';
+import { maskQuarantineExcerpt } from '../privacy/quarantine-excerpt';
+import type { Handlers } from './table';
+
+function toImportRun(row: ImportRunRow): ImportRun {
+  const files = Object.entries(row.summary.files ?? {}).map(([file, s]) => ({ file, ...s }));
+  return {
+    id: row.id,
+    exportId: row.exportId,
+    exportDir: row.exportDir,
+    kind: row.kind,
+    exportedAt: row.exportedAt,
+    operator: row.operator,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    status: row.status,
+    error: row.error,
+    files,
+    elapsedMs: row.summary.elapsedMs ?? null,
+  };
+}
+
+/** Refuses what is plainly not an export before a worker is started for it. */
+function checkExportDir(dir: string): string {
+  const resolved = path.resolve(dir);
+  const stat = fs.statSync(resolved, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) throw new DomainError('BAD_EXPORT', `${resolved} is not a directory`);
+  if (!fs.existsSync(path.join(resolved, 'manifest.json'))) throw new DomainError('BAD_EXPORT', `${resolved} has no manifest.json: not an upstream export`);
+  return resolved;
+}
+
+export const mirrorHandlers: Handlers<'mirror.importRuns' | 'mirror.quarantine' | 'mirror.startImport' | 'mirror.pickExportDir'> = {
+  'mirror.importRuns': (input, services) => ({ runs: listImportRuns(services.db, input.limit).map(toImportRun) }),
+  'mirror.quarantine': (input, services) => {
+    const filter = { runId: input.runId, file: input.file, reason: input.reason };
+    return {
+      total: countQuarantine(services.db, filter),
+      rows: listQuarantine(services.db, { ...filter, offset: input.offset, limit: input.limit }).map(({ raw, ...row }) => ({
+        ...row,
+        excerpt: maskQuarantineExcerpt(row.file, raw),
+      })),
+    };
+  },
+  'mirror.startImport': (input, services) => {
+    const operator = requireOperator(services);
+    const dir = checkExportDir(input.dir);
+    const { jobId } = services.jobs.start<{ dir: string; operator: string }, ImportSummary>({
+      kind: 'import',
+      worker: 'import',
+      dbPath: services.dbPath,
+      input: { dir, operator: operator.name },
+      onResult: (summary) => `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
+    });
+    appendAudit(services.db, { operator: operator.name, action: 'import.start', subject: jobId, details: { dir } });
+    return { jobId };
+  },
+  'mirror.pickExportDir': async (_input, services) => {
+    if (!services.desktop) throw new DomainError('NOT_FOUND', 'there is no folder dialog in web mode: type the export path');
+    return { dir: await services.desktop.pickDirectory('Export directory') };
+  },
+};

@@ -1,0 +1,57 @@
+import { RowProblem } from './row-problem';
+
+/**
+ * Splits one RFC 4180 record into cells. An unquoted empty cell is null, a quoted "" is the empty string
+ * (DATA-FORMAT.md). A quote inside an unquoted cell, text after a closing quote, or a quote left open is bad_csv.
+ */
+export function parseCsvRecord(record: string): (string | null)[] {
+  if (record.indexOf('"') === -1) {
+    // Fast path: the common transaction row has no quotes at all.
+    const cells: (string | null)[] = record.split(',');
+    for (let i = 0; i < cells.length; i++) if (cells[i] === '') cells[i] = null;
+    return cells;
+  }
+  const cells: (string | null)[] = [];
+  let i = 0;
+  const n = record.length;
+  for (;;) {
+    if (record.charCodeAt(i) === 0x22) {
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const q = record.indexOf('"', from);
+        if (q === -1) throw new RowProblem('bad_csv', null, `quoted cell ${cells.length + 1} is never closed`);
+        value += record.slice(from, q);
+        if (record.charCodeAt(q + 1) === 0x22) {
+          value += '"';
+          from = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      cells.push(value);
+      if (i === n) return cells;
+      if (record.charCodeAt(i) !== 0x2c) {
+        throw new RowProblem('bad_csv', null, `unexpected text after the closing quote of cell ${cells.length}`);
+      }
+      i += 1;
+      if (i === n) {
+        cells.push(null);
+        return cells;
+      }
+    } else {
+      let comma = record.indexOf(',', i);
+      if (comma === -1) comma = n;
+      const raw = record.slice(i, comma);
+      if (raw.indexOf('"') !== -1) throw new RowProblem('bad_csv', null, `a quote inside unquoted cell ${cells.length + 1}`);
+      cells.push(raw === '' ? null : raw);
+      if (comma === n) return cells;
+      i = comma + 1;
+      if (i === n) {
+        cells.push(null);
+        return cells;
+      }
+    }
+  }
+}

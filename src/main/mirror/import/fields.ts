@@ -1,0 +1,200 @@
+import { RowProblem } from './row-problem';
+
+/** Where a value came from: JSON keeps its types; a CSV cell is text that must be read as the field's type. */
+export type Source = 'json' | 'csv';
+
+export type IdTable = 'users' | 'merchants';
+
+export type FieldKind =
+  | { kind: 'id' }
+  | { kind: 'ref'; table: IdTable }
+  | { kind: 'string'; max?: number }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'int'; min: number; max: number }
+  | { kind: 'number'; min: number; max: number }
+  | { kind: 'bool' }
+  /** ISO-8601 with offset → unix seconds, plus the offset in minutes in `tzColumn` when the table keeps it. */
+  | { kind: 'time'; tzColumn?: string }
+  | { kind: 'date' };
+
+export type FieldSpec = FieldKind & { name: string; nullable?: boolean };
+
+export type SqlValue = string | number | null;
+
+/** Ids are opaque text, 1–64 Unicode characters (DATA-FORMAT.md). */
+const ID_MAX = 64;
+
+export function charLength(s: string): number {
+  // UTF-16 length over-counts only for astral characters; count code points only when it could matter.
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+function wrongType(field: string, want: string, got: unknown): RowProblem {
+  return new RowProblem('wrong_type', field, `${field} must be ${want}, got ${typeName(got)}`);
+}
+
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+function num(s: string, i: number, len: number): number {
+  let v = 0;
+  for (let k = 0; k < len; k++) {
+    const d = digit(s, i + k);
+    if (d < 0) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function parseDate(s: string): { y: number; m: number; d: number } | undefined {
+  if (s.length < 10 || s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d) return undefined;
+  const y = num(s, 0, 4);
+  const m = num(s, 5, 2);
+  const d = num(s, 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
+  return { y, m, d };
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` → [unix seconds, offset minutes]; undefined when malformed or without an
+ * offset (a local time without offset is ambiguous, so it is refused). Hand-written: it runs 5 million times.
+ */
+export function parseIsoTime(s: string): [number, number] | undefined {
+  const date = parseDate(s);
+  if (!date || (s.charCodeAt(10) !== 0x54 && s.charCodeAt(10) !== 0x74) || s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a) {
+    return undefined;
+  }
+  const hh = num(s, 11, 2);
+  const mi = num(s, 14, 2);
+  const ss = num(s, 17, 2);
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return undefined;
+  let i = 19;
+  if (s.charCodeAt(i) === 0x2e) {
+    i++;
+    const from = i;
+    while (digit(s, i) >= 0) i++;
+    if (i === from) return undefined;
+  }
+  let offset: number;
+  const c = s.charCodeAt(i);
+  if ((c === 0x5a || c === 0x7a) && i + 1 === s.length) offset = 0;
+  else if ((c === 0x2b || c === 0x2d) && i + 6 === s.length && s.charCodeAt(i + 3) === 0x3a) {
+    const oh = num(s, i + 1, 2);
+    const om = num(s, i + 4, 2);
+    if (oh < 0 || oh > 14 || om < 0 || om > 59) return undefined;
+    offset = (c === 0x2d ? -1 : 1) * (oh * 60 + om);
+  } else return undefined;
+  const local = daysFromCivil(date.y, date.m, date.d) * 86400 + hh * 3600 + mi * 60 + ss;
+  return [local - offset * 60, offset];
+}
+
+/**
+ * Checks one field's value and appends its column value(s) to `out`. Throws RowProblem naming the field.
+ * `undefined` means the key is absent (JSON) or the column is missing (CSV header).
+ */
+export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds: Record<IdTable, Set<string>>, out: SqlValue[]): void {
+  const name = f.name;
+  if (v === undefined || v === null) {
+    if (f.nullable) {
+      out.push(null);
+      if (f.kind === 'time' && f.tzColumn) out.push(null);
+      return;
+    }
+    if (v === undefined) throw new RowProblem('missing_field', name, `${name} is required but missing`);
+    throw new RowProblem('wrong_type', name, `${name} must not be null${source === 'csv' ? ' (an unquoted empty cell is null; write "" for an empty string)' : ''}`);
+  }
+  switch (f.kind) {
+    case 'id':
+    case 'ref': {
+      if (typeof v !== 'string') throw wrongType(name, 'a string id (ids are text, even when numeric-looking)', v);
+      if (v.length === 0 || (v.length > ID_MAX && charLength(v) > ID_MAX)) {
+        throw new RowProblem(v.length === 0 ? 'out_of_range' : 'too_long', name, `${name} must be 1–${ID_MAX} characters, got ${charLength(v)}`);
+      }
+      if (f.kind === 'ref' && !knownIds[f.table].has(v)) {
+        throw new RowProblem('unknown_reference', name, `${name} "${v.length > 64 ? v.slice(0, 64) : v}" is not a known ${f.table === 'users' ? 'user' : 'merchant'} (not in the mirror nor in this import)`);
+      }
+      out.push(v);
+      return;
+    }
+    case 'string': {
+      if (typeof v !== 'string') throw wrongType(name, 'a string', v);
+      if (f.max !== undefined && v.length > f.max && charLength(v) > f.max) {
+        throw new RowProblem('too_long', name, `${name} must be at most ${f.max} characters, got ${charLength(v)}`);
+      }
+      out.push(v);
+      return;
+    }
+    case 'enum': {
+      if (typeof v !== 'string') throw wrongType(name, `one of ${f.values.join(', ')}`, v);
+      if (!f.values.includes(v)) throw new RowProblem('out_of_range', name, `${name} must be one of ${f.values.join(', ')}, got ${typeName(v)}`);
+      out.push(v);
+      return;
+    }
+    case 'int':
+    case 'number': {
+      let n: number;
+      if (source === 'csv' && typeof v === 'string') {
+        const ok = f.kind === 'int' ? /^-?\d+$/.test(v) : /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v);
+        if (!ok) throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
+        n = Number(v);
+      } else if (typeof v === 'number') n = v;
+      else throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
+      if (f.kind === 'int' && !Number.isInteger(n)) throw wrongType(name, 'an integer', v);
+      if (!Number.isFinite(n) || n < f.min || n > f.max || (f.kind === 'int' && !Number.isSafeInteger(n))) {
+        throw new RowProblem('out_of_range', name, `${name} must be between ${f.min} and ${f.max}, got ${typeName(v)}`);
+      }
+      out.push(n);
+      return;
+    }
+    case 'bool': {
+      if (v === true || v === 'true') out.push(1);
+      else if (v === false || v === 'false') out.push(0);
+      else throw wrongType(name, 'true or false', v);
+      return;
+    }
+    case 'time': {
+      if (typeof v !== 'string') throw wrongType(name, 'an ISO-8601 time string', v);
+      const t = parseIsoTime(v);
+      if (!t) throw new RowProblem('bad_time', name, `${name} must be an ISO-8601 time with an offset (e.g. 2026-11-24T08:30:00+08:00), got ${typeName(v)}`);
+      out.push(t[0]);
+      if (f.tzColumn) out.push(t[1]);
+      return;
+    }
+    case 'date': {
+      if (typeof v !== 'string') throw wrongType(name, 'a date string YYYY-MM-DD', v);
+      if (v.length !== 10 || !parseDate(v)) throw new RowProblem('bad_time', name, `${name} must be a date YYYY-MM-DD, got ${typeName(v)}`);
+      out.push(v);
+      return;
+    }
+  }
+}

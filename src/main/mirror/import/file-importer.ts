@@ -1,0 +1,250 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../db/database';
+import type { ProgressSink } from '../../../shared/progress';
+import { parseCsvRecord } from './csv';
+import { convertField, type IdTable, type SqlValue } from './fields';
+import { dropSecondaryIndexes, rebuildIndexes, shouldDropIndexes } from './bulk-mode';
+import { KeyHashSet } from './key-set';
+import { capChars, readRecords } from './record-reader';
+import { RowProblem, type QuarantineReason } from './row-problem';
+import { columnsOf, type TableSpec } from './tables';
+
+export interface FileSummary {
+  format: 'jsonl' | 'csv';
+  /** Records read (the CSV header and blank lines not counted). */
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+  /** Row count the manifest announced for this file, if it did. */
+  expected: number | null;
+  /** Wall time for this file: reading, validation, writing and any index rebuild. */
+  elapsedMs: number;
+}
+
+export interface QuarantineWriter {
+  (file: string, line: number, field: string | null, reason: QuarantineReason, message: string, raw: string): void;
+}
+
+/** Raw excerpts kept in quarantine are capped: enough to see what was wrong, not a copy of the data. */
+export const RAW_EXCERPT_CHARS = 300;
+
+/**
+ * Rows per multi-row upsert. One statement per 64 rows instead of per row roughly halves the per-row cost of
+ * crossing into SQLite; rows are checked for in-file duplicates before they are batched, so one statement never
+ * holds the same key twice.
+ */
+const BATCH_ROWS = 64;
+
+interface TableStatements {
+  upsert: Statement;
+  upsertBatch: Statement;
+  exists: Statement;
+  count: Statement;
+}
+
+const statementCache = new WeakMap<Db, Map<string, TableStatements>>();
+
+/**
+ * The table's statements. The upsert only writes when a column differs (`WHERE … IS NOT excluded…`), so its
+ * `changes` is 1 for an inserted or updated row and 0 for an unchanged one: re-importing an export is a no-op.
+ */
+function statementsFor(db: Db, spec: TableSpec): TableStatements {
+  let perDb = statementCache.get(db);
+  if (!perDb) statementCache.set(db, (perDb = new Map()));
+  const cached = perDb.get(spec.table);
+  if (cached) return cached;
+  const cols = columnsOf(spec);
+  const rest = cols.filter((c) => !spec.key.includes(c));
+  const t = spec.table;
+  const tuple = `(${cols.map(() => '?').join(', ')})`;
+  const upsertSql = (rows: number): string =>
+    `INSERT INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
+     ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}
+     WHERE ${rest.map((c) => `${t}.${c} IS NOT excluded.${c}`).join(' OR ')}`;
+  const stmts: TableStatements = {
+    upsert: db.prepare(upsertSql(1)),
+    upsertBatch: db.prepare(upsertSql(BATCH_ROWS)),
+    exists: db.prepare(`SELECT 1 FROM ${t} WHERE ${spec.key.map((c) => `${c} = ?`).join(' AND ')}`).pluck(),
+    count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
+  };
+  perDb.set(spec.table, stmts);
+  return stmts;
+}
+
+/** Compares as SQLite's BINARY collation does (UTF-8 bytes), which differs from JS `<` for astral characters. */
+function byteOrderLess(a: string, b: string): boolean {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
+}
+
+export interface ImportFileOptions {
+  db: Db;
+  spec: TableSpec;
+  path: string;
+  /** File name as shown in progress, summaries and quarantine, e.g. `transactions.csv`. */
+  fileName: string;
+  format: 'jsonl' | 'csv';
+  expected: number | null;
+  sizeBytes: number;
+  knownIds: Record<IdTable, Set<string>>;
+  quarantine: QuarantineWriter;
+  progress: ProgressSink;
+}
+
+/**
+ * Streams one export file into its mirror table inside the caller's transaction: validates every record,
+ * upserts the good ones and hands the bad ones to `quarantine`. Throws only for I/O errors and cancel.
+ */
+export function importFile(o: ImportFileOptions): FileSummary {
+  const { spec, fileName, knownIds } = o;
+  const stmts = statementsFor(o.db, spec);
+  const fields = spec.fields;
+  const fieldNames = new Set(fields.map((f) => f.name));
+  const cols = columnsOf(spec);
+  const keyIdx = spec.key.map((k) => cols.indexOf(k));
+  const providesIdx = spec.provides ? cols.indexOf('id') : -1;
+  const isIntroductions = spec.table === 'introductions';
+  const started = performance.now();
+  const summary: FileSummary = { format: o.format, read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, expected: o.expected, elapsedMs: 0 };
+  const before = stmts.count.get() as number;
+  const incoming = o.expected ?? Math.round(o.sizeBytes / 64);
+  const dropped = shouldDropIndexes(incoming, before) ? dropSecondaryIndexes(o.db, spec.table) : null;
+  const seen = new KeyHashSet(incoming);
+  let changed = 0;
+  let accepted = 0;
+
+  // CSV: the header row maps columns to fields. fieldCol[i] = column of field i, or -1 when the header lacks it.
+  let header: string[] | null = null;
+  let headerProblem: RowProblem | null = null;
+  let fieldCol: number[] = [];
+  let extraColumn: string | null = null;
+
+  const quarantine = (line: number, p: RowProblem, raw: string): void => {
+    summary.quarantined++;
+    o.quarantine(fileName, line, p.field, p.reason, `${fileName} line ${line}${p.field ? `, field ${p.field}` : ''}: ${p.message}`, capChars(raw, RAW_EXCERPT_CHARS));
+  };
+
+  const values: SqlValue[] = [];
+  // Accepted rows waiting for the next multi-row upsert, flattened column by column.
+  const pending: SqlValue[] = [];
+  let pendingRows = 0;
+  const flush = (): void => {
+    if (pendingRows === BATCH_ROWS) changed += stmts.upsertBatch.run(pending).changes;
+    else {
+      const width = cols.length;
+      for (let r = 0; r < pendingRows; r++) changed += stmts.upsert.run(pending.slice(r * width, (r + 1) * width)).changes;
+    }
+    pending.length = 0;
+    pendingRows = 0;
+  };
+  const rowFromJson = (text: string, unterminated: boolean): void => {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (err) {
+      if (unterminated) throw new RowProblem('truncated', null, 'the last line has no newline and is not complete JSON (cut off?)');
+      throw new RowProblem('bad_json', null, `not valid JSON (${(err as Error).message})`);
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new RowProblem('bad_json', null, 'a line must be one JSON object');
+    const row = obj as Record<string, unknown>;
+    for (const k in row) if (!fieldNames.has(k)) throw new RowProblem('unknown_field', k, `unknown field "${capChars(k, 64)}"`);
+    for (let i = 0; i < fields.length; i++) convertField(fields[i]!, row[fields[i]!.name], 'json', knownIds, values);
+  };
+  const rowFromCsv = (text: string, unterminated: boolean): void => {
+    if (headerProblem) throw headerProblem;
+    let cells: (string | null)[];
+    try {
+      cells = parseCsvRecord(text);
+    } catch (err) {
+      if (unterminated && err instanceof RowProblem) throw new RowProblem('truncated', null, `the last record has no newline and does not parse (${err.message})`);
+      throw err;
+    }
+    if (cells.length !== header!.length) {
+      if (unterminated) throw new RowProblem('truncated', null, `the last record has no newline and only ${cells.length} of ${header!.length} columns`);
+      throw new RowProblem('bad_csv', null, `expected ${header!.length} columns as in the header, got ${cells.length}`);
+    }
+    if (extraColumn !== null) throw new RowProblem('unknown_field', extraColumn, `unknown column "${capChars(extraColumn, 64)}" in the header`);
+    for (let i = 0; i < fields.length; i++) {
+      const c = fieldCol[i]!;
+      convertField(fields[i]!, c < 0 ? undefined : cells[c], 'csv', knownIds, values);
+    }
+  };
+  const readHeader = (text: string): void => {
+    try {
+      const cells = parseCsvRecord(text);
+      header = cells.map((c) => c ?? '');
+      const seenCols = new Set<string>();
+      for (const h of header) {
+        if (seenCols.has(h)) throw new RowProblem('bad_csv', h, `column "${h}" appears twice in the header`);
+        seenCols.add(h);
+        if (!fieldNames.has(h) && extraColumn === null) extraColumn = h;
+      }
+      fieldCol = fields.map((f) => header!.indexOf(f.name));
+    } catch (err) {
+      if (!(err instanceof RowProblem)) throw err;
+      headerProblem = new RowProblem('bad_csv', err.field, `unusable header: ${err.message}`);
+      header = [];
+    }
+  };
+
+  readRecords(o.path, o.format === 'csv', {
+    record(text, line, unterminated) {
+      if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
+      if (o.format === 'csv' && header === null) {
+        readHeader(text);
+        return;
+      }
+      summary.read++;
+      values.length = 0;
+      try {
+        if (o.format === 'csv') rowFromCsv(text, unterminated);
+        else rowFromJson(text, unterminated);
+        if (isIntroductions) {
+          // The pair is unordered; the mirror stores it as user_a < user_b.
+          const a = values[0] as string;
+          const b = values[1] as string;
+          if (a === b) throw new RowProblem('out_of_range', 'user_b', 'an introduction needs two different users');
+          if (byteOrderLess(b, a)) {
+            values[0] = b;
+            values[1] = a;
+          }
+        }
+        const key = keyIdx.length === 1 ? (values[keyIdx[0]!] as string) : keyIdx.map((i) => String(values[i])).join('\u0000');
+        if (!seen.add(key)) {
+          // Maybe seen: the first occurrence, if any, is in the mirror once the pending batch is written.
+          flush();
+          if (stmts.exists.get(keyIdx.map((i) => values[i])) !== undefined) {
+            throw new RowProblem('duplicate', spec.key.length === 1 ? spec.key[0]! : null, `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replace(/\u0000/g, ' + '), 100))} appears more than once in this file`);
+          }
+        }
+        for (let i = 0; i < values.length; i++) pending.push(values[i]!);
+        if (++pendingRows === BATCH_ROWS) flush();
+        accepted++;
+        if (providesIdx >= 0) knownIds[spec.provides!].add(values[providesIdx] as string);
+      } catch (err) {
+        if (!(err instanceof RowProblem)) throw err;
+        quarantine(line, err, text);
+      }
+    },
+    problem(reason, line, excerpt) {
+      summary.read++;
+      const message = reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';
+      quarantine(line, new RowProblem(reason, null, message), excerpt);
+    },
+    chunk(bytesRead, totalBytes) {
+      o.progress.report(fileName, bytesRead, totalBytes);
+      o.progress.throwIfCancelled();
+    },
+  });
+  flush();
+  if (dropped) {
+    o.progress.report(`${fileName}: indexing`, 0, null);
+    rebuildIndexes(o.db, dropped);
+  }
+  summary.inserted = (stmts.count.get() as number) - before;
+  summary.updated = changed - summary.inserted;
+  summary.unchanged = accepted - changed;
+  summary.elapsedMs = Math.round(performance.now() - started);
+  return summary;
+}

@@ -1,0 +1,222 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../db/database';
+import { CancelledError, type ProgressSink } from '../../../shared/progress';
+import { countQuarantine, importExport, listImportRuns, listQuarantine, recoverInterruptedImports } from './index';
+import { jsonl, merchant, tempDir, transaction, user, writeManifest } from './test-export';
+
+let root: string;
+let db: Db;
+let exportDir: string;
+
+beforeEach(() => {
+  root = tempDir();
+  db = openDatabase(path.join(root, 'mirror.db'));
+  exportDir = path.join(root, 'export');
+  writeManifest(exportDir);
+});
+afterEach(() => {
+  db.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const write = (file: string, content: string | Buffer): void => fs.writeFileSync(path.join(exportDir, file), content);
+const count = (table: string): number => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+const quarantined = (runId: number) => listQuarantine(db, { runId, offset: 0, limit: 100 }).map((q) => ({ file: q.file, line: q.line, field: q.field, reason: q.reason }));
+const run = (operator = 'tester') => importExport(db, exportDir, { operator });
+
+describe('importExport', () => {
+  it('imports JSONL with a BOM and CRLF line endings, converting times to unix seconds and offset minutes', () => {
+    write('users.jsonl', `\uFEFF${jsonl([user('u1'), user('007', { gender: 'M' })], '\r\n')}`);
+    write('merchants.jsonl', jsonl([merchant('m1')], '\r\n'));
+    write('transactions.jsonl', `\uFEFF${jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', '007', 'm1', { paid_at: '2026-11-01T00:30:00Z' })], '\r\n')}`);
+    const s = run();
+    expect(s.status).toBe('completed');
+    expect(s.totals).toEqual({ read: 5, inserted: 5, updated: 0, unchanged: 0, quarantined: 0 });
+    expect(db.prepare('SELECT id FROM users ORDER BY id').pluck().all()).toEqual(['007', 'u1']);
+    const t1 = db.prepare('SELECT * FROM transactions WHERE id = ?').get('t1');
+    expect(t1).toEqual({ id: 't1', user_id: 'u1', merchant_id: 'm1', amount_fen: 1500, paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000, paid_tz: 480 });
+    expect(db.prepare('SELECT paid_at, paid_tz FROM transactions WHERE id = ?').get('t2')).toEqual({ paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000, paid_tz: 0 });
+    expect(listImportRuns(db, 5)[0]).toMatchObject({ id: s.runId, status: 'completed', operator: 'tester', exportId: 'test-export' });
+  });
+
+  it('quarantines each kind of bad row with its reason, field and line, and imports the rest', () => {
+    const longLine = `{"id":"big","nickname":"${'x'.repeat(2 * 1024 * 1024)}"}`;
+    write(
+      'users.jsonl',
+      Buffer.concat([
+        Buffer.from(
+          jsonl([
+            user('u1'), // 1
+            user('u2', { birth_year: '1990' }), // 2 wrong_type
+            (() => { const u = user('u3'); delete u.nickname; return u; })(), // 3 missing_field
+            user('u4', { favourite: 'tea' }), // 4 unknown_field
+            user('u5', { birth_year: 1800 }), // 5 out_of_range
+            user('u6', { nickname: '😀'.repeat(41) }), // 6 too_long (41 characters, 82 UTF-16 units)
+            user('u7', { registered_at: '2025-03-01T09:00:00' }), // 7 bad_time: no offset
+            user('u1', { nickname: 'again' }), // 8 duplicate
+            '{"id": "u9", nickname', // 9 bad_json
+            longLine, // 10 line_too_long
+            user('u11', { nickname: '😀'.repeat(40) }), // 11 ok: 40 characters
+          ]),
+        ),
+        Buffer.from([0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), // 12 invalid_utf8
+        Buffer.from(JSON.stringify(user('u13'))), // 13 ok without trailing newline
+      ]),
+    );
+    write('merchants.jsonl', jsonl([merchant('m1'), merchant('m2', { price_level: 5 })]));
+    write('transactions.jsonl', jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', 'u404', 'm1'), transaction('t3', 'u1', 'm2'), transaction('t4', 'u1', 'm1', { amount_fen: 0 })]) + '{"id":"t5","user_id":"u1","merch');
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'merchants.jsonl', line: 2, field: 'price_level', reason: 'out_of_range' },
+      { file: 'transactions.jsonl', line: 2, field: 'user_id', reason: 'unknown_reference' },
+      { file: 'transactions.jsonl', line: 3, field: 'merchant_id', reason: 'unknown_reference' },
+      { file: 'transactions.jsonl', line: 4, field: 'amount_fen', reason: 'out_of_range' },
+      { file: 'transactions.jsonl', line: 5, field: null, reason: 'truncated' },
+      { file: 'users.jsonl', line: 2, field: 'birth_year', reason: 'wrong_type' },
+      { file: 'users.jsonl', line: 3, field: 'nickname', reason: 'missing_field' },
+      { file: 'users.jsonl', line: 4, field: 'favourite', reason: 'unknown_field' },
+      { file: 'users.jsonl', line: 5, field: 'birth_year', reason: 'out_of_range' },
+      { file: 'users.jsonl', line: 6, field: 'nickname', reason: 'too_long' },
+      { file: 'users.jsonl', line: 7, field: 'registered_at', reason: 'bad_time' },
+      { file: 'users.jsonl', line: 8, field: 'id', reason: 'duplicate' },
+      { file: 'users.jsonl', line: 9, field: null, reason: 'bad_json' },
+      { file: 'users.jsonl', line: 10, field: null, reason: 'line_too_long' },
+      { file: 'users.jsonl', line: 12, field: null, reason: 'invalid_utf8' },
+    ]);
+    expect(db.prepare('SELECT id FROM users ORDER BY id').pluck().all()).toEqual(['u1', 'u11', 'u13']);
+    expect(db.prepare('SELECT nickname FROM users WHERE id = ?').pluck().get('u1')).toBe('nick u1'); // the duplicate did not win
+    expect(db.prepare('SELECT id FROM transactions').pluck().all()).toEqual(['t1']);
+    expect(s.files['users.jsonl']).toMatchObject({ read: 13, inserted: 3, quarantined: 10 });
+    const rows = listQuarantine(db, { runId: s.runId, reason: 'line_too_long', offset: 0, limit: 10 });
+    expect(rows[0]!.raw.length).toBe(300);
+    expect(rows[0]!.message).toContain('users.jsonl line 10');
+    const dup = listQuarantine(db, { runId: s.runId, reason: 'duplicate', offset: 0, limit: 10 })[0]!;
+    expect(dup.message).toMatch(/users\.jsonl line 8, field id: .*"u1".*more than once/);
+    expect(countQuarantine(db, { runId: s.runId, file: 'users.jsonl' })).toBe(10);
+  });
+
+  it('reads RFC 4180 CSV: quoted commas, quotes and newlines inside memos, "" as empty string, bad records as bad_csv', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    write(
+      'transfers.csv',
+      '\uFEFFid,from_user,to_user,amount_fen,paid_at,memo\r\n' +
+        'x1,u1,u2,100,2026-11-01T08:00:00+08:00,"rent, for ""November""\r\nsee you"\r\n' + // lines 2-3
+        'x2,u1,u2,200,2026-11-02T08:00:00+08:00,""\r\n' + // 4
+        'x3,u1,u2,300,2026-11-02T08:00:00+08:00,\r\n' + // 5 null memo
+        'x4,u1,u2,4"00,2026-11-02T08:00:00+08:00,a\r\n' + // 6 bad_csv
+        'x5,u1,u2,500\r\n' + // 7 bad_csv: too few columns
+        '0012345678901234567890,u2,u1,600,2026-11-02T08:00:00+08:00,"multi\nline\nmemo"\r\n' + // 8-10
+        'x7,u1,u2,abc,2026-11-02T08:00:00+08:00,ok\r\n' + // 11 wrong_type
+        'x8,u1,u2,700,2026-11-02T08:00:00+08:00,"never closed\r\n', // 12 truncated
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'transfers.csv', line: 5, field: 'memo', reason: 'wrong_type' },
+      { file: 'transfers.csv', line: 6, field: null, reason: 'bad_csv' },
+      { file: 'transfers.csv', line: 7, field: null, reason: 'bad_csv' },
+      { file: 'transfers.csv', line: 11, field: 'amount_fen', reason: 'wrong_type' },
+      { file: 'transfers.csv', line: 12, field: null, reason: 'truncated' },
+    ]);
+    const memos = db.prepare('SELECT id, memo FROM transfers ORDER BY amount_fen').all();
+    expect(memos).toEqual([
+      { id: 'x1', memo: 'rent, for "November"\r\nsee you' },
+      { id: 'x2', memo: '' },
+      { id: '0012345678901234567890', memo: 'multi\nline\nmemo' },
+    ]);
+  });
+
+  it('re-importing the same export changes nothing; an update changes exactly the changed rows', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2'), user('u3')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    write('transactions.jsonl', jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm1')]));
+    expect(run().totals).toMatchObject({ inserted: 6, updated: 0 });
+    const again = run();
+    expect(again.totals).toEqual({ read: 6, inserted: 0, updated: 0, unchanged: 6, quarantined: 0 });
+
+    write('users.jsonl', jsonl([user('u1'), user('u2', { nickname: 'renamed' }), user('u3'), user('u4')]));
+    write('transactions.jsonl', jsonl([transaction('t1', 'u1', 'm1', { amount_fen: 99 }), transaction('t2', 'u2', 'm1')]));
+    const update = run();
+    expect(update.files['users.jsonl']).toMatchObject({ read: 4, inserted: 1, updated: 1, unchanged: 2 });
+    expect(update.files['transactions.jsonl']).toMatchObject({ read: 2, inserted: 0, updated: 1, unchanged: 1 });
+    expect(db.prepare('SELECT nickname FROM users WHERE id = ?').pluck().get('u2')).toBe('renamed');
+    expect(db.prepare('SELECT amount_fen FROM transactions WHERE id = ?').pluck().get('t1')).toBe(99);
+  });
+
+  it('resolves references to ids that arrive in the same import, and to ids already in the mirror', () => {
+    write('users.jsonl', jsonl([user('u1')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    run();
+    fs.rmSync(path.join(exportDir, 'merchants.jsonl'));
+    write('users.jsonl', jsonl([user('u2')]));
+    write('consents.jsonl', jsonl([{ user_id: 'u2', feature: 'meet_similar', granted_at: '2026-01-01T00:00:00+08:00', revoked_at: null }]));
+    write('exposures.jsonl', jsonl([{ user_id: 'u1', merchant_id: 'm1', level: 'brand' }]));
+    write('introductions.jsonl', jsonl([{ user_a: 'u2', user_b: 'u1', date: '2026-11-20', outcome: 'pending' }, { user_a: 'u1', user_b: 'u1', date: '2026-11-20', outcome: 'pending' }]));
+    write('transactions.jsonl', jsonl([transaction('t1', 'u2', 'm1'), transaction('t2', 'u3', 'm1')]));
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'introductions.jsonl', line: 2, field: 'user_b', reason: 'out_of_range' },
+      { file: 'transactions.jsonl', line: 2, field: 'user_id', reason: 'unknown_reference' },
+    ]);
+    expect(count('consents')).toBe(1);
+    expect(count('exposures')).toBe(1);
+    expect(db.prepare('SELECT user_a, user_b FROM introductions').get()).toEqual({ user_a: 'u1', user_b: 'u2' });
+    expect(db.prepare('SELECT user_id FROM transactions').pluck().all()).toEqual(['u2']);
+  });
+
+  it('a cancel rolls the whole import back and marks the run cancelled', () => {
+    write('users.jsonl', jsonl([user('u1')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    run();
+    write('users.jsonl', jsonl([user('u1', { nickname: 'changed' }), user('u2')]));
+    write('merchants.jsonl', jsonl([merchant('m1'), merchant('m2')]));
+    write('transactions.jsonl', jsonl([transaction('t1', 'u2', 'm2'), 'not json']));
+    let reports = 0;
+    const progress: ProgressSink = {
+      report: () => void reports++,
+      throwIfCancelled() {
+        // Cancel once the merchants file has been read: users and merchants were already written in the transaction.
+        if (reports >= 2) throw new CancelledError();
+      },
+    };
+    expect(() => importExport(db, exportDir, { operator: 'tester', progress })).toThrow(CancelledError);
+    expect(count('users')).toBe(1);
+    expect(count('merchants')).toBe(1);
+    expect(count('transactions')).toBe(0);
+    expect(db.prepare('SELECT nickname FROM users').pluck().get()).toBe('nick u1');
+    const [last] = listImportRuns(db, 1);
+    expect(last).toMatchObject({ status: 'cancelled' });
+    expect(countQuarantine(db, { runId: last!.id })).toBe(0);
+  });
+
+  it('refuses an export without a usable manifest, naming the file', () => {
+    fs.writeFileSync(path.join(exportDir, 'manifest.json'), '{"format": 2}');
+    expect(() => run()).toThrow(/manifest\.json: format must be 1/);
+    fs.rmSync(path.join(exportDir, 'manifest.json'));
+    expect(() => run()).toThrow(/manifest\.json: not found/);
+    expect(listImportRuns(db, 5)).toEqual([]);
+  });
+
+  it('recoverInterruptedImports marks runs left running as failed "interrupted"', () => {
+    db.prepare(`INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'op', '2026-01-01', 'running')`).run();
+    expect(recoverInterruptedImports(db)).toBe(1);
+    expect(listImportRuns(db, 1)[0]).toMatchObject({ status: 'failed', error: 'interrupted' });
+    expect(recoverInterruptedImports(db)).toBe(0);
+  });
+});
+
+describe('recoverInterruptedImports while another connection imports', () => {
+  it('leaves a run alone when its import still holds the write lock', () => {
+    const other = openDatabase(path.join(root, 'mirror.db'));
+    db.prepare(`INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'op', '2026-01-01', 'running')`).run();
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      expect(recoverInterruptedImports(db)).toBe(0);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(recoverInterruptedImports(db)).toBe(1);
+  });
+});

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DomainError } from '../../../shared/envelope';
+import { parseIsoTime } from './fields';
+
+export interface ExportManifest {
+  format: 1;
+  exportId: string;
+  exportedAt: string;
+  kind: 'snapshot' | 'increment';
+  /** Row counts upstream says it wrote, by file name; compared with what was read, never trusted for control. */
+  files: Record<string, number>;
+}
+
+function bad(file: string, message: string): DomainError {
+  return new DomainError('BAD_EXPORT', `${file}: ${message}`);
+}
+
+/** Reads and checks `manifest.json`. A bad manifest refuses the whole export (BAD_EXPORT), naming the file and field. */
+export function readManifest(dir: string): ExportManifest {
+  const file = path.join(dir, 'manifest.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw bad(file, code === 'ENOENT' ? 'not found (is this an export directory?)' : `cannot be read (${code ?? String(err)})`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw bad(file, `is not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad(file, 'must be a JSON object');
+  const m = raw as Record<string, unknown>;
+  if (m.format !== 1) throw bad(file, `format must be 1, got ${JSON.stringify(m.format)}`);
+  if (typeof m.export_id !== 'string' || m.export_id.length === 0 || m.export_id.length > 200) {
+    throw bad(file, 'export_id must be a non-empty string');
+  }
+  if (typeof m.exported_at !== 'string' || !parseIsoTime(m.exported_at)) {
+    throw bad(file, `exported_at must be an ISO-8601 time with an offset, got ${JSON.stringify(m.exported_at)}`);
+  }
+  if (m.kind !== 'snapshot' && m.kind !== 'increment') throw bad(file, `kind must be "snapshot" or "increment", got ${JSON.stringify(m.kind)}`);
+  const files: Record<string, number> = {};
+  if (m.files !== undefined) {
+    if (typeof m.files !== 'object' || m.files === null || Array.isArray(m.files)) throw bad(file, 'files must be an object of row counts');
+    for (const [name, count] of Object.entries(m.files as Record<string, unknown>)) {
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw bad(file, `files["${name}"] must be a row count, got ${JSON.stringify(count)}`);
+      files[name] = count;
+    }
+  }
+  return { format: 1, exportId: m.export_id, exportedAt: m.exported_at, kind: m.kind, files };
+}

@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+
+/** Records longer than this are refused without being buffered whole (a 10 MB line never sits in memory). */
+export const MAX_RECORD_BYTES = 1 << 20;
+/** Read size: big enough that syscalls and copies vanish next to parsing, small enough to keep memory flat. */
+const CHUNK_BYTES = 4 << 20;
+
+export interface RecordSink {
+  /**
+   * One record (a JSONL line, or a CSV record that may span several physical lines inside quotes), decoded,
+   * without its line ending. `line` is the 1-based physical line it starts on; `unterminated` is true for a last
+   * record that has no newline after it (maybe cut off by a crashed writer).
+   */
+  record(text: string, line: number, unterminated: boolean): void;
+  /** A record that could not even be decoded: `invalid_utf8` or `line_too_long`; `excerpt` is its beginning. */
+  problem(reason: 'invalid_utf8' | 'line_too_long', line: number, excerpt: string): void;
+  /** Called after each chunk read, with the bytes consumed so far: the place for progress and cancel checks. */
+  chunk(bytesRead: number, totalBytes: number): void;
+}
+
+const NL = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+
+/** Decodes bytes as UTF-8, or returns undefined when they are not valid UTF-8 (rather than inventing U+FFFD). */
+function decodeStrict(buf: Buffer, start: number, end: number): string | undefined {
+  const text = buf.toString('utf8', start, end);
+  // U+FFFD appears only for invalid bytes or when the input really contains EF BF BD; check bytes only then.
+  if (text.indexOf('\uFFFD') === -1) return text;
+  const replacement = Buffer.from([0xef, 0xbf, 0xbd]);
+  const bytes = buf.subarray(start, end);
+  let literal = 0;
+  for (let i = bytes.indexOf(replacement); i !== -1; i = bytes.indexOf(replacement, i + 3)) literal++;
+  let decoded = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) decoded++;
+  return literal === decoded ? text : undefined;
+}
+
+// CSV scanner states: only a quote at the start of a cell opens a quoted cell (RFC 4180), so a stray quote inside
+// an unquoted cell (a bad_csv row) cannot swallow the following records.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_IN_QUOTED = 3; // a quote seen inside a quoted cell: either "" (escaped) or the closing quote
+const COMMA = 0x2c;
+
+/** CSV scanner state after the bytes [from, to). A plain byte loop: lines are short and Buffer#indexOf would search past `to`. */
+function scanCsv(buf: Buffer, from: number, to: number, state: number): number {
+  for (let i = from; i < to; i++) {
+    const b = buf[i];
+    if (state === QUOTED) {
+      if (b === QUOTE) state = QUOTE_IN_QUOTED;
+    } else if (b === COMMA) state = FIELD_START;
+    else if (state === FIELD_START) state = b === QUOTE ? QUOTED : UNQUOTED;
+    else if (state === QUOTE_IN_QUOTED) state = b === QUOTE ? QUOTED : UNQUOTED;
+  }
+  return state;
+}
+
+export function excerptOf(buf: Buffer, start: number, end: number, maxChars: number): string {
+  // 4 bytes per char at most; a cut multi-byte sequence at the end decodes to U+FFFD, which is fine for an excerpt.
+  return capChars(buf.toString('utf8', start, Math.min(end, start + maxChars * 4)), maxChars);
+}
+
+export function capChars(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = /[\uD800-\uDBFF]/.test(text[maxChars - 1] ?? '') ? maxChars - 1 : maxChars;
+  return text.slice(0, cut);
+}
+
+/**
+ * Streams a JSONL or CSV file record by record with fs.readSync into one reusable buffer, so memory stays flat
+ * whatever the file's size. Skips a leading BOM, accepts LF and CRLF, and in CSV mode keeps newlines that sit
+ * inside quoted fields (RFC 4180: a record ends at a newline outside a quoted cell).
+ */
+export function readRecords(file: string, csv: boolean, sink: RecordSink): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const totalBytes = fs.fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(MAX_RECORD_BYTES + CHUNK_BYTES);
+    let start = 0; // start of the current record in buf
+    let end = 0; // end of valid data in buf
+    let scan = 0; // where the search for the record's end resumes
+    let csvState = FIELD_START;
+    let line = 1; // physical line the current record starts on
+    let linesInRecord = 0; // newlines inside quotes seen so far in the current record
+    let skipping = false; // inside an over-long record, discarding until its newline
+    let bytesRead = 0;
+    let first = true;
+    let eof = false;
+
+    while (!eof) {
+      // Make room: move the unfinished record to the front of the buffer.
+      if (start > 0) {
+        buf.copyWithin(0, start, end);
+        end -= start;
+        scan -= start;
+        start = 0;
+      }
+      const n = fs.readSync(fd, buf, end, buf.length - end, bytesRead);
+      if (n === 0) eof = true;
+      bytesRead += n;
+      end += n;
+      if (first && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        start = scan = 3;
+      }
+      first = false;
+
+      for (;;) {
+        if (skipping) {
+          const nl = buf.indexOf(NL, scan);
+          if (nl === -1 || nl >= end) {
+            start = scan = end; // drop what we have; keep looking in the next chunk
+            break;
+          }
+          skipping = false;
+          csvState = FIELD_START;
+          start = scan = nl + 1;
+          line += 1;
+          continue;
+        }
+        let nl = buf.indexOf(NL, scan);
+        if (nl >= end) nl = -1;
+        if (csv && nl !== -1) {
+          // Toggle on every quote before this newline; a newline inside quotes belongs to the record.
+          csvState = scanCsv(buf, scan, nl, csvState);
+          if (csvState === QUOTED) {
+            linesInRecord += 1;
+            scan = nl + 1;
+            continue;
+          }
+        }
+        if (nl === -1) {
+          if (end - start > MAX_RECORD_BYTES) {
+            sink.problem('line_too_long', line, excerptOf(buf, start, end, 300));
+            skipping = true;
+            linesInRecord = 0;
+            start = scan = end;
+          } else if (csv) {
+            // Remember the quote state of the bytes already scanned so they are not counted twice.
+            csvState = scanCsv(buf, scan, end, csvState);
+            scan = end;
+          } else {
+            scan = end;
+          }
+          break;
+        }
+        if (nl - start > MAX_RECORD_BYTES) {
+          sink.problem('line_too_long', line, excerptOf(buf, start, nl, 300));
+        } else {
+          const stop = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+          const text = decodeStrict(buf, start, stop);
+          if (text === undefined) sink.problem('invalid_utf8', line, excerptOf(buf, start, stop, 300));
+          else sink.record(text, line, false);
+        }
+        line += 1 + linesInRecord;
+        linesInRecord = 0;
+        csvState = FIELD_START;
+        start = scan = nl + 1;
+      }
+      sink.chunk(Math.min(bytesRead, totalBytes), totalBytes);
+    }
+    if (!skipping && end > start) {
+      const stop = buf[end - 1] === CR ? end - 1 : end;
+      const text = decodeStrict(buf, start, stop);
+      if (text === undefined) sink.problem('invalid_utf8', line, excerptOf(buf, start, stop, 300));
+      else sink.record(text, line, true);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,240 @@
+import { useState } from 'react';
+import type { ImportRun } from '../../../shared/contract';
+import { ApiError, call } from '../api/client';
+import { useCall } from '../api/useCall';
+import { useJob } from '../api/useJob';
+import { ErrorNote } from '../components/ErrorNote';
+import { JobProgressBar } from '../components/JobProgressBar';
+import { TableCounts } from '../components/TableCounts';
+import type { MessageKey } from '../i18n/catalogue';
+import { useI18n } from '../i18n/I18nProvider';
+
+const QUARANTINE_PAGE = 25;
+
+/** Start an import: the desktop's folder dialog, or a typed path in web mode. */
+function ImportForm({ running }: { running: boolean }) {
+  const { t } = useI18n();
+  const [dir, setDir] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const capabilities = useCall('app.capabilities', {});
+
+  const start = async () => {
+    setError(null);
+    try {
+      await call('mirror.startImport', { dir });
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+    }
+  };
+
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void start();
+      }}
+    >
+      <input className="grow mono" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={t('mirror.import.placeholder')} aria-label={t('mirror.import.dir')} data-testid="import-dir" />
+      {capabilities.data?.desktop && (
+        <button type="button" onClick={() => void call('mirror.pickExportDir', {}).then((r) => r.dir && setDir(r.dir))} data-testid="import-browse">
+          {t('mirror.import.browse')}
+        </button>
+      )}
+      <button type="submit" className="primary" disabled={running || dir.trim() === ''} data-testid="import-start">
+        {t('mirror.import.start')}
+      </button>
+      {error && <ErrorNote error={error} />}
+    </form>
+  );
+}
+
+function RunFiles({ run }: { run: ImportRun }) {
+  const { t, fmt } = useI18n();
+  if (run.files.length === 0) return <p className="muted small">{run.error ?? t('mirror.runs.noFiles')}</p>;
+  return (
+    <table className="grid" data-testid={`import-run-${run.id}-files`}>
+      <thead>
+        <tr>
+          <th scope="col">{t('mirror.file')}</th>
+          {(['read', 'inserted', 'updated', 'unchanged', 'quarantined'] as const).map((k) => (
+            <th key={k} scope="col" className="num">
+              {t(`mirror.count.${k}`)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {run.files.map((f) => (
+          <tr key={f.file} data-testid={`import-file-${f.file}`} data-quarantined={f.quarantined}>
+            <th scope="row" className="mono">{f.file}</th>
+            <td className="num">{fmt.integer(f.read)}</td>
+            <td className="num">{fmt.integer(f.inserted)}</td>
+            <td className="num">{fmt.integer(f.updated)}</td>
+            <td className="num">{fmt.integer(f.unchanged)}</td>
+            <td className="num">{fmt.integer(f.quarantined)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ImportRuns({ runs, selected, onSelect }: { runs: ImportRun[]; selected: number | null; onSelect(id: number): void }) {
+  const { t, fmt } = useI18n();
+  if (runs.length === 0) return <p className="muted">{t('mirror.runs.none')}</p>;
+  const open = runs.find((r) => r.id === selected) ?? runs[0]!;
+  return (
+    <>
+      <table className="grid" data-testid="import-runs">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t('mirror.runs.started')}</th>
+            <th scope="col">{t('mirror.runs.operator')}</th>
+            <th scope="col">{t('mirror.runs.export')}</th>
+            <th scope="col">{t('mirror.runs.status')}</th>
+            <th scope="col" className="num">{t('mirror.runs.elapsed')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id} data-testid={`import-run-${r.id}`} data-status={r.status} aria-selected={r.id === open.id} onClick={() => onSelect(r.id)} className="clickable">
+              <td>{r.id}</td>
+              <td>{fmt.dateTime(r.startedAt)}</td>
+              <td>{r.operator}</td>
+              <td className="mono">{r.exportId ?? r.exportDir}</td>
+              <td>
+                <span className="status" data-status={r.status}>
+                  {t(`mirror.status.${r.status}`)}
+                </span>
+              </td>
+              <td className="num">{r.elapsedMs === null ? '—' : t('common.seconds', { n: fmt.decimal(r.elapsedMs / 1000) })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3 className="small">{t('mirror.runs.filesOf', { id: open.id })}</h3>
+      <RunFiles run={open} />
+    </>
+  );
+}
+
+function Quarantine({ runId, version }: { runId: number | null; version: number }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const [offset, setOffset] = useState(0);
+  const page = useCall(
+    'mirror.quarantine',
+    { ...(runId ? { runId } : {}), ...(reason ? { reason } : {}), offset, limit: QUARANTINE_PAGE },
+    [version],
+  );
+  const reasons = ['wrong_type', 'missing_field', 'unknown_field', 'out_of_range', 'too_long', 'bad_time', 'unknown_reference', 'duplicate', 'invalid_utf8', 'line_too_long', 'truncated', 'bad_json', 'bad_csv'] as const;
+  return (
+    <div data-testid="quarantine" data-total={page.data?.total ?? ''}>
+      <div className="row">
+        <label className="inline">
+          {t('mirror.quarantine.reason')}
+          <select
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setOffset(0);
+            }}
+            data-testid="quarantine-reason"
+          >
+            <option value="">{t('common.all')}</option>
+            {reasons.map((r) => (
+              <option key={r} value={r}>
+                {t(`reason.${r}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {page.data && <span className="muted">{t('mirror.quarantine.total', { n: page.data.total })}</span>}
+      </div>
+      {page.error && <ErrorNote error={page.error} onRetry={page.reload} />}
+      {page.data && page.data.rows.length === 0 && <p className="muted">{t('mirror.quarantine.empty')}</p>}
+      {page.data && page.data.rows.length > 0 && (
+        <>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th scope="col">{t('mirror.file')}</th>
+                <th scope="col" className="num">{t('mirror.quarantine.line')}</th>
+                <th scope="col">{t('mirror.quarantine.field')}</th>
+                <th scope="col">{t('mirror.quarantine.reason')}</th>
+                <th scope="col">{t('mirror.quarantine.message')}</th>
+                <th scope="col">{t('mirror.quarantine.excerpt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.rows.map((q) => (
+                <tr key={q.id} data-testid="quarantine-row" data-reason={q.reason}>
+                  <td className="mono">{q.file}</td>
+                  <td className="num">{q.line}</td>
+                  <td className="mono">{q.field ?? '—'}</td>
+                  <td>{t(`reason.${q.reason}` as MessageKey)}</td>
+                  <td>{q.message}</td>
+                  <td className="mono excerpt">{q.excerpt}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="pager">
+            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - QUARANTINE_PAGE))}>
+              {t('common.previous')}
+            </button>
+            <span className="muted">
+              {offset + 1}–{offset + page.data.rows.length} / {page.data.total}
+            </span>
+            <button type="button" disabled={offset + QUARANTINE_PAGE >= page.data.total} onClick={() => setOffset(offset + QUARANTINE_PAGE)}>
+              {t('common.next')}
+            </button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function MirrorPage() {
+  const { t } = useI18n();
+  const [version, setVersion] = useState(0);
+  const [selectedRun, setSelectedRun] = useState<number | null>(null);
+  const refresh = () => setVersion((v) => v + 1);
+  const job = useJob('import', refresh);
+  const status = useCall('mirror.status', {}, [version]);
+  const runs = useCall('mirror.importRuns', { limit: 20 }, [version]);
+  const runId = selectedRun ?? runs.data?.runs[0]?.id ?? null;
+
+  return (
+    <section className="page" data-testid="page-mirror" data-state={status.data && runs.data ? 'ready' : 'loading'}>
+      <header className="page-header">
+        <h1>{t('mirror.title')}</h1>
+        <button type="button" onClick={refresh} data-testid="mirror-refresh">
+          {t('common.refresh')}
+        </button>
+      </header>
+      <div className="card">
+        <h2>{t('mirror.import.title')}</h2>
+        <p className="muted small">{t('mirror.import.help')}</p>
+        <ImportForm running={job?.state === 'running'} />
+        {job && <JobProgressBar job={job} testId="import-job" />}
+      </div>
+      <div className="card">
+        <h2>{t('mirror.runs.title')}</h2>
+        {runs.error && <ErrorNote error={runs.error} onRetry={runs.reload} />}
+        {runs.data && <ImportRuns runs={runs.data.runs} selected={runId} onSelect={setSelectedRun} />}
+      </div>
+      <div className="card">
+        <h2>{runId ? t('mirror.quarantine.titleRun', { id: runId }) : t('mirror.quarantine.title')}</h2>
+        <Quarantine runId={runId} version={version} />
+      </div>
+      <div className="card">
+        <h2>{t('overview.tables')}</h2>
+        {status.data && <TableCounts tables={status.data.tables} />}
+      </div>
+    </section>
+  );
+}
