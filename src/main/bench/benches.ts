@@ -1,5 +1,7 @@
 import type { CliCommand } from '../cli/command';
+import { detectBench } from './detect';
+import { engineBench } from './engine';
 import { importBench } from './import';
 
 /** Every benchmark, each in its own file beside this one. */
-export const benches: readonly CliCommand[] = [importBench];
+export const benches: readonly CliCommand[] = [importBench, engineBench, detectBench];

@@ -1,5 +1,6 @@
 import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
+import { matchingHandlers } from './matching';
 import { mirrorHandlers } from './mirror';
 import type { HandlerTable } from './table';
 
@@ -8,4 +9,5 @@ export const handlers: HandlerTable = {
   ...appHandlers,
   ...jobHandlers,
   ...mirrorHandlers,
+  ...matchingHandlers,
 };

@@ -3,6 +3,7 @@ import type { Envelope } from '../envelope';
 import type { JobProgress } from '../progress';
 import { appCalls } from './app';
 import { jobCalls } from './jobs';
+import { matchingCalls } from './matching';
 import { mirrorCalls } from './mirror';
 
 /**
@@ -14,6 +15,7 @@ export const contract = {
   ...appCalls,
   ...jobCalls,
   ...mirrorCalls,
+  ...matchingCalls,
 };
 
 export type Contract = typeof contract;
@@ -45,5 +47,6 @@ export interface EncounterBridge {
 
 export * from './app';
 export * from './jobs';
+export * from './matching';
 export * from './mirror';
 export type { CallSpec } from './call';

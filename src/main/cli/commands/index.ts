@@ -1,7 +1,11 @@
 import type { CliCommand } from '../command';
+import { detectCommand } from './detect';
+import { evaluateCommand } from './evaluate';
+import { exportCommand } from './export';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
+import { matchCommand } from './match';
 import { statusCommand } from './status';
 
 /** Every CLI command. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [generateCommand, importCommand, statusCommand];
+export const commands: readonly CliCommand[] = [generateCommand, importCommand, statusCommand, matchCommand, exportCommand, detectCommand, evaluateCommand];

@@ -1,6 +1,8 @@
 import type { Migration } from '../migrate';
 import { m001Console } from './001-console';
 import { m002Mirror } from './002-mirror';
+import { m003Engine } from './003-engine';
+import { m004Moderation } from './004-moderation';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
-export const migrations: readonly Migration[] = [m001Console, m002Mirror];
+export const migrations: readonly Migration[] = [m001Console, m002Mirror, m003Engine, m004Moderation];

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import type { MessageKey } from '../i18n/catalogue';
+import { MatchingPage } from './MatchingPage';
 import { MirrorPage } from './MirrorPage';
 import { OverviewPage } from './OverviewPage';
 
@@ -13,4 +14,5 @@ export interface PageEntry {
 export const pages: readonly PageEntry[] = [
   { id: 'overview', label: 'nav.overview', render: () => <OverviewPage /> },
   { id: 'mirror', label: 'nav.mirror', render: () => <MirrorPage /> },
+  { id: 'matching', label: 'nav.matching', render: () => <MatchingPage /> },
 ];

@@ -1,0 +1,249 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDatabase, type Db } from '../db/database';
+import { runMatchingDetailed } from '../engine';
+import { MatchingCache } from '../engine/cache';
+import { localDate } from '../engine/window';
+import { generateExport } from '../mirror/generator';
+import { importExport } from '../mirror/import';
+import { matchingExclusions } from '../moderation/exclusions';
+import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
+import { silentProgress, type ProgressSink } from '../../shared/progress';
+import { type CliCommand, intOption } from '../cli/command';
+import { median, mib, PeakRss, timed } from './measure';
+import { mulberry32 } from '../engine/test-mirror';
+
+/**
+ * `npm run bench -- engine --users 100000 [--sample 10000] [--seed 7] [--json]`
+ *
+ * On a generated + imported mirror (cached under bench-data/): the full run with its phases, peak RSS and
+ * accumulator updates/s; re-score + assignment over 20 random weight vectors; the same exact top-K by a SQL
+ * self-join in SQLite on a sample, timed in the same run and compared for equality; kindred recall.
+ */
+async function prepareMirror(users: number, seed: number, progress: ProgressSink, log: (line: string) => void): Promise<{ db: Db; exportDir: string }> {
+  const dir = path.resolve('bench-data');
+  const exportDir = path.join(dir, `export-${users}-s${seed}`);
+  const dbFile = path.join(dir, `engine-${users}-s${seed}.db`);
+  if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
+    log(`generating ${users} users / 90 days into ${exportDir} …`);
+    await generateExport({ users, days: 90, seed, out: exportDir }, progress);
+  }
+  if (!fs.existsSync(dbFile)) {
+    log(`importing into ${dbFile} …`);
+    const temp = `${dbFile}.partial`;
+    for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) fs.rmSync(f, { force: true });
+    const db = openDatabase(temp);
+    importExport(db, exportDir, { operator: 'bench', progress });
+    db.close();
+    fs.renameSync(temp, dbFile);
+  }
+  return { db: openDatabase(dbFile), exportDir };
+}
+
+function randomWeights(rand: () => number): RuleSet['weights'] {
+  const w = {} as Record<(typeof FEATURE_NAMES)[number], number>;
+  for (const name of FEATURE_NAMES) w[name] = Math.round(rand() * 100 * 10) / 10;
+  if (Object.values(w).every((x) => x === 0)) w.sharedPlaces = 1;
+  return w;
+}
+
+/** Top-K by a SQL self-join over the same (user, place) pairs and integer weights the engine used. */
+function sqlTopK(db: Db, cache: MatchingCache, k: number): Map<number, number[]> {
+  const pool = cache.pool;
+  db.exec(`
+    DROP TABLE IF EXISTS temp.bench_visits; DROP TABLE IF EXISTS temp.bench_weights;
+    DROP TABLE IF EXISTS temp.bench_users; DROP TABLE IF EXISTS temp.bench_forbid;
+    CREATE TEMP TABLE bench_visits (u INTEGER NOT NULL, p INTEGER NOT NULL, PRIMARY KEY (p, u)) WITHOUT ROWID;
+    CREATE TEMP TABLE bench_weights (p INTEGER PRIMARY KEY, w INTEGER NOT NULL);
+    CREATE TEMP TABLE bench_users (u INTEGER PRIMARY KEY, gender INTEGER NOT NULL, seeking INTEGER NOT NULL);
+    CREATE TEMP TABLE bench_forbid (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;`);
+  const insVisit = db.prepare('INSERT INTO bench_visits (u, p) VALUES (?, ?)');
+  const insWeight = db.prepare('INSERT INTO bench_weights (p, w) VALUES (?, ?)');
+  const insUser = db.prepare('INSERT INTO bench_users (u, gender, seeking) VALUES (?, ?, ?)');
+  const insForbid = db.prepare('INSERT OR IGNORE INTO bench_forbid (a, b) VALUES (?, ?)');
+  db.transaction(() => {
+    for (let u = 0; u < pool.userIds.length; u++) {
+      if (!pool.inPool[u]) continue;
+      insUser.run(u, (pool.group[u]! / 3) | 0, pool.group[u]! % 3);
+      for (let e = pool.userPlaceStart[u]!; e < pool.userPlaceStart[u + 1]!; e++) insVisit.run(u, pool.userPlace[e]!);
+      for (let f = pool.forbidStart[u]!; f < pool.forbidStart[u + 1]!; f++) insForbid.run(u, pool.forbid[f]!);
+    }
+    for (let p = 0; p < pool.placeCount; p++) if (pool.placeWeight[p]! > 0) insWeight.run(p, pool.placeWeight[p]!);
+  })();
+  const rows = db
+    .prepare(
+      `WITH overlap AS (
+         SELECT a.u AS u, b.u AS v, SUM(w.w) AS s
+         FROM bench_visits a
+         JOIN bench_visits b ON b.p = a.p AND b.u <> a.u
+         JOIN bench_weights w ON w.p = a.p
+         GROUP BY a.u, b.u),
+       ranked AS (
+         SELECT o.u, o.v, ROW_NUMBER() OVER (PARTITION BY o.u ORDER BY o.s DESC, o.v ASC) AS r
+         FROM overlap o
+         JOIN bench_users x ON x.u = o.u JOIN bench_users y ON y.u = o.v
+         WHERE (x.seeking = 2 OR x.seeking = y.gender) AND (y.seeking = 2 OR y.seeking = x.gender)
+           AND NOT EXISTS (SELECT 1 FROM bench_forbid f WHERE f.a = o.u AND f.b = o.v))
+       SELECT u, v FROM ranked WHERE r <= ? ORDER BY u, r`,
+    )
+    .raw()
+    .all(k) as [number, number][];
+  const result = new Map<number, number[]>();
+  for (const [u, v] of rows) {
+    const list = result.get(u) ?? [];
+    list.push(v);
+    result.set(u, list);
+  }
+  return result;
+}
+
+interface Label {
+  user_id: string;
+  label: string;
+  partner_id?: string;
+}
+
+export const engineBench: CliCommand = {
+  name: 'engine',
+  summary: 'matching engine: full run, re-score, SQL self-join baseline, kindred recall',
+  usage: 'usage: npm run bench -- engine [--users 100000] [--sample 10000] [--seed 7] [--threads 2] [--json]',
+  options: { users: { type: 'string' }, sample: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' } },
+  async run(ctx, values) {
+    const users = intOption(values, 'users', 100_000, 10);
+    const sample = intOption(values, 'sample', 10_000, 10);
+    const seed = intOption(values, 'seed', 7, 0);
+    const threads = intOption(values, 'threads', 2, 1);
+    const { db, exportDir } = await prepareMirror(users, seed, ctx.progress, ctx.log);
+    try {
+      const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
+      const date = localDate(maxPaid);
+      const ruleSet: RuleSet = DEFAULT_RULE_SET;
+      const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
+
+      // 1. Full run.
+      const rss = new PeakRss();
+      const full = await timed(() => runMatchingDetailed(db, { date, ruleSet, operator: 'bench', excluded, threads }, silentProgress));
+      const peak = rss.stop();
+      const { summary, cache, assignment } = full.value;
+      const candidateSeconds = (summary.phasesMs.candidatesAndFeatures ?? 0) / 1000;
+      ctx.log(`full run (${date}): ${(full.ms / 1000).toFixed(2)} s  phases ${JSON.stringify(summary.phasesMs)}  peak RSS ${mib(peak)} MiB`);
+      ctx.log(`  ${summary.eligibleUsers} eligible, ${summary.introductions} introductions, matched share ${summary.matchedShare}, score ${summary.totalScore} / bound ${summary.upperBound} (${summary.boundRatio})`);
+      ctx.log(`  accumulator updates ${summary.accumulatorUpdates.toLocaleString('en')} → ${(summary.accumulatorUpdates / candidateSeconds / 1e6).toFixed(1)} M/s`);
+
+      // 2. Re-score + assignment after weight changes.
+      const rand = mulberry32(seed);
+      const rescoreMs: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const rules = { ...ruleSet, weights: randomWeights(rand) };
+        rescoreMs.push((await timed(() => cache.rescore(rules))).ms);
+      }
+      ctx.log(`re-score + assignment: median ${median(rescoreMs).toFixed(1)} ms over 20 weight vectors (max ${Math.max(...rescoreMs).toFixed(1)})`);
+
+      // 3. Same exact top-K on a sample: inverted index vs SQL self-join.
+      const poolIds = cache.pool.userIds.filter((_, u) => cache.pool.inPool[u]);
+      const sampleRand = mulberry32(seed + 1);
+      for (let i = poolIds.length - 1; i > 0; i--) {
+        const j = Math.floor(sampleRand() * (i + 1));
+        [poolIds[i], poolIds[j]] = [poolIds[j]!, poolIds[i]!];
+      }
+      const only = new Set(poolIds.slice(0, sample));
+      // Timed both inline and on worker threads: on a small sample the threads' start-up (tsx compiling the kernel
+      // in each worker) can cost more than it saves; the faster of the two is the figure.
+      const inlineSample = await MatchingCache.build(db, { date, ruleSet, excluded, only, threads: 1 }, silentProgress);
+      const threadedSample = await MatchingCache.build(db, { date, ruleSet, excluded, only, threads }, silentProgress);
+      const inlineMs = inlineSample.phasesMs.candidatesAndFeatures!;
+      const threadedMs = threadedSample.phasesMs.candidatesAndFeatures!;
+      const sampleCache = inlineMs <= threadedMs ? inlineSample : threadedSample;
+      const engineMs = Math.min(inlineMs, threadedMs);
+      ctx.log(`  sample candidates+features: inline ${inlineMs} ms, ${threads} threads ${threadedMs} ms`);
+      const sqlRun = await timed(() => sqlTopK(db, sampleCache, ruleSet.topK));
+      const out = sampleCache.candidates.out;
+      let equalUsers = 0;
+      let differing = 0;
+      for (let u = 0; u < sampleCache.pool.userIds.length; u++) {
+        if (!sampleCache.pool.inPool[u]) continue;
+        const mine = Array.from(out.cand.subarray(u * ruleSet.topK, u * ruleSet.topK + out.candCount[u]!));
+        const theirs = sqlRun.value.get(u) ?? [];
+        if (mine.length === theirs.length && mine.every((v, i) => v === theirs[i])) equalUsers++;
+        else differing++;
+      }
+      const ratio = sqlRun.ms / engineMs;
+      ctx.log(`top-K on ${only.size} users: engine ${engineMs.toFixed(0)} ms (candidates+features), SQL self-join ${(sqlRun.ms / 1000).toFixed(2)} s → ${ratio.toFixed(0)}×; equal for ${equalUsers} users, differing ${differing}`);
+
+      // 4. Kindred recall.
+      const labelFile = path.join(exportDir, 'labels.jsonl');
+      const labels = fs.existsSync(labelFile)
+        ? fs.readFileSync(labelFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label)
+        : [];
+      const index = new Map(cache.pool.userIds.map((id, u) => [id, u]));
+      const introduced = new Set<string>();
+      for (let i = 0; i < assignment.userA.length; i++) introduced.add(`${assignment.userA[i]}:${assignment.userB[i]}`);
+      let pairs = 0;
+      let found = 0;
+      let paired = 0;
+      let sharing = 0;
+      let foundSharing = 0;
+      const sharesPlace = (a: number, b: number): boolean => {
+        const p = cache.pool;
+        const mine = new Set(p.userPlace.subarray(p.userPlaceStart[a]!, p.userPlaceStart[a + 1]!));
+        for (let e = p.userPlaceStart[b]!; e < p.userPlaceStart[b + 1]!; e++) if (mine.has(p.userPlace[e]!)) return true;
+        return false;
+      };
+      const inTop10 = (u: number, v: number): boolean => {
+        const n = Math.min(10, cache.candidates.out.candCount[u]!);
+        for (let j = 0; j < n; j++) if (cache.candidates.out.cand[u * cache.candidates.topK + j] === v) return true;
+        return false;
+      };
+      for (const l of labels) {
+        if (l.label !== 'kindred' || !l.partner_id || l.user_id > l.partner_id) continue;
+        const a = index.get(l.user_id);
+        const b = index.get(l.partner_id);
+        if (a === undefined || b === undefined || !cache.pool.inPool[a] || !cache.pool.inPool[b]) continue;
+        pairs++;
+        const hit = inTop10(a, b) && inTop10(b, a);
+        if (hit) found++;
+        // Pairs the generator planted without any shared place in the window cannot be found by any overlap.
+        if (sharesPlace(a, b)) {
+          sharing++;
+          if (hit) foundSharing++;
+        }
+        if (introduced.has(`${Math.min(a, b)}:${Math.max(a, b)}`)) paired++;
+      }
+      const recall = pairs ? found / pairs : Number.NaN;
+      const recallSharing = sharing ? foundSharing / sharing : Number.NaN;
+      ctx.log(`kindred: ${pairs} eligible pairs, recall@10 ${recall.toFixed(3)}, introduced on first run ${(pairs ? paired / pairs : 0).toFixed(3)}`);
+      ctx.log(`  of which ${sharing} share ≥ 1 place in the window: recall@10 ${recallSharing.toFixed(3)}`);
+      return {
+        users,
+        date,
+        fullRunMs: Math.round(full.ms),
+        phasesMs: summary.phasesMs,
+        peakRssMiB: mib(peak),
+        accumulatorUpdates: summary.accumulatorUpdates,
+        accumulatorUpdatesPerSec: Math.round(summary.accumulatorUpdates / candidateSeconds),
+        windowTransactions: summary.windowTransactions,
+        eligibleUsers: summary.eligibleUsers,
+        introductions: summary.introductions,
+        matchedShare: summary.matchedShare,
+        boundRatio: summary.boundRatio,
+        rescoreMedianMs: Math.round(median(rescoreMs) * 10) / 10,
+        sample: only.size,
+        sampleEngineMs: Math.round(engineMs),
+        sampleSqlMs: Math.round(sqlRun.ms),
+        sqlSpeedRatio: Math.round(ratio * 10) / 10,
+        sampleEqualUsers: equalUsers,
+        sampleDifferingUsers: differing,
+        kindredPairs: pairs,
+        kindredRecallAt10: Math.round(recall * 1000) / 1000,
+        kindredPairsSharingAPlace: sharing,
+        kindredRecallAt10AmongSharing: Math.round(recallSharing * 1000) / 1000,
+        sampleEngineInlineMs: inlineMs,
+        sampleEngineThreadsMs: threadedMs,
+        kindredIntroducedShare: pairs ? Math.round((paired / pairs) * 1000) / 1000 : 0,
+        targets: { fullRunMs: 20_000, peakRssMiB: 2048, rescoreMedianMs: 200, sqlSpeedRatio: 50, kindredRecallAt10: 0.95 },
+      };
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,86 @@
+import type { Db } from '../db/database';
+import type { RuleSet } from '../../shared/domain/ruleset';
+import type { ProgressSink } from '../../shared/progress';
+import { AssignmentBuffers, type Assignment, scoreAndAssign } from './assignment';
+import { type CandidateSet, findCandidates } from './candidates';
+import { loadEligibility, loadPool, type MatchPool } from './pool';
+
+export interface BuildOptions {
+  date: string;
+  ruleSet: RuleSet;
+  excluded: ReadonlySet<string>;
+  /** Restrict the pool to these users (benchmark samples). */
+  only?: ReadonlySet<string>;
+  /** Candidate worker threads (default 2: this machine's cores); 1 runs inline. */
+  threads?: number;
+}
+
+/**
+ * Candidates and their features for one date, kept so a weight or threshold change only re-scores and re-assigns
+ * (the tuning page's live preview). What a re-score cannot widen: the pool and K the candidates were built with;
+ * what it does narrow at once: eligibility refreshed from the mirror (revoked consent, moderation), the rule
+ * set's age range and real-name rule, the minimum value and minimum shared places.
+ */
+export class MatchingCache {
+  private readonly buffers = new AssignmentBuffers();
+  /** Users still eligible as of the last refresh (starts as the build-time pool). */
+  private current: Uint8Array;
+  readonly phasesMs: Record<string, number>;
+
+  private constructor(
+    readonly pool: MatchPool,
+    readonly candidates: CandidateSet,
+    readonly ruleSet: RuleSet,
+    phasesMs: Record<string, number>,
+  ) {
+    this.current = pool.inPool.slice();
+    this.phasesMs = phasesMs;
+  }
+
+  static async build(db: Db, options: BuildOptions, progress: ProgressSink): Promise<MatchingCache> {
+    const t0 = performance.now();
+    const pool = loadPool(db, options, progress);
+    const t1 = performance.now();
+    progress.throwIfCancelled();
+    const candidates = await findCandidates(pool, { topK: options.ruleSet.topK, threads: options.threads ?? 2 }, progress);
+    const t2 = performance.now();
+    return new MatchingCache(pool, candidates, options.ruleSet, { load: Math.round(t1 - t0), candidatesAndFeatures: Math.round(t2 - t1) });
+  }
+
+  get date(): string {
+    return this.pool.window.date;
+  }
+
+  /** Re-reads consents, upstream status and the moderation exclusions; users who left drop out of re-scores. */
+  refreshPool(db: Db, excluded: ReadonlySet<string>): void {
+    const fresh = loadEligibility(db, this.date, this.ruleSet, excluded);
+    const index = new Map<string, number>();
+    fresh.userIds.forEach((id, i) => index.set(id, i));
+    const next = new Uint8Array(this.pool.userIds.length);
+    this.pool.userIds.forEach((id, u) => {
+      const i = index.get(id);
+      next[u] = this.pool.inPool[u] && i !== undefined && fresh.inPool[i] ? 1 : 0;
+    });
+    this.current = next;
+  }
+
+  /** Eligibility under a rule set: the refreshed pool narrowed by its age range and real-name rule. */
+  eligibleMask(ruleSet: RuleSet): Uint8Array {
+    const mask = new Uint8Array(this.current.length);
+    const { age, idVerified } = this.pool;
+    for (let u = 0; u < mask.length; u++) {
+      mask[u] =
+        this.current[u] && age[u]! >= ruleSet.ageRange.min && age[u]! <= ruleSet.ageRange.max && (!ruleSet.requireRealName || idVerified[u]) ? 1 : 0;
+    }
+    return mask;
+  }
+
+  rescore(ruleSet: RuleSet): Assignment {
+    return scoreAndAssign(this.candidates, this.eligibleMask(ruleSet), ruleSet, this.buffers);
+  }
+}
+
+/** Score + assignment + summary from cached candidates and features; nothing is rebuilt. */
+export function rescore(cache: MatchingCache, ruleSet: RuleSet): Assignment {
+  return cache.rescore(ruleSet);
+}

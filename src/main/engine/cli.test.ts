@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../db/database';
+import { main } from '../cli/main';
+import { matchCommand } from '../cli/commands/match';
+import { exportCommand } from '../cli/commands/export';
+import { runWorkerJob } from '../jobs/run-worker-job';
+import type { MatchRunSummary } from './store';
+import { readRun } from './store';
+import { buildTestMirror } from './test-mirror';
+
+const dirs: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function mirror(): { dir: string; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-cli-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'm.db');
+  const db = openDatabase(file);
+  buildTestMirror(db, { users: 250, seed: 5 });
+  db.close();
+  return { dir, file };
+}
+
+/** Runs the CLI with the given commands, capturing stdout's last line as JSON. */
+async function cli(args: string[]): Promise<{ code: number; last: Record<string, unknown> }> {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const code = await main(args, [matchCommand, exportCommand]);
+  vi.restoreAllMocks();
+  const out = lines.join('').trimEnd().split('\n');
+  return { code, last: JSON.parse(out.at(-1)!) as Record<string, unknown> };
+}
+
+describe('match and export commands', () => {
+  it('runs a match then exports it to the outbox', async () => {
+    const { dir, file } = mirror();
+    const match = await cli(['match', '--date', '2026-11-24', '--db', file, '--threads', '1', '--json']);
+    expect(match.code).toBe(0);
+    expect(match.last).toMatchObject({ ok: true, command: 'match', date: '2026-11-24' });
+    expect(match.last.introductions).toBeGreaterThan(0);
+    const out = path.join(dir, 'outbox');
+    const exp = await cli(['export', '--date', '2026-11-24', '--out', out, '--db', file, '--json']);
+    expect(exp.code).toBe(0);
+    expect(exp.last.introductions).toBe(match.last.introductions);
+    expect(fs.readFileSync(path.join(out, 'introductions-2026-11-24.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(Number(match.last.introductions));
+  });
+
+  it('says what is wrong with a bad date', async () => {
+    const { file } = mirror();
+    const bad = await cli(['match', '--date', '2026-02-30', '--db', file, '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.last).toMatchObject({ ok: false, error: { code: 'USAGE', message: '--date: "2026-02-30" is not a calendar date' } });
+    const missing = await cli(['export', '--db', file, '--json']);
+    expect(missing.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+  });
+});
+
+describe('match worker job', () => {
+  it('runs a match in a worker thread and stores the run', async () => {
+    const { file } = mirror();
+    const phases = new Set<string>();
+    const summary = await runWorkerJob<{ date: string; operator: string; threads: number }, MatchRunSummary>('match', {
+      dbPath: file,
+      input: { date: '2026-11-24', operator: 'ui:alice', threads: 2 },
+      onProgress: (phase) => phases.add(phase),
+    });
+    expect(summary.introductions).toBeGreaterThan(0);
+    expect(phases.size).toBeGreaterThan(0);
+    const db = openDatabase(file);
+    expect(readRun(db, summary.runId)).toMatchObject({ status: 'completed', operator: 'ui:alice' });
+    db.close();
+  });
+});

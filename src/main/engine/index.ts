@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/database';
+import { parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
+import { CancelledError, type ProgressSink } from '../../shared/progress';
+import type { Assignment } from './assignment';
+import { MatchingCache } from './cache';
+import { pairEvidence } from './explain';
+import {
+  activeRuleSet,
+  completeRun,
+  ensureRuleSetVersion,
+  failRun,
+  latestCompletedRunId,
+  type MatchRunSummary,
+  readRun,
+  readRunIntroductions,
+  startRun,
+  type StoredIntroduction,
+} from './store';
+import { parseRunDate } from './window';
+
+export { MatchingCache, rescore } from './cache';
+export type { Assignment, AssignmentSummary } from './assignment';
+export type { IntroductionEvidence } from './explain';
+export {
+  activateRuleSetVersion,
+  activeRuleSet,
+  ensureRuleSetVersion,
+  latestCompletedRunId,
+  readRun,
+  readRunIntroductions,
+  type MatchRunRecord,
+  type MatchRunSummary,
+  type StoredIntroduction,
+} from './store';
+
+export interface RunMatchingOptions {
+  date: string;
+  /** Defaults to the active rule set (or the defaults when none was activated). */
+  ruleSet?: RuleSet;
+  operator: string;
+  /** Users moderation removed from the pool. */
+  excluded: ReadonlySet<string>;
+  threads?: number;
+}
+
+export interface RunMatchingResult {
+  summary: MatchRunSummary;
+  cache: MatchingCache;
+  assignment: Assignment;
+}
+
+/**
+ * Today's introductions: load → candidates + features → score → assignment → explanations → persist, as one
+ * run row (running → completed | failed | cancelled). Returns the cache too so a caller can re-score at once.
+ */
+export async function runMatchingDetailed(db: Db, options: RunMatchingOptions, progress: ProgressSink): Promise<RunMatchingResult> {
+  parseRunDate(options.date);
+  const ruleSet = options.ruleSet ? parseRuleSet(options.ruleSet) : activeRuleSet(db).ruleSet;
+  const version = ensureRuleSetVersion(db, ruleSet, options.operator);
+  const runId = startRun(db, options.date, version, ruleSet, options.operator);
+  try {
+    const cache = await MatchingCache.build(db, { date: options.date, ruleSet, excluded: options.excluded, threads: options.threads ?? 2 }, progress);
+    const t0 = performance.now();
+    const assignment = cache.rescore(ruleSet);
+    const t1 = performance.now();
+    progress.report('explain', 0, assignment.userA.length);
+    const ids = cache.pool.userIds;
+    const introductions: StoredIntroduction[] = [];
+    for (let i = 0; i < assignment.userA.length; i++) {
+      const a = assignment.userA[i]!;
+      const b = assignment.userB[i]!;
+      introductions.push({
+        userA: ids[a]!,
+        userB: ids[b]!,
+        score: Math.round(assignment.score[i]! * 100) / 100,
+        reasons: assignment.reasons[i]!,
+        evidence: pairEvidence(cache.pool, a, b),
+      });
+    }
+    progress.throwIfCancelled();
+    const t2 = performance.now();
+    let candidateUsers = 0;
+    for (let u = 0; u < ids.length; u++) if (cache.candidates.out.candCount[u]! > 0) candidateUsers++;
+    const summary: MatchRunSummary = {
+      runId,
+      date: options.date,
+      rulesetVersion: version,
+      ...assignment.summary,
+      candidateUsers,
+      accumulatorUpdates: cache.candidates.updates,
+      windowTransactions: cache.pool.transactionCount,
+      phasesMs: { ...cache.phasesMs, scoreAndAssign: Math.round(t1 - t0), explain: Math.round(t2 - t1) },
+    };
+    const t3 = performance.now();
+    completeRun(db, runId, options.date, options.operator, introductions, summary);
+    summary.phasesMs.persist = Math.round(performance.now() - t3);
+    return { summary, cache, assignment };
+  } catch (error) {
+    failRun(db, runId, error instanceof CancelledError ? 'cancelled' : 'failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+export async function runMatching(db: Db, options: RunMatchingOptions, progress: ProgressSink): Promise<MatchRunSummary> {
+  return (await runMatchingDetailed(db, options, progress)).summary;
+}
+
+export interface ExportResult {
+  file: string;
+  runId: number;
+  introductions: number;
+}
+
+/**
+ * Writes `introductions-YYYY-MM-DD.jsonl` (DATA-FORMAT outbox) for a run id, or for a date's latest completed
+ * run: temp file, fsync, rename, fsync of the directory, so upstream never sees half a file.
+ */
+export function exportIntroductions(db: Db, runIdOrDate: number | string, outboxDir: string): ExportResult {
+  let runId: number | null;
+  if (typeof runIdOrDate === 'number') runId = runIdOrDate;
+  else {
+    parseRunDate(runIdOrDate);
+    runId = latestCompletedRunId(db, runIdOrDate);
+    if (runId === null) throw new Error(`no completed match run for date ${runIdOrDate}; run \`match --date ${runIdOrDate}\` first`);
+  }
+  const run = readRun(db, runId);
+  if (!run) throw new Error(`match run ${runId} does not exist`);
+  if (run.status !== 'completed' && run.status !== 'superseded') throw new Error(`match run ${runId} is ${run.status}, not completed`);
+  const lines = readRunIntroductions(db, runId).map((i) =>
+    JSON.stringify({ date: run.date, user_a: i.userA, user_b: i.userB, score: i.score, ruleset_version: run.rulesetVersion, reasons: i.reasons }),
+  );
+  fs.mkdirSync(outboxDir, { recursive: true });
+  const file = path.join(outboxDir, `introductions-${run.date}.jsonl`);
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(temp, 'w');
+  try {
+    fs.writeSync(fd, lines.length ? `${lines.join('\n')}\n` : '');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+  try {
+    const dirFd = fs.openSync(outboxDir, 'r');
+    fs.fsyncSync(dirFd);
+    fs.closeSync(dirFd);
+  } catch {
+    // Directories cannot be fsynced on every platform (Windows); the rename itself is still atomic.
+  }
+  return { file, runId, introductions: lines.length };
+}

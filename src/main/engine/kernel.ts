@@ -1,0 +1,428 @@
+import { FEATURE_NAMES } from '../../shared/domain/ruleset';
+import { WEIGHT_SCALE } from './pool';
+
+/**
+ * The candidate + feature kernel: plain typed arrays in, typed arrays out, no I/O, so the same code runs inline
+ * (tests, small mirrors) and in the `engine-candidates` worker threads that split the users between them.
+ *
+ * Overlap (Adamic–Adar over places): overlap(u, v) = Σ over places p both paid at in the window of
+ *   w(p) = round(1e6 / ln(1 + visitors(p)))
+ * where visitors(p) counts pool users who paid at p. Integer weights make every sum exact whatever the order, so
+ * the inverted index, the brute-force reference and the SQL baseline agree to the last bit and ties (broken by
+ * the smaller user index = smaller id) are real ties.
+ *
+ * Exact pruning (threshold algorithm): u's places are opened rarest first, adding w(p) to an accumulator per
+ * visitor. Before opening a crowded place we compute θ = the K-th best partial overlap; if θ exceeds R = the sum
+ * of the weights still unopened, no user not yet touched can reach θ, so the crowded places are never scanned:
+ * touched users with partial + R < θ are dropped and the rest are completed by binary search in their own place
+ * lists. Results are identical to opening everything.
+ */
+export interface KernelData {
+  userCount: number;
+  topK: number;
+  windowDays: number;
+  inPool: Uint8Array;
+  group: Uint8Array;
+  age: Int16Array;
+  district: Int32Array;
+  spendLevel: Float64Array;
+  placeOnline: Uint8Array;
+  placeBrand: Int32Array;
+  placeCategory: Int32Array;
+  brandCount: number;
+  categoryCount: number;
+  userPlaceStart: Int32Array;
+  userPlace: Int32Array;
+  userPlaceLastDay: Int32Array;
+  visitStart: Int32Array;
+  visitCode: Int32Array;
+  placeVisitorStart: Int32Array;
+  placeVisitor: Int32Array;
+  placeWeight: Float64Array;
+  forbidStart: Int32Array;
+  forbid: Int32Array;
+}
+
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** Per-user candidate slots: user u's candidates are at u * topK … u * topK + candCount[u] − 1, best first. */
+export interface KernelOutput {
+  candCount: Int32Array;
+  cand: Int32Array;
+  overlap: Float64Array;
+  sharedPlaces: Int32Array;
+  /** FEATURE_COUNT values per slot, each in [0, 1], in FEATURE_NAMES order. */
+  features: Float32Array;
+  /** 1 for the slot that stands for its pair: 0 when the same pair also sits in the partner's list at a smaller user index. */
+  primary: Uint8Array;
+  /** [0] next user chunk to claim, [1] users done, [2] cancel flag. */
+  control: Int32Array;
+  /** Accumulator updates per thread slot (figures). */
+  updates: Float64Array;
+}
+
+/** A crowded place is only opened after checking whether the threshold already rules out everyone new. */
+const OPEN_LIMIT = 64;
+export const CHUNK = 256;
+/** Packing bounds for numeric sort keys (place or user index below the span; overlaps below MAX_OVERLAP). */
+const PLACE_SPAN = 2 ** 24;
+const USER_SPAN = 2 ** 21;
+const MAX_OVERLAP = 2 ** 31;
+
+/** Whether user groups a and b seek each other's gender (see pool.ts compatibleGroups), as a 9×9 table. */
+const COMPAT = (() => {
+  const t = new Uint8Array(81);
+  for (let a = 0; a < 9; a++)
+    for (let b = 0; b < 9; b++) {
+      const ga = (a / 3) | 0;
+      const sa = a % 3;
+      const gb = (b / 3) | 0;
+      const sb = b % 3;
+      t[a * 9 + b] = (sa === 2 || sa === gb) && (sb === 2 || sb === ga) ? 1 : 0;
+    }
+  return t;
+})();
+
+/** k-th largest (1-based) of a[0..n): Hoare selection, reorders a. */
+function kthLargest(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target]!;
+  }
+  return a[target]!;
+}
+
+function hasPlace(d: KernelData, user: number, place: number): boolean {
+  let lo = d.userPlaceStart[user]!;
+  let hi = d.userPlaceStart[user + 1]! - 1;
+  const arr = d.userPlace;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = arr[mid]!;
+    if (v === place) return true;
+    if (v < place) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Runs the kernel over user chunks claimed from the shared counter until none remain or a cancel is seen. */
+export interface KernelScratch {
+  acc: Float64Array;
+  touched: Int32Array;
+  scratch: Float64Array;
+  forbidMark: Int32Array;
+  brandMark: Int32Array;
+  brandSeen: Int32Array;
+  catMark: Int32Array;
+  catSeen: Int32Array;
+  stamp: { value: number };
+}
+
+/** Per-thread working memory, allocated once: O(users) accumulators that are reset by their touched lists. */
+export function createScratch(d: KernelData): KernelScratch {
+  const n = d.userCount;
+  return {
+    acc: new Float64Array(n),
+    touched: new Int32Array(n),
+    scratch: new Float64Array(n),
+    forbidMark: new Int32Array(n).fill(-1),
+    brandMark: new Int32Array(d.brandCount).fill(-1),
+    brandSeen: new Int32Array(d.brandCount).fill(-1),
+    catMark: new Int32Array(d.categoryCount).fill(-1),
+    catSeen: new Int32Array(d.categoryCount).fill(-1),
+    stamp: { value: 0 },
+  };
+}
+
+/** Claims and processes up to `maxChunks` chunks; returns false once every user has been claimed. */
+export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: KernelScratch, maxChunks = Infinity): boolean {
+  const n = d.userCount;
+  const K = d.topK;
+  if (n >= USER_SPAN) throw new Error(`candidate kernel: ${n} users exceed its ${USER_SPAN} limit`);
+  const { acc, touched, scratch, forbidMark, brandMark, brandSeen, catMark, catSeen } = ws;
+  const pairStamp = ws.stamp;
+  let order = new Int32Array(64);
+  let orderKey = new Float64Array(64);
+  let suffix = new Float64Array(65);
+  let selIdx = new Int32Array(64);
+  let selScore = new Float64Array(64);
+  let updates = 0;
+  let more = true;
+
+  for (let chunk = 0; chunk < maxChunks; chunk++) {
+    if (Atomics.load(out.control, 2) === 1) break;
+    const first = Atomics.add(out.control, 0, CHUNK);
+    if (first >= n) {
+      more = false;
+      break;
+    }
+    const last = Math.min(n, first + CHUNK);
+    for (let u = first; u < last; u++) {
+      out.candCount[u] = 0;
+      if (!d.inPool[u]) continue;
+      const ps = d.userPlaceStart[u]!;
+      const pe = d.userPlaceStart[u + 1]!;
+      let m = 0;
+      if (order.length < pe - ps) {
+        order = new Int32Array((pe - ps) * 2);
+        orderKey = new Float64Array((pe - ps) * 2);
+        suffix = new Float64Array((pe - ps) * 2 + 1);
+      }
+      // Rarest (fewest visitors = heaviest) first, ties by place index: one numeric sort of packed keys.
+      for (let e = ps; e < pe; e++) {
+        const p = d.userPlace[e]!;
+        if (d.placeWeight[p]! > 0) orderKey[m++] = (d.placeVisitorStart[p + 1]! - d.placeVisitorStart[p]!) * PLACE_SPAN + p;
+      }
+      if (m === 0) continue;
+      orderKey.subarray(0, m).sort();
+      for (let i = 0; i < m; i++) order[i] = orderKey[i]! % PLACE_SPAN;
+      suffix[m] = 0;
+      for (let i = m - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + d.placeWeight[order[i]!]!;
+
+      forbidMark[u] = u;
+      for (let f = d.forbidStart[u]!; f < d.forbidStart[u + 1]!; f++) forbidMark[d.forbid[f]!] = u;
+      const gu = d.group[u]! * 9;
+      let t = 0;
+      let stop = m;
+      let theta = -1;
+      for (let i = 0; i < m; i++) {
+        const p = order[i]!;
+        const vs = d.placeVisitorStart[p]!;
+        const ve = d.placeVisitorStart[p + 1]!;
+        // The check costs O(touched); only make it when opening the place would cost about as much.
+        if (ve - vs > OPEN_LIMIT && t >= K && 2 * (ve - vs) >= t) {
+          for (let j = 0; j < t; j++) scratch[j] = acc[touched[j]!]!;
+          theta = kthLargest(scratch, t, K);
+          if (theta > suffix[i]!) {
+            stop = i;
+            break;
+          }
+        }
+        const w = d.placeWeight[p]!;
+        for (let j = vs; j < ve; j++) {
+          const v = d.placeVisitor[j]!;
+          if (forbidMark[v] === u || COMPAT[gu + d.group[v]!] === 0) continue;
+          if (acc[v] === 0) touched[t++] = v;
+          acc[v]! += w;
+        }
+        updates += ve - vs;
+      }
+      // Candidates still in the race, completed over the unopened places when we stopped early.
+      let c = 0;
+      if (selIdx.length < t) {
+        selIdx = new Int32Array(t * 2);
+        selScore = new Float64Array(t * 2);
+      }
+      const rest = suffix[stop]!;
+      for (let j = 0; j < t; j++) {
+        const v = touched[j]!;
+        let s = acc[v]!;
+        acc[v] = 0;
+        if (stop < m) {
+          if (s + rest < theta) continue;
+          for (let i = stop; i < m; i++) if (hasPlace(d, v, order[i]!)) s += d.placeWeight[order[i]!]!;
+        }
+        if (s >= MAX_OVERLAP) throw new Error(`candidate kernel: overlap ${s} of users ${u}/${v} exceeds its key range`);
+        selIdx[c] = v;
+        selScore[c] = s;
+        c++;
+      }
+      // Top K by (overlap desc, index asc): cut at the K-th value, then one numeric sort of packed keys.
+      let kth = -1;
+      if (c > K) {
+        for (let j = 0; j < c; j++) scratch[j] = selScore[j]!;
+        kth = kthLargest(scratch, c, K);
+      }
+      let keep = 0;
+      for (let j = 0; j < c; j++) {
+        const s = selScore[j]!;
+        // Overlaps are integers far below 2^32 and user indexes below USER_SPAN, so the key is exact.
+        if (s >= kth) scratch[keep++] = (MAX_OVERLAP - s) * USER_SPAN + selIdx[j]!;
+      }
+      let keys = scratch.subarray(0, keep);
+      if (keep > K) {
+        // Many users can tie at the K-th overlap (one crowded place in common): cut at the K-th smallest key
+        // (which orders ties by index) before sorting, so the sort never sees more than K keys.
+        for (let j = 0; j < keep; j++) keys[j] = -keys[j]!;
+        const cut = -kthLargest(keys, keep, K);
+        let m2 = 0;
+        for (let j = 0; j < keep; j++) {
+          const key = -keys[j]!;
+          if (key <= cut) keys[m2++] = key;
+        }
+        keep = K;
+        keys = keys.subarray(0, m2);
+      }
+      keys.sort();
+      const base = u * K;
+      for (let j = 0; j < keep; j++) {
+        const key = keys[j]!;
+        const v = key % USER_SPAN;
+        out.cand[base + j] = v;
+        out.overlap[base + j] = MAX_OVERLAP - (key - v) / USER_SPAN;
+      }
+      out.candCount[u] = keep;
+      if (keep > 0) pairFeatures(d, out, u, brandMark, brandSeen, catMark, catSeen, pairStamp);
+    }
+    Atomics.add(out.control, 1, last - first);
+  }
+  out.updates[slot]! += updates;
+  return more && Atomics.load(out.control, 0) < n;
+}
+
+/**
+ * Fills the feature vector of every candidate slot of u, each in [0, 1] (FEATURE_NAMES order):
+ * sharedPlaces = 1 − exp(−overlap / 1e6) (overlap as above; 1e6 ≈ one place with ~2 visitors);
+ * sharedBrandsCategories = mean of the Jaccard indexes of both users' brand sets and category sets;
+ * coPresence = 1 − exp(−meetings / 2), meetings = u's visits to shared offline places with a visit of v in the
+ *   same hour band at most one day apart; recency = (latest day both had visited a shared place + 1) / window days;
+ * spendingSimilarity = exp(−|mean ln amount_u − mean ln amount_v|); sameDistrict = 1 when home districts match;
+ * ageProximity = max(0, 1 − |age gap| / 15); reciprocity = harmonic mean of overlap / Σ own place weights of each.
+ */
+function pairFeatures(
+  d: KernelData,
+  out: KernelOutput,
+  u: number,
+  brandMark: Int32Array,
+  brandSeen: Int32Array,
+  catMark: Int32Array,
+  catSeen: Int32Array,
+  stamp: { value: number },
+): void {
+  const K = d.topK;
+  const us = d.userPlaceStart[u]!;
+  const ue = d.userPlaceStart[u + 1]!;
+  let selfU = 0;
+  let brandsU = 0;
+  let catsU = 0;
+  for (let e = us; e < ue; e++) {
+    const p = d.userPlace[e]!;
+    selfU += d.placeWeight[p]!;
+    const b = d.placeBrand[p]!;
+    if (b >= 0 && brandMark[b] !== u) {
+      brandMark[b] = u;
+      brandsU++;
+    }
+    const cat = d.placeCategory[p]!;
+    if (catMark[cat] !== u) {
+      catMark[cat] = u;
+      catsU++;
+    }
+  }
+  for (let j = 0; j < out.candCount[u]!; j++) {
+    const slotIdx = u * K + j;
+    const v = out.cand[slotIdx]!;
+    const st = ++stamp.value;
+    let selfV = 0;
+    let brandsV = 0;
+    let catsV = 0;
+    let brandsBoth = 0;
+    let catsBoth = 0;
+    let shared = 0;
+    let overlap = 0;
+    let meetings = 0;
+    let latest = -1;
+    let a = us;
+    const vs = d.userPlaceStart[v]!;
+    const ve = d.userPlaceStart[v + 1]!;
+    for (let e = vs; e < ve; e++) {
+      const p = d.userPlace[e]!;
+      selfV += d.placeWeight[p]!;
+      const b = d.placeBrand[p]!;
+      if (b >= 0 && brandSeen[b] !== st) {
+        brandSeen[b] = st;
+        brandsV++;
+        if (brandMark[b] === u) brandsBoth++;
+      }
+      const cat = d.placeCategory[p]!;
+      if (catSeen[cat] !== st) {
+        catSeen[cat] = st;
+        catsV++;
+        if (catMark[cat] === u) catsBoth++;
+      }
+      while (a < ue && d.userPlace[a]! < p) a++;
+      if (a < ue && d.userPlace[a] === p && d.placeWeight[p]! > 0) {
+        shared++;
+        overlap += d.placeWeight[p]!;
+        latest = Math.max(latest, Math.min(d.userPlaceLastDay[a]!, d.userPlaceLastDay[e]!));
+        if (!d.placeOnline[p]) meetings += coPresentVisits(d, a, e);
+      }
+    }
+    const f = slotIdx * FEATURE_COUNT;
+    const jb = brandsU + brandsV - brandsBoth;
+    const jc = catsU + catsV - catsBoth;
+    const oneWayU = selfU > 0 ? overlap / selfU : 0;
+    const oneWayV = selfV > 0 ? overlap / selfV : 0;
+    const spendGap = Math.abs(d.spendLevel[u]! - d.spendLevel[v]!);
+    out.sharedPlaces[slotIdx] = shared;
+    out.features[f] = 1 - Math.exp(-overlap / WEIGHT_SCALE);
+    out.features[f + 1] = 0.5 * (jb > 0 ? brandsBoth / jb : 0) + 0.5 * (jc > 0 ? catsBoth / jc : 0);
+    out.features[f + 2] = 1 - Math.exp(-meetings / 2);
+    out.features[f + 3] = latest < 0 ? 0 : (latest + 1) / d.windowDays;
+    out.features[f + 4] = Number.isFinite(spendGap) ? Math.exp(-spendGap) : 0;
+    out.features[f + 5] = d.district[u]! >= 0 && d.district[u] === d.district[v] ? 1 : 0;
+    out.features[f + 6] = Math.max(0, 1 - Math.abs(d.age[u]! - d.age[v]!) / 15);
+    out.features[f + 7] = oneWayU + oneWayV > 0 ? (2 * oneWayU * oneWayV) / (oneWayU + oneWayV) : 0;
+  }
+}
+
+/** Visits of entry a with a visit of entry b at the same place, same hour band, at most one day apart. */
+export function coPresentVisits(d: Pick<KernelData, 'visitStart' | 'visitCode'>, a: number, b: number): number {
+  let count = 0;
+  const bs = d.visitStart[b]!;
+  const be = d.visitStart[b + 1]!;
+  for (let i = d.visitStart[a]!; i < d.visitStart[a + 1]!; i++) {
+    const x = d.visitCode[i]!;
+    const band = x & 7;
+    const day = x >> 3;
+    for (let j = bs; j < be; j++) {
+      const y = d.visitCode[j]!;
+      if ((y & 7) === band && Math.abs((y >> 3) - day) <= 1) {
+        count++;
+        break;
+      }
+    }
+  }
+  return count;
+}
+
+/** Marks each pair's representative slot (see KernelOutput.primary), after every user's list is final. */
+export function markPrimarySlots(out: KernelOutput, topK: number): void {
+  const n = out.candCount.length;
+  for (let u = 0; u < n; u++) {
+    for (let j = 0; j < out.candCount[u]!; j++) {
+      const slot = u * topK + j;
+      const v = out.cand[slot]!;
+      let duplicate = false;
+      if (v < u) {
+        const base = v * topK;
+        for (let k = 0; k < out.candCount[v]!; k++) {
+          if (out.cand[base + k] === u) {
+            duplicate = true;
+            break;
+          }
+        }
+      }
+      out.primary[slot] = duplicate ? 0 : 1;
+    }
+  }
+}

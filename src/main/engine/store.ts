@@ -1,0 +1,133 @@
+import type { Db } from '../db/database';
+import { DEFAULT_RULE_SET, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
+import type { AssignmentSummary } from './assignment';
+
+/** Rule set versions, match runs and their introductions in the mirror (migration 003). */
+const sql = {
+  findVersion: `SELECT version FROM ruleset_versions WHERE ruleset = ? ORDER BY version LIMIT 1`,
+  insertVersion: `INSERT INTO ruleset_versions (ruleset, created_by, created_at, note) VALUES (?, ?, ?, ?)`,
+  activate: `INSERT INTO ruleset_activations (version, activated_by, activated_at) VALUES (?, ?, ?)`,
+  activeVersion: `SELECT v.version, v.ruleset FROM ruleset_activations a JOIN ruleset_versions v ON v.version = a.version ORDER BY a.id DESC LIMIT 1`,
+  startRun: `INSERT INTO match_runs (date, ruleset_version, ruleset, operator, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')`,
+  supersede: `UPDATE match_runs SET status = 'superseded' WHERE date = ? AND status = 'completed' AND id <> ?`,
+  finishRun: `UPDATE match_runs SET status = 'completed', finished_at = ?, summary = ? WHERE id = ?`,
+  failRun: `UPDATE match_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?`,
+  insertIntroduction: `INSERT INTO run_introductions (run_id, user_a, user_b, score, reasons, evidence) VALUES (?, ?, ?, ?, ?, ?)`,
+  run: `SELECT id, date, ruleset_version, ruleset, operator, started_at, finished_at, status, error, summary FROM match_runs WHERE id = ?`,
+  latestCompletedRun: `SELECT id FROM match_runs WHERE date = ? AND status = 'completed' ORDER BY id DESC LIMIT 1`,
+  introductions: `SELECT user_a, user_b, score, reasons, evidence FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b`,
+  audit: `INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?)`,
+} as const;
+
+/** Canonical JSON (keys in schema order after parsing) so equal rule sets map to one version. */
+export function ruleSetJson(ruleSet: RuleSet): string {
+  return JSON.stringify(parseRuleSet(ruleSet));
+}
+
+/** The version number of this exact rule set, writing a new version if it was never saved. */
+export function ensureRuleSetVersion(db: Db, ruleSet: RuleSet, operator: string, note = ''): number {
+  const json = ruleSetJson(ruleSet);
+  const found = db.prepare(sql.findVersion).get(json) as { version: number } | undefined;
+  if (found) return found.version;
+  return Number(db.prepare(sql.insertVersion).run(json, operator, new Date().toISOString(), note).lastInsertRowid);
+}
+
+export function activateRuleSetVersion(db: Db, version: number, operator: string): void {
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    db.prepare(sql.activate).run(version, operator, now);
+    db.prepare(sql.audit).run(now, operator, 'ruleset.activate', String(version), '{}');
+  })();
+}
+
+/** The active rule set, or the defaults (version null) when none was ever activated. */
+export function activeRuleSet(db: Db): { version: number | null; ruleSet: RuleSet } {
+  const row = db.prepare(sql.activeVersion).get() as { version: number; ruleset: string } | undefined;
+  if (!row) return { version: null, ruleSet: DEFAULT_RULE_SET };
+  return { version: row.version, ruleSet: parseRuleSet(JSON.parse(row.ruleset), `ruleset_versions ${row.version}`) };
+}
+
+export interface StoredIntroduction {
+  userA: string;
+  userB: string;
+  score: number;
+  reasons: string[];
+  evidence: unknown;
+}
+
+export interface MatchRunSummary extends AssignmentSummary {
+  runId: number;
+  date: string;
+  rulesetVersion: number;
+  candidateUsers: number;
+  accumulatorUpdates: number;
+  windowTransactions: number;
+  phasesMs: Record<string, number>;
+}
+
+export interface MatchRunRecord {
+  id: number;
+  date: string;
+  rulesetVersion: number | null;
+  ruleSet: RuleSet;
+  operator: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'completed' | 'failed' | 'cancelled' | 'superseded';
+  error: string | null;
+  summary: Partial<MatchRunSummary>;
+}
+
+export function startRun(db: Db, date: string, version: number, ruleSet: RuleSet, operator: string): number {
+  const now = new Date().toISOString();
+  return db.transaction(() => {
+    const id = Number(db.prepare(sql.startRun).run(date, version, ruleSetJson(ruleSet), operator, now).lastInsertRowid);
+    db.prepare(sql.audit).run(now, operator, 'match.start', String(id), JSON.stringify({ date, rulesetVersion: version }));
+    return id;
+  })();
+}
+
+/** Writes a run's introductions and completes it in one transaction; earlier runs for the date are superseded. */
+export function completeRun(db: Db, runId: number, date: string, operator: string, introductions: StoredIntroduction[], summary: object): void {
+  const insert = db.prepare(sql.insertIntroduction);
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (const i of introductions) insert.run(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
+    db.prepare(sql.supersede).run(date, runId);
+    db.prepare(sql.finishRun).run(now, JSON.stringify(summary), runId);
+    db.prepare(sql.audit).run(now, operator, 'match.complete', String(runId), JSON.stringify({ date, introductions: introductions.length }));
+  })();
+}
+
+export function failRun(db: Db, runId: number, status: 'failed' | 'cancelled', error: string): void {
+  db.prepare(sql.failRun).run(status, new Date().toISOString(), error, runId);
+}
+
+export function readRun(db: Db, runId: number): MatchRunRecord | null {
+  const row = db.prepare(sql.run).get(runId) as
+    | { id: number; date: string; ruleset_version: number | null; ruleset: string; operator: string; started_at: string; finished_at: string | null; status: MatchRunRecord['status']; error: string | null; summary: string }
+    | undefined;
+  if (!row) return null;
+  return {
+    id: row.id,
+    date: row.date,
+    rulesetVersion: row.ruleset_version,
+    ruleSet: parseRuleSet(JSON.parse(row.ruleset), `match_runs ${row.id}`),
+    operator: row.operator,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: row.status,
+    error: row.error,
+    summary: JSON.parse(row.summary) as Partial<MatchRunSummary>,
+  };
+}
+
+export function latestCompletedRunId(db: Db, date: string): number | null {
+  const row = db.prepare(sql.latestCompletedRun).get(date) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+export function readRunIntroductions(db: Db, runId: number): StoredIntroduction[] {
+  const rows = db.prepare(sql.introductions).all(runId) as { user_a: string; user_b: string; score: number; reasons: string; evidence: string }[];
+  return rows.map((r) => ({ userA: r.user_a, userB: r.user_b, score: r.score, reasons: JSON.parse(r.reasons) as string[], evidence: JSON.parse(r.evidence) as unknown }));
+}

@@ -1,0 +1,72 @@
+import type { Operator } from '../../shared/contract/app';
+import type { Db } from '../db/database';
+import { conflict, notFound } from './errors';
+import { nowSeconds } from './effective';
+
+/** A claim lapses after this long without the claimer touching the item, so a closed laptop frees its items. */
+export const CLAIM_IDLE_SECONDS = 10 * 60;
+
+export interface ClaimRow {
+  flag_id: number;
+  operator: string;
+  claimed_at: number;
+  last_seen_at: number;
+}
+
+const statements = (db: Db) => ({
+  flagExists: db.prepare<[number], { id: number }>(`SELECT id FROM flags WHERE id = ?`),
+  get: db.prepare<[number], ClaimRow>(`SELECT * FROM claims WHERE flag_id = ?`),
+  upsert: db.prepare<[number, string, number, number]>(
+    `INSERT INTO claims (flag_id, operator, claimed_at, last_seen_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (flag_id) DO UPDATE SET operator = excluded.operator, claimed_at = excluded.claimed_at, last_seen_at = excluded.last_seen_at`,
+  ),
+  touch: db.prepare<[number, number, string]>(`UPDATE claims SET last_seen_at = ? WHERE flag_id = ? AND operator = ?`),
+  release: db.prepare<[number, string]>(`DELETE FROM claims WHERE flag_id = ? AND operator = ?`),
+});
+
+function isActive(claim: ClaimRow | undefined, now: number): claim is ClaimRow {
+  return claim !== undefined && now - claim.last_seen_at < CLAIM_IDLE_SECONDS;
+}
+
+/**
+ * Claims a queue item for `operator` (or refreshes their own claim). Throws CONFLICT when another operator holds
+ * an active claim. Runs in an IMMEDIATE transaction so two operators racing for one item cannot both win.
+ */
+export function claim(db: Db, flagId: number, operator: Operator, now = nowSeconds()): ClaimRow {
+  const s = statements(db);
+  return db
+    .transaction((): ClaimRow => {
+      if (!s.flagExists.get(flagId)) throw notFound(`flag ${flagId}`);
+      const current = s.get.get(flagId);
+      if (isActive(current, now) && current.operator !== operator.name) {
+        throw conflict(`flag ${flagId} is claimed by ${current.operator} (claim lapses ${CLAIM_IDLE_SECONDS / 60} min after their last activity)`, {
+          claimedBy: current.operator,
+        });
+      }
+      const claimedAt = isActive(current, now) ? current.claimed_at : now;
+      s.upsert.run(flagId, operator.name, claimedAt, now);
+      return { flag_id: flagId, operator: operator.name, claimed_at: claimedAt, last_seen_at: now };
+    })
+    .immediate();
+}
+
+/** Keeps the operator's claim alive (call when they act on or view the item). */
+export function touchClaim(db: Db, flagId: number, operator: Operator, now = nowSeconds()): void {
+  statements(db).touch.run(now, flagId, operator.name);
+}
+
+export function releaseClaim(db: Db, flagId: number, operator: Operator): void {
+  statements(db).release.run(flagId, operator.name);
+}
+
+/** Throws CONFLICT when someone other than `operator` actively holds the item. */
+export function assertNotClaimedByOther(db: Db, flagId: number, operator: Operator, now = nowSeconds()): void {
+  const current = statements(db).get.get(flagId);
+  if (isActive(current, now) && current.operator !== operator.name) {
+    throw conflict(`flag ${flagId} is claimed by ${current.operator}`, { claimedBy: current.operator });
+  }
+}
+
+/** SQL condition (on alias `f`) for items offered to operator `?`: unclaimed, lapsed, or their own claim. */
+export const OFFERED_TO_OPERATOR_SQL = `NOT EXISTS (
+  SELECT 1 FROM claims c WHERE c.flag_id = f.id AND c.operator <> @operator AND @now - c.last_seen_at < ${CLAIM_IDLE_SECONDS})`;

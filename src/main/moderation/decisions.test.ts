@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Operator } from '../../shared/contract/app';
+import { openDatabase } from '../db/database';
+import { claim } from './claims';
+import { WITHHELD_NOTE, bulkDecide, decide, exportPendingDecisions, previewBulk, undo } from './decisions';
+import { matchingExclusions } from './exclusions';
+import { listQueue } from './queue';
+import { freshDb, seedFlags, tempDbPath, seedMirror } from './test-fixture';
+
+const reviewer: Operator = { name: 'ann', role: 'reviewer' };
+const otherReviewer: Operator = { name: 'bob', role: 'reviewer' };
+const lead: Operator = { name: 'lin', role: 'lead' };
+const NOW = 1_764_100_000;
+const noOutbox = { outboxDir: null, now: NOW };
+
+describe('decisions', () => {
+  it('records a decision and resolves the flag out of the unreviewed queue', () => {
+    const { db, userIds } = freshDb(3);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    const row = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'selling_suspected', note: 'first time' }, reviewer, noOutbox);
+    expect(row).toMatchObject({ user_id: 'u0', flag_id: flag, action: 'warn', operator: 'ann', role: 'reviewer', decided_at: NOW });
+    expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW }).total).toBe(0);
+    expect(listQueue(db, { queue: 'resolved', operator: reviewer, now: NOW }).items.map((i) => i.flagId)).toEqual([flag]);
+  });
+
+  it('undo appends a reversing row, keeps both rows and reopens the flag', () => {
+    const { db, userIds } = freshDb(3);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    const original = decide(db, { flagId: flag!, action: 'restrict', reasonCode: 'selling_confirmed' }, reviewer, noOutbox);
+    expect(matchingExclusions(db, NOW).has('u0')).toBe(true);
+    const reversing = undo(db, original.id, reviewer, { ...noOutbox, note: 'wrong account' });
+    expect(reversing).toMatchObject({ action: 'undo', reverses: original.id, user_id: 'u0', flag_id: flag });
+    const rows = db.prepare(`SELECT id, action, reverses FROM decisions ORDER BY id`).all();
+    expect(rows).toEqual([
+      { id: original.id, action: 'restrict', reverses: null },
+      { id: reversing.id, action: 'undo', reverses: original.id },
+    ]);
+    expect(matchingExclusions(db, NOW).has('u0')).toBe(false);
+    expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW }).items.map((i) => i.flagId)).toEqual([flag]);
+    expect(() => undo(db, original.id, reviewer, noOutbox)).toThrow(/already undone/);
+    expect(() => undo(db, reversing.id, reviewer, noOutbox)).toThrow(/itself an undo/);
+  });
+
+  it('a reviewer cannot suspend; a lead can (rejected in main with FORBIDDEN)', () => {
+    const { db, userIds } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    expect(() => decide(db, { flagId: flag!, action: 'suspend', reasonCode: 'spam_confirmed' }, reviewer, noOutbox)).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    expect(db.prepare(`SELECT count(*) AS n FROM decisions`).get()).toEqual({ n: 0 });
+    expect(decide(db, { flagId: flag!, action: 'suspend', reasonCode: 'spam_confirmed' }, lead, noOutbox).action).toBe('suspend');
+  });
+
+  it('a reviewer cannot undo someone else’s decision', () => {
+    const { db, userIds } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    const d = decide(db, { flagId: flag!, action: 'hold', reasonCode: 'need_more_data' }, reviewer, noOutbox);
+    expect(() => undo(db, d.id, otherReviewer, noOutbox)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(undo(db, d.id, lead, noOutbox).reverses).toBe(d.id);
+  });
+
+  it('bad input says what and where', () => {
+    const { db, userIds } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'Bad Code' }, reviewer, noOutbox)).toThrow(/reasonCode/);
+    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x', expiresAt: NOW + 10 }, reviewer, noOutbox)).toThrow(/expiresAt/);
+    expect(() => decide(db, { flagId: 999, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => decide(db, { action: 'warn', reasonCode: 'x' }, reviewer, noOutbox)).toThrow(/flagId or userId/);
+  });
+
+  it('bulk over 100 accounts is lead-only, and the preview gives the count first', () => {
+    const { db, userIds } = freshDb(150);
+    const flags = seedFlags(db, userIds);
+    const selection = { queue: 'unreviewed' as const, filter: { detector: 'micro_seller' } };
+    expect(previewBulk(db, selection, reviewer, NOW)).toEqual({ flags: 150, accounts: 150, allowed: false, limit: 100 });
+    expect(() => bulkDecide(db, selection, { action: 'clear', reasonCode: 'false_positive' }, reviewer, noOutbox)).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    expect(db.prepare(`SELECT count(*) AS n FROM decisions`).get()).toEqual({ n: 0 });
+    const small = { flagIds: flags.slice(0, 100) };
+    expect(previewBulk(db, small, reviewer, NOW).allowed).toBe(true);
+    expect(bulkDecide(db, small, { action: 'clear', reasonCode: 'false_positive' }, reviewer, { ...noOutbox, expectedAccounts: 100 }).decisions).toBe(100);
+    const rest = bulkDecide(db, selection, { action: 'hold', reasonCode: 'batch_review' }, lead, noOutbox);
+    expect(rest).toMatchObject({ decisions: 50, accounts: 50 });
+    expect(matchingExclusions(db, NOW).size).toBe(50);
+  });
+
+  it('two operators cannot claim the same item; a lapsed claim can be taken', () => {
+    const { db, userIds } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    claim(db, flag!, reviewer, NOW);
+    expect(() => claim(db, flag!, otherReviewer, NOW + 60)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(listQueue(db, { queue: 'unreviewed', operator: otherReviewer, now: NOW + 60 }).total).toBe(0);
+    expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW + 60 }).items[0]!.claimedBy).toBe('ann');
+    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x' }, otherReviewer, { outboxDir: null, now: NOW + 60 })).toThrow(/claimed by ann/);
+    expect(claim(db, flag!, otherReviewer, NOW + 11 * 60).operator).toBe('bob');
+  });
+
+  it('decisions are append-only: UPDATE and DELETE are rejected by triggers', () => {
+    const { db, userIds } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox);
+    expect(() => db.prepare(`UPDATE decisions SET action = 'clear'`).run()).toThrow(/append-only/);
+    expect(() => db.prepare(`DELETE FROM decisions`).run()).toThrow(/append-only/);
+  });
+
+  it('exclusions: restrict until it expires, suspend, hold; a later clear lifts them', () => {
+    const { db, userIds } = freshDb(5);
+    const flags = seedFlags(db, userIds);
+    decide(db, { flagId: flags[0]!, action: 'restrict', reasonCode: 'x', expiresAt: NOW + 100 }, reviewer, noOutbox);
+    decide(db, { flagId: flags[1]!, action: 'suspend', reasonCode: 'x' }, lead, noOutbox);
+    decide(db, { flagId: flags[2]!, action: 'hold', reasonCode: 'x' }, reviewer, noOutbox);
+    decide(db, { flagId: flags[3]!, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox);
+    decide(db, { userId: 'u4', action: 'restrict', reasonCode: 'x' }, reviewer, noOutbox);
+    decide(db, { userId: 'u4', action: 'clear', reasonCode: 'appeal_accepted' }, reviewer, { outboxDir: null, now: NOW + 1 });
+    expect([...matchingExclusions(db, NOW + 1)].sort()).toEqual(['u0', 'u1', 'u2']);
+    expect([...matchingExclusions(db, NOW + 200)].sort()).toEqual(['u1', 'u2']);
+  });
+
+  it('exports every decision to the outbox, and catches up after a crash between commit and export', () => {
+    const { db, userIds, file } = freshDb(3);
+    const flags = seedFlags(db, userIds);
+    const outbox = path.join(path.dirname(file), 'outbox');
+    const a = decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'x', note: 'n' }, reviewer, { outboxDir: outbox, now: NOW });
+    decide(db, { flagId: flags[1]!, action: 'warn', reasonCode: 'x', note: 'he wrote vx: mango_88' }, reviewer, noOutbox); // as if the export never ran
+    undo(db, a.id, reviewer, { outboxDir: outbox, now: NOW });
+    const lines = fs
+      .readdirSync(outbox)
+      .sort()
+      .flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'))
+      .map((l) => JSON.parse(l) as Record<string, string>);
+    expect(lines.map((l) => l.decision_id)).toEqual(['1', '2', '3']);
+    expect(lines[0]).toEqual({ decision_id: '1', user_id: 'u0', action: 'warn', reason_code: 'x', decided_at: new Date(NOW * 1000).toISOString(), operator: 'ann', note: 'n' });
+    expect(lines[1]!.note).toBe(WITHHELD_NOTE);
+    expect(lines[2]).toMatchObject({ action: 'undo', reverses: '1' });
+    expect(exportPendingDecisions(db, outbox)).toBeNull();
+  });
+});
+
+describe('durability', () => {
+  it('a decision survives kill -9 right after decide() returns', async () => {
+    const file = tempDbPath();
+    const outbox = path.join(path.dirname(file), 'outbox');
+    const setup = openDatabase(file);
+    seedMirror(setup, 2);
+    const [flag] = seedFlags(setup, ['u1']);
+    setup.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./decide-child.fixture.ts', import.meta.url)), file, String(flag), outbox], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const decidedId = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const m = /decided (\d+)/.exec(chunk.toString());
+        if (m) {
+          child.kill('SIGKILL');
+          resolve(Number(m[1]));
+        }
+      });
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? undefined : reject(new Error(`child exited ${code}`))));
+    });
+    await new Promise((r) => child.on('close', r));
+    expect(child.signalCode).toBe('SIGKILL');
+    const db = openDatabase(file);
+    expect(db.prepare(`SELECT user_id, action, operator FROM decisions WHERE id = ?`).get(decidedId)).toEqual({ user_id: 'u1', action: 'restrict', operator: 'ann' });
+    expect(matchingExclusions(db, Math.floor(Date.now() / 1000) + 1).has('u1')).toBe(true);
+    expect(fs.readdirSync(outbox).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import type { Operator } from '../../shared/contract/app';
+import type { Db } from '../db/database';
+import { lastExportedDecisionId, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
+import { assertNotClaimedByOther, touchClaim } from './claims';
+import { hasContactHandle } from './contact-handles';
+import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective';
+import { conflict, forbidden, invalidInput, notFound } from './errors';
+import { type QueueName, type QueueFilter, selectQueueFlags } from './queue';
+
+export const DECISION_ACTIONS = ['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+/** Bulk actions touching more accounts than this need a lead: one mis-set filter must not sweep the city. */
+export const REVIEWER_BULK_LIMIT = 100;
+const MAX_NOTE = 1000;
+const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
+export interface DecideInput {
+  flagId?: number;
+  userId?: string;
+  action: DecisionAction;
+  /** e.g. 'selling_confirmed', 'spam_template', 'false_positive'. */
+  reasonCode: string;
+  note?: string;
+  /** Unix seconds; only for restrict / suspend / hold, must be in the future. */
+  expiresAt?: number | null;
+}
+
+export interface DecisionRow {
+  id: number;
+  user_id: string;
+  flag_id: number | null;
+  action: DecisionAction | 'undo';
+  reason_code: string;
+  note: string;
+  operator: string;
+  role: string;
+  decided_at: number;
+  expires_at: number | null;
+  reverses: number | null;
+  bulk_id: string | null;
+}
+
+export interface DecideOptions {
+  /** Where decision files go; null = do not export (tests of pure rules). */
+  outboxDir: string | null;
+  now?: number;
+}
+
+interface FlagRef {
+  id: number;
+  user_id: string;
+  detector: string;
+  state: 'open' | 'resolved';
+}
+
+const statements = (db: Db) => ({
+  flag: db.prepare<[number], FlagRef>(`SELECT id, user_id, detector, state FROM flags WHERE id = ?`),
+  user: db.prepare<[string], { id: string }>(`SELECT id FROM users WHERE id = ?`),
+  insert: db.prepare<
+    [string, number | null, string, string, string, string, string, number, number | null, number | null, string | null],
+    DecisionRow
+  >(
+    `INSERT INTO decisions (user_id, flag_id, action, reason_code, note, operator, role, decided_at, expires_at, reverses, bulk_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  ),
+  decision: db.prepare<[number], DecisionRow>(`SELECT * FROM decisions WHERE id = ?`),
+  undoOf: db.prepare<[number], { id: number }>(`SELECT id FROM decisions WHERE reverses = ?`),
+  effectiveFinalOnFlag: db.prepare<[number], { id: number }>(
+    `SELECT id FROM (${EFFECTIVE_DECISIONS}) WHERE flag_id = ? AND action IN ${FINAL_ACTIONS_SQL} ORDER BY id DESC LIMIT 1`,
+  ),
+  resolveFlag: db.prepare<[number]>(`UPDATE flags SET state = 'resolved' WHERE id = ?`),
+  otherOpenFlag: db.prepare<[string, string, number], { id: number }>(
+    `SELECT id FROM flags WHERE user_id = ? AND detector = ? AND state = 'open' AND id <> ?`,
+  ),
+  reopenFlag: db.prepare<[number]>(`UPDATE flags SET state = 'open' WHERE id = ?`),
+  since: db.prepare<[number], DecisionRow>(`SELECT * FROM decisions WHERE id > ? ORDER BY id`),
+});
+
+function isFinal(action: string): boolean {
+  return action === 'clear' || action === 'warn' || action === 'restrict' || action === 'suspend';
+}
+
+function validate(input: DecideInput, now: number, where: string): void {
+  if (!(DECISION_ACTIONS as readonly string[]).includes(input.action)) {
+    throw invalidInput(`${where}action`, `must be one of ${DECISION_ACTIONS.join(', ')}, got "${String(input.action)}"`);
+  }
+  if (typeof input.reasonCode !== 'string' || !REASON_CODE.test(input.reasonCode)) {
+    throw invalidInput(`${where}reasonCode`, `must be a lower_snake_case code of 1–64 characters, got "${String(input.reasonCode)}"`);
+  }
+  if (input.note !== undefined && [...input.note].length > MAX_NOTE) {
+    throw invalidInput(`${where}note`, `must be at most ${MAX_NOTE} characters`);
+  }
+  if (input.expiresAt !== undefined && input.expiresAt !== null) {
+    if (!['restrict', 'suspend', 'hold'].includes(input.action)) {
+      throw invalidInput(`${where}expiresAt`, `only restrict, suspend and hold can expire, not ${input.action}`);
+    }
+    if (!Number.isInteger(input.expiresAt) || input.expiresAt <= now) {
+      throw invalidInput(`${where}expiresAt`, `must be unix seconds in the future, got ${input.expiresAt}`);
+    }
+  }
+}
+
+/** Role rules, enforced here in main so no renderer can get around them. */
+function assertAllowed(operator: Operator, action: DecisionAction): void {
+  if (action === 'suspend' && operator.role !== 'lead') {
+    throw forbidden(`a ${operator.role} cannot suspend an account; escalate it to a lead`);
+  }
+}
+
+function insertDecision(
+  db: Db,
+  input: DecideInput,
+  operator: Operator,
+  now: number,
+  bulkId: string | null,
+): DecisionRow {
+  const s = statements(db);
+  let userId: string;
+  let flag: FlagRef | undefined;
+  if (input.flagId !== undefined && input.flagId !== null) {
+    flag = s.flag.get(input.flagId);
+    if (!flag) throw notFound(`flag ${input.flagId}`);
+    if (input.userId !== undefined && input.userId !== flag.user_id) {
+      throw invalidInput('userId', `flag ${flag.id} is about user ${flag.user_id}, not ${input.userId}`);
+    }
+    userId = flag.user_id;
+    if (flag.state === 'resolved' && isFinal(input.action)) {
+      const by = s.effectiveFinalOnFlag.get(flag.id);
+      throw conflict(`flag ${flag.id} is already resolved${by ? ` by decision ${by.id}` : ''}; undo that decision first`);
+    }
+    assertNotClaimedByOther(db, flag.id, operator, now);
+  } else if (input.userId !== undefined) {
+    if (!s.user.get(input.userId)) throw notFound(`user ${input.userId}`);
+    userId = input.userId;
+  } else {
+    throw invalidInput('flagId', 'a decision needs flagId or userId');
+  }
+  const row = s.insert.get(
+    userId,
+    flag?.id ?? null,
+    input.action,
+    input.reasonCode,
+    input.note ?? '',
+    operator.name,
+    operator.role,
+    now,
+    input.expiresAt ?? null,
+    null,
+    bulkId,
+  )!;
+  if (flag && isFinal(input.action)) s.resolveFlag.run(flag.id);
+  if (flag) touchClaim(db, flag.id, operator, now);
+  return row;
+}
+
+/**
+ * Records one operator decision. It is committed (synchronous=FULL: on disk) before this returns, then exported
+ * to the outbox together with any earlier decisions a crash kept from being exported.
+ */
+export function decide(db: Db, input: DecideInput, operator: Operator, options: DecideOptions): DecisionRow {
+  const now = options.now ?? nowSeconds();
+  validate(input, now, '');
+  assertAllowed(operator, input.action);
+  const row = db.transaction(() => insertDecision(db, input, operator, now, null)).immediate();
+  if (options.outboxDir) exportPendingDecisions(db, options.outboxDir);
+  return row;
+}
+
+/**
+ * Undoes a decision by appending a reversing row (`action = 'undo'`, `reverses = id`); the original stays. A
+ * reviewer may undo only their own decisions; a lead any. Undoing a final decision reopens its flag unless a newer
+ * flag for the same user and detector is already open.
+ */
+export function undo(
+  db: Db,
+  decisionId: number,
+  operator: Operator,
+  options: DecideOptions & { note?: string; reasonCode?: string },
+): DecisionRow {
+  const now = options.now ?? nowSeconds();
+  const s = statements(db);
+  const row = db
+    .transaction((): DecisionRow => {
+      const original = s.decision.get(decisionId);
+      if (!original) throw notFound(`decision ${decisionId}`);
+      if (original.action === 'undo') throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
+      const already = s.undoOf.get(decisionId);
+      if (already) throw conflict(`decision ${decisionId} was already undone by decision ${already.id}`);
+      if (operator.role !== 'lead' && original.operator !== operator.name) {
+        throw forbidden(`a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`);
+      }
+      const reversing = s.insert.get(
+        original.user_id,
+        original.flag_id,
+        'undo',
+        options.reasonCode ?? 'undo',
+        options.note ?? '',
+        operator.name,
+        operator.role,
+        now,
+        null,
+        decisionId,
+        null,
+      )!;
+      if (original.flag_id !== null && isFinal(original.action) && !s.effectiveFinalOnFlag.get(original.flag_id)) {
+        const flag = s.flag.get(original.flag_id)!;
+        if (!s.otherOpenFlag.get(flag.user_id, flag.detector, flag.id)) s.reopenFlag.run(flag.id);
+      }
+      return reversing;
+    })
+    .immediate();
+  if (options.outboxDir) exportPendingDecisions(db, options.outboxDir);
+  return row;
+}
+
+export type BulkSelection =
+  | { flagIds: readonly number[] }
+  | { queue: QueueName; filter: QueueFilter };
+
+export interface BulkPreview {
+  flags: number;
+  accounts: number;
+  /** True when this operator may apply it (reviewers: at most REVIEWER_BULK_LIMIT accounts). */
+  allowed: boolean;
+  limit: number | null;
+}
+
+function resolveSelection(db: Db, selection: BulkSelection, operator: Operator, now: number): { id: number; user_id: string }[] {
+  if ('flagIds' in selection) {
+    const s = statements(db);
+    return selection.flagIds.map((id, i) => {
+      if (!Number.isInteger(id)) throw invalidInput(`selection.flagIds[${i}]`, `must be an integer flag id, got ${String(id)}`);
+      const flag = s.flag.get(id);
+      if (!flag) throw invalidInput(`selection.flagIds[${i}]`, `flag ${id} does not exist`);
+      return { id: flag.id, user_id: flag.user_id };
+    });
+  }
+  return selectQueueFlags(db, selection.queue, selection.filter, operator, now);
+}
+
+/** How many flags and accounts a bulk action would touch: shown to the operator before they confirm. */
+export function previewBulk(db: Db, selection: BulkSelection, operator: Operator, now = nowSeconds()): BulkPreview {
+  const flags = resolveSelection(db, selection, operator, now);
+  const accounts = new Set(flags.map((f) => f.user_id)).size;
+  const limit = operator.role === 'lead' ? null : REVIEWER_BULK_LIMIT;
+  return { flags: flags.length, accounts, allowed: limit === null || accounts <= limit, limit };
+}
+
+export interface BulkResult {
+  bulkId: string;
+  decisions: number;
+  accounts: number;
+  firstId: number | null;
+  lastId: number | null;
+}
+
+/**
+ * One decision per selected flag, all in one transaction (all or nothing), sharing a bulk id. The selection is
+ * resolved again inside the transaction, so the rule on account count holds for what is really written.
+ * `expectedAccounts` (from previewBulk) guards against the queue having changed since the preview.
+ */
+export function bulkDecide(
+  db: Db,
+  selection: BulkSelection,
+  decision: Omit<DecideInput, 'flagId' | 'userId'>,
+  operator: Operator,
+  options: DecideOptions & { expectedAccounts?: number },
+): BulkResult {
+  const now = options.now ?? nowSeconds();
+  validate(decision, now, 'decision.');
+  assertAllowed(operator, decision.action);
+  const bulkId = randomUUID();
+  const result = db
+    .transaction((): BulkResult => {
+      const flags = resolveSelection(db, selection, operator, now);
+      const accounts = new Set(flags.map((f) => f.user_id)).size;
+      if (operator.role !== 'lead' && accounts > REVIEWER_BULK_LIMIT) {
+        throw forbidden(`a ${operator.role} can act on at most ${REVIEWER_BULK_LIMIT} accounts at once; this selection has ${accounts}`);
+      }
+      if (options.expectedAccounts !== undefined && options.expectedAccounts !== accounts) {
+        throw conflict(`the selection changed since the preview: ${accounts} accounts now, ${options.expectedAccounts} previewed`);
+      }
+      let firstId: number | null = null;
+      let lastId: number | null = null;
+      for (const f of flags) {
+        const row = insertDecision(db, { ...decision, flagId: f.id }, operator, now, bulkId);
+        firstId ??= row.id;
+        lastId = row.id;
+      }
+      return { bulkId, decisions: flags.length, accounts, firstId, lastId };
+    })
+    .immediate();
+  if (options.outboxDir) exportPendingDecisions(db, options.outboxDir);
+  return result;
+}
+
+export const WITHHELD_NOTE = '[withheld: the note contains contact details]';
+
+function toOutbox(d: DecisionRow): OutboxDecision {
+  const iso = (s: number): string => new Date(s * 1000).toISOString();
+  return {
+    decision_id: String(d.id),
+    user_id: d.user_id,
+    action: d.action,
+    reason_code: d.reason_code,
+    decided_at: iso(d.decided_at),
+    operator: d.operator,
+    // The outbox carries no PII beyond ids: a note quoting the user's phone or WeChat id stays in the console.
+    note: hasContactHandle(d.note) ? WITHHELD_NOTE : d.note,
+    ...(d.expires_at !== null ? { expires_at: iso(d.expires_at) } : {}),
+    ...(d.reverses !== null ? { reverses: String(d.reverses) } : {}),
+  };
+}
+
+/**
+ * Writes every decision not yet in the outbox as one new decisions file. Called after each commit; because the
+ * outbox's own file names say how far it got, a crash between commit and export is repaired by the next call
+ * (or by calling this at startup).
+ */
+export function exportPendingDecisions(db: Db, outboxDir: string): string | null {
+  const pending = statements(db).since.all(lastExportedDecisionId(outboxDir));
+  return writeDecisionsFile(outboxDir, pending.map(toOutbox));
+}
+
+export function getDecision(db: Db, id: number): DecisionRow {
+  const row = statements(db).decision.get(id);
+  if (!row) throw notFound(`decision ${id}`);
+  return row;
+}

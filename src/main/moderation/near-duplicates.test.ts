@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { jaccard, largestClusterReach, lshClusters, minhash, pairwiseClusters, shingles } from './near-duplicates';
+
+const template = (name: string, i: number): string => `${name}你好呀～我是小美，最近在做兼职，想认识新朋友，私聊有惊喜 ${i % 3 === 0 ? '😊' : ''}`;
+const distinct = [
+  '周末一起去爬山吗',
+  '你也喜欢那家咖啡店？',
+  '看到你常去健身房，求推荐教练',
+  '请问附近有好吃的面馆吗',
+  '今天的电影好看吗',
+  '你好，很高兴认识你',
+];
+
+describe('near-duplicate greetings', () => {
+  it('shingle Jaccard is high for a template with small variations and low for different texts', () => {
+    expect(jaccard(shingles(template('小王', 1)), shingles(template('阿杰', 2)))).toBeGreaterThan(0.8);
+    expect(jaccard(shingles(distinct[0]!), shingles(distinct[1]!))).toBeLessThan(0.2);
+  });
+
+  it('MinHash + LSH puts the templated greetings in one cluster and keeps the others apart', () => {
+    const names = ['小王', '阿杰', '大卫', 'Lily', '晓晓', '明明', '老张', '婷婷'];
+    const texts = [...names.map(template), ...distinct];
+    const labels = lshClusters(texts.map((t) => minhash(shingles(t))));
+    const templated = new Set(Array.from(labels.slice(0, names.length)));
+    expect(templated.size).toBe(1);
+    const others = new Set(Array.from(labels.slice(names.length)));
+    expect(others.size).toBe(distinct.length);
+    expect(largestClusterReach(labels, texts.map((_, i) => `r${i}`)).reach).toBe(names.length);
+  });
+
+  it('agrees with the exact pairwise baseline on a mixed set', () => {
+    const texts = [...Array.from({ length: 30 }, (_, i) => template(`友${i}`, i)), ...distinct];
+    const a = lshClusters(texts.map((t) => minhash(shingles(t))));
+    const b = pairwiseClusters(texts.map(shingles));
+    expect(largestClusterReach(a, texts).reach).toBe(largestClusterReach(b, texts).reach);
+  });
+});

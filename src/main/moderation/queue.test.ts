@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { Operator } from '../../shared/contract/app';
+import { listQueue } from './queue';
+import { createSavedView, deleteSavedView, listSavedViews, updateSavedView } from './saved-views';
+import { freshDb, seedFlags } from './test-fixture';
+
+const ann: Operator = { name: 'ann', role: 'reviewer' };
+const bob: Operator = { name: 'bob', role: 'reviewer' };
+const NOW = 1_764_100_000;
+
+describe('queues', () => {
+  it('filters by detector, reason, score, age and district, sorts and pages', () => {
+    const { db, userIds } = freshDb(20);
+    seedFlags(db, userIds.slice(0, 10), 'micro_seller', NOW - 10 * 86400);
+    seedFlags(db, userIds.slice(10), 'spammer', NOW - 86400);
+    const page = (filter: object, sort: 'score' | 'age' = 'score') => listQueue(db, { queue: 'unreviewed', filter, sort, operator: ann, now: NOW, limit: 5 });
+    expect(page({}).total).toBe(20);
+    expect(page({}).items).toHaveLength(5);
+    expect(page({ detector: 'spammer' }).total).toBe(10);
+    expect(page({ reason: 'many_payers' }).total).toBe(20);
+    expect(page({ reason: 'links_in_greetings' }).total).toBe(0);
+    expect(page({ maxAgeDays: 2 }).total).toBe(10);
+    expect(page({ district: 'Xihu' }).items.every((i) => i.district === 'Xihu')).toBe(true);
+    const scores = page({}).items.map((i) => i.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(page({}, 'age').items[0]!.detector).toBe('micro_seller');
+    expect(page({ minScore: 0.55 }).items.every((i) => i.score >= 0.55)).toBe(true);
+    expect(() => page({ minScore: 2 })).toThrow(/filter\.minScore/);
+    expect(() => listQueue(db, { queue: 'nope' as 'held', operator: ann })).toThrow(/queue: must be one of/);
+  });
+});
+
+describe('saved views', () => {
+  it('create, list, update, delete; names unique per operator; others cannot edit', () => {
+    const { db } = freshDb(1);
+    const v = createSavedView(db, 'hot sellers', { queue: 'unreviewed', filter: { detector: 'micro_seller', minScore: 0.8 }, sort: 'score' }, ann, NOW);
+    expect(listSavedViews(db)).toEqual([v]);
+    expect(() => createSavedView(db, 'hot sellers', { queue: 'held', filter: {}, sort: 'age' }, ann)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => createSavedView(db, 'x', { queue: 'held', filter: { colour: 'red' } as object, sort: 'age' }, ann)).toThrow(/view\.filter\.colour/);
+    expect(() => updateSavedView(db, v.id, 'mine now', { queue: 'held', filter: {}, sort: 'age' }, bob)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(updateSavedView(db, v.id, 'held, oldest', { queue: 'held', filter: {}, sort: 'age' }, ann)).toMatchObject({ name: 'held, oldest', queue: 'held', sort: 'age' });
+    deleteSavedView(db, v.id, ann);
+    expect(listSavedViews(db)).toEqual([]);
+  });
+});

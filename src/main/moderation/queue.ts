@@ -1,0 +1,235 @@
+import type { Operator } from '../../shared/contract/app';
+import type { Db } from '../db/database';
+import { OFFERED_TO_OPERATOR_SQL } from './claims';
+import { nowSeconds } from './effective';
+import { invalidInput, notFound } from './errors';
+
+export const QUEUE_NAMES = ['unreviewed', 'held', 'escalated', 'resolved'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+export type QueueSort = 'score' | 'age';
+
+export interface QueueFilter {
+  detector?: string;
+  reason?: string;
+  minScore?: number;
+  maxAgeDays?: number;
+  district?: string;
+}
+
+export interface ListQueueInput {
+  queue: QueueName;
+  filter?: QueueFilter;
+  sort?: QueueSort;
+  offset?: number;
+  limit?: number;
+  operator: Operator;
+  now?: number;
+}
+
+/** One row of a queue. Raw fields: the caller (privacy module) decides what may cross to the renderer. */
+export interface QueueItem {
+  flagId: number;
+  userId: string;
+  detector: string;
+  detectorVersion: number;
+  score: number;
+  reasons: string[];
+  firstDetectedAt: number;
+  detectedAt: number;
+  state: 'open' | 'resolved';
+  lastAction: string | null;
+  district: string | null;
+  claimedBy: string | null;
+}
+
+export interface QueuePage {
+  total: number;
+  items: QueueItem[];
+}
+
+/** The latest effective (not undone) decision on flag `f`. */
+const LAST_ACTION_SQL = `(SELECT e.action FROM decisions e
+   WHERE e.flag_id = f.id AND e.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.reverses = e.id)
+   ORDER BY e.id DESC LIMIT 1)`;
+
+const QUEUE_CONDITION: Record<QueueName, string> = {
+  unreviewed: `f.state = 'open' AND last_action IS NULL`,
+  held: `f.state = 'open' AND last_action = 'hold'`,
+  escalated: `f.state = 'open' AND last_action = 'escalate'`,
+  resolved: `f.state = 'resolved'`,
+};
+
+interface QueueRow {
+  id: number;
+  user_id: string;
+  detector: string;
+  detector_version: number;
+  score: number;
+  reasons: string;
+  first_detected_at: number;
+  detected_at: number;
+  state: 'open' | 'resolved';
+  last_action: string | null;
+  district: string | null;
+  claimed_by: string | null;
+}
+
+interface Params {
+  operator: string;
+  now: number;
+  detector: string | null;
+  reason: string | null;
+  minScore: number | null;
+  minDetectedAt: number | null;
+  district: string | null;
+}
+
+function checkFilter(filter: QueueFilter): void {
+  if (filter.minScore !== undefined && !(Number.isFinite(filter.minScore) && filter.minScore >= 0 && filter.minScore <= 1)) {
+    throw invalidInput('filter.minScore', `must be a number from 0 to 1, got ${String(filter.minScore)}`);
+  }
+  if (filter.maxAgeDays !== undefined && !(Number.isFinite(filter.maxAgeDays) && filter.maxAgeDays > 0)) {
+    throw invalidInput('filter.maxAgeDays', `must be a positive number of days, got ${String(filter.maxAgeDays)}`);
+  }
+}
+
+function params(filter: QueueFilter, operator: Operator, now: number): Params {
+  checkFilter(filter);
+  return {
+    operator: operator.name,
+    now,
+    detector: filter.detector ?? null,
+    reason: filter.reason ?? null,
+    minScore: filter.minScore ?? null,
+    minDetectedAt: filter.maxAgeDays !== undefined ? now - Math.round(filter.maxAgeDays * 86400) : null,
+    district: filter.district ?? null,
+  };
+}
+
+/** FROM … WHERE for one queue; `@`-named parameters come from `params`. */
+function queueSql(queue: QueueName): string {
+  if (!(QUEUE_NAMES as readonly string[]).includes(queue)) {
+    throw invalidInput('queue', `must be one of ${QUEUE_NAMES.join(', ')}, got "${String(queue)}"`);
+  }
+  return `FROM (
+      SELECT f.*, ${LAST_ACTION_SQL} AS last_action FROM flags f
+    ) f
+    JOIN users usr ON usr.id = f.user_id
+    WHERE ${QUEUE_CONDITION[queue]}
+      AND ${OFFERED_TO_OPERATOR_SQL}
+      AND (@detector IS NULL OR f.detector = @detector)
+      AND (@reason IS NULL OR EXISTS (SELECT 1 FROM json_each(f.reasons) r WHERE r.value = @reason))
+      AND (@minScore IS NULL OR f.score >= @minScore)
+      AND (@minDetectedAt IS NULL OR f.first_detected_at >= @minDetectedAt)
+      AND (@district IS NULL OR usr.district = @district)`;
+}
+
+/** A queue page. Items another operator has claimed (and not left idle for 10 min) are not offered. */
+export function listQueue(db: Db, input: ListQueueInput): QueuePage {
+  const now = input.now ?? nowSeconds();
+  const p = params(input.filter ?? {}, input.operator, now);
+  const offset = input.offset ?? 0;
+  const limit = input.limit ?? 50;
+  if (!Number.isInteger(offset) || offset < 0) throw invalidInput('offset', `must be an integer ≥ 0, got ${offset}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('limit', `must be an integer from 1 to 1000, got ${limit}`);
+  const sort = input.sort ?? 'score';
+  if (sort !== 'score' && sort !== 'age') throw invalidInput('sort', `must be "score" or "age", got "${String(sort)}"`);
+  const order = sort === 'score' ? 'f.score DESC, f.id' : 'f.first_detected_at ASC, f.id';
+  const from = queueSql(input.queue);
+  const total = db.prepare<Params, { n: number }>(`SELECT count(*) AS n ${from}`).get(p)!.n;
+  const rows = db
+    .prepare<Params & { limit: number; offset: number }, QueueRow>(
+      `SELECT f.id, f.user_id, f.detector, f.detector_version, f.score, f.reasons, f.first_detected_at, f.detected_at,
+              f.state, f.last_action, usr.district,
+              (SELECT c.operator FROM claims c WHERE c.flag_id = f.id AND @now - c.last_seen_at < 600) AS claimed_by
+       ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    )
+    .all({ ...p, limit, offset });
+  return {
+    total,
+    items: rows.map((r) => ({
+      flagId: r.id,
+      userId: r.user_id,
+      detector: r.detector,
+      detectorVersion: r.detector_version,
+      score: r.score,
+      reasons: JSON.parse(r.reasons) as string[],
+      firstDetectedAt: r.first_detected_at,
+      detectedAt: r.detected_at,
+      state: r.state,
+      lastAction: r.last_action,
+      district: r.district,
+      claimedBy: r.claimed_by,
+    })),
+  };
+}
+
+/** Every flag of a queue + filter as offered to `operator` (for bulk actions). */
+export function selectQueueFlags(db: Db, queue: QueueName, filter: QueueFilter, operator: Operator, now = nowSeconds()): { id: number; user_id: string }[] {
+  const p = params(filter, operator, now);
+  return db.prepare<Params, { id: number; user_id: string }>(`SELECT f.id, f.user_id ${queueSql(queue)} ORDER BY f.id`).all(p);
+}
+
+export interface FlagEvidence {
+  transfers?: string[];
+  greetings?: string[];
+  reports?: string[];
+  figures?: Record<string, number>;
+}
+
+/** Everything an operator needs to judge one item, as raw rows (mask before it leaves main). */
+export interface QueueItemDetail {
+  flag: QueueRow & { evidence: FlagEvidence; reasonList: string[] };
+  user: Record<string, unknown>;
+  evidence: { transfers: Record<string, unknown>[]; greetings: Record<string, unknown>[]; reports: Record<string, unknown>[] };
+  timeline: {
+    greetingsSent: Record<string, unknown>[];
+    greetingsReceived: Record<string, unknown>[];
+    transfersIn: Record<string, unknown>[];
+    transfersOut: Record<string, unknown>[];
+    reportsAgainst: Record<string, unknown>[];
+    previousFlags: Record<string, unknown>[];
+    decisions: Record<string, unknown>[];
+  };
+}
+
+const TIMELINE_LIMIT = 200;
+
+function byIds(db: Db, table: 'transfers' | 'greetings' | 'reports', ids: readonly string[] = []): Record<string, unknown>[] {
+  if (ids.length === 0) return [];
+  return db
+    .prepare<[string], Record<string, unknown>>(`SELECT t.* FROM ${table} t JOIN json_each(?) j ON j.value = t.id`)
+    .all(JSON.stringify(ids));
+}
+
+export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
+  const flag = db
+    .prepare<[number], QueueRow & { evidence: string }>(
+      `SELECT f.*, ${LAST_ACTION_SQL} AS last_action, usr.district, NULL AS claimed_by
+       FROM flags f JOIN users usr ON usr.id = f.user_id WHERE f.id = ?`,
+    )
+    .get(flagId);
+  if (!flag) throw notFound(`flag ${flagId}`);
+  const evidence = JSON.parse(flag.evidence) as FlagEvidence;
+  const user = db.prepare<[string], Record<string, unknown>>(`SELECT * FROM users WHERE id = ?`).get(flag.user_id)!;
+  const recent = (sql: string): Record<string, unknown>[] =>
+    db.prepare<[string, number], Record<string, unknown>>(sql).all(flag.user_id, TIMELINE_LIMIT);
+  return {
+    flag: { ...flag, evidence, reasonList: JSON.parse(flag.reasons) as string[] },
+    user,
+    evidence: {
+      transfers: byIds(db, 'transfers', evidence.transfers),
+      greetings: byIds(db, 'greetings', evidence.greetings),
+      reports: byIds(db, 'reports', evidence.reports),
+    },
+    timeline: {
+      greetingsSent: recent(`SELECT * FROM greetings WHERE from_user = ? ORDER BY sent_at DESC LIMIT ?`),
+      greetingsReceived: recent(`SELECT * FROM greetings WHERE to_user = ? ORDER BY sent_at DESC LIMIT ?`),
+      transfersIn: recent(`SELECT * FROM transfers WHERE to_user = ? ORDER BY paid_at DESC LIMIT ?`),
+      transfersOut: recent(`SELECT * FROM transfers WHERE from_user = ? ORDER BY paid_at DESC LIMIT ?`),
+      reportsAgainst: recent(`SELECT * FROM reports WHERE reported_id = ? ORDER BY created_at DESC LIMIT ?`),
+      previousFlags: recent(`SELECT * FROM flags WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
+      decisions: recent(`SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Db, openDatabase } from '../db/database';
+
+/** Test support (not a test): a real mirror file with `users` accounts and one open flag per listed user. */
+export function tempDbPath(prefix = 'moderation-'): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), 'mirror.db');
+}
+
+export function seedMirror(db: Db, users: number): string[] {
+  const insert = db.prepare(
+    `INSERT INTO users (id, nickname, real_name, phone, id_verified, gender, seeking, birth_year, city, district, registered_at, status)
+     VALUES (?, ?, NULL, NULL, 1, 'F', 'M', 1995, 'Hangzhou', ?, 1700000000, 'active')`,
+  );
+  const ids: string[] = [];
+  db.transaction(() => {
+    for (let i = 0; i < users; i++) {
+      const id = `u${i}`;
+      insert.run(id, `nick${i}`, i % 2 ? 'Xihu' : 'Binjiang');
+      ids.push(id);
+    }
+  })();
+  return ids;
+}
+
+export function seedFlags(db: Db, userIds: readonly string[], detector = 'micro_seller', at = 1_764_000_000): number[] {
+  const run = db.prepare(`INSERT INTO detect_runs (started_at, finished_at, status) VALUES (?, ?, 'completed')`).run(at, at);
+  const insert = db.prepare<[string, string, number, string, number, number, number], { id: number }>(
+    `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id)
+     VALUES (?, ?, 1, ?, ?, '{}', ?, ?, ?) RETURNING id`,
+  );
+  return db.transaction(() =>
+    userIds.map((u, i) => insert.get(u, detector, 0.5 + (i % 50) / 100, JSON.stringify(['many_payers']), at, at, Number(run.lastInsertRowid))!.id),
+  )();
+}
+
+export function freshDb(users = 10): { db: Db; file: string; userIds: string[] } {
+  const file = tempDbPath();
+  const db = openDatabase(file);
+  const userIds = seedMirror(db, users);
+  return { db, file, userIds };
+}

@@ -1,0 +1,182 @@
+import { useState } from 'react';
+import type { MatchRunView } from '../../../shared/contract';
+import { ApiError, call } from '../api/client';
+import { useCall } from '../api/useCall';
+import { useJob } from '../api/useJob';
+import { ErrorNote } from '../components/ErrorNote';
+import { JobProgressBar } from '../components/JobProgressBar';
+import type { MessageKey } from '../i18n/catalogue';
+import { PLATFORM_TIME_ZONE } from '../i18n/format';
+import { useI18n } from '../i18n/I18nProvider';
+
+const PAGE = 25;
+
+/** Today in the platform's calendar, as YYYY-MM-DD. */
+function platformToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: PLATFORM_TIME_ZONE }).format(new Date());
+}
+
+function RunSummary({ run }: { run: MatchRunView }) {
+  const { t, fmt } = useI18n();
+  if (!run.summary) return <p className="muted">{run.error ?? t(`matching.status.${run.status}`)}</p>;
+  const s = run.summary;
+  const totalMs = Object.values(s.phasesMs).reduce((a, b) => a + b, 0);
+  return (
+    <dl className="facts" data-testid="run-summary" data-introductions={s.introductions} data-eligible={s.eligibleUsers}>
+      <dt>{t('matching.summary.eligible')}</dt>
+      <dd>{fmt.integer(s.eligibleUsers)}</dd>
+      <dt>{t('matching.summary.introductions')}</dt>
+      <dd>{fmt.integer(s.introductions)}</dd>
+      <dt>{t('matching.summary.matchedShare')}</dt>
+      <dd>{fmt.percent(s.matchedShare)}</dd>
+      <dt>{t('matching.summary.meanScore')}</dt>
+      <dd>{fmt.decimal(s.meanScore)}</dd>
+      <dt>{t('matching.summary.bound')}</dt>
+      <dd>{t('matching.summary.boundValue', { total: fmt.integer(s.totalScore), bound: fmt.integer(s.upperBound), ratio: fmt.percent(s.boundRatio) })}</dd>
+      <dt>{t('matching.summary.window')}</dt>
+      <dd>{fmt.integer(s.windowTransactions)}</dd>
+      <dt>{t('matching.summary.elapsed')}</dt>
+      <dd>{t('common.seconds', { n: fmt.decimal(totalMs / 1000) })}</dd>
+    </dl>
+  );
+}
+
+function Introductions({ runId }: { runId: number }) {
+  const { t, fmt } = useI18n();
+  const [offset, setOffset] = useState(0);
+  const page = useCall('matching.introductions', { runId, offset, limit: PAGE });
+  if (page.error) return <ErrorNote error={page.error} onRetry={page.reload} />;
+  if (!page.data) return <p className="muted">{t('common.loading')}</p>;
+  if (page.data.total === 0) return <p className="muted">{t('matching.introductions.none')}</p>;
+  return (
+    <>
+      <table className="grid" data-testid="run-introductions" data-total={page.data.total}>
+        <thead>
+          <tr>
+            <th scope="col">{t('matching.introductions.pair')}</th>
+            <th scope="col" className="num">{t('matching.introductions.score')}</th>
+            <th scope="col">{t('matching.introductions.reasons')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.data.introductions.map((i) => (
+            <tr key={`${i.userA}-${i.userB}`} data-testid="run-introduction">
+              <td className="mono">
+                {i.userA} · {i.userB}
+              </td>
+              <td className="num">{fmt.decimal(i.score)}</td>
+              <td>{i.reasons.map((r) => t(`reasonCode.${r}` as MessageKey)).join('、')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="pager">
+        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+          {t('common.previous')}
+        </button>
+        <span className="muted">
+          {offset + 1}–{offset + page.data.introductions.length} / {fmt.integer(page.data.total)}
+        </span>
+        <button type="button" disabled={offset + PAGE >= page.data.total} onClick={() => setOffset(offset + PAGE)}>
+          {t('common.next')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+export function MatchingPage() {
+  const { t, fmt } = useI18n();
+  const [date, setDate] = useState(platformToday);
+  const [version, setVersion] = useState(0);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const job = useJob('match', () => {
+    setSelected(null);
+    setVersion((v) => v + 1);
+  });
+  const runs = useCall('matching.runs', { limit: 20 }, [version]);
+  const open = runs.data?.runs.find((r) => r.id === selected) ?? runs.data?.runs[0] ?? null;
+
+  const start = async () => {
+    setError(null);
+    try {
+      await call('matching.start', { date });
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+    }
+  };
+
+  return (
+    <section className="page" data-testid="page-matching" data-state={runs.data ? 'ready' : 'loading'}>
+      <header className="page-header">
+        <h1>{t('matching.title')}</h1>
+      </header>
+      <div className="card">
+        <h2>{t('matching.run.title')}</h2>
+        <p className="muted small">{t('matching.run.help')}</p>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void start();
+          }}
+        >
+          <label className="inline">
+            {t('matching.run.date')}
+            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="match-date" required />
+          </label>
+          <button type="submit" className="primary" disabled={job?.state === 'running'} data-testid="match-start">
+            {t('matching.run.start')}
+          </button>
+          {error && <ErrorNote error={error} />}
+        </form>
+        {job && <JobProgressBar job={job} testId="match-job" />}
+      </div>
+      <div className="card">
+        <h2>{t('matching.runs.title')}</h2>
+        {runs.error && <ErrorNote error={runs.error} onRetry={runs.reload} />}
+        {runs.data && runs.data.runs.length === 0 && <p className="muted">{t('matching.runs.none')}</p>}
+        {runs.data && runs.data.runs.length > 0 && (
+          <table className="grid" data-testid="match-runs">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t('matching.run.date')}</th>
+                <th scope="col">{t('matching.runs.status')}</th>
+                <th scope="col">{t('matching.runs.operator')}</th>
+                <th scope="col" className="num">{t('matching.summary.introductions')}</th>
+                <th scope="col" className="num">{t('matching.summary.matchedShare')}</th>
+                <th scope="col" className="num">{t('matching.summary.meanScore')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.runs.map((r) => (
+                <tr key={r.id} data-testid={`match-run-${r.id}`} data-status={r.status} aria-selected={r.id === open?.id} className="clickable" onClick={() => setSelected(r.id)}>
+                  <td>{r.id}</td>
+                  <td>{r.date}</td>
+                  <td>
+                    <span className="status" data-status={r.status}>
+                      {t(`matching.status.${r.status}`)}
+                    </span>
+                  </td>
+                  <td>{r.operator}</td>
+                  <td className="num">{r.summary ? fmt.integer(r.summary.introductions) : '—'}</td>
+                  <td className="num">{r.summary ? fmt.percent(r.summary.matchedShare) : '—'}</td>
+                  <td className="num">{r.summary ? fmt.decimal(r.summary.meanScore) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {open && (
+        <div className="card" data-testid="match-run-detail" data-run-id={open.id}>
+          <h2>{t('matching.detail.title', { id: open.id, date: open.date })}</h2>
+          <RunSummary run={open} />
+          {open.summary && <Introductions key={open.id} runId={open.id} />}
+        </div>
+      )}
+    </section>
+  );
+}

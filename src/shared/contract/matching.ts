@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ruleSetSchema } from '../domain/ruleset';
+import { call } from './call';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+export const matchRunSummarySchema = z.object({
+  eligibleUsers: z.number().int(),
+  candidateUsers: z.number().int(),
+  introductions: z.number().int(),
+  matchedShare: z.number(),
+  meanScore: z.number(),
+  totalScore: z.number(),
+  upperBound: z.number(),
+  boundRatio: z.number(),
+  windowTransactions: z.number().int(),
+  accumulatorUpdates: z.number(),
+  phasesMs: z.record(z.string(), z.number()),
+});
+export type MatchRunSummaryView = z.infer<typeof matchRunSummarySchema>;
+
+export const matchRunSchema = z.object({
+  id: z.number().int(),
+  date: isoDate,
+  rulesetVersion: z.number().int().nullable(),
+  operator: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  status: z.enum(['running', 'completed', 'failed', 'cancelled', 'superseded']),
+  error: z.string().nullable(),
+  /** Null until the run completed. */
+  summary: matchRunSummarySchema.nullable(),
+});
+export type MatchRunView = z.infer<typeof matchRunSchema>;
+
+/** Introductions as ids, scores and reason codes: what a person sees of them is the preview's business. */
+export const runIntroductionSchema = z.object({
+  userA: z.string(),
+  userB: z.string(),
+  score: z.number(),
+  reasons: z.array(z.string()),
+});
+
+/** Matching runs: start one for a date (job), list runs, read one run's introductions. */
+export const matchingCalls = {
+  'matching.runs': call(z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), z.object({ runs: z.array(matchRunSchema) })),
+  'matching.start': call(z.object({ date: isoDate }).strict(), z.object({ jobId: z.string() })),
+  'matching.introductions': call(
+    z
+      .object({
+        runId: z.number().int().positive(),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    z.object({ total: z.number().int(), introductions: z.array(runIntroductionSchema) }),
+  ),
+  'matching.activeRuleSet': call(z.object({}).strict(), z.object({ version: z.number().int().nullable(), ruleSet: ruleSetSchema })),
+};
