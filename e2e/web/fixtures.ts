@@ -1,16 +1,13 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 
-/** One console server per test file (worker), on its own fresh, empty mirror (no demo generation). */
-export const test = base.extend<{ app: Page }, { server: ConsoleServer }>({
-  server: [
-    async ({}, use) => {
-      const server = await startConsoleServer(['--demo-users', '0']);
-      await use(server);
-      await server.stop();
-    },
-    { scope: 'worker' },
-  ],
+/** One console server per test, on its own fresh, empty mirror (no demo generation): tests never share state. */
+export const test = base.extend<{ app: Page; server: ConsoleServer }>({
+  server: async ({}, use) => {
+    const server = await startConsoleServer(['--demo-users', '0']);
+    await use(server);
+    await server.stop();
+  },
   app: async ({ page, server }, use) => {
     await page.goto(server.launchUrl);
     await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
