@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { MatchRunView } from '../../../shared/contract';
-import { ApiError, call } from '../api/client';
+import { useAction } from '../api/useAction';
 import { useCall } from '../api/useCall';
 import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
@@ -90,22 +90,13 @@ export function MatchingPage() {
   const [date, setDate] = useState(platformToday);
   const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const start = useAction('matching.start');
   const job = useJob('match', () => {
     setSelected(null);
     setVersion((v) => v + 1);
   });
   const runs = useCall('matching.runs', { limit: 20 }, [version]);
   const open = runs.data?.runs.find((r) => r.id === selected) ?? runs.data?.runs[0] ?? null;
-
-  const start = async () => {
-    setError(null);
-    try {
-      await call('matching.start', { date });
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
-    }
-  };
 
   return (
     <section className="page" data-testid="page-matching" data-state={runs.data ? 'ready' : 'loading'}>
@@ -119,17 +110,17 @@ export function MatchingPage() {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void start();
+            void start.run({ date });
           }}
         >
           <label className="inline">
             {t('matching.run.date')}
             <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="match-date" required />
           </label>
-          <button type="submit" className="primary" disabled={job?.state === 'running'} data-testid="match-start">
+          <button type="submit" className="primary" disabled={start.busy || job?.state === 'running'} data-testid="match-start">
             {t('matching.run.start')}
           </button>
-          {error && <ErrorNote error={error} />}
+          {start.error && <ErrorNote error={start.error} />}
         </form>
         {job && <JobProgressBar job={job} testId="match-job" />}
       </div>

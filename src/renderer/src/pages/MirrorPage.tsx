@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ImportRun } from '../../../shared/contract';
-import { ApiError, call } from '../api/client';
+import { useAction } from '../api/useAction';
 import { useCall } from '../api/useCall';
 import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
@@ -15,36 +15,28 @@ const QUARANTINE_PAGE = 25;
 function ImportForm({ running }: { running: boolean }) {
   const { t } = useI18n();
   const [dir, setDir] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const start = useAction('mirror.startImport');
+  const pick = useAction('mirror.pickExportDir');
   const capabilities = useCall('app.capabilities', {});
-
-  const start = async () => {
-    setError(null);
-    try {
-      await call('mirror.startImport', { dir });
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
-    }
-  };
 
   return (
     <form
       className="row"
       onSubmit={(e) => {
         e.preventDefault();
-        void start();
+        void start.run({ dir });
       }}
     >
       <input className="grow mono" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={t('mirror.import.placeholder')} aria-label={t('mirror.import.dir')} data-testid="import-dir" />
       {capabilities.data?.desktop && (
-        <button type="button" onClick={() => void call('mirror.pickExportDir', {}).then((r) => r.dir && setDir(r.dir))} data-testid="import-browse">
+        <button type="button" onClick={() => void pick.run({}).then((r) => r?.dir && setDir(r.dir))} data-testid="import-browse">
           {t('mirror.import.browse')}
         </button>
       )}
-      <button type="submit" className="primary" disabled={running || dir.trim() === ''} data-testid="import-start">
+      <button type="submit" className="primary" disabled={start.busy || running || dir.trim() === ''} data-testid="import-start">
         {t('mirror.import.start')}
       </button>
-      {error && <ErrorNote error={error} />}
+      {(start.error ?? pick.error) && <ErrorNote error={(start.error ?? pick.error)!} />}
     </form>
   );
 }
