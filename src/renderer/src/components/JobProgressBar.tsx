@@ -1,11 +1,43 @@
 import { useState } from 'react';
 import type { JobProgress } from '../../../shared/progress';
 import { call } from '../api/client';
+import type { MessageKey } from '../i18n/catalogue';
 import { useI18n } from '../i18n/I18nProvider';
+
+/** Phase names main reports (see the workers); unknown ones — export file names — are shown as they are. */
+const PHASES: Record<string, MessageKey> = {
+  starting: 'job.phase.starting',
+  done: 'job.phase.done',
+  city: 'job.phase.city',
+  transactions: 'job.phase.transactions',
+  'transfers and greetings': 'job.phase.social',
+  'load users': 'job.phase.loadUsers',
+  'load transactions': 'job.phase.loadTransactions',
+  'index places': 'job.phase.indexPlaces',
+  candidates: 'job.phase.candidates',
+  explain: 'job.phase.explain',
+  'reading transfers': 'job.phase.readingTransfers',
+  'reading greetings': 'job.phase.readingGreetings',
+  'near-duplicate greetings': 'job.phase.nearDuplicates',
+  'writing flags': 'job.phase.writingFlags',
+};
+
+function usePhaseText(): (phase: string) => string {
+  const { t } = useI18n();
+  const text = (phase: string): string => {
+    if (phase.startsWith('generate ')) return t('job.phase.generate', { what: text(phase.slice('generate '.length)) });
+    const indexing = /^(.+): indexing$/.exec(phase);
+    if (indexing) return t('job.phase.indexing', { file: indexing[1]! });
+    const key = PHASES[phase];
+    return key ? t(key) : phase;
+  };
+  return text;
+}
 
 /** A long job's progress, with cancel while it runs and its outcome once it ended. */
 export function JobProgressBar({ job, testId }: { job: JobProgress; testId: string }) {
   const { t, fmt } = useI18n();
+  const phaseText = usePhaseText();
   const [cancelling, setCancelling] = useState(false);
   const share = job.total ? Math.min(1, job.done / job.total) : null;
   const running = job.state === 'running';
@@ -14,7 +46,7 @@ export function JobProgressBar({ job, testId }: { job: JobProgress; testId: stri
     <div className="job" data-testid={testId} data-state={job.state} data-job-id={job.jobId}>
       <div className="job-line">
         <span>
-          {t(`job.state.${job.state}`)} · {job.phase}
+          {t(`job.state.${job.state}`)} · {phaseText(job.phase)}
         </span>
         <span className="muted">{share === null ? fmt.integer(job.done) : fmt.percent(share)}</span>
         {running && (
@@ -34,7 +66,8 @@ export function JobProgressBar({ job, testId }: { job: JobProgress; testId: stri
       <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={share === null ? undefined : Math.round(share * 100)}>
         <div className={`bar-fill ${share === null && running ? 'indeterminate' : ''}`} style={{ width: `${share === null ? (running ? 30 : 100) : share * 100}%` }} />
       </div>
-      {job.message && <p className="muted small">{job.message}</p>}
+      {/* Main's message explains a failure; a completed job's results are on the page itself. */}
+      {job.message && job.state !== 'completed' && <p className="muted small">{job.message}</p>}
     </div>
   );
 }
