@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database';
 import type { ProgressSink } from '../../../shared/progress';
 import { parseCsvRecord } from './csv';
+import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
 import { convertField, type IdTable, type SqlValue } from './fields';
 import { dropSecondaryIndexes, rebuildIndexes, shouldDropIndexes } from './bulk-mode';
 import { KeyHashSet } from './key-set';
@@ -40,6 +41,9 @@ const BATCH_ROWS = 64;
 interface TableStatements {
   upsert: Statement;
   upsertBatch: Statement;
+  /** Plain INSERTs for a table that was empty when the file started: no row can conflict, so no upsert work. */
+  insert: Statement;
+  insertBatch: Statement;
   exists: Statement;
   count: Statement;
 }
@@ -59,6 +63,10 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   const rest = cols.filter((c) => !spec.key.includes(c));
   const t = spec.table;
   const tuple = `(${cols.map(() => '?').join(', ')})`;
+  // OR FAIL rather than the default ABORT: an ABORT statement that writes many rows needs a statement journal (a
+  // copy of every page it touches, to undo its own earlier rows on a constraint error); FAIL does not. Nothing is
+  // lost: any SQLite error aborts the whole import transaction anyway.
+  const insertSql = (rows: number): string => `INSERT OR FAIL INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
   const upsertSql = (rows: number): string =>
     `INSERT INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
      ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}
@@ -66,6 +74,8 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   const stmts: TableStatements = {
     upsert: db.prepare(upsertSql(1)),
     upsertBatch: db.prepare(upsertSql(BATCH_ROWS)),
+    insert: db.prepare(insertSql(1)),
+    insertBatch: db.prepare(insertSql(BATCH_ROWS)),
     exists: db.prepare(`SELECT 1 FROM ${t} WHERE ${spec.key.map((c) => `${c} = ?`).join(' AND ')}`).pluck(),
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
   };
@@ -108,6 +118,11 @@ export function importFile(o: ImportFileOptions): FileSummary {
   const started = performance.now();
   const summary: FileSummary = { format: o.format, read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, expected: o.expected, elapsedMs: 0 };
   const before = stmts.count.get() as number;
+  // Empty table: nothing can conflict (in-file duplicates are caught before writing), so plain INSERTs do, and
+  // every accepted row is an inserted one — no count afterwards either.
+  const insertOnly = before === 0;
+  const writeOne = insertOnly ? stmts.insert : stmts.upsert;
+  const writeBatch = insertOnly ? stmts.insertBatch : stmts.upsertBatch;
   const incoming = o.expected ?? Math.round(o.sizeBytes / 64);
   const dropped = shouldDropIndexes(incoming, before) ? dropSecondaryIndexes(o.db, spec.table) : null;
   const seen = new KeyHashSet(incoming);
@@ -118,6 +133,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
   let header: string[] | null = null;
   let headerProblem: RowProblem | null = null;
   let fieldCol: number[] = [];
+  let fastRow: CsvFastRow | null = null;
   let extraColumn: string | null = null;
 
   const quarantine = (line: number, p: RowProblem, raw: string): void => {
@@ -126,19 +142,17 @@ export function importFile(o: ImportFileOptions): FileSummary {
   };
 
   const values: SqlValue[] = [];
-  // Accepted rows waiting for the next multi-row upsert, flattened column by column.
-  const pending: SqlValue[] = [];
+  const width = cols.length;
+  // Accepted rows waiting for the next multi-row write, flattened column by column; reused, never reallocated.
+  const pending: SqlValue[] = new Array<SqlValue>(BATCH_ROWS * width).fill(null);
   let pendingRows = 0;
   const flush = (): void => {
-    if (pendingRows === BATCH_ROWS) changed += stmts.upsertBatch.run(pending).changes;
-    else {
-      const width = cols.length;
-      for (let r = 0; r < pendingRows; r++) changed += stmts.upsert.run(pending.slice(r * width, (r + 1) * width)).changes;
-    }
-    pending.length = 0;
+    if (pendingRows === BATCH_ROWS) changed += writeBatch.run(pending).changes;
+    else for (let r = 0; r < pendingRows; r++) changed += writeOne.run(pending.slice(r * width, (r + 1) * width)).changes;
     pendingRows = 0;
   };
   const rowFromJson = (text: string, unterminated: boolean): void => {
+    values.length = 0;
     let obj: unknown;
     try {
       obj = JSON.parse(text);
@@ -153,6 +167,9 @@ export function importFile(o: ImportFileOptions): FileSummary {
   };
   const rowFromCsv = (text: string, unterminated: boolean): void => {
     if (headerProblem) throw headerProblem;
+    // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
+    if (fastRow !== null && fastRow(text, values)) return;
+    values.length = 0;
     let cells: (string | null)[];
     try {
       cells = parseCsvRecord(text);
@@ -181,6 +198,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
         if (!fieldNames.has(h) && extraColumn === null) extraColumn = h;
       }
       fieldCol = fields.map((f) => header!.indexOf(f.name));
+      fastRow = extraColumn === null ? compileCsvFastPath(fields, header, knownIds) : null;
     } catch (err) {
       if (!(err instanceof RowProblem)) throw err;
       headerProblem = new RowProblem('bad_csv', err.field, `unusable header: ${err.message}`);
@@ -196,7 +214,6 @@ export function importFile(o: ImportFileOptions): FileSummary {
         return;
       }
       summary.read++;
-      values.length = 0;
       try {
         if (o.format === 'csv') rowFromCsv(text, unterminated);
         else rowFromJson(text, unterminated);
@@ -218,7 +235,8 @@ export function importFile(o: ImportFileOptions): FileSummary {
             throw new RowProblem('duplicate', spec.key.length === 1 ? spec.key[0]! : null, `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replace(/\u0000/g, ' + '), 100))} appears more than once in this file`);
           }
         }
-        for (let i = 0; i < values.length; i++) pending.push(values[i]!);
+        const base = pendingRows * width;
+        for (let i = 0; i < width; i++) pending[base + i] = values[i]!;
         if (++pendingRows === BATCH_ROWS) flush();
         accepted++;
         if (providesIdx >= 0) knownIds[spec.provides!].add(values[providesIdx] as string);
@@ -242,7 +260,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
     o.progress.report(`${fileName}: indexing`, 0, null);
     rebuildIndexes(o.db, dropped);
   }
-  summary.inserted = (stmts.count.get() as number) - before;
+  summary.inserted = insertOnly ? changed : (stmts.count.get() as number) - before;
   summary.updated = changed - summary.inserted;
   summary.unchanged = accepted - changed;
   summary.elapsedMs = Math.round(performance.now() - started);

@@ -86,6 +86,9 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
     let linesInRecord = 0; // newlines inside quotes seen so far in the current record
     let skipping = false; // inside an over-long record, discarding until its newline
     let bytesRead = 0;
+    // CSV: where the next quote byte is in buf[scan, end) (`end` when there is none; -1 before searching). A record
+    // without quotes cannot hold a quoted newline, so the byte-by-byte quote scan is skipped for it: most records.
+    let nextQuote = -1;
     let first = true;
     let eof = false;
 
@@ -101,6 +104,7 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
       if (n === 0) eof = true;
       bytesRead += n;
       end += n;
+      nextQuote = -1;
       if (first && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
         start = scan = 3;
       }
@@ -122,8 +126,12 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
         let nl = buf.indexOf(NL, scan);
         if (nl >= end) nl = -1;
         if (csv && nl !== -1) {
+          if (nextQuote < scan) {
+            const q = buf.indexOf(QUOTE, scan);
+            nextQuote = q === -1 || q >= end ? end : q;
+          }
           // Toggle on every quote before this newline; a newline inside quotes belongs to the record.
-          csvState = scanCsv(buf, scan, nl, csvState);
+          if (csvState === QUOTED || nextQuote < nl) csvState = scanCsv(buf, scan, nl, csvState);
           if (csvState === QUOTED) {
             linesInRecord += 1;
             scan = nl + 1;

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsvRecord } from './csv';
+import { compileCsvFastPath } from './csv-fast-path';
+import { convertField, parseIsoTime, parseIsoTimeAt, parsedTime, type IdTable, type SqlValue } from './fields';
+import { RowProblem } from './row-problem';
+import { TABLES } from './tables';
+
+const spec = (name: string) => TABLES.find((t) => t.name === name)!;
+const knownIds: Record<IdTable, Set<string>> = { users: new Set(['u1', 'u2', '007']), merchants: new Set(['m1', 'm2']) };
+
+/** What the general path makes of a record: its column values, or the reason it refuses it. */
+function general(name: string, record: string): SqlValue[] | string {
+  const fields = spec(name).fields;
+  const out: SqlValue[] = [];
+  try {
+    const cells = parseCsvRecord(record);
+    if (cells.length !== fields.length) return 'bad_csv';
+    fields.forEach((f, i) => convertField(f, cells[i], 'csv', knownIds, out));
+    return out;
+  } catch (err) {
+    if (err instanceof RowProblem) return err.reason;
+    throw err;
+  }
+}
+
+describe('compileCsvFastPath', () => {
+  const transactions = spec('transactions');
+  const header = transactions.fields.map((f) => f.name);
+
+  it('accepts only rows the general path accepts, with exactly the same values', () => {
+    const fast = compileCsvFastPath(transactions.fields, header, knownIds)!;
+    expect(fast).not.toBeNull();
+    const rows = [
+      't1,u1,m1,1500,2026-11-24T08:30:00+08:00',
+      't2,u1,m2,1,2026-11-24T23:59:59+08:00', // same user again: the reused-reference branch
+      't3,u2,m1,007,2026-02-28T00:00:00-05:30',
+      't4,007,m1,999999999999999,2024-02-29T12:00:00Z',
+      't5,u1,m1,1500,2026-11-24T08:30:00.250+08:00',
+      't6,u1x,m1,1500,2026-11-24T08:30:00+08:00', // unknown user sharing a prefix with the previous one
+      't7,u3,m1,1500,2026-11-24T08:30:00+08:00', // unknown user
+      't8,u1,m9,1500,2026-11-24T08:30:00+08:00', // unknown merchant
+      't9,u1,m1,0,2026-11-24T08:30:00+08:00', // amount out of range
+      't10,u1,m1,-5,2026-11-24T08:30:00+08:00',
+      't11,u1,m1,12a,2026-11-24T08:30:00+08:00',
+      't12,u1,m1,1234567890123456,2026-11-24T08:30:00+08:00', // 16 digits: the general path decides
+      't13,u1,m1,1500,2025-02-29T08:30:00+08:00', // no such day
+      't14,u1,m1,1500,2026-11-24T08:30:00', // no offset
+      't15,u1,m1,1500,2026-11-24T24:00:00+08:00',
+      't16,u1,m1,1500,2026-11-24T08:30:00+08:00,extra',
+      't17,u1,m1,1500',
+      ',u1,m1,1500,2026-11-24T08:30:00+08:00', // empty id is null
+      '"t18",u1,m1,1500,2026-11-24T08:30:00+08:00', // quoted: the general path
+      `${'x'.repeat(65)},u1,m1,1500,2026-11-24T08:30:00+08:00`,
+      't19,u1,m1,1500,2026-11-24t08:30:00z',
+      't20,u2,m1,1500,2026-11-24T08:30:00+08:00',
+    ];
+    for (const row of rows) {
+      const out: SqlValue[] = [];
+      const expected = general('transactions', row);
+      if (fast(row, out)) expect(out, row).toEqual(expected);
+      else expect(typeof expected === 'string' || row.includes('"') || row.includes('1234567890123456'), row).toBe(true);
+    }
+    // The plain well-formed rows must take the fast path.
+    for (const row of [rows[0]!, rows[1]!, rows[2]!, rows[3]!, rows[4]!, rows[21]!]) expect(fast(row, []), row).toBe(true);
+  });
+
+  it('handles nullable and length-limited text cells like the general path (transfers memo)', () => {
+    const transfers = spec('transfers');
+    const fast = compileCsvFastPath(transfers.fields, transfers.fields.map((f) => f.name), knownIds)!;
+    for (const row of ['x1,u1,u2,100,2026-11-24T08:30:00+08:00,谢谢！', `x2,u1,u2,100,2026-11-24T08:30:00+08:00,${'m'.repeat(201)}`, 'x3,u1,u2,100,2026-11-24T08:30:00+08:00,']) {
+      const out: SqlValue[] = [];
+      const expected = general('transfers', row);
+      if (fast(row, out)) expect(out, row).toEqual(expected);
+      else expect(typeof expected, row).toBe('string');
+    }
+  });
+
+  it('declines files whose header is not exactly the fields in order', () => {
+    const fields = spec('transactions').fields;
+    expect(compileCsvFastPath(fields, ['user_id', 'id', 'merchant_id', 'amount_fen', 'paid_at'], knownIds)).toBeNull();
+    expect(compileCsvFastPath(fields, ['id', 'user_id', 'merchant_id', 'amount_fen'], knownIds)).toBeNull();
+    expect(compileCsvFastPath(spec('users').fields, spec('users').fields.map((f) => f.name), knownIds)).toBeNull(); // enums, bools
+  });
+});
+
+describe('parseIsoTimeAt', () => {
+  it('reads a time inside a longer text without looking past its end, across day changes', () => {
+    const record = 'a,2026-11-24T08:30:00+08:00,2026-11-25T08:30:00+08:00Z';
+    expect(parseIsoTimeAt(record, 2, 27)).toBe(true);
+    expect(parsedTime.seconds).toBe(Date.parse('2026-11-24T08:30:00+08:00') / 1000);
+    expect(parsedTime.offsetMinutes).toBe(480);
+    expect(parseIsoTimeAt(record, 28, 53)).toBe(true);
+    expect(parsedTime.seconds).toBe(Date.parse('2026-11-25T08:30:00+08:00') / 1000);
+    // The cut-off time ends at 'Z' only if the Z is inside the range.
+    expect(parseIsoTimeAt(record, 28, 52)).toBe(false);
+    // A cached day must not make an impossible day valid, nor a valid one stale.
+    expect(parseIsoTime('2025-02-28T00:00:00Z')?.[0]).toBe(Date.parse('2025-02-28T00:00:00Z') / 1000);
+    expect(parseIsoTime('2025-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseIsoTime('2025-02-28T10:00:00Z')?.[0]).toBe(Date.parse('2025-02-28T10:00:00Z') / 1000);
+  });
+});
