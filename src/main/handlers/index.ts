@@ -2,6 +2,7 @@ import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
 import { matchingHandlers } from './matching';
 import { mirrorHandlers } from './mirror';
+import { previewHandlers } from './preview';
 import type { HandlerTable } from './table';
 
 /** THE handler table: both adapters (IPC and HTTP) dispatch into it. */
@@ -9,5 +10,6 @@ export const handlers: HandlerTable = {
   ...appHandlers,
   ...jobHandlers,
   ...mirrorHandlers,
+  ...previewHandlers,
   ...matchingHandlers,
 };

@@ -5,6 +5,7 @@ import { appCalls } from './app';
 import { jobCalls } from './jobs';
 import { matchingCalls } from './matching';
 import { mirrorCalls } from './mirror';
+import { previewCalls } from './preview';
 
 /**
  * THE contract between renderer and main: every call's name, input schema and output schema. The handler table in
@@ -15,6 +16,7 @@ export const contract = {
   ...appCalls,
   ...jobCalls,
   ...mirrorCalls,
+  ...previewCalls,
   ...matchingCalls,
 };
 
@@ -49,4 +51,5 @@ export * from './app';
 export * from './jobs';
 export * from './matching';
 export * from './mirror';
+export * from './preview';
 export type { CallSpec } from './call';

@@ -2,12 +2,13 @@ import { app } from './sections/app';
 import { matching } from './sections/matching';
 import { mirror } from './sections/mirror';
 import { overview } from './sections/overview';
+import { preview } from './sections/preview';
 
 /**
  * THE message catalogue: every string the UI shows. One section per area of the console; zh-CN first, the
  * operators read Chinese first.
  */
-const sections = [app, overview, mirror, matching] as const;
+const sections = [app, overview, mirror, matching, preview] as const;
 
 export type Locale = 'zh-CN' | 'en';
 export const locales: readonly Locale[] = ['zh-CN', 'en'];

@@ -3,6 +3,7 @@ import type { MessageKey } from '../i18n/catalogue';
 import { MatchingPage } from './MatchingPage';
 import { MirrorPage } from './MirrorPage';
 import { OverviewPage } from './OverviewPage';
+import { PreviewPage } from './PreviewPage';
 
 /** The console's areas, in navigation order. A page appears here with the issue that builds it. */
 export interface PageEntry {
@@ -15,4 +16,5 @@ export const pages: readonly PageEntry[] = [
   { id: 'overview', label: 'nav.overview', render: () => <OverviewPage /> },
   { id: 'mirror', label: 'nav.mirror', render: () => <MirrorPage /> },
   { id: 'matching', label: 'nav.matching', render: () => <MatchingPage /> },
+  { id: 'preview', label: 'nav.preview', render: () => <PreviewPage /> },
 ];

@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callNames } from '../../shared/contract';
+import { silentProgress } from '../../shared/progress';
+import { startWebServer, type WebServer } from '../adapters/web';
+import { listAudit } from '../audit/audit-log';
+import { dispatch } from '../dispatch';
+import { exportIntroductions, runMatching } from '../engine';
+import { generateExport } from '../mirror/generator';
+import { importExport } from '../mirror/import';
+import { tempDir, tempServices } from '../testing/temp';
+
+/**
+ * Canary test (issue 8): plant recognisable values in the mirror — nicknames, legal names, phones, amounts, exact
+ * payment times, names of places nobody exposed — then call every contract call the renderer uses for masked
+ * views, through `dispatch` AND over the web adapter, plus the outbox export and the audit log, and fail if any
+ * canary crosses. The one documented exception is a lead's unmask, which must be audited.
+ */
+
+type Invoke = (name: string, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
+
+const services = tempServices();
+const work = tempDir('privacy-canary-');
+const RUN_DATE = '2026-11-25';
+
+/** Canary tokens: never in any masked output. The first character of a name may show, so tokens skip it. */
+const NICK = 'CANARYNICK';
+const REAL = 'CANARYREAL';
+const PLACE = 'CANARYHIDDENPLACE';
+const QUARANTINED_PHONE = '13712349876';
+const AMOUNT = '7777';
+
+let phones: string[] = [];
+let times: string[] = [];
+let runId = 0;
+let hotPlace = '';
+let hotPairs: { userA: string; userB: string }[] = [];
+
+function plantCanaries(): void {
+  const db = services.db;
+  db.transaction(() => {
+    db.prepare(`UPDATE users SET nickname = 'Q' || ? || rowid_like, real_name = 'R' || ? || rowid_like FROM (SELECT id AS uid, row_number() OVER (ORDER BY id) AS rowid_like FROM users) WHERE id = uid`).run(NICK, REAL);
+    db.prepare(`UPDATE users SET phone = '1390' || substr('0000000' || (SELECT count(*) FROM users u2 WHERE u2.id < users.id), -7)`).run();
+    // Amounts like 7777xx fen: no score, count or id in a masked view has the run "7777".
+    db.prepare(`UPDATE transactions SET amount_fen = 777700 + (abs(random()) % 100)`).run();
+    // Places nobody exposed (hidden or no row at all) get a canary name.
+    db.prepare(`UPDATE merchants SET name = ? || id WHERE id NOT IN (SELECT merchant_id FROM exposures WHERE level <> 'hidden')`).run(PLACE);
+  })();
+  phones = db.prepare(`SELECT phone FROM users`).pluck().all() as string[];
+}
+
+beforeAll(async () => {
+  const exportDir = path.join(work, 'export');
+  await generateExport({ users: 800, days: 30, seed: 23, out: exportDir, endDate: RUN_DATE });
+  // A refused user row full of PII: it lands in the quarantine, whose excerpts the renderer lists.
+  fs.appendFileSync(
+    path.join(exportDir, 'users.jsonl'),
+    `${JSON.stringify({ id: 'bad-canary', nickname: `Q${NICK}bad`, real_name: `R${REAL}bad`, phone: QUARANTINED_PHONE, id_verified: true, gender: 'X', seeking: 'any', birth_year: 1990, city: '杭州', district: null, registered_at: '2025-01-01T00:00:00+08:00', status: 'active' })}\n`,
+  );
+  importExport(services.db, exportDir, { operator: 'canary setup' });
+  plantCanaries();
+  const summary = await runMatching(services.db, { date: RUN_DATE, operator: 'canary setup', excluded: new Set() }, silentProgress);
+  runId = summary.runId;
+  // The shared place most introductions rest on becomes unexposed (everyone hid it) and gets a canary name: it has
+  // plenty of visitors, so only the exposure rule stands between it and the previews.
+  const counts = new Map<string, number>();
+  for (const e of services.db.prepare(`SELECT evidence FROM run_introductions WHERE run_id = ?`).pluck().all(runId) as string[]) {
+    for (const m of (JSON.parse(e) as { sharedPlaces: string[] }).sharedPlaces) counts.set(m, (counts.get(m) ?? 0) + 1);
+  }
+  hotPlace = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  services.db.prepare(`UPDATE exposures SET level = 'hidden' WHERE merchant_id = ?`).run(hotPlace);
+  services.db.prepare(`UPDATE merchants SET name = ? || id WHERE id = ?`).run(PLACE, hotPlace);
+  hotPairs = (services.db.prepare(`SELECT user_a, user_b, evidence FROM run_introductions WHERE run_id = ?`).all(runId) as { user_a: string; user_b: string; evidence: string }[])
+    .filter((r) => r.evidence.includes(`"${hotPlace}"`))
+    .slice(0, 40)
+    .map((r) => ({ userA: r.user_a, userB: r.user_b }));
+  // Exact payment times of everyone introduced: unix seconds and ISO text.
+  times = (
+    services.db
+      .prepare(`SELECT DISTINCT t.paid_at FROM transactions t JOIN run_introductions ri ON ri.run_id = ? AND t.user_id IN (ri.user_a, ri.user_b) LIMIT 5000`)
+      .pluck()
+      .all(runId) as number[]
+  ).flatMap((s) => [String(s), new Date(s * 1000).toISOString().slice(0, 19)]);
+}, 240_000);
+
+function leaks(text: string): string[] {
+  const found = [NICK, REAL, PLACE, QUARANTINED_PHONE].filter((c) => text.includes(c));
+  if (new RegExp(`${AMOUNT}\\d\\d`).test(text)) found.push('amount');
+  found.push(...phones.filter((p) => text.includes(p)));
+  found.push(...times.filter((t) => text.includes(t)));
+  return found;
+}
+
+/** Calls the renderer makes for masked views, with the inputs it would send. New preview calls must be added here. */
+async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>; texts: string[] }> {
+  const calls = new Set<string>();
+  const texts: string[] = [];
+  const go = async (name: string, input: unknown) => {
+    calls.add(name);
+    const reply = await invoke(name, input);
+    texts.push(`${name} ${JSON.stringify(reply)}`);
+    return reply;
+  };
+  await go('preview.runs', {});
+  const page = (await go('preview.introductions', { runId, limit: 200 })).value as { introductions: { userA: string; userB: string }[] };
+  expect(page.introductions.length).toBeGreaterThan(20);
+  await go('preview.introductions', { runId, userId: page.introductions[0]!.userB });
+  expect(hotPairs.length).toBeGreaterThan(3);
+  for (const { userA, userB } of [...page.introductions.slice(0, 40), ...hotPairs]) {
+    await go('preview.pair', { runId, userA, userB });
+    for (const side of ['a', 'b'] as const) {
+      const guess = (await go('preview.guess', { runId, userA, userB, side })).value as { card: { choices: { id: string }[] } | null };
+      for (const c of guess.card?.choices ?? []) await go('preview.answerGuess', { runId, userA, userB, side, choiceId: c.id });
+    }
+  }
+  await go('mirror.quarantine', { limit: 200 });
+  await go('mirror.importRuns', {});
+  await go('matching.runs', {});
+  await go('matching.introductions', { runId, limit: 200 });
+  // Moderation's masked views, whatever exists in the contract when this runs: called with no input (lists) and
+  // with a user id (per-account evidence); an input error is fine, a canary in any reply is not.
+  const someUser = page.introductions[0]!.userA;
+  for (const name of callNames.filter((n) => n.startsWith('moderation.'))) {
+    await go(name, {});
+    await go(name, { userId: someUser });
+  }
+  return { calls, texts };
+}
+
+describe('canaries never cross the boundary', () => {
+  let web: WebServer;
+  beforeAll(async () => {
+    const rendererDir = tempDir();
+    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
+    web = await startWebServer({ services, rendererDir });
+  });
+  afterAll(() => web.close());
+
+  const viaDispatch: Invoke = async (name, input) => (await dispatch(name, input, services)) as Awaited<ReturnType<Invoke>>;
+  const viaWeb: Invoke = async (name, input) => {
+    const res = await fetch(new URL(`/api/${encodeURIComponent(name)}`, web.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    return (await res.json()) as Awaited<ReturnType<Invoke>>;
+  };
+
+  it('the canaries are really in the mirror (the test can fail)', () => {
+    const db = services.db;
+    expect(db.prepare(`SELECT count(*) FROM merchants WHERE name LIKE ?`).pluck().get(`${PLACE}%`)).toBeGreaterThan(0);
+    expect(db.prepare(`SELECT count(*) FROM quarantine WHERE raw LIKE ?`).pluck().get(`%${QUARANTINED_PHONE}%`)).toBe(1);
+    expect(phones.length).toBeGreaterThan(100);
+    expect(times.length).toBeGreaterThan(100);
+    // A hidden place really is shared by some introduced pair, so the disclosure rule is exercised.
+    const evidence = db.prepare(`SELECT evidence FROM run_introductions WHERE run_id = ?`).pluck().all(runId) as string[];
+    const canaryIds = new Set(db.prepare(`SELECT id FROM merchants WHERE name LIKE ?`).pluck().all(`${PLACE}%`) as string[]);
+    expect(evidence.some((e) => (JSON.parse(e) as { sharedPlaces: string[] }).sharedPlaces.some((m) => canaryIds.has(m)))).toBe(true);
+    expect(leaks(JSON.stringify(db.prepare(`SELECT nickname, real_name, phone FROM users LIMIT 3`).all()))).not.toHaveLength(0);
+  });
+
+  for (const [transport, invoke] of [
+    ['dispatch', viaDispatch],
+    ['web adapter', viaWeb],
+  ] as const) {
+    it(`every masked-view call over ${transport} is free of canaries`, async () => {
+      services.session.operator = { name: '王审核', role: 'reviewer' };
+      const { calls, texts } = await exerciseMaskedCalls(invoke);
+      for (const name of callNames.filter((n) => n.startsWith('preview.') && n !== 'preview.unmask')) expect(calls, `canary test misses ${name}`).toContain(name);
+      const previews = texts.filter((t) => t.startsWith('preview.pair'));
+      expect(previews.some((t) => t.includes('"ok":true'))).toBe(true);
+      for (const text of texts) expect(leaks(text), text.slice(0, 300)).toEqual([]);
+    }, 120_000);
+  }
+
+  it('unmask: refused to a reviewer without leaking, the documented exception for a lead, and audited', async () => {
+    const userId = (services.db.prepare(`SELECT user_a FROM run_introductions WHERE run_id = ? LIMIT 1`).pluck().get(runId) as string);
+    services.session.operator = { name: '王审核', role: 'reviewer' };
+    const refused = await viaWeb('preview.unmask', { userId, reason: 'reviewing a complaint ticket' });
+    expect(refused.error?.code).toBe('FORBIDDEN');
+    expect(leaks(JSON.stringify(refused))).toEqual([]);
+    services.session.operator = { name: '李组长', role: 'lead' };
+    const shown = await viaWeb('preview.unmask', { userId, reason: 'reviewing a complaint ticket' });
+    expect(shown.ok).toBe(true);
+    expect(JSON.stringify(shown)).toContain(REAL);
+    const audit = listAudit(services.db, 50).filter((r) => r.action === 'privacy.unmask');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ operator: '李组长', subject: userId, details: { reason: 'reviewing a complaint ticket' } });
+  });
+
+  it('the outbox file and the audit log carry ids, not PII', () => {
+    const outbox = path.join(work, 'outbox');
+    const { file } = exportIntroductions(services.db, runId, outbox);
+    expect(leaks(fs.readFileSync(file, 'utf8'))).toEqual([]);
+    expect(leaks(JSON.stringify(listAudit(services.db, 10_000)))).toEqual([]);
+  });
+});

@@ -1,0 +1,28 @@
+import { DomainError } from '../../shared/envelope';
+
+/** The operator may not do this (e.g. a reviewer asking to unmask). The dispatcher maps it to FORBIDDEN. */
+export class ForbiddenError extends DomainError {
+  override readonly code = 'FORBIDDEN' as const;
+  constructor(message: string) {
+    super('FORBIDDEN', message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** A request the privacy services refuse because a value is wrong, with what and where in the message. */
+export class PrivacyInputError extends DomainError {
+  override readonly code = 'INVALID_INPUT' as const;
+  constructor(message: string) {
+    super('INVALID_INPUT', message);
+    this.name = 'PrivacyInputError';
+  }
+}
+
+/** The subject of a request does not exist in the mirror. */
+export class PrivacyNotFoundError extends DomainError {
+  override readonly code = 'NOT_FOUND' as const;
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+    this.name = 'PrivacyNotFoundError';
+  }
+}

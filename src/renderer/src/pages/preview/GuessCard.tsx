@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { CallOutput } from '../../../../shared/contract';
+import { ApiError, call } from '../../api/client';
+import { useCall } from '../../api/useCall';
+import { ErrorNote } from '../../components/ErrorNote';
+import type { MessageKey } from '../../i18n/catalogue';
+import { useI18n } from '../../i18n/I18nProvider';
+import { placeText } from './words';
+
+interface Props {
+  runId: number;
+  userA: string;
+  userB: string;
+  side: 'a' | 'b';
+}
+
+/** "Guess where we have met": four choices; answering asks main, which alone knows the answer. */
+export function GuessCard({ runId, userA, userB, side }: Props) {
+  const { t } = useI18n();
+  const guess = useCall('preview.guess', { runId, userA, userB, side });
+  const [answer, setAnswer] = useState<{ chosen: string; result: CallOutput<'preview.answerGuess'> } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const choose = async (choiceId: string) => {
+    setError(null);
+    try {
+      setAnswer({ chosen: choiceId, result: await call('preview.answerGuess', { runId, userA, userB, side, choiceId }) });
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+    }
+  };
+
+  if (guess.error) return <ErrorNote error={guess.error} onRetry={guess.reload} />;
+  if (!guess.data) return <p className="muted">{t('common.loading')}</p>;
+  const { card, unavailable } = guess.data;
+  return (
+    <div className="guess" data-testid={`guess-card-${side}`} data-state={card ? (answer ? 'answered' : 'open') : 'unavailable'}>
+      <h3>{t('preview.guess.title')}</h3>
+      {!card && unavailable && <p className="muted small">{t(`preview.guess.unavailable.${unavailable}` as MessageKey)}</p>}
+      {card && (
+        <>
+          <p className="muted small">{t('preview.guess.help', { level: t(`preview.level.${card.level}`) })}</p>
+          <div className="guess-choices">
+            {card.choices.map((c) => {
+              const state = !answer ? 'open' : c.id === answer.result.correctChoiceId ? 'correct' : c.id === answer.chosen ? 'wrong' : 'other';
+              return (
+                <button
+                  key={c.id}
+                  type="button"
+                  className={`guess-choice ${state}`}
+                  disabled={answer !== null}
+                  onClick={() => void choose(c.id)}
+                  data-testid={`guess-choice-${side}`}
+                  data-choice-id={c.id}
+                  data-state={state}
+                >
+                  {placeText(t, c.label)}
+                </button>
+              );
+            })}
+          </div>
+          {answer && (
+            <p className={answer.result.correct ? 'guess-result correct' : 'guess-result wrong'} data-testid={`guess-result-${side}`} data-correct={String(answer.result.correct)}>
+              {answer.result.correct ? t('preview.guess.correct') : t('preview.guess.wrong')}
+            </p>
+          )}
+          {error && <ErrorNote error={error} />}
+        </>
+      )}
+    </div>
+  );
+}
