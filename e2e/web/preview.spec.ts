@@ -77,10 +77,15 @@ test('a masked preview shows both cards, plays the guess card, and unmasks only 
   // The guess card: four choices, answering reveals right or wrong and marks the real one.
   const guess = app.getByTestId('guess-card-a');
   await expect(guess).toHaveAttribute('data-state', 'open');
+  // The shared places would give the answer away, so they stay hidden until the guess is played.
+  await expect(app.getByTestId('preview-places-hidden-a')).toBeVisible();
+  await expect(app.getByTestId('preview-place-a')).toHaveCount(0);
   const choices = app.getByTestId('guess-choice-a');
   await expect(choices).toHaveCount(4);
   await choices.nth(2).click();
   await expect(guess).toHaveAttribute('data-state', 'answered');
+  await expect(app.getByTestId('preview-places-hidden-a')).toHaveCount(0);
+  await expect(app.getByTestId('preview-place-a').first()).toBeVisible();
   const result = app.getByTestId('guess-result-a');
   await expect(result).toBeVisible();
   const correct = (await result.getAttribute('data-correct')) === 'true';

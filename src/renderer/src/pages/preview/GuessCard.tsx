@@ -1,6 +1,5 @@
-import { useState } from 'react';
-import type { CallOutput } from '../../../../shared/contract';
-import { ApiError, call } from '../../api/client';
+import { useEffect, useState } from 'react';
+import { useAction } from '../../api/useAction';
 import { useCall } from '../../api/useCall';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { MessageKey } from '../../i18n/catalogue';
@@ -12,22 +11,24 @@ interface Props {
   userA: string;
   userB: string;
   side: 'a' | 'b';
+  /** Called once the game is over (answered) or cannot be played: the card may then show the shared places. */
+  onSettled(): void;
 }
 
 /** "Guess where we have met": four choices; answering asks main, which alone knows the answer. */
-export function GuessCard({ runId, userA, userB, side }: Props) {
+export function GuessCard({ runId, userA, userB, side, onSettled }: Props) {
   const { t } = useI18n();
   const guess = useCall('preview.guess', { runId, userA, userB, side });
-  const [answer, setAnswer] = useState<{ chosen: string; result: CallOutput<'preview.answerGuess'> } | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const answerGuess = useAction('preview.answerGuess');
+  const [answer, setAnswer] = useState<{ chosen: string; correct: boolean; correctChoiceId: string } | null>(null);
+  const unplayable = guess.data !== null && guess.data.card === null;
+  useEffect(() => {
+    if (answer || unplayable) onSettled();
+  }, [answer, unplayable, onSettled]);
 
   const choose = async (choiceId: string) => {
-    setError(null);
-    try {
-      setAnswer({ chosen: choiceId, result: await call('preview.answerGuess', { runId, userA, userB, side, choiceId }) });
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
-    }
+    const result = await answerGuess.run({ runId, userA, userB, side, choiceId });
+    if (result) setAnswer({ chosen: choiceId, ...result });
   };
 
   if (guess.error) return <ErrorNote error={guess.error} onRetry={guess.reload} />;
@@ -42,7 +43,7 @@ export function GuessCard({ runId, userA, userB, side }: Props) {
           <p className="muted small">{t('preview.guess.help', { level: t(`preview.level.${card.level}`) })}</p>
           <div className="guess-choices">
             {card.choices.map((c) => {
-              const state = !answer ? 'open' : c.id === answer.result.correctChoiceId ? 'correct' : c.id === answer.chosen ? 'wrong' : 'other';
+              const state = !answer ? 'open' : c.id === answer.correctChoiceId ? 'correct' : c.id === answer.chosen ? 'wrong' : 'other';
               return (
                 <button
                   key={c.id}
@@ -60,11 +61,11 @@ export function GuessCard({ runId, userA, userB, side }: Props) {
             })}
           </div>
           {answer && (
-            <p className={answer.result.correct ? 'guess-result correct' : 'guess-result wrong'} data-testid={`guess-result-${side}`} data-correct={String(answer.result.correct)}>
-              {answer.result.correct ? t('preview.guess.correct') : t('preview.guess.wrong')}
+            <p className={answer.correct ? 'guess-result correct' : 'guess-result wrong'} data-testid={`guess-result-${side}`} data-correct={String(answer.correct)}>
+              {answer.correct ? t('preview.guess.correct') : t('preview.guess.wrong')}
             </p>
           )}
-          {error && <ErrorNote error={error} />}
+          {answerGuess.error && <ErrorNote error={answerGuess.error} />}
         </>
       )}
     </div>

@@ -1,3 +1,4 @@
+import { useCallback, useState } from 'react';
 import type { PreviewSideView } from '../../../../shared/contract';
 import { useI18n } from '../../i18n/I18nProvider';
 import { GuessCard } from './GuessCard';
@@ -16,6 +17,9 @@ interface Props {
 export function PreviewCard({ runId, date, score, pair, view }: Props) {
   const { t, fmt } = useI18n();
   const other = view.other;
+  // The shared places would give the game away: they are revealed once the guess is played (or cannot be).
+  const [revealed, setRevealed] = useState(false);
+  const reveal = useCallback(() => setRevealed(true), []);
   return (
     <article className="card preview-card" data-testid={`preview-card-${view.side}`} data-viewer={view.viewer.userId} data-other={other.userId}>
       <header className="preview-card-header">
@@ -52,20 +56,28 @@ export function PreviewCard({ runId, date, score, pair, view }: Props) {
           </li>
         ))}
       </ul>
-      <h3>{t('preview.card.places')}</h3>
-      {view.places.length === 0 ? (
-        <p className="muted small">{t('preview.card.noPlaces')}</p>
+      <GuessCard runId={runId} userA={pair.userA} userB={pair.userB} side={view.side} onSettled={reveal} />
+      {revealed ? (
+        <>
+          <h3>{t('preview.card.places')}</h3>
+          {view.places.length === 0 ? (
+            <p className="muted small">{t('preview.card.noPlaces')}</p>
+          ) : (
+            <ul className="preview-places">
+              {view.places.map((p, i) => (
+                <li key={i} data-testid={`preview-place-${view.side}`} data-level={p.level}>
+                  {placeText(t, p)} <span className="muted small">({t(`preview.level.${p.level}`)})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {view.withheldPlaces > 0 && <p className="muted small">{t('preview.card.withheld', { n: view.withheldPlaces })}</p>}
+        </>
       ) : (
-        <ul className="preview-places">
-          {view.places.map((p, i) => (
-            <li key={i} data-testid={`preview-place-${view.side}`} data-level={p.level}>
-              {placeText(t, p)} <span className="muted small">({t(`preview.level.${p.level}`)})</span>
-            </li>
-          ))}
-        </ul>
+        <p className="muted small" data-testid={`preview-places-hidden-${view.side}`}>
+          {t('preview.card.placesAfterGuess')}
+        </p>
       )}
-      {view.withheldPlaces > 0 && <p className="muted small">{t('preview.card.withheld', { n: view.withheldPlaces })}</p>}
-      <GuessCard runId={runId} userA={pair.userA} userB={pair.userB} side={view.side} />
       <footer className="preview-daily" data-testid={`preview-daily-rule-${view.side}`}>
         <span>{t('preview.card.dailyRule')}</span> <span className="muted small">{t('preview.card.date', { date: fmt.date(`${date}T12:00:00+08:00`) })}</span>
       </footer>
