@@ -33,75 +33,50 @@ export interface Assignment {
 }
 
 /**
- * Quantisation of the 0–100 value for the radix sort: values 1e-4 apart or closer count as a tie (then entry
- * order, i.e. user index and rank, decides). 20-bit keys, sorted in two cache-friendly 10-bit passes.
+ * Quantisation of the 0–100 value for the sort: values 1e-4 apart or closer count as a tie (then entry order, i.e.
+ * pair order = user index and rank, decides). 20-bit keys (0 = best): a coarse 10-bit bucket and a fine 10-bit rest.
  */
 const QUANTA = 10_000;
 const MAX_KEY = 100 * QUANTA;
-const RADIX_BITS = 10;
-const RADIX = 1 << RADIX_BITS;
+const FINE_BITS = 10;
+const FINE = 1 << FINE_BITS;
+const COARSE = (MAX_KEY >> FINE_BITS) + 1;
+/** Below this many live entries a coarse bucket is insertion-sorted instead of counted (1024 counters cost more). */
+const SMALL_BUCKET = 48;
 
 /** Reusable buffers so re-scoring the whole population allocates nothing large per call. */
 export class AssignmentBuffers {
-  counts = new Int32Array(RADIX + 1);
-  entrySlot = new Int32Array(0);
+  coarseCounts = new Int32Array(COARSE + 1);
+  fineCounts = new Int32Array(FINE + 1);
+  /** Qualifying entries in pair order: pair index and key. */
+  entryPair = new Int32Array(0);
   entryKey = new Int32Array(0);
-  tmpSlot = new Int32Array(0);
-  tmpKey = new Int32Array(0);
-  /** Both users of each entry travel with it through the sort so the greedy pass reads sequentially. */
+  /** The same entries grouped by coarse bucket (stable). */
+  bucketPair = new Int32Array(0);
+  bucketKey = new Int32Array(0);
+  /** Both users of each entry travel with it, so the greedy pass reads them sequentially. */
   entryU = new Int32Array(0);
   entryV = new Int32Array(0);
-  tmpU = new Int32Array(0);
-  tmpV = new Int32Array(0);
+  bucketU = new Int32Array(0);
+  bucketV = new Int32Array(0);
   best = new Float64Array(0);
   matched = new Uint8Array(0);
   ensure(entries: number, users: number): void {
-    if (this.entrySlot.length < entries) {
-      this.entrySlot = new Int32Array(entries);
+    if (this.entryPair.length < entries) {
+      this.entryPair = new Int32Array(entries);
       this.entryKey = new Int32Array(entries);
-      this.tmpSlot = new Int32Array(entries);
-      this.tmpKey = new Int32Array(entries);
+      this.bucketPair = new Int32Array(entries);
+      this.bucketKey = new Int32Array(entries);
       this.entryU = new Int32Array(entries);
       this.entryV = new Int32Array(entries);
-      this.tmpU = new Int32Array(entries);
-      this.tmpV = new Int32Array(entries);
+      this.bucketU = new Int32Array(entries);
+      this.bucketV = new Int32Array(entries);
     }
     if (this.best.length < users) {
       this.best = new Float64Array(users);
       this.matched = new Uint8Array(users);
     }
   }
-}
-
-/** Stable LSD radix sort of (key, slot) pairs by key ascending, in two passes; result lands back in the entry arrays. */
-function radixSort(b: AssignmentBuffers, n: number): void {
-  let srcKey = b.entryKey;
-  let srcSlot = b.entrySlot;
-  let dstKey = b.tmpKey;
-  let dstSlot = b.tmpSlot;
-  let srcU = b.entryU;
-  let dstU = b.tmpU;
-  let srcV = b.entryV;
-  let dstV = b.tmpV;
-  const counts = b.counts;
-  for (let shift = 0; shift < 2 * RADIX_BITS; shift += RADIX_BITS) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[((srcKey[i]! >> shift) & (RADIX - 1)) + 1]!++;
-    for (let r = 0; r < RADIX; r++) counts[r + 1]! += counts[r]!;
-    for (let i = 0; i < n; i++) {
-      const k = srcKey[i]!;
-      const at = counts[(k >> shift) & (RADIX - 1)]!++;
-      dstKey[at] = k;
-      dstSlot[at] = srcSlot[i]!;
-      dstU[at] = srcU[i]!;
-      dstV[at] = srcV[i]!;
-    }
-    [srcKey, dstKey] = [dstKey, srcKey];
-    [srcSlot, dstSlot] = [dstSlot, srcSlot];
-    [srcU, dstU] = [dstU, srcU];
-    [srcV, dstV] = [dstV, srcV];
-  }
-  // Two passes: the sorted data is back in entryKey / entrySlot.
 }
 
 /** The value users see: 100 × Σ weight × feature / Σ weights. */
@@ -127,6 +102,11 @@ export function normalisedWeights(ruleSet: RuleSet): Float64Array {
  * Scores every cached candidate entry and assigns greedily by descending value: at most one introduction per
  * user, only between users both `eligible` now, above the rule set's minimum value and shared-place count.
  * Pair rules (gender both ways, blocks, history) were enforced when the candidates were generated.
+ *
+ * Exactly the greedy over a stable sort of all qualifying entries by quantised value, done cheaper: entries are
+ * grouped once by the coarse half of their key (one counting pass), then each coarse bucket, best first, drops the
+ * entries whose users were already introduced by better buckets and only the survivors are ordered by the fine
+ * half. Most entries of the lower buckets are dead by the time their bucket comes, so they are never sorted.
  */
 export function scoreAndAssign(
   candidates: CandidateSet,
@@ -138,21 +118,24 @@ export function scoreAndAssign(
   const n = out.candCount.length;
   const w = normalisedWeights(ruleSet);
   buffers.ensure(candidates.pairs.count, n);
-  const { entrySlot, entryKey, entryU, entryV, best, matched } = buffers;
+  const { entryPair, entryKey, entryU, entryV, bucketPair, bucketKey, bucketU, bucketV, best, matched, coarseCounts, fineCounts } = buffers;
   const { userA, userB, sharedPlaces, features } = candidates.pairs;
   const minShared = ruleSet.minSharedPlaces;
   const minScore = ruleSet.minScore;
   const [w0, w1, w2, w3, w4, w5, w6, w7] = Array.from(w, (x) => x * 100);
   best.fill(-1, 0, n);
   matched.fill(0, 0, n);
+  coarseCounts.fill(0);
   let eligibleUsers = 0;
   for (let u = 0; u < n; u++) eligibleUsers += eligible[u]!;
+
+  // 1. Score: one sequential pass over the compacted pairs, counting coarse buckets on the way.
   let entries = 0;
-  // entrySlot holds the pair index here (not the kernel slot): the loop below maps it back.
-  for (let i = 0; i < candidates.pairs.count; i++) {
+  const pairCount = candidates.pairs.count;
+  for (let i = 0; i < pairCount; i++) {
     const u = userA[i]!;
     const v = userB[i]!;
-    if (!eligible[u] || !eligible[v] || sharedPlaces[i]! < minShared) continue;
+    if (eligible[u] === 0 || eligible[v] === 0 || sharedPlaces[i]! < minShared) continue;
     const f = i * FEATURE_COUNT;
     const s =
       w0! * features[f]! + w1! * features[f + 1]! + w2! * features[f + 2]! + w3! * features[f + 3]! +
@@ -160,25 +143,35 @@ export function scoreAndAssign(
     if (s < minScore) continue;
     if (s > best[u]!) best[u] = s;
     if (s > best[v]!) best[v] = s;
-    entrySlot[entries] = i;
+    const key = Math.max(0, MAX_KEY - Math.round(s * QUANTA));
+    entryPair[entries] = i;
+    entryKey[entries] = key;
     entryU[entries] = u;
     entryV[entries] = v;
-    entryKey[entries] = Math.max(0, MAX_KEY - Math.round(s * QUANTA));
+    coarseCounts[(key >> FINE_BITS) + 1]!++;
     entries++;
   }
-  radixSort(buffers, entries);
-  // radixSort swaps its arrays twice, so the sorted entries are back in the same buffers read here.
 
+  // 2. Group by coarse bucket, stable (pair order kept inside a bucket).
+  for (let c = 0; c < COARSE; c++) coarseCounts[c + 1]! += coarseCounts[c]!;
+  for (let e = 0; e < entries; e++) {
+    const key = entryKey[e]!;
+    const at = coarseCounts[key >> FINE_BITS]!++;
+    bucketPair[at] = entryPair[e]!;
+    bucketKey[at] = key;
+    bucketU[at] = entryU[e]!;
+    bucketV[at] = entryV[e]!;
+  }
+  // coarseCounts[c] is now the end of bucket c (= the start of bucket c + 1).
+
+  // 3. Greedy, bucket by bucket; the entry arrays are free now and hold each bucket's survivors.
   const pairsA: number[] = [];
   const pairsB: number[] = [];
   const pairSlot: number[] = [];
   const pairScore: number[] = [];
   let total = 0;
-  for (let i = 0; i < entries; i++) {
-    const u = entryU[i]!;
-    const v = entryV[i]!;
-    if (matched[u] || matched[v]) continue;
-    const pair = entrySlot[i]!;
+  const take = (pair: number, u: number, v: number): void => {
+    if (matched[u] === 1 || matched[v] === 1) return;
     const slot = candidates.pairs.slot[pair]!;
     matched[u] = 1;
     matched[v] = 1;
@@ -188,7 +181,59 @@ export function scoreAndAssign(
     pairSlot.push(slot);
     pairScore.push(s);
     total += s;
+  };
+  let lo = 0;
+  for (let c = 0; c < COARSE; c++) {
+    const hi = coarseCounts[c]!;
+    let live = 0;
+    for (let e = lo; e < hi; e++) {
+      const u = bucketU[e]!;
+      const v = bucketV[e]!;
+      if (matched[u] === 1 || matched[v] === 1) continue;
+      entryPair[live] = bucketPair[e]!;
+      entryKey[live] = bucketKey[e]! & (FINE - 1);
+      entryU[live] = u;
+      entryV[live] = v;
+      live++;
+    }
+    lo = hi;
+    if (live === 0) continue;
+    if (live <= SMALL_BUCKET) {
+      // Stable insertion sort by fine key.
+      for (let i = 1; i < live; i++) {
+        const k = entryKey[i]!;
+        const p = entryPair[i]!;
+        const u = entryU[i]!;
+        const v = entryV[i]!;
+        let j = i - 1;
+        while (j >= 0 && entryKey[j]! > k) {
+          entryKey[j + 1] = entryKey[j]!;
+          entryPair[j + 1] = entryPair[j]!;
+          entryU[j + 1] = entryU[j]!;
+          entryV[j + 1] = entryV[j]!;
+          j--;
+        }
+        entryKey[j + 1] = k;
+        entryPair[j + 1] = p;
+        entryU[j + 1] = u;
+        entryV[j + 1] = v;
+      }
+      for (let i = 0; i < live; i++) take(entryPair[i]!, entryU[i]!, entryV[i]!);
+    } else {
+      // Stable counting sort by fine key into bucketPair's already consumed prefix (positions < lo are free).
+      fineCounts.fill(0);
+      for (let i = 0; i < live; i++) fineCounts[entryKey[i]! + 1]!++;
+      for (let r = 0; r < FINE; r++) fineCounts[r + 1]! += fineCounts[r]!;
+      for (let i = 0; i < live; i++) {
+        const at = fineCounts[entryKey[i]!]!++;
+        bucketPair[at] = entryPair[i]!;
+        bucketU[at] = entryU[i]!;
+        bucketV[at] = entryV[i]!;
+      }
+      for (let i = 0; i < live; i++) take(bucketPair[i]!, bucketU[i]!, bucketV[i]!);
+    }
   }
+
   let upper = 0;
   for (let u = 0; u < n; u++) if (best[u]! > 0) upper += best[u]!;
   upper /= 2;
@@ -213,15 +258,18 @@ export function scoreAndAssign(
   };
 }
 
+const FEATURE_REASON_CODES: readonly string[] = FEATURE_NAMES.map((name) => REASON_CODES[name]);
+
 /** The three features that contributed most to a pair's value (and contributed at all). */
 export function reasonCodes(features: Float32Array, slot: number, w: Float64Array): string[] {
   const codes: string[] = [];
+  const f = slot * FEATURE_COUNT;
   let taken = 0; // bit mask of features already chosen
   for (let r = 0; r < 3; r++) {
     let bestK = -1;
     let bestC = 0;
     for (let k = 0; k < FEATURE_COUNT; k++) {
-      const c = w[k]! * features[slot * FEATURE_COUNT + k]!;
+      const c = w[k]! * features[f + k]!;
       if (!(taken & (1 << k)) && c > bestC) {
         bestC = c;
         bestK = k;
@@ -229,7 +277,7 @@ export function reasonCodes(features: Float32Array, slot: number, w: Float64Arra
     }
     if (bestK < 0) break;
     taken |= 1 << bestK;
-    codes.push(REASON_CODES[FEATURE_NAMES[bestK]!]);
+    codes.push(FEATURE_REASON_CODES[bestK]!);
   }
   return codes;
 }

@@ -62,13 +62,33 @@ export function kernelData(pool: MatchPool, topK: number): KernelData {
     visitCode: shared(pool.visitCode),
     placeVisitorStart: shared(pool.placeVisitorStart),
     placeVisitor: shared(pool.placeVisitor),
+    ...visitorsByGroup(pool),
     placeWeight: shared(pool.placeWeight),
     forbidStart: shared(pool.forbidStart),
     forbid: shared(pool.forbid),
   };
 }
 
-function allocateOutput(n: number, topK: number, threads: number): KernelOutput {
+/** Each place's visitors regrouped by user group (ascending user index within a group): see KernelData.groupStart. */
+function visitorsByGroup(pool: MatchPool): { groupStart: Int32Array; groupVisitor: Int32Array } {
+  const groupStart = new Int32Array(new SharedArrayBuffer(Math.max(4, (pool.placeCount * 9 + 1) * 4)));
+  const groupVisitor = new Int32Array(new SharedArrayBuffer(Math.max(4, pool.placeVisitor.length * 4)));
+  for (let p = 0; p < pool.placeCount; p++) {
+    for (let j = pool.placeVisitorStart[p]!; j < pool.placeVisitorStart[p + 1]!; j++) groupStart[p * 9 + pool.group[pool.placeVisitor[j]!]! + 1]!++;
+  }
+  for (let i = 0; i < pool.placeCount * 9; i++) groupStart[i + 1]! += groupStart[i]!;
+  const fill = groupStart.slice(0, pool.placeCount * 9);
+  for (let p = 0; p < pool.placeCount; p++) {
+    for (let j = pool.placeVisitorStart[p]!; j < pool.placeVisitorStart[p + 1]!; j++) {
+      const v = pool.placeVisitor[j]!;
+      groupVisitor[fill[p * 9 + pool.group[v]!]!++] = v;
+    }
+  }
+  return { groupStart, groupVisitor };
+}
+
+/** Output arrays for n users × topK slots, shared so worker threads write them in place. */
+export function allocateOutput(n: number, topK: number, threads: number): KernelOutput {
   const slots = n * topK;
   return {
     candCount: new Int32Array(new SharedArrayBuffer(Math.max(4, n * 4))),

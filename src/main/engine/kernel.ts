@@ -38,6 +38,13 @@ export interface KernelData {
   visitCode: Int32Array;
   placeVisitorStart: Int32Array;
   placeVisitor: Int32Array;
+  /**
+   * The same visitors regrouped by user group (9 groups, see COMPAT) within each place: group g of place p is
+   * groupVisitor[groupStart[p * 9 + g] … groupStart[p * 9 + g + 1]). A user only scans the groups that seek it
+   * and that it seeks, instead of skipping the incompatible visitors one by one.
+   */
+  groupStart: Int32Array;
+  groupVisitor: Int32Array;
   placeWeight: Float64Array;
   forbidStart: Int32Array;
   forbid: Int32Array;
@@ -153,8 +160,11 @@ export function createScratch(d: KernelData): KernelScratch {
   };
 }
 
-/** Claims and processes up to `maxChunks` chunks; returns false once every user has been claimed. */
-export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: KernelScratch, maxChunks = Infinity): boolean {
+/**
+ * Claims and processes up to `maxChunks` chunks; returns false once every user has been claimed. `withFeatures`
+ * false stops at the top-K lists (benchmarks compare that part alone with the SQL self-join).
+ */
+export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: KernelScratch, maxChunks = Infinity, withFeatures = true): boolean {
   const n = d.userCount;
   const K = d.topK;
   if (n >= USER_SPAN) throw new Error(`candidate kernel: ${n} users exceed its ${USER_SPAN} limit`);
@@ -218,11 +228,16 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
           }
         }
         const w = d.placeWeight[p]!;
-        for (let j = vs; j < ve; j++) {
-          const v = d.placeVisitor[j]!;
-          if (forbidMark[v] === u || COMPAT[gu + d.group[v]!] === 0) continue;
-          if (acc[v] === 0) touched[t++] = v;
-          acc[v]! += w;
+        const gs = p * 9;
+        for (let g = 0; g < 9; g++) {
+          if (COMPAT[gu + g] === 0) continue;
+          const je = d.groupStart[gs + g + 1]!;
+          for (let j = d.groupStart[gs + g]!; j < je; j++) {
+            const v = d.groupVisitor[j]!;
+            if (forbidMark[v] === u) continue;
+            if (acc[v] === 0) touched[t++] = v;
+            acc[v]! += w;
+          }
         }
         updates += ve - vs;
       }
@@ -281,7 +296,7 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
         out.overlap[base + j] = MAX_OVERLAP - (key - v) / USER_SPAN;
       }
       out.candCount[u] = keep;
-      if (keep > 0) pairFeatures(d, out, u, brandMark, brandSeen, catMark, catSeen, pairStamp);
+      if (keep > 0 && withFeatures) pairFeatures(d, out, u, brandMark, brandSeen, catMark, catSeen, pairStamp);
     }
     Atomics.add(out.control, 1, last - first);
   }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateExport } from './index';
+import { DEFAULT_END_DATE, generateExport } from './index';
+import { KINDRED_MIN_TENURE_DAYS } from './population';
 import { readExport, type Row } from './testing/read-export';
 
 /**
@@ -22,6 +23,7 @@ interface Person {
   verified: boolean;
   status: string;
   consenting: boolean;
+  registeredAt: number;
   label: string;
   partner?: string;
 }
@@ -45,6 +47,7 @@ beforeAll(async () => {
     people.set(u.id as string, {
       id: u.id as string, gender: u.gender as string, seeking: u.seeking as string, birthYear: u.birth_year as number,
       verified: u.id_verified as boolean, status: u.status as string, consenting: !!c && c.revoked_at === null,
+      registeredAt: Date.parse(u.registered_at as string),
       label: l.label as string, ...(l.partner_id ? { partner: l.partner_id as string } : {}),
     });
   }
@@ -150,6 +153,39 @@ describe('kindred pairs', () => {
       if (ranked.includes(b)) inTop10++;
     }
     expect(inTop10 / kindred.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("share rare places within the engine's default 30-day window, both members established well before it", () => {
+    const end = Date.parse(`${DEFAULT_END_DATE}T00:00:00+08:00`);
+    const windowStart = end - 30 * 86400_000;
+    const recent = new Map<string, Map<string, number>>(); // user → merchant → payments in the last 30 days
+    const visitorsOf = new Map<string, Set<string>>(); // merchant → payers over the whole export
+    for (const t of files['transactions.csv']!) {
+      const u = t.user_id as string;
+      const m = t.merchant_id as string;
+      let payers = visitorsOf.get(m);
+      if (!payers) visitorsOf.set(m, (payers = new Set()));
+      payers.add(u);
+      if (Date.parse(t.paid_at as string) < windowStart) continue;
+      let byMerchant = recent.get(u);
+      if (!byMerchant) recent.set(u, (byMerchant = new Map()));
+      byMerchant.set(m, (byMerchant.get(m) ?? 0) + 1);
+    }
+    const kindred = byLabel.get('kindred')!;
+    expect(kindred.length).toBeGreaterThan(0);
+    let withThree = 0;
+    for (const a of kindred) {
+      const b = a.partner!;
+      for (const x of [a, people.get(b)!]) {
+        expect(end - x.registeredAt, `${x.id} registered ${new Date(x.registeredAt).toISOString()}`).toBeGreaterThanOrEqual(KINDRED_MIN_TENURE_DAYS * 86400_000);
+      }
+      const mine = recent.get(a.id) ?? new Map<string, number>();
+      const theirs = recent.get(b) ?? new Map<string, number>();
+      const sharedRare = [...mine.keys()].filter((m) => theirs.has(m) && visitorsOf.get(m)!.size <= USERS * 0.005);
+      expect(sharedRare.length, `${a.id}–${b} rare places both paid at in the last 30 days`).toBeGreaterThanOrEqual(2);
+      if (sharedRare.length >= 3) withThree++;
+    }
+    expect(withThree / kindred.length).toBeGreaterThanOrEqual(0.9);
   });
 });
 

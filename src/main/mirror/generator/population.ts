@@ -44,6 +44,9 @@ export interface Population {
 
 export const SHARES = { microSeller: 0.015, spammer: 0.01, kindred: 0.01, billCollector: 0.01, popular: 0.005, shopOwner: 0.005 };
 
+/** Kindred members have had their account at least this many days before the export. */
+export const KINDRED_MIN_TENURE_DAYS = 60;
+
 export function isCompatible(p: Population, a: number, b: number): boolean {
   const wants = (x: number, y: number): boolean => p.seeking[x] === 2 || p.seeking[x] === p.gender[y];
   return wants(a, b) && wants(b, a);
@@ -146,6 +149,10 @@ export function buildPopulation(count: number, calendar: WindowCalendar, rng: Rn
         p.verified[x] = 1;
         p.status[x] = 0;
         p.spend[x] = Math.max(p.spend[x]!, 0.8);
+        // Planted pairs are established users: a member who registered in the last weeks would have too few days of
+        // payments for the pair to share its places within the engine's 30-day window. Moved back without drawing
+        // from the stream, so every other user's values stay as they were.
+        if (p.registeredAt[x]! > exportedAt - KINDRED_MIN_TENURE_DAYS * 86400) p.registeredAt[x]! -= KINDRED_MIN_TENURE_DAYS * 86400;
       }
       p.partner[a] = b;
       p.partner[b] = a;

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
+import { AssignmentBuffers, normalisedWeights, reasonCodes, scoreAndAssign, scoreOfSlot } from './assignment';
+import type { CandidateSet } from './candidates';
+import { FEATURE_COUNT, type KernelOutput } from './kernel';
+import { mulberry32 } from './test-mirror';
+
+/**
+ * The bucketed greedy must pick exactly what the plain definition picks: every qualifying pair scored, a stable
+ * sort by quantised value (1e-4 steps, best first, then pair order), then greedy one-per-user.
+ */
+function referenceAssign(c: CandidateSet, eligible: Uint8Array, rules: RuleSet): { pairs: string[]; entries: number } {
+  const w = normalisedWeights(rules);
+  const w100 = Array.from(w, (x) => x * 100);
+  const entries: { pair: number; key: number }[] = [];
+  const p = c.pairs;
+  for (let i = 0; i < p.count; i++) {
+    if (!eligible[p.userA[i]!] || !eligible[p.userB[i]!] || p.sharedPlaces[i]! < rules.minSharedPlaces) continue;
+    let s = 0;
+    // Same summation order as the engine, so the quantised keys agree to the bit.
+    s = w100[0]! * p.features[i * 8]! + w100[1]! * p.features[i * 8 + 1]!;
+    for (let k = 2; k < FEATURE_COUNT; k++) s += w100[k]! * p.features[i * 8 + k]!;
+    if (s < rules.minScore) continue;
+    entries.push({ pair: i, key: Math.max(0, 1_000_000 - Math.round(s * 10_000)) });
+  }
+  entries.sort((a, b) => a.key - b.key || a.pair - b.pair);
+  const matched = new Set<number>();
+  const pairs: string[] = [];
+  for (const { pair } of entries) {
+    const u = p.userA[pair]!;
+    const v = p.userB[pair]!;
+    if (matched.has(u) || matched.has(v)) continue;
+    matched.add(u);
+    matched.add(v);
+    const slot = p.slot[pair]!;
+    pairs.push(`${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${scoreOfSlot(c.out.features, slot, w)}:${reasonCodes(c.out.features, slot, w).join('+')}`);
+  }
+  return { pairs, entries: entries.length };
+}
+
+/** Random candidates; `levels` > 0 quantises features so that many pairs tie or share a coarse bucket. */
+function syntheticCandidates(seed: number, users: number, perUser: number, levels: number): CandidateSet {
+  const rand = mulberry32(seed);
+  const topK = perUser;
+  const slots = users * topK;
+  const out = {
+    candCount: new Int32Array(users),
+    cand: new Int32Array(slots),
+    features: new Float32Array(slots * FEATURE_COUNT),
+  } as unknown as KernelOutput;
+  const a: number[] = [];
+  const b: number[] = [];
+  const slot: number[] = [];
+  const shared: number[] = [];
+  for (let u = 0; u < users; u++) {
+    const k = Math.floor(rand() * (perUser + 1));
+    out.candCount[u] = k;
+    for (let j = 0; j < k; j++) {
+      let v = Math.floor(rand() * users);
+      if (v === u) v = (v + 1) % users;
+      const s = u * topK + j;
+      out.cand[s] = v;
+      for (let f = 0; f < FEATURE_COUNT; f++) {
+        const x = rand();
+        out.features[s * FEATURE_COUNT + f] = levels > 0 ? Math.floor(x * levels) / levels : x;
+      }
+      a.push(u);
+      b.push(v);
+      slot.push(s);
+      shared.push(1 + Math.floor(rand() * 4));
+    }
+  }
+  const features = new Float32Array(a.length * FEATURE_COUNT);
+  slot.forEach((s, i) => features.set(out.features.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT));
+  return {
+    topK,
+    out,
+    pairs: { count: a.length, userA: Int32Array.from(a), userB: Int32Array.from(b), slot: Int32Array.from(slot), sharedPlaces: Int32Array.from(shared), features },
+    updates: 0,
+  };
+}
+
+function randomRules(rand: () => number, i: number): RuleSet {
+  const weights = {} as RuleSet['weights'];
+  for (const name of FEATURE_NAMES) weights[name] = i === 0 ? DEFAULT_RULE_SET.weights[name] : Math.round(rand() * 1000) / 10;
+  if (Object.values(weights).every((x) => x === 0)) weights.sharedPlaces = 1;
+  return { ...DEFAULT_RULE_SET, weights, minScore: i % 3 === 1 ? 35 : 0, minSharedPlaces: i % 4 === 2 ? 2 : 1 };
+}
+
+describe('scoreAndAssign', () => {
+  for (const [seed, levels] of [
+    [1, 0],
+    [2, 3],
+    [3, 2],
+  ] as const) {
+    it(`equals the plain sort-then-greedy definition (seed ${seed}, ${levels ? `${levels + 1} feature levels` : 'continuous features'})`, () => {
+      const c = syntheticCandidates(seed, 3000, 12, levels);
+      const rand = mulberry32(seed * 97);
+      const buffers = new AssignmentBuffers();
+      for (let i = 0; i < 6; i++) {
+        const rules = randomRules(rand, i);
+        const eligible = new Uint8Array(3000).map(() => (rand() < 0.9 ? 1 : 0));
+        const got = scoreAndAssign(c, eligible, rules, buffers);
+        const want = referenceAssign(c, eligible, rules);
+        const mine = Array.from(got.userA, (u, k) => `${u}-${got.userB[k]}@${got.slot[k]}:${got.score[k]}:${got.reasons[k]!.join('+')}`);
+        expect(got.summary.qualifyingCandidates, `rules ${i}`).toBe(want.entries);
+        expect(mine, `rules ${i}`).toEqual(want.pairs);
+        if (rules.minScore === 0) expect(mine.length, `rules ${i}`).toBeGreaterThan(0);
+        const seen = new Set<number>();
+        for (let k = 0; k < got.userA.length; k++) {
+          for (const x of [got.userA[k]!, got.userB[k]!]) {
+            expect(seen.has(x), `user ${x} introduced twice`).toBe(false);
+            expect(eligible[x], `user ${x} not eligible`).toBe(1);
+            seen.add(x);
+          }
+        }
+      }
+    });
+  }
+});
