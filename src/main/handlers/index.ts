@@ -2,6 +2,7 @@ import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
 import { matchingHandlers } from './matching';
 import { mirrorHandlers } from './mirror';
+import { moderationHandlers } from './moderation';
 import { previewHandlers } from './preview';
 import type { HandlerTable } from './table';
 
@@ -10,6 +11,7 @@ export const handlers: HandlerTable = {
   ...appHandlers,
   ...jobHandlers,
   ...mirrorHandlers,
+  ...moderationHandlers,
   ...previewHandlers,
   ...matchingHandlers,
 };

@@ -5,6 +5,7 @@ import { appCalls } from './app';
 import { jobCalls } from './jobs';
 import { matchingCalls } from './matching';
 import { mirrorCalls } from './mirror';
+import { moderationCalls } from './moderation';
 import { previewCalls } from './preview';
 
 /**
@@ -16,6 +17,7 @@ export const contract = {
   ...appCalls,
   ...jobCalls,
   ...mirrorCalls,
+  ...moderationCalls,
   ...previewCalls,
   ...matchingCalls,
 };
@@ -51,5 +53,6 @@ export * from './app';
 export * from './jobs';
 export * from './matching';
 export * from './mirror';
+export * from './moderation';
 export * from './preview';
 export type { CallSpec } from './call';

@@ -1,6 +1,7 @@
 import { app } from './sections/app';
 import { matching } from './sections/matching';
 import { mirror } from './sections/mirror';
+import { moderation } from './sections/moderation';
 import { overview } from './sections/overview';
 import { preview } from './sections/preview';
 
@@ -8,7 +9,7 @@ import { preview } from './sections/preview';
  * THE message catalogue: every string the UI shows. One section per area of the console; zh-CN first, the
  * operators read Chinese first.
  */
-const sections = [app, overview, mirror, matching, preview] as const;
+const sections = [app, overview, mirror, matching, preview, moderation] as const;
 
 export type Locale = 'zh-CN' | 'en';
 export const locales: readonly Locale[] = ['zh-CN', 'en'];

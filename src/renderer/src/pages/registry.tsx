@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import type { MessageKey } from '../i18n/catalogue';
 import { MatchingPage } from './MatchingPage';
 import { MirrorPage } from './MirrorPage';
+import { ModerationPage } from './ModerationPage';
 import { OverviewPage } from './OverviewPage';
 import { PreviewPage } from './PreviewPage';
 
@@ -17,4 +18,5 @@ export const pages: readonly PageEntry[] = [
   { id: 'mirror', label: 'nav.mirror', render: () => <MirrorPage /> },
   { id: 'matching', label: 'nav.matching', render: () => <MatchingPage /> },
   { id: 'preview', label: 'nav.preview', render: () => <PreviewPage /> },
+  { id: 'moderation', label: 'nav.moderation', render: () => <ModerationPage /> },
 ];

@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CallName, CallOutput, Operator } from '../../shared/contract';
+import type { Envelope } from '../../shared/envelope';
+import { dispatch } from '../dispatch';
+import { seedFlags, seedMirror } from '../moderation/test-fixture';
+import { defaultOutboxDir } from '../paths';
+import type { AppServices } from '../services';
+import { tempServices } from '../testing/temp';
+
+const lead: Operator = { name: '李娜', role: 'lead' };
+const reviewer: Operator = { name: '王芳', role: 'reviewer' };
+
+async function as<K extends CallName>(services: AppServices, operator: Operator, name: K, input: unknown): Promise<Envelope<CallOutput<K>>> {
+  services.session.operator = operator;
+  return (await dispatch(name, input, services)) as Envelope<CallOutput<K>>;
+}
+
+async function ok<K extends CallName>(services: AppServices, operator: Operator, name: K, input: unknown): Promise<CallOutput<K>> {
+  const env = await as(services, operator, name, input);
+  if (!env.ok) throw new Error(`${name} failed: ${env.error.code} ${env.error.message}`);
+  return env.value;
+}
+
+const count = (services: AppServices, sql: string): number => (services.db.prepare(sql).get() as { n: number }).n;
+
+function outboxLines(services: AppServices): Record<string, unknown>[] {
+  const dir = defaultOutboxDir(services.dbPath);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith('decisions-') && f.endsWith('.jsonl'))
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+}
+
+describe('moderation handlers', () => {
+  let services: AppServices;
+  let users: string[];
+  let flags: number[];
+
+  beforeAll(() => {
+    services = tempServices();
+    users = seedMirror(services.db, 150);
+    services.db.prepare(`UPDATE users SET nickname = '张小薇', phone = '13812345678', real_name = '张薇' WHERE id = 'u0'`).run();
+    const at = 1_764_000_000;
+    const greeting = services.db.prepare(`INSERT INTO greetings (id, from_user, to_user, sent_at, sent_tz, text, replied_at) VALUES (?, ?, ?, ?, 480, ?, NULL)`);
+    greeting.run('g1', 'u0', 'u1', at, '你好呀 加我 V信: meimei_2024 有好货');
+    greeting.run('g2', 'u0', 'u2', at, '电话 一三八 一二三四 五六七八 找我');
+    const transfer = services.db.prepare(`INSERT INTO transfers (id, from_user, to_user, amount_fen, paid_at, paid_tz, memo) VALUES (?, ?, 'u0', 3900, ?, 480, ?)`);
+    for (let i = 1; i <= 12; i++) transfer.run(`t${i}`, users[i]!, at, `订单${1000 + i}`);
+    flags = seedFlags(services.db, users);
+    services.db
+      .prepare(`UPDATE flags SET evidence = ?, reasons = '["contact_handle_in_greetings","repeated_price_points"]', score = 0.99 WHERE id = ?`)
+      .run(JSON.stringify({ greetings: ['g1', 'g2'], transfers: ['t1', 't2'], figures: { distinctPayers: 12 } }), flags[0]!);
+  });
+
+  it('lists a queue page with masked names, tab counts and the filter applied in main', async () => {
+    const page = await ok(services, lead, 'moderation.queue', { queue: 'unreviewed', limit: 10 });
+    expect(page.total).toBe(150);
+    expect(page.counts).toEqual({ unreviewed: 150, held: 0, escalated: 0, resolved: 0 });
+    expect(page.items).toHaveLength(10);
+    expect(page.items[0]).toMatchObject({ flagId: flags[0], userId: 'u0', maskedName: '张*', score: 0.99 });
+    expect(JSON.stringify(page)).not.toContain('张小薇');
+    const later = await ok(services, lead, 'moderation.queue', { queue: 'unreviewed', offset: 140, limit: 50 });
+    expect(later.items.map((i) => i.flagId)).toHaveLength(10);
+    expect(later.counts).toBeNull();
+    const filtered = await ok(services, lead, 'moderation.queue', { queue: 'unreviewed', filter: { reason: 'contact_handle_in_greetings' } });
+    expect(filtered.total).toBe(1);
+  });
+
+  it('refuses a bad filter with the field named', async () => {
+    const env = await as(services, lead, 'moderation.queue', { queue: 'unreviewed', filter: { minScore: 3 } });
+    expect(env.ok).toBe(false);
+    if (!env.ok) expect(env.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('filter.minScore') as string });
+  });
+
+  it('masks the item detail: handle kinds and price points, never the phone, the handle or the name', async () => {
+    const detail = await ok(services, lead, 'moderation.item', { flagId: flags[0] });
+    const text = JSON.stringify(detail);
+    for (const secret of ['13812345678', '一三八', 'meimei_2024', '张小薇', '张薇', '1001']) expect(text).not.toContain(secret);
+    const g1 = detail.evidence.greetings.find((g) => g.id === 'g1')!;
+    expect(g1.text.handles).toEqual([{ kind: 'wechat', obfuscated: false }]);
+    expect(g1.text.text).toContain('⟦wechat⟧');
+    const g2 = detail.evidence.greetings.find((g) => g.id === 'g2')!;
+    expect(g2.text.handles).toEqual([{ kind: 'phone', obfuscated: true }]);
+    expect(detail.pricePoints[0]).toEqual({ amountFen: 3900, count: 12 });
+    expect(detail.user).toMatchObject({ maskedName: '张*', ageBand: '30–34' });
+    expect(detail.figures).toEqual({ distinctPayers: 12 });
+  });
+
+  it('claims: an item another operator holds is refused with their name and not offered to others', async () => {
+    await ok(services, lead, 'moderation.claim', { flagId: flags[5] });
+    const env = await as(services, reviewer, 'moderation.claim', { flagId: flags[5] });
+    expect(env.ok).toBe(false);
+    if (!env.ok) expect(env.error).toMatchObject({ code: 'CONFLICT', details: { claimedBy: '李娜' } });
+    const page = await ok(services, reviewer, 'moderation.queue', { queue: 'unreviewed', limit: 1000 });
+    expect(page.items.map((i) => i.flagId)).not.toContain(flags[5]);
+    const detail = await ok(services, reviewer, 'moderation.item', { flagId: flags[5] });
+    expect(detail.item.claimedBy).toBe('李娜');
+    await ok(services, lead, 'moderation.release', { flagId: flags[5] });
+    await ok(services, reviewer, 'moderation.claim', { flagId: flags[5] });
+  });
+
+  it("refuses a reviewer's suspend in main, writing nothing", async () => {
+    const before = count(services, `SELECT count(*) AS n FROM decisions`);
+    const env = await as(services, reviewer, 'moderation.decide', { flagId: flags[5], action: 'suspend', reasonCode: 'selling_confirmed' });
+    expect(env.ok).toBe(false);
+    if (!env.ok) expect(env.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('cannot suspend') as string });
+    expect(count(services, `SELECT count(*) AS n FROM decisions`)).toBe(before);
+  });
+
+  it('refuses a reason code outside the picker list', async () => {
+    const env = await as(services, lead, 'moderation.decide', { flagId: flags[6], action: 'clear', reasonCode: 'because' });
+    expect(env.ok).toBe(false);
+    if (!env.ok) expect(env.error.message).toContain('reasonCode');
+  });
+
+  it('records a decision, writes it to the outbox with its reason, and undoes it', async () => {
+    const d = await ok(services, reviewer, 'moderation.decide', {
+      flagId: flags[5],
+      action: 'restrict',
+      reasonCode: 'selling_confirmed',
+      note: 'sells, wx abcdef123',
+      expiresInDays: 7,
+    });
+    expect(d).toMatchObject({ action: 'restrict', reasonCode: 'selling_confirmed', operator: '王芳' });
+    expect(d.note.text).not.toContain('abcdef123');
+    expect(d.expiresAt! - d.decidedAt).toBe(7 * 86_400);
+    const line = outboxLines(services).find((l) => l.decision_id === String(d.id));
+    expect(line).toMatchObject({ action: 'restrict', reason_code: 'selling_confirmed', operator: '王芳' });
+    expect((await ok(services, reviewer, 'moderation.queue', { queue: 'resolved' })).total).toBe(1);
+
+    const u = await ok(services, reviewer, 'moderation.undo', { decisionId: d.id });
+    expect(u).toMatchObject({ action: 'undo', reverses: d.id });
+    expect((await ok(services, reviewer, 'moderation.queue', { queue: 'resolved' })).total).toBe(0);
+    expect(outboxLines(services).find((l) => l.reverses === String(d.id))).toBeDefined();
+  });
+
+  it('bulk: a reviewer over 100 accounts is refused by main; a lead previews then applies the exact count', async () => {
+    const selection = { queue: 'unreviewed', filter: { district: 'Xihu' } };
+    const preview = await ok(services, reviewer, 'moderation.bulkPreview', { selection });
+    expect(preview.accounts).toBeGreaterThan(50);
+    const all = await ok(services, reviewer, 'moderation.bulkPreview', { selection: { queue: 'unreviewed', filter: {} } });
+    expect(all).toMatchObject({ allowed: false, limit: 100 });
+    const refused = await as(services, reviewer, 'moderation.bulkApply', {
+      selection: { queue: 'unreviewed', filter: {} },
+      action: 'warn',
+      reasonCode: 'spam_confirmed',
+      expectedAccounts: all.accounts,
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('FORBIDDEN');
+
+    // The lead's own preview: the reviewer still holds a claim in this district, which the lead is not offered.
+    const leadPreview = await ok(services, lead, 'moderation.bulkPreview', { selection });
+    expect(leadPreview.accounts).toBe(preview.accounts - 1);
+    const stale = await as(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: leadPreview.accounts + 1 });
+    expect(stale.ok).toBe(false);
+    if (!stale.ok) expect(stale.error.code).toBe('CONFLICT');
+
+    const applied = await ok(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: leadPreview.accounts });
+    expect(applied).toMatchObject({ decisions: leadPreview.flags, accounts: leadPreview.accounts });
+    expect((await ok(services, lead, 'moderation.bulkPreview', { selection })).flags).toBe(0);
+  });
+
+  it('saved views: create, list, refuse a duplicate name, delete', async () => {
+    const view = await ok(services, reviewer, 'moderation.createView', { name: 'Binjiang sellers', queue: 'unreviewed', filter: { district: 'Binjiang', detector: 'micro_seller' }, sort: 'age' });
+    expect((await ok(services, reviewer, 'moderation.views', {})).views).toEqual([view]);
+    const dup = await as(services, reviewer, 'moderation.createView', { name: 'Binjiang sellers', queue: 'held', filter: {}, sort: 'score' });
+    expect(dup.ok).toBe(false);
+    await ok(services, reviewer, 'moderation.deleteView', { id: view.id });
+    expect((await ok(services, reviewer, 'moderation.views', {})).views).toEqual([]);
+  });
+
+  it('needs a signed-in operator', async () => {
+    services.session.operator = null;
+    const env = await dispatch('moderation.queue', { queue: 'held' }, services);
+    expect(env.ok).toBe(false);
+    if (!env.ok) expect(env.error.code).toBe('NOT_SIGNED_IN');
+  });
+
+  it('evaluation names a missing labels file', async () => {
+    const env = await as(services, lead, 'moderation.evaluate', { labelsFile: '/nonexistent/labels.jsonl' });
+    expect(env.ok).toBe(false);
+    if (!env.ok) expect(env.error.message).toContain('/nonexistent/labels.jsonl');
+  });
+});

@@ -1,0 +1,153 @@
+import path from 'node:path';
+import type { ModerationQueue, QueueFilter, SavedView } from '../../shared/contract';
+import { moderationQueues } from '../../shared/contract';
+import { DomainError } from '../../shared/envelope';
+import { appendAudit } from '../audit/audit-log';
+import { requireOperator } from '../dispatch';
+import { claim, releaseClaim } from '../moderation/claims';
+import { type BulkSelection, bulkDecide, decide, getDecision, previewBulk, undo } from '../moderation/decisions';
+import type { DetectSummary } from '../moderation/detect';
+import { evaluate } from '../moderation/evaluate';
+import { listQueue, queueItemDetail } from '../moderation/queue';
+import { createSavedView, deleteSavedView, listSavedViews, type SavedView as StoredView } from '../moderation/saved-views';
+import { defaultOutboxDir } from '../paths';
+import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
+import type { AppServices } from '../services';
+import type { Handlers } from './table';
+
+type ModerationCall =
+  | 'moderation.startDetection'
+  | 'moderation.queue'
+  | 'moderation.item'
+  | 'moderation.claim'
+  | 'moderation.release'
+  | 'moderation.decide'
+  | 'moderation.undo'
+  | 'moderation.bulkPreview'
+  | 'moderation.bulkApply'
+  | 'moderation.views'
+  | 'moderation.createView'
+  | 'moderation.deleteView'
+  | 'moderation.evaluate';
+
+/** Decisions go to the outbox beside the mirror file, for the CLI, the desktop app and `serve --db` alike. */
+const outboxDir = (services: AppServices): string => defaultOutboxDir(services.dbPath);
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Expiry from a number of days chosen in the UI, counted on main's clock (the renderer's may be wrong). */
+const expiresAt = (days: number | undefined): number | undefined => (days === undefined ? undefined : nowSeconds() + days * 86_400);
+
+// Stored filters were validated against the contract's filter schema when the view was created.
+const toView = (v: StoredView): SavedView => ({ id: v.id, name: v.name, createdBy: v.createdBy, queue: v.queue, filter: v.filter as QueueFilter, sort: v.sort });
+
+export const moderationHandlers: Handlers<ModerationCall> = {
+  'moderation.startDetection': (_input, services) => {
+    const operator = requireOperator(services);
+    const { jobId } = services.jobs.start<Record<string, never>, DetectSummary>({
+      kind: 'detect',
+      worker: 'detect',
+      dbPath: services.dbPath,
+      input: {},
+      onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
+    });
+    appendAudit(services.db, { operator: operator.name, action: 'moderation.detect', subject: jobId });
+    return { jobId };
+  },
+
+  'moderation.queue': (input, services) => {
+    const operator = requireOperator(services);
+    const now = nowSeconds();
+    const page = listQueue(services.db, { queue: input.queue, filter: input.filter, sort: input.sort, offset: input.offset, limit: input.limit, operator, now });
+    // Tab counts under the same filter, so the operator sees where the matching items are.
+    const counts = input.offset > 0 ? null : (Object.fromEntries(
+      moderationQueues.map((q: ModerationQueue) => [q, q === input.queue ? page.total : listQueue(services.db, { queue: q, filter: input.filter, limit: 1, operator, now }).total]),
+    ) as Record<ModerationQueue, number>);
+    return { total: page.total, counts, items: maskQueueItems(services.db, page.items, operator.name) };
+  },
+
+  'moderation.item': (input, services) => {
+    const operator = requireOperator(services);
+    const claimedBy = services.db
+      .prepare<[number, number], { operator: string }>(`SELECT operator FROM claims WHERE flag_id = ? AND ? - last_seen_at < 600`)
+      .get(input.flagId, nowSeconds());
+    const other = claimedBy && claimedBy.operator !== operator.name ? claimedBy.operator : null;
+    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other);
+  },
+
+  'moderation.claim': (input, services) => {
+    const row = claim(services.db, input.flagId, requireOperator(services));
+    return { flagId: row.flag_id, operator: row.operator, claimedAt: row.claimed_at };
+  },
+
+  'moderation.release': (input, services) => {
+    releaseClaim(services.db, input.flagId, requireOperator(services));
+    return { released: true };
+  },
+
+  'moderation.decide': (input, services) => {
+    const operator = requireOperator(services);
+    const row = decide(
+      services.db,
+      { flagId: input.flagId, action: input.action, reasonCode: input.reasonCode, note: input.note, expiresAt: expiresAt(input.expiresInDays) },
+      operator,
+      { outboxDir: outboxDir(services) },
+    );
+    return maskDecision({ ...row });
+  },
+
+  'moderation.undo': (input, services) => {
+    const operator = requireOperator(services);
+    const row = undo(services.db, input.decisionId, operator, { outboxDir: outboxDir(services), note: input.note });
+    return maskDecision({ ...row });
+  },
+
+  'moderation.bulkPreview': (input, services) => previewBulk(services.db, input.selection as BulkSelection, requireOperator(services)),
+
+  'moderation.bulkApply': (input, services) => {
+    const operator = requireOperator(services);
+    const result = bulkDecide(
+      services.db,
+      input.selection as BulkSelection,
+      { action: input.action, reasonCode: input.reasonCode, note: input.note, expiresAt: expiresAt(input.expiresInDays) },
+      operator,
+      { outboxDir: outboxDir(services), expectedAccounts: input.expectedAccounts },
+    );
+    appendAudit(services.db, {
+      operator: operator.name,
+      action: 'moderation.bulk',
+      subject: result.bulkId,
+      details: { action: input.action, reasonCode: input.reasonCode, decisions: result.decisions, accounts: result.accounts },
+    });
+    return { bulkId: result.bulkId, decisions: result.decisions, accounts: result.accounts };
+  },
+
+  'moderation.views': (_input, services) => {
+    requireOperator(services);
+    return { views: listSavedViews(services.db).map(toView) };
+  },
+
+  'moderation.createView': (input, services) =>
+    toView(createSavedView(services.db, input.name, { queue: input.queue, filter: input.filter, sort: input.sort }, requireOperator(services))),
+
+  'moderation.deleteView': (input, services) => {
+    deleteSavedView(services.db, input.id, requireOperator(services));
+    return { deleted: true };
+  },
+
+  'moderation.evaluate': (input, services) => {
+    requireOperator(services);
+    const file = path.resolve(input.labelsFile);
+    try {
+      return evaluate(services.db, file);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`);
+      throw error;
+    }
+  },
+};
+
+/** For tests and the CLI: a decision as the renderer would see it. */
+export function decisionView(services: AppServices, id: number) {
+  return maskDecision({ ...getDecision(services.db, id) });
+}

@@ -1,0 +1,221 @@
+/**
+ * What a moderation operator may see of an account under review. Everything a queue item or its detail carries to
+ * the renderer passes through here; the raw rows come from src/main/moderation/queue.ts.
+ *
+ * Decisions (documented for the privacy review):
+ * - Names: nickname through maskName (`张*`); the legal name and the phone are never read into a view.
+ * - Free text (greetings, memos, report texts, decision notes): an operator must see WHY it was flagged, so unlike
+ *   maskFreeText elsewhere the words stay, but every contact handle is replaced by its kind (`⟦wechat⟧`), every
+ *   other digit by `#`, and long latin/digit tokens (ids in disguise) by `⟦id⟧`. The handles found are listed as
+ *   kinds with an "obfuscated" mark, never their value.
+ * - Transfer amounts are shown exactly: price points repeating ("39.00 ×12") are the evidence of selling, and an
+ *   amount without the payer's name, the hour or the place identifies nobody.
+ * - Times: the local day only (no hour), counterparts by masked nickname only.
+ */
+import type {
+  DecisionView,
+  HandleHint,
+  MaskedText,
+  ModerationItemDetail,
+  ModerationQueueItem,
+} from '../../shared/contract';
+import type { Db } from '../db/database';
+import { findContactHandles, normaliseForHandles } from '../moderation/contact-handles';
+import type { QueueItem, QueueItemDetail } from '../moderation/queue';
+import { ageBand, maskName } from './mask-fields';
+
+/** Upstream writes +08:00; rows without their own offset (flags, decisions) are shown in platform time. */
+const PLATFORM_TZ_MINUTES = 8 * 60;
+const TIMELINE_SHOWN = 50;
+
+const HANDLE_MARK = (kind: string): string => `⟦${kind}⟧`;
+/** Tokens of 6+ latin letters/digits with at least one digit: ids, order numbers, disguised handles. */
+const ID_LIKE = /[a-z0-9_-]*\d[a-z0-9_-]*/g;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Free text with its contact handles replaced by their kind and every remaining digit by `#`. Works on the
+ * normalised text (full-width → ASCII, Chinese numeral runs → digits) so a disguised number is masked too.
+ */
+export function maskHandlesInText(raw: string | null | undefined): MaskedText {
+  const text = raw ?? '';
+  if (text === '') return { text: '', handles: [] };
+  const handles = findContactHandles(text);
+  const rawLower = text.toLowerCase();
+  let masked = normaliseForHandles(text);
+  const hints: HandleHint[] = [];
+  // Longest first, so a phone inside a longer link is not half-replaced.
+  for (const h of [...handles].sort((a, b) => b.text.length - a.text.length)) {
+    if (h.kind !== 'solicit') masked = masked.replace(new RegExp(escapeRegExp(h.text), 'g'), HANDLE_MARK(h.kind));
+    hints.push({ kind: h.kind, obfuscated: !rawLower.includes(h.text) });
+  }
+  masked = masked.replace(ID_LIKE, (token) => (token.length >= 6 ? HANDLE_MARK('id') : token.replace(/\d/g, '#')));
+  return { text: masked, handles: hints };
+}
+
+function localDay(unixSeconds: number, tzMinutes: number): string {
+  return new Date((unixSeconds + tzMinutes * 60) * 1000).toISOString().slice(0, 10);
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+
+/** Masked nicknames of the given accounts (one statement for a whole page of rows). */
+function maskedNames(db: Db, ids: readonly string[]): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare<[string], { id: string; nickname: string }>(`SELECT u.id, u.nickname FROM users u JOIN json_each(?) j ON j.value = u.id`)
+    .all(JSON.stringify([...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, maskName(r.nickname)]));
+}
+
+function toItem(item: QueueItem, names: Map<string, string>): ModerationQueueItem {
+  return {
+    flagId: item.flagId,
+    userId: item.userId,
+    maskedName: names.get(item.userId) ?? '*',
+    district: item.district,
+    detector: item.detector === 'spammer' ? 'spammer' : 'micro_seller',
+    detectorVersion: item.detectorVersion,
+    score: item.score,
+    reasons: item.reasons,
+    firstDetectedAt: item.firstDetectedAt,
+    state: item.state,
+    lastAction: item.lastAction,
+    claimedBy: item.claimedBy,
+  };
+}
+
+/** A page of queue items as the renderer may see it. `self` is the operator: their own claims are not "others'". */
+export function maskQueueItems(db: Db, items: readonly QueueItem[], self: string): ModerationQueueItem[] {
+  const names = maskedNames(db, items.map((i) => i.userId));
+  return items.map((i) => toItem({ ...i, claimedBy: i.claimedBy === self ? null : i.claimedBy }, names));
+}
+
+type Row = Record<string, unknown>;
+
+export function maskDecision(row: Row, undoneIds: ReadonlySet<number> = new Set()): DecisionView {
+  const id = num(row.id);
+  return {
+    id,
+    flagId: row.flag_id === null || row.flag_id === undefined ? null : num(row.flag_id),
+    action: str(row.action),
+    reasonCode: str(row.reason_code),
+    note: maskHandlesInText(str(row.note)),
+    operator: str(row.operator),
+    decidedAt: num(row.decided_at),
+    expiresAt: row.expires_at === null || row.expires_at === undefined ? null : num(row.expires_at),
+    reverses: row.reverses === null || row.reverses === undefined ? null : num(row.reverses),
+    undone: undoneIds.has(id),
+  };
+}
+
+/** Everything about one flagged account, masked. Raw rows in, no name, phone, handle or hour out. */
+export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: string | null): ModerationItemDetail {
+  const userId = detail.flag.user_id;
+  const t = detail.timeline;
+  const e = detail.evidence;
+  const counterpartIds = [
+    ...[...e.greetings, ...t.greetingsSent, ...t.greetingsReceived].flatMap((g) => [str(g.from_user), str(g.to_user)]),
+    ...[...e.transfers, ...t.transfersIn, ...t.transfersOut].flatMap((x) => [str(x.from_user), str(x.to_user)]),
+  ];
+  const names = maskedNames(db, [userId, ...counterpartIds]);
+  const nameOf = (id: string): string => names.get(id) ?? '*';
+
+  const greeting = (g: Row) => {
+    const out = str(g.from_user) === userId;
+    return {
+      id: str(g.id),
+      direction: out ? ('out' as const) : ('in' as const),
+      day: localDay(num(g.sent_at), num(g.sent_tz)),
+      counterpart: nameOf(out ? str(g.to_user) : str(g.from_user)),
+      text: maskHandlesInText(str(g.text)),
+      replied: g.replied_at !== null && g.replied_at !== undefined,
+    };
+  };
+  const transfer = (x: Row) => {
+    const out = str(x.from_user) === userId;
+    return {
+      id: str(x.id),
+      direction: out ? ('out' as const) : ('in' as const),
+      day: localDay(num(x.paid_at), num(x.paid_tz)),
+      counterpart: nameOf(out ? str(x.to_user) : str(x.from_user)),
+      amountFen: num(x.amount_fen),
+      memo: maskHandlesInText(str(x.memo)),
+    };
+  };
+  const report = (r: Row) => ({
+    id: str(r.id),
+    day: localDay(num(r.created_at), PLATFORM_TZ_MINUTES),
+    reason: str(r.reason),
+    text: maskHandlesInText(str(r.text)),
+  });
+  const byDayDesc = <T extends { day: string }>(rows: T[]): T[] => rows.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)).slice(0, TIMELINE_SHOWN);
+
+  const priceCounts = new Map<number, number>();
+  for (const x of t.transfersIn) priceCounts.set(num(x.amount_fen), (priceCounts.get(num(x.amount_fen)) ?? 0) + 1);
+  const pricePoints = [...priceCounts]
+    .map(([amountFen, count]) => ({ amountFen, count }))
+    .sort((a, b) => b.count - a.count || a.amountFen - b.amountFen)
+    .slice(0, 8);
+
+  const undone = new Set(t.decisions.filter((d) => d.reverses !== null && d.reverses !== undefined).map((d) => num(d.reverses)));
+  const u = detail.user;
+  const reference = new Date(num(detail.flag.detected_at) * 1000);
+  const birthYear = num(u.birth_year);
+  const flag = detail.flag;
+
+  return {
+    item: {
+      ...toItem(
+        {
+          flagId: flag.id,
+          userId,
+          detector: flag.detector,
+          detectorVersion: flag.detector_version,
+          score: flag.score,
+          reasons: flag.reasonList,
+          firstDetectedAt: flag.first_detected_at,
+          detectedAt: flag.detected_at,
+          state: flag.state,
+          lastAction: flag.last_action,
+          district: flag.district,
+          claimedBy,
+        },
+        names,
+      ),
+    },
+    user: {
+      userId,
+      maskedName: nameOf(userId),
+      gender: str(u.gender),
+      ageBand: Number.isInteger(birthYear) && birthYear <= reference.getUTCFullYear() ? ageBand(birthYear, reference, 5, PLATFORM_TZ_MINUTES) : '—',
+      city: str(u.city),
+      district: u.district === null || u.district === undefined ? null : str(u.district),
+      status: str(u.status),
+      registeredMonth: localDay(num(u.registered_at), PLATFORM_TZ_MINUTES).slice(0, 7),
+    },
+    figures: flag.evidence.figures ?? {},
+    pricePoints,
+    evidence: { greetings: e.greetings.map(greeting), transfers: e.transfers.map(transfer), reports: e.reports.map(report) },
+    timeline: {
+      greetings: byDayDesc([...t.greetingsSent, ...t.greetingsReceived].map(greeting)),
+      transfers: byDayDesc([...t.transfersIn, ...t.transfersOut].map(transfer)),
+      reports: t.reportsAgainst.slice(0, TIMELINE_SHOWN).map(report),
+      previousFlags: t.previousFlags
+        .filter((f) => num(f.id) !== flag.id)
+        .map((f) => ({
+          flagId: num(f.id),
+          detector: str(f.detector),
+          score: num(f.score),
+          reasons: JSON.parse(str(f.reasons)) as string[],
+          state: str(f.state),
+          day: localDay(num(f.first_detected_at), PLATFORM_TZ_MINUTES),
+        })),
+      decisions: t.decisions.map((d) => maskDecision(d, undone)),
+    },
+  };
+}

@@ -1,0 +1,367 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  type BulkSelection,
+  type DecisionAction,
+  type ModerationItemDetail,
+  type ModerationQueueItem,
+  moderationQueues,
+  type SavedView,
+} from '../../../shared/contract';
+import { ApiError, call } from '../api/client';
+import { useAction } from '../api/useAction';
+import { useCall } from '../api/useCall';
+import { useJob } from '../api/useJob';
+import { ErrorNote } from '../components/ErrorNote';
+import { JobProgressBar } from '../components/JobProgressBar';
+import { useI18n } from '../i18n/I18nProvider';
+import { ActionBar, type PendingDecision } from './moderation/ActionBar';
+import { BulkDialog } from './moderation/BulkDialog';
+import { EvaluationPanel } from './moderation/EvaluationPanel';
+import { FilterBar } from './moderation/FilterBar';
+import { ItemDetail } from './moderation/ItemDetail';
+import { QueueList } from './moderation/QueueList';
+import { type QueueQuery, useQueueWindow } from './moderation/useQueueWindow';
+import { ACTION_KEYS, actionKey, decisionReasonKey, suggestedReason } from './moderation/words';
+import './moderation/moderation.css';
+
+/** Well inside main's 10-minute claim lapse (CLAIM_IDLE_SECONDS). */
+const CLAIM_REFRESH_MS = 4 * 60_000;
+
+const NO_DECISION: PendingDecision = { action: null, reason: '', expiryDays: 7, note: '' };
+
+interface OpenItem {
+  flagId: number;
+  data: ModerationItemDetail | null;
+  /** Another operator's active claim: the item is shown but cannot be decided here. */
+  claimedBy: string | null;
+}
+
+const toApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+
+function isTyping(target: EventTarget | null): boolean {
+  if (target instanceof HTMLInputElement) return target.type !== 'checkbox';
+  return target instanceof HTMLElement && (target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
+}
+
+/**
+ * Opening an item claims it (released when the operator moves on), so two operators never judge one account at
+ * once. Returns the open item with its masked detail.
+ */
+function useOpenItem(flagId: number | null): OpenItem | null {
+  const [open, setOpen] = useState<OpenItem | null>(null);
+  useEffect(() => {
+    if (flagId === null) {
+      setOpen(null);
+      return;
+    }
+    let alive = true;
+    setOpen({ flagId, data: null, claimedBy: null });
+    void (async () => {
+      let claimedBy: string | null = null;
+      try {
+        await call('moderation.claim', { flagId });
+      } catch (e) {
+        const err = toApiError(e);
+        if (err.error.code === 'CONFLICT') claimedBy = String(err.error.details?.claimedBy ?? '?');
+      }
+      try {
+        const data = await call('moderation.item', { flagId });
+        if (alive) setOpen({ flagId, data, claimedBy: claimedBy ?? data.item.claimedBy });
+      } catch {
+        if (alive) setOpen({ flagId, data: null, claimedBy });
+      }
+    })();
+    // A claim lapses 10 minutes after the claimer's last activity; reading a long timeline is activity too.
+    const keepAlive = setInterval(() => void call('moderation.claim', { flagId }).catch(() => {}), CLAIM_REFRESH_MS);
+    return () => {
+      alive = false;
+      clearInterval(keepAlive);
+      void call('moderation.release', { flagId }).catch(() => {});
+    };
+  }, [flagId]);
+  return open;
+}
+
+export function ModerationPage() {
+  const { t } = useI18n();
+  const session = useCall('session.get', {});
+  const isLead = session.data?.operator?.role === 'lead';
+  const [query, setQuery] = useState<QueueQuery>({ queue: 'unreviewed', filter: {}, sort: 'score' });
+  const [viewId, setViewId] = useState<number | null>(null);
+  const [viewsVersion, setViewsVersion] = useState(0);
+  const views = useCall('moderation.views', {}, [viewsVersion]);
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const queue = useQueueWindow(query, version);
+  const [cursor, setCursor] = useState(0);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const lastToggled = useRef<number | null>(null);
+  const [pending, setPending] = useState<PendingDecision>(NO_DECISION);
+  const [undoStack, setUndoStack] = useState<number[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [bulk, setBulk] = useState<BulkSelection | null>(null);
+  const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
+  const searchRef = useRef<HTMLInputElement>(null);
+  const noteRef = useRef<HTMLInputElement>(null);
+  const startDetection = useAction('moderation.startDetection');
+  const detectJob = useJob('detect', reload);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Math.floor(Date.now() / 1000)), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const total = queue.total ?? 0;
+  // The list shrinks as items are decided: the cursor stays on the same row, which is now the next item.
+  const at = Math.min(cursor, Math.max(0, total - 1));
+  const current = queue.loading ? undefined : queue.item(at);
+  const open = useOpenItem(current?.flagId ?? null);
+  const ready = open?.data !== null && open?.data !== undefined && open.flagId === current?.flagId;
+
+  useEffect(() => {
+    setPending(NO_DECISION);
+  }, [current?.flagId]);
+
+  const changeQuery = (next: QueueQuery, view: number | null = null) => {
+    setQuery(next);
+    setViewId(view);
+    setCursor(0);
+    setSelected(new Set());
+    lastToggled.current = null;
+  };
+
+  const pick = (action: DecisionAction) => {
+    setPending((p) => ({ ...p, action, reason: suggestedReason(action, current?.detector ?? 'micro_seller') }));
+    setError(null);
+  };
+
+  const submit = async () => {
+    if (!ready || !open || open.claimedBy || busy) return;
+    if (!pending.action || !pending.reason) {
+      setMessage(t('moderation.action.pick'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const d = await call('moderation.decide', {
+        flagId: open.flagId,
+        action: pending.action,
+        reasonCode: pending.reason,
+        ...(pending.note.trim() ? { note: pending.note.trim() } : {}),
+        ...(pending.action === 'restrict' || pending.action === 'suspend' ? { expiresInDays: pending.expiryDays } : {}),
+      });
+      setUndoStack((s) => [...s, d.id]);
+      setMessage(t('moderation.action.decided', { action: t(actionKey(d.action)), reason: t(decisionReasonKey(d.reasonCode)) }));
+      setPending(NO_DECISION);
+      reload();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const undoLast = async () => {
+    const id = undoStack[undoStack.length - 1];
+    if (id === undefined || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await call('moderation.undo', { decisionId: id });
+      setUndoStack((s) => s.slice(0, -1));
+      setMessage(t('moderation.action.undid', { id }));
+      reload();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toggle = (index: number, item: ModerationQueueItem, range: boolean) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      if (range && lastToggled.current !== null) {
+        const [from, to] = [Math.min(lastToggled.current, index), Math.max(lastToggled.current, index)];
+        for (let i = from; i <= to; i++) {
+          const it = queue.item(i);
+          if (it) next.add(it.flagId);
+        }
+      } else if (next.has(item.flagId)) next.delete(item.flagId);
+      else next.add(item.flagId);
+      return next;
+    });
+    lastToggled.current = index;
+  };
+
+  // Keyboard first. The handler reads the latest render's state through a ref, so it is bound once.
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {});
+  keys.current = (e: KeyboardEvent) => {
+    if (bulk || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (isTyping(e.target)) {
+      if (e.key === 'Escape') (e.target as HTMLElement).blur();
+      return;
+    }
+    const action = ACTION_KEYS[e.key];
+    if (action) {
+      e.preventDefault();
+      pick(action);
+    } else if (e.key === 'j' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      setCursor(Math.min(Math.max(0, total - 1), at + 1));
+    } else if (e.key === 'k' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      setCursor(Math.max(0, at - 1));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      void submit();
+    } else if (e.key === 'u') {
+      e.preventDefault();
+      void undoLast();
+    } else if (e.key === '/') {
+      e.preventDefault();
+      searchRef.current?.focus();
+    } else if (e.key === 'x' && current) {
+      toggle(at, current, e.shiftKey);
+    } else if (e.key === 'n') {
+      e.preventDefault();
+      noteRef.current?.focus();
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => keys.current(e);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const viewList: SavedView[] = views.data?.views ?? [];
+  const state = queue.loading ? 'loading' : busy ? 'busy' : 'ready';
+
+  return (
+    <section className="page mod-page" data-testid="page-moderation" data-state={state} data-role={session.data?.operator?.role ?? ''}>
+      <header className="page-header">
+        <h1>{t('moderation.title')}</h1>
+        <div className="row">
+          <button
+            type="button"
+            className="primary"
+            disabled={startDetection.busy || detectJob?.state === 'running'}
+            onClick={() => void startDetection.run({})}
+            data-testid="detect-start"
+            title={t('moderation.detect.help')}
+          >
+            {t('moderation.detect.start')}
+          </button>
+          <button type="button" onClick={reload} data-testid="moderation-refresh">
+            {t('common.refresh')}
+          </button>
+        </div>
+      </header>
+      {startDetection.error && <ErrorNote error={startDetection.error} />}
+      {detectJob && <JobProgressBar job={detectJob} testId="detect-job" />}
+
+      <div className="card mod-queue-card">
+        <div className="mod-tabs" role="tablist">
+          {moderationQueues.map((q) => (
+            <button
+              key={q}
+              type="button"
+              role="tab"
+              aria-selected={query.queue === q}
+              className={query.queue === q ? 'active' : ''}
+              onClick={() => changeQuery({ ...query, queue: q })}
+              data-testid={`queue-tab-${q}`}
+              data-count={queue.counts?.[q] ?? ''}
+            >
+              {t(`moderation.queue.${q}`)} <span className="mod-count">{queue.counts ? queue.counts[q] : '…'}</span>
+            </button>
+          ))}
+        </div>
+        <FilterBar
+          query={query}
+          onQuery={(q) => changeQuery(q)}
+          views={viewList}
+          onViewsChanged={() => setViewsVersion((v) => v + 1)}
+          viewId={viewId}
+          onView={(v) => (v ? changeQuery({ queue: v.queue, filter: v.filter, sort: v.sort }, v.id) : setViewId(null))}
+          searchRef={searchRef}
+        />
+        <div className="row mod-bulk-bar">
+          <span className="muted small" data-testid="queue-total">
+            {t('moderation.list.total', { n: queue.total ?? '…' })}
+          </span>
+          {selected.size > 0 && <span className="small">{t('moderation.bulk.selected', { n: selected.size })}</span>}
+          <button type="button" disabled={selected.size === 0} onClick={() => setBulk({ flagIds: [...selected] })} data-testid="bulk-selection">
+            {t('moderation.bulk.selection')}
+          </button>
+          <button type="button" disabled={total === 0} onClick={() => setBulk({ queue: query.queue, filter: query.filter })} data-testid="bulk-all">
+            {t('moderation.bulk.allMatching')}
+          </button>
+          {selected.size > 0 && (
+            <button type="button" className="link" onClick={() => setSelected(new Set())}>
+              {t('moderation.bulk.clearSelection')}
+            </button>
+          )}
+        </div>
+        {queue.error && <ErrorNote error={queue.error} onRetry={reload} />}
+        <div className="mod-split">
+          <QueueList window={queue} cursor={at} selected={selected} onCursor={setCursor} onToggle={toggle} now={now} />
+          <div className="mod-detail" data-testid="moderation-detail" data-flag-id={ready ? open.flagId : ''} data-claimed-by={open?.claimedBy ?? ''}>
+            {!current && !queue.loading && <p className="muted">{t('moderation.detail.empty')}</p>}
+            {(queue.loading || (current && !ready)) && <p className="muted">{t('moderation.detail.loading')}</p>}
+            {ready && open.claimedBy && (
+              <p className="mod-hint" data-testid="detail-claimed">
+                {t('moderation.detail.claimedBy', { name: open.claimedBy })}
+              </p>
+            )}
+            {ready && <ItemDetail detail={open.data!} />}
+          </div>
+        </div>
+        <ActionBar
+          pending={pending}
+          onChange={setPending}
+          onPick={pick}
+          onSubmit={() => void submit()}
+          onUndo={() => void undoLast()}
+          canUndo={undoStack.length > 0}
+          isLead={isLead}
+          disabled={!ready || open?.claimedBy !== null}
+          busy={busy}
+          noteRef={noteRef}
+        />
+        {error && <ErrorNote error={error} />}
+        {message && !error && (
+          <p className="small mod-message" data-testid="moderation-message" role="status">
+            {message}
+          </p>
+        )}
+        <p className="small muted mod-keys" data-testid="shortcuts">
+          <strong>{t('moderation.keys.title')}:</strong> {t('moderation.keys.move')} · {t('moderation.keys.actions')} · {t('moderation.keys.holdEscalate')} ·{' '}
+          {t('moderation.keys.submit')} · {t('moderation.keys.undo')} · {t('moderation.keys.search')}
+        </p>
+      </div>
+
+      <div className="card">
+        <h2>{t('moderation.eval.title')}</h2>
+        <EvaluationPanel />
+      </div>
+
+      {bulk && (
+        <BulkDialog
+          selection={bulk}
+          onClose={() => setBulk(null)}
+          onApplied={(text) => {
+            setBulk(null);
+            setSelected(new Set());
+            setMessage(text);
+            setError(null);
+            reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}

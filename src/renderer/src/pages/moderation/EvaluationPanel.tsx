@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { DetectorName } from '../../../../shared/contract';
+import { useAction } from '../../api/useAction';
+import { ErrorNote } from '../../components/ErrorNote';
+import { useI18n } from '../../i18n/I18nProvider';
+
+const COLORS: Record<DetectorName, string> = { micro_seller: '#1f6feb', spammer: '#d4622a' };
+const CLASSES: readonly DetectorName[] = ['micro_seller', 'spammer'];
+
+/** Detector quality against generated ground truth: P/R/F1 per class and the PR curve over thresholds. */
+export function EvaluationPanel() {
+  const { t, fmt } = useI18n();
+  const [file, setFile] = useState('');
+  const evaluate = useAction('moderation.evaluate');
+  const [result, setResult] = useState<Awaited<ReturnType<typeof evaluate.run>>>(null);
+  return (
+    <div data-testid="evaluation" data-state={result ? 'ready' : 'idle'}>
+      <p className="muted small">{t('moderation.eval.help')}</p>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void evaluate.run({ labelsFile: file }).then((r) => r && setResult(r));
+        }}
+      >
+        <input className="grow mono" value={file} onChange={(e) => setFile(e.target.value)} placeholder={t('moderation.eval.file')} aria-label={t('moderation.eval.file')} data-testid="eval-file" />
+        <button type="submit" className="primary" disabled={file.trim() === '' || evaluate.busy} data-testid="eval-run">
+          {t('moderation.eval.run')}
+        </button>
+      </form>
+      {evaluate.error && <ErrorNote error={evaluate.error} />}
+      {result && (
+        <div className="mod-eval">
+          <table className="grid" data-testid="eval-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('moderation.eval.class')}</th>
+                <th scope="col" className="num">{t('moderation.eval.positives')}</th>
+                <th scope="col" className="num">{t('moderation.eval.flagged')}</th>
+                <th scope="col" className="num">{t('moderation.eval.precision')}</th>
+                <th scope="col" className="num">{t('moderation.eval.recall')}</th>
+                <th scope="col" className="num">{t('moderation.eval.f1')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {CLASSES.map((c) => {
+                const m = result.classes[c];
+                return (
+                  <tr key={c} data-testid={`eval-${c}`} data-f1={m.f1}>
+                    <th scope="row">{t(`moderation.detector.${c}`)}</th>
+                    <td className="num">{fmt.integer(m.positives)}</td>
+                    <td className="num">{fmt.integer(m.flagged)}</td>
+                    <td className="num">{fmt.percent(m.precision)}</td>
+                    <td className="num">{fmt.percent(m.recall)}</td>
+                    <td className="num">{fmt.decimal(m.f1)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <figure className="chart" data-testid="eval-curve">
+            <figcaption className="small">{t('moderation.eval.curve')}</figcaption>
+            <LineChart width={420} height={260} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis type="number" dataKey="recall" domain={[0, 1]} name={t('moderation.eval.recall')} tickFormatter={(v: number) => fmt.percent(v)} />
+              <YAxis type="number" dataKey="precision" domain={[0, 1]} name={t('moderation.eval.precision')} tickFormatter={(v: number) => fmt.percent(v)} />
+              <Tooltip formatter={(v) => fmt.percent(Number(v))} />
+              <Legend />
+              {CLASSES.map((c) => (
+                <Line
+                  key={c}
+                  data={[...result.curves[c]].sort((a, b) => a.recall - b.recall)}
+                  dataKey="precision"
+                  name={t(`moderation.detector.${c}`)}
+                  stroke={COLORS[c]}
+                  dot={false}
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </figure>
+        </div>
+      )}
+    </div>
+  );
+}

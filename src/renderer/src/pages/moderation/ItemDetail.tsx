@@ -1,0 +1,141 @@
+import type { MaskedText, ModerationItemDetail } from '../../../../shared/contract';
+import type { MessageKey } from '../../i18n/catalogue';
+import { useI18n } from '../../i18n/I18nProvider';
+import { actionKey, decisionReasonKey, figureKey, flagReasonKey, handleKey, isShare, markKey, scoreText } from './words';
+
+/** A masked text with the kinds of contact handle found in it, as badges ("WeChat handle, obfuscated"). */
+function Masked({ value }: { value: MaskedText }) {
+  const { t } = useI18n();
+  return (
+    <span className="mod-text">
+      {value.handles.map((h, i) => (
+        <span key={i} className="mod-badge warn" data-testid="handle-hint" data-kind={h.kind}>
+          {h.obfuscated ? t('moderation.handle.obfuscated', { kind: t(handleKey(h)) }) : t(handleKey(h))}
+        </span>
+      ))}
+      <span className="mono">
+        {value.text === ''
+          ? '—'
+          : value.text.split(/(⟦[a-z]+⟧)/).map((part, i) =>
+              /^⟦[a-z]+⟧$/.test(part) ? (
+                <span key={i} className="mod-mark" data-testid="masked-mark" data-kind={part.slice(1, -1)}>
+                  {t(markKey(part.slice(1, -1)))}
+                </span>
+              ) : (
+                part
+              ),
+            )}
+      </span>
+    </span>
+  );
+}
+
+function Section({ title, count, children, testId }: { title: string; count: number; children: React.ReactNode; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <details className="mod-section" open={count > 0} data-testid={testId}>
+      <summary>
+        {title} <span className="muted">({count})</span>
+      </summary>
+      {count === 0 ? <p className="muted small">{t('moderation.detail.none')}</p> : children}
+    </details>
+  );
+}
+
+export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
+  const { t, fmt } = useI18n();
+  const { user, item } = detail;
+  const dir = (d: 'in' | 'out') => t(d === 'in' ? 'moderation.detail.in' : 'moderation.detail.out');
+  const greetings = [...detail.evidence.greetings, ...detail.timeline.greetings.filter((g) => !detail.evidence.greetings.some((e) => e.id === g.id))];
+  return (
+    <div className="mod-detail-body">
+      <p className="mod-user-line" data-testid="detail-user">
+        {t('moderation.detail.user', {
+          name: user.maskedName,
+          gender: t(`moderation.gender.${user.gender === 'M' ? 'M' : 'F'}`),
+          age: user.ageBand,
+          city: user.city,
+          district: user.district ?? '',
+          month: user.registeredMonth,
+        })}
+      </p>
+      <h3 className="small">{t('moderation.detail.reasons')}</h3>
+      <ul className="mod-reason-list" data-testid="detail-reasons">
+        {item.reasons.map((r) => {
+          const key = flagReasonKey(r);
+          return (
+            <li key={r} data-reason={r}>
+              {key ? t(key) : r}
+            </li>
+          );
+        })}
+      </ul>
+      {Object.keys(detail.figures).length > 0 && (
+        <dl className="facts mod-figures">
+          {Object.entries(detail.figures).map(([k, v]) => (
+            <div key={k}>
+              <dt className="small">{figureKey(k) ? t(figureKey(k)!) : k}</dt>
+              <dd>{isShare(k) ? fmt.percent(v) : fmt.decimal(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {detail.pricePoints.length > 0 && (
+        <p className="small" data-testid="detail-price-points">
+          <strong>{t('moderation.detail.pricePoints')}:</strong>{' '}
+          {detail.pricePoints.map((p) => `${fmt.money(p.amountFen)} ×${p.count}`).join(' · ')}
+        </p>
+      )}
+      <h3 className="small">{t('moderation.detail.evidence')} · {t('moderation.detail.timeline')}</h3>
+      <Section title={t('moderation.detail.greetings')} count={greetings.length} testId="detail-greetings">
+        <ul className="mod-timeline">
+          {greetings.slice(0, 30).map((g) => (
+            <li key={g.id}>
+              <span className="muted small">{g.day} · {dir(g.direction)} · {g.counterpart}</span> <Masked value={g.text} />
+              {g.replied && <span className="muted small"> · {t('moderation.detail.replied')}</span>}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('moderation.detail.transfers')} count={detail.timeline.transfers.length} testId="detail-transfers">
+        <ul className="mod-timeline">
+          {detail.timeline.transfers.slice(0, 30).map((x) => (
+            <li key={x.id}>
+              <span className="muted small">{x.day} · {dir(x.direction)} · {x.counterpart}</span> <strong>{fmt.money(x.amountFen)}</strong> <Masked value={x.memo} />
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('moderation.detail.reports')} count={detail.timeline.reports.length} testId="detail-reports">
+        <ul className="mod-timeline">
+          {detail.timeline.reports.map((r) => (
+            <li key={r.id}>
+              <span className="muted small">{r.day} · {r.reason}</span> <Masked value={r.text} />
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('moderation.detail.previousFlags')} count={detail.timeline.previousFlags.length} testId="detail-previous-flags">
+        <ul className="mod-timeline">
+          {detail.timeline.previousFlags.map((f) => (
+            <li key={f.flagId}>
+              <span className="muted small">{f.day}</span> {t(`moderation.detector.${f.detector === 'spammer' ? 'spammer' : 'micro_seller'}` as MessageKey)} · {scoreText(f.score)} · {f.state}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('moderation.detail.decisions')} count={detail.timeline.decisions.length} testId="detail-decisions">
+        <ul className="mod-timeline">
+          {detail.timeline.decisions.map((d) => (
+            <li key={d.id} className={d.undone ? 'undone' : ''}>
+              <span className="muted small">#{d.id} · {fmt.dateTime(d.decidedAt * 1000)} · {d.operator}</span> {t(actionKey(d.action))}
+              {d.action !== 'undo' && <> · {t(decisionReasonKey(d.reasonCode))}</>}
+              {d.undone && <span className="muted small"> · {t('moderation.detail.undone')}</span>}
+              {d.note.text && <> · <Masked value={d.note} /></>}
+            </li>
+          ))}
+        </ul>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { call } from './call';
+
+/**
+ * Moderation: detection, the review queue, decisions (single and bulk), saved views and the evaluation against
+ * ground truth. Everything an item shows has been masked in main (src/main/privacy/moderation-views.ts).
+ */
+
+export const moderationQueueSchema = z.enum(['unreviewed', 'held', 'escalated', 'resolved']);
+export type ModerationQueue = z.infer<typeof moderationQueueSchema>;
+export const moderationQueues = moderationQueueSchema.options;
+
+export const detectorNameSchema = z.enum(['micro_seller', 'spammer']);
+export type DetectorName = z.infer<typeof detectorNameSchema>;
+
+/** The reason codes detectors put on flags (see src/main/moderation/detectors). */
+export const flagReasonCodes = [
+  'many_payers',
+  'repeated_price_points',
+  'order_memos',
+  'contact_handle_in_greetings',
+  'partial_contact_handle',
+  'selling_reports',
+  'few_regular_payers',
+  'shared_bill_memos',
+  'links_in_greetings',
+  'near_duplicate_greetings',
+  'low_reply_rate',
+  'new_account',
+  'spam_reports',
+] as const;
+
+export const decisionActionSchema = z.enum(['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate']);
+export type DecisionAction = z.infer<typeof decisionActionSchema>;
+
+/** Why an operator decided: the picker's codes. One closed list, so upstream can act on them mechanically. */
+export const decisionReasonSchema = z.enum([
+  'selling_confirmed',
+  'spam_confirmed',
+  'contact_details_shared',
+  'false_positive',
+  'insufficient_evidence',
+  'needs_lead_review',
+  'repeat_offender',
+]);
+export type DecisionReason = z.infer<typeof decisionReasonSchema>;
+
+/** Restrictions and suspensions lapse by themselves after a chosen number of days (the UI offers 1, 7, 30). */
+export const expiryDaysSchema = z.number().int().min(1).max(365);
+
+export const queueFilterSchema = z
+  .object({
+    detector: detectorNameSchema.optional(),
+    reason: z.enum(flagReasonCodes).optional(),
+    minScore: z.number().min(0).max(1).optional(),
+    maxAgeDays: z.number().int().min(1).max(3650).optional(),
+    district: z.string().trim().min(1).max(40).optional(),
+  })
+  .strict();
+export type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+export const queueSortSchema = z.enum(['score', 'age']);
+export type QueueSort = z.infer<typeof queueSortSchema>;
+
+/** One queue row as the renderer may see it: the account's nickname masked, no real name, no phone. */
+export const queueItemSchema = z.object({
+  flagId: z.number().int(),
+  userId: z.string(),
+  maskedName: z.string(),
+  district: z.string().nullable(),
+  detector: detectorNameSchema,
+  detectorVersion: z.number().int(),
+  score: z.number(),
+  reasons: z.array(z.string()),
+  firstDetectedAt: z.number().int(),
+  state: z.enum(['open', 'resolved']),
+  lastAction: z.string().nullable(),
+  /** Another operator's active claim (their own claims show null): such items are shown, never offered. */
+  claimedBy: z.string().nullable(),
+});
+export type ModerationQueueItem = z.infer<typeof queueItemSchema>;
+
+const countsSchema = z.object({ unreviewed: z.number().int(), held: z.number().int(), escalated: z.number().int(), resolved: z.number().int() });
+
+/** A contact handle found in a text, by kind only: what it was is never shown. */
+export const handleHintSchema = z.object({
+  kind: z.enum(['phone', 'wechat', 'qq', 'link', 'solicit']),
+  /** True when the handle was disguised (full-width digits, spaced digits, Chinese numerals, 薇/vx…). */
+  obfuscated: z.boolean(),
+});
+export type HandleHint = z.infer<typeof handleHintSchema>;
+
+/** Free text after masking: handles replaced by ⟦kind⟧ and every remaining digit by #, plus what was found. */
+export const maskedTextSchema = z.object({ text: z.string(), handles: z.array(handleHintSchema) });
+export type MaskedText = z.infer<typeof maskedTextSchema>;
+
+const direction = z.enum(['in', 'out']);
+/** Days, not times: the day is enough to judge a pattern; with the hour it starts to locate a person. */
+const day = z.string();
+
+export const greetingViewSchema = z.object({ id: z.string(), direction, day, counterpart: z.string(), text: maskedTextSchema, replied: z.boolean() });
+export const transferViewSchema = z.object({ id: z.string(), direction, day, counterpart: z.string(), amountFen: z.number().int(), memo: maskedTextSchema });
+export const reportViewSchema = z.object({ id: z.string(), day, reason: z.string(), text: maskedTextSchema });
+export const previousFlagSchema = z.object({
+  flagId: z.number().int(),
+  detector: z.string(),
+  score: z.number(),
+  reasons: z.array(z.string()),
+  state: z.string(),
+  day,
+});
+export const decisionViewSchema = z.object({
+  id: z.number().int(),
+  flagId: z.number().int().nullable(),
+  action: z.string(),
+  reasonCode: z.string(),
+  note: maskedTextSchema,
+  operator: z.string(),
+  decidedAt: z.number().int(),
+  expiresAt: z.number().int().nullable(),
+  reverses: z.number().int().nullable(),
+  undone: z.boolean(),
+});
+export type DecisionView = z.infer<typeof decisionViewSchema>;
+
+export const itemDetailSchema = z.object({
+  item: queueItemSchema,
+  user: z.object({
+    userId: z.string(),
+    maskedName: z.string(),
+    gender: z.string(),
+    ageBand: z.string(),
+    city: z.string(),
+    district: z.string().nullable(),
+    status: z.string(),
+    registeredMonth: z.string(),
+  }),
+  figures: z.record(z.string(), z.number()),
+  /** Incoming transfer amounts by count, most frequent first: "39.00 ×12" is what selling looks like. */
+  pricePoints: z.array(z.object({ amountFen: z.number().int(), count: z.number().int() })),
+  evidence: z.object({ greetings: z.array(greetingViewSchema), transfers: z.array(transferViewSchema), reports: z.array(reportViewSchema) }),
+  timeline: z.object({
+    greetings: z.array(greetingViewSchema),
+    transfers: z.array(transferViewSchema),
+    reports: z.array(reportViewSchema),
+    previousFlags: z.array(previousFlagSchema),
+    decisions: z.array(decisionViewSchema),
+  }),
+});
+export type ModerationItemDetail = z.infer<typeof itemDetailSchema>;
+
+export const bulkSelectionSchema = z.union([
+  z.object({ flagIds: z.array(z.number().int().positive()).min(1).max(5000) }).strict(),
+  z.object({ queue: moderationQueueSchema, filter: queueFilterSchema }).strict(),
+]);
+export type BulkSelection = z.infer<typeof bulkSelectionSchema>;
+
+export const savedViewSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  createdBy: z.string(),
+  queue: moderationQueueSchema,
+  filter: queueFilterSchema,
+  sort: queueSortSchema,
+});
+export type SavedView = z.infer<typeof savedViewSchema>;
+
+const metricsSchema = z.object({
+  threshold: z.number(),
+  detectorVersion: z.number().int(),
+  positives: z.number().int(),
+  flagged: z.number().int(),
+  truePositives: z.number().int(),
+  falsePositives: z.number().int(),
+  falseNegatives: z.number().int(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+});
+const curvePointSchema = z.object({ threshold: z.number(), precision: z.number(), recall: z.number(), flagged: z.number().int() });
+export const evaluationSchema = z.object({
+  labelsFile: z.string(),
+  labelCounts: z.record(z.string(), z.number().int()),
+  classes: z.object({ micro_seller: metricsSchema, spammer: metricsSchema }),
+  curves: z.object({ micro_seller: z.array(curvePointSchema), spammer: z.array(curvePointSchema) }),
+  confusions: z.object({ micro_seller: z.record(z.string(), z.number().int()), spammer: z.record(z.string(), z.number().int()) }),
+});
+export type Evaluation = z.infer<typeof evaluationSchema>;
+
+const flagId = z.number().int().positive();
+const note = z.string().max(1000).optional();
+
+export const moderationCalls = {
+  /** Runs every detector over the mirror in a worker (job kind 'detect'). */
+  'moderation.startDetection': call(z.object({}).strict(), z.object({ jobId: z.string() })),
+  'moderation.queue': call(
+    z
+      .object({
+        queue: moderationQueueSchema,
+        filter: queueFilterSchema.default({}),
+        sort: queueSortSchema.default('score'),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    /** Tab counts come with the first page only (offset 0): later pages are fetched while scrolling and need none. */
+    z.object({ total: z.number().int(), counts: countsSchema.nullable(), items: z.array(queueItemSchema) }),
+  ),
+  'moderation.item': call(z.object({ flagId }).strict(), itemDetailSchema),
+  /** Opening an item claims it; CONFLICT (details.claimedBy) when another operator holds it. */
+  'moderation.claim': call(z.object({ flagId }).strict(), z.object({ flagId: z.number().int(), operator: z.string(), claimedAt: z.number().int() })),
+  'moderation.release': call(z.object({ flagId }).strict(), z.object({ released: z.boolean() })),
+  'moderation.decide': call(
+    z.object({ flagId, action: decisionActionSchema, reasonCode: decisionReasonSchema, note, expiresInDays: expiryDaysSchema.optional() }).strict(),
+    decisionViewSchema,
+  ),
+  'moderation.undo': call(z.object({ decisionId: z.number().int().positive(), note }).strict(), decisionViewSchema),
+  'moderation.bulkPreview': call(
+    z.object({ selection: bulkSelectionSchema }).strict(),
+    z.object({ flags: z.number().int(), accounts: z.number().int(), allowed: z.boolean(), limit: z.number().int().nullable() }),
+  ),
+  'moderation.bulkApply': call(
+    z
+      .object({
+        selection: bulkSelectionSchema,
+        action: decisionActionSchema,
+        reasonCode: decisionReasonSchema,
+        note,
+        expiresInDays: expiryDaysSchema.optional(),
+        /** The account count the operator confirmed in the preview; a changed queue is refused, not applied. */
+        expectedAccounts: z.number().int().nonnegative(),
+      })
+      .strict(),
+    z.object({ bulkId: z.string(), decisions: z.number().int(), accounts: z.number().int() }),
+  ),
+  'moderation.views': call(z.object({}).strict(), z.object({ views: z.array(savedViewSchema) })),
+  'moderation.createView': call(
+    z.object({ name: z.string().trim().min(1, 'name the view').max(60), queue: moderationQueueSchema, filter: queueFilterSchema, sort: queueSortSchema }).strict(),
+    savedViewSchema,
+  ),
+  'moderation.deleteView': call(z.object({ id: z.number().int().positive() }).strict(), z.object({ deleted: z.boolean() })),
+  /** Scores the mirror against a labels.jsonl (generated ground truth): per-class P/R/F1 and the PR curve. */
+  'moderation.evaluate': call(z.object({ labelsFile: z.string().trim().min(1, 'give the path of a labels.jsonl').max(4096) }).strict(), evaluationSchema),
+};
