@@ -16,6 +16,8 @@ export interface AppServices {
   desktop: DesktopCapabilities | null;
   /** The operator who signed in at start (one console window = one operator). */
   session: { operator: Operator | null };
+  /** Registers something to end with the services (a long-lived worker such as the tuning session). */
+  onClose(dispose: () => void): void;
   close(): void;
 }
 
@@ -31,6 +33,7 @@ export interface CreateServicesOptions {
 export function createServices(options: CreateServicesOptions): AppServices {
   const db = openDatabase(options.dbPath);
   const events = new EventHub();
+  const disposers: (() => void)[] = [];
   const services: AppServices = {
     dbPath: options.dbPath,
     db,
@@ -38,7 +41,11 @@ export function createServices(options: CreateServicesOptions): AppServices {
     jobs: new JobRegistry(events),
     desktop: options.desktop ?? null,
     session: { operator: null },
+    onClose(dispose) {
+      disposers.push(dispose);
+    },
     close() {
+      for (const dispose of disposers.splice(0)) dispose();
       services.jobs.cancelAll();
       db.close();
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Progress of a long job (import, matching, detection), as main reports it to the UI and the CLI. */
 export const jobProgressSchema = z.object({
   jobId: z.string(),
-  kind: z.enum(['import', 'generate', 'match', 'detect']),
+  kind: z.enum(['import', 'generate', 'match', 'detect', 'tune']),
   phase: z.string(),
   done: z.number().nonnegative(),
   /** null when the total is not known yet. */

@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { DEFAULT_RULE_SET, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
 import type { AssignmentSummary } from './assignment';
@@ -16,7 +17,6 @@ const sql = {
   run: `SELECT id, date, ruleset_version, ruleset, operator, started_at, finished_at, status, error, summary FROM match_runs WHERE id = ?`,
   latestCompletedRun: `SELECT id FROM match_runs WHERE date = ? AND status = 'completed' ORDER BY id DESC LIMIT 1`,
   introductions: `SELECT user_a, user_b, score, reasons, evidence FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b`,
-  audit: `INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?)`,
 } as const;
 
 /** Canonical JSON (keys in schema order after parsing) so equal rule sets map to one version. */
@@ -36,7 +36,7 @@ export function activateRuleSetVersion(db: Db, version: number, operator: string
   const now = new Date().toISOString();
   db.transaction(() => {
     db.prepare(sql.activate).run(version, operator, now);
-    db.prepare(sql.audit).run(now, operator, 'ruleset.activate', String(version), '{}');
+    appendAudit(db, { operator, action: 'ruleset.activate', subject: String(version) }, new Date(now));
   })();
 }
 
@@ -82,7 +82,7 @@ export function startRun(db: Db, date: string, version: number, ruleSet: RuleSet
   const now = new Date().toISOString();
   return db.transaction(() => {
     const id = Number(db.prepare(sql.startRun).run(date, version, ruleSetJson(ruleSet), operator, now).lastInsertRowid);
-    db.prepare(sql.audit).run(now, operator, 'match.start', String(id), JSON.stringify({ date, rulesetVersion: version }));
+    appendAudit(db, { operator, action: 'match.start', subject: String(id), details: { date, rulesetVersion: version } }, new Date(now));
     return id;
   })();
 }
@@ -95,7 +95,7 @@ export function completeRun(db: Db, runId: number, date: string, operator: strin
     for (const i of introductions) insert.run(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
     db.prepare(sql.supersede).run(date, runId);
     db.prepare(sql.finishRun).run(now, JSON.stringify(summary), runId);
-    db.prepare(sql.audit).run(now, operator, 'match.complete', String(runId), JSON.stringify({ date, introductions: introductions.length }));
+    appendAudit(db, { operator, action: 'match.complete', subject: String(runId), details: { date, introductions: introductions.length } }, new Date(now));
   })();
 }
 

@@ -5,6 +5,7 @@ import { mirrorHandlers } from './mirror';
 import { moderationHandlers } from './moderation';
 import { previewHandlers } from './preview';
 import type { HandlerTable } from './table';
+import { tuningHandlers } from './tuning';
 
 /** THE handler table: both adapters (IPC and HTTP) dispatch into it. */
 export const handlers: HandlerTable = {
@@ -14,4 +15,5 @@ export const handlers: HandlerTable = {
   ...moderationHandlers,
   ...previewHandlers,
   ...matchingHandlers,
+  ...tuningHandlers,
 };

@@ -7,6 +7,7 @@ import { matchingCalls } from './matching';
 import { mirrorCalls } from './mirror';
 import { moderationCalls } from './moderation';
 import { previewCalls } from './preview';
+import { tuningCalls } from './tuning';
 
 /**
  * THE contract between renderer and main: every call's name, input schema and output schema. The handler table in
@@ -20,6 +21,7 @@ export const contract = {
   ...moderationCalls,
   ...previewCalls,
   ...matchingCalls,
+  ...tuningCalls,
 };
 
 export type Contract = typeof contract;
@@ -55,4 +57,5 @@ export * from './matching';
 export * from './mirror';
 export * from './moderation';
 export * from './preview';
+export * from './tuning';
 export type { CallSpec } from './call';

@@ -3,6 +3,8 @@ import { m001Console } from './001-console';
 import { m002Mirror } from './002-mirror';
 import { m003Engine } from './003-engine';
 import { m004Moderation } from './004-moderation';
+import { m005Tuning } from './005-tuning';
+import { m006DropTransactionsPaidAt } from './006-drop-transactions-paid-at';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
-export const migrations: readonly Migration[] = [m001Console, m002Mirror, m003Engine, m004Moderation];
+export const migrations: readonly Migration[] = [m001Console, m002Mirror, m003Engine, m004Moderation, m005Tuning, m006DropTransactionsPaidAt];

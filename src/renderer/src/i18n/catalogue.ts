@@ -4,12 +4,13 @@ import { mirror } from './sections/mirror';
 import { moderation } from './sections/moderation';
 import { overview } from './sections/overview';
 import { preview } from './sections/preview';
+import { rules } from './sections/rules';
 
 /**
  * THE message catalogue: every string the UI shows. One section per area of the console; zh-CN first, the
  * operators read Chinese first.
  */
-const sections = [app, overview, mirror, matching, preview, moderation] as const;
+const sections = [app, overview, mirror, matching, preview, rules, moderation] as const;
 
 export type Locale = 'zh-CN' | 'en';
 export const locales: readonly Locale[] = ['zh-CN', 'en'];

@@ -1,0 +1,96 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../dispatch';
+import { MatchingCache } from '../engine/cache';
+import { activeRuleSet } from '../engine/store';
+import { buildTestMirror } from '../engine/test-mirror';
+import { tempServices } from '../testing/temp';
+import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
+import type { CallOutput } from '../../shared/contract';
+import type { Envelope } from '../../shared/envelope';
+import { silentProgress, type JobProgress } from '../../shared/progress';
+import { closeTuningSession } from './tuning';
+
+const DATE = '2026-11-24';
+
+describe('tuning handlers', () => {
+  const services = tempServices();
+  afterAll(() => closeTuningSession(services));
+  buildTestMirror(services.db, { users: 300, seed: 5, date: DATE });
+  const progress: JobProgress[] = [];
+  services.events.on('job.progress', (p) => progress.push(p));
+  const lead = { name: '李组长', role: 'lead' as const };
+  const reviewer = { name: '王审核', role: 'reviewer' as const };
+  const draft: RuleSet = { ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 80 }, minScore: 15 };
+
+  async function ok<K extends Parameters<typeof dispatch>[0]>(name: K, input: unknown): Promise<unknown> {
+    const reply = await dispatch(name, input, services);
+    if (!reply.ok) throw new Error(`${name}: ${reply.error.code} ${reply.error.message}`);
+    return reply.value;
+  }
+
+  it('saves versions (note required), lets only a lead activate or roll back, and diffs', async () => {
+    services.session.operator = reviewer;
+    const noNote = await dispatch('rulesets.save', { ruleSet: draft, note: '' }, services);
+    expect(noNote.ok ? null : noNote.error.message).toContain('note');
+    const { version: v1 } = (await ok('rulesets.save', { ruleSet: DEFAULT_RULE_SET, note: 'defaults' })) as { version: number };
+    const { version: v2 } = (await ok('rulesets.save', { ruleSet: draft, note: 'districts' })) as { version: number };
+    const forbidden = await dispatch('rulesets.activate', { version: v2 }, services);
+    expect(forbidden.ok ? null : forbidden.error.code).toBe('FORBIDDEN');
+    services.session.operator = lead;
+    await ok('rulesets.activate', { version: v1 });
+    expect(await ok('rulesets.activate', { version: v2 })).toEqual({ activeVersion: v2 });
+    services.session.operator = reviewer;
+    const noRollback = await dispatch('rulesets.rollback', {}, services);
+    expect(noRollback.ok ? null : noRollback.error.code).toBe('FORBIDDEN');
+    services.session.operator = lead;
+    expect(await ok('rulesets.rollback', {})).toEqual({ activeVersion: v1 });
+    const list = (await ok('rulesets.list', {})) as CallOutput<'rulesets.list'>;
+    expect(list.activeVersion).toBe(v1);
+    expect(list.activations.map((a) => a.version)).toEqual([v1, v2, v1]);
+    const diff = (await ok('rulesets.diff', { from: v1, to: v2 })) as CallOutput<'rulesets.diff'>;
+    expect(diff.changes.map((c) => `${c.path}:${String(c.from)}→${String(c.to)}`)).toEqual(['weights.sameDistrict:10→80', 'minScore:0→15']);
+    const missing = await dispatch('rulesets.diff', { from: v1, to: 77 }, services);
+    expect(missing.ok ? null : missing.error.message).toBe('rule set version 77 does not exist');
+  });
+
+  it('answers what-ifs from the worker with the engine’s own figures and drops superseded drafts', async () => {
+    services.session.operator = lead;
+    const opened = (await ok('tuning.open', { date: DATE })) as CallOutput<'tuning.open'>;
+    expect(opened.state).toBe('building');
+    // Three drafts at once, as while dragging: only the newest is computed, the older two are answered superseded.
+    const drafts = [10, 40, 80].map((w, i) => dispatch('tuning.whatIf', { ruleSet: { ...draft, weights: { ...draft.weights, coPresence: w } }, seq: i + 1 }, services));
+    const [first, second, third] = (await Promise.all(drafts)) as Envelope<CallOutput<'tuning.whatIf'>>[];
+    expect(first!.ok && first!.value).toEqual({ status: 'superseded' });
+    expect(second!.ok && second!.value).toEqual({ status: 'superseded' });
+    if (!third!.ok || third!.value.status !== 'ready') throw new Error('the latest draft must be answered');
+    const result = third!.value.result;
+    expect(result.seq).toBe(3);
+    // The same computation straight on the engine, in this process.
+    const cache = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 }, silentProgress);
+    const expected = cache.rescore({ ...draft, weights: { ...draft.weights, coPresence: 80 } });
+    expect(result.draft).toEqual(expected.summary);
+    expect(result.active).toEqual(cache.rescore(activeRuleSet(services.db).ruleSet).summary);
+    expect(result.activeVersion).toBe(activeRuleSet(services.db).version);
+    const state = (await ok('tuning.state', {})) as CallOutput<'tuning.state'>;
+    expect(state).toMatchObject({ date: DATE, state: 'ready', poolUsers: 300 });
+    const alone = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 4 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
+    expect(alone.ok && alone.value.status === 'ready' && alone.value.result.draft).toEqual(cache.rescore(draft).summary);
+    expect(progress.some((p) => p.kind === 'tune' && p.state === 'completed' && p.jobId.startsWith('tuning-'))).toBe(true);
+  });
+
+  it('runs a shadow run without publishing and compares it; the dashboard reads runs from the mirror', async () => {
+    services.session.operator = lead;
+    const { shadowId } = (await ok('tuning.shadowRun', { ruleSet: draft })) as { shadowId: number };
+    const runs = (await ok('tuning.shadowRuns', {})) as CallOutput<'tuning.shadowRuns'>;
+    expect(runs.runs[0]).toMatchObject({ id: shadowId, date: DATE, operator: '李组长' });
+    const cmp = (await ok('tuning.shadowCompare', { shadowId })) as CallOutput<'tuning.shadowCompare'>;
+    expect(cmp.activeRunId).toBeNull();
+    expect(cmp.losers).toBe(0);
+    expect(cmp.gainers).toBe(2 * cmp.shadowIntroductions);
+    expect(services.db.prepare('SELECT count(*) FROM match_runs').pluck().get()).toBe(0);
+    const dash = (await ok('dashboard.overview', { today: DATE })) as CallOutput<'dashboard.overview'>;
+    expect(dash).toMatchObject({ days: [], today: null, shadowRuns: 1 });
+    const bad = await dispatch('dashboard.overview', { today: '24/11/2026' }, services);
+    expect(bad.ok ? null : bad.error.message).toContain('today');
+  });
+});

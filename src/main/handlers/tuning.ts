@@ -1,0 +1,83 @@
+import { DomainError } from '../../shared/envelope';
+import { requireOperator } from '../dispatch';
+import type { AppServices } from '../services';
+import { readDashboard } from '../tuning/dashboard';
+import { TuningSession } from '../tuning/session';
+import { compareShadow, listShadowRuns } from '../tuning/shadow';
+import { activateVersion, diffVersions, listActivations, listVersions, rollBack, saveVersion, currentVersion } from '../tuning/versions';
+import type { Handlers } from './table';
+
+/**
+ * One tuning session (worker + cache) per console, created on first use and ended with the services (its worker
+ * is also unref'd, so it never keeps the process alive on its own).
+ */
+const sessions = new WeakMap<AppServices, TuningSession>();
+
+export function tuningSession(services: AppServices): TuningSession {
+  let session = sessions.get(services);
+  if (!session) {
+    session = new TuningSession(services.dbPath, services.events);
+    sessions.set(services, session);
+    services.onClose(() => closeTuningSession(services));
+  }
+  return session;
+}
+
+export function closeTuningSession(services: AppServices): void {
+  sessions.get(services)?.close();
+  sessions.delete(services);
+}
+
+/** Activating and rolling back change what every user is introduced to tomorrow: leads only. */
+function requireLead(services: AppServices, what: string) {
+  const operator = requireOperator(services);
+  if (operator.role !== 'lead') throw new DomainError('FORBIDDEN', `${what}: only a lead may do this (${operator.name} is ${operator.role})`);
+  return operator;
+}
+
+export const tuningHandlers: Handlers<
+  | 'rulesets.list'
+  | 'rulesets.save'
+  | 'rulesets.activate'
+  | 'rulesets.rollback'
+  | 'rulesets.diff'
+  | 'tuning.open'
+  | 'tuning.state'
+  | 'tuning.whatIf'
+  | 'tuning.shadowRun'
+  | 'tuning.shadowRuns'
+  | 'tuning.shadowCompare'
+  | 'dashboard.overview'
+> = {
+  'rulesets.list': (_input, services) => ({
+    versions: listVersions(services.db),
+    activeVersion: currentVersion(services.db),
+    activations: listActivations(services.db, 50),
+  }),
+  'rulesets.save': (input, services) => {
+    const operator = requireOperator(services);
+    return { version: saveVersion(services.db, input.ruleSet, input.note, operator.name) };
+  },
+  'rulesets.activate': (input, services) => {
+    const operator = requireLead(services, `rulesets.activate ${input.version}`);
+    return { activeVersion: activateVersion(services.db, input.version, operator.name) };
+  },
+  'rulesets.rollback': (_input, services) => {
+    const operator = requireLead(services, 'rulesets.rollback');
+    return { activeVersion: rollBack(services.db, operator.name) };
+  },
+  'rulesets.diff': (input, services) => ({ from: input.from, to: input.to, changes: diffVersions(services.db, input.from, input.to) }),
+  'tuning.open': (input, services) => {
+    requireOperator(services);
+    return tuningSession(services).open(input.date);
+  },
+  'tuning.state': (_input, services) => tuningSession(services).state(),
+  'tuning.whatIf': (input, services) => tuningSession(services).whatIf(input.ruleSet, input.seq),
+  'tuning.shadowRun': async (input, services) => {
+    const operator = requireOperator(services);
+    return { shadowId: await tuningSession(services).shadowRun(input.ruleSet, operator.name) };
+  },
+  'tuning.shadowRuns': (input, services) => ({ runs: listShadowRuns(services.db, input.limit) }),
+  'tuning.shadowCompare': (input, services) => compareShadow(services.db, input.shadowId),
+  'dashboard.overview': (input, services) => readDashboard(services.db, input.today, input.days),
+};
