@@ -1,21 +1,13 @@
 import type { Db } from '../db/database';
+import { mulberry32 } from '../util/seeded-random';
+
+export { mulberry32 };
 
 /**
  * A small random mirror written with plain INSERTs, for tests: a few crowded places (so pruning kicks in), many
  * rare ones, online brand stores with several storefronts, mixed genders/seeking, some revoked consents,
  * unverified and suspended users, blocks and earlier introductions.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface TestMirrorOptions {
   users: number;
   seed: number;

@@ -10,6 +10,9 @@ import {
   visitorsAtLevel,
 } from './disclosure';
 import type { MaskingPolicy } from './policy';
+import { mulberry32, seedOf } from '../util/seeded-random';
+
+export { seedOf };
 
 /**
  * "Guess where we have met": the real shared place at a disclosed level among three decoys.
@@ -41,27 +44,6 @@ export interface GuessCard {
 }
 
 export type GuessUnavailable = 'no_disclosed_place' | 'not_enough_decoys';
-
-/** FNV-1a over the seed text: stable across processes and platforms. */
-export function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
+import { mulberry32 as mulberry } from '../util/seeded-random';
 
 /**
  * A small random mirror for privacy tests, written with plain INSERTs: merchants across districts and brands with
@@ -8,17 +9,6 @@ import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
  * engine writes it (shared merchant ids, co-presence hour bands). Every pair sharing a place may be introduced, so
  * properties are checked on many more pairs than the engine's assignment would give.
  */
-export function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const FIXTURE_DATE = '2026-11-24';
 const END = Date.parse(`${FIXTURE_DATE}T00:00:00+08:00`) / 1000 + 86_400;
 const DISTRICTS = [

@@ -8,6 +8,7 @@ import { JobProgressBar } from '../components/JobProgressBar';
 import type { MessageKey } from '../i18n/catalogue';
 import { PLATFORM_TIME_ZONE } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
+import { Pager } from '../components/Pager';
 
 const PAGE = 25;
 
@@ -70,17 +71,7 @@ function Introductions({ runId }: { runId: number }) {
           ))}
         </tbody>
       </table>
-      <div className="pager">
-        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-          {t('common.previous')}
-        </button>
-        <span className="muted">
-          {offset + 1}–{offset + page.data.introductions.length} / {fmt.integer(page.data.total)}
-        </span>
-        <button type="button" disabled={offset + PAGE >= page.data.total} onClick={() => setOffset(offset + PAGE)}>
-          {t('common.next')}
-        </button>
-      </div>
+      <Pager offset={offset} pageSize={PAGE} shown={page.data.introductions.length} total={page.data.total} onOffset={setOffset} />
     </>
   );
 }

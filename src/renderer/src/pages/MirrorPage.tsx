@@ -8,6 +8,7 @@ import { JobProgressBar } from '../components/JobProgressBar';
 import { TableCounts } from '../components/TableCounts';
 import type { MessageKey } from '../i18n/catalogue';
 import { useI18n } from '../i18n/I18nProvider';
+import { Pager } from '../components/Pager';
 
 const QUARANTINE_PAGE = 25;
 
@@ -173,17 +174,7 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
               ))}
             </tbody>
           </table>
-          <div className="pager">
-            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - QUARANTINE_PAGE))}>
-              {t('common.previous')}
-            </button>
-            <span className="muted">
-              {offset + 1}–{offset + page.data.rows.length} / {page.data.total}
-            </span>
-            <button type="button" disabled={offset + QUARANTINE_PAGE >= page.data.total} onClick={() => setOffset(offset + QUARANTINE_PAGE)}>
-              {t('common.next')}
-            </button>
-          </div>
+          <Pager offset={offset} pageSize={QUARANTINE_PAGE} shown={page.data.rows.length} total={page.data.total} onOffset={setOffset} />
         </>
       )}
     </div>

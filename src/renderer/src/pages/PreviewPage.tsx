@@ -4,6 +4,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { useI18n } from '../i18n/I18nProvider';
 import { PreviewCard } from './preview/PreviewCard';
 import './preview/preview.css';
+import { Pager } from '../components/Pager';
 
 const PAGE = 20;
 /** Shown in the help text; main enforces the policy's k (default 5, never below 3). */
@@ -125,17 +126,7 @@ export function PreviewPage() {
                   })}
                 </tbody>
               </table>
-              <div className="pager">
-                <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                  {t('common.previous')}
-                </button>
-                <span className="muted">
-                  {offset + 1}–{offset + list.data.introductions.length} / {fmt.integer(list.data.total)}
-                </span>
-                <button type="button" disabled={offset + PAGE >= list.data.total} onClick={() => setOffset(offset + PAGE)}>
-                  {t('common.next')}
-                </button>
-              </div>
+              <Pager offset={offset} pageSize={PAGE} shown={list.data.introductions.length} total={list.data.total} onOffset={setOffset} />
             </>
           )}
         </div>
