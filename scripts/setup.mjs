@@ -42,7 +42,8 @@ export function ensureDependencies() {
     });
     if (electronBinaryPresent()) log('Electron binary installed.');
     else {
-      const why = (tried.stderr || tried.error?.message || 'no output').trim().split('\n').pop();
+      const lines = (tried.stderr || tried.error?.message || 'no output').trim().split('\n').map((l) => l.trim());
+      const why = lines.find((l) => /error|ENOTFOUND|ECONN|EAI_AGAIN|timed? ?out|status/i.test(l) && !l.startsWith('at ')) ?? lines[0];
       log(`Electron binary could not be downloaded (${why}); the console will run in web mode.`);
     }
   }
