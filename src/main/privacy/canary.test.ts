@@ -9,6 +9,8 @@ import { dispatch } from '../dispatch';
 import { exportIntroductions, runMatching } from '../engine';
 import { generateExport } from '../mirror/generator';
 import { importExport } from '../mirror/import';
+import { runDetection } from '../moderation/detect';
+import { defaultOutboxDir } from '../paths';
 import { tempDir, tempServices } from '../testing/temp';
 
 /**
@@ -48,6 +50,9 @@ function plantCanaries(): void {
     db.prepare(`UPDATE merchants SET name = ? || id WHERE id NOT IN (SELECT merchant_id FROM exposures WHERE level <> 'hidden')`).run(PLACE);
   })();
   phones = db.prepare(`SELECT phone FROM users`).pluck().all() as string[];
+  // Greetings and memos quote their sender's own phone (sellers do): moderation's evidence views must mask them.
+  db.prepare(`UPDATE greetings SET text = text || ' 电话' || (SELECT phone FROM users WHERE users.id = greetings.from_user)`).run();
+  db.prepare(`UPDATE transfers SET memo = substr(memo, 1, 150) || ' ' || (SELECT phone FROM users WHERE users.id = transfers.to_user)`).run();
 }
 
 beforeAll(async () => {
@@ -60,6 +65,7 @@ beforeAll(async () => {
   );
   importExport(services.db, exportDir, { operator: 'canary setup' });
   plantCanaries();
+  runDetection(services.db, silentProgress);
   const summary = await runMatching(services.db, { date: RUN_DATE, operator: 'canary setup', excluded: new Set() }, silentProgress);
   runId = summary.runId;
   // The shared place most introductions rest on becomes unexposed (everyone hid it) and gets a canary name: it has
@@ -118,13 +124,13 @@ async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>
   await go('mirror.importRuns', {});
   await go('matching.runs', {});
   await go('matching.introductions', { runId, limit: 200 });
-  // Moderation's masked views, whatever exists in the contract when this runs: called with no input (lists) and
-  // with a user id (per-account evidence); an input error is fine, a canary in any reply is not.
-  const someUser = page.introductions[0]!.userA;
-  for (const name of callNames.filter((n) => n.startsWith('moderation.'))) {
-    await go(name, {});
-    await go(name, { userId: someUser });
+  // Moderation's masked views: every queue, and the evidence and timeline of every flagged account.
+  for (const queue of ['unreviewed', 'held', 'escalated', 'resolved'] as const) {
+    const listed = (await go('moderation.queue', { queue, limit: 500 })).value as { items: { flagId: number }[] };
+    if (queue === 'unreviewed') expect(listed.items.length).toBeGreaterThan(5);
+    for (const item of listed.items) await go('moderation.item', { flagId: item.flagId });
   }
+  await go('moderation.views', {});
   return { calls, texts };
 }
 
@@ -170,6 +176,8 @@ describe('canaries never cross the boundary', () => {
       for (const name of callNames.filter((n) => n.startsWith('preview.') && n !== 'preview.unmask')) expect(calls, `canary test misses ${name}`).toContain(name);
       const previews = texts.filter((t) => t.startsWith('preview.pair'));
       expect(previews.some((t) => t.includes('"ok":true'))).toBe(true);
+      // The planted phones really reach moderation's evidence (masked), so a masking bug there would show.
+      expect(texts.some((t) => t.startsWith('moderation.item') && t.includes('电话'))).toBe(true);
       for (const text of texts) expect(leaks(text), text.slice(0, 300)).toEqual([]);
     }, 120_000);
   }
@@ -189,10 +197,21 @@ describe('canaries never cross the boundary', () => {
     expect(audit[0]).toMatchObject({ operator: '李组长', subject: userId, details: { reason: 'reviewing a complaint ticket' } });
   });
 
-  it('the outbox file and the audit log carry ids, not PII', () => {
+  it('the outbox files and the audit log carry ids, not PII', async () => {
     const outbox = path.join(work, 'outbox');
     const { file } = exportIntroductions(services.db, runId, outbox);
     expect(leaks(fs.readFileSync(file, 'utf8'))).toEqual([]);
+    // A decision whose note quotes the account's phone: the decisions file written for upstream withholds it.
+    services.session.operator = { name: '李组长', role: 'lead' };
+    const queue = await dispatch('moderation.queue', { queue: 'unreviewed', limit: 1 }, services);
+    const item = (queue.ok ? (queue.value as { items: { flagId: number; userId: string }[] }).items : [])[0]!;
+    const phone = services.db.prepare(`SELECT phone FROM users WHERE id = ?`).pluck().get(item.userId) as string;
+    const decided = await dispatch('moderation.decide', { flagId: item.flagId, action: 'warn', reasonCode: 'contact_details_shared', note: `called ${phone}` }, services);
+    expect(decided.ok).toBe(true);
+    const decisionsDir = defaultOutboxDir(services.dbPath);
+    const written = fs.readdirSync(decisionsDir).filter((f) => f.startsWith('decisions-'));
+    expect(written.length).toBeGreaterThan(0);
+    for (const f of written) expect(leaks(fs.readFileSync(path.join(decisionsDir, f), 'utf8'))).toEqual([]);
     expect(leaks(JSON.stringify(listAudit(services.db, 10_000)))).toEqual([]);
   });
 });
