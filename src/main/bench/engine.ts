@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../db/database';
 import { runMatchingDetailed } from '../engine';
-import { allocateOutput, kernelData } from '../engine/candidates';
-import { createScratch, type KernelOutput, runKernel } from '../engine/kernel';
+import { allocateOutput, kernelData, startCandidateTeam } from '../engine/candidates';
+import { createScratch, type KernelData, type KernelOutput, runKernel } from '../engine/kernel';
 import { loadPool, type MatchPool } from '../engine/pool';
 import { localDate } from '../engine/window';
 import { generateExport } from '../mirror/generator';
@@ -20,8 +21,9 @@ import { mulberry32 } from '../engine/test-mirror';
  *
  * On a generated + imported mirror (cached under bench-data/): the full run with its phases, peak RSS and
  * accumulator updates/s; re-score + assignment over 20 random weight vectors; on a sample, the exact top-K kernel
- * (one thread, warm and cold) against the same top-K by a SQL self-join in SQLite, timed in the same run and
- * compared for equality; kindred recall.
+ * (one thread, warm and cold, and with the engine's worker threads as it runs) against the same top-K by a SQL
+ * self-join in SQLite (one thread: SQLite runs a query on one), timed in the same run and compared for equality;
+ * kindred recall.
  */
 async function prepareMirror(users: number, seed: number, progress: ProgressSink, log: (line: string) => void): Promise<{ db: Db; exportDir: string }> {
   const dir = path.resolve('bench-data');
@@ -109,22 +111,76 @@ function sqlTopK(db: Db, pool: MatchPool, k: number): { setupMs: number; queryMs
   return { setupMs: t1 - t0, queryMs: t2 - t1, lists };
 }
 
+/** Makes an output ready for another kernel run over it: the claim counters back to zero. */
+function rewind(out: KernelOutput): void {
+  out.control.fill(0);
+  out.updates.fill(0);
+}
+
 /**
  * The engine's exact top-K kernel alone on one thread (no worker start-up, no features), as often as asked:
- * the first run includes compiling the kernel, the later ones show it warm.
+ * the first run includes compiling the kernel and a freshly allocated output; the later ones show it warm, i.e.
+ * on the same output buffers again (pages mapped, as in any steady state — SQLite's page cache is warm too).
+ * `freshMs` is one more warm-code run on newly allocated buffers: the sample's pool keeps every mirror user's
+ * index, so its output is ~10× sparser than a real run's and page-faulting it costs more than the kernel itself.
  */
-function kernelTopK(pool: MatchPool, topK: number, runs: number, withFeatures: boolean): { ms: number[]; out: KernelOutput } {
-  const data = kernelData(pool, topK);
+function kernelTopK(data: KernelData, runs: number, withFeatures: boolean): { ms: number[]; freshMs: number; out: KernelOutput } {
   const ms: number[] = [];
-  let out = allocateOutput(pool.userIds.length, topK, 1);
+  const out = allocateOutput(data.userCount, data.topK, 1);
+  const scratch = createScratch(data);
   for (let r = 0; r < runs; r++) {
-    out = allocateOutput(pool.userIds.length, topK, 1);
-    const scratch = createScratch(data);
+    rewind(out);
     const t = performance.now();
     runKernel(data, out, 0, scratch, Infinity, withFeatures);
     ms.push(performance.now() - t);
   }
-  return { ms, out };
+  const fresh = allocateOutput(data.userCount, data.topK, 1);
+  const t = performance.now();
+  runKernel(data, fresh, 0, scratch, Infinity, withFeatures);
+  return { ms, freshMs: performance.now() - t, out };
+}
+
+/**
+ * The same kernel as the engine runs it: `threads` candidate workers claiming user chunks from a shared counter
+ * (candidates.ts). Thread start-up is timed apart; the first run (fresh output, code not yet compiled in the
+ * threads) is "cold", the later ones on the same output are "warm".
+ */
+async function teamTopK(
+  data: KernelData,
+  threads: number,
+  runs: number,
+): Promise<{ startMs: number; coldMs: number; ms: number[]; busiestThreadMs: number[]; out: KernelOutput }> {
+  const t0 = performance.now();
+  const team = startCandidateTeam(data, threads);
+  try {
+    // A run over an empty pool waits for the threads to be up and to have loaded the kernel.
+    const idle = allocateOutput(data.userCount, data.topK, threads);
+    Atomics.store(idle.control, 0, data.userCount);
+    await team.run(idle, false);
+    const startMs = performance.now() - t0;
+    const coldMs = (await team.run(allocateOutput(data.userCount, data.topK, threads), false)).wallMs;
+    const out = allocateOutput(data.userCount, data.topK, threads);
+    const ms: number[] = [];
+    const busiestThreadMs: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      rewind(out);
+      const times = await team.run(out, false);
+      ms.push(times.wallMs);
+      busiestThreadMs.push(Math.max(...times.threadMs));
+    }
+    return { startMs, coldMs, ms, busiestThreadMs, out };
+  } finally {
+    await team.close();
+  }
+}
+
+function sameLists(a: KernelOutput, b: KernelOutput, inPool: Uint8Array, k: number): boolean {
+  for (let u = 0; u < inPool.length; u++) {
+    if (!inPool[u]) continue;
+    if (a.candCount[u] !== b.candCount[u]) return false;
+    for (let j = 0; j < a.candCount[u]!; j++) if (a.cand[u * k + j] !== b.cand[u * k + j] || a.overlap[u * k + j] !== b.overlap[u * k + j]) return false;
+  }
+  return true;
 }
 
 interface Label {
@@ -178,11 +234,15 @@ export const engineBench: CliCommand = {
       }
       const only = new Set(poolIds.slice(0, sample));
       const samplePool = loadPool(db, { date, ruleSet, excluded, only }, silentProgress);
-      const topKRuns = kernelTopK(samplePool, ruleSet.topK, 5, false);
-      const withFeatures = kernelTopK(samplePool, ruleSet.topK, 2, true);
+      const sampleData = kernelData(samplePool, ruleSet.topK);
+      const topKRuns = kernelTopK(sampleData, 6, false);
+      const withFeatures = kernelTopK(sampleData, 2, true);
+      const team = await teamTopK(sampleData, threads, 8);
       const engineMs = median(topKRuns.ms.slice(1));
       const engineColdMs = topKRuns.ms[0]!;
       const engineFeaturesMs = withFeatures.ms[1]!;
+      const teamMs = median(team.ms);
+      const teamEqual = sameLists(team.out, topKRuns.out, samplePool.inPool, ruleSet.topK);
       const sql = sqlTopK(db, samplePool, ruleSet.topK);
       const out = topKRuns.out;
       let equalUsers = 0;
@@ -196,9 +256,16 @@ export const engineBench: CliCommand = {
       }
       const ratio = sql.queryMs / engineMs;
       const ratioCold = (sql.setupMs + sql.queryMs) / engineColdMs;
-      ctx.log(`top-K on ${only.size} users (one thread each): engine kernel ${engineMs.toFixed(0)} ms warm (median of ${topKRuns.ms.length - 1}; cold ${engineColdMs.toFixed(0)} ms; with features ${engineFeaturesMs.toFixed(0)} ms)`);
-      ctx.log(`  SQL self-join query ${(sql.queryMs / 1000).toFixed(2)} s (+ ${(sql.setupMs / 1000).toFixed(2)} s loading temp tables) → ${ratio.toFixed(0)}× query vs warm kernel, ${ratioCold.toFixed(0)}× setup+query vs cold kernel, ${(sql.queryMs / engineFeaturesMs).toFixed(0)}× query vs kernel+features`);
-      ctx.log(`  lists equal for ${equalUsers} users, differing ${differing}`);
+      const ratioFresh = sql.queryMs / topKRuns.freshMs;
+      const ratioTeam = sql.queryMs / teamMs;
+      const ratioTeamCold = (sql.setupMs + sql.queryMs) / (team.startMs + team.coldMs);
+      ctx.log(`top-K on ${only.size} users, exact, no features:`);
+      ctx.log(`  engine kernel, 1 thread: ${engineMs.toFixed(0)} ms warm (median of ${topKRuns.ms.length - 1} on the same output buffers; on fresh buffers ${topKRuns.freshMs.toFixed(0)} ms; cold ${engineColdMs.toFixed(0)} ms; with features ${engineFeaturesMs.toFixed(0)} ms)`);
+      ctx.log(`  engine as run, ${threads} threads: ${teamMs.toFixed(0)} ms warm (median of ${team.ms.length}; busiest thread inside the kernel ${median(team.busiestThreadMs).toFixed(0)} ms; cold ${team.coldMs.toFixed(0)} ms + ${team.startMs.toFixed(0)} ms starting the threads); lists ${teamEqual ? 'identical to' : 'DIFFERENT from'} the 1-thread run`);
+      ctx.log(`  SQL self-join query ${(sql.queryMs / 1000).toFixed(2)} s (+ ${(sql.setupMs / 1000).toFixed(2)} s loading temp tables; SQLite runs one query on one thread)`);
+      ctx.log(`  → 1 thread: ${ratio.toFixed(1)}× query vs warm kernel, ${ratioFresh.toFixed(1)}× vs kernel on fresh buffers, ${ratioCold.toFixed(1)}× setup+query vs cold kernel, ${(sql.queryMs / engineFeaturesMs).toFixed(1)}× query vs kernel+features`);
+      ctx.log(`  → engine as run (${threads} threads vs SQLite's one): ${ratioTeam.toFixed(1)}× query vs warm, ${ratioTeamCold.toFixed(1)}× setup+query vs thread start + cold run`);
+      ctx.log(`  lists equal for ${equalUsers} users, differing ${differing}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores (timings are wall clock)`);
 
       // 4. Kindred recall.
       const labelFile = path.join(exportDir, 'labels.jsonl');
@@ -261,11 +328,23 @@ export const engineBench: CliCommand = {
         sampleEngineMs: Math.round(engineMs),
         sampleEngineColdMs: Math.round(engineColdMs),
         sampleEngineWithFeaturesMs: Math.round(engineFeaturesMs),
+        sampleEngineFreshBuffersMs: Math.round(topKRuns.freshMs),
+        sampleEngineThreads: threads,
+        sampleEngineAsRunMs: Math.round(teamMs),
+        sampleEngineAsRunColdMs: Math.round(team.coldMs),
+        sampleEngineAsRunBusiestThreadMs: Math.round(median(team.busiestThreadMs)),
+        sampleEngineAsRunThreadStartMs: Math.round(team.startMs),
+        sampleEngineAsRunEqual: teamEqual,
         sampleSqlMs: Math.round(sql.queryMs),
         sampleSqlSetupMs: Math.round(sql.setupMs),
         sqlSpeedRatio: Math.round(ratio * 10) / 10,
         sqlSpeedRatioColdWithSetup: Math.round(ratioCold * 10) / 10,
         sqlSpeedRatioVsFeatures: Math.round((sql.queryMs / engineFeaturesMs) * 10) / 10,
+        sqlSpeedRatioFreshBuffers: Math.round(ratioFresh * 10) / 10,
+        sqlSpeedRatioAsRun: Math.round(ratioTeam * 10) / 10,
+        sqlSpeedRatioAsRunColdWithStart: Math.round(ratioTeamCold * 10) / 10,
+        sqlThreads: 1,
+        loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
         sampleEqualUsers: equalUsers,
         sampleDifferingUsers: differing,
         kindredPairs: pairs,

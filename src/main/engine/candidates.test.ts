@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { findCandidates } from './candidates';
+import { allocateOutput, findCandidates, kernelData, startCandidateTeam } from './candidates';
+import { type Completion, createScratch, type KernelOutput, runKernel } from './kernel';
 import { compatibleGroups, loadPool, type MatchPool } from './pool';
 import { buildTestMirror } from './test-mirror';
 
@@ -95,5 +96,53 @@ describe('exact top-K candidates', () => {
       }
     }
     expect(slots).toBeGreaterThan(0);
+  });
+
+  /** The lists of every user as [candidate, overlap] pairs, for comparing two kernel outputs. */
+  function lists(out: KernelOutput, n: number, k: number): [number, number][][] {
+    return Array.from({ length: n }, (_, u) => Array.from({ length: out.candCount[u]! }, (_, j): [number, number] => [out.cand[u * k + j]!, out.overlap[u * k + j]!]));
+  }
+
+  for (const completion of ['scan', 'walk'] as Completion[]) {
+    it(`completes survivors exactly by ${completion} after an early stop`, () => {
+      const db = tempDb();
+      buildTestMirror(db, { users: 400, seed: 4 });
+      const k = 5;
+      const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+      const data = kernelData(pool, k);
+      const out = allocateOutput(pool.userIds.length, k, 1);
+      runKernel(data, out, 0, createScratch(data, completion), Infinity, false);
+      const want = bruteForceTopK(pool, k);
+      for (let u = 0; u < pool.userIds.length; u++) {
+        const mine = Array.from({ length: out.candCount[u]! }, (_, j) => ({ v: out.cand[u * k + j]!, s: out.overlap[u * k + j]! }));
+        expect(mine, `user ${pool.userIds[u]} (${completion})`).toEqual(want.get(u) ?? []);
+      }
+    });
+  }
+
+  it('a candidate team gives the inline lists on every run, reusing its threads', async () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 300, seed: 5 });
+    const k = 5;
+    const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+    const data = kernelData(pool, k);
+    const n = pool.userIds.length;
+    const inline = allocateOutput(n, k, 1);
+    runKernel(data, inline, 0, createScratch(data), Infinity, true);
+    const team = startCandidateTeam(data, 2);
+    try {
+      for (let run = 0; run < 2; run++) {
+        const out = allocateOutput(n, k, 2);
+        const times = await team.run(out, true);
+        expect(times.wallMs).toBeGreaterThan(0);
+        expect(times.threadMs).toHaveLength(2);
+        expect(Atomics.load(out.control, 1), `users done, run ${run}`).toBe(n);
+        expect(lists(out, n, k)).toEqual(lists(inline, n, k));
+        expect(Array.from(out.features)).toEqual(Array.from(inline.features));
+      }
+      expect(() => startCandidateTeam(data, 0)).toThrow(/threads must be a positive integer, got 0/);
+    } finally {
+      await team.close();
+    }
   });
 });

@@ -166,6 +166,67 @@ export async function findCandidates(pool: MatchPool, options: CandidateOptions,
   return { topK: options.topK, out, pairs: compactPairs(out, options.topK), updates };
 }
 
+/**
+ * Candidate threads kept running between kernel runs over the same pool. `run` hands every thread the output
+ * (its control counter must be at zero) and resolves once all are done, with the wall time from hand-out to the
+ * last thread's answer (the kernel with the engine's real threading, minus thread start-up) and each thread's own
+ * time inside the kernel.
+ */
+export interface TeamRunTimes {
+  wallMs: number;
+  threadMs: number[];
+}
+
+export interface CandidateTeam {
+  readonly threads: number;
+  run(out: KernelOutput, withFeatures: boolean): Promise<TeamRunTimes>;
+  close(): Promise<void>;
+}
+
+export function startCandidateTeam(data: KernelData, threads: number): CandidateTeam {
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`candidate team: threads must be a positive integer, got ${threads}`);
+  const workers = Array.from({ length: threads }, (_, slot) => spawnWorker('engine-candidates', { workerData: { data, slot, team: true } }));
+  let busy = false;
+  return {
+    threads,
+    run(out, withFeatures) {
+      if (busy) return Promise.reject(new Error('candidate team: run called while a run is in progress'));
+      if (out.updates.length < threads) return Promise.reject(new Error(`candidate team: output has ${out.updates.length} update slots for ${threads} threads`));
+      busy = true;
+      return new Promise<TeamRunTimes>((resolve, reject) => {
+        const start = performance.now();
+        const threadMs = new Array<number>(threads).fill(0);
+        let running = threads;
+        const listeners: (() => void)[] = [];
+        const finish = (error?: Error): void => {
+          for (const off of listeners.splice(0)) off();
+          busy = false;
+          if (error) reject(error);
+          else resolve({ wallMs: performance.now() - start, threadMs });
+        };
+        workers.forEach((w, slot) => {
+          const onMessage = (m: { done?: boolean; ms?: number; error?: string }): void => {
+            if (m.error) return finish(new Error(`candidate worker failed: ${m.error}`));
+            if (!m.done) return;
+            threadMs[slot] = m.ms ?? 0;
+            if (--running === 0) finish();
+          };
+          const onError = (e: Error): void => finish(e);
+          w.on('message', onMessage);
+          w.on('error', onError);
+          listeners.push(() => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+          });
+        });
+        for (const w of workers) w.postMessage({ out, withFeatures });
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
 
 function compactPairs(out: KernelOutput, topK: number): CandidatePairs {
   const n = out.candCount.length;

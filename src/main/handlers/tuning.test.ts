@@ -71,6 +71,13 @@ describe('tuning handlers', () => {
     expect(result.draft).toEqual(expected.summary);
     expect(result.active).toEqual(cache.rescore(activeRuleSet(services.db).ruleSet).summary);
     expect(result.activeVersion).toBe(activeRuleSet(services.db).version);
+    // Changed introductions carry masked people, never nicknames in full.
+    expect(result.changedExamples.length).toBeGreaterThan(0);
+    for (const e of result.changedExamples) {
+      const person = result.people?.[e.userId];
+      const nickname = services.db.prepare(`SELECT nickname FROM users WHERE id = ?`).pluck().get(e.userId) as string;
+      expect(person?.displayName).toBe(`${[...nickname][0]}*`);
+    }
     const state = (await ok('tuning.state', {})) as CallOutput<'tuning.state'>;
     expect(state).toMatchObject({ date: DATE, state: 'ready', poolUsers: 300 });
     const alone = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 4 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;

@@ -1,5 +1,7 @@
 import { DomainError } from '../../shared/envelope';
 import { requireOperator } from '../dispatch';
+import { DEFAULT_MASKING_POLICY, maskProfile } from '../privacy';
+import { readUserRow } from '../privacy/profile';
 import type { AppServices } from '../services';
 import { readDashboard } from '../tuning/dashboard';
 import { TuningSession } from '../tuning/session';
@@ -72,7 +74,20 @@ export const tuningHandlers: Handlers<
     return tuningSession(services).open(input.date);
   },
   'tuning.state': (_input, services) => tuningSession(services).state(),
-  'tuning.whatIf': (input, services) => tuningSession(services).whatIf(input.ruleSet, input.seq),
+  'tuning.whatIf': async (input, services) => {
+    const answer = await tuningSession(services).whatIf(input.ruleSet, input.seq);
+    if (answer.status !== 'ready') return answer;
+    // The worker answers with ids; the people behind them cross to the renderer masked, like every view.
+    const reference = new Date(`${answer.result.date}T12:00:00+08:00`);
+    const ids = new Set(answer.result.changedExamples.flatMap((e) => [e.userId, e.activePartner, e.draftPartner]).filter((id): id is string => id !== null));
+    const people = Object.fromEntries(
+      [...ids].map((id) => {
+        const { displayName, gender, ageBand, district } = maskProfile(readUserRow(services.db, id), reference, DEFAULT_MASKING_POLICY);
+        return [id, { displayName, gender, ageBand, district }];
+      }),
+    );
+    return { ...answer, result: { ...answer.result, people } };
+  },
   'tuning.shadowRun': async (input, services) => {
     const operator = requireOperator(services);
     return { shadowId: await tuningSession(services).shadowRun(input.ruleSet, operator.name) };

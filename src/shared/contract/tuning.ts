@@ -59,6 +59,14 @@ export const changedIntroductionSchema = z.object({
   draftPartner: z.string().nullable(),
 });
 
+/** How an operator sees a person in the what-if: through the privacy module's masks, never names or phones. */
+export const maskedPersonSchema = z.object({
+  displayName: z.string(),
+  gender: z.enum(['F', 'M']),
+  ageBand: z.string(),
+  district: z.string().nullable(),
+});
+
 export const whatIfSchema = z.object({
   date: isoDate,
   /** Sequence number of the request this answers (the renderer drops older ones). */
@@ -80,6 +88,8 @@ export const whatIfSchema = z.object({
   gainedUsers: z.number().int(),
   lostUsers: z.number().int(),
   changedExamples: z.array(changedIntroductionSchema),
+  /** Masked profiles of everyone in changedExamples, by user id (added in main by the privacy module). */
+  people: z.record(z.string(), maskedPersonSchema).optional(),
   /** Time the worker spent on this answer (re-score ×1–2 + comparison). */
   computeMs: z.number(),
   /** Of which the engine's re-score of the draft (the rest is the comparison with the active assignment). */

@@ -84,13 +84,25 @@ export const WhatIfPanel = memo(function WhatIfPanel({ result, pending, error }:
                   </tr>
                 </thead>
                 <tbody>
-                  {result.changedExamples.map((e) => (
-                    <tr key={e.userId}>
-                      <td className="mono">{e.userId}</td>
-                      <td className="mono">{e.activePartner ?? t('rules.whatIf.none')}</td>
-                      <td className="mono">{e.draftPartner ?? t('rules.whatIf.none')}</td>
-                    </tr>
-                  ))}
+                  {result.changedExamples.map((e) => {
+                    const person = (id: string | null) => {
+                      if (id === null) return <span className="muted">{t('rules.whatIf.none')}</span>;
+                      const p = result.people?.[id];
+                      return (
+                        <>
+                          {p && `${p.displayName} · ${t(`rules.whatIf.gender.${p.gender}`)} · ${p.ageBand} · ${p.district ?? '—'} `}
+                          <span className="muted small mono">{id}</span>
+                        </>
+                      );
+                    };
+                    return (
+                      <tr key={e.userId} data-testid="whatif-example">
+                        <td>{person(e.userId)}</td>
+                        <td>{person(e.activePartner)}</td>
+                        <td>{person(e.draftPartner)}</td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             </>
