@@ -120,6 +120,29 @@ describe('exact top-K candidates', () => {
     });
   }
 
+  it('a scratch reused run after run (and past its stamp reset) gives the same lists and features', () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 300, seed: 6 });
+    const k = 5;
+    const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+    const data = kernelData(pool, k);
+    const n = pool.userIds.length;
+    const first = allocateOutput(n, k, 1);
+    runKernel(data, first, 0, createScratch(data), Infinity, true);
+    // The walk completion reads the place stamps, so stale stamps after a reset would show.
+    const ws = createScratch(data, 'walk');
+    runKernel(data, allocateOutput(n, k, 1), 0, ws, Infinity, true);
+    const featureSum = first.features.reduce((a, b) => a + b, 0);
+    expect(featureSum).toBeGreaterThan(0);
+    for (const stamp of [ws.stamp.value, 2 ** 30 + 1]) {
+      ws.stamp.value = stamp;
+      const again = allocateOutput(n, k, 1);
+      runKernel(data, again, 0, ws, Infinity, true);
+      expect(lists(again, n, k), `stamp ${stamp}`).toEqual(lists(first, n, k));
+      expect(Array.from(again.features), `stamp ${stamp}`).toEqual(Array.from(first.features));
+    }
+  });
+
   it('a candidate team gives the inline lists on every run, reusing its threads', async () => {
     const db = tempDb();
     buildTestMirror(db, { users: 300, seed: 5 });

@@ -132,7 +132,7 @@ export interface KernelScratch {
   brandSeen: Int32Array;
   catMark: Int32Array;
   catSeen: Int32Array;
-  /** Increasing stamp source (restMark, brandSeen): never reused, so the marks need no reset between users or runs. */
+  /** Increasing stamp source (restMark, brand and category marks): never reused, so the marks need no reset between users or runs. */
   stamp: { value: number };
   /**
    * Estimated cost of completing one survivor by walking its place list, in scanned visitors: its mean place
@@ -140,6 +140,8 @@ export interface KernelScratch {
    */
   walkCost: number;
 }
+
+const STAMP_RESET = 2 ** 30;
 
 /** Random reads cost about this many sequential ones (measured on the 100k bench mirror; only steers a choice). */
 const RANDOM_READ_PENALTY = 3;
@@ -185,6 +187,16 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
   if (n >= USER_SPAN) throw new Error(`candidate kernel: ${n} users exceed its ${USER_SPAN} limit`);
   const { acc, touched, scratch, restMark, brandMark, brandSeen, catMark, catSeen } = ws;
   const pairStamp = ws.stamp;
+  // Stamps live in Int32Arrays: a scratch reused run after run (a candidate team's thread) starts over well before
+  // they could wrap (one run uses at most users × (K + 1) < 2^28 of them).
+  if (pairStamp.value > STAMP_RESET) {
+    restMark.fill(-1);
+    brandMark.fill(-1);
+    brandSeen.fill(-1);
+    catMark.fill(-1);
+    catSeen.fill(-1);
+    pairStamp.value = 0;
+  }
   // Locals for every array the per-user loops read, so the hot loops touch no object fields.
   const { inPool, group, userPlaceStart, userPlace, placeVisitorStart, groupStart, groupVisitor, placeWeight, forbidStart, forbid } = d;
   const { candCount, cand: outCand, overlap: outOverlap, control } = out;
@@ -429,6 +441,9 @@ function pairFeatures(
   const K = d.topK;
   const us = d.userPlaceStart[u]!;
   const ue = d.userPlaceStart[u + 1]!;
+  // u's brands and categories are marked with a fresh stamp, not with u: a scratch reused for another run would
+  // otherwise still hold u's marks from the last one and count none of them.
+  const own = ++stamp.value;
   let selfU = 0;
   let brandsU = 0;
   let catsU = 0;
@@ -436,13 +451,13 @@ function pairFeatures(
     const p = d.userPlace[e]!;
     selfU += d.placeWeight[p]!;
     const b = d.placeBrand[p]!;
-    if (b >= 0 && brandMark[b] !== u) {
-      brandMark[b] = u;
+    if (b >= 0 && brandMark[b] !== own) {
+      brandMark[b] = own;
       brandsU++;
     }
     const cat = d.placeCategory[p]!;
-    if (catMark[cat] !== u) {
-      catMark[cat] = u;
+    if (catMark[cat] !== own) {
+      catMark[cat] = own;
       catsU++;
     }
   }
@@ -469,13 +484,13 @@ function pairFeatures(
       if (b >= 0 && brandSeen[b] !== st) {
         brandSeen[b] = st;
         brandsV++;
-        if (brandMark[b] === u) brandsBoth++;
+        if (brandMark[b] === own) brandsBoth++;
       }
       const cat = d.placeCategory[p]!;
       if (catSeen[cat] !== st) {
         catSeen[cat] = st;
         catsV++;
-        if (catMark[cat] === u) catsBoth++;
+        if (catMark[cat] === own) catsBoth++;
       }
       while (a < ue && d.userPlace[a]! < p) a++;
       if (a < ue && d.userPlace[a] === p && d.placeWeight[p]! > 0) {
