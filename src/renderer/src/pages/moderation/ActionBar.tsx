@@ -1,7 +1,8 @@
 import type { RefObject } from 'react';
 import { type DecisionAction, type DecisionReason, decisionReasonSchema } from '../../../../shared/contract';
 import { useI18n } from '../../i18n/I18nProvider';
-import { ACTION_KEYS, actionKey, decisionReasonKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
+import { ReasonSelect } from './ReasonSelect';
+import { ACTION_KEYS, actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
 
 export interface PendingDecision {
   action: DecisionAction | null;
@@ -81,14 +82,7 @@ export function ActionBar({ pending, onChange, onPick, onSubmit, onUndo, canUndo
         )}
         <label className="inline">
           {t('moderation.action.reason')}
-          <select value={pending.reason} onChange={(e) => onChange({ ...pending, reason: e.target.value as DecisionReason | '' })} data-testid="action-reason" required>
-            <option value="">{t('moderation.action.reasonPick')}</option>
-            {decisionReasonSchema.options.map((r) => (
-              <option key={r} value={r}>
-                {t(decisionReasonKey(r))}
-              </option>
-            ))}
-          </select>
+          <ReasonSelect value={pending.reason} onChange={(reason) => onChange({ ...pending, reason })} testId="action-reason" />
         </label>
         <input
           ref={noteRef}

@@ -3,7 +3,8 @@ import { type BulkSelection, type DecisionAction, type DecisionReason, decisionA
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
-import { actionKey, decisionReasonKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
+import { ReasonSelect } from './ReasonSelect';
+import { actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
 
 /**
  * A bulk action: main counts what the selection touches first (the operator confirms a number, not a filter),
@@ -71,14 +72,7 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
               ))}
             </select>
           )}
-          <select value={reason} onChange={(e) => setReason(e.target.value as DecisionReason | '')} required data-testid="bulk-reason" aria-label={t('moderation.action.reason')}>
-            <option value="">{t('moderation.action.reasonPick')}</option>
-            {decisionReasonSchema.options.map((r) => (
-              <option key={r} value={r}>
-                {t(decisionReasonKey(r))}
-              </option>
-            ))}
-          </select>
+          <ReasonSelect value={reason} onChange={setReason} testId="bulk-reason" />
         </div>
         <input className="grow" value={note} maxLength={1000} placeholder={t('moderation.action.note')} aria-label={t('moderation.action.note')} onChange={(e) => setNote(e.target.value)} data-testid="bulk-note" />
         {(preview.error ?? apply.error) && <ErrorNote error={(preview.error ?? apply.error)!} />}

@@ -25,26 +25,8 @@ function DiffView({ versions }: { versions: RuleSetVersionView[] }) {
     <div data-testid="ruleset-diff" style={{ marginTop: 12 }}>
       <h2>{t('rules.diff.title')}</h2>
       <div className="row">
-        <label className="inline">
-          {t('rules.diff.from')}
-          <select value={from} onChange={(e) => setFrom(Number(e.target.value))} data-testid="diff-from">
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          {t('rules.diff.to')}
-          <select value={to} onChange={(e) => setTo(Number(e.target.value))} data-testid="diff-to">
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionSelect label={t('rules.diff.from')} value={from} versions={versions} onChange={setFrom} testId="diff-from" />
+        <VersionSelect label={t('rules.diff.to')} value={to} versions={versions} onChange={setTo} testId="diff-to" />
       </div>
       {diff.error && <ErrorNote error={diff.error} />}
       {diff.data && diff.data.changes.length === 0 && <p className="muted small">{t('rules.diff.none')}</p>}
@@ -190,3 +172,18 @@ export const VersionsPanel = memo(
   );
   }),
 );
+
+function VersionSelect(props: { label: string; value: number; versions: readonly { version: number }[]; onChange(version: number): void; testId: string }) {
+  return (
+    <label className="inline">
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(Number(e.target.value))} data-testid={props.testId}>
+        {props.versions.map((v) => (
+          <option key={v.version} value={v.version}>
+            v{v.version}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
