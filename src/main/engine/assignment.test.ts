@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
-import { AssignmentBuffers, normalisedWeights, reasonCodes, scoreAndAssign, scoreOfSlot } from './assignment';
+import { AssignmentBuffers, normalisedWeights, quantise, reasonCodes, scoreAndAssign, scoreOfSlot } from './assignment';
 import type { CandidateSet } from './candidates';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
 import { mulberry32 } from './test-mirror';
@@ -117,4 +117,23 @@ describe('scoreAndAssign', () => {
       }
     });
   }
+});
+
+describe('quantise', () => {
+  it('equals Math.round on halves, their neighbours and random values in the key range', () => {
+    const values = [0, 0.49999999999999994, 0.5, 0.5000000000000001, 1e-9, 1_000_000, 999_999.5, 2 ** 30 + 0.5];
+    for (let k = 0; k <= 2000; k++) {
+      const half = k + 0.5;
+      // The halves themselves and the doubles right below and above them.
+      const buf = new Float64Array([half]);
+      const bits = new BigInt64Array(buf.buffer);
+      bits[0] = bits[0]! - 1n;
+      values.push(half, buf[0]!);
+      bits[0] = bits[0]! + 2n;
+      values.push(buf[0]!);
+    }
+    const rand = mulberry32(11);
+    for (let i = 0; i < 20_000; i++) values.push(rand() * 1_000_000);
+    for (const x of values) expect(quantise(x), `quantise(${x})`).toBe(Math.round(x));
+  });
 });

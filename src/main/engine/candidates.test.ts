@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { allocateOutput, findCandidates, kernelData, startCandidateTeam } from './candidates';
-import { type Completion, createScratch, type KernelOutput, runKernel } from './kernel';
+import { allocateOutput, allocateRowsOutput, findCandidates, kernelData, startCandidateTeam } from './candidates';
+import { type Completion, createScratch, FEATURE_COUNT, type KernelOutput, markPrimarySlots, runKernel } from './kernel';
 import { compatibleGroups, loadPool, type MatchPool } from './pool';
 import { buildTestMirror } from './test-mirror';
 
@@ -167,5 +167,47 @@ describe('exact top-K candidates', () => {
     } finally {
       await team.close();
     }
+  });
+
+  it('an output sized for a row list (sample) holds exactly the full output\'s slots of those users', async () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 300, seed: 7 });
+    const k = 5;
+    const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+    const data = kernelData(pool, k);
+    const n = pool.userIds.length;
+    const full = allocateOutput(n, k, 1);
+    runKernel(data, full, 0, createScratch(data), Infinity, true);
+    // Every third user, out of index order, including users outside the pool (they get empty rows).
+    const rows: number[] = [];
+    for (let u = n - 1; u >= 0; u -= 3) rows.push(u);
+    const expectRows = (out: KernelOutput, label: string): void => {
+      expect(out.candCount.length, label).toBe(rows.length);
+      let filled = 0;
+      rows.forEach((u, r) => {
+        const want = Array.from({ length: full.candCount[u]! }, (_, j) => [full.cand[u * k + j], full.overlap[u * k + j], full.sharedPlaces[u * k + j]]);
+        const got = Array.from({ length: out.candCount[r]! }, (_, j) => [out.cand[r * k + j], out.overlap[r * k + j], out.sharedPlaces[r * k + j]]);
+        expect(got, `${label}: user ${pool.userIds[u]} in row ${r}`).toEqual(want);
+        const f = (o: KernelOutput, at: number): number[] => Array.from(o.features.subarray(at * k * FEATURE_COUNT, (at * k + o.candCount[at]!) * FEATURE_COUNT));
+        expect(f(out, r), `${label}: features of row ${r}`).toEqual(f(full, u));
+        filled += got.length;
+      });
+      expect(filled, label).toBeGreaterThan(50);
+    };
+    const inline = allocateRowsOutput(rows, k, 1);
+    expect(runKernel(data, inline, 0, createScratch(data), Infinity, true)).toBe(false);
+    expectRows(inline, 'inline');
+    expect(() => markPrimarySlots(inline, k)).toThrow(/row list/);
+    const team = startCandidateTeam(data, 2);
+    try {
+      const out = allocateRowsOutput(rows, k, 2);
+      await team.run(out, true);
+      expect(Atomics.load(out.control, 1)).toBe(rows.length);
+      expectRows(out, 'team');
+    } finally {
+      await team.close();
+    }
+    const bad = allocateRowsOutput([0, n], k, 1);
+    expect(() => runKernel(data, bad, 0, createScratch(data), Infinity, false)).toThrow(`output row 1 names user ${n}, outside 0…${n - 1}`);
   });
 });

@@ -102,6 +102,16 @@ export function allocateOutput(n: number, topK: number, threads: number): Kernel
   };
 }
 
+/**
+ * Output arrays for the listed users only (row r = user rows[r]; see KernelOutput.rows), shared like
+ * allocateOutput's: a sample's top-K then costs memory for the sample, not for every user index of the mirror.
+ */
+export function allocateRowsOutput(rows: readonly number[] | Int32Array, topK: number, threads: number): KernelOutput {
+  const shared = new Int32Array(new SharedArrayBuffer(Math.max(4, rows.length * 4)));
+  shared.set(rows);
+  return { ...allocateOutput(rows.length, topK, threads), rows: shared };
+}
+
 export interface CandidateOptions {
   topK: number;
   /** Worker threads; 0 or 1 runs inline on the calling thread. */

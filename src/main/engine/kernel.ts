@@ -54,8 +54,16 @@ export interface KernelData {
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
-/** Per-user candidate slots: user u's candidates are at u * topK … u * topK + candCount[u] − 1, best first. */
+/**
+ * Candidate slots by output row: row r's candidates are at r * topK … r * topK + candCount[r] − 1, best first.
+ * Row r is user r, or user rows[r] when `rows` is set.
+ */
 export interface KernelOutput {
+  /**
+   * The users to process, one per output row (a benchmark sample): the output is then sized for them instead of
+   * for every user index, so page-faulting fresh output buffers costs what the sample writes, not 10× more.
+   */
+  rows?: Int32Array;
   candCount: Int32Array;
   cand: Int32Array;
   overlap: Float64Array;
@@ -199,7 +207,9 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
   }
   // Locals for every array the per-user loops read, so the hot loops touch no object fields.
   const { inPool, group, userPlaceStart, userPlace, placeVisitorStart, groupStart, groupVisitor, placeWeight, forbidStart, forbid } = d;
-  const { candCount, cand: outCand, overlap: outOverlap, control } = out;
+  const { candCount, cand: outCand, overlap: outOverlap, control, rows } = out;
+  const rowCount = rows ? rows.length : n;
+
   let order = new Int32Array(64);
   let orderKey = new Float64Array(64);
   let suffix = new Float64Array(65);
@@ -211,13 +221,15 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
   for (let chunk = 0; chunk < maxChunks; chunk++) {
     if (Atomics.load(control, 2) === 1) break;
     const first = Atomics.add(control, 0, CHUNK);
-    if (first >= n) {
+    if (first >= rowCount) {
       more = false;
       break;
     }
-    const last = Math.min(n, first + CHUNK);
-    for (let u = first; u < last; u++) {
-      candCount[u] = 0;
+    const last = Math.min(rowCount, first + CHUNK);
+    for (let row = first; row < last; row++) {
+      const u = rows ? rows[row]! : row;
+      if (!(u >= 0 && u < n)) throw new Error(`candidate kernel: output row ${row} names user ${u}, outside 0…${n - 1}`);
+      candCount[row] = 0;
       if (!inPool[u]) continue;
       const ps = userPlaceStart[u]!;
       const pe = userPlaceStart[u + 1]!;
@@ -383,20 +395,20 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
       }
       for (let j = 0; j < keep; j++) scratch[j] = -scratch[j]!;
       if (keep > 1) sortPrefix(scratch, keep);
-      const base = u * K;
+      const base = row * K;
       for (let j = 0; j < keep; j++) {
         const key = scratch[j]!;
         const q = Math.floor(key / USER_SPAN);
         outCand[base + j] = key - q * USER_SPAN;
         outOverlap[base + j] = MAX_OVERLAP - q;
       }
-      candCount[u] = keep;
-      if (keep > 0 && withFeatures) pairFeatures(d, out, u, brandMark, brandSeen, catMark, catSeen, pairStamp);
+      candCount[row] = keep;
+      if (keep > 0 && withFeatures) pairFeatures(d, out, u, row, brandMark, brandSeen, catMark, catSeen, pairStamp);
     }
     Atomics.add(control, 1, last - first);
   }
   out.updates[slot]! += updates;
-  return more && Atomics.load(control, 0) < n;
+  return more && Atomics.load(control, 0) < rowCount;
 }
 
 /**
@@ -420,7 +432,7 @@ function sortPrefix(a: Float64Array, n: number): void {
 }
 
 /**
- * Fills the feature vector of every candidate slot of u, each in [0, 1] (FEATURE_NAMES order):
+ * Fills the feature vector of every candidate slot of u (output row `row`), each in [0, 1] (FEATURE_NAMES order):
  * sharedPlaces = 1 − exp(−overlap / 1e6) (overlap as above; 1e6 ≈ one place with ~2 visitors);
  * sharedBrandsCategories = mean of the Jaccard indexes of both users' brand sets and category sets;
  * coPresence = 1 − exp(−meetings / 2), meetings = u's visits to shared offline places with a visit of v in the
@@ -432,6 +444,7 @@ function pairFeatures(
   d: KernelData,
   out: KernelOutput,
   u: number,
+  row: number,
   brandMark: Int32Array,
   brandSeen: Int32Array,
   catMark: Int32Array,
@@ -461,8 +474,8 @@ function pairFeatures(
       catsU++;
     }
   }
-  for (let j = 0; j < out.candCount[u]!; j++) {
-    const slotIdx = u * K + j;
+  for (let j = 0; j < out.candCount[row]!; j++) {
+    const slotIdx = row * K + j;
     const v = out.cand[slotIdx]!;
     const st = ++stamp.value;
     let selfV = 0;
@@ -540,6 +553,7 @@ export function coPresentVisits(d: Pick<KernelData, 'visitStart' | 'visitCode'>,
 
 /** Marks each pair's representative slot (see KernelOutput.primary), after every user's list is final. */
 export function markPrimarySlots(out: KernelOutput, topK: number): void {
+  if (out.rows) throw new Error('markPrimarySlots: needs an output with one row per user, got one with a row list (a sample)');
   const n = out.candCount.length;
   for (let u = 0; u < n; u++) {
     for (let j = 0; j < out.candCount[u]!; j++) {
