@@ -41,7 +41,7 @@ export async function dispatch(
 export function toCallError(err: unknown): CallError {
   if (err instanceof DomainError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err as { code?: unknown; message?: unknown };
-  const known = ['FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'CANCELLED', 'SCHEMA_TOO_NEW', 'BAD_EXPORT', 'NOT_SIGNED_IN'] as const;
+  const known = ['INVALID_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'CANCELLED', 'SCHEMA_TOO_NEW', 'BAD_EXPORT', 'NOT_SIGNED_IN'] as const;
   const code = known.find((k) => k === e.code) ?? 'INTERNAL';
   return { code, message: typeof e.message === 'string' ? e.message : String(err) };
 }

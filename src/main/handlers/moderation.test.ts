@@ -7,7 +7,7 @@ import { dispatch } from '../dispatch';
 import { seedFlags, seedMirror } from '../moderation/test-fixture';
 import { defaultOutboxDir } from '../paths';
 import type { AppServices } from '../services';
-import { tempServices } from '../testing/temp';
+import { tempDir, tempServices } from '../testing/temp';
 
 const lead: Operator = { name: '李娜', role: 'lead' };
 const reviewer: Operator = { name: '王芳', role: 'reviewer' };
@@ -184,5 +184,13 @@ describe('moderation handlers', () => {
     const env = await as(services, lead, 'moderation.evaluate', { labelsFile: '/nonexistent/labels.jsonl' });
     expect(env.ok).toBe(false);
     if (!env.ok) expect(env.error.message).toContain('/nonexistent/labels.jsonl');
+  });
+
+  it('evaluation runs in a worker and a bad labels line keeps its code and line across the thread', async () => {
+    const file = path.join(tempDir(), 'labels.jsonl');
+    fs.writeFileSync(file, '{"user_id":"u1","label":"normal"}\n{"user_id":"u2","label":"pirate"}\n');
+    const env = await as(services, lead, 'moderation.evaluate', { labelsFile: file });
+    expect(env).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    if (!env.ok) expect(env.error.message).toContain(`${file}:2`);
   });
 });

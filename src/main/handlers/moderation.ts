@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ModerationQueue, QueueFilter, SavedView } from '../../shared/contract';
 import { moderationQueues } from '../../shared/contract';
@@ -7,7 +8,8 @@ import { requireOperator } from '../dispatch';
 import { claim, releaseClaim } from '../moderation/claims';
 import { type BulkSelection, bulkDecide, decide, getDecision, previewBulk, undo } from '../moderation/decisions';
 import type { DetectSummary } from '../moderation/detect';
-import { evaluate } from '../moderation/evaluate';
+import { runWorkerJob } from '../jobs/run-worker-job';
+import type { Evaluation } from '../moderation/evaluate';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import { createSavedView, deleteSavedView, listSavedViews, type SavedView as StoredView } from '../moderation/saved-views';
 import { defaultOutboxDir } from '../paths';
@@ -135,15 +137,13 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     return { deleted: true };
   },
 
-  'moderation.evaluate': (input, services) => {
+  'moderation.evaluate': async (input, services) => {
     requireOperator(services);
     const file = path.resolve(input.labelsFile);
-    try {
-      return evaluate(services.db, file);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`);
-      throw error;
-    }
+    if (!fs.existsSync(file)) throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`);
+    // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
+    // (a bad labels line names its line) keeps its code across the thread: see toCallError.
+    return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', { dbPath: services.dbPath, input: { labelsFile: file } });
   },
 };
 
