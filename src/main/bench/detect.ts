@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../db/database';
-import { generateExport } from '../mirror/generator';
 import { importExport } from '../mirror/import';
 import { runDetection } from '../moderation/detect';
 import { lshClusters, minhash, pairwiseClusters, shingles } from '../moderation/near-duplicates';
 import { type CliCommand, intOption, stringOption } from '../cli/command';
+import { benchExport } from './bench-data';
 import { PeakRss, mib, timed } from './measure';
 
 /**
@@ -30,10 +30,11 @@ export const detectBench: CliCommand = {
     if (!dir) {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-detect-'));
       cleanup = true;
-      ctx.log(`generating and importing ${users} users (seed ${seed}) into ${dir} …`);
-      await generateExport({ users, days: 90, seed, out: path.join(dir, 'export') }, ctx.progress);
+      // Detection writes flags, so it runs on a fresh import of the cached export, never on the shared mirror.
+      const exportDir = await benchExport(users, seed, ctx.progress, ctx.log);
+      ctx.log(`importing ${users} users (seed ${seed}) into ${dir} …`);
       const setup = openDatabase(path.join(dir, 'mirror.db'));
-      importExport(setup, path.join(dir, 'export'), { operator: 'bench', progress: ctx.progress });
+      importExport(setup, exportDir, { operator: 'bench', progress: ctx.progress });
       setup.close();
     }
     try {

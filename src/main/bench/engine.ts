@@ -7,11 +7,10 @@ import { allocateOutput, allocateRowsOutput, kernelData, startCandidateTeam } fr
 import { createScratch, type KernelData, type KernelOutput, runKernel } from '../engine/kernel';
 import { loadPool, type MatchPool } from '../engine/pool';
 import { localDate } from '../engine/window';
-import { generateExport } from '../mirror/generator';
-import { importExport } from '../mirror/import';
+import { benchMirror, randomWeights } from './bench-data';
 import { matchingExclusions } from '../moderation/exclusions';
-import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
-import { silentProgress, type ProgressSink } from '../../shared/progress';
+import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
+import { silentProgress } from '../../shared/progress';
 import { type CliCommand, intOption } from '../cli/command';
 import { median, mib, PeakRss, timed } from './measure';
 import { mulberry32 } from '../engine/test-mirror';
@@ -25,33 +24,6 @@ import { mulberry32 } from '../engine/test-mirror';
  * self-join in SQLite (one thread: SQLite runs a query on one), timed in the same run and compared for equality;
  * kindred recall.
  */
-async function prepareMirror(users: number, seed: number, progress: ProgressSink, log: (line: string) => void): Promise<{ db: Db; exportDir: string }> {
-  const dir = path.resolve('bench-data');
-  const exportDir = path.join(dir, `export-${users}-s${seed}`);
-  const dbFile = path.join(dir, `engine-${users}-s${seed}.db`);
-  if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
-    log(`generating ${users} users / 90 days into ${exportDir} …`);
-    await generateExport({ users, days: 90, seed, out: exportDir }, progress);
-  }
-  if (!fs.existsSync(dbFile)) {
-    log(`importing into ${dbFile} …`);
-    const temp = `${dbFile}.partial`;
-    for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) fs.rmSync(f, { force: true });
-    const db = openDatabase(temp);
-    importExport(db, exportDir, { operator: 'bench', progress });
-    db.close();
-    fs.renameSync(temp, dbFile);
-  }
-  return { db: openDatabase(dbFile), exportDir };
-}
-
-function randomWeights(rand: () => number): RuleSet['weights'] {
-  const w = {} as Record<(typeof FEATURE_NAMES)[number], number>;
-  for (const name of FEATURE_NAMES) w[name] = Math.round(rand() * 100 * 10) / 10;
-  if (Object.values(w).every((x) => x === 0)) w.sharedPlaces = 1;
-  return w;
-}
-
 /**
  * The same exact top-K the obvious way in SQL: the window's distinct (user, place) rows of the sample's pool users
  * and the same integer place weights in temp tables with the indexes a careful author would add, then one
@@ -212,7 +184,8 @@ export const engineBench: CliCommand = {
     const sample = intOption(values, 'sample', 10_000, 10);
     const seed = intOption(values, 'seed', 7, 0);
     const threads = intOption(values, 'threads', 2, 1);
-    const { db, exportDir } = await prepareMirror(users, seed, ctx.progress, ctx.log);
+    const { dbFile, exportDir } = await benchMirror(users, seed, ctx.progress, ctx.log);
+    const db = openDatabase(dbFile);
     try {
       const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
       const date = localDate(maxPaid);

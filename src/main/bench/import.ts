@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { openDatabase, type Db } from '../db/database';
-import { generateExport } from '../mirror/generator';
+import { BENCH_DIR, benchExport } from './bench-data';
 import { importExport } from '../mirror/import';
 import { type CliCommand, intOption } from '../cli/command';
 import { PeakRss, mib } from './measure';
@@ -96,14 +96,8 @@ export const importBench: CliCommand = {
     const users = intOption(values, 'users', 100_000, 10);
     const seed = intOption(values, 'seed', 1, 0);
     const baselineRows = intOption(values, 'baseline-rows', 500_000, 1);
-    const benchDir = path.resolve('bench-data');
-    const exportDir = path.join(benchDir, `export-u${users}-d90-s${seed}`);
-    if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
-      ctx.log(`generating ${users.toLocaleString('en')} users × 90 days into ${exportDir} (cached for next runs)…`);
-      await generateExport({ users, days: 90, seed, out: exportDir }, ctx.progress);
-    }
-
-    const dbFile = path.join(benchDir, 'import-bench.db');
+    const exportDir = await benchExport(users, seed, ctx.progress, ctx.log);
+    const dbFile = path.join(BENCH_DIR, 'import-bench.db');
     removeDb(dbFile);
     const db = openDatabase(dbFile);
     const rss = new PeakRss();
@@ -117,7 +111,7 @@ export const importBench: CliCommand = {
     const totalRowsPerSec = Math.round(summary.totals.read / (summary.elapsedMs / 1000));
 
     ctx.log(`baseline: naive importer on the first ${baselineRows.toLocaleString('en')} transaction rows…`);
-    const baseFile = path.join(benchDir, 'import-baseline.db');
+    const baseFile = path.join(BENCH_DIR, 'import-baseline.db');
     removeDb(baseFile);
     const baseDb = openDatabase(baseFile);
     const base = await baselineImport(baseDb, exportDir, baselineRows);

@@ -1,17 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { openDatabase } from '../db/database';
 import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
 import { mulberry32 } from '../engine/test-mirror';
 import { localDate } from '../engine/window';
 import { closeTuningSession } from '../handlers/tuning';
-import { generateExport } from '../mirror/generator';
-import { importExport } from '../mirror/import';
+import { benchMirror, randomWeights } from './bench-data';
 import { matchingExclusions } from '../moderation/exclusions';
 import { createServices } from '../services';
-import { FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import type { CallOutput } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
@@ -25,35 +20,8 @@ import { median, mib, PeakRss, timed } from './measure';
  * (`tuning.whatIf`), is validated, forwarded to the tuning worker, re-scored on the whole population, compared with
  * the active rule set and answered — timed end to end in main, over random weight vectors. Baseline in the same
  * run: what a what-if would cost without the cache (candidates and features rebuilt for the one change).
- * Uses the engine bench's cached mirror (bench-data/engine-<users>-s<seed>.db), generating it when missing.
+ * Uses the benches' cached mirror (bench-data/mirror-<users>-s<seed>.db), generating it when missing.
  */
-async function mirrorFile(users: number, seed: number, log: (line: string) => void): Promise<string> {
-  const dir = path.resolve('bench-data');
-  const exportDir = path.join(dir, `export-${users}-s${seed}`);
-  const dbFile = path.join(dir, `engine-${users}-s${seed}.db`);
-  if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
-    log(`generating ${users} users / 90 days into ${exportDir} …`);
-    await generateExport({ users, days: 90, seed, out: exportDir }, silentProgress);
-  }
-  if (!fs.existsSync(dbFile)) {
-    log(`importing into ${dbFile} …`);
-    const temp = `${dbFile}.partial`;
-    for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) fs.rmSync(f, { force: true });
-    const db = openDatabase(temp);
-    importExport(db, exportDir, { operator: 'bench', progress: silentProgress });
-    db.close();
-    fs.renameSync(temp, dbFile);
-  }
-  return dbFile;
-}
-
-function randomRuleSet(base: RuleSet, rand: () => number): RuleSet {
-  const weights = { ...base.weights };
-  for (const name of FEATURE_NAMES) weights[name] = Math.round(rand() * 1000) / 10;
-  if (Object.values(weights).every((w) => w === 0)) weights.sharedPlaces = 1;
-  return { ...base, weights };
-}
-
 export const tuningBench: CliCommand = {
   name: 'tuning',
   summary: 'live what-if latency (weight change in main → summary ready) against a full candidate rebuild',
@@ -63,7 +31,7 @@ export const tuningBench: CliCommand = {
     const users = intOption(values, 'users', 100_000, 10);
     const seed = intOption(values, 'seed', 7, 0);
     const runs = intOption(values, 'runs', 20, 1);
-    const dbFile = await mirrorFile(users, seed, ctx.log);
+    const { dbFile } = await benchMirror(users, seed, silentProgress, ctx.log);
     const services = createServices({ dbPath: dbFile });
     services.session.operator = { name: 'bench', role: 'lead' };
     const peak = new PeakRss();
@@ -86,7 +54,7 @@ export const tuningBench: CliCommand = {
       const rescoreMs: number[] = [];
       let changedUsers = 0;
       for (let i = 1; i <= runs; i++) {
-        const ruleSet = randomRuleSet(active, rand);
+        const ruleSet = { ...active, weights: randomWeights(rand) };
         const t0 = performance.now();
         const reply = (await dispatch('tuning.whatIf', { ruleSet, seq: i }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
         const ms = performance.now() - t0;
@@ -101,7 +69,7 @@ export const tuningBench: CliCommand = {
 
       // Baseline: no cache, so one weight change means loading the pool and rebuilding candidates + features.
       const excluded = matchingExclusions(services.db, Math.floor(Date.now() / 1000));
-      const change = randomRuleSet(active, rand);
+      const change = { ...active, weights: randomWeights(rand) };
       const baseline = await timed(async () => {
         const cache = await MatchingCache.build(services.db, { date, ruleSet: change, excluded, threads: 2 }, silentProgress);
         return cache.rescore(change).summary.introductions;

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { ProgressSink } from '../../shared/progress';
+import { parseRunDate } from '../engine/window';
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;
 export type CliValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -49,4 +50,16 @@ export function numberOption(values: CliValues, name: string, fallback: number):
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
   return n;
+}
+
+/** A required `--name YYYY-MM-DD` that is a real calendar date. */
+export function dateOption(values: CliValues, name: string): string {
+  const date = stringOption(values, name);
+  if (!date) throw new UsageError(`--${name} is required (YYYY-MM-DD)`);
+  try {
+    parseRunDate(date, `--${name}`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return date;
 }

@@ -1,9 +1,8 @@
 import os from 'node:os';
 import { openDatabase } from '../../db/database';
 import { runMatching } from '../../engine';
-import { parseRunDate } from '../../engine/window';
 import { matchingExclusions } from '../../moderation/exclusions';
-import { type CliCommand, intOption, stringOption, UsageError } from '../command';
+import { type CliCommand, dateOption, intOption, stringOption } from '../command';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
 export const matchCommand: CliCommand = {
@@ -12,13 +11,7 @@ export const matchCommand: CliCommand = {
   usage: 'usage: npm run cli -- match --date YYYY-MM-DD [--threads 2] [--operator NAME] [--db FILE] [--json]',
   options: { date: { type: 'string' }, threads: { type: 'string' }, operator: { type: 'string' } },
   async run(ctx, values) {
-    const date = stringOption(values, 'date');
-    if (!date) throw new UsageError('--date is required (YYYY-MM-DD)');
-    try {
-      parseRunDate(date, '--date');
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const date = dateOption(values, 'date');
     const threads = intOption(values, 'threads', 2, 1);
     const operator = stringOption(values, 'operator') ?? `cli:${os.userInfo().username}`;
     const db = openDatabase(ctx.dbPath);

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FEATURE_NAMES, type FeatureWeights } from '../../shared/domain/ruleset';
+import type { ProgressSink } from '../../shared/progress';
+import { openDatabase } from '../db/database';
+import { generateExport } from '../mirror/generator';
+import { importExport } from '../mirror/import';
+
+/**
+ * What the benchmarks run on, generated once and cached under bench-data/: a 90-day export per (users, seed), and
+ * for the benches that only read it, the mirror imported from it. A bench that measures the import or writes to the
+ * mirror (detection) imports the cached export into a fresh file of its own.
+ */
+export const BENCH_DIR = path.resolve('bench-data');
+
+export async function benchExport(users: number, seed: number, progress: ProgressSink, log: (line: string) => void): Promise<string> {
+  const exportDir = path.join(BENCH_DIR, `export-${users}-s${seed}`);
+  if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
+    log(`generating ${users.toLocaleString('en')} users × 90 days into ${exportDir} (cached for next runs)…`);
+    await generateExport({ users, days: 90, seed, out: exportDir }, progress);
+  }
+  return exportDir;
+}
+
+/** The cached mirror file of benchExport(users, seed); imported under a temporary name so a killed run leaves none. */
+export async function benchMirror(users: number, seed: number, progress: ProgressSink, log: (line: string) => void): Promise<{ dbFile: string; exportDir: string }> {
+  const exportDir = await benchExport(users, seed, progress, log);
+  const dbFile = path.join(BENCH_DIR, `mirror-${users}-s${seed}.db`);
+  if (!fs.existsSync(dbFile)) {
+    log(`importing into ${dbFile} …`);
+    const temp = `${dbFile}.partial`;
+    for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) fs.rmSync(f, { force: true });
+    const db = openDatabase(temp);
+    importExport(db, exportDir, { operator: 'bench', progress });
+    db.close();
+    fs.renameSync(temp, dbFile);
+  }
+  return { dbFile, exportDir };
+}
+
+/** A random weight vector (0–100 in steps of 0.1, never all zero) for re-score and what-if timings. */
+export function randomWeights(rand: () => number): FeatureWeights {
+  const w = {} as FeatureWeights;
+  for (const name of FEATURE_NAMES) w[name] = Math.round(rand() * 1000) / 10;
+  if (Object.values(w).every((x) => x === 0)) w.sharedPlaces = 1;
+  return w;
+}
