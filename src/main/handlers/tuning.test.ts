@@ -8,6 +8,8 @@ import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import type { CallOutput } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
 import { silentProgress, type JobProgress } from '../../shared/progress';
+import { decide } from '../moderation/decisions';
+import { matchingExclusions } from '../moderation/exclusions';
 import { closeTuningSession } from './tuning';
 
 const DATE = '2026-11-24';
@@ -83,6 +85,24 @@ describe('tuning handlers', () => {
     const alone = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 4 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
     expect(alone.ok && alone.value.status === 'ready' && alone.value.result.draft).toEqual(cache.rescore(draft).summary);
     expect(progress.some((p) => p.kind === 'tune' && p.state === 'completed' && p.jobId.startsWith('tuning-'))).toBe(true);
+  });
+
+  it('leaves an account restricted after the cache was built out of the very next what-if', async () => {
+    services.session.operator = lead;
+    const before = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 10 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
+    if (!before.ok || before.value.status !== 'ready') throw new Error('what-if must be answered');
+    const cache = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 }, silentProgress);
+    const introduced = cache.rescore(draft);
+    expect(introduced.summary.introductions).toBeGreaterThan(0);
+    const restricted = cache.pool.userIds[introduced.userA[0]!]!;
+    decide(services.db, { userId: restricted, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, { outboxDir: null });
+    const after = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 11 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
+    if (!after.ok || after.value.status !== 'ready') throw new Error('what-if must be answered');
+    cache.refreshPool(services.db, matchingExclusions(services.db, Math.floor(Date.now() / 1000)));
+    expect(cache.eligibleMask(draft)[cache.pool.userIds.indexOf(restricted)]).toBe(0);
+    expect(after.value.result.draft).toEqual(cache.rescore(draft).summary);
+    expect(after.value.result.draft.eligibleUsers).toBe(before.value.result.draft.eligibleUsers - 1);
+    expect(after.value.result.active).toEqual(cache.rescore(activeRuleSet(services.db).ruleSet).summary);
   });
 
   it('runs a shadow run without publishing and compares it; the dashboard reads runs from the mirror', async () => {

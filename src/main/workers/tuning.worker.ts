@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/database';
 import { activeRuleSet } from '../engine/store';
 import { MatchingCache } from '../engine/cache';
+import { eligibilityStamp } from '../engine/eligibility-stamp';
 import { matchingExclusions } from '../moderation/exclusions';
 import { persistShadowRun } from '../tuning/shadow';
 import { activeBaseline, type ActiveBaseline, computeWhatIf } from '../tuning/what-if';
@@ -22,6 +23,7 @@ const db = openDatabase(data.dbPath);
 let cache: MatchingCache | null = null;
 let baseline: ActiveBaseline | null = null;
 let baselineKey = '';
+let poolStamp = '';
 
 const post = (reply: TuningReply): void => port.postMessage(reply);
 
@@ -37,6 +39,20 @@ const progress: ProgressSink = {
     if (Atomics.load(cancel, 0) === 1) throw new CancelledError();
   },
 };
+
+/**
+ * Moderation decisions, completed imports and lapsed restrictions since the pool was read change who may be
+ * introduced: the next what-if or shadow run must already leave a restricted account out, so the pool is
+ * re-read (and the active baseline with it) whenever the eligibility stamp moved.
+ */
+function refreshIfStale(built: MatchingCache): void {
+  const now = Math.floor(Date.now() / 1000);
+  const stamp = eligibilityStamp(db, now);
+  if (stamp === poolStamp) return;
+  built.refreshPool(db, matchingExclusions(db, now));
+  poolStamp = stamp;
+  baseline = null;
+}
 
 /** The active rule set's assignment on the cache, recomputed only when another version became active. */
 function currentBaseline(built: MatchingCache): ActiveBaseline {
@@ -55,7 +71,9 @@ async function handle(request: TuningRequest): Promise<void> {
     cache = null;
     baseline = null;
     const active = activeRuleSet(db);
-    const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
+    const now = Math.floor(Date.now() / 1000);
+    poolStamp = eligibilityStamp(db, now);
+    const excluded = matchingExclusions(db, now);
     const built = await MatchingCache.build(db, { date: request.date, ruleSet: active.ruleSet, excluded, threads: data.threads }, progress);
     progress.report('baseline', 0, 1);
     currentBaseline(built);
@@ -64,14 +82,11 @@ async function handle(request: TuningRequest): Promise<void> {
     return;
   }
   if (!cache) throw Object.assign(new Error('the what-if cache is not built yet: open a date first'), { code: 'CONFLICT' });
+  refreshIfStale(cache);
   if (request.type === 'whatIf') {
     post({ type: 'whatIf', id: request.id, result: computeWhatIf(cache, request.ruleSet, currentBaseline(cache), request.seq) });
     return;
   }
-  // A shadow run is persisted, so it uses eligibility as of now (consents revoked and moderation decisions since
-  // the cache was built); the active baseline follows the refreshed pool.
-  cache.refreshPool(db, matchingExclusions(db, Math.floor(Date.now() / 1000)));
-  baseline = null;
   const base = currentBaseline(cache);
   const assignment = cache.rescore(request.ruleSet);
   const shadowId = persistShadowRun(db, { date: cache.date, ruleSet: request.ruleSet, activeVersion: base.version, operator: request.operator }, cache.pool.userIds, assignment);
