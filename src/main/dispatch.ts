@@ -41,6 +41,10 @@ export async function dispatch(
 export function toCallError(err: unknown): CallError {
   if (err instanceof DomainError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err as { code?: unknown; message?: unknown };
+  // A write that waited busy_timeout for an import's lock: nothing was written, so say so rather than INTERNAL.
+  if (e.code === 'SQLITE_BUSY') {
+    return { code: 'BUSY', message: 'the mirror is locked by a running import; nothing was recorded, try again when it finishes' };
+  }
   const known = ['INVALID_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'CANCELLED', 'SCHEMA_TOO_NEW', 'BAD_EXPORT', 'NOT_SIGNED_IN'] as const;
   const code = known.find((k) => k === e.code) ?? 'INTERNAL';
   return { code, message: typeof e.message === 'string' ? e.message : String(err) };

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_SIGNED_IN'
   | 'CONFLICT'
+  /** The mirror's write lock is held (a long import): nothing was written; the same call can be repeated. */
+  | 'BUSY'
   | 'CANCELLED'
   | 'SCHEMA_TOO_NEW'
   | 'BAD_EXPORT'

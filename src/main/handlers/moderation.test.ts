@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, CallOutput, Operator } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
+import { openDatabase } from '../db/database';
 import { dispatch } from '../dispatch';
 import { seedFlags, seedMirror } from '../moderation/test-fixture';
 import { defaultOutboxDir } from '../paths';
@@ -135,6 +136,27 @@ describe('moderation handlers', () => {
     expect(u).toMatchObject({ action: 'undo', reverses: d.id });
     expect((await ok(services, reviewer, 'moderation.queue', { queue: 'resolved' })).total).toBe(0);
     expect(outboxLines(services).find((l) => l.reverses === String(d.id))).toBeDefined();
+  });
+
+  it('answers BUSY, writing nothing, while an import holds the write lock; the same decision then lands', async () => {
+    const importer = openDatabase(services.dbPath);
+    const timeout = services.db.pragma('busy_timeout', { simple: true }) as number;
+    services.db.pragma('busy_timeout = 50'); // the real wait is 5 s; the outcome is the same
+    const before = count(services, 'SELECT count(*) AS n FROM decisions');
+    const input = { flagId: flags[6], action: 'warn', reasonCode: 'contact_details_shared', note: '' };
+    try {
+      importer.prepare('BEGIN IMMEDIATE').run();
+      const busy = await as(services, reviewer, 'moderation.decide', input);
+      expect(busy.ok ? null : busy.error.code).toBe('BUSY');
+      expect(busy.ok ? '' : busy.error.message).toContain('nothing was recorded');
+      expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before);
+      importer.prepare('ROLLBACK').run();
+      expect(await ok(services, reviewer, 'moderation.decide', input)).toMatchObject({ action: 'warn' });
+      expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before + 1);
+    } finally {
+      services.db.pragma(`busy_timeout = ${timeout}`);
+      importer.close();
+    }
   });
 
   it('bulk: a reviewer over 100 accounts is refused by main; a lead previews then applies the exact count', async () => {

@@ -164,7 +164,7 @@ export function decide(db: Db, input: DecideInput, operator: Operator, options: 
   validate(input, now, '');
   assertAllowed(operator, input.action);
   const row = db.transaction(() => insertDecision(db, input, operator, now, null)).immediate();
-  if (options.outboxDir) exportPendingDecisions(db, options.outboxDir);
+  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
   return row;
 }
 
@@ -211,7 +211,7 @@ export function undo(
       return reversing;
     })
     .immediate();
-  if (options.outboxDir) exportPendingDecisions(db, options.outboxDir);
+  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
   return row;
 }
 
@@ -292,7 +292,7 @@ export function bulkDecide(
       return { bulkId, decisions: flags.length, accounts, firstId, lastId };
     })
     .immediate();
-  if (options.outboxDir) exportPendingDecisions(db, options.outboxDir);
+  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
   return result;
 }
 
@@ -319,9 +319,29 @@ function toOutbox(d: DecisionRow): OutboxDecision {
  * outbox's own file names say how far it got, a crash between commit and export is repaired by the next call
  * (or by calling this at startup).
  */
+/**
+ * Exports what is pending unless another process holds the write lock right now. Used after a commit — the
+ * decision is already durable, so the call must not report failure because an import is running; the rows stay
+ * pending and the next decision or the next start exports them — and at start.
+ */
+export function exportPendingUnlessBusy(db: Db, outboxDir: string): string | null {
+  try {
+    return exportPendingDecisions(db, outboxDir);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    return null;
+  }
+}
+
 export function exportPendingDecisions(db: Db, outboxDir: string): string | null {
-  const pending = statements(db).since.all(lastExportedDecisionId(outboxDir));
-  return writeDecisionsFile(outboxDir, pending.map(toOutbox));
+  // Under the write lock, so two consoles on one mirror (app and `serve`) never both read the same last id and
+  // write overlapping id ranges: the second waits, then finds nothing pending.
+  return db
+    .transaction(() => {
+      const pending = statements(db).since.all(lastExportedDecisionId(outboxDir));
+      return writeDecisionsFile(outboxDir, pending.map(toOutbox));
+    })
+    .immediate();
 }
 
 export function getDecision(db: Db, id: number): DecisionRow {

@@ -9,6 +9,7 @@ const KNOWN: Record<string, MessageKey> = {
   NOT_FOUND: 'error.code.NOT_FOUND',
   BAD_EXPORT: 'error.code.BAD_EXPORT',
   CONFLICT: 'error.code.CONFLICT',
+  BUSY: 'error.code.BUSY',
 };
 
 /** Turns a contract error into a readable sentence in the operator's language. */
