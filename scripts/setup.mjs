@@ -50,15 +50,27 @@ export function ensureDependencies() {
   fs.writeFileSync(stampFile, lockHash);
 }
 
-/** Debian's Chromium for the end-to-end tests: installed with apt when we are root, else the command is printed. */
+/** The UI is Chinese first: without a CJK font, headless Chromium draws the e2e screenshots as empty boxes. */
+const CJK_FONT_PACKAGE = 'fonts-wqy-zenhei';
+
+function hasChineseFont() {
+  const listed = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return listed.status === 0 && listed.stdout.trim() !== '';
+}
+
+/**
+ * Debian's Chromium (and a Chinese font) for the end-to-end tests: installed with apt when we are root, else the
+ * command is printed. Returns whether Chromium is there; a missing font only makes the screenshots unreadable.
+ */
 export function ensureChromium() {
-  if (fs.existsSync(CHROMIUM)) return true;
-  if (process.getuid?.() === 0) {
-    log('installing Chromium for the end-to-end tests (apt-get install -y chromium)…');
+  const missing = [...(fs.existsSync(CHROMIUM) ? [] : ['chromium']), ...(hasChineseFont() ? [] : [CJK_FONT_PACKAGE])];
+  if (missing.length > 0 && process.getuid?.() === 0) {
+    log(`installing for the end-to-end tests (apt-get install -y ${missing.join(' ')})…`);
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (fs.existsSync(CHROMIUM)) return true;
+    run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   }
+  if (!hasChineseFont()) log(`No Chinese font: screenshots will show boxes. Install one with:  sudo apt-get install -y ${CJK_FONT_PACKAGE}`);
+  if (fs.existsSync(CHROMIUM)) return true;
   log(`Chromium is missing at ${CHROMIUM}. Install it with:  sudo apt-get install -y chromium`);
   return false;
 }
