@@ -1,16 +1,14 @@
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { openDatabase } from '../../src/main/db/database';
 import { runMatching } from '../../src/main/engine';
-import { MatchingCache } from '../../src/main/engine/cache';
-import { activeRuleSet } from '../../src/main/engine/store';
 import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
-import { matchingExclusions } from '../../src/main/moderation/exclusions';
-import { activeBaseline, computeWhatIf } from '../../src/main/tuning/what-if';
 import type { WhatIfView } from '../../src/shared/contract';
 import { FEATURE_NAMES, type RuleSet } from '../../src/shared/domain/ruleset';
 import { silentProgress } from '../../src/shared/progress';
@@ -39,21 +37,26 @@ async function draftOnPage(page: Page): Promise<RuleSet> {
   };
 }
 
-/** The what-if computed directly on the engine in this process, on the same mirror file. */
-async function engineWhatIf(dbPath: string, date: string, draft: RuleSet): Promise<WhatIfView> {
-  const db = openDatabase(dbPath);
+const execFileAsync = promisify(execFile);
+
+/** The what-if of `npm run cli -- whatif` — a separate process with the same rules, on the same mirror file. */
+async function cliWhatIf(dbPath: string, date: string, draft: RuleSet): Promise<WhatIfView> {
+  const rules = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-draft-')), 'draft.json');
+  fs.writeFileSync(rules, JSON.stringify(draft));
   try {
-    const active = activeRuleSet(db);
-    const cache = await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded: matchingExclusions(db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
-    return computeWhatIf(cache, draft, activeBaseline(cache, active.version, active.ruleSet), 0);
+    const tsx = path.join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const { stdout } = await execFileAsync(tsx, ['src/main/cli/index.ts', 'whatif', '--db', dbPath, '--date', date, '--rules', rules, '--threads', '1', '--json']);
+    const last = JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as WhatIfView & { ok: boolean };
+    expect(last.ok).toBe(true);
+    return last;
   } finally {
-    db.close();
+    fs.rmSync(path.dirname(rules), { recursive: true, force: true });
   }
 }
 
 async function expectWhatIfToMatchEngine(page: Page, dbPath: string, date: string): Promise<WhatIfView> {
   const draft = await draftOnPage(page);
-  const expected = await engineWhatIf(dbPath, date, draft);
+  const expected = await cliWhatIf(dbPath, date, draft);
   const panel = page.getByTestId('whatif');
   await expect(panel).toHaveAttribute('data-changed-users', String(expected.changedUsers));
   await expect(panel).toHaveAttribute('data-state', 'ready');
@@ -67,7 +70,7 @@ async function expectWhatIfToMatchEngine(page: Page, dbPath: string, date: strin
   return expected;
 }
 
-test('rules: live what-if equals the engine, versions activate and roll back with a diff, a shadow run compares with the published run', async ({ app, server }) => {
+test('rules: live what-if equals a CLI what-if with the same rules, versions activate and roll back with a diff, a shadow run compares with the published run', async ({ app, server }) => {
   const today = platformDay();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-rules-'));
   try {

@@ -6,6 +6,10 @@ import { openDatabase } from '../db/database';
 import { main } from '../cli/main';
 import { matchCommand } from '../cli/commands/match';
 import { exportCommand } from '../cli/commands/export';
+import { whatIfCommand } from '../cli/commands/whatif';
+import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
+import { silentProgress } from '../../shared/progress';
+import { MatchingCache } from './cache';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import type { MatchRunSummary } from './store';
 import { readRun } from './store';
@@ -35,7 +39,7 @@ async function cli(args: string[]): Promise<{ code: number; last: Record<string,
     return true;
   });
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const code = await main(args, [matchCommand, exportCommand]);
+  const code = await main(args, [matchCommand, exportCommand, whatIfCommand]);
   vi.restoreAllMocks();
   const out = lines.join('').trimEnd().split('\n');
   return { code, last: JSON.parse(out.at(-1)!) as Record<string, unknown> };
@@ -62,6 +66,37 @@ describe('match and export commands', () => {
     expect(bad.last).toMatchObject({ ok: false, error: { code: 'USAGE', message: '--date: "2026-02-30" is not a calendar date' } });
     const missing = await cli(['export', '--db', file, '--json']);
     expect(missing.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+  });
+});
+
+describe('whatif command', () => {
+  it("prints the draft's re-score against the active rule set, as the engine computes it", async () => {
+    const { dir, file } = mirror();
+    const draft = { ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 90 }, minScore: 10 };
+    const rules = path.join(dir, 'draft.json');
+    fs.writeFileSync(rules, JSON.stringify(draft));
+    const run = await cli(['whatif', '--date', '2026-11-24', '--rules', rules, '--db', file, '--threads', '1', '--json']);
+    expect(run.code).toBe(0);
+    const db = openDatabase(file);
+    const cache = await MatchingCache.build(db, { date: '2026-11-24', ruleSet: DEFAULT_RULE_SET, excluded: new Set(), threads: 1 }, silentProgress);
+    db.close();
+    expect(run.last.draft).toEqual(cache.rescore(draft).summary);
+    expect(run.last.active).toEqual(cache.rescore(DEFAULT_RULE_SET).summary);
+    expect(run.last.changedUsers).toBeGreaterThan(0);
+    expect(run.last.activeVersion).toBeNull();
+  });
+
+  it('names the rules file and its first bad field', async () => {
+    const { dir, file } = mirror();
+    const rules = path.join(dir, 'bad.json');
+    fs.writeFileSync(rules, JSON.stringify({ ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, coPresence: 'high' } }));
+    const bad = await cli(['whatif', '--date', '2026-11-24', '--rules', rules, '--db', file, '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(String((bad.last.error as { message: string }).message)).toMatch(new RegExp(`^${rules}: weights\\.coPresence: `));
+    fs.writeFileSync(rules, '{"weights": ');
+    const broken = await cli(['whatif', '--date', '2026-11-24', '--rules', rules, '--db', file, '--json']);
+    expect(String((broken.last.error as { message: string }).message)).toContain(`--rules ${rules}: not JSON`);
   });
 });
 

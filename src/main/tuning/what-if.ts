@@ -1,7 +1,11 @@
+import type { Db } from '../db/database';
 import type { Assignment } from '../engine/assignment';
-import type { MatchingCache } from '../engine/cache';
+import { MatchingCache } from '../engine/cache';
 import type { MatchPool } from '../engine/pool';
+import { activeRuleSet } from '../engine/store';
+import { matchingExclusions } from '../moderation/exclusions';
 import type { RuleSet } from '../../shared/domain/ruleset';
+import type { ProgressSink } from '../../shared/progress';
 import { AGE_BANDS, HISTOGRAM_BINS, type Versus, type WhatIfView } from '../../shared/contract/tuning';
 
 /** Districts shown by name in the what-if; the rest are summed as "other" so the chart stays readable. */
@@ -159,4 +163,15 @@ export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, activ
     computeMs: Math.round((performance.now() - t0) * 10) / 10,
     rescoreMs: Math.round((t1 - t0) * 10) / 10,
   };
+}
+
+/**
+ * The Matching rules page's what-if in one call, for scripts and the CLI: the cache built for `date` as the tuning
+ * worker builds it (active rule set, eligibility as of now), then the draft against the active assignment.
+ */
+export async function whatIfOnMirror(db: Db, date: string, draft: RuleSet, threads: number, progress: ProgressSink): Promise<WhatIfView> {
+  const active = activeRuleSet(db);
+  const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
+  const cache = await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress);
+  return computeWhatIf(cache, draft, activeBaseline(cache, active.version, active.ruleSet), 0);
 }

@@ -6,6 +6,7 @@ import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { matchCommand } from './match';
 import { statusCommand } from './status';
+import { whatIfCommand } from './whatif';
 
 /** Every CLI command. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [generateCommand, importCommand, statusCommand, matchCommand, exportCommand, detectCommand, evaluateCommand];
+export const commands: readonly CliCommand[] = [generateCommand, importCommand, statusCommand, matchCommand, exportCommand, detectCommand, evaluateCommand, whatIfCommand];
