@@ -11,15 +11,11 @@ import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
 import type { WhatIfView } from '../../src/shared/contract';
 import { FEATURE_NAMES, type RuleSet } from '../../src/shared/domain/ruleset';
+import { platformDay } from '../../src/shared/platform-day';
 import { silentProgress } from '../../src/shared/progress';
 import { expect, signIn, test } from './fixtures';
 
 test.setTimeout(180_000);
-
-function platformDay(offsetDays = 0): string {
-  const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
-}
 
 /** The draft as the page shows it: every slider's number field and the real-name box. */
 async function draftOnPage(page: Page): Promise<RuleSet> {

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       },
     },
   });
-  prepareMirror(services, { log: (line) => console.log(line), demoUsers: DEMO_USERS });
+  void prepareMirror(services, { log: (line) => console.log(line), demoUsers: DEMO_USERS });
 
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);

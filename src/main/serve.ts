@@ -25,7 +25,7 @@ const { values } = parseArgs({
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dbPath = values.db ?? defaultDbPath();
 const services = createServices({ dbPath });
-prepareMirror(services, {
+void prepareMirror(services, {
   log: (line) => process.stderr.write(`${line}\n`),
   demoUsers: values['demo-users'] === undefined ? DEMO_USERS : Number(values['demo-users']),
 });

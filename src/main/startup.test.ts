@@ -4,8 +4,10 @@ import { openDatabase } from './db/database';
 import { decide, exportPendingUnlessBusy } from './moderation/decisions';
 import { seedMirror } from './moderation/test-fixture';
 import { defaultOutboxDir } from './paths';
-import { prepareMirror } from './startup';
+import { DEMO_HISTORY_DAYS, prepareMirror } from './startup';
 import { tempServices } from './testing/temp';
+import { platformDay } from '../shared/platform-day';
+import type { JobProgress } from '../shared/progress';
 
 describe('start of a console session', () => {
   it('exports decisions that were committed but missed the outbox, and a held write lock only postpones that', () => {
@@ -32,4 +34,29 @@ describe('start of a console session', () => {
     prepareMirror(services, { log: (line) => log.push(line), demoUsers: 0 });
     expect(fs.readdirSync(outbox)).toEqual(files);
   });
+});
+
+describe('first start', () => {
+  it('makes a demo mirror an operator can work in: imported, detected, and a week of introductions ending today', async () => {
+    const services = tempServices();
+    const progress: JobProgress[] = [];
+    services.events.on('job.progress', (p) => progress.push(p));
+    const log: string[] = [];
+    const done = prepareMirror(services, { log: (line) => log.push(line), demoUsers: 800 });
+    expect(done).not.toBeNull();
+    await done;
+    const last = progress.at(-1)!;
+    expect(last).toMatchObject({ kind: 'import', state: 'completed' });
+    const one = (sql: string): unknown => services.db.prepare(sql).pluck().get();
+    expect(one(`SELECT count(*) FROM users`)).toBe(800);
+    expect(one(`SELECT status FROM import_runs`)).toBe('completed');
+    expect(one(`SELECT count(*) FROM flags WHERE state = 'open'`)).toBeGreaterThan(0);
+    const runs = services.db.prepare(`SELECT date, status, (SELECT count(*) FROM run_introductions i WHERE i.run_id = r.id) AS introductions FROM match_runs r ORDER BY date`).all() as { date: string; status: string; introductions: number }[];
+    expect(runs.map((r) => r.date)).toEqual(Array.from({ length: DEMO_HISTORY_DAYS }, (_, i) => platformDay(i - DEMO_HISTORY_DAYS + 1)));
+    for (const run of runs) expect(run.status).toBe('completed');
+    expect(runs.at(-1)!.introductions).toBeGreaterThan(0);
+    expect(last.message).toContain(`introductions published for ${DEMO_HISTORY_DAYS} days`);
+    // A second start finds the mirror in use and leaves it alone.
+    expect(prepareMirror(services, { log: (line) => log.push(line), demoUsers: 800 })).toBeNull();
+  }, 120_000);
 });

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { ImportSummary } from './mirror/import';
 import { lastImportRun, recoverInterruptedImports } from './mirror/import';
 import { exportPendingUnlessBusy } from './moderation/decisions';
 import { defaultOutboxDir } from './paths';
 import type { AppServices } from './services';
+import type { DemoJobInput, DemoSummary } from './workers/demo.worker';
 
 export interface PrepareOptions {
   log(line: string): void;
@@ -14,31 +14,38 @@ export interface PrepareOptions {
 export const DEMO_USERS = 20_000;
 export const DEMO_SEED = 20261124;
 export const DEMO_OPERATOR = 'demo (first start)';
+/** Days of published matching runs the demo leaves behind, ending today: enough for the Overview's charts. */
+export const DEMO_HISTORY_DAYS = 7;
 
 /**
  * What every entry point does once its services exist, before the first call is answered: mark imports a crash
  * interrupted as failed (their transaction never committed, so the mirror is as before), export decisions that
  * were committed but not yet in the outbox when the last session ended, and on a first start —
- * no import ever ran — generate and import the demo city in a worker, with progress on the Mirror page.
+ * no import ever ran — generate and import the demo city in a worker, detect, and publish a week of introductions, with
+ * progress on the Mirror page. Returns the demo job's end (it settles, never rejects: failures are job states), or
+ * null when there is no demo to make.
  */
-export function prepareMirror(services: AppServices, options: PrepareOptions): void {
+export function prepareMirror(services: AppServices, options: PrepareOptions): Promise<void> | null {
   const recovered = recoverInterruptedImports(services.db);
   if (recovered > 0) options.log(`${recovered} interrupted import(s) marked failed; the mirror is as it was before them.`);
   const exported = exportPendingUnlessBusy(services.db, defaultOutboxDir(services.dbPath));
   if (exported) options.log(`decisions a crash kept from the outbox were exported: ${exported}`);
-  if (options.demoUsers <= 0 || lastImportRun(services.db) !== null) return;
+  if (options.demoUsers <= 0 || lastImportRun(services.db) !== null) return null;
   const exportDir = path.join(path.dirname(services.dbPath), 'demo-export');
   options.log(`First start: generating a demo mirror of ${options.demoUsers.toLocaleString('en')} users in the background (${exportDir}).`);
-  const { done } = services.jobs.start<{ users: number; seed: number; exportDir: string; operator: string }, ImportSummary>({
+  const { done } = services.jobs.start<DemoJobInput, DemoSummary>({
     kind: 'import',
     worker: 'demo',
     dbPath: services.dbPath,
-    input: { users: options.demoUsers, seed: DEMO_SEED, exportDir, operator: DEMO_OPERATOR },
+    input: { users: options.demoUsers, seed: DEMO_SEED, exportDir, operator: DEMO_OPERATOR, historyDays: DEMO_HISTORY_DAYS },
     onResult: (summary) => {
-      const message = `demo mirror ready: ${summary.totals.read.toLocaleString('en')} rows imported in ${(summary.elapsedMs / 1000).toFixed(1)} s`;
+      const flags = Object.values(summary.detect.flagged).reduce((a, b) => a + b, 0);
+      const message =
+        `demo mirror ready: ${summary.import.totals.read.toLocaleString('en')} rows imported in ${(summary.import.elapsedMs / 1000).toFixed(1)} s, ` +
+        `${flags} accounts flagged, introductions published for ${summary.runDates.length} days`;
       options.log(message);
       return message;
     },
   });
-  void done;
+  return done;
 }

@@ -1,8 +1,7 @@
+import { PLATFORM_TIME_ZONE } from '../../../shared/platform-day';
 import type { Locale } from './catalogue';
 
 /** Numbers, money, dates and times in the operator's language. Times are shown in China time (the platform's). */
-export const PLATFORM_TIME_ZONE = 'Asia/Shanghai';
-
 export function formatters(locale: Locale) {
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });

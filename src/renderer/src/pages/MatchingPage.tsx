@@ -6,16 +6,11 @@ import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import type { MessageKey } from '../i18n/catalogue';
-import { PLATFORM_TIME_ZONE } from '../i18n/format';
+import { platformDay } from '../../../shared/platform-day';
 import { useI18n } from '../i18n/I18nProvider';
 import { Pager } from '../components/Pager';
 
 const PAGE = 25;
-
-/** Today in the platform's calendar, as YYYY-MM-DD. */
-function platformToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: PLATFORM_TIME_ZONE }).format(new Date());
-}
 
 function RunSummary({ run }: { run: MatchRunView }) {
   const { t, fmt } = useI18n();
@@ -78,7 +73,7 @@ function Introductions({ runId }: { runId: number }) {
 
 export function MatchingPage() {
   const { t, fmt } = useI18n();
-  const [date, setDate] = useState(platformToday);
+  const [date, setDate] = useState(() => platformDay());
   const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const start = useAction('matching.start');

@@ -4,17 +4,13 @@ import type { CallOutput } from '../../../shared/contract';
 import { useCall } from '../api/useCall';
 import { ErrorNote } from '../components/ErrorNote';
 import { TableCounts } from '../components/TableCounts';
-import { PLATFORM_TIME_ZONE } from '../i18n/format';
+import { platformDay } from '../../../shared/platform-day';
 import { useI18n } from '../i18n/I18nProvider';
 
 const DAYS = 30;
 /** Two charts side by side fit the content column at 1280 px (sidebar and card padding subtracted). */
 const CHART_W = 470;
 const CHART_H = 200;
-
-function platformToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: PLATFORM_TIME_ZONE }).format(new Date());
-}
 
 interface DayPoint {
   date: string;
@@ -133,7 +129,7 @@ export function OverviewPage() {
   const status = useCall('mirror.status', {});
   const data = status.data;
   const empty = data ? (data.tables.find((r) => r.name === 'users')?.rows ?? 0) === 0 : false;
-  const today = platformToday();
+  const today = platformDay();
 
   return (
     <section className="page" data-testid="page-overview" data-state={data ? 'ready' : status.error ? 'error' : 'loading'}>

@@ -6,17 +6,13 @@ import { useCall } from '../api/useCall';
 import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
-import { PLATFORM_TIME_ZONE } from '../i18n/format';
+import { platformDay } from '../../../shared/platform-day';
 import { useI18n } from '../i18n/I18nProvider';
 import { RuleEditor } from './rules/RuleEditor';
 import { ShadowPanel } from './rules/ShadowPanel';
 import { useWhatIf } from './rules/useWhatIf';
 import { VersionsPanel } from './rules/VersionsPanel';
 import { WhatIfPanel } from './rules/WhatIfPanel';
-
-function platformToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: PLATFORM_TIME_ZONE }).format(new Date());
-}
 
 /** The what-if cache's state in main, re-read while it builds (its progress also arrives as job.progress). */
 function useTuningState(date: string, opened: number): TuningStateView | null {
@@ -53,7 +49,7 @@ export function RulesPage() {
   const [reloadKey, setReloadKey] = useState(0);
   const active = useCall('matching.activeRuleSet', {}, [reloadKey]);
   const [draft, setDraft] = useState<RuleSet | null>(null);
-  const [date, setDate] = useState(platformToday);
+  const [date, setDate] = useState(() => platformDay());
   const [opened, setOpened] = useState(0);
   const [openError, setOpenError] = useState<string | null>(null);
   const noteRef = useRef<HTMLInputElement>(null);
