@@ -1,5 +1,5 @@
 import { FEATURE_NAMES } from '../../shared/domain/ruleset';
-import { WEIGHT_SCALE } from './pool';
+import { type MatchPool, WEIGHT_SCALE } from './pool';
 
 /**
  * The candidate + feature kernel: plain typed arrays in, typed arrays out, no I/O, so the same code runs inline
@@ -19,27 +19,35 @@ import { WEIGHT_SCALE } from './pool';
  * compatible visitors and adding only to survivors, whichever reads less (on the bench mirror the scan reads ~5×
  * fewer entries, and sequentially). Results are identical to opening everything.
  */
-export interface KernelData {
+/** The pool's typed arrays the kernel reads, as they are (MatchPool documents each). */
+type PoolArrays = Pick<
+  MatchPool,
+  | 'inPool'
+  | 'group'
+  | 'age'
+  | 'district'
+  | 'spendLevel'
+  | 'placeOnline'
+  | 'placeBrand'
+  | 'placeCategory'
+  | 'userPlaceStart'
+  | 'userPlace'
+  | 'userPlaceLastDay'
+  | 'visitStart'
+  | 'visitCode'
+  | 'placeVisitorStart'
+  | 'placeVisitor'
+  | 'placeWeight'
+  | 'forbidStart'
+  | 'forbid'
+>;
+
+export interface KernelData extends PoolArrays {
   userCount: number;
   topK: number;
   windowDays: number;
-  inPool: Uint8Array;
-  group: Uint8Array;
-  age: Int16Array;
-  district: Int32Array;
-  spendLevel: Float64Array;
-  placeOnline: Uint8Array;
-  placeBrand: Int32Array;
-  placeCategory: Int32Array;
   brandCount: number;
   categoryCount: number;
-  userPlaceStart: Int32Array;
-  userPlace: Int32Array;
-  userPlaceLastDay: Int32Array;
-  visitStart: Int32Array;
-  visitCode: Int32Array;
-  placeVisitorStart: Int32Array;
-  placeVisitor: Int32Array;
   /**
    * The same visitors regrouped by user group (9 groups, see COMPAT) within each place: group g of place p is
    * groupVisitor[groupStart[p * 9 + g] … groupStart[p * 9 + g + 1]). A user only scans the groups that seek it
@@ -47,9 +55,6 @@ export interface KernelData {
    */
   groupStart: Int32Array;
   groupVisitor: Int32Array;
-  placeWeight: Float64Array;
-  forbidStart: Int32Array;
-  forbid: Int32Array;
 }
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
