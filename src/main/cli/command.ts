@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import type { ProgressSink } from '../../shared/progress';
 import { parseRunDate } from '../engine/window';
@@ -34,6 +35,11 @@ export class UsageError extends Error {
 export function stringOption(values: CliValues, name: string): string | undefined {
   const v = values[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Who a CLI run is attributed to in the mirror's records: `--operator NAME`, else `cli:<login name>`. */
+export function operatorOption(values: CliValues): string {
+  return stringOption(values, 'operator') ?? `cli:${os.userInfo().username}`;
 }
 
 export function intOption(values: CliValues, name: string, fallback: number, min = Number.MIN_SAFE_INTEGER): number {

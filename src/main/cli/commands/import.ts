@@ -1,7 +1,6 @@
-import os from 'node:os';
 import { openDatabase } from '../../db/database';
 import { importExport, recoverInterruptedImports, type ImportSummary } from '../../mirror/import';
-import { type CliCommand, UsageError, stringOption } from '../command';
+import { type CliCommand, UsageError, operatorOption } from '../command';
 
 /** `import DIR [--operator NAME]`: imports one export directory into the mirror, in this process. */
 export const importCommand: CliCommand = {
@@ -15,7 +14,7 @@ export const importCommand: CliCommand = {
     try {
       const recovered = recoverInterruptedImports(db);
       if (recovered > 0) ctx.log(`marked ${recovered} interrupted import run(s) as failed`);
-      const operator = stringOption(values, 'operator') ?? `cli:${os.userInfo().username}`;
+      const operator = operatorOption(values);
       const summary = importExport(db, positionals[0]!, { operator, progress: ctx.progress });
       return { ...summary };
     } finally {

@@ -1,8 +1,7 @@
-import os from 'node:os';
 import { openDatabase } from '../../db/database';
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
-import { type CliCommand, dateOption, intOption, stringOption } from '../command';
+import { type CliCommand, dateOption, intOption, operatorOption } from '../command';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
 export const matchCommand: CliCommand = {
@@ -13,7 +12,7 @@ export const matchCommand: CliCommand = {
   async run(ctx, values) {
     const date = dateOption(values, 'date');
     const threads = intOption(values, 'threads', 2, 1);
-    const operator = stringOption(values, 'operator') ?? `cli:${os.userInfo().username}`;
+    const operator = operatorOption(values);
     const db = openDatabase(ctx.dbPath);
     try {
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));

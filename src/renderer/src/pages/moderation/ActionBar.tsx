@@ -1,5 +1,5 @@
 import type { RefObject } from 'react';
-import { type DecisionAction, type DecisionReason, decisionReasonSchema } from '../../../../shared/contract';
+import type { DecisionAction, DecisionReason } from '../../../../shared/contract';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ReasonSelect } from './ReasonSelect';
 import { ACTION_KEYS, actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';

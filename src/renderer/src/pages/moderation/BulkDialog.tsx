@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type BulkSelection, type DecisionAction, type DecisionReason, decisionActionSchema, decisionReasonSchema } from '../../../../shared/contract';
+import { type BulkSelection, type DecisionAction, type DecisionReason, decisionActionSchema } from '../../../../shared/contract';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
