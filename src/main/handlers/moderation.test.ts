@@ -208,6 +208,20 @@ describe('moderation handlers', () => {
     if (!env.ok) expect(env.error.message).toContain('/nonexistent/labels.jsonl');
   });
 
+  it('evaluation without a path uses the labels.jsonl of the last completed import, and says when there is none', async () => {
+    const none = await as(services, lead, 'moderation.evaluate', {});
+    expect(none).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'nothing has been imported yet: give the path of a labels.jsonl' } });
+    const exportDir = tempDir();
+    fs.writeFileSync(path.join(exportDir, 'labels.jsonl'), `${users.map((u) => JSON.stringify({ user_id: u, label: u === 'u0' ? 'micro_seller' : 'normal' })).join('\n')}\n`);
+    const run = services.db
+      .prepare(`INSERT INTO import_runs (export_dir, operator, started_at, finished_at, status) VALUES (?, 'test', '2026-11-24T00:00:00Z', '2026-11-24T00:01:00Z', ?)`);
+    run.run(exportDir, 'completed');
+    run.run('/nowhere/failed-export', 'failed'); // a failed import after it does not count
+    const evaluation = await ok(services, lead, 'moderation.evaluate', {});
+    expect(evaluation.labelsFile).toBe(path.join(exportDir, 'labels.jsonl'));
+    expect(evaluation.classes.micro_seller.positives).toBe(1);
+  });
+
   it('evaluation runs in a worker and a bad labels line keeps its code and line across the thread', async () => {
     const file = path.join(tempDir(), 'labels.jsonl');
     fs.writeFileSync(file, '{"user_id":"u1","label":"normal"}\n{"user_id":"u2","label":"pirate"}\n');

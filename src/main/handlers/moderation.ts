@@ -13,6 +13,7 @@ import type { Evaluation } from '../moderation/evaluate';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import { createSavedView, deleteSavedView, listSavedViews, type SavedView as StoredView } from '../moderation/saved-views';
 import { defaultOutboxDir } from '../paths';
+import { lastImportedExportDir } from '../mirror/import';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
 import type { Handlers } from './table';
@@ -139,13 +140,19 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.evaluate': async (input, services) => {
     requireOperator(services);
-    const file = path.resolve(input.labelsFile);
+    const file = input.labelsFile !== undefined ? path.resolve(input.labelsFile) : labelsOfLastImport(services);
     if (!fs.existsSync(file)) throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`);
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
     // (a bad labels line names its line) keeps its code across the thread: see toCallError.
     return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', { dbPath: services.dbPath, input: { labelsFile: file } });
   },
 };
+
+function labelsOfLastImport(services: AppServices): string {
+  const dir = lastImportedExportDir(services.db);
+  if (dir === null) throw new DomainError('NOT_FOUND', 'nothing has been imported yet: give the path of a labels.jsonl');
+  return path.join(dir, 'labels.jsonl');
+}
 
 /** For tests and the CLI: a decision as the renderer would see it. */
 export function decisionView(services: AppServices, id: number) {

@@ -14,6 +14,7 @@ export type { QuarantineReason } from './row-problem';
 export {
   countQuarantine,
   lastImportRun,
+  lastImportedExportDir,
   listImportRuns,
   listQuarantine,
   recoverInterruptedImports,

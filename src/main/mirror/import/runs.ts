@@ -56,6 +56,7 @@ const sql = {
   interrupted: `UPDATE import_runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE status = 'running'`,
   recentRuns: `SELECT * FROM import_runs ORDER BY id DESC LIMIT ?`,
   lastRun: `SELECT * FROM import_runs ORDER BY id DESC LIMIT 1`,
+  lastCompletedDir: `SELECT export_dir FROM import_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1`,
   quarantinePage: `SELECT id, import_run_id AS runId, file, line, field, reason, message, raw FROM quarantine
     WHERE (@runId IS NULL OR import_run_id = @runId) AND (@file IS NULL OR file = @file) AND (@reason IS NULL OR reason = @reason)
     ORDER BY import_run_id DESC, file, line LIMIT @limit OFFSET @offset`,
@@ -112,6 +113,11 @@ export function listImportRuns(db: Db, limit: number): ImportRunRow[] {
 export function lastImportRun(db: Db): ImportRunRow | null {
   const r = db.prepare(sql.lastRun).get() as RunRecord | undefined;
   return r ? toRun(r) : null;
+}
+
+/** The export directory the mirror's newest data came from (null before the first completed import). */
+export function lastImportedExportDir(db: Db): string | null {
+  return (db.prepare(sql.lastCompletedDir).pluck().get() as string | undefined) ?? null;
 }
 
 function filterParams(f: Omit<QuarantineFilter, 'offset' | 'limit'>): Record<string, string | number | null> {

@@ -21,15 +21,20 @@ export function EvaluationPanel() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          void evaluate.run({ labelsFile: file }).then((r) => r && setResult(r));
+          void evaluate.run(file.trim() === '' ? {} : { labelsFile: file }).then((r) => r && setResult(r));
         }}
       >
         <input className="grow mono" value={file} onChange={(e) => setFile(e.target.value)} placeholder={t('moderation.eval.file')} aria-label={t('moderation.eval.file')} data-testid="eval-file" />
-        <button type="submit" className="primary" disabled={file.trim() === '' || evaluate.busy} data-testid="eval-run">
+        <button type="submit" className="primary" disabled={evaluate.busy} data-testid="eval-run">
           {t('moderation.eval.run')}
         </button>
       </form>
       {evaluate.error && <ErrorNote error={evaluate.error} />}
+      {result && (
+        <p className="muted small" data-testid="eval-labels">
+          {t('moderation.eval.using', { file: result.labelsFile })}
+        </p>
+      )}
       {result && (
         <div className="mod-eval">
           <table className="grid" data-testid="eval-table">
