@@ -154,7 +154,8 @@ test("a reviewer's suspend is refused by main with a readable message", async ({
   await app.keyboard.press('Enter');
   const error = app.getByTestId('error-note');
   await expect(error).toHaveAttribute('data-code', 'FORBIDDEN');
-  await expect(error).toContainText('cannot suspend');
+  await expect(error).toHaveAttribute('data-say', 'reviewerCannotSuspend');
+  await expect(error).toHaveText('审核员不能封禁账号，请上报组长。');
   await expect(detail).toHaveAttribute('data-flag-id', flagId!);
   expect(outboxDecisions(server)).toHaveLength(0);
 

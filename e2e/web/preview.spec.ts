@@ -98,6 +98,7 @@ test('a masked preview shows both cards, plays the guess card, and unmasks only 
   await app.getByTestId('unmask-a-reason').fill('用户投诉，核实对方身份 #e2e');
   await app.getByTestId('unmask-a-submit').click();
   await expect(app.getByTestId('unmask-a').getByTestId('error-note')).toHaveAttribute('data-code', 'FORBIDDEN');
+  await expect(app.getByTestId('unmask-a').getByTestId('error-note')).toHaveText('只有组长可以执行此操作。');
   await expect(app.getByTestId('unmask-a-fields')).toHaveCount(0);
 
   // As a lead: the raw fields of that one account, with a countdown, and an audit row.

@@ -3,6 +3,7 @@ import { type CallError, DomainError, type Envelope } from '../shared/envelope';
 import { handlers as defaultHandlers } from './handlers';
 import type { Handler, HandlerTable } from './handlers/table';
 import type { AppServices } from './services';
+import { say } from '../shared/error-says';
 
 function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
@@ -43,7 +44,11 @@ export function toCallError(err: unknown): CallError {
   const e = err as { code?: unknown; message?: unknown };
   // A write that waited busy_timeout for an import's lock: nothing was written, so say so rather than INTERNAL.
   if (e.code === 'SQLITE_BUSY') {
-    return { code: 'BUSY', message: 'the mirror is locked by a running import; nothing was recorded, try again when it finishes' };
+    return {
+      code: 'BUSY',
+      message: 'the mirror is locked by a running import; nothing was recorded, try again when it finishes',
+      details: say('busy', {}),
+    };
   }
   const known = ['INVALID_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'CANCELLED', 'SCHEMA_TOO_NEW', 'BAD_EXPORT', 'NOT_SIGNED_IN'] as const;
   const code = known.find((k) => k === e.code) ?? 'INTERNAL';
@@ -53,7 +58,7 @@ export function toCallError(err: unknown): CallError {
 /** For handlers that act in an operator's name. */
 export function requireOperator(services: AppServices) {
   const op = services.session.operator;
-  if (!op) throw new DomainError('NOT_SIGNED_IN', 'sign in as an operator first');
+  if (!op) throw new DomainError('NOT_SIGNED_IN', 'sign in as an operator first', say('notSignedIn', {}));
   return op;
 }
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 
+export const JOB_KINDS = ['import', 'generate', 'match', 'detect', 'tune'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
 /** Progress of a long job (import, matching, detection), as main reports it to the UI and the CLI. */
 export const jobProgressSchema = z.object({
   jobId: z.string(),
-  kind: z.enum(['import', 'generate', 'match', 'detect', 'tune']),
+  kind: z.enum(JOB_KINDS),
   phase: z.string(),
   done: z.number().nonnegative(),
   /** null when the total is not known yet. */

@@ -7,6 +7,7 @@ import { requireOperator } from '../dispatch';
 import { countQuarantine, type ImportRunRow, type ImportSummary, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt } from '../privacy/quarantine-excerpt';
 import type { Handlers } from './table';
+import { say } from '../../shared/error-says';
 
 function toImportRun(row: ImportRunRow): ImportRun {
   const files = Object.entries(row.summary.files ?? {}).map(([file, s]) => ({ file, ...s }));
@@ -30,8 +31,8 @@ function toImportRun(row: ImportRunRow): ImportRun {
 function checkExportDir(dir: string): string {
   const resolved = path.resolve(dir);
   const stat = fs.statSync(resolved, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) throw new DomainError('BAD_EXPORT', `${resolved} is not a directory`);
-  if (!fs.existsSync(path.join(resolved, 'manifest.json'))) throw new DomainError('BAD_EXPORT', `${resolved} has no manifest.json: not an upstream export`);
+  if (!stat?.isDirectory()) throw new DomainError('BAD_EXPORT', `${resolved} is not a directory`, say('notAnExport', { path: resolved }));
+  if (!fs.existsSync(path.join(resolved, 'manifest.json'))) throw new DomainError('BAD_EXPORT', `${resolved} has no manifest.json: not an upstream export`, say('notAnExport', { path: resolved }));
   return resolved;
 }
 
@@ -61,7 +62,7 @@ export const mirrorHandlers: Handlers<'mirror.importRuns' | 'mirror.quarantine' 
     return { jobId };
   },
   'mirror.pickExportDir': async (_input, services) => {
-    if (!services.desktop) throw new DomainError('NOT_FOUND', 'there is no folder dialog in web mode: type the export path');
+    if (!services.desktop) throw new DomainError('NOT_FOUND', 'there is no folder dialog in web mode: type the export path', say('noFolderDialog', {}));
     return { dir: await services.desktop.pickDirectory('Export directory') };
   },
 };

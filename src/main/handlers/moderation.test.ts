@@ -94,7 +94,8 @@ describe('moderation handlers', () => {
     await ok(services, lead, 'moderation.claim', { flagId: flags[5] });
     const env = await as(services, reviewer, 'moderation.claim', { flagId: flags[5] });
     expect(env.ok).toBe(false);
-    if (!env.ok) expect(env.error).toMatchObject({ code: 'CONFLICT', details: { claimedBy: '李娜' } });
+    // details.say lets the renderer word it in the operator's language; the English message stays for logs.
+    if (!env.ok) expect(env.error).toMatchObject({ code: 'CONFLICT', details: { claimedBy: '李娜', say: { id: 'claimedBy', params: { flagId: flags[5], operator: '李娜' } } } });
     const page = await ok(services, reviewer, 'moderation.queue', { queue: 'unreviewed', limit: 1000 });
     expect(page.items.map((i) => i.flagId)).not.toContain(flags[5]);
     const detail = await ok(services, reviewer, 'moderation.item', { flagId: flags[5] });
@@ -149,6 +150,7 @@ describe('moderation handlers', () => {
       const busy = await as(services, reviewer, 'moderation.decide', input);
       expect(busy.ok ? null : busy.error.code).toBe('BUSY');
       expect(busy.ok ? '' : busy.error.message).toContain('nothing was recorded');
+      expect(busy.ok ? null : busy.error.details).toEqual({ say: { id: 'busy', params: {} } });
       expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before);
       importer.prepare('ROLLBACK').run();
       expect(await ok(services, reviewer, 'moderation.decide', input)).toMatchObject({ action: 'warn' });

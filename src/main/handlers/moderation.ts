@@ -17,6 +17,7 @@ import { lastImportedExportDir } from '../mirror/import';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
 import type { Handlers } from './table';
+import { say } from '../../shared/error-says';
 
 type ModerationCall =
   | 'moderation.startDetection'
@@ -141,7 +142,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.evaluate': async (input, services) => {
     requireOperator(services);
     const file = input.labelsFile !== undefined ? path.resolve(input.labelsFile) : labelsOfLastImport(services);
-    if (!fs.existsSync(file)) throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`);
+    if (!fs.existsSync(file)) throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
     // (a bad labels line names its line) keeps its code across the thread: see toCallError.
     return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', { dbPath: services.dbPath, input: { labelsFile: file } });
@@ -150,7 +151,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
 function labelsOfLastImport(services: AppServices): string {
   const dir = lastImportedExportDir(services.db);
-  if (dir === null) throw new DomainError('NOT_FOUND', 'nothing has been imported yet: give the path of a labels.jsonl');
+  if (dir === null) throw new DomainError('NOT_FOUND', 'nothing has been imported yet: give the path of a labels.jsonl', say('nothingImported', {}));
   return path.join(dir, 'labels.jsonl');
 }
 

@@ -8,6 +8,7 @@ import { TuningSession } from '../tuning/session';
 import { compareShadow, listShadowRuns } from '../tuning/shadow';
 import { activateVersion, diffVersions, listActivations, listVersions, rollBack, saveVersion, currentVersion } from '../tuning/versions';
 import type { Handlers } from './table';
+import { say } from '../../shared/error-says';
 
 /**
  * One tuning session (worker + cache) per console, created on first use and ended with the services (its worker
@@ -33,7 +34,7 @@ export function closeTuningSession(services: AppServices): void {
 /** Activating and rolling back change what every user is introduced to tomorrow: leads only. */
 function requireLead(services: AppServices, what: string) {
   const operator = requireOperator(services);
-  if (operator.role !== 'lead') throw new DomainError('FORBIDDEN', `${what}: only a lead may do this (${operator.name} is ${operator.role})`);
+  if (operator.role !== 'lead') throw new DomainError('FORBIDDEN', `${what}: only a lead may do this (${operator.name} is ${operator.role})`, say('leadOnly', {}));
   return operator;
 }
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../shared/envelope';
-import { CancelledError, type JobProgress } from '../../shared/progress';
+import { say } from '../../shared/error-says';
+import { CancelledError, type JobKind, type JobProgress } from '../../shared/progress';
 import type { EventHub } from '../events';
 import { runWorkerJob } from './run-worker-job';
-
-export type JobKind = JobProgress['kind'];
 
 interface RunningJob {
   controller: AbortController;
@@ -35,7 +34,7 @@ export class JobRegistry {
 
   start<I, O>(options: StartJobOptions<I, O>): { jobId: string; done: Promise<void> } {
     const busy = [...this.jobs.values()].find((j) => j.last.kind === options.kind && j.last.state === 'running');
-    if (busy) throw new DomainError('CONFLICT', `a ${options.kind} job is already running (${busy.last.jobId})`);
+    if (busy) throw new DomainError('CONFLICT', `a ${options.kind} job is already running (${busy.last.jobId})`, say('jobRunning', { kind: options.kind }));
     const jobId = `${options.kind}-${randomUUID().slice(0, 8)}`;
     const job: RunningJob = {
       controller: new AbortController(),

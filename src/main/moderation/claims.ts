@@ -2,6 +2,7 @@ import type { Operator } from '../../shared/contract/app';
 import type { Db } from '../db/database';
 import { conflict, notFound } from './errors';
 import { nowSeconds } from './effective';
+import { say } from '../../shared/error-says';
 
 /** A claim lapses after this long without the claimer touching the item, so a closed laptop frees its items. */
 export const CLAIM_IDLE_SECONDS = 10 * 60;
@@ -39,9 +40,10 @@ export function claim(db: Db, flagId: number, operator: Operator, now = nowSecon
       if (!s.flagExists.get(flagId)) throw notFound(`flag ${flagId}`);
       const current = s.get.get(flagId);
       if (isActive(current, now) && current.operator !== operator.name) {
-        throw conflict(`flag ${flagId} is claimed by ${current.operator} (claim lapses ${CLAIM_IDLE_SECONDS / 60} min after their last activity)`, {
-          claimedBy: current.operator,
-        });
+        throw conflict(
+          `flag ${flagId} is claimed by ${current.operator} (claim lapses ${CLAIM_IDLE_SECONDS / 60} min after their last activity)`,
+          say('claimedBy', { flagId, operator: current.operator }, { claimedBy: current.operator }),
+        );
       }
       const claimedAt = isActive(current, now) ? current.claimed_at : now;
       s.upsert.run(flagId, operator.name, claimedAt, now);
@@ -63,7 +65,7 @@ export function releaseClaim(db: Db, flagId: number, operator: Operator): void {
 export function assertNotClaimedByOther(db: Db, flagId: number, operator: Operator, now = nowSeconds()): void {
   const current = statements(db).get.get(flagId);
   if (isActive(current, now) && current.operator !== operator.name) {
-    throw conflict(`flag ${flagId} is claimed by ${current.operator}`, { claimedBy: current.operator });
+    throw conflict(`flag ${flagId} is claimed by ${current.operator}`, say('claimedBy', { flagId, operator: current.operator }, { claimedBy: current.operator }));
   }
 }
 

@@ -7,6 +7,7 @@ import { hasContactHandle } from './contact-handles';
 import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
 import { type QueueName, type QueueFilter, selectQueueFlags } from './queue';
+import { say } from '../../shared/error-says';
 
 export const DECISION_ACTIONS = ['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
@@ -105,7 +106,7 @@ function validate(input: DecideInput, now: number, where: string): void {
 /** Role rules, enforced here in main so no renderer can get around them. */
 function assertAllowed(operator: Operator, action: DecisionAction): void {
   if (action === 'suspend' && operator.role !== 'lead') {
-    throw forbidden(`a ${operator.role} cannot suspend an account; escalate it to a lead`);
+    throw forbidden(`a ${operator.role} cannot suspend an account; escalate it to a lead`, say('reviewerCannotSuspend', {}));
   }
 }
 
@@ -128,7 +129,7 @@ function insertDecision(
     userId = flag.user_id;
     if (flag.state === 'resolved' && isFinal(input.action)) {
       const by = s.effectiveFinalOnFlag.get(flag.id);
-      throw conflict(`flag ${flag.id} is already resolved${by ? ` by decision ${by.id}` : ''}; undo that decision first`);
+      throw conflict(`flag ${flag.id} is already resolved${by ? ` by decision ${by.id}` : ''}; undo that decision first`, say('flagResolved', { flagId: flag.id }));
     }
     assertNotClaimedByOther(db, flag.id, operator, now);
   } else if (input.userId !== undefined) {
@@ -187,9 +188,9 @@ export function undo(
       if (!original) throw notFound(`decision ${decisionId}`);
       if (original.action === 'undo') throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
       const already = s.undoOf.get(decisionId);
-      if (already) throw conflict(`decision ${decisionId} was already undone by decision ${already.id}`);
+      if (already) throw conflict(`decision ${decisionId} was already undone by decision ${already.id}`, say('alreadyUndone', { decisionId, by: already.id }));
       if (operator.role !== 'lead' && original.operator !== operator.name) {
-        throw forbidden(`a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`);
+        throw forbidden(`a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`, say('undoOwnOnly', { decisionId, operator: original.operator }));
       }
       const reversing = s.insert.get(
         original.user_id,
@@ -277,10 +278,16 @@ export function bulkDecide(
       const flags = resolveSelection(db, selection, operator, now);
       const accounts = new Set(flags.map((f) => f.user_id)).size;
       if (operator.role !== 'lead' && accounts > REVIEWER_BULK_LIMIT) {
-        throw forbidden(`a ${operator.role} can act on at most ${REVIEWER_BULK_LIMIT} accounts at once; this selection has ${accounts}`);
+        throw forbidden(
+          `a ${operator.role} can act on at most ${REVIEWER_BULK_LIMIT} accounts at once; this selection has ${accounts}`,
+          say('reviewerBulkLimit', { limit: REVIEWER_BULK_LIMIT, accounts }),
+        );
       }
       if (options.expectedAccounts !== undefined && options.expectedAccounts !== accounts) {
-        throw conflict(`the selection changed since the preview: ${accounts} accounts now, ${options.expectedAccounts} previewed`);
+        throw conflict(
+          `the selection changed since the preview: ${accounts} accounts now, ${options.expectedAccounts} previewed`,
+          say('selectionChanged', { accounts, previewed: options.expectedAccounts }),
+        );
       }
       let firstId: number | null = null;
       let lastId: number | null = null;

@@ -9,8 +9,8 @@ export function notFound(what: string): DomainError {
   return new DomainError('NOT_FOUND', `${what} does not exist`);
 }
 
-export function forbidden(message: string): DomainError {
-  return new DomainError('FORBIDDEN', message);
+export function forbidden(message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError('FORBIDDEN', message, details);
 }
 
 export function conflict(message: string, details?: Record<string, unknown>): DomainError {

@@ -3,6 +3,7 @@ import type { Db } from '../db/database';
 import { nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
 import { QUEUE_NAMES, type QueueFilter, type QueueName, type QueueSort } from './queue';
+import { say } from '../../shared/error-says';
 
 /** A named queue + filter + sort an operator can come back to. */
 export interface SavedViewSpec {
@@ -57,7 +58,7 @@ export function createSavedView(db: Db, name: string, spec: SavedViewSpec, opera
       .get(n, JSON.stringify({ queue: spec.queue, filter: spec.filter, sort: spec.sort }), operator.name, now)!;
     return fromRow(row);
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`you already have a view named "${n}"`);
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`you already have a view named "${n}"`, say('viewNameTaken', { name: n }));
     throw error;
   }
 }

@@ -3,8 +3,8 @@ import { DomainError } from '../../shared/envelope';
 /** The operator may not do this (e.g. a reviewer asking to unmask). The dispatcher maps it to FORBIDDEN. */
 export class ForbiddenError extends DomainError {
   override readonly code = 'FORBIDDEN' as const;
-  constructor(message: string) {
-    super('FORBIDDEN', message);
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('FORBIDDEN', message, details);
     this.name = 'ForbiddenError';
   }
 }

@@ -2,6 +2,7 @@ import { appendAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { ForbiddenError, PrivacyInputError } from './errors';
 import { readUserRow } from './profile';
+import { say } from '../../shared/error-says';
 
 /**
  * Unmask on demand: the one documented way raw PII leaves main. A lead (never a reviewer), with a typed reason,
@@ -35,7 +36,7 @@ export function unmaskAccount(
   now: Date = new Date(),
 ): UnmaskedAccount {
   if (operator.role !== 'lead') {
-    throw new ForbiddenError(`unmask: only a lead may see raw account fields; ${operator.name} is signed in as ${operator.role}`);
+    throw new ForbiddenError(`unmask: only a lead may see raw account fields; ${operator.name} is signed in as ${operator.role}`, say('leadOnly', {}));
   }
   const why = reason.trim();
   if ([...why].length < UNMASK_REASON_MIN_CHARS) {

@@ -5,6 +5,7 @@ import type { RuleSet } from '../../shared/domain/ruleset';
 import type { TuningStateView, WhatIfView } from '../../shared/contract/tuning';
 import { DomainError, type ErrorCode } from '../../shared/envelope';
 import type { TuningReply, TuningRequest, TuningWorkerData } from './protocol';
+import { say } from '../../shared/error-says';
 
 export type WhatIfAnswer = { status: 'ready'; result: WhatIfView } | { status: 'superseded' };
 
@@ -73,7 +74,7 @@ export class TuningSession {
 
   /** Resolves once the cache for the open date is built (rejects if the build failed). */
   async ready(): Promise<void> {
-    if (!this.opened) throw new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first');
+    if (!this.opened) throw new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first', say('tuningNotOpen', {}));
     await this.opened;
     if (this.view.state !== 'ready') throw new DomainError('CONFLICT', `tuning: the what-if cache for ${this.view.date} is ${this.view.state}: ${this.view.error ?? ''}`);
   }
@@ -130,7 +131,7 @@ export class TuningSession {
 
   private request(message: TuningRequest): Promise<TuningReply> {
     const worker = this.worker;
-    if (!worker) return Promise.reject(new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first'));
+    if (!worker) return Promise.reject(new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first', say('tuningNotOpen', {})));
     const id = this.nextId++;
     return new Promise<TuningReply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

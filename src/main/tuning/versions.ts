@@ -5,6 +5,7 @@ import { ruleSetJson } from '../engine/store';
 import { FEATURE_NAMES, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
 import type { RuleSetChange, RuleSetVersionView } from '../../shared/contract/tuning';
 import { DomainError } from '../../shared/envelope';
+import { say } from '../../shared/error-says';
 
 /** Rule set versions over the engine's tables (migration 003): immutable rows, activation = the latest append. */
 const sql = {
@@ -66,11 +67,11 @@ export function readVersion(db: Db, version: number): RuleSetVersionView {
  */
 export function saveVersion(db: Db, ruleSet: RuleSet, note: string, operator: string): number {
   const trimmed = note.trim();
-  if (!trimmed) throw new DomainError('INVALID_INPUT', 'rulesets.save: note: a note is required');
+  if (!trimmed) throw new DomainError('INVALID_INPUT', 'rulesets.save: note: a note is required', say('noteRequired', {}));
   const json = ruleSetJson(ruleSet);
   return db.transaction(() => {
     const same = db.prepare(sql.sameRuleSet).get(json) as { version: number } | undefined;
-    if (same) throw new DomainError('CONFLICT', `this rule set is already saved as version ${same.version}`, { version: same.version });
+    if (same) throw new DomainError('CONFLICT', `this rule set is already saved as version ${same.version}`, say('ruleSetAlreadySaved', { version: same.version }, { version: same.version }));
     const version = Number(db.prepare(sql.insert).run(json, operator, new Date().toISOString(), trimmed).lastInsertRowid);
     appendAudit(db, { operator, action: 'ruleset.save', subject: String(version), details: { note: trimmed } });
     return version;
@@ -81,7 +82,7 @@ export function saveVersion(db: Db, ruleSet: RuleSet, note: string, operator: st
 export function activateVersion(db: Db, version: number, operator: string): number {
   readVersion(db, version);
   const before = currentVersion(db);
-  if (before === version) throw new DomainError('CONFLICT', `rule set version ${version} is already active`);
+  if (before === version) throw new DomainError('CONFLICT', `rule set version ${version} is already active`, say('ruleSetAlreadyActive', { version }));
   activateRuleSetVersion(db, version, operator);
   return version;
 }
@@ -89,9 +90,9 @@ export function activateVersion(db: Db, version: number, operator: string): numb
 /** Re-activates the version active before the current one: one click, and it stays in the history. */
 export function rollBack(db: Db, operator: string): number {
   const [current, ...earlier] = listActivations(db, 1000);
-  if (!current) throw new DomainError('CONFLICT', 'no rule set version was ever activated; there is nothing to roll back');
+  if (!current) throw new DomainError('CONFLICT', 'no rule set version was ever activated; there is nothing to roll back', say('nothingToRollBack', {}));
   const previous = earlier.find((a) => a.version !== current.version);
-  if (!previous) throw new DomainError('CONFLICT', `version ${current.version} is the only version ever activated; there is nothing to roll back to`);
+  if (!previous) throw new DomainError('CONFLICT', `version ${current.version} is the only version ever activated; there is nothing to roll back to`, say('nothingToRollBack', {}));
   db.transaction(() => {
     activateRuleSetVersion(db, previous.version, operator);
     appendAudit(db, { operator, action: 'ruleset.rollback', subject: String(previous.version), details: { from: current.version } });

@@ -1,24 +1,63 @@
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/catalogue';
+import type { ErrorSay, ErrorSayId } from '../../../shared/error-says';
+import { JOB_KINDS, type JobKind } from '../../../shared/progress';
 
-const KNOWN: Record<string, MessageKey> = {
+/** A translated frame for errors main could not word for us: its English message goes inside. */
+const FRAMES: Record<string, MessageKey> = {
   INVALID_INPUT: 'error.code.INVALID_INPUT',
   FORBIDDEN: 'error.code.FORBIDDEN',
   NOT_SIGNED_IN: 'error.code.NOT_SIGNED_IN',
   NOT_FOUND: 'error.code.NOT_FOUND',
   BAD_EXPORT: 'error.code.BAD_EXPORT',
   CONFLICT: 'error.code.CONFLICT',
-  BUSY: 'error.code.BUSY',
 };
+
+/** Every error id main can attach has its sentence here: an id without one is a compile error. */
+const SAYS: { [K in ErrorSayId]: MessageKey } = {
+  notSignedIn: 'error.say.notSignedIn',
+  busy: 'error.say.busy',
+  jobRunning: 'error.say.jobRunning',
+  claimedBy: 'error.say.claimedBy',
+  flagResolved: 'error.say.flagResolved',
+  reviewerCannotSuspend: 'error.say.reviewerCannotSuspend',
+  reviewerBulkLimit: 'error.say.reviewerBulkLimit',
+  selectionChanged: 'error.say.selectionChanged',
+  undoOwnOnly: 'error.say.undoOwnOnly',
+  alreadyUndone: 'error.say.alreadyUndone',
+  viewNameTaken: 'error.say.viewNameTaken',
+  leadOnly: 'error.say.leadOnly',
+  noteRequired: 'error.say.noteRequired',
+  ruleSetAlreadySaved: 'error.say.ruleSetAlreadySaved',
+  ruleSetAlreadyActive: 'error.say.ruleSetAlreadyActive',
+  nothingToRollBack: 'error.say.nothingToRollBack',
+  tuningNotOpen: 'error.say.tuningNotOpen',
+  noFolderDialog: 'error.say.noFolderDialog',
+  notAnExport: 'error.say.notAnExport',
+  labelsMissing: 'error.say.labelsMissing',
+  nothingImported: 'error.say.nothingImported',
+};
+
+function sayOf(error: ApiError): ErrorSay | null {
+  const say = error.error.details?.say as { id?: unknown; params?: unknown } | undefined;
+  if (!say || typeof say.id !== 'string' || !(say.id in SAYS) || typeof say.params !== 'object' || say.params === null) return null;
+  return say as ErrorSay;
+}
 
 /** Turns a contract error into a readable sentence in the operator's language. */
 export function useErrorText(): (error: ApiError) => string {
   const { t } = useI18n();
   return (error) => {
     if (error.error.details?.network) return t('error.code.network', { message: error.message });
-    const key = KNOWN[error.error.code];
-    return key ? t(key, { message: error.message }) : t('error.generic', { message: error.message });
+    const say = sayOf(error);
+    if (say) {
+      const params: Record<string, string | number> = { ...(say.params as Record<string, string | number>) };
+      if (say.id === 'jobRunning' && (JOB_KINDS as readonly string[]).includes(say.params.kind)) params.kind = t(`job.kind.${say.params.kind as JobKind}`);
+      return t(SAYS[say.id], params);
+    }
+    const frame = FRAMES[error.error.code];
+    return frame ? t(frame, { message: error.message }) : t('error.generic', { message: error.message });
   };
 }
 
@@ -26,7 +65,7 @@ export function ErrorNote({ error, onRetry }: { error: ApiError; onRetry?: () =>
   const { t } = useI18n();
   const text = useErrorText();
   return (
-    <div className="error-note" role="alert" data-testid="error-note" data-code={error.error.code}>
+    <div className="error-note" role="alert" data-testid="error-note" data-code={error.error.code} data-say={sayOf(error)?.id}>
       <span>{text(error)}</span>
       {onRetry && (
         <button type="button" onClick={onRetry}>

@@ -1,0 +1,37 @@
+/**
+ * The errors an operator meets in ordinary work, by id, with their parameters. Main attaches one to an error's
+ * details (`details.say`) and the renderer words it from its catalogue (`error.say.<id>`) in the operator's
+ * language; the English `message` stays for logs, the CLI and the rarer errors that have no id (the renderer then
+ * shows it inside a translated frame). Adding an id here without catalogue entries is a compile error there.
+ */
+export interface ErrorSays {
+  notSignedIn: Record<string, never>;
+  busy: Record<string, never>;
+  jobRunning: { kind: string };
+  claimedBy: { flagId: number; operator: string };
+  flagResolved: { flagId: number };
+  reviewerCannotSuspend: Record<string, never>;
+  reviewerBulkLimit: { limit: number; accounts: number };
+  selectionChanged: { accounts: number; previewed: number };
+  undoOwnOnly: { decisionId: number; operator: string };
+  alreadyUndone: { decisionId: number; by: number };
+  viewNameTaken: { name: string };
+  leadOnly: Record<string, never>;
+  noteRequired: Record<string, never>;
+  ruleSetAlreadySaved: { version: number };
+  ruleSetAlreadyActive: { version: number };
+  nothingToRollBack: Record<string, never>;
+  tuningNotOpen: Record<string, never>;
+  noFolderDialog: Record<string, never>;
+  notAnExport: { path: string };
+  labelsMissing: { path: string };
+  nothingImported: Record<string, never>;
+}
+
+export type ErrorSayId = keyof ErrorSays;
+export type ErrorSay = { [K in ErrorSayId]: { id: K; params: ErrorSays[K] } }[ErrorSayId];
+
+/** `details` for a DomainError that the renderer can word itself: `new DomainError(code, message, say(id, params))`. */
+export function say<K extends ErrorSayId>(id: K, params: ErrorSays[K], details: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...details, say: { id, params } };
+}
