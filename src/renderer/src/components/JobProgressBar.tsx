@@ -39,7 +39,8 @@ export function JobProgressBar({ job, testId }: { job: JobProgress; testId: stri
   const { t, fmt } = useI18n();
   const phaseText = usePhaseText();
   const [cancelling, setCancelling] = useState(false);
-  const share = job.total ? Math.min(1, job.done / job.total) : null;
+  // A completed job is whole whatever its last report said (a multi-step job's last step may not report its end).
+  const share = job.state === 'completed' ? 1 : job.total ? Math.min(1, job.done / job.total) : null;
   const running = job.state === 'running';
 
   return (
