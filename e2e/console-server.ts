@@ -16,10 +16,11 @@ const root = path.resolve(import.meta.dirname, '..');
 
 /**
  * Starts `src/main/serve.ts` (the real web adapter over real services) on a fresh ENCOUNTER_HOME and waits for its
- * JSON ready line — no sleeps. `extraArgs` go to serve (e.g. `--demo-users 0`).
+ * JSON ready line — no sleeps. `extraArgs` go to serve (e.g. `--demo-users 0`). With `sameMirrorAs`, a second
+ * console (a second operator's) on that server's mirror and outbox; stopping it leaves them in place.
  */
-export async function startConsoleServer(extraArgs: string[] = []): Promise<ConsoleServer> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-'));
+export async function startConsoleServer(extraArgs: string[] = [], sameMirrorAs?: ConsoleServer): Promise<ConsoleServer> {
+  const home = sameMirrorAs?.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-'));
   const dbPath = path.join(home, 'encounter.db');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main', 'serve.ts'), '--db', dbPath, '--json', ...extraArgs], {
     cwd: root,
@@ -51,7 +52,7 @@ export async function startConsoleServer(extraArgs: string[] = []): Promise<Cons
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(home, { recursive: true, force: true });
+      if (!sameMirrorAs) fs.rmSync(home, { recursive: true, force: true });
     },
   };
 }

@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/main/db/database';
 import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
 import { seedFlags, seedMirror as seedAccounts } from '../../src/main/moderation/test-fixture';
-import type { ConsoleServer } from '../console-server';
+import { type ConsoleServer, startConsoleServer } from '../console-server';
 import { expect, signIn, test } from './fixtures';
 
 /** A generated mirror imported into the server's file before the page loads (the import UI has its own spec). */
@@ -184,4 +184,46 @@ test('a queue of 50,000 flags stays windowed: a few dozen rows in the page whate
   await expect(app.locator('[data-testid="queue-row"][data-index="49999"]')).toBeVisible();
   expect(await rendered()).toBeLessThan(40);
   expect(await app.getByTestId('queue-row').count()).toBeLessThan(40);
+});
+
+test('two operators on one mirror: the item one is reviewing is not offered to the other until they move on', async ({ app, server, browser }) => {
+  const db = openDatabase(server.dbPath);
+  seedFlags(db, seedAccounts(db, 30));
+  db.close();
+  const second = await startConsoleServer(['--demo-users', '0'], server);
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  try {
+    await signIn(app, '李娜', 'lead');
+    await app.getByTestId('nav-moderation').click();
+    const detail = app.getByTestId('moderation-detail');
+    await expect(detail).toHaveAttribute('data-flag-id', /^\d+$/);
+    const reviewing = (await detail.getAttribute('data-flag-id'))!;
+
+    await other.goto(second.launchUrl);
+    await expect(other.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+    await signIn(other, '王芳', 'reviewer');
+    await other.getByTestId('nav-moderation').click();
+    await expect(other.getByTestId('page-moderation')).toHaveAttribute('data-state', 'ready');
+    const otherRows = other.getByTestId('queue-list').getByTestId('queue-row');
+    await expect(otherRows.first()).toBeVisible();
+    await expect(other.locator(`[data-testid="queue-row"][data-flag-id="${reviewing}"]`)).toHaveCount(0);
+    // 王芳 opened a different item, and once 李娜's queue is read again it does not offer hers.
+    await expect(other.getByTestId('moderation-detail')).toHaveAttribute('data-flag-id', /^\d+$/);
+    const hers = (await other.getByTestId('moderation-detail').getAttribute('data-flag-id'))!;
+    expect(hers).not.toBe(reviewing);
+    await app.getByTestId('moderation-refresh').click();
+    await expect(app.locator(`[data-testid="queue-row"][data-flag-id="${hers}"]`)).toHaveCount(0);
+    await expect(app.locator(`[data-testid="queue-row"][data-flag-id="${reviewing}"]`)).toHaveCount(1);
+
+    // 李娜 moves on: her claim is released and the item is offered to 王芳 again.
+    await app.locator('body').click({ position: { x: 5, y: 5 } });
+    await app.keyboard.press('j');
+    await expect(detail).not.toHaveAttribute('data-flag-id', reviewing);
+    await other.getByTestId('moderation-refresh').click();
+    await expect(other.locator(`[data-testid="queue-row"][data-flag-id="${reviewing}"]`)).toHaveCount(1);
+  } finally {
+    await context.close();
+    await second.stop();
+  }
 });
