@@ -25,6 +25,11 @@ export class MatchingCache {
   private readonly buffers = new AssignmentBuffers();
   /** Users still eligible as of the last refresh (starts as the build-time pool). */
   private current: Uint8Array;
+  /**
+   * Users eligible as of the last refresh whom the cache cannot score (not in the pool when it was built: a lifted
+   * restriction, a new consent, a new user); only a rebuild brings them in, so the what-if says how many.
+   */
+  newlyEligible = 0;
   readonly phasesMs: Record<string, number>;
 
   private constructor(
@@ -57,11 +62,16 @@ export class MatchingCache {
     const index = new Map<string, number>();
     fresh.userIds.forEach((id, i) => index.set(id, i));
     const next = new Uint8Array(this.pool.userIds.length);
+    let kept = 0;
     this.pool.userIds.forEach((id, u) => {
       const i = index.get(id);
       next[u] = this.pool.inPool[u] && i !== undefined && fresh.inPool[i] ? 1 : 0;
+      kept += next[u]!;
     });
     this.current = next;
+    let eligibleNow = 0;
+    for (let i = 0; i < fresh.inPool.length; i++) eligibleNow += fresh.inPool[i]!;
+    this.newlyEligible = eligibleNow - kept;
   }
 
   /** Eligibility under a rule set: the refreshed pool narrowed by its age range and real-name rule. */

@@ -8,7 +8,7 @@ import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import type { CallOutput } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
 import { silentProgress, type JobProgress } from '../../shared/progress';
-import { decide } from '../moderation/decisions';
+import { decide, undo } from '../moderation/decisions';
 import { matchingExclusions } from '../moderation/exclusions';
 import { closeTuningSession } from './tuning';
 
@@ -105,6 +105,29 @@ describe('tuning handlers', () => {
     expect(after.value.result.active).toEqual(cache.rescore(activeRuleSet(services.db).ruleSet).summary);
   });
 
+  it('counts users who became eligible after the cache was built, which only reloading the date can score', async () => {
+    services.session.operator = lead;
+    const cache = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 }, silentProgress);
+    const held = cache.pool.userIds.find((id, u) => cache.pool.inPool[u] && !matchingExclusions(services.db, Math.floor(Date.now() / 1000)).has(id))!;
+    const hold = decide(services.db, { userId: held, action: 'hold', reasonCode: 'selling_confirmed' }, lead, { outboxDir: null });
+    await ok('tuning.open', { date: DATE, reload: true }); // rebuilt without the held account
+    const before = (await ok('tuning.whatIf', { ruleSet: draft, seq: 20 })) as CallOutput<'tuning.whatIf'>;
+    if (before.status !== 'ready') throw new Error('what-if must be answered');
+    expect(before.result.newlyEligible).toBe(0);
+    undo(services.db, hold.id, lead, { outboxDir: null });
+    const after = (await ok('tuning.whatIf', { ruleSet: draft, seq: 21 })) as CallOutput<'tuning.whatIf'>;
+    if (after.status !== 'ready') throw new Error('what-if must be answered');
+    expect(after.result.newlyEligible).toBe(1);
+    expect(after.result.draft).toEqual(before.result.draft);
+    await ok('tuning.open', { date: DATE }); // same date, no reload: the cache is kept
+    expect(((await ok('tuning.whatIf', { ruleSet: draft, seq: 22 })) as { result: { newlyEligible: number } }).result.newlyEligible).toBe(1);
+    await ok('tuning.open', { date: DATE, reload: true });
+    const reloaded = (await ok('tuning.whatIf', { ruleSet: draft, seq: 23 })) as CallOutput<'tuning.whatIf'>;
+    if (reloaded.status !== 'ready') throw new Error('what-if must be answered');
+    expect(reloaded.result.newlyEligible).toBe(0);
+    expect(reloaded.result.draft.eligibleUsers).toBe(before.result.draft.eligibleUsers + 1);
+  });
+
   it('runs a shadow run without publishing and compares it; the dashboard reads runs from the mirror', async () => {
     services.session.operator = lead;
     const { shadowId } = (await ok('tuning.shadowRun', { ruleSet: draft })) as { shadowId: number };
@@ -119,5 +142,25 @@ describe('tuning handlers', () => {
     expect(dash).toMatchObject({ days: [], today: null, shadowRuns: 1 });
     const bad = await dispatch('dashboard.overview', { today: '24/11/2026' }, services);
     expect(bad.ok ? null : bad.error.message).toContain('today');
+  });
+
+  it('builds its own candidates for a shadow run whose window or K differs from the cache', async () => {
+    services.session.operator = lead;
+    const wider = { ...draft, windowDays: 20, topK: 30 };
+    const { shadowId } = (await ok('tuning.shadowRun', { ruleSet: wider })) as { shadowId: number };
+    const expected = await MatchingCache.build(
+      services.db,
+      { date: DATE, ruleSet: wider, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 },
+      silentProgress,
+    );
+    const assignment = expected.rescore(wider);
+    const pairs = Array.from(assignment.userA, (a, i) => [expected.pool.userIds[a]!, expected.pool.userIds[assignment.userB[i]!]!].sort().join('+')).sort();
+    const stored = (services.db.prepare(`SELECT user_a || '+' || user_b FROM shadow_introductions WHERE shadow_id = ? ORDER BY 1`).pluck().all(shadowId) as string[]);
+    expect(stored).toEqual(pairs);
+    // The cached what-if (window 30, K 50) would have introduced other pairs: the rebuild is what made these right.
+    const cached = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
+    const fromCache = cached.rescore(wider);
+    const cachedPairs = Array.from(fromCache.userA, (a, i) => [cached.pool.userIds[a]!, cached.pool.userIds[fromCache.userB[i]!]!].sort().join('+')).sort();
+    expect(cachedPairs).not.toEqual(pairs);
   });
 });

@@ -72,7 +72,7 @@ export const tuningHandlers: Handlers<
   'rulesets.diff': (input, services) => ({ from: input.from, to: input.to, changes: diffVersions(services.db, input.from, input.to) }),
   'tuning.open': (input, services) => {
     requireOperator(services);
-    return tuningSession(services).open(input.date);
+    return tuningSession(services).open(input.date, input.reload);
   },
   'tuning.state': (_input, services) => tuningSession(services).state(),
   'tuning.whatIf': async (input, services) => {

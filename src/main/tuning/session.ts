@@ -42,10 +42,10 @@ export class TuningSession {
     return { ...this.view };
   }
 
-  /** Builds the cache for a date (or keeps the one already built or building for it). */
-  open(date: string): TuningStateView {
-    if (this.view.date === date && (this.view.state === 'building' || this.view.state === 'ready')) return this.state();
-    this.stopWorker('the what-if moved to another date');
+  /** Builds the cache for a date (or keeps the one already built or building for it, unless `reload`). */
+  open(date: string, reload = false): TuningStateView {
+    if (!reload && this.view.date === date && (this.view.state === 'building' || this.view.state === 'ready')) return this.state();
+    this.stopWorker(reload ? 'the what-if was reloaded' : 'the what-if moved to another date');
     const data: TuningWorkerData = { dbPath: this.dbPath, cancel: new SharedArrayBuffer(4), threads: this.threads };
     const worker = spawnWorker('tuning', { workerData: data });
     // The session must not keep a CLI or server process alive on its own.

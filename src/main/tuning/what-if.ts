@@ -145,6 +145,7 @@ export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, activ
     seq,
     poolUsers: n,
     rebuildNeeded,
+    newlyEligible: cache.newlyEligible,
     draft: draft.summary,
     active: active.assignment.summary,
     activeVersion: active.version,

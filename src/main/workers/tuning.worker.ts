@@ -88,8 +88,18 @@ async function handle(request: TuningRequest): Promise<void> {
     return;
   }
   const base = currentBaseline(cache);
-  const assignment = cache.rescore(request.ruleSet);
-  const shadowId = persistShadowRun(db, { date: cache.date, ruleSet: request.ruleSet, activeVersion: base.version, operator: request.operator }, cache.pool.userIds, assignment);
+  // A shadow run is published-grade: a draft with another window or K gets its own candidates, built as a real run
+  // would build them (the live what-if only re-scores the cache and says so).
+  const draftCache =
+    request.ruleSet.windowDays === cache.ruleSet.windowDays && request.ruleSet.topK === cache.ruleSet.topK
+      ? cache
+      : await MatchingCache.build(
+          db,
+          { date: cache.date, ruleSet: request.ruleSet, excluded: matchingExclusions(db, Math.floor(Date.now() / 1000)), threads: data.threads },
+          progress,
+        );
+  const assignment = draftCache.rescore(request.ruleSet);
+  const shadowId = persistShadowRun(db, { date: cache.date, ruleSet: request.ruleSet, activeVersion: base.version, operator: request.operator }, draftCache.pool.userIds, assignment);
   post({ type: 'shadow', id: request.id, shadowId });
 }
 

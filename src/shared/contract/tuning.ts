@@ -74,6 +74,8 @@ export const whatIfSchema = z.object({
   /** Pool size of the cache (users loaded), and whether the draft changes what only a rebuild can change. */
   poolUsers: z.number().int(),
   rebuildNeeded: z.array(z.enum(['windowDays', 'topK'])),
+  /** Users who became eligible since the cache was built: only reloading the date lets the preview score them. */
+  newlyEligible: z.number().int().nonnegative(),
   draft: assignmentSummarySchema,
   active: assignmentSummarySchema,
   activeVersion: z.number().int().nullable(),
@@ -174,7 +176,8 @@ export const tuningCalls = {
     z.object({ from: z.number().int(), to: z.number().int(), changes: z.array(ruleSetChangeSchema) }),
   ),
   /** Starts (or keeps) the what-if cache for a date; progress goes out as job.progress (kind 'match'). */
-  'tuning.open': call(z.object({ date: isoDate }).strict(), tuningStateSchema),
+  /** Builds the what-if cache for a date; the one already built for that date is kept unless `reload`. */
+  'tuning.open': call(z.object({ date: isoDate, reload: z.boolean().default(false) }).strict(), tuningStateSchema),
   'tuning.state': call(z.object({}).strict(), tuningStateSchema),
   /** Re-scores the whole population under the draft; a request superseded by a newer one answers `superseded`. */
   'tuning.whatIf': call(

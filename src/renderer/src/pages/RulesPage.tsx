@@ -63,14 +63,15 @@ export function RulesPage() {
     if (active.data && draft === null) setDraft(active.data.ruleSet);
   }, [active.data, draft]);
 
-  const openPreview = useCallback((d: string) => {
+  // Arriving keeps a cache main already holds for the date; the button (an explicit ask) always rebuilds it.
+  const openPreview = useCallback((d: string, reload: boolean) => {
     setOpenError(null);
-    call('tuning.open', { date: d })
+    call('tuning.open', { date: d, reload })
       .then(() => setOpened((n) => n + 1))
       .catch((e: unknown) => setOpenError(e instanceof Error ? e.message : String(e)));
   }, []);
   // Open the preview for today once on arrival; later dates are opened with the button.
-  useEffect(() => openPreview(date), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => openPreview(date, false), []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const reset = useCallback(() => {
     if (active.data) setDraft(active.data.ruleSet);
@@ -115,7 +116,7 @@ export function RulesPage() {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            openPreview(date);
+            openPreview(date, true);
           }}
         >
           <label className="inline">

@@ -52,6 +52,11 @@ export const WhatIfPanel = memo(function WhatIfPanel({ result, pending, error }:
               {t('rules.rebuildNeeded')}
             </p>
           )}
+          {result.newlyEligible > 0 && (
+            <p className="small" style={{ color: 'var(--warn)' }} data-testid="whatif-newly-eligible" data-count={result.newlyEligible}>
+              {t('rules.whatIf.newlyEligible', { n: fmt.integer(result.newlyEligible) })}
+            </p>
+          )}
           <div className="row" style={{ margin: '12px 0', alignItems: 'stretch' }}>
             <Figure testId="whatif-introductions" label={t('rules.whatIf.introductions')} draft={fmt.integer(result.draft.introductions)} active={fmt.integer(result.active.introductions)} />
             <Figure testId="whatif-matched-share" label={t('rules.whatIf.matchedShare')} draft={fmt.percent(result.draft.matchedShare)} active={fmt.percent(result.active.matchedShare)} />
