@@ -5,7 +5,7 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { countQuarantine, type ImportRunRow, type ImportSummary, listImportRuns, listQuarantine } from '../mirror/import';
-import { maskQuarantineExcerpt } from '../privacy/quarantine-excerpt';
+import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
 
@@ -42,8 +42,9 @@ export const mirrorHandlers: Handlers<'mirror.importRuns' | 'mirror.quarantine' 
     const filter = { runId: input.runId, file: input.file, reason: input.reason };
     return {
       total: countQuarantine(services.db, filter),
-      rows: listQuarantine(services.db, { ...filter, offset: input.offset, limit: input.limit }).map(({ raw, ...row }) => ({
+      rows: listQuarantine(services.db, { ...filter, offset: input.offset, limit: input.limit }).map(({ raw, message, ...row }) => ({
         ...row,
+        message: maskQuarantineMessage(message),
         excerpt: maskQuarantineExcerpt(row.file, raw),
       })),
     };

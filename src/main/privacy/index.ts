@@ -5,7 +5,7 @@
 export { ForbiddenError, PrivacyInputError, PrivacyNotFoundError } from './errors';
 export { createMaskingPolicy, DEFAULT_MASKING_POLICY, MIN_K, type MaskingPolicy } from './policy';
 export { ageBand, dateBucket, maskFreeText, maskName, maskPhone, REDACTED, timeBand } from './mask-fields';
-export { maskQuarantineExcerpt } from './quarantine-excerpt';
+export { maskQuarantineExcerpt, maskQuarantineMessage } from './quarantine-excerpt';
 export { maskProfile, type MaskedProfile } from './profile';
 export {
   disclosureContext,

@@ -1,30 +1,65 @@
-import { EXPORT_FIELDS, exportFileKind, isPiiField, PII_FIELD_MASKS, type PiiField } from './export-fields';
 import { maskFreeText, maskName, maskPhone } from './mask-fields';
 
 /** Longest excerpt an operator sees: enough to spot the broken field, short enough not to become a data dump. */
 export const EXCERPT_MAX_CHARS = 240;
 
-function maskValue(field: PiiField, value: unknown): unknown {
-  if (value === null || value === undefined) return value;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  switch (PII_FIELD_MASKS[field]) {
-    case 'name':
-      return maskName(text);
-    case 'phone':
-      return maskPhone(text);
-    case 'text':
-      return maskFreeText(text);
-  }
-}
+const ID_FIELDS = new Set(['id', 'user_id', 'from_user', 'to_user', 'merchant_id', 'reporter_id', 'reported_id', 'blocker_id', 'blocked_id', 'user_a', 'user_b', 'partner_id']);
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The closed vocabularies of the export format (DATA-FORMAT.md): values that say nothing about a person. */
+const VOCABULARY = new Set([
+  'F', 'M', 'any', 'active', 'suspended', 'closed', 'meet_similar', 'hidden', 'category', 'brand', 'place', 'offline', 'online',
+  'selling', 'spam', 'harassment', 'fake_profile', 'other', 'normal', 'micro_seller', 'spammer', 'kindred',
+  'convenience', 'coffee', 'restaurant', 'gym', 'bookstore', 'cinema', 'supermarket', 'online_store',
+  'true', 'false', 'null',
+]);
+
+/** Fields of a parsed row whose values may be shown when they pass their check; the rest are reduced to a shape. */
+const SHOWN_FIELDS = new Set([...ID_FIELDS, 'feature', 'gender', 'seeking', 'status', 'channel', 'level', 'reason', 'outcome', 'label', 'id_verified', 'city', 'district', 'category', 'brand', 'price_level', 'date']);
+
+/** Every documented field name: a key an excerpt may name (an undocumented key is shown as `[key]`). */
+const KNOWN_FIELDS = new Set([
+  ...SHOWN_FIELDS,
+  ...['nickname', 'real_name', 'phone', 'birth_year', 'registered_at', 'granted_at', 'revoked_at', 'name', 'lat', 'lon'],
+  ...['amount_fen', 'paid_at', 'memo', 'sent_at', 'text', 'replied_at', 'created_at'],
+]);
+
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const PLACE_NAME = /^\p{Script=Han}{1,6}(市|区|县)$/u;
 
 /**
- * Runs of 7+ digits (spaces or dashes between them allowed) are phone, card or id numbers until proven
- * otherwise; a calendar date is the one shape let through, because the broken field is often a time.
+ * A value harmless whatever column it stands in (CSV cells and unparsable text, where columns cannot be trusted):
+ * a word of the format's vocabulary, an id shaped like upstream's (`u000123`, `m42`), a single digit, a calendar
+ * day, a city or district name. Never free text, a name, an amount, a time of day, or a handle.
  */
-function scrubDigits(text: string): string {
-  return text.replace(/\d(?:[\s-]?\d){6,}/g, (run) => (ISO_DATE.test(run) ? run : '#'.repeat(Math.min(run.length, 11))));
+function safeToken(value: string): boolean {
+  return value === '' || VOCABULARY.has(value) || /^[A-Za-z]{1,2}\d{1,9}$/.test(value) || /^[A-Za-z0-9]$/.test(value) || CALENDAR_DAY.test(value) || PLACE_NAME.test(value);
+}
+
+/** A value of a parsed row's shown field: checked against what that field can hold. */
+function safeFor(key: string, value: string): boolean {
+  if (ID_FIELDS.has(key)) return /^[\x21-\x7e]{1,64}$/.test(value) && !/\d{7,}/.test(value);
+  if (key === 'brand') return [...value].length <= 40 && !/\d{5,}/.test(value);
+  return safeToken(value);
+}
+
+function shapeOf(value: unknown): string {
+  if (typeof value === 'number') return '[number]';
+  if (typeof value === 'string') return `[${[...value].length} chars]`;
+  if (value === null || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? '[list]' : '[object]';
+}
+
+/** One field of a row that parsed: shown, masked the way every view masks it, or reduced to its shape. */
+function maskField(key: string, value: unknown): unknown {
+  const text = typeof value === 'string' ? value : null;
+  if (key === 'nickname' && text !== null) return maskName(text);
+  if (key === 'phone' && text !== null) return maskPhone(text);
+  if ((key === 'text' || key === 'memo') && text !== null) return maskFreeText(text);
+  if (SHOWN_FIELDS.has(key)) {
+    if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 9)) return value;
+    if (text !== null && safeFor(key, text)) return text;
+  }
+  return shapeOf(value);
 }
 
 /** Splits one CSV record (RFC 4180 quoting); good enough for an excerpt, and never throws. */
@@ -46,8 +81,15 @@ function csvCells(line: string): string[] {
   return cells;
 }
 
-function quoteCsv(cell: string): string {
-  return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+/** Text that is neither a JSON object nor CSV we can trust: structure kept, each token shown only if safe. */
+function maskTokens(text: string): string {
+  // Digits spread over tokens (`1 3 8 1 2 3 4 5 6 7 8`, `138-1234-5678`) are one number: never shown in pieces.
+  return text.replace(/\d(?:[\s.\-]*\d){3,}/g, '[number]').replace(/"(?:[^"\\]|\\.)*("?)(\s*:)?|[^\s{}[\]:,"]+/g, (token, closed: string, colon: string | undefined) => {
+    if (!token.startsWith('"')) return token === '[number]' || safeToken(token) ? token : `[${[...token].length} chars]`;
+    const inner = token.slice(1, token.length - (closed ? 1 : 0) - (colon?.length ?? 0));
+    if (colon) return KNOWN_FIELDS.has(inner) ? token : `"[key]"${colon}`;
+    return safeToken(inner) ? token : `"[${[...inner].length} chars]"`;
+  });
 }
 
 function clip(text: string): string {
@@ -57,38 +99,40 @@ function clip(text: string): string {
 
 /**
  * What an operator may see of a row the import refused. A quarantined row is raw upstream data — a user row
- * carries the legal name and phone, a greeting its text — so the excerpt goes through the same field masks as
- * every other view: PII fields by name (JSONL) or by column (CSV), and text that would not even parse has its
- * long digit runs and quoted PII values scrubbed. The raw row stays in the mirror, in main.
+ * carries the legal name and phone, a transaction an amount and the minute someone paid — so the excerpt shows
+ * only what is known to be harmless: the row's structure, field names, ids and codes. A JSON object is masked
+ * field by field (nickname and phone as every view masks them); CSV cells and text that would not parse are
+ * masked token by token, since a refused line's columns cannot be trusted. The raw row stays in the mirror.
  */
 export function maskQuarantineExcerpt(file: string, raw: string): string {
   const trimmed = raw.replace(/^\uFEFF/, '').trim();
-  const kind = exportFileKind(file);
   if (trimmed.startsWith('{')) {
     try {
       const row = JSON.parse(trimmed) as unknown;
       if (row && typeof row === 'object' && !Array.isArray(row)) {
         const masked = Object.fromEntries(
-          Object.entries(row as Record<string, unknown>).map(([k, v]) => [k, isPiiField(k) ? maskValue(k, v) : typeof v === 'string' ? scrubDigits(v) : v]),
+          Object.entries(row as Record<string, unknown>).map(([k, v]) => (KNOWN_FIELDS.has(k) ? [k, maskField(k, v)] : ['[key]', shapeOf(v)])),
         );
         return clip(JSON.stringify(masked));
       }
     } catch {
-      // not JSON after all: falls through to the scrubbing below
+      // not JSON after all: masked token by token below
     }
-    const scrubbed = trimmed.replace(/"(real_name|nickname|phone|memo|text)"\s*:\s*"(?:[^"\\]|\\.)*"?/g, (_m, field: PiiField) => `"${field}":"${REDACTED_VALUE}"`);
-    return clip(scrubDigits(scrubbed));
+    return clip(maskTokens(trimmed));
   }
-  if (kind && file.toLowerCase().endsWith('.csv')) {
-    const columns: readonly string[] = EXPORT_FIELDS[kind];
-    const cells = csvCells(trimmed).map((cell, i) => {
-      const column = columns[i];
-      if (column && isPiiField(column)) return String(maskValue(column, cell));
-      return scrubDigits(cell);
-    });
-    return clip(cells.map(quoteCsv).join(','));
+  if (file.toLowerCase().endsWith('.csv')) {
+    return clip(csvCells(trimmed).map((cell) => (safeToken(cell) ? cell : `[${[...cell].length} chars]`)).join(','));
   }
-  return clip(scrubDigits(trimmed));
+  return clip(maskTokens(trimmed));
 }
 
-const REDACTED_VALUE = '[redacted]';
+/**
+ * A quarantine message as an operator sees it. The importer already words its messages without values; what
+ * they may still quote — an unknown field name, an id that references nothing — is shown only if it passes the
+ * id check, and any long digit run is hidden, so a message can never be the way a name or phone gets out.
+ */
+export function maskQuarantineMessage(message: string): string {
+  return message
+    .replace(/"([^"]*)"/g, (quoted, inner: string) => (safeFor('id', inner) ? quoted : `"[${[...inner].length} chars]"`))
+    .replace(/\d(?:[\s.\-]*\d){6,}/g, '[number]');
+}

@@ -34,11 +34,17 @@ export function charLength(s: string): number {
   return n;
 }
 
+/**
+ * What a refused value was, without the value: a quarantined row is upstream's raw data (a name, a phone, the
+ * minute someone paid) and its message is shown to operators, so messages say the field and what was wrong,
+ * never what was there. The masked excerpt beside it shows the row's harmless parts.
+ */
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `text of ${charLength(v)} character${charLength(v) === 1 ? '' : 's'}`;
   if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number') return 'a number';
   return String(v);
 }
 
@@ -195,7 +201,7 @@ export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds:
       else throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
       if (f.kind === 'int' && !Number.isInteger(n)) throw wrongType(name, 'an integer', v);
       if (!Number.isFinite(n) || n < f.min || n > f.max || (f.kind === 'int' && !Number.isSafeInteger(n))) {
-        throw new RowProblem('out_of_range', name, `${name} must be between ${f.min} and ${f.max}, got ${typeName(v)}`);
+        throw new RowProblem('out_of_range', name, `${name} must be between ${f.min} and ${f.max}, got ${typeof v === 'number' ? 'a number outside that range' : typeName(v)}`);
       }
       out.push(n);
       return;

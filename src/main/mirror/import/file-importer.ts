@@ -158,7 +158,9 @@ export function importFile(o: ImportFileOptions): FileSummary {
       obj = JSON.parse(text);
     } catch (err) {
       if (unterminated) throw new RowProblem('truncated', null, 'the last line has no newline and is not complete JSON (cut off?)');
-      throw new RowProblem('bad_json', null, `not valid JSON (${(err as Error).message})`);
+      // The parser's own message quotes the line; only where it broke is kept (see typeName in fields.ts).
+      const at = /position (\d+)/.exec((err as Error).message);
+      throw new RowProblem('bad_json', null, at ? `not valid JSON (breaks at character ${Number(at[1]) + 1})` : 'not valid JSON');
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new RowProblem('bad_json', null, 'a line must be one JSON object');
     const row = obj as Record<string, unknown>;
