@@ -61,9 +61,21 @@ describe('web adapter', () => {
     expect((await request(server, { method: 'GET', path: '/', headers: { Host: 'attacker.test' } })).status).toBe(403);
   });
 
-  it('403 for a cross-origin call', async () => {
-    const reply = await request(server, { path: '/api/mirror.status', headers: { ...auth(), Origin: 'https://evil.example' }, body: '{}' });
-    expect(reply.status).toBe(403);
+  it("403 for a cross-origin call: only the page's own origin, exactly, may call", async () => {
+    const from = async (origin: string): Promise<number> =>
+      (await request(server, { path: '/api/mirror.status', headers: { ...auth(), Origin: origin }, body: '{}' })).status;
+    expect(await from('https://evil.example')).toBe(403);
+    expect(await from('http://localhost')).toBe(403); // loopback, but port 80: another origin
+    expect(await from(`localhost:${server.port}`)).toBe(403);
+    expect(await from(`http://127.0.0.1:${server.port + 1}`)).toBe(403);
+    expect(await from(`http://127.0.0.1:${server.port}`)).toBe(200);
+    expect(await from(`http://localhost:${server.port}`)).toBe(200);
+  });
+
+  it('survives paths that cannot be decoded or carry a NUL byte, answering instead of crashing', async () => {
+    expect((await request(server, { method: 'GET', path: '/%E0%A4%A' })).status).toBe(400);
+    expect((await request(server, { method: 'GET', path: '/index.html%00.js' })).status).toBe(404);
+    expect((await request(server, { method: 'GET', path: '/' })).status).toBe(200);
   });
 
   it('413 for a body over the limit', async () => {

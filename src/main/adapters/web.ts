@@ -111,6 +111,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const rendererDir = path.resolve(options.rendererDir);
   const sseClients = new Set<http.ServerResponse>();
   let port = 0;
+  let ownOrigins = new Set<string>();
 
   const unsubscribe = options.services.events.on('job.progress', (payload) => {
     const frame = `event: job.progress\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -128,8 +129,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (!tokenMatches(expected, bearer(req))) return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
     if (req.method !== 'POST') return reject(res, 405, 'METHOD_NOT_ALLOWED', 'calls are POST requests');
+    // The page's own origin exactly (scheme, loopback host and this port); any other origin is another site.
     const origin = req.headers.origin;
-    if (origin !== undefined && !hostIsLoopback(origin.replace(/^https?:\/\//, ''), port)) {
+    if (origin !== undefined && !ownOrigins.has(origin.toLowerCase())) {
       return reject(res, 403, 'FORBIDDEN', 'cross-origin request refused');
     }
     const name = decodeURIComponent(url.pathname.slice('/api/'.length));
@@ -151,7 +153,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return reject(res, 405, 'METHOD_NOT_ALLOWED', 'method not allowed');
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    } catch {
+      return reject(res, 400, 'INVALID_INPUT', 'malformed path');
+    }
+    if (rel.includes('\0')) return reject(res, 404, 'NOT_FOUND', 'not found');
     const file = path.resolve(rendererDir, rel);
     if (!file.startsWith(rendererDir + path.sep)) return reject(res, 404, 'NOT_FOUND', 'not found');
     fs.readFile(file, (err, data) => {
@@ -167,8 +175,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const server = http.createServer((req, res) => {
     securityHeaders(res);
     if (!hostIsLoopback(req.headers.host, port)) return reject(res, 403, 'FORBIDDEN', 'Host header is not loopback');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url) : Promise.resolve(serveStatic(req, res, url));
+    // Everything below runs inside one promise, so nothing a request carries can throw past it and end the process.
+    const work = (async () => {
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      if (url.pathname.startsWith('/api/')) await handleApi(req, res, url);
+      else serveStatic(req, res, url);
+    })();
     work.catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
       else res.end();
@@ -182,6 +194,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  ownOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
   const url = `http://127.0.0.1:${port}/`;
   return {
     url,
