@@ -64,6 +64,7 @@ export const detectBench: CliCommand = {
         users: detection.value.usersScored,
         detectSeconds: Math.round(detection.ms) / 1000,
         peakRssMiB: mib(peak),
+        peakRssMethod: rss.method,
         flagged: detection.value.flagged,
         nearDuplicate: {
           sampleGreetings: texts.length,

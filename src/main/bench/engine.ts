@@ -305,6 +305,7 @@ export const engineBench: CliCommand = {
         fullRunMs: Math.round(full.ms),
         phasesMs: summary.phasesMs,
         peakRssMiB: mib(peak),
+        peakRssMethod: rss.method,
         accumulatorUpdates: summary.accumulatorUpdates,
         accumulatorUpdatesPerSec: Math.round(summary.accumulatorUpdates / candidateSeconds),
         windowTransactions: summary.windowTransactions,

@@ -131,6 +131,7 @@ export const importBench: CliCommand = {
       transactionRowsPerSec: txRowsPerSec,
       totalRowsPerSec,
       peakRssMiB: mib(peak),
+      peakRssMethod: rss.method,
       rssBeforeMiB: mib(rssBefore),
       baseline: { what: 'readline + split/JSON.parse + INSERT OR REPLACE per row, one transaction, no validation', rows: base.rows, ms: Math.round(base.ms), rowsPerSec: baseRowsPerSec },
       ratio: Math.round((txRowsPerSec / baseRowsPerSec) * 100) / 100,

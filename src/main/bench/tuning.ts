@@ -91,6 +91,7 @@ export const tuningBench: CliCommand = {
         speedup: Math.round(ratio * 10) / 10,
         lastChangedUsers: changedUsers,
         peakRssMiB: mib(peak.stop()),
+        peakRssMethod: peak.method,
       };
     } finally {
       closeTuningSession(services);

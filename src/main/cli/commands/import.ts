@@ -31,6 +31,9 @@ export const importCommand: CliCommand = {
     const t = s.totals;
     lines.push(`  ${'total'.padEnd(22)} ${String(t.read).padStart(10)} ${String(t.inserted).padStart(10)} ${String(t.updated).padStart(10)} ${String(t.unchanged).padStart(10)} ${String(t.quarantined).padStart(11)}`);
     if (s.skippedFiles.length) lines.push(`  not imported: ${s.skippedFiles.join(', ')}`);
+    for (const [file, f] of Object.entries(s.files)) {
+      if (f.expected !== null && f.expected !== f.read) lines.push(`  warning: ${file}: read ${f.read} rows, the manifest declares ${f.expected} (incomplete export, or a bad record spanning lines?)`);
+    }
     return lines.join('\n');
   },
 };

@@ -207,8 +207,9 @@ export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds:
       return;
     }
     case 'bool': {
-      if (v === true || v === 'true') out.push(1);
-      else if (v === false || v === 'false') out.push(0);
+      // JSON has booleans; only a CSV cell spells them as text.
+      if (v === true || (source === 'csv' && v === 'true')) out.push(1);
+      else if (v === false || (source === 'csv' && v === 'false')) out.push(0);
       else throw wrongType(name, 'true or false', v);
       return;
     }

@@ -123,7 +123,10 @@ export function importFile(o: ImportFileOptions): FileSummary {
   const insertOnly = before === 0;
   const writeOne = insertOnly ? stmts.insert : stmts.upsert;
   const writeBatch = insertOnly ? stmts.insertBatch : stmts.upsertBatch;
-  const incoming = o.expected ?? Math.round(o.sizeBytes / 64);
+  // How many rows to plan for: the manifest's count is a hint, never trusted beyond what the file's size allows
+  // (a row is at least ~16 bytes), so a wrong or hostile count cannot make us reserve gigabytes or drop indexes.
+  const bySize = Math.ceil(o.sizeBytes / 16);
+  const incoming = Math.min(o.expected ?? Math.round(o.sizeBytes / 64), bySize);
   const dropped = shouldDropIndexes(incoming, before) ? dropSecondaryIndexes(o.db, spec.table) : null;
   const seen = new KeyHashSet(incoming);
   let changed = 0;

@@ -198,6 +198,34 @@ describe('importExport', () => {
     expect(listImportRuns(db, 5)).toEqual([]);
   });
 
+  it('refuses links and directories where data files belong, and a file the manifest declares but lacks', () => {
+    write('users.jsonl', jsonl([user('u1')]));
+    fs.symlinkSync('/etc/passwd', path.join(exportDir, 'merchants.jsonl'));
+    expect(() => run()).toThrow(/merchants\.jsonl: is a symbolic link; an export holds plain files only/);
+    fs.rmSync(path.join(exportDir, 'merchants.jsonl'));
+    fs.mkdirSync(path.join(exportDir, 'reports.jsonl'));
+    expect(() => run()).toThrow(/reports\.jsonl: is a directory/);
+    fs.rmSync(path.join(exportDir, 'reports.jsonl'), { recursive: true });
+    writeManifest(exportDir, 'test-export', { 'users.jsonl': 1, 'transactions.csv': 3473 });
+    expect(() => run()).toThrow(/transactions\.csv: the manifest declares it \(3473 rows\) but the export has no such file/);
+    expect(count('users')).toBe(0);
+    expect(listImportRuns(db, 5)).toEqual([]);
+  });
+
+  it("takes the manifest's row counts as a hint only: a huge count neither fails nor reserves memory", () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    writeManifest(exportDir, 'test-export', { 'users.jsonl': 3_000_000_000 });
+    const s = run();
+    expect(s.files['users.jsonl']).toMatchObject({ read: 2, inserted: 2, expected: 3_000_000_000 });
+  });
+
+  it('wants real booleans in JSON; only CSV spells them as text', () => {
+    write('users.jsonl', jsonl([user('u1', { id_verified: 'true' }), user('u2')]));
+    const s = run();
+    expect(s.totals).toMatchObject({ inserted: 1, quarantined: 1 });
+    expect(quarantined(s.runId)).toEqual([{ file: 'users.jsonl', line: 1, field: 'id_verified', reason: 'wrong_type' }]);
+  });
+
   it('recoverInterruptedImports marks runs left running as failed "interrupted"', () => {
     db.prepare(`INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'op', '2026-01-01', 'running')`).run();
     expect(recoverInterruptedImports(db)).toBe(1);

@@ -53,7 +53,7 @@ export interface ImportOptions {
 }
 
 /** Page cache while importing: big enough for the hot index pages of a 5M-row load, small enough for 600 MB RSS. */
-const IMPORT_CACHE_KIB = 192 * 1024;
+const IMPORT_CACHE_KIB = 64 * 1024;
 
 interface PlannedFile {
   spec: TableSpec;
@@ -77,6 +77,12 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
     }
     if (!hasJsonl && !hasCsv) continue;
     const fileName = hasCsv ? csv : jsonl;
+    // Only plain files: a symlink could point anywhere (/etc/passwd, /dev/zero), a directory cannot be read.
+    const stat = fs.lstatSync(path.join(dir, fileName));
+    if (!stat.isFile()) {
+      const what = stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a directory' : 'not a regular file';
+      throw new DomainError('BAD_EXPORT', `${path.join(dir, fileName)}: is ${what}; an export holds plain files only`);
+    }
     used.add(fileName);
     planned.push({ spec, fileName, path: path.join(dir, fileName), format: hasCsv ? 'csv' : 'jsonl' });
   }
@@ -115,6 +121,13 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
   }
   const manifest = readManifest(exportDir);
   const { planned, skipped } = planFiles(exportDir);
+  // A file the manifest declares but the directory lacks is a half-copied export: refused before anything lands.
+  const present = new Set(planned.map((f) => f.fileName));
+  for (const [declared, rows] of Object.entries(manifest.files)) {
+    if (TABLES.some((t) => declared === `${t.name}.jsonl` || declared === `${t.name}.csv`) && !present.has(declared)) {
+      throw new DomainError('BAD_EXPORT', `${path.join(exportDir, declared)}: the manifest declares it (${rows} rows) but the export has no such file (copied only in part?)`);
+    }
+  }
 
   const runId = Number(
     db.prepare(sql.startRun).run({

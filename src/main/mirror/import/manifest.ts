@@ -21,8 +21,11 @@ export function readManifest(dir: string): ExportManifest {
   const file = path.join(dir, 'manifest.json');
   let text: string;
   try {
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile()) throw bad(file, 'is not a plain file (a link or a directory?)');
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof DomainError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw bad(file, code === 'ENOENT' ? 'not found (is this an export directory?)' : `cannot be read (${code ?? String(err)})`);
   }

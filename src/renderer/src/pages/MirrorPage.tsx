@@ -50,7 +50,7 @@ function RunFiles({ run }: { run: ImportRun }) {
       <thead>
         <tr>
           <th scope="col">{t('mirror.file')}</th>
-          {(['read', 'inserted', 'updated', 'unchanged', 'quarantined'] as const).map((k) => (
+          {(['read', 'inserted', 'updated', 'unchanged', 'quarantined', 'expected'] as const).map((k) => (
             <th key={k} scope="col" className="num">
               {t(`mirror.count.${k}`)}
             </th>
@@ -66,6 +66,9 @@ function RunFiles({ run }: { run: ImportRun }) {
             <td className="num">{fmt.integer(f.updated)}</td>
             <td className="num">{fmt.integer(f.unchanged)}</td>
             <td className="num">{fmt.integer(f.quarantined)}</td>
+            <td className="num" data-testid={`import-file-${f.file}-expected`} data-mismatch={f.expected !== null && f.expected !== f.read}>
+              {f.expected === null ? '—' : f.expected === f.read ? fmt.integer(f.expected) : <strong style={{ color: 'var(--warn)' }} title={t('mirror.count.mismatch')}>{`${fmt.integer(f.expected)} ≠`}</strong>}
+            </td>
           </tr>
         ))}
       </tbody>
