@@ -28,6 +28,12 @@ describe('contact-handle recogniser: each obfuscation form is caught', () => {
     ['加我V split phone', '加我V 138 0013 8000', 'phone', '13800138000'],
     ['薇❤ numerals then spaced digits', '薇❤ 一三八零零 1 3 8 0 0 0', 'phone', '13800138000'],
     ['short-link text', '戳 短链 url.cn/ab12c', 'link', '短链 url.cn/ab12c'],
+    ['加我 + letters-only id', '加我 meimeiabc 有货', 'wechat', 'meimeiabc'],
+    ['spaced keyword v 信', 'v 信 meimeiabc', 'wechat', 'meimeiabc'],
+    ['emoji before the id', 'wx👉meimeiabc', 'wechat', 'meimeiabc'],
+    ['numerals with emoji separators', '电话 一三八💕一二三💕四五六💕七八', 'phone', '13812345678'],
+    ['dingbat digits', '❶❸❽❶❷❸❹❺❻❼❽', 'phone', '13812345678'],
+    ['digits with symbol separators', '138🔸1234🔸5678', 'phone', '13812345678'],
   ])('%s', (_name, text, kind, value) => {
     const handles = findContactHandles(text);
     expect(handles).toContainEqual({ kind, text: value });

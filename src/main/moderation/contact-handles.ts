@@ -29,14 +29,29 @@ const CHINESE_DIGIT: Readonly<Record<string, string>> = {
   九: '9', 玖: '9',
 };
 const NUMERAL_CLASS = '[零〇○洞一壹幺么二贰貳三叁參四肆五伍六陆陸七柒八捌九玖]';
-const SEPARATOR_CLASS = '[\\s\\-_.·・,，、|/*~]';
+/** Between digits or numerals: spaces, punctuation, and any symbol or emoji a seller puts there (`138💕1234`). */
+const SEPARATOR_CLASS = '[\\s\\-_.·・,，、|/*~\\p{So}\\p{Sk}\\p{Sm}\\p{Cf}\\uFE0F]';
+/** Circled and dingbat digits NFKC leaves alone (❶, ➀, ➊, ⓵): each to its ASCII digit. */
+const ENCLOSED_DIGITS: readonly [number, number, number][] = [
+  [0x2776, 0x277f, 1], // ❶–❿ (❿ = 10 → '0' is wrong, but a phone never has a 10)
+  [0x2780, 0x2789, 1], // ➀–➉
+  [0x278a, 0x2793, 1], // ➊–➓
+  [0x24f5, 0x24fe, 1], // ⓵–⓾
+];
+function enclosedDigit(c: string): string {
+  const code = c.codePointAt(0)!;
+  if (code === 0x24ff || code === 0x24ea) return '0'; // ⓿ ⓪
+  for (const [from, to, first] of ENCLOSED_DIGITS) if (code >= from && code <= to) return String((code - from + first) % 10);
+  return c;
+}
+const ENCLOSED = /[\u2776-\u2793\u24ea\u24f5-\u24ff]/g;
 /**
  * Only runs of 4+ Chinese numerals become digits: a phone spelled out is 11 of them, while ordinary words
  * ("一起", "一二三木头人") stay words.
  */
-const NUMERAL_RUN = new RegExp(`${NUMERAL_CLASS}(?:${SEPARATOR_CLASS}*${NUMERAL_CLASS}){3,}`, 'g');
+const NUMERAL_RUN = new RegExp(`${NUMERAL_CLASS}(?:${SEPARATOR_CLASS}*${NUMERAL_CLASS}){3,}`, 'gu');
 const NUMERAL_CHAR = new RegExp(NUMERAL_CLASS, 'g');
-const DIGIT_SEPARATOR = new RegExp(`(\\d)${SEPARATOR_CLASS}+(?=\\d)`, 'g');
+const DIGIT_SEPARATOR = new RegExp(`(\\d)${SEPARATOR_CLASS}+(?=\\d)`, 'gu');
 
 /**
  * Full-width to ASCII (NFKC), Chinese numeral runs to digits, separators between digits removed, lower case.
@@ -45,6 +60,7 @@ const DIGIT_SEPARATOR = new RegExp(`(\\d)${SEPARATOR_CLASS}+(?=\\d)`, 'g');
 export function normaliseForHandles(text: string): string {
   return text
     .normalize('NFKC')
+    .replace(ENCLOSED, enclosedDigit)
     .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
     .replace(DIGIT_SEPARATOR, '$1')
     .toLowerCase();
@@ -53,7 +69,7 @@ export function normaliseForHandles(text: string): string {
 const PHONE = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/g;
 /** WeChat keyword, then optional "号/是/:" glue, then an id (WeChat ids are 6–20 chars from a letter; numbers too). */
 const WECHAT =
-  /(?:v信|vx|v❤|wx|weixin|wechat|微信|薇信|威信|围信|徽信|卫星|薇|加v|加微|\+v|➕v)\s*(?:号|号码|是|id)?\s*[:=]?\s*([a-z][a-z0-9_-]{4,19}|\d{5,12})(?![a-z0-9_-])/g;
+  /(?:v\s?信|vx|v❤|wx|weixin|wechat|微信|薇信|威信|围信|徽信|卫星|薇|加v|加微|加我|\+v|➕v)[\s:=：\p{So}\p{Sk}\uFE0F]*(?:号|号码|是|id)?[\s:=：\p{So}\p{Sk}\uFE0F]*([a-z][a-z0-9_-]{4,19}|\d{5,12})(?![a-z0-9_-])/gu;
 const QQ = /(?:qq|扣扣|企鹅)\s*(?:号|是)?\s*[:=]?\s*(\d{5,11})(?!\d)/g;
 const LINK = /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/g;
 const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq/g;

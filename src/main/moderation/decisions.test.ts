@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
 import { openDatabase } from '../db/database';
 import { claim } from './claims';
-import { WITHHELD_NOTE, bulkDecide, decide, exportPendingDecisions, previewBulk, undo } from './decisions';
+import { bulkDecide, decide, exportPendingDecisions, previewBulk, undo } from './decisions';
 import { matchingExclusions } from './exclusions';
 import { listQueue } from './queue';
 import { freshDb, seedFlags, tempDbPath, seedMirror } from './test-fixture';
@@ -135,7 +135,7 @@ describe('decisions', () => {
       .map((l) => JSON.parse(l) as Record<string, string>);
     expect(lines.map((l) => l.decision_id)).toEqual(['1', '2', '3']);
     expect(lines[0]).toEqual({ decision_id: '1', user_id: 'u0', action: 'warn', reason_code: 'x', decided_at: new Date(NOW * 1000).toISOString(), operator: 'ann', note: 'n' });
-    expect(lines[1]!.note).toBe(WITHHELD_NOTE);
+    expect(lines[1]!.note).toBe('he wrote vx: ⟦wechat⟧');
     expect(lines[2]).toMatchObject({ action: 'undo', reverses: '1' });
     expect(exportPendingDecisions(db, outbox)).toBeNull();
   });

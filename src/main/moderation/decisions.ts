@@ -3,11 +3,11 @@ import type { Operator } from '../../shared/contract/app';
 import type { Db } from '../db/database';
 import { lastExportedDecisionId, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
 import { assertNotClaimedByOther, touchClaim } from './claims';
-import { hasContactHandle } from './contact-handles';
 import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
 import { type QueueName, type QueueFilter, selectQueueFlags } from './queue';
 import { say } from '../../shared/error-says';
+import { maskHandlesInText } from '../privacy/moderation-views';
 
 export const DECISION_ACTIONS = ['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
@@ -303,8 +303,6 @@ export function bulkDecide(
   return result;
 }
 
-export const WITHHELD_NOTE = '[withheld: the note contains contact details]';
-
 function toOutbox(d: DecisionRow): OutboxDecision {
   const iso = (s: number): string => new Date(s * 1000).toISOString();
   return {
@@ -314,8 +312,9 @@ function toOutbox(d: DecisionRow): OutboxDecision {
     reason_code: d.reason_code,
     decided_at: iso(d.decided_at),
     operator: d.operator,
-    // The outbox carries no PII beyond ids: a note quoting the user's phone or WeChat id stays in the console.
-    note: hasContactHandle(d.note) ? WITHHELD_NOTE : d.note,
+    // The outbox carries no PII beyond ids: the note goes out exactly as masked as the console shows it (handles
+    // as their kind, ids and digits hidden), never more than an operator sees.
+    note: maskHandlesInText(d.note).text,
     ...(d.expires_at !== null ? { expires_at: iso(d.expires_at) } : {}),
     ...(d.reverses !== null ? { reverses: String(d.reverses) } : {}),
   };

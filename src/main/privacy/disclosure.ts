@@ -83,7 +83,9 @@ const sql = {
    */
   windowVisits: `SELECT DISTINCT user_id, merchant_id FROM transactions NOT INDEXED WHERE paid_at >= ? AND paid_at < ?`,
   merchants: `SELECT id, name, brand, category, channel, district, lat, lon FROM merchants`,
-  mirrorVersion: `SELECT coalesce(max(id), 0) FROM import_runs`,
+  // Exposures and consents change only through imports, and an import's rows are visible only once it completed
+  // (its run row is committed as 'running' before the data): the newest completed one versions the context.
+  mirrorVersion: `SELECT coalesce(max(id), 0) FROM import_runs WHERE status = 'completed'`,
   finestExposure: `SELECT merchant_id, max(CASE level WHEN 'place' THEN 3 WHEN 'brand' THEN 2 WHEN 'category' THEN 1 ELSE 0 END) AS rank
     FROM exposures GROUP BY merchant_id`,
 };

@@ -29,8 +29,13 @@ const PLATFORM_TZ_MINUTES = 8 * 60;
 const TIMELINE_SHOWN = 50;
 
 const HANDLE_MARK = (kind: string): string => `⟦${kind}⟧`;
-/** Tokens of 6+ latin letters/digits with at least one digit: ids, order numbers, disguised handles. */
-const ID_LIKE = /[a-z0-9_-]*\d[a-z0-9_-]*/g;
+/**
+ * After the handles: a mark stays; a latin token with a digit of 6+ characters (an id, an order number, a handle
+ * the detector did not recognise) or of 6+ letters (`meimeiabc` after 加我) becomes an id mark; shorter tokens
+ * keep their letters with digits as `#`. Stricter than the detector on purpose: a view may hide a harmless word,
+ * never a handle.
+ */
+const AFTER_HANDLES = /⟦[a-z]+⟧|[a-z0-9_-]*\d[a-z0-9_-]*|[a-z][a-z0-9_-]{5,}/g;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -52,7 +57,9 @@ export function maskHandlesInText(raw: string | null | undefined): MaskedText {
     if (h.kind !== 'solicit') masked = masked.replace(new RegExp(escapeRegExp(h.text), 'g'), HANDLE_MARK(h.kind));
     hints.push({ kind: h.kind, obfuscated: !rawLower.includes(h.text) });
   }
-  masked = masked.replace(ID_LIKE, (token) => (token.length >= 6 ? HANDLE_MARK('id') : token.replace(/\d/g, '#')));
+  masked = masked.replace(AFTER_HANDLES, (token) =>
+    token.startsWith('⟦') ? token : token.length >= 6 ? HANDLE_MARK('id') : token.replace(/\d/g, '#'),
+  );
   return { text: masked, handles: hints };
 }
 

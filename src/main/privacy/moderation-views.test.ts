@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { maskHandlesInText } from './moderation-views';
+
+/** What an operator may never read in evidence, a note or the outbox, however the seller disguised it. */
+const SECRETS = ['meimeiabc', '13812345678', '138', '一三八', '❶❸❽', 'mango_88'];
+
+describe('evidence text masking', () => {
+  it.each([
+    '加我 meimeiabc 有货',
+    'v 信 meimeiabc',
+    'wx👉meimeiabc',
+    '电话 一三八💕一二三💕四五六💕七八',
+    '❶❸❽❶❷❸❹❺❻❼❽',
+    '本人 138🔸1234🔸5678 加我 meimeiabc',
+    'he wrote vx: mango_88',
+    'ＶＸ：ｍｅｉｍｅｉａｂｃ',
+  ])('hides the handle in %s', (text) => {
+    const masked = maskHandlesInText(text).text;
+    for (const secret of SECRETS) expect(masked).not.toContain(secret);
+    expect(masked).toMatch(/⟦(wechat|phone|id)⟧/);
+  });
+
+  it('keeps ordinary words and short numbers readable, digits as #', () => {
+    expect(maskHandlesInText('AA 聚餐 35 元，3点见').text).toBe('aa 聚餐 ## 元,#点见');
+    expect(maskHandlesInText('').text).toBe('');
+  });
+});
