@@ -33,7 +33,14 @@ export async function dispatch(
   try {
     const handler = table[name] as Handler<CallName>;
     const value = await handler(parsed.data as never, services);
-    return { ok: true, value };
+    // Outputs are parsed too: only the fields the contract names cross to the renderer (zod objects drop the
+    // rest), so a handler that returns a row with more in it cannot leak the extra fields.
+    const checked = spec.output.safeParse(value);
+    if (!checked.success) {
+      const first = issuesOf(checked.error)[0]!;
+      return { ok: false, error: { code: 'INTERNAL', message: `${name}: the reply does not match the contract at ${first.path}: ${first.message}` } };
+    }
+    return { ok: true, value: checked.data };
   } catch (err) {
     return { ok: false, error: toCallError(err) };
   }

@@ -35,6 +35,17 @@ describe('the contract', () => {
     }
   });
 
+  it('lets only the fields the contract names cross: extra ones are dropped, a wrong reply is an error', async () => {
+    // A handler that returns a whole row where the contract wants an operator: the phone never leaves main.
+    const leaky = {
+      ...handlers,
+      'session.get': () => ({ operator: { name: '李娜', role: 'lead', phone: '13812345678' } }),
+    } as unknown as typeof handlers;
+    expect(await dispatch('session.get', {}, services, leaky)).toEqual({ ok: true, value: { operator: { name: '李娜', role: 'lead' } } });
+    const wrong = { ...handlers, 'session.get': () => ({ operator: { name: 42 } }) } as unknown as typeof handlers;
+    expect(await dispatch('session.get', {}, services, wrong)).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('session.get: the reply does not match the contract at operator') } });
+  });
+
   it('names an unknown call as such', async () => {
     expect(await dispatch('db.exec', {}, services)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
   });
