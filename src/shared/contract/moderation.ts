@@ -239,7 +239,9 @@ export const moderationCalls = {
     savedViewSchema,
   ),
   'moderation.deleteView': call(z.object({ id: z.number().int().positive() }).strict(), z.object({ deleted: z.boolean() })),
-  /** Scores the mirror against a labels.jsonl (generated ground truth): per-class P/R/F1 and the PR curve. */
-  /** Without labelsFile: the labels.jsonl of the export the mirror was last imported from (a generated one has it). */
+  /**
+   * Scores the mirror against a labels.jsonl (generated ground truth): per-class P/R/F1 and the PR curve. Without
+   * labelsFile: the labels.jsonl of the export the mirror was last imported from (a generated one has it).
+   */
   'moderation.evaluate': call(z.object({ labelsFile: z.string().trim().min(1, 'give the path of a labels.jsonl').max(4096).optional() }).strict(), evaluationSchema),
 };
