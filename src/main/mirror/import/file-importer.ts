@@ -211,45 +211,65 @@ export function importFile(o: ImportFileOptions): FileSummary {
     }
   };
 
-  readRecords(o.path, o.format === 'csv', {
-    record(text, line, unterminated) {
-      if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
-      if (o.format === 'csv' && header === null) {
-        readHeader(text);
+  const handleRecord = (text: string, line: number, unterminated: boolean): void => {
+    if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
+    if (o.format === 'csv' && header === null) {
+      readHeader(text);
+      return;
+    }
+    summary.read++;
+    try {
+      if (o.format === 'csv') rowFromCsv(text, unterminated);
+      else rowFromJson(text, unterminated);
+      if (isIntroductions) {
+        // The pair is unordered; the mirror stores it as user_a < user_b.
+        const a = values[0] as string;
+        const b = values[1] as string;
+        if (a === b) throw new RowProblem('out_of_range', 'user_b', 'an introduction needs two different users');
+        if (byteOrderLess(b, a)) {
+          values[0] = b;
+          values[1] = a;
+        }
+      }
+      const key = keyIdx.length === 1 ? (values[keyIdx[0]!] as string) : keyIdx.map((i) => String(values[i])).join('\u0000');
+      if (!seen.add(key)) {
+        // Maybe seen: the first occurrence, if any, is in the mirror once the pending batch is written.
+        flush();
+        if (stmts.exists.get(keyIdx.map((i) => values[i])) !== undefined) {
+          throw new RowProblem('duplicate', spec.key.length === 1 ? spec.key[0]! : null, `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replace(/\u0000/g, ' + '), 100))} appears more than once in this file`);
+        }
+      }
+      const base = pendingRows * width;
+      for (let i = 0; i < width; i++) pending[base + i] = values[i]!;
+      if (++pendingRows === BATCH_ROWS) flush();
+      accepted++;
+      if (providesIdx >= 0) knownIds[spec.provides!].add(values[providesIdx] as string);
+    } catch (err) {
+      if (!(err instanceof RowProblem)) throw err;
+      if (err.reason === 'bad_csv' && err.field === null && text.includes('\n')) {
+        recoverUnclosedQuote(text, line);
         return;
       }
-      summary.read++;
-      try {
-        if (o.format === 'csv') rowFromCsv(text, unterminated);
-        else rowFromJson(text, unterminated);
-        if (isIntroductions) {
-          // The pair is unordered; the mirror stores it as user_a < user_b.
-          const a = values[0] as string;
-          const b = values[1] as string;
-          if (a === b) throw new RowProblem('out_of_range', 'user_b', 'an introduction needs two different users');
-          if (byteOrderLess(b, a)) {
-            values[0] = b;
-            values[1] = a;
-          }
-        }
-        const key = keyIdx.length === 1 ? (values[keyIdx[0]!] as string) : keyIdx.map((i) => String(values[i])).join('\u0000');
-        if (!seen.add(key)) {
-          // Maybe seen: the first occurrence, if any, is in the mirror once the pending batch is written.
-          flush();
-          if (stmts.exists.get(keyIdx.map((i) => values[i])) !== undefined) {
-            throw new RowProblem('duplicate', spec.key.length === 1 ? spec.key[0]! : null, `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replace(/\u0000/g, ' + '), 100))} appears more than once in this file`);
-          }
-        }
-        const base = pendingRows * width;
-        for (let i = 0; i < width; i++) pending[base + i] = values[i]!;
-        if (++pendingRows === BATCH_ROWS) flush();
-        accepted++;
-        if (providesIdx >= 0) knownIds[spec.provides!].add(values[providesIdx] as string);
-      } catch (err) {
-        if (!(err instanceof RowProblem)) throw err;
-        quarantine(line, err, text);
-      }
-    },
+      quarantine(line, err, text);
+    }
+  };
+  /**
+   * A CSV record that spans lines and does not have the header's columns is almost always a quote opened and
+   * never closed: everything up to the next quote was swallowed. Only its first line is refused; the lines it
+   * swallowed are read again one by one, so the good rows among them are not lost with it.
+   */
+  const recoverUnclosedQuote = (text: string, line: number): void => {
+    const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    quarantine(
+      line,
+      new RowProblem('bad_csv', null, `a quote opened on this line is never closed (it ran over ${lines.length} lines); the lines after it were read on their own`),
+      lines[0]!,
+    );
+    for (let i = 1; i < lines.length; i++) handleRecord(lines[i]!, line + i, false);
+  };
+
+  readRecords(o.path, o.format === 'csv', {
+    record: handleRecord,
     problem(reason, line, excerpt) {
       summary.read++;
       const message = reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';

@@ -127,6 +127,45 @@ describe('importExport', () => {
     ]);
   });
 
+  it('a quote never closed costs its own line only: the lines it swallowed are read again and the good ones land', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    const row = (id: string, memo: string) => `${id},u1,u2,100,2026-11-01T08:00:00+08:00,${memo}\n`;
+    write(
+      'transfers.csv',
+      'id,from_user,to_user,amount_fen,paid_at,memo\n' +
+        row('x1', 'ok') + // 2
+        row('x2', '"oops') + // 3: the quote is never closed
+        row('x3', 'fine') + // 4
+        row('x4', 'fine too') + // 5
+        row('x5', '"quoted, with a comma"') + // 6: its first quote "closes" line 3's; the record ends here
+        row('x6', 'after'), // 7
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([{ file: 'transfers.csv', line: 3, field: null, reason: 'bad_csv' }]);
+    expect(db.prepare('SELECT id FROM transfers ORDER BY id').pluck().all()).toEqual(['x1', 'x3', 'x4', 'x5', 'x6']);
+    expect(db.prepare(`SELECT memo FROM transfers WHERE id = 'x5'`).pluck().get()).toBe('quoted, with a comma');
+    expect(s.files['transfers.csv']).toMatchObject({ read: 6, inserted: 5, quarantined: 1 });
+    expect(listQuarantine(db, { runId: s.runId, offset: 0, limit: 5 })[0]!.message).toContain('never closed');
+  });
+
+  it('skips an over-long quoted CSV field as one record, newlines inside it included, and keeps counting lines', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    const huge = `"${'memo line\n'.repeat(600_000)}"`; // 6 MB, more than the read buffer, 600,000 newlines inside the quotes
+    write(
+      'transfers.csv',
+      'id,from_user,to_user,amount_fen,paid_at,memo\n' +
+        'x1,u1,u2,100,2026-11-01T08:00:00+08:00,ok\n' + // 2
+        `xl,u1,u2,100,2026-11-01T08:00:00+08:00,${huge}\n` + // 3 … 600,003
+        'x3,u1,u2,abc,2026-11-01T08:00:00+08:00,next\n', // 600,004
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'transfers.csv', line: 3, field: null, reason: 'line_too_long' },
+      { file: 'transfers.csv', line: 600_004, field: 'amount_fen', reason: 'wrong_type' },
+    ]);
+    expect(db.prepare('SELECT id FROM transfers').pluck().all()).toEqual(['x1']);
+  });
+
   it('re-importing the same export changes nothing; an update changes exactly the changed rows', () => {
     write('users.jsonl', jsonl([user('u1'), user('u2'), user('u3')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));

@@ -57,6 +57,22 @@ function scanCsv(buf: Buffer, from: number, to: number, state: number): number {
   return state;
 }
 
+/**
+ * CSV, while skipping an over-long record: where it ends (the first newline outside quotes in [from, to), or -1),
+ * the quote state reached, and how many newlines inside quotes were passed — so line numbers stay right after it.
+ */
+function skipCsvRecord(buf: Buffer, from: number, to: number, state: number): { end: number; state: number; newlines: number } {
+  let newlines = 0;
+  for (let i = from; i < to; i++) {
+    const b = buf[i];
+    if (b === NL) {
+      if (state !== QUOTED) return { end: i, state, newlines };
+      newlines++;
+    } else state = scanCsv(buf, i, i + 1, state);
+  }
+  return { end: -1, state, newlines };
+}
+
 export function excerptOf(buf: Buffer, start: number, end: number, maxChars: number): string {
   // 4 bytes per char at most; a cut multi-byte sequence at the end decodes to U+FFFD, which is fine for an excerpt.
   return capChars(buf.toString('utf8', start, Math.min(end, start + maxChars * 4)), maxChars);
@@ -112,15 +128,26 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
 
       for (;;) {
         if (skipping) {
-          const nl = buf.indexOf(NL, scan);
-          if (nl === -1 || nl >= end) {
+          // A CSV record ends only at a newline outside quotes: a 10 MB quoted memo full of newlines is one record.
+          let nl: number;
+          if (csv) {
+            const skipped = skipCsvRecord(buf, scan, end, csvState);
+            csvState = skipped.state;
+            linesInRecord += skipped.newlines;
+            nl = skipped.end;
+          } else {
+            nl = buf.indexOf(NL, scan);
+            if (nl >= end) nl = -1;
+          }
+          if (nl === -1) {
             start = scan = end; // drop what we have; keep looking in the next chunk
             break;
           }
           skipping = false;
           csvState = FIELD_START;
           start = scan = nl + 1;
-          line += 1;
+          line += 1 + linesInRecord;
+          linesInRecord = 0;
           continue;
         }
         let nl = buf.indexOf(NL, scan);
@@ -142,7 +169,8 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
           if (end - start > MAX_RECORD_BYTES) {
             sink.problem('line_too_long', line, excerptOf(buf, start, end, 300));
             skipping = true;
-            linesInRecord = 0;
+            // The newlines inside quotes already passed stay counted; the unscanned rest sets the quote state.
+            if (csv) csvState = scanCsv(buf, scan, end, csvState);
             start = scan = end;
           } else if (csv) {
             // Remember the quote state of the bytes already scanned so they are not counted twice.
