@@ -111,7 +111,8 @@ export function parseIsoTimeAt(s: string, from: number, to: number): boolean {
   const y = num(s, from, 4);
   const m = num(s, from + 5, 2);
   const d = num(s, from + 8, 2);
-  if (y < 0 || m < 0 || d < 0) return false;
+  // Years upstream can mean: a payment in 0000 or 9999 is a broken clock or a placeholder, not a time.
+  if (y < 1970 || y > 2100 || m < 0 || d < 0) return false;
   const dateKey = y * 10000 + m * 100 + d;
   if (dateKey !== cachedDateKey) {
     if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return false;
@@ -135,7 +136,7 @@ export function parseIsoTimeAt(s: string, from: number, to: number): boolean {
   else if ((c === 0x2b || c === 0x2d) && i + 6 === to && s.charCodeAt(i + 3) === 0x3a) {
     const oh = num(s, i + 1, 2);
     const om = num(s, i + 4, 2);
-    if (oh < 0 || oh > 14 || om < 0 || om > 59) return false;
+    if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > 14 * 60) return false; // offsets end at ±14:00
     offset = (c === 0x2d ? -1 : 1) * (oh * 60 + om);
   } else return false;
   parsedTime.seconds = cachedDayStart + hh * 3600 + mi * 60 + ss - offset * 60;
@@ -215,7 +216,7 @@ export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds:
     }
     case 'time': {
       if (typeof v !== 'string') throw wrongType(name, 'an ISO-8601 time string', v);
-      if (!parseIsoTimeAt(v, 0, v.length)) throw new RowProblem('bad_time', name, `${name} must be an ISO-8601 time with an offset (e.g. 2026-11-24T08:30:00+08:00), got ${typeName(v)}`);
+      if (!parseIsoTimeAt(v, 0, v.length)) throw new RowProblem('bad_time', name, `${name} must be an ISO-8601 time with an offset between 1970 and 2100 (e.g. 2026-11-24T08:30:00+08:00), got ${typeName(v)}`);
       out.push(parsedTime.seconds);
       if (f.tzColumn) out.push(parsedTime.offsetMinutes);
       return;

@@ -172,6 +172,8 @@ export function importFile(o: ImportFileOptions): FileSummary {
   };
   const rowFromCsv = (text: string, unterminated: boolean): void => {
     if (headerProblem) throw headerProblem;
+    // JSON cannot carry a raw NUL (the parser refuses it); a CSV cell must not smuggle one in either.
+    if (text.includes('\0')) throw new RowProblem('bad_csv', null, 'the record contains a NUL byte');
     // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
     if (fastRow !== null && fastRow(text, values)) return;
     values.length = 0;

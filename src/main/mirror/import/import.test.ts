@@ -166,6 +166,27 @@ describe('importExport', () => {
     expect(db.prepare('SELECT id FROM transfers').pluck().all()).toEqual(['x1']);
   });
 
+  it('refuses times outside 1970–2100 or past ±14:00, and NUL bytes in CSV cells', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    write(
+      'transactions.csv',
+      'id,user_id,merchant_id,amount_fen,paid_at\n' +
+        't1,u1,m1,100,0000-01-01T00:00:00Z\n' + // 2
+        't2,u1,m1,100,2026-11-01T08:00:00+14:59\n' + // 3
+        't3,u1,m1,100,2026-11-01T08:00:00+14:00\n' + // 4 fine
+        't4,u1,m1,1\u000000,2026-11-01T08:00:00+08:00\n' + // 5
+        't5,u2,m1,100,2026-11-01t08:00:00z\n', // 6 fine (RFC 3339 allows lower case)
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'transactions.csv', line: 2, field: 'paid_at', reason: 'bad_time' },
+      { file: 'transactions.csv', line: 3, field: 'paid_at', reason: 'bad_time' },
+      { file: 'transactions.csv', line: 5, field: null, reason: 'bad_csv' },
+    ]);
+    expect(db.prepare('SELECT id FROM transactions ORDER BY id').pluck().all()).toEqual(['t3', 't5']);
+  });
+
   it('re-importing the same export changes nothing; an update changes exactly the changed rows', () => {
     write('users.jsonl', jsonl([user('u1'), user('u2'), user('u3')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));
