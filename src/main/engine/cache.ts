@@ -30,6 +30,8 @@ export class MatchingCache {
    * restriction, a new consent, a new user); only a rebuild brings them in, so the what-if says how many.
    */
   newlyEligible = 0;
+  /** An import completed since the build: blocks, earlier introductions and transactions it brought need a rebuild. */
+  mirrorUpdated = false;
   readonly phasesMs: Record<string, number>;
 
   private constructor(

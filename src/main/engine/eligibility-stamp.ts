@@ -6,7 +6,7 @@ import type { Db } from '../db/database';
  * blocks arrive only through imports) and a restriction whose expiry has passed since. Equal stamps mean the
  * cached pool is still right; a different stamp means refresh it before scoring.
  */
-export function eligibilityStamp(db: Db, atSec: number): string {
+export function eligibilityStamp(db: Db, atSec: number): { key: string; importId: number } {
   const row = db
     .prepare<{ at: number }, { decision: number; imported: number; expired: number }>(
       `SELECT (SELECT coalesce(max(id), 0) FROM decisions) AS decision,
@@ -14,5 +14,5 @@ export function eligibilityStamp(db: Db, atSec: number): string {
               (SELECT count(*) FROM decisions WHERE expires_at IS NOT NULL AND expires_at <= @at) AS expired`,
     )
     .get({ at: atSec })!;
-  return `${row.decision}:${row.imported}:${row.expired}`;
+  return { key: `${row.decision}:${row.imported}:${row.expired}`, importId: row.imported };
 }

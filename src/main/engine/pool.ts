@@ -95,9 +95,13 @@ const sql = {
   windowTransactions: `SELECT user_id, merchant_id, paid_at, paid_tz, amount_fen FROM transactions NOT INDEXED WHERE paid_at >= ? AND paid_at < ?`,
   blocks: `SELECT blocker_id, blocked_id FROM blocks`,
   upstreamIntroductions: `SELECT user_a, user_b FROM introductions`,
+  // Every other date's runs, earlier or later (a date can be run again after a later one), superseded ones too (they
+  // may have been exported before the re-run); the runs of this date are what the new run replaces.
   consoleIntroductions: `
     SELECT i.user_a, i.user_b FROM run_introductions i JOIN match_runs r ON r.id = i.run_id
-    WHERE r.status = 'completed' AND r.date < ?`,
+    WHERE r.status IN ('completed', 'superseded') AND r.date <> ?`,
+  // One introduction a day: whoever upstream already introduced on this date gets no second one from us.
+  introducedUpstreamOn: `SELECT user_a, user_b FROM introductions WHERE date = ?`,
 } as const;
 
 /** Reads who may be introduced on the date: the per-user part of eligibility (pair rules come later). */
@@ -148,6 +152,12 @@ export function loadEligibility(
     if (i !== undefined && revokedAt === null) consented[i] = 1;
   }
   for (let i = 0; i < n; i++) if (!consented[i]) inPool[i] = 0;
+  for (const pair of db.prepare(sql.introducedUpstreamOn).raw().iterate(date) as Iterable<[string, string]>) {
+    for (const id of pair) {
+      const i = index.get(id);
+      if (i !== undefined) inPool[i] = 0;
+    }
+  }
   return { userIds, inPool, group, age, idVerified, district, districts };
 }
 

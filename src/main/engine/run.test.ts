@@ -137,6 +137,23 @@ describe('matching runs', () => {
     expect(readRun(db, first.summary.runId)!.status).toBe('superseded');
   });
 
+  it("never repeats a pair across dates, whatever order the dates are run in, and respects upstream's introductions of the day", async () => {
+    const db = openDatabase(path.join(tempDir(), 'm.db'));
+    buildTestMirror(db, { users: 300, seed: 22 });
+    const run = async (date: string) => readRunIntroductions(db, (await runMatchingDetailed(db, { date, ruleSet: RULES, operator: 'op', excluded: new Set(), threads: 1 }, silentProgress)).summary.runId);
+    const key = (i: { userA: string; userB: string }) => `${i.userA}+${i.userB}`;
+    const later = new Set((await run('2026-11-24')).map(key));
+    const earlier = await run('2026-11-23'); // run after a later date: must not reuse its pairs
+    expect(earlier.length).toBeGreaterThan(0);
+    expect(earlier.filter((i) => later.has(key(i)))).toEqual([]);
+    // Upstream already introduced someone on 11-22: that person gets no second introduction from us that day.
+    const [a, b] = [earlier[0]!.userA, earlier[0]!.userB];
+    db.prepare(`INSERT INTO introductions (user_a, user_b, date, outcome) VALUES (?, ?, '2026-11-22', 'pending')`).run(a < b ? a : b, a < b ? b : a);
+    const day = await run('2026-11-22');
+    expect(day.some((i) => [i.userA, i.userB].includes(a) || [i.userA, i.userB].includes(b))).toBe(false);
+    db.close();
+  });
+
   it('persists the run readably and exports the outbox file atomically', async () => {
     const dir = tempDir();
     const db = openDatabase(path.join(dir, 'm.db'));

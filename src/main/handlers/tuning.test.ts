@@ -144,7 +144,7 @@ describe('tuning handlers', () => {
     expect(bad.ok ? null : bad.error.message).toContain('today');
   });
 
-  it('builds its own candidates for a shadow run whose window or K differs from the cache', async () => {
+  it('builds its own candidates for every shadow run, as a real run would (window, K, pool, blocks as of now)', async () => {
     services.session.operator = lead;
     const wider = { ...draft, windowDays: 20, topK: 30 };
     const { shadowId } = (await ok('tuning.shadowRun', { ruleSet: wider })) as { shadowId: number };
@@ -162,5 +162,12 @@ describe('tuning handlers', () => {
     const fromCache = cached.rescore(wider);
     const cachedPairs = Array.from(fromCache.userA, (a, i) => [cached.pool.userIds[a]!, cached.pool.userIds[fromCache.userB[i]!]!].sort().join('+')).sort();
     expect(cachedPairs).not.toEqual(pairs);
+    // A rule that changes the pool (real names no longer required) is built afresh too, not narrowed from the cache.
+    const looser = { ...draft, requireRealName: false };
+    const second = (await ok('tuning.shadowRun', { ruleSet: looser })) as { shadowId: number };
+    const real = await MatchingCache.build(services.db, { date: DATE, ruleSet: looser, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
+    const realAssignment = real.rescore(looser);
+    const realPairs = Array.from(realAssignment.userA, (a, i) => [real.pool.userIds[a]!, real.pool.userIds[realAssignment.userB[i]!]!].sort().join('+')).sort();
+    expect(services.db.prepare(`SELECT user_a || '+' || user_b FROM shadow_introductions WHERE shadow_id = ? ORDER BY 1`).pluck().all(second.shadowId)).toEqual(realPairs);
   });
 });

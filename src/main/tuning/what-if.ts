@@ -139,6 +139,9 @@ export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, activ
   const rebuildNeeded: WhatIfView['rebuildNeeded'] = [];
   if (draftRuleSet.windowDays !== cache.ruleSet.windowDays) rebuildNeeded.push('windowDays');
   if (draftRuleSet.topK !== cache.ruleSet.topK) rebuildNeeded.push('topK');
+  // Who is in the pool decides the rarity weights and the top-K lists; the preview only narrows the cached pool.
+  if (draftRuleSet.ageRange.min !== cache.ruleSet.ageRange.min || draftRuleSet.ageRange.max !== cache.ruleSet.ageRange.max) rebuildNeeded.push('ageRange');
+  if (draftRuleSet.requireRealName !== cache.ruleSet.requireRealName) rebuildNeeded.push('requireRealName');
   const binKeys = Array.from({ length: HISTOGRAM_BINS }, (_, i) => String((i * 100) / HISTOGRAM_BINS));
   return {
     date: cache.date,
@@ -146,6 +149,7 @@ export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, activ
     poolUsers: n,
     rebuildNeeded,
     newlyEligible: cache.newlyEligible,
+    mirrorUpdated: cache.mirrorUpdated,
     draft: draft.summary,
     active: active.assignment.summary,
     activeVersion: active.version,

@@ -24,6 +24,7 @@ let cache: MatchingCache | null = null;
 let baseline: ActiveBaseline | null = null;
 let baselineKey = '';
 let poolStamp = '';
+let importAtBuild = 0;
 
 const post = (reply: TuningReply): void => port.postMessage(reply);
 
@@ -48,9 +49,11 @@ const progress: ProgressSink = {
 function refreshIfStale(built: MatchingCache): void {
   const now = Math.floor(Date.now() / 1000);
   const stamp = eligibilityStamp(db, now);
-  if (stamp === poolStamp) return;
+  if (stamp.key === poolStamp) return;
   built.refreshPool(db, matchingExclusions(db, now));
-  poolStamp = stamp;
+  // New data (blocks, earlier introductions, transactions) only a rebuild takes in: the what-if says so.
+  built.mirrorUpdated = stamp.importId !== importAtBuild;
+  poolStamp = stamp.key;
   baseline = null;
 }
 
@@ -72,7 +75,9 @@ async function handle(request: TuningRequest): Promise<void> {
     baseline = null;
     const active = activeRuleSet(db);
     const now = Math.floor(Date.now() / 1000);
-    poolStamp = eligibilityStamp(db, now);
+    const stamp = eligibilityStamp(db, now);
+    poolStamp = stamp.key;
+    importAtBuild = stamp.importId;
     const excluded = matchingExclusions(db, now);
     const built = await MatchingCache.build(db, { date: request.date, ruleSet: active.ruleSet, excluded, threads: data.threads }, progress);
     progress.report('baseline', 0, 1);
@@ -87,19 +92,17 @@ async function handle(request: TuningRequest): Promise<void> {
     post({ type: 'whatIf', id: request.id, result: computeWhatIf(cache, request.ruleSet, currentBaseline(cache), request.seq) });
     return;
   }
-  const base = currentBaseline(cache);
-  // A shadow run is published-grade: a draft with another window or K gets its own candidates, built as a real run
-  // would build them (the live what-if only re-scores the cache and says so).
-  const draftCache =
-    request.ruleSet.windowDays === cache.ruleSet.windowDays && request.ruleSet.topK === cache.ruleSet.topK
-      ? cache
-      : await MatchingCache.build(
-          db,
-          { date: cache.date, ruleSet: request.ruleSet, excluded: matchingExclusions(db, Math.floor(Date.now() / 1000)), threads: data.threads },
-          progress,
-        );
-  const assignment = draftCache.rescore(request.ruleSet);
-  const shadowId = persistShadowRun(db, { date: cache.date, ruleSet: request.ruleSet, activeVersion: base.version, operator: request.operator }, draftCache.pool.userIds, assignment);
+  // A shadow run is what a real run would publish: candidates built afresh for the draft — its pool, rarity weights,
+  // blocks and earlier introductions as of now — never the what-if's cache, which only re-scores.
+  const now = Math.floor(Date.now() / 1000);
+  const shadow = await MatchingCache.build(db, { date: cache.date, ruleSet: request.ruleSet, excluded: matchingExclusions(db, now), threads: data.threads }, progress);
+  const assignment = shadow.rescore(request.ruleSet);
+  const shadowId = persistShadowRun(
+    db,
+    { date: cache.date, ruleSet: request.ruleSet, activeVersion: activeRuleSet(db).version, operator: request.operator },
+    shadow.pool.userIds,
+    assignment,
+  );
   post({ type: 'shadow', id: request.id, shadowId });
 }
 

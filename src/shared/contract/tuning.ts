@@ -73,9 +73,12 @@ export const whatIfSchema = z.object({
   seq: z.number().int(),
   /** Pool size of the cache (users loaded), and whether the draft changes what only a rebuild can change. */
   poolUsers: z.number().int(),
-  rebuildNeeded: z.array(z.enum(['windowDays', 'topK'])),
+  /** Draft rules the cache's candidates were not built with (the pool, K or window): previewed approximately. */
+  rebuildNeeded: z.array(z.enum(['windowDays', 'topK', 'ageRange', 'requireRealName'])),
   /** Users who became eligible since the cache was built: only reloading the date lets the preview score them. */
   newlyEligible: z.number().int().nonnegative(),
+  /** An import completed since the cache was built (new blocks, history, transactions): reload to include it. */
+  mirrorUpdated: z.boolean(),
   draft: assignmentSummarySchema,
   active: assignmentSummarySchema,
   activeVersion: z.number().int().nullable(),

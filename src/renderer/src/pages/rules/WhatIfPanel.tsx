@@ -52,6 +52,11 @@ export const WhatIfPanel = memo(function WhatIfPanel({ result, pending, error }:
               {t('rules.rebuildNeeded')}
             </p>
           )}
+          {result.mirrorUpdated && (
+            <p className="small" style={{ color: 'var(--warn)' }} data-testid="whatif-mirror-updated">
+              {t('rules.whatIf.mirrorUpdated')}
+            </p>
+          )}
           {result.newlyEligible > 0 && (
             <p className="small" style={{ color: 'var(--warn)' }} data-testid="whatif-newly-eligible" data-count={result.newlyEligible}>
               {t('rules.whatIf.newlyEligible', { n: fmt.integer(result.newlyEligible) })}
