@@ -141,6 +141,32 @@ describe('decisions', () => {
   });
 });
 
+describe("exclusions across an account's flags", () => {
+  it("a restriction on one flag stands whatever is decided on the account's other flag, and lapses on its own", () => {
+    const { db, userIds } = freshDb(3);
+    const [selling] = seedFlags(db, userIds.slice(0, 1), 'micro_seller');
+    const [spam] = seedFlags(db, userIds.slice(0, 1), 'spammer');
+    decide(db, { flagId: selling!, action: 'restrict', reasonCode: 'selling_confirmed', expiresAt: NOW + 7 * 86_400 }, lead, noOutbox);
+    expect(matchingExclusions(db, NOW).has('u0')).toBe(true);
+    decide(db, { flagId: spam!, action: 'escalate', reasonCode: 'needs_lead_review' }, reviewer, { outboxDir: null, now: NOW + 10 });
+    expect(matchingExclusions(db, NOW + 20).has('u0')).toBe(true);
+    decide(db, { flagId: spam!, action: 'clear', reasonCode: 'false_positive' }, lead, { outboxDir: null, now: NOW + 30 });
+    expect(matchingExclusions(db, NOW + 40).has('u0')).toBe(true);
+    expect(matchingExclusions(db, NOW + 7 * 86_400).has('u0')).toBe(false); // the restriction lapsed by itself
+  });
+
+  it('a hold with an expiry lets the account back in when it lapses; a resolved flag takes no new hold', () => {
+    const { db, userIds } = freshDb(3);
+    const [flag, other] = seedFlags(db, userIds.slice(0, 2));
+    decide(db, { flagId: flag!, action: 'hold', reasonCode: 'insufficient_evidence', expiresAt: NOW + 3600 }, reviewer, noOutbox);
+    expect(matchingExclusions(db, NOW + 10).has('u0')).toBe(true);
+    expect(matchingExclusions(db, NOW + 3600).has('u0')).toBe(false);
+    decide(db, { flagId: other!, action: 'clear', reasonCode: 'false_positive' }, reviewer, noOutbox);
+    expect(() => decide(db, { flagId: other!, action: 'hold', reasonCode: 'insufficient_evidence' }, lead, noOutbox)).toThrow(/already resolved/);
+    expect(matchingExclusions(db, NOW + 10).has('u1')).toBe(false);
+  });
+});
+
 describe('durability', () => {
   it('a decision survives kill -9 right after decide() returns', async () => {
     const file = tempDbPath();

@@ -127,7 +127,9 @@ function insertDecision(
       throw invalidInput('userId', `flag ${flag.id} is about user ${flag.user_id}, not ${input.userId}`);
     }
     userId = flag.user_id;
-    if (flag.state === 'resolved' && isFinal(input.action)) {
+    // A resolved flag takes no new decision — not even hold or escalate, which would leave it resolved but acting
+    // (a hold excludes the account with nobody's queue showing it): undo the decision that resolved it first.
+    if (flag.state === 'resolved') {
       const by = s.effectiveFinalOnFlag.get(flag.id);
       throw conflict(`flag ${flag.id} is already resolved${by ? ` by decision ${by.id}` : ''}; undo that decision first`, say('flagResolved', { flagId: flag.id }));
     }
