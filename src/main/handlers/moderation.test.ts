@@ -172,6 +172,7 @@ describe('moderation handlers', () => {
       action: 'warn',
       reasonCode: 'spam_confirmed',
       expectedAccounts: all.accounts,
+      selectionKey: all.selectionKey,
     });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.code).toBe('FORBIDDEN');
@@ -179,11 +180,12 @@ describe('moderation handlers', () => {
     // The lead's own preview: the reviewer still holds a claim in this district, which the lead is not offered.
     const leadPreview = await ok(services, lead, 'moderation.bulkPreview', { selection });
     expect(leadPreview.accounts).toBe(preview.accounts - 1);
-    const stale = await as(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: leadPreview.accounts + 1 });
+    // The reviewer's preview named other flags (it included their claimed item): applying it as the lead is refused.
+    const stale = await as(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: preview.accounts, selectionKey: preview.selectionKey });
     expect(stale.ok).toBe(false);
     if (!stale.ok) expect(stale.error.code).toBe('CONFLICT');
 
-    const applied = await ok(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: leadPreview.accounts });
+    const applied = await ok(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: leadPreview.accounts, selectionKey: leadPreview.selectionKey });
     expect(applied).toMatchObject({ decisions: leadPreview.flags, accounts: leadPreview.accounts });
     expect((await ok(services, lead, 'moderation.bulkPreview', { selection })).flags).toBe(0);
   });

@@ -115,7 +115,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
       input.selection as BulkSelection,
       { action: input.action, reasonCode: input.reasonCode, note: input.note, expiresAt: expiresAt(input.expiresInDays) },
       operator,
-      { outboxDir: outboxDir(services), expectedAccounts: input.expectedAccounts },
+      { outboxDir: outboxDir(services), expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey } },
     );
     appendAudit(services.db, {
       operator: operator.name,

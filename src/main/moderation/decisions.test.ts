@@ -76,17 +76,37 @@ describe('decisions', () => {
     const { db, userIds } = freshDb(150);
     const flags = seedFlags(db, userIds);
     const selection = { queue: 'unreviewed' as const, filter: { detector: 'micro_seller' } };
-    expect(previewBulk(db, selection, reviewer, NOW)).toEqual({ flags: 150, accounts: 150, allowed: false, limit: 100 });
+    expect(previewBulk(db, selection, reviewer, NOW)).toMatchObject({ flags: 150, accounts: 150, allowed: false, limit: 100 });
     expect(() => bulkDecide(db, selection, { action: 'clear', reasonCode: 'false_positive' }, reviewer, noOutbox)).toThrow(
       expect.objectContaining({ code: 'FORBIDDEN' }),
     );
     expect(db.prepare(`SELECT count(*) AS n FROM decisions`).get()).toEqual({ n: 0 });
     const small = { flagIds: flags.slice(0, 100) };
     expect(previewBulk(db, small, reviewer, NOW).allowed).toBe(true);
-    expect(bulkDecide(db, small, { action: 'clear', reasonCode: 'false_positive' }, reviewer, { ...noOutbox, expectedAccounts: 100 }).decisions).toBe(100);
+    const expected = { accounts: 100, selectionKey: previewBulk(db, small, reviewer, NOW).selectionKey };
+    expect(bulkDecide(db, small, { action: 'clear', reasonCode: 'false_positive' }, reviewer, { ...noOutbox, expected }).decisions).toBe(100);
     const rest = bulkDecide(db, selection, { action: 'hold', reasonCode: 'batch_review' }, lead, noOutbox);
     expect(rest).toMatchObject({ decisions: 50, accounts: 50 });
     expect(matchingExclusions(db, NOW).size).toBe(50);
+  });
+
+  it('bulk refuses a selection that changed since its preview even at the same count, and decides a listed-twice flag once', () => {
+    const { db, userIds } = freshDb(6);
+    const flags = seedFlags(db, userIds);
+    const view = { queue: 'unreviewed' as const, filter: { detector: 'micro_seller' } };
+    const preview = previewBulk(db, view, lead, NOW);
+    expect(preview).toMatchObject({ flags: 6, accounts: 6 });
+    // One flagged account is cleared and another one flagged: still 6 accounts, but not the 6 the lead saw.
+    decide(db, { flagId: flags[0]!, action: 'clear', reasonCode: 'false_positive' }, lead, noOutbox);
+    db.prepare(`INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status) VALUES ('u6', 'n6', 1, 'F', 'M', 1995, 'Hangzhou', 1700000000, 'active')`).run();
+    seedFlags(db, ['u6']);
+    expect(previewBulk(db, view, lead, NOW).accounts).toBe(6);
+    expect(() => bulkDecide(db, view, { action: 'warn', reasonCode: 'spam_confirmed' }, lead, { ...noOutbox, expected: { accounts: 6, selectionKey: preview.selectionKey } })).toThrow(
+      /the selection changed since the preview/,
+    );
+    const twice = { flagIds: [flags[1]!, flags[1]!] };
+    expect(previewBulk(db, twice, lead, NOW)).toMatchObject({ flags: 1, accounts: 1 });
+    expect(bulkDecide(db, twice, { action: 'hold', reasonCode: 'insufficient_evidence' }, lead, noOutbox).decisions).toBe(1);
   });
 
   it('two operators cannot claim the same item; a lapsed claim can be taken', () => {

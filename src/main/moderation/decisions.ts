@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Operator } from '../../shared/contract/app';
 import type { Db } from '../db/database';
 import { lastExportedDecisionId, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
@@ -228,12 +228,21 @@ export interface BulkPreview {
   /** True when this operator may apply it (reviewers: at most REVIEWER_BULK_LIMIT accounts). */
   allowed: boolean;
   limit: number | null;
+  /** Names exactly which flags the preview counted: apply refuses a selection that is not this one any more. */
+  selectionKey: string;
+}
+
+/** A short fingerprint of a set of flags (order-free): equal keys mean the very same flags. */
+function selectionKeyOf(flags: readonly { id: number }[]): string {
+  const ids = flags.map((f) => f.id).sort((a, b) => a - b);
+  return createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 16);
 }
 
 function resolveSelection(db: Db, selection: BulkSelection, operator: Operator, now: number): { id: number; user_id: string }[] {
   if ('flagIds' in selection) {
     const s = statements(db);
-    return selection.flagIds.map((id, i) => {
+    // The same flag listed twice is one flag: it gets one decision.
+    return [...new Set(selection.flagIds)].map((id, i) => {
       if (!Number.isInteger(id)) throw invalidInput(`selection.flagIds[${i}]`, `must be an integer flag id, got ${String(id)}`);
       const flag = s.flag.get(id);
       if (!flag) throw invalidInput(`selection.flagIds[${i}]`, `flag ${id} does not exist`);
@@ -248,7 +257,7 @@ export function previewBulk(db: Db, selection: BulkSelection, operator: Operator
   const flags = resolveSelection(db, selection, operator, now);
   const accounts = new Set(flags.map((f) => f.user_id)).size;
   const limit = operator.role === 'lead' ? null : REVIEWER_BULK_LIMIT;
-  return { flags: flags.length, accounts, allowed: limit === null || accounts <= limit, limit };
+  return { flags: flags.length, accounts, allowed: limit === null || accounts <= limit, limit, selectionKey: selectionKeyOf(flags) };
 }
 
 export interface BulkResult {
@@ -262,14 +271,15 @@ export interface BulkResult {
 /**
  * One decision per selected flag, all in one transaction (all or nothing), sharing a bulk id. The selection is
  * resolved again inside the transaction, so the rule on account count holds for what is really written.
- * `expectedAccounts` (from previewBulk) guards against the queue having changed since the preview.
+ * `expected` (from previewBulk) guards against the queue having changed since the preview: not the same flags —
+ * even at the same count — and nothing is written.
  */
 export function bulkDecide(
   db: Db,
   selection: BulkSelection,
   decision: Omit<DecideInput, 'flagId' | 'userId'>,
   operator: Operator,
-  options: DecideOptions & { expectedAccounts?: number },
+  options: DecideOptions & { expected?: { accounts: number; selectionKey: string } },
 ): BulkResult {
   const now = options.now ?? nowSeconds();
   validate(decision, now, 'decision.');
@@ -285,10 +295,10 @@ export function bulkDecide(
           say('reviewerBulkLimit', { limit: REVIEWER_BULK_LIMIT, accounts }),
         );
       }
-      if (options.expectedAccounts !== undefined && options.expectedAccounts !== accounts) {
+      if (options.expected !== undefined && options.expected.selectionKey !== selectionKeyOf(flags)) {
         throw conflict(
-          `the selection changed since the preview: ${accounts} accounts now, ${options.expectedAccounts} previewed`,
-          say('selectionChanged', { accounts, previewed: options.expectedAccounts }),
+          `the selection changed since the preview: ${accounts} accounts now, ${options.expected.accounts} previewed`,
+          say('selectionChanged', { accounts, previewed: options.expected.accounts }),
         );
       }
       let firstId: number | null = null;

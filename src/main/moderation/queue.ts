@@ -106,7 +106,7 @@ function params(filter: QueueFilter, operator: Operator, now: number): Params {
   };
 }
 
-/** FROM … WHERE for one queue; `@`-named parameters come from `params`. */
+/** FROM … WHERE for one queue; `@`-named parameters come from `params`. A district matches by any part of its name, literally (上城 finds 上城区; % and _ are plain characters). */
 function queueSql(queue: QueueName): string {
   if (!(QUEUE_NAMES as readonly string[]).includes(queue)) {
     throw invalidInput('queue', `must be one of ${QUEUE_NAMES.join(', ')}, got "${String(queue)}"`);
@@ -121,7 +121,7 @@ function queueSql(queue: QueueName): string {
       AND (@reason IS NULL OR EXISTS (SELECT 1 FROM json_each(f.reasons) r WHERE r.value = @reason))
       AND (@minScore IS NULL OR f.score >= @minScore)
       AND (@minDetectedAt IS NULL OR f.first_detected_at >= @minDetectedAt)
-      AND (@district IS NULL OR usr.district = @district)`;
+      AND (@district IS NULL OR instr(usr.district, @district) > 0)`;
 }
 
 /** A queue page. Items another operator has claimed (and not left idle for 10 min) are not offered. */

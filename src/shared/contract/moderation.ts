@@ -217,7 +217,7 @@ export const moderationCalls = {
   'moderation.undo': call(z.object({ decisionId: z.number().int().positive(), note }).strict(), decisionViewSchema),
   'moderation.bulkPreview': call(
     z.object({ selection: bulkSelectionSchema }).strict(),
-    z.object({ flags: z.number().int(), accounts: z.number().int(), allowed: z.boolean(), limit: z.number().int().nullable() }),
+    z.object({ flags: z.number().int(), accounts: z.number().int(), allowed: z.boolean(), limit: z.number().int().nullable(), selectionKey: z.string() }),
   ),
   'moderation.bulkApply': call(
     z
@@ -227,8 +227,10 @@ export const moderationCalls = {
         reasonCode: decisionReasonSchema,
         note,
         expiresInDays: expiryDaysSchema.optional(),
-        /** The account count the operator confirmed in the preview; a changed queue is refused, not applied. */
+        /** The account count the operator confirmed in the preview, and the preview's selectionKey: a selection
+         * that is not exactly those flags any more is refused, not applied. */
         expectedAccounts: z.number().int().nonnegative(),
+        selectionKey: z.string().min(1),
       })
       .strict(),
     z.object({ bulkId: z.string(), decisions: z.number().int(), accounts: z.number().int() }),

@@ -71,11 +71,21 @@ function useOpenItem(flagId: number | null): OpenItem | null {
         if (alive) setOpen({ flagId, data: null, claimedBy });
       }
     })();
-    // A claim lapses 10 minutes after the claimer's last activity; reading a long timeline is activity too.
-    const keepAlive = setInterval(() => void call('moderation.claim', { flagId }).catch(() => {}), CLAIM_REFRESH_MS);
+    // A claim lapses 10 minutes after the claimer's last activity. Reading a long timeline (scrolling, moving the
+    // pointer, keys) is activity and keeps it; an operator who walked away lets it lapse for the others.
+    let lastActivity = Date.now();
+    const active = (): void => {
+      lastActivity = Date.now();
+    };
+    const activity = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'scroll'] as const;
+    for (const type of activity) window.addEventListener(type, active, { passive: true, capture: true });
+    const keepAlive = setInterval(() => {
+      if (Date.now() - lastActivity < CLAIM_REFRESH_MS) void call('moderation.claim', { flagId }).catch(() => {});
+    }, CLAIM_REFRESH_MS);
     return () => {
       alive = false;
       clearInterval(keepAlive);
+      for (const type of activity) window.removeEventListener(type, active, { capture: true });
       void call('moderation.release', { flagId }).catch(() => {});
     };
   }, [flagId]);
@@ -140,7 +150,7 @@ export function ModerationPage() {
   const submit = async () => {
     if (!ready || !open || open.claimedBy || busy) return;
     if (!pending.action || !pending.reason) {
-      setMessage(t('moderation.action.pick'));
+      setMessage(t(pending.action ? 'moderation.action.pickReason' : 'moderation.action.pick'));
       return;
     }
     setBusy(true);
@@ -175,7 +185,10 @@ export function ModerationPage() {
       setMessage(t('moderation.action.undid', { id }));
       reload();
     } catch (e) {
-      setError(toApiError(e));
+      const err = toApiError(e);
+      // Undone meanwhile (by a lead) or refused for good: drop it from the stack, so `u` reaches the one before it.
+      if (err.error.code === 'CONFLICT' || err.error.code === 'FORBIDDEN' || err.error.code === 'NOT_FOUND') setUndoStack((s) => s.slice(0, -1));
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -224,7 +237,7 @@ export function ModerationPage() {
     } else if (e.key === '/') {
       e.preventDefault();
       searchRef.current?.focus();
-    } else if (e.key === 'x' && current) {
+    } else if ((e.key === 'x' || e.key === 'X') && current) {
       toggle(at, current, e.shiftKey);
     } else if (e.key === 'n') {
       e.preventDefault();

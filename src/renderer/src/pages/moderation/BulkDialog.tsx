@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type BulkSelection, type DecisionAction, type DecisionReason, decisionActionSchema } from '../../../../shared/contract';
+import { type BulkSelection, type CallOutput, type DecisionAction, type DecisionReason, decisionActionSchema } from '../../../../shared/contract';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -8,13 +8,13 @@ import { actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
 
 /**
  * A bulk action: main counts what the selection touches first (the operator confirms a number, not a filter),
- * then applies it with a required reason. main refuses if the count changed in between.
+ * then applies it with a required reason. main refuses if the selection changed in between (not the same flags).
  */
 export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkSelection; onClose(): void; onApplied(message: string): void }) {
   const { t } = useI18n();
   const preview = useAction('moderation.bulkPreview');
   const apply = useAction('moderation.bulkApply');
-  const [count, setCount] = useState<{ flags: number; accounts: number; allowed: boolean; limit: number | null } | null>(null);
+  const [count, setCount] = useState<CallOutput<'moderation.bulkPreview'> | null>(null);
   const [action, setAction] = useState<DecisionAction>('restrict');
   const [reason, setReason] = useState<DecisionReason | ''>('');
   const [expiryDays, setExpiryDays] = useState(7);
@@ -39,7 +39,7 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
           e.preventDefault();
           if (!count || !reason) return;
           void apply
-            .run({ selection, action, reasonCode: reason, ...(note ? { note } : {}), ...(EXPIRING_ACTIONS.includes(action) ? { expiresInDays: expiryDays } : {}), expectedAccounts: count.accounts })
+            .run({ selection, action, reasonCode: reason, ...(note ? { note } : {}), ...(EXPIRING_ACTIONS.includes(action) ? { expiresInDays: expiryDays } : {}), expectedAccounts: count.accounts, selectionKey: count.selectionKey })
             .then((r) => r && onApplied(t('moderation.bulk.done', { decisions: r.decisions, accounts: r.accounts })));
         }}
       >
