@@ -97,7 +97,7 @@ test('an operator clears 20 items with the keyboard only, and the outbox holds t
   await expect.poll(() => outboxDecisions(server).filter((d) => d.reverses !== undefined)).toHaveLength(1);
 });
 
-test('a bulk restrict over a saved filter shows the count first and then applies it', async ({ app, server }) => {
+test('a bulk restrict over a saved filter shows the count first, applies it, and u undoes it whole', async ({ app, server }) => {
   await seedMirror(server);
   await signIn(app, '李娜', 'lead');
   await detectThroughUi(app);
@@ -136,6 +136,14 @@ test('a bulk restrict over a saved filter shows the count first and then applies
     expect(d).toMatchObject({ action: 'restrict', reason_code: 'selling_confirmed' });
     expect(Date.parse(d.expires_at!) - Date.parse(d.decided_at!)).toBe(30 * 86_400_000);
   }
+
+  // u undoes the whole bulk action: every flag is back in the queue and the outbox carries each reversal.
+  await app.locator('body').click({ position: { x: 5, y: 5 } });
+  await app.keyboard.press('u');
+  await expect(app.getByTestId('moderation-message')).toContainText(String(matching));
+  await expect(app.getByTestId('queue-tab-resolved')).toHaveAttribute('data-count', '0');
+  await expect(app.getByTestId('queue-list')).toHaveAttribute('data-total', String(matching));
+  await expect.poll(() => outboxDecisions(server).filter((d) => d.action === 'undo').length).toBe(matching);
 });
 
 test("a reviewer's suspend is refused by main with a readable message", async ({ app, server }) => {

@@ -6,7 +6,7 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { claim, releaseClaim } from '../moderation/claims';
-import { type BulkSelection, bulkDecide, decide, getDecision, previewBulk, undo } from '../moderation/decisions';
+import { type BulkSelection, bulkDecide, decide, getDecision, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import type { DetectSummary } from '../moderation/detect';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import type { Evaluation } from '../moderation/evaluate';
@@ -27,6 +27,7 @@ type ModerationCall =
   | 'moderation.release'
   | 'moderation.decide'
   | 'moderation.undo'
+  | 'moderation.undoBulk'
   | 'moderation.bulkPreview'
   | 'moderation.bulkApply'
   | 'moderation.views'
@@ -105,6 +106,9 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     const row = undo(services.db, input.decisionId, operator, { outboxDir: outboxDir(services), note: input.note });
     return maskDecision({ ...row });
   },
+
+  'moderation.undoBulk': (input, services) =>
+    undoBulk(services.db, input.bulkId, requireOperator(services), { outboxDir: outboxDir(services), ...(input.note !== undefined ? { note: input.note } : {}) }),
 
   'moderation.bulkPreview': (input, services) => previewBulk(services.db, input.selection as BulkSelection, requireOperator(services)),
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
 import { openDatabase } from '../db/database';
 import { claim } from './claims';
-import { bulkDecide, decide, exportPendingDecisions, previewBulk, undo } from './decisions';
+import { bulkDecide, decide, exportPendingDecisions, previewBulk, undo, undoBulk } from './decisions';
 import { matchingExclusions } from './exclusions';
 import { listQueue } from './queue';
 import { freshDb, seedFlags, tempDbPath, seedMirror } from './test-fixture';
@@ -107,6 +107,21 @@ describe('decisions', () => {
     const twice = { flagIds: [flags[1]!, flags[1]!] };
     expect(previewBulk(db, twice, lead, NOW)).toMatchObject({ flags: 1, accounts: 1 });
     expect(bulkDecide(db, twice, { action: 'hold', reasonCode: 'insufficient_evidence' }, lead, noOutbox).decisions).toBe(1);
+  });
+
+  it('undoes what is left of a bulk action in one go, all or nothing, with reversing rows', () => {
+    const { db, userIds } = freshDb(5);
+    const flags = seedFlags(db, userIds);
+    const done = bulkDecide(db, { flagIds: flags }, { action: 'restrict', reasonCode: 'selling_confirmed' }, lead, noOutbox);
+    expect(matchingExclusions(db, NOW).size).toBe(5);
+    undo(db, done.firstId!, lead, noOutbox); // one of them already undone on its own
+    expect(() => undoBulk(db, done.bulkId, reviewer, noOutbox)).toThrow(/can only undo their own decisions/);
+    const back = undoBulk(db, done.bulkId, lead, { ...noOutbox, note: 'wrong batch' });
+    expect(back.undone).toBe(4);
+    expect(matchingExclusions(db, NOW).size).toBe(0);
+    expect(listQueue(db, { queue: 'unreviewed', operator: lead, now: NOW }).total).toBe(5);
+    expect(db.prepare(`SELECT count(*) FROM decisions WHERE action = 'undo' AND bulk_id = ?`).pluck().get(back.bulkId)).toBe(4);
+    expect(() => undoBulk(db, done.bulkId, lead, noOutbox)).toThrow(/left to undo/);
   });
 
   it('two operators cannot claim the same item; a lapsed claim can be taken', () => {

@@ -183,39 +183,50 @@ export function undo(
   options: DecideOptions & { note?: string; reasonCode?: string },
 ): DecisionRow {
   const now = options.now ?? nowSeconds();
+  const row = db.transaction((): DecisionRow => undoOne(db, decisionId, operator, now, options, null)).immediate();
+  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
+  return row;
+}
+
+/** Inside a transaction: the reversing row for one decision (checks as for `undo`). */
+function undoOne(db: Db, decisionId: number, operator: Operator, now: number, options: { note?: string; reasonCode?: string }, bulkId: string | null): DecisionRow {
   const s = statements(db);
-  const row = db
-    .transaction((): DecisionRow => {
-      const original = s.decision.get(decisionId);
-      if (!original) throw notFound(`decision ${decisionId}`);
-      if (original.action === 'undo') throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
-      const already = s.undoOf.get(decisionId);
-      if (already) throw conflict(`decision ${decisionId} was already undone by decision ${already.id}`, say('alreadyUndone', { decisionId, by: already.id }));
-      if (operator.role !== 'lead' && original.operator !== operator.name) {
-        throw forbidden(`a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`, say('undoOwnOnly', { decisionId, operator: original.operator }));
-      }
-      const reversing = s.insert.get(
-        original.user_id,
-        original.flag_id,
-        'undo',
-        options.reasonCode ?? 'undo',
-        options.note ?? '',
-        operator.name,
-        operator.role,
-        now,
-        null,
-        decisionId,
-        null,
-      )!;
-      if (original.flag_id !== null && isFinal(original.action) && !s.effectiveFinalOnFlag.get(original.flag_id)) {
-        const flag = s.flag.get(original.flag_id)!;
-        if (!s.otherOpenFlag.get(flag.user_id, flag.detector, flag.id)) s.reopenFlag.run(flag.id);
-      }
-      return reversing;
+  const original = s.decision.get(decisionId);
+  if (!original) throw notFound(`decision ${decisionId}`);
+  if (original.action === 'undo') throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
+  const already = s.undoOf.get(decisionId);
+  if (already) throw conflict(`decision ${decisionId} was already undone by decision ${already.id}`, say('alreadyUndone', { decisionId, by: already.id }));
+  if (operator.role !== 'lead' && original.operator !== operator.name) {
+    throw forbidden(`a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`, say('undoOwnOnly', { decisionId, operator: original.operator }));
+  }
+  const reversing = s.insert.get(original.user_id, original.flag_id, 'undo', options.reasonCode ?? 'undo', options.note ?? '', operator.name, operator.role, now, null, decisionId, bulkId)!;
+  if (original.flag_id !== null && isFinal(original.action) && !s.effectiveFinalOnFlag.get(original.flag_id)) {
+    const flag = s.flag.get(original.flag_id)!;
+    if (!s.otherOpenFlag.get(flag.user_id, flag.detector, flag.id)) s.reopenFlag.run(flag.id);
+  }
+  return reversing;
+}
+
+/**
+ * Undoes what is left of one bulk action — every decision of it not yet undone — in one transaction, the
+ * reversing rows sharing a new bulk id. All or nothing: one decision the operator may not undo refuses the lot.
+ */
+export function undoBulk(db: Db, bulkId: string, operator: Operator, options: DecideOptions & { note?: string }): { bulkId: string; undone: number } {
+  const now = options.now ?? nowSeconds();
+  const reversal = randomUUID();
+  const undone = db
+    .transaction((): number => {
+      const ids = db
+        .prepare<[string], number>(`SELECT d.id FROM decisions d WHERE d.bulk_id = ? AND d.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.reverses = d.id) ORDER BY d.id`)
+        .pluck()
+        .all(bulkId);
+      if (ids.length === 0) throw notFound(`a bulk action ${bulkId} with decisions left to undo`);
+      for (const id of ids) undoOne(db, id, operator, now, options, reversal);
+      return ids.length;
     })
     .immediate();
   if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
-  return row;
+  return { bulkId: reversal, undone };
 }
 
 export type BulkSelection =

@@ -176,7 +176,8 @@ async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>
   await go('moderation.release', { flagId: item.flagId });
   await go('moderation.bulkPreview', { selection: { flagIds: items.map((i) => i.flagId) } });
   const one = (await go('moderation.bulkPreview', { selection: { flagIds: [items[1]!.flagId] } })).value as { selectionKey: string };
-  await go('moderation.bulkApply', { selection: { flagIds: [items[1]!.flagId] }, action: 'hold', reasonCode: 'insufficient_evidence', note: `wx👉${WXID}`, expectedAccounts: 1, selectionKey: one.selectionKey });
+  const bulk = (await go('moderation.bulkApply', { selection: { flagIds: [items[1]!.flagId] }, action: 'hold', reasonCode: 'insufficient_evidence', note: `wx👉${WXID}`, expectedAccounts: 1, selectionKey: one.selectionKey })).value as { bulkId: string };
+  await go('moderation.undoBulk', { bulkId: bulk.bulkId, note: `加我 ${WXID}` });
   const view = (await go('moderation.createView', { name: `canary round ${exerciseRound}`, queue: 'unreviewed', filter: { minScore: 0.5 }, sort: 'score' })).value as { id: number };
   await go('moderation.deleteView', { id: view.id });
   await go('moderation.evaluate', { labelsFile: path.join(work, 'export', 'labels.jsonl') });

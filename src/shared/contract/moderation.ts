@@ -215,6 +215,8 @@ export const moderationCalls = {
     decisionViewSchema,
   ),
   'moderation.undo': call(z.object({ decisionId: z.number().int().positive(), note }).strict(), decisionViewSchema),
+  /** Undoes what is left of one bulk action, all or nothing; the reversing rows share the returned bulk id. */
+  'moderation.undoBulk': call(z.object({ bulkId: z.string().uuid(), note }).strict(), z.object({ bulkId: z.string(), undone: z.number().int() })),
   'moderation.bulkPreview': call(
     z.object({ selection: bulkSelectionSchema }).strict(),
     z.object({ flags: z.number().int(), accounts: z.number().int(), allowed: z.boolean(), limit: z.number().int().nullable(), selectionKey: z.string() }),

@@ -107,7 +107,8 @@ export function ModerationPage() {
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const lastToggled = useRef<number | null>(null);
   const [pending, setPending] = useState<PendingDecision>(NO_DECISION);
-  const [undoStack, setUndoStack] = useState<number[]>([]);
+  /** What `u` undoes, newest last: one decision, or everything left of one bulk action. */
+  const [undoStack, setUndoStack] = useState<({ decisionId: number } | { bulkId: string })[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -163,7 +164,7 @@ export function ModerationPage() {
         ...(pending.note.trim() ? { note: pending.note.trim() } : {}),
         ...(pending.action === 'restrict' || pending.action === 'suspend' ? { expiresInDays: pending.expiryDays } : {}),
       });
-      setUndoStack((s) => [...s, d.id]);
+      setUndoStack((s) => [...s, { decisionId: d.id }]);
       setMessage(t('moderation.action.decided', { action: t(actionKey(d.action)), reason: t(decisionReasonKey(d.reasonCode)) }));
       setPending(NO_DECISION);
       reload();
@@ -175,14 +176,19 @@ export function ModerationPage() {
   };
 
   const undoLast = async () => {
-    const id = undoStack[undoStack.length - 1];
-    if (id === undefined || busy) return;
+    const last = undoStack[undoStack.length - 1];
+    if (last === undefined || busy) return;
     setBusy(true);
     setError(null);
     try {
-      await call('moderation.undo', { decisionId: id });
+      if ('bulkId' in last) {
+        const { undone } = await call('moderation.undoBulk', { bulkId: last.bulkId });
+        setMessage(t('moderation.action.undidBulk', { n: undone }));
+      } else {
+        await call('moderation.undo', { decisionId: last.decisionId });
+        setMessage(t('moderation.action.undid', { id: last.decisionId }));
+      }
       setUndoStack((s) => s.slice(0, -1));
-      setMessage(t('moderation.action.undid', { id }));
       reload();
     } catch (e) {
       const err = toApiError(e);
@@ -366,8 +372,9 @@ export function ModerationPage() {
         <BulkDialog
           selection={bulk}
           onClose={() => setBulk(null)}
-          onApplied={(text) => {
+          onApplied={(text, bulkId) => {
             setBulk(null);
+            setUndoStack((s) => [...s, { bulkId }]);
             setSelected(new Set());
             setMessage(text);
             setError(null);

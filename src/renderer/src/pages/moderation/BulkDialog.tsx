@@ -10,7 +10,7 @@ import { actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
  * A bulk action: main counts what the selection touches first (the operator confirms a number, not a filter),
  * then applies it with a required reason. main refuses if the selection changed in between (not the same flags).
  */
-export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkSelection; onClose(): void; onApplied(message: string): void }) {
+export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkSelection; onClose(): void; onApplied(message: string, bulkId: string): void }) {
   const { t } = useI18n();
   const preview = useAction('moderation.bulkPreview');
   const apply = useAction('moderation.bulkApply');
@@ -40,7 +40,7 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
           if (!count || !reason) return;
           void apply
             .run({ selection, action, reasonCode: reason, ...(note ? { note } : {}), ...(EXPIRING_ACTIONS.includes(action) ? { expiresInDays: expiryDays } : {}), expectedAccounts: count.accounts, selectionKey: count.selectionKey })
-            .then((r) => r && onApplied(t('moderation.bulk.done', { decisions: r.decisions, accounts: r.accounts })));
+            .then((r) => r && onApplied(t('moderation.bulk.done', { decisions: r.decisions, accounts: r.accounts }), r.bulkId));
         }}
       >
         <h2 id="bulk-title">{t('moderation.bulk.title')}</h2>
