@@ -195,6 +195,11 @@ describe('moderation handlers', () => {
     expect((await ok(services, reviewer, 'moderation.views', {})).views).toEqual([view]);
     const dup = await as(services, reviewer, 'moderation.createView', { name: 'Binjiang sellers', queue: 'held', filter: {}, sort: 'score' });
     expect(dup.ok).toBe(false);
+    // The same name typed with a zero-width space, and a name of nothing visible, are not new names.
+    const hidden = await as(services, reviewer, 'moderation.createView', { name: 'Binjiang\u200b sellers', queue: 'held', filter: {}, sort: 'score' });
+    expect(hidden.ok ? null : hidden.error.code).toBe('CONFLICT');
+    const invisible = await as(services, reviewer, 'moderation.createView', { name: '\u200b\u200b', queue: 'held', filter: {}, sort: 'score' });
+    expect(invisible.ok ? null : invisible.error.code).toBe('INVALID_INPUT');
     await ok(services, reviewer, 'moderation.deleteView', { id: view.id });
     expect((await ok(services, reviewer, 'moderation.views', {})).views).toEqual([]);
   });

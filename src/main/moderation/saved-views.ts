@@ -37,8 +37,9 @@ function checkSpec(spec: SavedViewSpec): void {
   }
 }
 
+/** NFC and without invisible characters, so "café" typed two ways or a name of zero-width spaces is one name or none. */
 function checkName(name: string): string {
-  const trimmed = name.trim();
+  const trimmed = name.normalize('NFC').replace(/[\p{Cf}\p{Cc}]/gu, '').trim();
   if (trimmed.length === 0 || [...trimmed].length > 60) throw invalidInput('view.name', 'must be 1–60 characters');
   return trimmed;
 }

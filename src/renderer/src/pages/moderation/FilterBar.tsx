@@ -92,7 +92,8 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
             <option value="">{t('moderation.views.none')}</option>
             {views.map((v) => (
               <option key={v.id} value={v.id}>
-                {v.name}
+                {/* Names are unique per operator; two operators' views of one name are told apart by their owner. */}
+                {views.some((o) => o.id !== v.id && o.name === v.name) ? `${v.name} · ${v.createdBy}` : v.name}
               </option>
             ))}
           </select>
