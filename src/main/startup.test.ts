@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './db/database';
-import { decide, exportPendingUnlessBusy } from './moderation/decisions';
+import { decide, tryExportPending } from './moderation/decisions';
 import { seedMirror } from './moderation/test-fixture';
 import { defaultOutboxDir } from './paths';
 import { DEMO_HISTORY_DAYS, prepareMirror } from './startup';
@@ -20,7 +20,7 @@ describe('start of a console session', () => {
     services.db.pragma('busy_timeout = 50');
     const row = decide(services.db, { userId: 'u1', action: 'warn', reasonCode: 'spam_confirmed' }, lead, { outboxDir: null });
     importer.prepare('BEGIN IMMEDIATE').run();
-    expect(exportPendingUnlessBusy(services.db, outbox)).toBeNull();
+    expect(tryExportPending(services.db, outbox)).toBeNull();
     expect(fs.existsSync(outbox) ? fs.readdirSync(outbox) : []).toEqual([]);
     importer.prepare('ROLLBACK').run();
     importer.close();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { lastImportRun, recoverInterruptedImports } from './mirror/import';
-import { exportPendingUnlessBusy } from './moderation/decisions';
+import { tryExportPending } from './moderation/decisions';
 import { defaultOutboxDir } from './paths';
 import type { AppServices } from './services';
 import type { DemoJobInput, DemoSummary } from './workers/demo.worker';
@@ -28,7 +28,7 @@ export const DEMO_HISTORY_DAYS = 7;
 export function prepareMirror(services: AppServices, options: PrepareOptions): Promise<void> | null {
   const recovered = recoverInterruptedImports(services.db);
   if (recovered > 0) options.log(`${recovered} interrupted import(s) marked failed; the mirror is as it was before them.`);
-  const exported = exportPendingUnlessBusy(services.db, defaultOutboxDir(services.dbPath));
+  const exported = tryExportPending(services.db, defaultOutboxDir(services.dbPath), options.log);
   if (exported) options.log(`decisions a crash kept from the outbox were exported: ${exported}`);
   if (options.demoUsers <= 0 || lastImportRun(services.db) !== null) return null;
   const exportDir = path.join(path.dirname(services.dbPath), 'demo-export');

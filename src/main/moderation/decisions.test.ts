@@ -202,6 +202,21 @@ describe("exclusions across an account's flags", () => {
   });
 });
 
+describe('an outbox that cannot be written', () => {
+  it('does not fail a committed decision: it stays pending and goes out with the next export', () => {
+    const { db, userIds, file } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    const outbox = path.join(path.dirname(file), 'outbox');
+    fs.writeFileSync(outbox, 'a file where the outbox directory should be');
+    const row = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, { outboxDir: outbox, now: NOW });
+    expect(db.prepare(`SELECT count(*) FROM decisions`).pluck().get()).toBe(1);
+    fs.rmSync(outbox);
+    expect(exportPendingDecisions(db, outbox)).not.toBeNull();
+    const lines = fs.readdirSync(outbox).flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'));
+    expect(lines.map((l) => (JSON.parse(l) as { decision_id: string }).decision_id)).toEqual([String(row.id)]);
+  });
+});
+
 describe('durability', () => {
   it('a decision survives kill -9 right after decide() returns', async () => {
     const file = tempDbPath();

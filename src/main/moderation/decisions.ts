@@ -167,7 +167,7 @@ export function decide(db: Db, input: DecideInput, operator: Operator, options: 
   validate(input, now, '');
   assertAllowed(operator, input.action);
   const row = db.transaction(() => insertDecision(db, input, operator, now, null)).immediate();
-  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
+  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return row;
 }
 
@@ -184,7 +184,7 @@ export function undo(
 ): DecisionRow {
   const now = options.now ?? nowSeconds();
   const row = db.transaction((): DecisionRow => undoOne(db, decisionId, operator, now, options, null)).immediate();
-  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
+  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return row;
 }
 
@@ -225,7 +225,7 @@ export function undoBulk(db: Db, bulkId: string, operator: Operator, options: De
       return ids.length;
     })
     .immediate();
-  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
+  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return { bulkId: reversal, undone };
 }
 
@@ -322,7 +322,7 @@ export function bulkDecide(
       return { bulkId, decisions: flags.length, accounts, firstId, lastId };
     })
     .immediate();
-  if (options.outboxDir) exportPendingUnlessBusy(db, options.outboxDir);
+  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return result;
 }
 
@@ -344,24 +344,23 @@ function toOutbox(d: DecisionRow): OutboxDecision {
 }
 
 /**
- * Writes every decision not yet in the outbox as one new decisions file. Called after each commit; because the
- * outbox's own file names say how far it got, a crash between commit and export is repaired by the next call
- * (or by calling this at startup).
+ * Exports what is pending, never failing the caller: it runs after a commit — the decision is already durable, so
+ * the call must not report failure because an import holds the write lock or the outbox cannot be written right
+ * now. The rows stay pending and the next decision or the next start exports them (the outbox's own file names say
+ * how far it got). Also run at every start.
  */
-/**
- * Exports what is pending unless another process holds the write lock right now. Used after a commit — the
- * decision is already durable, so the call must not report failure because an import is running; the rows stay
- * pending and the next decision or the next start exports them — and at start.
- */
-export function exportPendingUnlessBusy(db: Db, outboxDir: string): string | null {
+export function tryExportPending(db: Db, outboxDir: string, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): string | null {
   try {
     return exportPendingDecisions(db, outboxDir);
   } catch (err) {
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') {
+      warn(`outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)}); they stay pending and go out with the next export`);
+    }
     return null;
   }
 }
 
+/** Writes every decision not yet in the outbox as one new decisions file (see tryExportPending for when). */
 export function exportPendingDecisions(db: Db, outboxDir: string): string | null {
   // Under the write lock, so two consoles on one mirror (app and `serve`) never both read the same last id and
   // write overlapping id ranges: the second waits, then finds nothing pending.
