@@ -32,6 +32,10 @@ export interface CreateServicesOptions {
 
 export function createServices(options: CreateServicesOptions): AppServices {
   const db = openDatabase(options.dbPath);
+  // Main answers every operator and better-sqlite3 waits synchronously: a write that meets another writer's lock
+  // waits at most 1.5 s here (longer than a run's or detection's own short write transactions), then answers BUSY,
+  // rather than freezing every window for 5 s behind an import that holds the lock for its whole length.
+  db.pragma('busy_timeout = 1500');
   const events = new EventHub();
   const disposers: (() => void)[] = [];
   const services: AppServices = {

@@ -24,9 +24,17 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
   useEffect(() => {
     void run({ selection }).then(setCount);
   }, [run, selection]);
+  // Escape closes the dialog wherever the focus is (the dialog is modal: nothing else takes keys meanwhile).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
 
   return (
-    <div className="mod-dialog-backdrop" role="presentation" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="mod-dialog-backdrop" role="presentation">
       <form
         className="mod-dialog card"
         role="dialog"
