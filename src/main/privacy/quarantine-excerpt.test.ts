@@ -45,5 +45,6 @@ describe('maskQuarantineExcerpt', () => {
     expect(maskQuarantineMessage('unknown field "王小雨"')).toBe('unknown field "[3 chars]"');
     expect(maskQuarantineMessage('user_id "13812345678" is not a known user')).toBe('user_id "[11 chars]" is not a known user');
     expect(maskQuarantineMessage('phone 138 1234 5678 somewhere')).toBe('phone [number] somewhere');
+    expect(maskQuarantineMessage('paid_at must be a time (e.g. 2026-11-24T08:30:00+08:00)')).toBe('paid_at must be a time (e.g. 2026-11-24T08:30:00+08:00)');
   });
 });

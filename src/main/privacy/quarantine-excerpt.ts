@@ -134,5 +134,5 @@ export function maskQuarantineExcerpt(file: string, raw: string): string {
 export function maskQuarantineMessage(message: string): string {
   return message
     .replace(/"([^"]*)"/g, (quoted, inner: string) => (safeFor('id', inner) ? quoted : `"[${[...inner].length} chars]"`))
-    .replace(/\d(?:[\s.\-]*\d){6,}/g, '[number]');
+    .replace(/\d(?:[\s.\-]*\d){6,}/g, (run) => (/^\d{4}-\d{2}-\d{2}$/.test(run) ? run : '[number]')); // a calendar day (an example in a message) is no phone
 }

@@ -169,7 +169,7 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
                 <tr key={q.id} data-testid="quarantine-row" data-reason={q.reason}>
                   <td className="mono">{q.file}</td>
                   <td className="num">{q.line}</td>
-                  <td className="mono">{q.field ?? '—'}</td>
+                  <td className="mono" style={{ whiteSpace: 'nowrap' }}>{q.field ?? '—'}</td>
                   <td>{t(`reason.${q.reason}` as MessageKey)}</td>
                   <td>{q.message}</td>
                   <td className="mono excerpt">{q.excerpt}</td>
