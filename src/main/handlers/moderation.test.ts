@@ -142,7 +142,7 @@ describe('moderation handlers', () => {
   it('answers BUSY, writing nothing, while an import holds the write lock; the same decision then lands', async () => {
     const importer = openDatabase(services.dbPath);
     const timeout = services.db.pragma('busy_timeout', { simple: true }) as number;
-    services.db.pragma('busy_timeout = 50'); // the real wait is 5 s; the outcome is the same
+    services.db.pragma('busy_timeout = 50'); // main's real wait is 1.5 s; the outcome is the same
     const before = count(services, 'SELECT count(*) AS n FROM decisions');
     const input = { flagId: flags[6], action: 'warn', reasonCode: 'contact_details_shared', note: '' };
     try {

@@ -24,6 +24,16 @@ describe('tuning handlers', () => {
   const reviewer = { name: '王审核', role: 'reviewer' as const };
   const draft: RuleSet = { ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 80 }, minScore: 15 };
 
+  /** What a real run with these rules would introduce now, as sorted "a+b" pairs. */
+  async function realRunPairs(ruleSet: RuleSet): Promise<string[]> {
+    const built = await MatchingCache.build(services.db, { date: DATE, ruleSet, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
+    return pairsOf(built, built.rescore(ruleSet));
+  }
+  const pairsOf = (built: MatchingCache, a: ReturnType<MatchingCache['rescore']>): string[] =>
+    Array.from(a.userA, (u, i) => [built.pool.userIds[u]!, built.pool.userIds[a.userB[i]!]!].sort().join('+')).sort();
+  const shadowPairs = (shadowId: number): unknown[] =>
+    services.db.prepare(`SELECT user_a || '+' || user_b FROM shadow_introductions WHERE shadow_id = ? ORDER BY 1`).pluck().all(shadowId);
+
   async function ok<K extends Parameters<typeof dispatch>[0]>(name: K, input: unknown): Promise<unknown> {
     const reply = await dispatch(name, input, services);
     if (!reply.ok) throw new Error(`${name}: ${reply.error.code} ${reply.error.message}`);
@@ -148,26 +158,14 @@ describe('tuning handlers', () => {
     services.session.operator = lead;
     const wider = { ...draft, windowDays: 20, topK: 30 };
     const { shadowId } = (await ok('tuning.shadowRun', { ruleSet: wider })) as { shadowId: number };
-    const expected = await MatchingCache.build(
-      services.db,
-      { date: DATE, ruleSet: wider, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 },
-      silentProgress,
-    );
-    const assignment = expected.rescore(wider);
-    const pairs = Array.from(assignment.userA, (a, i) => [expected.pool.userIds[a]!, expected.pool.userIds[assignment.userB[i]!]!].sort().join('+')).sort();
-    const stored = (services.db.prepare(`SELECT user_a || '+' || user_b FROM shadow_introductions WHERE shadow_id = ? ORDER BY 1`).pluck().all(shadowId) as string[]);
-    expect(stored).toEqual(pairs);
+    const pairs = await realRunPairs(wider);
+    expect(shadowPairs(shadowId)).toEqual(pairs);
     // The cached what-if (window 30, K 50) would have introduced other pairs: the rebuild is what made these right.
     const cached = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
-    const fromCache = cached.rescore(wider);
-    const cachedPairs = Array.from(fromCache.userA, (a, i) => [cached.pool.userIds[a]!, cached.pool.userIds[fromCache.userB[i]!]!].sort().join('+')).sort();
-    expect(cachedPairs).not.toEqual(pairs);
+    expect(pairsOf(cached, cached.rescore(wider))).not.toEqual(pairs);
     // A rule that changes the pool (real names no longer required) is built afresh too, not narrowed from the cache.
     const looser = { ...draft, requireRealName: false };
     const second = (await ok('tuning.shadowRun', { ruleSet: looser })) as { shadowId: number };
-    const real = await MatchingCache.build(services.db, { date: DATE, ruleSet: looser, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
-    const realAssignment = real.rescore(looser);
-    const realPairs = Array.from(realAssignment.userA, (a, i) => [real.pool.userIds[a]!, real.pool.userIds[realAssignment.userB[i]!]!].sort().join('+')).sort();
-    expect(services.db.prepare(`SELECT user_a || '+' || user_b FROM shadow_introductions WHERE shadow_id = ? ORDER BY 1`).pluck().all(second.shadowId)).toEqual(realPairs);
+    expect(shadowPairs(second.shadowId)).toEqual(await realRunPairs(looser));
   });
 });

@@ -171,12 +171,22 @@ export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, activ
 }
 
 /**
- * The Matching rules page's what-if in one call, for scripts and the CLI: the cache built for `date` as the tuning
- * worker builds it (active rule set, eligibility as of now), then the draft against the active assignment.
+ * The what-if cache for a date: candidates built with the active rule set and eligibility as of now. The tuning
+ * worker and `whatIfOnMirror` both build it here, so the page and the CLI compare against the same thing.
  */
-export async function whatIfOnMirror(db: Db, date: string, draft: RuleSet, threads: number, progress: ProgressSink): Promise<WhatIfView> {
+export async function buildWhatIfCache(
+  db: Db,
+  date: string,
+  threads: number,
+  progress: ProgressSink,
+): Promise<{ cache: MatchingCache; active: ReturnType<typeof activeRuleSet> }> {
   const active = activeRuleSet(db);
   const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-  const cache = await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress);
+  return { cache: await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress), active };
+}
+
+/** The Matching rules page's what-if in one call, for scripts and the CLI: the draft against the active assignment. */
+export async function whatIfOnMirror(db: Db, date: string, draft: RuleSet, threads: number, progress: ProgressSink): Promise<WhatIfView> {
+  const { cache, active } = await buildWhatIfCache(db, date, threads, progress);
   return computeWhatIf(cache, draft, activeBaseline(cache, active.version, active.ruleSet), 0);
 }

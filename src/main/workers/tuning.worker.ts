@@ -5,7 +5,7 @@ import { MatchingCache } from '../engine/cache';
 import { eligibilityStamp } from '../engine/eligibility-stamp';
 import { matchingExclusions } from '../moderation/exclusions';
 import { persistShadowRun } from '../tuning/shadow';
-import { activeBaseline, type ActiveBaseline, computeWhatIf } from '../tuning/what-if';
+import { activeBaseline, type ActiveBaseline, buildWhatIfCache, computeWhatIf } from '../tuning/what-if';
 import type { TuningReply, TuningRequest, TuningWorkerData } from '../tuning/protocol';
 import { ruleSetJson } from '../engine/store';
 import { CancelledError, type ProgressSink } from '../../shared/progress';
@@ -43,8 +43,8 @@ const progress: ProgressSink = {
 
 /**
  * Moderation decisions, completed imports and lapsed restrictions since the pool was read change who may be
- * introduced: the next what-if or shadow run must already leave a restricted account out, so the pool is
- * re-read (and the active baseline with it) whenever the eligibility stamp moved.
+ * introduced: the next what-if must already leave a restricted account out, so the pool is re-read (and the
+ * active baseline with it) whenever the eligibility stamp moved. Shadow runs build their own pool.
  */
 function refreshIfStale(built: MatchingCache): void {
   const now = Math.floor(Date.now() / 1000);
@@ -73,13 +73,11 @@ async function handle(request: TuningRequest): Promise<void> {
     const t0 = performance.now();
     cache = null;
     baseline = null;
-    const active = activeRuleSet(db);
-    const now = Math.floor(Date.now() / 1000);
-    const stamp = eligibilityStamp(db, now);
+    // The stamp is read before the build, so anything that lands during it is caught by the next refresh.
+    const stamp = eligibilityStamp(db, Math.floor(Date.now() / 1000));
     poolStamp = stamp.key;
     importAtBuild = stamp.importId;
-    const excluded = matchingExclusions(db, now);
-    const built = await MatchingCache.build(db, { date: request.date, ruleSet: active.ruleSet, excluded, threads: data.threads }, progress);
+    const { cache: built } = await buildWhatIfCache(db, request.date, data.threads, progress);
     progress.report('baseline', 0, 1);
     currentBaseline(built);
     cache = built;
@@ -87,8 +85,8 @@ async function handle(request: TuningRequest): Promise<void> {
     return;
   }
   if (!cache) throw Object.assign(new Error('the what-if cache is not built yet: open a date first'), { code: 'CONFLICT' });
-  refreshIfStale(cache);
   if (request.type === 'whatIf') {
+    refreshIfStale(cache);
     post({ type: 'whatIf', id: request.id, result: computeWhatIf(cache, request.ruleSet, currentBaseline(cache), request.seq) });
     return;
   }
