@@ -19,14 +19,21 @@ const root = path.resolve(import.meta.dirname, '..');
  * JSON ready line — no sleeps. `extraArgs` go to serve (e.g. `--demo-users 0`). With `sameMirrorAs`, a second
  * console (a second operator's) on that server's mirror and outbox; stopping it leaves them in place.
  */
-export async function startConsoleServer(extraArgs: string[] = [], sameMirrorAs?: ConsoleServer): Promise<ConsoleServer> {
+export async function startConsoleServer(
+  extraArgs: string[] = [],
+  sameMirrorAs?: ConsoleServer,
+): Promise<ConsoleServer> {
   const home = sameMirrorAs?.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-'));
   const dbPath = path.join(home, 'encounter.db');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main', 'serve.ts'), '--db', dbPath, '--json', ...extraArgs], {
-    cwd: root,
-    env: { ...process.env, ENCOUNTER_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'src', 'main', 'serve.ts'), '--db', dbPath, '--json', ...extraArgs],
+    {
+      cwd: root,
+      env: { ...process.env, ENCOUNTER_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const ready = await new Promise<{ url: string; launchUrl: string }>((resolve, reject) => {

@@ -8,8 +8,14 @@ const root = path.resolve(import.meta.dirname, '..');
 const binaryPresent = fs.existsSync(path.join(root, 'node_modules', 'electron', 'path.txt'));
 const nativeSqlite = fs.existsSync(path.join(root, '.electron-native', 'better_sqlite3.node'));
 
-test.skip(!binaryPresent, 'Electron binary not installed on this machine (node_modules/electron/path.txt missing; its download is blocked here) — the web project covers the same UI');
-test.skip(binaryPresent && !nativeSqlite, 'better-sqlite3 is not built for Electron yet: run `npm start` once (it builds .electron-native/better_sqlite3.node)');
+test.skip(
+  !binaryPresent,
+  'Electron binary not installed on this machine (node_modules/electron/path.txt missing; its download is blocked here) — the web project covers the same UI',
+);
+test.skip(
+  binaryPresent && !nativeSqlite,
+  'better-sqlite3 is not built for Electron yet: run `npm start` once (it builds .electron-native/better_sqlite3.node)',
+);
 
 test('the Electron window is locked down and shows the Overview from main', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-electron-'));
@@ -21,7 +27,11 @@ test('the Electron window is locked down and shows the Overview from main', asyn
     // No Node in the page (nodeIntegration off, sandboxed), and only the contract's bridge is visible.
     const pageGlobals = await window.evaluate(() => {
       const g = globalThis as { require?: unknown; process?: unknown; encounter?: { calls: object } };
-      return { require: typeof g.require, process: typeof g.process, bridge: g.encounter ? Object.keys(g.encounter).sort() : [] };
+      return {
+        require: typeof g.require,
+        process: typeof g.process,
+        bridge: g.encounter ? Object.keys(g.encounter).sort() : [],
+      };
     });
     expect(pageGlobals).toEqual({ require: 'undefined', process: 'undefined', bridge: ['calls', 'on'] });
 

@@ -6,9 +6,15 @@ import { log, root, run } from './setup.mjs';
 const report = path.join(root, '.tmp', 'electronegativity.csv');
 fs.mkdirSync(path.dirname(report), { recursive: true });
 fs.rmSync(report, { force: true });
-const electronVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8'),
+).version;
 // It tries to fetch Electron's release list first and carries on offline with the version we give it.
-const status = run(path.join(root, 'node_modules', '.bin', 'electronegativity'), ['-i', 'src', '-o', report, '-e', electronVersion, '-r', '-v', 'false'], { stdio: ['ignore', 'ignore', 'ignore'] });
+const status = run(
+  path.join(root, 'node_modules', '.bin', 'electronegativity'),
+  ['-i', 'src', '-o', report, '-e', electronVersion, '-r', '-v', 'false'],
+  { stdio: ['ignore', 'ignore', 'ignore'] },
+);
 if (status !== 0 || !fs.existsSync(report)) {
   log(`security scan: electronegativity did not run (status ${status})`);
   process.exit(1);

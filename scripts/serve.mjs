@@ -4,4 +4,9 @@ import { buildIfStale, ensureDependencies, root, run } from './setup.mjs';
 
 ensureDependencies();
 buildIfStale();
-process.exitCode = run(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main', 'serve.ts'), ...process.argv.slice(2)]);
+process.exitCode = run(process.execPath, [
+  '--import',
+  'tsx',
+  path.join(root, 'src', 'main', 'serve.ts'),
+  ...process.argv.slice(2),
+]);

@@ -29,10 +29,15 @@ export function electronBinaryPresent() {
  * skipped, then Electron's own installer is tried once with a time limit.
  */
 export function ensureDependencies() {
-  const lockHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(root, 'package-lock.json'))).digest('hex');
+  const lockHash = crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(root, 'package-lock.json')))
+    .digest('hex');
   if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === lockHash) return;
   log('installing dependencies (npm ci; better-sqlite3 compiles from source, about 2 minutes)…');
-  const status = run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
+  const status = run('npm', ['ci', '--no-audit', '--no-fund'], {
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  });
   if (status !== 0) throw new Error(`npm ci failed with status ${status}`);
   if (!electronBinaryPresent()) {
     const tried = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
@@ -42,8 +47,13 @@ export function ensureDependencies() {
     });
     if (electronBinaryPresent()) log('Electron binary installed.');
     else {
-      const lines = (tried.stderr || tried.error?.message || 'no output').trim().split('\n').map((l) => l.trim());
-      const why = lines.find((l) => /error|ENOTFOUND|ECONN|EAI_AGAIN|timed? ?out|status/i.test(l) && !l.startsWith('at ')) ?? lines[0];
+      const lines = (tried.stderr || tried.error?.message || 'no output')
+        .trim()
+        .split('\n')
+        .map((l) => l.trim());
+      const why =
+        lines.find((l) => /error|ENOTFOUND|ECONN|EAI_AGAIN|timed? ?out|status/i.test(l) && !l.startsWith('at ')) ??
+        lines[0];
       log(`Electron binary could not be downloaded (${why}); the console will run in web mode.`);
     }
   }
@@ -67,9 +77,12 @@ export function ensureChromium() {
   if (missing.length > 0 && process.getuid?.() === 0) {
     log(`installing for the end-to-end tests (apt-get install -y ${missing.join(' ')})…`);
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    run('apt-get', ['install', '-y', '-qq', ...missing], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
-  if (!hasChineseFont()) log(`No Chinese font: screenshots will show boxes. Install one with:  sudo apt-get install -y ${CJK_FONT_PACKAGE}`);
+  if (!hasChineseFont())
+    log(`No Chinese font: screenshots will show boxes. Install one with:  sudo apt-get install -y ${CJK_FONT_PACKAGE}`);
   if (fs.existsSync(CHROMIUM)) return true;
   log(`Chromium is missing at ${CHROMIUM}. Install it with:  sudo apt-get install -y chromium`);
   return false;
@@ -87,7 +100,9 @@ function newestMtime(entry) {
 /** `electron-vite build` when anything it reads is newer than the last build. */
 export function buildIfStale() {
   const stamp = path.join(root, 'out', '.build-stamp');
-  const inputs = ['src', 'electron.vite.config.ts', 'package-lock.json', 'tsconfig.json'].map((p) => path.join(root, p));
+  const inputs = ['src', 'electron.vite.config.ts', 'package-lock.json', 'tsconfig.json'].map((p) =>
+    path.join(root, p),
+  );
   const built = fs.statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (built > Math.max(...inputs.map(newestMtime))) return;
   build();

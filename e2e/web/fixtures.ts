@@ -3,6 +3,8 @@ import { type ConsoleServer, startConsoleServer } from '../console-server';
 
 /** One console server per test, on its own fresh, empty mirror (no demo generation): tests never share state. */
 export const test = base.extend<{ app: Page; server: ConsoleServer }>({
+  // Playwright reads a fixture's dependencies from its first parameter's destructuring: none here.
+  // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
     const server = await startConsoleServer(['--demo-users', '0']);
     await use(server);

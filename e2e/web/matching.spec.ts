@@ -7,7 +7,10 @@ import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
 import { expect, signIn, test } from './fixtures';
 
-test('an operator runs matching for a day and reads the persisted summary and introductions', async ({ app, server }) => {
+test('an operator runs matching for a day and reads the persisted summary and introductions', async ({
+  app,
+  server,
+}) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-match-'));
   try {
     await generateExport({ users: 1500, days: 40, seed: 11, out: dir });
@@ -28,8 +31,13 @@ test('an operator runs matching for a day and reads the persisted summary and in
   const summary = app.getByTestId('run-summary');
   await expect(summary).toBeVisible();
   const check = new Database(server.dbPath, { readonly: true });
-  const run = check.prepare(`SELECT id, summary FROM match_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1`).get() as { id: number; summary: string };
-  const persisted = check.prepare(`SELECT count(*) FROM run_introductions WHERE run_id = ?`).pluck().get(run.id) as number;
+  const run = check
+    .prepare(`SELECT id, summary FROM match_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1`)
+    .get() as { id: number; summary: string };
+  const persisted = check
+    .prepare(`SELECT count(*) FROM run_introductions WHERE run_id = ?`)
+    .pluck()
+    .get(run.id) as number;
   check.close();
   const stored = JSON.parse(run.summary) as { introductions: number; eligibleUsers: number };
   expect(persisted).toBeGreaterThan(0);

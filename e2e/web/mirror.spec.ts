@@ -34,7 +34,9 @@ test('an operator imports an export through the UI and sees the counts change an
 
     // Importing the same export again changes nothing.
     await app.getByTestId('import-start').click();
-    await expect(app.locator('[data-testid^="import-run-"][data-status="completed"]')).toHaveCount(2, { timeout: 60_000 });
+    await expect(app.locator('[data-testid^="import-run-"][data-status="completed"]')).toHaveCount(2, {
+      timeout: 60_000,
+    });
     await expect(app.getByTestId('table-count-users')).toHaveAttribute('data-rows', String(imported));
     fs.mkdirSync('artifacts', { recursive: true });
     await app.screenshot({ path: 'artifacts/mirror.png', fullPage: true });
@@ -49,7 +51,9 @@ test('a directory that is not an export is refused with a readable reason', asyn
   await app.getByTestId('import-dir').fill(os.tmpdir());
   await app.getByTestId('import-start').click();
   await expect(app.getByTestId('error-note')).toHaveAttribute('data-code', 'BAD_EXPORT');
-  await expect(app.getByTestId('error-note')).toHaveText(`${os.tmpdir()} 不是上游导出目录（缺少 manifest.json 或不是目录）。`);
+  await expect(app.getByTestId('error-note')).toHaveText(
+    `${os.tmpdir()} 不是上游导出目录（缺少 manifest.json 或不是目录）。`,
+  );
 });
 
 test('a first start generates the demo mirror in the background with progress', async ({ page }) => {

@@ -46,7 +46,10 @@ function outboxDecisions(server: ConsoleServer): Record<string, string>[] {
     .map((line) => JSON.parse(line) as Record<string, string>);
 }
 
-test('an operator clears 20 items with the keyboard only, and the outbox holds the 20 decisions with reasons', async ({ app, server }) => {
+test('an operator clears 20 items with the keyboard only, and the outbox holds the 20 decisions with reasons', async ({
+  app,
+  server,
+}) => {
   await seedMirror(server);
   await signIn(app, '李娜', 'lead');
   const flagged = await detectThroughUi(app);
@@ -85,7 +88,8 @@ test('an operator clears 20 items with the keyboard only, and the outbox holds t
 
   const decisions = outboxDecisions(server);
   expect(decisions).toHaveLength(20);
-  for (const d of decisions) expect(d).toMatchObject({ action: 'clear', reason_code: 'false_positive', operator: '李娜' });
+  for (const d of decisions)
+    expect(d).toMatchObject({ action: 'clear', reason_code: 'false_positive', operator: '李娜' });
   const check = new Database(server.dbPath, { readonly: true });
   const flagsOfDecisions = check.prepare(`SELECT flag_id FROM decisions ORDER BY id`).pluck().all() as number[];
   check.close();
@@ -97,7 +101,10 @@ test('an operator clears 20 items with the keyboard only, and the outbox holds t
   await expect.poll(() => outboxDecisions(server).filter((d) => d.reverses !== undefined)).toHaveLength(1);
 });
 
-test('a bulk restrict over a saved filter shows the count first, applies it, and u undoes it whole', async ({ app, server }) => {
+test('a bulk restrict over a saved filter shows the count first, applies it, and u undoes it whole', async ({
+  app,
+  server,
+}) => {
   await seedMirror(server);
   await signIn(app, '李娜', 'lead');
   await detectThroughUi(app);
@@ -176,7 +183,10 @@ test("a reviewer's suspend is refused by main with a readable message", async ({
   await app.screenshot({ path: 'artifacts/moderation-reviewer.png', fullPage: true });
 });
 
-test('a queue of 50,000 flags stays windowed: a few dozen rows in the page whatever the scroll position', async ({ app, server }) => {
+test('a queue of 50,000 flags stays windowed: a few dozen rows in the page whatever the scroll position', async ({
+  app,
+  server,
+}) => {
   const db = openDatabase(server.dbPath);
   seedFlags(db, seedAccounts(db, 50_000));
   db.close();
@@ -194,7 +204,11 @@ test('a queue of 50,000 flags stays windowed: a few dozen rows in the page whate
   expect(await app.getByTestId('queue-row').count()).toBeLessThan(40);
 });
 
-test('two operators on one mirror: the item one is reviewing is not offered to the other until they move on', async ({ app, server, browser }) => {
+test('two operators on one mirror: the item one is reviewing is not offered to the other until they move on', async ({
+  app,
+  server,
+  browser,
+}) => {
   const db = openDatabase(server.dbPath);
   seedFlags(db, seedAccounts(db, 30));
   db.close();

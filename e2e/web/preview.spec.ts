@@ -8,6 +8,7 @@ import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
 import { guessCard } from '../../src/main/privacy';
 import { silentProgress } from '../../src/shared/progress';
+import type { Page } from '@playwright/test';
 import { expect, signIn, test } from './fixtures';
 
 const DATE = '2026-11-24';
@@ -20,9 +21,15 @@ async function prepareRun(dbPath: string): Promise<{ runId: number; userA: strin
     const db = openDatabase(dbPath);
     try {
       importExport(db, dir, { operator: 'e2e setup' });
-      const { runId } = await runMatching(db, { date: DATE, operator: 'e2e setup', excluded: new Set(), threads: 1 }, silentProgress);
+      const { runId } = await runMatching(
+        db,
+        { date: DATE, operator: 'e2e setup', excluded: new Set(), threads: 1 },
+        silentProgress,
+      );
       // The best-scored introduction that has a guess card (most have; the test needs one).
-      const pairs = db.prepare(`SELECT user_a, user_b FROM run_introductions WHERE run_id = ? ORDER BY score DESC`).all(runId) as { user_a: string; user_b: string }[];
+      const pairs = db
+        .prepare(`SELECT user_a, user_b FROM run_introductions WHERE run_id = ? ORDER BY score DESC`)
+        .all(runId) as { user_a: string; user_b: string }[];
       const pair = pairs.find((p) => guessCard(db, runId, p.user_a, p.user_b, 'a').card !== null);
       if (!pair) throw new Error(`run ${runId} has no introduction with a guess card`);
       return { runId, userA: pair.user_a, userB: pair.user_b };
@@ -34,7 +41,7 @@ async function prepareRun(dbPath: string): Promise<{ runId: number; userA: strin
   }
 }
 
-async function openPair(app: import('@playwright/test').Page, userA: string, userB: string): Promise<void> {
+async function openPair(app: Page, userA: string, userB: string): Promise<void> {
   await app.getByTestId('nav-preview').click();
   await expect(app.getByTestId('page-preview')).toHaveAttribute('data-state', 'ready');
   await app.getByTestId('preview-search').fill(userB);
@@ -46,11 +53,16 @@ async function openPair(app: import('@playwright/test').Page, userA: string, use
   await expect(app.getByTestId('preview-card-b')).toBeVisible();
 }
 
-test('a masked preview shows both cards, plays the guess card, and unmasks only for a lead (audited)', async ({ app, server }) => {
+test('a masked preview shows both cards, plays the guess card, and unmasks only for a lead (audited)', async ({
+  app,
+  server,
+}) => {
   test.setTimeout(180_000);
   const { userA, userB } = await prepareRun(server.dbPath);
   const check = new Database(server.dbPath, { readonly: true });
-  const raw = check.prepare(`SELECT id, nickname, real_name, phone FROM users WHERE id IN (?, ?)`).all(userA, userB) as { id: string; nickname: string; real_name: string | null; phone: string | null }[];
+  const raw = check
+    .prepare(`SELECT id, nickname, real_name, phone FROM users WHERE id IN (?, ?)`)
+    .all(userA, userB) as { id: string; nickname: string; real_name: string | null; phone: string | null }[];
   check.close();
 
   await app.reload();
@@ -115,7 +127,9 @@ test('a masked preview shows both cards, plays the guess card, and unmasks only 
   await app.getByTestId('preview-cards').screenshot({ path: 'artifacts/preview-unmasked.png' });
 
   const audit = new Database(server.dbPath, { readonly: true });
-  const rows = audit.prepare(`SELECT operator, subject, details FROM audit_log WHERE action = 'privacy.unmask'`).all() as { operator: string; subject: string; details: string }[];
+  const rows = audit
+    .prepare(`SELECT operator, subject, details FROM audit_log WHERE action = 'privacy.unmask'`)
+    .all() as { operator: string; subject: string; details: string }[];
   audit.close();
   expect(rows).toHaveLength(1);
   expect(rows[0]!.operator).toBe('李组长');

@@ -41,7 +41,19 @@ async function cliWhatIf(dbPath: string, date: string, draft: RuleSet): Promise<
   fs.writeFileSync(rules, JSON.stringify(draft));
   try {
     const tsx = path.join(process.cwd(), 'node_modules', '.bin', 'tsx');
-    const { stdout } = await execFileAsync(tsx, ['src/main/cli/index.ts', 'whatif', '--db', dbPath, '--date', date, '--rules', rules, '--threads', '1', '--json']);
+    const { stdout } = await execFileAsync(tsx, [
+      'src/main/cli/index.ts',
+      'whatif',
+      '--db',
+      dbPath,
+      '--date',
+      date,
+      '--rules',
+      rules,
+      '--threads',
+      '1',
+      '--json',
+    ]);
     const last = JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as WhatIfView & { ok: boolean };
     expect(last.ok).toBe(true);
     return last;
@@ -57,16 +69,36 @@ async function expectWhatIfToMatchEngine(page: Page, dbPath: string, date: strin
   await expect(panel).toHaveAttribute('data-changed-users', String(expected.changedUsers));
   await expect(panel).toHaveAttribute('data-state', 'ready');
   await expect(panel).toHaveAttribute('data-draft-introductions', String(expected.draft.introductions));
-  await expect(page.getByTestId('whatif-changed')).toHaveText(new Intl.NumberFormat('zh-CN').format(expected.changedUsers));
-  await expect(page.getByTestId('chart-histogram')).toHaveAttribute('data-draft', JSON.stringify(expected.histogram.map((b) => b.draft)));
-  await expect(page.getByTestId('chart-histogram')).toHaveAttribute('data-active', JSON.stringify(expected.histogram.map((b) => b.active)));
-  await expect(page.getByTestId('chart-district')).toHaveAttribute('data-draft', JSON.stringify(expected.byDistrict.map((b) => b.draft)));
-  await expect(page.getByTestId('chart-age')).toHaveAttribute('data-draft', JSON.stringify(expected.byAgeBand.map((b) => b.draft)));
-  await expect(page.getByTestId('chart-gender')).toHaveAttribute('data-draft', JSON.stringify(expected.byGenderPair.map((b) => b.draft)));
+  await expect(page.getByTestId('whatif-changed')).toHaveText(
+    new Intl.NumberFormat('zh-CN').format(expected.changedUsers),
+  );
+  await expect(page.getByTestId('chart-histogram')).toHaveAttribute(
+    'data-draft',
+    JSON.stringify(expected.histogram.map((b) => b.draft)),
+  );
+  await expect(page.getByTestId('chart-histogram')).toHaveAttribute(
+    'data-active',
+    JSON.stringify(expected.histogram.map((b) => b.active)),
+  );
+  await expect(page.getByTestId('chart-district')).toHaveAttribute(
+    'data-draft',
+    JSON.stringify(expected.byDistrict.map((b) => b.draft)),
+  );
+  await expect(page.getByTestId('chart-age')).toHaveAttribute(
+    'data-draft',
+    JSON.stringify(expected.byAgeBand.map((b) => b.draft)),
+  );
+  await expect(page.getByTestId('chart-gender')).toHaveAttribute(
+    'data-draft',
+    JSON.stringify(expected.byGenderPair.map((b) => b.draft)),
+  );
   return expected;
 }
 
-test('rules: live what-if equals a CLI what-if with the same rules, versions activate and roll back with a diff, a shadow run compares with the published run', async ({ app, server }) => {
+test('rules: live what-if equals a CLI what-if with the same rules, versions activate and roll back with a diff, a shadow run compares with the published run', async ({
+  app,
+  server,
+}) => {
   const today = platformDay();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-rules-'));
   try {
@@ -75,7 +107,11 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
     importExport(db, dir, { operator: 'e2e setup' });
     // Published runs for the last few days, so the Overview has a history and the shadow run a run to compare with.
     for (let back = 4; back >= 0; back--) {
-      await runMatching(db, { date: platformDay(-back), operator: 'e2e setup', excluded: new Set(), threads: 1 }, silentProgress);
+      await runMatching(
+        db,
+        { date: platformDay(-back), operator: 'e2e setup', excluded: new Set(), threads: 1 },
+        silentProgress,
+      );
     }
     db.close();
   } finally {
@@ -115,7 +151,9 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
     w.__longTaskAt = [];
     w.__t0 = performance.now();
     // 'longtask' is a browser entry type; this tsconfig types the page function with Node's lib.
-    const longTask = { type: 'longtask' } as unknown as Parameters<InstanceType<typeof PerformanceObserver>['observe']>[0];
+    const longTask = { type: 'longtask' } as unknown as Parameters<
+      InstanceType<typeof PerformanceObserver>['observe']
+    >[0];
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         w.__longTasks.push(entry.duration);
@@ -126,11 +164,19 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
     const marks: string[] = [];
     (globalThis as unknown as { __marks: string[] }).__marks = marks;
     const doc = (globalThis as unknown as { document: { querySelectorAll(q: string): ArrayLike<object> } }).document;
-    const Observer = (globalThis as unknown as { MutationObserver: new (cb: (records: { target: { getAttribute(n: string): string | null } }[]) => void) => { observe(t: object, o: object): void } }).MutationObserver;
+    const Observer = (
+      globalThis as unknown as {
+        MutationObserver: new (cb: (records: { target: { getAttribute(n: string): string | null } }[]) => void) => {
+          observe(t: object, o: object): void;
+        };
+      }
+    ).MutationObserver;
     const mo = new Observer((records) => {
-      for (const r of records) marks.push(`${r.target.getAttribute('data-testid')}@${Math.round(performance.now() - w.__t0)}`);
+      for (const r of records)
+        marks.push(`${r.target.getAttribute('data-testid')}@${Math.round(performance.now() - w.__t0)}`);
     });
-    for (const el of Array.from(doc.querySelectorAll('[data-testid="whatif"], [data-testid^="chart-"]'))) mo.observe(el, { attributes: true, attributeFilter: ['data-seq', 'data-draft'] });
+    for (const el of Array.from(doc.querySelectorAll('[data-testid="whatif"], [data-testid^="chart-"]')))
+      mo.observe(el, { attributes: true, attributeFilter: ['data-seq', 'data-draft'] });
   });
   const slider = app.getByTestId('weight-coPresence');
   const box = (await slider.boundingBox())!;
@@ -145,8 +191,12 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await app.waitForTimeout(300);
   const longTasks = await app.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks);
   const longTaskAt = await app.evaluate(() => (globalThis as unknown as { __longTaskAt: number[] }).__longTaskAt);
-  console.log(`marks: ${(await app.evaluate(() => (globalThis as unknown as { __marks: string[] }).__marks)).join(' ')}`);
-  console.log(`long tasks while dragging: ${JSON.stringify(longTasks.map((d, i) => `${Math.round(d)} ms at +${Math.round(longTaskAt[i]!)} ms`))}`);
+  console.log(
+    `marks: ${(await app.evaluate(() => (globalThis as unknown as { __marks: string[] }).__marks)).join(' ')}`,
+  );
+  console.log(
+    `long tasks while dragging: ${JSON.stringify(longTasks.map((d, i) => `${Math.round(d)} ms at +${Math.round(longTaskAt[i]!)} ms`))}`,
+  );
   expect(Math.max(0, ...longTasks)).toBeLessThanOrEqual(100);
 
   // Save a version (the engine already wrote one for the defaults it ran with), activate it; change a rule, save
@@ -176,9 +226,19 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await expect(app.getByTestId('diff-minScore')).toHaveAttribute('data-to', '10');
   await expect(app.getByTestId('diff-table').locator('tbody tr')).toHaveCount(1);
   const audit = new Database(server.dbPath, { readonly: true });
-  const actions = audit.prepare(`SELECT action FROM audit_log WHERE action LIKE 'ruleset.%' ORDER BY id`).pluck().all() as string[];
+  const actions = audit
+    .prepare(`SELECT action FROM audit_log WHERE action LIKE 'ruleset.%' ORDER BY id`)
+    .pluck()
+    .all() as string[];
   audit.close();
-  expect(actions).toEqual(['ruleset.save', 'ruleset.activate', 'ruleset.save', 'ruleset.activate', 'ruleset.activate', 'ruleset.rollback']);
+  expect(actions).toEqual([
+    'ruleset.save',
+    'ruleset.activate',
+    'ruleset.save',
+    'ruleset.activate',
+    'ruleset.activate',
+    'ruleset.rollback',
+  ]);
   // With version 1 active again, the draft (= version 2) differs and the what-if still equals the engine's.
   await expectWhatIfToMatchEngine(app, server.dbPath, today);
 
@@ -188,11 +248,18 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await expect(comparison).toBeVisible({ timeout: 30_000 });
   const shadowId = Number(await comparison.getAttribute('data-shadow-id'));
   const check = new Database(server.dbPath, { readonly: true });
-  const runId = check.prepare(`SELECT id FROM match_runs WHERE date = ? AND status = 'completed' ORDER BY id DESC LIMIT 1`).pluck().get(today) as number;
-  const pairs = (q: string, id: number) => (check.prepare(q).all(id) as { a: string; b: string }[]).map((r) => `${r.a}|${r.b}`);
+  const runId = check
+    .prepare(`SELECT id FROM match_runs WHERE date = ? AND status = 'completed' ORDER BY id DESC LIMIT 1`)
+    .pluck()
+    .get(today) as number;
+  const pairs = (q: string, id: number) =>
+    (check.prepare(q).all(id) as { a: string; b: string }[]).map((r) => `${r.a}|${r.b}`);
   const shadowPairs = pairs('SELECT user_a a, user_b b FROM shadow_introductions WHERE shadow_id = ?', shadowId);
   const runPairs = new Set(pairs('SELECT user_a a, user_b b FROM run_introductions WHERE run_id = ?', runId));
-  const publishedRuns = check.prepare(`SELECT count(*) FROM match_runs WHERE status = 'completed'`).pluck().get() as number;
+  const publishedRuns = check
+    .prepare(`SELECT count(*) FROM match_runs WHERE status = 'completed'`)
+    .pluck()
+    .get() as number;
   check.close();
   const users = (list: Iterable<string>) => new Set([...list].flatMap((p) => p.split('|')));
   const shadowUsers = users(shadowPairs);
@@ -201,8 +268,14 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await expect(comparison).toHaveAttribute('data-shadow-introductions', String(shadowPairs.length));
   await expect(comparison).toHaveAttribute('data-active-introductions', String(runPairs.size));
   await expect(comparison).toHaveAttribute('data-overlap', String(shadowPairs.filter((p) => runPairs.has(p)).length));
-  await expect(comparison).toHaveAttribute('data-gainers', String([...shadowUsers].filter((u) => !runUsers.has(u)).length));
-  await expect(comparison).toHaveAttribute('data-losers', String([...runUsers].filter((u) => !shadowUsers.has(u)).length));
+  await expect(comparison).toHaveAttribute(
+    'data-gainers',
+    String([...shadowUsers].filter((u) => !runUsers.has(u)).length),
+  );
+  await expect(comparison).toHaveAttribute(
+    'data-losers',
+    String([...runUsers].filter((u) => !shadowUsers.has(u)).length),
+  );
   expect(publishedRuns).toBe(5); // the shadow run published nothing
 
   fs.mkdirSync('artifacts', { recursive: true });

@@ -19,7 +19,8 @@ export async function dispatch(
   services: AppServices,
   table: HandlerTable = defaultHandlers,
 ): Promise<Envelope<unknown>> {
-  if (!isCallName(name)) return { ok: false, error: { code: 'UNKNOWN_CALL', message: `there is no call named "${name}"` } };
+  if (!isCallName(name))
+    return { ok: false, error: { code: 'UNKNOWN_CALL', message: `there is no call named "${name}"` } };
   const spec = contract[name];
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
@@ -38,7 +39,13 @@ export async function dispatch(
     const checked = spec.output.safeParse(value);
     if (!checked.success) {
       const first = issuesOf(checked.error)[0]!;
-      return { ok: false, error: { code: 'INTERNAL', message: `${name}: the reply does not match the contract at ${first.path}: ${first.message}` } };
+      return {
+        ok: false,
+        error: {
+          code: 'INTERNAL',
+          message: `${name}: the reply does not match the contract at ${first.path}: ${first.message}`,
+        },
+      };
     }
     return { ok: true, value: checked.data };
   } catch (err) {
@@ -47,7 +54,8 @@ export async function dispatch(
 }
 
 export function toCallError(err: unknown): CallError {
-  if (err instanceof DomainError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (err instanceof DomainError)
+    return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err as { code?: unknown; message?: unknown };
   // A write that waited busy_timeout for an import's lock: nothing was written, so say so rather than INTERNAL.
   if (e.code === 'SQLITE_BUSY') {
@@ -57,7 +65,16 @@ export function toCallError(err: unknown): CallError {
       details: say('busy', {}),
     };
   }
-  const known = ['INVALID_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'CANCELLED', 'SCHEMA_TOO_NEW', 'BAD_EXPORT', 'NOT_SIGNED_IN'] as const;
+  const known = [
+    'INVALID_INPUT',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'CONFLICT',
+    'CANCELLED',
+    'SCHEMA_TOO_NEW',
+    'BAD_EXPORT',
+    'NOT_SIGNED_IN',
+  ] as const;
   const code = known.find((k) => k === e.code) ?? 'INTERNAL';
   return { code, message: typeof e.message === 'string' ? e.message : String(err) };
 }

@@ -19,7 +19,9 @@ const rendererDir = path.join(here, '..', 'renderer');
 const preloadFile = path.join(here, '..', 'preload', 'index.cjs');
 
 app.setName(APP_NAME);
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 function nativeBindingForElectron(): string | undefined {
   // better-sqlite3 built against Electron's ABI by scripts/start.mjs (the node_modules copy serves plain Node).
@@ -29,7 +31,9 @@ function nativeBindingForElectron(): string | undefined {
 
 async function main(): Promise<void> {
   await app.whenReady();
-  const dbPath = process.env.ENCOUNTER_DB ?? (process.env.ENCOUNTER_HOME ? defaultDbPath() : path.join(app.getPath('userData'), 'encounter.db'));
+  const dbPath =
+    process.env.ENCOUNTER_DB ??
+    (process.env.ENCOUNTER_HOME ? defaultDbPath() : path.join(app.getPath('userData'), 'encounter.db'));
   const nativeBinding = nativeBindingForElectron();
   // Worker threads inherit the environment, so their connections load the same Electron build.
   if (nativeBinding) process.env.ENCOUNTER_SQLITE_BINDING = nativeBinding;
@@ -50,7 +54,8 @@ async function main(): Promise<void> {
     const url = new URL(request.url);
     const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const file = path.resolve(rendererDir, rel);
-    if (url.host !== 'console' || !file.startsWith(rendererDir + path.sep)) return new Response('not found', { status: 404 });
+    if (url.host !== 'console' || !file.startsWith(rendererDir + path.sep))
+      return new Response('not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);

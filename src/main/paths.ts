@@ -11,7 +11,8 @@ export function userDataDir(): string {
   if (process.env.ENCOUNTER_HOME) return path.resolve(process.env.ENCOUNTER_HOME);
   const home = os.homedir();
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_NAME);
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
+  if (process.platform === 'win32')
+    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
 }
 

@@ -36,17 +36,25 @@ const server = await startWebServer({
 });
 process.stdout.write(`Encounter Console (web mode) on ${dbPath}\nOpen: ${server.launchUrl}\n`);
 if (values.open) openBrowser(server.launchUrl);
-if (values.json) process.stdout.write(`${JSON.stringify({ ready: true, url: server.url, launchUrl: server.launchUrl, port: server.port, dbPath })}\n`);
+if (values.json)
+  process.stdout.write(
+    `${JSON.stringify({ ready: true, url: server.url, launchUrl: server.launchUrl, port: server.port, dbPath })}\n`,
+  );
 
 /** Opens the system browser where there is a desktop to show it on; headless boxes just use the printed URL. */
 function openBrowser(url: string): void {
   const opener =
-    process.platform === 'darwin' ? 'open'
-    : process.platform === 'win32' ? 'explorer'
-    : process.env.DISPLAY || process.env.WAYLAND_DISPLAY ? 'xdg-open'
-    : null;
+    process.platform === 'darwin'
+      ? 'open'
+      : process.platform === 'win32'
+        ? 'explorer'
+        : process.env.DISPLAY || process.env.WAYLAND_DISPLAY
+          ? 'xdg-open'
+          : null;
   if (!opener) return;
-  spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+  spawn(opener, [url], { stdio: 'ignore', detached: true })
+    .on('error', () => {})
+    .unref();
 }
 
 let closing = false;

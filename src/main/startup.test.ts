@@ -18,7 +18,9 @@ describe('start of a console session', () => {
     // Committed while another console's import held the write lock: the decision stands, the export waits.
     const importer = openDatabase(services.dbPath);
     services.db.pragma('busy_timeout = 50');
-    const row = decide(services.db, { userId: 'u1', action: 'warn', reasonCode: 'spam_confirmed' }, lead, { outboxDir: null });
+    const row = decide(services.db, { userId: 'u1', action: 'warn', reasonCode: 'spam_confirmed' }, lead, {
+      outboxDir: null,
+    });
     importer.prepare('BEGIN IMMEDIATE').run();
     expect(tryExportPending(services.db, outbox)).toBeNull();
     expect(fs.existsSync(outbox) ? fs.readdirSync(outbox) : []).toEqual([]);
@@ -29,7 +31,10 @@ describe('start of a console session', () => {
     prepareMirror(services, { log: (line) => log.push(line), demoUsers: 0 });
     const files = fs.readdirSync(outbox);
     expect(files).toHaveLength(1);
-    expect(JSON.parse(fs.readFileSync(`${outbox}/${files[0]}`, 'utf8').trim())).toMatchObject({ decision_id: String(row.id), action: 'warn' });
+    expect(JSON.parse(fs.readFileSync(`${outbox}/${files[0]}`, 'utf8').trim())).toMatchObject({
+      decision_id: String(row.id),
+      action: 'warn',
+    });
     expect(log.join('\n')).toContain(files[0]);
     prepareMirror(services, { log: (line) => log.push(line), demoUsers: 0 });
     expect(fs.readdirSync(outbox)).toEqual(files);
@@ -51,8 +56,14 @@ describe('first start', () => {
     expect(one(`SELECT count(*) FROM users`)).toBe(800);
     expect(one(`SELECT status FROM import_runs`)).toBe('completed');
     expect(one(`SELECT count(*) FROM flags WHERE state = 'open'`)).toBeGreaterThan(0);
-    const runs = services.db.prepare(`SELECT date, status, (SELECT count(*) FROM run_introductions i WHERE i.run_id = r.id) AS introductions FROM match_runs r ORDER BY date`).all() as { date: string; status: string; introductions: number }[];
-    expect(runs.map((r) => r.date)).toEqual(Array.from({ length: DEMO_HISTORY_DAYS }, (_, i) => platformDay(i - DEMO_HISTORY_DAYS + 1)));
+    const runs = services.db
+      .prepare(
+        `SELECT date, status, (SELECT count(*) FROM run_introductions i WHERE i.run_id = r.id) AS introductions FROM match_runs r ORDER BY date`,
+      )
+      .all() as { date: string; status: string; introductions: number }[];
+    expect(runs.map((r) => r.date)).toEqual(
+      Array.from({ length: DEMO_HISTORY_DAYS }, (_, i) => platformDay(i - DEMO_HISTORY_DAYS + 1)),
+    );
     for (const run of runs) expect(run.status).toBe('completed');
     expect(runs.at(-1)!.introductions).toBeGreaterThan(0);
     expect(last.message).toContain(`introductions published for ${DEMO_HISTORY_DAYS} days`);

@@ -27,17 +27,26 @@ export const DEMO_HISTORY_DAYS = 7;
  */
 export function prepareMirror(services: AppServices, options: PrepareOptions): Promise<void> | null {
   const recovered = recoverInterruptedImports(services.db);
-  if (recovered > 0) options.log(`${recovered} interrupted import(s) marked failed; the mirror is as it was before them.`);
+  if (recovered > 0)
+    options.log(`${recovered} interrupted import(s) marked failed; the mirror is as it was before them.`);
   const exported = tryExportPending(services.db, defaultOutboxDir(services.dbPath), options.log);
   if (exported) options.log(`decisions a crash kept from the outbox were exported: ${exported}`);
   if (options.demoUsers <= 0 || lastImportRun(services.db) !== null) return null;
   const exportDir = path.join(path.dirname(services.dbPath), 'demo-export');
-  options.log(`First start: generating a demo mirror of ${options.demoUsers.toLocaleString('en')} users in the background (${exportDir}).`);
+  options.log(
+    `First start: generating a demo mirror of ${options.demoUsers.toLocaleString('en')} users in the background (${exportDir}).`,
+  );
   const { done } = services.jobs.start<DemoJobInput, DemoSummary>({
     kind: 'import',
     worker: 'demo',
     dbPath: services.dbPath,
-    input: { users: options.demoUsers, seed: DEMO_SEED, exportDir, operator: DEMO_OPERATOR, historyDays: DEMO_HISTORY_DAYS },
+    input: {
+      users: options.demoUsers,
+      seed: DEMO_SEED,
+      exportDir,
+      operator: DEMO_OPERATOR,
+      historyDays: DEMO_HISTORY_DAYS,
+    },
     onResult: (summary) => {
       const flags = Object.values(summary.detect.flagged).reduce((a, b) => a + b, 0);
       const message =

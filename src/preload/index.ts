@@ -1,5 +1,12 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { type CallName, callNames, type EncounterBridge, eventNames, type EventMap, type EventName } from '../shared/contract';
+import {
+  type CallName,
+  callNames,
+  type EncounterBridge,
+  eventNames,
+  type EventMap,
+  type EventName,
+} from '../shared/contract';
 import type { Envelope } from '../shared/envelope';
 
 /**
@@ -7,7 +14,10 @@ import type { Envelope } from '../shared/envelope';
  * subscriptions. Bundled (sandboxed preloads cannot require modules).
  */
 const calls = Object.fromEntries(
-  callNames.map((name: CallName) => [name, (input: unknown) => ipcRenderer.invoke(name, input) as Promise<Envelope<unknown>>]),
+  callNames.map((name: CallName) => [
+    name,
+    (input: unknown) => ipcRenderer.invoke(name, input) as Promise<Envelope<unknown>>,
+  ]),
 ) as EncounterBridge['calls'];
 
 const bridge = {

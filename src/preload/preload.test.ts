@@ -20,7 +20,10 @@ describe('preload', () => {
   it('exposes exactly the contract calls and event subscription, nothing generic', async () => {
     await import('./index');
     expect([...exposed.keys()]).toEqual(['encounter']);
-    const bridge = exposed.get('encounter') as { calls: Record<string, (input: unknown) => Promise<unknown>>; on: unknown };
+    const bridge = exposed.get('encounter') as {
+      calls: Record<string, (input: unknown) => Promise<unknown>>;
+      on: unknown;
+    };
     expect(Object.keys(bridge).sort()).toEqual(['calls', 'on']);
     expect(Object.keys(bridge.calls).sort()).toEqual([...callNames].sort());
     await bridge.calls['mirror.status']!({});

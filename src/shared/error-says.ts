@@ -32,6 +32,10 @@ export type ErrorSayId = keyof ErrorSays;
 export type ErrorSay = { [K in ErrorSayId]: { id: K; params: ErrorSays[K] } }[ErrorSayId];
 
 /** `details` for a DomainError that the renderer can word itself: `new DomainError(code, message, say(id, params))`. */
-export function say<K extends ErrorSayId>(id: K, params: ErrorSays[K], details: Record<string, unknown> = {}): Record<string, unknown> {
+export function say<K extends ErrorSayId>(
+  id: K,
+  params: ErrorSays[K],
+  details: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { ...details, say: { id, params } };
 }

@@ -16,7 +16,8 @@ function recordingIpcMain() {
   return { ipcMain, registered };
 }
 
-const from = (url: string | undefined) => ({ senderFrame: url === undefined ? null : { url } }) as unknown as IpcMainInvokeEvent;
+const from = (url: string | undefined) =>
+  ({ senderFrame: url === undefined ? null : { url } }) as unknown as IpcMainInvokeEvent;
 
 describe('IPC adapter', () => {
   it('trusts only frames of the app origin', () => {
@@ -34,9 +35,15 @@ describe('IPC adapter', () => {
     const unregister = registerIpcHandlers(ipcMain, services, () => []);
     expect([...registered.keys()].sort()).toEqual([...callNames].sort());
     const status = registered.get('mirror.status')!;
-    expect(await status(from('app://console/index.html'), {})).toMatchObject({ ok: true, value: { dbPath: services.dbPath } });
+    expect(await status(from('app://console/index.html'), {})).toMatchObject({
+      ok: true,
+      value: { dbPath: services.dbPath },
+    });
     expect(await status(from('https://evil.example/'), {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await registered.get('session.signIn')!(from('app://console/'), { role: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await registered.get('session.signIn')!(from('app://console/'), { role: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     unregister();
     expect(registered.size).toBe(0);
   });

@@ -25,7 +25,8 @@ export function senderIsTrusted(event: Pick<IpcMainInvokeEvent, 'senderFrame'>):
 export function registerIpcHandlers(ipcMain: IpcMain, services: AppServices, windows: () => WebContents[]): () => void {
   for (const name of callNames) {
     ipcMain.handle(name, async (event, input: unknown): Promise<Envelope<unknown>> => {
-      if (!senderIsTrusted(event)) return { ok: false, error: { code: 'FORBIDDEN', message: 'call from an untrusted frame' } };
+      if (!senderIsTrusted(event))
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'call from an untrusted frame' } };
       return dispatch(name, input, services);
     });
   }

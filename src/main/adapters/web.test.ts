@@ -12,10 +12,19 @@ interface Reply {
 }
 
 /** Raw HTTP so the test controls every header (fetch would refuse to forge Host). */
-function request(server: WebServer, options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply> {
+function request(
+  server: WebServer,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: server.port, method: options.method ?? 'POST', path: options.path, headers: { Host: `127.0.0.1:${server.port}`, ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: options.method ?? 'POST',
+        path: options.path,
+        headers: { Host: `127.0.0.1:${server.port}`, ...options.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
@@ -32,7 +41,10 @@ describe('web adapter', () => {
   const rendererDir = tempDir();
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
   let server: WebServer;
-  const auth = (): Record<string, string> => ({ Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' });
+  const auth = (): Record<string, string> => ({
+    Authorization: `Bearer ${server.token}`,
+    'Content-Type': 'application/json',
+  });
 
   beforeAll(async () => {
     server = await startWebServer({ services, rendererDir, maxBodyBytes: 4096 });
@@ -50,12 +62,19 @@ describe('web adapter', () => {
 
   it('401 without a token, with a wrong token, and on the event stream without one', async () => {
     expect((await request(server, { path: '/api/mirror.status', body: '{}' })).status).toBe(401);
-    expect((await request(server, { path: '/api/mirror.status', headers: { Authorization: 'Bearer nope' }, body: '{}' })).status).toBe(401);
+    expect(
+      (await request(server, { path: '/api/mirror.status', headers: { Authorization: 'Bearer nope' }, body: '{}' }))
+        .status,
+    ).toBe(401);
     expect((await request(server, { method: 'GET', path: '/api/events?token=nope' })).status).toBe(401);
   });
 
   it('403 when the Host header is not loopback (DNS rebinding), even with the token', async () => {
-    const reply = await request(server, { path: '/api/mirror.status', headers: { ...auth(), Host: `evil.example:${server.port}` }, body: '{}' });
+    const reply = await request(server, {
+      path: '/api/mirror.status',
+      headers: { ...auth(), Host: `evil.example:${server.port}` },
+      body: '{}',
+    });
     expect(reply.status).toBe(403);
     expect(JSON.parse(reply.body).error.code).toBe('FORBIDDEN');
     expect((await request(server, { method: 'GET', path: '/', headers: { Host: 'attacker.test' } })).status).toBe(403);
@@ -63,7 +82,8 @@ describe('web adapter', () => {
 
   it("403 for a cross-origin call: only the page's own origin, exactly, may call", async () => {
     const from = async (origin: string): Promise<number> =>
-      (await request(server, { path: '/api/mirror.status', headers: { ...auth(), Origin: origin }, body: '{}' })).status;
+      (await request(server, { path: '/api/mirror.status', headers: { ...auth(), Origin: origin }, body: '{}' }))
+        .status;
     expect(await from('https://evil.example')).toBe(403);
     expect(await from('http://localhost')).toBe(403); // loopback, but port 80: another origin
     expect(await from(`localhost:${server.port}`)).toBe(403);
@@ -79,7 +99,11 @@ describe('web adapter', () => {
   });
 
   it('413 for a body over the limit', async () => {
-    const reply = await request(server, { path: '/api/session.signIn', headers: auth(), body: JSON.stringify({ name: 'x'.repeat(8000), role: 'lead' }) });
+    const reply = await request(server, {
+      path: '/api/session.signIn',
+      headers: auth(),
+      body: JSON.stringify({ name: 'x'.repeat(8000), role: 'lead' }),
+    });
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.body).error.code).toBe('TOO_LARGE');
   });
@@ -91,7 +115,11 @@ describe('web adapter', () => {
   });
 
   it('400 with the field path for a schema violation', async () => {
-    const reply = await request(server, { path: '/api/session.signIn', headers: auth(), body: JSON.stringify({ name: '李娜', role: 'admin' }) });
+    const reply = await request(server, {
+      path: '/api/session.signIn',
+      headers: auth(),
+      body: JSON.stringify({ name: '李娜', role: 'admin' }),
+    });
     expect(reply.status).toBe(400);
     const error = JSON.parse(reply.body).error;
     expect(error.code).toBe('INVALID_INPUT');
@@ -113,17 +141,33 @@ describe('web adapter', () => {
 
   it('streams job progress to an authorised event-stream client', async () => {
     const received = new Promise<string>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}`, headers: { Host: `127.0.0.1:${server.port}` } }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => {
-          text += c.toString();
-          if (text.includes('connected')) services.events.emit('job.progress', { jobId: 'import-1', kind: 'import', phase: 'users.jsonl', done: 5, total: 10, state: 'running' });
-          if (text.includes('event: job.progress')) {
-            req.destroy();
-            resolve(text);
-          }
-        });
-      });
+      const req = http.get(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: `/api/events?token=${server.token}`,
+          headers: { Host: `127.0.0.1:${server.port}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes('connected'))
+              services.events.emit('job.progress', {
+                jobId: 'import-1',
+                kind: 'import',
+                phase: 'users.jsonl',
+                done: 5,
+                total: 10,
+                state: 'running',
+              });
+            if (text.includes('event: job.progress')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
       req.on('error', reject);
     });
     expect(await received).toContain('"jobId":"import-1"');

@@ -120,8 +120,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/api/events') {
-      if (!tokenMatches(expected, url.searchParams.get('token'))) return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      if (!tokenMatches(expected, url.searchParams.get('token')))
+        return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       sseClients.add(res);
       req.on('close', () => sseClients.delete(res));
@@ -152,7 +157,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return reject(res, 405, 'METHOD_NOT_ALLOWED', 'method not allowed');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return reject(res, 405, 'METHOD_NOT_ALLOWED', 'method not allowed');
     let rel: string;
     try {
       rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
@@ -182,7 +188,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       else serveStatic(req, res, url);
     })();
     work.catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
       else res.end();
     });
   });

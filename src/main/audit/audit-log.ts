@@ -23,7 +23,9 @@ const sql = {
 
 /** Who did what, appended in the same breath as the action (the table refuses updates and deletes). */
 export function appendAudit(db: Db, entry: AuditEntry, at: Date = new Date()): number {
-  const info = db.prepare(sql.append).run(at.toISOString(), entry.operator, entry.action, entry.subject ?? null, JSON.stringify(entry.details ?? {}));
+  const info = db
+    .prepare(sql.append)
+    .run(at.toISOString(), entry.operator, entry.action, entry.subject ?? null, JSON.stringify(entry.details ?? {}));
   return Number(info.lastInsertRowid);
 }
 

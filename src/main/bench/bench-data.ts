@@ -13,7 +13,12 @@ import { importExport } from '../mirror/import';
  */
 export const BENCH_DIR = path.resolve('bench-data');
 
-export async function benchExport(users: number, seed: number, progress: ProgressSink, log: (line: string) => void): Promise<string> {
+export async function benchExport(
+  users: number,
+  seed: number,
+  progress: ProgressSink,
+  log: (line: string) => void,
+): Promise<string> {
   const exportDir = path.join(BENCH_DIR, `export-${users}-s${seed}`);
   if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
     log(`generating ${users.toLocaleString('en')} users × 90 days into ${exportDir} (cached for next runs)…`);
@@ -23,7 +28,12 @@ export async function benchExport(users: number, seed: number, progress: Progres
 }
 
 /** The cached mirror file of benchExport(users, seed); imported under a temporary name so a killed run leaves none. */
-export async function benchMirror(users: number, seed: number, progress: ProgressSink, log: (line: string) => void): Promise<{ dbFile: string; exportDir: string }> {
+export async function benchMirror(
+  users: number,
+  seed: number,
+  progress: ProgressSink,
+  log: (line: string) => void,
+): Promise<{ dbFile: string; exportDir: string }> {
   const exportDir = await benchExport(users, seed, progress, log);
   const dbFile = path.join(BENCH_DIR, `mirror-${users}-s${seed}.db`);
   if (!fs.existsSync(dbFile)) {

@@ -20,7 +20,12 @@ export const detectBench: CliCommand = {
   name: 'detect',
   summary: 'detection time and memory; MinHash vs pairwise near-duplicates',
   usage: 'usage: npm run bench -- detect [--users 100000] [--seed 1] [--mirror DIR] [--sample 4000] [--json]',
-  options: { users: { type: 'string' }, seed: { type: 'string' }, mirror: { type: 'string' }, sample: { type: 'string' } },
+  options: {
+    users: { type: 'string' },
+    seed: { type: 'string' },
+    mirror: { type: 'string' },
+    sample: { type: 'string' },
+  },
   async run(ctx, values) {
     const users = intOption(values, 'users', 100_000, 100);
     const seed = intOption(values, 'seed', 1, 0);

@@ -30,7 +30,11 @@ import { mulberry32 } from '../engine/test-mirror';
  * self-join on place, summed per pair, the pair rules (gender both ways, blocks / history) applied before the
  * grouping, ranked per user by (overlap desc, partner index asc). Loading the tables is timed apart from the query.
  */
-function sqlTopK(db: Db, pool: MatchPool, k: number): { setupMs: number; queryMs: number; lists: Map<number, number[]> } {
+function sqlTopK(
+  db: Db,
+  pool: MatchPool,
+  k: number,
+): { setupMs: number; queryMs: number; lists: Map<number, number[]> } {
   const t0 = performance.now();
   db.exec(`
     DROP TABLE IF EXISTS temp.bench_visits; DROP TABLE IF EXISTS temp.bench_weights;
@@ -163,7 +167,8 @@ function sameLists(a: KernelOutput, b: KernelOutput, k: number): boolean {
   if (a.candCount.length !== b.candCount.length) return false;
   for (let r = 0; r < a.candCount.length; r++) {
     if (a.candCount[r] !== b.candCount[r]) return false;
-    for (let j = 0; j < a.candCount[r]!; j++) if (a.cand[r * k + j] !== b.cand[r * k + j] || a.overlap[r * k + j] !== b.overlap[r * k + j]) return false;
+    for (let j = 0; j < a.candCount[r]!; j++)
+      if (a.cand[r * k + j] !== b.cand[r * k + j] || a.overlap[r * k + j] !== b.overlap[r * k + j]) return false;
   }
   return true;
 }
@@ -178,7 +183,12 @@ export const engineBench: CliCommand = {
   name: 'engine',
   summary: 'matching engine: full run, re-score, SQL self-join baseline, kindred recall',
   usage: 'usage: npm run bench -- engine [--users 100000] [--sample 10000] [--seed 7] [--threads 2] [--json]',
-  options: { users: { type: 'string' }, sample: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' } },
+  options: {
+    users: { type: 'string' },
+    sample: { type: 'string' },
+    seed: { type: 'string' },
+    threads: { type: 'string' },
+  },
   async run(ctx, values) {
     const users = intOption(values, 'users', 100_000, 10);
     const sample = intOption(values, 'sample', 10_000, 10);
@@ -194,13 +204,21 @@ export const engineBench: CliCommand = {
 
       // 1. Full run.
       const rss = new PeakRss();
-      const full = await timed(() => runMatchingDetailed(db, { date, ruleSet, operator: 'bench', excluded, threads }, silentProgress));
+      const full = await timed(() =>
+        runMatchingDetailed(db, { date, ruleSet, operator: 'bench', excluded, threads }, silentProgress),
+      );
       const peak = rss.stop();
       const { summary, cache, assignment } = full.value;
       const candidateSeconds = (summary.phasesMs.candidatesAndFeatures ?? 0) / 1000;
-      ctx.log(`full run (${date}): ${(full.ms / 1000).toFixed(2)} s  phases ${JSON.stringify(summary.phasesMs)}  peak RSS ${mib(peak)} MiB`);
-      ctx.log(`  ${summary.eligibleUsers} eligible, ${summary.introductions} introductions, matched share ${summary.matchedShare}, score ${summary.totalScore} / bound ${summary.upperBound} (${summary.boundRatio})`);
-      ctx.log(`  accumulator updates ${summary.accumulatorUpdates.toLocaleString('en')} → ${(summary.accumulatorUpdates / candidateSeconds / 1e6).toFixed(1)} M/s`);
+      ctx.log(
+        `full run (${date}): ${(full.ms / 1000).toFixed(2)} s  phases ${JSON.stringify(summary.phasesMs)}  peak RSS ${mib(peak)} MiB`,
+      );
+      ctx.log(
+        `  ${summary.eligibleUsers} eligible, ${summary.introductions} introductions, matched share ${summary.matchedShare}, score ${summary.totalScore} / bound ${summary.upperBound} (${summary.boundRatio})`,
+      );
+      ctx.log(
+        `  accumulator updates ${summary.accumulatorUpdates.toLocaleString('en')} → ${(summary.accumulatorUpdates / candidateSeconds / 1e6).toFixed(1)} M/s`,
+      );
 
       // 2. Re-score + assignment after weight changes.
       const rand = mulberry32(seed);
@@ -209,7 +227,9 @@ export const engineBench: CliCommand = {
         const rules = { ...ruleSet, weights: randomWeights(rand) };
         rescoreMs.push((await timed(() => cache.rescore(rules))).ms);
       }
-      ctx.log(`re-score + assignment: median ${median(rescoreMs).toFixed(1)} ms over 20 weight vectors (max ${Math.max(...rescoreMs).toFixed(1)})`);
+      ctx.log(
+        `re-score + assignment: median ${median(rescoreMs).toFixed(1)} ms over 20 weight vectors (max ${Math.max(...rescoreMs).toFixed(1)})`,
+      );
 
       // 3. Same exact top-K on a sample: inverted index vs SQL self-join.
       const poolIds = cache.pool.userIds.filter((_, u) => cache.pool.inPool[u]);
@@ -249,17 +269,36 @@ export const engineBench: CliCommand = {
       const ratioTeam = sql.queryMs / teamMs;
       const ratioTeamCold = (sql.setupMs + sql.queryMs) / (team.startMs + team.coldMs);
       ctx.log(`top-K on ${only.size} users, exact, no features:`);
-      ctx.log(`  engine kernel, 1 thread: ${engineMs.toFixed(0)} ms warm (median of ${topKRuns.ms.length - 1} on the same sample-sized output buffers; on fresh sample-sized buffers ${topKRuns.freshMs.toFixed(0)} ms, on fresh buffers sized for all ${sampleData.userCount} user indexes ${topKRuns.freshFullMs.toFixed(0)} ms; cold ${engineColdMs.toFixed(0)} ms; with features ${engineFeaturesMs.toFixed(0)} ms)`);
-      ctx.log(`  engine as run, ${threads} threads: ${teamMs.toFixed(0)} ms warm (median of ${team.ms.length}; busiest thread inside the kernel ${median(team.busiestThreadMs).toFixed(0)} ms; cold ${team.coldMs.toFixed(0)} ms + ${team.startMs.toFixed(0)} ms starting the threads); lists ${teamEqual ? 'identical to' : 'DIFFERENT from'} the 1-thread run`);
-      ctx.log(`  SQL self-join query ${(sql.queryMs / 1000).toFixed(2)} s (+ ${(sql.setupMs / 1000).toFixed(2)} s loading temp tables; SQLite runs one query on one thread)`);
-      ctx.log(`  → 1 thread: ${ratio.toFixed(1)}× query vs warm kernel, ${ratioFresh.toFixed(1)}× vs kernel on fresh sample-sized buffers (${ratioFreshFull.toFixed(1)}× on fresh all-user buffers), ${ratioCold.toFixed(1)}× setup+query vs cold kernel, ${(sql.queryMs / engineFeaturesMs).toFixed(1)}× query vs kernel+features`);
-      ctx.log(`  → engine as run (${threads} threads vs SQLite's one): ${ratioTeam.toFixed(1)}× query vs warm, ${ratioTeamCold.toFixed(1)}× setup+query vs thread start + cold run`);
-      ctx.log(`  lists equal for ${equalUsers} users, differing ${differing}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores (timings are wall clock)`);
+      ctx.log(
+        `  engine kernel, 1 thread: ${engineMs.toFixed(0)} ms warm (median of ${topKRuns.ms.length - 1} on the same sample-sized output buffers; on fresh sample-sized buffers ${topKRuns.freshMs.toFixed(0)} ms, on fresh buffers sized for all ${sampleData.userCount} user indexes ${topKRuns.freshFullMs.toFixed(0)} ms; cold ${engineColdMs.toFixed(0)} ms; with features ${engineFeaturesMs.toFixed(0)} ms)`,
+      );
+      ctx.log(
+        `  engine as run, ${threads} threads: ${teamMs.toFixed(0)} ms warm (median of ${team.ms.length}; busiest thread inside the kernel ${median(team.busiestThreadMs).toFixed(0)} ms; cold ${team.coldMs.toFixed(0)} ms + ${team.startMs.toFixed(0)} ms starting the threads); lists ${teamEqual ? 'identical to' : 'DIFFERENT from'} the 1-thread run`,
+      );
+      ctx.log(
+        `  SQL self-join query ${(sql.queryMs / 1000).toFixed(2)} s (+ ${(sql.setupMs / 1000).toFixed(2)} s loading temp tables; SQLite runs one query on one thread)`,
+      );
+      ctx.log(
+        `  → 1 thread: ${ratio.toFixed(1)}× query vs warm kernel, ${ratioFresh.toFixed(1)}× vs kernel on fresh sample-sized buffers (${ratioFreshFull.toFixed(1)}× on fresh all-user buffers), ${ratioCold.toFixed(1)}× setup+query vs cold kernel, ${(sql.queryMs / engineFeaturesMs).toFixed(1)}× query vs kernel+features`,
+      );
+      ctx.log(
+        `  → engine as run (${threads} threads vs SQLite's one): ${ratioTeam.toFixed(1)}× query vs warm, ${ratioTeamCold.toFixed(1)}× setup+query vs thread start + cold run`,
+      );
+      ctx.log(
+        `  lists equal for ${equalUsers} users, differing ${differing}; load average ${os
+          .loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' ')} on ${os.cpus().length} cores (timings are wall clock)`,
+      );
 
       // 4. Kindred recall.
       const labelFile = path.join(exportDir, 'labels.jsonl');
       const labels = fs.existsSync(labelFile)
-        ? fs.readFileSync(labelFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label)
+        ? fs
+            .readFileSync(labelFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Label)
         : [];
       const index = new Map(cache.pool.userIds.map((id, u) => [id, u]));
       const introduced = new Set<string>();
@@ -272,7 +311,8 @@ export const engineBench: CliCommand = {
       const sharesPlace = (a: number, b: number): boolean => {
         const p = cache.pool;
         const mine = new Set(p.userPlace.subarray(p.userPlaceStart[a]!, p.userPlaceStart[a + 1]!));
-        for (let e = p.userPlaceStart[b]!; e < p.userPlaceStart[b + 1]!; e++) if (mine.has(p.userPlace[e]!)) return true;
+        for (let e = p.userPlaceStart[b]!; e < p.userPlaceStart[b + 1]!; e++)
+          if (mine.has(p.userPlace[e]!)) return true;
         return false;
       };
       const inTop10 = (u: number, v: number): boolean => {
@@ -297,7 +337,9 @@ export const engineBench: CliCommand = {
       }
       const recall = pairs ? found / pairs : Number.NaN;
       const recallSharing = sharing ? foundSharing / sharing : Number.NaN;
-      ctx.log(`kindred: ${pairs} eligible pairs, recall@10 ${recall.toFixed(3)}, introduced on first run ${(pairs ? paired / pairs : 0).toFixed(3)}`);
+      ctx.log(
+        `kindred: ${pairs} eligible pairs, recall@10 ${recall.toFixed(3)}, introduced on first run ${(pairs ? paired / pairs : 0).toFixed(3)}`,
+      );
       ctx.log(`  of which ${sharing} share ≥ 1 place in the window: recall@10 ${recallSharing.toFixed(3)}`);
       return {
         users,
@@ -344,7 +386,13 @@ export const engineBench: CliCommand = {
         kindredPairsSharingAPlace: sharing,
         kindredRecallAt10AmongSharing: Math.round(recallSharing * 1000) / 1000,
         kindredIntroducedShare: pairs ? Math.round((paired / pairs) * 1000) / 1000 : 0,
-        targets: { fullRunMs: 20_000, peakRssMiB: 2048, rescoreMedianMs: 200, sqlSpeedRatio: 50, kindredRecallAt10: 0.95 },
+        targets: {
+          fullRunMs: 20_000,
+          peakRssMiB: 2048,
+          rescoreMedianMs: 200,
+          sqlSpeedRatio: 50,
+          kindredRecallAt10: 0.95,
+        },
       };
     } finally {
       db.close();

@@ -42,7 +42,9 @@ async function naiveLines(file: string, onLine: (line: string) => void, limit = 
 async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows: number; ms: number }> {
   const user = db.prepare(`INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const merchant = db.prepare(`INSERT OR REPLACE INTO merchants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const tx = db.prepare(`INSERT OR REPLACE INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)`);
+  const tx = db.prepare(
+    `INSERT OR REPLACE INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const tryRun = (fn: () => void): void => {
     try {
       fn();
@@ -54,11 +56,28 @@ async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows
   db.exec('BEGIN');
   await naiveLines(path.join(dir, 'users.jsonl'), (line) => {
     const u = JSON.parse(line.replace(/^\uFEFF/, '')) as Record<string, string | number | boolean | null>;
-    tryRun(() => user.run(u.id, u.nickname, u.real_name, u.phone, u.id_verified ? 1 : 0, u.gender, u.seeking, u.birth_year, u.city, u.district, toUnix(String(u.registered_at)), u.status));
+    tryRun(() =>
+      user.run(
+        u.id,
+        u.nickname,
+        u.real_name,
+        u.phone,
+        u.id_verified ? 1 : 0,
+        u.gender,
+        u.seeking,
+        u.birth_year,
+        u.city,
+        u.district,
+        toUnix(String(u.registered_at)),
+        u.status,
+      ),
+    );
   });
   await naiveLines(path.join(dir, 'merchants.jsonl'), (line) => {
     const m = JSON.parse(line.replace(/^\uFEFF/, '')) as Record<string, string | number | null>;
-    tryRun(() => merchant.run(m.id, m.name, m.brand, m.category, m.channel, m.city, m.district, m.lat, m.lon, m.price_level));
+    tryRun(() =>
+      merchant.run(m.id, m.name, m.brand, m.category, m.channel, m.city, m.district, m.lat, m.lon, m.price_level),
+    );
   });
   db.exec('COMMIT');
 
@@ -133,7 +152,12 @@ export const importBench: CliCommand = {
       peakRssMiB: mib(peak),
       peakRssMethod: rss.method,
       rssBeforeMiB: mib(rssBefore),
-      baseline: { what: 'readline + split/JSON.parse + INSERT OR REPLACE per row, one transaction, no validation', rows: base.rows, ms: Math.round(base.ms), rowsPerSec: baseRowsPerSec },
+      baseline: {
+        what: 'readline + split/JSON.parse + INSERT OR REPLACE per row, one transaction, no validation',
+        rows: base.rows,
+        ms: Math.round(base.ms),
+        rowsPerSec: baseRowsPerSec,
+      },
       ratio: Math.round((txRowsPerSec / baseRowsPerSec) * 100) / 100,
       targets: { transactionRowsPerSec: 250_000, peakRssMiB: 600 },
     };

@@ -56,26 +56,37 @@ export const tuningBench: CliCommand = {
       for (let i = 1; i <= runs; i++) {
         const ruleSet = { ...active, weights: randomWeights(rand) };
         const t0 = performance.now();
-        const reply = (await dispatch('tuning.whatIf', { ruleSet, seq: i }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
+        const reply = (await dispatch('tuning.whatIf', { ruleSet, seq: i }, services)) as Envelope<
+          CallOutput<'tuning.whatIf'>
+        >;
         const ms = performance.now() - t0;
-        if (!reply.ok || reply.value.status !== 'ready') throw new Error(`what-if ${i} failed: ${JSON.stringify(reply)}`);
+        if (!reply.ok || reply.value.status !== 'ready')
+          throw new Error(`what-if ${i} failed: ${JSON.stringify(reply)}`);
         latencies.push(ms);
         workerMs.push(reply.value.result.computeMs);
         rescoreMs.push(reply.value.result.rescoreMs);
         changedUsers = reply.value.result.changedUsers;
       }
       const whatIfMedian = median(latencies);
-      ctx.log(`what-if, ${runs} random weight vectors: median ${whatIfMedian.toFixed(1)} ms (worker compute median ${median(workerMs).toFixed(1)} ms, of which engine re-score ${median(rescoreMs).toFixed(1)} ms; min ${Math.min(...latencies).toFixed(1)}, max ${Math.max(...latencies).toFixed(1)}) — target ≤ 250 ms`);
+      ctx.log(
+        `what-if, ${runs} random weight vectors: median ${whatIfMedian.toFixed(1)} ms (worker compute median ${median(workerMs).toFixed(1)} ms, of which engine re-score ${median(rescoreMs).toFixed(1)} ms; min ${Math.min(...latencies).toFixed(1)}, max ${Math.max(...latencies).toFixed(1)}) — target ≤ 250 ms`,
+      );
 
       // Baseline: no cache, so one weight change means loading the pool and rebuilding candidates + features.
       const excluded = matchingExclusions(services.db, Math.floor(Date.now() / 1000));
       const change = { ...active, weights: randomWeights(rand) };
       const baseline = await timed(async () => {
-        const cache = await MatchingCache.build(services.db, { date, ruleSet: change, excluded, threads: 2 }, silentProgress);
+        const cache = await MatchingCache.build(
+          services.db,
+          { date, ruleSet: change, excluded, threads: 2 },
+          silentProgress,
+        );
         return cache.rescore(change).summary.introductions;
       });
       const ratio = baseline.ms / whatIfMedian;
-      ctx.log(`baseline, full rebuild for one change: ${(baseline.ms / 1000).toFixed(2)} s → the cached what-if is ${ratio.toFixed(0)}× faster`);
+      ctx.log(
+        `baseline, full rebuild for one change: ${(baseline.ms / 1000).toFixed(2)} s → the cached what-if is ${ratio.toFixed(0)}× faster`,
+      );
       return {
         users,
         date,

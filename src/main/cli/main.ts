@@ -24,7 +24,9 @@ function progressPrinter(json: boolean): CliContext['progress'] {
       if (now - lastPrint < 500 && (total === null || done < total)) return;
       lastPrint = now;
       const pct = total ? ` ${((100 * done) / total).toFixed(0)}%` : '';
-      process.stderr.write(`${json ? '' : '  '}${phase}: ${done.toLocaleString('en')}${total ? `/${total.toLocaleString('en')}` : ''}${pct}\n`);
+      process.stderr.write(
+        `${json ? '' : '  '}${phase}: ${done.toLocaleString('en')}${total ? `/${total.toLocaleString('en')}` : ''}${pct}\n`,
+      );
     },
     throwIfCancelled() {},
   };
@@ -40,7 +42,12 @@ export async function main(argv: string[], table: readonly CliCommand[] = comman
   }
   const json = rest.includes('--json');
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...common, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help) {
       process.stdout.write(`${command.usage}\n`);
       return 0;
@@ -57,10 +64,13 @@ export async function main(argv: string[], table: readonly CliCommand[] = comman
     return 0;
   } catch (err) {
     const error = err as Error & { code?: string };
-    const code = error instanceof UsageError || error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'USAGE' : (error.code ?? 'ERROR');
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, command: command.name, error: { code, message: error.message } })}\n`);
+    const code =
+      error instanceof UsageError || error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'USAGE' : (error.code ?? 'ERROR');
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, command: command.name, error: { code, message: error.message } })}\n`,
+      );
     else process.stderr.write(`error: ${error.message}\n${code === 'USAGE' ? `\n${command.usage}\n` : ''}`);
     return code === 'USAGE' ? 2 : 1;
   }
 }
-

@@ -7,29 +7,37 @@ import { latestSchemaVersion, type Migration, migrate, SchemaTooNewError, schema
 import { migrations } from './migrations';
 
 function schemaOf(db: Database.Database): string[] {
-  return (db.prepare(`SELECT type || ' ' || name || ': ' || coalesce(sql, '') AS s FROM sqlite_schema ORDER BY type, name`).pluck().all() as string[]);
+  return db
+    .prepare(`SELECT type || ' ' || name || ': ' || coalesce(sql, '') AS s FROM sqlite_schema ORDER BY type, name`)
+    .pluck()
+    .all() as string[];
 }
 
 describe('migrations', () => {
   const dir = tempDir();
 
-  it.each(migrations.map((m) => m.version - 1))('a database at version %i migrates forward to the same schema as a fresh one', (from) => {
-    const fresh = new Database(path.join(dir, `fresh-${from}.db`));
-    migrate(fresh);
-    const old = new Database(path.join(dir, `old-${from}.db`));
-    migrate(old, migrations, from);
-    expect(schemaVersion(old)).toBe(from);
-    migrate(old);
-    expect(schemaVersion(old)).toBe(latestSchemaVersion());
-    expect(schemaOf(old)).toEqual(schemaOf(fresh));
-    fresh.close();
-    old.close();
-  });
+  it.each(migrations.map((m) => m.version - 1))(
+    'a database at version %i migrates forward to the same schema as a fresh one',
+    (from) => {
+      const fresh = new Database(path.join(dir, `fresh-${from}.db`));
+      migrate(fresh);
+      const old = new Database(path.join(dir, `old-${from}.db`));
+      migrate(old, migrations, from);
+      expect(schemaVersion(old)).toBe(from);
+      migrate(old);
+      expect(schemaVersion(old)).toBe(latestSchemaVersion());
+      expect(schemaOf(old)).toEqual(schemaOf(fresh));
+      fresh.close();
+      old.close();
+    },
+  );
 
   it('every table of the schema is STRICT', () => {
     const db = new Database(':memory:');
     migrate(db);
-    const tables = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string }[];
+    const tables = db
+      .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+      .all() as { name: string; sql: string }[];
     expect(tables.length).toBeGreaterThan(5);
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT/);
     db.close();
@@ -61,7 +69,7 @@ describe('migrations', () => {
 
   it('the audit log is append-only', () => {
     const db = openDatabase(path.join(dir, 'audit.db'));
-    const cols = (db.prepare(`PRAGMA table_info(audit_log)`).all() as { name: string; notnull: number; pk: number }[]);
+    const cols = db.prepare(`PRAGMA table_info(audit_log)`).all() as { name: string; notnull: number; pk: number }[];
     const row: Record<string, unknown> = {};
     for (const c of cols) if (c.notnull && !c.pk) row[c.name] = c.name.endsWith('_at') ? '2026-11-25T00:00:00Z' : 'x';
     const names = Object.keys(row);

@@ -16,9 +16,8 @@ function referenceAssign(c: CandidateSet, eligible: Uint8Array, rules: RuleSet):
   const p = c.pairs;
   for (let i = 0; i < p.count; i++) {
     if (!eligible[p.userA[i]!] || !eligible[p.userB[i]!] || p.sharedPlaces[i]! < rules.minSharedPlaces) continue;
-    let s = 0;
     // Same summation order as the engine, so the quantised keys agree to the bit.
-    s = w100[0]! * p.features[i * 8]! + w100[1]! * p.features[i * 8 + 1]!;
+    let s = w100[0]! * p.features[i * 8]! + w100[1]! * p.features[i * 8 + 1]!;
     for (let k = 2; k < FEATURE_COUNT; k++) s += w100[k]! * p.features[i * 8 + k]!;
     if (s < rules.minScore) continue;
     entries.push({ pair: i, key: Math.max(0, 1_000_000 - Math.round(s * 10_000)) });
@@ -33,7 +32,9 @@ function referenceAssign(c: CandidateSet, eligible: Uint8Array, rules: RuleSet):
     matched.add(u);
     matched.add(v);
     const slot = p.slot[pair]!;
-    pairs.push(`${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${scoreOfSlot(c.out.features, slot, w)}:${reasonCodes(c.out.features, slot, w).join('+')}`);
+    pairs.push(
+      `${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${scoreOfSlot(c.out.features, slot, w)}:${reasonCodes(c.out.features, slot, w).join('+')}`,
+    );
   }
   return { pairs, entries: entries.length };
 }
@@ -71,18 +72,28 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
     }
   }
   const features = new Float32Array(a.length * FEATURE_COUNT);
-  slot.forEach((s, i) => features.set(out.features.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT));
+  slot.forEach((s, i) =>
+    features.set(out.features.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT),
+  );
   return {
     topK,
     out,
-    pairs: { count: a.length, userA: Int32Array.from(a), userB: Int32Array.from(b), slot: Int32Array.from(slot), sharedPlaces: Int32Array.from(shared), features },
+    pairs: {
+      count: a.length,
+      userA: Int32Array.from(a),
+      userB: Int32Array.from(b),
+      slot: Int32Array.from(slot),
+      sharedPlaces: Int32Array.from(shared),
+      features,
+    },
     updates: 0,
   };
 }
 
 function randomRules(rand: () => number, i: number): RuleSet {
   const weights = {} as RuleSet['weights'];
-  for (const name of FEATURE_NAMES) weights[name] = i === 0 ? DEFAULT_RULE_SET.weights[name] : Math.round(rand() * 1000) / 10;
+  for (const name of FEATURE_NAMES)
+    weights[name] = i === 0 ? DEFAULT_RULE_SET.weights[name] : Math.round(rand() * 1000) / 10;
   if (Object.values(weights).every((x) => x === 0)) weights.sharedPlaces = 1;
   return { ...DEFAULT_RULE_SET, weights, minScore: i % 3 === 1 ? 35 : 0, minSharedPlaces: i % 4 === 2 ? 2 : 1 };
 }
@@ -102,7 +113,10 @@ describe('scoreAndAssign', () => {
         const eligible = new Uint8Array(3000).map(() => (rand() < 0.9 ? 1 : 0));
         const got = scoreAndAssign(c, eligible, rules, buffers);
         const want = referenceAssign(c, eligible, rules);
-        const mine = Array.from(got.userA, (u, k) => `${u}-${got.userB[k]}@${got.slot[k]}:${got.score[k]}:${got.reasons[k]!.join('+')}`);
+        const mine = Array.from(
+          got.userA,
+          (u, k) => `${u}-${got.userB[k]}@${got.slot[k]}:${got.score[k]}:${got.reasons[k]!.join('+')}`,
+        );
         expect(got.summary.qualifyingCandidates, `rules ${i}`).toBe(want.entries);
         expect(mine, `rules ${i}`).toEqual(want.pairs);
         if (rules.minScore === 0) expect(mine.length, `rules ${i}`).toBeGreaterThan(0);

@@ -140,7 +140,24 @@ export function scoreAndAssign(
   const w = normalisedWeights(ruleSet);
   const pairCount = candidates.pairs.count;
   buffers.ensure(pairCount, n);
-  const { pairKey, bucketPair, bucketU, bucketV, bucketFine, sortedPair, sortedU, sortedV, livePair, liveU, liveV, liveFine, best, matched, coarseCounts, fineCounts } = buffers;
+  const {
+    pairKey,
+    bucketPair,
+    bucketU,
+    bucketV,
+    bucketFine,
+    sortedPair,
+    sortedU,
+    sortedV,
+    livePair,
+    liveU,
+    liveV,
+    liveFine,
+    best,
+    matched,
+    coarseCounts,
+    fineCounts,
+  } = buffers;
   const { userA, userB, sharedPlaces, features } = candidates.pairs;
   const minShared = ruleSet.minSharedPlaces;
   const minScore = ruleSet.minScore;
@@ -162,8 +179,14 @@ export function scoreAndAssign(
     }
     const f = i * FEATURE_COUNT;
     const s =
-      w0! * features[f]! + w1! * features[f + 1]! + w2! * features[f + 2]! + w3! * features[f + 3]! +
-      w4! * features[f + 4]! + w5! * features[f + 5]! + w6! * features[f + 6]! + w7! * features[f + 7]!;
+      w0! * features[f]! +
+      w1! * features[f + 1]! +
+      w2! * features[f + 2]! +
+      w3! * features[f + 3]! +
+      w4! * features[f + 4]! +
+      w5! * features[f + 5]! +
+      w6! * features[f + 6]! +
+      w7! * features[f + 7]!;
     if (s < minScore) {
       pairKey[i] = -1;
       continue;

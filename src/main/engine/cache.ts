@@ -49,9 +49,16 @@ export class MatchingCache {
     const pool = loadPool(db, options, progress);
     const t1 = performance.now();
     progress.throwIfCancelled();
-    const candidates = await findCandidates(pool, { topK: options.ruleSet.topK, threads: options.threads ?? 2 }, progress);
+    const candidates = await findCandidates(
+      pool,
+      { topK: options.ruleSet.topK, threads: options.threads ?? 2 },
+      progress,
+    );
     const t2 = performance.now();
-    return new MatchingCache(pool, candidates, options.ruleSet, { load: Math.round(t1 - t0), candidatesAndFeatures: Math.round(t2 - t1) });
+    return new MatchingCache(pool, candidates, options.ruleSet, {
+      load: Math.round(t1 - t0),
+      candidatesAndFeatures: Math.round(t2 - t1),
+    });
   }
 
   get date(): string {
@@ -82,7 +89,12 @@ export class MatchingCache {
     const { age, idVerified } = this.pool;
     for (let u = 0; u < mask.length; u++) {
       mask[u] =
-        this.current[u] && age[u]! >= ruleSet.ageRange.min && age[u]! <= ruleSet.ageRange.max && (!ruleSet.requireRealName || idVerified[u]) ? 1 : 0;
+        this.current[u] &&
+        age[u]! >= ruleSet.ageRange.min &&
+        age[u]! <= ruleSet.ageRange.max &&
+        (!ruleSet.requireRealName || idVerified[u])
+          ? 1
+          : 0;
     }
     return mask;
   }

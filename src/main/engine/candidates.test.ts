@@ -6,7 +6,14 @@ import { openDatabase, type Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import { allocateOutput, allocateRowsOutput, findCandidates, kernelData, startCandidateTeam } from './candidates';
-import { type Completion, createScratch, FEATURE_COUNT, type KernelOutput, markPrimarySlots, runKernel } from './kernel';
+import {
+  type Completion,
+  createScratch,
+  FEATURE_COUNT,
+  type KernelOutput,
+  markPrimarySlots,
+  runKernel,
+} from './kernel';
 import { compatibleGroups, loadPool, type MatchPool } from './pool';
 import { buildTestMirror } from './test-mirror';
 
@@ -24,8 +31,10 @@ function tempDb(): Db {
 function bruteForceTopK(pool: MatchPool, k: number): Map<number, { v: number; s: number }[]> {
   const n = pool.userIds.length;
   const places: Set<number>[] = [];
-  for (let u = 0; u < n; u++) places.push(new Set(pool.userPlace.subarray(pool.userPlaceStart[u]!, pool.userPlaceStart[u + 1]!)));
-  const forbidden = (u: number, v: number): boolean => pool.forbid.subarray(pool.forbidStart[u]!, pool.forbidStart[u + 1]!).includes(v);
+  for (let u = 0; u < n; u++)
+    places.push(new Set(pool.userPlace.subarray(pool.userPlaceStart[u]!, pool.userPlaceStart[u + 1]!)));
+  const forbidden = (u: number, v: number): boolean =>
+    pool.forbid.subarray(pool.forbidStart[u]!, pool.forbidStart[u + 1]!).includes(v);
   const result = new Map<number, { v: number; s: number }[]>();
   for (let u = 0; u < n; u++) {
     if (!pool.inPool[u]) continue;
@@ -49,16 +58,24 @@ describe('exact top-K candidates', () => {
         const db = tempDb();
         buildTestMirror(db, { users: 400, seed });
         const k = 5;
-        const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+        const pool = loadPool(
+          db,
+          { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() },
+          silentProgress,
+        );
         // The mirror must exercise pruning: some places are crowded beyond the kernel's open limit.
         let crowded = 0;
-        for (let p = 0; p < pool.placeCount; p++) if (pool.placeVisitorStart[p + 1]! - pool.placeVisitorStart[p]! > 64) crowded++;
+        for (let p = 0; p < pool.placeCount; p++)
+          if (pool.placeVisitorStart[p + 1]! - pool.placeVisitorStart[p]! > 64) crowded++;
         expect(crowded).toBeGreaterThan(0);
         const got = await findCandidates(pool, { topK: k, threads }, silentProgress);
         const want = bruteForceTopK(pool, k);
         let compared = 0;
         for (let u = 0; u < pool.userIds.length; u++) {
-          const mine = Array.from({ length: got.out.candCount[u]! }, (_, j) => ({ v: got.out.cand[u * k + j]!, s: got.out.overlap[u * k + j]! }));
+          const mine = Array.from({ length: got.out.candCount[u]! }, (_, j) => ({
+            v: got.out.cand[u * k + j]!,
+            s: got.out.overlap[u * k + j]!,
+          }));
           expect(mine, `user ${pool.userIds[u]}`).toEqual(want.get(u) ?? []);
           compared += mine.length;
         }
@@ -100,7 +117,12 @@ describe('exact top-K candidates', () => {
 
   /** The lists of every user as [candidate, overlap] pairs, for comparing two kernel outputs. */
   function lists(out: KernelOutput, n: number, k: number): [number, number][][] {
-    return Array.from({ length: n }, (_, u) => Array.from({ length: out.candCount[u]! }, (_, j): [number, number] => [out.cand[u * k + j]!, out.overlap[u * k + j]!]));
+    return Array.from({ length: n }, (_, u) =>
+      Array.from({ length: out.candCount[u]! }, (_, j): [number, number] => [
+        out.cand[u * k + j]!,
+        out.overlap[u * k + j]!,
+      ]),
+    );
   }
 
   for (const completion of ['scan', 'walk'] as Completion[]) {
@@ -108,13 +130,20 @@ describe('exact top-K candidates', () => {
       const db = tempDb();
       buildTestMirror(db, { users: 400, seed: 4 });
       const k = 5;
-      const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+      const pool = loadPool(
+        db,
+        { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() },
+        silentProgress,
+      );
       const data = kernelData(pool, k);
       const out = allocateOutput(pool.userIds.length, k, 1);
       runKernel(data, out, 0, createScratch(data, completion), Infinity, false);
       const want = bruteForceTopK(pool, k);
       for (let u = 0; u < pool.userIds.length; u++) {
-        const mine = Array.from({ length: out.candCount[u]! }, (_, j) => ({ v: out.cand[u * k + j]!, s: out.overlap[u * k + j]! }));
+        const mine = Array.from({ length: out.candCount[u]! }, (_, j) => ({
+          v: out.cand[u * k + j]!,
+          s: out.overlap[u * k + j]!,
+        }));
         expect(mine, `user ${pool.userIds[u]} (${completion})`).toEqual(want.get(u) ?? []);
       }
     });
@@ -124,7 +153,11 @@ describe('exact top-K candidates', () => {
     const db = tempDb();
     buildTestMirror(db, { users: 300, seed: 6 });
     const k = 5;
-    const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+    const pool = loadPool(
+      db,
+      { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() },
+      silentProgress,
+    );
     const data = kernelData(pool, k);
     const n = pool.userIds.length;
     const first = allocateOutput(n, k, 1);
@@ -147,7 +180,11 @@ describe('exact top-K candidates', () => {
     const db = tempDb();
     buildTestMirror(db, { users: 300, seed: 5 });
     const k = 5;
-    const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+    const pool = loadPool(
+      db,
+      { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() },
+      silentProgress,
+    );
     const data = kernelData(pool, k);
     const n = pool.userIds.length;
     const inline = allocateOutput(n, k, 1);
@@ -169,11 +206,15 @@ describe('exact top-K candidates', () => {
     }
   });
 
-  it('an output sized for a row list (sample) holds exactly the full output\'s slots of those users', async () => {
+  it("an output sized for a row list (sample) holds exactly the full output's slots of those users", async () => {
     const db = tempDb();
     buildTestMirror(db, { users: 300, seed: 7 });
     const k = 5;
-    const pool = loadPool(db, { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() }, silentProgress);
+    const pool = loadPool(
+      db,
+      { date: '2026-11-24', ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30, topK: k }, excluded: new Set() },
+      silentProgress,
+    );
     const data = kernelData(pool, k);
     const n = pool.userIds.length;
     const full = allocateOutput(n, k, 1);
@@ -185,10 +226,19 @@ describe('exact top-K candidates', () => {
       expect(out.candCount.length, label).toBe(rows.length);
       let filled = 0;
       rows.forEach((u, r) => {
-        const want = Array.from({ length: full.candCount[u]! }, (_, j) => [full.cand[u * k + j], full.overlap[u * k + j], full.sharedPlaces[u * k + j]]);
-        const got = Array.from({ length: out.candCount[r]! }, (_, j) => [out.cand[r * k + j], out.overlap[r * k + j], out.sharedPlaces[r * k + j]]);
+        const want = Array.from({ length: full.candCount[u]! }, (_, j) => [
+          full.cand[u * k + j],
+          full.overlap[u * k + j],
+          full.sharedPlaces[u * k + j],
+        ]);
+        const got = Array.from({ length: out.candCount[r]! }, (_, j) => [
+          out.cand[r * k + j],
+          out.overlap[r * k + j],
+          out.sharedPlaces[r * k + j],
+        ]);
         expect(got, `${label}: user ${pool.userIds[u]} in row ${r}`).toEqual(want);
-        const f = (o: KernelOutput, at: number): number[] => Array.from(o.features.subarray(at * k * FEATURE_COUNT, (at * k + o.candCount[at]!) * FEATURE_COUNT));
+        const f = (o: KernelOutput, at: number): number[] =>
+          Array.from(o.features.subarray(at * k * FEATURE_COUNT, (at * k + o.candCount[at]!) * FEATURE_COUNT));
         expect(f(out, r), `${label}: features of row ${r}`).toEqual(f(full, u));
         filled += got.length;
       });
@@ -208,6 +258,8 @@ describe('exact top-K candidates', () => {
       await team.close();
     }
     const bad = allocateRowsOutput([0, n], k, 1);
-    expect(() => runKernel(data, bad, 0, createScratch(data), Infinity, false)).toThrow(`output row 1 names user ${n}, outside 0…${n - 1}`);
+    expect(() => runKernel(data, bad, 0, createScratch(data), Infinity, false)).toThrow(
+      `output row 1 names user ${n}, outside 0…${n - 1}`,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import type { ProgressSink } from '../../shared/progress';
 import { spawnWorker } from '../jobs/spawn-worker';
-import { createScratch, FEATURE_COUNT, type KernelData, type KernelOutput, markPrimarySlots, runKernel } from './kernel';
+import {
+  createScratch,
+  FEATURE_COUNT,
+  type KernelData,
+  type KernelOutput,
+  markPrimarySlots,
+  runKernel,
+} from './kernel';
 import type { MatchPool } from './pool';
 
 /**
@@ -74,7 +81,8 @@ function visitorsByGroup(pool: MatchPool): { groupStart: Int32Array; groupVisito
   const groupStart = new Int32Array(new SharedArrayBuffer(Math.max(4, (pool.placeCount * 9 + 1) * 4)));
   const groupVisitor = new Int32Array(new SharedArrayBuffer(Math.max(4, pool.placeVisitor.length * 4)));
   for (let p = 0; p < pool.placeCount; p++) {
-    for (let j = pool.placeVisitorStart[p]!; j < pool.placeVisitorStart[p + 1]!; j++) groupStart[p * 9 + pool.group[pool.placeVisitor[j]!]! + 1]!++;
+    for (let j = pool.placeVisitorStart[p]!; j < pool.placeVisitorStart[p + 1]!; j++)
+      groupStart[p * 9 + pool.group[pool.placeVisitor[j]!]! + 1]!++;
   }
   for (let i = 0; i < pool.placeCount * 9; i++) groupStart[i + 1]! += groupStart[i]!;
   const fill = groupStart.slice(0, pool.placeCount * 9);
@@ -122,7 +130,11 @@ export interface CandidateOptions {
  * Exact top-K candidates and their features for every pool user. With threads > 1 the users are split in chunks
  * that the workers claim from a shared counter, so a thread that draws heavy users does not hold the other up.
  */
-export async function findCandidates(pool: MatchPool, options: CandidateOptions, progress: ProgressSink): Promise<CandidateSet> {
+export async function findCandidates(
+  pool: MatchPool,
+  options: CandidateOptions,
+  progress: ProgressSink,
+): Promise<CandidateSet> {
   const n = pool.userIds.length;
   const threads = Math.max(1, options.threads);
   const data = kernelData(pool, options.topK);
@@ -138,7 +150,9 @@ export async function findCandidates(pool: MatchPool, options: CandidateOptions,
   } else {
     await new Promise<void>((resolve, reject) => {
       let running = threads;
-      const workers = Array.from({ length: threads }, (_, slot) => spawnWorker('engine-candidates', { workerData: { data, out, slot } }));
+      const workers = Array.from({ length: threads }, (_, slot) =>
+        spawnWorker('engine-candidates', { workerData: { data, out, slot } }),
+      );
       const timer = setInterval(() => {
         try {
           progress.report('candidates', Math.min(n, Atomics.load(out.control, 1)), n);
@@ -194,14 +208,20 @@ export interface CandidateTeam {
 }
 
 export function startCandidateTeam(data: KernelData, threads: number): CandidateTeam {
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`candidate team: threads must be a positive integer, got ${threads}`);
-  const workers = Array.from({ length: threads }, (_, slot) => spawnWorker('engine-candidates', { workerData: { data, slot, team: true } }));
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`candidate team: threads must be a positive integer, got ${threads}`);
+  const workers = Array.from({ length: threads }, (_, slot) =>
+    spawnWorker('engine-candidates', { workerData: { data, slot, team: true } }),
+  );
   let busy = false;
   return {
     threads,
     run(out, withFeatures) {
       if (busy) return Promise.reject(new Error('candidate team: run called while a run is in progress'));
-      if (out.updates.length < threads) return Promise.reject(new Error(`candidate team: output has ${out.updates.length} update slots for ${threads} threads`));
+      if (out.updates.length < threads)
+        return Promise.reject(
+          new Error(`candidate team: output has ${out.updates.length} update slots for ${threads} threads`),
+        );
       busy = true;
       return new Promise<TeamRunTimes>((resolve, reject) => {
         const start = performance.now();

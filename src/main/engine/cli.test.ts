@@ -56,14 +56,19 @@ describe('match and export commands', () => {
     const exp = await cli(['export', '--date', '2026-11-24', '--out', out, '--db', file, '--json']);
     expect(exp.code).toBe(0);
     expect(exp.last.introductions).toBe(match.last.introductions);
-    expect(fs.readFileSync(path.join(out, 'introductions-2026-11-24.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(Number(match.last.introductions));
+    expect(
+      fs.readFileSync(path.join(out, 'introductions-2026-11-24.jsonl'), 'utf8').trimEnd().split('\n'),
+    ).toHaveLength(Number(match.last.introductions));
   });
 
   it('says what is wrong with a bad date', async () => {
     const { file } = mirror();
     const bad = await cli(['match', '--date', '2026-02-30', '--db', file, '--json']);
     expect(bad.code).toBe(2);
-    expect(bad.last).toMatchObject({ ok: false, error: { code: 'USAGE', message: '--date: "2026-02-30" is not a calendar date' } });
+    expect(bad.last).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: '--date: "2026-02-30" is not a calendar date' },
+    });
     const missing = await cli(['export', '--db', file, '--json']);
     expect(missing.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
@@ -75,10 +80,25 @@ describe('whatif command', () => {
     const draft = { ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 90 }, minScore: 10 };
     const rules = path.join(dir, 'draft.json');
     fs.writeFileSync(rules, JSON.stringify(draft));
-    const run = await cli(['whatif', '--date', '2026-11-24', '--rules', rules, '--db', file, '--threads', '1', '--json']);
+    const run = await cli([
+      'whatif',
+      '--date',
+      '2026-11-24',
+      '--rules',
+      rules,
+      '--db',
+      file,
+      '--threads',
+      '1',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const db = openDatabase(file);
-    const cache = await MatchingCache.build(db, { date: '2026-11-24', ruleSet: DEFAULT_RULE_SET, excluded: new Set(), threads: 1 }, silentProgress);
+    const cache = await MatchingCache.build(
+      db,
+      { date: '2026-11-24', ruleSet: DEFAULT_RULE_SET, excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
     db.close();
     expect(run.last.draft).toEqual(cache.rescore(draft).summary);
     expect(run.last.active).toEqual(cache.rescore(DEFAULT_RULE_SET).summary);
@@ -89,11 +109,16 @@ describe('whatif command', () => {
   it('names the rules file and its first bad field', async () => {
     const { dir, file } = mirror();
     const rules = path.join(dir, 'bad.json');
-    fs.writeFileSync(rules, JSON.stringify({ ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, coPresence: 'high' } }));
+    fs.writeFileSync(
+      rules,
+      JSON.stringify({ ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, coPresence: 'high' } }),
+    );
     const bad = await cli(['whatif', '--date', '2026-11-24', '--rules', rules, '--db', file, '--json']);
     expect(bad.code).toBe(2);
     expect(bad.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
-    expect(String((bad.last.error as { message: string }).message)).toMatch(new RegExp(`^${rules}: weights\\.coPresence: `));
+    expect(String((bad.last.error as { message: string }).message)).toMatch(
+      new RegExp(`^${rules}: weights\\.coPresence: `),
+    );
     fs.writeFileSync(rules, '{"weights": ');
     const broken = await cli(['whatif', '--date', '2026-11-24', '--rules', rules, '--db', file, '--json']);
     expect(String((broken.last.error as { message: string }).message)).toContain(`--rules ${rules}: not JSON`);

@@ -55,13 +55,21 @@ export interface RunMatchingResult {
  * Today's introductions: load → candidates + features → score → assignment → explanations → persist, as one
  * run row (running → completed | failed | cancelled). Returns the cache too so a caller can re-score at once.
  */
-export async function runMatchingDetailed(db: Db, options: RunMatchingOptions, progress: ProgressSink): Promise<RunMatchingResult> {
+export async function runMatchingDetailed(
+  db: Db,
+  options: RunMatchingOptions,
+  progress: ProgressSink,
+): Promise<RunMatchingResult> {
   parseRunDate(options.date);
   const ruleSet = options.ruleSet ? parseRuleSet(options.ruleSet) : activeRuleSet(db).ruleSet;
   const version = ensureRuleSetVersion(db, ruleSet, options.operator);
   const runId = startRun(db, options.date, version, ruleSet, options.operator);
   try {
-    const cache = await MatchingCache.build(db, { date: options.date, ruleSet, excluded: options.excluded, threads: options.threads ?? 2 }, progress);
+    const cache = await MatchingCache.build(
+      db,
+      { date: options.date, ruleSet, excluded: options.excluded, threads: options.threads ?? 2 },
+      progress,
+    );
     const t0 = performance.now();
     const assignment = cache.rescore(ruleSet);
     const t1 = performance.now();
@@ -98,12 +106,21 @@ export async function runMatchingDetailed(db: Db, options: RunMatchingOptions, p
     summary.phasesMs.persist = Math.round(performance.now() - t3);
     return { summary, cache, assignment };
   } catch (error) {
-    failRun(db, runId, error instanceof CancelledError ? 'cancelled' : 'failed', error instanceof Error ? error.message : String(error));
+    failRun(
+      db,
+      runId,
+      error instanceof CancelledError ? 'cancelled' : 'failed',
+      error instanceof Error ? error.message : String(error),
+    );
     throw error;
   }
 }
 
-export async function runMatching(db: Db, options: RunMatchingOptions, progress: ProgressSink): Promise<MatchRunSummary> {
+export async function runMatching(
+  db: Db,
+  options: RunMatchingOptions,
+  progress: ProgressSink,
+): Promise<MatchRunSummary> {
   return (await runMatchingDetailed(db, options, progress)).summary;
 }
 
@@ -123,13 +140,22 @@ export function exportIntroductions(db: Db, runIdOrDate: number | string, outbox
   else {
     parseRunDate(runIdOrDate);
     runId = latestCompletedRunId(db, runIdOrDate);
-    if (runId === null) throw new Error(`no completed match run for date ${runIdOrDate}; run \`match --date ${runIdOrDate}\` first`);
+    if (runId === null)
+      throw new Error(`no completed match run for date ${runIdOrDate}; run \`match --date ${runIdOrDate}\` first`);
   }
   const run = readRun(db, runId);
   if (!run) throw new Error(`match run ${runId} does not exist`);
-  if (run.status !== 'completed' && run.status !== 'superseded') throw new Error(`match run ${runId} is ${run.status}, not completed`);
+  if (run.status !== 'completed' && run.status !== 'superseded')
+    throw new Error(`match run ${runId} is ${run.status}, not completed`);
   const lines = readRunIntroductions(db, runId).map((i) =>
-    JSON.stringify({ date: run.date, user_a: i.userA, user_b: i.userB, score: i.score, ruleset_version: run.rulesetVersion, reasons: i.reasons }),
+    JSON.stringify({
+      date: run.date,
+      user_a: i.userA,
+      user_b: i.userB,
+      score: i.score,
+      ruleset_version: run.rulesetVersion,
+      reasons: i.reasons,
+    }),
   );
   fs.mkdirSync(outboxDir, { recursive: true });
   const file = path.join(outboxDir, `introductions-${run.date}.jsonl`);

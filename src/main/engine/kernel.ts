@@ -175,7 +175,8 @@ export function createScratch(d: KernelData, completion: Completion = 'auto'): K
     catMark: new Int32Array(d.categoryCount).fill(-1),
     catSeen: new Int32Array(d.categoryCount).fill(-1),
     stamp: { value: 0 },
-    walkCost: completion === 'scan' ? Infinity : completion === 'walk' ? -1 : RANDOM_READ_PENALTY * meanPlacesPerPoolUser(d),
+    walkCost:
+      completion === 'scan' ? Infinity : completion === 'walk' ? -1 : RANDOM_READ_PENALTY * meanPlacesPerPoolUser(d),
   };
 }
 
@@ -194,7 +195,14 @@ function meanPlacesPerPoolUser(d: KernelData): number {
  * Claims and processes up to `maxChunks` chunks; returns false once every user has been claimed. `withFeatures`
  * false stops at the top-K lists (benchmarks compare that part alone with the SQL self-join).
  */
-export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: KernelScratch, maxChunks = Infinity, withFeatures = true): boolean {
+export function runKernel(
+  d: KernelData,
+  out: KernelOutput,
+  slot: number,
+  ws: KernelScratch,
+  maxChunks = Infinity,
+  withFeatures = true,
+): boolean {
   const n = d.userCount;
   const K = d.topK;
   if (n >= USER_SPAN) throw new Error(`candidate kernel: ${n} users exceed its ${USER_SPAN} limit`);
@@ -211,7 +219,18 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
     pairStamp.value = 0;
   }
   // Locals for every array the per-user loops read, so the hot loops touch no object fields.
-  const { inPool, group, userPlaceStart, userPlace, placeVisitorStart, groupStart, groupVisitor, placeWeight, forbidStart, forbid } = d;
+  const {
+    inPool,
+    group,
+    userPlaceStart,
+    userPlace,
+    placeVisitorStart,
+    groupStart,
+    groupVisitor,
+    placeWeight,
+    forbidStart,
+    forbid,
+  } = d;
   const { candCount, cand: outCand, overlap: outOverlap, control, rows } = out;
   const rowCount = rows ? rows.length : n;
 
@@ -233,7 +252,8 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
     const last = Math.min(rowCount, first + CHUNK);
     for (let row = first; row < last; row++) {
       const u = rows ? rows[row]! : row;
-      if (!(u >= 0 && u < n)) throw new Error(`candidate kernel: output row ${row} names user ${u}, outside 0…${n - 1}`);
+      if (!(u >= 0 && u < n))
+        throw new Error(`candidate kernel: output row ${row} names user ${u}, outside 0…${n - 1}`);
       candCount[row] = 0;
       if (!inPool[u]) continue;
       const ps = userPlaceStart[u]!;
@@ -321,7 +341,8 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
         let scanCost = 0;
         for (let i = stop; i < m; i++) {
           const gs = order[i]! * 9;
-          for (let g = 0; g < 9; g++) if (COMPAT[gu + g] !== 0) scanCost += groupStart[gs + g + 1]! - groupStart[gs + g]!;
+          for (let g = 0; g < 9; g++)
+            if (COMPAT[gu + g] !== 0) scanCost += groupStart[gs + g + 1]! - groupStart[gs + g]!;
         }
         if (scanCost <= survivors * ws.walkCost) {
           // Survivors hold acc > 0 and everyone else 0 (weights are positive), so acc > 0 is the survivor test.
@@ -384,7 +405,8 @@ export function runKernel(d: KernelData, out: KernelOutput, slot: number, ws: Ke
       let keep = 0;
       for (let j = 0; j < c; j++) {
         const s = selScore[j]!;
-        if (s >= MAX_OVERLAP) throw new Error(`candidate kernel: overlap ${s} of users ${u}/${selIdx[j]} exceeds its key range`);
+        if (s >= MAX_OVERLAP)
+          throw new Error(`candidate kernel: overlap ${s} of users ${u}/${selIdx[j]} exceeds its key range`);
         // Overlaps are integers far below 2^32 and user indexes below USER_SPAN, so the key is exact. Negated so
         // the selection (k-th largest) finds the K-th smallest key.
         scratch[keep++] = -((MAX_OVERLAP - s) * USER_SPAN + selIdx[j]!);
@@ -558,7 +580,8 @@ export function coPresentVisits(d: Pick<KernelData, 'visitStart' | 'visitCode'>,
 
 /** Marks each pair's representative slot (see KernelOutput.primary), after every user's list is final. */
 export function markPrimarySlots(out: KernelOutput, topK: number): void {
-  if (out.rows) throw new Error('markPrimarySlots: needs an output with one row per user, got one with a row list (a sample)');
+  if (out.rows)
+    throw new Error('markPrimarySlots: needs an output with one row per user, got one with a row list (a sample)');
   const n = out.candCount.length;
   for (let u = 0; u < n; u++) {
     for (let j = 0; j < out.candCount[u]!; j++) {

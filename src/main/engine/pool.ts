@@ -147,7 +147,9 @@ export function loadEligibility(
     inPool[i] = status === 'active' && ageOk && realNameOk && chosen ? 1 : 0;
   });
   const consented = new Uint8Array(n);
-  for (const [userId, revokedAt] of db.prepare(sql.latestConsents).raw().iterate({ end: window.end }) as Iterable<[string, number | null]>) {
+  for (const [userId, revokedAt] of db.prepare(sql.latestConsents).raw().iterate({ end: window.end }) as Iterable<
+    [string, number | null]
+  >) {
     const i = index.get(userId);
     if (i !== undefined && revokedAt === null) consented[i] = 1;
   }
@@ -162,7 +164,12 @@ export function loadEligibility(
 }
 
 /** Builds CSR (start offsets + values) from parallel key/value arrays, values ascending within a key. */
-function csr(keys: Int32Array, values: Int32Array, count: number, keyCount: number): { start: Int32Array; values: Int32Array } {
+function csr(
+  keys: Int32Array,
+  values: Int32Array,
+  count: number,
+  keyCount: number,
+): { start: Int32Array; values: Int32Array } {
   const start = sharedInt32(keyCount + 1);
   for (let i = 0; i < count; i++) start[keys[i]! + 1]!++;
   for (let k = 0; k < keyCount; k++) start[k + 1]! += start[k]!;
@@ -253,22 +260,22 @@ export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): 
   const mmapBefore = db.pragma('mmap_size', { simple: true }) as number;
   db.pragma('mmap_size = 4294967296');
   try {
-  for (const row of txStmt.iterate(window.start, window.end) as Iterable<[string, string, number, number, number]>) {
-    const u = userIndex.get(row[0]);
-    const m = merchantIndex.get(row[1]);
-    read++;
-    if ((read & 0x3ffff) === 0) {
-      progress.throwIfCancelled();
-      progress.report('load transactions', read, null);
+    for (const row of txStmt.iterate(window.start, window.end) as Iterable<[string, string, number, number, number]>) {
+      const u = userIndex.get(row[0]);
+      const m = merchantIndex.get(row[1]);
+      read++;
+      if ((read & 0x3ffff) === 0) {
+        progress.throwIfCancelled();
+        progress.report('load transactions', read, null);
+      }
+      if (u === undefined || m === undefined) continue;
+      const day = Math.floor((row[2] - window.start) / 86_400);
+      txUser.push(u);
+      txPlace.push(merchantPlace[m]!);
+      txVisit.push(day * 8 + hourBand(row[2], row[3]));
+      spendSum[u]! += Math.log(row[4]);
+      spendCount[u]!++;
     }
-    if (u === undefined || m === undefined) continue;
-    const day = Math.floor((row[2] - window.start) / 86_400);
-    txUser.push(u);
-    txPlace.push(merchantPlace[m]!);
-    txVisit.push(day * 8 + hourBand(row[2], row[3]));
-    spendSum[u]! += Math.log(row[4]);
-    spendCount[u]!++;
-  }
   } finally {
     db.pragma(`mmap_size = ${Number(mmapBefore) | 0}`);
   }
@@ -348,8 +355,10 @@ export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): 
     fVals.push(x);
   };
   for (const [a, b] of db.prepare(sql.blocks).raw().iterate() as Iterable<[string, string]>) addForbidden(a, b);
-  for (const [a, b] of db.prepare(sql.upstreamIntroductions).raw().iterate() as Iterable<[string, string]>) addForbidden(a, b);
-  for (const [a, b] of db.prepare(sql.consoleIntroductions).raw().iterate(options.date) as Iterable<[string, string]>) addForbidden(a, b);
+  for (const [a, b] of db.prepare(sql.upstreamIntroductions).raw().iterate() as Iterable<[string, string]>)
+    addForbidden(a, b);
+  for (const [a, b] of db.prepare(sql.consoleIntroductions).raw().iterate(options.date) as Iterable<[string, string]>)
+    addForbidden(a, b);
   const forbidden = csr(fKeys.data, fVals.data, fKeys.length, n);
 
   return {

@@ -16,9 +16,19 @@ export function listMatchRuns(db: Db, limit: number): MatchRunRecord[] {
 
 /** One page of a run's introductions, best first: ids, value and reason codes (no evidence, nothing personal). */
 export function pageRunIntroductions(db: Db, runId: number, offset: number, limit: number) {
-  const rows = db.prepare(sql.introductionsPage).all(runId, limit, offset) as { user_a: string; user_b: string; score: number; reasons: string }[];
+  const rows = db.prepare(sql.introductionsPage).all(runId, limit, offset) as {
+    user_a: string;
+    user_b: string;
+    score: number;
+    reasons: string;
+  }[];
   return {
     total: db.prepare(sql.introductionCount).pluck().get(runId) as number,
-    introductions: rows.map((r) => ({ userA: r.user_a, userB: r.user_b, score: r.score, reasons: JSON.parse(r.reasons) as string[] })),
+    introductions: rows.map((r) => ({
+      userA: r.user_a,
+      userB: r.user_b,
+      score: r.score,
+      reasons: JSON.parse(r.reasons) as string[],
+    })),
   };
 }

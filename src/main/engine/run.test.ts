@@ -32,11 +32,17 @@ interface UserRow {
 
 /** Checks every rule on every introduction straight from the mirror's tables (independent of the engine's arrays). */
 function checkConstraints(db: Db, runId: number, rules: RuleSet, excluded: ReadonlySet<string>): number {
-  const users = new Map((db.prepare('SELECT id, id_verified, gender, seeking, birth_year, status FROM users').all() as UserRow[]).map((u) => [u.id, u]));
+  const users = new Map(
+    (db.prepare('SELECT id, id_verified, gender, seeking, birth_year, status FROM users').all() as UserRow[]).map(
+      (u) => [u.id, u],
+    ),
+  );
   const latestConsent = db.prepare(
     `SELECT revoked_at FROM consents WHERE user_id = ? AND feature = 'meet_similar' ORDER BY granted_at DESC LIMIT 1`,
   );
-  const blocked = db.prepare('SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)');
+  const blocked = db.prepare(
+    'SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)',
+  );
   const introducedBefore = db.prepare('SELECT 1 FROM introductions WHERE user_a = ? AND user_b = ?');
   const earlierRuns = db.prepare(
     `SELECT 1 FROM run_introductions i JOIN match_runs r ON r.id = i.run_id WHERE r.id <> ? AND r.status = 'completed' AND r.date < ? AND i.user_a = ? AND i.user_b = ?`,
@@ -92,12 +98,22 @@ describe('matching runs', () => {
     it(`respects every constraint on every introduction (seed ${seed})`, async () => {
       const db = openDatabase(path.join(tempDir(), 'm.db'));
       buildTestMirror(db, { users: 300, seed });
-      const excluded = new Set((db.prepare('SELECT id FROM users ORDER BY id LIMIT 15').all() as { id: string }[]).map((r) => r.id));
+      const excluded = new Set(
+        (db.prepare('SELECT id FROM users ORDER BY id LIMIT 15').all() as { id: string }[]).map((r) => r.id),
+      );
       const rules: RuleSet = { ...RULES, minSharedPlaces: 1 + (seed % 2), minScore: seed % 2 ? 20 : 0 };
-      const first = await runMatchingDetailed(db, { date: '2026-11-23', ruleSet: rules, operator: 'op', excluded, threads: 1 }, silentProgress);
+      const first = await runMatchingDetailed(
+        db,
+        { date: '2026-11-23', ruleSet: rules, operator: 'op', excluded, threads: 1 },
+        silentProgress,
+      );
       expect(checkConstraints(db, first.summary.runId, rules, excluded)).toBeGreaterThan(5);
       // The next day must not repeat any pair of the first run.
-      const second = await runMatchingDetailed(db, { date: DATE, ruleSet: rules, operator: 'op', excluded, threads: 2 }, silentProgress);
+      const second = await runMatchingDetailed(
+        db,
+        { date: DATE, ruleSet: rules, operator: 'op', excluded, threads: 2 },
+        silentProgress,
+      );
       expect(checkConstraints(db, second.summary.runId, rules, excluded)).toBeGreaterThan(0);
       const s = second.summary;
       expect(s.totalScore).toBeLessThanOrEqual(s.upperBound + 1e-6);
@@ -109,12 +125,20 @@ describe('matching runs', () => {
   it('drops a revoked consent and a moderation exclusion from the next run and from the re-score', async () => {
     const db = openDatabase(path.join(tempDir(), 'm.db'));
     buildTestMirror(db, { users: 300, seed: 21 });
-    const first = await runMatchingDetailed(db, { date: DATE, ruleSet: RULES, operator: 'op', excluded: new Set(), threads: 1 }, silentProgress);
+    const first = await runMatchingDetailed(
+      db,
+      { date: DATE, ruleSet: RULES, operator: 'op', excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
     const intros = readRunIntroductions(db, first.summary.runId);
     expect(intros.length).toBeGreaterThan(2);
     const revoking = intros[0]!.userA;
     const restricted = intros[1]!.userB;
-    db.prepare(`INSERT INTO consents (user_id, feature, granted_at, revoked_at) VALUES (?, 'meet_similar', ?, ?)`).run(revoking, 1_795_000_000, 1_795_000_100); // latest row: granted then revoked
+    db.prepare(`INSERT INTO consents (user_id, feature, granted_at, revoked_at) VALUES (?, 'meet_similar', ?, ?)`).run(
+      revoking,
+      1_795_000_000,
+      1_795_000_100,
+    ); // latest row: granted then revoked
     const excluded = new Set([restricted]);
 
     const ids = first.cache.pool.userIds;
@@ -130,7 +154,11 @@ describe('matching runs', () => {
     // No cached candidate entry involving them qualifies any more.
     expect(re.summary.eligibleUsers).toBe(first.assignment.summary.eligibleUsers - 2);
 
-    const next = await runMatchingDetailed(db, { date: DATE, ruleSet: RULES, operator: 'op', excluded, threads: 1 }, silentProgress);
+    const next = await runMatchingDetailed(
+      db,
+      { date: DATE, ruleSet: RULES, operator: 'op', excluded, threads: 1 },
+      silentProgress,
+    );
     const again = readRunIntroductions(db, next.summary.runId);
     expect(again.some((i) => [i.userA, i.userB].includes(revoking))).toBe(false);
     expect(again.some((i) => [i.userA, i.userB].includes(restricted))).toBe(false);
@@ -140,7 +168,17 @@ describe('matching runs', () => {
   it("never repeats a pair across dates, whatever order the dates are run in, and respects upstream's introductions of the day", async () => {
     const db = openDatabase(path.join(tempDir(), 'm.db'));
     buildTestMirror(db, { users: 300, seed: 22 });
-    const run = async (date: string) => readRunIntroductions(db, (await runMatchingDetailed(db, { date, ruleSet: RULES, operator: 'op', excluded: new Set(), threads: 1 }, silentProgress)).summary.runId);
+    const run = async (date: string) =>
+      readRunIntroductions(
+        db,
+        (
+          await runMatchingDetailed(
+            db,
+            { date, ruleSet: RULES, operator: 'op', excluded: new Set(), threads: 1 },
+            silentProgress,
+          )
+        ).summary.runId,
+      );
     const key = (i: { userA: string; userB: string }) => `${i.userA}+${i.userB}`;
     const later = new Set((await run('2026-11-24')).map(key));
     const earlier = await run('2026-11-23'); // run after a later date: must not reuse its pairs
@@ -148,7 +186,10 @@ describe('matching runs', () => {
     expect(earlier.filter((i) => later.has(key(i)))).toEqual([]);
     // Upstream already introduced someone on 11-22: that person gets no second introduction from us that day.
     const [a, b] = [earlier[0]!.userA, earlier[0]!.userB];
-    db.prepare(`INSERT INTO introductions (user_a, user_b, date, outcome) VALUES (?, ?, '2026-11-22', 'pending')`).run(a < b ? a : b, a < b ? b : a);
+    db.prepare(`INSERT INTO introductions (user_a, user_b, date, outcome) VALUES (?, ?, '2026-11-22', 'pending')`).run(
+      a < b ? a : b,
+      a < b ? b : a,
+    );
     const day = await run('2026-11-22');
     expect(day.some((i) => [i.userA, i.userB].includes(a) || [i.userA, i.userB].includes(b))).toBe(false);
     db.close();
@@ -158,7 +199,11 @@ describe('matching runs', () => {
     const dir = tempDir();
     const db = openDatabase(path.join(dir, 'm.db'));
     buildTestMirror(db, { users: 200, seed: 31 });
-    const { summary } = await runMatchingDetailed(db, { date: DATE, ruleSet: RULES, operator: 'alice', excluded: new Set(), threads: 1 }, silentProgress);
+    const { summary } = await runMatchingDetailed(
+      db,
+      { date: DATE, ruleSet: RULES, operator: 'alice', excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
     db.close();
     const reopened = openDatabase(path.join(dir, 'm.db'));
     const run = readRun(reopened, summary.runId)!;
@@ -166,17 +211,25 @@ describe('matching runs', () => {
     expect(run.summary.introductions).toBe(summary.introductions);
     const intros = readRunIntroductions(reopened, summary.runId);
     expect(intros).toHaveLength(summary.introductions);
-    const audit = reopened.prepare(`SELECT action FROM audit_log WHERE subject = ? ORDER BY id`).all(String(summary.runId)) as { action: string }[];
+    const audit = reopened
+      .prepare(`SELECT action FROM audit_log WHERE subject = ? ORDER BY id`)
+      .all(String(summary.runId)) as { action: string }[];
     expect(audit.map((a) => a.action)).toEqual(['match.start', 'match.complete']);
 
     const out = exportIntroductions(reopened, DATE, path.join(dir, 'outbox'));
     expect(path.basename(out.file)).toBe(`introductions-${DATE}.jsonl`);
-    const lines = fs.readFileSync(out.file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = fs
+      .readFileSync(out.file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(summary.introductions);
     expect(Object.keys(lines[0]!)).toEqual(['date', 'user_a', 'user_b', 'score', 'ruleset_version', 'reasons']);
     expect(lines[0]!.ruleset_version).toBe(summary.rulesetVersion);
     expect(fs.readdirSync(path.join(dir, 'outbox'))).toEqual([`introductions-${DATE}.jsonl`]);
-    expect(() => exportIntroductions(reopened, '2026-01-01', path.join(dir, 'outbox'))).toThrow(/no completed match run for date 2026-01-01/);
+    expect(() => exportIntroductions(reopened, '2026-01-01', path.join(dir, 'outbox'))).toThrow(
+      /no completed match run for date 2026-01-01/,
+    );
     expect(() => exportIntroductions(reopened, '2026-13-01', path.join(dir, 'outbox'))).toThrow(/not a calendar date/);
   });
 });

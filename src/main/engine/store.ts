@@ -82,20 +82,41 @@ export function startRun(db: Db, date: string, version: number, ruleSet: RuleSet
   const now = new Date().toISOString();
   return db.transaction(() => {
     const id = Number(db.prepare(sql.startRun).run(date, version, ruleSetJson(ruleSet), operator, now).lastInsertRowid);
-    appendAudit(db, { operator, action: 'match.start', subject: String(id), details: { date, rulesetVersion: version } }, new Date(now));
+    appendAudit(
+      db,
+      { operator, action: 'match.start', subject: String(id), details: { date, rulesetVersion: version } },
+      new Date(now),
+    );
     return id;
   })();
 }
 
 /** Writes a run's introductions and completes it in one transaction; earlier runs for the date are superseded. */
-export function completeRun(db: Db, runId: number, date: string, operator: string, introductions: StoredIntroduction[], summary: object): void {
+export function completeRun(
+  db: Db,
+  runId: number,
+  date: string,
+  operator: string,
+  introductions: StoredIntroduction[],
+  summary: object,
+): void {
   const insert = db.prepare(sql.insertIntroduction);
   const now = new Date().toISOString();
   db.transaction(() => {
-    for (const i of introductions) insert.run(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
+    for (const i of introductions)
+      insert.run(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
     db.prepare(sql.supersede).run(date, runId);
     db.prepare(sql.finishRun).run(now, JSON.stringify(summary), runId);
-    appendAudit(db, { operator, action: 'match.complete', subject: String(runId), details: { date, introductions: introductions.length } }, new Date(now));
+    appendAudit(
+      db,
+      {
+        operator,
+        action: 'match.complete',
+        subject: String(runId),
+        details: { date, introductions: introductions.length },
+      },
+      new Date(now),
+    );
   })();
 }
 
@@ -105,7 +126,18 @@ export function failRun(db: Db, runId: number, status: 'failed' | 'cancelled', e
 
 export function readRun(db: Db, runId: number): MatchRunRecord | null {
   const row = db.prepare(sql.run).get(runId) as
-    | { id: number; date: string; ruleset_version: number | null; ruleset: string; operator: string; started_at: string; finished_at: string | null; status: MatchRunRecord['status']; error: string | null; summary: string }
+    | {
+        id: number;
+        date: string;
+        ruleset_version: number | null;
+        ruleset: string;
+        operator: string;
+        started_at: string;
+        finished_at: string | null;
+        status: MatchRunRecord['status'];
+        error: string | null;
+        summary: string;
+      }
     | undefined;
   if (!row) return null;
   return {
@@ -128,6 +160,18 @@ export function latestCompletedRunId(db: Db, date: string): number | null {
 }
 
 export function readRunIntroductions(db: Db, runId: number): StoredIntroduction[] {
-  const rows = db.prepare(sql.introductions).all(runId) as { user_a: string; user_b: string; score: number; reasons: string; evidence: string }[];
-  return rows.map((r) => ({ userA: r.user_a, userB: r.user_b, score: r.score, reasons: JSON.parse(r.reasons) as string[], evidence: JSON.parse(r.evidence) as unknown }));
+  const rows = db.prepare(sql.introductions).all(runId) as {
+    user_a: string;
+    user_b: string;
+    score: number;
+    reasons: string;
+    evidence: string;
+  }[];
+  return rows.map((r) => ({
+    userA: r.user_a,
+    userB: r.user_b,
+    score: r.score,
+    reasons: JSON.parse(r.reasons) as string[],
+    evidence: JSON.parse(r.evidence) as unknown,
+  }));
 }

@@ -36,7 +36,9 @@ function toView(run: MatchRunRecord): MatchRunView {
   };
 }
 
-export const matchingHandlers: Handlers<'matching.runs' | 'matching.start' | 'matching.introductions' | 'matching.activeRuleSet'> = {
+export const matchingHandlers: Handlers<
+  'matching.runs' | 'matching.start' | 'matching.introductions' | 'matching.activeRuleSet'
+> = {
   'matching.runs': (input, services) => ({ runs: listMatchRuns(services.db, input.limit).map(toView) }),
   'matching.start': (input, services) => {
     const operator = requireOperator(services);
@@ -45,12 +47,14 @@ export const matchingHandlers: Handlers<'matching.runs' | 'matching.start' | 'ma
       worker: 'match',
       dbPath: services.dbPath,
       input: { date: input.date, operator: operator.name },
-      onResult: (summary) => `run ${summary.runId}: ${summary.introductions} introductions, ${(summary.matchedShare * 100).toFixed(1)}% of ${summary.eligibleUsers} eligible users matched`,
+      onResult: (summary) =>
+        `run ${summary.runId}: ${summary.introductions} introductions, ${(summary.matchedShare * 100).toFixed(1)}% of ${summary.eligibleUsers} eligible users matched`,
     });
     return { jobId };
   },
   'matching.introductions': (input, services) => {
-    if (!readRun(services.db, input.runId)) throw new DomainError('NOT_FOUND', `there is no matching run ${input.runId}`);
+    if (!readRun(services.db, input.runId))
+      throw new DomainError('NOT_FOUND', `there is no matching run ${input.runId}`);
     return pageRunIntroductions(services.db, input.runId, input.offset, input.limit);
   },
   'matching.activeRuleSet': (_input, services) => activeRuleSet(services.db),

@@ -4,7 +4,13 @@ import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
-import { countQuarantine, type ImportRunRow, type ImportSummary, listImportRuns, listQuarantine } from '../mirror/import';
+import {
+  countQuarantine,
+  type ImportRunRow,
+  type ImportSummary,
+  listImportRuns,
+  listQuarantine,
+} from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
@@ -31,22 +37,32 @@ function toImportRun(row: ImportRunRow): ImportRun {
 function checkExportDir(dir: string): string {
   const resolved = path.resolve(dir);
   const stat = fs.statSync(resolved, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) throw new DomainError('BAD_EXPORT', `${resolved} is not a directory`, say('notAnExport', { path: resolved }));
-  if (!fs.existsSync(path.join(resolved, 'manifest.json'))) throw new DomainError('BAD_EXPORT', `${resolved} has no manifest.json: not an upstream export`, say('notAnExport', { path: resolved }));
+  if (!stat?.isDirectory())
+    throw new DomainError('BAD_EXPORT', `${resolved} is not a directory`, say('notAnExport', { path: resolved }));
+  if (!fs.existsSync(path.join(resolved, 'manifest.json')))
+    throw new DomainError(
+      'BAD_EXPORT',
+      `${resolved} has no manifest.json: not an upstream export`,
+      say('notAnExport', { path: resolved }),
+    );
   return resolved;
 }
 
-export const mirrorHandlers: Handlers<'mirror.importRuns' | 'mirror.quarantine' | 'mirror.startImport' | 'mirror.pickExportDir'> = {
+export const mirrorHandlers: Handlers<
+  'mirror.importRuns' | 'mirror.quarantine' | 'mirror.startImport' | 'mirror.pickExportDir'
+> = {
   'mirror.importRuns': (input, services) => ({ runs: listImportRuns(services.db, input.limit).map(toImportRun) }),
   'mirror.quarantine': (input, services) => {
     const filter = { runId: input.runId, file: input.file, reason: input.reason };
     return {
       total: countQuarantine(services.db, filter),
-      rows: listQuarantine(services.db, { ...filter, offset: input.offset, limit: input.limit }).map(({ raw, message, ...row }) => ({
-        ...row,
-        message: maskQuarantineMessage(message),
-        excerpt: maskQuarantineExcerpt(row.file, raw),
-      })),
+      rows: listQuarantine(services.db, { ...filter, offset: input.offset, limit: input.limit }).map(
+        ({ raw, message, ...row }) => ({
+          ...row,
+          message: maskQuarantineMessage(message),
+          excerpt: maskQuarantineExcerpt(row.file, raw),
+        }),
+      ),
     };
   },
   'mirror.startImport': (input, services) => {
@@ -57,13 +73,19 @@ export const mirrorHandlers: Handlers<'mirror.importRuns' | 'mirror.quarantine' 
       worker: 'import',
       dbPath: services.dbPath,
       input: { dir, operator: operator.name },
-      onResult: (summary) => `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
+      onResult: (summary) =>
+        `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
     });
     appendAudit(services.db, { operator: operator.name, action: 'import.start', subject: jobId, details: { dir } });
     return { jobId };
   },
   'mirror.pickExportDir': async (_input, services) => {
-    if (!services.desktop) throw new DomainError('NOT_FOUND', 'there is no folder dialog in web mode: type the export path', say('noFolderDialog', {}));
+    if (!services.desktop)
+      throw new DomainError(
+        'NOT_FOUND',
+        'there is no folder dialog in web mode: type the export path',
+        say('noFolderDialog', {}),
+      );
     return { dir: await services.desktop.pickDirectory('Export directory') };
   },
 };

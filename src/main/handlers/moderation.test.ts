@@ -13,12 +13,22 @@ import { tempDir, tempServices } from '../testing/temp';
 const lead: Operator = { name: '李娜', role: 'lead' };
 const reviewer: Operator = { name: '王芳', role: 'reviewer' };
 
-async function as<K extends CallName>(services: AppServices, operator: Operator, name: K, input: unknown): Promise<Envelope<CallOutput<K>>> {
+async function as<K extends CallName>(
+  services: AppServices,
+  operator: Operator,
+  name: K,
+  input: unknown,
+): Promise<Envelope<CallOutput<K>>> {
   services.session.operator = operator;
   return (await dispatch(name, input, services)) as Envelope<CallOutput<K>>;
 }
 
-async function ok<K extends CallName>(services: AppServices, operator: Operator, name: K, input: unknown): Promise<CallOutput<K>> {
+async function ok<K extends CallName>(
+  services: AppServices,
+  operator: Operator,
+  name: K,
+  input: unknown,
+): Promise<CallOutput<K>> {
   const env = await as(services, operator, name, input);
   if (!env.ok) throw new Error(`${name} failed: ${env.error.code} ${env.error.message}`);
   return env.value;
@@ -32,7 +42,13 @@ function outboxLines(services: AppServices): Record<string, unknown>[] {
   return fs
     .readdirSync(dir)
     .filter((f) => f.startsWith('decisions-') && f.endsWith('.jsonl'))
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
 }
 
 describe('moderation handlers', () => {
@@ -43,17 +59,28 @@ describe('moderation handlers', () => {
   beforeAll(() => {
     services = tempServices();
     users = seedMirror(services.db, 150);
-    services.db.prepare(`UPDATE users SET nickname = '张小薇', phone = '13812345678', real_name = '张薇' WHERE id = 'u0'`).run();
+    services.db
+      .prepare(`UPDATE users SET nickname = '张小薇', phone = '13812345678', real_name = '张薇' WHERE id = 'u0'`)
+      .run();
     const at = 1_764_000_000;
-    const greeting = services.db.prepare(`INSERT INTO greetings (id, from_user, to_user, sent_at, sent_tz, text, replied_at) VALUES (?, ?, ?, ?, 480, ?, NULL)`);
+    const greeting = services.db.prepare(
+      `INSERT INTO greetings (id, from_user, to_user, sent_at, sent_tz, text, replied_at) VALUES (?, ?, ?, ?, 480, ?, NULL)`,
+    );
     greeting.run('g1', 'u0', 'u1', at, '你好呀 加我 V信: meimei_2024 有好货');
     greeting.run('g2', 'u0', 'u2', at, '电话 一三八 一二三四 五六七八 找我');
-    const transfer = services.db.prepare(`INSERT INTO transfers (id, from_user, to_user, amount_fen, paid_at, paid_tz, memo) VALUES (?, ?, 'u0', 3900, ?, 480, ?)`);
+    const transfer = services.db.prepare(
+      `INSERT INTO transfers (id, from_user, to_user, amount_fen, paid_at, paid_tz, memo) VALUES (?, ?, 'u0', 3900, ?, 480, ?)`,
+    );
     for (let i = 1; i <= 12; i++) transfer.run(`t${i}`, users[i]!, at, `订单${1000 + i}`);
     flags = seedFlags(services.db, users);
     services.db
-      .prepare(`UPDATE flags SET evidence = ?, reasons = '["contact_handle_in_greetings","repeated_price_points"]', score = 0.99 WHERE id = ?`)
-      .run(JSON.stringify({ greetings: ['g1', 'g2'], transfers: ['t1', 't2'], figures: { distinctPayers: 12 } }), flags[0]!);
+      .prepare(
+        `UPDATE flags SET evidence = ?, reasons = '["contact_handle_in_greetings","repeated_price_points"]', score = 0.99 WHERE id = ?`,
+      )
+      .run(
+        JSON.stringify({ greetings: ['g1', 'g2'], transfers: ['t1', 't2'], figures: { distinctPayers: 12 } }),
+        flags[0]!,
+      );
   });
 
   it('lists a queue page with masked names, tab counts and the filter applied in main', async () => {
@@ -66,20 +93,28 @@ describe('moderation handlers', () => {
     const later = await ok(services, lead, 'moderation.queue', { queue: 'unreviewed', offset: 140, limit: 50 });
     expect(later.items.map((i) => i.flagId)).toHaveLength(10);
     expect(later.counts).toBeNull();
-    const filtered = await ok(services, lead, 'moderation.queue', { queue: 'unreviewed', filter: { reason: 'contact_handle_in_greetings' } });
+    const filtered = await ok(services, lead, 'moderation.queue', {
+      queue: 'unreviewed',
+      filter: { reason: 'contact_handle_in_greetings' },
+    });
     expect(filtered.total).toBe(1);
   });
 
   it('refuses a bad filter with the field named', async () => {
     const env = await as(services, lead, 'moderation.queue', { queue: 'unreviewed', filter: { minScore: 3 } });
     expect(env.ok).toBe(false);
-    if (!env.ok) expect(env.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('filter.minScore') as string });
+    if (!env.ok)
+      expect(env.error).toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('filter.minScore') as string,
+      });
   });
 
   it('masks the item detail: handle kinds and price points, never the phone, the handle or the name', async () => {
     const detail = await ok(services, lead, 'moderation.item', { flagId: flags[0] });
     const text = JSON.stringify(detail);
-    for (const secret of ['13812345678', '一三八', 'meimei_2024', '张小薇', '张薇', '1001']) expect(text).not.toContain(secret);
+    for (const secret of ['13812345678', '一三八', 'meimei_2024', '张小薇', '张薇', '1001'])
+      expect(text).not.toContain(secret);
     const g1 = detail.evidence.greetings.find((g) => g.id === 'g1')!;
     expect(g1.text.handles).toEqual([{ kind: 'wechat', obfuscated: false }]);
     expect(g1.text.text).toContain('⟦wechat⟧');
@@ -95,7 +130,11 @@ describe('moderation handlers', () => {
     const env = await as(services, reviewer, 'moderation.claim', { flagId: flags[5] });
     expect(env.ok).toBe(false);
     // details.say lets the renderer word it in the operator's language; the English message stays for logs.
-    if (!env.ok) expect(env.error).toMatchObject({ code: 'CONFLICT', details: { claimedBy: '李娜', say: { id: 'claimedBy', params: { flagId: flags[5], operator: '李娜' } } } });
+    if (!env.ok)
+      expect(env.error).toMatchObject({
+        code: 'CONFLICT',
+        details: { claimedBy: '李娜', say: { id: 'claimedBy', params: { flagId: flags[5], operator: '李娜' } } },
+      });
     const page = await ok(services, reviewer, 'moderation.queue', { queue: 'unreviewed', limit: 1000 });
     expect(page.items.map((i) => i.flagId)).not.toContain(flags[5]);
     const detail = await ok(services, reviewer, 'moderation.item', { flagId: flags[5] });
@@ -106,14 +145,26 @@ describe('moderation handlers', () => {
 
   it("refuses a reviewer's suspend in main, writing nothing", async () => {
     const before = count(services, `SELECT count(*) AS n FROM decisions`);
-    const env = await as(services, reviewer, 'moderation.decide', { flagId: flags[5], action: 'suspend', reasonCode: 'selling_confirmed' });
+    const env = await as(services, reviewer, 'moderation.decide', {
+      flagId: flags[5],
+      action: 'suspend',
+      reasonCode: 'selling_confirmed',
+    });
     expect(env.ok).toBe(false);
-    if (!env.ok) expect(env.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('cannot suspend') as string });
+    if (!env.ok)
+      expect(env.error).toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringContaining('cannot suspend') as string,
+      });
     expect(count(services, `SELECT count(*) AS n FROM decisions`)).toBe(before);
   });
 
   it('refuses a reason code outside the picker list', async () => {
-    const env = await as(services, lead, 'moderation.decide', { flagId: flags[6], action: 'clear', reasonCode: 'because' });
+    const env = await as(services, lead, 'moderation.decide', {
+      flagId: flags[6],
+      action: 'clear',
+      reasonCode: 'because',
+    });
     expect(env.ok).toBe(false);
     if (!env.ok) expect(env.error.message).toContain('reasonCode');
   });
@@ -165,7 +216,9 @@ describe('moderation handlers', () => {
     const selection = { queue: 'unreviewed', filter: { district: 'Xihu' } };
     const preview = await ok(services, reviewer, 'moderation.bulkPreview', { selection });
     expect(preview.accounts).toBeGreaterThan(50);
-    const all = await ok(services, reviewer, 'moderation.bulkPreview', { selection: { queue: 'unreviewed', filter: {} } });
+    const all = await ok(services, reviewer, 'moderation.bulkPreview', {
+      selection: { queue: 'unreviewed', filter: {} },
+    });
     expect(all).toMatchObject({ allowed: false, limit: 100 });
     const refused = await as(services, reviewer, 'moderation.bulkApply', {
       selection: { queue: 'unreviewed', filter: {} },
@@ -181,24 +234,58 @@ describe('moderation handlers', () => {
     const leadPreview = await ok(services, lead, 'moderation.bulkPreview', { selection });
     expect(leadPreview.accounts).toBe(preview.accounts - 1);
     // The reviewer's preview named other flags (it included their claimed item): applying it as the lead is refused.
-    const stale = await as(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: preview.accounts, selectionKey: preview.selectionKey });
+    const stale = await as(services, lead, 'moderation.bulkApply', {
+      selection,
+      action: 'restrict',
+      reasonCode: 'selling_confirmed',
+      expiresInDays: 30,
+      expectedAccounts: preview.accounts,
+      selectionKey: preview.selectionKey,
+    });
     expect(stale.ok).toBe(false);
     if (!stale.ok) expect(stale.error.code).toBe('CONFLICT');
 
-    const applied = await ok(services, lead, 'moderation.bulkApply', { selection, action: 'restrict', reasonCode: 'selling_confirmed', expiresInDays: 30, expectedAccounts: leadPreview.accounts, selectionKey: leadPreview.selectionKey });
+    const applied = await ok(services, lead, 'moderation.bulkApply', {
+      selection,
+      action: 'restrict',
+      reasonCode: 'selling_confirmed',
+      expiresInDays: 30,
+      expectedAccounts: leadPreview.accounts,
+      selectionKey: leadPreview.selectionKey,
+    });
     expect(applied).toMatchObject({ decisions: leadPreview.flags, accounts: leadPreview.accounts });
     expect((await ok(services, lead, 'moderation.bulkPreview', { selection })).flags).toBe(0);
   });
 
   it('saved views: create, list, refuse a duplicate name, delete', async () => {
-    const view = await ok(services, reviewer, 'moderation.createView', { name: 'Binjiang sellers', queue: 'unreviewed', filter: { district: 'Binjiang', detector: 'micro_seller' }, sort: 'age' });
+    const view = await ok(services, reviewer, 'moderation.createView', {
+      name: 'Binjiang sellers',
+      queue: 'unreviewed',
+      filter: { district: 'Binjiang', detector: 'micro_seller' },
+      sort: 'age',
+    });
     expect((await ok(services, reviewer, 'moderation.views', {})).views).toEqual([view]);
-    const dup = await as(services, reviewer, 'moderation.createView', { name: 'Binjiang sellers', queue: 'held', filter: {}, sort: 'score' });
+    const dup = await as(services, reviewer, 'moderation.createView', {
+      name: 'Binjiang sellers',
+      queue: 'held',
+      filter: {},
+      sort: 'score',
+    });
     expect(dup.ok).toBe(false);
     // The same name typed with a zero-width space, and a name of nothing visible, are not new names.
-    const hidden = await as(services, reviewer, 'moderation.createView', { name: 'Binjiang\u200b sellers', queue: 'held', filter: {}, sort: 'score' });
+    const hidden = await as(services, reviewer, 'moderation.createView', {
+      name: 'Binjiang\u200b sellers',
+      queue: 'held',
+      filter: {},
+      sort: 'score',
+    });
     expect(hidden.ok ? null : hidden.error.code).toBe('CONFLICT');
-    const invisible = await as(services, reviewer, 'moderation.createView', { name: '\u200b\u200b', queue: 'held', filter: {}, sort: 'score' });
+    const invisible = await as(services, reviewer, 'moderation.createView', {
+      name: '\u200b\u200b',
+      queue: 'held',
+      filter: {},
+      sort: 'score',
+    });
     expect(invisible.ok ? null : invisible.error.code).toBe('INVALID_INPUT');
     await ok(services, reviewer, 'moderation.deleteView', { id: view.id });
     expect((await ok(services, reviewer, 'moderation.views', {})).views).toEqual([]);
@@ -219,11 +306,18 @@ describe('moderation handlers', () => {
 
   it('evaluation without a path uses the labels.jsonl of the last completed import, and says when there is none', async () => {
     const none = await as(services, lead, 'moderation.evaluate', {});
-    expect(none).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'nothing has been imported yet: give the path of a labels.jsonl' } });
+    expect(none).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'nothing has been imported yet: give the path of a labels.jsonl' },
+    });
     const exportDir = tempDir();
-    fs.writeFileSync(path.join(exportDir, 'labels.jsonl'), `${users.map((u) => JSON.stringify({ user_id: u, label: u === 'u0' ? 'micro_seller' : 'normal' })).join('\n')}\n`);
-    const run = services.db
-      .prepare(`INSERT INTO import_runs (export_dir, operator, started_at, finished_at, status) VALUES (?, 'test', '2026-11-24T00:00:00Z', '2026-11-24T00:01:00Z', ?)`);
+    fs.writeFileSync(
+      path.join(exportDir, 'labels.jsonl'),
+      `${users.map((u) => JSON.stringify({ user_id: u, label: u === 'u0' ? 'micro_seller' : 'normal' })).join('\n')}\n`,
+    );
+    const run = services.db.prepare(
+      `INSERT INTO import_runs (export_dir, operator, started_at, finished_at, status) VALUES (?, 'test', '2026-11-24T00:00:00Z', '2026-11-24T00:01:00Z', ?)`,
+    );
     run.run(exportDir, 'completed');
     run.run('/nowhere/failed-export', 'failed'); // a failed import after it does not count
     const evaluation = await ok(services, lead, 'moderation.evaluate', {});

@@ -6,12 +6,25 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { claim, releaseClaim } from '../moderation/claims';
-import { type BulkSelection, bulkDecide, decide, getDecision, previewBulk, undo, undoBulk } from '../moderation/decisions';
+import {
+  type BulkSelection,
+  bulkDecide,
+  decide,
+  getDecision,
+  previewBulk,
+  undo,
+  undoBulk,
+} from '../moderation/decisions';
 import type { DetectSummary } from '../moderation/detect';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import type { Evaluation } from '../moderation/evaluate';
 import { listQueue, queueItemDetail } from '../moderation/queue';
-import { createSavedView, deleteSavedView, listSavedViews, type SavedView as StoredView } from '../moderation/saved-views';
+import {
+  createSavedView,
+  deleteSavedView,
+  listSavedViews,
+  type SavedView as StoredView,
+} from '../moderation/saved-views';
 import { defaultOutboxDir } from '../paths';
 import { lastImportedExportDir } from '../mirror/import';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
@@ -41,10 +54,18 @@ const outboxDir = (services: AppServices): string => defaultOutboxDir(services.d
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** Expiry from a number of days chosen in the UI, counted on main's clock (the renderer's may be wrong). */
-const expiresAt = (days: number | undefined): number | undefined => (days === undefined ? undefined : nowSeconds() + days * 86_400);
+const expiresAt = (days: number | undefined): number | undefined =>
+  days === undefined ? undefined : nowSeconds() + days * 86_400;
 
 // Stored filters were validated against the contract's filter schema when the view was created.
-const toView = (v: StoredView): SavedView => ({ id: v.id, name: v.name, createdBy: v.createdBy, queue: v.queue, filter: v.filter as QueueFilter, sort: v.sort });
+const toView = (v: StoredView): SavedView => ({
+  id: v.id,
+  name: v.name,
+  createdBy: v.createdBy,
+  queue: v.queue,
+  filter: v.filter as QueueFilter,
+  sort: v.sort,
+});
 
 export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.startDetection': (_input, services) => {
@@ -63,18 +84,36 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.queue': (input, services) => {
     const operator = requireOperator(services);
     const now = nowSeconds();
-    const page = listQueue(services.db, { queue: input.queue, filter: input.filter, sort: input.sort, offset: input.offset, limit: input.limit, operator, now });
+    const page = listQueue(services.db, {
+      queue: input.queue,
+      filter: input.filter,
+      sort: input.sort,
+      offset: input.offset,
+      limit: input.limit,
+      operator,
+      now,
+    });
     // Tab counts under the same filter, so the operator sees where the matching items are.
-    const counts = input.offset > 0 ? null : (Object.fromEntries(
-      moderationQueues.map((q: ModerationQueue) => [q, q === input.queue ? page.total : listQueue(services.db, { queue: q, filter: input.filter, limit: 1, operator, now }).total]),
-    ) as Record<ModerationQueue, number>);
+    const counts =
+      input.offset > 0
+        ? null
+        : (Object.fromEntries(
+            moderationQueues.map((q: ModerationQueue) => [
+              q,
+              q === input.queue
+                ? page.total
+                : listQueue(services.db, { queue: q, filter: input.filter, limit: 1, operator, now }).total,
+            ]),
+          ) as Record<ModerationQueue, number>);
     return { total: page.total, counts, items: maskQueueItems(services.db, page.items, operator.name) };
   },
 
   'moderation.item': (input, services) => {
     const operator = requireOperator(services);
     const claimedBy = services.db
-      .prepare<[number, number], { operator: string }>(`SELECT operator FROM claims WHERE flag_id = ? AND ? - last_seen_at < 600`)
+      .prepare<[number, number], { operator: string }>(
+        `SELECT operator FROM claims WHERE flag_id = ? AND ? - last_seen_at < 600`,
+      )
       .get(input.flagId, nowSeconds());
     const other = claimedBy && claimedBy.operator !== operator.name ? claimedBy.operator : null;
     return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other);
@@ -94,7 +133,13 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     const operator = requireOperator(services);
     const row = decide(
       services.db,
-      { flagId: input.flagId, action: input.action, reasonCode: input.reasonCode, note: input.note, expiresAt: expiresAt(input.expiresInDays) },
+      {
+        flagId: input.flagId,
+        action: input.action,
+        reasonCode: input.reasonCode,
+        note: input.note,
+        expiresAt: expiresAt(input.expiresInDays),
+      },
       operator,
       { outboxDir: outboxDir(services) },
     );
@@ -108,24 +153,41 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   },
 
   'moderation.undoBulk': (input, services) =>
-    undoBulk(services.db, input.bulkId, requireOperator(services), { outboxDir: outboxDir(services), ...(input.note !== undefined ? { note: input.note } : {}) }),
+    undoBulk(services.db, input.bulkId, requireOperator(services), {
+      outboxDir: outboxDir(services),
+      ...(input.note !== undefined ? { note: input.note } : {}),
+    }),
 
-  'moderation.bulkPreview': (input, services) => previewBulk(services.db, input.selection as BulkSelection, requireOperator(services)),
+  'moderation.bulkPreview': (input, services) =>
+    previewBulk(services.db, input.selection as BulkSelection, requireOperator(services)),
 
   'moderation.bulkApply': (input, services) => {
     const operator = requireOperator(services);
     const result = bulkDecide(
       services.db,
       input.selection as BulkSelection,
-      { action: input.action, reasonCode: input.reasonCode, note: input.note, expiresAt: expiresAt(input.expiresInDays) },
+      {
+        action: input.action,
+        reasonCode: input.reasonCode,
+        note: input.note,
+        expiresAt: expiresAt(input.expiresInDays),
+      },
       operator,
-      { outboxDir: outboxDir(services), expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey } },
+      {
+        outboxDir: outboxDir(services),
+        expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey },
+      },
     );
     appendAudit(services.db, {
       operator: operator.name,
       action: 'moderation.bulk',
       subject: result.bulkId,
-      details: { action: input.action, reasonCode: input.reasonCode, decisions: result.decisions, accounts: result.accounts },
+      details: {
+        action: input.action,
+        reasonCode: input.reasonCode,
+        decisions: result.decisions,
+        accounts: result.accounts,
+      },
     });
     return { bulkId: result.bulkId, decisions: result.decisions, accounts: result.accounts };
   },
@@ -136,7 +198,14 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   },
 
   'moderation.createView': (input, services) =>
-    toView(createSavedView(services.db, input.name, { queue: input.queue, filter: input.filter, sort: input.sort }, requireOperator(services))),
+    toView(
+      createSavedView(
+        services.db,
+        input.name,
+        { queue: input.queue, filter: input.filter, sort: input.sort },
+        requireOperator(services),
+      ),
+    ),
 
   'moderation.deleteView': (input, services) => {
     deleteSavedView(services.db, input.id, requireOperator(services));
@@ -146,16 +215,25 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.evaluate': async (input, services) => {
     requireOperator(services);
     const file = input.labelsFile !== undefined ? path.resolve(input.labelsFile) : labelsOfLastImport(services);
-    if (!fs.existsSync(file)) throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
+    if (!fs.existsSync(file))
+      throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
     // (a bad labels line names its line) keeps its code across the thread: see toCallError.
-    return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', { dbPath: services.dbPath, input: { labelsFile: file } });
+    return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', {
+      dbPath: services.dbPath,
+      input: { labelsFile: file },
+    });
   },
 };
 
 function labelsOfLastImport(services: AppServices): string {
   const dir = lastImportedExportDir(services.db);
-  if (dir === null) throw new DomainError('NOT_FOUND', 'nothing has been imported yet: give the path of a labels.jsonl', say('nothingImported', {}));
+  if (dir === null)
+    throw new DomainError(
+      'NOT_FOUND',
+      'nothing has been imported yet: give the path of a labels.jsonl',
+      say('nothingImported', {}),
+    );
   return path.join(dir, 'labels.jsonl');
 }
 

@@ -12,7 +12,11 @@ describe('preview handlers', () => {
 
   it('refuses unmask to a reviewer with FORBIDDEN and logs nothing raw', async () => {
     services.session.operator = { name: '王审核', role: 'reviewer' };
-    const reply = await dispatch('preview.unmask', { userId: a, reason: 'checking a complaint about this account' }, services);
+    const reply = await dispatch(
+      'preview.unmask',
+      { userId: a, reason: 'checking a complaint about this account' },
+      services,
+    );
     expect(reply.ok).toBe(false);
     if (!reply.ok) expect(reply.error.code).toBe('FORBIDDEN');
     expect(JSON.stringify(reply)).not.toContain('真名');
@@ -21,7 +25,11 @@ describe('preview handlers', () => {
 
   it('refuses unmask when nobody is signed in', async () => {
     services.session.operator = null;
-    const reply = await dispatch('preview.unmask', { userId: a, reason: 'checking a complaint about this account' }, services);
+    const reply = await dispatch(
+      'preview.unmask',
+      { userId: a, reason: 'checking a complaint about this account' },
+      services,
+    );
     expect(reply.ok ? null : reply.error.code).toBe('NOT_SIGNED_IN');
   });
 
@@ -41,7 +49,10 @@ describe('preview handlers', () => {
     const reply = await dispatch('preview.unmask', { userId: a, reason: '用户投诉核实身份 ticket 42' }, services);
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;
-    const raw = services.db.prepare(`SELECT real_name, phone FROM users WHERE id = ?`).get(a) as { real_name: string; phone: string };
+    const raw = services.db.prepare(`SELECT real_name, phone FROM users WHERE id = ?`).get(a) as {
+      real_name: string;
+      phone: string;
+    };
     const value = reply.value as { realName: string; phone: string; validSeconds: number; expiresAt: string };
     expect(value.realName).toBe(raw.real_name);
     expect(value.phone).toBe(raw.phone);
@@ -49,7 +60,11 @@ describe('preview handlers', () => {
     expect(Date.parse(value.expiresAt) - before).toBeGreaterThanOrEqual(59_000);
     const audits = unmaskAudits();
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ operator: '李组长', subject: a, details: { reason: '用户投诉核实身份 ticket 42' } });
+    expect(audits[0]).toMatchObject({
+      operator: '李组长',
+      subject: a,
+      details: { reason: '用户投诉核实身份 ticket 42' },
+    });
   });
 
   it('unmask of an unknown user is NOT_FOUND and not audited', async () => {
@@ -62,7 +77,10 @@ describe('preview handlers', () => {
 
   it('lists runs and searches introductions by user id', async () => {
     const runs = await dispatch('preview.runs', {}, services);
-    expect(runs).toMatchObject({ ok: true, value: { runs: [{ id: fixture.runId, introductions: fixture.pairs.length }] } });
+    expect(runs).toMatchObject({
+      ok: true,
+      value: { runs: [{ id: fixture.runId, introductions: fixture.pairs.length }] },
+    });
     const found = await dispatch('preview.introductions', { runId: fixture.runId, userId: b }, services);
     expect(found.ok).toBe(true);
     if (found.ok) {
@@ -76,7 +94,10 @@ describe('preview handlers', () => {
     const noRun = await dispatch('preview.pair', { runId: 999, userA: a, userB: b }, services);
     expect(noRun.ok ? null : noRun.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('999') });
     const notIntroduced = await dispatch('preview.pair', { runId: fixture.runId, userA: a, userB: 'nobody' }, services);
-    expect(notIntroduced.ok ? null : notIntroduced.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('nobody') });
+    expect(notIntroduced.ok ? null : notIntroduced.error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('nobody'),
+    });
     const same = await dispatch('preview.pair', { runId: fixture.runId, userA: a, userB: a }, services);
     expect(same.ok ? null : same.error.code).toBe('INVALID_INPUT');
   });
@@ -92,12 +113,25 @@ describe('preview handlers', () => {
       if (!card) continue;
       expect(JSON.stringify(guess.value)).not.toContain('correct');
       const answers = await Promise.all(
-        card.choices.map((c) => dispatch('preview.answerGuess', { runId: fixture.runId, userA: x, userB: y, side: 'a', choiceId: c.id }, services)),
+        card.choices.map((c) =>
+          dispatch(
+            'preview.answerGuess',
+            { runId: fixture.runId, userA: x, userB: y, side: 'a', choiceId: c.id },
+            services,
+          ),
+        ),
       );
       const correct = answers.filter((r) => r.ok && (r.value as { correct: boolean }).correct);
       expect(correct).toHaveLength(1);
-      const bad = await dispatch('preview.answerGuess', { runId: fixture.runId, userA: x, userB: y, side: 'a', choiceId: 'choice-9' }, services);
-      expect(bad.ok ? null : bad.error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('choiceId') });
+      const bad = await dispatch(
+        'preview.answerGuess',
+        { runId: fixture.runId, userA: x, userB: y, side: 'a', choiceId: 'choice-9' },
+        services,
+      );
+      expect(bad.ok ? null : bad.error).toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('choiceId'),
+      });
       played++;
     }
     expect(played).toBeGreaterThan(0);

@@ -1,7 +1,10 @@
 import type { CallName, CallOutput, ParsedInput } from '../../shared/contract';
 import type { AppServices } from '../services';
 
-export type Handler<K extends CallName> = (input: ParsedInput<K>, services: AppServices) => Promise<CallOutput<K>> | CallOutput<K>;
+export type Handler<K extends CallName> = (
+  input: ParsedInput<K>,
+  services: AppServices,
+) => Promise<CallOutput<K>> | CallOutput<K>;
 
 /** One handler per contract call; a missing or mistyped entry is a compile error. */
 export type HandlerTable = { [K in CallName]: Handler<K> };

@@ -22,17 +22,28 @@ describe('tuning handlers', () => {
   services.events.on('job.progress', (p) => progress.push(p));
   const lead = { name: '李组长', role: 'lead' as const };
   const reviewer = { name: '王审核', role: 'reviewer' as const };
-  const draft: RuleSet = { ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 80 }, minScore: 15 };
+  const draft: RuleSet = {
+    ...DEFAULT_RULE_SET,
+    weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 80 },
+    minScore: 15,
+  };
 
   /** What a real run with these rules would introduce now, as sorted "a+b" pairs. */
   async function realRunPairs(ruleSet: RuleSet): Promise<string[]> {
-    const built = await MatchingCache.build(services.db, { date: DATE, ruleSet, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
+    const built = await MatchingCache.build(
+      services.db,
+      { date: DATE, ruleSet, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 },
+      silentProgress,
+    );
     return pairsOf(built, built.rescore(ruleSet));
   }
   const pairsOf = (built: MatchingCache, a: ReturnType<MatchingCache['rescore']>): string[] =>
     Array.from(a.userA, (u, i) => [built.pool.userIds[u]!, built.pool.userIds[a.userB[i]!]!].sort().join('+')).sort();
   const shadowPairs = (shadowId: number): unknown[] =>
-    services.db.prepare(`SELECT user_a || '+' || user_b FROM shadow_introductions WHERE shadow_id = ? ORDER BY 1`).pluck().all(shadowId);
+    services.db
+      .prepare(`SELECT user_a || '+' || user_b FROM shadow_introductions WHERE shadow_id = ? ORDER BY 1`)
+      .pluck()
+      .all(shadowId);
 
   async function ok<K extends Parameters<typeof dispatch>[0]>(name: K, input: unknown): Promise<unknown> {
     const reply = await dispatch(name, input, services);
@@ -44,7 +55,9 @@ describe('tuning handlers', () => {
     services.session.operator = reviewer;
     const noNote = await dispatch('rulesets.save', { ruleSet: draft, note: '' }, services);
     expect(noNote.ok ? null : noNote.error.message).toContain('note');
-    const { version: v1 } = (await ok('rulesets.save', { ruleSet: DEFAULT_RULE_SET, note: 'defaults' })) as { version: number };
+    const { version: v1 } = (await ok('rulesets.save', { ruleSet: DEFAULT_RULE_SET, note: 'defaults' })) as {
+      version: number;
+    };
     const { version: v2 } = (await ok('rulesets.save', { ruleSet: draft, note: 'districts' })) as { version: number };
     const forbidden = await dispatch('rulesets.activate', { version: v2 }, services);
     expect(forbidden.ok ? null : forbidden.error.code).toBe('FORBIDDEN');
@@ -60,7 +73,10 @@ describe('tuning handlers', () => {
     expect(list.activeVersion).toBe(v1);
     expect(list.activations.map((a) => a.version)).toEqual([v1, v2, v1]);
     const diff = (await ok('rulesets.diff', { from: v1, to: v2 })) as CallOutput<'rulesets.diff'>;
-    expect(diff.changes.map((c) => `${c.path}:${String(c.from)}→${String(c.to)}`)).toEqual(['weights.sameDistrict:10→80', 'minScore:0→15']);
+    expect(diff.changes.map((c) => `${c.path}:${String(c.from)}→${String(c.to)}`)).toEqual([
+      'weights.sameDistrict:10→80',
+      'minScore:0→15',
+    ]);
     const missing = await dispatch('rulesets.diff', { from: v1, to: 77 }, services);
     expect(missing.ok ? null : missing.error.message).toBe('rule set version 77 does not exist');
   });
@@ -70,7 +86,13 @@ describe('tuning handlers', () => {
     const opened = (await ok('tuning.open', { date: DATE })) as CallOutput<'tuning.open'>;
     expect(opened.state).toBe('building');
     // Three drafts at once, as while dragging: only the newest is computed, the older two are answered superseded.
-    const drafts = [10, 40, 80].map((w, i) => dispatch('tuning.whatIf', { ruleSet: { ...draft, weights: { ...draft.weights, coPresence: w } }, seq: i + 1 }, services));
+    const drafts = [10, 40, 80].map((w, i) =>
+      dispatch(
+        'tuning.whatIf',
+        { ruleSet: { ...draft, weights: { ...draft.weights, coPresence: w } }, seq: i + 1 },
+        services,
+      ),
+    );
     const [first, second, third] = (await Promise.all(drafts)) as Envelope<CallOutput<'tuning.whatIf'>>[];
     expect(first!.ok && first!.value).toEqual({ status: 'superseded' });
     expect(second!.ok && second!.value).toEqual({ status: 'superseded' });
@@ -78,7 +100,11 @@ describe('tuning handlers', () => {
     const result = third!.value.result;
     expect(result.seq).toBe(3);
     // The same computation straight on the engine, in this process.
-    const cache = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 }, silentProgress);
+    const cache = await MatchingCache.build(
+      services.db,
+      { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
     const expected = cache.rescore({ ...draft, weights: { ...draft.weights, coPresence: 80 } });
     expect(result.draft).toEqual(expected.summary);
     expect(result.active).toEqual(cache.rescore(activeRuleSet(services.db).ruleSet).summary);
@@ -92,21 +118,37 @@ describe('tuning handlers', () => {
     }
     const state = (await ok('tuning.state', {})) as CallOutput<'tuning.state'>;
     expect(state).toMatchObject({ date: DATE, state: 'ready', poolUsers: 300 });
-    const alone = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 4 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
-    expect(alone.ok && alone.value.status === 'ready' && alone.value.result.draft).toEqual(cache.rescore(draft).summary);
-    expect(progress.some((p) => p.kind === 'tune' && p.state === 'completed' && p.jobId.startsWith('tuning-'))).toBe(true);
+    const alone = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 4 }, services)) as Envelope<
+      CallOutput<'tuning.whatIf'>
+    >;
+    expect(alone.ok && alone.value.status === 'ready' && alone.value.result.draft).toEqual(
+      cache.rescore(draft).summary,
+    );
+    expect(progress.some((p) => p.kind === 'tune' && p.state === 'completed' && p.jobId.startsWith('tuning-'))).toBe(
+      true,
+    );
   });
 
   it('leaves an account restricted after the cache was built out of the very next what-if', async () => {
     services.session.operator = lead;
-    const before = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 10 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
+    const before = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 10 }, services)) as Envelope<
+      CallOutput<'tuning.whatIf'>
+    >;
     if (!before.ok || before.value.status !== 'ready') throw new Error('what-if must be answered');
-    const cache = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 }, silentProgress);
+    const cache = await MatchingCache.build(
+      services.db,
+      { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
     const introduced = cache.rescore(draft);
     expect(introduced.summary.introductions).toBeGreaterThan(0);
     const restricted = cache.pool.userIds[introduced.userA[0]!]!;
-    decide(services.db, { userId: restricted, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, { outboxDir: null });
-    const after = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 11 }, services)) as Envelope<CallOutput<'tuning.whatIf'>>;
+    decide(services.db, { userId: restricted, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, {
+      outboxDir: null,
+    });
+    const after = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 11 }, services)) as Envelope<
+      CallOutput<'tuning.whatIf'>
+    >;
     if (!after.ok || after.value.status !== 'ready') throw new Error('what-if must be answered');
     cache.refreshPool(services.db, matchingExclusions(services.db, Math.floor(Date.now() / 1000)));
     expect(cache.eligibleMask(draft)[cache.pool.userIds.indexOf(restricted)]).toBe(0);
@@ -117,9 +159,17 @@ describe('tuning handlers', () => {
 
   it('counts users who became eligible after the cache was built, which only reloading the date can score', async () => {
     services.session.operator = lead;
-    const cache = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 }, silentProgress);
-    const held = cache.pool.userIds.find((id, u) => cache.pool.inPool[u] && !matchingExclusions(services.db, Math.floor(Date.now() / 1000)).has(id))!;
-    const hold = decide(services.db, { userId: held, action: 'hold', reasonCode: 'selling_confirmed' }, lead, { outboxDir: null });
+    const cache = await MatchingCache.build(
+      services.db,
+      { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
+    const held = cache.pool.userIds.find(
+      (id, u) => cache.pool.inPool[u] && !matchingExclusions(services.db, Math.floor(Date.now() / 1000)).has(id),
+    )!;
+    const hold = decide(services.db, { userId: held, action: 'hold', reasonCode: 'selling_confirmed' }, lead, {
+      outboxDir: null,
+    });
     await ok('tuning.open', { date: DATE, reload: true }); // rebuilt without the held account
     const before = (await ok('tuning.whatIf', { ruleSet: draft, seq: 20 })) as CallOutput<'tuning.whatIf'>;
     if (before.status !== 'ready') throw new Error('what-if must be answered');
@@ -130,7 +180,10 @@ describe('tuning handlers', () => {
     expect(after.result.newlyEligible).toBe(1);
     expect(after.result.draft).toEqual(before.result.draft);
     await ok('tuning.open', { date: DATE }); // same date, no reload: the cache is kept
-    expect(((await ok('tuning.whatIf', { ruleSet: draft, seq: 22 })) as { result: { newlyEligible: number } }).result.newlyEligible).toBe(1);
+    expect(
+      ((await ok('tuning.whatIf', { ruleSet: draft, seq: 22 })) as { result: { newlyEligible: number } }).result
+        .newlyEligible,
+    ).toBe(1);
     await ok('tuning.open', { date: DATE, reload: true });
     const reloaded = (await ok('tuning.whatIf', { ruleSet: draft, seq: 23 })) as CallOutput<'tuning.whatIf'>;
     if (reloaded.status !== 'ready') throw new Error('what-if must be answered');
@@ -161,7 +214,16 @@ describe('tuning handlers', () => {
     const pairs = await realRunPairs(wider);
     expect(shadowPairs(shadowId)).toEqual(pairs);
     // The cached what-if (window 30, K 50) would have introduced other pairs: the rebuild is what made these right.
-    const cached = await MatchingCache.build(services.db, { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 }, silentProgress);
+    const cached = await MatchingCache.build(
+      services.db,
+      {
+        date: DATE,
+        ruleSet: activeRuleSet(services.db).ruleSet,
+        excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)),
+        threads: 1,
+      },
+      silentProgress,
+    );
     expect(pairsOf(cached, cached.rescore(wider))).not.toEqual(pairs);
     // A rule that changes the pool (real names no longer required) is built afresh too, not narrowed from the cache.
     const looser = { ...draft, requireRealName: false };

@@ -6,7 +6,15 @@ import type { AppServices } from '../services';
 import { readDashboard } from '../tuning/dashboard';
 import { TuningSession } from '../tuning/session';
 import { compareShadow, listShadowRuns } from '../tuning/shadow';
-import { activateVersion, diffVersions, listActivations, listVersions, rollBack, saveVersion, currentVersion } from '../tuning/versions';
+import {
+  activateVersion,
+  diffVersions,
+  listActivations,
+  listVersions,
+  rollBack,
+  saveVersion,
+  currentVersion,
+} from '../tuning/versions';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
 
@@ -34,7 +42,12 @@ export function closeTuningSession(services: AppServices): void {
 /** Activating and rolling back change what every user is introduced to tomorrow: leads only. */
 function requireLead(services: AppServices, what: string) {
   const operator = requireOperator(services);
-  if (operator.role !== 'lead') throw new DomainError('FORBIDDEN', `${what}: only a lead may do this (${operator.name} is ${operator.role})`, say('leadOnly', {}));
+  if (operator.role !== 'lead')
+    throw new DomainError(
+      'FORBIDDEN',
+      `${what}: only a lead may do this (${operator.name} is ${operator.role})`,
+      say('leadOnly', {}),
+    );
   return operator;
 }
 
@@ -69,7 +82,11 @@ export const tuningHandlers: Handlers<
     const operator = requireLead(services, 'rulesets.rollback');
     return { activeVersion: rollBack(services.db, operator.name) };
   },
-  'rulesets.diff': (input, services) => ({ from: input.from, to: input.to, changes: diffVersions(services.db, input.from, input.to) }),
+  'rulesets.diff': (input, services) => ({
+    from: input.from,
+    to: input.to,
+    changes: diffVersions(services.db, input.from, input.to),
+  }),
   'tuning.open': (input, services) => {
     requireOperator(services);
     return tuningSession(services).open(input.date, input.reload);
@@ -80,10 +97,18 @@ export const tuningHandlers: Handlers<
     if (answer.status !== 'ready') return answer;
     // The worker answers with ids; the people behind them cross to the renderer masked, like every view.
     const reference = new Date(`${answer.result.date}T12:00:00+08:00`);
-    const ids = new Set(answer.result.changedExamples.flatMap((e) => [e.userId, e.activePartner, e.draftPartner]).filter((id): id is string => id !== null));
+    const ids = new Set(
+      answer.result.changedExamples
+        .flatMap((e) => [e.userId, e.activePartner, e.draftPartner])
+        .filter((id): id is string => id !== null),
+    );
     const people = Object.fromEntries(
       [...ids].map((id) => {
-        const { displayName, gender, ageBand, district } = maskProfile(readUserRow(services.db, id), reference, DEFAULT_MASKING_POLICY);
+        const { displayName, gender, ageBand, district } = maskProfile(
+          readUserRow(services.db, id),
+          reference,
+          DEFAULT_MASKING_POLICY,
+        );
         return [id, { displayName, gender, ageBand, district }];
       }),
     );

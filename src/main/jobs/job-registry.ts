@@ -34,7 +34,12 @@ export class JobRegistry {
 
   start<I, O>(options: StartJobOptions<I, O>): { jobId: string; done: Promise<void> } {
     const busy = [...this.jobs.values()].find((j) => j.last.kind === options.kind && j.last.state === 'running');
-    if (busy) throw new DomainError('CONFLICT', `a ${options.kind} job is already running (${busy.last.jobId})`, say('jobRunning', { kind: options.kind }));
+    if (busy)
+      throw new DomainError(
+        'CONFLICT',
+        `a ${options.kind} job is already running (${busy.last.jobId})`,
+        say('jobRunning', { kind: options.kind }),
+      );
     const jobId = `${options.kind}-${randomUUID().slice(0, 8)}`;
     const job: RunningJob = {
       controller: new AbortController(),

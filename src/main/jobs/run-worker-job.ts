@@ -49,6 +49,10 @@ export function runWorkerJob<I, O>(name: string, options: RunWorkerJobOptions<I>
       else settle(() => reject(new WorkerJobError(message.code, message.message)));
     });
     worker.on('error', (error) => settle(() => reject(new WorkerJobError('WORKER_CRASHED', error.message))));
-    worker.on('exit', (code) => settle(() => reject(new WorkerJobError('WORKER_EXITED', `worker ${name} exited with code ${code} before answering`))));
+    worker.on('exit', (code) =>
+      settle(() =>
+        reject(new WorkerJobError('WORKER_EXITED', `worker ${name} exited with code ${code} before answering`)),
+      ),
+    );
   });
 }

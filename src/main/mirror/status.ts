@@ -5,8 +5,19 @@ import { lastImportRun, type ImportRunRow } from './import/runs';
 
 /** Tables the Overview shows, in this order; any not in this database's schema (yet) are left out. */
 const STATUS_TABLES = [
-  'users', 'consents', 'exposures', 'merchants', 'transactions', 'transfers',
-  'greetings', 'reports', 'blocks', 'introductions', 'import_runs', 'quarantine', 'audit_log',
+  'users',
+  'consents',
+  'exposures',
+  'merchants',
+  'transactions',
+  'transfers',
+  'greetings',
+  'reports',
+  'blocks',
+  'introductions',
+  'import_runs',
+  'quarantine',
+  'audit_log',
 ] as const;
 
 export interface MirrorStatus {

@@ -65,7 +65,10 @@ export function releaseClaim(db: Db, flagId: number, operator: Operator): void {
 export function assertNotClaimedByOther(db: Db, flagId: number, operator: Operator, now = nowSeconds()): void {
   const current = statements(db).get.get(flagId);
   if (isActive(current, now) && current.operator !== operator.name) {
-    throw conflict(`flag ${flagId} is claimed by ${current.operator}`, say('claimedBy', { flagId, operator: current.operator }, { claimedBy: current.operator }));
+    throw conflict(
+      `flag ${flagId} is claimed by ${current.operator}`,
+      say('claimedBy', { flagId, operator: current.operator }, { claimedBy: current.operator }),
+    );
   }
 }
 

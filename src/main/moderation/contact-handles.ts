@@ -17,16 +17,33 @@ export interface ContactHandle {
 }
 
 const CHINESE_DIGIT: Readonly<Record<string, string>> = {
-  零: '0', 〇: '0', '○': '0', 洞: '0',
-  一: '1', 壹: '1', 幺: '1', 么: '1',
-  二: '2', 贰: '2', 貳: '2',
-  三: '3', 叁: '3', 參: '3',
-  四: '4', 肆: '4',
-  五: '5', 伍: '5',
-  六: '6', 陆: '6', 陸: '6',
-  七: '7', 柒: '7',
-  八: '8', 捌: '8',
-  九: '9', 玖: '9',
+  零: '0',
+  〇: '0',
+  '○': '0',
+  洞: '0',
+  一: '1',
+  壹: '1',
+  幺: '1',
+  么: '1',
+  二: '2',
+  贰: '2',
+  貳: '2',
+  三: '3',
+  叁: '3',
+  參: '3',
+  四: '4',
+  肆: '4',
+  五: '5',
+  伍: '5',
+  六: '6',
+  陆: '6',
+  陸: '6',
+  七: '7',
+  柒: '7',
+  八: '8',
+  捌: '8',
+  九: '9',
+  玖: '9',
 };
 const NUMERAL_CLASS = '[零〇○洞一壹幺么二贰貳三叁參四肆五伍六陆陸七柒八捌九玖]';
 /** Between digits or numerals: spaces, punctuation, and any symbol or emoji a seller puts there (`138💕1234`). */
@@ -41,7 +58,8 @@ const ENCLOSED_DIGITS: readonly [number, number, number][] = [
 function enclosedDigit(c: string): string {
   const code = c.codePointAt(0)!;
   if (code === 0x24ff || code === 0x24ea) return '0'; // ⓿ ⓪
-  for (const [from, to, first] of ENCLOSED_DIGITS) if (code >= from && code <= to) return String((code - from + first) % 10);
+  for (const [from, to, first] of ENCLOSED_DIGITS)
+    if (code >= from && code <= to) return String((code - from + first) % 10);
   return c;
 }
 const ENCLOSED = /[\u2776-\u2793\u24ea\u24f5-\u24ff]/g;
@@ -71,7 +89,8 @@ const PHONE = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/g;
 const WECHAT =
   /(?:v\s?信|vx|v❤|wx|weixin|wechat|微信|薇信|威信|围信|徽信|卫星|薇|加v|加微|加我|\+v|➕v)[\s:=：\p{So}\p{Sk}\uFE0F]*(?:号|号码|是|id)?[\s:=：\p{So}\p{Sk}\uFE0F]*([a-z][a-z0-9_-]{4,19}|\d{5,12})(?![a-z0-9_-])/gu;
 const QQ = /(?:qq|扣扣|企鹅)\s*(?:号|是)?\s*[:=]?\s*(\d{5,11})(?!\d)/g;
-const LINK = /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/g;
+const LINK =
+  /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/g;
 const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq/g;
 
 export function findContactHandles(text: string): ContactHandle[] {

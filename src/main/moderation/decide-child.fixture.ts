@@ -7,6 +7,11 @@ import { decide } from './decisions';
  */
 const [file, flagId, outbox] = process.argv.slice(2);
 const db = openDatabase(file!);
-const row = decide(db, { flagId: Number(flagId), action: 'restrict', reasonCode: 'selling_confirmed', note: 'kill test' }, { name: 'ann', role: 'reviewer' }, { outboxDir: outbox! });
+const row = decide(
+  db,
+  { flagId: Number(flagId), action: 'restrict', reasonCode: 'selling_confirmed', note: 'kill test' },
+  { name: 'ann', role: 'reviewer' },
+  { outboxDir: outbox! },
+);
 process.stdout.write(`decided ${row.id}\n`);
 setInterval(() => {}, 1000);

@@ -21,16 +21,35 @@ describe('decisions', () => {
   it('records a decision and resolves the flag out of the unreviewed queue', () => {
     const { db, userIds } = freshDb(3);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
-    const row = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'selling_suspected', note: 'first time' }, reviewer, noOutbox);
-    expect(row).toMatchObject({ user_id: 'u0', flag_id: flag, action: 'warn', operator: 'ann', role: 'reviewer', decided_at: NOW });
+    const row = decide(
+      db,
+      { flagId: flag!, action: 'warn', reasonCode: 'selling_suspected', note: 'first time' },
+      reviewer,
+      noOutbox,
+    );
+    expect(row).toMatchObject({
+      user_id: 'u0',
+      flag_id: flag,
+      action: 'warn',
+      operator: 'ann',
+      role: 'reviewer',
+      decided_at: NOW,
+    });
     expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW }).total).toBe(0);
-    expect(listQueue(db, { queue: 'resolved', operator: reviewer, now: NOW }).items.map((i) => i.flagId)).toEqual([flag]);
+    expect(listQueue(db, { queue: 'resolved', operator: reviewer, now: NOW }).items.map((i) => i.flagId)).toEqual([
+      flag,
+    ]);
   });
 
   it('undo appends a reversing row, keeps both rows and reopens the flag', () => {
     const { db, userIds } = freshDb(3);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
-    const original = decide(db, { flagId: flag!, action: 'restrict', reasonCode: 'selling_confirmed' }, reviewer, noOutbox);
+    const original = decide(
+      db,
+      { flagId: flag!, action: 'restrict', reasonCode: 'selling_confirmed' },
+      reviewer,
+      noOutbox,
+    );
     expect(matchingExclusions(db, NOW).has('u0')).toBe(true);
     const reversing = undo(db, original.id, reviewer, { ...noOutbox, note: 'wrong account' });
     expect(reversing).toMatchObject({ action: 'undo', reverses: original.id, user_id: 'u0', flag_id: flag });
@@ -40,7 +59,9 @@ describe('decisions', () => {
       { id: reversing.id, action: 'undo', reverses: original.id },
     ]);
     expect(matchingExclusions(db, NOW).has('u0')).toBe(false);
-    expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW }).items.map((i) => i.flagId)).toEqual([flag]);
+    expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW }).items.map((i) => i.flagId)).toEqual([
+      flag,
+    ]);
     expect(() => undo(db, original.id, reviewer, noOutbox)).toThrow(/already undone/);
     expect(() => undo(db, reversing.id, reviewer, noOutbox)).toThrow(/itself an undo/);
   });
@@ -48,11 +69,13 @@ describe('decisions', () => {
   it('a reviewer cannot suspend; a lead can (rejected in main with FORBIDDEN)', () => {
     const { db, userIds } = freshDb(2);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
-    expect(() => decide(db, { flagId: flag!, action: 'suspend', reasonCode: 'spam_confirmed' }, reviewer, noOutbox)).toThrow(
-      expect.objectContaining({ code: 'FORBIDDEN' }),
-    );
+    expect(() =>
+      decide(db, { flagId: flag!, action: 'suspend', reasonCode: 'spam_confirmed' }, reviewer, noOutbox),
+    ).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     expect(db.prepare(`SELECT count(*) AS n FROM decisions`).get()).toEqual({ n: 0 });
-    expect(decide(db, { flagId: flag!, action: 'suspend', reasonCode: 'spam_confirmed' }, lead, noOutbox).action).toBe('suspend');
+    expect(decide(db, { flagId: flag!, action: 'suspend', reasonCode: 'spam_confirmed' }, lead, noOutbox).action).toBe(
+      'suspend',
+    );
   });
 
   it('a reviewer cannot undo someone else’s decision', () => {
@@ -66,9 +89,15 @@ describe('decisions', () => {
   it('bad input says what and where', () => {
     const { db, userIds } = freshDb(2);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
-    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'Bad Code' }, reviewer, noOutbox)).toThrow(/reasonCode/);
-    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x', expiresAt: NOW + 10 }, reviewer, noOutbox)).toThrow(/expiresAt/);
-    expect(() => decide(db, { flagId: 999, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'Bad Code' }, reviewer, noOutbox)).toThrow(
+      /reasonCode/,
+    );
+    expect(() =>
+      decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x', expiresAt: NOW + 10 }, reviewer, noOutbox),
+    ).toThrow(/expiresAt/);
+    expect(() => decide(db, { flagId: 999, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox)).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }),
+    );
     expect(() => decide(db, { action: 'warn', reasonCode: 'x' }, reviewer, noOutbox)).toThrow(/flagId or userId/);
   });
 
@@ -76,15 +105,23 @@ describe('decisions', () => {
     const { db, userIds } = freshDb(150);
     const flags = seedFlags(db, userIds);
     const selection = { queue: 'unreviewed' as const, filter: { detector: 'micro_seller' } };
-    expect(previewBulk(db, selection, reviewer, NOW)).toMatchObject({ flags: 150, accounts: 150, allowed: false, limit: 100 });
-    expect(() => bulkDecide(db, selection, { action: 'clear', reasonCode: 'false_positive' }, reviewer, noOutbox)).toThrow(
-      expect.objectContaining({ code: 'FORBIDDEN' }),
-    );
+    expect(previewBulk(db, selection, reviewer, NOW)).toMatchObject({
+      flags: 150,
+      accounts: 150,
+      allowed: false,
+      limit: 100,
+    });
+    expect(() =>
+      bulkDecide(db, selection, { action: 'clear', reasonCode: 'false_positive' }, reviewer, noOutbox),
+    ).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     expect(db.prepare(`SELECT count(*) AS n FROM decisions`).get()).toEqual({ n: 0 });
     const small = { flagIds: flags.slice(0, 100) };
     expect(previewBulk(db, small, reviewer, NOW).allowed).toBe(true);
     const expected = { accounts: 100, selectionKey: previewBulk(db, small, reviewer, NOW).selectionKey };
-    expect(bulkDecide(db, small, { action: 'clear', reasonCode: 'false_positive' }, reviewer, { ...noOutbox, expected }).decisions).toBe(100);
+    expect(
+      bulkDecide(db, small, { action: 'clear', reasonCode: 'false_positive' }, reviewer, { ...noOutbox, expected })
+        .decisions,
+    ).toBe(100);
     const rest = bulkDecide(db, selection, { action: 'hold', reasonCode: 'batch_review' }, lead, noOutbox);
     expect(rest).toMatchObject({ decisions: 50, accounts: 50 });
     expect(matchingExclusions(db, NOW).size).toBe(50);
@@ -98,21 +135,34 @@ describe('decisions', () => {
     expect(preview).toMatchObject({ flags: 6, accounts: 6 });
     // One flagged account is cleared and another one flagged: still 6 accounts, but not the 6 the lead saw.
     decide(db, { flagId: flags[0]!, action: 'clear', reasonCode: 'false_positive' }, lead, noOutbox);
-    db.prepare(`INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status) VALUES ('u6', 'n6', 1, 'F', 'M', 1995, 'Hangzhou', 1700000000, 'active')`).run();
+    db.prepare(
+      `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status) VALUES ('u6', 'n6', 1, 'F', 'M', 1995, 'Hangzhou', 1700000000, 'active')`,
+    ).run();
     seedFlags(db, ['u6']);
     expect(previewBulk(db, view, lead, NOW).accounts).toBe(6);
-    expect(() => bulkDecide(db, view, { action: 'warn', reasonCode: 'spam_confirmed' }, lead, { ...noOutbox, expected: { accounts: 6, selectionKey: preview.selectionKey } })).toThrow(
-      /the selection changed since the preview/,
-    );
+    expect(() =>
+      bulkDecide(db, view, { action: 'warn', reasonCode: 'spam_confirmed' }, lead, {
+        ...noOutbox,
+        expected: { accounts: 6, selectionKey: preview.selectionKey },
+      }),
+    ).toThrow(/the selection changed since the preview/);
     const twice = { flagIds: [flags[1]!, flags[1]!] };
     expect(previewBulk(db, twice, lead, NOW)).toMatchObject({ flags: 1, accounts: 1 });
-    expect(bulkDecide(db, twice, { action: 'hold', reasonCode: 'insufficient_evidence' }, lead, noOutbox).decisions).toBe(1);
+    expect(
+      bulkDecide(db, twice, { action: 'hold', reasonCode: 'insufficient_evidence' }, lead, noOutbox).decisions,
+    ).toBe(1);
   });
 
   it('undoes what is left of a bulk action in one go, all or nothing, with reversing rows', () => {
     const { db, userIds } = freshDb(5);
     const flags = seedFlags(db, userIds);
-    const done = bulkDecide(db, { flagIds: flags }, { action: 'restrict', reasonCode: 'selling_confirmed' }, lead, noOutbox);
+    const done = bulkDecide(
+      db,
+      { flagIds: flags },
+      { action: 'restrict', reasonCode: 'selling_confirmed' },
+      lead,
+      noOutbox,
+    );
     expect(matchingExclusions(db, NOW).size).toBe(5);
     undo(db, done.firstId!, lead, noOutbox); // one of them already undone on its own
     expect(() => undoBulk(db, done.bulkId, reviewer, noOutbox)).toThrow(/can only undo their own decisions/);
@@ -120,7 +170,9 @@ describe('decisions', () => {
     expect(back.undone).toBe(4);
     expect(matchingExclusions(db, NOW).size).toBe(0);
     expect(listQueue(db, { queue: 'unreviewed', operator: lead, now: NOW }).total).toBe(5);
-    expect(db.prepare(`SELECT count(*) FROM decisions WHERE action = 'undo' AND bulk_id = ?`).pluck().get(back.bulkId)).toBe(4);
+    expect(
+      db.prepare(`SELECT count(*) FROM decisions WHERE action = 'undo' AND bulk_id = ?`).pluck().get(back.bulkId),
+    ).toBe(4);
     expect(() => undoBulk(db, done.bulkId, lead, noOutbox)).toThrow(/left to undo/);
   });
 
@@ -131,7 +183,9 @@ describe('decisions', () => {
     expect(() => claim(db, flag!, otherReviewer, NOW + 60)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
     expect(listQueue(db, { queue: 'unreviewed', operator: otherReviewer, now: NOW + 60 }).total).toBe(0);
     expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW + 60 }).items[0]!.claimedBy).toBe('ann');
-    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x' }, otherReviewer, { outboxDir: null, now: NOW + 60 })).toThrow(/claimed by ann/);
+    expect(() =>
+      decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x' }, otherReviewer, { outboxDir: null, now: NOW + 60 }),
+    ).toThrow(/claimed by ann/);
     expect(claim(db, flag!, otherReviewer, NOW + 11 * 60).operator).toBe('bob');
   });
 
@@ -151,7 +205,10 @@ describe('decisions', () => {
     decide(db, { flagId: flags[2]!, action: 'hold', reasonCode: 'x' }, reviewer, noOutbox);
     decide(db, { flagId: flags[3]!, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox);
     decide(db, { userId: 'u4', action: 'restrict', reasonCode: 'x' }, reviewer, noOutbox);
-    decide(db, { userId: 'u4', action: 'clear', reasonCode: 'appeal_accepted' }, reviewer, { outboxDir: null, now: NOW + 1 });
+    decide(db, { userId: 'u4', action: 'clear', reasonCode: 'appeal_accepted' }, reviewer, {
+      outboxDir: null,
+      now: NOW + 1,
+    });
     expect([...matchingExclusions(db, NOW + 1)].sort()).toEqual(['u0', 'u1', 'u2']);
     expect([...matchingExclusions(db, NOW + 200)].sort()).toEqual(['u1', 'u2']);
   });
@@ -160,8 +217,16 @@ describe('decisions', () => {
     const { db, userIds, file } = freshDb(3);
     const flags = seedFlags(db, userIds);
     const outbox = path.join(path.dirname(file), 'outbox');
-    const a = decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'x', note: 'n' }, reviewer, { outboxDir: outbox, now: NOW });
-    decide(db, { flagId: flags[1]!, action: 'warn', reasonCode: 'x', note: 'he wrote vx: mango_88' }, reviewer, noOutbox); // as if the export never ran
+    const a = decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'x', note: 'n' }, reviewer, {
+      outboxDir: outbox,
+      now: NOW,
+    });
+    decide(
+      db,
+      { flagId: flags[1]!, action: 'warn', reasonCode: 'x', note: 'he wrote vx: mango_88' },
+      reviewer,
+      noOutbox,
+    ); // as if the export never ran
     undo(db, a.id, reviewer, { outboxDir: outbox, now: NOW });
     const lines = fs
       .readdirSync(outbox)
@@ -169,7 +234,15 @@ describe('decisions', () => {
       .flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'))
       .map((l) => JSON.parse(l) as Record<string, string>);
     expect(lines.map((l) => l.decision_id)).toEqual(['1', '2', '3']);
-    expect(lines[0]).toEqual({ decision_id: '1', user_id: 'u0', action: 'warn', reason_code: 'x', decided_at: new Date(NOW * 1000).toISOString(), operator: 'ann', note: 'n' });
+    expect(lines[0]).toEqual({
+      decision_id: '1',
+      user_id: 'u0',
+      action: 'warn',
+      reason_code: 'x',
+      decided_at: new Date(NOW * 1000).toISOString(),
+      operator: 'ann',
+      note: 'n',
+    });
     expect(lines[1]!.note).toBe('he wrote vx: ⟦wechat⟧');
     expect(lines[2]).toMatchObject({ action: 'undo', reverses: '1' });
     expect(exportPendingDecisions(db, outbox)).toBeNull();
@@ -181,11 +254,22 @@ describe("exclusions across an account's flags", () => {
     const { db, userIds } = freshDb(3);
     const [selling] = seedFlags(db, userIds.slice(0, 1), 'micro_seller');
     const [spam] = seedFlags(db, userIds.slice(0, 1), 'spammer');
-    decide(db, { flagId: selling!, action: 'restrict', reasonCode: 'selling_confirmed', expiresAt: NOW + 7 * 86_400 }, lead, noOutbox);
+    decide(
+      db,
+      { flagId: selling!, action: 'restrict', reasonCode: 'selling_confirmed', expiresAt: NOW + 7 * 86_400 },
+      lead,
+      noOutbox,
+    );
     expect(matchingExclusions(db, NOW).has('u0')).toBe(true);
-    decide(db, { flagId: spam!, action: 'escalate', reasonCode: 'needs_lead_review' }, reviewer, { outboxDir: null, now: NOW + 10 });
+    decide(db, { flagId: spam!, action: 'escalate', reasonCode: 'needs_lead_review' }, reviewer, {
+      outboxDir: null,
+      now: NOW + 10,
+    });
     expect(matchingExclusions(db, NOW + 20).has('u0')).toBe(true);
-    decide(db, { flagId: spam!, action: 'clear', reasonCode: 'false_positive' }, lead, { outboxDir: null, now: NOW + 30 });
+    decide(db, { flagId: spam!, action: 'clear', reasonCode: 'false_positive' }, lead, {
+      outboxDir: null,
+      now: NOW + 30,
+    });
     expect(matchingExclusions(db, NOW + 40).has('u0')).toBe(true);
     expect(matchingExclusions(db, NOW + 7 * 86_400).has('u0')).toBe(false); // the restriction lapsed by itself
   });
@@ -193,11 +277,18 @@ describe("exclusions across an account's flags", () => {
   it('a hold with an expiry lets the account back in when it lapses; a resolved flag takes no new hold', () => {
     const { db, userIds } = freshDb(3);
     const [flag, other] = seedFlags(db, userIds.slice(0, 2));
-    decide(db, { flagId: flag!, action: 'hold', reasonCode: 'insufficient_evidence', expiresAt: NOW + 3600 }, reviewer, noOutbox);
+    decide(
+      db,
+      { flagId: flag!, action: 'hold', reasonCode: 'insufficient_evidence', expiresAt: NOW + 3600 },
+      reviewer,
+      noOutbox,
+    );
     expect(matchingExclusions(db, NOW + 10).has('u0')).toBe(true);
     expect(matchingExclusions(db, NOW + 3600).has('u0')).toBe(false);
     decide(db, { flagId: other!, action: 'clear', reasonCode: 'false_positive' }, reviewer, noOutbox);
-    expect(() => decide(db, { flagId: other!, action: 'hold', reasonCode: 'insufficient_evidence' }, lead, noOutbox)).toThrow(/already resolved/);
+    expect(() =>
+      decide(db, { flagId: other!, action: 'hold', reasonCode: 'insufficient_evidence' }, lead, noOutbox),
+    ).toThrow(/already resolved/);
     expect(matchingExclusions(db, NOW + 10).has('u1')).toBe(false);
   });
 });
@@ -208,11 +299,16 @@ describe('an outbox that cannot be written', () => {
     const [flag] = seedFlags(db, userIds.slice(0, 1));
     const outbox = path.join(path.dirname(file), 'outbox');
     fs.writeFileSync(outbox, 'a file where the outbox directory should be');
-    const row = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, { outboxDir: outbox, now: NOW });
+    const row = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, {
+      outboxDir: outbox,
+      now: NOW,
+    });
     expect(db.prepare(`SELECT count(*) FROM decisions`).pluck().get()).toBe(1);
     fs.rmSync(outbox);
     expect(exportPendingDecisions(db, outbox)).not.toBeNull();
-    const lines = fs.readdirSync(outbox).flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'));
+    const lines = fs
+      .readdirSync(outbox)
+      .flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'));
     expect(lines.map((l) => (JSON.parse(l) as { decision_id: string }).decision_id)).toEqual([String(row.id)]);
   });
 });
@@ -225,9 +321,20 @@ describe('durability', () => {
     seedMirror(setup, 2);
     const [flag] = seedFlags(setup, ['u1']);
     setup.close();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./decide-child.fixture.ts', import.meta.url)), file, String(flag), outbox], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./decide-child.fixture.ts', import.meta.url)),
+        file,
+        String(flag),
+        outbox,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const decidedId = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         const m = /decided (\d+)/.exec(chunk.toString());
@@ -236,12 +343,18 @@ describe('durability', () => {
           resolve(Number(m[1]));
         }
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? undefined : reject(new Error(`child exited ${code}`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? undefined : reject(new Error(`child exited ${code}`)),
+      );
     });
     await new Promise((r) => child.on('close', r));
     expect(child.signalCode).toBe('SIGKILL');
     const db = openDatabase(file);
-    expect(db.prepare(`SELECT user_id, action, operator FROM decisions WHERE id = ?`).get(decidedId)).toEqual({ user_id: 'u1', action: 'restrict', operator: 'ann' });
+    expect(db.prepare(`SELECT user_id, action, operator FROM decisions WHERE id = ?`).get(decidedId)).toEqual({
+      user_id: 'u1',
+      action: 'restrict',
+      operator: 'ann',
+    });
     expect(matchingExclusions(db, Math.floor(Date.now() / 1000) + 1).has('u1')).toBe(true);
     expect(fs.readdirSync(outbox).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
   });

@@ -60,7 +60,19 @@ const statements = (db: Db) => ({
   flag: db.prepare<[number], FlagRef>(`SELECT id, user_id, detector, state FROM flags WHERE id = ?`),
   user: db.prepare<[string], { id: string }>(`SELECT id FROM users WHERE id = ?`),
   insert: db.prepare<
-    [string, number | null, string, string, string, string, string, number, number | null, number | null, string | null],
+    [
+      string,
+      number | null,
+      string,
+      string,
+      string,
+      string,
+      string,
+      number,
+      number | null,
+      number | null,
+      string | null,
+    ],
     DecisionRow
   >(
     `INSERT INTO decisions (user_id, flag_id, action, reason_code, note, operator, role, decided_at, expires_at, reverses, bulk_id)
@@ -85,10 +97,16 @@ function isFinal(action: string): boolean {
 
 function validate(input: DecideInput, now: number, where: string): void {
   if (!(DECISION_ACTIONS as readonly string[]).includes(input.action)) {
-    throw invalidInput(`${where}action`, `must be one of ${DECISION_ACTIONS.join(', ')}, got "${String(input.action)}"`);
+    throw invalidInput(
+      `${where}action`,
+      `must be one of ${DECISION_ACTIONS.join(', ')}, got "${String(input.action)}"`,
+    );
   }
   if (typeof input.reasonCode !== 'string' || !REASON_CODE.test(input.reasonCode)) {
-    throw invalidInput(`${where}reasonCode`, `must be a lower_snake_case code of 1–64 characters, got "${String(input.reasonCode)}"`);
+    throw invalidInput(
+      `${where}reasonCode`,
+      `must be a lower_snake_case code of 1–64 characters, got "${String(input.reasonCode)}"`,
+    );
   }
   if (input.note !== undefined && [...input.note].length > MAX_NOTE) {
     throw invalidInput(`${where}note`, `must be at most ${MAX_NOTE} characters`);
@@ -106,7 +124,10 @@ function validate(input: DecideInput, now: number, where: string): void {
 /** Role rules, enforced here in main so no renderer can get around them. */
 function assertAllowed(operator: Operator, action: DecisionAction): void {
   if (action === 'suspend' && operator.role !== 'lead') {
-    throw forbidden(`a ${operator.role} cannot suspend an account; escalate it to a lead`, say('reviewerCannotSuspend', {}));
+    throw forbidden(
+      `a ${operator.role} cannot suspend an account; escalate it to a lead`,
+      say('reviewerCannotSuspend', {}),
+    );
   }
 }
 
@@ -131,7 +152,10 @@ function insertDecision(
     // (a hold excludes the account with nobody's queue showing it): undo the decision that resolved it first.
     if (flag.state === 'resolved') {
       const by = s.effectiveFinalOnFlag.get(flag.id);
-      throw conflict(`flag ${flag.id} is already resolved${by ? ` by decision ${by.id}` : ''}; undo that decision first`, say('flagResolved', { flagId: flag.id }));
+      throw conflict(
+        `flag ${flag.id} is already resolved${by ? ` by decision ${by.id}` : ''}; undo that decision first`,
+        say('flagResolved', { flagId: flag.id }),
+      );
     }
     assertNotClaimedByOther(db, flag.id, operator, now);
   } else if (input.userId !== undefined) {
@@ -189,17 +213,44 @@ export function undo(
 }
 
 /** Inside a transaction: the reversing row for one decision (checks as for `undo`). */
-function undoOne(db: Db, decisionId: number, operator: Operator, now: number, options: { note?: string; reasonCode?: string }, bulkId: string | null): DecisionRow {
+function undoOne(
+  db: Db,
+  decisionId: number,
+  operator: Operator,
+  now: number,
+  options: { note?: string; reasonCode?: string },
+  bulkId: string | null,
+): DecisionRow {
   const s = statements(db);
   const original = s.decision.get(decisionId);
   if (!original) throw notFound(`decision ${decisionId}`);
-  if (original.action === 'undo') throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
+  if (original.action === 'undo')
+    throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
   const already = s.undoOf.get(decisionId);
-  if (already) throw conflict(`decision ${decisionId} was already undone by decision ${already.id}`, say('alreadyUndone', { decisionId, by: already.id }));
+  if (already)
+    throw conflict(
+      `decision ${decisionId} was already undone by decision ${already.id}`,
+      say('alreadyUndone', { decisionId, by: already.id }),
+    );
   if (operator.role !== 'lead' && original.operator !== operator.name) {
-    throw forbidden(`a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`, say('undoOwnOnly', { decisionId, operator: original.operator }));
+    throw forbidden(
+      `a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`,
+      say('undoOwnOnly', { decisionId, operator: original.operator }),
+    );
   }
-  const reversing = s.insert.get(original.user_id, original.flag_id, 'undo', options.reasonCode ?? 'undo', options.note ?? '', operator.name, operator.role, now, null, decisionId, bulkId)!;
+  const reversing = s.insert.get(
+    original.user_id,
+    original.flag_id,
+    'undo',
+    options.reasonCode ?? 'undo',
+    options.note ?? '',
+    operator.name,
+    operator.role,
+    now,
+    null,
+    decisionId,
+    bulkId,
+  )!;
   if (original.flag_id !== null && isFinal(original.action) && !s.effectiveFinalOnFlag.get(original.flag_id)) {
     const flag = s.flag.get(original.flag_id)!;
     if (!s.otherOpenFlag.get(flag.user_id, flag.detector, flag.id)) s.reopenFlag.run(flag.id);
@@ -211,13 +262,20 @@ function undoOne(db: Db, decisionId: number, operator: Operator, now: number, op
  * Undoes what is left of one bulk action — every decision of it not yet undone — in one transaction, the
  * reversing rows sharing a new bulk id. All or nothing: one decision the operator may not undo refuses the lot.
  */
-export function undoBulk(db: Db, bulkId: string, operator: Operator, options: DecideOptions & { note?: string }): { bulkId: string; undone: number } {
+export function undoBulk(
+  db: Db,
+  bulkId: string,
+  operator: Operator,
+  options: DecideOptions & { note?: string },
+): { bulkId: string; undone: number } {
   const now = options.now ?? nowSeconds();
   const reversal = randomUUID();
   const undone = db
     .transaction((): number => {
       const ids = db
-        .prepare<[string], number>(`SELECT d.id FROM decisions d WHERE d.bulk_id = ? AND d.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.reverses = d.id) ORDER BY d.id`)
+        .prepare<[string], number>(
+          `SELECT d.id FROM decisions d WHERE d.bulk_id = ? AND d.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.reverses = d.id) ORDER BY d.id`,
+        )
         .pluck()
         .all(bulkId);
       if (ids.length === 0) throw notFound(`a bulk action ${bulkId} with decisions left to undo`);
@@ -229,9 +287,7 @@ export function undoBulk(db: Db, bulkId: string, operator: Operator, options: De
   return { bulkId: reversal, undone };
 }
 
-export type BulkSelection =
-  | { flagIds: readonly number[] }
-  | { queue: QueueName; filter: QueueFilter };
+export type BulkSelection = { flagIds: readonly number[] } | { queue: QueueName; filter: QueueFilter };
 
 export interface BulkPreview {
   flags: number;
@@ -249,12 +305,18 @@ function selectionKeyOf(flags: readonly { id: number }[]): string {
   return createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 16);
 }
 
-function resolveSelection(db: Db, selection: BulkSelection, operator: Operator, now: number): { id: number; user_id: string }[] {
+function resolveSelection(
+  db: Db,
+  selection: BulkSelection,
+  operator: Operator,
+  now: number,
+): { id: number; user_id: string }[] {
   if ('flagIds' in selection) {
     const s = statements(db);
     // The same flag listed twice is one flag: it gets one decision.
     return [...new Set(selection.flagIds)].map((id, i) => {
-      if (!Number.isInteger(id)) throw invalidInput(`selection.flagIds[${i}]`, `must be an integer flag id, got ${String(id)}`);
+      if (!Number.isInteger(id))
+        throw invalidInput(`selection.flagIds[${i}]`, `must be an integer flag id, got ${String(id)}`);
       const flag = s.flag.get(id);
       if (!flag) throw invalidInput(`selection.flagIds[${i}]`, `flag ${id} does not exist`);
       return { id: flag.id, user_id: flag.user_id };
@@ -268,7 +330,13 @@ export function previewBulk(db: Db, selection: BulkSelection, operator: Operator
   const flags = resolveSelection(db, selection, operator, now);
   const accounts = new Set(flags.map((f) => f.user_id)).size;
   const limit = operator.role === 'lead' ? null : REVIEWER_BULK_LIMIT;
-  return { flags: flags.length, accounts, allowed: limit === null || accounts <= limit, limit, selectionKey: selectionKeyOf(flags) };
+  return {
+    flags: flags.length,
+    accounts,
+    allowed: limit === null || accounts <= limit,
+    limit,
+    selectionKey: selectionKeyOf(flags),
+  };
 }
 
 export interface BulkResult {
@@ -349,12 +417,18 @@ function toOutbox(d: DecisionRow): OutboxDecision {
  * now. The rows stay pending and the next decision or the next start exports them (the outbox's own file names say
  * how far it got). Also run at every start.
  */
-export function tryExportPending(db: Db, outboxDir: string, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): string | null {
+export function tryExportPending(
+  db: Db,
+  outboxDir: string,
+  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): string | null {
   try {
     return exportPendingDecisions(db, outboxDir);
   } catch (err) {
     if ((err as { code?: string }).code !== 'SQLITE_BUSY') {
-      warn(`outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)}); they stay pending and go out with the next export`);
+      warn(
+        `outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)}); they stay pending and go out with the next export`,
+      );
     }
     return null;
   }

@@ -28,18 +28,32 @@ function plantMirror(db: Db): void {
   const transfer = db.prepare(`INSERT INTO transfers VALUES (?, ?, ?, ?, ?, 480, ?)`);
   const greeting = db.prepare(`INSERT INTO greetings VALUES (?, ?, ?, ?, 480, ?, ?)`);
   const report = db.prepare(`INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?)`);
-  const t = (from: string, to: string, fen: number, memo: string) => transfer.run(`t${n++}`, from, to, fen, T0 + n * 60, memo);
-  const g = (from: string, to: string, text: string, replied = false) => greeting.run(`g${n++}`, from, to, T0 + n * 60, text, replied ? T0 + n * 60 + 5 : null);
+  const t = (from: string, to: string, fen: number, memo: string) =>
+    transfer.run(`t${n++}`, from, to, fen, T0 + n * 60, memo);
+  const g = (from: string, to: string, text: string, replied = false) =>
+    greeting.run(`g${n++}`, from, to, T0 + n * 60, text, replied ? T0 + n * 60 + 5 : null);
   db.transaction(() => {
     const prices = [3900, 5800, 9900];
     for (let i = 0; i < 40; i++) t(`u${10 + i}`, 'u0', prices[i % 3]!, i % 2 ? `${1 + (i % 3)}盒 芒果干` : '尾款');
-    for (let i = 0; i < 12; i++) g('u0', `u${60 + i}`, i % 2 ? `你好呀～自制芒果干，加我 一三八零零一三八零零零` : `小姐姐，芒果干现货，vx: mango_88 详聊`);
-    for (let i = 0; i < 30; i++) g('u1', `u${10 + i}`, `${['你好', '哈喽', '亲'][i % 3]}，免费领取888元红包，点击 http://t.cn/Ab3x${i % 4} 即可${i % 2 ? '🎁' : ''}`);
+    for (let i = 0; i < 12; i++)
+      g(
+        'u0',
+        `u${60 + i}`,
+        i % 2 ? `你好呀～自制芒果干，加我 一三八零零一三八零零零` : `小姐姐，芒果干现货，vx: mango_88 详聊`,
+      );
+    for (let i = 0; i < 30; i++)
+      g(
+        'u1',
+        `u${10 + i}`,
+        `${['你好', '哈喽', '亲'][i % 3]}，免费领取888元红包，点击 http://t.cn/Ab3x${i % 4} 即可${i % 2 ? '🎁' : ''}`,
+      );
     for (let i = 0; i < 3; i++) report.run(`r${i}`, `u${10 + i}`, 'u1', T0 + i, 'spam', '一直发广告链接');
-    for (let i = 0; i < 30; i++) t(`u${10 + (i % 4)}`, 'u2', 120000 + (i % 3) * 100, ['房租', 'AA 聚餐', '水电费'][i % 3]!);
+    for (let i = 0; i < 30; i++)
+      t(`u${10 + (i % 4)}`, 'u2', 120000 + (i % 3) * 100, ['房租', 'AA 聚餐', '水电费'][i % 3]!);
     for (let i = 0; i < 40; i++) g(`u${10 + i}`, 'u3', `你好，看到我们都常去星巴克，很高兴认识你 ${i}`, i % 3 === 0);
     for (let i = 0; i < 8; i++) g('u4', `u${20 + i}`, '明天3点见', true);
-    for (let i = 0; i < 24; i++) t(`u${30 + (i % 5)}`, 'u5', [1500, 2800, 6000][i % 3]!, ['货款', '老板 辣椒酱2瓶', '谢谢老板', '配钥匙'][i % 4]!);
+    for (let i = 0; i < 24; i++)
+      t(`u${30 + (i % 5)}`, 'u5', [1500, 2800, 6000][i % 3]!, ['货款', '老板 辣椒酱2瓶', '谢谢老板', '配钥匙'][i % 4]!);
   })();
 }
 
@@ -50,7 +64,11 @@ function setup(): { db: Db; file: string } {
 }
 
 const flagsOf = (db: Db) =>
-  db.prepare<[], { user_id: string; detector: string }>(`SELECT user_id, detector FROM flags ORDER BY user_id, detector`).all();
+  db
+    .prepare<[], { user_id: string; detector: string }>(
+      `SELECT user_id, detector FROM flags ORDER BY user_id, detector`,
+    )
+    .all();
 
 describe('runDetection', () => {
   it('flags the seller and the spammer, and none of the hard negatives', () => {
@@ -61,8 +79,15 @@ describe('runDetection', () => {
       { user_id: 'u1', detector: 'spammer' },
     ]);
     expect(summary).toMatchObject({ flagged: { micro_seller: 1, spammer: 1 }, newFlags: 2, updatedFlags: 0 });
-    const [seller] = listQueue(db, { queue: 'unreviewed', filter: { detector: 'micro_seller' }, operator: reviewer, now: T0 + 86400 }).items;
-    expect(seller!.reasons).toEqual(expect.arrayContaining(['many_payers', 'repeated_price_points', 'order_memos', 'contact_handle_in_greetings']));
+    const [seller] = listQueue(db, {
+      queue: 'unreviewed',
+      filter: { detector: 'micro_seller' },
+      operator: reviewer,
+      now: T0 + 86400,
+    }).items;
+    expect(seller!.reasons).toEqual(
+      expect.arrayContaining(['many_payers', 'repeated_price_points', 'order_memos', 'contact_handle_in_greetings']),
+    );
     const detail = queueItemDetail(db, seller!.flagId);
     expect(detail.evidence.greetings.length).toBeGreaterThan(0);
     expect(detail.evidence.transfers.every((r) => r.to_user === 'u0')).toBe(true);
@@ -73,29 +98,50 @@ describe('runDetection', () => {
     const { db } = setup();
     runDetection(db, silentProgress, { now: T0 });
     const flag = db.prepare<[], { id: number }>(`SELECT id FROM flags WHERE user_id = 'u1'`).get()!;
-    decide(db, { flagId: flag.id, action: 'hold', reasonCode: 'need_more_data' }, reviewer, { outboxDir: null, now: T0 + 10 });
-    db.prepare(`INSERT INTO greetings VALUES ('gx', 'u1', 'u80', ?, 480, '你好，免费领取888元红包，点击 http://t.cn/Ab3x9 即可', NULL)`).run(T0 + 99_999);
+    decide(db, { flagId: flag.id, action: 'hold', reasonCode: 'need_more_data' }, reviewer, {
+      outboxDir: null,
+      now: T0 + 10,
+    });
+    db.prepare(
+      `INSERT INTO greetings VALUES ('gx', 'u1', 'u80', ?, 480, '你好，免费领取888元红包，点击 http://t.cn/Ab3x9 即可', NULL)`,
+    ).run(T0 + 99_999);
     const second = runDetection(db, silentProgress, { now: T0 + 100 });
     expect(second).toMatchObject({ newFlags: 0, updatedFlags: 2 });
     expect(db.prepare(`SELECT count(*) AS n FROM flags`).get()).toEqual({ n: 2 });
-    expect(db.prepare(`SELECT detected_at, first_detected_at FROM flags WHERE id = ?`).get(flag.id)).toEqual({ detected_at: T0 + 100, first_detected_at: T0 });
+    expect(db.prepare(`SELECT detected_at, first_detected_at FROM flags WHERE id = ?`).get(flag.id)).toEqual({
+      detected_at: T0 + 100,
+      first_detected_at: T0,
+    });
     expect(db.prepare(`SELECT action FROM decisions`).all()).toEqual([{ action: 'hold' }]);
-    expect(listQueue(db, { queue: 'held', operator: reviewer, now: T0 + 100 }).items.map((i) => i.userId)).toEqual(['u1']);
+    expect(listQueue(db, { queue: 'held', operator: reviewer, now: T0 + 100 }).items.map((i) => i.userId)).toEqual([
+      'u1',
+    ]);
   });
 
   it('a resolved flag is not raised again at a similar score', () => {
     const { db } = setup();
     runDetection(db, silentProgress, { now: T0 });
     const flag = db.prepare<[], { id: number }>(`SELECT id FROM flags WHERE user_id = 'u0'`).get()!;
-    decide(db, { flagId: flag.id, action: 'clear', reasonCode: 'false_positive' }, reviewer, { outboxDir: null, now: T0 + 10 });
+    decide(db, { flagId: flag.id, action: 'clear', reasonCode: 'false_positive' }, reviewer, {
+      outboxDir: null,
+      now: T0 + 10,
+    });
     const again = runDetection(db, silentProgress, { now: T0 + 100 });
     expect(again.suppressed).toBe(1);
-    expect(listQueue(db, { queue: 'unreviewed', filter: { detector: 'micro_seller' }, operator: reviewer, now: T0 + 100 }).total).toBe(0);
+    expect(
+      listQueue(db, { queue: 'unreviewed', filter: { detector: 'micro_seller' }, operator: reviewer, now: T0 + 100 })
+        .total,
+    ).toBe(0);
   });
 
   it('a cancelled run writes no flags and records the run as cancelled', () => {
     const { db } = setup();
-    const cancelling: ProgressSink = { report() {}, throwIfCancelled: () => { throw new CancelledError(); } };
+    const cancelling: ProgressSink = {
+      report() {},
+      throwIfCancelled: () => {
+        throw new CancelledError();
+      },
+    };
     expect(() => runDetection(db, cancelling)).toThrow(CancelledError);
     expect(flagsOf(db)).toEqual([]);
     expect(db.prepare(`SELECT status FROM detect_runs`).all()).toEqual([{ status: 'cancelled' }]);
@@ -104,7 +150,15 @@ describe('runDetection', () => {
   it('evaluate computes precision and recall against a labels file, and names a bad line', () => {
     const { db, file } = setup();
     const labels = path.join(path.dirname(file), 'labels.jsonl');
-    fs.writeFileSync(labels, ['{"user_id":"u0","label":"micro_seller"}', '{"user_id":"u1","label":"spammer"}', '{"user_id":"u9","label":"spammer"}', '{"user_id":"u2","label":"normal"}'].join('\n'));
+    fs.writeFileSync(
+      labels,
+      [
+        '{"user_id":"u0","label":"micro_seller"}',
+        '{"user_id":"u1","label":"spammer"}',
+        '{"user_id":"u9","label":"spammer"}',
+        '{"user_id":"u2","label":"normal"}',
+      ].join('\n'),
+    );
     const e = evaluate(db, labels);
     expect(e.classes.micro_seller).toMatchObject({ precision: 1, recall: 1, truePositives: 1 });
     expect(e.classes.spammer).toMatchObject({ precision: 1, recall: 0.5, falseNegatives: 1 });
@@ -136,7 +190,11 @@ describe('detect entry points', () => {
     const { db, file } = setup();
     db.close();
     const phases = new Set<string>();
-    const summary = await runWorkerJob<Record<string, never>, DetectSummary>('detect', { dbPath: file, input: {}, onProgress: (p) => phases.add(p) });
+    const summary = await runWorkerJob<Record<string, never>, DetectSummary>('detect', {
+      dbPath: file,
+      input: {},
+      onProgress: (p) => phases.add(p),
+    });
     expect(summary.flagged).toEqual({ micro_seller: 1, spammer: 1 });
     expect(phases.size).toBeGreaterThan(0);
   });

@@ -63,7 +63,9 @@ export function runDetection(db: Db, progress: ProgressSink, options: { now?: nu
       .prepare<[number, string]>(`INSERT INTO detect_runs (started_at, status, detectors) VALUES (?, 'running', ?)`)
       .run(now, JSON.stringify(versions)).lastInsertRowid,
   );
-  const finish = db.prepare<[number, string, string, number]>(`UPDATE detect_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?`);
+  const finish = db.prepare<[number, string, string, number]>(
+    `UPDATE detect_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?`,
+  );
   try {
     const scores = scoreUsers(db, progress);
     progress.throwIfCancelled();
@@ -119,7 +121,12 @@ export function runDetection(db: Db, progress: ProgressSink, options: { now?: nu
     progress.report('writing flags', total, total);
     return summary;
   } catch (error) {
-    finish.run(Math.floor(Date.now() / 1000), error instanceof CancelledError ? 'cancelled' : 'failed', JSON.stringify({ error: String(error) }), runId);
+    finish.run(
+      Math.floor(Date.now() / 1000),
+      error instanceof CancelledError ? 'cancelled' : 'failed',
+      JSON.stringify({ error: String(error) }),
+      runId,
+    );
     throw error;
   }
 }

@@ -52,7 +52,10 @@ export function readLabels(file: string): Map<string, string> {
     }
     const r = row as { user_id?: unknown; label?: unknown };
     if (typeof r.user_id !== 'string' || typeof r.label !== 'string' || !LABELS.has(r.label)) {
-      throw new DomainError('INVALID_INPUT', `${file}:${i + 1}: expected {"user_id": string, "label": normal|micro_seller|spammer|kindred}`);
+      throw new DomainError(
+        'INVALID_INPUT',
+        `${file}:${i + 1}: expected {"user_id": string, "label": normal|micro_seller|spammer|kindred}`,
+      );
     }
     labels.set(r.user_id, r.label);
   });

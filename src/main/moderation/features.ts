@@ -35,7 +35,8 @@ export interface UserFeatures {
   evidence: { transfers: string[]; greetings: string[]; reports: string[] };
 }
 
-const ORDER_MEMO = /(\d+\s*[盒包件瓶袋份箱斤个罐支套])|[x×]\s*\d+|尾款|定金|订金|代购|下单|拍了|发货|包邮|快递|地址|老板|现货|预定|预订/i;
+const ORDER_MEMO =
+  /(\d+\s*[盒包件瓶袋份箱斤个罐支套])|[x×]\s*\d+|尾款|定金|订金|代购|下单|拍了|发货|包邮|快递|地址|老板|现货|预定|预订/i;
 const BILL_MEMO = /aa|聚餐|房租|水电|物业|网费|分摊|车费|打车|饭钱|还你|红包|生日/i;
 const EVIDENCE_PER_SIGNAL = 5;
 
@@ -173,7 +174,9 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   progress.report('reading greetings', done, totalGreetings);
 
   for (const r of db
-    .prepare<[], { id: string; reporter_id: string; reported_id: string; reason: string }>(`SELECT id, reporter_id, reported_id, reason FROM reports`)
+    .prepare<[], { id: string; reporter_id: string; reported_id: string; reason: string }>(
+      `SELECT id, reporter_id, reported_id, reason FROM reports`,
+    )
     .iterate()) {
     const who = index.get(r.reported_id);
     const by = index.get(r.reporter_id);
@@ -195,7 +198,10 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
     }
     let repeated = 0;
     for (const [amount, payers] of a.amounts) if (payers.size >= 3) repeated += a.amountCount.get(amount)!;
-    const topPayers = [...a.payers.values()].sort((x, y) => y - x).slice(0, 3).reduce((s, n) => s + n, 0);
+    const topPayers = [...a.payers.values()]
+      .sort((x, y) => y - x)
+      .slice(0, 3)
+      .reduce((s, n) => s + n, 0);
     // Near-duplicates only matter for someone greeting several people; one or two greetings cannot be a campaign.
     let templateReach = a.recipients.size >= 3 ? 1 : a.recipients.size;
     let clusterIds: string[] = [];

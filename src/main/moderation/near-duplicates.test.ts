@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jaccard, largestClusterReach, lshClusters, minhash, pairwiseClusters, shingles } from './near-duplicates';
 
-const template = (name: string, i: number): string => `${name}你好呀～我是小美，最近在做兼职，想认识新朋友，私聊有惊喜 ${i % 3 === 0 ? '😊' : ''}`;
+const template = (name: string, i: number): string =>
+  `${name}你好呀～我是小美，最近在做兼职，想认识新朋友，私聊有惊喜 ${i % 3 === 0 ? '😊' : ''}`;
 const distinct = [
   '周末一起去爬山吗',
   '你也喜欢那家咖啡店？',
@@ -25,7 +26,12 @@ describe('near-duplicate greetings', () => {
     expect(templated.size).toBe(1);
     const others = new Set(Array.from(labels.slice(names.length)));
     expect(others.size).toBe(distinct.length);
-    expect(largestClusterReach(labels, texts.map((_, i) => `r${i}`)).reach).toBe(names.length);
+    expect(
+      largestClusterReach(
+        labels,
+        texts.map((_, i) => `r${i}`),
+      ).reach,
+    ).toBe(names.length);
   });
 
   it('agrees with the exact pairwise baseline on a mixed set', () => {

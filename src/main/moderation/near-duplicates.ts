@@ -113,7 +113,8 @@ export function lshClusters(signatures: readonly Uint32Array[], threshold = NEAR
       for (let r = band * ROWS; r < (band + 1) * ROWS; r++) key = Math.imul(key ^ sig[r]!, 0x01000193) >>> 0;
       const first = buckets.get(key);
       if (first === undefined) buckets.set(key, i);
-      else if (uf.find(first) !== uf.find(i) && estimatedJaccard(signatures[first]!, sig) >= threshold) uf.union(first, i);
+      else if (uf.find(first) !== uf.find(i) && estimatedJaccard(signatures[first]!, sig) >= threshold)
+        uf.union(first, i);
     }
   }
   return uf.labels();
@@ -129,7 +130,10 @@ export function pairwiseClusters(sets: readonly ReadonlySet<number>[], threshold
 }
 
 /** The size of the largest cluster, counting distinct `keys` (e.g. recipients) rather than texts. */
-export function largestClusterReach(labels: Int32Array, keys: readonly (string | number)[]): { reach: number; label: number } {
+export function largestClusterReach(
+  labels: Int32Array,
+  keys: readonly (string | number)[],
+): { reach: number; label: number } {
   const byLabel = new Map<number, Set<string | number>>();
   labels.forEach((label, i) => {
     let s = byLabel.get(label);

@@ -13,7 +13,8 @@ describe('queues', () => {
     const { db, userIds } = freshDb(20);
     seedFlags(db, userIds.slice(0, 10), 'micro_seller', NOW - 10 * 86400);
     seedFlags(db, userIds.slice(10), 'spammer', NOW - 86400);
-    const page = (filter: object, sort: 'score' | 'age' = 'score') => listQueue(db, { queue: 'unreviewed', filter, sort, operator: ann, now: NOW, limit: 5 });
+    const page = (filter: object, sort: 'score' | 'age' = 'score') =>
+      listQueue(db, { queue: 'unreviewed', filter, sort, operator: ann, now: NOW, limit: 5 });
     expect(page({}).total).toBe(20);
     expect(page({}).items).toHaveLength(5);
     expect(page({ detector: 'spammer' }).total).toBe(10);
@@ -33,12 +34,28 @@ describe('queues', () => {
 describe('saved views', () => {
   it('create, list, update, delete; names unique per operator; others cannot edit', () => {
     const { db } = freshDb(1);
-    const v = createSavedView(db, 'hot sellers', { queue: 'unreviewed', filter: { detector: 'micro_seller', minScore: 0.8 }, sort: 'score' }, ann, NOW);
+    const v = createSavedView(
+      db,
+      'hot sellers',
+      { queue: 'unreviewed', filter: { detector: 'micro_seller', minScore: 0.8 }, sort: 'score' },
+      ann,
+      NOW,
+    );
     expect(listSavedViews(db)).toEqual([v]);
-    expect(() => createSavedView(db, 'hot sellers', { queue: 'held', filter: {}, sort: 'age' }, ann)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
-    expect(() => createSavedView(db, 'x', { queue: 'held', filter: { colour: 'red' } as object, sort: 'age' }, ann)).toThrow(/view\.filter\.colour/);
-    expect(() => updateSavedView(db, v.id, 'mine now', { queue: 'held', filter: {}, sort: 'age' }, bob)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-    expect(updateSavedView(db, v.id, 'held, oldest', { queue: 'held', filter: {}, sort: 'age' }, ann)).toMatchObject({ name: 'held, oldest', queue: 'held', sort: 'age' });
+    expect(() => createSavedView(db, 'hot sellers', { queue: 'held', filter: {}, sort: 'age' }, ann)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
+    expect(() =>
+      createSavedView(db, 'x', { queue: 'held', filter: { colour: 'red' } as object, sort: 'age' }, ann),
+    ).toThrow(/view\.filter\.colour/);
+    expect(() => updateSavedView(db, v.id, 'mine now', { queue: 'held', filter: {}, sort: 'age' }, bob)).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    expect(updateSavedView(db, v.id, 'held, oldest', { queue: 'held', filter: {}, sort: 'age' }, ann)).toMatchObject({
+      name: 'held, oldest',
+      queue: 'held',
+      sort: 'age',
+    });
     deleteSavedView(db, v.id, ann);
     expect(listSavedViews(db)).toEqual([]);
   });

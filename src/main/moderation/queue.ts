@@ -85,7 +85,10 @@ interface Params {
 }
 
 function checkFilter(filter: QueueFilter): void {
-  if (filter.minScore !== undefined && !(Number.isFinite(filter.minScore) && filter.minScore >= 0 && filter.minScore <= 1)) {
+  if (
+    filter.minScore !== undefined &&
+    !(Number.isFinite(filter.minScore) && filter.minScore >= 0 && filter.minScore <= 1)
+  ) {
     throw invalidInput('filter.minScore', `must be a number from 0 to 1, got ${String(filter.minScore)}`);
   }
   if (filter.maxAgeDays !== undefined && !(Number.isFinite(filter.maxAgeDays) && filter.maxAgeDays > 0)) {
@@ -131,7 +134,8 @@ export function listQueue(db: Db, input: ListQueueInput): QueuePage {
   const offset = input.offset ?? 0;
   const limit = input.limit ?? 50;
   if (!Number.isInteger(offset) || offset < 0) throw invalidInput('offset', `must be an integer ≥ 0, got ${offset}`);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('limit', `must be an integer from 1 to 1000, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw invalidInput('limit', `must be an integer from 1 to 1000, got ${limit}`);
   const sort = input.sort ?? 'score';
   if (sort !== 'score' && sort !== 'age') throw invalidInput('sort', `must be "score" or "age", got "${String(sort)}"`);
   const order = sort === 'score' ? 'f.score DESC, f.id' : 'f.first_detected_at ASC, f.id';
@@ -165,9 +169,17 @@ export function listQueue(db: Db, input: ListQueueInput): QueuePage {
 }
 
 /** Every flag of a queue + filter as offered to `operator` (for bulk actions). */
-export function selectQueueFlags(db: Db, queue: QueueName, filter: QueueFilter, operator: Operator, now = nowSeconds()): { id: number; user_id: string }[] {
+export function selectQueueFlags(
+  db: Db,
+  queue: QueueName,
+  filter: QueueFilter,
+  operator: Operator,
+  now = nowSeconds(),
+): { id: number; user_id: string }[] {
   const p = params(filter, operator, now);
-  return db.prepare<Params, { id: number; user_id: string }>(`SELECT f.id, f.user_id ${queueSql(queue)} ORDER BY f.id`).all(p);
+  return db
+    .prepare<Params, { id: number; user_id: string }>(`SELECT f.id, f.user_id ${queueSql(queue)} ORDER BY f.id`)
+    .all(p);
 }
 
 export interface FlagEvidence {
@@ -181,7 +193,11 @@ export interface FlagEvidence {
 export interface QueueItemDetail {
   flag: QueueRow & { evidence: FlagEvidence; reasonList: string[] };
   user: Record<string, unknown>;
-  evidence: { transfers: Record<string, unknown>[]; greetings: Record<string, unknown>[]; reports: Record<string, unknown>[] };
+  evidence: {
+    transfers: Record<string, unknown>[];
+    greetings: Record<string, unknown>[];
+    reports: Record<string, unknown>[];
+  };
   timeline: {
     greetingsSent: Record<string, unknown>[];
     greetingsReceived: Record<string, unknown>[];
@@ -195,7 +211,11 @@ export interface QueueItemDetail {
 
 const TIMELINE_LIMIT = 200;
 
-function byIds(db: Db, table: 'transfers' | 'greetings' | 'reports', ids: readonly string[] = []): Record<string, unknown>[] {
+function byIds(
+  db: Db,
+  table: 'transfers' | 'greetings' | 'reports',
+  ids: readonly string[] = [],
+): Record<string, unknown>[] {
   if (ids.length === 0) return [];
   return db
     .prepare<[string], Record<string, unknown>>(`SELECT t.* FROM ${table} t JOIN json_each(?) j ON j.value = t.id`)

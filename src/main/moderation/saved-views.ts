@@ -30,7 +30,8 @@ interface Row {
 const FILTER_KEYS = new Set(['detector', 'reason', 'minScore', 'maxAgeDays', 'district']);
 
 function checkSpec(spec: SavedViewSpec): void {
-  if (!(QUEUE_NAMES as readonly string[]).includes(spec.queue)) throw invalidInput('view.queue', `must be one of ${QUEUE_NAMES.join(', ')}`);
+  if (!(QUEUE_NAMES as readonly string[]).includes(spec.queue))
+    throw invalidInput('view.queue', `must be one of ${QUEUE_NAMES.join(', ')}`);
   if (spec.sort !== 'score' && spec.sort !== 'age') throw invalidInput('view.sort', `must be "score" or "age"`);
   for (const key of Object.keys(spec.filter)) {
     if (!FILTER_KEYS.has(key)) throw invalidInput(`view.filter.${key}`, `unknown filter field`);
@@ -39,27 +40,45 @@ function checkSpec(spec: SavedViewSpec): void {
 
 /** NFC and without invisible characters, so "café" typed two ways or a name of zero-width spaces is one name or none. */
 function checkName(name: string): string {
-  const trimmed = name.normalize('NFC').replace(/[\p{Cf}\p{Cc}]/gu, '').trim();
+  const trimmed = name
+    .normalize('NFC')
+    .replace(/[\p{Cf}\p{Cc}]/gu, '')
+    .trim();
   if (trimmed.length === 0 || [...trimmed].length > 60) throw invalidInput('view.name', 'must be 1–60 characters');
   return trimmed;
 }
 
-const fromRow = (r: Row): SavedView => ({ id: r.id, name: r.name, createdBy: r.created_by, createdAt: r.created_at, ...(JSON.parse(r.filter) as SavedViewSpec) });
+const fromRow = (r: Row): SavedView => ({
+  id: r.id,
+  name: r.name,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  ...(JSON.parse(r.filter) as SavedViewSpec),
+});
 
 export function listSavedViews(db: Db): SavedView[] {
   return db.prepare<[], Row>(`SELECT * FROM saved_views ORDER BY name, id`).all().map(fromRow);
 }
 
-export function createSavedView(db: Db, name: string, spec: SavedViewSpec, operator: Operator, now = nowSeconds()): SavedView {
+export function createSavedView(
+  db: Db,
+  name: string,
+  spec: SavedViewSpec,
+  operator: Operator,
+  now = nowSeconds(),
+): SavedView {
   checkSpec(spec);
   const n = checkName(name);
   try {
     const row = db
-      .prepare<[string, string, string, number], Row>(`INSERT INTO saved_views (name, filter, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING *`)
+      .prepare<[string, string, string, number], Row>(
+        `INSERT INTO saved_views (name, filter, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING *`,
+      )
       .get(n, JSON.stringify({ queue: spec.queue, filter: spec.filter, sort: spec.sort }), operator.name, now)!;
     return fromRow(row);
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`you already have a view named "${n}"`, say('viewNameTaken', { name: n }));
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+      throw conflict(`you already have a view named "${n}"`, say('viewNameTaken', { name: n }));
     throw error;
   }
 }
@@ -67,7 +86,8 @@ export function createSavedView(db: Db, name: string, spec: SavedViewSpec, opera
 function ownView(db: Db, id: number, operator: Operator): Row {
   const row = db.prepare<[number], Row>(`SELECT * FROM saved_views WHERE id = ?`).get(id);
   if (!row) throw notFound(`saved view ${id}`);
-  if (row.created_by !== operator.name && operator.role !== 'lead') throw forbidden(`saved view ${id} belongs to ${row.created_by}`);
+  if (row.created_by !== operator.name && operator.role !== 'lead')
+    throw forbidden(`saved view ${id} belongs to ${row.created_by}`);
   return row;
 }
 

@@ -25,13 +25,26 @@ export function seedMirror(db: Db, users: number): string[] {
 }
 
 export function seedFlags(db: Db, userIds: readonly string[], detector = 'micro_seller', at = 1_764_000_000): number[] {
-  const run = db.prepare(`INSERT INTO detect_runs (started_at, finished_at, status) VALUES (?, ?, 'completed')`).run(at, at);
+  const run = db
+    .prepare(`INSERT INTO detect_runs (started_at, finished_at, status) VALUES (?, ?, 'completed')`)
+    .run(at, at);
   const insert = db.prepare<[string, string, number, string, number, number, number], { id: number }>(
     `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id)
      VALUES (?, ?, 1, ?, ?, '{}', ?, ?, ?) RETURNING id`,
   );
   return db.transaction(() =>
-    userIds.map((u, i) => insert.get(u, detector, 0.5 + (i % 50) / 100, JSON.stringify(['many_payers']), at, at, Number(run.lastInsertRowid))!.id),
+    userIds.map(
+      (u, i) =>
+        insert.get(
+          u,
+          detector,
+          0.5 + (i % 50) / 100,
+          JSON.stringify(['many_payers']),
+          at,
+          at,
+          Number(run.lastInsertRowid),
+        )!.id,
+    ),
   )();
 }
 

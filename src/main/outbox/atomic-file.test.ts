@@ -32,7 +32,15 @@ describe('outbox files', () => {
   it('names decision files by id range and finds the last exported id', () => {
     const dir = tempDir();
     expect(lastExportedDecisionId(dir)).toBe(0);
-    const d = (id: number) => ({ decision_id: String(id), user_id: 'u', action: 'warn', reason_code: 'r', decided_at: 'now', operator: 'op', note: '' });
+    const d = (id: number) => ({
+      decision_id: String(id),
+      user_id: 'u',
+      action: 'warn',
+      reason_code: 'r',
+      decided_at: 'now',
+      operator: 'op',
+      note: '',
+    });
     writeDecisionsFile(dir, [d(1), d(2)]);
     writeDecisionsFile(dir, [d(3)]);
     expect(fs.readdirSync(dir).sort()).toEqual([decisionsFileName(1, 2), decisionsFileName(3, 3)]);

@@ -42,5 +42,9 @@ export function writeDecisionsFile(dir: string, decisions: readonly OutboxDecisi
   if (decisions.length === 0) return null;
   const from = Number(decisions[0]!.decision_id);
   const to = Number(decisions[decisions.length - 1]!.decision_id);
-  return writeOutboxFile(dir, decisionsFileName(from, to), decisions.map((d) => JSON.stringify(d)));
+  return writeOutboxFile(
+    dir,
+    decisionsFileName(from, to),
+    decisions.map((d) => JSON.stringify(d)),
+  );
 }

@@ -48,19 +48,31 @@ let hotPairs: { userA: string; userB: string }[] = [];
 function plantCanaries(): void {
   const db = services.db;
   db.transaction(() => {
-    db.prepare(`UPDATE users SET nickname = 'Q' || ? || rowid_like, real_name = 'R' || ? || rowid_like FROM (SELECT id AS uid, row_number() OVER (ORDER BY id) AS rowid_like FROM users) WHERE id = uid`).run(NICK, REAL);
-    db.prepare(`UPDATE users SET phone = '1390' || substr('0000000' || (SELECT count(*) FROM users u2 WHERE u2.id < users.id), -7)`).run();
+    db.prepare(
+      `UPDATE users SET nickname = 'Q' || ? || rowid_like, real_name = 'R' || ? || rowid_like FROM (SELECT id AS uid, row_number() OVER (ORDER BY id) AS rowid_like FROM users) WHERE id = uid`,
+    ).run(NICK, REAL);
+    db.prepare(
+      `UPDATE users SET phone = '1390' || substr('0000000' || (SELECT count(*) FROM users u2 WHERE u2.id < users.id), -7)`,
+    ).run();
     // Amounts like 7777xx fen: no score, count or id in a masked view has the run "7777".
     db.prepare(`UPDATE transactions SET amount_fen = 777700 + (abs(random()) % 100)`).run();
     // Places nobody exposed (hidden or no row at all) get a canary name.
-    db.prepare(`UPDATE merchants SET name = ? || id WHERE id NOT IN (SELECT merchant_id FROM exposures WHERE level <> 'hidden')`).run(PLACE);
+    db.prepare(
+      `UPDATE merchants SET name = ? || id WHERE id NOT IN (SELECT merchant_id FROM exposures WHERE level <> 'hidden')`,
+    ).run(PLACE);
   })();
   phones = db.prepare(`SELECT phone FROM users`).pluck().all() as string[];
   // Greetings and memos quote their sender's own phone (sellers do): moderation's evidence views must mask them.
-  db.prepare(`UPDATE greetings SET text = text || ' 电话' || (SELECT phone FROM users WHERE users.id = greetings.from_user)`).run();
-  db.prepare(`UPDATE transfers SET memo = substr(memo, 1, 150) || ' ' || (SELECT phone FROM users WHERE users.id = transfers.to_user)`).run();
+  db.prepare(
+    `UPDATE greetings SET text = text || ' 电话' || (SELECT phone FROM users WHERE users.id = greetings.from_user)`,
+  ).run();
+  db.prepare(
+    `UPDATE transfers SET memo = substr(memo, 1, 150) || ' ' || (SELECT phone FROM users WHERE users.id = transfers.to_user)`,
+  ).run();
   // …and in disguise: a letters-only id after 加我, a spaced keyword, an emoji before the id.
-  db.prepare(`UPDATE greetings SET text = text || CASE abs(random()) % 3 WHEN 0 THEN ' 加我 ' WHEN 1 THEN ' v 信 ' ELSE ' wx👉' END || ?`).run(WXID);
+  db.prepare(
+    `UPDATE greetings SET text = text || CASE abs(random()) % 3 WHEN 0 THEN ' 加我 ' WHEN 1 THEN ' v 信 ' ELSE ' wx👉' END || ?`,
+  ).run(WXID);
 }
 
 beforeAll(async () => {
@@ -72,33 +84,54 @@ beforeAll(async () => {
     `${JSON.stringify({ id: 'bad-canary', nickname: `Q${NICK}bad`, real_name: `R${REAL}bad`, phone: QUARANTINED_PHONE, id_verified: true, gender: 'X', seeking: 'any', birth_year: 1990, city: '杭州', district: null, registered_at: '2025-01-01T00:00:00+08:00', status: 'active' })}\n`,
   );
   // A line that is not even JSON, and CSV lines whose columns cannot be trusted (a stray comma shifts the memo).
-  fs.appendFileSync(path.join(exportDir, 'users.jsonl'), `{"id":"bad2","real_name":R${REAL}x,"phone":"${QUARANTINED_PHONE}","birth_year":1990\n`);
+  fs.appendFileSync(
+    path.join(exportDir, 'users.jsonl'),
+    `{"id":"bad2","real_name":R${REAL}x,"phone":"${QUARANTINED_PHONE}","birth_year":1990\n`,
+  );
   const csv = (file: string) => path.join(exportDir, file);
   expect(fs.existsSync(csv('transactions.csv')) && fs.existsSync(csv('transfers.csv'))).toBe(true);
   fs.appendFileSync(csv('transactions.csv'), `tq1,u000001,m-nowhere,${AMOUNT}12,${QUARANTINED_TIME}+08:00\n`);
-  fs.appendFileSync(csv('transfers.csv'), `xq1,u000001,u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`);
+  fs.appendFileSync(
+    csv('transfers.csv'),
+    `xq1,u000001,u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`,
+  );
   importExport(services.db, exportDir, { operator: 'canary setup' });
   plantCanaries();
   runDetection(services.db, silentProgress);
-  const summary = await runMatching(services.db, { date: RUN_DATE, operator: 'canary setup', excluded: new Set() }, silentProgress);
+  const summary = await runMatching(
+    services.db,
+    { date: RUN_DATE, operator: 'canary setup', excluded: new Set() },
+    silentProgress,
+  );
   runId = summary.runId;
   // The shared place most introductions rest on becomes unexposed (everyone hid it) and gets a canary name: it has
   // plenty of visitors, so only the exposure rule stands between it and the previews.
   const counts = new Map<string, number>();
-  for (const e of services.db.prepare(`SELECT evidence FROM run_introductions WHERE run_id = ?`).pluck().all(runId) as string[]) {
+  for (const e of services.db
+    .prepare(`SELECT evidence FROM run_introductions WHERE run_id = ?`)
+    .pluck()
+    .all(runId) as string[]) {
     for (const m of (JSON.parse(e) as { sharedPlaces: string[] }).sharedPlaces) counts.set(m, (counts.get(m) ?? 0) + 1);
   }
   hotPlace = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
   services.db.prepare(`UPDATE exposures SET level = 'hidden' WHERE merchant_id = ?`).run(hotPlace);
   services.db.prepare(`UPDATE merchants SET name = ? || id WHERE id = ?`).run(PLACE, hotPlace);
-  hotPairs = (services.db.prepare(`SELECT user_a, user_b, evidence FROM run_introductions WHERE run_id = ?`).all(runId) as { user_a: string; user_b: string; evidence: string }[])
+  hotPairs = (
+    services.db.prepare(`SELECT user_a, user_b, evidence FROM run_introductions WHERE run_id = ?`).all(runId) as {
+      user_a: string;
+      user_b: string;
+      evidence: string;
+    }[]
+  )
     .filter((r) => r.evidence.includes(`"${hotPlace}"`))
     .slice(0, 40)
     .map((r) => ({ userA: r.user_a, userB: r.user_b }));
   // Exact payment times of everyone introduced: unix seconds and ISO text.
   times = (
     services.db
-      .prepare(`SELECT DISTINCT t.paid_at FROM transactions t JOIN run_introductions ri ON ri.run_id = ? AND t.user_id IN (ri.user_a, ri.user_b) LIMIT 5000`)
+      .prepare(
+        `SELECT DISTINCT t.paid_at FROM transactions t JOIN run_introductions ri ON ri.run_id = ? AND t.user_id IN (ri.user_a, ri.user_b) LIMIT 5000`,
+      )
       .pluck()
       .all(runId) as number[]
   ).flatMap((s) => [String(s), new Date(s * 1000).toISOString().slice(0, 19)]);
@@ -125,15 +158,20 @@ async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>
     return reply;
   };
   await go('preview.runs', {});
-  const page = (await go('preview.introductions', { runId, limit: 200 })).value as { introductions: { userA: string; userB: string }[] };
+  const page = (await go('preview.introductions', { runId, limit: 200 })).value as {
+    introductions: { userA: string; userB: string }[];
+  };
   expect(page.introductions.length).toBeGreaterThan(20);
   await go('preview.introductions', { runId, userId: page.introductions[0]!.userB });
   expect(hotPairs.length).toBeGreaterThan(3);
   for (const { userA, userB } of [...page.introductions.slice(0, 40), ...hotPairs]) {
     await go('preview.pair', { runId, userA, userB });
     for (const side of ['a', 'b'] as const) {
-      const guess = (await go('preview.guess', { runId, userA, userB, side })).value as { card: { choices: { id: string }[] } | null };
-      for (const c of guess.card?.choices ?? []) await go('preview.answerGuess', { runId, userA, userB, side, choiceId: c.id });
+      const guess = (await go('preview.guess', { runId, userA, userB, side })).value as {
+        card: { choices: { id: string }[] } | null;
+      };
+      for (const c of guess.card?.choices ?? [])
+        await go('preview.answerGuess', { runId, userA, userB, side, choiceId: c.id });
     }
   }
   await go('mirror.quarantine', { limit: 200 });
@@ -156,29 +194,68 @@ async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>
   await go('matching.activeRuleSet', {});
   await go('dashboard.overview', { today: RUN_DATE });
   await go('tuning.open', { date: RUN_DATE });
-  const draft = { ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 90, coPresence: 5 }, minScore: 20 };
-  const whatIf = (await go('tuning.whatIf', { ruleSet: draft, seq: 1 })).value as { status: string; result?: { people?: Record<string, unknown> } };
+  const draft = {
+    ...DEFAULT_RULE_SET,
+    weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 90, coPresence: 5 },
+    minScore: 20,
+  };
+  const whatIf = (await go('tuning.whatIf', { ruleSet: draft, seq: 1 })).value as {
+    status: string;
+    result?: { people?: Record<string, unknown> };
+  };
   expect(Object.keys(whatIf.result?.people ?? {}).length).toBeGreaterThan(0); // masked people really are listed
   await go('tuning.state', {});
   const { shadowId } = (await go('tuning.shadowRun', { ruleSet: draft })).value as { shadowId: number };
   await go('tuning.shadowRuns', {});
   await go('tuning.shadowCompare', { shadowId });
   exerciseRound += 1; // each transport saves its own version (an equal rule set is refused as already saved)
-  const saved = (await go('rulesets.save', { ruleSet: { ...draft, minScore: 20 + exerciseRound }, note: `canary round ${exerciseRound}` })).value as { version: number };
+  const saved = (
+    await go('rulesets.save', {
+      ruleSet: { ...draft, minScore: 20 + exerciseRound },
+      note: `canary round ${exerciseRound}`,
+    })
+  ).value as { version: number };
   await go('rulesets.list', {});
   await go('rulesets.diff', { from: saved.version, to: saved.version });
-  const { items } = (await go('moderation.queue', { queue: 'unreviewed', limit: 3 })).value as { items: { flagId: number; userId: string }[] };
+  const { items } = (await go('moderation.queue', { queue: 'unreviewed', limit: 3 })).value as {
+    items: { flagId: number; userId: string }[];
+  };
   const item = items[0]!;
   const phone = services.db.prepare(`SELECT phone FROM users WHERE id = ?`).pluck().get(item.userId) as string;
   await go('moderation.claim', { flagId: item.flagId });
-  const decided = (await go('moderation.decide', { flagId: item.flagId, action: 'warn', reasonCode: 'contact_details_shared', note: `加我 ${WXID} 电话 ${phone}` })).value as { id: number };
+  const decided = (
+    await go('moderation.decide', {
+      flagId: item.flagId,
+      action: 'warn',
+      reasonCode: 'contact_details_shared',
+      note: `加我 ${WXID} 电话 ${phone}`,
+    })
+  ).value as { id: number };
   await go('moderation.undo', { decisionId: decided.id, note: `v 信 ${WXID}` });
   await go('moderation.release', { flagId: item.flagId });
   await go('moderation.bulkPreview', { selection: { flagIds: items.map((i) => i.flagId) } });
-  const one = (await go('moderation.bulkPreview', { selection: { flagIds: [items[1]!.flagId] } })).value as { selectionKey: string };
-  const bulk = (await go('moderation.bulkApply', { selection: { flagIds: [items[1]!.flagId] }, action: 'hold', reasonCode: 'insufficient_evidence', note: `wx👉${WXID}`, expectedAccounts: 1, selectionKey: one.selectionKey })).value as { bulkId: string };
+  const one = (await go('moderation.bulkPreview', { selection: { flagIds: [items[1]!.flagId] } })).value as {
+    selectionKey: string;
+  };
+  const bulk = (
+    await go('moderation.bulkApply', {
+      selection: { flagIds: [items[1]!.flagId] },
+      action: 'hold',
+      reasonCode: 'insufficient_evidence',
+      note: `wx👉${WXID}`,
+      expectedAccounts: 1,
+      selectionKey: one.selectionKey,
+    })
+  ).value as { bulkId: string };
   await go('moderation.undoBulk', { bulkId: bulk.bulkId, note: `加我 ${WXID}` });
-  const view = (await go('moderation.createView', { name: `canary round ${exerciseRound}`, queue: 'unreviewed', filter: { minScore: 0.5 }, sort: 'score' })).value as { id: number };
+  const view = (
+    await go('moderation.createView', {
+      name: `canary round ${exerciseRound}`,
+      queue: 'unreviewed',
+      filter: { minScore: 0.5 },
+      sort: 'score',
+    })
+  ).value as { id: number };
   await go('moderation.deleteView', { id: view.id });
   await go('moderation.evaluate', { labelsFile: path.join(work, 'export', 'labels.jsonl') });
   return { calls, texts };
@@ -206,7 +283,8 @@ describe('canaries never cross the boundary', () => {
   });
   afterAll(() => web.close());
 
-  const viaDispatch: Invoke = async (name, input) => (await dispatch(name, input, services)) as Awaited<ReturnType<Invoke>>;
+  const viaDispatch: Invoke = async (name, input) =>
+    (await dispatch(name, input, services)) as Awaited<ReturnType<Invoke>>;
   const viaWeb: Invoke = async (name, input) => {
     const res = await fetch(new URL(`/api/${encodeURIComponent(name)}`, web.url), {
       method: 'POST',
@@ -219,16 +297,27 @@ describe('canaries never cross the boundary', () => {
   it('the canaries are really in the mirror (the test can fail)', () => {
     const db = services.db;
     expect(db.prepare(`SELECT count(*) FROM merchants WHERE name LIKE ?`).pluck().get(`${PLACE}%`)).toBeGreaterThan(0);
-    expect(db.prepare(`SELECT count(*) FROM quarantine WHERE raw LIKE ?`).pluck().get(`%${QUARANTINED_PHONE}%`)).toBe(3);
+    expect(db.prepare(`SELECT count(*) FROM quarantine WHERE raw LIKE ?`).pluck().get(`%${QUARANTINED_PHONE}%`)).toBe(
+      3,
+    );
     expect(db.prepare(`SELECT count(*) FROM quarantine WHERE raw LIKE ?`).pluck().get(`%${QUARANTINED_TIME}%`)).toBe(2);
     expect(db.prepare(`SELECT count(*) FROM greetings WHERE text LIKE ?`).pluck().get(`%${WXID}`)).toBeGreaterThan(100);
     expect(phones.length).toBeGreaterThan(100);
     expect(times.length).toBeGreaterThan(100);
     // A hidden place really is shared by some introduced pair, so the disclosure rule is exercised.
-    const evidence = db.prepare(`SELECT evidence FROM run_introductions WHERE run_id = ?`).pluck().all(runId) as string[];
-    const canaryIds = new Set(db.prepare(`SELECT id FROM merchants WHERE name LIKE ?`).pluck().all(`${PLACE}%`) as string[]);
-    expect(evidence.some((e) => (JSON.parse(e) as { sharedPlaces: string[] }).sharedPlaces.some((m) => canaryIds.has(m)))).toBe(true);
-    expect(leaks(JSON.stringify(db.prepare(`SELECT nickname, real_name, phone FROM users LIMIT 3`).all()))).not.toHaveLength(0);
+    const evidence = db
+      .prepare(`SELECT evidence FROM run_introductions WHERE run_id = ?`)
+      .pluck()
+      .all(runId) as string[];
+    const canaryIds = new Set(
+      db.prepare(`SELECT id FROM merchants WHERE name LIKE ?`).pluck().all(`${PLACE}%`) as string[],
+    );
+    expect(
+      evidence.some((e) => (JSON.parse(e) as { sharedPlaces: string[] }).sharedPlaces.some((m) => canaryIds.has(m))),
+    ).toBe(true);
+    expect(
+      leaks(JSON.stringify(db.prepare(`SELECT nickname, real_name, phone FROM users LIMIT 3`).all())),
+    ).not.toHaveLength(0);
   });
 
   for (const [transport, invoke] of [
@@ -238,7 +327,8 @@ describe('canaries never cross the boundary', () => {
     it(`every masked-view call over ${transport} is free of canaries`, async () => {
       services.session.operator = { name: '王审核', role: 'reviewer' };
       const { calls, texts } = await exerciseMaskedCalls(invoke);
-      for (const name of callNames) if (!(name in NOT_EXERCISED)) expect(calls, `canary test misses ${name}`).toContain(name);
+      for (const name of callNames)
+        if (!(name in NOT_EXERCISED)) expect(calls, `canary test misses ${name}`).toContain(name);
       const previews = texts.filter((t) => t.startsWith('preview.pair'));
       expect(previews.some((t) => t.includes('"ok":true'))).toBe(true);
       // The planted phones really reach moderation's evidence (masked), so a masking bug there would show.
@@ -248,7 +338,10 @@ describe('canaries never cross the boundary', () => {
   }
 
   it('unmask: refused to a reviewer without leaking, the documented exception for a lead, and audited', async () => {
-    const userId = (services.db.prepare(`SELECT user_a FROM run_introductions WHERE run_id = ? LIMIT 1`).pluck().get(runId) as string);
+    const userId = services.db
+      .prepare(`SELECT user_a FROM run_introductions WHERE run_id = ? LIMIT 1`)
+      .pluck()
+      .get(runId) as string;
     services.session.operator = { name: '王审核', role: 'reviewer' };
     const refused = await viaWeb('preview.unmask', { userId, reason: 'reviewing a complaint ticket' });
     expect(refused.error?.code).toBe('FORBIDDEN');
@@ -259,7 +352,11 @@ describe('canaries never cross the boundary', () => {
     expect(JSON.stringify(shown)).toContain(REAL);
     const audit = listAudit(services.db, 50).filter((r) => r.action === 'privacy.unmask');
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ operator: '李组长', subject: userId, details: { reason: 'reviewing a complaint ticket' } });
+    expect(audit[0]).toMatchObject({
+      operator: '李组长',
+      subject: userId,
+      details: { reason: 'reviewing a complaint ticket' },
+    });
   });
 
   it('the outbox files and the audit log carry ids, not PII', async () => {
@@ -271,7 +368,11 @@ describe('canaries never cross the boundary', () => {
     const queue = await dispatch('moderation.queue', { queue: 'unreviewed', limit: 1 }, services);
     const item = (queue.ok ? (queue.value as { items: { flagId: number; userId: string }[] }).items : [])[0]!;
     const phone = services.db.prepare(`SELECT phone FROM users WHERE id = ?`).pluck().get(item.userId) as string;
-    const decided = await dispatch('moderation.decide', { flagId: item.flagId, action: 'warn', reasonCode: 'contact_details_shared', note: `called ${phone}` }, services);
+    const decided = await dispatch(
+      'moderation.decide',
+      { flagId: item.flagId, action: 'warn', reasonCode: 'contact_details_shared', note: `called ${phone}` },
+      services,
+    );
     expect(decided.ok).toBe(true);
     const decisionsDir = defaultOutboxDir(services.dbPath);
     const written = fs.readdirSync(decisionsDir).filter((f) => f.startsWith('decisions-'));

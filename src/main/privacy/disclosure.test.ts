@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { disclosureLevel, labelKey, levelsAllowedBy, type MerchantFacts, placeLabel, sharedExposure, type VisitorCounts } from './disclosure';
+import {
+  disclosureLevel,
+  labelKey,
+  levelsAllowedBy,
+  type MerchantFacts,
+  placeLabel,
+  sharedExposure,
+  type VisitorCounts,
+} from './disclosure';
 import { createMaskingPolicy, DEFAULT_MASKING_POLICY } from './policy';
 import { PrivacyInputError } from './errors';
 
-const cafe: MerchantFacts = { id: 'm1', name: '巷口咖啡', brand: '小巷', category: 'coffee', channel: 'offline', district: '静安区', lat: 31.2, lon: 121.4 };
+const cafe: MerchantFacts = {
+  id: 'm1',
+  name: '巷口咖啡',
+  brand: '小巷',
+  category: 'coffee',
+  channel: 'offline',
+  district: '静安区',
+  lat: 31.2,
+  lon: 121.4,
+};
 const noBrand: MerchantFacts = { ...cafe, id: 'm2', name: '独立书店', brand: null, category: 'bookstore' };
 
 function counts(place: number, brand: number, category: number, district: number): VisitorCounts {
@@ -47,14 +64,46 @@ describe('place disclosure', () => {
 
   it('refuses k below 3, naming the field', () => {
     expect(() => createMaskingPolicy({ k: 2 })).toThrow(PrivacyInputError);
-    expect(() => disclosureLevel(cafe, 'place', counts(9, 9, 9, 9), { ...DEFAULT_MASKING_POLICY, k: 1 })).toThrow(/k must be an integer of at least 3/);
+    expect(() => disclosureLevel(cafe, 'place', counts(9, 9, 9, 9), { ...DEFAULT_MASKING_POLICY, k: 1 })).toThrow(
+      /k must be an integer of at least 3/,
+    );
   });
 
   it('labels show only what their level allows', () => {
-    expect(placeLabel(cafe, 'place')).toEqual({ level: 'place', name: '巷口咖啡', brand: null, category: 'coffee', district: '静安区', online: false });
-    expect(placeLabel(cafe, 'brand')).toEqual({ level: 'brand', name: null, brand: '小巷', category: null, district: null, online: false });
-    expect(placeLabel(cafe, 'category')).toEqual({ level: 'category', name: null, brand: null, category: 'coffee', district: '静安区', online: false });
-    expect(placeLabel(cafe, 'district')).toEqual({ level: 'district', name: null, brand: null, category: null, district: '静安区', online: false });
-    expect(labelKey(placeLabel(cafe, 'brand'))).toBe(labelKey(placeLabel({ ...cafe, channel: 'online', district: null }, 'brand')));
+    expect(placeLabel(cafe, 'place')).toEqual({
+      level: 'place',
+      name: '巷口咖啡',
+      brand: null,
+      category: 'coffee',
+      district: '静安区',
+      online: false,
+    });
+    expect(placeLabel(cafe, 'brand')).toEqual({
+      level: 'brand',
+      name: null,
+      brand: '小巷',
+      category: null,
+      district: null,
+      online: false,
+    });
+    expect(placeLabel(cafe, 'category')).toEqual({
+      level: 'category',
+      name: null,
+      brand: null,
+      category: 'coffee',
+      district: '静安区',
+      online: false,
+    });
+    expect(placeLabel(cafe, 'district')).toEqual({
+      level: 'district',
+      name: null,
+      brand: null,
+      category: null,
+      district: '静安区',
+      online: false,
+    });
+    expect(labelKey(placeLabel(cafe, 'brand'))).toBe(
+      labelKey(placeLabel({ ...cafe, channel: 'online', district: null }, 'brand')),
+    );
   });
 });

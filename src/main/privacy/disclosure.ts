@@ -30,7 +30,10 @@ export function isExposureLevel(value: string): value is ExposureLevel {
 }
 
 /** Rule 1: the coarser of the two users' exposures (a missing or unknown level counts as hidden). */
-export function sharedExposure(a: ExposureLevel | null | undefined, b: ExposureLevel | null | undefined): ExposureLevel {
+export function sharedExposure(
+  a: ExposureLevel | null | undefined,
+  b: ExposureLevel | null | undefined,
+): ExposureLevel {
   const ra = a && isExposureLevel(a) ? EXPOSURE_RANK[a] : 0;
   const rb = b && isExposureLevel(b) ? EXPOSURE_RANK[b] : 0;
   return EXPOSURE_LEVELS[Math.min(ra, rb)]!;
@@ -71,7 +74,9 @@ export interface VisitorCounts {
 }
 
 export function categoryKey(m: Pick<MerchantFacts, 'category' | 'district' | 'channel'>): string {
-  return m.channel === 'online' || m.district === null ? `${m.category}\u0000online` : `${m.category}\u0000${m.district}`;
+  return m.channel === 'online' || m.district === null
+    ? `${m.category}\u0000online`
+    : `${m.category}\u0000${m.district}`;
 }
 
 const sql = {
@@ -141,7 +146,10 @@ export function disclosureContext(db: Db, window: { start: number; end: number }
     if (active === 1) userIndex.set(userId, nextUser++);
     else userIndex.delete(userId);
   }
-  for (const [userId, merchantId] of db.prepare(sql.windowVisits).raw().iterate(window.start, window.end) as IterableIterator<[string, string]>) {
+  for (const [userId, merchantId] of db
+    .prepare(sql.windowVisits)
+    .raw()
+    .iterate(window.start, window.end) as IterableIterator<[string, string]>) {
     const u = userIndex.get(userId);
     if (u === undefined) continue; // not consenting: does not count towards k
     const m = merchants.get(merchantId);
@@ -158,7 +166,12 @@ export function disclosureContext(db: Db, window: { start: number; end: number }
   const context: DisclosureContext = {
     merchants,
     finestExposure,
-    counts: { place: sizes(place), brand: sizes(brand), categoryInDistrict: sizes(category), district: sizes(district) },
+    counts: {
+      place: sizes(place),
+      brand: sizes(brand),
+      categoryInDistrict: sizes(category),
+      district: sizes(district),
+    },
   };
   // A handful of windows at most are looked at in one session; keep the newest few.
   if (perDb.size >= 4) perDb.delete(perDb.keys().next().value!);

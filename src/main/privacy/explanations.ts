@@ -45,7 +45,11 @@ function safeBand(band: string | undefined): string | undefined {
  * One explanation per reason code, in the code order the engine gave. `shares` are the pair's shared places as
  * disclosed (withheld ones are simply absent), `district` the other user's district as their masked profile shows it.
  */
-export function explainReasons(codes: readonly string[], shares: readonly DisclosedShare[], district: string | null): ReasonExplanation[] {
+export function explainReasons(
+  codes: readonly string[],
+  shares: readonly DisclosedShare[],
+  district: string | null,
+): ReasonExplanation[] {
   const withCategory = shares.filter((s) => s.label.category !== null);
   return codes.map((code): ReasonExplanation => {
     if (!known(code)) return { code, key: 'preview.reason.other', params: {} };
@@ -55,20 +59,38 @@ export function explainReasons(codes: readonly string[], shares: readonly Disclo
         const met = shares.find((s) => safeBand(s.hourBands[0]) !== undefined && s.label.category !== null);
         const band = safeBand(met?.hourBands[0]);
         if (met && band && met.label.district) {
-          return { code, key: 'preview.reason.may_have_met.full', params: { category: met.label.category!, district: met.label.district, hourBand: band } };
+          return {
+            code,
+            key: 'preview.reason.may_have_met.full',
+            params: { category: met.label.category!, district: met.label.district, hourBand: band },
+          };
         }
-        if (met && band) return { code, key: 'preview.reason.may_have_met.category', params: { category: met.label.category!, hourBand: band } };
+        if (met && band)
+          return {
+            code,
+            key: 'preview.reason.may_have_met.category',
+            params: { category: met.label.category!, hourBand: band },
+          };
         const anyBand = shares.map((s) => safeBand(s.hourBands[0])).find((b) => b !== undefined);
         return anyBand ? { code, key: 'preview.reason.may_have_met.band', params: { hourBand: anyBand } } : generic;
       }
       case 'rare_shared_places': {
         const top = withCategory[0];
-        if (top?.label.district) return { code, key: 'preview.reason.rare_shared_places.full', params: { category: top.label.category!, district: top.label.district } };
-        return top ? { code, key: 'preview.reason.rare_shared_places.category', params: { category: top.label.category! } } : generic;
+        if (top?.label.district)
+          return {
+            code,
+            key: 'preview.reason.rare_shared_places.full',
+            params: { category: top.label.category!, district: top.label.district },
+          };
+        return top
+          ? { code, key: 'preview.reason.rare_shared_places.category', params: { category: top.label.category! } }
+          : generic;
       }
       case 'shared_brands_categories': {
         const top = withCategory[0];
-        return top ? { code, key: 'preview.reason.shared_brands_categories.category', params: { category: top.label.category! } } : generic;
+        return top
+          ? { code, key: 'preview.reason.shared_brands_categories.category', params: { category: top.label.category! } }
+          : generic;
       }
       case 'same_district':
         return district ? { code, key: 'preview.reason.same_district.district', params: { district } } : generic;

@@ -4,7 +4,20 @@
  * quarantined CSV line is a name, a phone number or free text.
  */
 export const EXPORT_FIELDS = {
-  users: ['id', 'nickname', 'real_name', 'phone', 'id_verified', 'gender', 'seeking', 'birth_year', 'city', 'district', 'registered_at', 'status'],
+  users: [
+    'id',
+    'nickname',
+    'real_name',
+    'phone',
+    'id_verified',
+    'gender',
+    'seeking',
+    'birth_year',
+    'city',
+    'district',
+    'registered_at',
+    'status',
+  ],
   consents: ['user_id', 'feature', 'granted_at', 'revoked_at'],
   exposures: ['user_id', 'merchant_id', 'level'],
   merchants: ['id', 'name', 'brand', 'category', 'channel', 'city', 'district', 'lat', 'lon', 'price_level'],

@@ -110,7 +110,8 @@ function decoysAt(
     const sameCategory = m.category === real.category;
     const sameDistrict = m.district !== null && m.district === real.district;
     let tier: number;
-    if (level === 'place') tier = sameCategory && (sameDistrict || real.channel === 'online') ? 0 : sameCategory ? 1 : 2;
+    if (level === 'place')
+      tier = sameCategory && (sameDistrict || real.channel === 'online') ? 0 : sameCategory ? 1 : 2;
     else if (level === 'brand') tier = sameCategory ? 0 : 1;
     else if (level === 'category') tier = sameDistrict ? 0 : sameCategory ? 1 : 2;
     else tier = 1;
@@ -118,7 +119,9 @@ function decoysAt(
     byKey.set(key, { label, tier, distance: d, key });
   }
   // Deterministic base order first (ids are not sorted by anything meaningful), then the seeded draw per tier.
-  const all = [...byKey.values()].sort((a, b) => a.tier - b.tier || a.distance - b.distance || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const all = [...byKey.values()].sort(
+    (a, b) => a.tier - b.tier || a.distance - b.distance || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   const picked: PlaceLabel[] = [];
   for (let tier = 0; tier <= 2 && picked.length < DECOYS; tier++) {
     const inTier = all.filter((c) => c.tier === tier).slice(0, NEAREST);

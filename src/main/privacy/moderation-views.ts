@@ -74,7 +74,9 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 function maskedNames(db: Db, ids: readonly string[]): Map<string, string> {
   if (ids.length === 0) return new Map();
   const rows = db
-    .prepare<[string], { id: string; nickname: string }>(`SELECT u.id, u.nickname FROM users u JOIN json_each(?) j ON j.value = u.id`)
+    .prepare<[string], { id: string; nickname: string }>(
+      `SELECT u.id, u.nickname FROM users u JOIN json_each(?) j ON j.value = u.id`,
+    )
     .all(JSON.stringify([...new Set(ids)]));
   return new Map(rows.map((r) => [r.id, maskName(r.nickname)]));
 }
@@ -98,7 +100,10 @@ function toItem(item: QueueItem, names: Map<string, string>): ModerationQueueIte
 
 /** A page of queue items as the renderer may see it. `self` is the operator: their own claims are not "others'". */
 export function maskQueueItems(db: Db, items: readonly QueueItem[], self: string): ModerationQueueItem[] {
-  const names = maskedNames(db, items.map((i) => i.userId));
+  const names = maskedNames(
+    db,
+    items.map((i) => i.userId),
+  );
   return items.map((i) => toItem({ ...i, claimedBy: i.claimedBy === self ? null : i.claimedBy }, names));
 }
 
@@ -160,7 +165,8 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
     reason: str(r.reason),
     text: maskHandlesInText(str(r.text)),
   });
-  const byDayDesc = <T extends { day: string }>(rows: T[]): T[] => rows.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)).slice(0, TIMELINE_SHOWN);
+  const byDayDesc = <T extends { day: string }>(rows: T[]): T[] =>
+    rows.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)).slice(0, TIMELINE_SHOWN);
 
   const priceCounts = new Map<number, number>();
   for (const x of t.transfersIn) priceCounts.set(num(x.amount_fen), (priceCounts.get(num(x.amount_fen)) ?? 0) + 1);
@@ -169,7 +175,9 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
     .sort((a, b) => b.count - a.count || a.amountFen - b.amountFen)
     .slice(0, 8);
 
-  const undone = new Set(t.decisions.filter((d) => d.reverses !== null && d.reverses !== undefined).map((d) => num(d.reverses)));
+  const undone = new Set(
+    t.decisions.filter((d) => d.reverses !== null && d.reverses !== undefined).map((d) => num(d.reverses)),
+  );
   const u = detail.user;
   const reference = new Date(num(detail.flag.detected_at) * 1000);
   const birthYear = num(u.birth_year);
@@ -199,7 +207,10 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
       userId,
       maskedName: nameOf(userId),
       gender: str(u.gender),
-      ageBand: Number.isInteger(birthYear) && birthYear <= reference.getUTCFullYear() ? ageBand(birthYear, reference, 5, PLATFORM_TZ_MINUTES) : '—',
+      ageBand:
+        Number.isInteger(birthYear) && birthYear <= reference.getUTCFullYear()
+          ? ageBand(birthYear, reference, 5, PLATFORM_TZ_MINUTES)
+          : '—',
       city: str(u.city),
       district: u.district === null || u.district === undefined ? null : str(u.district),
       status: str(u.status),
@@ -207,7 +218,11 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
     },
     figures: flag.evidence.figures ?? {},
     pricePoints,
-    evidence: { greetings: e.greetings.map(greeting), transfers: e.transfers.map(transfer), reports: e.reports.map(report) },
+    evidence: {
+      greetings: e.greetings.map(greeting),
+      transfers: e.transfers.map(transfer),
+      reports: e.reports.map(report),
+    },
     timeline: {
       greetings: byDayDesc([...t.greetingsSent, ...t.greetingsReceived].map(greeting)),
       transfers: byDayDesc([...t.transfersIn, ...t.transfersOut].map(transfer)),

@@ -67,9 +67,14 @@ const sql = {
 
 function parseEvidence(text: string): Evidence {
   const raw = JSON.parse(text) as { sharedPlaces?: unknown; coPresence?: unknown };
-  const sharedPlaces = Array.isArray(raw.sharedPlaces) ? raw.sharedPlaces.filter((x): x is string => typeof x === 'string') : [];
+  const sharedPlaces = Array.isArray(raw.sharedPlaces)
+    ? raw.sharedPlaces.filter((x): x is string => typeof x === 'string')
+    : [];
   const coPresence = Array.isArray(raw.coPresence)
-    ? raw.coPresence.filter((x): x is { merchantId: string; hourBand: string } => typeof x?.merchantId === 'string' && typeof x?.hourBand === 'string')
+    ? raw.coPresence.filter(
+        (x): x is { merchantId: string; hourBand: string } =>
+          typeof x?.merchantId === 'string' && typeof x?.hourBand === 'string',
+      )
     : [];
   return { sharedPlaces, coPresence };
 }
@@ -88,7 +93,8 @@ interface LoadedIntroduction {
 
 /** The pair in stored order (user_a < user_b); the renderer may send it either way. */
 export function orderedPair(userA: string, userB: string): [string, string] {
-  if (userA === userB) throw new PrivacyInputError(`userB: an introduction is between two different users (both are "${userA}")`);
+  if (userA === userB)
+    throw new PrivacyInputError(`userB: an introduction is between two different users (both are "${userA}")`);
   return userA < userB ? [userA, userB] : [userB, userA];
 }
 
@@ -96,7 +102,8 @@ function loadIntroduction(db: Db, runId: number, first: string, second: string):
   const [userA, userB] = orderedPair(first, second);
   const run = readRun(db, runId);
   if (!run) throw new PrivacyNotFoundError(`runId: there is no matching run ${runId}`);
-  const row = db.prepare(sql.introduction).get(runId, userA, userB) as { score: number; reasons: string; evidence: string } | undefined;
+  const row = db.prepare(sql.introduction).get(runId, userA, userB) as
+    { score: number; reasons: string; evidence: string } | undefined;
   if (!row) throw new PrivacyNotFoundError(`run ${runId} did not introduce "${userA}" and "${userB}" to each other`);
   const window = runWindow(run.date, run.ruleSet.windowDays);
   const context = disclosureContext(db, window);
@@ -132,20 +139,31 @@ const MAX_SHARED = 8;
  * (rarest first, co-presence places), then the other places both paid at in the window, most visited first (the
  * engine lists the rarest, which k-anonymity withholds most often).
  */
-function discloseShared(db: Db, intro: LoadedIntroduction, policy: MaskingPolicy): { disclosed: DisclosedPlace[]; withheld: number } {
+function discloseShared(
+  db: Db,
+  intro: LoadedIntroduction,
+  policy: MaskingPolicy,
+): { disclosed: DisclosedPlace[]; withheld: number } {
   const expA = exposuresOf(db, intro.userA);
   const expB = exposuresOf(db, intro.userB);
-  const visited = (userId: string) => new Set(db.prepare(sql.windowMerchants).pluck().all(userId, intro.window.start, intro.window.end) as string[]);
+  const visited = (userId: string) =>
+    new Set(db.prepare(sql.windowMerchants).pluck().all(userId, intro.window.start, intro.window.end) as string[]);
   const inA = visited(intro.userA);
   const alsoShared = [...visited(intro.userB)]
     .filter((m) => inA.has(m))
-    .sort((x, y) => (intro.context.counts.place.get(y) ?? 0) - (intro.context.counts.place.get(x) ?? 0) || (x < y ? -1 : 1));
-  const ids = [...new Set([...intro.evidence.sharedPlaces, ...intro.evidence.coPresence.map((c) => c.merchantId), ...alsoShared])];
+    .sort(
+      (x, y) => (intro.context.counts.place.get(y) ?? 0) - (intro.context.counts.place.get(x) ?? 0) || (x < y ? -1 : 1),
+    );
+  const ids = [
+    ...new Set([...intro.evidence.sharedPlaces, ...intro.evidence.coPresence.map((c) => c.merchantId), ...alsoShared]),
+  ];
   const disclosed: DisclosedPlace[] = [];
   let withheld = 0;
   for (const id of ids) {
     const merchant = intro.context.merchants.get(id);
-    const level = merchant ? disclosureLevel(merchant, sharedExposure(expA.get(id), expB.get(id)), intro.context.counts, policy) : null;
+    const level = merchant
+      ? disclosureLevel(merchant, sharedExposure(expA.get(id), expB.get(id)), intro.context.counts, policy)
+      : null;
     if (!merchant || level === null) {
       withheld += 1;
       continue;
@@ -161,7 +179,13 @@ function referenceDay(date: string): Date {
   return new Date(`${date}T12:00:00+08:00`);
 }
 
-export function pairPreview(db: Db, runId: number, first: string, second: string, policy: MaskingPolicy = DEFAULT_MASKING_POLICY): PairPreview {
+export function pairPreview(
+  db: Db,
+  runId: number,
+  first: string,
+  second: string,
+  policy: MaskingPolicy = DEFAULT_MASKING_POLICY,
+): PairPreview {
   assertValidPolicy(policy);
   const intro = loadIntroduction(db, runId, first, second);
   const reference = referenceDay(intro.date);
@@ -201,7 +225,14 @@ export interface GuessCardResult {
  * The guess card one side sees. Seeded by (run, pair) only: disclosure is symmetric, so both users get the same
  * four choices in the same order.
  */
-export function guessCard(db: Db, runId: number, first: string, second: string, _side: Side, policy: MaskingPolicy = DEFAULT_MASKING_POLICY): GuessCardResult {
+export function guessCard(
+  db: Db,
+  runId: number,
+  first: string,
+  second: string,
+  _side: Side,
+  policy: MaskingPolicy = DEFAULT_MASKING_POLICY,
+): GuessCardResult {
   assertValidPolicy(policy);
   const intro = loadIntroduction(db, runId, first, second);
   const { disclosed } = discloseShared(db, intro, policy);
@@ -220,7 +251,8 @@ export function answerGuess(
   policy: MaskingPolicy = DEFAULT_MASKING_POLICY,
 ): { correct: boolean; correctChoiceId: string } {
   const { card } = guessCard(db, runId, first, second, side, policy);
-  if (!card) throw new PrivacyNotFoundError(`run ${runId}: the introduction of "${first}" and "${second}" has no guess card`);
+  if (!card)
+    throw new PrivacyNotFoundError(`run ${runId}: the introduction of "${first}" and "${second}" has no guess card`);
   if (!card.choices.some((c) => c.id === choiceId)) {
     throw new PrivacyInputError(`choiceId: "${choiceId}" is not one of ${card.choices.map((c) => c.id).join(', ')}`);
   }
@@ -255,7 +287,10 @@ export function listPreviewIntroductions(
   const toView = (r: Row): PreviewIntroductionRow => ({ userA: r.user_a, userB: r.user_b, score: Math.round(r.score) });
   if (options.userId !== undefined) {
     const rows = db.prepare(sql.userIntroductions).all(runId, options.userId, options.userId) as Row[];
-    return { total: rows.length, introductions: rows.slice(options.offset, options.offset + options.limit).map(toView) };
+    return {
+      total: rows.length,
+      introductions: rows.slice(options.offset, options.offset + options.limit).map(toView),
+    };
   }
   const rows = db.prepare(sql.introductionsPage).all(runId, options.limit, options.offset) as Row[];
   return { total: db.prepare(sql.introductionsCount).pluck().get(runId) as number, introductions: rows.map(toView) };

@@ -80,7 +80,9 @@ describe.each([
   const db = openDatabase(path.join(dir, `prop-${seed}.db`));
   const fixture = buildPrivacyFixture(db, { seed });
   const policy: MaskingPolicy = createMaskingPolicy({ k });
-  const byName = new Map((db.prepare(`SELECT id, name FROM merchants`).all() as { id: string; name: string }[]).map((r) => [r.name, r.id]));
+  const byName = new Map(
+    (db.prepare(`SELECT id, name FROM merchants`).all() as { id: string; name: string }[]).map((r) => [r.name, r.id]),
+  );
 
   it('has introductions to check, some places under k and some hidden ones', () => {
     expect(fixture.pairs.length).toBeGreaterThan(50);
@@ -116,12 +118,18 @@ describe.each([
       for (const h of hidden) expect(cardText, `${a}/${b} guess card shows hidden ${h.name}`).not.toContain(h.name);
       // Stronger for decoys: a decoy covers no merchant either user ever paid at or set an exposure for.
       const mine = [...touched(db, a), ...touched(db, b)];
-      for (const choice of card.choices.filter((c) => c.id !== '' && c.id !== correctId(db, fixture.runId, a, b, policy))) {
+      for (const choice of card.choices.filter(
+        (c) => c.id !== '' && c.id !== correctId(db, fixture.runId, a, b, policy),
+      )) {
         decoys++;
-        for (const m of mine) expect(covers(choice.label, m), `decoy ${key(choice.label)} covers ${m.id} of ${a}/${b}`).toBe(false);
+        for (const m of mine)
+          expect(covers(choice.label, m), `decoy ${key(choice.label)} covers ${m.id} of ${a}/${b}`).toBe(false);
         if (choice.label.level === 'place') {
           // A decoy place is one somebody chose to show at place level.
-          const exposedBy = db.prepare(`SELECT count(*) FROM exposures WHERE merchant_id = ? AND level = 'place'`).pluck().get(byName.get(choice.label.name!)) as number;
+          const exposedBy = db
+            .prepare(`SELECT count(*) FROM exposures WHERE merchant_id = ? AND level = 'place'`)
+            .pluck()
+            .get(byName.get(choice.label.name!)) as number;
           expect(exposedBy, `decoy ${choice.label.name} was exposed by nobody`).toBeGreaterThan(0);
         }
       }

@@ -3,23 +3,94 @@ import { maskFreeText, maskName, maskPhone } from './mask-fields';
 /** Longest excerpt an operator sees: enough to spot the broken field, short enough not to become a data dump. */
 export const EXCERPT_MAX_CHARS = 240;
 
-const ID_FIELDS = new Set(['id', 'user_id', 'from_user', 'to_user', 'merchant_id', 'reporter_id', 'reported_id', 'blocker_id', 'blocked_id', 'user_a', 'user_b', 'partner_id']);
+const ID_FIELDS = new Set([
+  'id',
+  'user_id',
+  'from_user',
+  'to_user',
+  'merchant_id',
+  'reporter_id',
+  'reported_id',
+  'blocker_id',
+  'blocked_id',
+  'user_a',
+  'user_b',
+  'partner_id',
+]);
 
 /** The closed vocabularies of the export format (DATA-FORMAT.md): values that say nothing about a person. */
 const VOCABULARY = new Set([
-  'F', 'M', 'any', 'active', 'suspended', 'closed', 'meet_similar', 'hidden', 'category', 'brand', 'place', 'offline', 'online',
-  'selling', 'spam', 'harassment', 'fake_profile', 'other', 'normal', 'micro_seller', 'spammer', 'kindred',
-  'convenience', 'coffee', 'restaurant', 'gym', 'bookstore', 'cinema', 'supermarket', 'online_store',
-  'true', 'false', 'null',
+  'F',
+  'M',
+  'any',
+  'active',
+  'suspended',
+  'closed',
+  'meet_similar',
+  'hidden',
+  'category',
+  'brand',
+  'place',
+  'offline',
+  'online',
+  'selling',
+  'spam',
+  'harassment',
+  'fake_profile',
+  'other',
+  'normal',
+  'micro_seller',
+  'spammer',
+  'kindred',
+  'convenience',
+  'coffee',
+  'restaurant',
+  'gym',
+  'bookstore',
+  'cinema',
+  'supermarket',
+  'online_store',
+  'true',
+  'false',
+  'null',
 ]);
 
 /** Fields of a parsed row whose values may be shown when they pass their check; the rest are reduced to a shape. */
-const SHOWN_FIELDS = new Set([...ID_FIELDS, 'feature', 'gender', 'seeking', 'status', 'channel', 'level', 'reason', 'outcome', 'label', 'id_verified', 'city', 'district', 'category', 'brand', 'price_level', 'date']);
+const SHOWN_FIELDS = new Set([
+  ...ID_FIELDS,
+  'feature',
+  'gender',
+  'seeking',
+  'status',
+  'channel',
+  'level',
+  'reason',
+  'outcome',
+  'label',
+  'id_verified',
+  'city',
+  'district',
+  'category',
+  'brand',
+  'price_level',
+  'date',
+]);
 
 /** Every documented field name: a key an excerpt may name (an undocumented key is shown as `[key]`). */
 const KNOWN_FIELDS = new Set([
   ...SHOWN_FIELDS,
-  ...['nickname', 'real_name', 'phone', 'birth_year', 'registered_at', 'granted_at', 'revoked_at', 'name', 'lat', 'lon'],
+  ...[
+    'nickname',
+    'real_name',
+    'phone',
+    'birth_year',
+    'registered_at',
+    'granted_at',
+    'revoked_at',
+    'name',
+    'lat',
+    'lon',
+  ],
   ...['amount_fen', 'paid_at', 'memo', 'sent_at', 'text', 'replied_at', 'created_at'],
 ]);
 
@@ -32,7 +103,14 @@ const PLACE_NAME = /^\p{Script=Han}{1,6}(市|区|县)$/u;
  * day, a city or district name. Never free text, a name, an amount, a time of day, or a handle.
  */
 function safeToken(value: string): boolean {
-  return value === '' || VOCABULARY.has(value) || /^[A-Za-z]{1,2}\d{1,9}$/.test(value) || /^[A-Za-z0-9]$/.test(value) || CALENDAR_DAY.test(value) || PLACE_NAME.test(value);
+  return (
+    value === '' ||
+    VOCABULARY.has(value) ||
+    /^[A-Za-z]{1,2}\d{1,9}$/.test(value) ||
+    /^[A-Za-z0-9]$/.test(value) ||
+    CALENDAR_DAY.test(value) ||
+    PLACE_NAME.test(value)
+  );
 }
 
 /** A value of a parsed row's shown field: checked against what that field can hold. */
@@ -56,7 +134,12 @@ function maskField(key: string, value: unknown): unknown {
   if (key === 'phone' && text !== null) return maskPhone(text);
   if ((key === 'text' || key === 'memo') && text !== null) return maskFreeText(text);
   if (SHOWN_FIELDS.has(key)) {
-    if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 9)) return value;
+    if (
+      value === null ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 9)
+    )
+      return value;
     if (text !== null && safeFor(key, text)) return text;
   }
   return shapeOf(value);
@@ -70,12 +153,16 @@ function csvCells(line: string): string[] {
   for (let i = 0; i < line.length; i += 1) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cell += '"'), (i += 1);
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') cells.push(cell), (cell = '');
-    else cell += c;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
   }
   cells.push(cell);
   return cells;
@@ -84,12 +171,15 @@ function csvCells(line: string): string[] {
 /** Text that is neither a JSON object nor CSV we can trust: structure kept, each token shown only if safe. */
 function maskTokens(text: string): string {
   // Digits spread over tokens (`1 3 8 1 2 3 4 5 6 7 8`, `138-1234-5678`) are one number: never shown in pieces.
-  return text.replace(/\d(?:[\s.\-]*\d){3,}/g, '[number]').replace(/"(?:[^"\\]|\\.)*("?)(\s*:)?|[^\s{}[\]:,"]+/g, (token, closed: string, colon: string | undefined) => {
-    if (!token.startsWith('"')) return token === '[number]' || safeToken(token) ? token : `[${[...token].length} chars]`;
-    const inner = token.slice(1, token.length - (closed ? 1 : 0) - (colon?.length ?? 0));
-    if (colon) return KNOWN_FIELDS.has(inner) ? token : `"[key]"${colon}`;
-    return safeToken(inner) ? token : `"[${[...inner].length} chars]"`;
-  });
+  return text
+    .replace(/\d(?:[\s.-]*\d){3,}/g, '[number]')
+    .replace(/"(?:[^"\\]|\\.)*("?)(\s*:)?|[^\s{}[\]:,"]+/g, (token, closed: string, colon: string | undefined) => {
+      if (!token.startsWith('"'))
+        return token === '[number]' || safeToken(token) ? token : `[${[...token].length} chars]`;
+      const inner = token.slice(1, token.length - (closed ? 1 : 0) - (colon?.length ?? 0));
+      if (colon) return KNOWN_FIELDS.has(inner) ? token : `"[key]"${colon}`;
+      return safeToken(inner) ? token : `"[${[...inner].length} chars]"`;
+    });
 }
 
 function clip(text: string): string {
@@ -111,7 +201,9 @@ export function maskQuarantineExcerpt(file: string, raw: string): string {
       const row = JSON.parse(trimmed) as unknown;
       if (row && typeof row === 'object' && !Array.isArray(row)) {
         const masked = Object.fromEntries(
-          Object.entries(row as Record<string, unknown>).map(([k, v]) => (KNOWN_FIELDS.has(k) ? [k, maskField(k, v)] : ['[key]', shapeOf(v)])),
+          Object.entries(row as Record<string, unknown>).map(([k, v]) =>
+            KNOWN_FIELDS.has(k) ? [k, maskField(k, v)] : ['[key]', shapeOf(v)],
+          ),
         );
         return clip(JSON.stringify(masked));
       }
@@ -121,7 +213,11 @@ export function maskQuarantineExcerpt(file: string, raw: string): string {
     return clip(maskTokens(trimmed));
   }
   if (file.toLowerCase().endsWith('.csv')) {
-    return clip(csvCells(trimmed).map((cell) => (safeToken(cell) ? cell : `[${[...cell].length} chars]`)).join(','));
+    return clip(
+      csvCells(trimmed)
+        .map((cell) => (safeToken(cell) ? cell : `[${[...cell].length} chars]`))
+        .join(','),
+    );
   }
   return clip(maskTokens(trimmed));
 }
@@ -133,6 +229,8 @@ export function maskQuarantineExcerpt(file: string, raw: string): string {
  */
 export function maskQuarantineMessage(message: string): string {
   return message
-    .replace(/"([^"]*)"/g, (quoted, inner: string) => (safeFor('id', inner) ? quoted : `"[${[...inner].length} chars]"`))
-    .replace(/\d(?:[\s.\-]*\d){6,}/g, (run) => (/^\d{4}-\d{2}-\d{2}$/.test(run) ? run : '[number]')); // a calendar day (an example in a message) is no phone
+    .replace(/"([^"]*)"/g, (quoted, inner: string) =>
+      safeFor('id', inner) ? quoted : `"[${[...inner].length} chars]"`,
+    )
+    .replace(/\d(?:[\s.-]*\d){6,}/g, (run) => (/^\d{4}-\d{2}-\d{2}$/.test(run) ? run : '[number]')); // a calendar day (an example in a message) is no phone
 }

@@ -31,7 +31,10 @@ export interface PrivacyFixture {
   pairs: [string, string][];
 }
 
-export function buildPrivacyFixture(db: Db, options: { seed: number; users?: number; merchants?: number }): PrivacyFixture {
+export function buildPrivacyFixture(
+  db: Db,
+  options: { seed: number; users?: number; merchants?: number },
+): PrivacyFixture {
   const rand = mulberry(options.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const userCount = options.users ?? 160;
@@ -40,25 +43,50 @@ export function buildPrivacyFixture(db: Db, options: { seed: number; users?: num
   const users: string[] = [];
   const visits = new Map<string, Set<string>>();
   db.transaction(() => {
-    const insM = db.prepare(`INSERT INTO merchants (id, name, brand, category, channel, city, district, lat, lon, price_level) VALUES (?, ?, ?, ?, ?, '上海', ?, ?, ?, 2)`);
+    const insM = db.prepare(
+      `INSERT INTO merchants (id, name, brand, category, channel, city, district, lat, lon, price_level) VALUES (?, ?, ?, ?, ?, '上海', ?, ?, ?, 2)`,
+    );
     for (let i = 0; i < merchantCount; i++) {
       const id = `m${options.seed}_${i}`;
       const online = i % 15 === 14;
       const d = pick(DISTRICTS);
       const brand = rand() < 0.35 ? pick(BRANDS) : null;
       const category = online ? 'online_store' : pick(CATEGORIES);
-      insM.run(id, `店${options.seed}x${i}号`, online ? pick(BRANDS) : brand, category, online ? 'online' : 'offline', online ? null : d.name, online ? null : d.lat + (rand() - 0.5) * 0.02, online ? null : d.lon + (rand() - 0.5) * 0.02);
+      insM.run(
+        id,
+        `店${options.seed}x${i}号`,
+        online ? pick(BRANDS) : brand,
+        category,
+        online ? 'online' : 'offline',
+        online ? null : d.name,
+        online ? null : d.lat + (rand() - 0.5) * 0.02,
+        online ? null : d.lon + (rand() - 0.5) * 0.02,
+      );
       merchants.push(id);
     }
-    const insU = db.prepare(`INSERT INTO users (id, nickname, real_name, phone, id_verified, gender, seeking, birth_year, city, district, registered_at, status) VALUES (?, ?, ?, ?, 1, ?, 'any', ?, '上海', ?, 0, 'active')`);
-    const insC = db.prepare(`INSERT INTO consents (user_id, feature, granted_at, revoked_at) VALUES (?, 'meet_similar', ?, ?)`);
-    const insT = db.prepare(`INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, 480)`);
+    const insU = db.prepare(
+      `INSERT INTO users (id, nickname, real_name, phone, id_verified, gender, seeking, birth_year, city, district, registered_at, status) VALUES (?, ?, ?, ?, 1, ?, 'any', ?, '上海', ?, 0, 'active')`,
+    );
+    const insC = db.prepare(
+      `INSERT INTO consents (user_id, feature, granted_at, revoked_at) VALUES (?, 'meet_similar', ?, ?)`,
+    );
+    const insT = db.prepare(
+      `INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, 480)`,
+    );
     const insE = db.prepare(`INSERT INTO exposures (user_id, merchant_id, level) VALUES (?, ?, ?)`);
     let tx = 0;
     for (let u = 0; u < userCount; u++) {
       const id = `u${options.seed}_${String(u).padStart(4, '0')}`;
       users.push(id);
-      insU.run(id, `昵称${u}号`, `真名${u}`, `139${String(10_000_000 + u * 7919).slice(-8)}`, rand() < 0.5 ? 'F' : 'M', 1970 + Math.floor(rand() * 35), pick(DISTRICTS).name);
+      insU.run(
+        id,
+        `昵称${u}号`,
+        `真名${u}`,
+        `139${String(10_000_000 + u * 7919).slice(-8)}`,
+        rand() < 0.5 ? 'F' : 'M',
+        1970 + Math.floor(rand() * 35),
+        pick(DISTRICTS).name,
+      );
       // 10% revoked: they must not count towards k.
       insC.run(id, END - 200 * 86_400, rand() < 0.1 ? END - 100 * 86_400 : null);
       const mine = new Set<string>();
@@ -67,7 +95,13 @@ export function buildPrivacyFixture(db: Db, options: { seed: number; users?: num
         // Skewed popularity: low indexes are crowded, high ones rare.
         const m = merchants[Math.floor(merchantCount * rand() ** 2.2)]!;
         mine.add(m);
-        insT.run(`t${options.seed}_${tx++}`, id, m, 100 + Math.floor(rand() * 9000), END - Math.floor(rand() * 25 + 1) * 86_400 + Math.floor(rand() * 86_400));
+        insT.run(
+          `t${options.seed}_${tx++}`,
+          id,
+          m,
+          100 + Math.floor(rand() * 9000),
+          END - Math.floor(rand() * 25 + 1) * 86_400 + Math.floor(rand() * 86_400),
+        );
       }
       for (const m of mine) {
         const r = rand();
@@ -79,10 +113,15 @@ export function buildPrivacyFixture(db: Db, options: { seed: number; users?: num
   })();
   const runId = Number(
     db
-      .prepare(`INSERT INTO match_runs (date, ruleset_version, ruleset, operator, started_at, finished_at, status) VALUES (?, NULL, ?, 'fixture', ?, ?, 'completed')`)
-      .run(FIXTURE_DATE, JSON.stringify(DEFAULT_RULE_SET), new Date(0).toISOString(), new Date(0).toISOString()).lastInsertRowid,
+      .prepare(
+        `INSERT INTO match_runs (date, ruleset_version, ruleset, operator, started_at, finished_at, status) VALUES (?, NULL, ?, 'fixture', ?, ?, 'completed')`,
+      )
+      .run(FIXTURE_DATE, JSON.stringify(DEFAULT_RULE_SET), new Date(0).toISOString(), new Date(0).toISOString())
+      .lastInsertRowid,
   );
-  const insI = db.prepare(`INSERT INTO run_introductions (run_id, user_a, user_b, score, reasons, evidence) VALUES (?, ?, ?, ?, ?, ?)`);
+  const insI = db.prepare(
+    `INSERT INTO run_introductions (run_id, user_a, user_b, score, reasons, evidence) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const pairs: [string, string][] = [];
   db.transaction(() => {
     for (let i = 0; i < users.length; i++) {
@@ -91,9 +130,20 @@ export function buildPrivacyFixture(db: Db, options: { seed: number; users?: num
         const b = users[j]!;
         const shared = [...visits.get(a)!].filter((m) => visits.get(b)!.has(m));
         if (shared.length === 0 || rand() < 0.7) continue;
-        const coPresence = shared.filter(() => rand() < 0.5).map((merchantId) => ({ merchantId, hourBand: pick(BANDS) }));
-        const reasons = ['rare_shared_places', 'may_have_met', 'same_district', 'close_in_age'].filter(() => rand() < 0.7);
-        insI.run(runId, a, b, Math.round(rand() * 10_000) / 100, JSON.stringify(reasons), JSON.stringify({ sharedPlaces: shared.slice(0, 5), coPresence, sameDistrict: rand() < 0.5 }));
+        const coPresence = shared
+          .filter(() => rand() < 0.5)
+          .map((merchantId) => ({ merchantId, hourBand: pick(BANDS) }));
+        const reasons = ['rare_shared_places', 'may_have_met', 'same_district', 'close_in_age'].filter(
+          () => rand() < 0.7,
+        );
+        insI.run(
+          runId,
+          a,
+          b,
+          Math.round(rand() * 10_000) / 100,
+          JSON.stringify(reasons),
+          JSON.stringify({ sharedPlaces: shared.slice(0, 5), coPresence, sameDistrict: rand() < 0.5 }),
+        );
         pairs.push([a, b]);
       }
     }

@@ -36,18 +36,28 @@ export function unmaskAccount(
   now: Date = new Date(),
 ): UnmaskedAccount {
   if (operator.role !== 'lead') {
-    throw new ForbiddenError(`unmask: only a lead may see raw account fields; ${operator.name} is signed in as ${operator.role}`, say('leadOnly', {}));
+    throw new ForbiddenError(
+      `unmask: only a lead may see raw account fields; ${operator.name} is signed in as ${operator.role}`,
+      say('leadOnly', {}),
+    );
   }
   const why = reason.trim();
   if ([...why].length < UNMASK_REASON_MIN_CHARS) {
-    throw new PrivacyInputError(`reason: say why you need the raw fields, in at least ${UNMASK_REASON_MIN_CHARS} characters (got ${[...why].length})`);
+    throw new PrivacyInputError(
+      `reason: say why you need the raw fields, in at least ${UNMASK_REASON_MIN_CHARS} characters (got ${[...why].length})`,
+    );
   }
   return db.transaction(() => {
     const row = readUserRow(db, userId);
     const expires = new Date(now.getTime() + UNMASK_SECONDS * 1000);
     const auditId = appendAudit(
       db,
-      { operator: operator.name, action: 'privacy.unmask', subject: row.id, details: { reason: why, validSeconds: UNMASK_SECONDS, expiresAt: expires.toISOString() } },
+      {
+        operator: operator.name,
+        action: 'privacy.unmask',
+        subject: row.id,
+        details: { reason: why, validSeconds: UNMASK_SECONDS, expiresAt: expires.toISOString() },
+      },
       now,
     );
     return {

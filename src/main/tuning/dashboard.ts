@@ -51,14 +51,26 @@ function platformMidnight(date: string): number {
 
 export function readDashboard(db: Db, today: string, days: number): Dashboard {
   const first = daysBefore(today, days);
-  const flags = (db.prepare(sql.flagsPerDay).all(platformMidnight(first), platformMidnight(today) + 86_400) as { day: string; n: number }[]).map((r) => ({
+  const flags = (
+    db.prepare(sql.flagsPerDay).all(platformMidnight(first), platformMidnight(today) + 86_400) as {
+      day: string;
+      n: number;
+    }[]
+  ).map((r) => ({
     date: r.day,
     flags: r.n,
   }));
   const openFlags = db.prepare(sql.openFlags).pluck().get() as number;
-  const rows = db.prepare(sql.publishedRuns).all(first, today) as { id: number; date: string; ruleset_version: number | null; summary: string }[];
+  const rows = db.prepare(sql.publishedRuns).all(first, today) as {
+    id: number;
+    date: string;
+    ruleset_version: number | null;
+    summary: string;
+  }[];
   const list = rows.map((r): DashboardDay => {
-    const s = JSON.parse(r.summary) as Partial<Record<'introductions' | 'eligibleUsers' | 'matchedShare' | 'meanScore', number>>;
+    const s = JSON.parse(r.summary) as Partial<
+      Record<'introductions' | 'eligibleUsers' | 'matchedShare' | 'meanScore', number>
+    >;
     return {
       date: r.date,
       runId: r.id,
@@ -69,5 +81,12 @@ export function readDashboard(db: Db, today: string, days: number): Dashboard {
       rulesetVersion: r.ruleset_version,
     };
   });
-  return { days: list, flags, openFlags, today: list.find((d) => d.date === today) ?? null, activeVersion: currentVersion(db), shadowRuns: countShadowRuns(db) };
+  return {
+    days: list,
+    flags,
+    openFlags,
+    today: list.find((d) => d.date === today) ?? null,
+    activeVersion: currentVersion(db),
+    shadowRuns: countShadowRuns(db),
+  };
 }

@@ -25,12 +25,21 @@ export class TuningSession {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
-  private view: TuningStateView = { date: null, state: 'idle', phase: '', done: 0, total: null, poolUsers: 0, error: null };
+  private view: TuningStateView = {
+    date: null,
+    state: 'idle',
+    phase: '',
+    done: 0,
+    total: null,
+    poolUsers: 0,
+    error: null,
+  };
   private jobId = '';
   private opened: Promise<void> | null = null;
   /** The what-if being computed, and the one newest draft waiting behind it. */
   private whatIfBusy = false;
-  private pending: { seq: number; ruleSet: RuleSet; resolve(a: WhatIfAnswer): void; reject(e: Error): void } | null = null;
+  private pending: { seq: number; ruleSet: RuleSet; resolve(a: WhatIfAnswer): void; reject(e: Error): void } | null =
+    null;
 
   constructor(
     private readonly dbPath: string,
@@ -44,7 +53,8 @@ export class TuningSession {
 
   /** Builds the cache for a date (or keeps the one already built or building for it, unless `reload`). */
   open(date: string, reload = false): TuningStateView {
-    if (!reload && this.view.date === date && (this.view.state === 'building' || this.view.state === 'ready')) return this.state();
+    if (!reload && this.view.date === date && (this.view.state === 'building' || this.view.state === 'ready'))
+      return this.state();
     this.stopWorker(reload ? 'the what-if was reloaded' : 'the what-if moved to another date');
     const data: TuningWorkerData = { dbPath: this.dbPath, cancel: new SharedArrayBuffer(4), threads: this.threads };
     const worker = spawnWorker('tuning', { workerData: data });
@@ -74,9 +84,14 @@ export class TuningSession {
 
   /** Resolves once the cache for the open date is built (rejects if the build failed). */
   async ready(): Promise<void> {
-    if (!this.opened) throw new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first', say('tuningNotOpen', {}));
+    if (!this.opened)
+      throw new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first', say('tuningNotOpen', {}));
     await this.opened;
-    if (this.view.state !== 'ready') throw new DomainError('CONFLICT', `tuning: the what-if cache for ${this.view.date} is ${this.view.state}: ${this.view.error ?? ''}`);
+    if (this.view.state !== 'ready')
+      throw new DomainError(
+        'CONFLICT',
+        `tuning: the what-if cache for ${this.view.date} is ${this.view.state}: ${this.view.error ?? ''}`,
+      );
   }
 
   /** The what-if of a draft; an older draft still waiting when a newer one arrives is answered `superseded`. */
@@ -131,7 +146,10 @@ export class TuningSession {
 
   private request(message: TuningRequest): Promise<TuningReply> {
     const worker = this.worker;
-    if (!worker) return Promise.reject(new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first', say('tuningNotOpen', {})));
+    if (!worker)
+      return Promise.reject(
+        new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first', say('tuningNotOpen', {})),
+      );
     const id = this.nextId++;
     return new Promise<TuningReply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

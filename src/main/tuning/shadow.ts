@@ -3,7 +3,12 @@ import type { Assignment } from '../engine/assignment';
 import { ruleSetJson } from '../engine/store';
 import { latestCompletedRunId, readRun } from '../engine/store';
 import { parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
-import { HISTOGRAM_BINS, type AssignmentSummaryView, type ShadowComparisonView, type ShadowRunView } from '../../shared/contract/tuning';
+import {
+  HISTOGRAM_BINS,
+  type AssignmentSummaryView,
+  type ShadowComparisonView,
+  type ShadowRunView,
+} from '../../shared/contract/tuning';
 import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 
@@ -51,20 +56,40 @@ export interface ShadowInput {
 }
 
 /** Writes one shadow run (ids, scores rounded like published runs) in one transaction; returns its id. */
-export function persistShadowRun(db: Db, input: ShadowInput, userIds: readonly string[], assignment: Assignment): number {
+export function persistShadowRun(
+  db: Db,
+  input: ShadowInput,
+  userIds: readonly string[],
+  assignment: Assignment,
+): number {
   const json = ruleSetJson(input.ruleSet);
   const insert = db.prepare(sql.insertIntroduction);
   return db.transaction(() => {
     const version = (db.prepare(sql.versionOf).get(json) as { version: number } | undefined)?.version ?? null;
     const id = Number(
-      db.prepare(sql.insertRun).run(input.date, json, version, input.activeVersion, input.operator, new Date().toISOString(), JSON.stringify(assignment.summary)).lastInsertRowid,
+      db
+        .prepare(sql.insertRun)
+        .run(
+          input.date,
+          json,
+          version,
+          input.activeVersion,
+          input.operator,
+          new Date().toISOString(),
+          JSON.stringify(assignment.summary),
+        ).lastInsertRowid,
     );
     for (let i = 0; i < assignment.userA.length; i++) {
       const a = userIds[assignment.userA[i]!]!;
       const b = userIds[assignment.userB[i]!]!;
       insert.run(id, a < b ? a : b, a < b ? b : a, Math.round(assignment.score[i]! * 100) / 100);
     }
-    appendAudit(db, { operator: input.operator, action: 'tuning.shadowRun', subject: String(id), details: { date: input.date, rulesetVersion: version, introductions: assignment.userA.length } });
+    appendAudit(db, {
+      operator: input.operator,
+      action: 'tuning.shadowRun',
+      subject: String(id),
+      details: { date: input.date, rulesetVersion: version, introductions: assignment.userA.length },
+    });
     return id;
   })();
 }
@@ -140,7 +165,8 @@ export function compareShadow(db: Db, shadowId: number): ShadowComparisonView {
   losers.sort();
   const shadowHist = histogram(shadowPairs);
   const activeHist = histogram(activePairs);
-  const mean = (pairs: readonly Pair[]): number => (pairs.length ? Math.round((pairs.reduce((s, p) => s + p.score, 0) / pairs.length) * 100) / 100 : 0);
+  const mean = (pairs: readonly Pair[]): number =>
+    pairs.length ? Math.round((pairs.reduce((s, p) => s + p.score, 0) / pairs.length) * 100) / 100 : 0;
   return {
     shadow,
     activeRunId: runId,
@@ -155,7 +181,11 @@ export function compareShadow(db: Db, shadowId: number): ShadowComparisonView {
     losers: losers.length,
     partnerChanged,
     meanScoreDeltaOverlap: overlap ? Math.round((deltaSum / overlap) * 100) / 100 : 0,
-    histogram: shadowHist.map((n, i) => ({ key: String((i * 100) / HISTOGRAM_BINS), draft: n, active: activeHist[i]! })),
+    histogram: shadowHist.map((n, i) => ({
+      key: String((i * 100) / HISTOGRAM_BINS),
+      draft: n,
+      active: activeHist[i]!,
+    })),
     gainersSample: gainers.slice(0, SAMPLE),
     losersSample: losers.slice(0, SAMPLE),
   };

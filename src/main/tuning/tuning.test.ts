@@ -32,8 +32,16 @@ describe('rule set versions', () => {
     expect(() => saveVersion(db, RULES, 'again', '李组长')).toThrow(`already saved as version ${v1}`);
     expect(() => saveVersion(db, { ...RULES, minScore: 1 }, '   ', '李组长')).toThrow('note');
     const listed = listVersions(db);
-    expect(listed.find((v) => v.version === v2)).toMatchObject({ createdBy: '王审核', note: 'more weight on districts', active: false });
-    expect(listAudit(db, 100).filter((a) => a.action === 'ruleset.save').map((a) => a.subject)).toEqual([String(v2), String(v1)]);
+    expect(listed.find((v) => v.version === v2)).toMatchObject({
+      createdBy: '王审核',
+      note: 'more weight on districts',
+      active: false,
+    });
+    expect(
+      listAudit(db, 100)
+        .filter((a) => a.action === 'ruleset.save')
+        .map((a) => a.subject),
+    ).toEqual([String(v2), String(v1)]);
   });
 
   it('activates, rolls back to the previous version and audits both', () => {
@@ -66,7 +74,11 @@ describe('rule set versions', () => {
 
 describe('what-if', () => {
   it('matches the engine re-score on the whole population and counts changed introductions', async () => {
-    const cache = await MatchingCache.build(db, { date: DATE, ruleSet: RULES, excluded: new Set(), threads: 1 }, silentProgress);
+    const cache = await MatchingCache.build(
+      db,
+      { date: DATE, ruleSet: RULES, excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
     const base = activeBaseline(cache, 1, RULES);
     const result = computeWhatIf(cache, DRAFT, base, 7);
     const direct = cache.rescore(DRAFT);
@@ -97,14 +109,24 @@ describe('what-if', () => {
 
 describe('shadow runs and the dashboard', () => {
   it('compares a shadow run with the published run from the persisted rows', async () => {
-    const { cache, summary } = await runMatchingDetailed(db, { date: DATE, ruleSet: RULES, operator: 't', excluded: new Set(), threads: 1 }, silentProgress);
+    const { cache, summary } = await runMatchingDetailed(
+      db,
+      { date: DATE, ruleSet: RULES, operator: 't', excluded: new Set(), threads: 1 },
+      silentProgress,
+    );
     const draft = cache.rescore(DRAFT);
-    const shadowId = persistShadowRun(db, { date: DATE, ruleSet: DRAFT, activeVersion: 1, operator: 't' }, cache.pool.userIds, draft);
+    const shadowId = persistShadowRun(
+      db,
+      { date: DATE, ruleSet: DRAFT, activeVersion: 1, operator: 't' },
+      cache.pool.userIds,
+      draft,
+    );
     const cmp = compareShadow(db, shadowId);
     expect(cmp.activeRunId).toBe(summary.runId);
     expect(cmp.activeIntroductions).toBe(summary.introductions);
     expect(cmp.shadowIntroductions).toBe(draft.summary.introductions);
-    const pairs = (sqlText: string, id: number) => new Set((db.prepare(sqlText).all(id) as { a: string; b: string }[]).map((r) => `${r.a}|${r.b}`));
+    const pairs = (sqlText: string, id: number) =>
+      new Set((db.prepare(sqlText).all(id) as { a: string; b: string }[]).map((r) => `${r.a}|${r.b}`));
     const shadowPairs = pairs('SELECT user_a a, user_b b FROM shadow_introductions WHERE shadow_id = ?', shadowId);
     const runPairs = pairs('SELECT user_a a, user_b b FROM run_introductions WHERE run_id = ?', summary.runId);
     expect(cmp.overlap).toBe([...shadowPairs].filter((p) => runPairs.has(p)).length);
@@ -130,7 +152,9 @@ describe('shadow runs and the dashboard', () => {
     const firstUser = db.prepare('SELECT id FROM users ORDER BY id LIMIT 1').pluck().get() as string;
     const at = Date.parse(`${DATE}T09:00:00+08:00`) / 1000;
     db.prepare(`INSERT INTO detect_runs (id, started_at, status) VALUES (1, ?, 'completed')`).run(at);
-    db.prepare(`INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id) VALUES (?, 'spammer', 1, 0.9, '[]', '{}', ?, ?, 1)`).run(firstUser, at, at);
+    db.prepare(
+      `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id) VALUES (?, 'spammer', 1, 0.9, '[]', '{}', ?, ?, 1)`,
+    ).run(firstUser, at, at);
     const withFlag = readDashboard(db, DATE, 30);
     expect(withFlag.flags).toEqual([{ date: DATE, flags: 1 }]);
     expect(withFlag.openFlags).toBe(1);

@@ -31,7 +31,11 @@ export interface Activation {
 }
 
 export function listActivations(db: Db, limit = 50): Activation[] {
-  const rows = db.prepare(sql.activations).all(limit) as { version: number; activated_by: string; activated_at: string }[];
+  const rows = db.prepare(sql.activations).all(limit) as {
+    version: number;
+    activated_by: string;
+    activated_at: string;
+  }[];
   return rows.map((r) => ({ version: r.version, activatedBy: r.activated_by, activatedAt: r.activated_at }));
 }
 
@@ -67,12 +71,20 @@ export function readVersion(db: Db, version: number): RuleSetVersionView {
  */
 export function saveVersion(db: Db, ruleSet: RuleSet, note: string, operator: string): number {
   const trimmed = note.trim();
-  if (!trimmed) throw new DomainError('INVALID_INPUT', 'rulesets.save: note: a note is required', say('noteRequired', {}));
+  if (!trimmed)
+    throw new DomainError('INVALID_INPUT', 'rulesets.save: note: a note is required', say('noteRequired', {}));
   const json = ruleSetJson(ruleSet);
   return db.transaction(() => {
     const same = db.prepare(sql.sameRuleSet).get(json) as { version: number } | undefined;
-    if (same) throw new DomainError('CONFLICT', `this rule set is already saved as version ${same.version}`, say('ruleSetAlreadySaved', { version: same.version }, { version: same.version }));
-    const version = Number(db.prepare(sql.insert).run(json, operator, new Date().toISOString(), trimmed).lastInsertRowid);
+    if (same)
+      throw new DomainError(
+        'CONFLICT',
+        `this rule set is already saved as version ${same.version}`,
+        say('ruleSetAlreadySaved', { version: same.version }, { version: same.version }),
+      );
+    const version = Number(
+      db.prepare(sql.insert).run(json, operator, new Date().toISOString(), trimmed).lastInsertRowid,
+    );
     appendAudit(db, { operator, action: 'ruleset.save', subject: String(version), details: { note: trimmed } });
     return version;
   })();
@@ -82,7 +94,12 @@ export function saveVersion(db: Db, ruleSet: RuleSet, note: string, operator: st
 export function activateVersion(db: Db, version: number, operator: string): number {
   readVersion(db, version);
   const before = currentVersion(db);
-  if (before === version) throw new DomainError('CONFLICT', `rule set version ${version} is already active`, say('ruleSetAlreadyActive', { version }));
+  if (before === version)
+    throw new DomainError(
+      'CONFLICT',
+      `rule set version ${version} is already active`,
+      say('ruleSetAlreadyActive', { version }),
+    );
   activateRuleSetVersion(db, version, operator);
   return version;
 }
@@ -90,12 +107,27 @@ export function activateVersion(db: Db, version: number, operator: string): numb
 /** Re-activates the version active before the current one: one click, and it stays in the history. */
 export function rollBack(db: Db, operator: string): number {
   const [current, ...earlier] = listActivations(db, 1000);
-  if (!current) throw new DomainError('CONFLICT', 'no rule set version was ever activated; there is nothing to roll back', say('nothingToRollBack', {}));
+  if (!current)
+    throw new DomainError(
+      'CONFLICT',
+      'no rule set version was ever activated; there is nothing to roll back',
+      say('nothingToRollBack', {}),
+    );
   const previous = earlier.find((a) => a.version !== current.version);
-  if (!previous) throw new DomainError('CONFLICT', `version ${current.version} is the only version ever activated; there is nothing to roll back to`, say('nothingToRollBack', {}));
+  if (!previous)
+    throw new DomainError(
+      'CONFLICT',
+      `version ${current.version} is the only version ever activated; there is nothing to roll back to`,
+      say('nothingToRollBack', {}),
+    );
   db.transaction(() => {
     activateRuleSetVersion(db, previous.version, operator);
-    appendAudit(db, { operator, action: 'ruleset.rollback', subject: String(previous.version), details: { from: current.version } });
+    appendAudit(db, {
+      operator,
+      action: 'ruleset.rollback',
+      subject: String(previous.version),
+      details: { from: current.version },
+    });
   })();
   return previous.version;
 }
@@ -104,7 +136,8 @@ export function rollBack(db: Db, operator: string): number {
 export function diffRuleSets(from: RuleSet, to: RuleSet): RuleSetChange[] {
   const changes: RuleSetChange[] = [];
   for (const name of FEATURE_NAMES) {
-    if (from.weights[name] !== to.weights[name]) changes.push({ path: `weights.${name}`, kind: 'weight', from: from.weights[name], to: to.weights[name] });
+    if (from.weights[name] !== to.weights[name])
+      changes.push({ path: `weights.${name}`, kind: 'weight', from: from.weights[name], to: to.weights[name] });
   }
   const rule = (path: string, a: number | boolean, b: number | boolean): void => {
     if (a !== b) changes.push({ path, kind: 'rule', from: a, to: b });

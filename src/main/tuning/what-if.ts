@@ -75,7 +75,11 @@ function districtVersus(pool: MatchPool, draft: Breakdown, active: Breakdown): V
   const order = pool.districts.map((name, d) => ({ name, d, n: draft.district[d]! + active.district[d]! }));
   order.sort((x, y) => y.n - x.n || (x.name < y.name ? -1 : 1));
   const shown = order.slice(0, TOP_DISTRICTS).filter((x) => x.n > 0);
-  const rows: Versus[] = shown.map((x) => ({ key: x.name, draft: draft.district[x.d]!, active: active.district[x.d]! }));
+  const rows: Versus[] = shown.map((x) => ({
+    key: x.name,
+    draft: draft.district[x.d]!,
+    active: active.district[x.d]!,
+  }));
   let otherDraft = 0;
   let otherActive = 0;
   for (const x of order.slice(TOP_DISTRICTS)) {
@@ -83,7 +87,8 @@ function districtVersus(pool: MatchPool, draft: Breakdown, active: Breakdown): V
     otherActive += active.district[x.d]!;
   }
   if (otherDraft + otherActive > 0) rows.push({ key: OTHER_DISTRICT, draft: otherDraft, active: otherActive });
-  if (draft.unknownDistrict + active.unknownDistrict > 0) rows.push({ key: UNKNOWN_DISTRICT, draft: draft.unknownDistrict, active: active.unknownDistrict });
+  if (draft.unknownDistrict + active.unknownDistrict > 0)
+    rows.push({ key: UNKNOWN_DISTRICT, draft: draft.unknownDistrict, active: active.unknownDistrict });
   return rows;
 }
 
@@ -113,7 +118,12 @@ export function activeBaseline(cache: MatchingCache, version: number | null, rul
  * The live what-if on the whole population: the engine's re-score of the draft on the cached candidates, compared
  * with the active rule set's assignment on the same cache. No sampling: every user and every cached pair counts.
  */
-export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, active: ActiveBaseline, seq: number): WhatIfView {
+export function computeWhatIf(
+  cache: MatchingCache,
+  draftRuleSet: RuleSet,
+  active: ActiveBaseline,
+  seq: number,
+): WhatIfView {
   const t0 = performance.now();
   const draft = cache.rescore(draftRuleSet);
   const t1 = performance.now();
@@ -132,7 +142,11 @@ export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, activ
     if (before < 0) gainedUsers++;
     else if (after < 0) lostUsers++;
     if (examples.length < CHANGED_EXAMPLES) {
-      examples.push({ userId: pool.userIds[u]!, activePartner: before < 0 ? null : pool.userIds[before]!, draftPartner: after < 0 ? null : pool.userIds[after]! });
+      examples.push({
+        userId: pool.userIds[u]!,
+        activePartner: before < 0 ? null : pool.userIds[before]!,
+        draftPartner: after < 0 ? null : pool.userIds[after]!,
+      });
     }
   }
   const draftBreakdown = breakdown(pool, draft);
@@ -140,7 +154,11 @@ export function computeWhatIf(cache: MatchingCache, draftRuleSet: RuleSet, activ
   if (draftRuleSet.windowDays !== cache.ruleSet.windowDays) rebuildNeeded.push('windowDays');
   if (draftRuleSet.topK !== cache.ruleSet.topK) rebuildNeeded.push('topK');
   // Who is in the pool decides the rarity weights and the top-K lists; the preview only narrows the cached pool.
-  if (draftRuleSet.ageRange.min !== cache.ruleSet.ageRange.min || draftRuleSet.ageRange.max !== cache.ruleSet.ageRange.max) rebuildNeeded.push('ageRange');
+  if (
+    draftRuleSet.ageRange.min !== cache.ruleSet.ageRange.min ||
+    draftRuleSet.ageRange.max !== cache.ruleSet.ageRange.max
+  )
+    rebuildNeeded.push('ageRange');
   if (draftRuleSet.requireRealName !== cache.ruleSet.requireRealName) rebuildNeeded.push('requireRealName');
   const binKeys = Array.from({ length: HISTOGRAM_BINS }, (_, i) => String((i * 100) / HISTOGRAM_BINS));
   return {
@@ -182,11 +200,20 @@ export async function buildWhatIfCache(
 ): Promise<{ cache: MatchingCache; active: ReturnType<typeof activeRuleSet> }> {
   const active = activeRuleSet(db);
   const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-  return { cache: await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress), active };
+  return {
+    cache: await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress),
+    active,
+  };
 }
 
 /** The Matching rules page's what-if in one call, for scripts and the CLI: the draft against the active assignment. */
-export async function whatIfOnMirror(db: Db, date: string, draft: RuleSet, threads: number, progress: ProgressSink): Promise<WhatIfView> {
+export async function whatIfOnMirror(
+  db: Db,
+  date: string,
+  draft: RuleSet,
+  threads: number,
+  progress: ProgressSink,
+): Promise<WhatIfView> {
   const { cache, active } = await buildWhatIfCache(db, date, threads, progress);
   return computeWhatIf(cache, draft, activeBaseline(cache, active.version, active.ruleSet), 0);
 }

@@ -30,10 +30,13 @@ export interface DemoSummary {
  * has flags) and the last days' introductions published (the Overview has a history, the preview has matches).
  */
 defineWorkerJob<DemoJobInput, DemoSummary>(async (input, ctx) => {
-  await generateExport({ users: input.users, days: 90, seed: input.seed, out: input.exportDir, endDate: platformDay() }, {
-    report: (phase, done, total) => ctx.progress.report(`generate ${phase}`, done, total),
-    throwIfCancelled: () => ctx.progress.throwIfCancelled(),
-  });
+  await generateExport(
+    { users: input.users, days: 90, seed: input.seed, out: input.exportDir, endDate: platformDay() },
+    {
+      report: (phase, done, total) => ctx.progress.report(`generate ${phase}`, done, total),
+      throwIfCancelled: () => ctx.progress.throwIfCancelled(),
+    },
+  );
   const db = openDatabase(ctx.dbPath);
   try {
     const imported = importExport(db, input.exportDir, { operator: input.operator, progress: ctx.progress });

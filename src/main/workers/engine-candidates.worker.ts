@@ -29,6 +29,7 @@ function runOnce(target: KernelOutput, withFeatures: boolean): void {
   }
 }
 
-if (team) parentPort?.on('message', (m: { out: KernelOutput; withFeatures: boolean }) => runOnce(m.out, m.withFeatures));
+if (team)
+  parentPort?.on('message', (m: { out: KernelOutput; withFeatures: boolean }) => runOnce(m.out, m.withFeatures));
 else if (out) runOnce(out, true);
 else parentPort?.postMessage({ error: 'engine-candidates worker started without an output and not as a team' });

@@ -22,7 +22,11 @@ defineWorkerJob<MatchJobInput, MatchRunSummary>(async (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
     const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-    return await runMatching(db, { date: input.date, operator: input.operator, ruleSet: input.ruleSet, excluded, threads: input.threads ?? 2 }, ctx.progress);
+    return await runMatching(
+      db,
+      { date: input.date, operator: input.operator, ruleSet: input.ruleSet, excluded, threads: input.threads ?? 2 },
+      ctx.progress,
+    );
   } finally {
     db.close();
   }

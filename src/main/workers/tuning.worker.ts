@@ -81,23 +81,42 @@ async function handle(request: TuningRequest): Promise<void> {
     progress.report('baseline', 0, 1);
     currentBaseline(built);
     cache = built;
-    post({ type: 'opened', id: request.id, poolUsers: built.pool.userIds.length, buildMs: Math.round(performance.now() - t0) });
+    post({
+      type: 'opened',
+      id: request.id,
+      poolUsers: built.pool.userIds.length,
+      buildMs: Math.round(performance.now() - t0),
+    });
     return;
   }
-  if (!cache) throw Object.assign(new Error('the what-if cache is not built yet: open a date first'), { code: 'CONFLICT' });
+  if (!cache)
+    throw Object.assign(new Error('the what-if cache is not built yet: open a date first'), { code: 'CONFLICT' });
   if (request.type === 'whatIf') {
     refreshIfStale(cache);
-    post({ type: 'whatIf', id: request.id, result: computeWhatIf(cache, request.ruleSet, currentBaseline(cache), request.seq) });
+    post({
+      type: 'whatIf',
+      id: request.id,
+      result: computeWhatIf(cache, request.ruleSet, currentBaseline(cache), request.seq),
+    });
     return;
   }
   // A shadow run is what a real run would publish: candidates built afresh for the draft — its pool, rarity weights,
   // blocks and earlier introductions as of now — never the what-if's cache, which only re-scores.
   const now = Math.floor(Date.now() / 1000);
-  const shadow = await MatchingCache.build(db, { date: cache.date, ruleSet: request.ruleSet, excluded: matchingExclusions(db, now), threads: data.threads }, progress);
+  const shadow = await MatchingCache.build(
+    db,
+    { date: cache.date, ruleSet: request.ruleSet, excluded: matchingExclusions(db, now), threads: data.threads },
+    progress,
+  );
   const assignment = shadow.rescore(request.ruleSet);
   const shadowId = persistShadowRun(
     db,
-    { date: cache.date, ruleSet: request.ruleSet, activeVersion: activeRuleSet(db).version, operator: request.operator },
+    {
+      date: cache.date,
+      ruleSet: request.ruleSet,
+      activeVersion: activeRuleSet(db).version,
+      operator: request.operator,
+    },
     shadow.pool.userIds,
     assignment,
   );

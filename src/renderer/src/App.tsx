@@ -37,7 +37,12 @@ export function App() {
         <div className="topbar-tools">
           <label className="inline">
             <span className="sr-only">{t('lang.label')}</span>
-            <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="locale-switch" aria-label={t('lang.label')}>
+            <select
+              value={locale}
+              onChange={(e) => setLocale(e.target.value as Locale)}
+              data-testid="locale-switch"
+              aria-label={t('lang.label')}
+            >
               {locales.map((l) => (
                 <option key={l} value={l}>
                   {t(`lang.${l}`)}
@@ -64,7 +69,12 @@ export function App() {
         <div className="body">
           <nav className="sidebar" aria-label={t('nav.label')}>
             {pages.map((p) => (
-              <a key={p.id} href={`#/${p.id}`} aria-current={p.id === page.id ? 'page' : undefined} data-testid={`nav-${p.id}`}>
+              <a
+                key={p.id}
+                href={`#/${p.id}`}
+                aria-current={p.id === page.id ? 'page' : undefined}
+                data-testid={`nav-${p.id}`}
+              >
                 {t(p.label)}
               </a>
             ))}

@@ -43,7 +43,10 @@ export const runIntroductionSchema = z.object({
 
 /** Matching runs: start one for a date (job), list runs, read one run's introductions. */
 export const matchingCalls = {
-  'matching.runs': call(z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), z.object({ runs: z.array(matchRunSchema) })),
+  'matching.runs': call(
+    z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    z.object({ runs: z.array(matchRunSchema) }),
+  ),
   'matching.start': call(z.object({ date: isoDate }).strict(), z.object({ jobId: z.string() })),
   'matching.introductions': call(
     z
@@ -55,5 +58,8 @@ export const matchingCalls = {
       .strict(),
     z.object({ total: z.number().int(), introductions: z.array(runIntroductionSchema) }),
   ),
-  'matching.activeRuleSet': call(z.object({}).strict(), z.object({ version: z.number().int().nullable(), ruleSet: ruleSetSchema })),
+  'matching.activeRuleSet': call(
+    z.object({}).strict(),
+    z.object({ version: z.number().int().nullable(), ruleSet: ruleSetSchema }),
+  ),
 };

@@ -80,7 +80,12 @@ export const queueItemSchema = z.object({
 });
 export type ModerationQueueItem = z.infer<typeof queueItemSchema>;
 
-const countsSchema = z.object({ unreviewed: z.number().int(), held: z.number().int(), escalated: z.number().int(), resolved: z.number().int() });
+const countsSchema = z.object({
+  unreviewed: z.number().int(),
+  held: z.number().int(),
+  escalated: z.number().int(),
+  resolved: z.number().int(),
+});
 
 /** A contact handle found in a text, by kind only: what it was is never shown. */
 export const handleHintSchema = z.object({
@@ -98,8 +103,22 @@ const direction = z.enum(['in', 'out']);
 /** Days, not times: the day is enough to judge a pattern; with the hour it starts to locate a person. */
 const day = z.string();
 
-export const greetingViewSchema = z.object({ id: z.string(), direction, day, counterpart: z.string(), text: maskedTextSchema, replied: z.boolean() });
-export const transferViewSchema = z.object({ id: z.string(), direction, day, counterpart: z.string(), amountFen: z.number().int(), memo: maskedTextSchema });
+export const greetingViewSchema = z.object({
+  id: z.string(),
+  direction,
+  day,
+  counterpart: z.string(),
+  text: maskedTextSchema,
+  replied: z.boolean(),
+});
+export const transferViewSchema = z.object({
+  id: z.string(),
+  direction,
+  day,
+  counterpart: z.string(),
+  amountFen: z.number().int(),
+  memo: maskedTextSchema,
+});
 export const reportViewSchema = z.object({ id: z.string(), day, reason: z.string(), text: maskedTextSchema });
 export const previousFlagSchema = z.object({
   flagId: z.number().int(),
@@ -138,7 +157,11 @@ export const itemDetailSchema = z.object({
   figures: z.record(z.string(), z.number()),
   /** Incoming transfer amounts by count, most frequent first: "39.00 ×12" is what selling looks like. */
   pricePoints: z.array(z.object({ amountFen: z.number().int(), count: z.number().int() })),
-  evidence: z.object({ greetings: z.array(greetingViewSchema), transfers: z.array(transferViewSchema), reports: z.array(reportViewSchema) }),
+  evidence: z.object({
+    greetings: z.array(greetingViewSchema),
+    transfers: z.array(transferViewSchema),
+    reports: z.array(reportViewSchema),
+  }),
   timeline: z.object({
     greetings: z.array(greetingViewSchema),
     transfers: z.array(transferViewSchema),
@@ -177,13 +200,21 @@ const metricsSchema = z.object({
   recall: z.number(),
   f1: z.number(),
 });
-const curvePointSchema = z.object({ threshold: z.number(), precision: z.number(), recall: z.number(), flagged: z.number().int() });
+const curvePointSchema = z.object({
+  threshold: z.number(),
+  precision: z.number(),
+  recall: z.number(),
+  flagged: z.number().int(),
+});
 export const evaluationSchema = z.object({
   labelsFile: z.string(),
   labelCounts: z.record(z.string(), z.number().int()),
   classes: z.object({ micro_seller: metricsSchema, spammer: metricsSchema }),
   curves: z.object({ micro_seller: z.array(curvePointSchema), spammer: z.array(curvePointSchema) }),
-  confusions: z.object({ micro_seller: z.record(z.string(), z.number().int()), spammer: z.record(z.string(), z.number().int()) }),
+  confusions: z.object({
+    micro_seller: z.record(z.string(), z.number().int()),
+    spammer: z.record(z.string(), z.number().int()),
+  }),
 });
 export type Evaluation = z.infer<typeof evaluationSchema>;
 
@@ -208,18 +239,38 @@ export const moderationCalls = {
   ),
   'moderation.item': call(z.object({ flagId }).strict(), itemDetailSchema),
   /** Opening an item claims it; CONFLICT (details.claimedBy) when another operator holds it. */
-  'moderation.claim': call(z.object({ flagId }).strict(), z.object({ flagId: z.number().int(), operator: z.string(), claimedAt: z.number().int() })),
+  'moderation.claim': call(
+    z.object({ flagId }).strict(),
+    z.object({ flagId: z.number().int(), operator: z.string(), claimedAt: z.number().int() }),
+  ),
   'moderation.release': call(z.object({ flagId }).strict(), z.object({ released: z.boolean() })),
   'moderation.decide': call(
-    z.object({ flagId, action: decisionActionSchema, reasonCode: decisionReasonSchema, note, expiresInDays: expiryDaysSchema.optional() }).strict(),
+    z
+      .object({
+        flagId,
+        action: decisionActionSchema,
+        reasonCode: decisionReasonSchema,
+        note,
+        expiresInDays: expiryDaysSchema.optional(),
+      })
+      .strict(),
     decisionViewSchema,
   ),
   'moderation.undo': call(z.object({ decisionId: z.number().int().positive(), note }).strict(), decisionViewSchema),
   /** Undoes what is left of one bulk action, all or nothing; the reversing rows share the returned bulk id. */
-  'moderation.undoBulk': call(z.object({ bulkId: z.string().uuid(), note }).strict(), z.object({ bulkId: z.string(), undone: z.number().int() })),
+  'moderation.undoBulk': call(
+    z.object({ bulkId: z.string().uuid(), note }).strict(),
+    z.object({ bulkId: z.string(), undone: z.number().int() }),
+  ),
   'moderation.bulkPreview': call(
     z.object({ selection: bulkSelectionSchema }).strict(),
-    z.object({ flags: z.number().int(), accounts: z.number().int(), allowed: z.boolean(), limit: z.number().int().nullable(), selectionKey: z.string() }),
+    z.object({
+      flags: z.number().int(),
+      accounts: z.number().int(),
+      allowed: z.boolean(),
+      limit: z.number().int().nullable(),
+      selectionKey: z.string(),
+    }),
   ),
   'moderation.bulkApply': call(
     z
@@ -239,13 +290,26 @@ export const moderationCalls = {
   ),
   'moderation.views': call(z.object({}).strict(), z.object({ views: z.array(savedViewSchema) })),
   'moderation.createView': call(
-    z.object({ name: z.string().trim().min(1, 'name the view').max(60), queue: moderationQueueSchema, filter: queueFilterSchema, sort: queueSortSchema }).strict(),
+    z
+      .object({
+        name: z.string().trim().min(1, 'name the view').max(60),
+        queue: moderationQueueSchema,
+        filter: queueFilterSchema,
+        sort: queueSortSchema,
+      })
+      .strict(),
     savedViewSchema,
   ),
-  'moderation.deleteView': call(z.object({ id: z.number().int().positive() }).strict(), z.object({ deleted: z.boolean() })),
+  'moderation.deleteView': call(
+    z.object({ id: z.number().int().positive() }).strict(),
+    z.object({ deleted: z.boolean() }),
+  ),
   /**
    * Scores the mirror against a labels.jsonl (generated ground truth): per-class P/R/F1 and the PR curve. Without
    * labelsFile: the labels.jsonl of the export the mirror was last imported from (a generated one has it).
    */
-  'moderation.evaluate': call(z.object({ labelsFile: z.string().trim().min(1, 'give the path of a labels.jsonl').max(4096).optional() }).strict(), evaluationSchema),
+  'moderation.evaluate': call(
+    z.object({ labelsFile: z.string().trim().min(1, 'give the path of a labels.jsonl').max(4096).optional() }).strict(),
+    evaluationSchema,
+  ),
 };

@@ -39,7 +39,11 @@ export const reasonExplanationSchema = z.object({
   code: z.string(),
   /** A key of the renderer's `preview` catalogue section. */
   key: z.string(),
-  params: z.object({ category: z.string().optional(), district: z.string().optional(), hourBand: z.string().optional() }),
+  params: z.object({
+    category: z.string().optional(),
+    district: z.string().optional(),
+    hourBand: z.string().optional(),
+  }),
 });
 export type ReasonExplanationView = z.infer<typeof reasonExplanationSchema>;
 
@@ -62,7 +66,11 @@ export type GuessCardView = z.infer<typeof guessCardSchema>;
 export const previewCalls = {
   'preview.runs': call(
     z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(),
-    z.object({ runs: z.array(z.object({ id: z.number().int(), date: z.string(), status: z.string(), introductions: z.number().int() })) }),
+    z.object({
+      runs: z.array(
+        z.object({ id: z.number().int(), date: z.string(), status: z.string(), introductions: z.number().int() }),
+      ),
+    }),
   ),
   /** A run's introductions as ids and value, best first; with `userId`, that user's introductions only. */
   'preview.introductions': call(
@@ -74,7 +82,10 @@ export const previewCalls = {
         limit: z.number().int().min(1).max(200).default(25),
       })
       .strict(),
-    z.object({ total: z.number().int(), introductions: z.array(z.object({ userA: z.string(), userB: z.string(), score: z.number() })) }),
+    z.object({
+      total: z.number().int(),
+      introductions: z.array(z.object({ userA: z.string(), userB: z.string(), score: z.number() })),
+    }),
   ),
   /** Both sides of one introduction exactly as each user would see it. */
   'preview.pair': call(
@@ -90,7 +101,10 @@ export const previewCalls = {
   /** "Guess where we have met" for one side; null with the reason when no card can be made safely. */
   'preview.guess': call(
     z.object({ ...pair, side }).strict(),
-    z.object({ card: guessCardSchema.nullable(), unavailable: z.enum(['no_disclosed_place', 'not_enough_decoys']).nullable() }),
+    z.object({
+      card: guessCardSchema.nullable(),
+      unavailable: z.enum(['no_disclosed_place', 'not_enough_decoys']).nullable(),
+    }),
   ),
   'preview.answerGuess': call(
     z.object({ ...pair, side, choiceId: z.string().min(1).max(32) }).strict(),

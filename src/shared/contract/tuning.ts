@@ -26,7 +26,11 @@ export const ruleSetVersionSchema = z.object({
 });
 export type RuleSetVersionView = z.infer<typeof ruleSetVersionSchema>;
 
-export const activationSchema = z.object({ version: z.number().int(), activatedBy: z.string(), activatedAt: z.string() });
+export const activationSchema = z.object({
+  version: z.number().int(),
+  activatedBy: z.string(),
+  activatedAt: z.string(),
+});
 
 /** One changed setting between two versions: a weight (`weights.sameDistrict`) or a rule (`minScore`). */
 export const ruleSetChangeSchema = z.object({
@@ -159,11 +163,14 @@ export const dashboardDaySchema = z.object({
   rulesetVersion: z.number().int().nullable(),
 });
 
-
 export const tuningCalls = {
   'rulesets.list': call(
     z.object({}).strict(),
-    z.object({ versions: z.array(ruleSetVersionSchema), activeVersion: z.number().int().nullable(), activations: z.array(activationSchema) }),
+    z.object({
+      versions: z.array(ruleSetVersionSchema),
+      activeVersion: z.number().int().nullable(),
+      activations: z.array(activationSchema),
+    }),
   ),
   /** Saves a draft as a new immutable version (note required); an identical existing version is a CONFLICT. */
   'rulesets.save': call(
@@ -171,7 +178,10 @@ export const tuningCalls = {
     z.object({ version: z.number().int() }),
   ),
   /** Lead only. Activating an older version is the roll back; both append to the activation history. */
-  'rulesets.activate': call(z.object({ version: z.number().int().positive() }).strict(), z.object({ activeVersion: z.number().int() })),
+  'rulesets.activate': call(
+    z.object({ version: z.number().int().positive() }).strict(),
+    z.object({ activeVersion: z.number().int() }),
+  ),
   /** Lead only. Re-activates the version that was active before the current one. */
   'rulesets.rollback': call(z.object({}).strict(), z.object({ activeVersion: z.number().int() })),
   'rulesets.diff': call(
@@ -185,10 +195,16 @@ export const tuningCalls = {
   /** Re-scores the whole population under the draft; a request superseded by a newer one answers `superseded`. */
   'tuning.whatIf': call(
     z.object({ ruleSet: ruleSetSchema, seq: z.number().int().nonnegative().default(0) }).strict(),
-    z.discriminatedUnion('status', [z.object({ status: z.literal('ready'), result: whatIfSchema }), z.object({ status: z.literal('superseded') })]),
+    z.discriminatedUnion('status', [
+      z.object({ status: z.literal('ready'), result: whatIfSchema }),
+      z.object({ status: z.literal('superseded') }),
+    ]),
   ),
   'tuning.shadowRun': call(z.object({ ruleSet: ruleSetSchema }).strict(), z.object({ shadowId: z.number().int() })),
-  'tuning.shadowRuns': call(z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), z.object({ runs: z.array(shadowRunSchema) })),
+  'tuning.shadowRuns': call(
+    z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    z.object({ runs: z.array(shadowRunSchema) }),
+  ),
   'tuning.shadowCompare': call(z.object({ shadowId: z.number().int().positive() }).strict(), shadowComparisonSchema),
   /** Today's run and the last 30 days, read from the mirror. */
   'dashboard.overview': call(

@@ -28,7 +28,12 @@ export const evaluateCommand: CliCommand = {
           `  (tp ${m.truePositives}, fp ${m.falsePositives}, fn ${m.falseNegatives}, positives ${m.positives})`,
       );
       const curve = e.curves[name as keyof Evaluation['curves']];
-      lines.push(`  PR: ${curve.filter((_, i) => i % 2 === 1).map((p) => `${p.threshold.toFixed(2)}→${p.precision.toFixed(2)}/${p.recall.toFixed(2)}`).join('  ')}`);
+      lines.push(
+        `  PR: ${curve
+          .filter((_, i) => i % 2 === 1)
+          .map((p) => `${p.threshold.toFixed(2)}→${p.precision.toFixed(2)}/${p.recall.toFixed(2)}`)
+          .join('  ')}`,
+      );
     }
     return lines.join('\n');
   },

@@ -31,7 +31,8 @@ export const generateCommand: CliCommand = {
     const days = intOption(values, 'days', 90, 1);
     const seed = intOption(values, 'seed', 1, 0);
     const badRows = numberOption(values, 'bad-rows', 0);
-    if (badRows < 0 || badRows > 0.5) throw new UsageError(`--bad-rows must be a fraction in 0–0.5, got "${String(values['bad-rows'])}"`);
+    if (badRows < 0 || badRows > 0.5)
+      throw new UsageError(`--bad-rows must be a fraction in 0–0.5, got "${String(values['bad-rows'])}"`);
     if (days > 366) throw new UsageError(`--days must be at most 366, got ${days}`);
     if (seed > 0xffffffff) throw new UsageError(`--seed must be at most 4294967295, got ${seed}`);
     const endDate = stringOption(values, 'end-date') ?? DEFAULT_END_DATE;
@@ -43,10 +44,22 @@ export const generateCommand: CliCommand = {
   },
   format(result) {
     const s = result as unknown as GenerateSummary;
-    const lines = [`wrote ${s.out} (${s.exportId}) in ${(s.elapsedMs / 1000).toFixed(1)} s, ${(s.bytes / 1048576).toFixed(1)} MiB`];
-    for (const [file, rows] of Object.entries(s.files)) lines.push(`  ${file.padEnd(20)} ${rows.toLocaleString('en').padStart(12)}`);
-    lines.push(`  labels: ${Object.entries(s.labels).map(([k, v]) => `${k} ${v}`).join(', ')} (${s.kindredPairs} kindred pairs)`);
-    if (s.badRows.total > 0) lines.push(`  bad rows: ${s.badRows.total} (${Object.entries(s.badRows.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    const lines = [
+      `wrote ${s.out} (${s.exportId}) in ${(s.elapsedMs / 1000).toFixed(1)} s, ${(s.bytes / 1048576).toFixed(1)} MiB`,
+    ];
+    for (const [file, rows] of Object.entries(s.files))
+      lines.push(`  ${file.padEnd(20)} ${rows.toLocaleString('en').padStart(12)}`);
+    lines.push(
+      `  labels: ${Object.entries(s.labels)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} (${s.kindredPairs} kindred pairs)`,
+    );
+    if (s.badRows.total > 0)
+      lines.push(
+        `  bad rows: ${s.badRows.total} (${Object.entries(s.badRows.byKind)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`,
+      );
     return lines.join('\n');
   },
 };

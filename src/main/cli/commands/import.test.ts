@@ -22,7 +22,8 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-const lastJson = (): Record<string, unknown> => JSON.parse(out.join('').trim().split('\n').at(-1)!) as Record<string, unknown>;
+const lastJson = (): Record<string, unknown> =>
+  JSON.parse(out.join('').trim().split('\n').at(-1)!) as Record<string, unknown>;
 
 describe('cli import / status', () => {
   it('imports a directory and reports it, then status shows the counts and the last run', async () => {
@@ -30,21 +31,38 @@ describe('cli import / status', () => {
     writeManifest(dir, 'cli-export');
     fs.writeFileSync(path.join(dir, 'users.jsonl'), jsonl([user('u1'), user('u2')]));
     fs.writeFileSync(path.join(dir, 'merchants.jsonl'), jsonl([merchant('m1')]));
-    fs.writeFileSync(path.join(dir, 'transactions.jsonl'), jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', 'nobody', 'm1')]));
+    fs.writeFileSync(
+      path.join(dir, 'transactions.jsonl'),
+      jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', 'nobody', 'm1')]),
+    );
     const db = path.join(root, 'mirror.db');
     const table = [importCommand, statusCommand];
 
     expect(await main(['import', dir, '--db', db, '--json', '--operator', 'ops'], table)).toBe(0);
-    expect(lastJson()).toMatchObject({ ok: true, command: 'import', exportId: 'cli-export', totals: { read: 5, inserted: 4, quarantined: 1 } });
+    expect(lastJson()).toMatchObject({
+      ok: true,
+      command: 'import',
+      exportId: 'cli-export',
+      totals: { read: 5, inserted: 4, quarantined: 1 },
+    });
 
     expect(await main(['status', '--db', db, '--json'], table)).toBe(0);
     const status = lastJson();
-    expect(status.tables).toEqual(expect.arrayContaining([{ name: 'users', rows: 2 }, { name: 'transactions', rows: 1 }, { name: 'quarantine', rows: 1 }]));
+    expect(status.tables).toEqual(
+      expect.arrayContaining([
+        { name: 'users', rows: 2 },
+        { name: 'transactions', rows: 1 },
+        { name: 'quarantine', rows: 1 },
+      ]),
+    );
     expect(status.lastImport).toMatchObject({ status: 'completed', operator: 'ops', exportId: 'cli-export' });
 
     out = [];
     expect(await main(['import', path.join(root, 'missing'), '--db', db, '--json'], table)).toBe(1);
-    expect(lastJson()).toMatchObject({ ok: false, error: { code: 'BAD_EXPORT', message: expect.stringContaining('missing: not a directory') } });
+    expect(lastJson()).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_EXPORT', message: expect.stringContaining('missing: not a directory') },
+    });
     expect(await main(['import', '--db', db, '--json'], table)).toBe(2);
   });
 });

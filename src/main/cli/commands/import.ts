@@ -9,7 +9,8 @@ export const importCommand: CliCommand = {
   usage: 'usage: npm run cli -- import DIR [--operator NAME] [--db FILE] [--json]',
   options: { operator: { type: 'string' } },
   async run(ctx, values, positionals) {
-    if (positionals.length !== 1) throw new UsageError(`import takes exactly one export directory, got ${positionals.length}`);
+    if (positionals.length !== 1)
+      throw new UsageError(`import takes exactly one export directory, got ${positionals.length}`);
     const db = openDatabase(ctx.dbPath);
     try {
       const recovered = recoverInterruptedImports(db);
@@ -23,16 +24,27 @@ export const importCommand: CliCommand = {
   },
   format(result) {
     const s = result as unknown as ImportSummary;
-    const lines = [`import run ${s.runId} of ${s.exportId} (${s.kind}): ${s.status} in ${(s.elapsedMs / 1000).toFixed(1)} s`];
-    lines.push(`  ${'file'.padEnd(22)} ${'read'.padStart(10)} ${'inserted'.padStart(10)} ${'updated'.padStart(10)} ${'unchanged'.padStart(10)} ${'quarantined'.padStart(11)}`);
+    const lines = [
+      `import run ${s.runId} of ${s.exportId} (${s.kind}): ${s.status} in ${(s.elapsedMs / 1000).toFixed(1)} s`,
+    ];
+    lines.push(
+      `  ${'file'.padEnd(22)} ${'read'.padStart(10)} ${'inserted'.padStart(10)} ${'updated'.padStart(10)} ${'unchanged'.padStart(10)} ${'quarantined'.padStart(11)}`,
+    );
     for (const [file, f] of Object.entries(s.files)) {
-      lines.push(`  ${file.padEnd(22)} ${String(f.read).padStart(10)} ${String(f.inserted).padStart(10)} ${String(f.updated).padStart(10)} ${String(f.unchanged).padStart(10)} ${String(f.quarantined).padStart(11)}`);
+      lines.push(
+        `  ${file.padEnd(22)} ${String(f.read).padStart(10)} ${String(f.inserted).padStart(10)} ${String(f.updated).padStart(10)} ${String(f.unchanged).padStart(10)} ${String(f.quarantined).padStart(11)}`,
+      );
     }
     const t = s.totals;
-    lines.push(`  ${'total'.padEnd(22)} ${String(t.read).padStart(10)} ${String(t.inserted).padStart(10)} ${String(t.updated).padStart(10)} ${String(t.unchanged).padStart(10)} ${String(t.quarantined).padStart(11)}`);
+    lines.push(
+      `  ${'total'.padEnd(22)} ${String(t.read).padStart(10)} ${String(t.inserted).padStart(10)} ${String(t.updated).padStart(10)} ${String(t.unchanged).padStart(10)} ${String(t.quarantined).padStart(11)}`,
+    );
     if (s.skippedFiles.length) lines.push(`  not imported: ${s.skippedFiles.join(', ')}`);
     for (const [file, f] of Object.entries(s.files)) {
-      if (f.expected !== null && f.expected !== f.read) lines.push(`  warning: ${file}: read ${f.read} rows, the manifest declares ${f.expected} (incomplete export, or a bad record spanning lines?)`);
+      if (f.expected !== null && f.expected !== f.read)
+        lines.push(
+          `  warning: ${file}: read ${f.read} rows, the manifest declares ${f.expected} (incomplete export, or a bad record spanning lines?)`,
+        );
     }
     return lines.join('\n');
   },

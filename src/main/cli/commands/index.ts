@@ -9,4 +9,13 @@ import { statusCommand } from './status';
 import { whatIfCommand } from './whatif';
 
 /** Every CLI command. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [generateCommand, importCommand, statusCommand, matchCommand, exportCommand, detectCommand, evaluateCommand, whatIfCommand];
+export const commands: readonly CliCommand[] = [
+  generateCommand,
+  importCommand,
+  statusCommand,
+  matchCommand,
+  exportCommand,
+  detectCommand,
+  evaluateCommand,
+  whatIfCommand,
+];

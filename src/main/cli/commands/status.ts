@@ -10,7 +10,8 @@ export const statusCommand: CliCommand = {
   usage: 'usage: npm run cli -- status [--db FILE] [--json]',
   options: {},
   async run(ctx) {
-    if (!fs.existsSync(ctx.dbPath)) throw new Error(`no mirror at ${ctx.dbPath} (import an export first, or pass --db FILE)`);
+    if (!fs.existsSync(ctx.dbPath))
+      throw new Error(`no mirror at ${ctx.dbPath} (import an export first, or pass --db FILE)`);
     const db = openDatabase(ctx.dbPath, { readonly: true });
     try {
       return { ...mirrorStatus(db, ctx.dbPath) };
@@ -20,10 +21,16 @@ export const statusCommand: CliCommand = {
   },
   format(result) {
     const s = result as unknown as MirrorStatus;
-    const lines = [`${s.dbPath}: schema ${s.schemaVersion}/${s.latestSchemaVersion}, ${(s.sizeBytes / 1024 / 1024).toFixed(1)} MiB`];
+    const lines = [
+      `${s.dbPath}: schema ${s.schemaVersion}/${s.latestSchemaVersion}, ${(s.sizeBytes / 1024 / 1024).toFixed(1)} MiB`,
+    ];
     for (const t of s.tables) lines.push(`  ${t.name.padEnd(16)} ${t.rows.toLocaleString('en').padStart(12)}`);
     const r = s.lastImport;
-    lines.push(r ? `last import: run ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}, ${r.exportId ?? '?'} from ${r.exportDir}, started ${r.startedAt}` : 'last import: none');
+    lines.push(
+      r
+        ? `last import: run ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}, ${r.exportId ?? '?'} from ${r.exportDir}, started ${r.startedAt}`
+        : 'last import: none',
+    );
     return lines.join('\n');
   },
 };

@@ -51,7 +51,8 @@ export const whatIfCommand: CliCommand = {
   },
   format(result) {
     const r = result as unknown as WhatIfView;
-    const row = (label: string, d: number | string, a: number | string) => `  ${label.padEnd(18)} ${String(d).padStart(10)} ${String(a).padStart(10)}`;
+    const row = (label: string, d: number | string, a: number | string) =>
+      `  ${label.padEnd(18)} ${String(d).padStart(10)} ${String(a).padStart(10)}`;
     return [
       `what-if for ${r.date} on ${r.poolUsers} users: draft vs active (v${r.activeVersion ?? 'default'})`,
       row('', 'draft', 'active'),
@@ -60,7 +61,11 @@ export const whatIfCommand: CliCommand = {
       row('matched share', r.draft.matchedShare, r.active.matchedShare),
       row('mean score', r.draft.meanScore, r.active.meanScore),
       `  users with a different introduction: ${r.changedUsers} (gain ${r.gainedUsers}, lose ${r.lostUsers})`,
-      ...(r.rebuildNeeded.length ? [`  note: ${r.rebuildNeeded.join(', ')} changed — a real run rebuilds candidates; this preview keeps the cached ones`] : []),
+      ...(r.rebuildNeeded.length
+        ? [
+            `  note: ${r.rebuildNeeded.join(', ')} changed — a real run rebuilds candidates; this preview keeps the cached ones`,
+          ]
+        : []),
     ].join('\n');
   },
 };

@@ -7,4 +7,11 @@ import { m005Tuning } from './005-tuning';
 import { m006DropTransactionsPaidAt } from './006-drop-transactions-paid-at';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
-export const migrations: readonly Migration[] = [m001Console, m002Mirror, m003Engine, m004Moderation, m005Tuning, m006DropTransactionsPaidAt];
+export const migrations: readonly Migration[] = [
+  m001Console,
+  m002Mirror,
+  m003Engine,
+  m004Moderation,
+  m005Tuning,
+  m006DropTransactionsPaidAt,
+];

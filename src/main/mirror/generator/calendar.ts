@@ -13,7 +13,8 @@ let timeOfDayCache: string[] | undefined;
 function timesOfDay(): string[] {
   if (!timeOfDayCache) {
     const out = new Array<string>(86400);
-    for (let s = 0; s < 86400; s++) out[s] = `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}${OFFSET_SUFFIX}`;
+    for (let s = 0; s < 86400; s++)
+      out[s] = `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}${OFFSET_SUFFIX}`;
     timeOfDayCache = out;
   }
   return timeOfDayCache;

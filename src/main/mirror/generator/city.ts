@@ -19,21 +19,39 @@ export interface District {
 export const DISTRICTS: readonly District[] = [
   { name: '上城区', lat: 30.2425, lon: 120.1712, residents: 10, jobs: 15 },
   { name: '拱墅区', lat: 30.3192, lon: 120.1418, residents: 11, jobs: 10 },
-  { name: '西湖区', lat: 30.2592, lon: 120.1300, residents: 12, jobs: 15 },
+  { name: '西湖区', lat: 30.2592, lon: 120.13, residents: 12, jobs: 15 },
   { name: '滨江区', lat: 30.2084, lon: 120.2119, residents: 8, jobs: 17 },
   { name: '萧山区', lat: 30.1838, lon: 120.2645, residents: 13, jobs: 8 },
-  { name: '余杭区', lat: 30.2740, lon: 119.9990, residents: 13, jobs: 14 },
-  { name: '临平区', lat: 30.4210, lon: 120.2990, residents: 8, jobs: 5 },
-  { name: '钱塘区', lat: 30.3030, lon: 120.4930, residents: 7, jobs: 7 },
-  { name: '富阳区', lat: 30.0490, lon: 119.9600, residents: 7, jobs: 3 },
-  { name: '临安区', lat: 30.2340, lon: 119.7250, residents: 6, jobs: 3 },
-  { name: '桐庐县', lat: 29.7970, lon: 119.6910, residents: 3, jobs: 2 },
-  { name: '淳安县', lat: 29.6090, lon: 119.0420, residents: 2, jobs: 1 },
+  { name: '余杭区', lat: 30.274, lon: 119.999, residents: 13, jobs: 14 },
+  { name: '临平区', lat: 30.421, lon: 120.299, residents: 8, jobs: 5 },
+  { name: '钱塘区', lat: 30.303, lon: 120.493, residents: 7, jobs: 7 },
+  { name: '富阳区', lat: 30.049, lon: 119.96, residents: 7, jobs: 3 },
+  { name: '临安区', lat: 30.234, lon: 119.725, residents: 6, jobs: 3 },
+  { name: '桐庐县', lat: 29.797, lon: 119.691, residents: 3, jobs: 2 },
+  { name: '淳安县', lat: 29.609, lon: 119.042, residents: 2, jobs: 1 },
 ];
 
-export const CATEGORIES = ['convenience', 'coffee', 'restaurant', 'gym', 'bookstore', 'cinema', 'supermarket', 'online_store'] as const;
+export const CATEGORIES = [
+  'convenience',
+  'coffee',
+  'restaurant',
+  'gym',
+  'bookstore',
+  'cinema',
+  'supermarket',
+  'online_store',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
-export const CAT = { convenience: 0, coffee: 1, restaurant: 2, gym: 3, bookstore: 4, cinema: 5, supermarket: 6, online_store: 7 } as const;
+export const CAT = {
+  convenience: 0,
+  coffee: 1,
+  restaurant: 2,
+  gym: 3,
+  bookstore: 4,
+  cinema: 5,
+  supermarket: 6,
+  online_store: 7,
+} as const;
 const OFFLINE_CATEGORIES = 7;
 
 /** Share of offline merchants per category, the share of those that are chain outlets, and price levels. */
@@ -57,11 +75,66 @@ const CHAINS: readonly (readonly string[])[] = [
   ['盒马鲜生', '永辉超市', '华润万家', '物美超市', '世纪联华', '山姆会员店'],
 ];
 
-const STREETS = ['文三路', '教工路', '学院路', '天目山路', '延安路', '庆春路', '解放路', '武林路', '凤起路', '莫干山路',
-  '江南大道', '滨盛路', '网商路', '丰潭路', '古墩路', '文一西路', '余杭塘路', '金城路', '市心路', '建设一路',
-  '东新路', '石祥路', '秋涛路', '钱江路', '之江路', '转塘街', '良渚路', '临平大道', '富春街', '衣锦街'];
-const INDIE_WORDS = ['小满', '拾光', '半山', '木子', '青柠', '云朵', '南巷', '栖息', '慢慢', '隔壁', '老街', '一隅',
-  '白鹿', '初见', '晚风', '月亮湾', '小岛', '麦田', '橘子', '山茶', '阿婆', '老李', '胖哥', '巷口', '西岭', '知味'];
+const STREETS = [
+  '文三路',
+  '教工路',
+  '学院路',
+  '天目山路',
+  '延安路',
+  '庆春路',
+  '解放路',
+  '武林路',
+  '凤起路',
+  '莫干山路',
+  '江南大道',
+  '滨盛路',
+  '网商路',
+  '丰潭路',
+  '古墩路',
+  '文一西路',
+  '余杭塘路',
+  '金城路',
+  '市心路',
+  '建设一路',
+  '东新路',
+  '石祥路',
+  '秋涛路',
+  '钱江路',
+  '之江路',
+  '转塘街',
+  '良渚路',
+  '临平大道',
+  '富春街',
+  '衣锦街',
+];
+const INDIE_WORDS = [
+  '小满',
+  '拾光',
+  '半山',
+  '木子',
+  '青柠',
+  '云朵',
+  '南巷',
+  '栖息',
+  '慢慢',
+  '隔壁',
+  '老街',
+  '一隅',
+  '白鹿',
+  '初见',
+  '晚风',
+  '月亮湾',
+  '小岛',
+  '麦田',
+  '橘子',
+  '山茶',
+  '阿婆',
+  '老李',
+  '胖哥',
+  '巷口',
+  '西岭',
+  '知味',
+];
 const INDIE_SUFFIX: readonly (readonly string[])[] = [
   ['便利店', '小卖部', '超市'],
   ['咖啡', '咖啡馆', 'Coffee', '咖啡工作室'],
@@ -71,9 +144,40 @@ const INDIE_SUFFIX: readonly (readonly string[])[] = [
   ['影院', '艺术影院'],
   ['生鲜超市', '菜场超市'],
 ];
-const ONLINE_BRANDS = ['优衣库', '小米', '三只松鼠', '良品铺子', '李宁', '安踏', '花西子', '完美日记', '网易严选', '名创优品',
-  '元气森林', '农夫山泉', '蕉下', '泡泡玛特', '大疆', '华为', '得物', 'Lululemon', '耐克', '阿迪达斯', '认养一头牛', '王饱饱',
-  '钟薛高', '百草味', '喜茶', '瑞幸咖啡', '星巴克', '盒马鲜生', '西西弗书店', '当当', '京东自营', '天猫超市'];
+const ONLINE_BRANDS = [
+  '优衣库',
+  '小米',
+  '三只松鼠',
+  '良品铺子',
+  '李宁',
+  '安踏',
+  '花西子',
+  '完美日记',
+  '网易严选',
+  '名创优品',
+  '元气森林',
+  '农夫山泉',
+  '蕉下',
+  '泡泡玛特',
+  '大疆',
+  '华为',
+  '得物',
+  'Lululemon',
+  '耐克',
+  '阿迪达斯',
+  '认养一头牛',
+  '王饱饱',
+  '钟薛高',
+  '百草味',
+  '喜茶',
+  '瑞幸咖啡',
+  '星巴克',
+  '盒马鲜生',
+  '西西弗书店',
+  '当当',
+  '京东自营',
+  '天猫超市',
+];
 const ONLINE_SUFFIX = ['官方旗舰店', '天猫旗舰店', '京东自营店', '小程序商城', '抖音旗舰店'];
 
 /** Every merchant in column arrays (indexed by merchant number); ids are "m" + 5 digits. */
@@ -103,7 +207,10 @@ export interface City {
 }
 
 export function merchantCounts(users: number): { offline: number; online: number } {
-  return { offline: Math.max(600, Math.round(users * 0.05)), online: Math.min(400, Math.max(40, Math.round(users * 0.002))) };
+  return {
+    offline: Math.max(600, Math.round(users * 0.05)),
+    online: Math.min(400, Math.max(40, Math.round(users * 0.002))),
+  };
 }
 
 export function buildCity(users: number, rng: Rng): City {
@@ -152,7 +259,8 @@ export function buildCity(users: number, rng: Rng): City {
       city.brands[m] = null;
       name = `${rng.pick(INDIE_WORDS)}${rng.pick(INDIE_SUFFIX[c]!)}`;
       if (usedNames.has(name)) name = `${name}(${street}店)`;
-      for (let k = 2; usedNames.has(name); k++) name = `${rng.pick(INDIE_WORDS)}${rng.pick(INDIE_SUFFIX[c]!)}·${street}${k}号`;
+      for (let k = 2; usedNames.has(name); k++)
+        name = `${rng.pick(INDIE_WORDS)}${rng.pick(INDIE_SUFFIX[c]!)}·${street}${k}号`;
     }
     usedNames.add(name);
     city.names[m] = name;
@@ -188,7 +296,10 @@ export function buildCity(users: number, rng: Rng): City {
   for (let k = 0; k < online; k++) {
     const m = offline + k;
     city.ids[m] = `m${String(m + 1).padStart(idWidth, '0')}`;
-    const brand = k < ONLINE_BRANDS.length ? ONLINE_BRANDS[k]! : `${rng.pick(INDIE_WORDS)}${rng.pick(['家居', '零食', '美妆', '服饰', '数码', '茶叶', '宠物'])}`;
+    const brand =
+      k < ONLINE_BRANDS.length
+        ? ONLINE_BRANDS[k]!
+        : `${rng.pick(INDIE_WORDS)}${rng.pick(['家居', '零食', '美妆', '服饰', '数码', '茶叶', '宠物'])}`;
     let name = `${brand}${rng.pick(ONLINE_SUFFIX)}`;
     for (let n = 2; usedNames.has(name); n++) name = `${brand}${rng.pick(ONLINE_SUFFIX)}${n}`;
     usedNames.add(name);
@@ -202,9 +313,15 @@ export function buildCity(users: number, rng: Rng): City {
     city.popularity[m] = 10 / Math.pow(k + 1, 0.9);
     onlineIds.push(m);
   }
-  city.onlineStores = { members: Int32Array.from(onlineIds), sampler: new WeightedSampler(onlineIds.map((m) => city.popularity[m]!)) };
+  city.onlineStores = {
+    members: Int32Array.from(onlineIds),
+    sampler: new WeightedSampler(onlineIds.map((m) => city.popularity[m]!)),
+  };
   const everywhere = Array.from({ length: offline }, (_, m) => m).filter((m) => city.category[m] !== CAT.supermarket);
-  city.anywhere = { members: Int32Array.from(everywhere), sampler: new WeightedSampler(everywhere.map((m) => city.popularity[m]!)) };
+  city.anywhere = {
+    members: Int32Array.from(everywhere),
+    sampler: new WeightedSampler(everywhere.map((m) => city.popularity[m]!)),
+  };
   return city;
 }
 

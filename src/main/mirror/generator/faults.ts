@@ -7,7 +7,14 @@ import { Rng } from './random';
  * ids ("…bad…") so a lenient importer cannot clobber a good row — except duplicates, which repeat the
  * previous line exactly.
  */
-export const FAULT_KINDS = ['wrong_type', 'missing_field', 'unknown_reference', 'duplicate_id', 'too_long', 'bad_time'] as const;
+export const FAULT_KINDS = [
+  'wrong_type',
+  'missing_field',
+  'unknown_reference',
+  'duplicate_id',
+  'too_long',
+  'bad_time',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** How a file can go wrong: which field gets each kind of damage. */
@@ -22,10 +29,24 @@ export interface FaultPlan {
   time?: string;
 }
 
-const BAD_TIMES = ['2026-02-30T10:00:00+08:00', '2026-11-01 10:00:00', '2026-11-01T10:00:00', 'yesterday', '2026-11-01T25:10:00+08:00', '1700000000'];
+const BAD_TIMES = [
+  '2026-02-30T10:00:00+08:00',
+  '2026-11-01 10:00:00',
+  '2026-11-01T10:00:00',
+  'yesterday',
+  '2026-11-01T25:10:00+08:00',
+  '1700000000',
+];
 
 export class FaultInjector {
-  readonly byKind: Record<FaultKind, number> = { wrong_type: 0, missing_field: 0, unknown_reference: 0, duplicate_id: 0, too_long: 0, bad_time: 0 };
+  readonly byKind: Record<FaultKind, number> = {
+    wrong_type: 0,
+    missing_field: 0,
+    unknown_reference: 0,
+    duplicate_id: 0,
+    too_long: 0,
+    bad_time: 0,
+  };
   readonly byFile: Record<string, number> = {};
   total = 0;
   private serial = 0;

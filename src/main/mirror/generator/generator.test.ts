@@ -30,16 +30,25 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const lines = (file: string): string[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-const csvRecords = (file: string): string[] => parseCsv(fs.readFileSync(file, 'utf8')).slice(1).map((r) => JSON.stringify(r));
-const records = (dir: string, name: string): string[] => (name.endsWith('.csv') ? csvRecords(path.join(dir, name)) : lines(path.join(dir, name)));
+const lines = (file: string): string[] =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+const csvRecords = (file: string): string[] =>
+  parseCsv(fs.readFileSync(file, 'utf8'))
+    .slice(1)
+    .map((r) => JSON.stringify(r));
+const records = (dir: string, name: string): string[] =>
+  name.endsWith('.csv') ? csvRecords(path.join(dir, name)) : lines(path.join(dir, name));
 
 describe('determinism', () => {
   it('writes byte-identical files for the same options', () => {
     const names = fs.readdirSync(dirA).sort();
     expect(names).toEqual(fs.readdirSync(dirA2).sort());
     expect(names).toEqual([...EXPORT_FILES, 'labels.jsonl', 'manifest.json'].sort());
-    for (const name of names) expect(fs.readFileSync(path.join(dirA2, name)).equals(fs.readFileSync(path.join(dirA, name))), name).toBe(true);
+    for (const name of names)
+      expect(fs.readFileSync(path.join(dirA2, name)).equals(fs.readFileSync(path.join(dirA, name))), name).toBe(true);
   });
 
   it('writes different data for a different seed', () => {
@@ -50,8 +59,12 @@ describe('determinism', () => {
 
   it('rejects bad options with the option named', async () => {
     await expect(generateExport({ users: 0, days: 30, seed: 1, out: path.join(root, 'x') })).rejects.toThrow(/users/);
-    await expect(generateExport({ users: 100, days: 30, seed: 1, out: path.join(root, 'x'), endDate: '2026-02-30' })).rejects.toThrow(/endDate/);
-    await expect(generateExport({ users: 100, days: 30, seed: 1, out: path.join(root, 'x'), badRows: 2 })).rejects.toThrow(/badRows/);
+    await expect(
+      generateExport({ users: 100, days: 30, seed: 1, out: path.join(root, 'x'), endDate: '2026-02-30' }),
+    ).rejects.toThrow(/endDate/);
+    await expect(
+      generateExport({ users: 100, days: 30, seed: 1, out: path.join(root, 'x'), badRows: 2 }),
+    ).rejects.toThrow(/badRows/);
   });
 });
 
@@ -82,7 +95,8 @@ describe('format', () => {
         const problem = rule(row);
         if (problem) throw new Error(`${name} row ${k + 1}: ${problem}: ${JSON.stringify(row)}`);
         for (const [field, target] of REFERENCES[name] ?? []) {
-          if (!known[target].has(row[field] as string)) throw new Error(`${name} row ${k + 1}: unknown ${field} ${String(row[field])}`);
+          if (!known[target].has(row[field] as string))
+            throw new Error(`${name} row ${k + 1}: unknown ${field} ${String(row[field])}`);
         }
         if ('id' in row) {
           if (ids.has(row.id as string)) throw new Error(`${name} row ${k + 1}: duplicate id ${String(row.id)}`);
@@ -91,16 +105,21 @@ describe('format', () => {
       }
     }
     // Inside the window, and never before the payer opened the account.
-    const registered = new Map(files['users.jsonl']!.map((u) => [u.id as string, Date.parse(u.registered_at as string)]));
+    const registered = new Map(
+      files['users.jsonl']!.map((u) => [u.id as string, Date.parse(u.registered_at as string)]),
+    );
     for (const row of files['transactions.csv']!) {
       const t = Date.parse(row.paid_at as string);
       expect(t >= windowStart && t < windowEnd, String(row.paid_at)).toBe(true);
-      if (t < registered.get(row.user_id as string)! - 86400_000) throw new Error(`payment before registration: ${JSON.stringify(row)}`);
+      if (t < registered.get(row.user_id as string)! - 86400_000)
+        throw new Error(`payment before registration: ${JSON.stringify(row)}`);
     }
     for (const g of files['greetings.jsonl']!) {
-      if (Date.parse(g.sent_at as string) < registered.get(g.from_user as string)! - 86400_000) throw new Error(`greeting before registration: ${JSON.stringify(g)}`);
+      if (Date.parse(g.sent_at as string) < registered.get(g.from_user as string)! - 86400_000)
+        throw new Error(`greeting before registration: ${JSON.stringify(g)}`);
     }
-    const pairs = (name: string, a: string, b: string): Set<string> => new Set(files[name]!.map((r) => `${String(r[a])}|${String(r[b])}`));
+    const pairs = (name: string, a: string, b: string): Set<string> =>
+      new Set(files[name]!.map((r) => `${String(r[a])}|${String(r[b])}`));
     expect(pairs('exposures.jsonl', 'user_id', 'merchant_id').size).toBe(files['exposures.jsonl']!.length);
     expect(pairs('blocks.jsonl', 'blocker_id', 'blocked_id').size).toBe(files['blocks.jsonl']!.length);
     // Upstream's own rule: at most one introduction per user per day.
@@ -121,11 +140,19 @@ describe('format', () => {
     const online = merchants.filter((m) => m.channel === 'online');
     expect(new Set(offline.map((m) => m.district)).size).toBe(12);
     expect(online.length).toBeGreaterThan(10);
-    expect(online.every((m) => m.category === 'online_store' && m.lat === null && m.district === null && typeof m.brand === 'string')).toBe(true);
+    expect(
+      online.every(
+        (m) => m.category === 'online_store' && m.lat === null && m.district === null && typeof m.brand === 'string',
+      ),
+    ).toBe(true);
     const outlets = new Map<string, number>();
     for (const m of offline) if (m.brand) outlets.set(m.brand as string, (outlets.get(m.brand as string) ?? 0) + 1);
     expect(Math.max(...outlets.values())).toBeGreaterThan(10);
-    for (const c of ['convenience', 'coffee', 'restaurant', 'gym', 'bookstore', 'cinema', 'supermarket']) expect(offline.some((m) => m.category === c), c).toBe(true);
+    for (const c of ['convenience', 'coffee', 'restaurant', 'gym', 'bookstore', 'cinema', 'supermarket'])
+      expect(
+        offline.some((m) => m.category === c),
+        c,
+      ).toBe(true);
   });
 
   it('keeps the local hours of routines (weekday morning coffee, few payments at night)', () => {
@@ -136,7 +163,9 @@ describe('format', () => {
     const night = tx.filter((r) => hour(r.paid_at as string) < 6).length;
     expect(night / tx.length).toBeLessThan(0.01);
     const coffee = tx.filter((r) => category.get(r.merchant_id as string) === 'coffee');
-    expect(coffee.filter((r) => hour(r.paid_at as string) >= 7 && hour(r.paid_at as string) < 10).length / coffee.length).toBeGreaterThan(0.5);
+    expect(
+      coffee.filter((r) => hour(r.paid_at as string) >= 7 && hour(r.paid_at as string) < 10).length / coffee.length,
+    ).toBeGreaterThan(0.5);
   });
 });
 
@@ -184,14 +213,18 @@ describe('bad rows', () => {
         const row: Row = rows[k]!;
         const duplicate = all[k] === all[k - 1];
         const invalid = '__unparsable' in row || RULES[name]!(row) !== null;
-        const dangling = (REFERENCES[name] ?? []).some(([field, target]) => typeof row[field] === 'string' && !known[target].has(row[field] as string));
+        const dangling = (REFERENCES[name] ?? []).some(
+          ([field, target]) => typeof row[field] === 'string' && !known[target].has(row[field] as string),
+        );
         expect(duplicate || invalid || dangling, `${name} injected row ${k + 1} looks valid: ${all[k]}`).toBe(true);
       }
     }
     expect(extraTotal).toBe(summaryBad.badRows.total);
     for (const kind of FAULT_KINDS) expect(summaryBad.badRows.byKind[kind], kind).toBeGreaterThan(0);
     // Ground truth does not mention bad rows.
-    expect(fs.readFileSync(path.join(dirBad, 'labels.jsonl')).equals(fs.readFileSync(path.join(dirA, 'labels.jsonl')))).toBe(true);
+    expect(
+      fs.readFileSync(path.join(dirBad, 'labels.jsonl')).equals(fs.readFileSync(path.join(dirA, 'labels.jsonl'))),
+    ).toBe(true);
   });
 });
 
@@ -205,9 +238,15 @@ describe('generate command', () => {
     });
     const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const code = await main(['generate', '--out', out, '--users', '300', '--days', '7', '--seed', '3', '--json'], [generateCommand]);
+      const code = await main(
+        ['generate', '--out', out, '--users', '300', '--days', '7', '--seed', '3', '--json'],
+        [generateCommand],
+      );
       expect(code).toBe(0);
-      const last = JSON.parse(written.join('').trim().split('\n').pop()!) as { ok: boolean; files: Record<string, number> };
+      const last = JSON.parse(written.join('').trim().split('\n').pop()!) as {
+        ok: boolean;
+        files: Record<string, number>;
+      };
       expect(last.ok).toBe(true);
       expect(last.files['users.jsonl']).toBe(300);
       expect(fs.existsSync(path.join(out, 'manifest.json'))).toBe(true);

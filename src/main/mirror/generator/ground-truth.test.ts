@@ -37,7 +37,8 @@ beforeAll(async () => {
   const latestConsent = new Map<string, Row>();
   for (const c of files['consents.jsonl']!) {
     const prev = latestConsent.get(c.user_id as string);
-    if (!prev || Date.parse(c.granted_at as string) > Date.parse(prev.granted_at as string)) latestConsent.set(c.user_id as string, c);
+    if (!prev || Date.parse(c.granted_at as string) > Date.parse(prev.granted_at as string))
+      latestConsent.set(c.user_id as string, c);
   }
   const labels = new Map(files['labels.jsonl']!.map((l) => [l.user_id as string, l]));
   people = new Map();
@@ -45,10 +46,16 @@ beforeAll(async () => {
     const c = latestConsent.get(u.id as string);
     const l = labels.get(u.id as string)!;
     people.set(u.id as string, {
-      id: u.id as string, gender: u.gender as string, seeking: u.seeking as string, birthYear: u.birth_year as number,
-      verified: u.id_verified as boolean, status: u.status as string, consenting: !!c && c.revoked_at === null,
+      id: u.id as string,
+      gender: u.gender as string,
+      seeking: u.seeking as string,
+      birthYear: u.birth_year as number,
+      verified: u.id_verified as boolean,
+      status: u.status as string,
+      consenting: !!c && c.revoked_at === null,
       registeredAt: Date.parse(u.registered_at as string),
-      label: l.label as string, ...(l.partner_id ? { partner: l.partner_id as string } : {}),
+      label: l.label as string,
+      ...(l.partner_id ? { partner: l.partner_id as string } : {}),
     });
   }
   byLabel = new Map();
@@ -132,7 +139,15 @@ describe('kindred pairs', () => {
       expect(sharedRare.length, `${a.id}–${b} rare shared places`).toBeGreaterThanOrEqual(3);
       // Same hour band on nearby days, at least once per shared rare place for most of them.
       const together = sharedRare.filter((m) =>
-        visits.get(m)!.get(a.id)!.some((ta) => visits.get(m)!.get(b)!.some((tb) => Math.abs(ta - tb) <= 3 * 86400_000 && Math.abs(((ta - tb) / 3600_000) % 24) <= 1)),
+        visits
+          .get(m)!
+          .get(a.id)!
+          .some((ta) =>
+            visits
+              .get(m)!
+              .get(b)!
+              .some((tb) => Math.abs(ta - tb) <= 3 * 86400_000 && Math.abs(((ta - tb) / 3600_000) % 24) <= 1),
+          ),
       );
       expect(together.length, `${a.id}–${b} co-timed places`).toBeGreaterThanOrEqual(Math.min(3, sharedRare.length));
 
@@ -177,7 +192,10 @@ describe('kindred pairs', () => {
     for (const a of kindred) {
       const b = a.partner!;
       for (const x of [a, people.get(b)!]) {
-        expect(end - x.registeredAt, `${x.id} registered ${new Date(x.registeredAt).toISOString()}`).toBeGreaterThanOrEqual(KINDRED_MIN_TENURE_DAYS * 86400_000);
+        expect(
+          end - x.registeredAt,
+          `${x.id} registered ${new Date(x.registeredAt).toISOString()}`,
+        ).toBeGreaterThanOrEqual(KINDRED_MIN_TENURE_DAYS * 86400_000);
       }
       const mine = recent.get(a.id) ?? new Map<string, number>();
       const theirs = recent.get(b) ?? new Map<string, number>();
@@ -197,7 +215,8 @@ describe('micro-sellers, spammers and their look-alikes', () => {
   };
   const sent = (): Map<string, Row[]> => {
     const map = new Map<string, Row[]>();
-    for (const g of files['greetings.jsonl']!) map.set(g.from_user as string, [...(map.get(g.from_user as string) ?? []), g]);
+    for (const g of files['greetings.jsonl']!)
+      map.set(g.from_user as string, [...(map.get(g.from_user as string) ?? []), g]);
     return map;
   };
   const HANDLE = /vx|wx|V信|薇|威信|加我|➕V|[０-９]{4}|\d( \d){5}|[零一二三四五六七八九]{4}|\d{3} \d{4} \d{4}/;
@@ -225,7 +244,10 @@ describe('micro-sellers, spammers and their look-alikes', () => {
     const texts = sellers.flatMap((s) => (out.get(s.id) ?? []).map((g) => g.text as string));
     expect(texts.filter((t) => HANDLE.test(t)).length / texts.length).toBeGreaterThan(0.8);
     for (const style of [/[０-９]{4}/, /\d \d \d \d/, /[一二三四五六七八九零]{4}/, /vx/, /wx:/, /V信/, /薇/]) {
-      expect(texts.some((t) => style.test(t)), String(style)).toBe(true);
+      expect(
+        texts.some((t) => style.test(t)),
+        String(style),
+      ).toBe(true);
     }
     const quiet = sellers.filter((s) => (out.get(s.id)?.length ?? 0) <= 2);
     expect(quiet.length).toBeGreaterThan(sellers.length * 0.05);
@@ -241,16 +263,21 @@ describe('micro-sellers, spammers and their look-alikes', () => {
     const spammers = byLabel.get('spammer')!;
     expect(median(spammers.map((s) => out.get(s.id)?.length ?? 0))).toBeGreaterThanOrEqual(25);
     const spam = spammers.flatMap((s) => out.get(s.id) ?? []);
-    expect(spam.filter((g) => /http|短链|\.cn\/|\.top|\.xyz/.test(g.text as string)).length / spam.length).toBeGreaterThan(0.95);
+    expect(
+      spam.filter((g) => /http|短链|\.cn\/|\.top|\.xyz/.test(g.text as string)).length / spam.length,
+    ).toBeGreaterThan(0.95);
     const replyRate = (gs: Row[]): number => gs.filter((g) => g.replied_at !== null).length / gs.length;
     expect(replyRate(spam)).toBeLessThan(0.08);
     const normal = byLabel.get('normal')!.flatMap((p) => out.get(p.id) ?? []);
     expect(replyRate(normal)).toBeGreaterThan(0.25);
-    const reported = new Set(files['reports.jsonl']!.filter((r) => r.reason === 'spam' || r.reason === 'selling').map((r) => r.reported_id));
+    const reported = new Set(
+      files['reports.jsonl']!.filter((r) => r.reason === 'spam' || r.reason === 'selling').map((r) => r.reported_id),
+    );
     expect(spammers.filter((s) => reported.has(s.id)).length / spammers.length).toBeGreaterThan(0.4);
     // Popular people receive many greetings and are not spammers.
     const received = new Map<string, number>();
-    for (const g of files['greetings.jsonl']!) received.set(g.to_user as string, (received.get(g.to_user as string) ?? 0) + 1);
+    for (const g of files['greetings.jsonl']!)
+      received.set(g.to_user as string, (received.get(g.to_user as string) ?? 0) + 1);
     expect(byLabel.get('normal')!.filter((p) => (received.get(p.id) ?? 0) >= 20).length).toBeGreaterThan(USERS * 0.003);
   });
 });

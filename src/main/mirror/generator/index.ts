@@ -44,8 +44,16 @@ export const DEFAULT_END_DATE = '2026-11-24';
 
 /** Files the importer reads, in the order they are written (and listed in the manifest). */
 export const EXPORT_FILES = [
-  'merchants.jsonl', 'users.jsonl', 'consents.jsonl', 'exposures.jsonl', 'transactions.csv', 'transfers.csv',
-  'greetings.jsonl', 'reports.jsonl', 'blocks.jsonl', 'introductions.jsonl',
+  'merchants.jsonl',
+  'users.jsonl',
+  'consents.jsonl',
+  'exposures.jsonl',
+  'transactions.csv',
+  'transfers.csv',
+  'greetings.jsonl',
+  'reports.jsonl',
+  'blocks.jsonl',
+  'introductions.jsonl',
 ] as const;
 
 function validate(options: GenerateOptions): void {
@@ -58,16 +66,21 @@ function validate(options: GenerateOptions): void {
   int('users', 10, 5_000_000);
   int('days', 1, 366);
   int('seed', 0, 0xffffffff);
-  if (typeof options.out !== 'string' || options.out === '') throw new Error('generateExport: out must be a directory path');
+  if (typeof options.out !== 'string' || options.out === '')
+    throw new Error('generateExport: out must be a directory path');
   const bad = options.badRows ?? 0;
-  if (typeof bad !== 'number' || !(bad >= 0 && bad <= 0.5)) throw new Error(`generateExport: badRows must be a fraction in 0–0.5, got ${String(bad)}`);
+  if (typeof bad !== 'number' || !(bad >= 0 && bad <= 0.5))
+    throw new Error(`generateExport: badRows must be a fraction in 0–0.5, got ${String(bad)}`);
 }
 
 /**
  * Writes a deterministic export directory in /work/shared/DATA-FORMAT.md's format, with planted ground truth
  * in labels.jsonl. Same options → byte-identical files (own PRNG, fixed end date, nothing from the clock).
  */
-export async function generateExport(options: GenerateOptions, progress: ProgressSink = silentProgress): Promise<GenerateSummary> {
+export async function generateExport(
+  options: GenerateOptions,
+  progress: ProgressSink = silentProgress,
+): Promise<GenerateSummary> {
   const started = performance.now();
   validate(options);
   const { users, days, seed, out } = options;
@@ -101,7 +114,11 @@ export async function generateExport(options: GenerateOptions, progress: Progres
   write('users.jsonl', (f) => writeUsers(f, people, Rng.stream(seed, 'users'), faults));
   write('consents.jsonl', (f) => writeConsents(f, people, calendar, Rng.stream(seed, 'consents'), faults));
   write('exposures.jsonl', (f) => writeExposures(f, city, people, routines, Rng.stream(seed, 'exposures'), faults));
-  write('transactions.csv', (f) => writeTransactions(f, calendar, city, people, routines, Rng.stream(seed, 'transactions'), faults, progress), TRANSACTIONS_HEADER);
+  write(
+    'transactions.csv',
+    (f) => writeTransactions(f, calendar, city, people, routines, Rng.stream(seed, 'transactions'), faults, progress),
+    TRANSACTIONS_HEADER,
+  );
 
   const social = {
     transfers: open('transfers.csv', TRANSFERS_HEADER),
@@ -146,7 +163,12 @@ export async function generateExport(options: GenerateOptions, progress: Progres
     exportId,
     files: counts,
     bytes,
-    labels: { normal: labels.normal ?? 0, micro_seller: labels.micro_seller ?? 0, spammer: labels.spammer ?? 0, kindred: labels.kindred ?? 0 },
+    labels: {
+      normal: labels.normal ?? 0,
+      micro_seller: labels.micro_seller ?? 0,
+      spammer: labels.spammer ?? 0,
+      kindred: labels.kindred ?? 0,
+    },
     kindredPairs,
     badRows: { total: faults.total, byKind: { ...faults.byKind }, byFile: { ...faults.byFile } },
     elapsedMs: Math.round(performance.now() - started),

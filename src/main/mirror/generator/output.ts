@@ -112,7 +112,9 @@ export class PackedIds {
   readonly bytes: Buffer;
   constructor(ids: readonly string[]) {
     this.width = ids.length ? ids[0]!.length : 0;
-    for (const id of ids) if (id.length !== this.width) throw new Error(`PackedIds: ids must share one width, "${id}" is not ${this.width} long`);
+    for (const id of ids)
+      if (id.length !== this.width)
+        throw new Error(`PackedIds: ids must share one width, "${id}" is not ${this.width} long`);
     this.bytes = Buffer.from(ids.join(''), 'latin1');
   }
 }

@@ -42,7 +42,14 @@ export interface Population {
   byWork: Int32Array[];
 }
 
-export const SHARES = { microSeller: 0.015, spammer: 0.01, kindred: 0.01, billCollector: 0.01, popular: 0.005, shopOwner: 0.005 };
+export const SHARES = {
+  microSeller: 0.015,
+  spammer: 0.01,
+  kindred: 0.01,
+  billCollector: 0.01,
+  popular: 0.005,
+  shopOwner: 0.005,
+};
 
 /** Kindred members have had their account at least this many days before the export. */
 export const KINDRED_MIN_TENURE_DAYS = 60;
@@ -152,7 +159,8 @@ export function buildPopulation(count: number, calendar: WindowCalendar, rng: Rn
         // Planted pairs are established users: a member who registered in the last weeks would have too few days of
         // payments for the pair to share its places within the engine's 30-day window. Moved back without drawing
         // from the stream, so every other user's values stay as they were.
-        if (p.registeredAt[x]! > exportedAt - KINDRED_MIN_TENURE_DAYS * 86400) p.registeredAt[x]! -= KINDRED_MIN_TENURE_DAYS * 86400;
+        if (p.registeredAt[x]! > exportedAt - KINDRED_MIN_TENURE_DAYS * 86400)
+          p.registeredAt[x]! -= KINDRED_MIN_TENURE_DAYS * 86400;
       }
       p.partner[a] = b;
       p.partner[b] = a;

@@ -41,7 +41,15 @@ export function buildRoutines(city: City, people: Population, rng: Rng): Routine
     chance: new Float32Array(n * MAX_SLOTS),
     shared: new Uint8Array(n * MAX_SLOTS),
   };
-  const add = (u: number, merchant: number, days: number, start: number, span: number, chance: number, shared = 0): void => {
+  const add = (
+    u: number,
+    merchant: number,
+    days: number,
+    start: number,
+    span: number,
+    chance: number,
+    shared = 0,
+  ): void => {
     if (merchant < 0 || r.count[u]! >= MAX_SLOTS) return;
     const s = u * MAX_SLOTS + r.count[u]!;
     r.merchant[s] = merchant;
@@ -82,10 +90,15 @@ export function buildRoutines(city: City, people: Population, rng: Rng): Routine
         let days: number;
         let start: number;
         let span: number;
-        if (c === CAT.coffee) [days, start, span] = rng.chance(0.6) ? [randomDays(3, WEEKDAYS), 7 * 60 + 30, 90] : [WEEKEND, 10 * 60, 120];
-        else if (c === CAT.gym) [days, start, span] = rng.chance(0.7) ? [randomDays(2, WEEKDAYS), 18 * 60 + 30, 120] : [WEEKEND, 9 * 60, 120];
+        if (c === CAT.coffee)
+          [days, start, span] = rng.chance(0.6) ? [randomDays(3, WEEKDAYS), 7 * 60 + 30, 90] : [WEEKEND, 10 * 60, 120];
+        else if (c === CAT.gym)
+          [days, start, span] = rng.chance(0.7) ? [randomDays(2, WEEKDAYS), 18 * 60 + 30, 120] : [WEEKEND, 9 * 60, 120];
         else if (c === CAT.bookstore) [days, start, span] = [WEEKEND, 14 * 60, 180];
-        else [days, start, span] = rng.chance(0.5) ? [randomDays(2, WEEKDAYS), 11 * 60 + 40, 80] : [FRI_TO_SUN, 18 * 60, 150];
+        else
+          [days, start, span] = rng.chance(0.5)
+            ? [randomDays(2, WEEKDAYS), 11 * 60 + 40, 80]
+            : [FRI_TO_SUN, 18 * 60, 150];
         const chance = popcount(days) >= 3 ? 0.4 : 0.55;
         add(u, m, days, start, span, chance, 1);
         add(partner, m, days, start, span, chance, 1);
@@ -96,23 +109,47 @@ export function buildRoutines(city: City, people: Population, rng: Rng): Routine
     if (commutes) {
       if (rng.chance(0.45)) add(u, drawLocal(city, work, CAT.coffee, rng), WEEKDAYS, 7 * 60 + 20, 130, a * 0.5);
       const lunches = rng.range(1, 3);
-      for (let k = 0; k < lunches; k++) add(u, drawLocal(city, work, CAT.restaurant, rng), WEEKDAYS, 11 * 60 + 30, 110, (a * 0.5) / lunches + a * 0.05);
+      for (let k = 0; k < lunches; k++)
+        add(u, drawLocal(city, work, CAT.restaurant, rng), WEEKDAYS, 11 * 60 + 30, 110, (a * 0.5) / lunches + a * 0.05);
       if (rng.chance(0.5)) add(u, drawLocal(city, work, CAT.convenience, rng), WEEKDAYS, 8 * 60, 100, a * 0.15);
     } else if (rng.chance(0.3)) {
       add(u, drawLocal(city, home, CAT.coffee, rng), EVERY_DAY, 9 * 60 + 30, 300, a * 0.25);
     }
-    add(u, drawLocal(city, home, CAT.convenience, rng), EVERY_DAY, rng.chance(0.7) ? 18 * 60 + 30 : 7 * 60, 260, a * 0.22);
+    add(
+      u,
+      drawLocal(city, home, CAT.convenience, rng),
+      EVERY_DAY,
+      rng.chance(0.7) ? 18 * 60 + 30 : 7 * 60,
+      260,
+      a * 0.22,
+    );
     add(u, drawLocal(city, home, CAT.supermarket, rng), WEEKEND, 10 * 60, 480, a * 0.4);
     if (rng.chance(0.3)) add(u, drawLocal(city, home, CAT.supermarket, rng), WEEKDAYS, 18 * 60 + 30, 180, a * 0.08);
     if (rng.chance(0.25)) {
       const nearWork = commutes && rng.chance(0.5);
       const evening = rng.chance(0.75);
-      add(u, drawLocal(city, nearWork ? work : home, CAT.gym, rng), evening ? randomDays(rng.range(2, 3), WEEKDAYS) : WEEKEND, evening ? 18 * 60 + 30 : 8 * 60 + 30, evening ? 150 : 180, a * 1.3);
+      add(
+        u,
+        drawLocal(city, nearWork ? work : home, CAT.gym, rng),
+        evening ? randomDays(rng.range(2, 3), WEEKDAYS) : WEEKEND,
+        evening ? 18 * 60 + 30 : 8 * 60 + 30,
+        evening ? 150 : 180,
+        a * 1.3,
+      );
     }
     const dinners = rng.range(1, 3);
-    for (let k = 0; k < dinners; k++) add(u, drawLocal(city, rng.chance(0.7) ? home : work, CAT.restaurant, rng), FRI_TO_SUN, 17 * 60 + 45, 200, (a * 0.4) / dinners);
+    for (let k = 0; k < dinners; k++)
+      add(
+        u,
+        drawLocal(city, rng.chance(0.7) ? home : work, CAT.restaurant, rng),
+        FRI_TO_SUN,
+        17 * 60 + 45,
+        200,
+        (a * 0.4) / dinners,
+      );
     if (rng.chance(0.12)) add(u, drawLocal(city, home, CAT.bookstore, rng), WEEKEND, 14 * 60, 240, a * 0.3);
-    if (rng.chance(0.3)) add(u, drawLocal(city, rng.chance(0.5) ? home : work, CAT.cinema, rng), FRI_TO_SUN, 19 * 60, 180, a * 0.12);
+    if (rng.chance(0.3))
+      add(u, drawLocal(city, rng.chance(0.5) ? home : work, CAT.cinema, rng), FRI_TO_SUN, 19 * 60, 180, a * 0.12);
     const shops = rng.range(1, 3);
     for (let k = 0; k < shops; k++) {
       const m = city.onlineStores.members[city.onlineStores.sampler.draw(rng)]!;
@@ -130,11 +167,14 @@ function pickQuiet(city: City, district: number, rng: Rng, used: Uint8Array, tak
   const categories = [CAT.coffee, CAT.gym, CAT.bookstore, CAT.restaurant];
   const candidates = (d: number, allowUsed: boolean): number[] => {
     const out: number[] = [];
-    for (const c of categories) for (const m of city.local[d]![c]!.members) if (city.quiet[m] && (allowUsed || !used[m]) && !taken.includes(m)) out.push(m);
+    for (const c of categories)
+      for (const m of city.local[d]![c]!.members)
+        if (city.quiet[m] && (allowUsed || !used[m]) && !taken.includes(m)) out.push(m);
     return out;
   };
   let pool = candidates(district, false);
-  for (let k = 1; pool.length === 0 && k < DISTRICTS.length; k++) pool = candidates((district + k) % DISTRICTS.length, false);
+  for (let k = 1; pool.length === 0 && k < DISTRICTS.length; k++)
+    pool = candidates((district + k) % DISTRICTS.length, false);
   if (pool.length === 0) pool = candidates(district, true);
   if (pool.length === 0) return -1;
   // The quieter half of the quiet places.

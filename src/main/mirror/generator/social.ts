@@ -7,16 +7,57 @@ import { firstActiveDay, inPool, isCompatible, type Population, ROLE, TRAP } fro
 import type { Rng } from './random';
 import { MAX_SLOTS, type Routines } from './routines';
 import {
-  BILL_MEMOS, camouflagedGreeting, friendMemo, type Handle, normalGreeting, REPORT_TEXTS, SHOP_OWNER_MEMOS,
-  sellerGreeting, sellerHandle, sellerMemo, spamGreeting, spamVoice,
+  BILL_MEMOS,
+  camouflagedGreeting,
+  friendMemo,
+  type Handle,
+  normalGreeting,
+  REPORT_TEXTS,
+  SHOP_OWNER_MEMOS,
+  sellerGreeting,
+  sellerHandle,
+  sellerMemo,
+  spamGreeting,
+  spamVoice,
 } from './texts';
 
 export const TRANSFERS_HEADER = 'id,from_user,to_user,amount_fen,paid_at,memo';
-export const TRANSFERS_FAULTS: FaultPlan = { id: '0', wrongType: ['3', 'abc'], missing: '2', reference: '1', tooLong: ['5', 200], time: '4' };
-export const GREETINGS_FAULTS: FaultPlan = { id: 'id', wrongType: ['text', 42], missing: 'text', reference: 'to_user', tooLong: ['text', 500], time: 'sent_at' };
-export const REPORTS_FAULTS: FaultPlan = { id: 'id', wrongType: ['reason', 1], missing: 'reason', reference: 'reporter_id', tooLong: ['text', 500], time: 'created_at' };
-export const BLOCKS_FAULTS: FaultPlan = { wrongType: ['created_at', 1700000000], missing: 'blocked_id', reference: 'blocker_id', time: 'created_at' };
-export const INTRODUCTIONS_FAULTS: FaultPlan = { wrongType: ['date', 20261101], missing: 'outcome', reference: 'user_b', time: 'date' };
+export const TRANSFERS_FAULTS: FaultPlan = {
+  id: '0',
+  wrongType: ['3', 'abc'],
+  missing: '2',
+  reference: '1',
+  tooLong: ['5', 200],
+  time: '4',
+};
+export const GREETINGS_FAULTS: FaultPlan = {
+  id: 'id',
+  wrongType: ['text', 42],
+  missing: 'text',
+  reference: 'to_user',
+  tooLong: ['text', 500],
+  time: 'sent_at',
+};
+export const REPORTS_FAULTS: FaultPlan = {
+  id: 'id',
+  wrongType: ['reason', 1],
+  missing: 'reason',
+  reference: 'reporter_id',
+  tooLong: ['text', 500],
+  time: 'created_at',
+};
+export const BLOCKS_FAULTS: FaultPlan = {
+  wrongType: ['created_at', 1700000000],
+  missing: 'blocked_id',
+  reference: 'blocker_id',
+  time: 'created_at',
+};
+export const INTRODUCTIONS_FAULTS: FaultPlan = {
+  wrongType: ['date', 20261101],
+  missing: 'outcome',
+  reference: 'user_b',
+  time: 'date',
+};
 
 export interface SocialFiles {
   transfers: ChunkedFile;
@@ -61,7 +102,8 @@ export function writeSocial(
     const v = bucket[rng.int(bucket.length)]!;
     return v === u ? anyone(u) : v;
   };
-  const at = (day: number, fromHour: number, hours: number): string => calendar.iso(day, fromHour * 3600 + rng.int(hours * 3600));
+  const at = (day: number, fromHour: number, hours: number): string =>
+    calendar.iso(day, fromHour * 3600 + rng.int(hours * 3600));
   /** A day on which both people already had accounts. */
   const dayFor = (a: number, b: number): number => {
     const first = Math.max(firstActiveDay(people, a, calendar), firstActiveDay(people, b, calendar));
@@ -78,7 +120,15 @@ export function writeSocial(
     files.transfers.row(line);
     if (faults.hit()) files.transfers.row(faults.csv(files.transfers.name, TRANSFERS_FAULTS, cells, line));
   };
-  const greet = (from: number, to: number, day: number, text: string, replyChance: number, fromHour = 9, hours = 14): void => {
+  const greet = (
+    from: number,
+    to: number,
+    day: number,
+    text: string,
+    replyChance: number,
+    fromHour = 9,
+    hours = 14,
+  ): void => {
     const sentSecond = fromHour * 3600 + rng.int(hours * 3600);
     const sent = calendar.unix(day, sentSecond);
     const replied = rng.chance(replyChance) ? sent + 60 + rng.int(36 * 3600) : null;
@@ -95,7 +145,14 @@ export function writeSocial(
     if (faults.hit()) files.greetings.row(faults.jsonl(files.greetings.name, GREETINGS_FAULTS, row, line));
   };
   const report = (reporter: number, reported: number, reason: keyof typeof REPORT_TEXTS): void => {
-    const row = { id: `r${++reportSerial}`, reporter_id: id(reporter), reported_id: id(reported), created_at: at(dayFor(reporter, reported), 8, 15), reason, text: rng.pick(REPORT_TEXTS[reason]) };
+    const row = {
+      id: `r${++reportSerial}`,
+      reporter_id: id(reporter),
+      reported_id: id(reported),
+      created_at: at(dayFor(reporter, reported), 8, 15),
+      reason,
+      text: rng.pick(REPORT_TEXTS[reason]),
+    };
     const line = JSON.stringify(row);
     files.reports.row(line);
     if (faults.hit()) files.reports.row(faults.jsonl(files.reports.name, REPORTS_FAULTS, row, line));
@@ -121,7 +178,13 @@ export function writeSocial(
       const a = rng.int(n);
       if (!inPool(people, a) || people.role[a] === ROLE.kindred || introducedToday[a] === day) continue;
       const b = neighbour(a);
-      if (!inPool(people, b) || people.role[b] === ROLE.kindred || introducedToday[b] === day || !isCompatible(people, a, b)) continue;
+      if (
+        !inPool(people, b) ||
+        people.role[b] === ROLE.kindred ||
+        introducedToday[b] === day ||
+        !isCompatible(people, a, b)
+      )
+        continue;
       if (day < firstActiveDay(people, a, calendar) || day < firstActiveDay(people, b, calendar)) continue;
       const [lo, hi] = a < b ? [a, b] : [b, a];
       const key = `${lo}:${hi}`;
@@ -135,10 +198,17 @@ export function writeSocial(
       const row = { user_a: id(lo), user_b: id(hi), date: calendar.date(day), outcome };
       const line = JSON.stringify(row);
       files.introductions.row(line);
-      if (faults.hit()) files.introductions.row(faults.jsonl(files.introductions.name, INTRODUCTIONS_FAULTS, row, line));
+      if (faults.hit())
+        files.introductions.row(faults.jsonl(files.introductions.name, INTRODUCTIONS_FAULTS, row, line));
       if (outcome !== 'pending' && outcome !== 'declined') {
         const [from, to] = rng.chance(0.5) ? [a, b] : [b, a];
-        greet(from, to, day, normalGreeting(placeOf(from), DISTRICTS[people.home[from]!]!.name, rng), outcome === 'matched' ? 1 : 0.3);
+        greet(
+          from,
+          to,
+          day,
+          normalGreeting(placeOf(from), DISTRICTS[people.home[from]!]!.name, rng),
+          outcome === 'matched' ? 1 : 0.3,
+        );
         if (outcome === 'reported') report(to, from, rng.pick(['harassment', 'fake_profile', 'other'] as const));
       }
     }
@@ -155,7 +225,9 @@ export function writeSocial(
     const friends = [neighbour(u), neighbour(u), neighbour(u), neighbour(u)];
     const outgoing = rng.poisson(1.9 * scale);
     for (let k = 0; k < outgoing; k++) {
-      const amount = rng.chance(0.4) ? rng.pick([1000, 2000, 5000, 10000, 20000, 52000]) : 300 + rng.int(300) * 100 + (rng.chance(0.3) ? rng.int(100) : 0);
+      const amount = rng.chance(0.4)
+        ? rng.pick([1000, 2000, 5000, 10000, 20000, 52000])
+        : 300 + rng.int(300) * 100 + (rng.chance(0.3) ? rng.int(100) : 0);
       const friend = rng.pick(friends);
       transfer(u, friend, amount, dayFor(u, friend), friendMemo(rng));
     }
@@ -166,7 +238,8 @@ export function writeSocial(
         greet(u, to, dayFor(u, to), normalGreeting(placeOf(u), home, rng), 0.45);
       }
     }
-    if (people.role[u] === ROLE.normal && rng.chance(0.003)) report(neighbour(u), u, rng.pick(['harassment', 'fake_profile', 'other'] as const));
+    if (people.role[u] === ROLE.normal && rng.chance(0.003))
+      report(neighbour(u), u, rng.pick(['harassment', 'fake_profile', 'other'] as const));
     if (rng.chance(0.008)) block(u, neighbour(u));
 
     switch (people.trap[u]) {
@@ -175,8 +248,18 @@ export function writeSocial(
         const mates = Array.from({ length: rng.range(3, 6) }, () => neighbour(u));
         const rent = rng.pick([150000, 180000, 220000, 260000]);
         for (let day = firstActiveDay(people, u, calendar); day < calendar.days; day++) {
-          if (calendar.dayOfMonth[day] === 1) for (const m of mates) transfer(m, u, Math.round(rent / mates.length / 100) * 100, Math.min(calendar.days - 1, day + rng.int(4)), rng.chance(0.7) ? '房租' : rng.pick(BILL_MEMOS));
-          if (calendar.weekday[day] === 5 && rng.chance(0.4)) for (const m of mates) if (rng.chance(0.7)) transfer(m, u, 4000 + rng.int(8000), day, rng.pick(BILL_MEMOS.slice(1)));
+          if (calendar.dayOfMonth[day] === 1)
+            for (const m of mates)
+              transfer(
+                m,
+                u,
+                Math.round(rent / mates.length / 100) * 100,
+                Math.min(calendar.days - 1, day + rng.int(4)),
+                rng.chance(0.7) ? '房租' : rng.pick(BILL_MEMOS),
+              );
+          if (calendar.weekday[day] === 5 && rng.chance(0.4))
+            for (const m of mates)
+              if (rng.chance(0.7)) transfer(m, u, 4000 + rng.int(8000), day, rng.pick(BILL_MEMOS.slice(1)));
         }
         break;
       }
@@ -184,7 +267,14 @@ export function writeSocial(
         const regulars = Array.from({ length: rng.range(3, 8) }, () => neighbour(u));
         for (const r of regulars) {
           const times = scaled(2, 6);
-          for (let k = 0; k < times; k++) transfer(r, u, rng.pick([1500, 2800, 3500, 6000, 1200 + rng.int(50) * 100]), dayFor(r, u), rng.pick(SHOP_OWNER_MEMOS));
+          for (let k = 0; k < times; k++)
+            transfer(
+              r,
+              u,
+              rng.pick([1500, 2800, 3500, 6000, 1200 + rng.int(50) * 100]),
+              dayFor(r, u),
+              rng.pick(SHOP_OWNER_MEMOS),
+            );
         }
         break;
       }
@@ -192,7 +282,13 @@ export function writeSocial(
         const admirers = scaled(30, 100);
         for (let k = 0; k < admirers; k++) {
           const from = anyone(u);
-          greet(from, u, dayFor(from, u), normalGreeting(placeOf(from), DISTRICTS[people.home[from]!]!.name, rng), 0.25);
+          greet(
+            from,
+            u,
+            dayFor(from, u),
+            normalGreeting(placeOf(from), DISTRICTS[people.home[from]!]!.name, rng),
+            0.25,
+          );
         }
         break;
       }
@@ -220,7 +316,8 @@ export function writeSocial(
     const greetings = camo ? (moneyStrong ? rng.range(0, 2) : scaled(10, 25)) : scaled(10, 40);
     for (let k = 0; k < greetings; k++) {
       const to = rng.chance(0.6) ? neighbour(u) : anyone(u);
-      const text = camo && moneyStrong ? camouflagedGreeting(handle, placeOf(u), rng) : sellerGreeting(handle, placeOf(u), rng);
+      const text =
+        camo && moneyStrong ? camouflagedGreeting(handle, placeOf(u), rng) : sellerGreeting(handle, placeOf(u), rng);
       greet(u, to, dayFor(u, to), text, 0.15, 10, 13);
       if (rng.chance(0.02)) block(to, u);
     }
@@ -232,7 +329,9 @@ export function writeSocial(
     const total = scaled(40, 160);
     // Bursts: a few active days, many greetings each, at any hour.
     const first = firstActiveDay(people, u, calendar);
-    const burstDays = Array.from({ length: rng.range(2, 6) }, () => Math.max(first, calendar.days - 1 - rng.int(Math.min(calendar.days, 30))));
+    const burstDays = Array.from({ length: rng.range(2, 6) }, () =>
+      Math.max(first, calendar.days - 1 - rng.int(Math.min(calendar.days, 30))),
+    );
     const recipients: number[] = [];
     for (let k = 0; k < total; k++) {
       const to = anyone(u);
@@ -240,7 +339,8 @@ export function writeSocial(
       greet(u, to, rng.pick(burstDays), spamGreeting(voice, rng), 0.03, 0, 24);
       if (rng.chance(0.05)) block(to, u);
     }
-    if (rng.chance(0.6)) for (let k = rng.range(1, 6); k > 0; k--) report(rng.pick(recipients), u, rng.chance(0.7) ? 'spam' : 'selling');
+    if (rng.chance(0.6))
+      for (let k = rng.range(1, 6); k > 0; k--) report(rng.pick(recipients), u, rng.chance(0.7) ? 'spam' : 'selling');
   }
 }
 

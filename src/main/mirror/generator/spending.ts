@@ -9,7 +9,13 @@ import { MAX_SLOTS, type Routines } from './routines';
 
 export const TRANSACTIONS_HEADER = 'id,user_id,merchant_id,amount_fen,paid_at';
 /** Column indices (as strings) for CSV damage. */
-export const TRANSACTIONS_FAULTS: FaultPlan = { id: '0', wrongType: ['3', '12.5'], missing: '2', reference: '1', time: '4' };
+export const TRANSACTIONS_FAULTS: FaultPlan = {
+  id: '0',
+  wrongType: ['3', '12.5'],
+  missing: '2',
+  reference: '1',
+  time: '4',
+};
 export const EXPOSURES_FAULTS: FaultPlan = { wrongType: ['level', 3], missing: 'level', reference: 'merchant_id' };
 
 /** Occasional visits outside routines: a restaurant across town, a cinema on a friend's suggestion. */
@@ -44,7 +50,10 @@ export function writeTransactions(
     const amount =
       (category === CAT.coffee || category === CAT.gym) && rng.next() < 0.6
         ? base
-        : Math.max(100, Math.round((base * (0.55 + rng.next() * (category === CAT.supermarket ? 1.6 : 0.9))) / 10) * 10);
+        : Math.max(
+            100,
+            Math.round((base * (0.55 + rng.next() * (category === CAT.supermarket ? 1.6 : 0.9))) / 10) * 10,
+          );
     const second = timeOfDay > 86399 ? 86399 : timeOfDay;
     serial++;
     out.byte(116); // 't'
@@ -91,10 +100,17 @@ export function writeTransactions(
   progress.report('transactions', people.count, people.count);
 }
 
-const LEVELS = ['hidden', 'category', 'brand', 'place'] as const;
+type ExposureLevel = 'hidden' | 'category' | 'brand' | 'place';
 
 /** What each user lets a match see of the places they frequent. Many never set anything (no row = hidden). */
-export function writeExposures(out: ChunkedFile, city: City, people: Population, routines: Routines, rng: Rng, faults: FaultInjector): void {
+export function writeExposures(
+  out: ChunkedFile,
+  city: City,
+  people: Population,
+  routines: Routines,
+  rng: Rng,
+  faults: FaultInjector,
+): void {
   const seen = new Set<number>();
   for (let u = 0; u < people.count; u++) {
     if (rng.chance(0.3)) continue;
@@ -107,7 +123,7 @@ export function writeExposures(out: ChunkedFile, city: City, people: Population,
       if (seen.has(m)) continue;
       seen.add(m);
       const r = rng.next() * 0.6 + openness * 0.4;
-      let level: (typeof LEVELS)[number] = r < 0.4 ? 'hidden' : r < 0.65 ? 'category' : r < 0.8 ? 'brand' : 'place';
+      let level: ExposureLevel = r < 0.4 ? 'hidden' : r < 0.65 ? 'category' : r < 0.8 ? 'brand' : 'place';
       if (level === 'brand' && city.brands[m] === null) level = 'category';
       const row = { user_id: people.ids[u]!, merchant_id: city.ids[m]!, level };
       const line = JSON.stringify(row);

@@ -5,7 +5,22 @@ import type { Rng } from './random';
  * do on real platforms (vx / V信 / 薇 / wx:, full-width or spaced digits, Chinese numerals) so detectors
  * have to normalise before matching; ordinary people mention numbers too ("3点见"), as traps.
  */
-const ITEMS = ['芒果干', '牛肉干', '手工饼干', '面膜', '口红', '卤味', '蛋黄酥', '水果捞', '龙井茶叶', '鲜花', '护肤品', '辣酱', '烘焙蛋糕', '猫粮'];
+const ITEMS = [
+  '芒果干',
+  '牛肉干',
+  '手工饼干',
+  '面膜',
+  '口红',
+  '卤味',
+  '蛋黄酥',
+  '水果捞',
+  '龙井茶叶',
+  '鲜花',
+  '护肤品',
+  '辣酱',
+  '烘焙蛋糕',
+  '猫粮',
+];
 const DAIGOU = ['日本面膜', '韩国化妆品', '澳洲奶粉', '香港药妆', '免税店口红'];
 export const PRICE_POINTS = [2500, 3900, 4500, 5800, 6600, 8800, 9900, 12800, 16800, 19900];
 
@@ -78,7 +93,9 @@ export function sellerGreeting(h: Handle, place: string, rng: Rng): string {
 
 /** A camouflaged seller's greeting: friendly, the handle (if any) subtle. */
 export function camouflagedGreeting(h: Handle, place: string, rng: Rng): string {
-  return rng.chance(0.5) ? `你好，看到我们都去${place}，交个朋友？` : `哈喽～有空聊聊，${rng.pick(['v', '薇', 'wx'])}同号 ${chineseNumerals(h.phone.slice(-4))}`;
+  return rng.chance(0.5)
+    ? `你好，看到我们都去${place}，交个朋友？`
+    : `哈喽～有空聊聊，${rng.pick(['v', '薇', 'wx'])}同号 ${chineseNumerals(h.phone.slice(-4))}`;
 }
 
 export function sellerMemo(h: Handle, qty: number, rng: Rng): string {
@@ -121,8 +138,17 @@ export interface SpamVoice {
 }
 
 export function spamVoice(rng: Rng): SpamVoice {
-  const code = (): string => Math.floor(rng.next() * 36 ** 5).toString(36).padStart(5, '0');
-  const linkBase = rng.pick([`http://t.cn/${code()}`, `https://dwz.cn/${code()}`, `短链 url.cn/${code()}`, `http://${code()}.top/s`, `https://${code()}.xyz/a?c=`]);
+  const code = (): string =>
+    Math.floor(rng.next() * 36 ** 5)
+      .toString(36)
+      .padStart(5, '0');
+  const linkBase = rng.pick([
+    `http://t.cn/${code()}`,
+    `https://dwz.cn/${code()}`,
+    `短链 url.cn/${code()}`,
+    `http://${code()}.top/s`,
+    `https://${code()}.xyz/a?c=`,
+  ]);
   return { template: rng.int(SPAM_TEMPLATES.length), linkBase, gift: rng.pick(GIFTS) };
 }
 
@@ -161,8 +187,26 @@ export function normalGreeting(place: string, district: string, rng: Rng): strin
 }
 
 /** Friends' memos; some carry commas, quotes and newlines (CSV quoting must round-trip them). */
-const FRIEND_MEMOS = ['AA 聚餐', '奶茶', '打车费', '', '', '', '红包', '还你的', '电影票', '谢谢！', '生日快乐🎂', '午饭, 谢啦',
-  '"老地方"的饭钱', '周末KTV\n代付的', '上次的咖啡', '水果', '门票', '借你的, 先还一半'];
+const FRIEND_MEMOS = [
+  'AA 聚餐',
+  '奶茶',
+  '打车费',
+  '',
+  '',
+  '',
+  '红包',
+  '还你的',
+  '电影票',
+  '谢谢！',
+  '生日快乐🎂',
+  '午饭, 谢啦',
+  '"老地方"的饭钱',
+  '周末KTV\n代付的',
+  '上次的咖啡',
+  '水果',
+  '门票',
+  '借你的, 先还一半',
+];
 export function friendMemo(rng: Rng): string {
   return rng.pick(FRIEND_MEMOS);
 }

@@ -21,8 +21,13 @@ const MIRROR = ['users', 'merchants', 'transactions', 'quarantine'] as const;
 function snapshot(dbPath: string): { counts: Record<string, number>; indexes: string[]; checksum: number } {
   const db = openDatabase(dbPath);
   try {
-    const counts = Object.fromEntries(MIRROR.map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]));
-    const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`).pluck().all() as string[];
+    const counts = Object.fromEntries(
+      MIRROR.map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]),
+    );
+    const indexes = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`)
+      .pluck()
+      .all() as string[];
     const checksum = db.prepare('SELECT total(amount_fen) FROM transactions').pluck().get() as number;
     return { counts, indexes, checksum };
   } finally {
@@ -37,7 +42,13 @@ describe('import crash safety', () => {
     const big = path.join(root, 'big');
     writeSyntheticExport(first, { users: 500, merchants: 50, transactions: 2_000, exportId: 'first' });
     // Large enough to run for a while after its first progress line (and to take the drop-and-rebuild-indexes path).
-    writeSyntheticExport(big, { users: 20_000, merchants: 500, transactions: 400_000, exportId: 'big', amountShift: 7 });
+    writeSyntheticExport(big, {
+      users: 20_000,
+      merchants: 500,
+      transactions: 400_000,
+      exportId: 'big',
+      amountShift: 7,
+    });
     const db = openDatabase(dbPath);
     importExport(db, first, { operator: 'tester' });
     db.close();
@@ -53,7 +64,10 @@ importExport(db, process.argv[3], { operator: 'child', progress: { report(phase,
 process.stdout.write('finished\\n');
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script, dbPath, big], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, dbPath, big], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const seen = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {
@@ -77,7 +91,12 @@ process.stdout.write('finished\\n');
     expect(listImportRuns(db2, 1)[0]).toMatchObject({ status: 'failed', error: 'interrupted' });
     const again = importExport(db2, big, { operator: 'tester' });
     db2.close();
-    expect(again.files['transactions.jsonl']).toMatchObject({ read: 400_000, inserted: 398_000, updated: 2_000, quarantined: 0 });
+    expect(again.files['transactions.jsonl']).toMatchObject({
+      read: 400_000,
+      inserted: 398_000,
+      updated: 2_000,
+      quarantined: 0,
+    });
     const after = snapshot(dbPath);
     expect(after.counts).toMatchObject({ users: 20_000, merchants: 500, transactions: 400_000 });
     expect(after.indexes).toEqual(before.indexes);
@@ -106,7 +125,10 @@ process.stdout.write('finished\\n');
     expect(listImportRuns(db, 1)[0]).toMatchObject({ status: 'cancelled' });
     db.close();
 
-    const summary = await runWorkerJob<{ dir: string; operator: string }, ImportSummary>('import', { dbPath, input: { dir, operator: 'tester' } });
+    const summary = await runWorkerJob<{ dir: string; operator: string }, ImportSummary>('import', {
+      dbPath,
+      input: { dir, operator: 'tester' },
+    });
     expect(summary.totals).toMatchObject({ read: 301_050, inserted: 301_050, quarantined: 0 });
     expect(phases).toContain('users.jsonl');
   });

@@ -6,7 +6,10 @@ import { RowProblem } from './row-problem';
 import { TABLES } from './tables';
 
 const spec = (name: string) => TABLES.find((t) => t.name === name)!;
-const knownIds: Record<IdTable, Set<string>> = { users: new Set(['u1', 'u2', '007']), merchants: new Set(['m1', 'm2']) };
+const knownIds: Record<IdTable, Set<string>> = {
+  users: new Set(['u1', 'u2', '007']),
+  merchants: new Set(['m1', 'm2']),
+};
 
 /** What the general path makes of a record: its column values, or the reason it refuses it. */
 function general(name: string, record: string): SqlValue[] | string {
@@ -58,16 +61,26 @@ describe('compileCsvFastPath', () => {
       const out: SqlValue[] = [];
       const expected = general('transactions', row);
       if (fast(row, out)) expect(out, row).toEqual(expected);
-      else expect(typeof expected === 'string' || row.includes('"') || row.includes('1234567890123456'), row).toBe(true);
+      else
+        expect(typeof expected === 'string' || row.includes('"') || row.includes('1234567890123456'), row).toBe(true);
     }
     // The plain well-formed rows must take the fast path.
-    for (const row of [rows[0]!, rows[1]!, rows[2]!, rows[3]!, rows[4]!, rows[21]!]) expect(fast(row, []), row).toBe(true);
+    for (const row of [rows[0]!, rows[1]!, rows[2]!, rows[3]!, rows[4]!, rows[21]!])
+      expect(fast(row, []), row).toBe(true);
   });
 
   it('handles nullable and length-limited text cells like the general path (transfers memo)', () => {
     const transfers = spec('transfers');
-    const fast = compileCsvFastPath(transfers.fields, transfers.fields.map((f) => f.name), knownIds)!;
-    for (const row of ['x1,u1,u2,100,2026-11-24T08:30:00+08:00,谢谢！', `x2,u1,u2,100,2026-11-24T08:30:00+08:00,${'m'.repeat(201)}`, 'x3,u1,u2,100,2026-11-24T08:30:00+08:00,']) {
+    const fast = compileCsvFastPath(
+      transfers.fields,
+      transfers.fields.map((f) => f.name),
+      knownIds,
+    )!;
+    for (const row of [
+      'x1,u1,u2,100,2026-11-24T08:30:00+08:00,谢谢！',
+      `x2,u1,u2,100,2026-11-24T08:30:00+08:00,${'m'.repeat(201)}`,
+      'x3,u1,u2,100,2026-11-24T08:30:00+08:00,',
+    ]) {
       const out: SqlValue[] = [];
       const expected = general('transfers', row);
       if (fast(row, out)) expect(out, row).toEqual(expected);
@@ -79,7 +92,13 @@ describe('compileCsvFastPath', () => {
     const fields = spec('transactions').fields;
     expect(compileCsvFastPath(fields, ['user_id', 'id', 'merchant_id', 'amount_fen', 'paid_at'], knownIds)).toBeNull();
     expect(compileCsvFastPath(fields, ['id', 'user_id', 'merchant_id', 'amount_fen'], knownIds)).toBeNull();
-    expect(compileCsvFastPath(spec('users').fields, spec('users').fields.map((f) => f.name), knownIds)).toBeNull(); // enums, bools
+    expect(
+      compileCsvFastPath(
+        spec('users').fields,
+        spec('users').fields.map((f) => f.name),
+        knownIds,
+      ),
+    ).toBeNull(); // enums, bools
   });
 });
 

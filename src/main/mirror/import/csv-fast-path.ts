@@ -22,7 +22,17 @@ const K_TEXT = 1; // id or string: the cell's text, within the length limit
 const K_REF = 2;
 const K_INT = 3;
 const K_TIME = 4;
-const KIND = { id: K_TEXT, string: K_TEXT, ref: K_REF, int: K_INT, time: K_TIME, enum: 0, number: 0, bool: 0, date: 0 } as const;
+const KIND = {
+  id: K_TEXT,
+  string: K_TEXT,
+  ref: K_REF,
+  int: K_INT,
+  time: K_TIME,
+  enum: 0,
+  number: 0,
+  bool: 0,
+  date: 0,
+} as const;
 const EMPTY: ReadonlySet<string> = new Set();
 // Local bindings of the time parser: under a CommonJS transform (tsx, vitest) every use of an imported name goes
 // through a getter, which showed up in profiles at 5 million rows.
@@ -33,12 +43,17 @@ const time = parsedTime;
  * The fast path for a file whose header lists exactly `fields`, in order; null when the header differs or a field
  * has a kind the fast path does not handle (the file then takes the general path for every row).
  */
-export function compileCsvFastPath(fields: readonly FieldSpec[], header: readonly string[], knownIds: Record<IdTable, Set<string>>): CsvFastRow | null {
+export function compileCsvFastPath(
+  fields: readonly FieldSpec[],
+  header: readonly string[],
+  knownIds: Record<IdTable, Set<string>>,
+): CsvFastRow | null {
   if (header.length !== fields.length) return null;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     if (header[i] !== f.name) return null;
-    if (f.kind !== 'id' && f.kind !== 'ref' && f.kind !== 'string' && f.kind !== 'int' && f.kind !== 'time') return null;
+    if (f.kind !== 'id' && f.kind !== 'ref' && f.kind !== 'string' && f.kind !== 'int' && f.kind !== 'time')
+      return null;
   }
   const n = fields.length;
   // The fields' checks as flat per-field arrays: FieldSpec objects come in several shapes, and reading `kind`,
@@ -46,7 +61,15 @@ export function compileCsvFastPath(fields: readonly FieldSpec[], header: readonl
   const kind = Int8Array.from(fields, (f) => KIND[f.kind as keyof typeof KIND]);
   const nullable = fields.map((f) => f.nullable === true);
   const withTz = fields.map((f) => f.kind === 'time' && f.tzColumn !== undefined);
-  const maxLen = fields.map((f) => (f.kind === 'id' || f.kind === 'ref' ? ID_MAX : f.kind === 'string' ? (f.max ?? Infinity) : f.kind === 'int' ? INT_MAX_DIGITS : Infinity));
+  const maxLen = fields.map((f) =>
+    f.kind === 'id' || f.kind === 'ref'
+      ? ID_MAX
+      : f.kind === 'string'
+        ? (f.max ?? Infinity)
+        : f.kind === 'int'
+          ? INT_MAX_DIGITS
+          : Infinity,
+  );
   const min = fields.map((f) => (f.kind === 'int' ? f.min : 0));
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
   const refs: ReadonlySet<string>[] = fields.map((f) => (f.kind === 'ref' ? knownIds[f.table] : EMPTY));

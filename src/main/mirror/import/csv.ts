@@ -44,7 +44,8 @@ export function parseCsvRecord(record: string): (string | null)[] {
       let comma = record.indexOf(',', i);
       if (comma === -1) comma = n;
       const raw = record.slice(i, comma);
-      if (raw.indexOf('"') !== -1) throw new RowProblem('bad_csv', null, `a quote inside unquoted cell ${cells.length + 1}`);
+      if (raw.indexOf('"') !== -1)
+        throw new RowProblem('bad_csv', null, `a quote inside unquoted cell ${cells.length + 1}`);
       cells.push(raw === '' ? null : raw);
       if (comma === n) return cells;
       i = comma + 1;

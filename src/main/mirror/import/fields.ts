@@ -42,7 +42,8 @@ export function charLength(s: string): number {
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return v === '' ? 'an empty string' : `text of ${charLength(v)} character${charLength(v) === 1 ? '' : 's'}`;
+  if (typeof v === 'string')
+    return v === '' ? 'an empty string' : `text of ${charLength(v)} character${charLength(v) === 1 ? '' : 's'}`;
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'number') return 'a number';
   return String(v);
@@ -153,7 +154,13 @@ export function parseIsoTime(s: string): [number, number] | undefined {
  * Checks one field's value and appends its column value(s) to `out`. Throws RowProblem naming the field.
  * `undefined` means the key is absent (JSON) or the column is missing (CSV header).
  */
-export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds: Record<IdTable, Set<string>>, out: SqlValue[]): void {
+export function convertField(
+  f: FieldSpec,
+  v: unknown,
+  source: Source,
+  knownIds: Record<IdTable, Set<string>>,
+  out: SqlValue[],
+): void {
   const name = f.name;
   if (v === undefined || v === null) {
     if (f.nullable) {
@@ -162,17 +169,29 @@ export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds:
       return;
     }
     if (v === undefined) throw new RowProblem('missing_field', name, `${name} is required but missing`);
-    throw new RowProblem('wrong_type', name, `${name} must not be null${source === 'csv' ? ' (an unquoted empty cell is null; write "" for an empty string)' : ''}`);
+    throw new RowProblem(
+      'wrong_type',
+      name,
+      `${name} must not be null${source === 'csv' ? ' (an unquoted empty cell is null; write "" for an empty string)' : ''}`,
+    );
   }
   switch (f.kind) {
     case 'id':
     case 'ref': {
       if (typeof v !== 'string') throw wrongType(name, 'a string id (ids are text, even when numeric-looking)', v);
       if (v.length === 0 || (v.length > ID_MAX && charLength(v) > ID_MAX)) {
-        throw new RowProblem(v.length === 0 ? 'out_of_range' : 'too_long', name, `${name} must be 1–${ID_MAX} characters, got ${charLength(v)}`);
+        throw new RowProblem(
+          v.length === 0 ? 'out_of_range' : 'too_long',
+          name,
+          `${name} must be 1–${ID_MAX} characters, got ${charLength(v)}`,
+        );
       }
       if (f.kind === 'ref' && !knownIds[f.table].has(v)) {
-        throw new RowProblem('unknown_reference', name, `${name} "${v.length > 64 ? v.slice(0, 64) : v}" is not a known ${f.table === 'users' ? 'user' : 'merchant'} (not in the mirror nor in this import)`);
+        throw new RowProblem(
+          'unknown_reference',
+          name,
+          `${name} "${v.length > 64 ? v.slice(0, 64) : v}" is not a known ${f.table === 'users' ? 'user' : 'merchant'} (not in the mirror nor in this import)`,
+        );
       }
       out.push(v);
       return;
@@ -187,7 +206,8 @@ export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds:
     }
     case 'enum': {
       if (typeof v !== 'string') throw wrongType(name, `one of ${f.values.join(', ')}`, v);
-      if (!f.values.includes(v)) throw new RowProblem('out_of_range', name, `${name} must be one of ${f.values.join(', ')}, got ${typeName(v)}`);
+      if (!f.values.includes(v))
+        throw new RowProblem('out_of_range', name, `${name} must be one of ${f.values.join(', ')}, got ${typeName(v)}`);
       out.push(v);
       return;
     }
@@ -202,7 +222,11 @@ export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds:
       else throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
       if (f.kind === 'int' && !Number.isInteger(n)) throw wrongType(name, 'an integer', v);
       if (!Number.isFinite(n) || n < f.min || n > f.max || (f.kind === 'int' && !Number.isSafeInteger(n))) {
-        throw new RowProblem('out_of_range', name, `${name} must be between ${f.min} and ${f.max}, got ${typeof v === 'number' ? 'a number outside that range' : typeName(v)}`);
+        throw new RowProblem(
+          'out_of_range',
+          name,
+          `${name} must be between ${f.min} and ${f.max}, got ${typeof v === 'number' ? 'a number outside that range' : typeName(v)}`,
+        );
       }
       out.push(n);
       return;
@@ -216,14 +240,20 @@ export function convertField(f: FieldSpec, v: unknown, source: Source, knownIds:
     }
     case 'time': {
       if (typeof v !== 'string') throw wrongType(name, 'an ISO-8601 time string', v);
-      if (!parseIsoTimeAt(v, 0, v.length)) throw new RowProblem('bad_time', name, `${name} must be an ISO-8601 time with an offset between 1970 and 2100 (e.g. 2026-11-24T08:30:00+08:00), got ${typeName(v)}`);
+      if (!parseIsoTimeAt(v, 0, v.length))
+        throw new RowProblem(
+          'bad_time',
+          name,
+          `${name} must be an ISO-8601 time with an offset between 1970 and 2100 (e.g. 2026-11-24T08:30:00+08:00), got ${typeName(v)}`,
+        );
       out.push(parsedTime.seconds);
       if (f.tzColumn) out.push(parsedTime.offsetMinutes);
       return;
     }
     case 'date': {
       if (typeof v !== 'string') throw wrongType(name, 'a date string YYYY-MM-DD', v);
-      if (v.length !== 10 || !parseDate(v)) throw new RowProblem('bad_time', name, `${name} must be a date YYYY-MM-DD, got ${typeName(v)}`);
+      if (v.length !== 10 || !parseDate(v))
+        throw new RowProblem('bad_time', name, `${name} must be a date YYYY-MM-DD, got ${typeName(v)}`);
       out.push(v);
       return;
     }

@@ -66,7 +66,8 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   // OR FAIL rather than the default ABORT: an ABORT statement that writes many rows needs a statement journal (a
   // copy of every page it touches, to undo its own earlier rows on a constraint error); FAIL does not. Nothing is
   // lost: any SQLite error aborts the whole import transaction anyway.
-  const insertSql = (rows: number): string => `INSERT OR FAIL INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
+  const insertSql = (rows: number): string =>
+    `INSERT OR FAIL INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
   const upsertSql = (rows: number): string =>
     `INSERT INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
      ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}
@@ -116,7 +117,16 @@ export function importFile(o: ImportFileOptions): FileSummary {
   const providesIdx = spec.provides ? cols.indexOf('id') : -1;
   const isIntroductions = spec.table === 'introductions';
   const started = performance.now();
-  const summary: FileSummary = { format: o.format, read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, expected: o.expected, elapsedMs: 0 };
+  const summary: FileSummary = {
+    format: o.format,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    quarantined: 0,
+    expected: o.expected,
+    elapsedMs: 0,
+  };
   const before = stmts.count.get() as number;
   // Empty table: nothing can conflict (in-file duplicates are caught before writing), so plain INSERTs do, and
   // every accepted row is an inserted one — no count afterwards either.
@@ -141,7 +151,14 @@ export function importFile(o: ImportFileOptions): FileSummary {
 
   const quarantine = (line: number, p: RowProblem, raw: string): void => {
     summary.quarantined++;
-    o.quarantine(fileName, line, p.field, p.reason, `${fileName} line ${line}${p.field ? `, field ${p.field}` : ''}: ${p.message}`, capChars(raw, RAW_EXCERPT_CHARS));
+    o.quarantine(
+      fileName,
+      line,
+      p.field,
+      p.reason,
+      `${fileName} line ${line}${p.field ? `, field ${p.field}` : ''}: ${p.message}`,
+      capChars(raw, RAW_EXCERPT_CHARS),
+    );
   };
 
   const values: SqlValue[] = [];
@@ -151,7 +168,8 @@ export function importFile(o: ImportFileOptions): FileSummary {
   let pendingRows = 0;
   const flush = (): void => {
     if (pendingRows === BATCH_ROWS) changed += writeBatch.run(pending).changes;
-    else for (let r = 0; r < pendingRows; r++) changed += writeOne.run(pending.slice(r * width, (r + 1) * width)).changes;
+    else
+      for (let r = 0; r < pendingRows; r++) changed += writeOne.run(pending.slice(r * width, (r + 1) * width)).changes;
     pendingRows = 0;
   };
   const rowFromJson = (text: string, unterminated: boolean): void => {
@@ -160,14 +178,21 @@ export function importFile(o: ImportFileOptions): FileSummary {
     try {
       obj = JSON.parse(text);
     } catch (err) {
-      if (unterminated) throw new RowProblem('truncated', null, 'the last line has no newline and is not complete JSON (cut off?)');
+      if (unterminated)
+        throw new RowProblem('truncated', null, 'the last line has no newline and is not complete JSON (cut off?)');
       // The parser's own message quotes the line; only where it broke is kept (see typeName in fields.ts).
       const at = /position (\d+)/.exec((err as Error).message);
-      throw new RowProblem('bad_json', null, at ? `not valid JSON (breaks at character ${Number(at[1]) + 1})` : 'not valid JSON');
+      throw new RowProblem(
+        'bad_json',
+        null,
+        at ? `not valid JSON (breaks at character ${Number(at[1]) + 1})` : 'not valid JSON',
+      );
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new RowProblem('bad_json', null, 'a line must be one JSON object');
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+      throw new RowProblem('bad_json', null, 'a line must be one JSON object');
     const row = obj as Record<string, unknown>;
-    for (const k in row) if (!fieldNames.has(k)) throw new RowProblem('unknown_field', k, `unknown field "${capChars(k, 64)}"`);
+    for (const k in row)
+      if (!fieldNames.has(k)) throw new RowProblem('unknown_field', k, `unknown field "${capChars(k, 64)}"`);
     for (let i = 0; i < fields.length; i++) convertField(fields[i]!, row[fields[i]!.name], 'json', knownIds, values);
   };
   const rowFromCsv = (text: string, unterminated: boolean): void => {
@@ -181,14 +206,21 @@ export function importFile(o: ImportFileOptions): FileSummary {
     try {
       cells = parseCsvRecord(text);
     } catch (err) {
-      if (unterminated && err instanceof RowProblem) throw new RowProblem('truncated', null, `the last record has no newline and does not parse (${err.message})`);
+      if (unterminated && err instanceof RowProblem)
+        throw new RowProblem('truncated', null, `the last record has no newline and does not parse (${err.message})`);
       throw err;
     }
     if (cells.length !== header!.length) {
-      if (unterminated) throw new RowProblem('truncated', null, `the last record has no newline and only ${cells.length} of ${header!.length} columns`);
+      if (unterminated)
+        throw new RowProblem(
+          'truncated',
+          null,
+          `the last record has no newline and only ${cells.length} of ${header!.length} columns`,
+        );
       throw new RowProblem('bad_csv', null, `expected ${header!.length} columns as in the header, got ${cells.length}`);
     }
-    if (extraColumn !== null) throw new RowProblem('unknown_field', extraColumn, `unknown column "${capChars(extraColumn, 64)}" in the header`);
+    if (extraColumn !== null)
+      throw new RowProblem('unknown_field', extraColumn, `unknown column "${capChars(extraColumn, 64)}" in the header`);
     for (let i = 0; i < fields.length; i++) {
       const c = fieldCol[i]!;
       convertField(fields[i]!, c < 0 ? undefined : cells[c], 'csv', knownIds, values);
@@ -233,12 +265,17 @@ export function importFile(o: ImportFileOptions): FileSummary {
           values[1] = a;
         }
       }
-      const key = keyIdx.length === 1 ? (values[keyIdx[0]!] as string) : keyIdx.map((i) => String(values[i])).join('\u0000');
+      const key =
+        keyIdx.length === 1 ? (values[keyIdx[0]!] as string) : keyIdx.map((i) => String(values[i])).join('\u0000');
       if (!seen.add(key)) {
         // Maybe seen: the first occurrence, if any, is in the mirror once the pending batch is written.
         flush();
         if (stmts.exists.get(keyIdx.map((i) => values[i])) !== undefined) {
-          throw new RowProblem('duplicate', spec.key.length === 1 ? spec.key[0]! : null, `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replace(/\u0000/g, ' + '), 100))} appears more than once in this file`);
+          throw new RowProblem(
+            'duplicate',
+            spec.key.length === 1 ? spec.key[0]! : null,
+            `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replaceAll('\u0000', ' + '), 100))} appears more than once in this file`,
+          );
         }
       }
       const base = pendingRows * width;
@@ -264,7 +301,11 @@ export function importFile(o: ImportFileOptions): FileSummary {
     const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
     quarantine(
       line,
-      new RowProblem('bad_csv', null, `a quote opened on this line is never closed (it ran over ${lines.length} lines); the lines after it were read on their own`),
+      new RowProblem(
+        'bad_csv',
+        null,
+        `a quote opened on this line is never closed (it ran over ${lines.length} lines); the lines after it were read on their own`,
+      ),
       lines[0]!,
     );
     for (let i = 1; i < lines.length; i++) handleRecord(lines[i]!, line + i, false);
@@ -274,7 +315,8 @@ export function importFile(o: ImportFileOptions): FileSummary {
     record: handleRecord,
     problem(reason, line, excerpt) {
       summary.read++;
-      const message = reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';
+      const message =
+        reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';
       quarantine(line, new RowProblem(reason, null, message), excerpt);
     },
     chunk(bytesRead, totalBytes) {

@@ -23,22 +23,46 @@ afterEach(() => {
 
 const write = (file: string, content: string | Buffer): void => fs.writeFileSync(path.join(exportDir, file), content);
 const count = (table: string): number => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-const quarantined = (runId: number) => listQuarantine(db, { runId, offset: 0, limit: 100 }).map((q) => ({ file: q.file, line: q.line, field: q.field, reason: q.reason }));
+const quarantined = (runId: number) =>
+  listQuarantine(db, { runId, offset: 0, limit: 100 }).map((q) => ({
+    file: q.file,
+    line: q.line,
+    field: q.field,
+    reason: q.reason,
+  }));
 const run = (operator = 'tester') => importExport(db, exportDir, { operator });
 
 describe('importExport', () => {
   it('imports JSONL with a BOM and CRLF line endings, converting times to unix seconds and offset minutes', () => {
     write('users.jsonl', `\uFEFF${jsonl([user('u1'), user('007', { gender: 'M' })], '\r\n')}`);
     write('merchants.jsonl', jsonl([merchant('m1')], '\r\n'));
-    write('transactions.jsonl', `\uFEFF${jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', '007', 'm1', { paid_at: '2026-11-01T00:30:00Z' })], '\r\n')}`);
+    write(
+      'transactions.jsonl',
+      `\uFEFF${jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', '007', 'm1', { paid_at: '2026-11-01T00:30:00Z' })], '\r\n')}`,
+    );
     const s = run();
     expect(s.status).toBe('completed');
     expect(s.totals).toEqual({ read: 5, inserted: 5, updated: 0, unchanged: 0, quarantined: 0 });
     expect(db.prepare('SELECT id FROM users ORDER BY id').pluck().all()).toEqual(['007', 'u1']);
     const t1 = db.prepare('SELECT * FROM transactions WHERE id = ?').get('t1');
-    expect(t1).toEqual({ id: 't1', user_id: 'u1', merchant_id: 'm1', amount_fen: 1500, paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000, paid_tz: 480 });
-    expect(db.prepare('SELECT paid_at, paid_tz FROM transactions WHERE id = ?').get('t2')).toEqual({ paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000, paid_tz: 0 });
-    expect(listImportRuns(db, 5)[0]).toMatchObject({ id: s.runId, status: 'completed', operator: 'tester', exportId: 'test-export' });
+    expect(t1).toEqual({
+      id: 't1',
+      user_id: 'u1',
+      merchant_id: 'm1',
+      amount_fen: 1500,
+      paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000,
+      paid_tz: 480,
+    });
+    expect(db.prepare('SELECT paid_at, paid_tz FROM transactions WHERE id = ?').get('t2')).toEqual({
+      paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000,
+      paid_tz: 0,
+    });
+    expect(listImportRuns(db, 5)[0]).toMatchObject({
+      id: s.runId,
+      status: 'completed',
+      operator: 'tester',
+      exportId: 'test-export',
+    });
   });
 
   it('quarantines each kind of bad row with its reason, field and line, and imports the rest', () => {
@@ -50,7 +74,11 @@ describe('importExport', () => {
           jsonl([
             user('u1'), // 1
             user('u2', { birth_year: '1990' }), // 2 wrong_type
-            (() => { const u = user('u3'); delete u.nickname; return u; })(), // 3 missing_field
+            (() => {
+              const u = user('u3');
+              delete u.nickname;
+              return u;
+            })(), // 3 missing_field
             user('u4', { favourite: 'tea' }), // 4 unknown_field
             user('u5', { birth_year: 1800 }), // 5 out_of_range
             user('u6', { nickname: '😀'.repeat(41) }), // 6 too_long (41 characters, 82 UTF-16 units)
@@ -66,7 +94,15 @@ describe('importExport', () => {
       ]),
     );
     write('merchants.jsonl', jsonl([merchant('m1'), merchant('m2', { price_level: 5 })]));
-    write('transactions.jsonl', jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', 'u404', 'm1'), transaction('t3', 'u1', 'm2'), transaction('t4', 'u1', 'm1', { amount_fen: 0 })]) + '{"id":"t5","user_id":"u1","merch');
+    write(
+      'transactions.jsonl',
+      jsonl([
+        transaction('t1', 'u1', 'm1'),
+        transaction('t2', 'u404', 'm1'),
+        transaction('t3', 'u1', 'm2'),
+        transaction('t4', 'u1', 'm1', { amount_fen: 0 }),
+      ]) + '{"id":"t5","user_id":"u1","merch',
+    );
     const s = run();
     expect(quarantined(s.runId)).toEqual([
       { file: 'merchants.jsonl', line: 2, field: 'price_level', reason: 'out_of_range' },
@@ -196,7 +232,10 @@ describe('importExport', () => {
     expect(again.totals).toEqual({ read: 6, inserted: 0, updated: 0, unchanged: 6, quarantined: 0 });
 
     write('users.jsonl', jsonl([user('u1'), user('u2', { nickname: 'renamed' }), user('u3'), user('u4')]));
-    write('transactions.jsonl', jsonl([transaction('t1', 'u1', 'm1', { amount_fen: 99 }), transaction('t2', 'u2', 'm1')]));
+    write(
+      'transactions.jsonl',
+      jsonl([transaction('t1', 'u1', 'm1', { amount_fen: 99 }), transaction('t2', 'u2', 'm1')]),
+    );
     const update = run();
     expect(update.files['users.jsonl']).toMatchObject({ read: 4, inserted: 1, updated: 1, unchanged: 2 });
     expect(update.files['transactions.jsonl']).toMatchObject({ read: 2, inserted: 0, updated: 1, unchanged: 1 });
@@ -210,9 +249,18 @@ describe('importExport', () => {
     run();
     fs.rmSync(path.join(exportDir, 'merchants.jsonl'));
     write('users.jsonl', jsonl([user('u2')]));
-    write('consents.jsonl', jsonl([{ user_id: 'u2', feature: 'meet_similar', granted_at: '2026-01-01T00:00:00+08:00', revoked_at: null }]));
+    write(
+      'consents.jsonl',
+      jsonl([{ user_id: 'u2', feature: 'meet_similar', granted_at: '2026-01-01T00:00:00+08:00', revoked_at: null }]),
+    );
     write('exposures.jsonl', jsonl([{ user_id: 'u1', merchant_id: 'm1', level: 'brand' }]));
-    write('introductions.jsonl', jsonl([{ user_a: 'u2', user_b: 'u1', date: '2026-11-20', outcome: 'pending' }, { user_a: 'u1', user_b: 'u1', date: '2026-11-20', outcome: 'pending' }]));
+    write(
+      'introductions.jsonl',
+      jsonl([
+        { user_a: 'u2', user_b: 'u1', date: '2026-11-20', outcome: 'pending' },
+        { user_a: 'u1', user_b: 'u1', date: '2026-11-20', outcome: 'pending' },
+      ]),
+    );
     write('transactions.jsonl', jsonl([transaction('t1', 'u2', 'm1'), transaction('t2', 'u3', 'm1')]));
     const s = run();
     expect(quarantined(s.runId)).toEqual([
@@ -267,7 +315,9 @@ describe('importExport', () => {
     expect(() => run()).toThrow(/reports\.jsonl: is a directory/);
     fs.rmSync(path.join(exportDir, 'reports.jsonl'), { recursive: true });
     writeManifest(exportDir, 'test-export', { 'users.jsonl': 1, 'transactions.csv': 3473 });
-    expect(() => run()).toThrow(/transactions\.csv: the manifest declares it \(3473 rows\) but the export has no such file/);
+    expect(() => run()).toThrow(
+      /transactions\.csv: the manifest declares it \(3473 rows\) but the export has no such file/,
+    );
     expect(count('users')).toBe(0);
     expect(listImportRuns(db, 5)).toEqual([]);
   });
@@ -283,11 +333,15 @@ describe('importExport', () => {
     write('users.jsonl', jsonl([user('u1', { id_verified: 'true' }), user('u2')]));
     const s = run();
     expect(s.totals).toMatchObject({ inserted: 1, quarantined: 1 });
-    expect(quarantined(s.runId)).toEqual([{ file: 'users.jsonl', line: 1, field: 'id_verified', reason: 'wrong_type' }]);
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'users.jsonl', line: 1, field: 'id_verified', reason: 'wrong_type' },
+    ]);
   });
 
   it('recoverInterruptedImports marks runs left running as failed "interrupted"', () => {
-    db.prepare(`INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'op', '2026-01-01', 'running')`).run();
+    db.prepare(
+      `INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'op', '2026-01-01', 'running')`,
+    ).run();
     expect(recoverInterruptedImports(db)).toBe(1);
     expect(listImportRuns(db, 1)[0]).toMatchObject({ status: 'failed', error: 'interrupted' });
     expect(recoverInterruptedImports(db)).toBe(0);
@@ -297,7 +351,9 @@ describe('importExport', () => {
 describe('recoverInterruptedImports while another connection imports', () => {
   it('leaves a run alone when its import still holds the write lock', () => {
     const other = openDatabase(path.join(root, 'mirror.db'));
-    db.prepare(`INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'op', '2026-01-01', 'running')`).run();
+    db.prepare(
+      `INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'op', '2026-01-01', 'running')`,
+    ).run();
     other.exec('BEGIN IMMEDIATE');
     try {
       expect(recoverInterruptedImports(db)).toBe(0);

@@ -73,14 +73,21 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
     const hasJsonl = present.has(jsonl);
     const hasCsv = CSV_ALLOWED.has(spec.name) && present.has(csv);
     if (hasJsonl && hasCsv) {
-      throw new DomainError('BAD_EXPORT', `${path.join(dir, csv)}: the export holds both ${jsonl} and ${csv}; upstream writes one or the other`);
+      throw new DomainError(
+        'BAD_EXPORT',
+        `${path.join(dir, csv)}: the export holds both ${jsonl} and ${csv}; upstream writes one or the other`,
+      );
     }
     if (!hasJsonl && !hasCsv) continue;
     const fileName = hasCsv ? csv : jsonl;
     // Only plain files: a symlink could point anywhere (/etc/passwd, /dev/zero), a directory cannot be read.
     const stat = fs.lstatSync(path.join(dir, fileName));
     if (!stat.isFile()) {
-      const what = stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a directory' : 'not a regular file';
+      const what = stat.isSymbolicLink()
+        ? 'a symbolic link'
+        : stat.isDirectory()
+          ? 'a directory'
+          : 'not a regular file';
       throw new DomainError('BAD_EXPORT', `${path.join(dir, fileName)}: is ${what}; an export holds plain files only`);
     }
     used.add(fileName);
@@ -125,7 +132,10 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
   const present = new Set(planned.map((f) => f.fileName));
   for (const [declared, rows] of Object.entries(manifest.files)) {
     if (TABLES.some((t) => declared === `${t.name}.jsonl` || declared === `${t.name}.csv`) && !present.has(declared)) {
-      throw new DomainError('BAD_EXPORT', `${path.join(exportDir, declared)}: the manifest declares it (${rows} rows) but the export has no such file (copied only in part?)`);
+      throw new DomainError(
+        'BAD_EXPORT',
+        `${path.join(exportDir, declared)}: the manifest declares it (${rows} rows) but the export has no such file (copied only in part?)`,
+      );
     }
   }
 
@@ -140,7 +150,13 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
     }).lastInsertRowid,
   );
   const finish = (status: 'completed' | 'failed' | 'cancelled', error: string | null, summary: object): void => {
-    db.prepare(sql.finishRun).run({ id: runId, status, finishedAt: new Date().toISOString(), error, summary: JSON.stringify(summary) });
+    db.prepare(sql.finishRun).run({
+      id: runId,
+      status,
+      finishedAt: new Date().toISOString(),
+      error,
+      summary: JSON.stringify(summary),
+    });
   };
 
   const files: Record<string, FileSummary> = {};
@@ -150,29 +166,38 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
       insertQuarantine.run(runId, file, line, field, reason, message, raw);
     };
     withBulkPragmas(db, IMPORT_CACHE_KIB, () =>
-      db.transaction(() => {
-      // Known ids: the mirror's, plus each user/merchant this import accepts (kept in memory: ~100 bytes per id).
-      const knownIds: Record<IdTable, Set<string>> = { users: loadIds(db, sql.userIds), merchants: loadIds(db, sql.merchantIds) };
-      for (const f of planned) {
-        progress.throwIfCancelled();
-        files[f.fileName] = importFile({
-          db,
-          spec: f.spec,
-          path: f.path,
-          fileName: f.fileName,
-          format: f.format,
-          expected: manifest.files[f.fileName] ?? null,
-          sizeBytes: fs.statSync(f.path).size,
-          knownIds,
-          quarantine,
-          progress,
-        });
-      }
-      }).immediate(),
+      db
+        .transaction(() => {
+          // Known ids: the mirror's, plus each user/merchant this import accepts (kept in memory: ~100 bytes per id).
+          const knownIds: Record<IdTable, Set<string>> = {
+            users: loadIds(db, sql.userIds),
+            merchants: loadIds(db, sql.merchantIds),
+          };
+          for (const f of planned) {
+            progress.throwIfCancelled();
+            files[f.fileName] = importFile({
+              db,
+              spec: f.spec,
+              path: f.path,
+              fileName: f.fileName,
+              format: f.format,
+              expected: manifest.files[f.fileName] ?? null,
+              sizeBytes: fs.statSync(f.path).size,
+              knownIds,
+              quarantine,
+              progress,
+            });
+          }
+        })
+        .immediate(),
     );
   } catch (err) {
     const cancelled = err instanceof CancelledError;
-    finish(cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled by the operator' : err instanceof Error ? err.message : String(err), { files });
+    finish(
+      cancelled ? 'cancelled' : 'failed',
+      cancelled ? 'cancelled by the operator' : err instanceof Error ? err.message : String(err),
+      { files },
+    );
     throw err;
   }
 

@@ -27,7 +27,10 @@ export function readManifest(dir: string): ExportManifest {
   } catch (err) {
     if (err instanceof DomainError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw bad(file, code === 'ENOENT' ? 'not found (is this an export directory?)' : `cannot be read (${code ?? String(err)})`);
+    throw bad(
+      file,
+      code === 'ENOENT' ? 'not found (is this an export directory?)' : `cannot be read (${code ?? String(err)})`,
+    );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: unknown;
@@ -45,12 +48,15 @@ export function readManifest(dir: string): ExportManifest {
   if (typeof m.exported_at !== 'string' || !parseIsoTime(m.exported_at)) {
     throw bad(file, `exported_at must be an ISO-8601 time with an offset, got ${JSON.stringify(m.exported_at)}`);
   }
-  if (m.kind !== 'snapshot' && m.kind !== 'increment') throw bad(file, `kind must be "snapshot" or "increment", got ${JSON.stringify(m.kind)}`);
+  if (m.kind !== 'snapshot' && m.kind !== 'increment')
+    throw bad(file, `kind must be "snapshot" or "increment", got ${JSON.stringify(m.kind)}`);
   const files: Record<string, number> = {};
   if (m.files !== undefined) {
-    if (typeof m.files !== 'object' || m.files === null || Array.isArray(m.files)) throw bad(file, 'files must be an object of row counts');
+    if (typeof m.files !== 'object' || m.files === null || Array.isArray(m.files))
+      throw bad(file, 'files must be an object of row counts');
     for (const [name, count] of Object.entries(m.files as Record<string, unknown>)) {
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw bad(file, `files["${name}"] must be a row count, got ${JSON.stringify(count)}`);
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+        throw bad(file, `files["${name}"] must be a row count, got ${JSON.stringify(count)}`);
       files[name] = count;
     }
   }

@@ -64,7 +64,10 @@ describe('readRecords', () => {
 
   it('tells invalid UTF-8 from a real U+FFFD in the text', () => {
     const file = path.join(dir, 'users.jsonl');
-    fs.writeFileSync(file, Buffer.concat([Buffer.from('{"a":"\uFFFD"}\n'), Buffer.from([0x7b, 0xc3, 0x28, 0x7d, 0x0a])]));
+    fs.writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('{"a":"\uFFFD"}\n'), Buffer.from([0x7b, 0xc3, 0x28, 0x7d, 0x0a])]),
+    );
     const { records, problems } = collect(file, false);
     expect(records.map((r) => r.text)).toEqual(['{"a":"\uFFFD"}']);
     expect(problems).toEqual([{ reason: 'invalid_utf8', line: 2 }]);
@@ -86,14 +89,28 @@ describe('parseCsvRecord', () => {
 
 describe('parseIsoTime', () => {
   it('agrees with Date.parse and keeps the offset in minutes', () => {
-    for (const s of ['2026-11-24T08:30:00+08:00', '1999-12-31T23:59:59-05:30', '2024-02-29T00:00:00Z', '2026-01-01T00:00:00.999+00:00', '1970-01-01T00:00:00+14:00']) {
+    for (const s of [
+      '2026-11-24T08:30:00+08:00',
+      '1999-12-31T23:59:59-05:30',
+      '2024-02-29T00:00:00Z',
+      '2026-01-01T00:00:00.999+00:00',
+      '1970-01-01T00:00:00+14:00',
+    ]) {
       const t = parseIsoTime(s);
       expect(t?.[0]).toBe(Math.floor(Date.parse(s) / 1000));
     }
     expect(parseIsoTime('2026-11-24T08:30:00-05:30')?.[1]).toBe(-330);
   });
   it('refuses times without offset and impossible dates', () => {
-    for (const s of ['2026-11-24T08:30:00', '2026-11-24 08:30:00+08:00', '2025-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-24T24:00:00Z', '2026-11-24T08:30:00+8:00', '2026-11-24T08:30:00+08:00 ']) {
+    for (const s of [
+      '2026-11-24T08:30:00',
+      '2026-11-24 08:30:00+08:00',
+      '2025-02-29T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-11-24T24:00:00Z',
+      '2026-11-24T08:30:00+8:00',
+      '2026-11-24T08:30:00+08:00 ',
+    ]) {
       expect(parseIsoTime(s), s).toBeUndefined();
     }
   });

@@ -61,7 +61,12 @@ function scanCsv(buf: Buffer, from: number, to: number, state: number): number {
  * CSV, while skipping an over-long record: where it ends (the first newline outside quotes in [from, to), or -1),
  * the quote state reached, and how many newlines inside quotes were passed — so line numbers stay right after it.
  */
-function skipCsvRecord(buf: Buffer, from: number, to: number, state: number): { end: number; state: number; newlines: number } {
+function skipCsvRecord(
+  buf: Buffer,
+  from: number,
+  to: number,
+  state: number,
+): { end: number; state: number; newlines: number } {
   let newlines = 0;
   for (let i = from; i < to; i++) {
     const b = buf[i];

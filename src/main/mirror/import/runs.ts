@@ -126,7 +126,9 @@ function filterParams(f: Omit<QuarantineFilter, 'offset' | 'limit'>): Record<str
 
 /** One page of quarantined rows, newest run first, then by file and line. */
 export function listQuarantine(db: Db, filter: QuarantineFilter): QuarantineRow[] {
-  return db.prepare(sql.quarantinePage).all({ ...filterParams(filter), offset: filter.offset, limit: filter.limit }) as QuarantineRow[];
+  return db
+    .prepare(sql.quarantinePage)
+    .all({ ...filterParams(filter), offset: filter.offset, limit: filter.limit }) as QuarantineRow[];
 }
 
 /** How many quarantined rows match the filter (offset and limit ignored), for paging. */

@@ -93,7 +93,12 @@ export function writeSyntheticExport(dir: string, o: SyntheticExportOptions): vo
     isoAt(base + ((i * 613) % 7_776_000)),
   ];
   if (o.transactionsFormat === 'csv') {
-    writeLines(path.join(dir, txFile), o.transactions, (i) => tx(i).join(','), 'id,user_id,merchant_id,amount_fen,paid_at\n');
+    writeLines(
+      path.join(dir, txFile),
+      o.transactions,
+      (i) => tx(i).join(','),
+      'id,user_id,merchant_id,amount_fen,paid_at\n',
+    );
   } else {
     writeLines(path.join(dir, txFile), o.transactions, (i) => {
       const [id, user_id, merchant_id, amount_fen, paid_at] = tx(i);

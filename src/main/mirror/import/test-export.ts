@@ -11,7 +11,13 @@ export function writeManifest(dir: string, exportId = 'test-export', files: Reco
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'manifest.json'),
-    JSON.stringify({ format: 1, export_id: exportId, exported_at: '2026-11-24T03:00:00+08:00', kind: 'snapshot', files }),
+    JSON.stringify({
+      format: 1,
+      export_id: exportId,
+      exported_at: '2026-11-24T03:00:00+08:00',
+      kind: 'snapshot',
+      files,
+    }),
   );
 }
 
@@ -49,8 +55,20 @@ export function merchant(id: string, overrides: Record<string, unknown> = {}): R
   };
 }
 
-export function transaction(id: string, userId: string, merchantId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, user_id: userId, merchant_id: merchantId, amount_fen: 1500, paid_at: '2026-11-01T08:30:00+08:00', ...overrides };
+export function transaction(
+  id: string,
+  userId: string,
+  merchantId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    user_id: userId,
+    merchant_id: merchantId,
+    amount_fen: 1500,
+    paid_at: '2026-11-01T08:30:00+08:00',
+    ...overrides,
+  };
 }
 
 export function jsonl(rows: readonly (Record<string, unknown> | string)[], eol = '\n'): string {

@@ -16,7 +16,11 @@ export const microSellerDetector: Detector = {
     card.add('many_payers', 0.3, (f.distinctPayers - 5) / 20);
     card.add('repeated_price_points', 0.25, f.distinctPayers >= 3 ? f.repeatedPriceShare / 0.5 : 0);
     card.add('order_memos', 0.25, f.orderMemoShare / 0.5);
-    card.add('contact_handle_in_greetings', 0.45, f.handleGreetings >= 1 ? 0.6 + 0.4 * clamp01((f.handleGreetings - 1) / 2) : 0);
+    card.add(
+      'contact_handle_in_greetings',
+      0.45,
+      f.handleGreetings >= 1 ? 0.6 + 0.4 * clamp01((f.handleGreetings - 1) / 2) : 0,
+    );
     card.add('partial_contact_handle', 0.1, f.partialHandleGreetings);
     card.add('selling_reports', 0.2, (f.reportsByReason.selling ?? 0) / 2);
     card.penalise('shared_bill_memos', 0.3, f.billMemoShare / 0.5);

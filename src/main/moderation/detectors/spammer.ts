@@ -15,10 +15,18 @@ export const spammerDetector: Detector = {
     const linkShare = f.greetingsSent ? f.linkGreetings / f.greetingsSent : 0;
     card.add('near_duplicate_greetings', 0.35, (f.templateReach - 3) / 12);
     card.add('links_in_greetings', 0.25, linkShare / 0.5);
-    card.add('low_reply_rate', 0.15, f.greetingsSent >= 8 ? clamp01((f.greetingsSent - 5) / 20) * clamp01((0.3 - f.replyRate) / 0.2) : 0);
+    card.add(
+      'low_reply_rate',
+      0.15,
+      f.greetingsSent >= 8 ? clamp01((f.greetingsSent - 5) / 20) * clamp01((0.3 - f.replyRate) / 0.2) : 0,
+    );
     card.add('spam_reports', 0.2, ((f.reportsByReason.spam ?? 0) + 0.5 * (f.reportsByReason.selling ?? 0)) / 2);
     card.add('new_account', 0.1, f.accountAgeDays < 45 && f.greetingsSent >= 5 ? 1 : 0);
-    card.penalise('seller_pattern', 0.3, f.linkGreetings === 0 && f.handleGreetings > 0 ? clamp01((f.distinctPayers - 3) / 6) : 0);
+    card.penalise(
+      'seller_pattern',
+      0.3,
+      f.linkGreetings === 0 && f.handleGreetings > 0 ? clamp01((f.distinctPayers - 3) / 6) : 0,
+    );
     return card.verdict({
       greetings_sent: f.greetingsSent,
       recipients: f.greetingRecipients,

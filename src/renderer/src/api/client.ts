@@ -49,7 +49,10 @@ function httpBridge(): EncounterBridge {
           });
           return (await res.json()) as Envelope<unknown>;
         } catch (err) {
-          return { ok: false, error: { code: 'INTERNAL', message: (err as Error).message, details: { network: true } } };
+          return {
+            ok: false,
+            error: { code: 'INTERNAL', message: (err as Error).message, details: { network: true } },
+          };
         }
       },
     ]),

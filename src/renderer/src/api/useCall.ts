@@ -10,7 +10,11 @@ export interface CallState<T> {
 }
 
 /** Fetches a call's value when the inputs change; `reload` fetches again. Stale answers are dropped. */
-export function useCall<K extends CallName>(name: K, input: CallInput<K>, deps: readonly unknown[] = []): CallState<CallOutput<K>> {
+export function useCall<K extends CallName>(
+  name: K,
+  input: CallInput<K>,
+  deps: readonly unknown[] = [],
+): CallState<CallOutput<K>> {
   const [data, setData] = useState<CallOutput<K> | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);

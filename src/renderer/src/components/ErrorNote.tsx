@@ -41,7 +41,8 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
 
 function sayOf(error: ApiError): ErrorSay | null {
   const say = error.error.details?.say as { id?: unknown; params?: unknown } | undefined;
-  if (!say || typeof say.id !== 'string' || !(say.id in SAYS) || typeof say.params !== 'object' || say.params === null) return null;
+  if (!say || typeof say.id !== 'string' || !(say.id in SAYS) || typeof say.params !== 'object' || say.params === null)
+    return null;
   return say as ErrorSay;
 }
 
@@ -53,7 +54,8 @@ export function useErrorText(): (error: ApiError) => string {
     const say = sayOf(error);
     if (say) {
       const params: Record<string, string | number> = { ...(say.params as Record<string, string | number>) };
-      if (say.id === 'jobRunning' && (JOB_KINDS as readonly string[]).includes(say.params.kind)) params.kind = t(`job.kind.${say.params.kind as JobKind}`);
+      if (say.id === 'jobRunning' && (JOB_KINDS as readonly string[]).includes(say.params.kind))
+        params.kind = t(`job.kind.${say.params.kind as JobKind}`);
       return t(SAYS[say.id], params);
     }
     const frame = FRAMES[error.error.code];
@@ -65,7 +67,13 @@ export function ErrorNote({ error, onRetry }: { error: ApiError; onRetry?: () =>
   const { t } = useI18n();
   const text = useErrorText();
   return (
-    <div className="error-note" role="alert" data-testid="error-note" data-code={error.error.code} data-say={sayOf(error)?.id}>
+    <div
+      className="error-note"
+      role="alert"
+      data-testid="error-note"
+      data-code={error.error.code}
+      data-say={sayOf(error)?.id}
+    >
       <span>{text(error)}</span>
       {onRetry && (
         <button type="button" onClick={onRetry}>

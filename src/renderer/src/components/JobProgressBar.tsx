@@ -64,8 +64,17 @@ export function JobProgressBar({ job, testId }: { job: JobProgress; testId: stri
           </button>
         )}
       </div>
-      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={share === null ? undefined : Math.round(share * 100)}>
-        <div className={`bar-fill ${share === null && running ? 'indeterminate' : ''}`} style={{ width: `${share === null ? (running ? 30 : 100) : share * 100}%` }} />
+      <div
+        className="bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={share === null ? undefined : Math.round(share * 100)}
+      >
+        <div
+          className={`bar-fill ${share === null && running ? 'indeterminate' : ''}`}
+          style={{ width: `${share === null ? (running ? 30 : 100) : share * 100}%` }}
+        />
       </div>
       {/* Main's message explains a failure; a completed job's results are on the page itself. */}
       {job.message && job.state !== 'completed' && <p className="muted small">{job.message}</p>}

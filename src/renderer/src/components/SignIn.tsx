@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import type { Operator, OperatorRole } from '../../../shared/contract';
-import { ApiError, call } from '../api/client';
+import { type ApiError, call } from '../api/client';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorNote } from './ErrorNote';
 
@@ -27,13 +27,27 @@ export function SignIn({ onSignedIn }: { onSignedIn(operator: Operator): void })
       <p className="muted">{t('session.signIn.hint')}</p>
       <label>
         {t('session.signIn.name')}
-        <input data-testid="sign-in-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus required maxLength={40} />
+        <input
+          data-testid="sign-in-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+          required
+          maxLength={40}
+        />
       </label>
       <fieldset>
         <legend>{t('session.signIn.role')}</legend>
         {(['reviewer', 'lead'] as const).map((r) => (
           <label key={r} className="inline">
-            <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} data-testid={`sign-in-role-${r}`} />
+            <input
+              type="radio"
+              name="role"
+              value={r}
+              checked={role === r}
+              onChange={() => setRole(r)}
+              data-testid={`sign-in-role-${r}`}
+            />
             {t(`session.role.${r}`)}
           </label>
         ))}

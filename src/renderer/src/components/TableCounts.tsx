@@ -9,7 +9,9 @@ export function TableCounts({ tables }: { tables: readonly { name: string; rows:
       <thead>
         <tr>
           <th scope="col">{t('overview.table')}</th>
-          <th scope="col" className="num">{t('overview.rows')}</th>
+          <th scope="col" className="num">
+            {t('overview.rows')}
+          </th>
         </tr>
       </thead>
       <tbody>

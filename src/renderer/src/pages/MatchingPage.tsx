@@ -18,7 +18,12 @@ function RunSummary({ run }: { run: MatchRunView }) {
   const s = run.summary;
   const totalMs = Object.values(s.phasesMs).reduce((a, b) => a + b, 0);
   return (
-    <dl className="facts" data-testid="run-summary" data-introductions={s.introductions} data-eligible={s.eligibleUsers}>
+    <dl
+      className="facts"
+      data-testid="run-summary"
+      data-introductions={s.introductions}
+      data-eligible={s.eligibleUsers}
+    >
       <dt>{t('matching.summary.eligible')}</dt>
       <dd>{fmt.integer(s.eligibleUsers)}</dd>
       <dt>{t('matching.summary.introductions')}</dt>
@@ -28,7 +33,13 @@ function RunSummary({ run }: { run: MatchRunView }) {
       <dt>{t('matching.summary.meanScore')}</dt>
       <dd>{fmt.decimal(s.meanScore)}</dd>
       <dt>{t('matching.summary.bound')}</dt>
-      <dd>{t('matching.summary.boundValue', { total: fmt.integer(s.totalScore), bound: fmt.integer(s.upperBound), ratio: fmt.percent(s.boundRatio) })}</dd>
+      <dd>
+        {t('matching.summary.boundValue', {
+          total: fmt.integer(s.totalScore),
+          bound: fmt.integer(s.upperBound),
+          ratio: fmt.percent(s.boundRatio),
+        })}
+      </dd>
       <dt>{t('matching.summary.window')}</dt>
       <dd>{fmt.integer(s.windowTransactions)}</dd>
       <dt>{t('matching.summary.elapsed')}</dt>
@@ -50,7 +61,9 @@ function Introductions({ runId }: { runId: number }) {
         <thead>
           <tr>
             <th scope="col">{t('matching.introductions.pair')}</th>
-            <th scope="col" className="num">{t('matching.introductions.score')}</th>
+            <th scope="col" className="num">
+              {t('matching.introductions.score')}
+            </th>
             <th scope="col">{t('matching.introductions.reasons')}</th>
           </tr>
         </thead>
@@ -66,7 +79,13 @@ function Introductions({ runId }: { runId: number }) {
           ))}
         </tbody>
       </table>
-      <Pager offset={offset} pageSize={PAGE} shown={page.data.introductions.length} total={page.data.total} onOffset={setOffset} />
+      <Pager
+        offset={offset}
+        pageSize={PAGE}
+        shown={page.data.introductions.length}
+        total={page.data.total}
+        onOffset={setOffset}
+      />
     </>
   );
 }
@@ -101,9 +120,20 @@ export function MatchingPage() {
         >
           <label className="inline">
             {t('matching.run.date')}
-            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="match-date" required />
+            <input
+              type="date"
+              value={date}
+              onChange={(e) => setDate(e.target.value)}
+              data-testid="match-date"
+              required
+            />
           </label>
-          <button type="submit" className="primary" disabled={start.busy || job?.state === 'running'} data-testid="match-start">
+          <button
+            type="submit"
+            className="primary"
+            disabled={start.busy || job?.state === 'running'}
+            data-testid="match-start"
+          >
             {t('matching.run.start')}
           </button>
           {start.error && <ErrorNote error={start.error} />}
@@ -122,14 +152,27 @@ export function MatchingPage() {
                 <th scope="col">{t('matching.run.date')}</th>
                 <th scope="col">{t('matching.runs.status')}</th>
                 <th scope="col">{t('matching.runs.operator')}</th>
-                <th scope="col" className="num">{t('matching.summary.introductions')}</th>
-                <th scope="col" className="num">{t('matching.summary.matchedShare')}</th>
-                <th scope="col" className="num">{t('matching.summary.meanScore')}</th>
+                <th scope="col" className="num">
+                  {t('matching.summary.introductions')}
+                </th>
+                <th scope="col" className="num">
+                  {t('matching.summary.matchedShare')}
+                </th>
+                <th scope="col" className="num">
+                  {t('matching.summary.meanScore')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {runs.data.runs.map((r) => (
-                <tr key={r.id} data-testid={`match-run-${r.id}`} data-status={r.status} aria-selected={r.id === open?.id} className="clickable" onClick={() => setSelected(r.id)}>
+                <tr
+                  key={r.id}
+                  data-testid={`match-run-${r.id}`}
+                  data-status={r.status}
+                  aria-selected={r.id === open?.id}
+                  className="clickable"
+                  onClick={() => setSelected(r.id)}
+                >
                   <td>{r.id}</td>
                   <td>{r.date}</td>
                   <td>

@@ -28,13 +28,29 @@ function ImportForm({ running }: { running: boolean }) {
         void start.run({ dir });
       }}
     >
-      <input className="grow mono" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={t('mirror.import.placeholder')} aria-label={t('mirror.import.dir')} data-testid="import-dir" />
+      <input
+        className="grow mono"
+        value={dir}
+        onChange={(e) => setDir(e.target.value)}
+        placeholder={t('mirror.import.placeholder')}
+        aria-label={t('mirror.import.dir')}
+        data-testid="import-dir"
+      />
       {capabilities.data?.desktop && (
-        <button type="button" onClick={() => void pick.run({}).then((r) => r?.dir && setDir(r.dir))} data-testid="import-browse">
+        <button
+          type="button"
+          onClick={() => void pick.run({}).then((r) => r?.dir && setDir(r.dir))}
+          data-testid="import-browse"
+        >
           {t('mirror.import.browse')}
         </button>
       )}
-      <button type="submit" className="primary" disabled={start.busy || running || dir.trim() === ''} data-testid="import-start">
+      <button
+        type="submit"
+        className="primary"
+        disabled={start.busy || running || dir.trim() === ''}
+        data-testid="import-start"
+      >
         {t('mirror.import.start')}
       </button>
       {(start.error ?? pick.error) && <ErrorNote error={(start.error ?? pick.error)!} />}
@@ -60,14 +76,29 @@ function RunFiles({ run }: { run: ImportRun }) {
       <tbody>
         {run.files.map((f) => (
           <tr key={f.file} data-testid={`import-file-${f.file}`} data-quarantined={f.quarantined}>
-            <th scope="row" className="mono">{f.file}</th>
+            <th scope="row" className="mono">
+              {f.file}
+            </th>
             <td className="num">{fmt.integer(f.read)}</td>
             <td className="num">{fmt.integer(f.inserted)}</td>
             <td className="num">{fmt.integer(f.updated)}</td>
             <td className="num">{fmt.integer(f.unchanged)}</td>
             <td className="num">{fmt.integer(f.quarantined)}</td>
-            <td className="num" data-testid={`import-file-${f.file}-expected`} data-mismatch={f.expected !== null && f.expected !== f.read}>
-              {f.expected === null ? '—' : f.expected === f.read ? fmt.integer(f.expected) : <strong style={{ color: 'var(--warn)' }} title={t('mirror.count.mismatch')}>{`${fmt.integer(f.expected)} ≠`}</strong>}
+            <td
+              className="num"
+              data-testid={`import-file-${f.file}-expected`}
+              data-mismatch={f.expected !== null && f.expected !== f.read}
+            >
+              {f.expected === null ? (
+                '—'
+              ) : f.expected === f.read ? (
+                fmt.integer(f.expected)
+              ) : (
+                <strong
+                  style={{ color: 'var(--warn)' }}
+                  title={t('mirror.count.mismatch')}
+                >{`${fmt.integer(f.expected)} ≠`}</strong>
+              )}
             </td>
           </tr>
         ))}
@@ -76,7 +107,15 @@ function RunFiles({ run }: { run: ImportRun }) {
   );
 }
 
-function ImportRuns({ runs, selected, onSelect }: { runs: ImportRun[]; selected: number | null; onSelect(id: number): void }) {
+function ImportRuns({
+  runs,
+  selected,
+  onSelect,
+}: {
+  runs: ImportRun[];
+  selected: number | null;
+  onSelect(id: number): void;
+}) {
   const { t, fmt } = useI18n();
   if (runs.length === 0) return <p className="muted">{t('mirror.runs.none')}</p>;
   const open = runs.find((r) => r.id === selected) ?? runs[0]!;
@@ -90,12 +129,21 @@ function ImportRuns({ runs, selected, onSelect }: { runs: ImportRun[]; selected:
             <th scope="col">{t('mirror.runs.operator')}</th>
             <th scope="col">{t('mirror.runs.export')}</th>
             <th scope="col">{t('mirror.runs.status')}</th>
-            <th scope="col" className="num">{t('mirror.runs.elapsed')}</th>
+            <th scope="col" className="num">
+              {t('mirror.runs.elapsed')}
+            </th>
           </tr>
         </thead>
         <tbody>
           {runs.map((r) => (
-            <tr key={r.id} data-testid={`import-run-${r.id}`} data-status={r.status} aria-selected={r.id === open.id} onClick={() => onSelect(r.id)} className="clickable">
+            <tr
+              key={r.id}
+              data-testid={`import-run-${r.id}`}
+              data-status={r.status}
+              aria-selected={r.id === open.id}
+              onClick={() => onSelect(r.id)}
+              className="clickable"
+            >
               <td>{r.id}</td>
               <td>{fmt.dateTime(r.startedAt)}</td>
               <td>{r.operator}</td>
@@ -105,7 +153,9 @@ function ImportRuns({ runs, selected, onSelect }: { runs: ImportRun[]; selected:
                   {t(`mirror.status.${r.status}`)}
                 </span>
               </td>
-              <td className="num">{r.elapsedMs === null ? '—' : t('common.seconds', { n: fmt.decimal(r.elapsedMs / 1000) })}</td>
+              <td className="num">
+                {r.elapsedMs === null ? '—' : t('common.seconds', { n: fmt.decimal(r.elapsedMs / 1000) })}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -125,7 +175,21 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
     { ...(runId ? { runId } : {}), ...(reason ? { reason } : {}), offset, limit: QUARANTINE_PAGE },
     [version],
   );
-  const reasons = ['wrong_type', 'missing_field', 'unknown_field', 'out_of_range', 'too_long', 'bad_time', 'unknown_reference', 'duplicate', 'invalid_utf8', 'line_too_long', 'truncated', 'bad_json', 'bad_csv'] as const;
+  const reasons = [
+    'wrong_type',
+    'missing_field',
+    'unknown_field',
+    'out_of_range',
+    'too_long',
+    'bad_time',
+    'unknown_reference',
+    'duplicate',
+    'invalid_utf8',
+    'line_too_long',
+    'truncated',
+    'bad_json',
+    'bad_csv',
+  ] as const;
   return (
     <div data-testid="quarantine" data-total={page.data?.total ?? ''}>
       <div className="row">
@@ -157,7 +221,9 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
             <thead>
               <tr>
                 <th scope="col">{t('mirror.file')}</th>
-                <th scope="col" className="num">{t('mirror.quarantine.line')}</th>
+                <th scope="col" className="num">
+                  {t('mirror.quarantine.line')}
+                </th>
                 <th scope="col">{t('mirror.quarantine.field')}</th>
                 <th scope="col">{t('mirror.quarantine.reason')}</th>
                 <th scope="col">{t('mirror.quarantine.message')}</th>
@@ -169,7 +235,9 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
                 <tr key={q.id} data-testid="quarantine-row" data-reason={q.reason}>
                   <td className="mono">{q.file}</td>
                   <td className="num">{q.line}</td>
-                  <td className="mono" style={{ whiteSpace: 'nowrap' }}>{q.field ?? '—'}</td>
+                  <td className="mono" style={{ whiteSpace: 'nowrap' }}>
+                    {q.field ?? '—'}
+                  </td>
                   <td>{t(`reason.${q.reason}` as MessageKey)}</td>
                   <td>{q.message}</td>
                   <td className="mono excerpt">{q.excerpt}</td>
@@ -177,7 +245,13 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
               ))}
             </tbody>
           </table>
-          <Pager offset={offset} pageSize={QUARANTINE_PAGE} shown={page.data.rows.length} total={page.data.total} onOffset={setOffset} />
+          <Pager
+            offset={offset}
+            pageSize={QUARANTINE_PAGE}
+            shown={page.data.rows.length}
+            total={page.data.total}
+            onOffset={setOffset}
+          />
         </>
       )}
     </div>

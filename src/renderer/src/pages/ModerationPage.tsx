@@ -36,7 +36,8 @@ interface OpenItem {
   claimedBy: string | null;
 }
 
-const toApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+const toApiError = (e: unknown): ApiError =>
+  e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) });
 
 function isTyping(target: EventTarget | null): boolean {
   if (target instanceof HTMLInputElement) return target.type !== 'checkbox';
@@ -165,7 +166,9 @@ export function ModerationPage() {
         ...(pending.action === 'restrict' || pending.action === 'suspend' ? { expiresInDays: pending.expiryDays } : {}),
       });
       setUndoStack((s) => [...s, { decisionId: d.id }]);
-      setMessage(t('moderation.action.decided', { action: t(actionKey(d.action)), reason: t(decisionReasonKey(d.reasonCode)) }));
+      setMessage(
+        t('moderation.action.decided', { action: t(actionKey(d.action)), reason: t(decisionReasonKey(d.reasonCode)) }),
+      );
       setPending(NO_DECISION);
       reload();
     } catch (e) {
@@ -193,7 +196,8 @@ export function ModerationPage() {
     } catch (e) {
       const err = toApiError(e);
       // Undone meanwhile (by a lead) or refused for good: drop it from the stack, so `u` reaches the one before it.
-      if (err.error.code === 'CONFLICT' || err.error.code === 'FORBIDDEN' || err.error.code === 'NOT_FOUND') setUndoStack((s) => s.slice(0, -1));
+      if (err.error.code === 'CONFLICT' || err.error.code === 'FORBIDDEN' || err.error.code === 'NOT_FOUND')
+        setUndoStack((s) => s.slice(0, -1));
       setError(err);
     } finally {
       setBusy(false);
@@ -260,7 +264,12 @@ export function ModerationPage() {
   const state = queue.loading ? 'loading' : busy ? 'busy' : 'ready';
 
   return (
-    <section className="page mod-page" data-testid="page-moderation" data-state={state} data-role={session.data?.operator?.role ?? ''}>
+    <section
+      className="page mod-page"
+      data-testid="page-moderation"
+      data-state={state}
+      data-role={session.data?.operator?.role ?? ''}
+    >
       <header className="page-header">
         <h1>{t('moderation.title')}</h1>
         <div className="row">
@@ -313,10 +322,20 @@ export function ModerationPage() {
             {t('moderation.list.total', { n: queue.total ?? '…' })}
           </span>
           {selected.size > 0 && <span className="small">{t('moderation.bulk.selected', { n: selected.size })}</span>}
-          <button type="button" disabled={selected.size === 0} onClick={() => setBulk({ flagIds: [...selected] })} data-testid="bulk-selection">
+          <button
+            type="button"
+            disabled={selected.size === 0}
+            onClick={() => setBulk({ flagIds: [...selected] })}
+            data-testid="bulk-selection"
+          >
             {t('moderation.bulk.selection')}
           </button>
-          <button type="button" disabled={total === 0} onClick={() => setBulk({ queue: query.queue, filter: query.filter })} data-testid="bulk-all">
+          <button
+            type="button"
+            disabled={total === 0}
+            onClick={() => setBulk({ queue: query.queue, filter: query.filter })}
+            data-testid="bulk-all"
+          >
             {t('moderation.bulk.allMatching')}
           </button>
           {selected.size > 0 && (
@@ -328,7 +347,12 @@ export function ModerationPage() {
         {queue.error && <ErrorNote error={queue.error} onRetry={reload} />}
         <div className="mod-split">
           <QueueList window={queue} cursor={at} selected={selected} onCursor={setCursor} onToggle={toggle} now={now} />
-          <div className="mod-detail" data-testid="moderation-detail" data-flag-id={ready ? open.flagId : ''} data-claimed-by={open?.claimedBy ?? ''}>
+          <div
+            className="mod-detail"
+            data-testid="moderation-detail"
+            data-flag-id={ready ? open.flagId : ''}
+            data-claimed-by={open?.claimedBy ?? ''}
+          >
             {!current && !queue.loading && <p className="muted">{t('moderation.detail.empty')}</p>}
             {(queue.loading || (current && !ready)) && <p className="muted">{t('moderation.detail.loading')}</p>}
             {ready && open.claimedBy && (
@@ -358,8 +382,9 @@ export function ModerationPage() {
           </p>
         )}
         <p className="small muted mod-keys" data-testid="shortcuts">
-          <strong>{t('moderation.keys.title')}:</strong> {t('moderation.keys.move')} · {t('moderation.keys.actions')} · {t('moderation.keys.holdEscalate')} ·{' '}
-          {t('moderation.keys.submit')} · {t('moderation.keys.undo')} · {t('moderation.keys.search')}
+          <strong>{t('moderation.keys.title')}:</strong> {t('moderation.keys.move')} · {t('moderation.keys.actions')} ·{' '}
+          {t('moderation.keys.holdEscalate')} · {t('moderation.keys.submit')} · {t('moderation.keys.undo')} ·{' '}
+          {t('moderation.keys.search')}
         </p>
       </div>
 

@@ -43,7 +43,21 @@ function dayPoints(data: CallOutput<'dashboard.overview'>, today: string): DayPo
   return points;
 }
 
-const DayChart = memo(function DayChart({ testId, title, points, field, kind, unit }: { testId: string; title: string; points: DayPoint[]; field: 'introductions' | 'matchedShare' | 'meanScore' | 'flags'; kind: 'bar' | 'line'; unit?: string }) {
+const DayChart = memo(function DayChart({
+  testId,
+  title,
+  points,
+  field,
+  kind,
+  unit,
+}: {
+  testId: string;
+  title: string;
+  points: DayPoint[];
+  field: 'introductions' | 'matchedShare' | 'meanScore' | 'flags';
+  kind: 'bar' | 'line';
+  unit?: string;
+}) {
   const axis = (
     <>
       <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e5eb" />
@@ -53,7 +67,12 @@ const DayChart = memo(function DayChart({ testId, title, points, field, kind, un
     </>
   );
   return (
-    <figure className="chart" data-testid={testId} data-values={JSON.stringify(points.map((p) => p[field]))} style={{ margin: 0 }}>
+    <figure
+      className="chart"
+      data-testid={testId}
+      data-values={JSON.stringify(points.map((p) => p[field]))}
+      style={{ margin: 0 }}
+    >
       <figcaption className="small" style={{ fontWeight: 600, marginBottom: 4 }}>
         {title}
       </figcaption>
@@ -65,7 +84,14 @@ const DayChart = memo(function DayChart({ testId, title, points, field, kind, un
       ) : (
         <LineChart width={CHART_W} height={CHART_H} data={points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
           {axis}
-          <Line dataKey={field} stroke="#1f6feb" strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+          <Line
+            dataKey={field}
+            stroke="#1f6feb"
+            strokeWidth={2}
+            dot={{ r: 2 }}
+            connectNulls
+            isAnimationActive={false}
+          />
         </LineChart>
       )}
     </figure>
@@ -81,7 +107,12 @@ function Dashboard({ today, tick }: { today: string; tick: number }) {
   const points = dayPoints(d, today);
   return (
     <>
-      <div className="card" data-testid="overview-today" data-run-id={d.today?.runId ?? ''} data-introductions={d.today?.introductions ?? ''}>
+      <div
+        className="card"
+        data-testid="overview-today"
+        data-run-id={d.today?.runId ?? ''}
+        data-introductions={d.today?.introductions ?? ''}
+      >
         <h2>{t('overview.today', { date: today })}</h2>
         {!d.today && <p className="muted">{t('overview.today.none')}</p>}
         <dl className="facts">
@@ -103,7 +134,9 @@ function Dashboard({ today, tick }: { today: string; tick: number }) {
             </>
           )}
           <dt>{t('overview.activeVersion')}</dt>
-          <dd data-testid="overview-active-version">{d.activeVersion === null ? t('overview.activeDefaults') : `v${d.activeVersion}`}</dd>
+          <dd data-testid="overview-active-version">
+            {d.activeVersion === null ? t('overview.activeDefaults') : `v${d.activeVersion}`}
+          </dd>
           <dt>{t('overview.openFlags')}</dt>
           <dd data-testid="overview-open-flags">{fmt.integer(d.openFlags)}</dd>
           <dt>{t('overview.shadowRuns')}</dt>
@@ -114,10 +147,35 @@ function Dashboard({ today, tick }: { today: string; tick: number }) {
         <h2>{t('overview.lastDays', { days: DAYS })}</h2>
         {d.days.length === 0 && <p className="muted small">{t('overview.noRuns')}</p>}
         <div className="cols-2">
-          <DayChart testId="overview-chart-introductions" title={t('overview.introductionsPerDay')} points={points} field="introductions" kind="bar" />
-          <DayChart testId="overview-chart-matched-share" title={t('overview.matchedSharePerDay')} points={points} field="matchedShare" kind="line" unit="%" />
-          <DayChart testId="overview-chart-mean-score" title={t('overview.meanScorePerDay')} points={points} field="meanScore" kind="line" />
-          <DayChart testId="overview-chart-flags" title={t('overview.flagsPerDay')} points={points} field="flags" kind="bar" />
+          <DayChart
+            testId="overview-chart-introductions"
+            title={t('overview.introductionsPerDay')}
+            points={points}
+            field="introductions"
+            kind="bar"
+          />
+          <DayChart
+            testId="overview-chart-matched-share"
+            title={t('overview.matchedSharePerDay')}
+            points={points}
+            field="matchedShare"
+            kind="line"
+            unit="%"
+          />
+          <DayChart
+            testId="overview-chart-mean-score"
+            title={t('overview.meanScorePerDay')}
+            points={points}
+            field="meanScore"
+            kind="line"
+          />
+          <DayChart
+            testId="overview-chart-flags"
+            title={t('overview.flagsPerDay')}
+            points={points}
+            field="flags"
+            kind="bar"
+          />
         </div>
       </div>
     </>
@@ -132,7 +190,11 @@ export function OverviewPage() {
   const today = platformDay();
 
   return (
-    <section className="page" data-testid="page-overview" data-state={data ? 'ready' : status.error ? 'error' : 'loading'}>
+    <section
+      className="page"
+      data-testid="page-overview"
+      data-state={data ? 'ready' : status.error ? 'error' : 'loading'}
+    >
       <header className="page-header">
         <h1>{t('overview.title')}</h1>
         <button type="button" onClick={status.reload} data-testid="overview-refresh">
@@ -149,9 +211,13 @@ export function OverviewPage() {
               <h2>{t('overview.mirror')}</h2>
               <dl className="facts">
                 <dt>{t('overview.dbPath')}</dt>
-                <dd data-testid="overview-db-path" className="mono">{data.dbPath}</dd>
+                <dd data-testid="overview-db-path" className="mono">
+                  {data.dbPath}
+                </dd>
                 <dt>{t('overview.schema')}</dt>
-                <dd data-testid="overview-schema">{t('overview.schemaValue', { version: data.schemaVersion, latest: data.latestSchemaVersion })}</dd>
+                <dd data-testid="overview-schema">
+                  {t('overview.schemaValue', { version: data.schemaVersion, latest: data.latestSchemaVersion })}
+                </dd>
                 <dt>{t('overview.size')}</dt>
                 <dd>{fmt.bytes(data.sizeBytes)}</dd>
               </dl>

@@ -19,7 +19,14 @@ function PairPreview({ runId, userA, userB }: { runId: number; userA: string; us
   return (
     <div className="cols-2 preview-cards" data-testid="preview-cards" data-run={p.runId}>
       {p.sides.map((side) => (
-        <PreviewCard key={side.side} runId={p.runId} date={p.date} score={p.score} pair={{ userA, userB }} view={side} />
+        <PreviewCard
+          key={side.side}
+          runId={p.runId}
+          date={p.date}
+          score={p.score}
+          pair={{ userA, userB }}
+          view={side}
+        />
       ))}
     </div>
   );
@@ -76,7 +83,12 @@ export function PreviewPage() {
             >
               <label className="inline">
                 {t('preview.search')}
-                <input value={search} onChange={(e) => setSearch(e.target.value)} data-testid="preview-search" maxLength={64} />
+                <input
+                  value={search}
+                  onChange={(e) => setSearch(e.target.value)}
+                  data-testid="preview-search"
+                  maxLength={64}
+                />
               </label>
               <button type="submit" data-testid="preview-search-submit">
                 {t('preview.search.submit')}
@@ -103,7 +115,9 @@ export function PreviewPage() {
                 <thead>
                   <tr>
                     <th scope="col">{t('preview.introductions.pair')}</th>
-                    <th scope="col" className="num">{t('preview.introductions.score')}</th>
+                    <th scope="col" className="num">
+                      {t('preview.introductions.score')}
+                    </th>
                     <th scope="col" />
                   </tr>
                 </thead>
@@ -111,13 +125,24 @@ export function PreviewPage() {
                   {list.data.introductions.map((i) => {
                     const selected = pair?.userA === i.userA && pair.userB === i.userB;
                     return (
-                      <tr key={`${i.userA}-${i.userB}`} data-testid="preview-introduction" data-selected={selected} data-user-a={i.userA} data-user-b={i.userB}>
+                      <tr
+                        key={`${i.userA}-${i.userB}`}
+                        data-testid="preview-introduction"
+                        data-selected={selected}
+                        data-user-a={i.userA}
+                        data-user-b={i.userB}
+                      >
                         <td className="mono">
                           {i.userA} · {i.userB}
                         </td>
                         <td className="num">{fmt.integer(i.score)}</td>
                         <td>
-                          <button type="button" className="link" onClick={() => setPair({ userA: i.userA, userB: i.userB })} data-testid="preview-open">
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => setPair({ userA: i.userA, userB: i.userB })}
+                            data-testid="preview-open"
+                          >
                             {t('preview.introductions.open')}
                           </button>
                         </td>
@@ -126,12 +151,25 @@ export function PreviewPage() {
                   })}
                 </tbody>
               </table>
-              <Pager offset={offset} pageSize={PAGE} shown={list.data.introductions.length} total={list.data.total} onOffset={setOffset} />
+              <Pager
+                offset={offset}
+                pageSize={PAGE}
+                shown={list.data.introductions.length}
+                total={list.data.total}
+                onOffset={setOffset}
+              />
             </>
           )}
         </div>
       )}
-      {activeRun !== null && pair && <PairPreview key={`${activeRun}-${pair.userA}-${pair.userB}`} runId={activeRun} userA={pair.userA} userB={pair.userB} />}
+      {activeRun !== null && pair && (
+        <PairPreview
+          key={`${activeRun}-${pair.userA}-${pair.userB}`}
+          runId={activeRun}
+          userA={pair.userA}
+          userB={pair.userB}
+        />
+      )}
       {activeRun !== null && !pair && runs.data && <p className="muted">{t('preview.pick')}</p>}
     </section>
   );

@@ -100,11 +100,20 @@ export function RulesPage() {
   const tuningJob = job && job.jobId.startsWith('tuning-') ? job : null;
 
   return (
-    <section className="page" data-testid="page-rules" data-state={active.data && draft ? 'ready' : 'loading'} data-tuning={tuning?.state ?? 'idle'}>
+    <section
+      className="page"
+      data-testid="page-rules"
+      data-state={active.data && draft ? 'ready' : 'loading'}
+      data-tuning={tuning?.state ?? 'idle'}
+    >
       <header className="page-header">
         <h1>{t('rules.title')}</h1>
         <span className="small muted" data-testid="rules-active-version">
-          {active.data ? (active.data.version === null ? t('rules.activeDefaults') : t('rules.activeVersion', { version: active.data.version })) : ''}
+          {active.data
+            ? active.data.version === null
+              ? t('rules.activeDefaults')
+              : t('rules.activeVersion', { version: active.data.version })
+            : ''}
         </span>
       </header>
       <p className="small muted" data-testid="rules-shortcuts">
@@ -121,7 +130,13 @@ export function RulesPage() {
         >
           <label className="inline">
             {t('rules.date')}
-            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required data-testid="rules-date" />
+            <input
+              type="date"
+              value={date}
+              onChange={(e) => setDate(e.target.value)}
+              required
+              data-testid="rules-date"
+            />
           </label>
           <button type="submit" data-testid="rules-open">
             {t('rules.open')}
@@ -135,7 +150,9 @@ export function RulesPage() {
           </button>
         </form>
         {openError && <p className="error-note">{openError}</p>}
-        {tuning?.state === 'building' && <p className="small muted">{t('rules.building', { date: tuning.date ?? date })}</p>}
+        {tuning?.state === 'building' && (
+          <p className="small muted">{t('rules.building', { date: tuning.date ?? date })}</p>
+        )}
         {tuning?.state === 'failed' && <p className="error-note">{t('rules.failed', { error: tuning.error ?? '' })}</p>}
         {tuningJob && tuningJob.state === 'running' && <JobProgressBar job={tuningJob} testId="tuning-job" />}
         {draft && active.data && (
@@ -146,7 +163,14 @@ export function RulesPage() {
       </div>
       <WhatIfPanel result={ready ? whatIf.result : null} pending={!ready || whatIf.pending} error={whatIf.error} />
       {draft && (
-        <VersionsPanel ref={noteRef} getDraft={getDraft} isLead={isLead} onLoad={setDraft} onChanged={onChanged} reloadKey={reloadKey} />
+        <VersionsPanel
+          ref={noteRef}
+          getDraft={getDraft}
+          isLead={isLead}
+          onLoad={setDraft}
+          onChanged={onChanged}
+          reloadKey={reloadKey}
+        />
       )}
       {draft && <ShadowPanel getDraft={getDraft} ready={ready} />}
     </section>

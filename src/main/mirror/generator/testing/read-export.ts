@@ -70,13 +70,16 @@ export function readExport(dir: string): ExportDir {
   for (const name of fs.readdirSync(dir)) {
     const text = fs.readFileSync(path.join(dir, name), 'utf8');
     if (name.endsWith('.jsonl')) {
-      files[name] = text.split('\n').filter((l) => l !== '').map((l, k) => {
-        try {
-          return JSON.parse(l) as Row;
-        } catch {
-          return { __unparsable: l, __line: k + 1 };
-        }
-      });
+      files[name] = text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l, k) => {
+          try {
+            return JSON.parse(l) as Row;
+          } catch {
+            return { __unparsable: l, __line: k + 1 };
+          }
+        });
     } else if (name.endsWith('.csv')) {
       const [header, ...rows] = parseCsv(text);
       files[name] = rows.map((cells) => Object.fromEntries(header!.map((h, k) => [h, cells[k] ?? null])));
@@ -101,47 +104,94 @@ const isIntCell = (v: unknown): boolean => typeof v === 'string' && /^[1-9]\d*$/
 const oneOf = (v: unknown, options: readonly string[]): boolean => typeof v === 'string' && options.includes(v);
 
 type Rule = (row: Row) => string | null;
-const need = (checks: Record<string, (v: unknown) => boolean>): Rule => (row) => {
-  for (const [field, ok] of Object.entries(checks)) {
-    if (!(field in row)) return `missing ${field}`;
-    if (!ok(row[field])) return `bad ${field}: ${JSON.stringify(row[field])}`;
-  }
-  for (const field of Object.keys(row)) if (!(field in checks)) return `unknown field ${field}`;
-  return null;
-};
+const need =
+  (checks: Record<string, (v: unknown) => boolean>): Rule =>
+  (row) => {
+    for (const [field, ok] of Object.entries(checks)) {
+      if (!(field in row)) return `missing ${field}`;
+      if (!ok(row[field])) return `bad ${field}: ${JSON.stringify(row[field])}`;
+    }
+    for (const field of Object.keys(row)) if (!(field in checks)) return `unknown field ${field}`;
+    return null;
+  };
 const nullable = (check: (v: unknown) => boolean) => (v: unknown) => v === null || check(v);
 
 /** Per-file row rules (types, enums, ranges, limits in Unicode characters). References are checked separately. */
 export const RULES: Record<string, Rule> = {
   'users.jsonl': need({
-    id: isId, nickname: (v) => isStr(v, 40), real_name: nullable(isStr), phone: nullable(isStr), id_verified: (v) => typeof v === 'boolean',
-    gender: (v) => oneOf(v, ['F', 'M']), seeking: (v) => oneOf(v, ['F', 'M', 'any']),
-    birth_year: (v) => Number.isInteger(v) && (v as number) >= 1900 && (v as number) <= 2015, city: isStr, district: nullable(isStr),
-    registered_at: isTime, status: (v) => oneOf(v, ['active', 'suspended', 'closed']),
+    id: isId,
+    nickname: (v) => isStr(v, 40),
+    real_name: nullable(isStr),
+    phone: nullable(isStr),
+    id_verified: (v) => typeof v === 'boolean',
+    gender: (v) => oneOf(v, ['F', 'M']),
+    seeking: (v) => oneOf(v, ['F', 'M', 'any']),
+    birth_year: (v) => Number.isInteger(v) && (v as number) >= 1900 && (v as number) <= 2015,
+    city: isStr,
+    district: nullable(isStr),
+    registered_at: isTime,
+    status: (v) => oneOf(v, ['active', 'suspended', 'closed']),
   }),
-  'consents.jsonl': need({ user_id: isId, feature: (v) => v === 'meet_similar', granted_at: isTime, revoked_at: nullable(isTime) }),
-  'exposures.jsonl': need({ user_id: isId, merchant_id: isId, level: (v) => oneOf(v, ['hidden', 'category', 'brand', 'place']) }),
+  'consents.jsonl': need({
+    user_id: isId,
+    feature: (v) => v === 'meet_similar',
+    granted_at: isTime,
+    revoked_at: nullable(isTime),
+  }),
+  'exposures.jsonl': need({
+    user_id: isId,
+    merchant_id: isId,
+    level: (v) => oneOf(v, ['hidden', 'category', 'brand', 'place']),
+  }),
   'merchants.jsonl': (row) => {
     const base = need({
-      id: isId, name: isStr, brand: nullable(isStr), category: isStr, channel: (v) => oneOf(v, ['offline', 'online']), city: nullable(isStr),
-      district: nullable(isStr), lat: nullable((v) => typeof v === 'number'), lon: nullable((v) => typeof v === 'number'),
+      id: isId,
+      name: isStr,
+      brand: nullable(isStr),
+      category: isStr,
+      channel: (v) => oneOf(v, ['offline', 'online']),
+      city: nullable(isStr),
+      district: nullable(isStr),
+      lat: nullable((v) => typeof v === 'number'),
+      lon: nullable((v) => typeof v === 'number'),
       price_level: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4,
     })(row);
     if (base) return base;
-    if (row.channel === 'online' && (row.lat !== null || row.lon !== null || row.district !== null)) return 'online store with a place';
+    if (row.channel === 'online' && (row.lat !== null || row.lon !== null || row.district !== null))
+      return 'online store with a place';
     return null;
   },
   'transactions.csv': need({ id: isId, user_id: isId, merchant_id: isId, amount_fen: isIntCell, paid_at: isTime }),
-  'transfers.csv': need({ id: isId, from_user: isId, to_user: isId, amount_fen: isIntCell, paid_at: isTime, memo: (v) => isStr(v, 200) }),
-  'greetings.jsonl': need({ id: isId, from_user: isId, to_user: isId, sent_at: isTime, text: (v) => isStr(v, 500), replied_at: nullable(isTime) }),
+  'transfers.csv': need({
+    id: isId,
+    from_user: isId,
+    to_user: isId,
+    amount_fen: isIntCell,
+    paid_at: isTime,
+    memo: (v) => isStr(v, 200),
+  }),
+  'greetings.jsonl': need({
+    id: isId,
+    from_user: isId,
+    to_user: isId,
+    sent_at: isTime,
+    text: (v) => isStr(v, 500),
+    replied_at: nullable(isTime),
+  }),
   'reports.jsonl': need({
-    id: isId, reporter_id: isId, reported_id: isId, created_at: isTime,
-    reason: (v) => oneOf(v, ['selling', 'spam', 'harassment', 'fake_profile', 'other']), text: (v) => isStr(v, 500),
+    id: isId,
+    reporter_id: isId,
+    reported_id: isId,
+    created_at: isTime,
+    reason: (v) => oneOf(v, ['selling', 'spam', 'harassment', 'fake_profile', 'other']),
+    text: (v) => isStr(v, 500),
   }),
   'blocks.jsonl': need({ blocker_id: isId, blocked_id: isId, created_at: isTime }),
   'introductions.jsonl': (row) =>
     need({
-      user_a: isId, user_b: isId, date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && isTime(`${v}T00:00:00Z`),
+      user_a: isId,
+      user_b: isId,
+      date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && isTime(`${v}T00:00:00Z`),
       outcome: (v) => oneOf(v, ['pending', 'greeted', 'matched', 'declined', 'reported']),
     })(row) ?? ((row.user_a as string) < (row.user_b as string) ? null : 'user_a must be < user_b'),
   'labels.jsonl': (row) =>
@@ -153,12 +203,33 @@ export const RULES: Record<string, Rule> = {
 /** References each file's rows make, as [field, target file]. */
 export const REFERENCES: Record<string, [string, 'users' | 'merchants'][]> = {
   'consents.jsonl': [['user_id', 'users']],
-  'exposures.jsonl': [['user_id', 'users'], ['merchant_id', 'merchants']],
-  'transactions.csv': [['user_id', 'users'], ['merchant_id', 'merchants']],
-  'transfers.csv': [['from_user', 'users'], ['to_user', 'users']],
-  'greetings.jsonl': [['from_user', 'users'], ['to_user', 'users']],
-  'reports.jsonl': [['reporter_id', 'users'], ['reported_id', 'users']],
-  'blocks.jsonl': [['blocker_id', 'users'], ['blocked_id', 'users']],
-  'introductions.jsonl': [['user_a', 'users'], ['user_b', 'users']],
+  'exposures.jsonl': [
+    ['user_id', 'users'],
+    ['merchant_id', 'merchants'],
+  ],
+  'transactions.csv': [
+    ['user_id', 'users'],
+    ['merchant_id', 'merchants'],
+  ],
+  'transfers.csv': [
+    ['from_user', 'users'],
+    ['to_user', 'users'],
+  ],
+  'greetings.jsonl': [
+    ['from_user', 'users'],
+    ['to_user', 'users'],
+  ],
+  'reports.jsonl': [
+    ['reporter_id', 'users'],
+    ['reported_id', 'users'],
+  ],
+  'blocks.jsonl': [
+    ['blocker_id', 'users'],
+    ['blocked_id', 'users'],
+  ],
+  'introductions.jsonl': [
+    ['user_a', 'users'],
+    ['user_b', 'users'],
+  ],
   'labels.jsonl': [['user_id', 'users']],
 };

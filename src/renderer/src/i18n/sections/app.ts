@@ -40,7 +40,8 @@ export const app = defineSection(
     'error.say.claimedBy': '标记 #{flagId} 正由 {operator} 处理中（对方 10 分钟无操作后自动释放）。',
     'error.say.flagResolved': '标记 #{flagId} 已处理过；如需改判，请先撤销原决定。',
     'error.say.reviewerCannotSuspend': '审核员不能封禁账号，请上报组长。',
-    'error.say.reviewerBulkLimit': '审核员一次最多处理 {limit} 个账号，当前选择有 {accounts} 个；请缩小范围或请组长操作。',
+    'error.say.reviewerBulkLimit':
+      '审核员一次最多处理 {limit} 个账号，当前选择有 {accounts} 个；请缩小范围或请组长操作。',
     'error.say.selectionChanged': '预览后选择已变化：现在是 {accounts} 个账号，预览时是 {previewed} 个。请重新预览。',
     'error.say.undoOwnOnly': '审核员只能撤销自己的决定；决定 #{decisionId} 由 {operator} 作出。',
     'error.say.alreadyUndone': '决定 #{decisionId} 已被决定 #{by} 撤销过。',
@@ -118,12 +119,16 @@ export const app = defineSection(
     'error.say.notSignedIn': 'Choose your operator identity first.',
     'error.say.busy': 'The mirror is locked by a running import; nothing was recorded. Try again when it finishes.',
     'error.say.jobRunning': 'A {kind} job is already running; wait for it or cancel it first.',
-    'error.say.claimedBy': 'Flag #{flagId} is being reviewed by {operator} (released after 10 minutes without activity).',
+    'error.say.claimedBy':
+      'Flag #{flagId} is being reviewed by {operator} (released after 10 minutes without activity).',
     'error.say.flagResolved': 'Flag #{flagId} is already resolved; undo that decision first to change it.',
     'error.say.reviewerCannotSuspend': 'A reviewer cannot suspend an account; escalate it to a lead.',
-    'error.say.reviewerBulkLimit': 'A reviewer can act on at most {limit} accounts at once; this selection has {accounts}. Narrow it or ask a lead.',
-    'error.say.selectionChanged': 'The selection changed since the preview: {accounts} accounts now, {previewed} previewed. Preview again.',
-    'error.say.undoOwnOnly': 'A reviewer can only undo their own decisions; decision #{decisionId} was made by {operator}.',
+    'error.say.reviewerBulkLimit':
+      'A reviewer can act on at most {limit} accounts at once; this selection has {accounts}. Narrow it or ask a lead.',
+    'error.say.selectionChanged':
+      'The selection changed since the preview: {accounts} accounts now, {previewed} previewed. Preview again.',
+    'error.say.undoOwnOnly':
+      'A reviewer can only undo their own decisions; decision #{decisionId} was made by {operator}.',
     'error.say.alreadyUndone': 'Decision #{decisionId} was already undone by decision #{by}.',
     'error.say.viewNameTaken': 'You already have a view named “{name}”.',
     'error.say.leadOnly': 'Only a lead may do this.',

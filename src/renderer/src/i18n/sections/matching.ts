@@ -5,7 +5,8 @@ export const matching = defineSection(
     'nav.matching': '匹配运行',
     'matching.title': '匹配运行',
     'matching.run.title': '生成某天的推荐',
-    'matching.run.help': '按当前生效的规则集，为所选日期生成推荐：每人每天最多一次，仅限双方授权、性别偏好相符、未被审核限制、从未推荐过且未互相拉黑的用户。',
+    'matching.run.help':
+      '按当前生效的规则集，为所选日期生成推荐：每人每天最多一次，仅限双方授权、性别偏好相符、未被审核限制、从未推荐过且未互相拉黑的用户。',
     'matching.run.date': '日期',
     'matching.run.start': '开始匹配',
     'matching.runs.title': '运行记录',
@@ -43,7 +44,8 @@ export const matching = defineSection(
     'nav.matching': 'Matching',
     'matching.title': 'Matching runs',
     'matching.run.title': "Build a day's introductions",
-    'matching.run.help': 'Uses the active rule set: at most one introduction per user per day, only between consenting users whose gender preferences agree, never with a restricted account, never a pair introduced before or that blocked each other.',
+    'matching.run.help':
+      'Uses the active rule set: at most one introduction per user per day, only between consenting users whose gender preferences agree, never with a restricted account, never a pair introduced before or that blocked each other.',
     'matching.run.date': 'Date',
     'matching.run.start': 'Start matching',
     'matching.runs.title': 'Runs',

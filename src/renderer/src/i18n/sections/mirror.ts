@@ -4,7 +4,8 @@ export const mirror = defineSection(
   {
     'mirror.title': '数据镜像',
     'mirror.import.title': '导入上游导出',
-    'mirror.import.help': '导入整体生效或整体不生效；有问题的行进入隔离区，其余照常导入。重复导入同一份导出不会改变任何数据。',
+    'mirror.import.help':
+      '导入整体生效或整体不生效；有问题的行进入隔离区，其余照常导入。重复导入同一份导出不会改变任何数据。',
     'mirror.import.dir': '导出目录',
     'mirror.import.placeholder': '导出目录的路径，例如 /data/export-2026-11-24',
     'mirror.import.browse': '选择目录…',
@@ -56,7 +57,8 @@ export const mirror = defineSection(
   {
     'mirror.title': 'Mirror',
     'mirror.import.title': 'Import an upstream export',
-    'mirror.import.help': 'An import lands whole or not at all; bad rows go to quarantine and the rest is imported. Importing the same export again changes nothing.',
+    'mirror.import.help':
+      'An import lands whole or not at all; bad rows go to quarantine and the rest is imported. Importing the same export again changes nothing.',
     'mirror.import.dir': 'Export directory',
     'mirror.import.placeholder': 'Path of the export directory, e.g. /data/export-2026-11-24',
     'mirror.import.browse': 'Choose folder…',
@@ -81,7 +83,8 @@ export const mirror = defineSection(
     'mirror.count.unchanged': 'Unchanged',
     'mirror.count.quarantined': 'Quarantined',
     'mirror.count.expected': 'Manifest rows',
-    'mirror.count.mismatch': 'Differs from the row count manifest.json declares: the export may be incomplete, or a bad record spans lines',
+    'mirror.count.mismatch':
+      'Differs from the row count manifest.json declares: the export may be incomplete, or a bad record spans lines',
     'mirror.quarantine.title': 'Quarantine',
     'mirror.quarantine.titleRun': 'Quarantine · import {id}',
     'mirror.quarantine.reason': 'Reason',

@@ -197,7 +197,8 @@ export const moderation = defineSection(
     'moderation.bulk.title': 'Bulk action',
     'moderation.bulk.counting': 'Counting what this would touch…',
     'moderation.bulk.count': 'This acts on {flags} flags across {accounts} accounts.',
-    'moderation.bulk.overLimit': 'A reviewer can act on at most {limit} accounts at once; narrow the filter or ask a lead.',
+    'moderation.bulk.overLimit':
+      'A reviewer can act on at most {limit} accounts at once; narrow the filter or ask a lead.',
     'moderation.bulk.apply': 'Apply to {accounts} accounts',
     'moderation.bulk.cancel': 'Cancel',
     'moderation.bulk.done': 'Applied to {decisions} flags ({accounts} accounts).',
@@ -292,7 +293,8 @@ export const moderation = defineSection(
     'moderation.keys.undo': 'u undo last',
     'moderation.keys.search': '/ search',
     'moderation.eval.title': 'Detector evaluation',
-    'moderation.eval.help': 'Scores the detectors against a generated labels.jsonl: precision, recall and F1 per class.',
+    'moderation.eval.help':
+      'Scores the detectors against a generated labels.jsonl: precision, recall and F1 per class.',
     'moderation.eval.file': 'Path of labels.jsonl (empty: the one in the last imported export)',
     'moderation.eval.using': 'Labels used: {file}',
     'moderation.eval.run': 'Evaluate',

@@ -5,7 +5,8 @@ export const preview = defineSection(
   {
     'nav.preview': '推荐预览',
     'preview.title': '推荐预览（脱敏）',
-    'preview.help': '按用户实际看到的样子查看一条推荐：昵称只显示首字，年龄只显示区间，位置只到区；共同去过的地方只按双方都同意的公开程度、且至少 {k} 位授权用户去过时才显示。',
+    'preview.help':
+      '按用户实际看到的样子查看一条推荐：昵称只显示首字，年龄只显示区间，位置只到区；共同去过的地方只按双方都同意的公开程度、且至少 {k} 位授权用户去过时才显示。',
     'preview.run': '匹配运行',
     'preview.run.option': '#{id} · {date} · {n} 条推荐',
     'preview.runs.none': '还没有匹配运行。请先在“匹配运行”页生成推荐。',
@@ -94,7 +95,8 @@ export const preview = defineSection(
   {
     'nav.preview': 'Match preview',
     'preview.title': 'Match preview (masked)',
-    'preview.help': 'See an introduction exactly as its users would: nickname as first character only, age as a band, location as a district; shared places only at the level both users allow and only where at least {k} consenting users paid.',
+    'preview.help':
+      'See an introduction exactly as its users would: nickname as first character only, age as a band, location as a district; shared places only at the level both users allow and only where at least {k} consenting users paid.',
     'preview.run': 'Matching run',
     'preview.run.option': '#{id} · {date} · {n} introductions',
     'preview.runs.none': 'No matching run yet. Run matching on the Matching page first.',
@@ -165,10 +167,12 @@ export const preview = defineSection(
     'preview.guess.help': 'Only one of the four is a place you have both been to ({level}).',
     'preview.guess.correct': 'Right!',
     'preview.guess.wrong': 'Not that one; the right answer is marked.',
-    'preview.guess.unavailable.no_disclosed_place': 'No shared place may be shown, so this introduction has no guess card.',
+    'preview.guess.unavailable.no_disclosed_place':
+      'No shared place may be shown, so this introduction has no guess card.',
     'preview.guess.unavailable.not_enough_decoys': 'Not enough safe decoys, so this introduction has no guess card.',
     'preview.unmask.open': 'Show raw fields',
-    'preview.unmask.help': 'Leads only. The raw fields show for {seconds} s and the event is audit-logged with your name and reason.',
+    'preview.unmask.help':
+      'Leads only. The raw fields show for {seconds} s and the event is audit-logged with your name and reason.',
     'preview.unmask.reason': 'Reason (at least {n} characters)',
     'preview.unmask.submit': 'Show',
     'preview.unmask.cancel': 'Cancel',

@@ -4,7 +4,8 @@ export const rules = defineSection(
   {
     'nav.rules': '匹配规则',
     'rules.title': '匹配规则',
-    'rules.shortcuts': '快捷键：Tab 在控件间移动；滑块上 ←/→ 微调、PageUp/PageDown 大步调整、Home/End 到两端；Alt+R 恢复为生效版本；Alt+S 聚焦“保存为版本”的备注。',
+    'rules.shortcuts':
+      '快捷键：Tab 在控件间移动；滑块上 ←/→ 微调、PageUp/PageDown 大步调整、Home/End 到两端；Alt+R 恢复为生效版本；Alt+S 聚焦“保存为版本”的备注。',
     'rules.date': '预览日期',
     'rules.open': '载入预览',
     'rules.building': '正在为 {date} 建立候选缓存…',
@@ -33,9 +34,12 @@ export const rules = defineSection(
     'rules.rule.ageMin': '最小年龄',
     'rules.rule.ageMax': '最大年龄',
     'rules.rule.requireRealName': '仅限实名认证用户',
-    'rules.rebuildNeeded': '时间窗口、K、年龄范围或实名规则的改动会改变候选池，预览只是近似；保存、影子运行和正式运行会按新值重新计算。',
-    'rules.whatIf.mirrorUpdated': '载入预览后镜像有新的导入（新的拉黑、历史推荐或消费记录），预览未包含；重新载入预览即可。',
-    'rules.whatIf.newlyEligible': '载入预览后又有 {n} 位用户符合条件（如限制解除、重新授权），预览暂未计入；重新载入预览即可包含他们。',
+    'rules.rebuildNeeded':
+      '时间窗口、K、年龄范围或实名规则的改动会改变候选池，预览只是近似；保存、影子运行和正式运行会按新值重新计算。',
+    'rules.whatIf.mirrorUpdated':
+      '载入预览后镜像有新的导入（新的拉黑、历史推荐或消费记录），预览未包含；重新载入预览即可。',
+    'rules.whatIf.newlyEligible':
+      '载入预览后又有 {n} 位用户符合条件（如限制解除、重新授权），预览暂未计入；重新载入预览即可包含他们。',
     'rules.whatIf.title': '全量预览（整个用户池，不抽样）',
     'rules.whatIf.pending': '计算中…',
     'rules.whatIf.computed': '{users} 名用户 · 计算 {ms} 毫秒',
@@ -98,7 +102,8 @@ export const rules = defineSection(
   {
     'nav.rules': 'Matching rules',
     'rules.title': 'Matching rules',
-    'rules.shortcuts': 'Shortcuts: Tab moves between controls; on a slider ←/→ nudge, PageUp/PageDown take big steps, Home/End jump to the ends; Alt+R resets to the active version; Alt+S focuses the note of "save as version".',
+    'rules.shortcuts':
+      'Shortcuts: Tab moves between controls; on a slider ←/→ nudge, PageUp/PageDown take big steps, Home/End jump to the ends; Alt+R resets to the active version; Alt+S focuses the note of "save as version".',
     'rules.date': 'Preview date',
     'rules.open': 'Load preview',
     'rules.building': 'Building the candidate cache for {date}…',
@@ -127,9 +132,12 @@ export const rules = defineSection(
     'rules.rule.ageMin': 'Minimum age',
     'rules.rule.ageMax': 'Maximum age',
     'rules.rule.requireRealName': 'Real-name verified users only',
-    'rules.rebuildNeeded': 'Window, K, age range and real-name changes alter the candidate pool, so the preview is approximate; saving, shadow runs and real runs compute them afresh.',
-    'rules.whatIf.mirrorUpdated': 'An import completed since this preview was loaded (new blocks, history or transactions); load the preview again to include it.',
-    'rules.whatIf.newlyEligible': '{n} users became eligible since this preview was loaded (a lifted restriction, a new consent); the preview does not score them yet — load the preview again to include them.',
+    'rules.rebuildNeeded':
+      'Window, K, age range and real-name changes alter the candidate pool, so the preview is approximate; saving, shadow runs and real runs compute them afresh.',
+    'rules.whatIf.mirrorUpdated':
+      'An import completed since this preview was loaded (new blocks, history or transactions); load the preview again to include it.',
+    'rules.whatIf.newlyEligible':
+      '{n} users became eligible since this preview was loaded (a lifted restriction, a new consent); the preview does not score them yet — load the preview again to include them.',
     'rules.whatIf.title': 'What-if on the whole population (no sampling)',
     'rules.whatIf.pending': 'Computing…',
     'rules.whatIf.computed': '{users} users · computed in {ms} ms',
@@ -173,7 +181,8 @@ export const rules = defineSection(
     'rules.diff.none': 'The two versions have the same weights and rules.',
     'rules.diff.setting': 'Setting',
     'rules.shadow.title': 'Shadow run',
-    'rules.shadow.help': "Runs the draft for the preview date without publishing, and compares it with that day's published run.",
+    'rules.shadow.help':
+      "Runs the draft for the preview date without publishing, and compares it with that day's published run.",
     'rules.shadow.run': 'Shadow-run the draft',
     'rules.shadow.runs': 'Shadow runs',
     'rules.shadow.none': 'No shadow run yet.',

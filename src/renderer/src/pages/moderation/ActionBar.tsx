@@ -11,7 +11,9 @@ export interface PendingDecision {
   note: string;
 }
 
-const KEY_OF: Record<DecisionAction, string> = Object.fromEntries(Object.entries(ACTION_KEYS).map(([k, a]) => [a, k])) as Record<DecisionAction, string>;
+const KEY_OF: Record<DecisionAction, string> = Object.fromEntries(
+  Object.entries(ACTION_KEYS).map(([k, a]) => [a, k]),
+) as Record<DecisionAction, string>;
 
 export interface ActionBarProps {
   pending: PendingDecision;
@@ -27,7 +29,18 @@ export interface ActionBarProps {
 }
 
 /** Clear · warn · restrict · suspend · hold · escalate, a required reason, and submit; every button shows its key. */
-export function ActionBar({ pending, onChange, onPick, onSubmit, onUndo, canUndo, isLead, disabled, busy, noteRef }: ActionBarProps) {
+export function ActionBar({
+  pending,
+  onChange,
+  onPick,
+  onSubmit,
+  onUndo,
+  canUndo,
+  isLead,
+  disabled,
+  busy,
+  noteRef,
+}: ActionBarProps) {
   const { t } = useI18n();
   const actions: DecisionAction[] = ['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'];
   return (
@@ -58,7 +71,13 @@ export function ActionBar({ pending, onChange, onPick, onSubmit, onUndo, canUndo
             </button>
           );
         })}
-        <button type="button" className="mod-action" disabled={!canUndo || busy} onClick={onUndo} data-testid="action-undo">
+        <button
+          type="button"
+          className="mod-action"
+          disabled={!canUndo || busy}
+          onClick={onUndo}
+          data-testid="action-undo"
+        >
           <kbd>u</kbd> {t('moderation.action.undoShort')}
         </button>
       </div>
@@ -71,7 +90,11 @@ export function ActionBar({ pending, onChange, onPick, onSubmit, onUndo, canUndo
         {pending.action && EXPIRING_ACTIONS.includes(pending.action) && (
           <label className="inline">
             {t('moderation.action.expiry')}
-            <select value={pending.expiryDays} onChange={(e) => onChange({ ...pending, expiryDays: Number(e.target.value) })} data-testid="action-expiry">
+            <select
+              value={pending.expiryDays}
+              onChange={(e) => onChange({ ...pending, expiryDays: Number(e.target.value) })}
+              data-testid="action-expiry"
+            >
               {EXPIRY_CHOICES.map((d) => (
                 <option key={d} value={d}>
                   {t('moderation.action.days', { n: d })}
@@ -82,7 +105,11 @@ export function ActionBar({ pending, onChange, onPick, onSubmit, onUndo, canUndo
         )}
         <label className="inline">
           {t('moderation.action.reason')}
-          <ReasonSelect value={pending.reason} onChange={(reason) => onChange({ ...pending, reason })} testId="action-reason" />
+          <ReasonSelect
+            value={pending.reason}
+            onChange={(reason) => onChange({ ...pending, reason })}
+            testId="action-reason"
+          />
         </label>
         <input
           ref={noteRef}
@@ -94,7 +121,12 @@ export function ActionBar({ pending, onChange, onPick, onSubmit, onUndo, canUndo
           onChange={(e) => onChange({ ...pending, note: e.target.value })}
           data-testid="action-note"
         />
-        <button type="submit" className="primary" disabled={disabled || busy || !pending.action || !pending.reason} data-testid="action-submit">
+        <button
+          type="submit"
+          className="primary"
+          disabled={disabled || busy || !pending.action || !pending.reason}
+          data-testid="action-submit"
+        >
           <kbd>Enter</kbd> {t('moderation.action.submit')}
         </button>
       </div>

@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import { type BulkSelection, type CallOutput, type DecisionAction, type DecisionReason, decisionActionSchema } from '../../../../shared/contract';
+import {
+  type BulkSelection,
+  type CallOutput,
+  type DecisionAction,
+  type DecisionReason,
+  decisionActionSchema,
+} from '../../../../shared/contract';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -10,7 +16,15 @@ import { actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
  * A bulk action: main counts what the selection touches first (the operator confirms a number, not a filter),
  * then applies it with a required reason. main refuses if the selection changed in between (not the same flags).
  */
-export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkSelection; onClose(): void; onApplied(message: string, bulkId: string): void }) {
+export function BulkDialog({
+  selection,
+  onClose,
+  onApplied,
+}: {
+  selection: BulkSelection;
+  onClose(): void;
+  onApplied(message: string, bulkId: string): void;
+}) {
   const { t } = useI18n();
   const preview = useAction('moderation.bulkPreview');
   const apply = useAction('moderation.bulkApply');
@@ -47,8 +61,19 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
           e.preventDefault();
           if (!count || !reason) return;
           void apply
-            .run({ selection, action, reasonCode: reason, ...(note ? { note } : {}), ...(EXPIRING_ACTIONS.includes(action) ? { expiresInDays: expiryDays } : {}), expectedAccounts: count.accounts, selectionKey: count.selectionKey })
-            .then((r) => r && onApplied(t('moderation.bulk.done', { decisions: r.decisions, accounts: r.accounts }), r.bulkId));
+            .run({
+              selection,
+              action,
+              reasonCode: reason,
+              ...(note ? { note } : {}),
+              ...(EXPIRING_ACTIONS.includes(action) ? { expiresInDays: expiryDays } : {}),
+              expectedAccounts: count.accounts,
+              selectionKey: count.selectionKey,
+            })
+            .then(
+              (r) =>
+                r && onApplied(t('moderation.bulk.done', { decisions: r.decisions, accounts: r.accounts }), r.bulkId),
+            );
         }}
       >
         <h2 id="bulk-title">{t('moderation.bulk.title')}</h2>
@@ -64,7 +89,12 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
           </p>
         )}
         <div className="row">
-          <select value={action} onChange={(e) => setAction(e.target.value as DecisionAction)} data-testid="bulk-action" aria-label={t('moderation.bulk.title')}>
+          <select
+            value={action}
+            onChange={(e) => setAction(e.target.value as DecisionAction)}
+            data-testid="bulk-action"
+            aria-label={t('moderation.bulk.title')}
+          >
             {decisionActionSchema.options.map((a) => (
               <option key={a} value={a}>
                 {t(actionKey(a))}
@@ -72,7 +102,12 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
             ))}
           </select>
           {EXPIRING_ACTIONS.includes(action) && (
-            <select value={expiryDays} onChange={(e) => setExpiryDays(Number(e.target.value))} data-testid="bulk-expiry" aria-label={t('moderation.action.expiry')}>
+            <select
+              value={expiryDays}
+              onChange={(e) => setExpiryDays(Number(e.target.value))}
+              data-testid="bulk-expiry"
+              aria-label={t('moderation.action.expiry')}
+            >
               {EXPIRY_CHOICES.map((d) => (
                 <option key={d} value={d}>
                   {t('moderation.action.days', { n: d })}
@@ -82,13 +117,26 @@ export function BulkDialog({ selection, onClose, onApplied }: { selection: BulkS
           )}
           <ReasonSelect value={reason} onChange={setReason} testId="bulk-reason" />
         </div>
-        <input className="grow" value={note} maxLength={1000} placeholder={t('moderation.action.note')} aria-label={t('moderation.action.note')} onChange={(e) => setNote(e.target.value)} data-testid="bulk-note" />
+        <input
+          className="grow"
+          value={note}
+          maxLength={1000}
+          placeholder={t('moderation.action.note')}
+          aria-label={t('moderation.action.note')}
+          onChange={(e) => setNote(e.target.value)}
+          data-testid="bulk-note"
+        />
         {(preview.error ?? apply.error) && <ErrorNote error={(preview.error ?? apply.error)!} />}
         <div className="row mod-dialog-buttons">
           <button type="button" onClick={onClose} data-testid="bulk-cancel">
             {t('moderation.bulk.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={!count || count.flags === 0 || !reason || apply.busy} data-testid="bulk-apply">
+          <button
+            type="submit"
+            className="primary"
+            disabled={!count || count.flags === 0 || !reason || apply.busy}
+            data-testid="bulk-apply"
+          >
             {t('moderation.bulk.apply', { accounts: count?.accounts ?? 0 })}
           </button>
         </div>

@@ -24,7 +24,14 @@ export function EvaluationPanel() {
           void evaluate.run(file.trim() === '' ? {} : { labelsFile: file }).then((r) => r && setResult(r));
         }}
       >
-        <input className="grow mono" value={file} onChange={(e) => setFile(e.target.value)} placeholder={t('moderation.eval.file')} aria-label={t('moderation.eval.file')} data-testid="eval-file" />
+        <input
+          className="grow mono"
+          value={file}
+          onChange={(e) => setFile(e.target.value)}
+          placeholder={t('moderation.eval.file')}
+          aria-label={t('moderation.eval.file')}
+          data-testid="eval-file"
+        />
         <button type="submit" className="primary" disabled={evaluate.busy} data-testid="eval-run">
           {t('moderation.eval.run')}
         </button>
@@ -41,11 +48,21 @@ export function EvaluationPanel() {
             <thead>
               <tr>
                 <th scope="col">{t('moderation.eval.class')}</th>
-                <th scope="col" className="num">{t('moderation.eval.positives')}</th>
-                <th scope="col" className="num">{t('moderation.eval.flagged')}</th>
-                <th scope="col" className="num">{t('moderation.eval.precision')}</th>
-                <th scope="col" className="num">{t('moderation.eval.recall')}</th>
-                <th scope="col" className="num">{t('moderation.eval.f1')}</th>
+                <th scope="col" className="num">
+                  {t('moderation.eval.positives')}
+                </th>
+                <th scope="col" className="num">
+                  {t('moderation.eval.flagged')}
+                </th>
+                <th scope="col" className="num">
+                  {t('moderation.eval.precision')}
+                </th>
+                <th scope="col" className="num">
+                  {t('moderation.eval.recall')}
+                </th>
+                <th scope="col" className="num">
+                  {t('moderation.eval.f1')}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -68,8 +85,20 @@ export function EvaluationPanel() {
             <figcaption className="small">{t('moderation.eval.curve')}</figcaption>
             <LineChart width={420} height={260} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis type="number" dataKey="recall" domain={[0, 1]} name={t('moderation.eval.recall')} tickFormatter={(v: number) => fmt.percent(v)} />
-              <YAxis type="number" dataKey="precision" domain={[0, 1]} name={t('moderation.eval.precision')} tickFormatter={(v: number) => fmt.percent(v)} />
+              <XAxis
+                type="number"
+                dataKey="recall"
+                domain={[0, 1]}
+                name={t('moderation.eval.recall')}
+                tickFormatter={(v: number) => fmt.percent(v)}
+              />
+              <YAxis
+                type="number"
+                dataKey="precision"
+                domain={[0, 1]}
+                name={t('moderation.eval.precision')}
+                tickFormatter={(v: number) => fmt.percent(v)}
+              />
               <Tooltip formatter={(v) => fmt.percent(Number(v))} />
               <Legend />
               {CLASSES.map((c) => (

@@ -17,7 +17,11 @@ export interface FilterBarProps {
 }
 
 /** Drops empty fields, so "no filter" and a cleared field mean the same query. */
-function withField<K extends keyof QueueFilter>(filter: QueueFilter, key: K, value: QueueFilter[K] | undefined): QueueFilter {
+function withField<K extends keyof QueueFilter>(
+  filter: QueueFilter,
+  key: K,
+  value: QueueFilter[K] | undefined,
+): QueueFilter {
   const next = { ...filter };
   if (value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value))) delete next[key];
   else next[key] = value;
@@ -30,13 +34,18 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
   const create = useAction('moderation.createView');
   const remove = useAction('moderation.deleteView');
   const f = query.filter;
-  const set = <K extends keyof QueueFilter>(key: K, value: QueueFilter[K] | undefined) => onQuery({ ...query, filter: withField(f, key, value) });
+  const set = <K extends keyof QueueFilter>(key: K, value: QueueFilter[K] | undefined) =>
+    onQuery({ ...query, filter: withField(f, key, value) });
   return (
     <div className="mod-filters" data-testid="filter-bar">
       <div className="row">
         <label className="inline">
           {t('moderation.filter.detector')}
-          <select value={f.detector ?? ''} onChange={(e) => set('detector', (e.target.value || undefined) as QueueFilter['detector'])} data-testid="filter-detector">
+          <select
+            value={f.detector ?? ''}
+            onChange={(e) => set('detector', (e.target.value || undefined) as QueueFilter['detector'])}
+            data-testid="filter-detector"
+          >
             <option value="">{t('common.all')}</option>
             <option value="micro_seller">{t('moderation.detector.micro_seller')}</option>
             <option value="spammer">{t('moderation.detector.spammer')}</option>
@@ -44,7 +53,11 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
         </label>
         <label className="inline">
           {t('moderation.filter.reason')}
-          <select value={f.reason ?? ''} onChange={(e) => set('reason', (e.target.value || undefined) as QueueFilter['reason'])} data-testid="filter-reason">
+          <select
+            value={f.reason ?? ''}
+            onChange={(e) => set('reason', (e.target.value || undefined) as QueueFilter['reason'])}
+            data-testid="filter-reason"
+          >
             <option value="">{t('common.all')}</option>
             {flagReasonCodes.map((r) => (
               <option key={r} value={r}>
@@ -55,11 +68,30 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
         </label>
         <label className="inline">
           {t('moderation.filter.minScore')}
-          <input type="number" min={0} max={1} step={0.05} className="narrow" value={f.minScore ?? ''} onChange={(e) => set('minScore', e.target.value === '' ? undefined : Number(e.target.value))} data-testid="filter-min-score" />
+          <input
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            className="narrow"
+            value={f.minScore ?? ''}
+            onChange={(e) => set('minScore', e.target.value === '' ? undefined : Number(e.target.value))}
+            data-testid="filter-min-score"
+          />
         </label>
         <label className="inline">
           {t('moderation.filter.maxAgeDays')}
-          <input type="number" min={1} step={1} className="narrow" value={f.maxAgeDays ?? ''} onChange={(e) => set('maxAgeDays', e.target.value === '' ? undefined : Math.max(1, Math.round(Number(e.target.value))))} data-testid="filter-max-age" />
+          <input
+            type="number"
+            min={1}
+            step={1}
+            className="narrow"
+            value={f.maxAgeDays ?? ''}
+            onChange={(e) =>
+              set('maxAgeDays', e.target.value === '' ? undefined : Math.max(1, Math.round(Number(e.target.value))))
+            }
+            data-testid="filter-max-age"
+          />
         </label>
         <input
           ref={searchRef}
@@ -72,12 +104,21 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
         />
         <label className="inline">
           {t('moderation.filter.sort')}
-          <select value={query.sort} onChange={(e) => onQuery({ ...query, sort: e.target.value as QueueSort })} data-testid="filter-sort">
+          <select
+            value={query.sort}
+            onChange={(e) => onQuery({ ...query, sort: e.target.value as QueueSort })}
+            data-testid="filter-sort"
+          >
             <option value="score">{t('moderation.sort.score')}</option>
             <option value="age">{t('moderation.sort.age')}</option>
           </select>
         </label>
-        <button type="button" onClick={() => onQuery({ ...query, filter: {} })} disabled={Object.keys(f).length === 0} data-testid="filter-clear">
+        <button
+          type="button"
+          onClick={() => onQuery({ ...query, filter: {} })}
+          disabled={Object.keys(f).length === 0}
+          data-testid="filter-clear"
+        >
           {t('moderation.filter.clear')}
         </button>
       </div>
@@ -107,7 +148,14 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
             {t('moderation.views.delete')}
           </button>
         )}
-        <input value={name} maxLength={60} placeholder={t('moderation.views.name')} aria-label={t('moderation.views.name')} onChange={(e) => setName(e.target.value)} data-testid="view-name" />
+        <input
+          value={name}
+          maxLength={60}
+          placeholder={t('moderation.views.name')}
+          aria-label={t('moderation.views.name')}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="view-name"
+        />
         <button
           type="button"
           disabled={name.trim() === '' || create.busy}

@@ -1,7 +1,16 @@
 import type { MaskedText, ModerationItemDetail } from '../../../../shared/contract';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
-import { actionKey, decisionReasonKey, figureKey, flagReasonKey, handleKey, isShare, markKey, scoreText } from './words';
+import {
+  actionKey,
+  decisionReasonKey,
+  figureKey,
+  flagReasonKey,
+  handleKey,
+  isShare,
+  markKey,
+  scoreText,
+} from './words';
 
 /** A masked text with the kinds of contact handle found in it, as badges ("WeChat handle, obfuscated"). */
 function Masked({ value }: { value: MaskedText }) {
@@ -30,7 +39,17 @@ function Masked({ value }: { value: MaskedText }) {
   );
 }
 
-function Section({ title, count, children, testId }: { title: string; count: number; children: React.ReactNode; testId: string }) {
+function Section({
+  title,
+  count,
+  children,
+  testId,
+}: {
+  title: string;
+  count: number;
+  children: React.ReactNode;
+  testId: string;
+}) {
   const { t } = useI18n();
   return (
     <details className="mod-section" open={count > 0} data-testid={testId}>
@@ -46,7 +65,10 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
   const { t, fmt } = useI18n();
   const { user, item } = detail;
   const dir = (d: 'in' | 'out') => t(d === 'in' ? 'moderation.detail.in' : 'moderation.detail.out');
-  const greetings = [...detail.evidence.greetings, ...detail.timeline.greetings.filter((g) => !detail.evidence.greetings.some((e) => e.id === g.id))];
+  const greetings = [
+    ...detail.evidence.greetings,
+    ...detail.timeline.greetings.filter((g) => !detail.evidence.greetings.some((e) => e.id === g.id)),
+  ];
   return (
     <div className="mod-detail-body">
       <p className="mod-user-line" data-testid="detail-user">
@@ -86,22 +108,34 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           {detail.pricePoints.map((p) => `${fmt.money(p.amountFen)} ×${p.count}`).join(' · ')}
         </p>
       )}
-      <h3 className="small">{t('moderation.detail.evidence')} · {t('moderation.detail.timeline')}</h3>
+      <h3 className="small">
+        {t('moderation.detail.evidence')} · {t('moderation.detail.timeline')}
+      </h3>
       <Section title={t('moderation.detail.greetings')} count={greetings.length} testId="detail-greetings">
         <ul className="mod-timeline">
           {greetings.slice(0, 30).map((g) => (
             <li key={g.id}>
-              <span className="muted small">{g.day} · {dir(g.direction)} · {g.counterpart}</span> <Masked value={g.text} />
+              <span className="muted small">
+                {g.day} · {dir(g.direction)} · {g.counterpart}
+              </span>{' '}
+              <Masked value={g.text} />
               {g.replied && <span className="muted small"> · {t('moderation.detail.replied')}</span>}
             </li>
           ))}
         </ul>
       </Section>
-      <Section title={t('moderation.detail.transfers')} count={detail.timeline.transfers.length} testId="detail-transfers">
+      <Section
+        title={t('moderation.detail.transfers')}
+        count={detail.timeline.transfers.length}
+        testId="detail-transfers"
+      >
         <ul className="mod-timeline">
           {detail.timeline.transfers.slice(0, 30).map((x) => (
             <li key={x.id}>
-              <span className="muted small">{x.day} · {dir(x.direction)} · {x.counterpart}</span> <strong>{fmt.money(x.amountFen)}</strong> <Masked value={x.memo} />
+              <span className="muted small">
+                {x.day} · {dir(x.direction)} · {x.counterpart}
+              </span>{' '}
+              <strong>{fmt.money(x.amountFen)}</strong> <Masked value={x.memo} />
             </li>
           ))}
         </ul>
@@ -110,28 +144,49 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
         <ul className="mod-timeline">
           {detail.timeline.reports.map((r) => (
             <li key={r.id}>
-              <span className="muted small">{r.day} · {r.reason}</span> <Masked value={r.text} />
+              <span className="muted small">
+                {r.day} · {r.reason}
+              </span>{' '}
+              <Masked value={r.text} />
             </li>
           ))}
         </ul>
       </Section>
-      <Section title={t('moderation.detail.previousFlags')} count={detail.timeline.previousFlags.length} testId="detail-previous-flags">
+      <Section
+        title={t('moderation.detail.previousFlags')}
+        count={detail.timeline.previousFlags.length}
+        testId="detail-previous-flags"
+      >
         <ul className="mod-timeline">
           {detail.timeline.previousFlags.map((f) => (
             <li key={f.flagId}>
-              <span className="muted small">{f.day}</span> {t(`moderation.detector.${f.detector === 'spammer' ? 'spammer' : 'micro_seller'}` as MessageKey)} · {scoreText(f.score)} · {f.state}
+              <span className="muted small">{f.day}</span>{' '}
+              {t(`moderation.detector.${f.detector === 'spammer' ? 'spammer' : 'micro_seller'}` as MessageKey)} ·{' '}
+              {scoreText(f.score)} · {f.state}
             </li>
           ))}
         </ul>
       </Section>
-      <Section title={t('moderation.detail.decisions')} count={detail.timeline.decisions.length} testId="detail-decisions">
+      <Section
+        title={t('moderation.detail.decisions')}
+        count={detail.timeline.decisions.length}
+        testId="detail-decisions"
+      >
         <ul className="mod-timeline">
           {detail.timeline.decisions.map((d) => (
             <li key={d.id} className={d.undone ? 'undone' : ''}>
-              <span className="muted small">#{d.id} · {fmt.dateTime(d.decidedAt * 1000)} · {d.operator}</span> {t(actionKey(d.action))}
+              <span className="muted small">
+                #{d.id} · {fmt.dateTime(d.decidedAt * 1000)} · {d.operator}
+              </span>{' '}
+              {t(actionKey(d.action))}
               {d.action !== 'undo' && <> · {t(decisionReasonKey(d.reasonCode))}</>}
               {d.undone && <span className="muted small"> · {t('moderation.detail.undone')}</span>}
-              {d.note.text && <> · <Masked value={d.note} /></>}
+              {d.note.text && (
+                <>
+                  {' '}
+                  · <Masked value={d.note} />
+                </>
+              )}
             </li>
           ))}
         </ul>

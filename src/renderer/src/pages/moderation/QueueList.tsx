@@ -106,7 +106,16 @@ export function QueueList({ window: w, cursor, selected, onCursor, onToggle, now
   for (let i = first; i <= last; i++) {
     const item = w.item(i);
     rows.push(
-      <Row key={i} index={i} item={item} active={i === cursor} checked={item ? selected.has(item.flagId) : false} now={now} onCursor={onCursor} onToggle={onToggle} />,
+      <Row
+        key={i}
+        index={i}
+        item={item}
+        active={i === cursor}
+        checked={item ? selected.has(item.flagId) : false}
+        now={now}
+        onCursor={onCursor}
+        onToggle={onToggle}
+      />,
     );
   }
   return (

@@ -12,7 +12,13 @@ interface Props {
 export function ReasonSelect({ value, onChange, testId }: Props) {
   const { t } = useI18n();
   return (
-    <select value={value} onChange={(e) => onChange(e.target.value as DecisionReason | '')} data-testid={testId} aria-label={t('moderation.action.reason')} required>
+    <select
+      value={value}
+      onChange={(e) => onChange(e.target.value as DecisionReason | '')}
+      data-testid={testId}
+      aria-label={t('moderation.action.reason')}
+      required
+    >
       <option value="">{t('moderation.action.reasonPick')}</option>
       {decisionReasonSchema.options.map((r) => (
         <option key={r} value={r}>

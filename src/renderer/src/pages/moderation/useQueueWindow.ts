@@ -61,7 +61,8 @@ export function useQueueWindow(query: QueueQuery, version: number): QueueWindow 
         })
         .catch((e: unknown) => {
           requested.current.delete(id);
-          if (latest.current === key) setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+          if (latest.current === key)
+            setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
         });
     },
     [key],
@@ -81,7 +82,10 @@ export function useQueueWindow(query: QueueQuery, version: number): QueueWindow 
     },
     [current, state.pages, load],
   );
-  const item = useCallback((index: number) => state.pages.get(Math.floor(index / QUEUE_PAGE))?.[index % QUEUE_PAGE], [state.pages]);
+  const item = useCallback(
+    (index: number) => state.pages.get(Math.floor(index / QUEUE_PAGE))?.[index % QUEUE_PAGE],
+    [state.pages],
+  );
 
   return { total: state.total, counts: state.counts, error, loading: !current, item, ensure };
 }

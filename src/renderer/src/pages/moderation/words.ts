@@ -1,4 +1,9 @@
-import { type DecisionAction, type DecisionReason, type HandleHint, flagReasonCodes } from '../../../../shared/contract';
+import {
+  type DecisionAction,
+  type DecisionReason,
+  type HandleHint,
+  flagReasonCodes,
+} from '../../../../shared/contract';
 import type { MessageKey } from '../../i18n/catalogue';
 
 /** Message keys for the moderation codes main sends: reason codes are shown in plain words, never as codes. */
@@ -9,14 +14,24 @@ export function flagReasonKey(code: string): MessageKey | null {
 }
 
 export const actionKey = (action: DecisionAction | string): MessageKey =>
-  (['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'].includes(action) ? `moderation.action.${action}` : 'moderation.action.undoShort') as MessageKey;
+  (['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'].includes(action)
+    ? `moderation.action.${action}`
+    : 'moderation.action.undoShort') as MessageKey;
 
-export const decisionReasonKey = (reason: DecisionReason | string): MessageKey => `moderation.decisionReason.${reason}` as MessageKey;
+export const decisionReasonKey = (reason: DecisionReason | string): MessageKey =>
+  `moderation.decisionReason.${reason}` as MessageKey;
 
 export const handleKey = (h: HandleHint): MessageKey => `moderation.handle.${h.kind}` as MessageKey;
 
 /** Keyboard: number keys and letters for the actions, in the order of the action bar. */
-export const ACTION_KEYS: Readonly<Record<string, DecisionAction>> = { '1': 'clear', '2': 'warn', '3': 'restrict', '4': 'suspend', h: 'hold', e: 'escalate' };
+export const ACTION_KEYS: Readonly<Record<string, DecisionAction>> = {
+  '1': 'clear',
+  '2': 'warn',
+  '3': 'restrict',
+  '4': 'suspend',
+  h: 'hold',
+  e: 'escalate',
+};
 
 /**
  * The reason the picker starts with for an action (the operator can change it before Enter): a keyboard-first
@@ -39,12 +54,25 @@ export const EXPIRING_ACTIONS: readonly DecisionAction[] = ['restrict', 'suspend
 export const EXPIRY_CHOICES = [1, 7, 30] as const;
 
 const FIGURES = new Set([
-  'distinct_payers', 'incoming_transfers', 'repeated_price_share', 'order_memo_share', 'bill_memo_share', 'handle_greetings', 'selling_reports',
-  'greetings_sent', 'recipients', 'template_reach', 'link_share', 'reply_rate', 'spam_reports', 'account_age_days',
+  'distinct_payers',
+  'incoming_transfers',
+  'repeated_price_share',
+  'order_memo_share',
+  'bill_memo_share',
+  'handle_greetings',
+  'selling_reports',
+  'greetings_sent',
+  'recipients',
+  'template_reach',
+  'link_share',
+  'reply_rate',
+  'spam_reports',
+  'account_age_days',
 ]);
 
 /** The plain name of a detector figure; unknown ones (a newer detector) are shown by their code. */
-export const figureKey = (name: string): MessageKey | null => (FIGURES.has(name) ? (`moderation.figure.${name}` as MessageKey) : null);
+export const figureKey = (name: string): MessageKey | null =>
+  FIGURES.has(name) ? (`moderation.figure.${name}` as MessageKey) : null;
 
 /** Shares and rates read as percentages; counts as they are. */
 export const isShare = (name: string): boolean => name.endsWith('_share') || name.endsWith('_rate');
@@ -54,4 +82,6 @@ export const scoreText = (score: number): string => (Math.floor(score * 100) / 1
 
 /** A ⟦kind⟧ mark main put where a handle or an id-like token was: phone, wechat, qq, link or id. */
 export const markKey = (kind: string): MessageKey =>
-  (['phone', 'wechat', 'qq', 'link'].includes(kind) ? `moderation.handle.${kind}` : 'moderation.handle.id') as MessageKey;
+  (['phone', 'wechat', 'qq', 'link'].includes(kind)
+    ? `moderation.handle.${kind}`
+    : 'moderation.handle.id') as MessageKey;

@@ -35,15 +35,27 @@ export function GuessCard({ runId, userA, userB, side, onSettled }: Props) {
   if (!guess.data) return <p className="muted">{t('common.loading')}</p>;
   const { card, unavailable } = guess.data;
   return (
-    <div className="guess" data-testid={`guess-card-${side}`} data-state={card ? (answer ? 'answered' : 'open') : 'unavailable'}>
+    <div
+      className="guess"
+      data-testid={`guess-card-${side}`}
+      data-state={card ? (answer ? 'answered' : 'open') : 'unavailable'}
+    >
       <h3>{t('preview.guess.title')}</h3>
-      {!card && unavailable && <p className="muted small">{t(`preview.guess.unavailable.${unavailable}` as MessageKey)}</p>}
+      {!card && unavailable && (
+        <p className="muted small">{t(`preview.guess.unavailable.${unavailable}` as MessageKey)}</p>
+      )}
       {card && (
         <>
           <p className="muted small">{t('preview.guess.help', { level: t(`preview.level.${card.level}`) })}</p>
           <div className="guess-choices">
             {card.choices.map((c) => {
-              const state = !answer ? 'open' : c.id === answer.correctChoiceId ? 'correct' : c.id === answer.chosen ? 'wrong' : 'other';
+              const state = !answer
+                ? 'open'
+                : c.id === answer.correctChoiceId
+                  ? 'correct'
+                  : c.id === answer.chosen
+                    ? 'wrong'
+                    : 'other';
               return (
                 <button
                   key={c.id}
@@ -61,7 +73,11 @@ export function GuessCard({ runId, userA, userB, side, onSettled }: Props) {
             })}
           </div>
           {answer && (
-            <p className={answer.correct ? 'guess-result correct' : 'guess-result wrong'} data-testid={`guess-result-${side}`} data-correct={String(answer.correct)}>
+            <p
+              className={answer.correct ? 'guess-result correct' : 'guess-result wrong'}
+              data-testid={`guess-result-${side}`}
+              data-correct={String(answer.correct)}
+            >
               {answer.correct ? t('preview.guess.correct') : t('preview.guess.wrong')}
             </p>
           )}

@@ -21,7 +21,12 @@ export function PreviewCard({ runId, date, score, pair, view }: Props) {
   const [revealed, setRevealed] = useState(false);
   const reveal = useCallback(() => setRevealed(true), []);
   return (
-    <article className="card preview-card" data-testid={`preview-card-${view.side}`} data-viewer={view.viewer.userId} data-other={other.userId}>
+    <article
+      className="card preview-card"
+      data-testid={`preview-card-${view.side}`}
+      data-viewer={view.viewer.userId}
+      data-other={other.userId}
+    >
       <header className="preview-card-header">
         <h2>{t('preview.card.title', { name: view.viewer.displayName })}</h2>
         <span className="muted small mono">{t('preview.card.viewerId', { id: view.viewer.userId })}</span>
@@ -36,7 +41,8 @@ export function PreviewCard({ runId, date, score, pair, view }: Props) {
             {other.displayName} {other.verified && <span className="badge">{t('preview.profile.verified')}</span>}
           </div>
           <div className="muted small">
-            {t(`preview.profile.gender.${other.gender}`)} · {t('preview.profile.age', { band: other.ageBand })} · {other.city}
+            {t(`preview.profile.gender.${other.gender}`)} · {t('preview.profile.age', { band: other.ageBand })} ·{' '}
+            {other.city}
             {' · '}
             {other.district ?? t('preview.profile.noDistrict')}
           </div>
@@ -71,7 +77,9 @@ export function PreviewCard({ runId, date, score, pair, view }: Props) {
               ))}
             </ul>
           )}
-          {view.withheldPlaces > 0 && <p className="muted small">{t('preview.card.withheld', { n: view.withheldPlaces })}</p>}
+          {view.withheldPlaces > 0 && (
+            <p className="muted small">{t('preview.card.withheld', { n: view.withheldPlaces })}</p>
+          )}
         </>
       ) : (
         <p className="muted small" data-testid={`preview-places-hidden-${view.side}`}>
@@ -79,7 +87,8 @@ export function PreviewCard({ runId, date, score, pair, view }: Props) {
         </p>
       )}
       <footer className="preview-daily" data-testid={`preview-daily-rule-${view.side}`}>
-        <span>{t('preview.card.dailyRule')}</span> <span className="muted small">{t('preview.card.date', { date: fmt.date(`${date}T12:00:00+08:00`) })}</span>
+        <span>{t('preview.card.dailyRule')}</span>{' '}
+        <span className="muted small">{t('preview.card.date', { date: fmt.date(`${date}T12:00:00+08:00`) })}</span>
       </footer>
     </article>
   );

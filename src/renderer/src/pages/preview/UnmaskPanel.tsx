@@ -56,7 +56,11 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
 
   const seconds = raw ? Math.max(0, Math.ceil((Date.parse(raw.expiresAt) - now) / 1000)) : 0;
   return (
-    <div className="unmask" data-testid={testId} data-state={raw ? 'shown' : open ? 'asking' : expired ? 'expired' : 'masked'}>
+    <div
+      className="unmask"
+      data-testid={testId}
+      data-state={raw ? 'shown' : open ? 'asking' : expired ? 'expired' : 'masked'}
+    >
       {!open && !raw && (
         <button type="button" className="link" onClick={() => setOpen(true)} data-testid={`${testId}-open`}>
           {t('preview.unmask.open')}
@@ -74,10 +78,21 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
           <p className="muted small">{t('preview.unmask.help', { seconds: 60 })}</p>
           <label>
             {t('preview.unmask.reason', { n: REASON_MIN })}
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={500} data-testid={`${testId}-reason`} />
+            <textarea
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              rows={2}
+              maxLength={500}
+              data-testid={`${testId}-reason`}
+            />
           </label>
           <div className="row">
-            <button type="submit" className="primary" disabled={reason.trim().length < REASON_MIN} data-testid={`${testId}-submit`}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={reason.trim().length < REASON_MIN}
+              data-testid={`${testId}-submit`}
+            >
               {t('preview.unmask.submit')}
             </button>
             <button type="button" onClick={() => setOpen(false)}>

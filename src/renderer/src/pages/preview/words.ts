@@ -21,7 +21,9 @@ export function hourBandText(t: T, band: string): string {
 export function placeText(t: T, place: PlaceLabelView): string {
   switch (place.level) {
     case 'place':
-      return place.district ? `${place.name ?? ''} · ${place.district}` : `${place.name ?? ''} · ${t('preview.place.online')}`;
+      return place.district
+        ? `${place.name ?? ''} · ${place.district}`
+        : `${place.name ?? ''} · ${t('preview.place.online')}`;
     case 'brand':
       return t('preview.place.brand', { brand: place.brand ?? '' });
     case 'category':
@@ -39,5 +41,8 @@ export function reasonText(t: T, reason: ReasonExplanationView): string {
   if (reason.params.category) params.category = categoryText(t, reason.params.category);
   if (reason.params.hourBand) params.hourBand = hourBandText(t, reason.params.hourBand);
   if (reason.params.district) params.district = reason.params.district;
-  return optional(t, reason.key, t('preview.reason.other')).replace(/\{(\w+)\}/g, (m, name: string) => params[name] ?? m);
+  return optional(t, reason.key, t('preview.reason.other')).replace(
+    /\{(\w+)\}/g,
+    (m, name: string) => params[name] ?? m,
+  );
 }

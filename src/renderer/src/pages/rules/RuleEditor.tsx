@@ -25,12 +25,25 @@ function SliderField({ id, label, value, min, max, step, changed, onChange }: Sl
     onChange(Math.min(max, Math.max(min, n)));
   };
   return (
-    <div className="slider-field" data-changed={changed} style={{ display: 'grid', gridTemplateColumns: '170px 1fr 72px', gap: 8, alignItems: 'center' }}>
+    <div
+      className="slider-field"
+      data-changed={changed}
+      style={{ display: 'grid', gridTemplateColumns: '170px 1fr 72px', gap: 8, alignItems: 'center' }}
+    >
       <label htmlFor={`${id}-range`} style={{ fontWeight: changed ? 600 : 400 }}>
         {label}
         {changed ? ' •' : ''}
       </label>
-      <input id={`${id}-range`} type="range" min={min} max={max} step={step} value={value} onChange={(e) => set(e.target.value)} data-testid={id} />
+      <input
+        id={`${id}-range`}
+        type="range"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => set(e.target.value)}
+        data-testid={id}
+      />
       <input
         type="number"
         min={min}
@@ -55,7 +68,10 @@ export interface RuleEditorProps {
 export const RuleEditor = memo(function RuleEditor({ draft, active, onChange }: RuleEditorProps) {
   const { t } = useI18n();
   const weight = (name: FeatureName) => (v: number) => onChange({ ...draft, weights: { ...draft.weights, [name]: v } });
-  const rule = <K extends 'windowDays' | 'topK' | 'minSharedPlaces' | 'minScore'>(name: K) => (v: number) => onChange({ ...draft, [name]: v });
+  const rule =
+    <K extends 'windowDays' | 'topK' | 'minSharedPlaces' | 'minScore'>(name: K) =>
+    (v: number) =>
+      onChange({ ...draft, [name]: v });
   return (
     <div className="cols-2" data-testid="rule-editor">
       <fieldset style={{ border: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: 6 }}>
@@ -76,10 +92,46 @@ export const RuleEditor = memo(function RuleEditor({ draft, active, onChange }: 
       </fieldset>
       <fieldset style={{ border: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: 6 }}>
         <legend style={{ fontWeight: 600, marginBottom: 6 }}>{t('rules.rules')}</legend>
-        <SliderField id="rule-windowDays" label={t('rules.rule.windowDays')} value={draft.windowDays} min={1} max={90} step={1} changed={draft.windowDays !== active.windowDays} onChange={rule('windowDays')} />
-        <SliderField id="rule-topK" label={t('rules.rule.topK')} value={draft.topK} min={1} max={500} step={1} changed={draft.topK !== active.topK} onChange={rule('topK')} />
-        <SliderField id="rule-minSharedPlaces" label={t('rules.rule.minSharedPlaces')} value={draft.minSharedPlaces} min={1} max={100} step={1} changed={draft.minSharedPlaces !== active.minSharedPlaces} onChange={rule('minSharedPlaces')} />
-        <SliderField id="rule-minScore" label={t('rules.rule.minScore')} value={draft.minScore} min={0} max={100} step={0.5} changed={draft.minScore !== active.minScore} onChange={rule('minScore')} />
+        <SliderField
+          id="rule-windowDays"
+          label={t('rules.rule.windowDays')}
+          value={draft.windowDays}
+          min={1}
+          max={90}
+          step={1}
+          changed={draft.windowDays !== active.windowDays}
+          onChange={rule('windowDays')}
+        />
+        <SliderField
+          id="rule-topK"
+          label={t('rules.rule.topK')}
+          value={draft.topK}
+          min={1}
+          max={500}
+          step={1}
+          changed={draft.topK !== active.topK}
+          onChange={rule('topK')}
+        />
+        <SliderField
+          id="rule-minSharedPlaces"
+          label={t('rules.rule.minSharedPlaces')}
+          value={draft.minSharedPlaces}
+          min={1}
+          max={100}
+          step={1}
+          changed={draft.minSharedPlaces !== active.minSharedPlaces}
+          onChange={rule('minSharedPlaces')}
+        />
+        <SliderField
+          id="rule-minScore"
+          label={t('rules.rule.minScore')}
+          value={draft.minScore}
+          min={0}
+          max={100}
+          step={0.5}
+          changed={draft.minScore !== active.minScore}
+          onChange={rule('minScore')}
+        />
         <SliderField
           id="rule-ageMin"
           label={t('rules.rule.ageMin')}
@@ -101,7 +153,12 @@ export const RuleEditor = memo(function RuleEditor({ draft, active, onChange }: 
           onChange={(v) => onChange({ ...draft, ageRange: { min: Math.min(v, draft.ageRange.min), max: v } })}
         />
         <label className="inline" style={{ fontWeight: draft.requireRealName !== active.requireRealName ? 600 : 400 }}>
-          <input type="checkbox" checked={draft.requireRealName} onChange={(e) => onChange({ ...draft, requireRealName: e.target.checked })} data-testid="rule-requireRealName" />
+          <input
+            type="checkbox"
+            checked={draft.requireRealName}
+            onChange={(e) => onChange({ ...draft, requireRealName: e.target.checked })}
+            data-testid="rule-requireRealName"
+          />
           {t('rules.rule.requireRealName')}
         </label>
       </fieldset>

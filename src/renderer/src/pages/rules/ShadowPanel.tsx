@@ -89,11 +89,18 @@ function Comparison({ shadowId }: { shadowId: number }) {
             </tr>
           </tbody>
         </table>
-        <VersusChart testId="shadow-histogram" title={t('rules.shadow.histogram')} rows={c.histogram} draftName={shadowName} activeName={activeName} />
+        <VersusChart
+          testId="shadow-histogram"
+          title={t('rules.shadow.histogram')}
+          rows={c.histogram}
+          draftName={shadowName}
+          activeName={activeName}
+        />
       </div>
       {(c.gainersSample.length > 0 || c.losersSample.length > 0) && (
         <p className="small mono" style={{ marginTop: 8 }}>
-          {t('rules.shadow.sample')} — {t('rules.shadow.gainers')}: {c.gainersSample.join(', ') || '—'} · {t('rules.shadow.losers')}: {c.losersSample.join(', ') || '—'}
+          {t('rules.shadow.sample')} — {t('rules.shadow.gainers')}: {c.gainersSample.join(', ') || '—'} ·{' '}
+          {t('rules.shadow.losers')}: {c.losersSample.join(', ') || '—'}
         </p>
       )}
     </div>

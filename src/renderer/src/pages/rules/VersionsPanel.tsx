@@ -25,7 +25,13 @@ function DiffView({ versions }: { versions: RuleSetVersionView[] }) {
     <div data-testid="ruleset-diff" style={{ marginTop: 12 }}>
       <h2>{t('rules.diff.title')}</h2>
       <div className="row">
-        <VersionSelect label={t('rules.diff.from')} value={from} versions={versions} onChange={setFrom} testId="diff-from" />
+        <VersionSelect
+          label={t('rules.diff.from')}
+          value={from}
+          versions={versions}
+          onChange={setFrom}
+          testId="diff-from"
+        />
         <VersionSelect label={t('rules.diff.to')} value={to} versions={versions} onChange={setTo} testId="diff-to" />
       </div>
       {diff.error && <ErrorNote error={diff.error} />}
@@ -69,111 +75,138 @@ export interface VersionsPanelProps {
 }
 
 export const VersionsPanel = memo(
-  forwardRef<HTMLInputElement, VersionsPanelProps>(function VersionsPanel({ getDraft, isLead, onLoad, onChanged, reloadKey }, noteRef) {
-  const { t, fmt } = useI18n();
-  const list = useCall('rulesets.list', {}, [reloadKey]);
-  const [note, setNote] = useState('');
-  const [saved, setSaved] = useState<number | null>(null);
-  const save = useAction('rulesets.save');
-  const activate = useAction('rulesets.activate');
-  const rollback = useAction('rulesets.rollback');
-  const versions = list.data?.versions ?? [];
-  return (
-    <div className="card" data-testid="ruleset-versions" data-active-version={list.data?.activeVersion ?? ''}>
-      <h2>{t('rules.save.title')}</h2>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run({ ruleSet: getDraft(), note }).then((r) => {
-            if (!r) return;
-            setSaved(r.version);
-            setNote('');
-            onChanged();
-          });
-        }}
-      >
-        <label className="inline grow">
-          {t('rules.save.note')}
-          <input ref={noteRef} className="grow" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} required data-testid="save-note" />
-        </label>
-        <button type="submit" className="primary" disabled={save.busy || note.trim() === ''} data-testid="save-submit">
-          {t('rules.save.submit')}
-        </button>
-        {saved !== null && (
-          <span className="small" data-testid="save-result" data-version={saved}>
-            {t('rules.save.saved', { version: saved })}
-          </span>
-        )}
-      </form>
-      {save.error && <ErrorNote error={save.error} />}
-
-      <div className="row" style={{ justifyContent: 'space-between', marginTop: 16 }}>
-        <h2 style={{ margin: 0 }}>{t('rules.versions.title')}</h2>
-        <button
-          type="button"
-          disabled={!isLead || rollback.busy || (list.data?.activations.length ?? 0) < 2}
-          onClick={() => void rollback.run({}).then((r) => r && onChanged())}
-          data-testid="ruleset-rollback"
+  forwardRef<HTMLInputElement, VersionsPanelProps>(function VersionsPanel(
+    { getDraft, isLead, onLoad, onChanged, reloadKey },
+    noteRef,
+  ) {
+    const { t, fmt } = useI18n();
+    const list = useCall('rulesets.list', {}, [reloadKey]);
+    const [note, setNote] = useState('');
+    const [saved, setSaved] = useState<number | null>(null);
+    const save = useAction('rulesets.save');
+    const activate = useAction('rulesets.activate');
+    const rollback = useAction('rulesets.rollback');
+    const versions = list.data?.versions ?? [];
+    return (
+      <div className="card" data-testid="ruleset-versions" data-active-version={list.data?.activeVersion ?? ''}>
+        <h2>{t('rules.save.title')}</h2>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save.run({ ruleSet: getDraft(), note }).then((r) => {
+              if (!r) return;
+              setSaved(r.version);
+              setNote('');
+              onChanged();
+            });
+          }}
         >
-          {t('rules.versions.rollback')}
-        </button>
-      </div>
-      {!isLead && <p className="small muted">{t('rules.versions.leadOnly')}</p>}
-      {(activate.error ?? rollback.error) && <ErrorNote error={(activate.error ?? rollback.error)!} />}
-      {list.error && <ErrorNote error={list.error} onRetry={list.reload} />}
-      {list.data && versions.length === 0 && <p className="muted">{t('rules.versions.none')}</p>}
-      {versions.length > 0 && (
-        <table className="grid" data-testid="versions-table" style={{ marginTop: 8 }}>
-          <thead>
-            <tr>
-              <th scope="col">{t('rules.versions.version')}</th>
-              <th scope="col">{t('rules.versions.author')}</th>
-              <th scope="col">{t('rules.versions.created')}</th>
-              <th scope="col">{t('rules.versions.note')}</th>
-              <th scope="col" />
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.version} data-testid={`version-${v.version}`} data-active={v.active} aria-selected={v.active}>
-                <td>
-                  v{v.version}{' '}
-                  {v.active && (
-                    <span className="status" data-status="completed">
-                      {t('rules.versions.isActive')}
-                    </span>
-                  )}
-                </td>
-                <td>{v.createdBy}</td>
-                <td>{fmt.dateTime(v.createdAt)}</td>
-                <td>{v.note}</td>
-                <td className="row" style={{ justifyContent: 'flex-end' }}>
-                  <button type="button" onClick={() => onLoad(v.ruleSet)} data-testid={`version-load-${v.version}`}>
-                    {t('rules.versions.load')}
-                  </button>
-                  <button
-                    type="button"
-                    className="primary"
-                    disabled={!isLead || v.active || activate.busy}
-                    onClick={() => void activate.run({ version: v.version }).then((r) => r && onChanged())}
-                    data-testid={`version-activate-${v.version}`}
-                  >
-                    {t('rules.versions.activate')}
-                  </button>
-                </td>
+          <label className="inline grow">
+            {t('rules.save.note')}
+            <input
+              ref={noteRef}
+              className="grow"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              maxLength={500}
+              required
+              data-testid="save-note"
+            />
+          </label>
+          <button
+            type="submit"
+            className="primary"
+            disabled={save.busy || note.trim() === ''}
+            data-testid="save-submit"
+          >
+            {t('rules.save.submit')}
+          </button>
+          {saved !== null && (
+            <span className="small" data-testid="save-result" data-version={saved}>
+              {t('rules.save.saved', { version: saved })}
+            </span>
+          )}
+        </form>
+        {save.error && <ErrorNote error={save.error} />}
+
+        <div className="row" style={{ justifyContent: 'space-between', marginTop: 16 }}>
+          <h2 style={{ margin: 0 }}>{t('rules.versions.title')}</h2>
+          <button
+            type="button"
+            disabled={!isLead || rollback.busy || (list.data?.activations.length ?? 0) < 2}
+            onClick={() => void rollback.run({}).then((r) => r && onChanged())}
+            data-testid="ruleset-rollback"
+          >
+            {t('rules.versions.rollback')}
+          </button>
+        </div>
+        {!isLead && <p className="small muted">{t('rules.versions.leadOnly')}</p>}
+        {(activate.error ?? rollback.error) && <ErrorNote error={(activate.error ?? rollback.error)!} />}
+        {list.error && <ErrorNote error={list.error} onRetry={list.reload} />}
+        {list.data && versions.length === 0 && <p className="muted">{t('rules.versions.none')}</p>}
+        {versions.length > 0 && (
+          <table className="grid" data-testid="versions-table" style={{ marginTop: 8 }}>
+            <thead>
+              <tr>
+                <th scope="col">{t('rules.versions.version')}</th>
+                <th scope="col">{t('rules.versions.author')}</th>
+                <th scope="col">{t('rules.versions.created')}</th>
+                <th scope="col">{t('rules.versions.note')}</th>
+                <th scope="col" />
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {versions.length > 0 && <DiffView key={versions.length} versions={versions} />}
-    </div>
-  );
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr
+                  key={v.version}
+                  data-testid={`version-${v.version}`}
+                  data-active={v.active}
+                  aria-selected={v.active}
+                >
+                  <td>
+                    v{v.version}{' '}
+                    {v.active && (
+                      <span className="status" data-status="completed">
+                        {t('rules.versions.isActive')}
+                      </span>
+                    )}
+                  </td>
+                  <td>{v.createdBy}</td>
+                  <td>{fmt.dateTime(v.createdAt)}</td>
+                  <td>{v.note}</td>
+                  <td className="row" style={{ justifyContent: 'flex-end' }}>
+                    <button type="button" onClick={() => onLoad(v.ruleSet)} data-testid={`version-load-${v.version}`}>
+                      {t('rules.versions.load')}
+                    </button>
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={!isLead || v.active || activate.busy}
+                      onClick={() => void activate.run({ version: v.version }).then((r) => r && onChanged())}
+                      data-testid={`version-activate-${v.version}`}
+                    >
+                      {t('rules.versions.activate')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {versions.length > 0 && <DiffView key={versions.length} versions={versions} />}
+      </div>
+    );
   }),
 );
 
-function VersionSelect(props: { label: string; value: number; versions: readonly { version: number }[]; onChange(version: number): void; testId: string }) {
+function VersionSelect(props: {
+  label: string;
+  value: number;
+  versions: readonly { version: number }[];
+  onChange(version: number): void;
+  testId: string;
+}) {
   return (
     <label className="inline">
       {props.label}

@@ -24,7 +24,17 @@ const ACTIVE_COLOR = '#a3acbd';
  * while the operator drags, and an animation would only lag behind the numbers. The values are also on the
  * element (data-draft / data-active) so tests read what is drawn without parsing SVG.
  */
-export const VersusChart = memo(function VersusChart({ testId, title, rows: latest, draftName, activeName, label, width = 470, height = 220, stagger = 0 }: VersusChartProps) {
+export const VersusChart = memo(function VersusChart({
+  testId,
+  title,
+  rows: latest,
+  draftName,
+  activeName,
+  label,
+  width = 470,
+  height = 220,
+  stagger = 0,
+}: VersusChartProps) {
   const [rows, setRows] = useState(latest);
   useEffect(() => {
     if (rows === latest) return;
@@ -39,7 +49,14 @@ export const VersusChart = memo(function VersusChart({ testId, title, rows: late
     return (
       <BarChart width={width} height={height} data={data} margin={{ top: 4, right: 8, bottom: 4, left: 0 }} barGap={1}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e5eb" />
-        <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} height={crowded ? 36 : 22} angle={crowded ? -30 : 0} textAnchor={crowded ? 'end' : 'middle'} />
+        <XAxis
+          dataKey="name"
+          tick={{ fontSize: 11 }}
+          interval={0}
+          height={crowded ? 36 : 22}
+          angle={crowded ? -30 : 0}
+          textAnchor={crowded ? 'end' : 'middle'}
+        />
         <YAxis tick={{ fontSize: 11 }} width={44} allowDecimals={false} />
         <Tooltip isAnimationActive={false} />
         <Legend wrapperStyle={{ fontSize: 12 }} />

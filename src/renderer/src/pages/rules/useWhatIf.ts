@@ -33,7 +33,11 @@ export function useWhatIf(draft: RuleSet | null, enabled: boolean, refreshKey: u
         })
         .catch((err: unknown) => {
           if (mine !== seq.current) return;
-          setState((s) => ({ ...s, pending: false, error: err instanceof ApiError ? err : new ApiError({ code: 'INTERNAL', message: String(err) }) }));
+          setState((s) => ({
+            ...s,
+            pending: false,
+            error: err instanceof ApiError ? err : new ApiError({ code: 'INTERNAL', message: String(err) }),
+          }));
         });
     }, WHAT_IF_DEBOUNCE_MS);
     return () => clearTimeout(timer);

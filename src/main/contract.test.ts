@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../main/dispatch';
-import { handlers } from '../../main/handlers';
-import { tempServices } from '../../main/testing/temp';
-import { callNames, contract } from './index';
+import { dispatch } from './dispatch';
+import { handlers } from './handlers';
+import { tempServices } from './testing/temp';
+import { callNames, contract } from '../shared/contract';
 
 describe('the contract', () => {
   const services = tempServices();
@@ -41,9 +41,18 @@ describe('the contract', () => {
       ...handlers,
       'session.get': () => ({ operator: { name: '李娜', role: 'lead', phone: '13812345678' } }),
     } as unknown as typeof handlers;
-    expect(await dispatch('session.get', {}, services, leaky)).toEqual({ ok: true, value: { operator: { name: '李娜', role: 'lead' } } });
+    expect(await dispatch('session.get', {}, services, leaky)).toEqual({
+      ok: true,
+      value: { operator: { name: '李娜', role: 'lead' } },
+    });
     const wrong = { ...handlers, 'session.get': () => ({ operator: { name: 42 } }) } as unknown as typeof handlers;
-    expect(await dispatch('session.get', {}, services, wrong)).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('session.get: the reply does not match the contract at operator') } });
+    expect(await dispatch('session.get', {}, services, wrong)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: expect.stringContaining('session.get: the reply does not match the contract at operator'),
+      },
+    });
   });
 
   it('names an unknown call as such', async () => {
@@ -51,6 +60,9 @@ describe('the contract', () => {
   });
 
   it('turns a domain error into its code', async () => {
-    expect(await dispatch('jobs.cancel', { jobId: 'import-nope' }, services)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await dispatch('jobs.cancel', { jobId: 'import-nope' }, services)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 });

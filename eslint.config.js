@@ -1,0 +1,135 @@
+// The habits the code follows, enforced: typescript-eslint's recommended rules, React's hook rules, and the
+// house's boundaries — the renderer imports only the contract, main never imports the renderer, the domain
+// rooms never reach up into handlers or adapters, and production code never imports test support.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const DOMAIN_ROOMS = ['audit', 'db', 'engine', 'jobs', 'mirror', 'moderation', 'outbox', 'privacy', 'tuning', 'util'];
+
+/** `no-restricted-imports` patterns, each with the reason shown to whoever breaks it. */
+const forbid = (groups) => ({ patterns: groups.map(([group, message]) => ({ group, message })) });
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'test-results/',
+      'playwright-report/',
+      '.tmp/',
+      '.demo/',
+      '.electron-native/',
+      'bench-data/',
+      'artifacts/',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // Warnings until the renderer's data calls move to a keyed query cache, which removes these effect patterns.
+      'react-hooks/set-state-in-effect': 'warn',
+      'react-hooks/refs': 'warn',
+      'no-restricted-imports': [
+        'error',
+        forbid([
+          [
+            ['**/main/**', '**/preload/**'],
+            'the renderer talks to main only through the contract (src/shared) and the typed client',
+          ],
+          [
+            ['electron', 'node:*', 'better-sqlite3'],
+            'the renderer runs without Node: no Electron, Node or database modules',
+          ],
+        ]),
+      ],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts', 'src/preload/**/*.ts', 'src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        forbid([[['**/renderer/**'], 'main, preload and shared never import the renderer']]),
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        forbid([
+          [
+            ['**/main/**', '**/renderer/**', '**/preload/**'],
+            'the contract stands alone: both sides import it, it imports neither',
+          ],
+          [['electron', 'node:*', 'better-sqlite3'], 'the contract runs in the renderer too: no Node modules'],
+        ]),
+      ],
+    },
+  },
+  {
+    files: DOMAIN_ROOMS.map((room) => `src/main/${room}/**/*.ts`),
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        forbid([
+          [
+            [
+              '**/handlers/**',
+              '**/handlers',
+              '**/adapters/**',
+              '**/dispatch',
+              '**/cli/**',
+              '**/bench/**',
+              '**/workers/**',
+            ],
+            'domain rooms stand below the entry points: handlers, adapters, CLI, benches and workers import them, never the reverse',
+          ],
+          [['**/renderer/**'], 'main never imports the renderer'],
+          [
+            ['**/testing/**', '**/testing', 'vitest', '@testing-library/*'],
+            'production code never imports test support',
+          ],
+        ]),
+      ],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/main/testing/**', ...DOMAIN_ROOMS.map((room) => `src/main/${room}/**/*.ts`)],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        forbid([
+          [['**/renderer/**'], 'main never imports the renderer'],
+          [
+            ['**/testing/**', '**/testing', 'vitest', '@testing-library/*'],
+            'production code never imports test support',
+          ],
+        ]),
+      ],
+    },
+  },
+);
