@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch } from './dispatch';
 import { handlers } from './handlers';
+import { anyone } from './handlers/guards';
+import { anonymousCaller, ensureTestOperator, signedIn, TEST_PASSWORD } from './testing/operators';
 import { tempServices } from './testing/temp';
 import { callNames, contract } from '../shared/contract';
 
@@ -12,22 +14,28 @@ describe('the contract', () => {
   });
 
   it('accepts valid input and the value satisfies the output schema', async () => {
-    const signedIn = await dispatch('session.signIn', { name: ' 李娜 ', role: 'lead' }, services);
-    expect(signedIn).toEqual({ ok: true, value: { operator: { name: '李娜', role: 'lead' } } });
-    const status = await dispatch('mirror.status', {}, services);
+    await ensureTestOperator(services, 'lead');
+    const caller = anonymousCaller(services);
+    const signedInReply = await dispatch('session.signIn', { name: ' 李娜 ', password: TEST_PASSWORD }, caller);
+    expect(signedInReply).toEqual({
+      ok: true,
+      value: { operator: { name: '李娜', role: 'lead' }, mustChangePassword: false, idleSeconds: 1800 },
+    });
+    const status = await dispatch('mirror.status', {}, caller);
     expect(status.ok).toBe(true);
     if (status.ok) expect(() => contract['mirror.status'].output.parse(status.value)).not.toThrow();
   });
 
   it.each([
-    ['session.signIn', { name: '', role: 'lead' }, 'name'],
-    ['session.signIn', { name: '李娜', role: 'admin' }, 'role'],
-    ['session.signIn', { name: '李娜', role: 'lead', isAdmin: true }, '(input)'],
-    ['session.signIn', { name: 42, role: 'lead' }, 'name'],
+    ['session.signIn', { name: '', password: 'x' }, 'name'],
+    ['session.signIn', { name: '李娜' }, 'password'],
+    ['session.signIn', { name: '李娜', password: 'x', role: 'admin' }, '(input)'],
+    ['session.signIn', { name: 42, password: 'x' }, 'name'],
+    ['session.changePassword', { newPassword: 'short' }, 'newPassword'],
     ['jobs.cancel', {}, 'jobId'],
     ['mirror.status', { sql: 'DROP TABLE users' }, '(input)'],
   ])('%s rejects %j at %s before any handler runs', async (name, input, path) => {
-    const result = await dispatch(name, input, services);
+    const result = await dispatch(name, input, anonymousCaller(services));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('INVALID_INPUT');
@@ -39,14 +47,21 @@ describe('the contract', () => {
     // A handler that returns a whole row where the contract wants an operator: the phone never leaves main.
     const leaky = {
       ...handlers,
-      'session.get': () => ({ operator: { name: '李娜', role: 'lead', phone: '13812345678' } }),
+      'session.get': anyone(() => ({
+        operator: { name: '李娜', role: 'lead', phone: '13812345678' },
+        mustChangePassword: false,
+        idleSeconds: 60,
+      })),
     } as unknown as typeof handlers;
-    expect(await dispatch('session.get', {}, services, leaky)).toEqual({
+    expect(await dispatch('session.get', {}, anonymousCaller(services), leaky)).toEqual({
       ok: true,
-      value: { operator: { name: '李娜', role: 'lead' } },
+      value: { operator: { name: '李娜', role: 'lead' }, mustChangePassword: false, idleSeconds: 60 },
     });
-    const wrong = { ...handlers, 'session.get': () => ({ operator: { name: 42 } }) } as unknown as typeof handlers;
-    expect(await dispatch('session.get', {}, services, wrong)).toMatchObject({
+    const wrong = {
+      ...handlers,
+      'session.get': anyone(() => ({ operator: { name: 42 } }) as never),
+    } as unknown as typeof handlers;
+    expect(await dispatch('session.get', {}, anonymousCaller(services), wrong)).toMatchObject({
       ok: false,
       error: {
         code: 'INTERNAL',
@@ -56,13 +71,15 @@ describe('the contract', () => {
   });
 
   it('names an unknown call as such', async () => {
-    expect(await dispatch('db.exec', {}, services)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(await dispatch('db.exec', {}, anonymousCaller(services))).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
   });
 
   it('turns a domain error into its code', async () => {
-    expect(await dispatch('jobs.cancel', { jobId: 'import-nope' }, services)).toMatchObject({
-      ok: false,
-      error: { code: 'NOT_FOUND' },
-    });
+    expect(await dispatch('jobs.cancel', { jobId: 'import-nope' }, await signedIn(services, 'reviewer'))).toMatchObject(
+      { ok: false, error: { code: 'NOT_FOUND' } },
+    );
   });
 });

@@ -1,22 +1,23 @@
-import { type CallName, contract, isCallName } from '../shared/contract';
+import { contract, isCallName } from '../shared/contract';
 import { type CallError, DomainError, type Envelope } from '../shared/envelope';
-import { handlers as defaultHandlers } from './handlers';
-import type { Handler, HandlerTable } from './handlers/table';
-import type { AppServices } from './services';
 import { say } from '../shared/error-says';
+import { handlers as defaultHandlers } from './handlers';
+import type { Caller, CallContext } from './handlers/context';
+import type { HandlerTable } from './handlers/table';
 
 function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
 }
 
 /**
- * Validates a call's input against the contract, runs its handler and wraps the result in an envelope.
- * This is the only way into the handlers, for IPC and HTTP alike.
+ * Validates a call's input against the contract, finds the caller's session, runs the handler — whose declaration
+ * (handlers/guards.ts) decides whether this caller may — and wraps the result in an envelope. This is the only way
+ * into the handlers, for IPC and HTTP alike.
  */
 export async function dispatch(
   name: string,
   rawInput: unknown,
-  services: AppServices,
+  caller: Caller,
   table: HandlerTable = defaultHandlers,
 ): Promise<Envelope<unknown>> {
   if (!isCallName(name))
@@ -31,9 +32,22 @@ export async function dispatch(
       error: { code: 'INVALID_INPUT', message: `${name}: ${first.path}: ${first.message}`, details: { issues } },
     };
   }
+  const effects: (() => void)[] = [];
   try {
-    const handler = table[name] as Handler<CallName>;
-    const value = await handler(parsed.data as never, services);
+    const now = Math.floor(Date.now() / 1000);
+    const session = caller.services.sessions.check(caller.token, now);
+    // A session that ended (signed out elsewhere, idle, disabled) is forgotten by its caller: the cookie goes.
+    if (session === null && caller.token !== null) caller.keep(null);
+    const ctx: CallContext = {
+      call: name,
+      services: caller.services,
+      caller,
+      session,
+      now,
+      afterCommit: (effect) => effects.push(effect),
+    };
+    const value = await table[name].run(parsed.data as never, ctx);
+    for (const effect of effects) runEffect(name, effect);
     // Outputs are parsed too: only the fields the contract names cross to the renderer (zod objects drop the
     // rest), so a handler that returns a row with more in it cannot leak the extra fields.
     const checked = spec.output.safeParse(value);
@@ -50,6 +64,15 @@ export async function dispatch(
     return { ok: true, value: checked.data };
   } catch (err) {
     return { ok: false, error: toCallError(err) };
+  }
+}
+
+/** An effect after commit never turns a committed call into a failure: it is logged, and retried by its owner. */
+function runEffect(name: string, effect: () => void): void {
+  try {
+    effect();
+  } catch (err) {
+    process.stderr.write(`${name}: after commit: ${err instanceof Error ? err.message : String(err)}\n`);
   }
 }
 
@@ -74,16 +97,8 @@ export function toCallError(err: unknown): CallError {
     'SCHEMA_TOO_NEW',
     'BAD_EXPORT',
     'NOT_SIGNED_IN',
+    'UNAUTHORIZED',
   ] as const;
   const code = known.find((k) => k === e.code) ?? 'INTERNAL';
   return { code, message: typeof e.message === 'string' ? e.message : String(err) };
 }
-
-/** For handlers that act in an operator's name. */
-export function requireOperator(services: AppServices) {
-  const op = services.session.operator;
-  if (!op) throw new DomainError('NOT_SIGNED_IN', 'sign in as an operator first', say('notSignedIn', {}));
-  return op;
-}
-
-export type { CallName };

@@ -1,7 +1,7 @@
 import { type Db, openDatabase } from './db/database';
 import { EventHub } from './events';
 import { JobRegistry } from './jobs/job-registry';
-import type { Operator } from '../shared/contract';
+import { SessionStore } from './operators/sessions';
 
 /**
  * Everything the handlers work with, built once per process over one mirror file. Services know nothing of
@@ -14,8 +14,11 @@ export interface AppServices {
   jobs: JobRegistry;
   /** What only the desktop window can do (native dialogs); absent in web mode, where the UI asks for a path. */
   desktop: DesktopCapabilities | null;
-  /** The operator who signed in at start (one console window = one operator). */
-  session: { operator: Operator | null };
+  /**
+   * Operators' sessions (one per Electron window, per browser session): a call's identity comes from the session
+   * its caller presents (handlers/context.ts), never from the process.
+   */
+  sessions: SessionStore;
   /** Registers something to end with the services (a long-lived worker such as the tuning session). */
   onClose(dispose: () => void): void;
   close(): void;
@@ -28,6 +31,8 @@ export interface DesktopCapabilities {
 export interface CreateServicesOptions {
   dbPath: string;
   desktop?: DesktopCapabilities;
+  /** A session ends after this long without a call (default 30 minutes). */
+  sessionIdleSeconds?: number;
 }
 
 export function createServices(options: CreateServicesOptions): AppServices {
@@ -44,7 +49,7 @@ export function createServices(options: CreateServicesOptions): AppServices {
     events,
     jobs: new JobRegistry(events),
     desktop: options.desktop ?? null,
-    session: { operator: null },
+    sessions: new SessionStore(db, { idleSeconds: options.sessionIdleSeconds }),
     onClose(dispose) {
       disposers.push(dispose);
     },

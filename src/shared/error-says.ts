@@ -6,6 +6,18 @@
  */
 export interface ErrorSays {
   notSignedIn: Record<string, never>;
+  /** One message for a wrong name, a wrong password and a locked account (nothing to tell them apart by). */
+  signInFailed: Record<string, never>;
+  /** A call refused for the caller's role: `role` is the least role that may make it. */
+  roleNeeded: { role: 'reviewer' | 'lead' | 'admin' };
+  passwordWrong: Record<string, never>;
+  mustChangePassword: Record<string, never>;
+  samePassword: Record<string, never>;
+  lastAdmin: { name: string };
+  ownRole: Record<string, never>;
+  ownAccount: Record<string, never>;
+  operatorExists: { name: string };
+  operatorUnknown: { name: string };
   busy: Record<string, never>;
   jobRunning: { kind: string };
   claimedBy: { flagId: number; operator: string };

@@ -2,6 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { callNames } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
 import { dispatch } from '../dispatch';
+import type { Caller } from '../handlers/context';
 import type { AppServices } from '../services';
 
 /** The origin the app's own pages are served from (see index.ts: the `app://` protocol). */
@@ -21,13 +22,37 @@ export function senderIsTrusted(event: Pick<IpcMainInvokeEvent, 'senderFrame'>):
   }
 }
 
-/** The IPC adapter: one `ipcMain.handle` per contract call, each into the same dispatcher as HTTP. */
+/**
+ * The IPC adapter: one `ipcMain.handle` per contract call, each into the same dispatcher as HTTP. Each window
+ * (webContents) is its own session: it signs in on its own, its session id stays here in main (the renderer never
+ * holds it), and the session ends when the window closes.
+ */
 export function registerIpcHandlers(ipcMain: IpcMain, services: AppServices, windows: () => WebContents[]): () => void {
+  const sessions = new Map<number, string>();
+  const watched = new Set<number>();
+  const callerFor = (sender: WebContents): Caller => {
+    if (!watched.has(sender.id)) {
+      watched.add(sender.id);
+      sender.once('destroyed', () => {
+        const token = sessions.get(sender.id);
+        const session = services.sessions.check(token ?? null, Math.floor(Date.now() / 1000));
+        if (session) services.sessions.end(session.id, 'window closed', Math.floor(Date.now() / 1000));
+        sessions.delete(sender.id);
+        watched.delete(sender.id);
+      });
+    }
+    return {
+      services,
+      transport: 'window',
+      token: sessions.get(sender.id) ?? null,
+      keep: (token) => (token === null ? sessions.delete(sender.id) : sessions.set(sender.id, token)),
+    };
+  };
   for (const name of callNames) {
     ipcMain.handle(name, async (event, input: unknown): Promise<Envelope<unknown>> => {
       if (!senderIsTrusted(event))
         return { ok: false, error: { code: 'FORBIDDEN', message: 'call from an untrusted frame' } };
-      return dispatch(name, input, services);
+      return dispatch(name, input, callerFor(event.sender));
     });
   }
   const unsubscribe = services.events.on('job.progress', (payload) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { isCallName } from '../../shared/contract';
 import type { Envelope, ErrorCode } from '../../shared/envelope';
 import { dispatch } from '../dispatch';
+import type { Caller } from '../handlers/context';
 import type { HandlerTable } from '../handlers/table';
 import type { AppServices } from '../services';
 import { CONTENT_SECURITY_POLICY } from './csp';
@@ -69,6 +70,31 @@ function tokenMatches(expected: Buffer, given: string | null | undefined): boole
   if (!given) return false;
   const g = Buffer.from(given);
   return g.length === expected.length && crypto.timingSafeEqual(g, expected);
+}
+
+/**
+ * The session cookie, on top of the launch token: each browser session signs in on its own. HttpOnly (no script
+ * reads it), SameSite=Strict, scoped to the API's path and named after the port (cookies ignore ports, and two
+ * consoles may run on one machine). The value is a random 256-bit id; the mirror stores only its hash.
+ */
+function sessionCookieName(port: number): string {
+  return `encounter_session_${port}`;
+}
+
+function readCookie(req: http.IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      return /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+function sessionCookie(name: string, token: string | null): string {
+  const attributes = 'HttpOnly; SameSite=Strict; Path=/api/';
+  return token === null ? `${name}=; ${attributes}; Max-Age=0` : `${name}=${token}; ${attributes}`;
 }
 
 function bearer(req: http.IncomingMessage): string | null {
@@ -151,7 +177,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return reject(res, 400, 'INVALID_INPUT', `malformed JSON: ${(err as Error).message}`);
       }
     }
-    const envelope = await dispatch(name, input, options.services, options.table);
+    const cookie = sessionCookieName(port);
+    const caller: Caller = {
+      services: options.services,
+      transport: 'web',
+      token: readCookie(req, cookie),
+      keep: (token) => res.setHeader('Set-Cookie', sessionCookie(cookie, token)),
+    };
+    const envelope = await dispatch(name, input, caller, options.table);
     const status = envelope.ok ? 200 : envelope.error.code === 'INVALID_INPUT' ? 400 : 200;
     sendJson(res, status, envelope);
   }

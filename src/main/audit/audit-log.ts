@@ -1,35 +1,120 @@
 import type { Db } from '../db/database';
 
 export interface AuditEntry {
+  /** The operator's name (accounts' names are unique and never change). */
   operator: string;
-  /** Dotted verb in the domain's words: 'import.start', 'match.run', 'ruleset.activate', 'unmask'. */
+  /** Dotted verb in the domain's words: 'import.start', 'match.start', 'ruleset.activate', 'privacy.unmask'. */
   action: string;
-  /** Id of what it acted on — never PII. */
+}
+
+/** What an audit row says about what was done: ids and codes, never PII. */
+export interface AuditFacts {
+  /** Id of what it acted on. */
   subject?: string | null;
-  /** JSON-able facts about the action — never PII. */
+  /** JSON-able facts. */
   details?: Record<string, unknown>;
 }
 
-export interface AuditRow extends Required<Omit<AuditEntry, 'details'>> {
+export interface AuditRow {
   id: number;
   at: string;
+  operator: string;
+  action: string;
+  subject: string | null;
   details: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  operator?: string;
+  action?: string;
+  /** ISO instants, inclusive from, exclusive to. */
+  fromAt?: string;
+  toAt?: string;
+  offset?: number;
+  limit: number;
 }
 
 const sql = {
   append: `INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?)`,
   recent: `SELECT id, at, operator, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?`,
-};
+  since: `SELECT id, at, operator, action, subject, details FROM audit_log WHERE id > ? ORDER BY id`,
+  operators: `SELECT DISTINCT operator FROM audit_log ORDER BY operator`,
+  actions: `SELECT DISTINCT action FROM audit_log ORDER BY action`,
+} as const;
 
-/** Who did what, appended in the same breath as the action (the table refuses updates and deletes). */
-export function appendAudit(db: Db, entry: AuditEntry, at: Date = new Date()): number {
-  const info = db
-    .prepare(sql.append)
-    .run(at.toISOString(), entry.operator, entry.action, entry.subject ?? null, JSON.stringify(entry.details ?? {}));
-  return Number(info.lastInsertRowid);
+type StoredRow = Omit<AuditRow, 'details'> & { details: string };
+const parse = (r: StoredRow): AuditRow => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> });
+
+/**
+ * THE one way an audit row is written: `work` runs in a transaction and the row describing it commits with it, or
+ * neither does (a refused or failed action leaves no row claiming it happened). Nested inside a caller's
+ * transaction it joins that one. `facts` describes the result (the new decision's id, the run's id).
+ *
+ * Handlers reach it through `audited('action', …)` (handlers/guards.ts); work that runs outside a call — a
+ * worker's match run, a CLI command — calls it directly with its operator.
+ */
+export function withAudit<T>(
+  db: Db,
+  entry: AuditEntry,
+  work: () => T,
+  facts: (result: T) => AuditFacts = () => ({}),
+  at: Date = new Date(),
+): T {
+  return db
+    .transaction(() => {
+      const result = work();
+      const { subject, details } = facts(result);
+      db.prepare(sql.append).run(
+        at.toISOString(),
+        entry.operator,
+        entry.action,
+        subject ?? null,
+        JSON.stringify(details ?? {}),
+      );
+      return result;
+    })
+    .immediate();
 }
 
 export function listAudit(db: Db, limit: number): AuditRow[] {
-  const rows = db.prepare(sql.recent).all(limit) as (Omit<AuditRow, 'details'> & { details: string })[];
-  return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+  return (db.prepare(sql.recent).all(limit) as StoredRow[]).map(parse);
+}
+
+/** A page of the audit log under filters, newest first, with the total under the same filters. */
+export function queryAudit(db: Db, q: AuditQuery): { total: number; rows: AuditRow[] } {
+  const conditions: [string, string | undefined][] = [
+    ['operator = ?', q.operator],
+    ['action = ?', q.action],
+    ['at >= ?', q.fromAt],
+    ['at < ?', q.toAt],
+  ];
+  const used = conditions.filter((c): c is [string, string] => c[1] !== undefined);
+  const where = used.map((c) => c[0]);
+  const params = used.map((c) => c[1]);
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = db
+    .prepare(`SELECT count(*) FROM audit_log ${filter}`)
+    .pluck()
+    .get(...params) as number;
+  const rows = (
+    db
+      .prepare(
+        `SELECT id, at, operator, action, subject, details FROM audit_log ${filter} ORDER BY id DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, q.limit, q.offset ?? 0) as StoredRow[]
+  ).map(parse);
+  return { total, rows };
+}
+
+/** Who and what the audit page's filters can choose from. */
+export function auditChoices(db: Db): { operators: string[]; actions: string[] } {
+  return {
+    operators: db.prepare(sql.operators).pluck().all() as string[],
+    actions: db.prepare(sql.actions).pluck().all() as string[],
+  };
+}
+
+/** Audit rows after `afterId`, oldest first: what the outbox has not carried yet. */
+export function auditSince(db: Db, afterId: number): AuditRow[] {
+  return (db.prepare(sql.since).all(afterId) as StoredRow[]).map(parse);
 }

@@ -1,4 +1,5 @@
 import { dispatch } from '../dispatch';
+import { benchCaller } from './bench-caller';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
 import { mulberry32 } from '../engine/test-mirror';
@@ -33,7 +34,7 @@ export const tuningBench: CliCommand = {
     const runs = intOption(values, 'runs', 20, 1);
     const { dbFile } = await benchMirror(users, seed, silentProgress, ctx.log);
     const services = createServices({ dbPath: dbFile });
-    services.session.operator = { name: 'bench', role: 'lead' };
+    const caller = await benchCaller(services, 'lead');
     const peak = new PeakRss();
     try {
       const maxPaid = services.db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
@@ -41,9 +42,9 @@ export const tuningBench: CliCommand = {
       const active = activeRuleSet(services.db).ruleSet;
 
       const open = await timed(async () => {
-        const reply = await dispatch('tuning.open', { date }, services);
+        const reply = await dispatch('tuning.open', { date }, caller);
         if (!reply.ok) throw new Error(reply.error.message);
-        const first = await dispatch('tuning.whatIf', { ruleSet: active, seq: 0 }, services);
+        const first = await dispatch('tuning.whatIf', { ruleSet: active, seq: 0 }, caller);
         if (!first.ok) throw new Error(first.error.message);
       });
       ctx.log(`what-if cache for ${date} built in the tuning worker: ${(open.ms / 1000).toFixed(2)} s`);
@@ -56,7 +57,7 @@ export const tuningBench: CliCommand = {
       for (let i = 1; i <= runs; i++) {
         const ruleSet = { ...active, weights: randomWeights(rand) };
         const t0 = performance.now();
-        const reply = (await dispatch('tuning.whatIf', { ruleSet, seq: i }, services)) as Envelope<
+        const reply = (await dispatch('tuning.whatIf', { ruleSet, seq: i }, caller)) as Envelope<
           CallOutput<'tuning.whatIf'>
         >;
         const ms = performance.now() - t0;

@@ -1,5 +1,5 @@
-import os from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
+import type { OperatorRole } from '../../shared/domain/operator-roles';
 import type { ProgressSink } from '../../shared/progress';
 import { parseRunDate } from '../engine/window';
 
@@ -13,6 +13,11 @@ export interface CliContext {
   /** Human-readable lines (stderr when --json, so stdout's last line stays the JSON object). */
   log(line: string): void;
   progress: ProgressSink;
+  /**
+   * Who the command acts as (commands that declare `access`): the account named by `--operator NAME`, else
+   * `$ENCOUNTER_OPERATOR`, else the OS login name — an enabled operator of this mirror with at least that role.
+   */
+  operator: { name: string; role: OperatorRole } | null;
 }
 
 /**
@@ -24,6 +29,13 @@ export interface CliCommand {
   summary: string;
   usage: string;
   options: CliOptions;
+  /**
+   * Commands that act on the mirror declare the least role that may run them, as handlers do (handlers/guards.ts):
+   * they are attributed to that operator and refused with FORBIDDEN otherwise. Commands without it only read.
+   */
+  access?: OperatorRole;
+  /** On a mirror with no operator at all, runs with no operator (making the first admin). */
+  firstAdminWithoutOperator?: boolean;
   run(ctx: CliContext, values: CliValues, positionals: string[]): Promise<Record<string, unknown>>;
   format?(result: Record<string, unknown>): string;
 }
@@ -37,9 +49,10 @@ export function stringOption(values: CliValues, name: string): string | undefine
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Who a CLI run is attributed to in the mirror's records: `--operator NAME`, else `cli:<login name>`. */
-export function operatorOption(values: CliValues): string {
-  return stringOption(values, 'operator') ?? `cli:${os.userInfo().username}`;
+/** The operator a command acts as; only commands that declare `access` have one. */
+export function actingOperator(ctx: CliContext): { name: string; role: OperatorRole } {
+  if (!ctx.operator) throw new Error('this command acts on the mirror but declares no access');
+  return ctx.operator;
 }
 
 export function intOption(values: CliValues, name: string, fallback: number, min = Number.MIN_SAFE_INTEGER): number {

@@ -1,4 +1,4 @@
-import { appendAudit } from '../audit/audit-log';
+import { withAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { DEFAULT_RULE_SET, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
 import type { AssignmentSummary } from './assignment';
@@ -32,12 +32,9 @@ export function ensureRuleSetVersion(db: Db, ruleSet: RuleSet, operator: string,
   return Number(db.prepare(sql.insertVersion).run(json, operator, new Date().toISOString(), note).lastInsertRowid);
 }
 
+/** Appends an activation; audited by its caller (`rulesets.activate`, `rulesets.rollback`). */
 export function activateRuleSetVersion(db: Db, version: number, operator: string): void {
-  const now = new Date().toISOString();
-  db.transaction(() => {
-    db.prepare(sql.activate).run(version, operator, now);
-    appendAudit(db, { operator, action: 'ruleset.activate', subject: String(version) }, new Date(now));
-  })();
+  db.prepare(sql.activate).run(version, operator, new Date().toISOString());
 }
 
 /** The active rule set, or the defaults (version null) when none was ever activated. */
@@ -79,16 +76,17 @@ export interface MatchRunRecord {
 }
 
 export function startRun(db: Db, date: string, version: number, ruleSet: RuleSet, operator: string): number {
-  const now = new Date().toISOString();
-  return db.transaction(() => {
-    const id = Number(db.prepare(sql.startRun).run(date, version, ruleSetJson(ruleSet), operator, now).lastInsertRowid);
-    appendAudit(
-      db,
-      { operator, action: 'match.start', subject: String(id), details: { date, rulesetVersion: version } },
-      new Date(now),
-    );
-    return id;
-  })();
+  const now = new Date();
+  return withAudit(
+    db,
+    { operator, action: 'match.start' },
+    () =>
+      Number(
+        db.prepare(sql.startRun).run(date, version, ruleSetJson(ruleSet), operator, now.toISOString()).lastInsertRowid,
+      ),
+    (id) => ({ subject: String(id), details: { date, rulesetVersion: version } }),
+    now,
+  );
 }
 
 /** Writes a run's introductions and completes it in one transaction; earlier runs for the date are superseded. */
@@ -101,23 +99,19 @@ export function completeRun(
   summary: object,
 ): void {
   const insert = db.prepare(sql.insertIntroduction);
-  const now = new Date().toISOString();
-  db.transaction(() => {
-    for (const i of introductions)
-      insert.run(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
-    db.prepare(sql.supersede).run(date, runId);
-    db.prepare(sql.finishRun).run(now, JSON.stringify(summary), runId);
-    appendAudit(
-      db,
-      {
-        operator,
-        action: 'match.complete',
-        subject: String(runId),
-        details: { date, introductions: introductions.length },
-      },
-      new Date(now),
-    );
-  })();
+  const now = new Date();
+  withAudit(
+    db,
+    { operator, action: 'match.complete' },
+    () => {
+      for (const i of introductions)
+        insert.run(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
+      db.prepare(sql.supersede).run(date, runId);
+      db.prepare(sql.finishRun).run(now.toISOString(), JSON.stringify(summary), runId);
+    },
+    () => ({ subject: String(runId), details: { date, introductions: introductions.length } }),
+    now,
+  );
 }
 
 export function failRun(db: Db, runId: number, status: 'failed' | 'cancelled', error: string): void {

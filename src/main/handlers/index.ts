@@ -3,6 +3,7 @@ import { jobHandlers } from './jobs';
 import { matchingHandlers } from './matching';
 import { mirrorHandlers } from './mirror';
 import { moderationHandlers } from './moderation';
+import { operatorHandlers } from './operators';
 import { previewHandlers } from './preview';
 import type { HandlerTable } from './table';
 import { tuningHandlers } from './tuning';
@@ -16,4 +17,5 @@ export const handlers: HandlerTable = {
   ...previewHandlers,
   ...matchingHandlers,
   ...tuningHandlers,
+  ...operatorHandlers,
 };

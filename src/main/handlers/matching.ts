@@ -1,8 +1,8 @@
 import type { MatchRunView } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
-import { requireOperator } from '../dispatch';
 import { activeRuleSet, type MatchRunRecord, type MatchRunSummary, readRun } from '../engine';
 import { listMatchRuns, pageRunIntroductions } from '../engine/run-queries';
+import { withOperator } from './guards';
 import type { Handlers } from './table';
 
 function toView(run: MatchRunRecord): MatchRunView {
@@ -39,9 +39,12 @@ function toView(run: MatchRunRecord): MatchRunView {
 export const matchingHandlers: Handlers<
   'matching.runs' | 'matching.start' | 'matching.introductions' | 'matching.activeRuleSet'
 > = {
-  'matching.runs': (input, services) => ({ runs: listMatchRuns(services.db, input.limit).map(toView) }),
-  'matching.start': (input, services) => {
-    const operator = requireOperator(services);
+  'matching.runs': withOperator((input, { services }) => ({
+    runs: listMatchRuns(services.db, input.limit).map(toView),
+  })),
+  // The run's own audit rows ('match.start', 'match.complete') are written by the engine with the run, under this
+  // operator's name, in the worker's transactions.
+  'matching.start': withOperator((input, { services, operator }) => {
     const { jobId } = services.jobs.start<{ date: string; operator: string }, MatchRunSummary>({
       kind: 'match',
       worker: 'match',
@@ -51,11 +54,11 @@ export const matchingHandlers: Handlers<
         `run ${summary.runId}: ${summary.introductions} introductions, ${(summary.matchedShare * 100).toFixed(1)}% of ${summary.eligibleUsers} eligible users matched`,
     });
     return { jobId };
-  },
-  'matching.introductions': (input, services) => {
+  }),
+  'matching.introductions': withOperator((input, { services }) => {
     if (!readRun(services.db, input.runId))
       throw new DomainError('NOT_FOUND', `there is no matching run ${input.runId}`);
     return pageRunIntroductions(services.db, input.runId, input.offset, input.limit);
-  },
-  'matching.activeRuleSet': (_input, services) => activeRuleSet(services.db),
+  }),
+  'matching.activeRuleSet': withOperator((_input, { services }) => activeRuleSet(services.db)),
 };

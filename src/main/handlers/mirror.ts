@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
-import { appendAudit } from '../audit/audit-log';
-import { requireOperator } from '../dispatch';
 import {
   countQuarantine,
   type ImportRunRow,
@@ -12,6 +10,7 @@ import {
   listQuarantine,
 } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
+import { withOperator } from './guards';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
 
@@ -51,8 +50,10 @@ function checkExportDir(dir: string): string {
 export const mirrorHandlers: Handlers<
   'mirror.importRuns' | 'mirror.quarantine' | 'mirror.startImport' | 'mirror.pickExportDir'
 > = {
-  'mirror.importRuns': (input, services) => ({ runs: listImportRuns(services.db, input.limit).map(toImportRun) }),
-  'mirror.quarantine': (input, services) => {
+  'mirror.importRuns': withOperator((input, { services }) => ({
+    runs: listImportRuns(services.db, input.limit).map(toImportRun),
+  })),
+  'mirror.quarantine': withOperator((input, { services }) => {
     const filter = { runId: input.runId, file: input.file, reason: input.reason };
     return {
       total: countQuarantine(services.db, filter),
@@ -64,22 +65,26 @@ export const mirrorHandlers: Handlers<
         }),
       ),
     };
-  },
-  'mirror.startImport': (input, services) => {
-    const operator = requireOperator(services);
-    const dir = checkExportDir(input.dir);
-    const { jobId } = services.jobs.start<{ dir: string; operator: string }, ImportSummary>({
-      kind: 'import',
-      worker: 'import',
-      dbPath: services.dbPath,
-      input: { dir, operator: operator.name },
-      onResult: (summary) =>
-        `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
-    });
-    appendAudit(services.db, { operator: operator.name, action: 'import.start', subject: jobId, details: { dir } });
-    return { jobId };
-  },
-  'mirror.pickExportDir': async (_input, services) => {
+  }),
+  'mirror.startImport': withOperator(
+    (input, { services, operator }) => {
+      const dir = checkExportDir(input.dir);
+      const { jobId } = services.jobs.start<{ dir: string; operator: string }, ImportSummary>({
+        kind: 'import',
+        worker: 'import',
+        dbPath: services.dbPath,
+        input: { dir, operator: operator.name },
+        onResult: (summary) =>
+          `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
+      });
+      return { jobId };
+    },
+    {
+      audited: 'import.start',
+      facts: (input, out) => ({ subject: out.jobId, details: { dir: path.resolve(input.dir) } }),
+    },
+  ),
+  'mirror.pickExportDir': withOperator(async (_input, { services }) => {
     if (!services.desktop)
       throw new DomainError(
         'NOT_FOUND',
@@ -87,5 +92,5 @@ export const mirrorHandlers: Handlers<
         say('noFolderDialog', {}),
       );
     return { dir: await services.desktop.pickDirectory('Export directory') };
-  },
+  }),
 };

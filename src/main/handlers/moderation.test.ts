@@ -8,6 +8,7 @@ import { dispatch } from '../dispatch';
 import { seedFlags, seedMirror } from '../moderation/test-fixture';
 import { defaultOutboxDir } from '../paths';
 import type { AppServices } from '../services';
+import { anonymousCaller, signedIn } from '../testing/operators';
 import { tempDir, tempServices } from '../testing/temp';
 
 const lead: Operator = { name: '李娜', role: 'lead' };
@@ -19,8 +20,9 @@ async function as<K extends CallName>(
   name: K,
   input: unknown,
 ): Promise<Envelope<CallOutput<K>>> {
-  services.session.operator = operator;
-  return (await dispatch(name, input, services)) as Envelope<CallOutput<K>>;
+  return (await dispatch(name, input, await signedIn(services, operator.role, operator.name))) as Envelope<
+    CallOutput<K>
+  >;
 }
 
 async function ok<K extends CallName>(
@@ -292,8 +294,7 @@ describe('moderation handlers', () => {
   });
 
   it('needs a signed-in operator', async () => {
-    services.session.operator = null;
-    const env = await dispatch('moderation.queue', { queue: 'held' }, services);
+    const env = await dispatch('moderation.queue', { queue: 'held' }, anonymousCaller(services));
     expect(env.ok).toBe(false);
     if (!env.ok) expect(env.error.code).toBe('NOT_SIGNED_IN');
   });

@@ -3,8 +3,6 @@ import path from 'node:path';
 import type { ModerationQueue, QueueFilter, SavedView } from '../../shared/contract';
 import { moderationQueues } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
-import { appendAudit } from '../audit/audit-log';
-import { requireOperator } from '../dispatch';
 import { claim, releaseClaim } from '../moderation/claims';
 import {
   type BulkSelection,
@@ -12,6 +10,7 @@ import {
   decide,
   getDecision,
   previewBulk,
+  tryExportPending,
   undo,
   undoBulk,
 } from '../moderation/decisions';
@@ -29,6 +28,8 @@ import { defaultOutboxDir } from '../paths';
 import { lastImportedExportDir } from '../mirror/import';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
+import type { OperatorContext } from './context';
+import { withOperator } from './guards';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
 
@@ -48,8 +49,13 @@ type ModerationCall =
   | 'moderation.deleteView'
   | 'moderation.evaluate';
 
-/** Decisions go to the outbox beside the mirror file, for the CLI, the desktop app and `serve --db` alike. */
-const outboxDir = (services: AppServices): string => defaultOutboxDir(services.dbPath);
+/**
+ * Decisions go to the outbox beside the mirror file, for the CLI, the desktop app and `serve --db` alike — once the
+ * call's transaction (the decisions and their audit rows) has committed, never from inside it.
+ */
+function exportDecisionsAfterCommit({ services, afterCommit }: OperatorContext): void {
+  afterCommit(() => tryExportPending(services.db, defaultOutboxDir(services.dbPath)));
+}
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -68,21 +74,21 @@ const toView = (v: StoredView): SavedView => ({
 });
 
 export const moderationHandlers: Handlers<ModerationCall> = {
-  'moderation.startDetection': (_input, services) => {
-    const operator = requireOperator(services);
-    const { jobId } = services.jobs.start<Record<string, never>, DetectSummary>({
-      kind: 'detect',
-      worker: 'detect',
-      dbPath: services.dbPath,
-      input: {},
-      onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
-    });
-    appendAudit(services.db, { operator: operator.name, action: 'moderation.detect', subject: jobId });
-    return { jobId };
-  },
+  'moderation.startDetection': withOperator(
+    (_input, { services }) => {
+      const { jobId } = services.jobs.start<Record<string, never>, DetectSummary>({
+        kind: 'detect',
+        worker: 'detect',
+        dbPath: services.dbPath,
+        input: {},
+        onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
+      });
+      return { jobId };
+    },
+    { audited: 'moderation.detect', facts: (_input, out) => ({ subject: out.jobId }) },
+  ),
 
-  'moderation.queue': (input, services) => {
-    const operator = requireOperator(services);
+  'moderation.queue': withOperator((input, { services, operator }) => {
     const now = nowSeconds();
     const page = listQueue(services.db, {
       queue: input.queue,
@@ -106,10 +112,9 @@ export const moderationHandlers: Handlers<ModerationCall> = {
             ]),
           ) as Record<ModerationQueue, number>);
     return { total: page.total, counts, items: maskQueueItems(services.db, page.items, operator.name) };
-  },
+  }),
 
-  'moderation.item': (input, services) => {
-    const operator = requireOperator(services);
+  'moderation.item': withOperator((input, { services, operator }) => {
     const claimedBy = services.db
       .prepare<[number, number], { operator: string }>(
         `SELECT operator FROM claims WHERE flag_id = ? AND ? - last_seen_at < 600`,
@@ -117,103 +122,134 @@ export const moderationHandlers: Handlers<ModerationCall> = {
       .get(input.flagId, nowSeconds());
     const other = claimedBy && claimedBy.operator !== operator.name ? claimedBy.operator : null;
     return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other);
-  },
+  }),
 
-  'moderation.claim': (input, services) => {
-    const row = claim(services.db, input.flagId, requireOperator(services));
+  'moderation.claim': withOperator((input, { services, operator }) => {
+    const row = claim(services.db, input.flagId, operator);
     return { flagId: row.flag_id, operator: row.operator, claimedAt: row.claimed_at };
-  },
+  }),
 
-  'moderation.release': (input, services) => {
-    releaseClaim(services.db, input.flagId, requireOperator(services));
+  'moderation.release': withOperator((input, { services, operator }) => {
+    releaseClaim(services.db, input.flagId, operator);
     return { released: true };
-  },
+  }),
 
-  'moderation.decide': (input, services) => {
-    const operator = requireOperator(services);
-    const row = decide(
-      services.db,
-      {
-        flagId: input.flagId,
-        action: input.action,
-        reasonCode: input.reasonCode,
+  'moderation.decide': withOperator(
+    (input, ctx) => {
+      exportDecisionsAfterCommit(ctx);
+      const row = decide(
+        ctx.services.db,
+        {
+          flagId: input.flagId,
+          action: input.action,
+          reasonCode: input.reasonCode,
+          note: input.note,
+          expiresAt: expiresAt(input.expiresInDays),
+        },
+        ctx.operator,
+        { outboxDir: null },
+      );
+      return maskDecision({ ...row });
+    },
+    {
+      audited: 'moderation.decide',
+      facts: (input, out) => ({
+        subject: String(out.id),
+        details: { flagId: input.flagId, action: input.action, reasonCode: input.reasonCode },
+      }),
+    },
+  ),
+
+  'moderation.undo': withOperator(
+    (input, ctx) => {
+      exportDecisionsAfterCommit(ctx);
+      const row = undo(ctx.services.db, input.decisionId, ctx.operator, {
+        outboxDir: null,
         note: input.note,
-        expiresAt: expiresAt(input.expiresInDays),
-      },
-      operator,
-      { outboxDir: outboxDir(services) },
-    );
-    return maskDecision({ ...row });
-  },
+      });
+      return maskDecision({ ...row });
+    },
+    {
+      audited: 'moderation.undo',
+      facts: (input, out) => ({ subject: String(out.id), details: { reverses: input.decisionId } }),
+    },
+  ),
 
-  'moderation.undo': (input, services) => {
-    const operator = requireOperator(services);
-    const row = undo(services.db, input.decisionId, operator, { outboxDir: outboxDir(services), note: input.note });
-    return maskDecision({ ...row });
-  },
+  'moderation.undoBulk': withOperator(
+    (input, ctx) => {
+      exportDecisionsAfterCommit(ctx);
+      return undoBulk(ctx.services.db, input.bulkId, ctx.operator, {
+        outboxDir: null,
+        ...(input.note !== undefined ? { note: input.note } : {}),
+      });
+    },
+    {
+      audited: 'moderation.undoBulk',
+      facts: (input, out) => ({ subject: out.bulkId, details: { reverses: input.bulkId, undone: out.undone } }),
+    },
+  ),
 
-  'moderation.undoBulk': (input, services) =>
-    undoBulk(services.db, input.bulkId, requireOperator(services), {
-      outboxDir: outboxDir(services),
-      ...(input.note !== undefined ? { note: input.note } : {}),
-    }),
+  'moderation.bulkPreview': withOperator((input, { services, operator }) =>
+    previewBulk(services.db, input.selection as BulkSelection, operator),
+  ),
 
-  'moderation.bulkPreview': (input, services) =>
-    previewBulk(services.db, input.selection as BulkSelection, requireOperator(services)),
+  // Reviewers may apply a bulk action to at most REVIEWER_BULK_LIMIT accounts (checked inside, on what is really
+  // selected); leads to any number.
+  'moderation.bulkApply': withOperator(
+    (input, ctx) => {
+      exportDecisionsAfterCommit(ctx);
+      const result = bulkDecide(
+        ctx.services.db,
+        input.selection as BulkSelection,
+        {
+          action: input.action,
+          reasonCode: input.reasonCode,
+          note: input.note,
+          expiresAt: expiresAt(input.expiresInDays),
+        },
+        ctx.operator,
+        {
+          outboxDir: null,
+          expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey },
+        },
+      );
+      return { bulkId: result.bulkId, decisions: result.decisions, accounts: result.accounts };
+    },
+    {
+      audited: 'moderation.bulk',
+      facts: (input, out) => ({
+        subject: out.bulkId,
+        details: {
+          action: input.action,
+          reasonCode: input.reasonCode,
+          decisions: out.decisions,
+          accounts: out.accounts,
+        },
+      }),
+    },
+  ),
 
-  'moderation.bulkApply': (input, services) => {
-    const operator = requireOperator(services);
-    const result = bulkDecide(
-      services.db,
-      input.selection as BulkSelection,
-      {
-        action: input.action,
-        reasonCode: input.reasonCode,
-        note: input.note,
-        expiresAt: expiresAt(input.expiresInDays),
-      },
-      operator,
-      {
-        outboxDir: outboxDir(services),
-        expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey },
-      },
-    );
-    appendAudit(services.db, {
-      operator: operator.name,
-      action: 'moderation.bulk',
-      subject: result.bulkId,
-      details: {
-        action: input.action,
-        reasonCode: input.reasonCode,
-        decisions: result.decisions,
-        accounts: result.accounts,
-      },
-    });
-    return { bulkId: result.bulkId, decisions: result.decisions, accounts: result.accounts };
-  },
+  'moderation.views': withOperator((_input, { services }) => ({
+    views: listSavedViews(services.db).map(toView),
+  })),
 
-  'moderation.views': (_input, services) => {
-    requireOperator(services);
-    return { views: listSavedViews(services.db).map(toView) };
-  },
-
-  'moderation.createView': (input, services) =>
+  'moderation.createView': withOperator((input, { services, operator }) =>
     toView(
       createSavedView(
         services.db,
         input.name,
         { queue: input.queue, filter: input.filter, sort: input.sort },
-        requireOperator(services),
+        operator,
       ),
     ),
+  ),
 
-  'moderation.deleteView': (input, services) => {
-    deleteSavedView(services.db, input.id, requireOperator(services));
+  'moderation.deleteView': withOperator((input, { services, operator }) => {
+    deleteSavedView(services.db, input.id, operator);
     return { deleted: true };
-  },
+  }),
 
-  'moderation.evaluate': async (input, services) => {
-    requireOperator(services);
+  'moderation.evaluate': withOperator(async (input, { services }) => {
     const file = input.labelsFile !== undefined ? path.resolve(input.labelsFile) : labelsOfLastImport(services);
     if (!fs.existsSync(file))
       throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
@@ -223,7 +259,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
       dbPath: services.dbPath,
       input: { labelsFile: file },
     });
-  },
+  }),
 };
 
 function labelsOfLastImport(services: AppServices): string {

@@ -2,20 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { listAudit } from '../audit/audit-log';
 import { dispatch } from '../dispatch';
 import { buildPrivacyFixture } from '../privacy/test-fixture';
+import { anonymousCaller, signedIn, TEST_PASSWORD } from '../testing/operators';
 import { tempServices } from '../testing/temp';
+import type { Caller } from './context';
+import type { OperatorRole } from '../../shared/domain/operator-roles';
 
 describe('preview handlers', () => {
   const services = tempServices();
   const fixture = buildPrivacyFixture(services.db, { seed: 7 });
   const [a, b] = fixture.pairs[0]!;
+  let caller: Caller = anonymousCaller(services);
+  const signedInAs = (op: { name: string; role: OperatorRole }) => signedIn(services, op.role, op.name);
   const unmaskAudits = () => listAudit(services.db, 1000).filter((r) => r.action === 'privacy.unmask');
 
   it('refuses unmask to a reviewer with FORBIDDEN and logs nothing raw', async () => {
-    services.session.operator = { name: '王审核', role: 'reviewer' };
+    caller = await signedInAs({ name: '王审核', role: 'reviewer' });
     const reply = await dispatch(
       'preview.unmask',
-      { userId: a, reason: 'checking a complaint about this account' },
-      services,
+      { userId: a, reason: 'checking a complaint about this account', password: TEST_PASSWORD },
+      caller,
     );
     expect(reply.ok).toBe(false);
     if (!reply.ok) expect(reply.error.code).toBe('FORBIDDEN');
@@ -24,18 +29,18 @@ describe('preview handlers', () => {
   });
 
   it('refuses unmask when nobody is signed in', async () => {
-    services.session.operator = null;
+    caller = anonymousCaller(services);
     const reply = await dispatch(
       'preview.unmask',
-      { userId: a, reason: 'checking a complaint about this account' },
-      services,
+      { userId: a, reason: 'checking a complaint about this account', password: TEST_PASSWORD },
+      caller,
     );
     expect(reply.ok ? null : reply.error.code).toBe('NOT_SIGNED_IN');
   });
 
   it('refuses a reason that is too short, saying where', async () => {
-    services.session.operator = { name: '李组长', role: 'lead' };
-    const reply = await dispatch('preview.unmask', { userId: a, reason: 'why' }, services);
+    caller = await signedInAs({ name: '李组长', role: 'lead' });
+    const reply = await dispatch('preview.unmask', { userId: a, reason: 'why', password: TEST_PASSWORD }, caller);
     expect(reply.ok).toBe(false);
     if (!reply.ok) {
       expect(reply.error.code).toBe('INVALID_INPUT');
@@ -44,9 +49,13 @@ describe('preview handlers', () => {
   });
 
   it('unmasks one account for a lead for 60 s and audits operator and reason', async () => {
-    services.session.operator = { name: '李组长', role: 'lead' };
+    caller = await signedInAs({ name: '李组长', role: 'lead' });
     const before = Date.now();
-    const reply = await dispatch('preview.unmask', { userId: a, reason: '用户投诉核实身份 ticket 42' }, services);
+    const reply = await dispatch(
+      'preview.unmask',
+      { userId: a, reason: '用户投诉核实身份 ticket 42', password: TEST_PASSWORD },
+      caller,
+    );
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;
     const raw = services.db.prepare(`SELECT real_name, phone FROM users WHERE id = ?`).get(a) as {
@@ -68,20 +77,24 @@ describe('preview handlers', () => {
   });
 
   it('unmask of an unknown user is NOT_FOUND and not audited', async () => {
-    services.session.operator = { name: '李组长', role: 'lead' };
+    caller = await signedInAs({ name: '李组长', role: 'lead' });
     const n = unmaskAudits().length;
-    const reply = await dispatch('preview.unmask', { userId: 'nobody', reason: 'checking a complaint here' }, services);
+    const reply = await dispatch(
+      'preview.unmask',
+      { userId: 'nobody', reason: 'checking a complaint here', password: TEST_PASSWORD },
+      caller,
+    );
     expect(reply.ok ? null : reply.error.code).toBe('NOT_FOUND');
     expect(unmaskAudits()).toHaveLength(n);
   });
 
   it('lists runs and searches introductions by user id', async () => {
-    const runs = await dispatch('preview.runs', {}, services);
+    const runs = await dispatch('preview.runs', {}, caller);
     expect(runs).toMatchObject({
       ok: true,
       value: { runs: [{ id: fixture.runId, introductions: fixture.pairs.length }] },
     });
-    const found = await dispatch('preview.introductions', { runId: fixture.runId, userId: b }, services);
+    const found = await dispatch('preview.introductions', { runId: fixture.runId, userId: b }, caller);
     expect(found.ok).toBe(true);
     if (found.ok) {
       const value = found.value as { total: number; introductions: { userA: string; userB: string }[] };
@@ -91,23 +104,23 @@ describe('preview handlers', () => {
   });
 
   it('names what is missing: an unknown run, a pair that was not introduced, a bad choice', async () => {
-    const noRun = await dispatch('preview.pair', { runId: 999, userA: a, userB: b }, services);
+    const noRun = await dispatch('preview.pair', { runId: 999, userA: a, userB: b }, caller);
     expect(noRun.ok ? null : noRun.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('999') });
-    const notIntroduced = await dispatch('preview.pair', { runId: fixture.runId, userA: a, userB: 'nobody' }, services);
+    const notIntroduced = await dispatch('preview.pair', { runId: fixture.runId, userA: a, userB: 'nobody' }, caller);
     expect(notIntroduced.ok ? null : notIntroduced.error).toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining('nobody'),
     });
-    const same = await dispatch('preview.pair', { runId: fixture.runId, userA: a, userB: a }, services);
+    const same = await dispatch('preview.pair', { runId: fixture.runId, userA: a, userB: a }, caller);
     expect(same.ok ? null : same.error.code).toBe('INVALID_INPUT');
   });
 
   it('serves a pair preview and plays the guess card through dispatch', async () => {
     let played = 0;
     for (const [x, y] of fixture.pairs.slice(0, 60)) {
-      const pair = await dispatch('preview.pair', { runId: fixture.runId, userA: y, userB: x }, services);
+      const pair = await dispatch('preview.pair', { runId: fixture.runId, userA: y, userB: x }, caller);
       expect(pair.ok).toBe(true);
-      const guess = await dispatch('preview.guess', { runId: fixture.runId, userA: x, userB: y, side: 'a' }, services);
+      const guess = await dispatch('preview.guess', { runId: fixture.runId, userA: x, userB: y, side: 'a' }, caller);
       if (!guess.ok) throw new Error(guess.error.message);
       const card = (guess.value as { card: { choices: { id: string }[] } | null }).card;
       if (!card) continue;
@@ -117,7 +130,7 @@ describe('preview handlers', () => {
           dispatch(
             'preview.answerGuess',
             { runId: fixture.runId, userA: x, userB: y, side: 'a', choiceId: c.id },
-            services,
+            caller,
           ),
         ),
       );
@@ -126,7 +139,7 @@ describe('preview handlers', () => {
       const bad = await dispatch(
         'preview.answerGuess',
         { runId: fixture.runId, userA: x, userB: y, side: 'a', choiceId: 'choice-9' },
-        services,
+        caller,
       );
       expect(bad.ok ? null : bad.error).toMatchObject({
         code: 'INVALID_INPUT',

@@ -1,13 +1,11 @@
-import type { CallName, CallOutput, ParsedInput } from '../../shared/contract';
-import type { AppServices } from '../services';
+import type { CallName } from '../../shared/contract';
+import type { DeclaredHandler } from './guards';
 
-export type Handler<K extends CallName> = (
-  input: ParsedInput<K>,
-  services: AppServices,
-) => Promise<CallOutput<K>> | CallOutput<K>;
-
-/** One handler per contract call; a missing or mistyped entry is a compile error. */
-export type HandlerTable = { [K in CallName]: Handler<K> };
+/**
+ * One declared handler per contract call (guards.ts: anyone, withSession, withOperator, leadOnly, adminOnly): a
+ * missing, mistyped or undeclared entry is a compile error.
+ */
+export type HandlerTable = { [K in CallName]: DeclaredHandler<K> };
 
 /** A slice of the table for one area of the console. */
-export type Handlers<K extends CallName> = { [P in K]: Handler<P> };
+export type Handlers<K extends CallName> = { [P in K]: DeclaredHandler<P> };

@@ -3,7 +3,10 @@ import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
 import { buildTestMirror } from '../engine/test-mirror';
+import { anonymousCaller, signedIn } from '../testing/operators';
 import { tempServices } from '../testing/temp';
+import type { Caller } from './context';
+import type { OperatorRole } from '../../shared/domain/operator-roles';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import type { CallOutput } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
@@ -22,6 +25,8 @@ describe('tuning handlers', () => {
   services.events.on('job.progress', (p) => progress.push(p));
   const lead = { name: '李组长', role: 'lead' as const };
   const reviewer = { name: '王审核', role: 'reviewer' as const };
+  let caller: Caller = anonymousCaller(services);
+  const signedInAs = (op: { name: string; role: OperatorRole }) => signedIn(services, op.role, op.name);
   const draft: RuleSet = {
     ...DEFAULT_RULE_SET,
     weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 80 },
@@ -46,28 +51,28 @@ describe('tuning handlers', () => {
       .all(shadowId);
 
   async function ok<K extends Parameters<typeof dispatch>[0]>(name: K, input: unknown): Promise<unknown> {
-    const reply = await dispatch(name, input, services);
+    const reply = await dispatch(name, input, caller);
     if (!reply.ok) throw new Error(`${name}: ${reply.error.code} ${reply.error.message}`);
     return reply.value;
   }
 
   it('saves versions (note required), lets only a lead activate or roll back, and diffs', async () => {
-    services.session.operator = reviewer;
-    const noNote = await dispatch('rulesets.save', { ruleSet: draft, note: '' }, services);
+    caller = await signedInAs(reviewer);
+    const noNote = await dispatch('rulesets.save', { ruleSet: draft, note: '' }, caller);
     expect(noNote.ok ? null : noNote.error.message).toContain('note');
     const { version: v1 } = (await ok('rulesets.save', { ruleSet: DEFAULT_RULE_SET, note: 'defaults' })) as {
       version: number;
     };
     const { version: v2 } = (await ok('rulesets.save', { ruleSet: draft, note: 'districts' })) as { version: number };
-    const forbidden = await dispatch('rulesets.activate', { version: v2 }, services);
+    const forbidden = await dispatch('rulesets.activate', { version: v2 }, caller);
     expect(forbidden.ok ? null : forbidden.error.code).toBe('FORBIDDEN');
-    services.session.operator = lead;
+    caller = await signedInAs(lead);
     await ok('rulesets.activate', { version: v1 });
     expect(await ok('rulesets.activate', { version: v2 })).toEqual({ activeVersion: v2 });
-    services.session.operator = reviewer;
-    const noRollback = await dispatch('rulesets.rollback', {}, services);
+    caller = await signedInAs(reviewer);
+    const noRollback = await dispatch('rulesets.rollback', {}, caller);
     expect(noRollback.ok ? null : noRollback.error.code).toBe('FORBIDDEN');
-    services.session.operator = lead;
+    caller = await signedInAs(lead);
     expect(await ok('rulesets.rollback', {})).toEqual({ activeVersion: v1 });
     const list = (await ok('rulesets.list', {})) as CallOutput<'rulesets.list'>;
     expect(list.activeVersion).toBe(v1);
@@ -77,12 +82,12 @@ describe('tuning handlers', () => {
       'weights.sameDistrict:10→80',
       'minScore:0→15',
     ]);
-    const missing = await dispatch('rulesets.diff', { from: v1, to: 77 }, services);
+    const missing = await dispatch('rulesets.diff', { from: v1, to: 77 }, caller);
     expect(missing.ok ? null : missing.error.message).toBe('rule set version 77 does not exist');
   });
 
   it('answers what-ifs from the worker with the engine’s own figures and drops superseded drafts', async () => {
-    services.session.operator = lead;
+    caller = await signedInAs(lead);
     const opened = (await ok('tuning.open', { date: DATE })) as CallOutput<'tuning.open'>;
     expect(opened.state).toBe('building');
     // Three drafts at once, as while dragging: only the newest is computed, the older two are answered superseded.
@@ -90,7 +95,7 @@ describe('tuning handlers', () => {
       dispatch(
         'tuning.whatIf',
         { ruleSet: { ...draft, weights: { ...draft.weights, coPresence: w } }, seq: i + 1 },
-        services,
+        caller,
       ),
     );
     const [first, second, third] = (await Promise.all(drafts)) as Envelope<CallOutput<'tuning.whatIf'>>[];
@@ -118,7 +123,7 @@ describe('tuning handlers', () => {
     }
     const state = (await ok('tuning.state', {})) as CallOutput<'tuning.state'>;
     expect(state).toMatchObject({ date: DATE, state: 'ready', poolUsers: 300 });
-    const alone = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 4 }, services)) as Envelope<
+    const alone = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 4 }, caller)) as Envelope<
       CallOutput<'tuning.whatIf'>
     >;
     expect(alone.ok && alone.value.status === 'ready' && alone.value.result.draft).toEqual(
@@ -130,8 +135,8 @@ describe('tuning handlers', () => {
   });
 
   it('leaves an account restricted after the cache was built out of the very next what-if', async () => {
-    services.session.operator = lead;
-    const before = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 10 }, services)) as Envelope<
+    caller = await signedInAs(lead);
+    const before = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 10 }, caller)) as Envelope<
       CallOutput<'tuning.whatIf'>
     >;
     if (!before.ok || before.value.status !== 'ready') throw new Error('what-if must be answered');
@@ -146,7 +151,7 @@ describe('tuning handlers', () => {
     decide(services.db, { userId: restricted, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, {
       outboxDir: null,
     });
-    const after = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 11 }, services)) as Envelope<
+    const after = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 11 }, caller)) as Envelope<
       CallOutput<'tuning.whatIf'>
     >;
     if (!after.ok || after.value.status !== 'ready') throw new Error('what-if must be answered');
@@ -158,7 +163,7 @@ describe('tuning handlers', () => {
   });
 
   it('counts users who became eligible after the cache was built, which only reloading the date can score', async () => {
-    services.session.operator = lead;
+    caller = await signedInAs(lead);
     const cache = await MatchingCache.build(
       services.db,
       { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 },
@@ -192,7 +197,7 @@ describe('tuning handlers', () => {
   });
 
   it('runs a shadow run without publishing and compares it; the dashboard reads runs from the mirror', async () => {
-    services.session.operator = lead;
+    caller = await signedInAs(lead);
     const { shadowId } = (await ok('tuning.shadowRun', { ruleSet: draft })) as { shadowId: number };
     const runs = (await ok('tuning.shadowRuns', {})) as CallOutput<'tuning.shadowRuns'>;
     expect(runs.runs[0]).toMatchObject({ id: shadowId, date: DATE, operator: '李组长' });
@@ -203,12 +208,12 @@ describe('tuning handlers', () => {
     expect(services.db.prepare('SELECT count(*) FROM match_runs').pluck().get()).toBe(0);
     const dash = (await ok('dashboard.overview', { today: DATE })) as CallOutput<'dashboard.overview'>;
     expect(dash).toMatchObject({ days: [], today: null, shadowRuns: 1 });
-    const bad = await dispatch('dashboard.overview', { today: '24/11/2026' }, services);
+    const bad = await dispatch('dashboard.overview', { today: '24/11/2026' }, caller);
     expect(bad.ok ? null : bad.error.message).toContain('today');
   });
 
   it('builds its own candidates for every shadow run, as a real run would (window, K, pool, blocks as of now)', async () => {
-    services.session.operator = lead;
+    caller = await signedInAs(lead);
     const wider = { ...draft, windowDays: 20, topK: 30 };
     const { shadowId } = (await ok('tuning.shadowRun', { ruleSet: wider })) as { shadowId: number };
     const pairs = await realRunPairs(wider);

@@ -1,5 +1,3 @@
-import { DomainError } from '../../shared/envelope';
-import { requireOperator } from '../dispatch';
 import { DEFAULT_MASKING_POLICY, maskProfile } from '../privacy';
 import { readUserRow } from '../privacy/profile';
 import type { AppServices } from '../services';
@@ -15,8 +13,8 @@ import {
   saveVersion,
   currentVersion,
 } from '../tuning/versions';
+import { leadOnly, withOperator } from './guards';
 import type { Handlers } from './table';
-import { say } from '../../shared/error-says';
 
 /**
  * One tuning session (worker + cache) per console, created on first use and ended with the services (its worker
@@ -39,18 +37,6 @@ export function closeTuningSession(services: AppServices): void {
   sessions.delete(services);
 }
 
-/** Activating and rolling back change what every user is introduced to tomorrow: leads only. */
-function requireLead(services: AppServices, what: string) {
-  const operator = requireOperator(services);
-  if (operator.role !== 'lead')
-    throw new DomainError(
-      'FORBIDDEN',
-      `${what}: only a lead may do this (${operator.name} is ${operator.role})`,
-      say('leadOnly', {}),
-    );
-  return operator;
-}
-
 export const tuningHandlers: Handlers<
   | 'rulesets.list'
   | 'rulesets.save'
@@ -65,34 +51,46 @@ export const tuningHandlers: Handlers<
   | 'tuning.shadowCompare'
   | 'dashboard.overview'
 > = {
-  'rulesets.list': (_input, services) => ({
+  'rulesets.list': withOperator((_input, { services }) => ({
     versions: listVersions(services.db),
     activeVersion: currentVersion(services.db),
     activations: listActivations(services.db, 50),
-  }),
-  'rulesets.save': (input, services) => {
-    const operator = requireOperator(services);
-    return { version: saveVersion(services.db, input.ruleSet, input.note, operator.name) };
-  },
-  'rulesets.activate': (input, services) => {
-    const operator = requireLead(services, `rulesets.activate ${input.version}`);
-    return { activeVersion: activateVersion(services.db, input.version, operator.name) };
-  },
-  'rulesets.rollback': (_input, services) => {
-    const operator = requireLead(services, 'rulesets.rollback');
-    return { activeVersion: rollBack(services.db, operator.name) };
-  },
-  'rulesets.diff': (input, services) => ({
+  })),
+  'rulesets.save': withOperator(
+    (input, { services, operator }) => ({
+      version: saveVersion(services.db, input.ruleSet, input.note, operator.name),
+    }),
+    {
+      audited: 'ruleset.save',
+      facts: (input, out) => ({ subject: String(out.version), details: { note: input.note.trim() } }),
+    },
+  ),
+  // Activating and rolling back change what every user is introduced to tomorrow: leads only.
+  'rulesets.activate': leadOnly(
+    (input, { services, operator }) => ({
+      activeVersion: activateVersion(services.db, input.version, operator.name),
+    }),
+    { audited: 'ruleset.activate', facts: (_input, out) => ({ subject: String(out.activeVersion) }) },
+  ),
+  'rulesets.rollback': leadOnly(
+    (_input, { services, operator }) => ({ activeVersion: rollBack(services.db, operator.name) }),
+    {
+      audited: 'ruleset.rollback',
+      // Inside the same transaction: the activation before the one just written is what was rolled back from.
+      facts: (_input, out, { services }) => ({
+        subject: String(out.activeVersion),
+        details: { from: listActivations(services.db, 2)[1]?.version ?? null },
+      }),
+    },
+  ),
+  'rulesets.diff': withOperator((input, { services }) => ({
     from: input.from,
     to: input.to,
     changes: diffVersions(services.db, input.from, input.to),
-  }),
-  'tuning.open': (input, services) => {
-    requireOperator(services);
-    return tuningSession(services).open(input.date, input.reload);
-  },
-  'tuning.state': (_input, services) => tuningSession(services).state(),
-  'tuning.whatIf': async (input, services) => {
+  })),
+  'tuning.open': withOperator((input, { services }) => tuningSession(services).open(input.date, input.reload)),
+  'tuning.state': withOperator((_input, { services }) => tuningSession(services).state()),
+  'tuning.whatIf': withOperator(async (input, { services }) => {
     const answer = await tuningSession(services).whatIf(input.ruleSet, input.seq);
     if (answer.status !== 'ready') return answer;
     // The worker answers with ids; the people behind them cross to the renderer masked, like every view.
@@ -113,12 +111,12 @@ export const tuningHandlers: Handlers<
       }),
     );
     return { ...answer, result: { ...answer.result, people } };
-  },
-  'tuning.shadowRun': async (input, services) => {
-    const operator = requireOperator(services);
-    return { shadowId: await tuningSession(services).shadowRun(input.ruleSet, operator.name) };
-  },
-  'tuning.shadowRuns': (input, services) => ({ runs: listShadowRuns(services.db, input.limit) }),
-  'tuning.shadowCompare': (input, services) => compareShadow(services.db, input.shadowId),
-  'dashboard.overview': (input, services) => readDashboard(services.db, input.today, input.days),
+  }),
+  // The shadow run and its audit row are written together by the tuning worker (tuning/shadow.ts).
+  'tuning.shadowRun': withOperator(async (input, { services, operator }) => ({
+    shadowId: await tuningSession(services).shadowRun(input.ruleSet, operator.name),
+  })),
+  'tuning.shadowRuns': withOperator((input, { services }) => ({ runs: listShadowRuns(services.db, input.limit) })),
+  'tuning.shadowCompare': withOperator((input, { services }) => compareShadow(services.db, input.shadowId)),
+  'dashboard.overview': withOperator((input, { services }) => readDashboard(services.db, input.today, input.days)),
 };

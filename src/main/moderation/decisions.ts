@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Operator } from '../../shared/contract/app';
+import { roleAtLeast } from '../../shared/domain/operator-roles';
 import type { Db } from '../db/database';
 import { lastExportedDecisionId, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
 import { assertNotClaimedByOther, touchClaim } from './claims';
@@ -123,7 +124,7 @@ function validate(input: DecideInput, now: number, where: string): void {
 
 /** Role rules, enforced here in main so no renderer can get around them. */
 function assertAllowed(operator: Operator, action: DecisionAction): void {
-  if (action === 'suspend' && operator.role !== 'lead') {
+  if (action === 'suspend' && !roleAtLeast(operator.role, 'lead')) {
     throw forbidden(
       `a ${operator.role} cannot suspend an account; escalate it to a lead`,
       say('reviewerCannotSuspend', {}),
@@ -232,7 +233,7 @@ function undoOne(
       `decision ${decisionId} was already undone by decision ${already.id}`,
       say('alreadyUndone', { decisionId, by: already.id }),
     );
-  if (operator.role !== 'lead' && original.operator !== operator.name) {
+  if (!roleAtLeast(operator.role, 'lead') && original.operator !== operator.name) {
     throw forbidden(
       `a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`,
       say('undoOwnOnly', { decisionId, operator: original.operator }),
@@ -329,7 +330,7 @@ function resolveSelection(
 export function previewBulk(db: Db, selection: BulkSelection, operator: Operator, now = nowSeconds()): BulkPreview {
   const flags = resolveSelection(db, selection, operator, now);
   const accounts = new Set(flags.map((f) => f.user_id)).size;
-  const limit = operator.role === 'lead' ? null : REVIEWER_BULK_LIMIT;
+  const limit = roleAtLeast(operator.role, 'lead') ? null : REVIEWER_BULK_LIMIT;
   return {
     flags: flags.length,
     accounts,
@@ -368,7 +369,7 @@ export function bulkDecide(
     .transaction((): BulkResult => {
       const flags = resolveSelection(db, selection, operator, now);
       const accounts = new Set(flags.map((f) => f.user_id)).size;
-      if (operator.role !== 'lead' && accounts > REVIEWER_BULK_LIMIT) {
+      if (!roleAtLeast(operator.role, 'lead') && accounts > REVIEWER_BULK_LIMIT) {
         throw forbidden(
           `a ${operator.role} can act on at most ${REVIEWER_BULK_LIMIT} accounts at once; this selection has ${accounts}`,
           say('reviewerBulkLimit', { limit: REVIEWER_BULK_LIMIT, accounts }),

@@ -1,4 +1,5 @@
 import type { Operator } from '../../shared/contract/app';
+import { roleAtLeast } from '../../shared/domain/operator-roles';
 import type { Db } from '../db/database';
 import { nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
@@ -86,7 +87,7 @@ export function createSavedView(
 function ownView(db: Db, id: number, operator: Operator): Row {
   const row = db.prepare<[number], Row>(`SELECT * FROM saved_views WHERE id = ?`).get(id);
   if (!row) throw notFound(`saved view ${id}`);
-  if (row.created_by !== operator.name && operator.role !== 'lead')
+  if (row.created_by !== operator.name && !roleAtLeast(operator.role, 'lead'))
     throw forbidden(`saved view ${id} belongs to ${row.created_by}`);
   return row;
 }

@@ -13,7 +13,9 @@ import { generateExport } from '../mirror/generator';
 import { importExport } from '../mirror/import';
 import { runDetection } from '../moderation/detect';
 import { defaultOutboxDir } from '../paths';
+import { ensureTestOperator, signedIn, TEST_PASSWORD } from '../testing/operators';
 import { tempDir, tempServices } from '../testing/temp';
+import { OPERATOR_ROLES, type OperatorRole } from '../../shared/domain/operator-roles';
 
 /**
  * Canary test (issue 8): plant recognisable values in the mirror — nicknames, legal names, phones, amounts, exact
@@ -258,12 +260,27 @@ async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>
   ).value as { id: number };
   await go('moderation.deleteView', { id: view.id });
   await go('moderation.evaluate', { labelsFile: path.join(work, 'export', 'labels.jsonl') });
+
+  // The audit trail (leads and admins) and operator accounts (admins): others get FORBIDDEN, read the same way.
+  await go('audit.list', { limit: 200 });
+  await go('operators.list', {});
+  const added = `canary-${exerciseRound}`;
+  await go('operators.add', { name: added, role: 'reviewer' });
+  await go('operators.setRole', { name: added, role: 'lead' });
+  await go('operators.setEnabled', { name: added, enabled: false });
+  await go('operators.resetPassword', { name: added });
+  // The session's own calls last: a wrong sign-in elsewhere, a new password, signing out.
+  await go('session.signIn', { name: 'nobody-at-all', password: 'not a password' });
+  await go('session.changePassword', {
+    currentPassword: TEST_PASSWORD,
+    newPassword: `canary password ${exerciseRound}`,
+  });
+  await go('session.signOut', {});
   return { calls, texts };
 }
 
 /** Calls the exercise above leaves out, each with why its answer cannot carry mirror data. */
 const NOT_EXERCISED: Partial<Record<CallName, string>> = {
-  'session.signIn': 'echoes the operator name the operator typed',
   'jobs.cancel': 'answers whether a job was cancelled',
   'mirror.startImport': 'answers a job id; the import is read through mirror.* above',
   'mirror.pickExportDir': 'Electron folder dialog, absent in this process',
@@ -283,15 +300,27 @@ describe('canaries never cross the boundary', () => {
   });
   afterAll(() => web.close());
 
-  const viaDispatch: Invoke = async (name, input) =>
-    (await dispatch(name, input, services)) as Awaited<ReturnType<Invoke>>;
-  const viaWeb: Invoke = async (name, input) => {
-    const res = await fetch(new URL(`/api/${encodeURIComponent(name)}`, web.url), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(input),
-    });
-    return (await res.json()) as Awaited<ReturnType<Invoke>>;
+  /** Each role's own account per transport: a session of its own, signed in the way that transport signs in. */
+  const viaDispatch = async (role: OperatorRole): Promise<Invoke> => {
+    const caller = await signedIn(services, role, `${role}-dispatch`);
+    return async (name, input) => (await dispatch(name, input, caller)) as Awaited<ReturnType<Invoke>>;
+  };
+  const viaWeb = async (role: OperatorRole): Promise<Invoke> => {
+    await ensureTestOperator(services, role, `${role}-web`);
+    let cookie = '';
+    const invoke: Invoke = async (name, input) => {
+      const res = await fetch(new URL(`/api/${encodeURIComponent(name)}`, web.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json', Cookie: cookie },
+        body: JSON.stringify(input),
+      });
+      const set = res.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0]!;
+      return (await res.json()) as Awaited<ReturnType<Invoke>>;
+    };
+    const signedInReply = await invoke('session.signIn', { name: `${role}-web`, password: TEST_PASSWORD });
+    expect(signedInReply.ok).toBe(true);
+    return invoke;
   };
 
   it('the canaries are really in the mirror (the test can fail)', () => {
@@ -320,21 +349,29 @@ describe('canaries never cross the boundary', () => {
     ).not.toHaveLength(0);
   });
 
-  for (const [transport, invoke] of [
+  for (const [transport, as] of [
     ['dispatch', viaDispatch],
     ['web adapter', viaWeb],
   ] as const) {
-    it(`every masked-view call over ${transport} is free of canaries`, async () => {
-      services.session.operator = { name: '王审核', role: 'reviewer' };
-      const { calls, texts } = await exerciseMaskedCalls(invoke);
-      for (const name of callNames)
-        if (!(name in NOT_EXERCISED)) expect(calls, `canary test misses ${name}`).toContain(name);
-      const previews = texts.filter((t) => t.startsWith('preview.pair'));
-      expect(previews.some((t) => t.includes('"ok":true'))).toBe(true);
-      // The planted phones really reach moderation's evidence (masked), so a masking bug there would show.
-      expect(texts.some((t) => t.startsWith('moderation.item') && t.includes('电话'))).toBe(true);
-      for (const text of texts) expect(leaks(text), text.slice(0, 300)).toEqual([]);
-    }, 120_000);
+    it.each(OPERATOR_ROLES)(
+      `every call over ${transport}, signed in as a %s, is free of canaries`,
+      async (role) => {
+        const { calls, texts } = await exerciseMaskedCalls(await as(role));
+        for (const name of callNames)
+          if (!(name in NOT_EXERCISED)) expect(calls, `canary test misses ${name}`).toContain(name);
+        // Each role really was let in or refused where it should be: what a call answers depends on who asks.
+        const answered = (name: string) =>
+          texts.filter((t) => t.startsWith(`${name} `)).map((t) => t.includes('"ok":true'));
+        expect(answered('audit.list')).toEqual([role !== 'reviewer']);
+        expect(answered('operators.list')).toEqual([role === 'admin']);
+        const previews = texts.filter((t) => t.startsWith('preview.pair'));
+        expect(previews.some((t) => t.includes('"ok":true'))).toBe(true);
+        // The planted phones really reach moderation's evidence (masked), so a masking bug there would show.
+        expect(texts.some((t) => t.startsWith('moderation.item') && t.includes('电话'))).toBe(true);
+        for (const text of texts) expect(leaks(text), text.slice(0, 300)).toEqual([]);
+      },
+      120_000,
+    );
   }
 
   it('unmask: refused to a reviewer without leaking, the documented exception for a lead, and audited', async () => {
@@ -342,18 +379,33 @@ describe('canaries never cross the boundary', () => {
       .prepare(`SELECT user_a FROM run_introductions WHERE run_id = ? LIMIT 1`)
       .pluck()
       .get(runId) as string;
-    services.session.operator = { name: '王审核', role: 'reviewer' };
-    const refused = await viaWeb('preview.unmask', { userId, reason: 'reviewing a complaint ticket' });
+    const reviewer = await viaWeb('reviewer');
+    const refused = await reviewer('preview.unmask', {
+      userId,
+      reason: 'reviewing a complaint ticket',
+      password: TEST_PASSWORD,
+    });
     expect(refused.error?.code).toBe('FORBIDDEN');
     expect(leaks(JSON.stringify(refused))).toEqual([]);
-    services.session.operator = { name: '李组长', role: 'lead' };
-    const shown = await viaWeb('preview.unmask', { userId, reason: 'reviewing a complaint ticket' });
+    const lead = await viaWeb('lead');
+    const wrongPassword = await lead('preview.unmask', {
+      userId,
+      reason: 'reviewing a complaint ticket',
+      password: 'not my password',
+    });
+    expect(wrongPassword.error?.code).toBe('FORBIDDEN');
+    expect(leaks(JSON.stringify(wrongPassword))).toEqual([]);
+    const shown = await lead('preview.unmask', {
+      userId,
+      reason: 'reviewing a complaint ticket',
+      password: TEST_PASSWORD,
+    });
     expect(shown.ok).toBe(true);
     expect(JSON.stringify(shown)).toContain(REAL);
     const audit = listAudit(services.db, 50).filter((r) => r.action === 'privacy.unmask');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
-      operator: '李组长',
+      operator: 'lead-web',
       subject: userId,
       details: { reason: 'reviewing a complaint ticket' },
     });
@@ -364,14 +416,14 @@ describe('canaries never cross the boundary', () => {
     const { file } = exportIntroductions(services.db, runId, outbox);
     expect(leaks(fs.readFileSync(file, 'utf8'))).toEqual([]);
     // A decision whose note quotes the account's phone: the decisions file written for upstream withholds it.
-    services.session.operator = { name: '李组长', role: 'lead' };
-    const queue = await dispatch('moderation.queue', { queue: 'unreviewed', limit: 1 }, services);
+    const lead = await signedIn(services, 'lead', '李组长');
+    const queue = await dispatch('moderation.queue', { queue: 'unreviewed', limit: 1 }, lead);
     const item = (queue.ok ? (queue.value as { items: { flagId: number; userId: string }[] }).items : [])[0]!;
     const phone = services.db.prepare(`SELECT phone FROM users WHERE id = ?`).pluck().get(item.userId) as string;
     const decided = await dispatch(
       'moderation.decide',
       { flagId: item.flagId, action: 'warn', reasonCode: 'contact_details_shared', note: `called ${phone}` },
-      services,
+      lead,
     );
     expect(decided.ok).toBe(true);
     const decisionsDir = defaultOutboxDir(services.dbPath);

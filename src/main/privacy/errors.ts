@@ -1,14 +1,5 @@
 import { DomainError } from '../../shared/envelope';
 
-/** The operator may not do this (e.g. a reviewer asking to unmask). The dispatcher maps it to FORBIDDEN. */
-export class ForbiddenError extends DomainError {
-  override readonly code = 'FORBIDDEN' as const;
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('FORBIDDEN', message, details);
-    this.name = 'ForbiddenError';
-  }
-}
-
 /** A request the privacy services refuse because a value is wrong, with what and where in the message. */
 export class PrivacyInputError extends DomainError {
   override readonly code = 'INVALID_INPUT' as const;

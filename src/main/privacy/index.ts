@@ -2,7 +2,7 @@
  * THE masking module: every view, export and log that shows something about a person goes through here.
  * Rules are in README.md beside this file; the tunable part is {@link MaskingPolicy}.
  */
-export { ForbiddenError, PrivacyInputError, PrivacyNotFoundError } from './errors';
+export { PrivacyInputError, PrivacyNotFoundError } from './errors';
 export { createMaskingPolicy, DEFAULT_MASKING_POLICY, MIN_K, type MaskingPolicy } from './policy';
 export { ageBand, dateBucket, maskFreeText, maskName, maskPhone, REDACTED, timeBand } from './mask-fields';
 export { maskQuarantineExcerpt, maskQuarantineMessage } from './quarantine-excerpt';
@@ -31,3 +31,4 @@ export {
   type Side,
 } from './preview';
 export { UNMASK_REASON_MIN_CHARS, UNMASK_SECONDS, unmaskAccount, type UnmaskedAccount } from './unmask';
+export { maskAuditRow } from './audit-view';

@@ -10,7 +10,7 @@ import {
   type ShadowRunView,
 } from '../../shared/contract/tuning';
 import { DomainError } from '../../shared/envelope';
-import { appendAudit } from '../audit/audit-log';
+import { withAudit } from '../audit/audit-log';
 
 /** Shadow runs: a draft's introductions for a date kept beside the published run, never published (migration 005). */
 const sql = {
@@ -64,34 +64,37 @@ export function persistShadowRun(
 ): number {
   const json = ruleSetJson(input.ruleSet);
   const insert = db.prepare(sql.insertIntroduction);
-  return db.transaction(() => {
-    const version = (db.prepare(sql.versionOf).get(json) as { version: number } | undefined)?.version ?? null;
-    const id = Number(
-      db
-        .prepare(sql.insertRun)
-        .run(
-          input.date,
-          json,
-          version,
-          input.activeVersion,
-          input.operator,
-          new Date().toISOString(),
-          JSON.stringify(assignment.summary),
-        ).lastInsertRowid,
-    );
-    for (let i = 0; i < assignment.userA.length; i++) {
-      const a = userIds[assignment.userA[i]!]!;
-      const b = userIds[assignment.userB[i]!]!;
-      insert.run(id, a < b ? a : b, a < b ? b : a, Math.round(assignment.score[i]! * 100) / 100);
-    }
-    appendAudit(db, {
-      operator: input.operator,
-      action: 'tuning.shadowRun',
+  const written = withAudit(
+    db,
+    { operator: input.operator, action: 'tuning.shadowRun' },
+    () => {
+      const version = (db.prepare(sql.versionOf).get(json) as { version: number } | undefined)?.version ?? null;
+      const id = Number(
+        db
+          .prepare(sql.insertRun)
+          .run(
+            input.date,
+            json,
+            version,
+            input.activeVersion,
+            input.operator,
+            new Date().toISOString(),
+            JSON.stringify(assignment.summary),
+          ).lastInsertRowid,
+      );
+      for (let i = 0; i < assignment.userA.length; i++) {
+        const a = userIds[assignment.userA[i]!]!;
+        const b = userIds[assignment.userB[i]!]!;
+        insert.run(id, a < b ? a : b, a < b ? b : a, Math.round(assignment.score[i]! * 100) / 100);
+      }
+      return { id, version };
+    },
+    ({ id, version }) => ({
       subject: String(id),
       details: { date: input.date, rulesetVersion: version, introductions: assignment.userA.length },
-    });
-    return id;
-  })();
+    }),
+  );
+  return written.id;
 }
 
 export function readShadowRun(db: Db, id: number): ShadowRunView {

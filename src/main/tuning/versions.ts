@@ -1,5 +1,4 @@
 import type { Db } from '../db/database';
-import { appendAudit } from '../audit/audit-log';
 import { activateRuleSetVersion } from '../engine/store';
 import { ruleSetJson } from '../engine/store';
 import { FEATURE_NAMES, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
@@ -82,15 +81,11 @@ export function saveVersion(db: Db, ruleSet: RuleSet, note: string, operator: st
         `this rule set is already saved as version ${same.version}`,
         say('ruleSetAlreadySaved', { version: same.version }, { version: same.version }),
       );
-    const version = Number(
-      db.prepare(sql.insert).run(json, operator, new Date().toISOString(), trimmed).lastInsertRowid,
-    );
-    appendAudit(db, { operator, action: 'ruleset.save', subject: String(version), details: { note: trimmed } });
-    return version;
+    return Number(db.prepare(sql.insert).run(json, operator, new Date().toISOString(), trimmed).lastInsertRowid);
   })();
 }
 
-/** Appends an activation (the engine's store also writes the 'ruleset.activate' audit row). */
+/** Appends an activation (audited by its caller: `rulesets.activate`). */
 export function activateVersion(db: Db, version: number, operator: string): number {
   readVersion(db, version);
   const before = currentVersion(db);
@@ -120,15 +115,7 @@ export function rollBack(db: Db, operator: string): number {
       `version ${current.version} is the only version ever activated; there is nothing to roll back to`,
       say('nothingToRollBack', {}),
     );
-  db.transaction(() => {
-    activateRuleSetVersion(db, previous.version, operator);
-    appendAudit(db, {
-      operator,
-      action: 'ruleset.rollback',
-      subject: String(previous.version),
-      details: { from: current.version },
-    });
-  })();
+  activateRuleSetVersion(db, previous.version, operator);
   return previous.version;
 }
 

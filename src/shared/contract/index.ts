@@ -6,6 +6,7 @@ import { jobCalls } from './jobs';
 import { matchingCalls } from './matching';
 import { mirrorCalls } from './mirror';
 import { moderationCalls } from './moderation';
+import { operatorCalls } from './operators';
 import { previewCalls } from './preview';
 import { tuningCalls } from './tuning';
 
@@ -22,6 +23,7 @@ export const contract = {
   ...previewCalls,
   ...matchingCalls,
   ...tuningCalls,
+  ...operatorCalls,
 };
 
 export type Contract = typeof contract;
@@ -56,6 +58,7 @@ export * from './jobs';
 export * from './matching';
 export * from './mirror';
 export * from './moderation';
+export * from './operators';
 export * from './preview';
 export * from './tuning';
 export type { CallSpec } from './call';

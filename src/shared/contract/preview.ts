@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call } from './call';
+import { passwordSchema } from './app';
 
 /**
  * The masked match preview (issue 8). Every output here is masked in main (src/main/privacy) before it crosses;
@@ -110,9 +111,15 @@ export const previewCalls = {
     z.object({ ...pair, side, choiceId: z.string().min(1).max(32) }).strict(),
     z.object({ correct: z.boolean(), correctChoiceId: z.string() }),
   ),
-  /** Lead only: the raw fields of ONE account for 60 s, audit-logged with operator and reason. */
+  /** Lead only, re-entering the password: the raw fields of ONE account for 60 s, audit-logged with the reason. */
   'preview.unmask': call(
-    z.object({ userId, reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500) }).strict(),
+    z
+      .object({
+        userId,
+        reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500),
+        password: passwordSchema,
+      })
+      .strict(),
     z.object({
       userId: z.string(),
       nickname: z.string(),

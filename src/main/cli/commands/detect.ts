@@ -6,8 +6,9 @@ import type { CliCommand } from '../command';
 export const detectCommand: CliCommand = {
   name: 'detect',
   summary: 'run the moderation detectors and write flags',
-  usage: 'usage: npm run cli -- detect [--db FILE] [--json]',
+  usage: 'usage: npm run cli -- detect [--operator NAME] [--db FILE] [--json]',
   options: {},
+  access: 'reviewer',
   async run(ctx) {
     const db = openDatabase(ctx.dbPath);
     try {

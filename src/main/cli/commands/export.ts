@@ -7,8 +7,10 @@ import { type CliCommand, dateOption, stringOption } from '../command';
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: "write a date's introductions to the outbox (introductions-YYYY-MM-DD.jsonl)",
-  usage: 'usage: npm run cli -- export --date YYYY-MM-DD [--out DIR] [--db FILE] [--json]',
+  usage: 'usage: npm run cli -- export --date YYYY-MM-DD [--out DIR] [--operator NAME] [--db FILE] [--json]',
   options: { date: { type: 'string' }, out: { type: 'string' } },
+  // Writing a date's introductions for upstream is publishing: leads only, as on the Matching page.
+  access: 'lead',
   async run(ctx, values) {
     const date = dateOption(values, 'date');
     const out = stringOption(values, 'out') ?? defaultOutboxDir(ctx.dbPath);

@@ -1,21 +1,22 @@
 import { openDatabase } from '../../db/database';
 import { importExport, recoverInterruptedImports, type ImportSummary } from '../../mirror/import';
-import { type CliCommand, UsageError, operatorOption } from '../command';
+import { actingOperator, type CliCommand, UsageError } from '../command';
 
-/** `import DIR [--operator NAME]`: imports one export directory into the mirror, in this process. */
+/** `import DIR [--operator NAME]`: imports one export directory into the mirror, in this process, as that operator. */
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'import an upstream export directory into the mirror',
   usage: 'usage: npm run cli -- import DIR [--operator NAME] [--db FILE] [--json]',
-  options: { operator: { type: 'string' } },
-  async run(ctx, values, positionals) {
+  options: {},
+  access: 'reviewer',
+  async run(ctx, _values, positionals) {
     if (positionals.length !== 1)
       throw new UsageError(`import takes exactly one export directory, got ${positionals.length}`);
     const db = openDatabase(ctx.dbPath);
     try {
       const recovered = recoverInterruptedImports(db);
       if (recovered > 0) ctx.log(`marked ${recovered} interrupted import run(s) as failed`);
-      const operator = operatorOption(values);
+      const operator = actingOperator(ctx).name;
       const summary = importExport(db, positionals[0]!, { operator, progress: ctx.progress });
       return { ...summary };
     } finally {

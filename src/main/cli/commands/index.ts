@@ -5,6 +5,7 @@ import { exportCommand } from './export';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { matchCommand } from './match';
+import { operatorCommand } from './operator';
 import { statusCommand } from './status';
 import { whatIfCommand } from './whatif';
 
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   detectCommand,
   evaluateCommand,
   whatIfCommand,
+  operatorCommand,
 ];

@@ -1,18 +1,19 @@
 import { openDatabase } from '../../db/database';
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
-import { type CliCommand, dateOption, intOption, operatorOption } from '../command';
+import { actingOperator, type CliCommand, dateOption, intOption } from '../command';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
 export const matchCommand: CliCommand = {
   name: 'match',
   summary: "build a date's introductions with the active rule set and store the run",
   usage: 'usage: npm run cli -- match --date YYYY-MM-DD [--threads 2] [--operator NAME] [--db FILE] [--json]',
-  options: { date: { type: 'string' }, threads: { type: 'string' }, operator: { type: 'string' } },
+  options: { date: { type: 'string' }, threads: { type: 'string' } },
+  access: 'reviewer',
   async run(ctx, values) {
     const date = dateOption(values, 'date');
     const threads = intOption(values, 'threads', 2, 1);
-    const operator = operatorOption(values);
+    const operator = actingOperator(ctx).name;
     const db = openDatabase(ctx.dbPath);
     try {
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
