@@ -6,7 +6,19 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const DOMAIN_ROOMS = ['audit', 'db', 'engine', 'jobs', 'mirror', 'moderation', 'outbox', 'privacy', 'tuning', 'util'];
+const DOMAIN_ROOMS = [
+  'audit',
+  'db',
+  'engine',
+  'jobs',
+  'mirror',
+  'moderation',
+  'operators',
+  'outbox',
+  'privacy',
+  'tuning',
+  'util',
+];
 
 /** `no-restricted-imports` patterns, each with the reason shown to whoever breaks it. */
 const forbid = (groups) => ({ patterns: groups.map(([group, message]) => ({ group, message })) });

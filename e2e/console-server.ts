@@ -9,6 +9,8 @@ export interface ConsoleServer {
   url: string;
   launchUrl: string;
   token: string;
+  /** The first admin serve made on an empty mirror, with its one-time password (printed once), else null. */
+  firstAdmin: { name: string; oneTimePassword: string } | null;
   stop(): Promise<void>;
 }
 
@@ -36,12 +38,16 @@ export async function startConsoleServer(
   );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const ready = await new Promise<{ url: string; launchUrl: string }>((resolve, reject) => {
+  const ready = await new Promise<{
+    url: string;
+    launchUrl: string;
+    firstAdmin: { name: string; oneTimePassword: string } | null;
+  }>((resolve, reject) => {
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       for (const line of buffered.split('\n')) {
-        if (line.startsWith('{"ready":true')) resolve(JSON.parse(line) as { url: string; launchUrl: string });
+        if (line.startsWith('{"ready":true')) resolve(JSON.parse(line) as typeof ready);
       }
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code} before it was ready:\n${stderr}`)));
@@ -53,6 +59,7 @@ export async function startConsoleServer(
     url: ready.url,
     launchUrl: ready.launchUrl,
     token,
+    firstAdmin: ready.firstAdmin ?? null,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

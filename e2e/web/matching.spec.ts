@@ -21,7 +21,7 @@ test('an operator runs matching for a day and reads the persisted summary and in
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  await signIn(app, '李娜', 'lead');
+  await signIn(app, 'lead');
   await app.getByTestId('nav-matching').click();
   await expect(app.getByTestId('page-matching')).toHaveAttribute('data-state', 'ready');
   await app.getByTestId('match-date').fill('2026-11-25');

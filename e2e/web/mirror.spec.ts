@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateExport } from '../../src/main/mirror/generator';
 import { startConsoleServer } from '../console-server';
-import { expect, signIn, test } from './fixtures';
+import { addOperators, expect, signIn, test } from './fixtures';
 
 test('an operator imports an export through the UI and sees the counts change and the quarantine', async ({ app }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-export-'));
   const summary = await generateExport({ users: 300, days: 30, seed: 7, out: dir, badRows: 0.01 });
   try {
-    await signIn(app, '王芳', 'reviewer');
+    await signIn(app, 'reviewer');
     await app.getByTestId('nav-mirror').click();
     await expect(app.getByTestId('page-mirror')).toHaveAttribute('data-state', 'ready');
     await expect(app.getByTestId('table-count-users')).toHaveAttribute('data-rows', '0');
@@ -58,6 +58,7 @@ test('a directory that is not an export is refused with a readable reason', asyn
 
 test('a first start generates the demo mirror in the background with progress', async ({ page }) => {
   const server = await startConsoleServer(['--demo-users', '400']);
+  await addOperators(server);
   try {
     await page.goto(server.launchUrl);
     await signIn(page);

@@ -51,7 +51,7 @@ test('an operator clears 20 items with the keyboard only, and the outbox holds t
   server,
 }) => {
   await seedMirror(server);
-  await signIn(app, '李娜', 'lead');
+  await signIn(app, 'lead');
   const flagged = await detectThroughUi(app);
   expect(flagged).toBeGreaterThanOrEqual(20);
 
@@ -106,7 +106,7 @@ test('a bulk restrict over a saved filter shows the count first, applies it, and
   server,
 }) => {
   await seedMirror(server);
-  await signIn(app, '李娜', 'lead');
+  await signIn(app, 'lead');
   await detectThroughUi(app);
 
   await app.getByTestId('filter-detector').selectOption('micro_seller');
@@ -155,7 +155,7 @@ test('a bulk restrict over a saved filter shows the count first, applies it, and
 
 test("a reviewer's suspend is refused by main with a readable message", async ({ app, server }) => {
   const labels = await seedMirror(server, 800);
-  await signIn(app, '王芳', 'reviewer');
+  await signIn(app, 'reviewer');
   await detectThroughUi(app);
   const detail = app.getByTestId('moderation-detail');
   await expect(detail).toHaveAttribute('data-flag-id', /^\d+$/);
@@ -190,7 +190,7 @@ test('a queue of 50,000 flags stays windowed: a few dozen rows in the page whate
   const db = openDatabase(server.dbPath);
   seedFlags(db, seedAccounts(db, 50_000));
   db.close();
-  await signIn(app, '李娜', 'lead');
+  await signIn(app, 'lead');
   await app.getByTestId('nav-moderation').click();
   const list = app.getByTestId('queue-list');
   await expect(list).toHaveAttribute('data-total', '50000');
@@ -216,7 +216,7 @@ test('two operators on one mirror: the item one is reviewing is not offered to t
   const context = await browser.newContext();
   const other = await context.newPage();
   try {
-    await signIn(app, '李娜', 'lead');
+    await signIn(app, 'lead');
     await app.getByTestId('nav-moderation').click();
     const detail = app.getByTestId('moderation-detail');
     await expect(detail).toHaveAttribute('data-flag-id', /^\d+$/);
@@ -224,7 +224,7 @@ test('two operators on one mirror: the item one is reviewing is not offered to t
 
     await other.goto(second.launchUrl);
     await expect(other.getByTestId('app')).toHaveAttribute('data-ready', 'true');
-    await signIn(other, '王芳', 'reviewer');
+    await signIn(other, 'reviewer');
     await other.getByTestId('nav-moderation').click();
     await expect(other.getByTestId('page-moderation')).toHaveAttribute('data-state', 'ready');
     const otherRows = other.getByTestId('queue-list').getByTestId('queue-row');

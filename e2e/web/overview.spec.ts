@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { expect, signIn, test } from './fixtures';
 
 test('an operator signs in, opens the Overview and reads the mirror state from main', async ({ app, server }) => {
-  await signIn(app, '李娜', 'lead');
+  await signIn(app, 'lead');
   await app.getByTestId('nav-overview').click();
   const overview = app.getByTestId('page-overview');
   await expect(overview).toHaveAttribute('data-state', 'ready');

@@ -9,7 +9,7 @@ import { importExport } from '../../src/main/mirror/import';
 import { guessCard } from '../../src/main/privacy';
 import { silentProgress } from '../../src/shared/progress';
 import type { Page } from '@playwright/test';
-import { expect, signIn, test } from './fixtures';
+import { expect, signIn, test, TEST_PASSWORD } from './fixtures';
 
 const DATE = '2026-11-24';
 
@@ -66,7 +66,7 @@ test('a masked preview shows both cards, plays the guess card, and unmasks only 
   check.close();
 
   await app.reload();
-  await signIn(app, '王审核', 'reviewer');
+  await signIn(app, 'reviewer');
   await openPair(app, userA, userB);
 
   // Each card is one user's screen: the other person masked, value, reasons, places, daily rule.
@@ -105,20 +105,25 @@ test('a masked preview shows both cards, plays the guess card, and unmasks only 
   await expect(app.locator('[data-testid="guess-choice-a"][data-state="correct"]')).toHaveCount(1);
   await app.getByTestId('preview-cards').screenshot({ path: 'artifacts/preview-guessed.png' });
 
-  // Unmask as a reviewer: refused by main.
+  // Unmask as a reviewer: refused by main, naming the role it needs.
   await app.getByTestId('unmask-a-open').click();
   await app.getByTestId('unmask-a-reason').fill('用户投诉，核实对方身份 #e2e');
+  await app.getByTestId('unmask-a-password').fill(TEST_PASSWORD);
   await app.getByTestId('unmask-a-submit').click();
   await expect(app.getByTestId('unmask-a').getByTestId('error-note')).toHaveAttribute('data-code', 'FORBIDDEN');
-  await expect(app.getByTestId('unmask-a').getByTestId('error-note')).toHaveText('只有组长可以执行此操作。');
+  await expect(app.getByTestId('unmask-a').getByTestId('error-note')).toHaveText('此操作需要组长权限。');
   await expect(app.getByTestId('unmask-a-fields')).toHaveCount(0);
 
   // As a lead: the raw fields of that one account, with a countdown, and an audit row.
-  await app.getByTestId('switch-operator').click();
-  await signIn(app, '李组长', 'lead');
+  await signIn(app, 'lead');
   await openPair(app, userA, userB);
   await app.getByTestId('unmask-a-open').click();
   await app.getByTestId('unmask-a-reason').fill('用户投诉，核实对方身份 #e2e');
+  // The lead re-enters their password: a wrong one is refused and counts toward the account's lock.
+  await app.getByTestId('unmask-a-password').fill('not my password');
+  await app.getByTestId('unmask-a-submit').click();
+  await expect(app.getByTestId('unmask-a').getByTestId('error-note')).toHaveAttribute('data-say', 'passwordWrong');
+  await app.getByTestId('unmask-a-password').fill(TEST_PASSWORD);
   await app.getByTestId('unmask-a-submit').click();
   const b = raw.find((u) => u.id === userB)!;
   await expect(app.getByTestId('unmask-a-fields')).toBeVisible();
@@ -132,7 +137,7 @@ test('a masked preview shows both cards, plays the guess card, and unmasks only 
     .all() as { operator: string; subject: string; details: string }[];
   audit.close();
   expect(rows).toHaveLength(1);
-  expect(rows[0]!.operator).toBe('李组长');
+  expect(rows[0]!.operator).toBe('李娜');
   expect(rows[0]!.subject).toBe(userB);
   expect(JSON.parse(rows[0]!.details)).toMatchObject({ reason: '用户投诉，核实对方身份 #e2e' });
 });

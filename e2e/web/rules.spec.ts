@@ -119,7 +119,7 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   }
 
   await app.setViewportSize({ width: 1280, height: 800 });
-  await signIn(app, '李娜', 'lead');
+  await signIn(app, 'lead');
   await app.getByTestId('nav-rules').click();
   await expect(app.getByTestId('page-rules')).toHaveAttribute('data-state', 'ready');
   await app.getByTestId('rules-date').fill(today);

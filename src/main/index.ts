@@ -6,6 +6,8 @@ import { APP_ORIGIN, registerIpcHandlers } from './adapters/ipc';
 import { CONTENT_SECURITY_POLICY } from './adapters/csp';
 import { APP_NAME, defaultDbPath } from './paths';
 import { DEMO_USERS, prepareMirror } from './startup';
+import { createFirstAdmin, firstAdminLines } from './operators/bootstrap';
+import { parseIdleTimeout } from './operators/sessions';
 import { createServices } from './services';
 
 /**
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
   if (nativeBinding) process.env.ENCOUNTER_SQLITE_BINDING = nativeBinding;
   const services = createServices({
     dbPath,
+    sessionIdleSeconds: parseIdleTimeout(process.env.ENCOUNTER_IDLE_TIMEOUT, 'ENCOUNTER_IDLE_TIMEOUT'),
     desktop: {
       async pickDirectory(title) {
         const focused = BrowserWindow.getFocusedWindow();
@@ -48,6 +51,9 @@ async function main(): Promise<void> {
       },
     },
   });
+  // A mirror with no operator gets its first admin, whose one-time password is printed once on the terminal.
+  const firstAdmin = await createFirstAdmin(services.db, 'first start (desktop)');
+  if (firstAdmin) for (const line of firstAdminLines(firstAdmin)) console.log(line);
   void prepareMirror(services, { log: (line) => console.log(line), demoUsers: DEMO_USERS });
 
   protocol.handle('app', async (request) => {

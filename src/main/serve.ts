@@ -4,12 +4,16 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startWebServer } from './adapters/web';
 import { defaultDbPath } from './paths';
+import { createFirstAdmin, firstAdminLines } from './operators/bootstrap';
+import { parseIdleTimeout } from './operators/sessions';
 import { createServices } from './services';
 import { DEMO_USERS, prepareMirror } from './startup';
 
 /**
  * `npm run serve`: the console over HTTP on loopback. Prints `Encounter Console: <url>` (the URL carries the
- * per-launch token in its fragment) and, for scripts, one JSON line `{"ready":true,"url":…}`.
+ * per-launch token in its fragment) and, for scripts, one JSON line `{"ready":true,"url":…}`. On a mirror with no
+ * operator it creates the first admin and prints its one-time password once (also as `firstAdmin` in that line).
+ * `--idle-timeout 30m` (or $ENCOUNTER_IDLE_TIMEOUT) sets when an idle session ends.
  */
 const { values } = parseArgs({
   options: {
@@ -19,12 +23,21 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     open: { type: 'boolean', default: false },
     'demo-users': { type: 'string' },
+    'idle-timeout': { type: 'string' },
   },
 });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dbPath = values.db ?? defaultDbPath();
-const services = createServices({ dbPath });
+const services = createServices({
+  dbPath,
+  sessionIdleSeconds: parseIdleTimeout(
+    values['idle-timeout'] ?? process.env.ENCOUNTER_IDLE_TIMEOUT,
+    values['idle-timeout'] !== undefined ? '--idle-timeout' : 'ENCOUNTER_IDLE_TIMEOUT',
+  ),
+});
+// A mirror with no operator gets its first admin now; its one-time password is printed once, below.
+const firstAdmin = await createFirstAdmin(services.db, 'first start (serve)');
 void prepareMirror(services, {
   log: (line) => process.stderr.write(`${line}\n`),
   demoUsers: values['demo-users'] === undefined ? DEMO_USERS : Number(values['demo-users']),
@@ -35,10 +48,11 @@ const server = await startWebServer({
   ...(values.port ? { port: Number(values.port) } : {}),
 });
 process.stdout.write(`Encounter Console (web mode) on ${dbPath}\nOpen: ${server.launchUrl}\n`);
+if (firstAdmin) process.stdout.write(`${firstAdminLines(firstAdmin).join('\n')}\n`);
 if (values.open) openBrowser(server.launchUrl);
 if (values.json)
   process.stdout.write(
-    `${JSON.stringify({ ready: true, url: server.url, launchUrl: server.launchUrl, port: server.port, dbPath })}\n`,
+    `${JSON.stringify({ ready: true, url: server.url, launchUrl: server.launchUrl, port: server.port, dbPath, firstAdmin })}\n`,
   );
 
 /** Opens the system browser where there is a desktop to show it on; headless boxes just use the printed URL. */

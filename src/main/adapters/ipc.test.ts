@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { callNames } from '../../shared/contract';
+import { ensureTestOperator, TEST_PASSWORD } from '../testing/operators';
 import { tempServices } from '../testing/temp';
 import { registerIpcHandlers, senderIsTrusted } from './ipc';
 
@@ -16,8 +17,21 @@ function recordingIpcMain() {
   return { ipcMain, registered };
 }
 
-const from = (url: string | undefined) =>
-  ({ senderFrame: url === undefined ? null : { url } }) as unknown as IpcMainInvokeEvent;
+/** A window (webContents) as the adapter sees it: an id, and the 'destroyed' event when it closes. */
+function fakeWindow(id: number) {
+  let onDestroyed: () => void = () => {};
+  return {
+    id,
+    once: (event: string, listener: () => void) => {
+      if (event === 'destroyed') onDestroyed = listener;
+    },
+    close: () => onDestroyed(),
+  };
+}
+const firstWindow = fakeWindow(1);
+
+const from = (url: string | undefined, sender: { id: number } = firstWindow) =>
+  ({ senderFrame: url === undefined ? null : { url }, sender }) as unknown as IpcMainInvokeEvent;
 
 describe('IPC adapter', () => {
   it('trusts only frames of the app origin', () => {
@@ -34,17 +48,48 @@ describe('IPC adapter', () => {
     const { ipcMain, registered } = recordingIpcMain();
     const unregister = registerIpcHandlers(ipcMain, services, () => []);
     expect([...registered.keys()].sort()).toEqual([...callNames].sort());
+    await ensureTestOperator(services, 'lead');
+    expect(
+      await registered.get('session.signIn')!(from('app://console/'), { name: '李娜', password: TEST_PASSWORD }),
+    ).toMatchObject({ ok: true });
     const status = registered.get('mirror.status')!;
     expect(await status(from('app://console/index.html'), {})).toMatchObject({
       ok: true,
       value: { dbPath: services.dbPath },
     });
     expect(await status(from('https://evil.example/'), {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await registered.get('session.signIn')!(from('app://console/'), { role: 'x' })).toMatchObject({
+    expect(await registered.get('session.signIn')!(from('app://console/'), { name: 'x' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
     unregister();
     expect(registered.size).toBe(0);
+  });
+
+  it('gives each window its own session, ended when the window closes', async () => {
+    const services = tempServices();
+    await ensureTestOperator(services, 'lead');
+    await ensureTestOperator(services, 'reviewer');
+    const { ipcMain, registered } = recordingIpcMain();
+    registerIpcHandlers(ipcMain, services, () => []);
+    const [one, two] = [fakeWindow(11), fakeWindow(12)];
+    const call = (w: { id: number }, name: string, input: unknown = {}) =>
+      registered.get(name)!(from('app://console/index.html', w), input);
+    await call(one, 'session.signIn', { name: '李娜', password: TEST_PASSWORD });
+    await call(two, 'session.signIn', { name: '王芳', password: TEST_PASSWORD });
+    expect(await call(one, 'session.get')).toMatchObject({ value: { operator: { name: '李娜', role: 'lead' } } });
+    expect(await call(two, 'session.get')).toMatchObject({ value: { operator: { name: '王芳', role: 'reviewer' } } });
+    // The reviewer's window is refused what the lead's may do, by main.
+    expect(await call(two, 'rulesets.rollback')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', details: { needs: 'lead' } },
+    });
+    one.close();
+    expect(services.db.prepare(`SELECT end_reason FROM operator_sessions ORDER BY id`).pluck().all()).toEqual([
+      'window closed',
+      null,
+    ]);
+    expect(await call(one, 'session.get')).toMatchObject({ value: { operator: null } });
+    expect(await call(two, 'session.get')).toMatchObject({ value: { operator: { name: '王芳' } } });
   });
 });

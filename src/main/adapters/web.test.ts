@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTestOperator, TEST_OPERATORS, TEST_PASSWORD } from '../testing/operators';
 import { tempDir, tempServices } from '../testing/temp';
 import { startWebServer, type WebServer } from './web';
 
@@ -46,18 +47,76 @@ describe('web adapter', () => {
     'Content-Type': 'application/json',
   });
 
+  /** The session cookie a sign-in set (`name=value`), for the calls that follow. */
+  let cookie = '';
+  const signInAs = async (name: string, password = TEST_PASSWORD): Promise<Reply> =>
+    request(server, { path: '/api/session.signIn', headers: auth(), body: JSON.stringify({ name, password }) });
+  const cookieOf = (reply: Reply): string => String(reply.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+
   beforeAll(async () => {
     server = await startWebServer({ services, rendererDir, maxBodyBytes: 4096 });
+    await ensureTestOperator(services, 'lead');
+    await ensureTestOperator(services, 'reviewer');
+    cookie = cookieOf(await signInAs(TEST_OPERATORS.lead));
   });
   afterAll(() => server.close());
 
   it('answers a valid call with the envelope from the real handlers', async () => {
-    const reply = await request(server, { path: '/api/mirror.status', headers: auth(), body: '{}' });
+    const reply = await request(server, {
+      path: '/api/mirror.status',
+      headers: { ...auth(), Cookie: cookie },
+      body: '{}',
+    });
     expect(reply.status).toBe(200);
     const envelope = JSON.parse(reply.body);
     expect(envelope.ok).toBe(true);
     expect(envelope.value.dbPath).toBe(services.dbPath);
     expect(envelope.value.tables.find((t: { name: string }) => t.name === 'users')).toEqual({ name: 'users', rows: 0 });
+  });
+
+  it('signs each browser session in with its own HttpOnly, SameSite=Strict, path-scoped cookie over the token', async () => {
+    const reply = await signInAs(TEST_OPERATORS.reviewer);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, value: { operator: { name: '王芳', role: 'reviewer' } } });
+    const header = String(reply.headers['set-cookie']?.[0]);
+    expect(header).toMatch(
+      new RegExp(`^encounter_session_${server.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/api/$`),
+    );
+    const reviewerCookie = cookieOf(reply);
+    const who = async (c: string) =>
+      JSON.parse(
+        (await request(server, { path: '/api/session.get', headers: { ...auth(), Cookie: c }, body: '{}' })).body,
+      ).value.operator;
+    // Two browser sessions at once, each its own operator: neither sign-in changed the other.
+    expect(await who(reviewerCookie)).toEqual({ name: '王芳', role: 'reviewer' });
+    expect(await who(cookie)).toEqual({ name: '李娜', role: 'lead' });
+    expect(await who('')).toBeNull();
+    // Only the hash is stored: the cookie's value appears nowhere in the mirror.
+    const token = reviewerCookie.split('=')[1]!;
+    expect(
+      services.db
+        .prepare(`SELECT count(*) FROM operator_sessions WHERE token_hash = ?`)
+        .pluck()
+        .get(Buffer.from(token)),
+    ).toBe(0);
+    // A cookie without the launch token is nothing.
+    expect(
+      (await request(server, { path: '/api/session.get', headers: { Cookie: reviewerCookie }, body: '{}' })).status,
+    ).toBe(401);
+    // Signing out ends the session and clears the cookie; the old value no longer signs anyone in.
+    const out = await request(server, {
+      path: '/api/session.signOut',
+      headers: { ...auth(), Cookie: reviewerCookie },
+      body: '{}',
+    });
+    expect(JSON.parse(out.body).value).toEqual({ signedOut: true });
+    expect(String(out.headers['set-cookie']?.[0])).toContain('Max-Age=0');
+    expect(await who(reviewerCookie)).toBeNull();
+    const refused = await request(server, {
+      path: '/api/mirror.status',
+      headers: { ...auth(), Cookie: reviewerCookie },
+      body: '{}',
+    });
+    expect(JSON.parse(refused.body).error.code).toBe('NOT_SIGNED_IN');
   });
 
   it('401 without a token, with a wrong token, and on the event stream without one', async () => {
@@ -82,8 +141,13 @@ describe('web adapter', () => {
 
   it("403 for a cross-origin call: only the page's own origin, exactly, may call", async () => {
     const from = async (origin: string): Promise<number> =>
-      (await request(server, { path: '/api/mirror.status', headers: { ...auth(), Origin: origin }, body: '{}' }))
-        .status;
+      (
+        await request(server, {
+          path: '/api/mirror.status',
+          headers: { ...auth(), Cookie: cookie, Origin: origin },
+          body: '{}',
+        })
+      ).status;
     expect(await from('https://evil.example')).toBe(403);
     expect(await from('http://localhost')).toBe(403); // loopback, but port 80: another origin
     expect(await from(`localhost:${server.port}`)).toBe(403);
@@ -102,7 +166,7 @@ describe('web adapter', () => {
     const reply = await request(server, {
       path: '/api/session.signIn',
       headers: auth(),
-      body: JSON.stringify({ name: 'x'.repeat(8000), role: 'lead' }),
+      body: JSON.stringify({ name: 'x'.repeat(8000), password: 'x' }),
     });
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.body).error.code).toBe('TOO_LARGE');
@@ -118,12 +182,12 @@ describe('web adapter', () => {
     const reply = await request(server, {
       path: '/api/session.signIn',
       headers: auth(),
-      body: JSON.stringify({ name: '李娜', role: 'admin' }),
+      body: JSON.stringify({ name: '李娜', password: 42 }),
     });
     expect(reply.status).toBe(400);
     const error = JSON.parse(reply.body).error;
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.details.issues[0].path).toBe('role');
+    expect(error.details.issues[0].path).toBe('password');
   });
 
   it('404 for a call that is not in the contract, 405 for a GET call', async () => {

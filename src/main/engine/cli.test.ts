@@ -14,6 +14,7 @@ import { runWorkerJob } from '../jobs/run-worker-job';
 import type { MatchRunSummary } from './store';
 import { readRun } from './store';
 import { buildTestMirror } from './test-mirror';
+import { ensureTestAccount } from '../testing/operators';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -21,12 +22,15 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function mirror(): { dir: string; file: string } {
+/** A test mirror with a reviewer (王芳) and a lead (李娜) for `--operator`. */
+async function mirror(): Promise<{ dir: string; file: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-cli-'));
   dirs.push(dir);
   const file = path.join(dir, 'm.db');
   const db = openDatabase(file);
   buildTestMirror(db, { users: 250, seed: 5 });
+  await ensureTestAccount(db, 'reviewer');
+  await ensureTestAccount(db, 'lead');
   db.close();
   return { dir, file };
 }
@@ -47,13 +51,54 @@ async function cli(args: string[]): Promise<{ code: number; last: Record<string,
 
 describe('match and export commands', () => {
   it('runs a match then exports it to the outbox', async () => {
-    const { dir, file } = mirror();
-    const match = await cli(['match', '--date', '2026-11-24', '--db', file, '--threads', '1', '--json']);
+    const { dir, file } = await mirror();
+    const match = await cli([
+      'match',
+      '--date',
+      '2026-11-24',
+      '--db',
+      file,
+      '--threads',
+      '1',
+      '--operator',
+      '王芳',
+      '--json',
+    ]);
     expect(match.code).toBe(0);
     expect(match.last).toMatchObject({ ok: true, command: 'match', date: '2026-11-24' });
     expect(match.last.introductions).toBeGreaterThan(0);
+    const db = openDatabase(file);
+    expect(readRun(db, Number(match.last.runId))).toMatchObject({ operator: '王芳' });
+    db.close();
     const out = path.join(dir, 'outbox');
-    const exp = await cli(['export', '--date', '2026-11-24', '--out', out, '--db', file, '--json']);
+    // Writing introductions for upstream is a lead's: a reviewer is refused, naming the role it needs.
+    const refused = await cli([
+      'export',
+      '--date',
+      '2026-11-24',
+      '--out',
+      out,
+      '--db',
+      file,
+      '--operator',
+      '王芳',
+      '--json',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.last).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', needs: 'lead' } });
+    expect(fs.existsSync(out)).toBe(false);
+    const exp = await cli([
+      'export',
+      '--date',
+      '2026-11-24',
+      '--out',
+      out,
+      '--db',
+      file,
+      '--operator',
+      '李娜',
+      '--json',
+    ]);
     expect(exp.code).toBe(0);
     expect(exp.last.introductions).toBe(match.last.introductions);
     expect(
@@ -62,21 +107,21 @@ describe('match and export commands', () => {
   });
 
   it('says what is wrong with a bad date', async () => {
-    const { file } = mirror();
-    const bad = await cli(['match', '--date', '2026-02-30', '--db', file, '--json']);
+    const { file } = await mirror();
+    const bad = await cli(['match', '--date', '2026-02-30', '--db', file, '--operator', '王芳', '--json']);
     expect(bad.code).toBe(2);
     expect(bad.last).toMatchObject({
       ok: false,
       error: { code: 'USAGE', message: '--date: "2026-02-30" is not a calendar date' },
     });
-    const missing = await cli(['export', '--db', file, '--json']);
+    const missing = await cli(['export', '--db', file, '--operator', '李娜', '--json']);
     expect(missing.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
 });
 
 describe('whatif command', () => {
   it("prints the draft's re-score against the active rule set, as the engine computes it", async () => {
-    const { dir, file } = mirror();
+    const { dir, file } = await mirror();
     const draft = { ...DEFAULT_RULE_SET, weights: { ...DEFAULT_RULE_SET.weights, sameDistrict: 90 }, minScore: 10 };
     const rules = path.join(dir, 'draft.json');
     fs.writeFileSync(rules, JSON.stringify(draft));
@@ -107,7 +152,7 @@ describe('whatif command', () => {
   });
 
   it('names the rules file and its first bad field', async () => {
-    const { dir, file } = mirror();
+    const { dir, file } = await mirror();
     const rules = path.join(dir, 'bad.json');
     fs.writeFileSync(
       rules,
@@ -127,7 +172,7 @@ describe('whatif command', () => {
 
 describe('match worker job', () => {
   it('runs a match in a worker thread and stores the run', async () => {
-    const { file } = mirror();
+    const { file } = await mirror();
     const phases = new Set<string>();
     const summary = await runWorkerJob<{ date: string; operator: string; threads: number }, MatchRunSummary>('match', {
       dbPath: file,

@@ -9,10 +9,14 @@ import { seedFlags, seedMirror } from '../moderation/test-fixture';
 import { defaultOutboxDir } from '../paths';
 import type { AppServices } from '../services';
 import { anonymousCaller, signedIn } from '../testing/operators';
+import type { Caller } from './context';
 import { tempDir, tempServices } from '../testing/temp';
 
 const lead: Operator = { name: '李娜', role: 'lead' };
 const reviewer: Operator = { name: '王芳', role: 'reviewer' };
+
+/** One session per operator and mirror, as one browser each would have. */
+const callers = new Map<string, Caller>();
 
 async function as<K extends CallName>(
   services: AppServices,
@@ -20,9 +24,10 @@ async function as<K extends CallName>(
   name: K,
   input: unknown,
 ): Promise<Envelope<CallOutput<K>>> {
-  return (await dispatch(name, input, await signedIn(services, operator.role, operator.name))) as Envelope<
-    CallOutput<K>
-  >;
+  const key = `${services.dbPath} ${operator.name}`;
+  let caller = callers.get(key);
+  if (!caller) callers.set(key, (caller = await signedIn(services, operator.role, operator.name)));
+  return (await dispatch(name, input, caller)) as Envelope<CallOutput<K>>;
 }
 
 async function ok<K extends CallName>(

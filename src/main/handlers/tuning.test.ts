@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../audit/audit-log';
 import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
@@ -84,6 +85,23 @@ describe('tuning handlers', () => {
     ]);
     const missing = await dispatch('rulesets.diff', { from: v1, to: 77 }, caller);
     expect(missing.ok ? null : missing.error.message).toBe('rule set version 77 does not exist');
+    // Each change is audited under the session's operator, in its own transaction; refusals leave no such row.
+    const audit = listAudit(services.db, 100)
+      .filter((a) => a.action.startsWith('ruleset.'))
+      .reverse()
+      .map((a) => `${a.operator} ${a.action} ${a.subject} ${JSON.stringify(a.details)}`);
+    expect(audit).toEqual([
+      `王审核 ruleset.save ${v1} {"note":"defaults"}`,
+      `王审核 ruleset.save ${v2} {"note":"districts"}`,
+      `李组长 ruleset.activate ${v1} {}`,
+      `李组长 ruleset.activate ${v2} {}`,
+      `李组长 ruleset.rollback ${v1} {"from":${v2}}`,
+    ]);
+    const refusals = listAudit(services.db, 100).filter((a) => a.action === 'access.refused');
+    expect(refusals.map((a) => `${a.operator} ${a.subject} ${String(a.details.needs)}`)).toEqual([
+      '王审核 rulesets.rollback lead',
+      '王审核 rulesets.activate lead',
+    ]);
   });
 
   it('answers what-ifs from the worker with the engine’s own figures and drops superseded drafts', async () => {

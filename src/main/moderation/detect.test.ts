@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ensureTestAccount } from '../testing/operators';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
@@ -171,12 +172,13 @@ describe('runDetection', () => {
 describe('detect entry points', () => {
   it('CLI detect --json prints the summary as the last line; evaluate requires --labels', async () => {
     const { db, file } = setup();
+    await ensureTestAccount(db, 'reviewer');
     db.close();
     const out: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
     try {
-      expect(await main(['detect', '--db', file, '--json'], [detectCommand])).toBe(0);
+      expect(await main(['detect', '--db', file, '--operator', '王芳', '--json'], [detectCommand])).toBe(0);
       expect(await main(['evaluate', '--db', file, '--json'], [evaluateCommand])).toBe(2);
     } finally {
       process.stdout.write = write;

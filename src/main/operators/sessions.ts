@@ -146,3 +146,16 @@ export class SessionStore {
     } else this.endedHere.set(sessionId, reason);
   }
 }
+
+/**
+ * The idle expiry an operator configures (`--idle-timeout`, `$ENCOUNTER_IDLE_TIMEOUT`): `30m`, `90s`, or plain
+ * minutes. Undefined keeps the default; anything else is refused with what was given.
+ */
+export function parseIdleTimeout(text: string | undefined, where: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const m = /^(\d+)\s*(s|m|h)?$/.exec(text.trim());
+  const seconds = m ? Number(m[1]) * (m[2] === 's' ? 1 : m[2] === 'h' ? 3600 : 60) : NaN;
+  if (!(seconds >= 1 && seconds <= 7 * 86_400))
+    throw new Error(`${where}: an idle timeout such as 30m, 90s or 2h (1 s to 7 days), got "${text}"`);
+  return seconds;
+}

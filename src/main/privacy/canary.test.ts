@@ -305,8 +305,8 @@ describe('canaries never cross the boundary', () => {
     const caller = await signedIn(services, role, `${role}-dispatch`);
     return async (name, input) => (await dispatch(name, input, caller)) as Awaited<ReturnType<Invoke>>;
   };
-  const viaWeb = async (role: OperatorRole): Promise<Invoke> => {
-    await ensureTestOperator(services, role, `${role}-web`);
+  const viaWeb = async (role: OperatorRole, name = `${role}-web`): Promise<Invoke> => {
+    await ensureTestOperator(services, role, name);
     let cookie = '';
     const invoke: Invoke = async (name, input) => {
       const res = await fetch(new URL(`/api/${encodeURIComponent(name)}`, web.url), {
@@ -318,7 +318,7 @@ describe('canaries never cross the boundary', () => {
       if (set) cookie = set.split(';')[0]!;
       return (await res.json()) as Awaited<ReturnType<Invoke>>;
     };
-    const signedInReply = await invoke('session.signIn', { name: `${role}-web`, password: TEST_PASSWORD });
+    const signedInReply = await invoke('session.signIn', { name, password: TEST_PASSWORD });
     expect(signedInReply.ok).toBe(true);
     return invoke;
   };
@@ -354,7 +354,7 @@ describe('canaries never cross the boundary', () => {
     ['web adapter', viaWeb],
   ] as const) {
     it.each(OPERATOR_ROLES)(
-      `every call over ${transport}, signed in as a %s, is free of canaries`,
+      `every call over ${transport}, signed in as %s, is free of canaries`,
       async (role) => {
         const { calls, texts } = await exerciseMaskedCalls(await as(role));
         for (const name of callNames)
@@ -379,7 +379,7 @@ describe('canaries never cross the boundary', () => {
       .prepare(`SELECT user_a FROM run_introductions WHERE run_id = ? LIMIT 1`)
       .pluck()
       .get(runId) as string;
-    const reviewer = await viaWeb('reviewer');
+    const reviewer = await viaWeb('reviewer', '王审核');
     const refused = await reviewer('preview.unmask', {
       userId,
       reason: 'reviewing a complaint ticket',
@@ -387,7 +387,7 @@ describe('canaries never cross the boundary', () => {
     });
     expect(refused.error?.code).toBe('FORBIDDEN');
     expect(leaks(JSON.stringify(refused))).toEqual([]);
-    const lead = await viaWeb('lead');
+    const lead = await viaWeb('lead', '李组长');
     const wrongPassword = await lead('preview.unmask', {
       userId,
       reason: 'reviewing a complaint ticket',
@@ -405,7 +405,7 @@ describe('canaries never cross the boundary', () => {
     const audit = listAudit(services.db, 50).filter((r) => r.action === 'privacy.unmask');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
-      operator: 'lead-web',
+      operator: '李组长',
       subject: userId,
       details: { reason: 'reviewing a complaint ticket' },
     });

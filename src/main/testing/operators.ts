@@ -1,4 +1,5 @@
 import type { OperatorRole } from '../../shared/domain/operator-roles';
+import type { Db } from '../db/database';
 import type { Caller } from '../handlers/context';
 import { createOperator, findOperator } from '../operators/accounts';
 import { hashPassword } from '../operators/passwords';
@@ -21,9 +22,18 @@ export async function ensureTestOperator(
   role: OperatorRole,
   name: string = TEST_OPERATORS[role],
 ): Promise<{ id: number; name: string }> {
-  const existing = findOperator(services.db, name);
+  return ensureTestAccount(services.db, role, name);
+}
+
+/** The same on a mirror a test opened itself (the CLI's tests: `--operator NAME` names it). */
+export async function ensureTestAccount(
+  db: Db,
+  role: OperatorRole,
+  name: string = TEST_OPERATORS[role],
+): Promise<{ id: number; name: string }> {
+  const existing = findOperator(db, name);
   if (existing) return existing;
-  return createOperator(services.db, {
+  return createOperator(db, {
     name,
     role,
     passwordHash: await hashPassword(TEST_PASSWORD, TEST_HASH_PARAMS),

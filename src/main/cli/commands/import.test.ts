@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { importCommand } from './import';
 import { statusCommand } from './status';
+import { openDatabase } from '../../db/database';
+import { ensureTestAccount } from '../../testing/operators';
 import { jsonl, merchant, tempDir, transaction, user, writeManifest } from '../../mirror/import/test-export';
 
 let root: string;
@@ -37,7 +39,13 @@ describe('cli import / status', () => {
     );
     const db = path.join(root, 'mirror.db');
     const table = [importCommand, statusCommand];
+    const mirror = openDatabase(db);
+    await ensureTestAccount(mirror, 'reviewer', 'ops');
+    mirror.close();
 
+    // Acting on the mirror needs an operator account of it: a name that is none is refused before anything runs.
+    expect(await main(['import', dir, '--db', db, '--json', '--operator', 'nobody'], table)).toBe(1);
+    expect(lastJson()).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
     expect(await main(['import', dir, '--db', db, '--json', '--operator', 'ops'], table)).toBe(0);
     expect(lastJson()).toMatchObject({
       ok: true,
@@ -58,11 +66,13 @@ describe('cli import / status', () => {
     expect(status.lastImport).toMatchObject({ status: 'completed', operator: 'ops', exportId: 'cli-export' });
 
     out = [];
-    expect(await main(['import', path.join(root, 'missing'), '--db', db, '--json'], table)).toBe(1);
+    expect(await main(['import', path.join(root, 'missing'), '--db', db, '--json', '--operator', 'ops'], table)).toBe(
+      1,
+    );
     expect(lastJson()).toMatchObject({
       ok: false,
       error: { code: 'BAD_EXPORT', message: expect.stringContaining('missing: not a directory') },
     });
-    expect(await main(['import', '--db', db, '--json'], table)).toBe(2);
+    expect(await main(['import', '--db', db, '--json', '--operator', 'ops'], table)).toBe(2);
   });
 });

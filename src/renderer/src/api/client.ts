@@ -71,11 +71,25 @@ function httpBridge(): EncounterBridge {
 
 const bridge: EncounterBridge = window.encounter ?? httpBridge();
 
+const sessionEndedListeners = new Set<() => void>();
+
+/**
+ * Listens for the session ending under the renderer (idle expiry, signed out in another tab, account disabled):
+ * any call answered NOT_SIGNED_IN says so, and the console returns to sign-in.
+ */
+export function onSessionEnded(listener: () => void): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
+}
+
 /** Calls main through the contract; resolves with the value or throws an `ApiError`. */
 export async function call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> {
   const fn = bridge.calls[name] as (input: CallInput<K>) => Promise<Envelope<CallOutput<K>>>;
   const envelope = await fn(input);
-  if (!envelope.ok) throw new ApiError(envelope.error);
+  if (!envelope.ok) {
+    if (envelope.error.code === 'NOT_SIGNED_IN') for (const listener of sessionEndedListeners) listener();
+    throw new ApiError(envelope.error);
+  }
   return envelope.value;
 }
 

@@ -3,12 +3,14 @@ import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/catalogue';
 import type { ErrorSay, ErrorSayId } from '../../../shared/error-says';
 import { JOB_KINDS, type JobKind } from '../../../shared/progress';
+import { OPERATOR_ROLES } from '../../../shared/domain/operator-roles';
 
 /** A translated frame for errors main could not word for us: its English message goes inside. */
 const FRAMES: Record<string, MessageKey> = {
   INVALID_INPUT: 'error.code.INVALID_INPUT',
   FORBIDDEN: 'error.code.FORBIDDEN',
   NOT_SIGNED_IN: 'error.code.NOT_SIGNED_IN',
+  UNAUTHORIZED: 'error.code.UNAUTHORIZED',
   NOT_FOUND: 'error.code.NOT_FOUND',
   BAD_EXPORT: 'error.code.BAD_EXPORT',
   CONFLICT: 'error.code.CONFLICT',
@@ -17,6 +19,16 @@ const FRAMES: Record<string, MessageKey> = {
 /** Every error id main can attach has its sentence here: an id without one is a compile error. */
 const SAYS: { [K in ErrorSayId]: MessageKey } = {
   notSignedIn: 'error.say.notSignedIn',
+  signInFailed: 'error.say.signInFailed',
+  roleNeeded: 'error.say.roleNeeded',
+  passwordWrong: 'error.say.passwordWrong',
+  mustChangePassword: 'error.say.mustChangePassword',
+  samePassword: 'error.say.samePassword',
+  lastAdmin: 'error.say.lastAdmin',
+  ownRole: 'error.say.ownRole',
+  ownAccount: 'error.say.ownAccount',
+  operatorExists: 'error.say.operatorExists',
+  operatorUnknown: 'error.say.operatorUnknown',
   busy: 'error.say.busy',
   jobRunning: 'error.say.jobRunning',
   claimedBy: 'error.say.claimedBy',
@@ -56,6 +68,8 @@ export function useErrorText(): (error: ApiError) => string {
       const params: Record<string, string | number> = { ...(say.params as Record<string, string | number>) };
       if (say.id === 'jobRunning' && (JOB_KINDS as readonly string[]).includes(say.params.kind))
         params.kind = t(`job.kind.${say.params.kind as JobKind}`);
+      if (say.id === 'roleNeeded' && (OPERATOR_ROLES as readonly string[]).includes(say.params.role))
+        params.role = t(`session.role.${say.params.role}`);
       return t(SAYS[say.id], params);
     }
     const frame = FRAMES[error.error.code];

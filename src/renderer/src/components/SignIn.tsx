@@ -1,29 +1,42 @@
 import { type FormEvent, useState } from 'react';
-import type { Operator, OperatorRole } from '../../../shared/contract';
+import type { SessionState } from '../../../shared/contract';
 import { type ApiError, call } from '../api/client';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorNote } from './ErrorNote';
 
-/** The operator picks their identity at start; main records it for the audit log and checks roles itself. */
-export function SignIn({ onSignedIn }: { onSignedIn(operator: Operator): void }) {
+/**
+ * Signing in: an operator account's name and password. Main answers every failure (a wrong name, a wrong password,
+ * a locked or disabled account) with one message, so this form cannot tell them apart either.
+ */
+export function SignIn({ onSignedIn, ended }: { onSignedIn(state: SessionState): void; ended: boolean }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [role, setRole] = useState<OperatorRole>('reviewer');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    setBusy(true);
+    setError(null);
     try {
-      const { operator } = await call('session.signIn', { name, role });
-      onSignedIn(operator);
+      onSignedIn(await call('session.signIn', { name, password }));
     } catch (err) {
       setError(err as ApiError);
+      setPassword('');
+    } finally {
+      setBusy(false);
     }
   }
 
   return (
-    <form className="sign-in card" onSubmit={submit} data-testid="sign-in">
+    <form className="sign-in card" onSubmit={submit} data-testid="sign-in" data-state={busy ? 'busy' : 'ready'}>
       <h1>{t('session.signIn.title')}</h1>
+      {ended && (
+        <p className="notice" data-testid="session-ended">
+          {t('session.ended')}
+        </p>
+      )}
       <p className="muted">{t('session.signIn.hint')}</p>
       <label>
         {t('session.signIn.name')}
@@ -31,29 +44,26 @@ export function SignIn({ onSignedIn }: { onSignedIn(operator: Operator): void })
           data-testid="sign-in-name"
           value={name}
           onChange={(e) => setName(e.target.value)}
+          autoComplete="username"
           autoFocus
           required
           maxLength={40}
         />
       </label>
-      <fieldset>
-        <legend>{t('session.signIn.role')}</legend>
-        {(['reviewer', 'lead'] as const).map((r) => (
-          <label key={r} className="inline">
-            <input
-              type="radio"
-              name="role"
-              value={r}
-              checked={role === r}
-              onChange={() => setRole(r)}
-              data-testid={`sign-in-role-${r}`}
-            />
-            {t(`session.role.${r}`)}
-          </label>
-        ))}
-      </fieldset>
+      <label>
+        {t('session.signIn.password')}
+        <input
+          data-testid="sign-in-password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="current-password"
+          required
+          maxLength={200}
+        />
+      </label>
       {error && <ErrorNote error={error} />}
-      <button type="submit" className="primary" data-testid="sign-in-submit">
+      <button type="submit" className="primary" data-testid="sign-in-submit" disabled={busy}>
         {t('session.signIn.submit')}
       </button>
     </form>

@@ -1,10 +1,12 @@
 import type { DetectorFigure, DetectorName, FlagReason, HandleKind } from '../../../shared/domain/detection';
 import type { DecisionAction, ModerationQueue } from '../../../shared/domain/moderation';
 import type { DecisionReason } from '../../../shared/domain/reason-codes';
+import type { OperatorRole } from '../../../shared/domain/operator-roles';
 import { app } from './sections/app';
 import { matching } from './sections/matching';
 import { mirror } from './sections/mirror';
 import { moderation } from './sections/moderation';
+import { operators } from './sections/operators';
 import { overview } from './sections/overview';
 import { preview } from './sections/preview';
 import { rules } from './sections/rules';
@@ -13,7 +15,7 @@ import { rules } from './sections/rules';
  * THE message catalogue: every string the UI shows. One section per area of the console; zh-CN first, the
  * operators read Chinese first.
  */
-const sections = [app, overview, mirror, matching, preview, rules, moderation] as const;
+const sections = [app, overview, mirror, matching, preview, rules, moderation, operators] as const;
 
 export type Locale = 'zh-CN' | 'en';
 export const locales: readonly Locale[] = ['zh-CN', 'en'];
@@ -36,6 +38,7 @@ export type VocabularyKey = Known<
   | `moderation.detector.${DetectorName}`
   | `moderation.queue.${ModerationQueue}`
   | `moderation.handle.${HandleKind}`
+  | `session.role.${OperatorRole}`
 >;
 type Known<K extends MessageKey> = K;
 

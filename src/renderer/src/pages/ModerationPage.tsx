@@ -1,3 +1,5 @@
+import { roleAtLeast } from '../../../shared/domain/operator-roles';
+import { useSignedIn } from '../session/signed-in';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   type BulkSelection,
@@ -95,8 +97,8 @@ function useOpenItem(flagId: number | null): OpenItem | null {
 
 export function ModerationPage() {
   const { t } = useI18n();
-  const session = useCall('session.get', {});
-  const isLead = session.data?.operator?.role === 'lead';
+  const operator = useSignedIn();
+  const isLead = roleAtLeast(operator.role, 'lead');
   const [query, setQuery] = useState<QueueQuery>({ queue: 'unreviewed', filter: {}, sort: 'score' });
   const [viewId, setViewId] = useState<number | null>(null);
   const [viewsVersion, setViewsVersion] = useState(0);
@@ -264,12 +266,7 @@ export function ModerationPage() {
   const state = queue.loading ? 'loading' : busy ? 'busy' : 'ready';
 
   return (
-    <section
-      className="page mod-page"
-      data-testid="page-moderation"
-      data-state={state}
-      data-role={session.data?.operator?.role ?? ''}
-    >
+    <section className="page mod-page" data-testid="page-moderation" data-state={state} data-role={operator.role}>
       <header className="page-header">
         <h1>{t('moderation.title')}</h1>
         <div className="row">

@@ -1,3 +1,5 @@
+import { roleAtLeast } from '../../../shared/domain/operator-roles';
+import { useSignedIn } from '../session/signed-in';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TuningStateView } from '../../../shared/contract';
 import type { RuleSet } from '../../../shared/domain/ruleset';
@@ -44,8 +46,8 @@ function useTuningState(date: string, opened: number): TuningStateView | null {
 
 export function RulesPage() {
   const { t } = useI18n();
-  const session = useCall('session.get', {});
-  const isLead = session.data?.operator?.role === 'lead';
+  const operator = useSignedIn();
+  const isLead = roleAtLeast(operator.role, 'lead');
   const [reloadKey, setReloadKey] = useState(0);
   const active = useCall('matching.activeRuleSet', {}, [reloadKey]);
   const [draft, setDraft] = useState<RuleSet | null>(null);

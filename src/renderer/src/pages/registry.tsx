@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import type { OperatorRole } from '../../../shared/domain/operator-roles';
 import type { MessageKey } from '../i18n/catalogue';
 import { MatchingPage } from './MatchingPage';
 import { MirrorPage } from './MirrorPage';
@@ -11,14 +12,16 @@ import { RulesPage } from './RulesPage';
 export interface PageEntry {
   id: string;
   label: MessageKey;
+  /** The least role the page is shown to (main refuses its calls to anyone less, whatever the page shows). */
+  role: OperatorRole;
   render(): ReactElement;
 }
 
 export const pages: readonly PageEntry[] = [
-  { id: 'overview', label: 'nav.overview', render: () => <OverviewPage /> },
-  { id: 'mirror', label: 'nav.mirror', render: () => <MirrorPage /> },
-  { id: 'matching', label: 'nav.matching', render: () => <MatchingPage /> },
-  { id: 'rules', label: 'nav.rules', render: () => <RulesPage /> },
-  { id: 'preview', label: 'nav.preview', render: () => <PreviewPage /> },
-  { id: 'moderation', label: 'nav.moderation', render: () => <ModerationPage /> },
+  { id: 'overview', label: 'nav.overview', role: 'reviewer', render: () => <OverviewPage /> },
+  { id: 'mirror', label: 'nav.mirror', role: 'reviewer', render: () => <MirrorPage /> },
+  { id: 'matching', label: 'nav.matching', role: 'reviewer', render: () => <MatchingPage /> },
+  { id: 'rules', label: 'nav.rules', role: 'reviewer', render: () => <RulesPage /> },
+  { id: 'preview', label: 'nav.preview', role: 'reviewer', render: () => <PreviewPage /> },
+  { id: 'moderation', label: 'nav.moderation', role: 'reviewer', render: () => <ModerationPage /> },
 ];

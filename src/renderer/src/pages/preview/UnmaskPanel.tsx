@@ -7,13 +7,14 @@ import { useI18n } from '../../i18n/I18nProvider';
 const REASON_MIN = 10;
 
 /**
- * Unmask on demand: a typed reason, then the raw fields of this ONE account until main's expiry (60 s), after which
+ * Unmask on demand: a typed reason and the operator's password again, then the raw fields of this ONE account until main's expiry (60 s), after which
  * they are dropped from state. main refuses reviewers (FORBIDDEN) and audit-logs every grant.
  */
 export function UnmaskPanel({ userId, testId }: { userId: string; testId: string }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
+  const [password, setPassword] = useState('');
   const [raw, setRaw] = useState<CallOutput<'preview.unmask'> | null>(null);
   const [expired, setExpired] = useState(false);
   const [now, setNow] = useState(() => Date.now());
@@ -38,12 +39,13 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
     setOpen(false);
     setExpired(false);
     setError(null);
+    setPassword('');
   }, [userId]);
 
   const submit = async () => {
     setError(null);
     try {
-      const value = await call('preview.unmask', { userId, reason });
+      const value = await call('preview.unmask', { userId, reason, password });
       setRaw(value);
       setNow(Date.now());
       setExpired(false);
@@ -51,6 +53,9 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
       setReason('');
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
+    } finally {
+      // The password is asked again for every unmask, and never kept.
+      setPassword('');
     }
   };
 
@@ -86,11 +91,22 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
               data-testid={`${testId}-reason`}
             />
           </label>
+          <label>
+            {t('preview.unmask.password')}
+            <input
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="current-password"
+              maxLength={200}
+              data-testid={`${testId}-password`}
+            />
+          </label>
           <div className="row">
             <button
               type="submit"
               className="primary"
-              disabled={reason.trim().length < REASON_MIN}
+              disabled={reason.trim().length < REASON_MIN || password === ''}
               data-testid={`${testId}-submit`}
             >
               {t('preview.unmask.submit')}
