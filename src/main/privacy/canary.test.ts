@@ -90,10 +90,12 @@ beforeAll(async () => {
   );
   const csv = (file: string) => path.join(exportDir, file);
   expect(fs.existsSync(csv('transactions.csv')) && fs.existsSync(csv('transfers.csv'))).toBe(true);
-  fs.appendFileSync(csv('transactions.csv'), `tq1,u000001,m-nowhere,${AMOUNT}12,${QUARANTINED_TIME}+08:00\n`);
+  // A known user (the export's first) paying an unknown merchant / an unknown user.
+  const known = (JSON.parse(fs.readFileSync(csv('users.jsonl'), 'utf8').split('\n', 1)[0]!) as { id: string }).id;
+  fs.appendFileSync(csv('transactions.csv'), `tq1,${known},m-nowhere,${AMOUNT}12,${QUARANTINED_TIME}+08:00\n`);
   fs.appendFileSync(
     csv('transfers.csv'),
-    `xq1,u000001,u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`,
+    `xq1,${known},u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`,
   );
   importExport(services.db, exportDir, { operator: 'canary setup' });
   plantCanaries();
