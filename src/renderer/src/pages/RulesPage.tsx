@@ -6,7 +6,7 @@ import { useCall } from '../api/useCall';
 import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
-import { platformDay } from '../../../shared/platform-day';
+import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
 import { RuleEditor } from './rules/RuleEditor';
 import { ShadowPanel } from './rules/ShadowPanel';
