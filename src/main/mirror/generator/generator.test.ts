@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
 import { generateCommand } from '../../cli/commands/generate';
-import { exportFiles, FAULT_KINDS, generateExport, type GenerateSummary } from './index';
+import { CSV_FILES } from '../../../shared/domain/export-format';
+import { BIG_FILES, exportFiles, FAULT_KINDS, generateExport, type GenerateSummary } from './index';
 import { csvCell } from './output';
 import { parseCsv, readExport, REFERENCES, type Row, RULES } from './testing/read-export';
 
@@ -255,6 +256,7 @@ describe('looks like a real export (ids, order)', () => {
   });
 
   it('takes a format per file, and refuses a file that cannot change format', async () => {
+    expect([...BIG_FILES].sort()).toEqual([...CSV_FILES].sort());
     const out = path.join(root, 'mixed');
     const summary = await generateExport({ users: 200, days: 7, seed: 3, out, format: { transfers: 'jsonl' } });
     expect(Object.keys(summary.files)).toEqual(expect.arrayContaining(['transactions.csv', 'transfers.jsonl']));

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExportFileName } from '../../../shared/domain/export-format';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { type ProgressSink, silentProgress } from '../../../shared/progress';
 import { WindowCalendar } from './calendar';
@@ -22,8 +23,8 @@ export { FAULT_KINDS, type FaultKind, type BigFileFormat };
  */
 export const GENERATOR_VERSION = 2;
 
-/** The files upstream may send as CSV or JSONL (../shared/DATA-FORMAT.md): the big ones. */
-export const BIG_FILES = ['transactions', 'transfers'] as const;
+/** The files upstream may send as CSV or JSONL (CSV_FILES, the big ones): the generator writes either. */
+export const BIG_FILES = ['transactions', 'transfers'] as const satisfies readonly ExportFileName[];
 export type BigFile = (typeof BIG_FILES)[number];
 export type ExportFormats = Record<BigFile, BigFileFormat>;
 /** What upstream usually sends: the big files as CSV. */
