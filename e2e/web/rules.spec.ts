@@ -11,7 +11,7 @@ import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
 import type { WhatIfView } from '../../src/shared/contract';
 import { FEATURE_NAMES, type RuleSet } from '../../src/shared/domain/ruleset';
-import { platformDay } from '../../src/shared/platform-day';
+import { platformDay } from '../../src/shared/domain/platform-time';
 import { silentProgress } from '../../src/shared/progress';
 import { expect, signIn, test } from './fixtures';
 

@@ -6,7 +6,7 @@ import { seedMirror } from './moderation/test-fixture';
 import { defaultOutboxDir } from './paths';
 import { DEMO_HISTORY_DAYS, prepareMirror } from './startup';
 import { tempServices } from './testing/temp';
-import { platformDay } from '../shared/platform-day';
+import { platformDay } from '../shared/domain/platform-time';
 import type { JobProgress } from '../shared/progress';
 
 describe('start of a console session', () => {

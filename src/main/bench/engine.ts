@@ -6,7 +6,7 @@ import { runMatchingDetailed } from '../engine';
 import { allocateOutput, allocateRowsOutput, kernelData, startCandidateTeam } from '../engine/candidates';
 import { createScratch, type KernelData, type KernelOutput, runKernel } from '../engine/kernel';
 import { loadPool, type MatchPool } from '../engine/pool';
-import { localDate } from '../engine/window';
+import { platformDayOf } from '../../shared/domain/platform-time';
 import { benchMirror, randomWeights } from './bench-data';
 import { matchingExclusions } from '../moderation/exclusions';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
@@ -198,7 +198,7 @@ export const engineBench: CliCommand = {
     const db = openDatabase(dbFile);
     try {
       const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
-      const date = localDate(maxPaid);
+      const date = platformDayOf(maxPaid);
       const ruleSet: RuleSet = DEFAULT_RULE_SET;
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
 

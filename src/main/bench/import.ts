@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { PLATFORM_OFFSET_MINUTES } from '../../shared/domain/platform-time';
 import { openDatabase, type Db } from '../db/database';
 import { BENCH_DIR, benchExport } from './bench-data';
 import { importExport } from '../mirror/import';
@@ -94,10 +95,12 @@ async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows
       }
       if (csv) {
         const [id, userId, merchantId, amount, paidAt] = line.split(',');
-        tryRun(() => tx.run(id, userId, merchantId, Number(amount), toUnix(paidAt ?? ''), 480));
+        tryRun(() => tx.run(id, userId, merchantId, Number(amount), toUnix(paidAt ?? ''), PLATFORM_OFFSET_MINUTES));
       } else {
         const t = JSON.parse(line) as Record<string, string | number>;
-        tryRun(() => tx.run(t.id, t.user_id, t.merchant_id, t.amount_fen, toUnix(String(t.paid_at)), 480));
+        tryRun(() =>
+          tx.run(t.id, t.user_id, t.merchant_id, t.amount_fen, toUnix(String(t.paid_at)), PLATFORM_OFFSET_MINUTES),
+        );
       }
     },
     rows + (csv ? 1 : 0),

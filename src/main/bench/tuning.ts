@@ -2,7 +2,7 @@ import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
 import { mulberry32 } from '../engine/test-mirror';
-import { localDate } from '../engine/window';
+import { platformDayOf } from '../../shared/domain/platform-time';
 import { closeTuningSession } from '../handlers/tuning';
 import { benchMirror, randomWeights } from './bench-data';
 import { matchingExclusions } from '../moderation/exclusions';
@@ -37,7 +37,7 @@ export const tuningBench: CliCommand = {
     const peak = new PeakRss();
     try {
       const maxPaid = services.db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
-      const date = localDate(maxPaid);
+      const date = platformDayOf(maxPaid);
       const active = activeRuleSet(services.db).ruleSet;
 
       const open = await timed(async () => {

@@ -1,3 +1,4 @@
+import { DAY_SECONDS, PLATFORM_OFFSET_MINUTES, platformMidnight } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -11,7 +12,7 @@ export { mulberry32 };
 export interface TestMirrorOptions {
   users: number;
   seed: number;
-  /** Run date; transactions fall in the 40 days before it (+08:00). */
+  /** Run date; transactions fall in the 40 platform days before it. */
   date?: string;
 }
 
@@ -19,7 +20,7 @@ export function buildTestMirror(db: Db, options: TestMirrorOptions): void {
   const rand = mulberry32(options.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const date = options.date ?? '2026-11-24';
-  const end = Date.parse(`${date}T00:00:00+08:00`) / 1000 + 86_400;
+  const end = platformMidnight(date) + DAY_SECONDS;
   const districts = ['d1', 'd2', 'd3', 'd4'];
   const categories = ['coffee', 'gym', 'bookstore', 'convenience', 'restaurant'];
   db.transaction(() => {
@@ -49,7 +50,7 @@ export function buildTestMirror(db: Db, options: TestMirrorOptions): void {
       `INSERT INTO consents (user_id, feature, granted_at, revoked_at) VALUES (?, 'meet_similar', ?, ?)`,
     );
     const insTx = db.prepare(
-      `INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, 480)`,
+      `INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ${PLATFORM_OFFSET_MINUTES})`,
     );
     const ids: string[] = [];
     let tx = 0;

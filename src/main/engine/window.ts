@@ -1,9 +1,9 @@
+import { DAY_SECONDS as DAY, PLATFORM_OFFSET_SECONDS } from '../../shared/domain/platform-time';
+
 /**
- * Calendar arithmetic for a run date. Upstream writes times at +08:00 and a "day" of consumption is a local day
- * there, so the window's day boundaries fall at 00:00 +08:00 whatever the machine's zone.
+ * Calendar arithmetic for a run date. A "day" of consumption is a platform day, so the window's day boundaries
+ * fall at platform midnight whatever the machine's zone.
  */
-export const UPSTREAM_OFFSET_MINUTES = 480;
-const DAY = 86_400;
 
 export interface RunWindow {
   date: string;
@@ -30,14 +30,9 @@ export function parseRunDate(date: string, where = 'date'): { year: number; mont
 /** The `days` local days ending with (and including) the run date. */
 export function runWindow(date: string, days: number): RunWindow {
   const { year, month, day } = parseRunDate(date);
-  const dayStart = Date.UTC(year, month - 1, day) / 1000 - UPSTREAM_OFFSET_MINUTES * 60;
+  const dayStart = Date.UTC(year, month - 1, day) / 1000 - PLATFORM_OFFSET_SECONDS;
   const end = dayStart + DAY;
   return { date, start: end - days * DAY, end, days, year };
-}
-
-/** The local day of the run date's upstream zone that a unix time falls in, as YYYY-MM-DD. */
-export function localDate(unixSeconds: number): string {
-  return new Date((unixSeconds + UPSTREAM_OFFSET_MINUTES * 60) * 1000).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModerationQueue, QueueFilter, SavedView } from '../../shared/contract';
-import { moderationQueues } from '../../shared/contract';
+import { MODERATION_QUEUES } from '../../shared/domain/moderation';
+import { DAY_SECONDS } from '../../shared/domain/platform-time';
 import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
-import { claim, releaseClaim } from '../moderation/claims';
+import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
 import {
   type BulkSelection,
   bulkDecide,
@@ -55,7 +56,7 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** Expiry from a number of days chosen in the UI, counted on main's clock (the renderer's may be wrong). */
 const expiresAt = (days: number | undefined): number | undefined =>
-  days === undefined ? undefined : nowSeconds() + days * 86_400;
+  days === undefined ? undefined : nowSeconds() + days * DAY_SECONDS;
 
 // Stored filters were validated against the contract's filter schema when the view was created.
 const toView = (v: StoredView): SavedView => ({
@@ -98,7 +99,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
       input.offset > 0
         ? null
         : (Object.fromEntries(
-            moderationQueues.map((q: ModerationQueue) => [
+            MODERATION_QUEUES.map((q: ModerationQueue) => [
               q,
               q === input.queue
                 ? page.total
@@ -110,12 +111,8 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.item': (input, services) => {
     const operator = requireOperator(services);
-    const claimedBy = services.db
-      .prepare<[number, number], { operator: string }>(
-        `SELECT operator FROM claims WHERE flag_id = ? AND ? - last_seen_at < 600`,
-      )
-      .get(input.flagId, nowSeconds());
-    const other = claimedBy && claimedBy.operator !== operator.name ? claimedBy.operator : null;
+    const claimedBy = activeClaimant(services.db, input.flagId);
+    const other = claimedBy !== null && claimedBy !== operator.name ? claimedBy : null;
     return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other);
   },
 

@@ -1,3 +1,4 @@
+import { platformNoon } from '../../shared/domain/platform-time';
 import { DomainError } from '../../shared/envelope';
 import { requireOperator } from '../dispatch';
 import { DEFAULT_MASKING_POLICY, maskProfile } from '../privacy';
@@ -96,7 +97,7 @@ export const tuningHandlers: Handlers<
     const answer = await tuningSession(services).whatIf(input.ruleSet, input.seq);
     if (answer.status !== 'ready') return answer;
     // The worker answers with ids; the people behind them cross to the renderer masked, like every view.
-    const reference = new Date(`${answer.result.date}T12:00:00+08:00`);
+    const reference = platformNoon(answer.result.date);
     const ids = new Set(
       answer.result.changedExamples
         .flatMap((e) => [e.userId, e.activePartner, e.draftPartner])

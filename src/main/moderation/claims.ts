@@ -1,11 +1,9 @@
 import type { Operator } from '../../shared/contract/app';
+import { CLAIM_IDLE_SECONDS } from '../../shared/domain/moderation';
 import type { Db } from '../db/database';
 import { conflict, notFound } from './errors';
 import { nowSeconds } from './effective';
 import { say } from '../../shared/error-says';
-
-/** A claim lapses after this long without the claimer touching the item, so a closed laptop frees its items. */
-export const CLAIM_IDLE_SECONDS = 10 * 60;
 
 export interface ClaimRow {
   flag_id: number;
@@ -24,6 +22,12 @@ const statements = (db: Db) => ({
   touch: db.prepare<[number, number, string]>(`UPDATE claims SET last_seen_at = ? WHERE flag_id = ? AND operator = ?`),
   release: db.prepare<[number, string]>(`DELETE FROM claims WHERE flag_id = ? AND operator = ?`),
 });
+
+/** Who actively holds an item (their claim has not lapsed), or null. */
+export function activeClaimant(db: Db, flagId: number, now = nowSeconds()): string | null {
+  const current = statements(db).get.get(flagId);
+  return isActive(current, now) ? current.operator : null;
+}
 
 function isActive(claim: ClaimRow | undefined, now: number): claim is ClaimRow {
   return claim !== undefined && now - claim.last_seen_at < CLAIM_IDLE_SECONDS;
@@ -71,6 +75,9 @@ export function assertNotClaimedByOther(db: Db, flagId: number, operator: Operat
     );
   }
 }
+
+/** SQL expression (on alias `f`, parameter `@now`): who actively holds the flag, or NULL. */
+export const ACTIVE_CLAIMANT_SQL = `(SELECT c.operator FROM claims c WHERE c.flag_id = f.id AND @now - c.last_seen_at < ${CLAIM_IDLE_SECONDS})`;
 
 /** SQL condition (on alias `f`) for items offered to operator `?`: unclaimed, lapsed, or their own claim. */
 export const OFFERED_TO_OPERATOR_SQL = `NOT EXISTS (

@@ -8,7 +8,9 @@
  * so greetings like "3点见" or "AA 聚餐 35" and names containing 薇 stay clean.
  */
 
-export type HandleKind = 'phone' | 'wechat' | 'qq' | 'link' | 'solicit';
+import type { HandleKind } from '../../shared/domain/detection';
+
+export type { HandleKind } from '../../shared/domain/detection';
 
 export interface ContactHandle {
   kind: HandleKind;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
+import type { DecisionReason } from '../../shared/domain/reason-codes';
 import { openDatabase } from '../db/database';
 import { claim } from './claims';
 import { bulkDecide, decide, exportPendingDecisions, previewBulk, undo, undoBulk } from './decisions';
@@ -23,7 +24,7 @@ describe('decisions', () => {
     const [flag] = seedFlags(db, userIds.slice(0, 1));
     const row = decide(
       db,
-      { flagId: flag!, action: 'warn', reasonCode: 'selling_suspected', note: 'first time' },
+      { flagId: flag!, action: 'warn', reasonCode: 'selling_confirmed', note: 'first time' },
       reviewer,
       noOutbox,
     );
@@ -81,7 +82,7 @@ describe('decisions', () => {
   it('a reviewer cannot undo someone else’s decision', () => {
     const { db, userIds } = freshDb(2);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
-    const d = decide(db, { flagId: flag!, action: 'hold', reasonCode: 'need_more_data' }, reviewer, noOutbox);
+    const d = decide(db, { flagId: flag!, action: 'hold', reasonCode: 'insufficient_evidence' }, reviewer, noOutbox);
     expect(() => undo(db, d.id, otherReviewer, noOutbox)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     expect(undo(db, d.id, lead, noOutbox).reverses).toBe(d.id);
   });
@@ -89,16 +90,30 @@ describe('decisions', () => {
   it('bad input says what and where', () => {
     const { db, userIds } = freshDb(2);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
-    expect(() => decide(db, { flagId: flag!, action: 'warn', reasonCode: 'Bad Code' }, reviewer, noOutbox)).toThrow(
-      /reasonCode/,
-    );
+    // The reason vocabulary is closed: a well-formed code that is not in it is refused like a malformed one.
+    for (const code of ['Bad Code', 'spam_template', 'undo']) {
+      expect(() =>
+        decide(db, { flagId: flag!, action: 'warn', reasonCode: code as DecisionReason }, reviewer, noOutbox),
+      ).toThrow(/reasonCode: must be one of selling_confirmed, .*got "/);
+      expect(() =>
+        bulkDecide(db, { flagIds: [flag!] }, { action: 'warn', reasonCode: code as DecisionReason }, lead, noOutbox),
+      ).toThrow(/decision\.reasonCode: must be one of/);
+    }
+    expect(db.prepare('SELECT count(*) FROM decisions').pluck().get()).toBe(0);
     expect(() =>
-      decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x', expiresAt: NOW + 10 }, reviewer, noOutbox),
+      decide(
+        db,
+        { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed', expiresAt: NOW + 10 },
+        reviewer,
+        noOutbox,
+      ),
     ).toThrow(/expiresAt/);
-    expect(() => decide(db, { flagId: 999, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox)).toThrow(
+    expect(() => decide(db, { flagId: 999, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox)).toThrow(
       expect.objectContaining({ code: 'NOT_FOUND' }),
     );
-    expect(() => decide(db, { action: 'warn', reasonCode: 'x' }, reviewer, noOutbox)).toThrow(/flagId or userId/);
+    expect(() => decide(db, { action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox)).toThrow(
+      /flagId or userId/,
+    );
   });
 
   it('bulk over 100 accounts is lead-only, and the preview gives the count first', () => {
@@ -122,7 +137,7 @@ describe('decisions', () => {
       bulkDecide(db, small, { action: 'clear', reasonCode: 'false_positive' }, reviewer, { ...noOutbox, expected })
         .decisions,
     ).toBe(100);
-    const rest = bulkDecide(db, selection, { action: 'hold', reasonCode: 'batch_review' }, lead, noOutbox);
+    const rest = bulkDecide(db, selection, { action: 'hold', reasonCode: 'needs_lead_review' }, lead, noOutbox);
     expect(rest).toMatchObject({ decisions: 50, accounts: 50 });
     expect(matchingExclusions(db, NOW).size).toBe(50);
   });
@@ -184,7 +199,10 @@ describe('decisions', () => {
     expect(listQueue(db, { queue: 'unreviewed', operator: otherReviewer, now: NOW + 60 }).total).toBe(0);
     expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW + 60 }).items[0]!.claimedBy).toBe('ann');
     expect(() =>
-      decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x' }, otherReviewer, { outboxDir: null, now: NOW + 60 }),
+      decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, otherReviewer, {
+        outboxDir: null,
+        now: NOW + 60,
+      }),
     ).toThrow(/claimed by ann/);
     expect(claim(db, flag!, otherReviewer, NOW + 11 * 60).operator).toBe('bob');
   });
@@ -192,7 +210,7 @@ describe('decisions', () => {
   it('decisions are append-only: UPDATE and DELETE are rejected by triggers', () => {
     const { db, userIds } = freshDb(2);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
-    decide(db, { flagId: flag!, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox);
+    decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
     expect(() => db.prepare(`UPDATE decisions SET action = 'clear'`).run()).toThrow(/append-only/);
     expect(() => db.prepare(`DELETE FROM decisions`).run()).toThrow(/append-only/);
   });
@@ -200,12 +218,17 @@ describe('decisions', () => {
   it('exclusions: restrict until it expires, suspend, hold; a later clear lifts them', () => {
     const { db, userIds } = freshDb(5);
     const flags = seedFlags(db, userIds);
-    decide(db, { flagId: flags[0]!, action: 'restrict', reasonCode: 'x', expiresAt: NOW + 100 }, reviewer, noOutbox);
-    decide(db, { flagId: flags[1]!, action: 'suspend', reasonCode: 'x' }, lead, noOutbox);
-    decide(db, { flagId: flags[2]!, action: 'hold', reasonCode: 'x' }, reviewer, noOutbox);
-    decide(db, { flagId: flags[3]!, action: 'warn', reasonCode: 'x' }, reviewer, noOutbox);
-    decide(db, { userId: 'u4', action: 'restrict', reasonCode: 'x' }, reviewer, noOutbox);
-    decide(db, { userId: 'u4', action: 'clear', reasonCode: 'appeal_accepted' }, reviewer, {
+    decide(
+      db,
+      { flagId: flags[0]!, action: 'restrict', reasonCode: 'spam_confirmed', expiresAt: NOW + 100 },
+      reviewer,
+      noOutbox,
+    );
+    decide(db, { flagId: flags[1]!, action: 'suspend', reasonCode: 'spam_confirmed' }, lead, noOutbox);
+    decide(db, { flagId: flags[2]!, action: 'hold', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    decide(db, { flagId: flags[3]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    decide(db, { userId: 'u4', action: 'restrict', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    decide(db, { userId: 'u4', action: 'clear', reasonCode: 'false_positive' }, reviewer, {
       outboxDir: null,
       now: NOW + 1,
     });
@@ -217,13 +240,13 @@ describe('decisions', () => {
     const { db, userIds, file } = freshDb(3);
     const flags = seedFlags(db, userIds);
     const outbox = path.join(path.dirname(file), 'outbox');
-    const a = decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'x', note: 'n' }, reviewer, {
+    const a = decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'spam_confirmed', note: 'n' }, reviewer, {
       outboxDir: outbox,
       now: NOW,
     });
     decide(
       db,
-      { flagId: flags[1]!, action: 'warn', reasonCode: 'x', note: 'he wrote vx: mango_88' },
+      { flagId: flags[1]!, action: 'warn', reasonCode: 'spam_confirmed', note: 'he wrote vx: mango_88' },
       reviewer,
       noOutbox,
     ); // as if the export never ran
@@ -238,7 +261,7 @@ describe('decisions', () => {
       decision_id: '1',
       user_id: 'u0',
       action: 'warn',
-      reason_code: 'x',
+      reason_code: 'spam_confirmed',
       decided_at: new Date(NOW * 1000).toISOString(),
       operator: 'ann',
       note: 'n',

@@ -1,5 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Operator } from '../../shared/contract/app';
+import {
+  canExpire,
+  DECISION_ACTIONS,
+  type DecisionAction,
+  EXCLUDING_ACTIONS,
+  type FlagState,
+  isDecisionAction,
+  isFinalAction,
+  isLeadOnly,
+  type RecordedAction,
+  REVIEWER_BULK_LIMIT,
+  UNDO_ACTION,
+} from '../../shared/domain/moderation';
+import { DECISION_REASONS, type DecisionReason, isDecisionReason, UNDO_REASON } from '../../shared/domain/reason-codes';
 import type { Db } from '../db/database';
 import { lastExportedDecisionId, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
 import { assertNotClaimedByOther, touchClaim } from './claims';
@@ -9,20 +23,14 @@ import { type QueueName, type QueueFilter, selectQueueFlags } from './queue';
 import { say } from '../../shared/error-says';
 import { maskHandlesInText } from '../privacy/moderation-views';
 
-export const DECISION_ACTIONS = ['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'] as const;
-export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-
-/** Bulk actions touching more accounts than this need a lead: one mis-set filter must not sweep the city. */
-export const REVIEWER_BULK_LIMIT = 100;
 const MAX_NOTE = 1000;
-const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 
 export interface DecideInput {
   flagId?: number;
   userId?: string;
   action: DecisionAction;
-  /** e.g. 'selling_confirmed', 'spam_template', 'false_positive'. */
-  reasonCode: string;
+  /** One of the closed vocabulary (shared/domain/reason-codes): upstream acts on it mechanically. */
+  reasonCode: DecisionReason;
   note?: string;
   /** Unix seconds; only for restrict / suspend / hold, must be in the future. */
   expiresAt?: number | null;
@@ -32,7 +40,8 @@ export interface DecisionRow {
   id: number;
   user_id: string;
   flag_id: number | null;
-  action: DecisionAction | 'undo';
+  action: RecordedAction;
+  /** A DecisionReason, or 'undo' on an undo row (older rows may hold codes from before the vocabulary closed). */
   reason_code: string;
   note: string;
   operator: string;
@@ -53,7 +62,7 @@ interface FlagRef {
   id: number;
   user_id: string;
   detector: string;
-  state: 'open' | 'resolved';
+  state: FlagState;
 }
 
 const statements = (db: Db) => ({
@@ -91,29 +100,25 @@ const statements = (db: Db) => ({
   since: db.prepare<[number], DecisionRow>(`SELECT * FROM decisions WHERE id > ? ORDER BY id`),
 });
 
-function isFinal(action: string): boolean {
-  return action === 'clear' || action === 'warn' || action === 'restrict' || action === 'suspend';
-}
-
 function validate(input: DecideInput, now: number, where: string): void {
-  if (!(DECISION_ACTIONS as readonly string[]).includes(input.action)) {
+  if (!isDecisionAction(input.action)) {
     throw invalidInput(
       `${where}action`,
       `must be one of ${DECISION_ACTIONS.join(', ')}, got "${String(input.action)}"`,
     );
   }
-  if (typeof input.reasonCode !== 'string' || !REASON_CODE.test(input.reasonCode)) {
+  if (typeof input.reasonCode !== 'string' || !isDecisionReason(input.reasonCode)) {
     throw invalidInput(
       `${where}reasonCode`,
-      `must be a lower_snake_case code of 1–64 characters, got "${String(input.reasonCode)}"`,
+      `must be one of ${DECISION_REASONS.join(', ')}, got "${String(input.reasonCode)}"`,
     );
   }
   if (input.note !== undefined && [...input.note].length > MAX_NOTE) {
     throw invalidInput(`${where}note`, `must be at most ${MAX_NOTE} characters`);
   }
   if (input.expiresAt !== undefined && input.expiresAt !== null) {
-    if (!['restrict', 'suspend', 'hold'].includes(input.action)) {
-      throw invalidInput(`${where}expiresAt`, `only restrict, suspend and hold can expire, not ${input.action}`);
+    if (!canExpire(input.action)) {
+      throw invalidInput(`${where}expiresAt`, `only ${EXCLUDING_ACTIONS.join(', ')} can expire, not ${input.action}`);
     }
     if (!Number.isInteger(input.expiresAt) || input.expiresAt <= now) {
       throw invalidInput(`${where}expiresAt`, `must be unix seconds in the future, got ${input.expiresAt}`);
@@ -123,9 +128,9 @@ function validate(input: DecideInput, now: number, where: string): void {
 
 /** Role rules, enforced here in main so no renderer can get around them. */
 function assertAllowed(operator: Operator, action: DecisionAction): void {
-  if (action === 'suspend' && operator.role !== 'lead') {
+  if (isLeadOnly(action) && operator.role !== 'lead') {
     throw forbidden(
-      `a ${operator.role} cannot suspend an account; escalate it to a lead`,
+      `a ${operator.role} cannot ${action} an account; escalate it to a lead`,
       say('reviewerCannotSuspend', {}),
     );
   }
@@ -177,7 +182,7 @@ function insertDecision(
     null,
     bulkId,
   )!;
-  if (flag && isFinal(input.action)) s.resolveFlag.run(flag.id);
+  if (flag && isFinalAction(input.action)) s.resolveFlag.run(flag.id);
   if (flag) touchClaim(db, flag.id, operator, now);
   return row;
 }
@@ -204,7 +209,7 @@ export function undo(
   db: Db,
   decisionId: number,
   operator: Operator,
-  options: DecideOptions & { note?: string; reasonCode?: string },
+  options: DecideOptions & { note?: string },
 ): DecisionRow {
   const now = options.now ?? nowSeconds();
   const row = db.transaction((): DecisionRow => undoOne(db, decisionId, operator, now, options, null)).immediate();
@@ -218,13 +223,13 @@ function undoOne(
   decisionId: number,
   operator: Operator,
   now: number,
-  options: { note?: string; reasonCode?: string },
+  options: { note?: string },
   bulkId: string | null,
 ): DecisionRow {
   const s = statements(db);
   const original = s.decision.get(decisionId);
   if (!original) throw notFound(`decision ${decisionId}`);
-  if (original.action === 'undo')
+  if (original.action === UNDO_ACTION)
     throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
   const already = s.undoOf.get(decisionId);
   if (already)
@@ -241,8 +246,8 @@ function undoOne(
   const reversing = s.insert.get(
     original.user_id,
     original.flag_id,
-    'undo',
-    options.reasonCode ?? 'undo',
+    UNDO_ACTION,
+    UNDO_REASON,
     options.note ?? '',
     operator.name,
     operator.role,
@@ -251,7 +256,7 @@ function undoOne(
     decisionId,
     bulkId,
   )!;
-  if (original.flag_id !== null && isFinal(original.action) && !s.effectiveFinalOnFlag.get(original.flag_id)) {
+  if (original.flag_id !== null && isFinalAction(original.action) && !s.effectiveFinalOnFlag.get(original.flag_id)) {
     const flag = s.flag.get(original.flag_id)!;
     if (!s.otherOpenFlag.get(flag.user_id, flag.detector, flag.id)) s.reopenFlag.run(flag.id);
   }

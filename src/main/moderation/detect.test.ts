@@ -98,7 +98,7 @@ describe('runDetection', () => {
     const { db } = setup();
     runDetection(db, silentProgress, { now: T0 });
     const flag = db.prepare<[], { id: number }>(`SELECT id FROM flags WHERE user_id = 'u1'`).get()!;
-    decide(db, { flagId: flag.id, action: 'hold', reasonCode: 'need_more_data' }, reviewer, {
+    decide(db, { flagId: flag.id, action: 'hold', reasonCode: 'insufficient_evidence' }, reviewer, {
       outboxDir: null,
       now: T0 + 10,
     });

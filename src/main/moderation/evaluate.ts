@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { type ProgressSink, silentProgress } from '../../shared/progress';
+import { GROUND_TRUTH_LABELS } from '../../shared/domain/export-format';
 import { DomainError } from '../../shared/envelope';
 import type { Db } from '../db/database';
 import { scoreUsers } from './detect';
@@ -35,7 +36,7 @@ export interface Evaluation {
   confusions: Record<DetectorName, Record<string, number>>;
 }
 
-const LABELS = new Set(['normal', 'micro_seller', 'spammer', 'kindred']);
+const LABELS: ReadonlySet<string> = new Set(GROUND_TRUTH_LABELS);
 
 /** Reads labels.jsonl (ground truth written by the generator): user id → label. Errors name the line. */
 export function readLabels(file: string): Map<string, string> {
@@ -54,7 +55,7 @@ export function readLabels(file: string): Map<string, string> {
     if (typeof r.user_id !== 'string' || typeof r.label !== 'string' || !LABELS.has(r.label)) {
       throw new DomainError(
         'INVALID_INPUT',
-        `${file}:${i + 1}: expected {"user_id": string, "label": normal|micro_seller|spammer|kindred}`,
+        `${file}:${i + 1}: expected {"user_id": string, "label": ${GROUND_TRUTH_LABELS.join('|')}}`,
       );
     }
     labels.set(r.user_id, r.label);

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
-import { EFFECTIVE_DECISIONS } from './effective';
+import { EXCLUDING_ACTIONS } from '../../shared/domain/moderation';
+import { EFFECTIVE_DECISIONS, sqlList } from './effective';
 
 /**
  * Users who must not be introduced at `atSec`. Each flag of an account (and its decisions made without a flag) is
@@ -14,7 +15,7 @@ export function matchingExclusions(db: Db, atSec: number): Set<string> {
       `WITH eff AS (${EFFECTIVE_DECISIONS} AND d.decided_at <= @at),
             latest AS (SELECT max(id) AS id FROM eff GROUP BY user_id, coalesce(flag_id, -1))
        SELECT DISTINCT e.user_id FROM latest l JOIN eff e ON e.id = l.id
-       WHERE e.action IN ('restrict', 'suspend', 'hold') AND (e.expires_at IS NULL OR e.expires_at > @at)`,
+       WHERE e.action IN ${sqlList(EXCLUDING_ACTIONS)} AND (e.expires_at IS NULL OR e.expires_at > @at)`,
     )
     .all({ at: atSec });
   return new Set(rows.map((r) => r.user_id));

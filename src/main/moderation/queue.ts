@@ -1,11 +1,13 @@
 import type { Operator } from '../../shared/contract/app';
+import type { DetectorName } from '../../shared/domain/detection';
+import { type FlagState, MODERATION_QUEUES, type ModerationQueue } from '../../shared/domain/moderation';
+import { DAY_SECONDS } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
-import { OFFERED_TO_OPERATOR_SQL } from './claims';
+import { ACTIVE_CLAIMANT_SQL, OFFERED_TO_OPERATOR_SQL } from './claims';
 import { nowSeconds } from './effective';
 import { invalidInput, notFound } from './errors';
 
-export const QUEUE_NAMES = ['unreviewed', 'held', 'escalated', 'resolved'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+export type QueueName = ModerationQueue;
 export type QueueSort = 'score' | 'age';
 
 export interface QueueFilter {
@@ -30,13 +32,13 @@ export interface ListQueueInput {
 export interface QueueItem {
   flagId: number;
   userId: string;
-  detector: string;
+  detector: DetectorName;
   detectorVersion: number;
   score: number;
   reasons: string[];
   firstDetectedAt: number;
   detectedAt: number;
-  state: 'open' | 'resolved';
+  state: FlagState;
   lastAction: string | null;
   district: string | null;
   claimedBy: string | null;
@@ -62,13 +64,13 @@ const QUEUE_CONDITION: Record<QueueName, string> = {
 interface QueueRow {
   id: number;
   user_id: string;
-  detector: string;
+  detector: DetectorName;
   detector_version: number;
   score: number;
   reasons: string;
   first_detected_at: number;
   detected_at: number;
-  state: 'open' | 'resolved';
+  state: FlagState;
   last_action: string | null;
   district: string | null;
   claimed_by: string | null;
@@ -104,15 +106,15 @@ function params(filter: QueueFilter, operator: Operator, now: number): Params {
     detector: filter.detector ?? null,
     reason: filter.reason ?? null,
     minScore: filter.minScore ?? null,
-    minDetectedAt: filter.maxAgeDays !== undefined ? now - Math.round(filter.maxAgeDays * 86400) : null,
+    minDetectedAt: filter.maxAgeDays !== undefined ? now - Math.round(filter.maxAgeDays * DAY_SECONDS) : null,
     district: filter.district ?? null,
   };
 }
 
 /** FROM … WHERE for one queue; `@`-named parameters come from `params`. A district matches by any part of its name, literally (上城 finds 上城区; % and _ are plain characters). */
 function queueSql(queue: QueueName): string {
-  if (!(QUEUE_NAMES as readonly string[]).includes(queue)) {
-    throw invalidInput('queue', `must be one of ${QUEUE_NAMES.join(', ')}, got "${String(queue)}"`);
+  if (!(MODERATION_QUEUES as readonly string[]).includes(queue)) {
+    throw invalidInput('queue', `must be one of ${MODERATION_QUEUES.join(', ')}, got "${String(queue)}"`);
   }
   return `FROM (
       SELECT f.*, ${LAST_ACTION_SQL} AS last_action FROM flags f
@@ -127,7 +129,7 @@ function queueSql(queue: QueueName): string {
       AND (@district IS NULL OR instr(usr.district, @district) > 0)`;
 }
 
-/** A queue page. Items another operator has claimed (and not left idle for 10 min) are not offered. */
+/** A queue page. Items another operator has claimed (and not left idle past the claim lapse) are not offered. */
 export function listQueue(db: Db, input: ListQueueInput): QueuePage {
   const now = input.now ?? nowSeconds();
   const p = params(input.filter ?? {}, input.operator, now);
@@ -145,7 +147,7 @@ export function listQueue(db: Db, input: ListQueueInput): QueuePage {
     .prepare<Params & { limit: number; offset: number }, QueueRow>(
       `SELECT f.id, f.user_id, f.detector, f.detector_version, f.score, f.reasons, f.first_detected_at, f.detected_at,
               f.state, f.last_action, usr.district,
-              (SELECT c.operator FROM claims c WHERE c.flag_id = f.id AND @now - c.last_seen_at < 600) AS claimed_by
+              ${ACTIVE_CLAIMANT_SQL} AS claimed_by
        ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     )
     .all({ ...p, limit, offset });

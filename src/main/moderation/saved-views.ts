@@ -2,7 +2,8 @@ import type { Operator } from '../../shared/contract/app';
 import type { Db } from '../db/database';
 import { nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
-import { QUEUE_NAMES, type QueueFilter, type QueueName, type QueueSort } from './queue';
+import { MODERATION_QUEUES } from '../../shared/domain/moderation';
+import type { QueueFilter, QueueName, QueueSort } from './queue';
 import { say } from '../../shared/error-says';
 
 /** A named queue + filter + sort an operator can come back to. */
@@ -30,8 +31,8 @@ interface Row {
 const FILTER_KEYS = new Set(['detector', 'reason', 'minScore', 'maxAgeDays', 'district']);
 
 function checkSpec(spec: SavedViewSpec): void {
-  if (!(QUEUE_NAMES as readonly string[]).includes(spec.queue))
-    throw invalidInput('view.queue', `must be one of ${QUEUE_NAMES.join(', ')}`);
+  if (!(MODERATION_QUEUES as readonly string[]).includes(spec.queue))
+    throw invalidInput('view.queue', `must be one of ${MODERATION_QUEUES.join(', ')}`);
   if (spec.sort !== 'score' && spec.sort !== 'age') throw invalidInput('view.sort', `must be "score" or "age"`);
   for (const key of Object.keys(spec.filter)) {
     if (!FILTER_KEYS.has(key)) throw invalidInput(`view.filter.${key}`, `unknown filter field`);

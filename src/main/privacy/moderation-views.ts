@@ -19,13 +19,12 @@ import type {
   ModerationItemDetail,
   ModerationQueueItem,
 } from '../../shared/contract';
+import { PLATFORM_OFFSET_MINUTES, platformDayOf } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { findContactHandles, normaliseForHandles } from '../moderation/contact-handles';
 import type { QueueItem, QueueItemDetail } from '../moderation/queue';
 import { ageBand, maskName } from './mask-fields';
 
-/** Upstream writes +08:00; rows without their own offset (flags, decisions) are shown in platform time. */
-const PLATFORM_TZ_MINUTES = 8 * 60;
 const TIMELINE_SHOWN = 50;
 
 const HANDLE_MARK = (kind: string): string => `⟦${kind}⟧`;
@@ -63,8 +62,9 @@ export function maskHandlesInText(raw: string | null | undefined): MaskedText {
   return { text: masked, handles: hints };
 }
 
+/** The day in the row's own offset (greetings and transfers keep theirs). */
 function localDay(unixSeconds: number, tzMinutes: number): string {
-  return new Date((unixSeconds + tzMinutes * 60) * 1000).toISOString().slice(0, 10);
+  return platformDayOf(unixSeconds + (tzMinutes - PLATFORM_OFFSET_MINUTES) * 60);
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
@@ -161,7 +161,7 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
   };
   const report = (r: Row) => ({
     id: str(r.id),
-    day: localDay(num(r.created_at), PLATFORM_TZ_MINUTES),
+    day: platformDayOf(num(r.created_at)), // rows without an offset of their own: platform time
     reason: str(r.reason),
     text: maskHandlesInText(str(r.text)),
   });
@@ -209,12 +209,12 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
       gender: str(u.gender),
       ageBand:
         Number.isInteger(birthYear) && birthYear <= reference.getUTCFullYear()
-          ? ageBand(birthYear, reference, 5, PLATFORM_TZ_MINUTES)
+          ? ageBand(birthYear, reference, 5, PLATFORM_OFFSET_MINUTES)
           : '—',
       city: str(u.city),
       district: u.district === null || u.district === undefined ? null : str(u.district),
       status: str(u.status),
-      registeredMonth: localDay(num(u.registered_at), PLATFORM_TZ_MINUTES).slice(0, 7),
+      registeredMonth: platformDayOf(num(u.registered_at)).slice(0, 7),
     },
     figures: flag.evidence.figures ?? {},
     pricePoints,
@@ -235,7 +235,7 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
           score: num(f.score),
           reasons: JSON.parse(str(f.reasons)) as string[],
           state: str(f.state),
-          day: localDay(num(f.first_detected_at), PLATFORM_TZ_MINUTES),
+          day: platformDayOf(num(f.first_detected_at)),
         })),
       decisions: t.decisions.map((d) => maskDecision(d, undone)),
     },

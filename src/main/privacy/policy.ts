@@ -1,3 +1,4 @@
+import { PLATFORM_OFFSET_MINUTES } from '../../shared/domain/platform-time';
 import { PrivacyInputError } from './errors';
 
 /**
@@ -14,7 +15,7 @@ export interface MaskingPolicy {
   readonly ageBandYears: number;
   /**
    * UTC offset, in minutes, of the local calendar used for ages and date buckets when a row carries no offset
-   * of its own. Upstream writes `+08:00`, hence 480.
+   * of its own: platform time by default.
    */
   readonly timezoneOffsetMinutes: number;
 }
@@ -26,7 +27,7 @@ export const MIN_AGE_BAND_YEARS = 5;
 export const DEFAULT_MASKING_POLICY: MaskingPolicy = Object.freeze({
   k: 5,
   ageBandYears: 5,
-  timezoneOffsetMinutes: 480,
+  timezoneOffsetMinutes: PLATFORM_OFFSET_MINUTES,
 });
 
 /**

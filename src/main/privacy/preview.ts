@@ -1,3 +1,4 @@
+import { platformNoon } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { readRun } from '../engine/store';
 import { runWindow } from '../engine/window';
@@ -174,11 +175,6 @@ function discloseShared(
   return { disclosed, withheld };
 }
 
-/** Local noon of the run date: the reference day for age bands. */
-function referenceDay(date: string): Date {
-  return new Date(`${date}T12:00:00+08:00`);
-}
-
 export function pairPreview(
   db: Db,
   runId: number,
@@ -188,7 +184,7 @@ export function pairPreview(
 ): PairPreview {
   assertValidPolicy(policy);
   const intro = loadIntroduction(db, runId, first, second);
-  const reference = referenceDay(intro.date);
+  const reference = platformNoon(intro.date); // the reference day for age bands
   const profileA = maskProfile(readUserRow(db, intro.userA), reference, policy);
   const profileB = maskProfile(readUserRow(db, intro.userB), reference, policy);
   const { disclosed, withheld } = discloseShared(db, intro, policy);

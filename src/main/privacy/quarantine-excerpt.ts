@@ -1,98 +1,48 @@
+import {
+  ALL_EXPORT_FILES,
+  EXPORT_FIELD_NAMES,
+  type ExportFieldName,
+  fieldsOfKind,
+  MERCHANT_CATEGORY_EXAMPLES,
+} from '../../shared/domain/export-format';
 import { maskFreeText, maskName, maskPhone } from './mask-fields';
 
 /** Longest excerpt an operator sees: enough to spot the broken field, short enough not to become a data dump. */
 export const EXCERPT_MAX_CHARS = 240;
 
-const ID_FIELDS = new Set([
-  'id',
-  'user_id',
-  'from_user',
-  'to_user',
-  'merchant_id',
-  'reporter_id',
-  'reported_id',
-  'blocker_id',
-  'blocked_id',
-  'user_a',
-  'user_b',
-  'partner_id',
-]);
+/** Ids and references: opaque ids, shown when shaped like one (checked in safeFor). */
+const ID_FIELDS = new Set<string>(fieldsOfKind('id', 'ref'));
 
-/** The closed vocabularies of the export format (DATA-FORMAT.md): values that say nothing about a person. */
-const VOCABULARY = new Set([
-  'F',
-  'M',
-  'any',
-  'active',
-  'suspended',
-  'closed',
-  'meet_similar',
-  'hidden',
-  'category',
-  'brand',
-  'place',
-  'offline',
-  'online',
-  'selling',
-  'spam',
-  'harassment',
-  'fake_profile',
-  'other',
-  'normal',
-  'micro_seller',
-  'spammer',
-  'kindred',
-  'convenience',
-  'coffee',
-  'restaurant',
-  'gym',
-  'bookstore',
-  'cinema',
-  'supermarket',
-  'online_store',
+/** The closed vocabularies of the export format: values that say nothing about a person. */
+const VOCABULARY = new Set<string>([
+  ...ALL_EXPORT_FILES.flatMap((f) => f.fields.flatMap((x) => (x.kind === 'enum' ? x.values : []))),
+  ...MERCHANT_CATEGORY_EXAMPLES,
   'true',
   'false',
   'null',
 ]);
 
-/** Fields of a parsed row whose values may be shown when they pass their check; the rest are reduced to a shape. */
-const SHOWN_FIELDS = new Set([
+/**
+ * Fields of a parsed row whose values may be shown when they pass their check; the rest are reduced to a shape.
+ * Ids and enums by their kind; beside them, the few fields whose values describe a place or a verification, never
+ * a person (a city, a merchant's brand, a calendar day).
+ */
+const SHOWN_FIELDS = new Set<string>([
   ...ID_FIELDS,
-  'feature',
-  'gender',
-  'seeking',
-  'status',
-  'channel',
-  'level',
-  'reason',
-  'outcome',
-  'label',
-  'id_verified',
-  'city',
-  'district',
-  'category',
-  'brand',
-  'price_level',
-  'date',
+  ...fieldsOfKind('enum'),
+  ...([
+    'id_verified',
+    'city',
+    'district',
+    'category',
+    'brand',
+    'price_level',
+    'date',
+  ] as const satisfies readonly ExportFieldName[]),
 ]);
 
 /** Every documented field name: a key an excerpt may name (an undocumented key is shown as `[key]`). */
-const KNOWN_FIELDS = new Set([
-  ...SHOWN_FIELDS,
-  ...[
-    'nickname',
-    'real_name',
-    'phone',
-    'birth_year',
-    'registered_at',
-    'granted_at',
-    'revoked_at',
-    'name',
-    'lat',
-    'lon',
-  ],
-  ...['amount_fen', 'paid_at', 'memo', 'sent_at', 'text', 'replied_at', 'created_at'],
-]);
+const KNOWN_FIELDS = EXPORT_FIELD_NAMES;
 
 const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PLACE_NAME = /^\p{Script=Han}{1,6}(市|区|县)$/u;

@@ -1,3 +1,4 @@
+import { DAY_SECONDS, PLATFORM_OFFSET_MINUTES, platformMidnight } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { mulberry32 as mulberry } from '../util/seeded-random';
@@ -10,7 +11,7 @@ import { mulberry32 as mulberry } from '../util/seeded-random';
  * properties are checked on many more pairs than the engine's assignment would give.
  */
 export const FIXTURE_DATE = '2026-11-24';
-const END = Date.parse(`${FIXTURE_DATE}T00:00:00+08:00`) / 1000 + 86_400;
+const END = platformMidnight(FIXTURE_DATE) + DAY_SECONDS;
 const DISTRICTS = [
   { name: '静安区', lat: 31.23, lon: 121.45 },
   { name: '徐汇区', lat: 31.19, lon: 121.44 },
@@ -71,7 +72,7 @@ export function buildPrivacyFixture(
       `INSERT INTO consents (user_id, feature, granted_at, revoked_at) VALUES (?, 'meet_similar', ?, ?)`,
     );
     const insT = db.prepare(
-      `INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, 480)`,
+      `INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ${PLATFORM_OFFSET_MINUTES})`,
     );
     const insE = db.prepare(`INSERT INTO exposures (user_id, merchant_id, level) VALUES (?, ?, ?)`);
     let tx = 0;

@@ -1,3 +1,4 @@
+import { DAY_SECONDS, PLATFORM_OFFSET_SECONDS, platformMidnight } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { currentVersion } from './versions';
 import { countShadowRuns } from './shadow';
@@ -10,9 +11,9 @@ const sql = {
     WHERE r.status = 'completed' AND r.date BETWEEN ? AND ?
       AND r.id = (SELECT MAX(id) FROM match_runs s WHERE s.date = r.date AND s.status = 'completed')
     ORDER BY r.date`,
-  // Moderation (migration 004): flags raised per platform day (+08:00) and the open queue.
+  // Moderation (migration 004): flags raised per platform day and the open queue.
   flagsPerDay: `
-    SELECT date(first_detected_at + 8 * 3600, 'unixepoch') AS day, count(*) AS n FROM flags
+    SELECT date(first_detected_at + ${PLATFORM_OFFSET_SECONDS}, 'unixepoch') AS day, count(*) AS n FROM flags
     WHERE first_detected_at >= ? AND first_detected_at < ? GROUP BY day ORDER BY day`,
   openFlags: `SELECT count(*) FROM flags WHERE state = 'open'`,
 } as const;
@@ -44,15 +45,10 @@ export function daysBefore(date: string, days: number): string {
   return new Date(t - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Unix seconds of 00:00 +08:00 on a platform date. */
-function platformMidnight(date: string): number {
-  return Date.parse(`${date}T00:00:00+08:00`) / 1000;
-}
-
 export function readDashboard(db: Db, today: string, days: number): Dashboard {
   const first = daysBefore(today, days);
   const flags = (
-    db.prepare(sql.flagsPerDay).all(platformMidnight(first), platformMidnight(today) + 86_400) as {
+    db.prepare(sql.flagsPerDay).all(platformMidnight(first), platformMidnight(today) + DAY_SECONDS) as {
       day: string;
       n: number;
     }[]

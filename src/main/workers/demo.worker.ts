@@ -5,7 +5,7 @@ import { generateExport } from '../mirror/generator';
 import { importExport, type ImportSummary } from '../mirror/import';
 import { type DetectSummary, runDetection } from '../moderation/detect';
 import { matchingExclusions } from '../moderation/exclusions';
-import { platformDay } from '../../shared/platform-day';
+import { platformDay } from '../../shared/domain/platform-time';
 
 export interface DemoJobInput {
   users: number;

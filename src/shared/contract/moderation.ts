@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { DETECTOR_NAMES, FLAG_REASONS, HANDLE_KINDS } from '../domain/detection';
+import { DECISION_ACTIONS, FLAG_STATES, MODERATION_QUEUES } from '../domain/moderation';
+import { DECISION_REASONS } from '../domain/reason-codes';
 import { call } from './call';
 
 /**
@@ -6,44 +9,16 @@ import { call } from './call';
  * ground truth. Everything an item shows has been masked in main (src/main/privacy/moderation-views.ts).
  */
 
-export const moderationQueueSchema = z.enum(['unreviewed', 'held', 'escalated', 'resolved']);
-export type ModerationQueue = z.infer<typeof moderationQueueSchema>;
-export const moderationQueues = moderationQueueSchema.options;
+// The vocabularies are src/shared/domain's; these schemas only check values against them.
+export type { DetectorName } from '../domain/detection';
+export type { DecisionAction, ModerationQueue } from '../domain/moderation';
+export type { DecisionReason } from '../domain/reason-codes';
 
-export const detectorNameSchema = z.enum(['micro_seller', 'spammer']);
-export type DetectorName = z.infer<typeof detectorNameSchema>;
-
-/** The reason codes detectors put on flags (see src/main/moderation/detectors). */
-export const flagReasonCodes = [
-  'many_payers',
-  'repeated_price_points',
-  'order_memos',
-  'contact_handle_in_greetings',
-  'partial_contact_handle',
-  'selling_reports',
-  'few_regular_payers',
-  'shared_bill_memos',
-  'links_in_greetings',
-  'near_duplicate_greetings',
-  'low_reply_rate',
-  'new_account',
-  'spam_reports',
-] as const;
-
-export const decisionActionSchema = z.enum(['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate']);
-export type DecisionAction = z.infer<typeof decisionActionSchema>;
-
-/** Why an operator decided: the picker's codes. One closed list, so upstream can act on them mechanically. */
-export const decisionReasonSchema = z.enum([
-  'selling_confirmed',
-  'spam_confirmed',
-  'contact_details_shared',
-  'false_positive',
-  'insufficient_evidence',
-  'needs_lead_review',
-  'repeat_offender',
-]);
-export type DecisionReason = z.infer<typeof decisionReasonSchema>;
+export const moderationQueueSchema = z.enum(MODERATION_QUEUES);
+export const detectorNameSchema = z.enum(DETECTOR_NAMES);
+export const decisionActionSchema = z.enum(DECISION_ACTIONS);
+/** Why an operator decided: one closed list, so upstream can act on them mechanically. */
+export const decisionReasonSchema = z.enum(DECISION_REASONS);
 
 /** Restrictions and suspensions lapse by themselves after a chosen number of days (the UI offers 1, 7, 30). */
 export const expiryDaysSchema = z.number().int().min(1).max(365);
@@ -51,7 +26,7 @@ export const expiryDaysSchema = z.number().int().min(1).max(365);
 export const queueFilterSchema = z
   .object({
     detector: detectorNameSchema.optional(),
-    reason: z.enum(flagReasonCodes).optional(),
+    reason: z.enum(FLAG_REASONS).optional(),
     minScore: z.number().min(0).max(1).optional(),
     maxAgeDays: z.number().int().min(1).max(3650).optional(),
     district: z.string().trim().min(1).max(40).optional(),
@@ -73,23 +48,18 @@ export const queueItemSchema = z.object({
   score: z.number(),
   reasons: z.array(z.string()),
   firstDetectedAt: z.number().int(),
-  state: z.enum(['open', 'resolved']),
+  state: z.enum(FLAG_STATES),
   lastAction: z.string().nullable(),
   /** Another operator's active claim (their own claims show null): such items are shown, never offered. */
   claimedBy: z.string().nullable(),
 });
 export type ModerationQueueItem = z.infer<typeof queueItemSchema>;
 
-const countsSchema = z.object({
-  unreviewed: z.number().int(),
-  held: z.number().int(),
-  escalated: z.number().int(),
-  resolved: z.number().int(),
-});
+const countsSchema = z.record(moderationQueueSchema, z.number().int());
 
 /** A contact handle found in a text, by kind only: what it was is never shown. */
 export const handleHintSchema = z.object({
-  kind: z.enum(['phone', 'wechat', 'qq', 'link', 'solicit']),
+  kind: z.enum(HANDLE_KINDS),
   /** True when the handle was disguised (full-width digits, spaced digits, Chinese numerals, 薇/vx…). */
   obfuscated: z.boolean(),
 });
@@ -209,12 +179,9 @@ const curvePointSchema = z.object({
 export const evaluationSchema = z.object({
   labelsFile: z.string(),
   labelCounts: z.record(z.string(), z.number().int()),
-  classes: z.object({ micro_seller: metricsSchema, spammer: metricsSchema }),
-  curves: z.object({ micro_seller: z.array(curvePointSchema), spammer: z.array(curvePointSchema) }),
-  confusions: z.object({
-    micro_seller: z.record(z.string(), z.number().int()),
-    spammer: z.record(z.string(), z.number().int()),
-  }),
+  classes: z.record(detectorNameSchema, metricsSchema),
+  curves: z.record(detectorNameSchema, z.array(curvePointSchema)),
+  confusions: z.record(detectorNameSchema, z.record(z.string(), z.number().int())),
 });
 export type Evaluation = z.infer<typeof evaluationSchema>;
 

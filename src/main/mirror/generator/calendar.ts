@@ -1,15 +1,17 @@
+import { PLATFORM_OFFSET_SECONDS, PLATFORM_UTC_OFFSET } from '../../../shared/domain/platform-time';
+
 /**
- * Local time in the exported city (UTC+8, no DST). Times are written as ISO-8601 strings with `+08:00`.
+ * Local time in the exported city: platform time, written as ISO-8601 strings with its offset.
  * 5 million timestamps are formatted per 100k users, so a day's date prefix and every second-of-day suffix
  * are built once and concatenated, instead of going through Date per row.
  */
-export const CITY_OFFSET_SECONDS = 8 * 3600;
-const OFFSET_SUFFIX = '+08:00';
+export const CITY_OFFSET_SECONDS = PLATFORM_OFFSET_SECONDS;
+const OFFSET_SUFFIX = PLATFORM_UTC_OFFSET;
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 let timeOfDayCache: string[] | undefined;
-/** "HH:MM:SS+08:00" for every second of a day. */
+/** "HH:MM:SS+08:00" (platform time) for every second of a day. */
 function timesOfDay(): string[] {
   if (!timeOfDayCache) {
     const out = new Array<string>(86400);

@@ -1,3 +1,4 @@
+import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { Rng } from './random';
 
 /**
@@ -30,11 +31,11 @@ export interface FaultPlan {
 }
 
 const BAD_TIMES = [
-  '2026-02-30T10:00:00+08:00',
+  platformIsoTime('2026-02-30', '10:00:00'),
   '2026-11-01 10:00:00',
   '2026-11-01T10:00:00',
   'yesterday',
-  '2026-11-01T25:10:00+08:00',
+  platformIsoTime('2026-11-01', '25:10:00'),
   '1700000000',
 ];
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { type ProgressSink, silentProgress } from '../../../shared/progress';
 import { WindowCalendar } from './calendar';
 import { buildCity } from './city';
@@ -141,7 +142,7 @@ export async function generateExport(
   const manifest = {
     format: 1,
     export_id: exportId,
-    exported_at: `${endDate}T04:00:00+08:00`,
+    exported_at: platformIsoTime(endDate, '04:00:00'),
     kind: 'snapshot',
     files: Object.fromEntries(EXPORT_FILES.map((name) => [name, files.get(name)!.rows])),
   };

@@ -1,23 +1,17 @@
+import type { ExportField, IdTable } from '../../../shared/domain/export-format';
+import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { RowProblem } from './row-problem';
+
+export type { IdTable } from '../../../shared/domain/export-format';
 
 /** Where a value came from: JSON keeps its types; a CSV cell is text that must be read as the field's type. */
 export type Source = 'json' | 'csv';
 
-export type IdTable = 'users' | 'merchants';
-
-export type FieldKind =
-  | { kind: 'id' }
-  | { kind: 'ref'; table: IdTable }
-  | { kind: 'string'; max?: number }
-  | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'int'; min: number; max: number }
-  | { kind: 'number'; min: number; max: number }
-  | { kind: 'bool' }
-  /** ISO-8601 with offset → unix seconds, plus the offset in minutes in `tzColumn` when the table keeps it. */
-  | { kind: 'time'; tzColumn?: string }
-  | { kind: 'date' };
-
-export type FieldSpec = FieldKind & { name: string; nullable?: boolean };
+/**
+ * A field of the export format as the mirror stores it: a time becomes unix seconds, plus its offset in minutes in
+ * `tzColumn` where the table keeps it.
+ */
+export type FieldSpec = ExportField & { tzColumn?: string };
 
 export type SqlValue = string | number | null;
 
@@ -244,7 +238,7 @@ export function convertField(
         throw new RowProblem(
           'bad_time',
           name,
-          `${name} must be an ISO-8601 time with an offset between 1970 and 2100 (e.g. 2026-11-24T08:30:00+08:00), got ${typeName(v)}`,
+          `${name} must be an ISO-8601 time with an offset between 1970 and 2100 (e.g. ${platformIsoTime('2026-11-24', '08:30:00')}), got ${typeName(v)}`,
         );
       out.push(parsedTime.seconds);
       if (f.tzColumn) out.push(parsedTime.offsetMinutes);

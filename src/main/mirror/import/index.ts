@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExportKind } from '../../../shared/domain/export-format';
 import type { Db } from '../../db/database';
 import { DomainError } from '../../../shared/envelope';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
@@ -36,7 +37,7 @@ export interface ImportSummary {
   runId: number;
   status: 'completed';
   exportId: string;
-  kind: 'snapshot' | 'increment';
+  kind: ExportKind;
   exportedAt: string;
   /** Per imported file, by file name (`users.jsonl`, `transactions.csv`, …), in import order. */
   files: Record<string, FileSummary>;

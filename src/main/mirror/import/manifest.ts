@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { EXPORT_KINDS, type ExportKind, MANIFEST_FORMAT } from '../../../shared/domain/export-format';
 import { DomainError } from '../../../shared/envelope';
 import { parseIsoTime } from './fields';
 
 export interface ExportManifest {
-  format: 1;
+  format: typeof MANIFEST_FORMAT;
   exportId: string;
   exportedAt: string;
-  kind: 'snapshot' | 'increment';
+  kind: ExportKind;
   /** Row counts upstream says it wrote, by file name; compared with what was read, never trusted for control. */
   files: Record<string, number>;
 }
@@ -41,15 +42,17 @@ export function readManifest(dir: string): ExportManifest {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad(file, 'must be a JSON object');
   const m = raw as Record<string, unknown>;
-  if (m.format !== 1) throw bad(file, `format must be 1, got ${JSON.stringify(m.format)}`);
+  if (m.format !== MANIFEST_FORMAT)
+    throw bad(file, `format must be ${MANIFEST_FORMAT}, got ${JSON.stringify(m.format)}`);
   if (typeof m.export_id !== 'string' || m.export_id.length === 0 || m.export_id.length > 200) {
     throw bad(file, 'export_id must be a non-empty string');
   }
   if (typeof m.exported_at !== 'string' || !parseIsoTime(m.exported_at)) {
     throw bad(file, `exported_at must be an ISO-8601 time with an offset, got ${JSON.stringify(m.exported_at)}`);
   }
-  if (m.kind !== 'snapshot' && m.kind !== 'increment')
-    throw bad(file, `kind must be "snapshot" or "increment", got ${JSON.stringify(m.kind)}`);
+  const kind = EXPORT_KINDS.find((k) => k === m.kind);
+  if (kind === undefined)
+    throw bad(file, `kind must be ${EXPORT_KINDS.map((k) => `"${k}"`).join(' or ')}, got ${JSON.stringify(m.kind)}`);
   const files: Record<string, number> = {};
   if (m.files !== undefined) {
     if (typeof m.files !== 'object' || m.files === null || Array.isArray(m.files))
@@ -60,5 +63,5 @@ export function readManifest(dir: string): ExportManifest {
       files[name] = count;
     }
   }
-  return { format: 1, exportId: m.export_id, exportedAt: m.exported_at, kind: m.kind, files };
+  return { format: MANIFEST_FORMAT, exportId: m.export_id, exportedAt: m.exported_at, kind, files };
 }

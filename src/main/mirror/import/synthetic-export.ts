@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { platformIsoTime, platformIsoTimeOf } from '../../../shared/domain/platform-time';
 
 /**
  * A plain, valid export of any size for the importer's own tests and for the bench when the real generator
@@ -13,13 +14,6 @@ export interface SyntheticExportOptions {
   exportId?: string;
   /** Adds this many fen to every amount: a second export that updates every transaction. */
   amountShift?: number;
-}
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-function isoAt(unix: number): string {
-  const d = new Date((unix + 8 * 3600) * 1000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+08:00`;
 }
 
 function writeLines(file: string, count: number, line: (i: number) => string, header = ''): void {
@@ -49,7 +43,7 @@ export function writeSyntheticExport(dir: string, o: SyntheticExportOptions): vo
     JSON.stringify({
       format: 1,
       export_id: o.exportId ?? 'synthetic-1',
-      exported_at: '2026-11-24T03:00:00+08:00',
+      exported_at: platformIsoTime('2026-11-24', '03:00:00'),
       kind: 'snapshot',
       files: { 'users.jsonl': o.users, 'merchants.jsonl': o.merchants, [txFile]: o.transactions },
     }),
@@ -66,7 +60,7 @@ export function writeSyntheticExport(dir: string, o: SyntheticExportOptions): vo
       birth_year: 1970 + (i % 40),
       city: 'Shanghai',
       district: i % 5 ? `D${i % 16}` : null,
-      registered_at: isoAt(1_700_000_000 + i * 37),
+      registered_at: platformIsoTimeOf(1_700_000_000 + i * 37),
       status: 'active',
     }),
   );
@@ -90,7 +84,7 @@ export function writeSyntheticExport(dir: string, o: SyntheticExportOptions): vo
     `u${(i * 7919) % o.users}`,
     `m${(i * 104729) % o.merchants}`,
     100 + ((i * 31) % 20000) + shift,
-    isoAt(base + ((i * 613) % 7_776_000)),
+    platformIsoTimeOf(base + ((i * 613) % 7_776_000)),
   ];
   if (o.transactionsFormat === 'csv') {
     writeLines(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { platformIsoTime } from '../../../shared/domain/platform-time';
 
 /** Helpers for the importer's tests: real files in a fresh temp directory. */
 export function tempDir(prefix = 'encounter-import-'): string {
@@ -14,7 +15,7 @@ export function writeManifest(dir: string, exportId = 'test-export', files: Reco
     JSON.stringify({
       format: 1,
       export_id: exportId,
-      exported_at: '2026-11-24T03:00:00+08:00',
+      exported_at: platformIsoTime('2026-11-24', '03:00:00'),
       kind: 'snapshot',
       files,
     }),
@@ -33,7 +34,7 @@ export function user(id: string, overrides: Record<string, unknown> = {}): Recor
     birth_year: 1990,
     city: 'Shanghai',
     district: 'Xuhui',
-    registered_at: '2025-03-01T09:00:00+08:00',
+    registered_at: platformIsoTime('2025-03-01', '09:00:00'),
     status: 'active',
     ...overrides,
   };
@@ -66,7 +67,7 @@ export function transaction(
     user_id: userId,
     merchant_id: merchantId,
     amount_fen: 1500,
-    paid_at: '2026-11-01T08:30:00+08:00',
+    paid_at: platformIsoTime('2026-11-01', '08:30:00'),
     ...overrides,
   };
 }

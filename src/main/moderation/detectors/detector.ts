@@ -1,14 +1,15 @@
+import type { DetectorFigure, DetectorName, FlagReason } from '../../../shared/domain/detection';
 import type { UserFeatures } from '../features';
 
-export type DetectorName = 'micro_seller' | 'spammer';
+export type { DetectorName } from '../../../shared/domain/detection';
 
 export interface DetectorVerdict {
   /** 0–1; flagged at or above the detector's threshold. */
   score: number;
   /** Reason codes, strongest first (only signals that contributed). */
-  reasons: string[];
+  reasons: FlagReason[];
   /** The figures behind the reasons, shown with the evidence. */
-  figures: Record<string, number>;
+  figures: Partial<Record<DetectorFigure, number>>;
 }
 
 /**
@@ -27,18 +28,18 @@ export const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
 /** Adds up weighted signals, keeping the reason codes of those that contributed at least `minShare` of their weight. */
 export class Scorecard {
   private total = 0;
-  private readonly parts: { reason: string; points: number }[] = [];
-  add(reason: string, weight: number, strength: number, minShare = 0.5): void {
+  private readonly parts: { reason: FlagReason; points: number }[] = [];
+  add(reason: FlagReason, weight: number, strength: number, minShare = 0.5): void {
     const points = weight * clamp01(strength);
     this.total += points;
     if (weight > 0 ? points >= weight * minShare : points < 0) this.parts.push({ reason, points: Math.abs(points) });
   }
-  penalise(reason: string, weight: number, strength: number): void {
+  penalise(reason: FlagReason, weight: number, strength: number): void {
     const points = weight * clamp01(strength);
     this.total -= points;
     if (points > 0.05) this.parts.push({ reason, points: -points });
   }
-  verdict(figures: Record<string, number>): DetectorVerdict {
+  verdict(figures: DetectorVerdict['figures']): DetectorVerdict {
     const reasons = this.parts
       .filter((p) => p.points > 0)
       .sort((a, b) => b.points - a.points)

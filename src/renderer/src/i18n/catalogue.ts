@@ -1,3 +1,6 @@
+import type { DetectorFigure, DetectorName, FlagReason, HandleKind } from '../../../shared/domain/detection';
+import type { DecisionAction, ModerationQueue } from '../../../shared/domain/moderation';
+import type { DecisionReason } from '../../../shared/domain/reason-codes';
 import { app } from './sections/app';
 import { matching } from './sections/matching';
 import { mirror } from './sections/mirror';
@@ -20,6 +23,21 @@ type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer
   : unknown;
 export type Messages = Merge<typeof sections>;
 export type MessageKey = keyof Messages & string;
+
+/**
+ * Every word of the shared vocabularies (src/shared/domain) has its message: a code added there without its words
+ * here is a compile error naming the missing key.
+ */
+export type VocabularyKey = Known<
+  | `moderation.action.${DecisionAction}`
+  | `moderation.decisionReason.${DecisionReason}`
+  | `moderation.reason.${FlagReason}`
+  | `moderation.figure.${DetectorFigure}`
+  | `moderation.detector.${DetectorName}`
+  | `moderation.queue.${ModerationQueue}`
+  | `moderation.handle.${HandleKind}`
+>;
+type Known<K extends MessageKey> = K;
 
 function build(locale: Locale): Record<MessageKey, string> {
   return Object.assign({}, ...sections.map((s) => s[locale])) as Record<MessageKey, string>;

@@ -1,4 +1,4 @@
-import { PLATFORM_TIME_ZONE } from '../../../shared/platform-day';
+import { PLATFORM_TIME_ZONE } from '../../../shared/domain/platform-time';
 import type { Locale } from './catalogue';
 
 /** Numbers, money, dates and times in the operator's language. Times are shown in China time (the platform's). */

@@ -6,7 +6,7 @@ import { useAction } from '../api/useAction';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import type { MessageKey } from '../i18n/catalogue';
-import { platformDay } from '../../../shared/platform-day';
+import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
 import { Pager } from '../components/Pager';
 

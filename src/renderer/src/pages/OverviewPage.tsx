@@ -4,7 +4,7 @@ import type { CallOutput } from '../../../shared/contract';
 import { useCallQuery, useRefresh } from '../api/queries';
 import { ErrorNote } from '../components/ErrorNote';
 import { TableCounts } from '../components/TableCounts';
-import { platformDay } from '../../../shared/platform-day';
+import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
 
 const DAYS = 30;

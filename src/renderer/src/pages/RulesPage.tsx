@@ -7,7 +7,7 @@ import { useAction } from '../api/useAction';
 import { ErrorNote } from '../components/ErrorNote';
 import { useLatest } from '../hooks/useLatest';
 import { JobProgressBar } from '../components/JobProgressBar';
-import { platformDay } from '../../../shared/platform-day';
+import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
 import { RuleEditor } from './rules/RuleEditor';
 import { ShadowPanel } from './rules/ShadowPanel';

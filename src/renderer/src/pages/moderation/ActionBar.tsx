@@ -1,5 +1,6 @@
 import type { RefObject } from 'react';
 import type { DecisionAction, DecisionReason } from '../../../../shared/contract';
+import { DECISION_ACTIONS, isLeadOnly } from '../../../../shared/domain/moderation';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ReasonSelect } from './ReasonSelect';
 import { ACTION_KEYS, actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
@@ -42,7 +43,6 @@ export function ActionBar({
   noteRef,
 }: ActionBarProps) {
   const { t } = useI18n();
-  const actions: DecisionAction[] = ['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'];
   return (
     <form
       className="mod-actions"
@@ -54,8 +54,8 @@ export function ActionBar({
       }}
     >
       <div className="row mod-action-buttons">
-        {actions.map((a) => {
-          const leadOnly = a === 'suspend' && !isLead;
+        {DECISION_ACTIONS.map((a) => {
+          const leadOnly = isLeadOnly(a) && !isLead;
           return (
             <button
               key={a}

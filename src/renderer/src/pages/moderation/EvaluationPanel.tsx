@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DetectorName } from '../../../../shared/contract';
+import { DETECTOR_NAMES, type DetectorName } from '../../../../shared/domain/detection';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const COLORS: Record<DetectorName, string> = { micro_seller: '#1f6feb', spammer: '#d4622a' };
-const CLASSES: readonly DetectorName[] = ['micro_seller', 'spammer'];
 
 /** Detector quality against generated ground truth: P/R/F1 per class and the PR curve over thresholds. */
 export function EvaluationPanel() {
@@ -66,7 +65,7 @@ export function EvaluationPanel() {
               </tr>
             </thead>
             <tbody>
-              {CLASSES.map((c) => {
+              {DETECTOR_NAMES.map((c) => {
                 const m = result.classes[c];
                 return (
                   <tr key={c} data-testid={`eval-${c}`} data-f1={m.f1}>
@@ -101,7 +100,7 @@ export function EvaluationPanel() {
               />
               <Tooltip formatter={(v) => fmt.percent(Number(v))} />
               <Legend />
-              {CLASSES.map((c) => (
+              {DETECTOR_NAMES.map((c) => (
                 <Line
                   key={c}
                   data={[...result.curves[c]].sort((a, b) => a.recall - b.recall)}

@@ -1,5 +1,6 @@
 import { type RefObject, useState } from 'react';
-import { flagReasonCodes, type QueueFilter, type QueueSort, type SavedView } from '../../../../shared/contract';
+import type { QueueFilter, QueueSort, SavedView } from '../../../../shared/contract';
+import { FLAG_REASONS } from '../../../../shared/domain/detection';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -58,7 +59,7 @@ export function FilterBar({ query, onQuery, views, viewId, onView, searchRef }: 
             data-testid="filter-reason"
           >
             <option value="">{t('common.all')}</option>
-            {flagReasonCodes.map((r) => (
+            {FLAG_REASONS.map((r) => (
               <option key={r} value={r}>
                 {t(flagReasonKey(r)!)}
               </option>

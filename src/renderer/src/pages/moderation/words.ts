@@ -1,27 +1,24 @@
-import {
-  type DecisionAction,
-  type DecisionReason,
-  type HandleHint,
-  flagReasonCodes,
-} from '../../../../shared/contract';
+import type { HandleHint } from '../../../../shared/contract';
+import { isDetectorFigure, isFlagReason, type HandleKind } from '../../../../shared/domain/detection';
+import { type DecisionAction, isDecisionAction } from '../../../../shared/domain/moderation';
+import { type DecisionReason, isDecisionReason } from '../../../../shared/domain/reason-codes';
 import type { MessageKey } from '../../i18n/catalogue';
 
-/** Message keys for the moderation codes main sends: reason codes are shown in plain words, never as codes. */
-const FLAG_REASONS = new Set<string>(flagReasonCodes);
-
+/**
+ * Message keys for the moderation codes main sends: codes are shown in plain words, never as codes. The catalogue
+ * has words for every code of the vocabularies (a compile error otherwise), so these need no casts.
+ */
 export function flagReasonKey(code: string): MessageKey | null {
-  return FLAG_REASONS.has(code) ? (`moderation.reason.${code}` as MessageKey) : null;
+  return isFlagReason(code) ? `moderation.reason.${code}` : null;
 }
 
 export const actionKey = (action: DecisionAction | string): MessageKey =>
-  (['clear', 'warn', 'restrict', 'suspend', 'hold', 'escalate'].includes(action)
-    ? `moderation.action.${action}`
-    : 'moderation.action.undoShort') as MessageKey;
+  isDecisionAction(action) ? `moderation.action.${action}` : 'moderation.action.undoShort';
 
 export const decisionReasonKey = (reason: DecisionReason | string): MessageKey =>
-  `moderation.decisionReason.${reason}` as MessageKey;
+  isDecisionReason(reason) ? `moderation.decisionReason.${reason}` : 'moderation.decisionReason.other';
 
-export const handleKey = (h: HandleHint): MessageKey => `moderation.handle.${h.kind}` as MessageKey;
+export const handleKey = (h: HandleHint): MessageKey => `moderation.handle.${h.kind}`;
 
 /** Keyboard: number keys and letters for the actions, in the order of the action bar. */
 export const ACTION_KEYS: Readonly<Record<string, DecisionAction>> = {
@@ -53,26 +50,9 @@ export function suggestedReason(action: DecisionAction, detector: string): Decis
 export const EXPIRING_ACTIONS: readonly DecisionAction[] = ['restrict', 'suspend'];
 export const EXPIRY_CHOICES = [1, 7, 30] as const;
 
-const FIGURES = new Set([
-  'distinct_payers',
-  'incoming_transfers',
-  'repeated_price_share',
-  'order_memo_share',
-  'bill_memo_share',
-  'handle_greetings',
-  'selling_reports',
-  'greetings_sent',
-  'recipients',
-  'template_reach',
-  'link_share',
-  'reply_rate',
-  'spam_reports',
-  'account_age_days',
-]);
-
 /** The plain name of a detector figure; unknown ones (a newer detector) are shown by their code. */
 export const figureKey = (name: string): MessageKey | null =>
-  FIGURES.has(name) ? (`moderation.figure.${name}` as MessageKey) : null;
+  isDetectorFigure(name) ? `moderation.figure.${name}` : null;
 
 /** Shares and rates read as percentages; counts as they are. */
 export const isShare = (name: string): boolean => name.endsWith('_share') || name.endsWith('_rate');
@@ -82,6 +62,6 @@ export const scoreText = (score: number): string => (Math.floor(score * 100) / 1
 
 /** A ⟦kind⟧ mark main put where a handle or an id-like token was: phone, wechat, qq, link or id. */
 export const markKey = (kind: string): MessageKey =>
-  (['phone', 'wechat', 'qq', 'link'].includes(kind)
-    ? `moderation.handle.${kind}`
-    : 'moderation.handle.id') as MessageKey;
+  kind === 'phone' || kind === 'wechat' || kind === 'qq' || kind === 'link'
+    ? `moderation.handle.${kind satisfies HandleKind}`
+    : 'moderation.handle.id';

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { PreviewSideView } from '../../../../shared/contract';
+import { platformNoon } from '../../../../shared/domain/platform-time';
 import { useI18n } from '../../i18n/I18nProvider';
 import { GuessCard } from './GuessCard';
 import { UnmaskPanel } from './UnmaskPanel';
@@ -89,7 +90,7 @@ export function PreviewCard({ runId, date, score, pair, view }: Props) {
       )}
       <footer className="preview-daily" data-testid={`preview-daily-rule-${view.side}`}>
         <span>{t('preview.card.dailyRule')}</span>{' '}
-        <span className="muted small">{t('preview.card.date', { date: fmt.date(`${date}T12:00:00+08:00`) })}</span>
+        <span className="muted small">{t('preview.card.date', { date: fmt.date(platformNoon(date)) })}</span>
       </footer>
     </article>
   );

@@ -1,0 +1,51 @@
+/**
+ * Platform time: the platform's calendar is China time. Upstream writes every time with `+08:00`, a run's date
+ * and "today" are days there, and rows without an offset of their own (flags, decisions, reports) are shown in
+ * it — wherever the console runs. Asia/Shanghai has no daylight saving, so the offset is fixed and whole days are
+ * exactly 86,400 s. Every place that needs the offset, a platform day or a platform midnight takes it from here.
+ */
+export const PLATFORM_TIME_ZONE = 'Asia/Shanghai';
+
+/** The offset as ISO-8601 writes it. */
+export const PLATFORM_UTC_OFFSET = '+08:00';
+export const PLATFORM_OFFSET_MINUTES = 8 * 60;
+export const PLATFORM_OFFSET_SECONDS = PLATFORM_OFFSET_MINUTES * 60;
+
+export const DAY_SECONDS = 86_400;
+export const DAY_MS = DAY_SECONDS * 1000;
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: PLATFORM_TIME_ZONE });
+
+/** YYYY-MM-DD in the platform's calendar, `offsetDays` from `now` (−1 = yesterday). */
+export function platformDay(offsetDays = 0, now = Date.now()): string {
+  return dayFormat.format(new Date(now + offsetDays * DAY_MS));
+}
+
+/** The platform day (YYYY-MM-DD) a unix time falls in. */
+export function platformDayOf(unixSeconds: number): string {
+  return new Date((unixSeconds + PLATFORM_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
+}
+
+/** ISO-8601 time of a wall-clock time (`HH:MM:SS`) on a platform date: `2026-11-24T04:00:00+08:00`. */
+export function platformIsoTime(date: string, time: string): string {
+  return `${date}T${time}${PLATFORM_UTC_OFFSET}`;
+}
+
+/** Unix seconds of 00:00 on a platform date (YYYY-MM-DD; NaN when it is not one). */
+export function platformMidnight(date: string): number {
+  return Date.parse(platformIsoTime(date, '00:00:00')) / 1000;
+}
+
+/**
+ * Noon of a platform date: the instant that stands for the whole day (an age on that day, the day shown in any
+ * time zone) — 12 hours from either edge, so no offset can move it to another date.
+ */
+export function platformNoon(date: string): Date {
+  return new Date(platformIsoTime(date, '12:00:00'));
+}
+
+/** The ISO-8601 platform time of a unix second: `2026-11-24T08:30:00+08:00`. */
+export function platformIsoTimeOf(unixSeconds: number): string {
+  const local = new Date((Math.floor(unixSeconds) + PLATFORM_OFFSET_SECONDS) * 1000).toISOString();
+  return `${local.slice(0, 19)}${PLATFORM_UTC_OFFSET}`;
+}
