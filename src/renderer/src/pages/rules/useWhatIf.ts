@@ -38,7 +38,10 @@ export function useWhatIf(draft: RuleSet | null, enabled: boolean): WhatIfState 
     placeholderData: keepPreviousData,
     // Overtaken by another window's request: ask again (a few times), rather than leave the panel waiting.
     retry: (failures, error) => error === SUPERSEDED && failures < 3,
-    // Every position a slider passed through is a draft; keep the answers only for a moment.
+    // An answer depends only on the draft, the active rule set and the built cache; the last two invalidate it
+    // (api/changes.ts), so going back to a draft shows its answer at once. Every position a slider passed through
+    // is a draft: keep the answers only for a moment.
+    staleTime: Infinity,
     gcTime: 30_000,
   });
   const moving = JSON.stringify(draft) !== JSON.stringify(settled);
