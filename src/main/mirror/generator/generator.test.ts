@@ -6,7 +6,7 @@ import { main } from '../../cli/main';
 import { generateCommand } from '../../cli/commands/generate';
 import { EXPORT_FILES, FAULT_KINDS, generateExport, type GenerateSummary } from './index';
 import { csvCell } from './output';
-import { parseCsv, readExport, REFERENCES, type Row, RULES } from './testing/read-export';
+import { parseCsv, readExport, REFERENCES, type Row, RULES } from '../../testing/read-export';
 
 let root: string;
 let dirA: string;
