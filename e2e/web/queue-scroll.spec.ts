@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { openDatabase } from '../../src/main/db/database';
-import { seedFlags, seedMirror as seedAccounts } from '../../src/main/moderation/test-fixture';
+import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/moderation-mirror';
 import { expect, signIn, test } from './fixtures';
 
 /** What one scroll through the queue cost the page: frames, their intervals and the renderer's own work. */
