@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { importCommand } from './import';
 import { statusCommand } from './status';
-import { jsonl, merchant, tempDir, transaction, user, writeManifest } from '../../mirror/import/test-export';
+import { jsonl, merchant, tempDir, transaction, user, writeManifest } from '../../testing/export-files';
 
 let root: string;
 let out: string[];

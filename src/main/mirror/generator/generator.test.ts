@@ -7,7 +7,7 @@ import { generateCommand } from '../../cli/commands/generate';
 import { CSV_FILES } from '../../../shared/domain/export-format';
 import { BIG_FILES, exportFiles, FAULT_KINDS, generateExport, type GenerateSummary } from './index';
 import { csvCell } from './output';
-import { parseCsv, readExport, REFERENCES, type Row, RULES } from './testing/read-export';
+import { parseCsv, readExport, REFERENCES, type Row, RULES } from '../../testing/read-export';
 
 let root: string;
 let dirA: string;

@@ -1,3 +1,4 @@
+import type { ExposureLevel } from '../../../shared/domain/export-format';
 import type { ProgressSink } from '../../../shared/progress';
 import type { WindowCalendar } from './calendar';
 import { CAT, type City } from './city';
@@ -182,8 +183,6 @@ export function writeTransactions(
   }
   progress.report('transactions', days, days);
 }
-
-type ExposureLevel = 'hidden' | 'category' | 'brand' | 'place';
 
 /** What each user lets a match see of the places they frequent. Many never set anything (no row = hidden). */
 export function writeExposures(
