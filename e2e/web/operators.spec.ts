@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { openDatabase } from '../../src/main/db/database';
-import { seedFlags, seedMirror as seedAccounts } from '../../src/main/moderation/test-fixture';
+import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/moderation-mirror';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 import { addOperators, expect, signIn, signOut, test, TEST_OPERATORS, TEST_PASSWORD } from './fixtures';
 

@@ -3,7 +3,7 @@ import { listAudit } from '../audit/audit-log';
 import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
-import { buildTestMirror } from '../engine/test-mirror';
+import { buildTestMirror } from '../testing/engine-mirror';
 import { anonymousCaller, signedIn } from '../testing/operators';
 import { tempServices } from '../testing/temp';
 import type { Caller } from './context';

@@ -1,5 +1,5 @@
 import type { AuditRow } from '../audit/audit-log';
-import { maskHandlesInText } from './moderation-views';
+import { maskHandlesInText } from '../contact-handles/mask';
 
 /**
  * Audit rows carry ids and codes, but some facts are text an operator typed — an unmask's reason, a rule set's

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionState } from '../../shared/contract';
 import { roleAtLeast } from '../../shared/domain/operator-roles';
@@ -28,6 +29,7 @@ const signedOut = (idleSeconds = 0): SessionState => ({ operator: null, mustChan
 
 export function App() {
   const { t, locale, setLocale } = useI18n();
+  const cache = useQueryClient();
   const [session, setSession] = useState<SessionState | undefined>(undefined);
   /** The session ended under us (idle, signed out elsewhere): the sign-in page says so. */
   const [ended, setEnded] = useState(false);
@@ -43,12 +45,16 @@ export function App() {
   const reload = useCallback(() => {
     call('session.get', {})
       .then((next) => {
-        if (shownOperator.current !== null && next.operator?.name !== shownOperator.current) setEnded(true);
+        if (shownOperator.current !== null && next.operator?.name !== shownOperator.current) {
+          // Nothing read for the previous operator may be shown to the next one.
+          cache.clear();
+          setEnded(true);
+        }
         // The same session keeps the same object, so the pages below are not re-rendered by every check.
         setSession((prev) => (prev && JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
       })
       .catch(() => setSession((prev) => signedOut(prev?.idleSeconds)));
-  }, []);
+  }, [cache]);
 
   useEffect(() => {
     reload();
@@ -59,6 +65,7 @@ export function App() {
     window.addEventListener('hashchange', onHash);
     window.addEventListener('storage', onStorage);
     const stopListening = onSessionEnded(() => {
+      cache.clear();
       setSession((s) => {
         if (s?.operator) setEnded(true);
         return signedOut(s?.idleSeconds);
@@ -69,7 +76,7 @@ export function App() {
       window.removeEventListener('storage', onStorage);
       stopListening();
     };
-  }, [reload]);
+  }, [reload, cache]);
 
   // Idle expiry happens in main; ask now and then, so an unattended console shows sign-in without a click.
   useEffect(() => {
@@ -79,6 +86,7 @@ export function App() {
   }, [session?.operator, session?.idleSeconds, reload]);
 
   const signIn = (state: SessionState) => {
+    cache.clear();
     setEnded(false);
     setSession(state);
     announceSessionChange();
@@ -88,6 +96,7 @@ export function App() {
     try {
       await call('session.signOut', {});
     } finally {
+      cache.clear();
       setSession((s) => signedOut(s?.idleSeconds));
       setChangingPassword(false);
       announceSessionChange();

@@ -6,7 +6,7 @@ import { importCommand } from './import';
 import { statusCommand } from './status';
 import { openDatabase } from '../../db/database';
 import { ensureTestAccount } from '../../testing/operators';
-import { jsonl, merchant, tempDir, transaction, user, writeManifest } from '../../mirror/import/test-export';
+import { jsonl, merchant, tempDir, transaction, user, writeManifest } from '../../testing/export-files';
 
 let root: string;
 let out: string[];

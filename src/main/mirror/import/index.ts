@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExportKind } from '../../../shared/domain/export-format';
 import type { Db } from '../../db/database';
 import { DomainError } from '../../../shared/envelope';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
@@ -8,9 +7,11 @@ import { importFile, type FileSummary, type QuarantineWriter } from './file-impo
 import type { IdTable } from './fields';
 import { withBulkPragmas } from './bulk-mode';
 import { readManifest } from './manifest';
+import type { ImportSummary, ImportTotals } from './summary';
 import { CSV_ALLOWED, TABLES, type TableSpec } from './tables';
 
 export type { FileSummary } from './file-importer';
+export type { ImportSummary, ImportTotals } from './summary';
 export type { QuarantineReason } from './row-problem';
 export {
   countQuarantine,
@@ -24,28 +25,6 @@ export {
   type QuarantineFilter,
   type QuarantineRow,
 } from './runs';
-
-export interface ImportTotals {
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  quarantined: number;
-}
-
-export interface ImportSummary {
-  runId: number;
-  status: 'completed';
-  exportId: string;
-  kind: ExportKind;
-  exportedAt: string;
-  /** Per imported file, by file name (`users.jsonl`, `transactions.csv`, …), in import order. */
-  files: Record<string, FileSummary>;
-  totals: ImportTotals;
-  /** Files in the directory that are not imported (labels.jsonl, anything unknown). */
-  skippedFiles: string[];
-  elapsedMs: number;
-}
 
 export interface ImportOptions {
   /** Who ran the import (import_runs.operator). */

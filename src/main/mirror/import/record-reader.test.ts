@@ -5,7 +5,7 @@ import { parseCsvRecord } from './csv';
 import { parseIsoTime } from './fields';
 import { KeyHashSet } from './key-set';
 import { readRecords } from './record-reader';
-import { tempDir } from './test-export';
+import { tempDir } from '../../testing/export-files';
 
 let dir: string;
 beforeEach(() => {

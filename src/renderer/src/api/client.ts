@@ -69,7 +69,32 @@ function httpBridge(): EncounterBridge {
   };
 }
 
-const bridge: EncounterBridge = window.encounter ?? httpBridge();
+let resolved: EncounterBridge | null = null;
+/** The preload's bridge in the desktop window, else HTTP; chosen at the first call (component tests install theirs first). */
+function bridge(): EncounterBridge {
+  return (resolved ??= window.encounter ?? httpBridge());
+}
+
+/** Whatever a call threw, as the contract's error (a bug in the page becomes INTERNAL, not a crash). */
+export function toApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) });
+}
+
+/**
+ * Calls main through the contract; resolves with the value or throws an `ApiError`. Pages read through
+ * `useCallQuery` and act through `useAction` (api/queries.ts), which call this and keep the cache in step.
+ */
+export async function call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> {
+  const fn = bridge().calls[name] as (input: CallInput<K>) => Promise<Envelope<CallOutput<K>>>;
+  const envelope = await fn(input).catch((e: unknown) => {
+    throw toApiError(e);
+  });
+  if (!envelope.ok) {
+    if (envelope.error.code === 'NOT_SIGNED_IN') for (const listener of sessionEndedListeners) listener();
+    throw new ApiError(envelope.error);
+  }
+  return envelope.value;
+}
 
 const sessionEndedListeners = new Set<() => void>();
 
@@ -82,19 +107,6 @@ export function onSessionEnded(listener: () => void): () => void {
   return () => sessionEndedListeners.delete(listener);
 }
 
-/** Calls main through the contract; resolves with the value or throws an `ApiError`. */
-export async function call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> {
-  const fn = bridge.calls[name] as (input: CallInput<K>) => Promise<Envelope<CallOutput<K>>>;
-  const envelope = await fn(input);
-  if (!envelope.ok) {
-    if (envelope.error.code === 'NOT_SIGNED_IN') for (const listener of sessionEndedListeners) listener();
-    throw new ApiError(envelope.error);
-  }
-  return envelope.value;
-}
-
 export function onEvent<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
-  return bridge.on(event, listener);
+  return bridge().on(event, listener);
 }
-
-export const transport: 'ipc' | 'http' = window.encounter ? 'ipc' : 'http';

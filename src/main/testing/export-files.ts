@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { platformIsoTime } from '../../../shared/domain/platform-time';
+import { platformIsoTime } from '../../shared/domain/platform-time';
 
 /** Helpers for the importer's tests: real files in a fresh temp directory. */
 export function tempDir(prefix = 'encounter-import-'): string {
