@@ -16,7 +16,7 @@ export interface QueueListProps {
   selected: ReadonlySet<number>;
   onCursor(index: number): void;
   /** Checkbox toggle; `range` when shift was held (select from the last toggled row). */
-  onToggle(index: number, item: ModerationQueueItem, range: boolean): void;
+  onToggle(index: number, range: boolean): void;
   now: number;
 }
 
@@ -35,7 +35,7 @@ const Row = memo(function Row({
   checked: boolean;
   now: number;
   onCursor(index: number): void;
-  onToggle(index: number, item: ModerationQueueItem, range: boolean): void;
+  onToggle(index: number, range: boolean): void;
 }) {
   const { t } = useI18n();
   const style = { top: index * ROW_HEIGHT, height: ROW_HEIGHT };
@@ -63,7 +63,7 @@ const Row = memo(function Row({
         data-testid="queue-row-check"
         onClick={(e) => {
           e.stopPropagation();
-          onToggle(index, item, e.shiftKey);
+          onToggle(index, e.shiftKey);
         }}
         onChange={() => {}}
       />
