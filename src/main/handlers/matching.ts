@@ -1,6 +1,6 @@
 import type { MatchRunView } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
-import { activeRuleSet, type MatchRunRecord, type MatchRunSummary, readRun } from '../engine';
+import { activeRuleSet, type MatchRunRecord, readRun } from '../engine';
 import { listMatchRuns, pageRunIntroductions } from '../engine/run-queries';
 import { withOperator } from './guards';
 import type { Handlers } from './table';
@@ -45,7 +45,7 @@ export const matchingHandlers: Handlers<
   // The run's own audit rows ('match.start', 'match.complete') are written by the engine with the run, under this
   // operator's name, in the worker's transactions.
   'matching.start': withOperator((input, { services, operator }) => {
-    const { jobId } = services.jobs.start<{ date: string; operator: string }, MatchRunSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'match',
       worker: 'match',
       dbPath: services.dbPath,

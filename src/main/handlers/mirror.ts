@@ -2,13 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
-import {
-  countQuarantine,
-  type ImportRunRow,
-  type ImportSummary,
-  listImportRuns,
-  listQuarantine,
-} from '../mirror/import';
+import { countQuarantine, type ImportRunRow, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
 import { withOperator } from './guards';
 import type { Handlers } from './table';
@@ -69,7 +63,7 @@ export const mirrorHandlers: Handlers<
   'mirror.startImport': withOperator(
     (input, { services, operator }) => {
       const dir = checkExportDir(input.dir);
-      const { jobId } = services.jobs.start<{ dir: string; operator: string }, ImportSummary>({
+      const { jobId } = services.jobs.start({
         kind: 'import',
         worker: 'import',
         dbPath: services.dbPath,
