@@ -9,7 +9,6 @@ import {
   type BulkSelection,
   bulkDecide,
   decide,
-  getDecision,
   previewBulk,
   tryExportPending,
   undo,
@@ -266,9 +265,4 @@ function labelsOfLastImport(services: AppServices): string {
       say('nothingImported', {}),
     );
   return path.join(dir, 'labels.jsonl');
-}
-
-/** For tests and the CLI: a decision as the renderer would see it. */
-export function decisionView(services: AppServices, id: number) {
-  return maskDecision({ ...getDecision(services.db, id) });
 }

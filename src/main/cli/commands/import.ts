@@ -1,9 +1,9 @@
 import { openDatabase } from '../../db/database';
-import { importExport, recoverInterruptedImports, type ImportSummary } from '../../mirror/import';
-import { actingOperator, type CliCommand, UsageError } from '../command';
+import { importExport, recoverInterruptedImports } from '../../mirror/import';
+import { actingOperator, defineCommand, UsageError } from '../command';
 
 /** `import DIR [--operator NAME]`: imports one export directory into the mirror, in this process, as that operator. */
-export const importCommand: CliCommand = {
+export const importCommand = defineCommand({
   name: 'import',
   summary: 'import an upstream export directory into the mirror',
   usage: 'usage: npm run cli -- import DIR [--operator NAME] [--db FILE] [--json]',
@@ -18,13 +18,12 @@ export const importCommand: CliCommand = {
       if (recovered > 0) ctx.log(`marked ${recovered} interrupted import run(s) as failed`);
       const operator = actingOperator(ctx).name;
       const summary = importExport(db, positionals[0]!, { operator, progress: ctx.progress });
-      return { ...summary };
+      return summary;
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const s = result as unknown as ImportSummary;
+  format(s) {
     const lines = [
       `import run ${s.runId} of ${s.exportId} (${s.kind}): ${s.status} in ${(s.elapsedMs / 1000).toFixed(1)} s`,
     ];
@@ -49,4 +48,4 @@ export const importCommand: CliCommand = {
     }
     return lines.join('\n');
   },
-};
+});

@@ -1,10 +1,10 @@
 import { openDatabase } from '../../db/database';
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
-import { actingOperator, type CliCommand, dateOption, intOption } from '../command';
+import { actingOperator, defineCommand, dateOption, intOption } from '../command';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
-export const matchCommand: CliCommand = {
+export const matchCommand = defineCommand({
   name: 'match',
   summary: "build a date's introductions with the active rule set and store the run",
   usage: 'usage: npm run cli -- match --date YYYY-MM-DD [--threads 2] [--operator NAME] [--db FILE] [--json]',
@@ -33,4 +33,4 @@ export const matchCommand: CliCommand = {
       `  phases (ms)        ${JSON.stringify(r.phasesMs)}`,
     ].join('\n');
   },
-};
+});

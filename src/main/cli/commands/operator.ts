@@ -14,7 +14,7 @@ import {
   setOperatorRole,
 } from '../../operators/accounts';
 import { hashPassword, oneTimePassword } from '../../operators/passwords';
-import { type CliCommand, type CliValues, UsageError, stringOption } from '../command';
+import { type CliValues, defineCommand, UsageError, stringOption } from '../command';
 
 const USAGE = `usage: npm run cli -- operator <list|add|disable|enable|reset|role> … [--operator ADMIN] [--db FILE] [--json]
   operator list
@@ -52,6 +52,13 @@ function roleArg(value: string | undefined, where: string) {
   return parsed.data;
 }
 
+/** What every `operator` action answers: the accounts it shows, and a one-time password when it made one. */
+interface OperatorResult {
+  operators?: OperatorAccountView[];
+  account?: OperatorAccountView;
+  oneTimePassword?: string | null;
+}
+
 /** A new password: piped in, or a one-time password shown once in the result. */
 async function newPassword(values: CliValues): Promise<{ hash: string; oneTimePassword: string | null }> {
   if (values['password-stdin'] === true)
@@ -64,14 +71,14 @@ async function newPassword(values: CliValues): Promise<{ hash: string; oneTimePa
  * `npm run cli -- operator …`: operator accounts for scripts, under the same rules as the Operators page (admins
  * only; nobody changes their own role or disables themselves; the last enabled admin stays) and audited alike.
  */
-export const operatorCommand: CliCommand = {
+export const operatorCommand = defineCommand({
   name: 'operator',
   summary: 'operator accounts: list, add, disable, enable, reset, role',
   usage: USAGE,
   options: { role: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false } },
   access: 'admin',
   firstAdminWithoutOperator: true,
-  async run(ctx, values, positionals) {
+  async run(ctx, values, positionals): Promise<OperatorResult> {
     const [verb] = positionals;
     const db = openDatabase(ctx.dbPath);
     try {
@@ -145,8 +152,8 @@ export const operatorCommand: CliCommand = {
       `  ${a.name.padEnd(16)} ${a.role.padEnd(8)} ${a.enabled ? 'enabled ' : 'disabled'}` +
       `${a.lockedUntil ? `  locked until ${a.lockedUntil}` : ''}${a.failedAttempts ? `  ${a.failedAttempts} failed` : ''}` +
       `${a.mustChangePassword ? '  (one-time password)' : ''}  last sign-in ${a.lastSignInAt ?? 'never'}`;
-    if (Array.isArray(result.operators)) for (const a of result.operators as OperatorAccountView[]) lines.push(row(a));
-    if (result.account) lines.push(row(result.account as OperatorAccountView));
+    for (const a of result.operators ?? []) lines.push(row(a));
+    if (result.account) lines.push(row(result.account));
     if (typeof result.oneTimePassword === 'string')
       lines.push(
         `one-time password: ${result.oneTimePassword}`,
@@ -154,4 +161,4 @@ export const operatorCommand: CliCommand = {
       );
     return lines.join('\n');
   },
-};
+});

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { SessionState } from '../../../shared/contract';
-import { type ApiError, call } from '../api/client';
+import type { ApiError } from '../api/client';
+import { useAction } from '../api/useAction';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorNote } from './ErrorNote';
 
@@ -14,13 +15,15 @@ export function SignIn({ onSignedIn, ended }: { onSignedIn(state: SessionState):
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // Through useAction: a sign-in resets the cache (api/changes.ts), nothing read for the previous operator stays.
+  const signIn = useAction('session.signIn');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await call('session.signIn', { name, password }));
+      onSignedIn(await signIn.mutateAsync({ name, password }));
     } catch (err) {
       setError(err as ApiError);
       setPassword('');
