@@ -79,9 +79,9 @@ function enclosedDigit(c: string): string {
 const ENCLOSED = /[\u2776-\u2793\u24ea\u24f5-\u24ff]/g;
 /**
  * Invisible characters: format characters (zero-width space / joiners, word joiner, BOM, soft hyphen, bidi marks),
- * variation selectors and combining marks a seller can slip between the letters of `vx` or the digits of an id.
+ * Hangul fillers; variation selectors and combining marks (COMBINING) a seller can slip between the letters of `vx` or the digits of an id.
  */
-const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u3164\uffa0\u180e\ufe00-\ufe0e]/gu;
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u180e]/gu;
 const COMBINING = /\p{M}/gu;
 /** Cyrillic and Greek letters that look like latin ones (`vх` with a Cyrillic х), to their latin twin. */
 const CONFUSABLE: Readonly<Record<string, string>> = {
