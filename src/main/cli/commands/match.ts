@@ -16,7 +16,11 @@ export const matchCommand: CliCommand = {
     const db = openDatabase(ctx.dbPath);
     try {
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-      const summary = await runMatching(db, { date, operator, excluded, threads }, ctx.progress);
+      const summary = await runMatching(
+        db,
+        { date, operator, excluded, heldByDetection: excluded.heldByDetection.size, threads },
+        ctx.progress,
+      );
       return { ...summary };
     } finally {
       db.close();
@@ -26,6 +30,7 @@ export const matchCommand: CliCommand = {
     return [
       `match run ${String(r.runId)} for ${String(r.date)} (rule set v${String(r.rulesetVersion)})`,
       `  eligible users     ${String(r.eligibleUsers)}`,
+      `  held by detection  ${String(r.heldByDetection)}`,
       `  introductions      ${String(r.introductions)} (matched share ${String(r.matchedShare)})`,
       `  total score        ${String(r.totalScore)} of upper bound ${String(r.upperBound)} (${String(r.boundRatio)})`,
       `  mean score         ${String(r.meanScore)}`,
