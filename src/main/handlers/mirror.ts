@@ -4,13 +4,7 @@ import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
-import {
-  countQuarantine,
-  type ImportRunRow,
-  type ImportSummary,
-  listImportRuns,
-  listQuarantine,
-} from '../mirror/import';
+import { countQuarantine, type ImportRunRow, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
@@ -68,7 +62,7 @@ export const mirrorHandlers: Handlers<
   'mirror.startImport': (input, services) => {
     const operator = requireOperator(services);
     const dir = checkExportDir(input.dir);
-    const { jobId } = services.jobs.start<{ dir: string; operator: string }, ImportSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'import',
       worker: 'import',
       dbPath: services.dbPath,

@@ -16,9 +16,7 @@ import {
   undo,
   undoBulk,
 } from '../moderation/decisions';
-import type { DetectSummary } from '../moderation/detect';
 import { runWorkerJob } from '../jobs/run-worker-job';
-import type { Evaluation } from '../moderation/evaluate';
 import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import {
@@ -72,7 +70,7 @@ const toView = (v: StoredView): SavedView => ({
 export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.startDetection': (_input, services) => {
     const operator = requireOperator(services);
-    const { jobId } = services.jobs.start<Record<string, never>, DetectSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'detect',
       worker: 'detect',
       dbPath: services.dbPath,
@@ -226,8 +224,8 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     if (!fs.existsSync(file))
       throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
-    // (a bad labels line names its line) keeps its code across the thread: see toCallError.
-    return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', {
+    // (a bad labels line names its line) keeps its code across the thread: see jobs/protocol.ts.
+    return runWorkerJob('evaluate', {
       dbPath: services.dbPath,
       input: { labelsFile: file },
     });

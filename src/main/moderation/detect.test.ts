@@ -215,7 +215,7 @@ describe('detect entry points', () => {
     const { db, file } = setup();
     db.close();
     const phases = new Set<string>();
-    const summary = await runWorkerJob<Record<string, never>, DetectSummary>('detect', {
+    const summary = await runWorkerJob('detect', {
       dbPath: file,
       input: {},
       onProgress: (p) => phases.add(p),
