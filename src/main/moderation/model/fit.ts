@@ -255,8 +255,14 @@ function curve(
 }
 
 /**
- * The lowest threshold from which held-out precision stays at or above `target` for every higher threshold
- * (so a small step up never drops below it).
+ * Never below this: a queue item, and even more a hold, must be likelier abusive than not, whatever a PR curve of
+ * well-separated data would allow.
+ */
+export const THRESHOLD_FLOOR = 0.5;
+
+/**
+ * The lowest threshold (not under the floor) from which held-out precision stays at or above `target` for every
+ * higher threshold (so a small step up never drops below it).
  */
 function thresholdFor(points: readonly { threshold: number; precision: number }[], target: number): number {
   let chosen = points[points.length - 1]!.threshold;
@@ -264,7 +270,7 @@ function thresholdFor(points: readonly { threshold: number; precision: number }[
     if (points[i]!.precision < target) break;
     chosen = points[i]!.threshold;
   }
-  return chosen;
+  return Math.max(THRESHOLD_FLOOR, chosen);
 }
 
 export function fitDetectorModel(accounts: readonly LabelledAccount[], options: FitOptions): DetectorModel {
@@ -303,7 +309,7 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
   DETECTOR_NAMES.forEach((c, k) => {
     curves[c] = curve(scored, k);
     thresholds[c] = thresholdFor(curves[c], classPrecision);
-    const at = curves[c].find((p) => p.threshold === thresholds[c])!;
+    const at = curves[c].find((p) => Math.abs(p.threshold - thresholds[c]) < 1e-9)!;
     atThresholds[c] = { precision: at.precision, recall: at.recall, flagged: at.flagged };
   });
   // Hold: any abuse above the threshold counts (which class it is does not matter for keeping it out of matching).
