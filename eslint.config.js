@@ -6,7 +6,22 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const DOMAIN_ROOMS = ['audit', 'db', 'engine', 'jobs', 'mirror', 'moderation', 'outbox', 'privacy', 'tuning', 'util'];
+const DOMAIN_ROOMS = [
+  'audit',
+  'contact-handles',
+  'db',
+  'engine',
+  'jobs',
+  'mirror',
+  'moderation',
+  'outbox',
+  'privacy',
+  'tuning',
+  'util',
+];
+
+/** Test support: src/main/testing (fixtures, temp files) and the test libraries. */
+const TEST_SUPPORT = ['**/testing/**', '**/testing', 'vitest', '@testing-library/*'];
 
 /** `no-restricted-imports` patterns, each with the reason shown to whoever breaks it. */
 const forbid = (groups) => ({ patterns: groups.map(([group, message]) => ({ group, message })) });
@@ -108,27 +123,38 @@ export default tseslint.config(
             'domain rooms stand below the entry points: handlers, adapters, CLI, benches and workers import them, never the reverse',
           ],
           [['**/renderer/**'], 'main never imports the renderer'],
-          [
-            ['**/testing/**', '**/testing', 'vitest', '@testing-library/*'],
-            'production code never imports test support',
-          ],
+          [TEST_SUPPORT, 'production code never imports test support'],
         ]),
       ],
     },
   },
   {
-    files: ['src/main/**/*.ts'],
+    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
     ignores: ['**/*.test.ts', 'src/main/testing/**', ...DOMAIN_ROOMS.map((room) => `src/main/${room}/**/*.ts`)],
     rules: {
       'no-restricted-imports': [
         'error',
         forbid([
           [['**/renderer/**'], 'main never imports the renderer'],
-          [
-            ['**/testing/**', '**/testing', 'vitest', '@testing-library/*'],
-            'production code never imports test support',
-          ],
+          [TEST_SUPPORT, 'production code never imports test support'],
         ]),
+      ],
+    },
+  },
+  {
+    // What no-restricted-imports does not see: `import('…')` and a worker started from `new URL('…', import.meta.url)`.
+    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/main/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'ImportExpression > Literal.source',
+          "NewExpression[callee.name='URL'] > Literal.arguments:first-child",
+        ].map((selector) => ({
+          selector: `${selector}[value=/(^|\\/)testing(\\/|$)|^vitest$/]`,
+          message: 'production code never imports test support',
+        })),
       ],
     },
   },

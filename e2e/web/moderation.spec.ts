@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { openDatabase } from '../../src/main/db/database';
 import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
-import { seedFlags, seedMirror as seedAccounts } from '../../src/main/moderation/test-fixture';
+import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/moderation-mirror';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 import { expect, signIn, test } from './fixtures';
 

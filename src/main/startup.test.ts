@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './db/database';
 import { decide, tryExportPending } from './moderation/decisions';
-import { seedMirror } from './moderation/test-fixture';
+import { seedMirror } from './testing/moderation-mirror';
 import { defaultOutboxDir } from './paths';
 import { DEMO_HISTORY_DAYS, prepareMirror } from './startup';
 import { tempServices } from './testing/temp';

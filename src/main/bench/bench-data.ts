@@ -3,26 +3,36 @@ import path from 'node:path';
 import { FEATURE_NAMES, type FeatureWeights } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { openDatabase } from '../db/database';
-import { generateExport } from '../mirror/generator';
+import { type BigFileFormat, GENERATOR_VERSION, generateExport } from '../mirror/generator';
 import { importExport } from '../mirror/import';
 
 /**
- * What the benchmarks run on, generated once and cached under bench-data/: a 90-day export per (users, seed), and
- * for the benches that only read it, the mirror imported from it. A bench that measures the import or writes to the
- * mirror (detection) imports the cached export into a fresh file of its own.
+ * What the benchmarks run on, generated once and cached under bench-data/: a 90-day export per (users, seed, format)
+ * of the realistic generator, and for the benches that only read it, the mirror imported from it. A bench that
+ * measures the import or writes to the mirror (detection) imports the cached export into a fresh file of its own.
+ * Names carry GENERATOR_VERSION: data written by an older generator is never reused (nor deleted: it is the
+ * operator's disk).
  */
 export const BENCH_DIR = path.resolve('bench-data');
+
+/** The cache name of an export and of its mirror: users, seed, format of the big files and generator version. */
+export function benchDataName(users: number, seed: number, format: BigFileFormat): string {
+  return `${users}-s${seed}-${format}-g${GENERATOR_VERSION}`;
+}
 
 export async function benchExport(
   users: number,
   seed: number,
   progress: ProgressSink,
   log: (line: string) => void,
+  format: BigFileFormat = 'csv',
 ): Promise<string> {
-  const exportDir = path.join(BENCH_DIR, `export-${users}-s${seed}`);
+  const exportDir = path.join(BENCH_DIR, `export-${benchDataName(users, seed, format)}`);
   if (!fs.existsSync(path.join(exportDir, 'manifest.json'))) {
-    log(`generating ${users.toLocaleString('en')} users × 90 days into ${exportDir} (cached for next runs)…`);
-    await generateExport({ users, days: 90, seed, out: exportDir }, progress);
+    log(
+      `generating ${users.toLocaleString('en')} users × 90 days (${format}) into ${exportDir} (cached for next runs)…`,
+    );
+    await generateExport({ users, days: 90, seed, out: exportDir, format }, progress);
   }
   return exportDir;
 }
@@ -33,9 +43,10 @@ export async function benchMirror(
   seed: number,
   progress: ProgressSink,
   log: (line: string) => void,
+  format: BigFileFormat = 'csv',
 ): Promise<{ dbFile: string; exportDir: string }> {
-  const exportDir = await benchExport(users, seed, progress, log);
-  const dbFile = path.join(BENCH_DIR, `mirror-${users}-s${seed}.db`);
+  const exportDir = await benchExport(users, seed, progress, log, format);
+  const dbFile = path.join(BENCH_DIR, `mirror-${benchDataName(users, seed, format)}.db`);
   if (!fs.existsSync(dbFile)) {
     log(`importing into ${dbFile} …`);
     const temp = `${dbFile}.partial`;

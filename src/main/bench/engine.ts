@@ -13,7 +13,7 @@ import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import { type CliCommand, intOption } from '../cli/command';
 import { median, mib, PeakRss, timed } from './measure';
-import { mulberry32 } from '../engine/test-mirror';
+import { mulberry32 } from '../util/seeded-random';
 
 /**
  * `npm run bench -- engine --users 100000 [--sample 10000] [--seed 7] [--json]`

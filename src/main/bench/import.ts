@@ -5,11 +5,11 @@ import { PLATFORM_OFFSET_MINUTES } from '../../shared/domain/platform-time';
 import { openDatabase, type Db } from '../db/database';
 import { BENCH_DIR, benchExport } from './bench-data';
 import { importExport } from '../mirror/import';
-import { type CliCommand, intOption } from '../cli/command';
+import { type CliCommand, intOption, stringOption, UsageError } from '../cli/command';
 import { PeakRss, mib } from './measure';
 
 /**
- * `npm run bench -- import [--users 100000] [--seed 1] [--baseline-rows 500000] [--json]`
+ * `npm run bench -- import [--users 100000] [--seed 1] [--format csv|jsonl] [--baseline-rows 500000] [--json]`
  *
  * Generates (once, cached under bench-data/) a 90-day export, imports it into a fresh mirror file with the real
  * importer, and reports transaction rows/s (validation included), total rows/s and peak RSS. The BASELINE, measured
@@ -112,13 +112,21 @@ async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows
 export const importBench: CliCommand = {
   name: 'import',
   summary: 'import throughput and peak RSS on a generated export, against a naive importer',
-  usage: 'usage: npm run bench -- import [--users 100000] [--seed 1] [--baseline-rows 500000] [--json]',
-  options: { users: { type: 'string' }, seed: { type: 'string' }, 'baseline-rows': { type: 'string' } },
+  usage:
+    'usage: npm run bench -- import [--users 100000] [--seed 1] [--format csv|jsonl] [--baseline-rows 500000] [--json]',
+  options: {
+    users: { type: 'string' },
+    seed: { type: 'string' },
+    format: { type: 'string' },
+    'baseline-rows': { type: 'string' },
+  },
   async run(ctx, values) {
     const users = intOption(values, 'users', 100_000, 10);
     const seed = intOption(values, 'seed', 1, 0);
     const baselineRows = intOption(values, 'baseline-rows', 500_000, 1);
-    const exportDir = await benchExport(users, seed, ctx.progress, ctx.log);
+    const format = stringOption(values, 'format') ?? 'csv';
+    if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${format}"`);
+    const exportDir = await benchExport(users, seed, ctx.progress, ctx.log, format);
     const dbFile = path.join(BENCH_DIR, 'import-bench.db');
     removeDb(dbFile);
     const db = openDatabase(dbFile);
@@ -143,6 +151,7 @@ export const importBench: CliCommand = {
 
     return {
       users,
+      format,
       exportDir,
       dbFile,
       rows: summary.totals.read,

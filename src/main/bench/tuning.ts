@@ -1,7 +1,7 @@
 import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
-import { mulberry32 } from '../engine/test-mirror';
+import { mulberry32 } from '../util/seeded-random';
 import { platformDayOf } from '../../shared/domain/platform-time';
 import { closeTuningSession } from '../handlers/tuning';
 import { benchMirror, randomWeights } from './bench-data';

@@ -3,7 +3,7 @@ import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/doma
 import { AssignmentBuffers, normalisedWeights, quantise, reasonCodes, scoreAndAssign, scoreOfSlot } from './assignment';
 import type { CandidateSet } from './candidates';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
-import { mulberry32 } from './test-mirror';
+import { mulberry32 } from '../util/seeded-random';
 
 /**
  * The bucketed greedy must pick exactly what the plain definition picks: every qualifying pair scored, a stable

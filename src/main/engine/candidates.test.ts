@@ -15,7 +15,7 @@ import {
   runKernel,
 } from './kernel';
 import { compatibleGroups, loadPool, type MatchPool } from './pool';
-import { buildTestMirror } from './test-mirror';
+import { buildTestMirror } from '../testing/engine-mirror';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -13,7 +13,7 @@ import { MatchingCache } from './cache';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import type { MatchRunSummary } from './store';
 import { readRun } from './store';
-import { buildTestMirror } from './test-mirror';
+import { buildTestMirror } from '../testing/engine-mirror';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -6,7 +6,7 @@ import { openDatabase, type Db } from '../db/database';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import { exportIntroductions, readRun, readRunIntroductions, runMatchingDetailed } from './index';
-import { buildTestMirror } from './test-mirror';
+import { buildTestMirror } from '../testing/engine-mirror';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -5,7 +5,7 @@ import type { CallName, CallOutput, Operator } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
 import { openDatabase } from '../db/database';
 import { dispatch } from '../dispatch';
-import { seedFlags, seedMirror } from '../moderation/test-fixture';
+import { seedFlags, seedMirror } from '../testing/moderation-mirror';
 import { defaultOutboxDir } from '../paths';
 import type { AppServices } from '../services';
 import { tempDir, tempServices } from '../testing/temp';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../audit/audit-log';
 import { dispatch } from '../dispatch';
-import { buildPrivacyFixture } from '../privacy/test-fixture';
+import { buildPrivacyFixture } from '../testing/privacy-mirror';
 import { tempServices } from '../testing/temp';
 
 describe('preview handlers', () => {

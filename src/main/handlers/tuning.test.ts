@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
-import { buildTestMirror } from '../engine/test-mirror';
+import { buildTestMirror } from '../testing/engine-mirror';
 import { tempServices } from '../testing/temp';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import type { CallOutput } from '../../shared/contract';

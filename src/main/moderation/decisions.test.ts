@@ -10,7 +10,7 @@ import { claim } from './claims';
 import { bulkDecide, decide, exportPendingDecisions, previewBulk, undo, undoBulk } from './decisions';
 import { matchingExclusions } from './exclusions';
 import { listQueue } from './queue';
-import { freshDb, seedFlags, tempDbPath, seedMirror } from './test-fixture';
+import { freshDb, seedFlags, tempDbPath, seedMirror } from '../testing/moderation-mirror';
 
 const reviewer: Operator = { name: 'ann', role: 'reviewer' };
 const otherReviewer: Operator = { name: 'bob', role: 'reviewer' };
@@ -349,7 +349,7 @@ describe('durability', () => {
       [
         '--import',
         'tsx',
-        fileURLToPath(new URL('./decide-child.fixture.ts', import.meta.url)),
+        fileURLToPath(new URL('../testing/decide-child.ts', import.meta.url)),
         file,
         String(flag),
         outbox,

@@ -21,7 +21,7 @@ import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective'
 import { conflict, forbidden, invalidInput, notFound } from './errors';
 import { type QueueName, type QueueFilter, selectQueueFlags } from './queue';
 import { say } from '../../shared/error-says';
-import { maskHandlesInText } from '../privacy/moderation-views';
+import { maskHandlesInText } from '../contact-handles/mask';
 
 const MAX_NOTE = 1000;
 

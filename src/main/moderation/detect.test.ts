@@ -12,7 +12,7 @@ import { decide } from './decisions';
 import { type DetectSummary, runDetection } from './detect';
 import { evaluate } from './evaluate';
 import { listQueue, queueItemDetail } from './queue';
-import { freshDb } from './test-fixture';
+import { freshDb } from '../testing/moderation-mirror';
 
 const T0 = 1_763_000_000;
 const reviewer: Operator = { name: 'ann', role: 'reviewer' };

@@ -1,6 +1,6 @@
 import type { ProgressSink } from '../../shared/progress';
 import type { Db } from '../db/database';
-import { findContactHandles } from './contact-handles';
+import { findContactHandles } from '../contact-handles/find';
 import { largestClusterReach, lshClusters, minhash, shingles } from './near-duplicates';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
 import { listQueue } from './queue';
 import { createSavedView, deleteSavedView, listSavedViews, updateSavedView } from './saved-views';
-import { freshDb, seedFlags } from './test-fixture';
+import { freshDb, seedFlags } from '../testing/moderation-mirror';
 
 const ann: Operator = { name: 'ann', role: 'reviewer' };
 const bob: Operator = { name: 'bob', role: 'reviewer' };

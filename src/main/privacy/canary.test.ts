@@ -90,10 +90,12 @@ beforeAll(async () => {
   );
   const csv = (file: string) => path.join(exportDir, file);
   expect(fs.existsSync(csv('transactions.csv')) && fs.existsSync(csv('transfers.csv'))).toBe(true);
-  fs.appendFileSync(csv('transactions.csv'), `tq1,u000001,m-nowhere,${AMOUNT}12,${QUARANTINED_TIME}+08:00\n`);
+  // A known user (the export's first) paying an unknown merchant / an unknown user.
+  const known = (JSON.parse(fs.readFileSync(csv('users.jsonl'), 'utf8').split('\n', 1)[0]!) as { id: string }).id;
+  fs.appendFileSync(csv('transactions.csv'), `tq1,${known},m-nowhere,${AMOUNT}12,${QUARANTINED_TIME}+08:00\n`);
   fs.appendFileSync(
     csv('transfers.csv'),
-    `xq1,u000001,u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`,
+    `xq1,${known},u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`,
   );
   importExport(services.db, exportDir, { operator: 'canary setup' });
   plantCanaries();
@@ -137,11 +139,42 @@ beforeAll(async () => {
   ).flatMap((s) => [String(s), new Date(s * 1000).toISOString().slice(0, 19)]);
 }, 240_000);
 
+/**
+ * The thousands of phones and payment times are looked up by what the text holds (every digit window of their
+ * lengths, every ISO stamp) instead of searching the text once per needle: the same answer in time linear in the
+ * text. The quadratic search blocked the event loop for seconds, longer than the web adapter's keep-alive, and
+ * the next call then met a socket the server was closing (ECONNRESET) — a harness failure, not a finding.
+ */
+let needles: { digits: Map<number, Set<string>>; iso: Set<string>; other: string[] } | undefined;
+const ISO_STAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/g;
+function leakedNeedles(text: string): string[] {
+  if (!needles) {
+    needles = { digits: new Map(), iso: new Set(), other: [] };
+    for (const n of [...phones, ...times]) {
+      if (/^\d+$/.test(n)) {
+        const byLength = needles.digits.get(n.length) ?? new Set<string>();
+        byLength.add(n);
+        needles.digits.set(n.length, byLength);
+      } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(n)) needles.iso.add(n);
+      else needles.other.push(n);
+    }
+  }
+  const found = new Set<string>();
+  for (const run of text.match(/\d+/g) ?? [])
+    for (const [length, set] of needles.digits)
+      for (let i = 0; i + length <= run.length; i++) {
+        const window = run.slice(i, i + length);
+        if (set.has(window)) found.add(window);
+      }
+  for (const stamp of text.match(ISO_STAMP) ?? []) if (needles.iso.has(stamp)) found.add(stamp);
+  for (const n of needles.other) if (text.includes(n)) found.add(n);
+  return [...found];
+}
+
 function leaks(text: string): string[] {
   const found = [NICK, REAL, PLACE, QUARANTINED_PHONE, WXID, QUARANTINED_TIME].filter((c) => text.includes(c));
   if (new RegExp(`${AMOUNT}\\d\\d`).test(text)) found.push('amount');
-  found.push(...phones.filter((p) => text.includes(p)));
-  found.push(...times.filter((t) => text.includes(t)));
+  found.push(...leakedNeedles(text));
   return found;
 }
 
@@ -333,7 +366,17 @@ describe('canaries never cross the boundary', () => {
       expect(previews.some((t) => t.includes('"ok":true'))).toBe(true);
       // The planted phones really reach moderation's evidence (masked), so a masking bug there would show.
       expect(texts.some((t) => t.startsWith('moderation.item') && t.includes('电话'))).toBe(true);
+      const t0 = performance.now();
       for (const text of texts) expect(leaks(text), text.slice(0, 300)).toEqual([]);
+      console.log(
+        'LEAKS',
+        transport,
+        performance.now() - t0,
+        texts.length,
+        texts.reduce((a, t) => a + t.length, 0),
+        times.length,
+        phones.length,
+      );
     }, 120_000);
   }
 

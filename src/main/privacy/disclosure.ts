@@ -1,3 +1,4 @@
+import { EXPOSURE_LEVELS, type ExposureLevel } from '../../shared/domain/export-format';
 import type { Db } from '../db/database';
 import { assertValidPolicy, type MaskingPolicy } from './policy';
 
@@ -16,8 +17,7 @@ import { assertValidPolicy, type MaskingPolicy } from './policy';
  *     A brand step is skipped for a merchant without a brand. Generalising never goes finer than rule 1.
  */
 
-export const EXPOSURE_LEVELS = ['hidden', 'category', 'brand', 'place'] as const;
-export type ExposureLevel = (typeof EXPOSURE_LEVELS)[number];
+export { EXPOSURE_LEVELS, type ExposureLevel } from '../../shared/domain/export-format';
 
 /** What a view may show of a place, finest first. `district` is the k-anonymity fallback below category. */
 export const DISCLOSURE_LEVELS = ['place', 'brand', 'category', 'district'] as const;

@@ -5,62 +5,20 @@
  * Decisions (documented for the privacy review):
  * - Names: nickname through maskName (`张*`); the legal name and the phone are never read into a view.
  * - Free text (greetings, memos, report texts, decision notes): an operator must see WHY it was flagged, so unlike
- *   maskFreeText elsewhere the words stay, but every contact handle is replaced by its kind (`⟦wechat⟧`), every
- *   other digit by `#`, and long latin/digit tokens (ids in disguise) by `⟦id⟧`. The handles found are listed as
- *   kinds with an "obfuscated" mark, never their value.
+ *   maskFreeText elsewhere the words stay, but every contact handle is hidden by its kind (maskHandlesInText, in
+ *   src/main/contact-handles: the same recogniser the detectors count with, and the outbox's notes are masked by).
  * - Transfer amounts are shown exactly: price points repeating ("39.00 ×12") are the evidence of selling, and an
  *   amount without the payer's name, the hour or the place identifies nobody.
  * - Times: the local day only (no hour), counterparts by masked nickname only.
  */
-import type {
-  DecisionView,
-  HandleHint,
-  MaskedText,
-  ModerationItemDetail,
-  ModerationQueueItem,
-} from '../../shared/contract';
+import type { DecisionView, ModerationItemDetail, ModerationQueueItem } from '../../shared/contract';
 import { PLATFORM_OFFSET_MINUTES, platformDayOf } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
-import { findContactHandles, normaliseForHandles } from '../moderation/contact-handles';
+import { maskHandlesInText } from '../contact-handles/mask';
 import type { QueueItem, QueueItemDetail } from '../moderation/queue';
 import { ageBand, maskName } from './mask-fields';
 
 const TIMELINE_SHOWN = 50;
-
-const HANDLE_MARK = (kind: string): string => `⟦${kind}⟧`;
-/**
- * After the handles: a mark stays; a latin token with a digit of 6+ characters (an id, an order number, a handle
- * the detector did not recognise) or of 6+ letters (`meimeiabc` after 加我) becomes an id mark; shorter tokens
- * keep their letters with digits as `#`. Stricter than the detector on purpose: a view may hide a harmless word,
- * never a handle.
- */
-const AFTER_HANDLES = /⟦[a-z]+⟧|[a-z0-9_-]*\d[a-z0-9_-]*|[a-z][a-z0-9_-]{5,}/g;
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * Free text with its contact handles replaced by their kind and every remaining digit by `#`. Works on the
- * normalised text (full-width → ASCII, Chinese numeral runs → digits) so a disguised number is masked too.
- */
-export function maskHandlesInText(raw: string | null | undefined): MaskedText {
-  const text = raw ?? '';
-  if (text === '') return { text: '', handles: [] };
-  const handles = findContactHandles(text);
-  const rawLower = text.toLowerCase();
-  let masked = normaliseForHandles(text);
-  const hints: HandleHint[] = [];
-  // Longest first, so a phone inside a longer link is not half-replaced.
-  for (const h of [...handles].sort((a, b) => b.text.length - a.text.length)) {
-    if (h.kind !== 'solicit') masked = masked.replace(new RegExp(escapeRegExp(h.text), 'g'), HANDLE_MARK(h.kind));
-    hints.push({ kind: h.kind, obfuscated: !rawLower.includes(h.text) });
-  }
-  masked = masked.replace(AFTER_HANDLES, (token) =>
-    token.startsWith('⟦') ? token : token.length >= 6 ? HANDLE_MARK('id') : token.replace(/\d/g, '#'),
-  );
-  return { text: masked, handles: hints };
-}
 
 /** The day in the row's own offset (greetings and transfers keep theirs). */
 function localDay(unixSeconds: number, tzMinutes: number): string {

@@ -6,7 +6,7 @@ import { runWindow } from '../engine/window';
 import { createMaskingPolicy, type MaskingPolicy } from './policy';
 import { guessCard, pairPreview } from './preview';
 import type { PlaceLabel } from './disclosure';
-import { buildPrivacyFixture, FIXTURE_DATE } from './test-fixture';
+import { buildPrivacyFixture, FIXTURE_DATE } from '../testing/privacy-mirror';
 
 /**
  * Properties over every introduction of random mirrors (several seeds, two k values). The expectations are

@@ -56,7 +56,8 @@ export function recoverInterruptedRuns(db: Db): InterruptedRuns {
   const imports = recoverInterruptedImports(db);
   const finishedIso = new Date().toISOString();
   const finishedSec = Math.floor(Date.now() / 1000);
-  const dead = (rows: { id: number; owner: string | null }[]) => rows.filter((r) => !ownerAlive(r.owner)).map((r) => r.id);
+  const dead = (rows: { id: number; owner: string | null }[]) =>
+    rows.filter((r) => !ownerAlive(r.owner)).map((r) => r.id);
   const matchRuns = dead(db.prepare(sql.runningMatch).all() as { id: number; owner: string | null }[]);
   const detectRuns = dead(db.prepare(sql.runningDetect).all() as { id: number; owner: string | null }[]);
   if (matchRuns.length || detectRuns.length) {

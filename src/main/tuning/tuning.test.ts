@@ -7,7 +7,7 @@ import { openDatabase } from '../db/database';
 import { runMatchingDetailed } from '../engine';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
-import { buildTestMirror } from '../engine/test-mirror';
+import { buildTestMirror } from '../testing/engine-mirror';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import { readDashboard } from './dashboard';

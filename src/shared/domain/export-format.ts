@@ -41,7 +41,7 @@ export const SEEKING = ['F', 'M', 'any'] as const;
 /** Upstream's own account state (not moderation's). */
 export const UPSTREAM_STATUSES = ['active', 'suspended', 'closed'] as const;
 export const CONSENT_FEATURES = ['meet_similar'] as const;
-/** What a user lets a match see of a place; no row = hidden. */
+/** What a user lets a match see of a place, coarsest first (the order is the rank); no row = hidden. */
 export const EXPOSURE_LEVELS = ['hidden', 'category', 'brand', 'place'] as const;
 export type ExposureLevel = (typeof EXPOSURE_LEVELS)[number];
 export const MERCHANT_CHANNELS = ['offline', 'online'] as const;

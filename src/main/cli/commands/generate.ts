@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { DEFAULT_END_DATE, generateExport, type GenerateSummary } from '../../mirror/generator';
+import {
+  BIG_FILES,
+  type BigFileFormat,
+  DEFAULT_END_DATE,
+  type ExportFormats,
+  generateExport,
+  type GenerateSummary,
+} from '../../mirror/generator';
 import { type CliCommand, intOption, numberOption, stringOption, UsageError } from '../command';
 
 /** `generate`: a deterministic, realistic export directory with planted ground truth (labels.jsonl). */
@@ -7,7 +14,7 @@ export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'write a seeded synthetic export directory (with labels.jsonl ground truth)',
   usage: [
-    'usage: npm run cli -- generate --out DIR [--users 20000] [--days 90] [--seed 1] [--bad-rows 0] [--end-date 2026-11-24] [--json]',
+    'usage: npm run cli -- generate --out DIR [--users 20000] [--days 90] [--seed 1] [--bad-rows 0] [--end-date 2026-11-24] [--format csv|jsonl|FILE=FORMAT,…] [--json]',
     '',
     '  --out DIR          export directory to write (created; existing export files are overwritten)',
     '  --users N          number of users (default 20000; 100000 gives ~5M transactions over 90 days)',
@@ -15,6 +22,8 @@ export const generateCommand: CliCommand = {
     '  --seed S           PRNG seed, 0–4294967295 (default 1): same options → byte-identical files',
     '  --bad-rows F       fraction of extra bad rows per file, 0–0.5 (default 0)',
     `  --end-date DATE    the export's date, YYYY-MM-DD (default ${DEFAULT_END_DATE})`,
+    '  --format F         csv or jsonl for the big files (transactions, transfers; default csv), or per file:',
+    '                     --format transactions=jsonl,transfers=csv',
   ].join('\n'),
   options: {
     out: { type: 'string' },
@@ -23,6 +32,7 @@ export const generateCommand: CliCommand = {
     seed: { type: 'string' },
     'bad-rows': { type: 'string' },
     'end-date': { type: 'string' },
+    format: { type: 'string' },
   },
   async run(ctx, values) {
     const out = stringOption(values, 'out');
@@ -39,7 +49,11 @@ export const generateCommand: CliCommand = {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate) || Number.isNaN(Date.parse(`${endDate}T00:00:00Z`))) {
       throw new UsageError(`--end-date must be a date YYYY-MM-DD, got "${endDate}"`);
     }
-    const summary = await generateExport({ users, days, seed, out: path.resolve(out), badRows, endDate }, ctx.progress);
+    const format = parseFormat(stringOption(values, 'format'));
+    const summary = await generateExport(
+      { users, days, seed, out: path.resolve(out), badRows, endDate, format },
+      ctx.progress,
+    );
     return { ...summary };
   },
   format(result) {
@@ -63,3 +77,20 @@ export const generateCommand: CliCommand = {
     return lines.join('\n');
   },
 };
+
+/** `csv`, `jsonl`, or `transactions=jsonl,transfers=csv`. */
+export function parseFormat(text: string | undefined): BigFileFormat | Partial<ExportFormats> | undefined {
+  if (text === undefined) return undefined;
+  const isFormat = (f: string): f is BigFileFormat => f === 'csv' || f === 'jsonl';
+  if (isFormat(text)) return text;
+  const perFile: Partial<ExportFormats> = {};
+  for (const part of text.split(',')) {
+    const [file, f, extra] = part.split('=');
+    if (extra !== undefined || !file || !f || !isFormat(f))
+      throw new UsageError(`--format must be csv, jsonl or FILE=FORMAT,… (e.g. transactions=jsonl), got "${text}"`);
+    if (!(BIG_FILES as readonly string[]).includes(file))
+      throw new UsageError(`--format: only ${BIG_FILES.join(' and ')} come as CSV or JSONL, not "${file}"`);
+    perFile[file as keyof ExportFormats] = f;
+  }
+  return perFile;
+}

@@ -4,15 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { importCommand } from './import';
 import { statusCommand } from './status';
-import {
-  jsonl,
-  merchant,
-  tempDir,
-  transaction,
-  user,
-  writeExport,
-  writeManifest,
-} from '../../mirror/import/test-export';
+import { jsonl, merchant, tempDir, transaction, user, writeExport, writeManifest } from '../../testing/export-files';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 
 let root: string;

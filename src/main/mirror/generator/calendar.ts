@@ -58,6 +58,8 @@ export class WindowCalendar {
   readonly prefixBytes: Buffer;
   /** "HH:MM:SS+08:00" per second of day, 14 ASCII bytes each. */
   readonly timeBytes: Buffer;
+  /** "YYYYMMDD" per window day, 8 ASCII bytes each (the date inside platform row ids). */
+  readonly date8Bytes: Buffer;
 
   constructor(endDate: string, days: number) {
     this.end = localMidnight(endDate, 'endDate');
@@ -76,6 +78,7 @@ export class WindowCalendar {
     }
     this.prefixBytes = Buffer.from(this.prefix.join(''), 'latin1');
     this.timeBytes = Buffer.from(this.tod.join(''), 'latin1');
+    this.date8Bytes = Buffer.from(this.dates.map((d) => d.replaceAll('-', '')).join(''), 'latin1');
   }
 
   /** ISO time of second `second` (0–86399) of window day `day`. */

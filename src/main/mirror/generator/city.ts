@@ -1,3 +1,4 @@
+import { merchantIds } from './ids';
 import { type Rng, WeightedSampler } from './random';
 
 /**
@@ -180,7 +181,7 @@ const ONLINE_BRANDS = [
 ];
 const ONLINE_SUFFIX = ['官方旗舰店', '天猫旗舰店', '京东自营店', '小程序商城', '抖音旗舰店'];
 
-/** Every merchant in column arrays (indexed by merchant number); ids are "m" + 5 digits. */
+/** Every merchant in column arrays (indexed by merchant number); ids are 10-digit strings (ids.ts). */
 export interface City {
   count: number;
   ids: string[];
@@ -206,14 +207,19 @@ export interface City {
   anywhere: { members: Int32Array; sampler: WeightedSampler };
 }
 
+/**
+ * Shops do not grow one for one with a city's users: a city of 100,000 consenting users has about 5,000 offline
+ * merchants (../shared/DATA-FORMAT.md, "Sizes to plan for"), a province of ten times the users about 7× the shops,
+ * so the popular places get denser as the city grows. Online brands are national: their number barely grows.
+ */
 export function merchantCounts(users: number): { offline: number; online: number } {
   return {
-    offline: Math.max(600, Math.round(users * 0.05)),
-    online: Math.min(400, Math.max(40, Math.round(users * 0.002))),
+    offline: Math.max(600, Math.round(5000 * Math.pow(users / 100_000, 0.85))),
+    online: Math.min(400, Math.max(40, Math.round(200 * Math.pow(users / 100_000, 0.3)))),
   };
 }
 
-export function buildCity(users: number, rng: Rng): City {
+export function buildCity(users: number, rng: Rng, idRng: Rng): City {
   const { offline, online } = merchantCounts(users);
   const count = offline + online;
   const city: City = {
@@ -234,7 +240,7 @@ export function buildCity(users: number, rng: Rng): City {
     onlineStores: { members: new Int32Array(0), sampler: new WeightedSampler([]) },
     anywhere: { members: new Int32Array(0), sampler: new WeightedSampler([]) },
   };
-  const idWidth = Math.max(5, String(count).length);
+  const ids = merchantIds(count, idRng);
   const districtWeights = DISTRICTS.map((d) => d.residents + d.jobs);
   const districtSampler = new WeightedSampler(districtWeights);
   const categorySampler = new WeightedSampler(CATEGORY_MIX.map((c) => c.share));
@@ -242,7 +248,7 @@ export function buildCity(users: number, rng: Rng): City {
   const usedNames = new Set<string>();
 
   for (let m = 0; m < offline; m++) {
-    city.ids[m] = `m${String(m + 1).padStart(idWidth, '0')}`;
+    city.ids[m] = ids[m]!;
     const d = districtSampler.draw(rng);
     const c = categorySampler.draw(rng);
     const mix = CATEGORY_MIX[c]!;
@@ -295,7 +301,7 @@ export function buildCity(users: number, rng: Rng): City {
   const onlineIds: number[] = [];
   for (let k = 0; k < online; k++) {
     const m = offline + k;
-    city.ids[m] = `m${String(m + 1).padStart(idWidth, '0')}`;
+    city.ids[m] = ids[m]!;
     const brand =
       k < ONLINE_BRANDS.length
         ? ONLINE_BRANDS[k]!

@@ -4,15 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
 import { generateCommand } from '../../cli/commands/generate';
-import { EXPORT_FILES, FAULT_KINDS, generateExport, type GenerateSummary } from './index';
+import { CSV_FILES } from '../../../shared/domain/export-format';
+import { BIG_FILES, exportFiles, FAULT_KINDS, generateExport, type GenerateSummary } from './index';
 import { csvCell } from './output';
-import { parseCsv, readExport, REFERENCES, type Row, RULES } from './testing/read-export';
+import { parseCsv, readExport, REFERENCES, type Row, RULES } from '../../testing/read-export';
 
 let root: string;
 let dirA: string;
 let dirA2: string;
 let dirB: string;
 let dirBad: string;
+let dirJsonl: string;
 let summaryA: GenerateSummary;
 let summaryBad: GenerateSummary;
 const small = { users: 3000, days: 30, seed: 7 };
@@ -23,11 +25,14 @@ beforeAll(async () => {
   dirA2 = path.join(root, 'a2');
   dirB = path.join(root, 'b');
   dirBad = path.join(root, 'bad');
+  dirJsonl = path.join(root, 'jsonl');
   summaryA = await generateExport({ ...small, out: dirA });
   await generateExport({ ...small, out: dirA2 });
   await generateExport({ ...small, seed: 8, out: dirB });
   summaryBad = await generateExport({ ...small, out: dirBad, badRows: 0.01 });
+  await generateExport({ ...small, out: dirJsonl, format: 'jsonl' });
 });
+const EXPORT_FILES = exportFiles();
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const lines = (file: string): string[] =>
@@ -166,6 +171,101 @@ describe('format', () => {
     expect(
       coffee.filter((r) => hour(r.paid_at as string) >= 7 && hour(r.paid_at as string) < 10).length / coffee.length,
     ).toBeGreaterThan(0.5);
+  });
+});
+
+describe('looks like a real export (ids, order)', () => {
+  const TWO_53 = 2n ** 53n;
+
+  it("uses the platform's ids: open ids and 16-digit numbers (some above 2^53), 10-digit merchants, 28-digit rows", () => {
+    const { files } = readExport(dirA);
+    const users = files['users.jsonl']!.map((r) => r.id as string);
+    const open = users.filter((id) => /^[A-Za-z0-9_-]{28}$/.test(id));
+    const numbers = users.filter((id) => /^[1-9]\d{15}$/.test(id));
+    expect(open.length + numbers.length).toBe(users.length);
+    expect(open.length / users.length).toBeGreaterThan(0.6);
+    expect(numbers.length / users.length).toBeGreaterThan(0.15);
+    // Open ids mix cases and use both symbols somewhere; some account numbers would lose digits as JS numbers.
+    for (const re of [/[A-Z]/, /[a-z]/, /-/, /_/]) expect(open.some((id) => re.test(id.slice(1)))).toBe(true);
+    const huge = numbers.filter((id) => BigInt(id) > TWO_53);
+    expect(huge.length).toBeGreaterThan(0);
+    expect(huge.some((id) => String(Number(id)) !== id)).toBe(true);
+    // Ids say nothing about users' order: the file is not sorted by id.
+    expect([...users].sort()).not.toEqual(users);
+
+    const merchants = files['merchants.jsonl']!.map((r) => r.id as string);
+    expect(merchants.every((id) => /^\d{10}$/.test(id))).toBe(true);
+    expect(merchants.filter((id) => id.startsWith('0')).length / merchants.length).toBeGreaterThan(0.3);
+    for (const name of ['transactions.csv', 'transfers.csv'])
+      expect(
+        files[name]!.every((r) => /^\d{28}$/.test(r.id as string)),
+        name,
+      ).toBe(true);
+  });
+
+  it('writes the big files in time order, not grouped by user', () => {
+    const { files } = readExport(dirA);
+    for (const [name, field, who] of [
+      ['transactions.csv', 'paid_at', 'user_id'],
+      ['transfers.csv', 'paid_at', 'from_user'],
+      ['greetings.jsonl', 'sent_at', 'from_user'],
+    ] as const) {
+      const rows = files[name]!;
+      const times = rows.map((r) => Date.parse(r[field] as string));
+      for (let k = 1; k < times.length; k++)
+        if (times[k]! < times[k - 1]!) throw new Error(`${name} row ${k + 1} is earlier than row ${k}`);
+      // A user's rows are spread over the file: runs of the same user are short.
+      let runs = 1;
+      for (let k = 1; k < rows.length; k++) if (rows[k]![who] !== rows[k - 1]![who]) runs++;
+      expect(runs / rows.length, name).toBeGreaterThan(0.9);
+    }
+    // Row ids are issued in time order: their serial (last 12 digits) follows the file, their date is the payment's.
+    const tx = files['transactions.csv']!;
+    const serials = tx.map((r) => (r.id as string).slice(16));
+    expect([...serials].sort()).toEqual(serials);
+    for (const r of tx)
+      expect((r.id as string).slice(4, 12)).toBe((r.paid_at as string).slice(0, 10).replaceAll('-', ''));
+  });
+
+  it('writes the same rows as JSONL when asked, typed as JSON', () => {
+    const csv = readExport(dirA).files;
+    const jsonl = readExport(dirJsonl);
+    expect(Object.keys(jsonl.manifest.files)).toContain('transactions.jsonl');
+    expect(Object.keys(jsonl.manifest.files)).toContain('transfers.jsonl');
+    expect(fs.existsSync(path.join(dirJsonl, 'transactions.csv'))).toBe(false);
+    for (const [big, numeric] of [
+      ['transactions', 'amount_fen'],
+      ['transfers', 'amount_fen'],
+    ] as const) {
+      const a = csv[`${big}.csv`]!;
+      const b = jsonl.files[`${big}.jsonl`]!;
+      expect(b.length).toBe(a.length);
+      expect(b.length).toBe(jsonl.manifest.files[`${big}.jsonl`]);
+      for (let k = 0; k < a.length; k++) {
+        expect(typeof b[k]![numeric]).toBe('number');
+        expect({ ...b[k], [numeric]: String(b[k]![numeric]) }).toEqual(a[k]);
+        const rule = RULES[`${big}.csv`]!;
+        expect(rule({ ...b[k], [numeric]: String(b[k]![numeric]) })).toBeNull();
+      }
+    }
+    // The other files do not depend on the format.
+    for (const name of ['users.jsonl', 'greetings.jsonl', 'labels.jsonl'])
+      expect(fs.readFileSync(path.join(dirJsonl, name)).equals(fs.readFileSync(path.join(dirA, name))), name).toBe(
+        true,
+      );
+  });
+
+  it('takes a format per file, and refuses a file that cannot change format', async () => {
+    expect([...BIG_FILES].sort()).toEqual([...CSV_FILES].sort());
+    const out = path.join(root, 'mixed');
+    const summary = await generateExport({ users: 200, days: 7, seed: 3, out, format: { transfers: 'jsonl' } });
+    expect(Object.keys(summary.files)).toEqual(expect.arrayContaining(['transactions.csv', 'transfers.jsonl']));
+    await expect(
+      generateExport({ users: 200, days: 7, seed: 3, out, format: { greetings: 'csv' } as never }),
+    ).rejects.toThrow(/greetings/);
+    await expect(generateExport({ users: 200, days: 7, seed: 3, out, format: 'xml' as never })).rejects.toThrow(
+      /format/,
+    );
   });
 });
 

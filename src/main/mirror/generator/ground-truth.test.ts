@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_END_DATE, generateExport } from './index';
 import { KINDRED_MIN_TENURE_DAYS } from './population';
-import { readExport, type Row } from './testing/read-export';
+import { readExport, type Row } from '../../testing/read-export';
 
 /**
  * The planted ground truth must be what labels.jsonl says it is: checked from the written files alone, the way

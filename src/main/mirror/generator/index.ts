@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExportFileName } from '../../../shared/domain/export-format';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { type ProgressSink, silentProgress } from '../../../shared/progress';
 import { WindowCalendar } from './calendar';
 import { buildCity } from './city';
 import { FAULT_KINDS, FaultInjector, type FaultKind } from './faults';
 import { writeMerchants } from './merchant-rows';
-import { ChunkedFile } from './output';
+import { type BigFileFormat, ChunkedFile } from './output';
 import { writeConsents, writeLabels, writeUsers } from './people-rows';
 import { buildPopulation } from './population';
 import { Rng } from './random';
@@ -14,7 +15,20 @@ import { buildRoutines } from './routines';
 import { TRANSFERS_HEADER, writeSocial } from './social';
 import { TRANSACTIONS_HEADER, writeExposures, writeTransactions } from './spending';
 
-export { FAULT_KINDS, type FaultKind };
+export { FAULT_KINDS, type FaultKind, type BigFileFormat };
+
+/**
+ * Bumped whenever the same options would write different data (ids, order, shapes, volumes): caches of generated
+ * exports (the benches' bench-data/) are keyed by it, so data of an older generator is never taken for today's.
+ */
+export const GENERATOR_VERSION = 2;
+
+/** The files upstream may send as CSV or JSONL (CSV_FILES, the big ones): the generator writes either. */
+export const BIG_FILES = ['transactions', 'transfers'] as const satisfies readonly ExportFileName[];
+export type BigFile = (typeof BIG_FILES)[number];
+export type ExportFormats = Record<BigFile, BigFileFormat>;
+/** What upstream usually sends: the big files as CSV. */
+export const DEFAULT_FORMATS: ExportFormats = { transactions: 'csv', transfers: 'csv' };
 
 export interface GenerateOptions {
   users: number;
@@ -26,6 +40,14 @@ export interface GenerateOptions {
   badRows?: number;
   /** 'YYYY-MM-DD': the export's date; the window is the `days` days before it. Fixed default keeps output deterministic. */
   endDate?: string;
+  /** CSV or JSONL for all big files at once, or per file (the others keep DEFAULT_FORMATS). */
+  format?: BigFileFormat | Partial<ExportFormats>;
+}
+
+export function resolveFormats(format: GenerateOptions['format']): ExportFormats {
+  if (format === undefined) return { ...DEFAULT_FORMATS };
+  if (typeof format === 'string') return { transactions: format, transfers: format };
+  return { ...DEFAULT_FORMATS, ...format };
 }
 
 export interface GenerateSummary {
@@ -43,19 +65,21 @@ export interface GenerateSummary {
 
 export const DEFAULT_END_DATE = '2026-11-24';
 
-/** Files the importer reads, in the order they are written (and listed in the manifest). */
-export const EXPORT_FILES = [
-  'merchants.jsonl',
-  'users.jsonl',
-  'consents.jsonl',
-  'exposures.jsonl',
-  'transactions.csv',
-  'transfers.csv',
-  'greetings.jsonl',
-  'reports.jsonl',
-  'blocks.jsonl',
-  'introductions.jsonl',
-] as const;
+/** Files the importer reads, in the order they are written (and listed in the manifest), for the given formats. */
+export function exportFiles(formats: ExportFormats = DEFAULT_FORMATS): string[] {
+  return [
+    'merchants.jsonl',
+    'users.jsonl',
+    'consents.jsonl',
+    'exposures.jsonl',
+    `transactions.${formats.transactions}`,
+    `transfers.${formats.transfers}`,
+    'greetings.jsonl',
+    'reports.jsonl',
+    'blocks.jsonl',
+    'introductions.jsonl',
+  ];
+}
 
 function validate(options: GenerateOptions): void {
   const int = (name: keyof GenerateOptions, min: number, max: number): void => {
@@ -69,14 +93,24 @@ function validate(options: GenerateOptions): void {
   int('seed', 0, 0xffffffff);
   if (typeof options.out !== 'string' || options.out === '')
     throw new Error('generateExport: out must be a directory path');
+  const format = options.format;
+  const formats: [string, unknown][] =
+    typeof format === 'object' && format !== null ? Object.entries(format) : [['format', format]];
+  for (const [file, f] of formats) {
+    if (f !== undefined && f !== 'csv' && f !== 'jsonl')
+      throw new Error(`generateExport: ${file} format must be "csv" or "jsonl", got ${String(f)}`);
+    if (file !== 'format' && !(BIG_FILES as readonly string[]).includes(file))
+      throw new Error(`generateExport: only ${BIG_FILES.join(' and ')} may be CSV or JSONL, not ${file}`);
+  }
   const bad = options.badRows ?? 0;
   if (typeof bad !== 'number' || !(bad >= 0 && bad <= 0.5))
     throw new Error(`generateExport: badRows must be a fraction in 0–0.5, got ${String(bad)}`);
 }
 
 /**
- * Writes a deterministic export directory in /work/shared/DATA-FORMAT.md's format, with planted ground truth
- * in labels.jsonl. Same options → byte-identical files (own PRNG, fixed end date, nothing from the clock).
+ * Writes a deterministic export directory in ../shared/DATA-FORMAT.md's format, looking like a real export (the
+ * platform's ids, big files in time order), with planted ground truth in labels.jsonl. Same options →
+ * byte-identical files (own PRNG, fixed end date, nothing from the clock).
  */
 export async function generateExport(
   options: GenerateOptions,
@@ -86,6 +120,8 @@ export async function generateExport(
   validate(options);
   const { users, days, seed, out } = options;
   const endDate = options.endDate ?? DEFAULT_END_DATE;
+  const formats = resolveFormats(options.format);
+  const files = exportFiles(formats);
   const calendar = new WindowCalendar(endDate, days);
   fs.mkdirSync(out, { recursive: true });
   // A stale manifest would make a half-rewritten directory look complete.
@@ -93,13 +129,13 @@ export async function generateExport(
   const faults = new FaultInjector(options.badRows ?? 0, seed);
 
   progress.report('city', 0, null);
-  const city = buildCity(users, Rng.stream(seed, 'city'));
-  const people = buildPopulation(users, calendar, Rng.stream(seed, 'people'));
+  const city = buildCity(users, Rng.stream(seed, 'city'), Rng.stream(seed, 'merchant-ids'));
+  const people = buildPopulation(users, calendar, Rng.stream(seed, 'people'), Rng.stream(seed, 'user-ids'));
   const routines = buildRoutines(city, people, Rng.stream(seed, 'routines'));
   progress.throwIfCancelled();
 
   const open = (name: string, header?: string): ChunkedFile => new ChunkedFile(out, name, header);
-  const files = new Map<string, ChunkedFile>();
+  const written = new Map<string, ChunkedFile>();
   const write = (name: string, fill: (f: ChunkedFile) => void, header?: string): void => {
     const f = open(name, header);
     try {
@@ -107,7 +143,7 @@ export async function generateExport(
     } finally {
       f.close();
     }
-    files.set(name, f);
+    written.set(name, f);
     progress.throwIfCancelled();
   };
 
@@ -116,35 +152,58 @@ export async function generateExport(
   write('consents.jsonl', (f) => writeConsents(f, people, calendar, Rng.stream(seed, 'consents'), faults));
   write('exposures.jsonl', (f) => writeExposures(f, city, people, routines, Rng.stream(seed, 'exposures'), faults));
   write(
-    'transactions.csv',
-    (f) => writeTransactions(f, calendar, city, people, routines, Rng.stream(seed, 'transactions'), faults, progress),
-    TRANSACTIONS_HEADER,
+    `transactions.${formats.transactions}`,
+    (f) =>
+      writeTransactions(
+        f,
+        formats.transactions,
+        calendar,
+        city,
+        people,
+        routines,
+        Rng.stream(seed, 'transactions'),
+        Rng.stream(seed, 'transaction-ids'),
+        faults,
+        progress,
+      ),
+    formats.transactions === 'csv' ? TRANSACTIONS_HEADER : undefined,
   );
 
   const social = {
-    transfers: open('transfers.csv', TRANSFERS_HEADER),
+    transfers: open(`transfers.${formats.transfers}`, formats.transfers === 'csv' ? TRANSFERS_HEADER : undefined),
     greetings: open('greetings.jsonl'),
     reports: open('reports.jsonl'),
     blocks: open('blocks.jsonl'),
     introductions: open('introductions.jsonl'),
   };
   try {
-    writeSocial(social, calendar, city, people, routines, Rng.stream(seed, 'social'), faults, progress);
+    writeSocial(
+      { ...social, transfersFormat: formats.transfers },
+      calendar,
+      city,
+      people,
+      routines,
+      Rng.stream(seed, 'social'),
+      Rng.stream(seed, 'social-ids'),
+      faults,
+      progress,
+    );
   } finally {
     for (const f of Object.values(social)) f.close();
   }
-  for (const f of Object.values(social)) files.set(f.name, f);
+  for (const f of Object.values(social)) written.set(f.name, f);
 
   let labels: Record<string, number> = {};
   write('labels.jsonl', (f) => (labels = writeLabels(f, people)));
 
-  const exportId = `gen-${endDate}-s${seed}-u${users}-d${days}${faults.total > 0 ? `-bad${options.badRows}` : ''}`;
+  const formatTag = formats.transactions === formats.transfers ? formats.transactions : 'mixed';
+  const exportId = `gen${GENERATOR_VERSION}-${endDate}-s${seed}-u${users}-d${days}-${formatTag}${faults.total > 0 ? `-bad${options.badRows}` : ''}`;
   const manifest = {
     format: 1,
     export_id: exportId,
     exported_at: platformIsoTime(endDate, '04:00:00'),
     kind: 'snapshot',
-    files: Object.fromEntries(EXPORT_FILES.map((name) => [name, files.get(name)!.rows])),
+    files: Object.fromEntries(files.map((name) => [name, written.get(name)!.rows])),
   };
   // Written last, so a directory with a manifest is a complete export.
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
@@ -152,7 +211,7 @@ export async function generateExport(
 
   const counts: Record<string, number> = {};
   let bytes = Buffer.byteLength(manifestText);
-  for (const [name, f] of files) {
+  for (const [name, f] of written) {
     counts[name] = f.rows;
     bytes += f.bytes;
   }

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const CHUNK = 1 << 22;
+
+/** How a big file (transactions, transfers) is written: upstream sends either. */
+export type BigFileFormat = 'csv' | 'jsonl';
 const NEWLINE = 10;
 
 /**
@@ -106,17 +109,46 @@ export class ChunkedFile {
   }
 }
 
-/** Fixed-width ASCII strings packed in one buffer, for copying into rows without per-row strings. */
+/** ASCII ids packed in one buffer (any lengths), for copying into rows without per-row strings. */
 export class PackedIds {
-  readonly width: number;
   readonly bytes: Buffer;
+  /** Id k occupies bytes [start[k], start[k + 1]). */
+  readonly start: Int32Array;
   constructor(ids: readonly string[]) {
-    this.width = ids.length ? ids[0]!.length : 0;
-    for (const id of ids)
-      if (id.length !== this.width)
-        throw new Error(`PackedIds: ids must share one width, "${id}" is not ${this.width} long`);
+    this.start = new Int32Array(ids.length + 1);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      if (!/^[\x20-\x7e]*$/.test(id)) throw new Error(`PackedIds: ids must be printable ASCII, got "${id}"`);
+      this.start[k + 1] = this.start[k]! + id.length;
+    }
     this.bytes = Buffer.from(ids.join(''), 'latin1');
   }
+
+  /** Copies id k into `out`. */
+  writeTo(out: ChunkedFile, k: number): void {
+    const from = this.start[k]!;
+    out.slice(this.bytes, from, this.start[k + 1]! - from);
+  }
+}
+
+/** A copy of `a` with twice the room (for column arrays that grow as rows are drawn). */
+export function doubled(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Indexes 0..count-1 ordered by `time[k]` (integers in [0, span)), equal times kept in their original order: a
+ * counting sort, so millions of rows are put in time order in linear time. `into` is reused when large enough.
+ */
+export function timeOrder(time: Int32Array, count: number, span: number, into?: Int32Array): Int32Array {
+  const start = new Int32Array(span + 1);
+  for (let k = 0; k < count; k++) start[time[k]! + 1]!++;
+  for (let t = 1; t <= span; t++) start[t]! += start[t - 1]!;
+  const order = into && into.length >= count ? into : new Int32Array(count);
+  for (let k = 0; k < count; k++) order[start[time[k]!]!++] = k;
+  return order;
 }
 
 /** RFC 4180 cell: quoted only when needed; null is an unquoted empty cell, "" is a quoted empty string. */

@@ -1,10 +1,11 @@
 import { CITY_OFFSET_SECONDS, type WindowCalendar } from './calendar';
 import { DISTRICTS } from './city';
+import { userIds } from './ids';
 import { type Rng, WeightedSampler } from './random';
 
 /**
  * The people of the city in column arrays (100k users must not be 100k objects with nested arrays), with
- * their planted role. Ids are "u" + zero-padded number, so ordering ids as strings orders users by number.
+ * their planted role. Ids are the platform's (ids.ts): their order says nothing about the users.
  */
 export const ROLE = { normal: 0, microSeller: 1, spammer: 2, kindred: 3 } as const;
 export const ROLE_LABEL = ['normal', 'micro_seller', 'spammer', 'kindred'] as const;
@@ -59,11 +60,10 @@ export function isCompatible(p: Population, a: number, b: number): boolean {
   return wants(a, b) && wants(b, a);
 }
 
-export function buildPopulation(count: number, calendar: WindowCalendar, rng: Rng): Population {
-  const width = Math.max(6, String(count).length);
+export function buildPopulation(count: number, calendar: WindowCalendar, rng: Rng, idRng: Rng): Population {
   const p: Population = {
     count,
-    ids: Array.from({ length: count }, (_, i) => `u${String(i + 1).padStart(width, '0')}`),
+    ids: userIds(count, idRng),
     gender: new Uint8Array(count),
     seeking: new Uint8Array(count),
     birthYear: new Uint16Array(count),

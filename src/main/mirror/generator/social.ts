@@ -2,7 +2,8 @@ import type { ProgressSink } from '../../../shared/progress';
 import type { WindowCalendar } from './calendar';
 import { type City, DISTRICTS } from './city';
 import type { FaultInjector, FaultPlan } from './faults';
-import { type ChunkedFile, csvCell } from './output';
+import { RowIds, ROW_ID_LENGTH } from './ids';
+import { type BigFileFormat, type ChunkedFile, csvCell, doubled, timeOrder } from './output';
 import { firstActiveDay, inPool, isCompatible, type Population, ROLE, TRAP } from './population';
 import type { Rng } from './random';
 import { MAX_SLOTS, type Routines } from './routines';
@@ -29,6 +30,15 @@ export const TRANSFERS_FAULTS: FaultPlan = {
   reference: '1',
   tooLong: ['5', 200],
   time: '4',
+};
+/** The same damage for transfers.jsonl. */
+export const TRANSFERS_JSONL_FAULTS: FaultPlan = {
+  id: 'id',
+  wrongType: ['amount_fen', 'abc'],
+  missing: 'to_user',
+  reference: 'from_user',
+  tooLong: ['memo', 200],
+  time: 'paid_at',
 };
 export const GREETINGS_FAULTS: FaultPlan = {
   id: 'id',
@@ -61,6 +71,7 @@ export const INTRODUCTIONS_FAULTS: FaultPlan = {
 
 export interface SocialFiles {
   transfers: ChunkedFile;
+  transfersFormat: BigFileFormat;
   greetings: ChunkedFile;
   reports: ChunkedFile;
   blocks: ChunkedFile;
@@ -82,15 +93,13 @@ export function writeSocial(
   people: Population,
   routines: Routines,
   rng: Rng,
+  idRng: Rng,
   faults: FaultInjector,
   progress: ProgressSink,
 ): void {
   const n = people.count;
   const scale = calendar.days / 90;
   const scaled = (lo: number, hi: number): number => Math.max(1, Math.round(rng.range(lo, hi) * scale));
-  let transferSerial = 0;
-  let greetingSerial = 0;
-  let reportSerial = 0;
   const blocked = new Set<string>();
   const id = (i: number): string => people.ids[i]!;
   const anyone = (not: number): number => {
@@ -114,12 +123,20 @@ export function writeSocial(
     return c === 0 ? '附近' : city.names[routines.merchant[u * MAX_SLOTS + rng.int(c)]!]!;
   };
 
+  // Transfers and greetings are kept until every one is drawn, then written in time order (as the platform's
+  // logs are cut) with ids issued in that order. Times are seconds from the window's start.
+  const transfers = new TimedRows();
+  const transferAmount: number[] = [];
+  const transferMemo: string[] = [];
   const transfer = (from: number, to: number, amount: number, day: number, memo: string): void => {
-    const cells = [`x${++transferSerial}`, id(from), id(to), String(amount), at(day, 8, 15), csvCell(memo)];
-    const line = cells.join(',');
-    files.transfers.row(line);
-    if (faults.hit()) files.transfers.row(faults.csv(files.transfers.name, TRANSFERS_FAULTS, cells, line));
+    transfers.push(from, to, day * 86400 + 8 * 3600 + rng.int(15 * 3600));
+    transferAmount.push(amount);
+    transferMemo.push(memo);
   };
+  const greetings = new TimedRows();
+  const greetingText: string[] = [];
+  /** Reply time in seconds from the window's start, −1 when never replied (or not yet at the export). */
+  const greetingReplied: number[] = [];
   const greet = (
     from: number,
     to: number,
@@ -129,27 +146,22 @@ export function writeSocial(
     fromHour = 9,
     hours = 14,
   ): void => {
-    const sentSecond = fromHour * 3600 + rng.int(hours * 3600);
-    const sent = calendar.unix(day, sentSecond);
-    const replied = rng.chance(replyChance) ? sent + 60 + rng.int(36 * 3600) : null;
-    const row = {
-      id: `g${++greetingSerial}`,
-      from_user: id(from),
-      to_user: id(to),
-      sent_at: calendar.iso(day, sentSecond),
-      text,
-      replied_at: replied !== null && replied < calendar.end ? isoOf(calendar, replied) : null,
-    };
-    const line = JSON.stringify(row);
-    files.greetings.row(line);
-    if (faults.hit()) files.greetings.row(faults.jsonl(files.greetings.name, GREETINGS_FAULTS, row, line));
+    const sent = day * 86400 + fromHour * 3600 + rng.int(hours * 3600);
+    const replied = rng.chance(replyChance) ? sent + 60 + rng.int(36 * 3600) : -1;
+    greetings.push(from, to, sent);
+    greetingText.push(text);
+    greetingReplied.push(replied >= 0 && replied < calendar.days * 86400 ? replied : -1);
   };
+  const reportIds = new RowIds('9100', idRng);
+  const reportId = Buffer.alloc(ROW_ID_LENGTH);
   const report = (reporter: number, reported: number, reason: keyof typeof REPORT_TEXTS): void => {
+    const day = dayFor(reporter, reported);
+    reportIds.write(reportId, 0, calendar.date8Bytes, day * 8);
     const row = {
-      id: `r${++reportSerial}`,
+      id: reportId.toString('latin1'),
       reporter_id: id(reporter),
       reported_id: id(reported),
-      created_at: at(dayFor(reporter, reported), 8, 15),
+      created_at: at(day, 8, 15),
       reason,
       text: rng.pick(REPORT_TEXTS[reason]),
     };
@@ -186,8 +198,7 @@ export function writeSocial(
       )
         continue;
       if (day < firstActiveDay(people, a, calendar) || day < firstActiveDay(people, b, calendar)) continue;
-      const [lo, hi] = a < b ? [a, b] : [b, a];
-      const key = `${lo}:${hi}`;
+      const key = a < b ? `${a}:${b}` : `${b}:${a}`;
       if (met.has(key)) continue;
       met.add(key);
       introducedToday[a] = introducedToday[b] = day;
@@ -195,6 +206,8 @@ export function writeSocial(
       let o = 0;
       while (o < OUTCOMES.length - 1 && r >= OUTCOME_WEIGHTS[o]!) r -= OUTCOME_WEIGHTS[o++]!;
       const outcome = OUTCOMES[o]!;
+      // The pair in id order (a pair is unordered; one spelling of it keeps the file deterministic).
+      const [lo, hi] = id(a) < id(b) ? [a, b] : [b, a];
       const row = { user_a: id(lo), user_b: id(hi), date: calendar.date(day), outcome };
       const line = JSON.stringify(row);
       files.introductions.row(line);
@@ -298,6 +311,68 @@ export function writeSocial(
     else if (people.role[u] === ROLE.spammer) plantSpammer(u);
   }
   progress.report('transfers and greetings', n, n);
+  writeTransfers();
+  writeGreetings();
+
+  function writeTransfers(): void {
+    const out = files.transfers;
+    const jsonl = files.transfersFormat === 'jsonl';
+    const ids = new RowIds('1000', idRng);
+    const rowId = Buffer.alloc(ROW_ID_LENGTH);
+    const order = timeOrder(transfers.time, transfers.count, calendar.days * 86400);
+    for (let i = 0; i < transfers.count; i++) {
+      const k = order[i]!;
+      const t = transfers.time[k]!;
+      const day = Math.floor(t / 86400);
+      ids.write(rowId, 0, calendar.date8Bytes, day * 8);
+      const row = {
+        id: rowId.toString('latin1'),
+        from_user: id(transfers.from[k]!),
+        to_user: id(transfers.to[k]!),
+        amount_fen: transferAmount[k]!,
+        paid_at: calendar.iso(day, t - day * 86400),
+        memo: transferMemo[k]!,
+      };
+      if (jsonl) {
+        const line = JSON.stringify(row);
+        out.row(line);
+        if (faults.hit()) out.row(faults.jsonl(out.name, TRANSFERS_JSONL_FAULTS, row, line));
+      } else {
+        const cells = [row.id, row.from_user, row.to_user, String(row.amount_fen), row.paid_at, csvCell(row.memo)];
+        const line = cells.join(',');
+        out.row(line);
+        if (faults.hit()) out.row(faults.csv(out.name, TRANSFERS_FAULTS, cells, line));
+      }
+    }
+  }
+
+  function writeGreetings(): void {
+    const out = files.greetings;
+    const ids = new RowIds('7700', idRng);
+    const rowId = Buffer.alloc(ROW_ID_LENGTH);
+    const order = timeOrder(greetings.time, greetings.count, calendar.days * 86400);
+    const iso = (t: number): string => {
+      const day = Math.floor(t / 86400);
+      return calendar.iso(day, t - day * 86400);
+    };
+    for (let i = 0; i < greetings.count; i++) {
+      const k = order[i]!;
+      const t = greetings.time[k]!;
+      ids.write(rowId, 0, calendar.date8Bytes, Math.floor(t / 86400) * 8);
+      const replied = greetingReplied[k]!;
+      const row = {
+        id: rowId.toString('latin1'),
+        from_user: id(greetings.from[k]!),
+        to_user: id(greetings.to[k]!),
+        sent_at: iso(t),
+        text: greetingText[k]!,
+        replied_at: replied >= 0 ? iso(replied) : null,
+      };
+      const line = JSON.stringify(row);
+      out.row(line);
+      if (faults.hit()) out.row(faults.jsonl(out.name, GREETINGS_FAULTS, row, line));
+    }
+  }
 
   function plantSeller(u: number): void {
     const handle: Handle = sellerHandle(rng);
@@ -344,8 +419,21 @@ export function writeSocial(
   }
 }
 
-function isoOf(calendar: WindowCalendar, unix: number): string {
-  const offset = unix - calendar.start;
-  const day = Math.floor(offset / 86400);
-  return calendar.iso(day, offset - day * 86400);
+/** Rows between two users at a time (seconds from the window's start), in the order they were drawn. */
+class TimedRows {
+  count = 0;
+  from: Int32Array = new Int32Array(1024);
+  to: Int32Array = new Int32Array(1024);
+  time: Int32Array = new Int32Array(1024);
+
+  push(from: number, to: number, time: number): void {
+    if (this.count === this.from.length) {
+      this.from = doubled(this.from);
+      this.to = doubled(this.to);
+      this.time = doubled(this.time);
+    }
+    this.from[this.count] = from;
+    this.to[this.count] = to;
+    this.time[this.count++] = time;
+  }
 }

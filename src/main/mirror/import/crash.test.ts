@@ -7,8 +7,8 @@ import { openDatabase } from '../../db/database';
 import { runWorkerJob } from '../../jobs/run-worker-job';
 import { CancelledError } from '../../../shared/progress';
 import { importExport, listImportRuns, recoverInterruptedImports, type ImportSummary } from './index';
-import { writeSyntheticExport } from './synthetic-export';
-import { tempDir } from './test-export';
+import { writeSyntheticExport } from '../../testing/synthetic-export';
+import { tempDir } from '../../testing/export-files';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let root: string;

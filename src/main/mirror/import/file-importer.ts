@@ -328,7 +328,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
         if (header === null || headerProblem) return null;
         const cells = parseCsvRecord(text);
         if (cells.length !== header.length) return null;
-        if (text.includes('\0')) return null;
+        // A NUL elsewhere in the record refuses the record, not its key: the key's cells are checked like any.
         get = (name) => {
           const c = header!.indexOf(name);
           return c < 0 ? undefined : cells[c];

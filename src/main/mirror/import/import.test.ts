@@ -4,7 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/database';
 import { CancelledError, type ProgressSink } from '../../../shared/progress';
 import { countQuarantine, importExport, listImportRuns, listQuarantine, recoverInterruptedImports } from './index';
-import { jsonl, merchant, restampManifest, tempDir, transaction, user, writeManifest } from './test-export';
+import {
+  jsonl,
+  merchant,
+  restampManifest,
+  tempDir,
+  transaction,
+  user,
+  writeManifest,
+} from '../../testing/export-files';
 
 let root: string;
 let db: Db;

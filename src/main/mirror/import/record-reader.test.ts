@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsvRecord } from './csv';
 import { parseIsoTime } from './fields';
 import { readRecordAt, readRecords } from './record-reader';
-import { tempDir } from './test-export';
+import { tempDir } from '../../testing/export-files';
 
 let dir: string;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database';
-import type { ImportSummary } from './index';
+import type { ImportSummary } from './summary';
 
 export type ImportRunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 

@@ -5,7 +5,7 @@ import { listAudit } from '../../audit/audit-log';
 import { openDatabase, type Db } from '../../db/database';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { importExport, listImportRuns, listQuarantine } from './index';
-import { merchant, tempDir, transaction, user, writeExport, type TestFile } from './test-export';
+import { merchant, tempDir, transaction, user, writeExport, type TestFile } from '../../testing/export-files';
 
 /**
  * Snapshots, increments and their order (DATA-FORMAT.md): example by example. The property test beside this file

@@ -69,18 +69,30 @@ function httpBridge(): EncounterBridge {
   };
 }
 
-const bridge: EncounterBridge = window.encounter ?? httpBridge();
+let resolved: EncounterBridge | null = null;
+/** The preload's bridge in the desktop window, else HTTP; chosen at the first call (component tests install theirs first). */
+function bridge(): EncounterBridge {
+  return (resolved ??= window.encounter ?? httpBridge());
+}
 
-/** Calls main through the contract; resolves with the value or throws an `ApiError`. */
+/** Whatever a call threw, as the contract's error (a bug in the page becomes INTERNAL, not a crash). */
+export function toApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) });
+}
+
+/**
+ * Calls main through the contract; resolves with the value or throws an `ApiError`. Pages read through
+ * `useCallQuery` and act through `useAction` (api/queries.ts), which call this and keep the cache in step.
+ */
 export async function call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> {
-  const fn = bridge.calls[name] as (input: CallInput<K>) => Promise<Envelope<CallOutput<K>>>;
-  const envelope = await fn(input);
+  const fn = bridge().calls[name] as (input: CallInput<K>) => Promise<Envelope<CallOutput<K>>>;
+  const envelope = await fn(input).catch((e: unknown) => {
+    throw toApiError(e);
+  });
   if (!envelope.ok) throw new ApiError(envelope.error);
   return envelope.value;
 }
 
 export function onEvent<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
-  return bridge.on(event, listener);
+  return bridge().on(event, listener);
 }
-
-export const transport: 'ipc' | 'http' = window.encounter ? 'ipc' : 'http';

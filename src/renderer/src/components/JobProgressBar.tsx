@@ -1,6 +1,5 @@
-import { useState } from 'react';
 import type { JobProgress } from '../../../shared/progress';
-import { call } from '../api/client';
+import { useAction } from '../api/useAction';
 import type { MessageKey } from '../i18n/catalogue';
 import { useI18n } from '../i18n/I18nProvider';
 
@@ -38,7 +37,7 @@ function usePhaseText(): (phase: string) => string {
 export function JobProgressBar({ job, testId }: { job: JobProgress; testId: string }) {
   const { t, fmt } = useI18n();
   const phaseText = usePhaseText();
-  const [cancelling, setCancelling] = useState(false);
+  const cancel = useAction('jobs.cancel');
   // A completed job is whole whatever its last report said (a multi-step job's last step may not report its end).
   const share = job.state === 'completed' ? 1 : job.total ? Math.min(1, job.done / job.total) : null;
   const running = job.state === 'running';
@@ -54,11 +53,8 @@ export function JobProgressBar({ job, testId }: { job: JobProgress; testId: stri
           <button
             type="button"
             data-testid={`${testId}-cancel`}
-            disabled={cancelling}
-            onClick={() => {
-              setCancelling(true);
-              void call('jobs.cancel', { jobId: job.jobId }).finally(() => setCancelling(false));
-            }}
+            disabled={cancel.busy}
+            onClick={() => void cancel.run({ jobId: job.jobId })}
           >
             {t('job.cancel')}
           </button>

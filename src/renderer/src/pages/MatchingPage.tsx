@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { MatchRunView } from '../../../shared/contract';
+import { useJob, useJobEnded } from '../api/jobs';
+import { useCallQuery } from '../api/queries';
 import { useAction } from '../api/useAction';
-import { useCall } from '../api/useCall';
-import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import type { MessageKey } from '../i18n/catalogue';
@@ -51,8 +51,8 @@ function RunSummary({ run }: { run: MatchRunView }) {
 function Introductions({ runId }: { runId: number }) {
   const { t, fmt } = useI18n();
   const [offset, setOffset] = useState(0);
-  const page = useCall('matching.introductions', { runId, offset, limit: PAGE });
-  if (page.error) return <ErrorNote error={page.error} onRetry={page.reload} />;
+  const page = useCallQuery('matching.introductions', { runId, offset, limit: PAGE });
+  if (page.error) return <ErrorNote error={page.error} onRetry={() => void page.refetch()} />;
   if (!page.data) return <p className="muted">{t('common.loading')}</p>;
   if (page.data.total === 0) return <p className="muted">{t('matching.introductions.none')}</p>;
   return (
@@ -93,14 +93,12 @@ function Introductions({ runId }: { runId: number }) {
 export function MatchingPage() {
   const { t, fmt } = useI18n();
   const [date, setDate] = useState(() => platformDay());
-  const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const start = useAction('matching.start');
-  const job = useJob('match', () => {
-    setSelected(null);
-    setVersion((v) => v + 1);
-  });
-  const runs = useCall('matching.runs', { limit: 20 }, [version]);
+  const job = useJob('match');
+  // A run that ended refreshes the list (api/changes.ts) and is shown: it is the newest.
+  useJobEnded('match', () => setSelected(null));
+  const runs = useCallQuery('matching.runs', { limit: 20 });
   const open = runs.data?.runs.find((r) => r.id === selected) ?? runs.data?.runs[0] ?? null;
 
   return (
@@ -142,7 +140,7 @@ export function MatchingPage() {
       </div>
       <div className="card">
         <h2>{t('matching.runs.title')}</h2>
-        {runs.error && <ErrorNote error={runs.error} onRetry={runs.reload} />}
+        {runs.error && <ErrorNote error={runs.error} onRetry={() => void runs.refetch()} />}
         {runs.data && runs.data.runs.length === 0 && <p className="muted">{t('matching.runs.none')}</p>}
         {runs.data && runs.data.runs.length > 0 && (
           <table className="grid" data-testid="match-runs">

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { ImportRun } from '../../../shared/contract';
+import { useJob } from '../api/jobs';
+import { useCallQuery, useRefresh } from '../api/queries';
 import { useAction } from '../api/useAction';
-import { useCall } from '../api/useCall';
-import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { TableCounts } from '../components/TableCounts';
@@ -18,7 +18,7 @@ function ImportForm({ running }: { running: boolean }) {
   const [dir, setDir] = useState('');
   const start = useAction('mirror.startImport');
   const pick = useAction('mirror.pickExportDir');
-  const capabilities = useCall('app.capabilities', {});
+  const capabilities = useCallQuery('app.capabilities', {});
 
   return (
     <form
@@ -169,15 +169,16 @@ function ImportRuns({
   );
 }
 
-function Quarantine({ runId, version }: { runId: number | null; version: number }) {
+function Quarantine({ runId }: { runId: number | null }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [offset, setOffset] = useState(0);
-  const page = useCall(
-    'mirror.quarantine',
-    { ...(runId ? { runId } : {}), ...(reason ? { reason } : {}), offset, limit: QUARANTINE_PAGE },
-    [version],
-  );
+  const page = useCallQuery('mirror.quarantine', {
+    ...(runId ? { runId } : {}),
+    ...(reason ? { reason } : {}),
+    offset,
+    limit: QUARANTINE_PAGE,
+  });
   const reasons = [
     'wrong_type',
     'missing_field',
@@ -216,7 +217,7 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
         </label>
         {page.data && <span className="muted">{t('mirror.quarantine.total', { n: page.data.total })}</span>}
       </div>
-      {page.error && <ErrorNote error={page.error} onRetry={page.reload} />}
+      {page.error && <ErrorNote error={page.error} onRetry={() => void page.refetch()} />}
       {page.data && page.data.rows.length === 0 && <p className="muted">{t('mirror.quarantine.empty')}</p>}
       {page.data && page.data.rows.length > 0 && (
         <>
@@ -263,12 +264,12 @@ function Quarantine({ runId, version }: { runId: number | null; version: number 
 
 export function MirrorPage() {
   const { t } = useI18n();
-  const [version, setVersion] = useState(0);
   const [selectedRun, setSelectedRun] = useState<number | null>(null);
-  const refresh = () => setVersion((v) => v + 1);
-  const job = useJob('import', refresh);
-  const status = useCall('mirror.status', {}, [version]);
-  const runs = useCall('mirror.importRuns', { limit: 20 }, [version]);
+  // A finished import refreshes every read on its own (api/changes.ts); the button is for changes made elsewhere.
+  const refresh = useRefresh(['mirror.status', 'mirror.importRuns', 'mirror.quarantine']);
+  const job = useJob('import');
+  const status = useCallQuery('mirror.status', {});
+  const runs = useCallQuery('mirror.importRuns', { limit: 20 });
   const runId = selectedRun ?? runs.data?.runs[0]?.id ?? null;
 
   return (
@@ -287,12 +288,12 @@ export function MirrorPage() {
       </div>
       <div className="card">
         <h2>{t('mirror.runs.title')}</h2>
-        {runs.error && <ErrorNote error={runs.error} onRetry={runs.reload} />}
+        {runs.error && <ErrorNote error={runs.error} onRetry={() => void runs.refetch()} />}
         {runs.data && <ImportRuns runs={runs.data.runs} selected={runId} onSelect={setSelectedRun} />}
       </div>
       <div className="card">
         <h2>{runId ? t('mirror.quarantine.titleRun', { id: runId }) : t('mirror.quarantine.title')}</h2>
-        <Quarantine runId={runId} version={version} />
+        <Quarantine runId={runId} />
       </div>
       <div className="card">
         <h2>{t('overview.tables')}</h2>

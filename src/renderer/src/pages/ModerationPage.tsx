@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   type BulkSelection,
   type DecisionAction,
@@ -7,10 +7,10 @@ import {
   type SavedView,
 } from '../../../shared/contract';
 import { CLAIM_IDLE_SECONDS, MODERATION_QUEUES } from '../../../shared/domain/moderation';
-import { ApiError, call } from '../api/client';
+import { type ApiError, call, toApiError } from '../api/client';
+import { useJob } from '../api/jobs';
+import { useCallQuery, useRefresh } from '../api/queries';
 import { useAction } from '../api/useAction';
-import { useCall } from '../api/useCall';
-import { useJob } from '../api/useJob';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { useI18n } from '../i18n/I18nProvider';
@@ -20,7 +20,7 @@ import { EvaluationPanel } from './moderation/EvaluationPanel';
 import { FilterBar } from './moderation/FilterBar';
 import { ItemDetail } from './moderation/ItemDetail';
 import { QueueList } from './moderation/QueueList';
-import { type QueueQuery, useQueueWindow } from './moderation/useQueueWindow';
+import { type QueueQuery, useQueue } from './moderation/useQueue';
 import { ACTION_KEYS, actionKey, decisionReasonKey, suggestedReason } from './moderation/words';
 import './moderation/moderation.css';
 
@@ -36,9 +36,6 @@ interface OpenItem {
   claimedBy: string | null;
 }
 
-const toApiError = (e: unknown): ApiError =>
-  e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) });
-
 function isTyping(target: EventTarget | null): boolean {
   if (target instanceof HTMLInputElement) return target.type !== 'checkbox';
   return target instanceof HTMLElement && (target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
@@ -46,32 +43,21 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * Opening an item claims it (released when the operator moves on), so two operators never judge one account at
- * once. Returns the open item with its masked detail.
+ * once. Returns the open item with its masked detail, read once the claim is settled.
  */
 function useOpenItem(flagId: number | null): OpenItem | null {
-  const [open, setOpen] = useState<OpenItem | null>(null);
+  const [claim, setClaim] = useState<{ flagId: number; claimedBy: string | null } | null>(null);
   useEffect(() => {
-    if (flagId === null) {
-      setOpen(null);
-      return;
-    }
+    if (flagId === null) return;
     let alive = true;
-    setOpen({ flagId, data: null, claimedBy: null });
-    void (async () => {
-      let claimedBy: string | null = null;
-      try {
-        await call('moderation.claim', { flagId });
-      } catch (e) {
+    call('moderation.claim', { flagId }).then(
+      () => alive && setClaim({ flagId, claimedBy: null }),
+      (e: unknown) => {
         const err = toApiError(e);
-        if (err.error.code === 'CONFLICT') claimedBy = String(err.error.details?.claimedBy ?? '?');
-      }
-      try {
-        const data = await call('moderation.item', { flagId });
-        if (alive) setOpen({ flagId, data, claimedBy: claimedBy ?? data.item.claimedBy });
-      } catch {
-        if (alive) setOpen({ flagId, data: null, claimedBy });
-      }
-    })();
+        const claimedBy = err.error.code === 'CONFLICT' ? String(err.error.details?.claimedBy ?? '?') : null;
+        if (alive) setClaim({ flagId, claimedBy });
+      },
+    );
     // A claim lapses 10 minutes after the claimer's last activity. Reading a long timeline (scrolling, moving the
     // pointer, keys) is activity and keeps it; an operator who walked away lets it lapse for the others.
     let lastActivity = Date.now();
@@ -90,20 +76,26 @@ function useOpenItem(flagId: number | null): OpenItem | null {
       void call('moderation.release', { flagId }).catch(() => {});
     };
   }, [flagId]);
-  return open;
+  const claimed = flagId !== null && claim?.flagId === flagId ? claim : null;
+  const detail = useCallQuery(
+    'moderation.item',
+    { flagId: flagId ?? 0 },
+    { enabled: claimed !== null, placeholderData: undefined },
+  );
+  if (flagId === null) return null;
+  const data = claimed ? (detail.data ?? null) : null;
+  return { flagId, data, claimedBy: claimed?.claimedBy ?? data?.item.claimedBy ?? null };
 }
 
 export function ModerationPage() {
   const { t } = useI18n();
-  const session = useCall('session.get', {});
+  const session = useCallQuery('session.get', {});
   const isLead = session.data?.operator?.role === 'lead';
   const [query, setQuery] = useState<QueueQuery>({ queue: 'unreviewed', filter: {}, sort: 'score' });
   const [viewId, setViewId] = useState<number | null>(null);
-  const [viewsVersion, setViewsVersion] = useState(0);
-  const views = useCall('moderation.views', {}, [viewsVersion]);
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  const queue = useQueueWindow(query, version);
+  const views = useCallQuery('moderation.views', {});
+  const reload = useRefresh(['moderation.queue', 'moderation.item']);
+  const queue = useQueue(query);
   const [cursor, setCursor] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const lastToggled = useRef<number | null>(null);
@@ -112,13 +104,17 @@ export function ModerationPage() {
   const [undoStack, setUndoStack] = useState<({ decisionId: number } | { bulkId: string })[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const decide = useAction('moderation.decide');
+  const undo = useAction('moderation.undo');
+  const undoBulk = useAction('moderation.undoBulk');
+  // Until main answered and the queue on screen was fetched again (useAction waits for it).
+  const busy = decide.busy || undo.busy || undoBulk.busy;
   const [bulk, setBulk] = useState<BulkSelection | null>(null);
   const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
   const searchRef = useRef<HTMLInputElement>(null);
   const noteRef = useRef<HTMLInputElement>(null);
   const startDetection = useAction('moderation.startDetection');
-  const detectJob = useJob('detect', reload);
+  const detectJob = useJob('detect');
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Math.floor(Date.now() / 1000)), 60_000);
@@ -155,10 +151,9 @@ export function ModerationPage() {
       setMessage(t(pending.action ? 'moderation.action.pickReason' : 'moderation.action.pick'));
       return;
     }
-    setBusy(true);
     setError(null);
     try {
-      const d = await call('moderation.decide', {
+      const d = await decide.mutateAsync({
         flagId: open.flagId,
         action: pending.action,
         reasonCode: pending.reason,
@@ -170,37 +165,30 @@ export function ModerationPage() {
         t('moderation.action.decided', { action: t(actionKey(d.action)), reason: t(decisionReasonKey(d.reasonCode)) }),
       );
       setPending(NO_DECISION);
-      reload();
     } catch (e) {
       setError(toApiError(e));
-    } finally {
-      setBusy(false);
     }
   };
 
   const undoLast = async () => {
     const last = undoStack[undoStack.length - 1];
     if (last === undefined || busy) return;
-    setBusy(true);
     setError(null);
     try {
       if ('bulkId' in last) {
-        const { undone } = await call('moderation.undoBulk', { bulkId: last.bulkId });
+        const { undone } = await undoBulk.mutateAsync({ bulkId: last.bulkId });
         setMessage(t('moderation.action.undidBulk', { n: undone }));
       } else {
-        await call('moderation.undo', { decisionId: last.decisionId });
+        await undo.mutateAsync({ decisionId: last.decisionId });
         setMessage(t('moderation.action.undid', { id: last.decisionId }));
       }
       setUndoStack((s) => s.slice(0, -1));
-      reload();
     } catch (e) {
       const err = toApiError(e);
       // Undone meanwhile (by a lead) or refused for good: drop it from the stack, so `u` reaches the one before it.
       if (err.error.code === 'CONFLICT' || err.error.code === 'FORBIDDEN' || err.error.code === 'NOT_FOUND')
         setUndoStack((s) => s.slice(0, -1));
       setError(err);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -312,7 +300,6 @@ export function ModerationPage() {
           query={query}
           onQuery={(q) => changeQuery(q)}
           views={viewList}
-          onViewsChanged={() => setViewsVersion((v) => v + 1)}
           viewId={viewId}
           onView={(v) => (v ? changeQuery({ queue: v.queue, filter: v.filter, sort: v.sort }, v.id) : setViewId(null))}
           searchRef={searchRef}
@@ -403,7 +390,6 @@ export function ModerationPage() {
             setSelected(new Set());
             setMessage(text);
             setError(null);
-            reload();
           }}
         />
       )}

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CallOutput } from '../../../shared/contract';
-import { useCall } from '../api/useCall';
+import { useCallQuery, useRefresh } from '../api/queries';
 import { ErrorNote } from '../components/ErrorNote';
 import { TableCounts } from '../components/TableCounts';
 import { platformDay } from '../../../shared/domain/platform-time';
@@ -98,10 +98,10 @@ const DayChart = memo(function DayChart({
   );
 });
 
-function Dashboard({ today, tick }: { today: string; tick: number }) {
+function Dashboard({ today }: { today: string }) {
   const { t, fmt } = useI18n();
-  const dash = useCall('dashboard.overview', { today, days: DAYS }, [tick]);
-  if (dash.error) return <ErrorNote error={dash.error} onRetry={dash.reload} />;
+  const dash = useCallQuery('dashboard.overview', { today, days: DAYS });
+  if (dash.error) return <ErrorNote error={dash.error} onRetry={() => void dash.refetch()} />;
   if (!dash.data) return <p className="muted">{t('common.loading')}</p>;
   const d = dash.data;
   const points = dayPoints(d, today);
@@ -184,7 +184,8 @@ function Dashboard({ today, tick }: { today: string; tick: number }) {
 
 export function OverviewPage() {
   const { t, fmt } = useI18n();
-  const status = useCall('mirror.status', {});
+  const status = useCallQuery('mirror.status', {});
+  const refresh = useRefresh(['mirror.status', 'dashboard.overview']);
   const data = status.data;
   const empty = data ? (data.tables.find((r) => r.name === 'users')?.rows ?? 0) === 0 : false;
   const today = platformDay();
@@ -197,15 +198,15 @@ export function OverviewPage() {
     >
       <header className="page-header">
         <h1>{t('overview.title')}</h1>
-        <button type="button" onClick={status.reload} data-testid="overview-refresh">
+        <button type="button" onClick={refresh} data-testid="overview-refresh">
           {t('common.refresh')}
         </button>
       </header>
-      {status.error && <ErrorNote error={status.error} onRetry={status.reload} />}
+      {status.error && <ErrorNote error={status.error} onRetry={refresh} />}
       {!data && !status.error && <p className="muted">{t('common.loading')}</p>}
       {data && (
         <>
-          <Dashboard today={today} tick={status.loading ? 0 : 1} />
+          <Dashboard today={today} />
           <div className="cols-2" style={{ alignItems: 'start' }}>
             <div className="card">
               <h2>{t('overview.mirror')}</h2>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useCall } from '../api/useCall';
+import { useCallQuery } from '../api/queries';
 import { ErrorNote } from '../components/ErrorNote';
 import { useI18n } from '../i18n/I18nProvider';
 import { PreviewCard } from './preview/PreviewCard';
@@ -12,8 +12,8 @@ const DEFAULT_K = 5;
 
 function PairPreview({ runId, userA, userB }: { runId: number; userA: string; userB: string }) {
   const { t } = useI18n();
-  const pair = useCall('preview.pair', { runId, userA, userB });
-  if (pair.error) return <ErrorNote error={pair.error} onRetry={pair.reload} />;
+  const pair = useCallQuery('preview.pair', { runId, userA, userB });
+  if (pair.error) return <ErrorNote error={pair.error} onRetry={() => void pair.refetch()} />;
   if (!pair.data) return <p className="muted">{t('common.loading')}</p>;
   const p = pair.data;
   return (
@@ -34,14 +34,18 @@ function PairPreview({ runId, userA, userB }: { runId: number; userA: string; us
 
 export function PreviewPage() {
   const { t, fmt } = useI18n();
-  const runs = useCall('preview.runs', { limit: 50 });
+  const runs = useCallQuery('preview.runs', { limit: 50 });
   const [runId, setRunId] = useState<number | null>(null);
   const [search, setSearch] = useState('');
   const [userId, setUserId] = useState<string | undefined>(undefined);
   const [offset, setOffset] = useState(0);
   const [pair, setPair] = useState<{ userA: string; userB: string } | null>(null);
   const activeRun = runId ?? runs.data?.runs[0]?.id ?? null;
-  const list = useCall('preview.introductions', { runId: activeRun ?? 1, userId, offset, limit: PAGE }, [activeRun]);
+  const list = useCallQuery(
+    'preview.introductions',
+    { runId: activeRun ?? 0, userId, offset, limit: PAGE },
+    { enabled: activeRun !== null },
+  );
 
   const state = !runs.data ? 'loading' : activeRun === null ? 'empty' : pair ? 'previewing' : 'ready';
   return (
@@ -50,7 +54,7 @@ export function PreviewPage() {
         <h1>{t('preview.title')}</h1>
       </header>
       <p className="muted small">{t('preview.help', { k: DEFAULT_K })}</p>
-      {runs.error && <ErrorNote error={runs.error} onRetry={runs.reload} />}
+      {runs.error && <ErrorNote error={runs.error} onRetry={() => void runs.refetch()} />}
       {runs.data && runs.data.runs.length === 0 && <p className="muted">{t('preview.runs.none')}</p>}
       {runs.data && activeRun !== null && (
         <div className="card">
@@ -107,7 +111,7 @@ export function PreviewPage() {
               )}
             </form>
           </div>
-          {list.error && <ErrorNote error={list.error} onRetry={list.reload} />}
+          {list.error && <ErrorNote error={list.error} onRetry={() => void list.refetch()} />}
           {list.data && list.data.total === 0 && <p className="muted">{t('preview.introductions.none')}</p>}
           {list.data && list.data.total > 0 && (
             <>

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TuningStateView } from '../../../shared/contract';
 import type { RuleSet } from '../../../shared/domain/ruleset';
-import { call } from '../api/client';
-import { useCall } from '../api/useCall';
-import { useJob } from '../api/useJob';
+import { useJob } from '../api/jobs';
+import { useCallQuery } from '../api/queries';
+import { useAction } from '../api/useAction';
 import { ErrorNote } from '../components/ErrorNote';
+import { useLatest } from '../hooks/useLatest';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
@@ -14,68 +15,43 @@ import { useWhatIf } from './rules/useWhatIf';
 import { VersionsPanel } from './rules/VersionsPanel';
 import { WhatIfPanel } from './rules/WhatIfPanel';
 
-/** The what-if cache's state in main, re-read while it builds (its progress also arrives as job.progress). */
-function useTuningState(date: string, opened: number): TuningStateView | null {
-  const [state, setState] = useState<TuningStateView | null>(null);
-  const job = useJob('tune');
-  useEffect(() => {
-    if (opened === 0) return;
-    let alive = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = (): void => {
-      call('tuning.state', {})
-        .then((s) => {
-          if (!alive) return;
-          setState(s);
-          if (s.state === 'building') timer = setTimeout(poll, 400);
-        })
-        .catch(() => {
-          if (alive) timer = setTimeout(poll, 1000);
-        });
-    };
-    poll();
-    return () => {
-      alive = false;
-      clearTimeout(timer);
-    };
-  }, [date, opened, job?.state]);
-  return state;
+/**
+ * The what-if cache's state in main, re-read while it builds (its progress also arrives as job.progress); opening a
+ * date and the end of a build fetch it again (api/changes.ts).
+ */
+function useTuningState(): TuningStateView | null {
+  const state = useCallQuery(
+    'tuning.state',
+    {},
+    {
+      refetchInterval: (q) => (q.state.status === 'error' ? 1000 : q.state.data?.state === 'building' ? 400 : false),
+    },
+  );
+  return state.data ?? null;
 }
 
 export function RulesPage() {
   const { t } = useI18n();
-  const session = useCall('session.get', {});
+  const session = useCallQuery('session.get', {});
   const isLead = session.data?.operator?.role === 'lead';
-  const [reloadKey, setReloadKey] = useState(0);
-  const active = useCall('matching.activeRuleSet', {}, [reloadKey]);
-  const [draft, setDraft] = useState<RuleSet | null>(null);
+  const active = useCallQuery('matching.activeRuleSet', {});
+  // The draft is the active rule set (following it) until the operator edits it.
+  const [edited, setEdited] = useState<RuleSet | null>(null);
+  const draft = edited ?? active.data?.ruleSet ?? null;
   const [date, setDate] = useState(() => platformDay());
-  const [opened, setOpened] = useState(0);
-  const [openError, setOpenError] = useState<string | null>(null);
+  const open = useAction('tuning.open');
   const noteRef = useRef<HTMLInputElement>(null);
-  const tuning = useTuningState(date, opened);
+  const tuning = useTuningState();
   const job = useJob('tune');
   const ready = tuning?.state === 'ready' && tuning.date === date;
-  const whatIf = useWhatIf(draft, ready, `${active.data?.version ?? 'defaults'}:${reloadKey}`);
-
-  // The draft starts as the active rule set (and follows it until the operator edits).
-  useEffect(() => {
-    if (active.data && draft === null) setDraft(active.data.ruleSet);
-  }, [active.data, draft]);
+  const whatIf = useWhatIf(draft, ready);
 
   // Arriving keeps a cache main already holds for the date; the button (an explicit ask) always rebuilds it.
-  const openPreview = useCallback((d: string, reload: boolean) => {
-    setOpenError(null);
-    call('tuning.open', { date: d, reload })
-      .then(() => setOpened((n) => n + 1))
-      .catch((e: unknown) => setOpenError(e instanceof Error ? e.message : String(e)));
-  }, []);
+  const openPreview = open.run;
   // Open the preview for today once on arrival; later dates are opened with the button.
-  useEffect(() => openPreview(date, false), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => void openPreview({ date, reload: false }), []); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const reset = useCallback(() => {
-    if (active.data) setDraft(active.data.ruleSet);
-  }, [active.data]);
+  const reset = useCallback(() => setEdited(null), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -92,11 +68,10 @@ export function RulesPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, [reset]);
 
-  const draftRef = useRef(draft);
-  draftRef.current = draft;
-  const getDraft = useCallback((): RuleSet => draftRef.current!, []);
-  const onChanged = useCallback(() => setReloadKey((k) => k + 1), []);
-  const dirty = draft !== null && active.data !== null && JSON.stringify(draft) !== JSON.stringify(active.data.ruleSet);
+  const latestDraft = useLatest(draft);
+  const getDraft = useCallback((): RuleSet => latestDraft()!, [latestDraft]);
+  const dirty =
+    draft !== null && active.data !== undefined && JSON.stringify(draft) !== JSON.stringify(active.data.ruleSet);
   const tuningJob = job && job.jobId.startsWith('tuning-') ? job : null;
 
   return (
@@ -119,13 +94,13 @@ export function RulesPage() {
       <p className="small muted" data-testid="rules-shortcuts">
         {t('rules.shortcuts')}
       </p>
-      {active.error && <ErrorNote error={active.error} onRetry={active.reload} />}
+      {active.error && <ErrorNote error={active.error} onRetry={() => void active.refetch()} />}
       <div className="card">
         <form
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            openPreview(date, true);
+            void openPreview({ date, reload: true });
           }}
         >
           <label className="inline">
@@ -149,7 +124,7 @@ export function RulesPage() {
             {t('rules.reset')}
           </button>
         </form>
-        {openError && <p className="error-note">{openError}</p>}
+        {open.error && <ErrorNote error={open.error} />}
         {tuning?.state === 'building' && (
           <p className="small muted">{t('rules.building', { date: tuning.date ?? date })}</p>
         )}
@@ -157,21 +132,12 @@ export function RulesPage() {
         {tuningJob && tuningJob.state === 'running' && <JobProgressBar job={tuningJob} testId="tuning-job" />}
         {draft && active.data && (
           <div style={{ marginTop: 12 }}>
-            <RuleEditor draft={draft} active={active.data.ruleSet} onChange={setDraft} />
+            <RuleEditor draft={draft} active={active.data.ruleSet} onChange={setEdited} />
           </div>
         )}
       </div>
       <WhatIfPanel result={ready ? whatIf.result : null} pending={!ready || whatIf.pending} error={whatIf.error} />
-      {draft && (
-        <VersionsPanel
-          ref={noteRef}
-          getDraft={getDraft}
-          isLead={isLead}
-          onLoad={setDraft}
-          onChanged={onChanged}
-          reloadKey={reloadKey}
-        />
-      )}
+      {draft && <VersionsPanel ref={noteRef} getDraft={getDraft} isLead={isLead} onLoad={setEdited} />}
       {draft && <ShadowPanel getDraft={getDraft} ready={ready} />}
     </section>
   );

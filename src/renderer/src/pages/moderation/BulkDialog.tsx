@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import {
   type BulkSelection,
-  type CallOutput,
   type DecisionAction,
   type DecisionReason,
   decisionActionSchema,
 } from '../../../../shared/contract';
+import { useCallQuery } from '../../api/queries';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -26,18 +26,14 @@ export function BulkDialog({
   onApplied(message: string, bulkId: string): void;
 }) {
   const { t } = useI18n();
-  const preview = useAction('moderation.bulkPreview');
+  // What the selection touches now: counted again if the queue changes meanwhile (a detection run, another bulk).
+  const preview = useCallQuery('moderation.bulkPreview', { selection }, { placeholderData: undefined, gcTime: 0 });
+  const count = preview.data ?? null;
   const apply = useAction('moderation.bulkApply');
-  const [count, setCount] = useState<CallOutput<'moderation.bulkPreview'> | null>(null);
   const [action, setAction] = useState<DecisionAction>('restrict');
   const [reason, setReason] = useState<DecisionReason | ''>('');
   const [expiryDays, setExpiryDays] = useState(7);
   const [note, setNote] = useState('');
-  const run = preview.run;
-
-  useEffect(() => {
-    void run({ selection }).then(setCount);
-  }, [run, selection]);
   // Escape closes the dialog wherever the focus is (the dialog is modal: nothing else takes keys meanwhile).
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {

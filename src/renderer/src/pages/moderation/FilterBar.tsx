@@ -4,14 +4,13 @@ import { FLAG_REASONS } from '../../../../shared/domain/detection';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { QueueQuery } from './useQueueWindow';
+import type { QueueQuery } from './useQueue';
 import { flagReasonKey } from './words';
 
 export interface FilterBarProps {
   query: QueueQuery;
   onQuery(next: QueueQuery): void;
   views: readonly SavedView[];
-  onViewsChanged(): void;
   viewId: number | null;
   onView(view: SavedView | null): void;
   searchRef: RefObject<HTMLInputElement | null>;
@@ -29,7 +28,7 @@ function withField<K extends keyof QueueFilter>(
   return next;
 }
 
-export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onView, searchRef }: FilterBarProps) {
+export function FilterBar({ query, onQuery, views, viewId, onView, searchRef }: FilterBarProps) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const create = useAction('moderation.createView');
@@ -143,7 +142,7 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
         {viewId !== null && (
           <button
             type="button"
-            onClick={() => void remove.run({ id: viewId }).then((r) => r && (onView(null), onViewsChanged()))}
+            onClick={() => void remove.run({ id: viewId }).then((r) => r && onView(null))}
             data-testid="view-delete"
           >
             {t('moderation.views.delete')}
@@ -164,7 +163,6 @@ export function FilterBar({ query, onQuery, views, onViewsChanged, viewId, onVie
             void create.run({ name, ...query }).then((v) => {
               if (!v) return;
               setName('');
-              onViewsChanged();
               onView(v);
             })
           }

@@ -2,7 +2,7 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { ModerationQueueItem } from '../../../../shared/contract';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { QueueWindow } from './useQueueWindow';
+import type { QueueWindow } from './useQueue';
 import { flagReasonKey, scoreText } from './words';
 
 /** Fixed row height: the list is windowed by arithmetic (index = scrollTop / ROW), never by measuring rows. */
@@ -89,9 +89,10 @@ export function QueueList({ window: w, cursor, selected, onCursor, onToggle, now
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(total - 1, Math.ceil((scrollTop + VIEW_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
 
+  const show = w.show;
   useEffect(() => {
-    if (total > 0) w.ensure(first, last);
-  }, [first, last, total, w]);
+    if (total > 0) show(first, last);
+  }, [first, last, total, show]);
 
   // Keep the cursor row in view when j/k move it past the edge.
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useAction } from '../../api/useAction';
-import { useCall } from '../../api/useCall';
+import { useCallQuery } from '../../api/queries';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -18,10 +18,10 @@ interface Props {
 /** "Guess where we have met": four choices; answering asks main, which alone knows the answer. */
 export function GuessCard({ runId, userA, userB, side, onSettled }: Props) {
   const { t } = useI18n();
-  const guess = useCall('preview.guess', { runId, userA, userB, side });
+  const guess = useCallQuery('preview.guess', { runId, userA, userB, side });
   const answerGuess = useAction('preview.answerGuess');
   const [answer, setAnswer] = useState<{ chosen: string; correct: boolean; correctChoiceId: string } | null>(null);
-  const unplayable = guess.data !== null && guess.data.card === null;
+  const unplayable = guess.data?.card === null;
   useEffect(() => {
     if (answer || unplayable) onSettled();
   }, [answer, unplayable, onSettled]);
@@ -31,7 +31,7 @@ export function GuessCard({ runId, userA, userB, side, onSettled }: Props) {
     if (result) setAnswer({ chosen: choiceId, ...result });
   };
 
-  if (guess.error) return <ErrorNote error={guess.error} onRetry={guess.reload} />;
+  if (guess.error) return <ErrorNote error={guess.error} onRetry={() => void guess.refetch()} />;
   if (!guess.data) return <p className="muted">{t('common.loading')}</p>;
   const { card, unavailable } = guess.data;
   return (

@@ -54,7 +54,8 @@ export function PreviewCard({ runId, date, score, pair, view }: Props) {
           <span className="muted small">{t('preview.card.score')}</span>
         </div>
       </div>
-      <UnmaskPanel userId={other.userId} testId={`unmask-${view.side}`} />
+      {/* Keyed by the account: whatever was unmasked for another one goes with its panel. */}
+      <UnmaskPanel key={other.userId} userId={other.userId} testId={`unmask-${view.side}`} />
       <h3>{t('preview.card.reasons')}</h3>
       <ul className="preview-reasons">
         {view.reasons.map((r) => (

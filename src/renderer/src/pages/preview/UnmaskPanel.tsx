@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CallOutput } from '../../../../shared/contract';
-import { ApiError, call } from '../../api/client';
+import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
 
@@ -17,7 +17,8 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
   const [raw, setRaw] = useState<CallOutput<'preview.unmask'> | null>(null);
   const [expired, setExpired] = useState(false);
   const [now, setNow] = useState(() => Date.now());
-  const [error, setError] = useState<ApiError | null>(null);
+  const unmask = useAction('preview.unmask');
+  const forget = unmask.reset;
 
   useEffect(() => {
     if (!raw) return;
@@ -25,33 +26,24 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
       const current = Date.now();
       setNow(current);
       if (current >= Date.parse(raw.expiresAt)) {
+        // The action's own copy of the answer goes too (actions are not kept in the cache: see createQueryClient).
+        forget();
         setRaw(null);
         setExpired(true);
       }
     }, 250);
     return () => clearInterval(timer);
-  }, [raw]);
+  }, [raw, forget]);
 
-  // A different account: whatever was unmasked for the previous one goes at once.
-  useEffect(() => {
-    setRaw(null);
-    setOpen(false);
-    setExpired(false);
-    setError(null);
-  }, [userId]);
-
+  // One panel per account (the card keys it by user id): what was unmasked for another account is never here.
   const submit = async () => {
-    setError(null);
-    try {
-      const value = await call('preview.unmask', { userId, reason });
-      setRaw(value);
-      setNow(Date.now());
-      setExpired(false);
-      setOpen(false);
-      setReason('');
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError({ code: 'INTERNAL', message: String(e) }));
-    }
+    const value = await unmask.run({ userId, reason });
+    if (!value) return;
+    setRaw(value);
+    setNow(Date.now());
+    setExpired(false);
+    setOpen(false);
+    setReason('');
   };
 
   const seconds = raw ? Math.max(0, Math.ceil((Date.parse(raw.expiresAt) - now) / 1000)) : 0;
@@ -101,7 +93,7 @@ export function UnmaskPanel({ userId, testId }: { userId: string; testId: string
           </div>
         </form>
       )}
-      {error && <ErrorNote error={error} />}
+      {unmask.error && <ErrorNote error={unmask.error} />}
       {raw && (
         <div className="unmask-fields" data-testid={`${testId}-fields`} data-expires={raw.expiresAt}>
           <dl className="facts">

@@ -1,15 +1,15 @@
 import { memo, useState } from 'react';
 import type { RuleSet } from '../../../../shared/domain/ruleset';
 import { useAction } from '../../api/useAction';
-import { useCall } from '../../api/useCall';
+import { useCallQuery } from '../../api/queries';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
 import { VersusChart } from './VersusChart';
 
 function Comparison({ shadowId }: { shadowId: number }) {
   const { t, fmt } = useI18n();
-  const cmp = useCall('tuning.shadowCompare', { shadowId });
-  if (cmp.error) return <ErrorNote error={cmp.error} onRetry={cmp.reload} />;
+  const cmp = useCallQuery('tuning.shadowCompare', { shadowId });
+  if (cmp.error) return <ErrorNote error={cmp.error} onRetry={() => void cmp.refetch()} />;
   if (!cmp.data) return <p className="muted">{t('common.loading')}</p>;
   const c = cmp.data;
   const shadowName = t('rules.shadow.shadowRun', { id: c.shadow.id });
@@ -110,10 +110,9 @@ function Comparison({ shadowId }: { shadowId: number }) {
 /** `getDraft` is read when the operator starts a shadow run, so dragging does not re-render the comparison. */
 export const ShadowPanel = memo(function ShadowPanel({ getDraft, ready }: { getDraft(): RuleSet; ready: boolean }) {
   const { t, fmt } = useI18n();
-  const [version, setVersion] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const start = useAction('tuning.shadowRun');
-  const runs = useCall('tuning.shadowRuns', { limit: 10 }, [version]);
+  const runs = useCallQuery('tuning.shadowRuns', { limit: 10 });
   const open = selected ?? runs.data?.runs[0]?.id ?? null;
   return (
     <div className="card" data-testid="shadow-panel">
@@ -124,13 +123,7 @@ export const ShadowPanel = memo(function ShadowPanel({ getDraft, ready }: { getD
           type="button"
           className="primary"
           disabled={!ready || start.busy}
-          onClick={() =>
-            void start.run({ ruleSet: getDraft() }).then((r) => {
-              if (!r) return;
-              setSelected(r.shadowId);
-              setVersion((v) => v + 1);
-            })
-          }
+          onClick={() => void start.run({ ruleSet: getDraft() }).then((r) => r && setSelected(r.shadowId))}
           data-testid="shadow-run"
         >
           {t('rules.shadow.run')}

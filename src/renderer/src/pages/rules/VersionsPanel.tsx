@@ -2,7 +2,7 @@ import { forwardRef, memo, useState } from 'react';
 import type { RuleSetVersionView } from '../../../../shared/contract';
 import type { RuleSet } from '../../../../shared/domain/ruleset';
 import { useAction } from '../../api/useAction';
-import { useCall } from '../../api/useCall';
+import { useCallQuery } from '../../api/queries';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -19,7 +19,7 @@ function DiffView({ versions }: { versions: RuleSetVersionView[] }) {
   const { t } = useI18n();
   const [from, setFrom] = useState(versions[1]?.version ?? versions[0]!.version);
   const [to, setTo] = useState(versions[0]!.version);
-  const diff = useCall('rulesets.diff', { from, to });
+  const diff = useCallQuery('rulesets.diff', { from, to });
   const value = (v: number | boolean): string => (typeof v === 'boolean' ? (v ? '✓' : '✗') : String(v));
   return (
     <div data-testid="ruleset-diff" style={{ marginTop: 12 }}>
@@ -69,18 +69,13 @@ export interface VersionsPanelProps {
   getDraft(): RuleSet;
   isLead: boolean;
   onLoad(ruleSet: RuleSet): void;
-  /** After a save, activation or roll back: the page re-reads the active rule set. */
-  onChanged(): void;
-  reloadKey: number;
 }
 
 export const VersionsPanel = memo(
-  forwardRef<HTMLInputElement, VersionsPanelProps>(function VersionsPanel(
-    { getDraft, isLead, onLoad, onChanged, reloadKey },
-    noteRef,
-  ) {
+  forwardRef<HTMLInputElement, VersionsPanelProps>(function VersionsPanel({ getDraft, isLead, onLoad }, noteRef) {
     const { t, fmt } = useI18n();
-    const list = useCall('rulesets.list', {}, [reloadKey]);
+    // Saving, activating and rolling back refresh the list and the active rule set themselves (api/changes.ts).
+    const list = useCallQuery('rulesets.list', {});
     const [note, setNote] = useState('');
     const [saved, setSaved] = useState<number | null>(null);
     const save = useAction('rulesets.save');
@@ -98,7 +93,6 @@ export const VersionsPanel = memo(
               if (!r) return;
               setSaved(r.version);
               setNote('');
-              onChanged();
             });
           }}
         >
@@ -135,7 +129,7 @@ export const VersionsPanel = memo(
           <button
             type="button"
             disabled={!isLead || rollback.busy || (list.data?.activations.length ?? 0) < 2}
-            onClick={() => void rollback.run({}).then((r) => r && onChanged())}
+            onClick={() => void rollback.run({})}
             data-testid="ruleset-rollback"
           >
             {t('rules.versions.rollback')}
@@ -143,7 +137,7 @@ export const VersionsPanel = memo(
         </div>
         {!isLead && <p className="small muted">{t('rules.versions.leadOnly')}</p>}
         {(activate.error ?? rollback.error) && <ErrorNote error={(activate.error ?? rollback.error)!} />}
-        {list.error && <ErrorNote error={list.error} onRetry={list.reload} />}
+        {list.error && <ErrorNote error={list.error} onRetry={() => void list.refetch()} />}
         {list.data && versions.length === 0 && <p className="muted">{t('rules.versions.none')}</p>}
         {versions.length > 0 && (
           <table className="grid" data-testid="versions-table" style={{ marginTop: 8 }}>
@@ -183,7 +177,7 @@ export const VersionsPanel = memo(
                       type="button"
                       className="primary"
                       disabled={!isLead || v.active || activate.busy}
-                      onClick={() => void activate.run({ version: v.version }).then((r) => r && onChanged())}
+                      onClick={() => void activate.run({ version: v.version })}
                       data-testid={`version-activate-${v.version}`}
                     >
                       {t('rules.versions.activate')}

@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { WhatIfView } from '../../../../shared/contract';
 import type { RuleSet } from '../../../../shared/domain/ruleset';
 import { ApiError, call } from '../../api/client';
+import { callKey } from '../../api/queries';
+import { useDebounced } from '../../hooks/useDebounced';
 
 /** Debounce while dragging: main re-scores only the draft the operator paused on (and drops superseded ones). */
 export const WHAT_IF_DEBOUNCE_MS = 150;
@@ -12,36 +14,40 @@ export interface WhatIfState {
   error: ApiError | null;
 }
 
+/** Main answers `superseded` to a draft a newer one overtook (another window of this console asked meanwhile). */
+const SUPERSEDED = new ApiError({ code: 'CONFLICT', message: 'a newer what-if overtook this one' });
+/** Numbers the requests, so main's answers (and the panel's data-seq) say which request they answer. */
+let seq = 0;
+
 /**
- * The live what-if of a draft: a request ~150 ms after the last change, numbered so an older answer that arrives
- * late never overwrites a newer one. `enabled` is false until the cache for the date is ready.
+ * The live what-if of a draft, cached per draft: a request ~150 ms after the last change; the figures of the last
+ * answered draft stay on screen (pending) until the new one is answered. Saving or activating a version and a
+ * rebuilt cache fetch it again (api/changes.ts). `enabled` is false until the cache for the date is ready.
  */
-export function useWhatIf(draft: RuleSet | null, enabled: boolean, refreshKey: unknown): WhatIfState {
-  const [state, setState] = useState<WhatIfState>({ result: null, pending: false, error: null });
-  const seq = useRef(0);
-  const key = JSON.stringify(draft);
-
-  useEffect(() => {
-    if (!enabled || key === 'null') return;
-    const mine = ++seq.current;
-    setState((s) => (s.pending ? s : { ...s, pending: true }));
-    const timer = setTimeout(() => {
-      call('tuning.whatIf', { ruleSet: JSON.parse(key) as RuleSet, seq: mine })
-        .then((answer) => {
-          if (mine !== seq.current || answer.status !== 'ready') return;
-          setState({ result: answer.result, pending: false, error: null });
-        })
-        .catch((err: unknown) => {
-          if (mine !== seq.current) return;
-          setState((s) => ({
-            ...s,
-            pending: false,
-            error: err instanceof ApiError ? err : new ApiError({ code: 'INTERNAL', message: String(err) }),
-          }));
-        });
-    }, WHAT_IF_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [key, enabled, refreshKey]);
-
-  return state;
+export function useWhatIf(draft: RuleSet | null, enabled: boolean): WhatIfState {
+  const settled = useDebounced(draft, WHAT_IF_DEBOUNCE_MS);
+  const asked = settled ?? draft;
+  const query = useQuery({
+    queryKey: callKey('tuning.whatIf', { ruleSet: asked! }),
+    queryFn: async () => {
+      const answer = await call('tuning.whatIf', { ruleSet: asked!, seq: ++seq });
+      if (answer.status !== 'ready') throw SUPERSEDED;
+      return answer.result;
+    },
+    enabled: enabled && asked !== null,
+    placeholderData: keepPreviousData,
+    // Overtaken by another window's request: ask again (a few times), rather than leave the panel waiting.
+    retry: (failures, error) => error === SUPERSEDED && failures < 3,
+    // An answer depends only on the draft, the active rule set and the built cache; the last two invalidate it
+    // (api/changes.ts), so going back to a draft shows its answer at once. Every position a slider passed through
+    // is a draft: keep the answers only for a moment.
+    staleTime: Infinity,
+    gcTime: 30_000,
+  });
+  const moving = JSON.stringify(draft) !== JSON.stringify(settled);
+  return {
+    result: query.data ?? null,
+    pending: moving || query.isFetching || query.isPlaceholderData,
+    error: query.error === SUPERSEDED ? null : query.error,
+  };
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EXPORT_FILES, type ExportKind } from '../../../shared/domain/export-format';
-import { platformIsoTime } from '../../../shared/domain/platform-time';
+import { EXPORT_FILES, type ExportKind } from '../../shared/domain/export-format';
+import { platformIsoTime } from '../../shared/domain/platform-time';
 
 /** Helpers for the importer's tests: real files in a fresh temp directory. */
 export function tempDir(prefix = 'encounter-import-'): string {

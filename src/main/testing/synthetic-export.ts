@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { platformIsoTime, platformIsoTimeOf } from '../../../shared/domain/platform-time';
+import { platformIsoTime, platformIsoTimeOf } from '../../shared/domain/platform-time';
 
 /**
- * A plain, valid export of any size for the importer's own tests and for the bench when the real generator
- * (src/main/mirror/generator) is not available. Deterministic; no behaviour worth modelling, just well-formed rows.
+ * A plain, valid export of any size for the importer's own tests (the crash test's large import). Deterministic; no
+ * behaviour worth modelling, just well-formed rows.
  */
 export interface SyntheticExportOptions {
   users: number;

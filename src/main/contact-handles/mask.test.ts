@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskHandlesInText } from './moderation-views';
+import { maskHandlesInText } from './mask';
 
 /** What an operator may never read in evidence, a note or the outbox, however the seller disguised it. */
 const SECRETS = ['meimeiabc', '13812345678', '138', '一三八', '❶❸❽', 'mango_88'];

@@ -1,5 +1,5 @@
 import { openDatabase } from '../db/database';
-import { decide } from './decisions';
+import { decide } from '../moderation/decisions';
 
 /**
  * Child process for the kill -9 test: makes one decision, prints its id the moment decide() returns, then idles

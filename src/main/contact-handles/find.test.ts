@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findContactHandles, hasContactHandle, normaliseForHandles } from './contact-handles';
+import { findContactHandles, hasContactHandle, normaliseForHandles } from './find';
 
 const kinds = (text: string): string[] => findContactHandles(text).map((h) => h.kind);
 

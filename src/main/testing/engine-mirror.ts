@@ -2,8 +2,6 @@ import { DAY_SECONDS, PLATFORM_OFFSET_MINUTES, platformMidnight } from '../../sh
 import type { Db } from '../db/database';
 import { mulberry32 } from '../util/seeded-random';
 
-export { mulberry32 };
-
 /**
  * A small random mirror written with plain INSERTs, for tests: a few crowded places (so pruning kicks in), many
  * rare ones, online brand stores with several storefronts, mixed genders/seeking, some revoked consents,
