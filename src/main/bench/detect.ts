@@ -49,7 +49,7 @@ export const detectBench: CliCommand = {
         .all(sample)
         .map((r) => r.text);
       const rss = new PeakRss();
-      const detection = await timed(() => runDetection(db, ctx.progress));
+      const detection = await timed(() => runDetection(db, ctx.progress, { operator: 'bench' }));
       const peak = rss.stop();
       const sets = texts.map(shingles);
       const baseline = await timed(() => pairwiseClusters(sets));

@@ -30,6 +30,7 @@ import { defaultOutboxDir } from '../paths';
 import { lastImportedExportDir } from '../mirror/import';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
+import type { DetectJobInput } from '../workers/detect.worker';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
 
@@ -71,14 +72,14 @@ const toView = (v: StoredView): SavedView => ({
 export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.startDetection': (_input, services) => {
     const operator = requireOperator(services);
-    const { jobId } = services.jobs.start<Record<string, never>, DetectSummary>({
+    // The run audits itself (start, end) in the operator's name, whichever entry point starts it.
+    const { jobId } = services.jobs.start<DetectJobInput, DetectSummary>({
       kind: 'detect',
       worker: 'detect',
       dbPath: services.dbPath,
-      input: {},
+      input: { operator: operator.name },
       onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
     });
-    appendAudit(services.db, { operator: operator.name, action: 'moderation.detect', subject: jobId });
     return { jobId };
   },
 

@@ -1,5 +1,7 @@
 import { CancelledError, type ProgressSink } from '../../shared/progress';
+import { appendAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
+import { runOwner } from '../runs/interrupted';
 import { type Detector, type DetectorName, type DetectorVerdict, detectors } from './detectors';
 import { extractFeatures, type UserFeatures } from './features';
 
@@ -54,15 +56,27 @@ interface FlagState {
  * above threshold, or an update (score, reasons, evidence, version, run) of the open one. Decisions are never
  * touched. Cancelling before the write leaves the flags as they were.
  */
-export function runDetection(db: Db, progress: ProgressSink, options: { now?: number } = {}): DetectSummary {
+export function runDetection(
+  db: Db,
+  progress: ProgressSink,
+  options: { now?: number; operator?: string } = {},
+): DetectSummary {
   const started = performance.now();
   const now = options.now ?? Math.floor(Date.now() / 1000);
+  const operator = options.operator ?? 'system';
   const versions = Object.fromEntries(detectors.map((d) => [d.name, d.version])) as Record<DetectorName, number>;
-  const runId = Number(
-    db
-      .prepare<[number, string]>(`INSERT INTO detect_runs (started_at, status, detectors) VALUES (?, 'running', ?)`)
-      .run(now, JSON.stringify(versions)).lastInsertRowid,
-  );
+  // The run names its process: one left running by a process that died is marked interrupted at the next start.
+  const runId = db.transaction(() => {
+    const id = Number(
+      db
+        .prepare<[number, string, string]>(
+          `INSERT INTO detect_runs (started_at, status, detectors, owner) VALUES (?, 'running', ?, ?)`,
+        )
+        .run(now, JSON.stringify(versions), runOwner()).lastInsertRowid,
+    );
+    appendAudit(db, { operator, action: 'detect.start', subject: String(id), details: { detectors: versions } });
+    return id;
+  })();
   const finish = db.prepare<[number, string, string, number]>(
     `UPDATE detect_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?`,
   );
@@ -85,6 +99,9 @@ export function runDetection(db: Db, progress: ProgressSink, options: { now?: nu
     let suppressed = 0;
     const total = detectors.reduce((n, d) => n + scores.verdicts.get(d.name)!.size, 0);
     let done = 0;
+    let summary: DetectSummary | undefined;
+    // The flags, the run's completion and its audit row commit together: flags of a run that never completed
+    // (killed mid-write) do not exist.
     db.transaction(() => {
       for (const d of detectors) {
         for (const [userId, v] of scores.verdicts.get(d.name)!) {
@@ -105,28 +122,37 @@ export function runDetection(db: Db, progress: ProgressSink, options: { now?: nu
           }
         }
       }
+      summary = {
+        runId,
+        referenceAt: scores.referenceAt,
+        usersScored: scores.usersScored,
+        flagged,
+        newFlags,
+        updatedFlags,
+        suppressed,
+        detectors: versions,
+        elapsedMs: Math.round(performance.now() - started),
+      };
+      finish.run(Math.floor(Date.now() / 1000), 'completed', JSON.stringify(summary), runId);
+      appendAudit(db, {
+        operator,
+        action: 'detect.complete',
+        subject: String(runId),
+        details: { flagged, newFlags, updatedFlags, suppressed },
+      });
     })();
-    const summary: DetectSummary = {
-      runId,
-      referenceAt: scores.referenceAt,
-      usersScored: scores.usersScored,
-      flagged,
-      newFlags,
-      updatedFlags,
-      suppressed,
-      detectors: versions,
-      elapsedMs: Math.round(performance.now() - started),
-    };
-    finish.run(Math.floor(Date.now() / 1000), 'completed', JSON.stringify(summary), runId);
     progress.report('writing flags', total, total);
-    return summary;
+    return summary!;
   } catch (error) {
-    finish.run(
-      Math.floor(Date.now() / 1000),
-      error instanceof CancelledError ? 'cancelled' : 'failed',
-      JSON.stringify({ error: String(error) }),
-      runId,
-    );
+    const status = error instanceof CancelledError ? 'cancelled' : 'failed';
+    db.transaction(() => {
+      finish.run(Math.floor(Date.now() / 1000), status, JSON.stringify({ error: String(error) }), runId);
+      appendAudit(db, {
+        operator,
+        action: `detect.${status === 'cancelled' ? 'cancel' : 'fail'}`,
+        subject: String(runId),
+      });
+    })();
     throw error;
   }
 }

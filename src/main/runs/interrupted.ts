@@ -34,6 +34,9 @@ export function ownerAlive(owner: string | null): boolean {
   }
 }
 
+/** The error a run interrupted by a dead process is marked failed with (imports, matching, detection alike). */
+export const INTERRUPTED = 'interrupted';
+
 export interface InterruptedRuns {
   imports: number;
   matchRuns: number[];

@@ -6,10 +6,15 @@ import { type DetectSummary, runDetection } from '../moderation/detect';
  * Detection off the main thread: reads the whole mirror's transfers and greetings and writes flags in one
  * transaction. Cancel is honoured between batches; a cancelled run writes no flags.
  */
-defineWorkerJob<Record<string, never>, DetectSummary>((_input, ctx) => {
+export interface DetectJobInput {
+  /** Who started it: the run's audit rows are in this name. */
+  operator: string;
+}
+
+defineWorkerJob<DetectJobInput, DetectSummary>((input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
-    return runDetection(db, ctx.progress);
+    return runDetection(db, ctx.progress, { operator: input.operator });
   } finally {
     db.close();
   }

@@ -1,17 +1,16 @@
-import { openDatabase } from '../../db/database';
 import { type DetectSummary, runDetection } from '../../moderation/detect';
-import type { CliCommand } from '../command';
+import { type CliCommand, openMirrorForWriting, operatorOption } from '../command';
 
-/** `npm run cli -- detect [--db FILE] [--json]`: run every detector over the mirror and write flags. */
+/** `npm run cli -- detect [--operator NAME] [--db FILE] [--json]`: run every detector over the mirror and write flags. */
 export const detectCommand: CliCommand = {
   name: 'detect',
   summary: 'run the moderation detectors and write flags',
-  usage: 'usage: npm run cli -- detect [--db FILE] [--json]',
-  options: {},
-  async run(ctx) {
-    const db = openDatabase(ctx.dbPath);
+  usage: 'usage: npm run cli -- detect [--operator NAME] [--db FILE] [--json]',
+  options: { operator: { type: 'string' } },
+  async run(ctx, values) {
+    const db = openMirrorForWriting(ctx);
     try {
-      const summary = runDetection(db, ctx.progress);
+      const summary = runDetection(db, ctx.progress, { operator: operatorOption(values) });
       return { ...summary };
     } finally {
       db.close();

@@ -1,6 +1,5 @@
-import { openDatabase } from '../../db/database';
-import { importExport, recoverInterruptedImports, type ImportSummary } from '../../mirror/import';
-import { type CliCommand, UsageError, operatorOption, stringOption } from '../command';
+import { importExport, type ImportSummary } from '../../mirror/import';
+import { type CliCommand, UsageError, openMirrorForWriting, operatorOption, stringOption } from '../command';
 
 /**
  * `import DIR [--allow-older REASON] [--operator NAME]`: imports one export directory into the mirror, in this
@@ -20,10 +19,8 @@ export const importCommand: CliCommand = {
   async run(ctx, values, positionals) {
     if (positionals.length !== 1)
       throw new UsageError(`import takes exactly one export directory, got ${positionals.length}`);
-    const db = openDatabase(ctx.dbPath);
+    const db = openMirrorForWriting(ctx);
     try {
-      const recovered = recoverInterruptedImports(db);
-      if (recovered > 0) ctx.log(`marked ${recovered} interrupted import run(s) as failed`);
       const operator = operatorOption(values);
       const allowOlder = stringOption(values, 'allow-older');
       if (allowOlder !== undefined && allowOlder.trim() === '')

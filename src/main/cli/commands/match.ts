@@ -1,7 +1,6 @@
-import { openDatabase } from '../../db/database';
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
-import { type CliCommand, dateOption, intOption, operatorOption } from '../command';
+import { type CliCommand, dateOption, intOption, openMirrorForWriting, operatorOption } from '../command';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
 export const matchCommand: CliCommand = {
@@ -13,7 +12,7 @@ export const matchCommand: CliCommand = {
     const date = dateOption(values, 'date');
     const threads = intOption(values, 'threads', 2, 1);
     const operator = operatorOption(values);
-    const db = openDatabase(ctx.dbPath);
+    const db = openMirrorForWriting(ctx);
     try {
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
       const summary = await runMatching(db, { date, operator, excluded, threads }, ctx.progress);
