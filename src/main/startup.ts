@@ -4,7 +4,6 @@ import { describeInterrupted, recoverInterruptedRuns } from './runs/interrupted'
 import { tryExportPending } from './moderation/decisions';
 import { defaultOutboxDir } from './paths';
 import type { AppServices } from './services';
-import type { DemoJobInput, DemoSummary } from './workers/demo.worker';
 
 export interface PrepareOptions {
   log(line: string): void;
@@ -36,7 +35,7 @@ export function prepareMirror(services: AppServices, options: PrepareOptions): P
   options.log(
     `First start: generating a demo mirror of ${options.demoUsers.toLocaleString('en')} users in the background (${exportDir}).`,
   );
-  const { done } = services.jobs.start<DemoJobInput, DemoSummary>({
+  const { done } = services.jobs.start({
     kind: 'import',
     worker: 'demo',
     dbPath: services.dbPath,

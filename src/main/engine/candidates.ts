@@ -1,5 +1,5 @@
 import type { ProgressSink } from '../../shared/progress';
-import { spawnWorker } from '../jobs/spawn-worker';
+import { spawnWorker } from '../util/spawn-worker';
 import {
   createScratch,
   FEATURE_COUNT,

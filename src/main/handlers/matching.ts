@@ -1,7 +1,7 @@
 import type { MatchRunView } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
 import { requireOperator } from '../dispatch';
-import { activeRuleSet, type MatchRunRecord, type MatchRunSummary, readRun } from '../engine';
+import { activeRuleSet, type MatchRunRecord, readRun } from '../engine';
 import { listMatchRuns, pageRunIntroductions } from '../engine/run-queries';
 import type { Handlers } from './table';
 import { INTERRUPTED } from '../runs/interrupted';
@@ -43,7 +43,7 @@ export const matchingHandlers: Handlers<
   'matching.runs': (input, services) => ({ runs: listMatchRuns(services.db, input.limit).map(toView) }),
   'matching.start': (input, services) => {
     const operator = requireOperator(services);
-    const { jobId } = services.jobs.start<{ date: string; operator: string }, MatchRunSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'match',
       worker: 'match',
       dbPath: services.dbPath,

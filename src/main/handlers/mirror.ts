@@ -3,13 +3,7 @@ import path from 'node:path';
 import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
 import { requireOperator } from '../dispatch';
-import {
-  countQuarantine,
-  type ImportRunRow,
-  type ImportSummary,
-  listImportRuns,
-  listQuarantine,
-} from '../mirror/import';
+import { countQuarantine, type ImportRunRow, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
@@ -67,7 +61,7 @@ export const mirrorHandlers: Handlers<
   'mirror.startImport': (input, services) => {
     const operator = requireOperator(services);
     const dir = checkExportDir(input.dir);
-    const { jobId } = services.jobs.start<{ dir: string; operator: string }, ImportSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'import',
       worker: 'import',
       dbPath: services.dbPath,

@@ -16,9 +16,7 @@ import {
   undo,
   undoBulk,
 } from '../moderation/decisions';
-import type { DetectSummary } from '../moderation/detect';
 import { runWorkerJob } from '../jobs/run-worker-job';
-import type { Evaluation } from '../moderation/evaluate';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import {
   createSavedView,
@@ -30,7 +28,6 @@ import { defaultOutboxDir } from '../paths';
 import { lastImportedExportDir } from '../mirror/import';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
-import type { DetectJobInput } from '../workers/detect.worker';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
 
@@ -73,7 +70,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.startDetection': (_input, services) => {
     const operator = requireOperator(services);
     // The run audits itself (start, end) in the operator's name, whichever entry point starts it.
-    const { jobId } = services.jobs.start<DetectJobInput, DetectSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'detect',
       worker: 'detect',
       dbPath: services.dbPath,
@@ -216,8 +213,8 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     if (!fs.existsSync(file))
       throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
-    // (a bad labels line names its line) keeps its code across the thread: see toCallError.
-    return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', {
+    // (a bad labels line names its line) keeps its code across the thread: see jobs/protocol.ts.
+    return runWorkerJob('evaluate', {
       dbPath: services.dbPath,
       input: { labelsFile: file },
     });

@@ -190,12 +190,21 @@ describe('detect entry points', () => {
     const { db, file } = setup();
     db.close();
     const phases = new Set<string>();
-    const summary = await runWorkerJob<Record<string, never>, DetectSummary>('detect', {
+    const summary = await runWorkerJob('detect', {
       dbPath: file,
-      input: {},
+      input: { operator: 'ops' },
       onProgress: (p) => phases.add(p),
     });
     expect(summary.flagged).toEqual({ micro_seller: 1, spammer: 1 });
     expect(phases.size).toBeGreaterThan(0);
+    // The run is audited in the name of whoever started it, with its start and its end.
+    const check = openDatabase(file);
+    expect(
+      check.prepare(`SELECT action, operator FROM audit_log WHERE subject = ? ORDER BY id`).all(String(summary.runId)),
+    ).toEqual([
+      { action: 'detect.start', operator: 'ops' },
+      { action: 'detect.complete', operator: 'ops' },
+    ]);
+    check.close();
   });
 });

@@ -1,24 +1,14 @@
 import { openDatabase } from '../db/database';
-import { runMatching, type MatchRunSummary } from '../engine';
-import { defineWorkerJob } from '../jobs/worker-job';
+import { runMatching } from '../engine';
+import { defineWorkerJob } from '../jobs/worker-side';
 import { matchingExclusions } from '../moderation/exclusions';
-import type { RuleSet } from '../../shared/domain/ruleset';
-
-export interface MatchJobInput {
-  date: string;
-  operator: string;
-  /** Omitted: the active rule set. */
-  ruleSet?: RuleSet;
-  /** Candidate threads started from this worker (default 2). */
-  threads?: number;
-}
 
 /**
  * A matching run as a job (`runWorkerJob('match', …)`): opens its own connection (WAL lets the UI keep reading),
  * takes moderation's exclusions as of now, and returns the run summary. The candidate kernel fans out again into
  * `engine-candidates` threads, so this thread mostly waits on them.
  */
-defineWorkerJob<MatchJobInput, MatchRunSummary>(async (input, ctx) => {
+defineWorkerJob('match', async (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
     const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
