@@ -6,7 +6,7 @@ import { silentProgress, CancelledError, type ProgressSink } from '../../shared/
 import { main } from '../cli/main';
 import { detectCommand } from '../cli/commands/detect';
 import { evaluateCommand } from '../cli/commands/evaluate';
-import type { Db } from '../db/database';
+import { openDatabase, type Db } from '../db/database';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { decide } from './decisions';
 import { type DetectSummary, runDetection } from './detect';
