@@ -18,16 +18,22 @@ export interface CliContext {
 }
 
 /**
- * One `npm run cli -- <name>` command. `run` returns the result object: printed as one JSON line with --json,
- * else through `format` (or as indented JSON when there is no `format`).
+ * One `npm run cli -- <name>` command (or bench). `run` returns the result object, of the command's own type T:
+ * printed as one JSON line with --json, else through `format` (or as indented JSON when there is no `format`).
+ * A table of commands of different result types is a `readonly CliCommand[]` (methods take T bivariantly).
  */
-export interface CliCommand {
+export interface CliCommand<T extends object = object> {
   name: string;
   summary: string;
   usage: string;
   options: CliOptions;
-  run(ctx: CliContext, values: CliValues, positionals: string[]): Promise<Record<string, unknown>>;
-  format?(result: Record<string, unknown>): string;
+  run(ctx: CliContext, values: CliValues, positionals: string[]): Promise<T>;
+  format?(result: T): string;
+}
+
+/** Declares a command: its result type is inferred from `run`, and `format` receives exactly that type. */
+export function defineCommand<T extends object>(command: CliCommand<T>): CliCommand<T> {
+  return command;
 }
 
 export class UsageError extends Error {

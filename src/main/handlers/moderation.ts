@@ -7,15 +7,7 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
-import {
-  type BulkSelection,
-  bulkDecide,
-  decide,
-  getDecision,
-  previewBulk,
-  undo,
-  undoBulk,
-} from '../moderation/decisions';
+import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import {
@@ -230,9 +222,4 @@ function labelsOfLastImport(services: AppServices): string {
       say('nothingImported', {}),
     );
   return path.join(dir, 'labels.jsonl');
-}
-
-/** For tests and the CLI: a decision as the renderer would see it. */
-export function decisionView(services: AppServices, id: number) {
-  return maskDecision({ ...getDecision(services.db, id) });
 }

@@ -1,8 +1,8 @@
-import { type DetectSummary, runDetection } from '../../moderation/detect';
-import { type CliCommand, openMirrorForWriting, operatorOption } from '../command';
+import { runDetection } from '../../moderation/detect';
+import { defineCommand, openMirrorForWriting, operatorOption } from '../command';
 
 /** `npm run cli -- detect [--operator NAME] [--db FILE] [--json]`: run every detector over the mirror and write flags. */
-export const detectCommand: CliCommand = {
+export const detectCommand = defineCommand({
   name: 'detect',
   summary: 'run the moderation detectors and write flags',
   usage: 'usage: npm run cli -- detect [--operator NAME] [--db FILE] [--json]',
@@ -11,17 +11,16 @@ export const detectCommand: CliCommand = {
     const db = openMirrorForWriting(ctx);
     try {
       const summary = runDetection(db, ctx.progress, { operator: operatorOption(values) });
-      return { ...summary };
+      return summary;
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const s = result as unknown as DetectSummary;
+  format(s) {
     return [
       `detection run ${s.runId}: ${s.usersScored.toLocaleString('en')} active users scored in ${(s.elapsedMs / 1000).toFixed(1)} s`,
       `  flagged: micro_seller ${s.flagged.micro_seller}, spammer ${s.flagged.spammer}`,
       `  new flags ${s.newFlags}, updated ${s.updatedFlags}, suppressed (already resolved) ${s.suppressed}`,
     ].join('\n');
   },
-};
+});

@@ -1,12 +1,12 @@
-import { importExport, type ImportSummary } from '../../mirror/import';
-import { type CliCommand, UsageError, openMirrorForWriting, operatorOption, stringOption } from '../command';
+import { importExport } from '../../mirror/import';
+import { defineCommand, UsageError, openMirrorForWriting, operatorOption, stringOption } from '../command';
 
 /**
  * `import DIR [--allow-older REASON] [--operator NAME]`: imports one export directory into the mirror, in this
  * process. A snapshot deletes what its files lack; an export older than the newest imported is refused
  * (STALE_EXPORT) unless `--allow-older` gives the reason, which the audit log keeps.
  */
-export const importCommand: CliCommand = {
+export const importCommand = defineCommand({
   name: 'import',
   summary: 'import an upstream export directory into the mirror',
   usage: [
@@ -30,13 +30,12 @@ export const importCommand: CliCommand = {
         progress: ctx.progress,
         ...(allowOlder !== undefined ? { allowOlder } : {}),
       });
-      return { ...summary };
+      return summary;
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const s = result as unknown as ImportSummary;
+  format(s) {
     if (s.alreadyImportedBy !== null)
       return `export ${s.exportId} was imported by run ${s.alreadyImportedBy}; importing it again changes nothing`;
     const lines = [
@@ -58,4 +57,4 @@ export const importCommand: CliCommand = {
     }
     return lines.join('\n');
   },
-};
+});

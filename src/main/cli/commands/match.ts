@@ -1,9 +1,9 @@
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
-import { type CliCommand, dateOption, intOption, openMirrorForWriting, operatorOption } from '../command';
+import { defineCommand, dateOption, intOption, openMirrorForWriting, operatorOption } from '../command';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
-export const matchCommand: CliCommand = {
+export const matchCommand = defineCommand({
   name: 'match',
   summary: "build a date's introductions with the active rule set and store the run",
   usage: 'usage: npm run cli -- match --date YYYY-MM-DD [--threads 2] [--operator NAME] [--db FILE] [--json]',
@@ -31,4 +31,4 @@ export const matchCommand: CliCommand = {
       `  phases (ms)        ${JSON.stringify(r.phasesMs)}`,
     ].join('\n');
   },
-};
+});
