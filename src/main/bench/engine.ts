@@ -11,7 +11,7 @@ import { benchMirror, randomWeights } from './bench-data';
 import { matchingExclusions } from '../moderation/exclusions';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { type CliCommand, intOption } from '../cli/command';
+import { defineCommand, intOption } from '../cli/command';
 import { median, mib, PeakRss, timed } from './measure';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -179,7 +179,7 @@ interface Label {
   partner_id?: string;
 }
 
-export const engineBench: CliCommand = {
+export const engineBench = defineCommand({
   name: 'engine',
   summary: 'matching engine: full run, re-score, SQL self-join baseline, kindred recall',
   usage: 'usage: npm run bench -- engine [--users 100000] [--sample 10000] [--seed 7] [--threads 2] [--json]',
@@ -398,4 +398,4 @@ export const engineBench: CliCommand = {
       db.close();
     }
   },
-};
+});

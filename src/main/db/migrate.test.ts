@@ -80,12 +80,12 @@ describe('migrations', () => {
   });
 });
 
-describe('migration 7: one open assessment per account', () => {
+describe('migration 8: one open assessment per account', () => {
   const dir = tempDir();
 
   it("merges an account's second open flag into the one a reviewer touched last, keeping both rows", () => {
     const db = new Database(path.join(dir, 'm7.db'));
-    migrate(db, migrations, 6);
+    migrate(db, migrations, 7);
     db.exec(`
       INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
         VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'), ('b', 'B', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active');

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
-import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { countQuarantine, type ImportRunRow, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
@@ -67,10 +66,12 @@ export const mirrorHandlers: Handlers<
       worker: 'import',
       dbPath: services.dbPath,
       input: { dir, operator: operator.name },
+      // The import audits itself (start, end, refusal) in the operator's name, whichever entry point ran it.
       onResult: (summary) =>
-        `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
+        summary.alreadyImportedBy !== null
+          ? `export ${summary.exportId} was imported by run ${summary.alreadyImportedBy}: nothing changed`
+          : `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined, ${summary.totals.removed} removed`,
     });
-    appendAudit(services.db, { operator: operator.name, action: 'import.start', subject: jobId, details: { dir } });
     return { jobId };
   },
   'mirror.pickExportDir': async (_input, services) => {

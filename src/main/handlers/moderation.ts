@@ -7,15 +7,7 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
-import {
-  type BulkSelection,
-  bulkDecide,
-  decide,
-  getDecision,
-  previewBulk,
-  undo,
-  undoBulk,
-} from '../moderation/decisions';
+import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
@@ -70,14 +62,14 @@ const toView = (v: StoredView): SavedView => ({
 export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.startDetection': (_input, services) => {
     const operator = requireOperator(services);
+    // The run audits itself (start, end) in the operator's name, whichever entry point starts it.
     const { jobId } = services.jobs.start({
       kind: 'detect',
       worker: 'detect',
       dbPath: services.dbPath,
-      input: {},
+      input: { operator: operator.name },
       onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
     });
-    appendAudit(services.db, { operator: operator.name, action: 'moderation.detect', subject: jobId });
     return { jobId };
   },
 
@@ -241,9 +233,4 @@ function labelsOfLastImport(services: AppServices): string {
       say('nothingImported', {}),
     );
   return path.join(dir, 'labels.jsonl');
-}
-
-/** For tests and the CLI: a decision as the renderer would see it. */
-export function decisionView(services: AppServices, id: number) {
-  return maskDecision({ ...getDecision(services.db, id) });
 }

@@ -450,9 +450,3 @@ export function exportPendingDecisions(db: Db, outboxDir: string): string | null
     })
     .immediate();
 }
-
-export function getDecision(db: Db, id: number): DecisionRow {
-  const row = statements(db).decision.get(id);
-  if (!row) throw notFound(`decision ${id}`);
-  return row;
-}

@@ -6,7 +6,7 @@ import { silentProgress, CancelledError, type ProgressSink } from '../../shared/
 import { main } from '../cli/main';
 import { detectCommand } from '../cli/commands/detect';
 import { evaluateCommand } from '../cli/commands/evaluate';
-import type { Db } from '../db/database';
+import { openDatabase, type Db } from '../db/database';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { decide } from './decisions';
 import { type DetectSummary, runDetection } from './detect';
@@ -217,10 +217,19 @@ describe('detect entry points', () => {
     const phases = new Set<string>();
     const summary = await runWorkerJob('detect', {
       dbPath: file,
-      input: {},
+      input: { operator: 'ops' },
       onProgress: (p) => phases.add(p),
     });
     expect(summary.flagged).toEqual({ micro_seller: 1, spammer: 1 });
     expect(phases.size).toBeGreaterThan(0);
+    // The run is audited in the name of whoever started it, with its start and its end.
+    const check = openDatabase(file);
+    expect(
+      check.prepare(`SELECT action, operator FROM audit_log WHERE subject = ? ORDER BY id`).all(String(summary.runId)),
+    ).toEqual([
+      { action: 'detect.start', operator: 'ops' },
+      { action: 'detect.complete', operator: 'ops' },
+    ]);
+    check.close();
   });
 });

@@ -1,6 +1,8 @@
 import { CancelledError, type ProgressSink } from '../../shared/progress';
 import { DETECTOR_NAMES, type DetectorName } from '../../shared/domain/detection';
+import { appendAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
+import { runOwner } from '../runs/interrupted';
 import { extractFeatures, type UserFeatures } from './features';
 import { type Assessment, assess, type DetectorModel, detectorModel, isFlagged } from './model/model';
 
@@ -72,17 +74,29 @@ export function evidenceOf(a: AccountAssessment): string {
  * below threshold keeps waiting for its reviewer with its score brought up to date. Decisions are never touched.
  * Cancelling before the write leaves the queue as it was.
  */
-export function runDetection(db: Db, progress: ProgressSink, options: { now?: number } = {}): DetectSummary {
+export function runDetection(
+  db: Db,
+  progress: ProgressSink,
+  options: { now?: number; operator?: string } = {},
+): DetectSummary {
   const started = performance.now();
   const now = options.now ?? Math.floor(Date.now() / 1000);
+  const operator = options.operator ?? 'system';
   const model = detectorModel();
   const version = model.detectorVersion;
   const versions = Object.fromEntries(DETECTOR_NAMES.map((d) => [d, version])) as Record<DetectorName, number>;
-  const runId = Number(
-    db
-      .prepare<[number, string]>(`INSERT INTO detect_runs (started_at, status, detectors) VALUES (?, 'running', ?)`)
-      .run(now, JSON.stringify(versions)).lastInsertRowid,
-  );
+  // The run names its process: one left running by a process that died is marked interrupted at the next start.
+  const runId = db.transaction(() => {
+    const id = Number(
+      db
+        .prepare<[number, string, string]>(
+          `INSERT INTO detect_runs (started_at, status, detectors, owner) VALUES (?, 'running', ?, ?)`,
+        )
+        .run(now, JSON.stringify(versions), runOwner()).lastInsertRowid,
+    );
+    appendAudit(db, { operator, action: 'detect.start', subject: String(id), details: { detectors: versions } });
+    return id;
+  })();
   const finish = db.prepare<[number, string, string, number]>(
     `UPDATE detect_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?`,
   );
@@ -111,6 +125,9 @@ export function runDetection(db: Db, progress: ProgressSink, options: { now?: nu
     let aboveHold = 0;
     const total = scores.assessments.size;
     let done = 0;
+    let summary: DetectSummary | undefined;
+    // The assessments, the run's completion and its audit row commit together: items of a run that never completed
+    // (killed mid-write) do not exist.
     db.transaction(() => {
       for (const [userId, a] of scores.assessments) {
         if (++done % 5000 === 0) progress.report('writing assessments', done, total);
@@ -136,31 +153,40 @@ export function runDetection(db: Db, progress: ProgressSink, options: { now?: nu
         insertFlag.run(userId, a.likelyClass, version, a.probability, reasons, evidenceOf(a), a.reach, now, now, runId);
         newFlags++;
       }
+      summary = {
+        runId,
+        referenceAt: scores.referenceAt,
+        usersScored: scores.usersScored,
+        flagged,
+        newFlags,
+        updatedFlags,
+        suppressed,
+        rescored,
+        aboveHoldThreshold: aboveHold,
+        detectorVersion: version,
+        detectors: versions,
+        elapsedMs: Math.round(performance.now() - started),
+      };
+      finish.run(Math.floor(Date.now() / 1000), 'completed', JSON.stringify(summary), runId);
+      appendAudit(db, {
+        operator,
+        action: 'detect.complete',
+        subject: String(runId),
+        details: { flagged, newFlags, updatedFlags, suppressed, rescored },
+      });
     })();
-    const summary: DetectSummary = {
-      runId,
-      referenceAt: scores.referenceAt,
-      usersScored: scores.usersScored,
-      flagged,
-      newFlags,
-      updatedFlags,
-      suppressed,
-      rescored,
-      aboveHoldThreshold: aboveHold,
-      detectorVersion: version,
-      detectors: versions,
-      elapsedMs: Math.round(performance.now() - started),
-    };
-    finish.run(Math.floor(Date.now() / 1000), 'completed', JSON.stringify(summary), runId);
     progress.report('writing assessments', total, total);
-    return summary;
+    return summary!;
   } catch (error) {
-    finish.run(
-      Math.floor(Date.now() / 1000),
-      error instanceof CancelledError ? 'cancelled' : 'failed',
-      JSON.stringify({ error: String(error) }),
-      runId,
-    );
+    const status = error instanceof CancelledError ? 'cancelled' : 'failed';
+    db.transaction(() => {
+      finish.run(Math.floor(Date.now() / 1000), status, JSON.stringify({ error: String(error) }), runId);
+      appendAudit(db, {
+        operator,
+        action: `detect.${status === 'cancelled' ? 'cancel' : 'fail'}`,
+        subject: String(runId),
+      });
+    })();
     throw error;
   }
 }

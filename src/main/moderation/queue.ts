@@ -65,7 +65,7 @@ const QUEUE_CONDITION: Record<QueueName, string> = {
   unreviewed: `f.state = 'open' AND last_action IS NULL`,
   held: `f.state = 'open' AND last_action = 'hold'`,
   escalated: `f.state = 'open' AND last_action = 'escalate'`,
-  // An item merged into another when accounts went to one item each (migration 007) is listed by no queue.
+  // An item merged into another when accounts went to one item each (migration 008) is listed by no queue.
   resolved: `f.state = 'resolved' AND f.merged_into IS NULL`,
 };
 

@@ -14,6 +14,7 @@ import { importExport } from '../mirror/import';
 import { runDetection } from '../moderation/detect';
 import { defaultOutboxDir } from '../paths';
 import { tempDir, tempServices } from '../testing/temp';
+import { declareAppendedRows } from '../testing/export-files';
 
 /**
  * Canary test (issue 8): plant recognisable values in the mirror — nicknames, legal names, phones, amounts, exact
@@ -99,6 +100,7 @@ beforeAll(async () => {
     csv('transfers.csv'),
     `xq1,${known},u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`,
   );
+  declareAppendedRows(exportDir, { 'users.jsonl': 2, 'transactions.csv': 1, 'transfers.csv': 1 });
   importExport(services.db, exportDir, { operator: 'canary setup' });
   plantCanaries();
   runDetection(services.db, silentProgress);

@@ -23,7 +23,7 @@ defineWorkerJob('demo', async (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
     const imported = importExport(db, input.exportDir, { operator: input.operator, progress: ctx.progress });
-    const detect = runDetection(db, ctx.progress);
+    const detect = runDetection(db, ctx.progress, { operator: input.operator });
     const runDates: string[] = [];
     for (let back = input.historyDays - 1; back >= 0; back--) {
       const date = platformDay(-back);

@@ -28,7 +28,8 @@ export const matchRunSchema = z.object({
   operator: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  status: z.enum(['running', 'completed', 'failed', 'cancelled', 'superseded']),
+  /** `interrupted`: left running by a process that died (nothing it wrote is used). */
+  status: z.enum(['running', 'completed', 'failed', 'cancelled', 'superseded', 'interrupted']),
   error: z.string().nullable(),
   /** Null until the run completed. */
   summary: matchRunSummarySchema.nullable(),

@@ -197,8 +197,10 @@ export const tuningCalls = {
     z.object({ from: z.number().int().positive(), to: z.number().int().positive() }).strict(),
     z.object({ from: z.number().int(), to: z.number().int(), changes: z.array(ruleSetChangeSchema) }),
   ),
-  /** Starts (or keeps) the what-if cache for a date; progress goes out as job.progress (kind 'match'). */
-  /** Builds the what-if cache for a date; the one already built for that date is kept unless `reload`. */
+  /**
+   * Builds the what-if cache for a date in the tuning worker; the one already built (or building) for that date is
+   * kept unless `reload`. Its progress goes out as job.progress (kind 'tune').
+   */
   'tuning.open': call(z.object({ date: isoDate, reload: z.boolean().default(false) }).strict(), tuningStateSchema),
   'tuning.state': call(z.object({}).strict(), tuningStateSchema),
   /** Re-scores the whole population under the draft; a request superseded by a newer one answers `superseded`. */

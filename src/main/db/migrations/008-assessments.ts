@@ -10,8 +10,8 @@ import type { Migration } from '../migrate';
  * the item that carries on, and no queue lists it. The item kept is the one a reviewer touched last, else the higher
  * score. A hold or escalation on the merged item keeps acting as before (the exclusions read every item's decisions).
  */
-export const m007Assessments: Migration = {
-  version: 7,
+export const m008Assessments: Migration = {
+  version: 8,
   name: 'one open assessment per account, reach',
   up(db) {
     db.exec(`
