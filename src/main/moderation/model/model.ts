@@ -6,7 +6,7 @@ import {
   type FlagReason,
 } from '../../../shared/domain/detection';
 import type { UserFeatures } from '../features';
-import fitted from './detector-model.json';
+import fitted from './detector-model.json' with { type: 'json' };
 import { figuresOf, MODEL_INPUTS, reachOf } from './inputs';
 
 /**
