@@ -1,7 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { OperatorRole } from '../../shared/domain/operator-roles';
 import type { ProgressSink } from '../../shared/progress';
+import { openDatabase, type Db } from '../db/database';
 import { parseRunDate } from '../engine/window';
+import { describeInterrupted, recoverInterruptedRuns } from '../runs/interrupted';
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;
 export type CliValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -87,4 +89,20 @@ export function dateOption(values: CliValues, name: string): string {
     throw new UsageError((error as Error).message);
   }
   return date;
+}
+
+/**
+ * The mirror for a command that writes to it. Like every start of the console, it first marks the imports,
+ * matching and detection runs a dead process left running as interrupted (and says so).
+ */
+export function openMirrorForWriting(ctx: CliContext): Db {
+  const db = openDatabase(ctx.dbPath);
+  try {
+    const interrupted = describeInterrupted(recoverInterruptedRuns(db));
+    if (interrupted) ctx.log(interrupted);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }

@@ -4,6 +4,7 @@ import { activeRuleSet, type MatchRunRecord, readRun } from '../engine';
 import { listMatchRuns, pageRunIntroductions } from '../engine/run-queries';
 import { withOperator } from './guards';
 import type { Handlers } from './table';
+import { INTERRUPTED } from '../runs/interrupted';
 
 function toView(run: MatchRunRecord): MatchRunView {
   const s = run.summary;
@@ -15,7 +16,7 @@ function toView(run: MatchRunRecord): MatchRunView {
     operator: run.operator,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    status: run.status,
+    status: run.status === 'failed' && run.error === INTERRUPTED ? 'interrupted' : run.status,
     error: run.error,
     summary:
       complete && s.eligibleUsers !== undefined
@@ -30,6 +31,7 @@ function toView(run: MatchRunRecord): MatchRunView {
             boundRatio: s.boundRatio ?? 0,
             windowTransactions: s.windowTransactions ?? 0,
             accumulatorUpdates: s.accumulatorUpdates ?? 0,
+            heldByDetection: s.heldByDetection ?? 0,
             phasesMs: s.phasesMs ?? {},
           }
         : null,

@@ -60,24 +60,21 @@ export const mirrorHandlers: Handlers<
       ),
     };
   }),
-  'mirror.startImport': withOperator(
-    (input, { services, operator }) => {
-      const dir = checkExportDir(input.dir);
-      const { jobId } = services.jobs.start({
-        kind: 'import',
-        worker: 'import',
-        dbPath: services.dbPath,
-        input: { dir, operator: operator.name },
-        onResult: (summary) =>
-          `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
-      });
-      return { jobId };
-    },
-    {
-      audited: 'import.start',
-      facts: (input, out) => ({ subject: out.jobId, details: { dir: path.resolve(input.dir) } }),
-    },
-  ),
+  'mirror.startImport': withOperator((input, { services, operator }) => {
+    const dir = checkExportDir(input.dir);
+    const { jobId } = services.jobs.start({
+      kind: 'import',
+      worker: 'import',
+      dbPath: services.dbPath,
+      input: { dir, operator: operator.name },
+      // The import audits itself (start, end, refusal) in the operator's name, whichever entry point ran it.
+      onResult: (summary) =>
+        summary.alreadyImportedBy !== null
+          ? `export ${summary.exportId} was imported by run ${summary.alreadyImportedBy}: nothing changed`
+          : `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined, ${summary.totals.removed} removed`,
+    });
+    return { jobId };
+  }),
   'mirror.pickExportDir': withOperator(async (_input, { services }) => {
     if (!services.desktop)
       throw new DomainError(

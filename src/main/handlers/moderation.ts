@@ -15,6 +15,7 @@ import {
   undoBulk,
 } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
+import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import {
   createSavedView,
@@ -72,22 +73,21 @@ const toView = (v: StoredView): SavedView => ({
 });
 
 export const moderationHandlers: Handlers<ModerationCall> = {
-  'moderation.startDetection': withOperator(
-    (_input, { services }) => {
-      const { jobId } = services.jobs.start({
-        kind: 'detect',
-        worker: 'detect',
-        dbPath: services.dbPath,
-        input: {},
-        onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
-      });
-      return { jobId };
-    },
-    { audited: 'moderation.detect', facts: (_input, out) => ({ subject: out.jobId }) },
-  ),
+  'moderation.startDetection': withOperator((_input, { services, operator }) => {
+    // The run audits itself (start, end) in the operator's name, whichever entry point starts it.
+    const { jobId } = services.jobs.start({
+      kind: 'detect',
+      worker: 'detect',
+      dbPath: services.dbPath,
+      input: { operator: operator.name },
+      onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
+    });
+    return { jobId };
+  }),
 
   'moderation.queue': withOperator((input, { services, operator }) => {
     const now = nowSeconds();
+    const holds = matchingExclusions(services.db, now);
     const page = listQueue(services.db, {
       queue: input.queue,
       filter: input.filter,
@@ -109,13 +109,22 @@ export const moderationHandlers: Handlers<ModerationCall> = {
                 : listQueue(services.db, { queue: q, filter: input.filter, limit: 1, operator, now }).total,
             ]),
           ) as Record<ModerationQueue, number>);
-    return { total: page.total, counts, items: maskQueueItems(services.db, page.items, operator.name) };
+    return {
+      total: page.total,
+      counts,
+      heldByDetection: input.offset > 0 ? null : holds.heldByDetection.size,
+      items: maskQueueItems(services.db, page.items, operator.name, holds.heldByDetection),
+    };
   }),
 
   'moderation.item': withOperator((input, { services, operator }) => {
     const claimedBy = activeClaimant(services.db, input.flagId);
     const other = claimedBy !== null && claimedBy !== operator.name ? claimedBy : null;
-    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other);
+    const holds = matchingExclusions(services.db, nowSeconds());
+    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other, {
+      held: holds.heldByDetection,
+      threshold: holds.holdThreshold,
+    });
   }),
 
   'moderation.claim': withOperator((input, { services, operator }) => {

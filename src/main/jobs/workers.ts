@@ -22,7 +22,7 @@ import type { Evaluation } from '../moderation/evaluate';
 export interface WorkerRegistry {
   import: Job<ImportJobInput, ImportSummary>;
   match: Job<MatchJobInput, MatchRunSummary>;
-  detect: Job<Record<string, never>, DetectSummary>;
+  detect: Job<DetectJobInput, DetectSummary>;
   evaluate: Job<{ labelsFile: string }, Evaluation>;
   demo: Job<DemoJobInput, DemoSummary>;
   tuning: Session<{ threads: number }, TuningRequest, TuningReply>;
@@ -49,6 +49,11 @@ export type SessionReply<N extends SessionWorker> = WorkerRegistry[N]['reply'];
 
 export interface ImportJobInput {
   dir: string;
+  operator: string;
+}
+
+export interface DetectJobInput {
+  /** Who started it: the run's audit rows are in this name. */
   operator: string;
 }
 

@@ -6,10 +6,10 @@ import { runDetection } from '../moderation/detect';
  * Detection off the main thread: reads the whole mirror's transfers and greetings and writes flags in one
  * transaction. Cancel is honoured between batches; a cancelled run writes no flags.
  */
-defineWorkerJob('detect', (_input, ctx) => {
+defineWorkerJob('detect', (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
-    return runDetection(db, ctx.progress);
+    return runDetection(db, ctx.progress, { operator: input.operator });
   } finally {
     db.close();
   }

@@ -1,8 +1,7 @@
-import { openDatabase } from '../../db/database';
 import { runDetection } from '../../moderation/detect';
-import { defineCommand } from '../command';
+import { actingOperator, defineCommand, openMirrorForWriting } from '../command';
 
-/** `npm run cli -- detect [--db FILE] [--json]`: run every detector over the mirror and write flags. */
+/** `npm run cli -- detect [--operator NAME] [--db FILE] [--json]`: run every detector over the mirror and write flags. */
 export const detectCommand = defineCommand({
   name: 'detect',
   summary: 'run the moderation detectors and write flags',
@@ -10,9 +9,9 @@ export const detectCommand = defineCommand({
   options: {},
   access: 'reviewer',
   async run(ctx) {
-    const db = openDatabase(ctx.dbPath);
+    const db = openMirrorForWriting(ctx);
     try {
-      const summary = runDetection(db, ctx.progress);
+      const summary = runDetection(db, ctx.progress, { operator: actingOperator(ctx).name });
       return summary;
     } finally {
       db.close();

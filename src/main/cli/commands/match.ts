@@ -1,7 +1,6 @@
-import { openDatabase } from '../../db/database';
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
-import { actingOperator, defineCommand, dateOption, intOption } from '../command';
+import { actingOperator, defineCommand, dateOption, intOption, openMirrorForWriting } from '../command';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
 export const matchCommand = defineCommand({
@@ -14,10 +13,14 @@ export const matchCommand = defineCommand({
     const date = dateOption(values, 'date');
     const threads = intOption(values, 'threads', 2, 1);
     const operator = actingOperator(ctx).name;
-    const db = openDatabase(ctx.dbPath);
+    const db = openMirrorForWriting(ctx);
     try {
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-      const summary = await runMatching(db, { date, operator, excluded, threads }, ctx.progress);
+      const summary = await runMatching(
+        db,
+        { date, operator, excluded, heldByDetection: excluded.heldByDetection.size, threads },
+        ctx.progress,
+      );
       return { ...summary };
     } finally {
       db.close();
@@ -27,6 +30,7 @@ export const matchCommand = defineCommand({
     return [
       `match run ${String(r.runId)} for ${String(r.date)} (rule set v${String(r.rulesetVersion)})`,
       `  eligible users     ${String(r.eligibleUsers)}`,
+      `  held by detection  ${String(r.heldByDetection)}`,
       `  introductions      ${String(r.introductions)} (matched share ${String(r.matchedShare)})`,
       `  total score        ${String(r.totalScore)} of upper bound ${String(r.upperBound)} (${String(r.boundRatio)})`,
       `  mean score         ${String(r.meanScore)}`,

@@ -5,7 +5,9 @@ import { m003Engine } from './003-engine';
 import { m004Moderation } from './004-moderation';
 import { m005Tuning } from './005-tuning';
 import { m006DropTransactionsPaidAt } from './006-drop-transactions-paid-at';
-import { m007Operators } from './007-operators';
+import { m007Lifecycle } from './007-lifecycle';
+import { m008Assessments } from './008-assessments';
+import { m009Operators } from './009-operators';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -15,5 +17,7 @@ export const migrations: readonly Migration[] = [
   m004Moderation,
   m005Tuning,
   m006DropTransactionsPaidAt,
-  m007Operators,
+  m007Lifecycle,
+  m008Assessments,
+  m009Operators,
 ];

@@ -47,6 +47,7 @@ describe('import crash safety', () => {
       merchants: 500,
       transactions: 400_000,
       exportId: 'big',
+      exportedAt: '2026-11-24T04:00:00+08:00',
       amountShift: 7,
     });
     const db = openDatabase(dbPath);

@@ -1,4 +1,10 @@
-import type { DetectorFigure, DetectorName, FlagReason, HandleKind } from '../../../shared/domain/detection';
+import type {
+  BehaviourFamily,
+  DetectorFigure,
+  DetectorName,
+  FlagReason,
+  HandleKind,
+} from '../../../shared/domain/detection';
 import type { DecisionAction, ModerationQueue } from '../../../shared/domain/moderation';
 import type { DecisionReason } from '../../../shared/domain/reason-codes';
 import type { OperatorRole } from '../../../shared/domain/operator-roles';
@@ -39,6 +45,7 @@ export type VocabularyKey = Known<
   | `moderation.queue.${ModerationQueue}`
   | `moderation.handle.${HandleKind}`
   | `session.role.${OperatorRole}`
+  | `moderation.family.${BehaviourFamily}`
 >;
 type Known<K extends MessageKey> = K;
 
