@@ -29,9 +29,9 @@ const DECLARED: Record<CallName, [Access, string | null]> = {
   'jobs.cancel': ['reviewer', null],
   'mirror.importRuns': ['reviewer', null],
   'mirror.quarantine': ['reviewer', null],
-  'mirror.startImport': ['reviewer', 'import.start'],
+  'mirror.startImport': ['reviewer', null], // the import writes 'import.start' … 'import.complete' with its run
   'mirror.pickExportDir': ['reviewer', null],
-  'moderation.startDetection': ['reviewer', 'moderation.detect'],
+  'moderation.startDetection': ['reviewer', null], // the run writes 'detect.start', 'detect.complete' with its rows
   'moderation.queue': ['reviewer', null],
   'moderation.item': ['reviewer', null],
   'moderation.claim': ['reviewer', null],

@@ -80,6 +80,9 @@ describe('cli import / status', () => {
   it('refuses a short snapshot (MANIFEST_MISMATCH) and a stale export (STALE_EXPORT) with exit 1; --allow-older imports it', async () => {
     const db = path.join(root, 'mirror.db');
     const table = [importCommand];
+    const mirror = openDatabase(db);
+    await ensureTestAccount(mirror, 'reviewer', 'ops');
+    mirror.close();
     const at = (hh: string) => platformIsoTime('2026-11-24', `${hh}:00:00`);
     const first = path.join(root, 'first');
     writeExport(
@@ -87,7 +90,7 @@ describe('cli import / status', () => {
       { exportId: 'first', exportedAt: at('04'), kind: 'snapshot' },
       { users: { rows: [user('u1')] } },
     );
-    expect(await main(['import', first, '--db', db, '--json'], table)).toBe(0);
+    expect(await main(['import', first, '--db', db, '--json', '--operator', 'ops'], table)).toBe(0);
     expect(lastJson()).toMatchObject({ ok: true, totals: { inserted: 1, removed: 0 }, manifestMismatches: [] });
 
     const short = path.join(root, 'short');
@@ -98,7 +101,7 @@ describe('cli import / status', () => {
         users: { rows: [user('u2')], countDelta: 1 },
       },
     );
-    expect(await main(['import', short, '--db', db, '--json'], table)).toBe(1);
+    expect(await main(['import', short, '--db', db, '--json', '--operator', 'ops'], table)).toBe(1);
     expect(lastJson()).toMatchObject({
       ok: false,
       error: {
@@ -115,17 +118,22 @@ describe('cli import / status', () => {
         users: { rows: [user('u1', { status: 'closed' })] },
       },
     );
-    expect(await main(['import', older, '--db', db, '--json'], table)).toBe(1);
+    expect(await main(['import', older, '--db', db, '--json', '--operator', 'ops'], table)).toBe(1);
     expect(lastJson()).toMatchObject({
       ok: false,
       error: { code: 'STALE_EXPORT', message: expect.stringMatching(/export "older" .* is older than export "first"/) },
     });
-    expect(await main(['import', older, '--db', db, '--json', '--allow-older', 'replayed by upstream'], table)).toBe(0);
+    expect(
+      await main(
+        ['import', older, '--db', db, '--json', '--operator', 'ops', '--allow-older', 'replayed by upstream'],
+        table,
+      ),
+    ).toBe(0);
     expect(lastJson()).toMatchObject({
       ok: true,
       allowedOlder: { reason: 'replayed by upstream', newerExportId: 'first' },
     });
-    expect(await main(['import', older, '--db', db, '--json'], table)).toBe(0);
+    expect(await main(['import', older, '--db', db, '--json', '--operator', 'ops'], table)).toBe(0);
     expect(lastJson()).toMatchObject({ ok: true, alreadyImportedBy: expect.any(Number) });
   });
 });
