@@ -248,3 +248,78 @@ test('the first admin’s one-time password, printed once by serve, works once a
     await server.stop();
   }
 });
+
+test('an admin manages operators on the Operators page; a lead reads who did it on the Audit page', async ({
+  app,
+  server,
+}) => {
+  // Five wrong passwords for the reviewer, straight over HTTP: the lock is shown to the admin.
+  for (let i = 0; i < 5; i++) {
+    const res = await fetch(new URL('/api/session.signIn', server.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: TEST_OPERATORS.reviewer, password: `not it ${i}` }),
+    });
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(false);
+  }
+
+  await signIn(app, 'admin');
+  await app.getByTestId('nav-operators').click();
+  const page = app.getByTestId('operators-page');
+  await expect(page).toHaveAttribute('data-ready', 'true');
+  await expect(app.getByTestId(`operator-${TEST_OPERATORS.reviewer}`)).toHaveAttribute('data-locked', 'true');
+  // An admin cannot change their own role or disable themselves (main refuses it too; the page does not offer it).
+  await expect(app.getByTestId(`operator-${TEST_OPERATORS.admin}-role`)).toBeDisabled();
+  await expect(app.getByTestId(`operator-${TEST_OPERATORS.admin}-disable`)).toBeDisabled();
+
+  await app.getByTestId('operator-add-name').fill('陈静');
+  await app.getByTestId('operator-add-role').selectOption('reviewer');
+  await app.getByTestId('operator-add-submit').click();
+  const issued = app.getByTestId('operator-one-time-password');
+  await expect(issued).toHaveAttribute('data-operator', '陈静');
+  const oneTime = (await app.getByTestId('operator-one-time-password-value').innerText()).trim();
+  expect(oneTime.length).toBeGreaterThanOrEqual(10);
+  const row = app.getByTestId('operator-陈静');
+  await expect(row).toHaveAttribute('data-role', 'reviewer');
+  await app.getByTestId('operator-陈静-role').selectOption('lead');
+  await expect(row).toHaveAttribute('data-role', 'lead');
+  await app.getByTestId('operator-one-time-password-dismiss').click();
+  await expect(issued).toHaveCount(0);
+  // The stored account has a hash, never the password.
+  const [stored] = query<{ role: string; password_hash: string }>(
+    server,
+    `SELECT role, password_hash FROM operators WHERE name = ?`,
+    '陈静',
+  );
+  expect(stored!.role).toBe('lead');
+  expect(stored!.password_hash).not.toContain(oneTime);
+
+  // The new lead signs in with the one-time password, chooses their own, and sees the audit log but not Operators.
+  await signIn(app, 'lead', '陈静', oneTime);
+  await app.getByTestId('change-password-new').fill('chen jing 2026 password');
+  await app.getByTestId('change-password-repeat').fill('chen jing 2026 password');
+  await app.getByTestId('change-password-submit').click();
+  await expect(app.getByTestId('nav-audit')).toBeVisible();
+  await expect(app.getByTestId('nav-operators')).toHaveCount(0);
+  await app.getByTestId('nav-audit').click();
+  const audit = app.getByTestId('audit-page');
+  await expect(audit).toHaveAttribute('data-ready', 'true');
+  await app.getByTestId('audit-filter-operator').selectOption(TEST_OPERATORS.admin);
+  await expect(audit).toHaveAttribute('data-ready', 'true');
+  const rows = app.getByTestId('audit-rows').locator('tbody tr');
+  await expect(rows.first()).toHaveAttribute('data-operator', TEST_OPERATORS.admin);
+  const actions = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')));
+  expect(actions).toEqual(expect.arrayContaining(['operator.add', 'operator.setRole']));
+  expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-operator'))))).toEqual(
+    new Set([TEST_OPERATORS.admin]),
+  );
+  await app.getByTestId('audit-filter-action').selectOption('operator.add');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('陈静');
+  // No password, one-time or chosen, ever reaches the audit trail.
+  const trail = query<{ details: string }>(server, `SELECT coalesce(details, '') AS details FROM audit_log`);
+  for (const { details } of trail) {
+    expect(details).not.toContain(oneTime);
+    expect(details).not.toContain('chen jing 2026 password');
+  }
+});

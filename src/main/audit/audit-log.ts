@@ -1,3 +1,5 @@
+import { DAY_SECONDS, platformMidnight } from '../../shared/domain/platform-time';
+import { DomainError } from '../../shared/envelope';
 import type { Db } from '../db/database';
 
 export interface AuditEntry {
@@ -24,12 +26,15 @@ export interface AuditRow {
   details: Record<string, unknown>;
 }
 
-export interface AuditQuery {
-  operator?: string;
-  action?: string;
-  /** ISO instants, inclusive from, exclusive to. */
-  fromAt?: string;
-  toAt?: string;
+/** Which rows: by operator, by action, and by platform day (China time, both inclusive). */
+export interface AuditFilter {
+  operator?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface AuditQuery extends AuditFilter {
   offset?: number;
   limit: number;
 }
@@ -37,7 +42,6 @@ export interface AuditQuery {
 const sql = {
   append: `INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?)`,
   recent: `SELECT id, at, operator, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?`,
-  since: `SELECT id, at, operator, action, subject, details FROM audit_log WHERE id > ? ORDER BY id`,
   operators: `SELECT DISTINCT operator FROM audit_log ORDER BY operator`,
   actions: `SELECT DISTINCT action FROM audit_log ORDER BY action`,
 } as const;
@@ -80,30 +84,50 @@ export function listAudit(db: Db, limit: number): AuditRow[] {
   return (db.prepare(sql.recent).all(limit) as StoredRow[]).map(parse);
 }
 
-/** A page of the audit log under filters, newest first, with the total under the same filters. */
-export function queryAudit(db: Db, q: AuditQuery): { total: number; rows: AuditRow[] } {
+/** The filter as SQL: conditions and their parameters (days become the instants that bound them). */
+function whereOf(filter: AuditFilter): { where: string; params: string[] } {
+  if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to)
+    throw new DomainError('INVALID_INPUT', `to: ${filter.to} is before from ${filter.from}`, {
+      issues: [{ path: 'to', message: `${filter.to} is before ${filter.from}` }],
+    });
+  const instant = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
   const conditions: [string, string | undefined][] = [
-    ['operator = ?', q.operator],
-    ['action = ?', q.action],
-    ['at >= ?', q.fromAt],
-    ['at < ?', q.toAt],
+    ['operator = ?', filter.operator],
+    ['action = ?', filter.action],
+    ['at >= ?', filter.from === undefined ? undefined : instant(platformMidnight(filter.from))],
+    ['at < ?', filter.to === undefined ? undefined : instant(platformMidnight(filter.to) + DAY_SECONDS)],
   ];
   const used = conditions.filter((c): c is [string, string] => c[1] !== undefined);
-  const where = used.map((c) => c[0]);
-  const params = used.map((c) => c[1]);
-  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return {
+    where: used.length ? `WHERE ${used.map((c) => c[0]).join(' AND ')}` : '',
+    params: used.map((c) => c[1]),
+  };
+}
+
+/** A page of the audit log under filters, newest first, with the total under the same filters. */
+export function queryAudit(db: Db, q: AuditQuery): { total: number; rows: AuditRow[] } {
+  const { where, params } = whereOf(q);
   const total = db
-    .prepare(`SELECT count(*) FROM audit_log ${filter}`)
+    .prepare(`SELECT count(*) FROM audit_log ${where}`)
     .pluck()
     .get(...params) as number;
   const rows = (
     db
       .prepare(
-        `SELECT id, at, operator, action, subject, details FROM audit_log ${filter} ORDER BY id DESC LIMIT ? OFFSET ?`,
+        `SELECT id, at, operator, action, subject, details FROM audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
       )
       .all(...params, q.limit, q.offset ?? 0) as StoredRow[]
   ).map(parse);
   return { total, rows };
+}
+
+/** Every row under filters, oldest first, read one at a time (an export of the whole trail). */
+export function* eachAuditRow(db: Db, filter: AuditFilter): Generator<AuditRow> {
+  const { where, params } = whereOf(filter);
+  const rows = db
+    .prepare(`SELECT id, at, operator, action, subject, details FROM audit_log ${where} ORDER BY id`)
+    .iterate(...params) as IterableIterator<StoredRow>;
+  for (const row of rows) yield parse(row);
 }
 
 /** Who and what the audit page's filters can choose from. */
@@ -112,9 +136,4 @@ export function auditChoices(db: Db): { operators: string[]; actions: string[] }
     operators: db.prepare(sql.operators).pluck().all() as string[],
     actions: db.prepare(sql.actions).pluck().all() as string[],
   };
-}
-
-/** Audit rows after `afterId`, oldest first: what the outbox has not carried yet. */
-export function auditSince(db: Db, afterId: number): AuditRow[] {
-  return (db.prepare(sql.since).all(afterId) as StoredRow[]).map(parse);
 }

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { auditCommand } from './audit';
 import { detectCommand } from './detect';
 import { evaluateCommand } from './evaluate';
 import { exportCommand } from './export';
@@ -22,4 +23,5 @@ export const commands: readonly CliCommand[] = [
   fitDetectorsCommand,
   whatIfCommand,
   operatorCommand,
+  auditCommand,
 ];

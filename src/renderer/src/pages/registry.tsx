@@ -1,9 +1,11 @@
 import type { ReactElement } from 'react';
 import type { OperatorRole } from '../../../shared/domain/operator-roles';
 import type { MessageKey } from '../i18n/catalogue';
+import { AuditPage } from './AuditPage';
 import { MatchingPage } from './MatchingPage';
 import { MirrorPage } from './MirrorPage';
 import { ModerationPage } from './ModerationPage';
+import { OperatorsPage } from './OperatorsPage';
 import { OverviewPage } from './OverviewPage';
 import { PreviewPage } from './PreviewPage';
 import { RulesPage } from './RulesPage';
@@ -24,4 +26,6 @@ export const pages: readonly PageEntry[] = [
   { id: 'rules', label: 'nav.rules', role: 'reviewer', render: () => <RulesPage /> },
   { id: 'preview', label: 'nav.preview', role: 'reviewer', render: () => <PreviewPage /> },
   { id: 'moderation', label: 'nav.moderation', role: 'reviewer', render: () => <ModerationPage /> },
+  { id: 'audit', label: 'nav.audit', role: 'lead', render: () => <AuditPage /> },
+  { id: 'operators', label: 'nav.operators', role: 'admin', render: () => <OperatorsPage /> },
 ];
