@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { type CallName, contract, isCallName } from '../shared/contract';
 import { type CallError, DomainError, type Envelope } from '../shared/envelope';
 import { handlers as defaultHandlers } from './handlers';
@@ -5,8 +6,18 @@ import type { Handler, HandlerTable } from './handlers/table';
 import type { AppServices } from './services';
 import { say } from '../shared/error-says';
 
-function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+/**
+ * What was wrong with an input, by field: the contract's own words (the field's path, the rule it broke), never a
+ * piece of the request — a field this call does not take is counted, not named, so nothing sent is echoed back.
+ */
+function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(input)',
+    message:
+      i.code === 'unrecognized_keys'
+        ? `${i.keys.length === 1 ? 'a field' : `${i.keys.length} fields`} this call does not take`
+        : i.message,
+  }));
 }
 
 /**
@@ -20,7 +31,7 @@ export async function dispatch(
   table: HandlerTable = defaultHandlers,
 ): Promise<Envelope<unknown>> {
   if (!isCallName(name))
-    return { ok: false, error: { code: 'UNKNOWN_CALL', message: `there is no call named "${name}"` } };
+    return { ok: false, error: { code: 'UNKNOWN_CALL', message: 'there is no such call in the contract' } };
   const spec = contract[name];
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
