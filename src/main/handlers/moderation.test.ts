@@ -298,12 +298,6 @@ describe('moderation handlers', () => {
     if (!env.ok) expect(env.error.code).toBe('NOT_SIGNED_IN');
   });
 
-  it('evaluation names a missing labels file', async () => {
-    const env = await as(services, lead, 'moderation.evaluate', { labelsFile: '/nonexistent/labels.jsonl' });
-    expect(env.ok).toBe(false);
-    if (!env.ok) expect(env.error.message).toContain('/nonexistent/labels.jsonl');
-  });
-
   it('evaluation without a path uses the labels.jsonl of the last completed import, and says when there is none', async () => {
     const none = await as(services, lead, 'moderation.evaluate', {});
     expect(none).toMatchObject({
@@ -325,8 +319,61 @@ describe('moderation handlers', () => {
     expect(evaluation.classes.micro_seller.positives).toBe(1);
   });
 
+  it('evaluation reads labels only from an imported export, and gives one answer for every other path', async () => {
+    const imported = tempDir();
+    services.db
+      .prepare(
+        `INSERT INTO import_runs (export_dir, operator, started_at, finished_at, status) VALUES (?, 'test', '2026-11-24T00:00:00Z', '2026-11-24T00:01:00Z', 'completed')`,
+      )
+      .run(imported);
+    const elsewhere = tempDir();
+    fs.writeFileSync(path.join(elsewhere, 'labels.jsonl'), '{"user_id":"u1","label":"normal"}\n');
+    // An existing file, a missing one, a directory, a secret, another name in an imported export: all the same answer.
+    const answers = await Promise.all(
+      [
+        '/etc/shadow',
+        '/etc/passwd',
+        '/nonexistent',
+        '/nonexistent/labels.jsonl',
+        '/etc',
+        path.join(elsewhere, 'labels.jsonl'),
+        path.join(imported, 'users.jsonl'),
+        path.join(imported, '..', path.basename(imported), 'sub', 'labels.jsonl'),
+      ].map((labelsFile) => as(services, lead, 'moderation.evaluate', { labelsFile })),
+    );
+    const outside = {
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: 'labels are read only from the labels.jsonl of an export directory this mirror imported',
+        details: { say: { id: 'labelsOutsideImports', params: {} } },
+      },
+    };
+    for (const env of answers) expect(env).toEqual(outside);
+    // Inside an imported export, what is wrong with the file is said.
+    const missing = await as(services, lead, 'moderation.evaluate', {
+      labelsFile: path.join(imported, 'labels.jsonl'),
+    });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', details: { say: { id: 'labelsMissing' } } },
+    });
+    fs.symlinkSync('/etc/passwd', path.join(imported, 'labels.jsonl'));
+    const link = await as(services, lead, 'moderation.evaluate', { labelsFile: path.join(imported, 'labels.jsonl') });
+    expect(link).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/is a symbolic link$/) },
+    });
+  });
+
   it('evaluation runs in a worker and a bad labels line keeps its code and line across the thread', async () => {
-    const file = path.join(tempDir(), 'labels.jsonl');
+    const dir = tempDir();
+    services.db
+      .prepare(
+        `INSERT INTO import_runs (export_dir, operator, started_at, finished_at, status) VALUES (?, 'test', '2026-11-24T00:00:00Z', '2026-11-24T00:01:00Z', 'completed')`,
+      )
+      .run(dir);
+    const file = path.join(dir, 'labels.jsonl');
     fs.writeFileSync(file, '{"user_id":"u1","label":"normal"}\n{"user_id":"u2","label":"pirate"}\n');
     const env = await as(services, lead, 'moderation.evaluate', { labelsFile: file });
     expect(env).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

@@ -7,4 +7,7 @@ import { calendarDate } from '../domain/platform-time';
  */
 export const calendarDateSchema = z
   .string()
-  .refine((s) => calendarDate(s) !== null, 'a calendar date as YYYY-MM-DD (a day that exists: 2026-02-28, not 2026-02-30)');
+  .refine(
+    (s) => calendarDate(s) !== null,
+    'a calendar date as YYYY-MM-DD (a day that exists: 2026-02-28, not 2026-02-30)',
+  );

@@ -3,7 +3,6 @@ import { ruleSetSchema } from '../domain/ruleset';
 import { call } from './call';
 import { calendarDateSchema } from './dates';
 
-
 export const matchRunSummarySchema = z.object({
   eligibleUsers: z.number().int(),
   candidateUsers: z.number().int(),

@@ -3,7 +3,6 @@ import { ruleSetSchema } from '../domain/ruleset';
 import { call } from './call';
 import { calendarDateSchema } from './dates';
 
-
 /** Score histogram: 20 bins of 5 points over the 0–100 matching value (the last bin includes 100). */
 export const HISTOGRAM_BINS = 20;
 /** Age bands the what-if and shadow comparison count introduced users in (lower bounds, inclusive). */
@@ -201,7 +200,10 @@ export const tuningCalls = {
    * Builds the what-if cache for a date in the tuning worker; the one already built (or building) for that date is
    * kept unless `reload`. Its progress goes out as job.progress (kind 'tune').
    */
-  'tuning.open': call(z.object({ date: calendarDateSchema, reload: z.boolean().default(false) }).strict(), tuningStateSchema),
+  'tuning.open': call(
+    z.object({ date: calendarDateSchema, reload: z.boolean().default(false) }).strict(),
+    tuningStateSchema,
+  ),
   'tuning.state': call(z.object({}).strict(), tuningStateSchema),
   /** Re-scores the whole population under the draft; a request superseded by a newer one answers `superseded`. */
   'tuning.whatIf': call(

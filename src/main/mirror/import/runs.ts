@@ -57,6 +57,7 @@ const sql = {
   recentRuns: `SELECT * FROM import_runs ORDER BY id DESC LIMIT ?`,
   lastRun: `SELECT * FROM import_runs ORDER BY id DESC LIMIT 1`,
   lastCompletedDir: `SELECT export_dir FROM import_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1`,
+  completedFromDir: `SELECT 1 FROM import_runs WHERE status = 'completed' AND export_dir = ? LIMIT 1`,
   quarantinePage: `SELECT id, import_run_id AS runId, file, line, field, reason, message, raw FROM quarantine
     WHERE (@runId IS NULL OR import_run_id = @runId) AND (@file IS NULL OR file = @file) AND (@reason IS NULL OR reason = @reason)
     ORDER BY import_run_id DESC, file, line LIMIT @limit OFFSET @offset`,
@@ -118,6 +119,11 @@ export function lastImportRun(db: Db): ImportRunRow | null {
 /** The export directory the mirror's newest data came from (null before the first completed import). */
 export function lastImportedExportDir(db: Db): string | null {
   return (db.prepare(sql.lastCompletedDir).pluck().get() as string | undefined) ?? null;
+}
+
+/** Whether the mirror completed an import from `dir` (a resolved path, as import runs keep it). */
+export function importedFrom(db: Db, dir: string): boolean {
+  return db.prepare(sql.completedFromDir).pluck().get(dir) !== undefined;
 }
 
 function filterParams(f: Omit<QuarantineFilter, 'offset' | 'limit'>): Record<string, string | number | null> {
