@@ -4,6 +4,7 @@ import { type CallError, DomainError, type Envelope } from '../shared/envelope';
 import { handlers as defaultHandlers } from './handlers';
 import type { Handler, HandlerTable } from './handlers/table';
 import type { AppServices } from './services';
+import { runHandler } from './call-runner';
 import { say } from '../shared/error-says';
 
 /**
@@ -44,7 +45,7 @@ export async function dispatch(
   }
   try {
     const handler = table[name] as Handler<CallName>;
-    const value = await handler(parsed.data as never, services);
+    const value = await runHandler(services, () => handler(parsed.data as never, services));
     // Outputs are parsed too: only the fields the contract names cross to the renderer (zod objects drop the
     // rest), so a handler that returns a row with more in it cannot leak the extra fields.
     const checked = spec.output.safeParse(value);
@@ -68,14 +69,6 @@ export function toCallError(err: unknown): CallError {
   if (err instanceof DomainError)
     return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err as { code?: unknown; message?: unknown };
-  // A write that waited busy_timeout for an import's lock: nothing was written, so say so rather than INTERNAL.
-  if (e.code === 'SQLITE_BUSY') {
-    return {
-      code: 'BUSY',
-      message: 'the mirror is locked by a running import; nothing was recorded, try again when it finishes',
-      details: say('busy', {}),
-    };
-  }
   const known = [
     'INVALID_INPUT',
     'FORBIDDEN',

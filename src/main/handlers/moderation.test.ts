@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, CallOutput, Operator } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
 import { openDatabase } from '../db/database';
+import { BUSY_WAIT_MS } from '../db/busy';
 import { dispatch } from '../dispatch';
 import { seedFlags, seedMirror } from '../testing/moderation-mirror';
 import { defaultOutboxDir } from '../paths';
@@ -190,24 +191,53 @@ describe('moderation handlers', () => {
     expect(outboxLines(services).find((l) => l.reverses === String(d.id))).toBeDefined();
   });
 
-  it('answers BUSY, writing nothing, while an import holds the write lock; the same decision then lands', async () => {
+  it('answers BUSY after the one documented wait, writing nothing, while an import holds the write lock; meanwhile other calls are answered; the same decision then lands', async () => {
     const importer = openDatabase(services.dbPath);
-    const timeout = services.db.pragma('busy_timeout', { simple: true }) as number;
-    services.db.pragma('busy_timeout = 50'); // main's real wait is 1.5 s; the outcome is the same
     const before = count(services, 'SELECT count(*) AS n FROM decisions');
     const input = { flagId: flags[6], action: 'warn', reasonCode: 'contact_details_shared', note: '' };
     try {
       importer.prepare('BEGIN IMMEDIATE').run();
-      const busy = await as(services, reviewer, 'moderation.decide', input);
+      const started = performance.now();
+      const refused = as(services, reviewer, 'moderation.decide', input);
+      // Main's loop is free while the decision waits for the lock: a read is answered before the refusal.
+      let readAt = 0;
+      const read = as(services, reviewer, 'moderation.queue', { queue: 'unreviewed' }).then((env) => {
+        readAt = performance.now();
+        return env;
+      });
+      const busy = await refused;
+      const refusedAt = performance.now();
+      expect((await read).ok).toBe(true);
+      expect(readAt).toBeLessThan(refusedAt);
       expect(busy.ok ? null : busy.error.code).toBe('BUSY');
       expect(busy.ok ? '' : busy.error.message).toContain('nothing was recorded');
-      expect(busy.ok ? null : busy.error.details).toEqual({ say: { id: 'busy', params: {} } });
+      expect(busy.ok ? null : busy.error.details).toMatchObject({ say: { id: 'busy', params: {} } });
+      expect(refusedAt - started).toBeGreaterThanOrEqual(BUSY_WAIT_MS);
       expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before);
       importer.prepare('ROLLBACK').run();
       expect(await ok(services, reviewer, 'moderation.decide', input)).toMatchObject({ action: 'warn' });
       expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before + 1);
     } finally {
-      services.db.pragma(`busy_timeout = ${timeout}`);
+      importer.close();
+    }
+  });
+
+  it('a decision that meets the lock lands once the lock is released within the wait, exactly once', async () => {
+    const importer = openDatabase(services.dbPath);
+    const before = count(services, 'SELECT count(*) AS n FROM decisions');
+    try {
+      importer.prepare('BEGIN IMMEDIATE').run();
+      const decided = as(services, reviewer, 'moderation.decide', {
+        flagId: flags[7],
+        action: 'warn',
+        reasonCode: 'contact_details_shared',
+        note: '',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      importer.prepare('ROLLBACK').run();
+      expect(await decided).toMatchObject({ ok: true, value: { action: 'warn' } });
+      expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before + 1);
+    } finally {
       importer.close();
     }
   });

@@ -7,7 +7,15 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
-import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
+import {
+  type BulkSelection,
+  bulkDecide,
+  decide,
+  previewBulk,
+  tryExportPending,
+  undo,
+  undoBulk,
+} from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
@@ -165,32 +173,36 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.bulkApply': (input, services) => {
     const operator = requireOperator(services);
-    const result = bulkDecide(
-      services.db,
-      input.selection as BulkSelection,
-      {
-        action: input.action,
-        reasonCode: input.reasonCode,
-        note: input.note,
-        expiresAt: expiresAt(input.expiresInDays),
-      },
-      operator,
-      {
-        outboxDir: outboxDir(services),
-        expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey },
-      },
-    );
-    appendAudit(services.db, {
-      operator: operator.name,
-      action: 'moderation.bulk',
-      subject: result.bulkId,
-      details: {
-        action: input.action,
-        reasonCode: input.reasonCode,
-        decisions: result.decisions,
-        accounts: result.accounts,
-      },
-    });
+    // The decisions and their audit row are one transaction (a call that meets the write lock leaves neither).
+    const result = services.db
+      .transaction(() => {
+        const applied = bulkDecide(
+          services.db,
+          input.selection as BulkSelection,
+          {
+            action: input.action,
+            reasonCode: input.reasonCode,
+            note: input.note,
+            expiresAt: expiresAt(input.expiresInDays),
+          },
+          operator,
+          { outboxDir: null, expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey } },
+        );
+        appendAudit(services.db, {
+          operator: operator.name,
+          action: 'moderation.bulk',
+          subject: applied.bulkId,
+          details: {
+            action: input.action,
+            reasonCode: input.reasonCode,
+            decisions: applied.decisions,
+            accounts: applied.accounts,
+          },
+        });
+        return applied;
+      })
+      .immediate();
+    tryExportPending(services.db, outboxDir(services));
     return { bulkId: result.bulkId, decisions: result.decisions, accounts: result.accounts };
   },
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { withoutWaiting } from '../../db/busy';
 import type { ImportSummary } from './summary';
 
 export type ImportRunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -95,16 +96,11 @@ function toRun(r: RunRecord): ImportRunRow {
  * another process (the app, a CLI import) is importing right now, it returns 0 and touches nothing.
  */
 export function recoverInterruptedImports(db: Db): number {
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    return db.transaction(() => db.prepare(sql.interrupted).run(new Date().toISOString()).changes).immediate();
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') return 0;
-    throw err;
-  } finally {
-    db.pragma(`busy_timeout = ${timeout}`);
-  }
+  let recovered = 0;
+  withoutWaiting(db, () => {
+    recovered = db.transaction(() => db.prepare(sql.interrupted).run(new Date().toISOString()).changes).immediate();
+  });
+  return recovered;
 }
 
 export function listImportRuns(db: Db, limit: number): ImportRunRow[] {
