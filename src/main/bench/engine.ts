@@ -7,7 +7,7 @@ import { allocateOutput, allocateRowsOutput, compactPairs, kernelData, startCand
 import { createScratch, type KernelData, type KernelOutput, runFeatures, runKernel } from '../engine/kernel';
 import { loadPool, type MatchPool } from '../engine/pool';
 import { platformDayOf } from '../../shared/domain/platform-time';
-import { BENCH_DIR, benchMirror, randomWeights } from './bench-data';
+import { BENCH_DIR, benchMirror, formatOption, randomWeights } from './bench-data';
 import { duckdbTopK } from './duckdb-topk';
 import { matchingExclusions } from '../moderation/exclusions';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
@@ -204,8 +204,7 @@ export const engineBench: CliCommand = {
     const sample = intOption(values, 'sample', 10_000, 10);
     const seed = intOption(values, 'seed', 7, 0);
     const threads = intOption(values, 'threads', 2, 1);
-    const format = stringOption(values, 'format') ?? 'csv';
-    if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${format}"`);
+    const format = formatOption(values);
     const duckdbUsersText = stringOption(values, 'duckdb-users') ?? '10000';
     const duckdbAll = duckdbUsersText === 'all';
     const duckdbUsers = duckdbAll ? Infinity : Number(duckdbUsersText);

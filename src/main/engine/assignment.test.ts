@@ -89,6 +89,7 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       control: new Int32Array(3),
     },
     updates: 0,
+    phasesMs: { candidates: 0, features: 0 },
   };
 }
 

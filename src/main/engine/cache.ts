@@ -64,6 +64,8 @@ export class MatchingCache {
     const t2 = performance.now();
     return new MatchingCache(pool, candidates, options.ruleSet, {
       load: Math.round(t1 - t0),
+      candidates: candidates.phasesMs.candidates,
+      features: candidates.phasesMs.features,
       candidatesAndFeatures: Math.round(t2 - t1),
     });
   }

@@ -21,6 +21,8 @@ export interface CandidateSet {
   pairs: CandidatePairs;
   /** Accumulator updates done (all threads). */
   updates: number;
+  /** Wall time of the lists (candidates) and of the features of their pairs. */
+  phasesMs: { candidates: number; features: number };
 }
 
 /** Copies a typed array into shared memory unless it already is there (workers then read it without a copy). */
@@ -164,6 +166,8 @@ export async function findCandidates(
   const out = allocateOutput(n, options.topK, runner?.threads ?? 1);
   let pairs: CandidatePairs;
   progress.report('candidates', 0, n);
+  const t0 = performance.now();
+  let t1 = t0;
   try {
     if (runner) {
       runner.load(data);
@@ -180,6 +184,7 @@ export async function findCandidates(
     // Features only for each pair's primary slot: a pair in both partners' lists is computed once.
     markPrimarySlots(out, options.topK);
     pairs = compactPairs(out, options.topK, true);
+    t1 = performance.now();
     progress.report('features', 0, n);
     if (runner) await runner.features(pairs, undefined, progress);
     else {
@@ -196,7 +201,8 @@ export async function findCandidates(
   progress.report('features', n, n);
   let updates = 0;
   for (let i = 0; i < out.updates.length; i++) updates += out.updates[i]!;
-  return { topK: options.topK, out, pairs, updates };
+  const phasesMs = { candidates: Math.round(t1 - t0), features: Math.round(performance.now() - t1) };
+  return { topK: options.topK, out, pairs, updates, phasesMs };
 }
 
 /** A team already loaded with `data` (benchmarks and tests time the kernel as the engine runs it). */
