@@ -167,7 +167,7 @@ export async function findCandidates(
   let pairs: CandidatePairs;
   progress.report('candidates', 0, n);
   const t0 = performance.now();
-  let t1 = t0;
+  let t1: number;
   try {
     if (runner) {
       runner.load(data);
