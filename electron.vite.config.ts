@@ -3,11 +3,12 @@ import { defineConfig } from 'electron-vite';
 import fs from 'node:fs';
 import path from 'node:path';
 
-// Every file in src/main/workers (but test fixtures) becomes its own bundle beside main's index.js (see jobs/spawn-worker.ts).
+// Every worker in src/main/workers becomes its own bundle beside main's index.js (see util/spawn-worker.ts). Only
+// production workers live there (the registry: jobs/workers.ts); tests start those same workers.
 const workerInputs = Object.fromEntries(
   fs
     .readdirSync(path.resolve('src/main/workers'))
-    .filter((f) => f.endsWith('.worker.ts') && !f.startsWith('fixture-'))
+    .filter((f) => f.endsWith('.worker.ts'))
     .map((f) => [f.replace(/\.ts$/, ''), path.resolve('src/main/workers', f)]),
 );
 

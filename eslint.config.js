@@ -64,9 +64,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      // Warnings until the renderer's data calls move to a keyed query cache, which removes these effect patterns.
-      'react-hooks/set-state-in-effect': 'warn',
-      'react-hooks/refs': 'warn',
+      // Errors like the rest: the data layer (TanStack Query) made effects that set state and refs read while
+      // rendering unnecessary; a handler that needs the latest render uses hooks/useLatest.
+      'react-hooks/set-state-in-effect': 'error',
+      'react-hooks/refs': 'error',
       'no-restricted-imports': [
         'error',
         forbid([
@@ -78,7 +79,27 @@ export default tseslint.config(
             ['electron', 'node:*', 'better-sqlite3'],
             'the renderer runs without Node: no Electron, Node or database modules',
           ],
+          [TEST_SUPPORT, 'production code never imports test support'],
         ]),
+      ],
+    },
+  },
+  {
+    // Component tests render the real pages over the real handlers: they (and the renderer's own test support) may
+    // reach main's test support, and nothing else of main.
+    files: ['src/renderer/**/*.test.tsx', 'src/renderer/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)main/(?!testing/)',
+              message: 'component tests reach main through its test support (src/main/testing) only',
+            },
+            { group: ['**/preload/**', 'electron'], message: 'the renderer never runs the preload or Electron' },
+          ],
+        },
       ],
     },
   },

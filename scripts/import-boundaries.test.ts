@@ -31,6 +31,14 @@ describe('import boundaries', () => {
     ['src/main/cli/planted.ts', "export const x = () => import('../testing/temp');\n"],
     ['src/main/jobs/planted.ts', "export const entry = new URL('../testing/count.worker.ts', import.meta.url);\n"],
     ['src/preload/planted.ts', "import { tempDir } from '../main/testing/temp';\nexport const x = tempDir;\n"],
+    [
+      'src/renderer/src/pages/planted.tsx',
+      "import { renderPage } from '../testing/render';\nexport const x = renderPage;\n",
+    ],
+    [
+      'src/renderer/src/pages/planted.tsx',
+      "import { screen } from '@testing-library/react';\nexport const x = screen;\n",
+    ],
   ])('production code may not import test support: %s', async (file, code) => {
     const said = await complaints(file, code);
     expect(said).toHaveLength(1);
@@ -45,6 +53,14 @@ describe('import boundaries', () => {
       "import { seedFlags } from '../../src/main/testing/moderation-mirror';\nexport const x = seedFlags;\n",
     ],
     ['src/main/handlers/planted.ts', "import { decide } from '../moderation/decisions';\nexport const x = decide;\n"],
+    [
+      'src/renderer/src/pages/planted.test.tsx',
+      "import { seedFlags } from '../../../main/testing/moderation-mirror';\nexport const x = seedFlags;\n",
+    ],
+    [
+      'src/renderer/src/pages/planted.test.tsx',
+      "import { renderPage } from '../testing/render';\nexport const x = renderPage;\n",
+    ],
   ])('tests, test support and ordinary imports pass: %s', async (file, code) => {
     expect(await complaints(file, code)).toEqual([]);
   });
@@ -64,6 +80,11 @@ describe('import boundaries', () => {
       'src/renderer/src/planted.ts',
       "import { decide } from '../../main/moderation/decisions';\nexport const x = decide;\n",
       /renderer talks to main only/,
+    ],
+    [
+      'src/renderer/src/pages/planted.test.tsx',
+      "import { dispatch } from '../../../main/dispatch';\nexport const x = dispatch;\n",
+      /component tests reach main through its test support/,
     ],
     [
       'src/shared/planted.ts',

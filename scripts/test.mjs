@@ -29,11 +29,14 @@ step(
   'typecheck',
   () =>
     run(bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']) === 0 &&
-    run(bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']) === 0,
+    run(bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']) === 0 &&
+    run(bin('tsc'), ['-p', 'tsconfig.web-test.json', '--noEmit']) === 0,
 );
 step(
   'lint (ESLint, Prettier)',
-  () => run(bin('eslint'), ['.']) === 0 && run(bin('prettier'), ['--check', '.', '--log-level', 'warn']) === 0,
+  () =>
+    run(bin('eslint'), ['.', '--max-warnings', '0']) === 0 &&
+    run(bin('prettier'), ['--check', '.', '--log-level', 'warn']) === 0,
 );
 const vitestReport = path.join(tmp, 'vitest.json');
 fs.rmSync(vitestReport, { force: true });

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { lastImportRun, recoverInterruptedImports } from './mirror/import';
+import { lastImportRun } from './mirror/import';
+import { describeInterrupted, recoverInterruptedRuns } from './runs/interrupted';
 import { tryExportPending } from './moderation/decisions';
 import { defaultOutboxDir } from './paths';
 import type { AppServices } from './services';
-import type { DemoJobInput, DemoSummary } from './workers/demo.worker';
 
 export interface PrepareOptions {
   log(line: string): void;
@@ -18,17 +18,16 @@ export const DEMO_OPERATOR = 'demo (first start)';
 export const DEMO_HISTORY_DAYS = 7;
 
 /**
- * What every entry point does once its services exist, before the first call is answered: mark imports a crash
- * interrupted as failed (their transaction never committed, so the mirror is as before), export decisions that
+ * What every entry point does once its services exist, before the first call is answered: mark imports, matching
+ * and detection runs a dead process left running as interrupted (nothing they wrote is ever read), export decisions that
  * were committed but not yet in the outbox when the last session ended, and on a first start —
  * no import ever ran — generate and import the demo city in a worker, detect, and publish a week of introductions, with
  * progress on the Mirror page. Returns the demo job's end (it settles, never rejects: failures are job states), or
  * null when there is no demo to make.
  */
 export function prepareMirror(services: AppServices, options: PrepareOptions): Promise<void> | null {
-  const recovered = recoverInterruptedImports(services.db);
-  if (recovered > 0)
-    options.log(`${recovered} interrupted import(s) marked failed; the mirror is as it was before them.`);
+  const interrupted = describeInterrupted(recoverInterruptedRuns(services.db));
+  if (interrupted) options.log(interrupted);
   const exported = tryExportPending(services.db, defaultOutboxDir(services.dbPath), options.log);
   if (exported) options.log(`decisions a crash kept from the outbox were exported: ${exported}`);
   if (options.demoUsers <= 0 || lastImportRun(services.db) !== null) return null;
@@ -36,7 +35,7 @@ export function prepareMirror(services: AppServices, options: PrepareOptions): P
   options.log(
     `First start: generating a demo mirror of ${options.demoUsers.toLocaleString('en')} users in the background (${exportDir}).`,
   );
-  const { done } = services.jobs.start<DemoJobInput, DemoSummary>({
+  const { done } = services.jobs.start({
     kind: 'import',
     worker: 'demo',
     dbPath: services.dbPath,

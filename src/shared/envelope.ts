@@ -14,6 +14,12 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'SCHEMA_TOO_NEW'
   | 'BAD_EXPORT'
+  /** A snapshot's file does not hold the row count its manifest declares: nothing was imported. */
+  | 'MANIFEST_MISMATCH'
+  /** An export older than (or as old as, with another id) the last one imported: nothing was imported. */
+  | 'STALE_EXPORT'
+  /** The date's introductions were published already (by the run named in details): final. */
+  | 'ALREADY_PUBLISHED'
   | 'UNAUTHORIZED'
   | 'TOO_LARGE'
   | 'METHOD_NOT_ALLOWED'

@@ -26,6 +26,10 @@ export interface ErrorSays {
   notAnExport: { path: string };
   labelsMissing: { path: string };
   nothingImported: Record<string, never>;
+  staleExport: { exportId: string; exportedAt: string; newerExportId: string; newerExportedAt: string };
+  manifestMismatch: { file: string; declared: number; read: number };
+  manifestUndeclared: { file: string };
+  alreadyPublished: { date: string; runId: number };
 }
 
 export type ErrorSayId = keyof ErrorSays;

@@ -12,7 +12,7 @@ import { duckdbTopK } from './duckdb-topk';
 import { matchingExclusions } from '../moderation/exclusions';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { type CliCommand, intOption, stringOption, UsageError } from '../cli/command';
+import { defineCommand, intOption, stringOption, UsageError } from '../cli/command';
 import { median, mib, PeakRss, timed } from './measure';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -185,7 +185,7 @@ interface Label {
   partner_id?: string;
 }
 
-export const engineBench: CliCommand = {
+export const engineBench = defineCommand({
   name: 'engine',
   summary: 'matching engine: full run, re-score, SQL self-join and DuckDB baselines, kindred recall',
   usage:
@@ -498,4 +498,4 @@ export const engineBench: CliCommand = {
       db.close();
     }
   },
-};
+});

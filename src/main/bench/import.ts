@@ -5,7 +5,7 @@ import { PLATFORM_OFFSET_MINUTES } from '../../shared/domain/platform-time';
 import { openDatabase, type Db } from '../db/database';
 import { BENCH_DIR, benchExport, formatOption } from './bench-data';
 import { importExport } from '../mirror/import';
-import { type CliCommand, intOption } from '../cli/command';
+import { defineCommand, intOption } from '../cli/command';
 import { PeakRss, mib } from './measure';
 
 /**
@@ -109,7 +109,7 @@ async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows
   return { rows: n - (csv ? 1 : 0), ms: performance.now() - started };
 }
 
-export const importBench: CliCommand = {
+export const importBench = defineCommand({
   name: 'import',
   summary: 'import throughput and peak RSS on a generated export, against a naive importer',
   usage:
@@ -174,7 +174,7 @@ export const importBench: CliCommand = {
     };
   },
   format(r) {
-    const b = r.baseline as { what: string; rows: number; rowsPerSec: number };
+    const b = r.baseline;
     return [
       `import of ${Number(r.rows).toLocaleString('en')} rows (${Number(r.transactionRows).toLocaleString('en')} transactions, ${r.quarantined} quarantined) in ${(Number(r.importMs) / 1000).toFixed(1)} s`,
       `  transactions:  ${Number(r.transactionRowsPerSec).toLocaleString('en')} rows/s (validation included; target ≥ 250,000)`,
@@ -184,4 +184,4 @@ export const importBench: CliCommand = {
       `  ratio:         ${r.ratio}× the baseline`,
     ].join('\n');
   },
-};
+});

@@ -10,7 +10,7 @@ import { createServices } from '../services';
 import { silentProgress } from '../../shared/progress';
 import type { CallOutput } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
-import { type CliCommand, intOption } from '../cli/command';
+import { defineCommand, intOption } from '../cli/command';
 import { median, mib, PeakRss, timed } from './measure';
 
 /**
@@ -22,7 +22,7 @@ import { median, mib, PeakRss, timed } from './measure';
  * run: what a what-if would cost without the cache (candidates and features rebuilt for the one change).
  * Uses the benches' cached mirror (bench-data/mirror-<users>-s<seed>.db), generating it when missing.
  */
-export const tuningBench: CliCommand = {
+export const tuningBench = defineCommand({
   name: 'tuning',
   summary: 'live what-if latency (weight change in main → summary ready) against a full candidate rebuild',
   usage: 'tuning [--users 100000] [--seed 7] [--runs 20] [--json]',
@@ -109,4 +109,4 @@ export const tuningBench: CliCommand = {
       services.close();
     }
   },
-};
+});

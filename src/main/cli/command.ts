@@ -1,7 +1,9 @@
 import os from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import type { ProgressSink } from '../../shared/progress';
+import { openDatabase, type Db } from '../db/database';
 import { parseRunDate } from '../engine/window';
+import { describeInterrupted, recoverInterruptedRuns } from '../runs/interrupted';
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;
 export type CliValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -16,16 +18,22 @@ export interface CliContext {
 }
 
 /**
- * One `npm run cli -- <name>` command. `run` returns the result object: printed as one JSON line with --json,
- * else through `format` (or as indented JSON when there is no `format`).
+ * One `npm run cli -- <name>` command (or bench). `run` returns the result object, of the command's own type T:
+ * printed as one JSON line with --json, else through `format` (or as indented JSON when there is no `format`).
+ * A table of commands of different result types is a `readonly CliCommand[]` (methods take T bivariantly).
  */
-export interface CliCommand {
+export interface CliCommand<T extends object = object> {
   name: string;
   summary: string;
   usage: string;
   options: CliOptions;
-  run(ctx: CliContext, values: CliValues, positionals: string[]): Promise<Record<string, unknown>>;
-  format?(result: Record<string, unknown>): string;
+  run(ctx: CliContext, values: CliValues, positionals: string[]): Promise<T>;
+  format?(result: T): string;
+}
+
+/** Declares a command: its result type is inferred from `run`, and `format` receives exactly that type. */
+export function defineCommand<T extends object>(command: CliCommand<T>): CliCommand<T> {
+  return command;
 }
 
 export class UsageError extends Error {
@@ -68,4 +76,20 @@ export function dateOption(values: CliValues, name: string): string {
     throw new UsageError((error as Error).message);
   }
   return date;
+}
+
+/**
+ * The mirror for a command that writes to it. Like every start of the console, it first marks the imports,
+ * matching and detection runs a dead process left running as interrupted (and says so).
+ */
+export function openMirrorForWriting(ctx: CliContext): Db {
+  const db = openDatabase(ctx.dbPath);
+  try {
+    const interrupted = describeInterrupted(recoverInterruptedRuns(db));
+    if (interrupted) ctx.log(interrupted);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }

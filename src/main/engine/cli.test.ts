@@ -11,7 +11,6 @@ import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import { MatchingCache } from './cache';
 import { runWorkerJob } from '../jobs/run-worker-job';
-import type { MatchRunSummary } from './store';
 import { readRun } from './store';
 import { buildTestMirror } from '../testing/engine-mirror';
 
@@ -129,7 +128,7 @@ describe('match worker job', () => {
   it('runs a match in a worker thread and stores the run', async () => {
     const { file } = mirror();
     const phases = new Set<string>();
-    const summary = await runWorkerJob<{ date: string; operator: string; threads: number }, MatchRunSummary>('match', {
+    const summary = await runWorkerJob('match', {
       dbPath: file,
       input: { date: '2026-11-24', operator: 'ui:alice', threads: 2 },
       onProgress: (phase) => phases.add(phase),

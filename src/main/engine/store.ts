@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
+import { runOwner } from '../runs/interrupted';
 import { DEFAULT_RULE_SET, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
 import type { AssignmentSummary } from './assignment';
 
@@ -9,11 +10,12 @@ const sql = {
   insertVersion: `INSERT INTO ruleset_versions (ruleset, created_by, created_at, note) VALUES (?, ?, ?, ?)`,
   activate: `INSERT INTO ruleset_activations (version, activated_by, activated_at) VALUES (?, ?, ?)`,
   activeVersion: `SELECT v.version, v.ruleset FROM ruleset_activations a JOIN ruleset_versions v ON v.version = a.version ORDER BY a.id DESC LIMIT 1`,
-  startRun: `INSERT INTO match_runs (date, ruleset_version, ruleset, operator, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')`,
+  startRun: `INSERT INTO match_runs (date, ruleset_version, ruleset, operator, started_at, status, owner) VALUES (?, ?, ?, ?, ?, 'running', ?)`,
   supersede: `UPDATE match_runs SET status = 'superseded' WHERE date = ? AND status = 'completed' AND id <> ?`,
   finishRun: `UPDATE match_runs SET status = 'completed', finished_at = ?, summary = ? WHERE id = ?`,
   failRun: `UPDATE match_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?`,
   insertIntroduction: `INSERT INTO run_introductions (run_id, user_a, user_b, score, reasons, evidence) VALUES (?, ?, ?, ?, ?, ?)`,
+  runOperator: `SELECT operator FROM match_runs WHERE id = ?`,
   run: `SELECT id, date, ruleset_version, ruleset, operator, started_at, finished_at, status, error, summary FROM match_runs WHERE id = ?`,
   latestCompletedRun: `SELECT id FROM match_runs WHERE date = ? AND status = 'completed' ORDER BY id DESC LIMIT 1`,
   introductions: `SELECT user_a, user_b, score, reasons, evidence FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b`,
@@ -62,6 +64,8 @@ export interface MatchRunSummary extends AssignmentSummary {
   candidateUsers: number;
   accumulatorUpdates: number;
   windowTransactions: number;
+  /** Accounts out of the pool only because detection holds them (runs before holds existed: absent). */
+  heldByDetection?: number;
   phasesMs: Record<string, number>;
 }
 
@@ -81,7 +85,9 @@ export interface MatchRunRecord {
 export function startRun(db: Db, date: string, version: number, ruleSet: RuleSet, operator: string): number {
   const now = new Date().toISOString();
   return db.transaction(() => {
-    const id = Number(db.prepare(sql.startRun).run(date, version, ruleSetJson(ruleSet), operator, now).lastInsertRowid);
+    const id = Number(
+      db.prepare(sql.startRun).run(date, version, ruleSetJson(ruleSet), operator, now, runOwner()).lastInsertRowid,
+    );
     appendAudit(
       db,
       { operator, action: 'match.start', subject: String(id), details: { date, rulesetVersion: version } },
@@ -121,7 +127,15 @@ export function completeRun(
 }
 
 export function failRun(db: Db, runId: number, status: 'failed' | 'cancelled', error: string): void {
-  db.prepare(sql.failRun).run(status, new Date().toISOString(), error, runId);
+  db.transaction(() => {
+    db.prepare(sql.failRun).run(status, new Date().toISOString(), error, runId);
+    const operator = (db.prepare(sql.runOperator).pluck().get(runId) as string | undefined) ?? 'system';
+    appendAudit(db, {
+      operator,
+      action: status === 'cancelled' ? 'match.cancel' : 'match.fail',
+      subject: String(runId),
+    });
+  })();
 }
 
 export function readRun(db: Db, runId: number): MatchRunRecord | null {

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../shared/progress';
-import { spawnWorker } from '../jobs/spawn-worker';
+import { spawnWorker } from '../util/spawn-worker';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
 import type { ScanChunk, ScanIndex, ScanPlan } from './window-scan';
 

@@ -1,9 +1,10 @@
 import type { MatchRunView } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
 import { requireOperator } from '../dispatch';
-import { activeRuleSet, type MatchRunRecord, type MatchRunSummary, readRun } from '../engine';
+import { activeRuleSet, type MatchRunRecord, readRun } from '../engine';
 import { listMatchRuns, pageRunIntroductions } from '../engine/run-queries';
 import type { Handlers } from './table';
+import { INTERRUPTED } from '../runs/interrupted';
 
 function toView(run: MatchRunRecord): MatchRunView {
   const s = run.summary;
@@ -15,7 +16,7 @@ function toView(run: MatchRunRecord): MatchRunView {
     operator: run.operator,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    status: run.status,
+    status: run.status === 'failed' && run.error === INTERRUPTED ? 'interrupted' : run.status,
     error: run.error,
     summary:
       complete && s.eligibleUsers !== undefined
@@ -30,6 +31,7 @@ function toView(run: MatchRunRecord): MatchRunView {
             boundRatio: s.boundRatio ?? 0,
             windowTransactions: s.windowTransactions ?? 0,
             accumulatorUpdates: s.accumulatorUpdates ?? 0,
+            heldByDetection: s.heldByDetection ?? 0,
             phasesMs: s.phasesMs ?? {},
           }
         : null,
@@ -42,7 +44,7 @@ export const matchingHandlers: Handlers<
   'matching.runs': (input, services) => ({ runs: listMatchRuns(services.db, input.limit).map(toView) }),
   'matching.start': (input, services) => {
     const operator = requireOperator(services);
-    const { jobId } = services.jobs.start<{ date: string; operator: string }, MatchRunSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'match',
       worker: 'match',
       dbPath: services.dbPath,

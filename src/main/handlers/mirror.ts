@@ -2,15 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
-import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
-import {
-  countQuarantine,
-  type ImportRunRow,
-  type ImportSummary,
-  listImportRuns,
-  listQuarantine,
-} from '../mirror/import';
+import { countQuarantine, type ImportRunRow, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
@@ -68,15 +61,17 @@ export const mirrorHandlers: Handlers<
   'mirror.startImport': (input, services) => {
     const operator = requireOperator(services);
     const dir = checkExportDir(input.dir);
-    const { jobId } = services.jobs.start<{ dir: string; operator: string }, ImportSummary>({
+    const { jobId } = services.jobs.start({
       kind: 'import',
       worker: 'import',
       dbPath: services.dbPath,
       input: { dir, operator: operator.name },
+      // The import audits itself (start, end, refusal) in the operator's name, whichever entry point ran it.
       onResult: (summary) =>
-        `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined`,
+        summary.alreadyImportedBy !== null
+          ? `export ${summary.exportId} was imported by run ${summary.alreadyImportedBy}: nothing changed`
+          : `run ${summary.runId}: ${summary.totals.read} read, ${summary.totals.quarantined} quarantined, ${summary.totals.removed} removed`,
     });
-    appendAudit(services.db, { operator: operator.name, action: 'import.start', subject: jobId, details: { dir } });
     return { jobId };
   },
   'mirror.pickExportDir': async (_input, services) => {

@@ -7,18 +7,9 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
-import {
-  type BulkSelection,
-  bulkDecide,
-  decide,
-  getDecision,
-  previewBulk,
-  undo,
-  undoBulk,
-} from '../moderation/decisions';
-import type { DetectSummary } from '../moderation/detect';
+import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
-import type { Evaluation } from '../moderation/evaluate';
+import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import {
   createSavedView,
@@ -71,20 +62,21 @@ const toView = (v: StoredView): SavedView => ({
 export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.startDetection': (_input, services) => {
     const operator = requireOperator(services);
-    const { jobId } = services.jobs.start<Record<string, never>, DetectSummary>({
+    // The run audits itself (start, end) in the operator's name, whichever entry point starts it.
+    const { jobId } = services.jobs.start({
       kind: 'detect',
       worker: 'detect',
       dbPath: services.dbPath,
-      input: {},
+      input: { operator: operator.name },
       onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
     });
-    appendAudit(services.db, { operator: operator.name, action: 'moderation.detect', subject: jobId });
     return { jobId };
   },
 
   'moderation.queue': (input, services) => {
     const operator = requireOperator(services);
     const now = nowSeconds();
+    const holds = matchingExclusions(services.db, now);
     const page = listQueue(services.db, {
       queue: input.queue,
       filter: input.filter,
@@ -106,14 +98,23 @@ export const moderationHandlers: Handlers<ModerationCall> = {
                 : listQueue(services.db, { queue: q, filter: input.filter, limit: 1, operator, now }).total,
             ]),
           ) as Record<ModerationQueue, number>);
-    return { total: page.total, counts, items: maskQueueItems(services.db, page.items, operator.name) };
+    return {
+      total: page.total,
+      counts,
+      heldByDetection: input.offset > 0 ? null : holds.heldByDetection.size,
+      items: maskQueueItems(services.db, page.items, operator.name, holds.heldByDetection),
+    };
   },
 
   'moderation.item': (input, services) => {
     const operator = requireOperator(services);
     const claimedBy = activeClaimant(services.db, input.flagId);
     const other = claimedBy !== null && claimedBy !== operator.name ? claimedBy : null;
-    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other);
+    const holds = matchingExclusions(services.db, nowSeconds());
+    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other, {
+      held: holds.heldByDetection,
+      threshold: holds.holdThreshold,
+    });
   },
 
   'moderation.claim': (input, services) => {
@@ -215,8 +216,8 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     if (!fs.existsSync(file))
       throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
-    // (a bad labels line names its line) keeps its code across the thread: see toCallError.
-    return runWorkerJob<{ labelsFile: string }, Evaluation>('evaluate', {
+    // (a bad labels line names its line) keeps its code across the thread: see jobs/protocol.ts.
+    return runWorkerJob('evaluate', {
       dbPath: services.dbPath,
       input: { labelsFile: file },
     });
@@ -232,9 +233,4 @@ function labelsOfLastImport(services: AppServices): string {
       say('nothingImported', {}),
     );
   return path.join(dir, 'labels.jsonl');
-}
-
-/** For tests and the CLI: a decision as the renderer would see it. */
-export function decisionView(services: AppServices, id: number) {
-  return maskDecision({ ...getDecision(services.db, id) });
 }

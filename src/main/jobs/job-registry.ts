@@ -4,20 +4,21 @@ import { say } from '../../shared/error-says';
 import { CancelledError, type JobKind, type JobProgress } from '../../shared/progress';
 import type { EventHub } from '../events';
 import { runWorkerJob } from './run-worker-job';
+import type { JobOutput, JobWorker, WorkerInput } from './workers';
 
 interface RunningJob {
   controller: AbortController;
   last: JobProgress;
 }
 
-export interface StartJobOptions<I, O> {
+export interface StartJobOptions<N extends JobWorker> {
   kind: JobKind;
-  /** `src/main/workers/<worker>.worker.ts` */
-  worker: string;
+  /** A job of the worker registry (./workers.ts): `src/main/workers/<worker>.worker.ts`. */
+  worker: N;
   dbPath: string;
-  input: I;
+  input: WorkerInput<N>;
   /** Runs in main after the worker's result arrived (e.g. refresh caches); its text becomes the final message. */
-  onResult?(result: O): string | undefined;
+  onResult?(result: JobOutput<N>): string | undefined;
 }
 
 /** How many finished jobs stay listed for the UI (enough for a session's history, small enough to forget). */
@@ -32,7 +33,7 @@ export class JobRegistry {
 
   constructor(private readonly events: EventHub) {}
 
-  start<I, O>(options: StartJobOptions<I, O>): { jobId: string; done: Promise<void> } {
+  start<N extends JobWorker>(options: StartJobOptions<N>): { jobId: string; done: Promise<void> } {
     const busy = [...this.jobs.values()].find((j) => j.last.kind === options.kind && j.last.state === 'running');
     if (busy)
       throw new DomainError(
@@ -47,7 +48,7 @@ export class JobRegistry {
     };
     this.jobs.set(jobId, job);
     this.publish(job, {});
-    const done = runWorkerJob<I, O>(options.worker, {
+    const done = runWorkerJob(options.worker, {
       dbPath: options.dbPath,
       input: options.input,
       signal: job.controller.signal,

@@ -1,6 +1,6 @@
-import { CancelledError } from '../../shared/progress';
-import type { WorkerJobData, WorkerJobMessage } from './protocol';
-import { spawnWorker } from './spawn-worker';
+import { spawnWorker } from '../util/spawn-worker';
+import { errorOf, type JobMessage, type WorkerData } from './protocol';
+import type { JobOutput, JobWorker, WorkerInput } from './workers';
 
 export interface RunWorkerJobOptions<I> {
   dbPath: string;
@@ -10,30 +10,23 @@ export interface RunWorkerJobOptions<I> {
   signal?: AbortSignal;
 }
 
-/** A job failed inside its worker; `code` is the error's own code (e.g. a DomainError's). */
-export class WorkerJobError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
- * Runs `src/main/workers/<name>.worker.ts` (written with defineWorkerJob) to completion. Resolves with its
- * result; rejects with CancelledError after a cancel, WorkerJobError for anything else.
+ * Runs the job worker `name` (written with defineWorkerJob) to completion. Resolves with its result; rejects with
+ * CancelledError after a cancel, a WorkerError (code as it crossed) for anything else.
  */
-export function runWorkerJob<I, O>(name: string, options: RunWorkerJobOptions<I>): Promise<O> {
+export function runWorkerJob<N extends JobWorker>(
+  name: N,
+  options: RunWorkerJobOptions<WorkerInput<N>>,
+): Promise<JobOutput<N>> {
   const cancel = new SharedArrayBuffer(4);
-  const data: WorkerJobData<I> = { dbPath: options.dbPath, input: options.input, cancel };
+  const data: WorkerData<WorkerInput<N>> = { dbPath: options.dbPath, input: options.input, cancel };
   const worker = spawnWorker(name, { workerData: data });
   const requestCancel = (): void => {
     Atomics.store(new Int32Array(cancel), 0, 1);
   };
   if (options.signal?.aborted) requestCancel();
   options.signal?.addEventListener('abort', requestCancel, { once: true });
-  return new Promise<O>((resolve, reject) => {
+  return new Promise<JobOutput<N>>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
@@ -42,16 +35,17 @@ export function runWorkerJob<I, O>(name: string, options: RunWorkerJobOptions<I>
       fn();
       void worker.terminate();
     };
-    worker.on('message', (message: WorkerJobMessage<O>) => {
+    worker.on('message', (message: JobMessage<JobOutput<N>>) => {
       if (message.type === 'progress') options.onProgress?.(message.phase, message.done, message.total);
       else if (message.type === 'result') settle(() => resolve(message.value));
-      else if (message.code === 'CANCELLED') settle(() => reject(new CancelledError()));
-      else settle(() => reject(new WorkerJobError(message.code, message.message)));
+      else settle(() => reject(errorOf(message)));
     });
-    worker.on('error', (error) => settle(() => reject(new WorkerJobError('WORKER_CRASHED', error.message))));
+    worker.on('error', (error) =>
+      settle(() => reject(errorOf({ code: 'INTERNAL', message: `the ${name} worker crashed: ${error.message}` }))),
+    );
     worker.on('exit', (code) =>
       settle(() =>
-        reject(new WorkerJobError('WORKER_EXITED', `worker ${name} exited with code ${code} before answering`)),
+        reject(errorOf({ code: 'INTERNAL', message: `the ${name} worker exited with code ${code} before answering` })),
       ),
     );
   });

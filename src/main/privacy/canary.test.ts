@@ -14,6 +14,7 @@ import { importExport } from '../mirror/import';
 import { runDetection } from '../moderation/detect';
 import { defaultOutboxDir } from '../paths';
 import { tempDir, tempServices } from '../testing/temp';
+import { declareAppendedRows } from '../testing/export-files';
 
 /**
  * Canary test (issue 8): plant recognisable values in the mirror — nicknames, legal names, phones, amounts, exact
@@ -51,8 +52,10 @@ function plantCanaries(): void {
     db.prepare(
       `UPDATE users SET nickname = 'Q' || ? || rowid_like, real_name = 'R' || ? || rowid_like FROM (SELECT id AS uid, row_number() OVER (ORDER BY id) AS rowid_like FROM users) WHERE id = uid`,
     ).run(NICK, REAL);
+    // Phones without long runs of zeros: row ids are the platform's 28-digit numbers whose serial part is mostly
+    // zeros, and a canary like 13900000000 turns up inside one by chance (an id may show; a phone may not).
     db.prepare(
-      `UPDATE users SET phone = '1390' || substr('0000000' || (SELECT count(*) FROM users u2 WHERE u2.id < users.id), -7)`,
+      `UPDATE users SET phone = '1397' || (3456789 + (SELECT count(*) FROM users u2 WHERE u2.id < users.id))`,
     ).run();
     // Amounts like 7777xx fen: no score, count or id in a masked view has the run "7777".
     db.prepare(`UPDATE transactions SET amount_fen = 777700 + (abs(random()) % 100)`).run();
@@ -97,6 +100,7 @@ beforeAll(async () => {
     csv('transfers.csv'),
     `xq1,${known},u-nowhere,${AMOUNT}34,${QUARANTINED_TIME}+08:00,好的,加我 ${WXID} ${QUARANTINED_PHONE}\n`,
   );
+  declareAppendedRows(exportDir, { 'users.jsonl': 2, 'transactions.csv': 1, 'transfers.csv': 1 });
   importExport(services.db, exportDir, { operator: 'canary setup' });
   plantCanaries();
   runDetection(services.db, silentProgress);

@@ -12,6 +12,8 @@ export interface SyntheticExportOptions {
   transactions: number;
   transactionsFormat?: 'jsonl' | 'csv';
   exportId?: string;
+  /** exported_at (default 2026-11-24 03:00 platform time): exports apply in this order. */
+  exportedAt?: string;
   /** Adds this many fen to every amount: a second export that updates every transaction. */
   amountShift?: number;
 }
@@ -43,7 +45,7 @@ export function writeSyntheticExport(dir: string, o: SyntheticExportOptions): vo
     JSON.stringify({
       format: 1,
       export_id: o.exportId ?? 'synthetic-1',
-      exported_at: platformIsoTime('2026-11-24', '03:00:00'),
+      exported_at: o.exportedAt ?? platformIsoTime('2026-11-24', '03:00:00'),
       kind: 'snapshot',
       files: { 'users.jsonl': o.users, 'merchants.jsonl': o.merchants, [txFile]: o.transactions },
     }),

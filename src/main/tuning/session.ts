@@ -1,20 +1,12 @@
-import type { Worker } from 'node:worker_threads';
 import type { EventHub } from '../events';
-import { spawnWorker } from '../jobs/spawn-worker';
+import { WorkerSession } from '../jobs/worker-session';
+import type { TuningReply, TuningRequest } from '../jobs/workers';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { TuningStateView, WhatIfView } from '../../shared/contract/tuning';
-import { DomainError, type ErrorCode } from '../../shared/envelope';
-import type { TuningReply, TuningRequest, TuningWorkerData } from './protocol';
+import { DomainError } from '../../shared/envelope';
 import { say } from '../../shared/error-says';
 
 export type WhatIfAnswer = { status: 'ready'; result: WhatIfView } | { status: 'superseded' };
-
-interface Waiting {
-  resolve(reply: TuningReply): void;
-  reject(error: Error): void;
-}
-
-const KNOWN_CODES: readonly ErrorCode[] = ['NOT_FOUND', 'CONFLICT', 'CANCELLED', 'INVALID_INPUT'];
 
 /**
  * Main's side of the tuning worker: forwards requests, keeps only the latest what-if while one is computing (the
@@ -22,9 +14,7 @@ const KNOWN_CODES: readonly ErrorCode[] = ['NOT_FOUND', 'CONFLICT', 'CANCELLED',
  * progress as `job.progress` (kind 'tune'), shown on the rules page.
  */
 export class TuningSession {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly waiting = new Map<number, Waiting>();
+  private worker: WorkerSession<'tuning'> | null = null;
   private view: TuningStateView = {
     date: null,
     state: 'idle',
@@ -55,19 +45,28 @@ export class TuningSession {
   open(date: string, reload = false): TuningStateView {
     if (!reload && this.view.date === date && (this.view.state === 'building' || this.view.state === 'ready'))
       return this.state();
+    // Closing the old worker also stops the build it may still be running for the other date.
     this.stopWorker(reload ? 'the what-if was reloaded' : 'the what-if moved to another date');
-    const data: TuningWorkerData = { dbPath: this.dbPath, cancel: new SharedArrayBuffer(4), threads: this.threads };
-    const worker = spawnWorker('tuning', { workerData: data });
-    // The session must not keep a CLI or server process alive on its own.
-    worker.unref();
+    const worker: WorkerSession<'tuning'> = new WorkerSession('tuning', {
+      dbPath: this.dbPath,
+      input: { threads: this.threads },
+      onProgress: (phase, done, total) => {
+        if (this.worker !== worker) return;
+        this.view = { ...this.view, phase, done, total };
+        this.publish('running');
+      },
+      onFailure: (message) => {
+        if (this.worker !== worker) return;
+        this.worker = null;
+        this.view = { ...this.view, state: 'failed', error: message };
+        this.publish('failed', message);
+      },
+    });
     this.worker = worker;
     this.jobId = `tuning-${date}-${Date.now().toString(36)}`;
     this.view = { date, state: 'building', phase: 'starting', done: 0, total: null, poolUsers: 0, error: null };
-    worker.on('message', (reply: TuningReply) => this.onReply(worker, reply));
-    worker.on('error', (error) => this.onCrash(worker, error.message));
-    worker.on('exit', (code) => this.onCrash(worker, `tuning worker exited with code ${code}`));
     this.publish('running');
-    this.opened = this.request({ type: 'open', id: 0, date }).then(
+    this.opened = this.request({ type: 'open', date }).then(
       (reply) => {
         if (reply.type !== 'opened' || this.worker !== worker) return;
         this.view = { ...this.view, state: 'ready', phase: 'ready', poolUsers: reply.poolUsers };
@@ -105,7 +104,7 @@ export class TuningSession {
 
   async shadowRun(ruleSet: RuleSet, operator: string): Promise<number> {
     await this.ready();
-    const reply = await this.request({ type: 'shadow', id: 0, ruleSet, operator });
+    const reply = await this.request({ type: 'shadow', ruleSet, operator });
     if (reply.type !== 'shadow') throw new Error(`tuning worker answered ${reply.type} to a shadow run`);
     return reply.shadowId;
   }
@@ -132,7 +131,7 @@ export class TuningSession {
       this.pending = null;
       if (!next) return;
       try {
-        const reply = await this.request({ type: 'whatIf', id: 0, seq: next.seq, ruleSet: next.ruleSet });
+        const reply = await this.request({ type: 'whatIf', seq: next.seq, ruleSet: next.ruleSet });
         if (reply.type === 'whatIf') next.resolve({ status: 'ready', result: reply.result });
         else next.reject(new Error(`tuning worker answered ${reply.type} to a what-if`));
       } catch (error) {
@@ -145,40 +144,11 @@ export class TuningSession {
   }
 
   private request(message: TuningRequest): Promise<TuningReply> {
-    const worker = this.worker;
-    if (!worker)
+    if (!this.worker)
       return Promise.reject(
         new DomainError('CONFLICT', 'tuning: no date is open; call tuning.open first', say('tuningNotOpen', {})),
       );
-    const id = this.nextId++;
-    return new Promise<TuningReply>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
-    });
-  }
-
-  private onReply(worker: Worker, reply: TuningReply): void {
-    if (worker !== this.worker) return;
-    if (reply.type === 'progress') {
-      this.view = { ...this.view, phase: reply.phase, done: reply.done, total: reply.total };
-      this.publish('running');
-      return;
-    }
-    const waiting = this.waiting.get(reply.id);
-    if (!waiting) return;
-    this.waiting.delete(reply.id);
-    if (reply.type === 'error') {
-      const code = KNOWN_CODES.find((c) => c === reply.code) ?? 'INTERNAL';
-      waiting.reject(new DomainError(code, reply.message));
-    } else waiting.resolve(reply);
-  }
-
-  private onCrash(worker: Worker, message: string): void {
-    if (worker !== this.worker) return;
-    this.worker = null;
-    this.view = { ...this.view, state: 'failed', error: message };
-    this.publish('failed', message);
-    this.failWaiting(message);
+    return this.worker.request(message);
   }
 
   private stopWorker(reason: string): void {
@@ -188,13 +158,7 @@ export class TuningSession {
       this.pending.resolve({ status: 'superseded' });
       this.pending = null;
     }
-    this.failWaiting(reason);
-    if (worker) void worker.terminate();
-  }
-
-  private failWaiting(reason: string): void {
-    for (const w of this.waiting.values()) w.reject(new DomainError('CANCELLED', reason));
-    this.waiting.clear();
+    worker?.close(reason);
   }
 
   private publish(state: 'running' | 'completed' | 'failed', message?: string): void {

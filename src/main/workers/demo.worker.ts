@@ -1,35 +1,18 @@
 import { openDatabase } from '../db/database';
 import { runMatching } from '../engine';
-import { defineWorkerJob } from '../jobs/worker-job';
+import { defineWorkerJob } from '../jobs/worker-side';
 import { generateExport } from '../mirror/generator';
-import { importExport, type ImportSummary } from '../mirror/import';
-import { type DetectSummary, runDetection } from '../moderation/detect';
+import { importExport } from '../mirror/import';
+import { runDetection } from '../moderation/detect';
 import { matchingExclusions } from '../moderation/exclusions';
 import { platformDay } from '../../shared/domain/platform-time';
-
-export interface DemoJobInput {
-  users: number;
-  seed: number;
-  /** Where the generated export is kept (beside the mirror), so operators can look at a real export's files. */
-  exportDir: string;
-  operator: string;
-  /** Published matching runs to leave behind, ending today (0 = none). */
-  historyDays: number;
-}
-
-export interface DemoSummary {
-  import: ImportSummary;
-  detect: DetectSummary;
-  /** Dates of the matching runs published for the demo's history, oldest first. */
-  runDates: string[];
-}
 
 /**
  * First start: a demo city whose 90 days end yesterday (so today's matching has a full window), imported like any
  * other export; then what an operator would find on a console that has been in use — detection run (the queue
  * has flags) and the last days' introductions published (the Overview has a history, the preview has matches).
  */
-defineWorkerJob<DemoJobInput, DemoSummary>(async (input, ctx) => {
+defineWorkerJob('demo', async (input, ctx) => {
   await generateExport(
     { users: input.users, days: 90, seed: input.seed, out: input.exportDir, endDate: platformDay() },
     {
@@ -40,12 +23,16 @@ defineWorkerJob<DemoJobInput, DemoSummary>(async (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
     const imported = importExport(db, input.exportDir, { operator: input.operator, progress: ctx.progress });
-    const detect = runDetection(db, ctx.progress);
+    const detect = runDetection(db, ctx.progress, { operator: input.operator });
     const runDates: string[] = [];
     for (let back = input.historyDays - 1; back >= 0; back--) {
       const date = platformDay(-back);
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-      await runMatching(db, { date, operator: input.operator, excluded, threads: 2 }, ctx.progress);
+      await runMatching(
+        db,
+        { date, operator: input.operator, excluded, heldByDetection: excluded.heldByDetection.size, threads: 2 },
+        ctx.progress,
+      );
       runDates.push(date);
     }
     return { import: imported, detect, runDates };

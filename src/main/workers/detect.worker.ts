@@ -1,15 +1,15 @@
 import { openDatabase } from '../db/database';
-import { defineWorkerJob } from '../jobs/worker-job';
-import { type DetectSummary, runDetection } from '../moderation/detect';
+import { defineWorkerJob } from '../jobs/worker-side';
+import { runDetection } from '../moderation/detect';
 
 /**
  * Detection off the main thread: reads the whole mirror's transfers and greetings and writes flags in one
  * transaction. Cancel is honoured between batches; a cancelled run writes no flags.
  */
-defineWorkerJob<Record<string, never>, DetectSummary>((_input, ctx) => {
+defineWorkerJob('detect', (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
-    return runDetection(db, ctx.progress);
+    return runDetection(db, ctx.progress, { operator: input.operator });
   } finally {
     db.close();
   }

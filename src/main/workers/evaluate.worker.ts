@@ -1,9 +1,9 @@
 import { openDatabase } from '../db/database';
-import { defineWorkerJob } from '../jobs/worker-job';
-import { type Evaluation, evaluate } from '../moderation/evaluate';
+import { defineWorkerJob } from '../jobs/worker-side';
+import { evaluate } from '../moderation/evaluate';
 
 /** Scores every account against a labels file off main's loop: on a 100k mirror that is seconds of work. */
-defineWorkerJob<{ labelsFile: string }, Evaluation>((input, ctx) => {
+defineWorkerJob('evaluate', (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
     return evaluate(db, input.labelsFile, ctx.progress);

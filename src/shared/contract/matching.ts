@@ -15,6 +15,8 @@ export const matchRunSummarySchema = z.object({
   boundRatio: z.number(),
   windowTransactions: z.number().int(),
   accumulatorUpdates: z.number(),
+  /** Accounts kept out of this run's pool by detection alone (pending assessment at or above the hold threshold). */
+  heldByDetection: z.number().int(),
   phasesMs: z.record(z.string(), z.number()),
 });
 export type MatchRunSummaryView = z.infer<typeof matchRunSummarySchema>;
@@ -26,7 +28,8 @@ export const matchRunSchema = z.object({
   operator: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  status: z.enum(['running', 'completed', 'failed', 'cancelled', 'superseded']),
+  /** `interrupted`: left running by a process that died (nothing it wrote is used). */
+  status: z.enum(['running', 'completed', 'failed', 'cancelled', 'superseded', 'interrupted']),
   error: z.string().nullable(),
   /** Null until the run completed. */
   summary: matchRunSummarySchema.nullable(),

@@ -11,6 +11,8 @@ export const importFileSummarySchema = z.object({
   updated: count,
   unchanged: count,
   quarantined: count,
+  /** Mirror rows a snapshot deleted because the file lacked them (0 for increments; absent in runs before). */
+  removed: count.default(0),
   /** What the manifest announced, when it did. */
   expected: count.nullable(),
 });

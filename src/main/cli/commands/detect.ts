@@ -1,28 +1,26 @@
-import { openDatabase } from '../../db/database';
-import { type DetectSummary, runDetection } from '../../moderation/detect';
-import type { CliCommand } from '../command';
+import { runDetection } from '../../moderation/detect';
+import { defineCommand, openMirrorForWriting, operatorOption } from '../command';
 
-/** `npm run cli -- detect [--db FILE] [--json]`: run every detector over the mirror and write flags. */
-export const detectCommand: CliCommand = {
+/** `npm run cli -- detect [--operator NAME] [--db FILE] [--json]`: run every detector over the mirror and write flags. */
+export const detectCommand = defineCommand({
   name: 'detect',
   summary: 'run the moderation detectors and write flags',
-  usage: 'usage: npm run cli -- detect [--db FILE] [--json]',
-  options: {},
-  async run(ctx) {
-    const db = openDatabase(ctx.dbPath);
+  usage: 'usage: npm run cli -- detect [--operator NAME] [--db FILE] [--json]',
+  options: { operator: { type: 'string' } },
+  async run(ctx, values) {
+    const db = openMirrorForWriting(ctx);
     try {
-      const summary = runDetection(db, ctx.progress);
-      return { ...summary };
+      const summary = runDetection(db, ctx.progress, { operator: operatorOption(values) });
+      return summary;
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const s = result as unknown as DetectSummary;
+  format(s) {
     return [
       `detection run ${s.runId}: ${s.usersScored.toLocaleString('en')} active users scored in ${(s.elapsedMs / 1000).toFixed(1)} s`,
       `  flagged: micro_seller ${s.flagged.micro_seller}, spammer ${s.flagged.spammer}`,
       `  new flags ${s.newFlags}, updated ${s.updatedFlags}, suppressed (already resolved) ${s.suppressed}`,
     ].join('\n');
   },
-};
+});

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { openDatabase } from '../../db/database';
-import { type Evaluation, evaluate } from '../../moderation/evaluate';
-import { type CliCommand, UsageError, stringOption } from '../command';
+import { evaluate } from '../../moderation/evaluate';
+import { DETECTOR_NAMES } from '../../../shared/domain/detection';
+import { defineCommand, UsageError, stringOption } from '../command';
 
 /** `npm run cli -- evaluate --labels FILE [--json]`: detector precision / recall against generated ground truth. */
-export const evaluateCommand: CliCommand = {
+export const evaluateCommand = defineCommand({
   name: 'evaluate',
   summary: 'precision, recall and PR curve of the detectors against labels.jsonl',
   usage: 'usage: npm run cli -- evaluate --labels FILE [--db FILE] [--json]',
@@ -14,20 +15,20 @@ export const evaluateCommand: CliCommand = {
     if (!labels) throw new UsageError('--labels FILE is required (the labels.jsonl of a generated export)');
     const db = openDatabase(ctx.dbPath, { readonly: true });
     try {
-      return { ...evaluate(db, path.resolve(labels), ctx.progress) };
+      return evaluate(db, path.resolve(labels), ctx.progress);
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const e = result as unknown as Evaluation;
+  format(e) {
     const lines = [`labels: ${e.labelsFile}`];
-    for (const [name, m] of Object.entries(e.classes)) {
+    for (const name of DETECTOR_NAMES) {
+      const m = e.classes[name];
       lines.push(
         `${name.padEnd(13)} v${m.detectorVersion} @${m.threshold}: precision ${m.precision.toFixed(3)}  recall ${m.recall.toFixed(3)}  F1 ${m.f1.toFixed(3)}` +
           `  (tp ${m.truePositives}, fp ${m.falsePositives}, fn ${m.falseNegatives}, positives ${m.positives})`,
       );
-      const curve = e.curves[name as keyof Evaluation['curves']];
+      const curve = e.curves[name];
       lines.push(
         `  PR: ${curve
           .filter((_, i) => i % 2 === 1)
@@ -37,4 +38,4 @@ export const evaluateCommand: CliCommand = {
     }
     return lines.join('\n');
   },
-};
+});

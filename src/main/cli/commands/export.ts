@@ -1,10 +1,10 @@
 import { openDatabase } from '../../db/database';
 import { exportIntroductions } from '../../engine';
 import { defaultOutboxDir } from '../../paths';
-import { type CliCommand, dateOption, stringOption } from '../command';
+import { defineCommand, dateOption, stringOption } from '../command';
 
 /** `npm run cli -- export --date YYYY-MM-DD [--out DIR] [--json]`: the date's introductions into the outbox. */
-export const exportCommand: CliCommand = {
+export const exportCommand = defineCommand({
   name: 'export',
   summary: "write a date's introductions to the outbox (introductions-YYYY-MM-DD.jsonl)",
   usage: 'usage: npm run cli -- export --date YYYY-MM-DD [--out DIR] [--db FILE] [--json]',
@@ -22,4 +22,4 @@ export const exportCommand: CliCommand = {
   format(r) {
     return `wrote ${String(r.introductions)} introductions of run ${String(r.runId)} to ${String(r.file)}`;
   },
-};
+});

@@ -5,12 +5,11 @@ import {
   DEFAULT_END_DATE,
   type ExportFormats,
   generateExport,
-  type GenerateSummary,
 } from '../../mirror/generator';
-import { type CliCommand, intOption, numberOption, stringOption, UsageError } from '../command';
+import { defineCommand, intOption, numberOption, stringOption, UsageError } from '../command';
 
 /** `generate`: a deterministic, realistic export directory with planted ground truth (labels.jsonl). */
-export const generateCommand: CliCommand = {
+export const generateCommand = defineCommand({
   name: 'generate',
   summary: 'write a seeded synthetic export directory (with labels.jsonl ground truth)',
   usage: [
@@ -54,10 +53,9 @@ export const generateCommand: CliCommand = {
       { users, days, seed, out: path.resolve(out), badRows, endDate, format },
       ctx.progress,
     );
-    return { ...summary };
+    return summary;
   },
-  format(result) {
-    const s = result as unknown as GenerateSummary;
+  format(s) {
     const lines = [
       `wrote ${s.out} (${s.exportId}) in ${(s.elapsedMs / 1000).toFixed(1)} s, ${(s.bytes / 1048576).toFixed(1)} MiB`,
     ];
@@ -76,7 +74,7 @@ export const generateCommand: CliCommand = {
       );
     return lines.join('\n');
   },
-};
+});
 
 /** `csv`, `jsonl`, or `transactions=jsonl,transfers=csv`. */
 export function parseFormat(text: string | undefined): BigFileFormat | Partial<ExportFormats> | undefined {

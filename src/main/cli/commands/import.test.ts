@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { importCommand } from './import';
 import { statusCommand } from './status';
-import { jsonl, merchant, tempDir, transaction, user, writeManifest } from '../../testing/export-files';
+import { jsonl, merchant, tempDir, transaction, user, writeExport, writeManifest } from '../../testing/export-files';
+import { platformIsoTime } from '../../../shared/domain/platform-time';
 
 let root: string;
 let out: string[];
@@ -64,5 +65,57 @@ describe('cli import / status', () => {
       error: { code: 'BAD_EXPORT', message: expect.stringContaining('missing: not a directory') },
     });
     expect(await main(['import', '--db', db, '--json'], table)).toBe(2);
+  });
+
+  it('refuses a short snapshot (MANIFEST_MISMATCH) and a stale export (STALE_EXPORT) with exit 1; --allow-older imports it', async () => {
+    const db = path.join(root, 'mirror.db');
+    const table = [importCommand];
+    const at = (hh: string) => platformIsoTime('2026-11-24', `${hh}:00:00`);
+    const first = path.join(root, 'first');
+    writeExport(
+      first,
+      { exportId: 'first', exportedAt: at('04'), kind: 'snapshot' },
+      { users: { rows: [user('u1')] } },
+    );
+    expect(await main(['import', first, '--db', db, '--json'], table)).toBe(0);
+    expect(lastJson()).toMatchObject({ ok: true, totals: { inserted: 1, removed: 0 }, manifestMismatches: [] });
+
+    const short = path.join(root, 'short');
+    writeExport(
+      short,
+      { exportId: 'short', exportedAt: at('05'), kind: 'snapshot' },
+      {
+        users: { rows: [user('u2')], countDelta: 1 },
+      },
+    );
+    expect(await main(['import', short, '--db', db, '--json'], table)).toBe(1);
+    expect(lastJson()).toMatchObject({
+      ok: false,
+      error: {
+        code: 'MANIFEST_MISMATCH',
+        message: expect.stringContaining('users.jsonl: the manifest declares 2 rows, the file holds 1'),
+      },
+    });
+
+    const older = path.join(root, 'older');
+    writeExport(
+      older,
+      { exportId: 'older', exportedAt: at('03'), kind: 'increment' },
+      {
+        users: { rows: [user('u1', { status: 'closed' })] },
+      },
+    );
+    expect(await main(['import', older, '--db', db, '--json'], table)).toBe(1);
+    expect(lastJson()).toMatchObject({
+      ok: false,
+      error: { code: 'STALE_EXPORT', message: expect.stringMatching(/export "older" .* is older than export "first"/) },
+    });
+    expect(await main(['import', older, '--db', db, '--json', '--allow-older', 'replayed by upstream'], table)).toBe(0);
+    expect(lastJson()).toMatchObject({
+      ok: true,
+      allowedOlder: { reason: 'replayed by upstream', newerExportId: 'first' },
+    });
+    expect(await main(['import', older, '--db', db, '--json'], table)).toBe(0);
+    expect(lastJson()).toMatchObject({ ok: true, alreadyImportedBy: expect.any(Number) });
   });
 });

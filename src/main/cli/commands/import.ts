@@ -1,51 +1,60 @@
-import { openDatabase } from '../../db/database';
-import { importExport, recoverInterruptedImports, type ImportSummary } from '../../mirror/import';
-import { type CliCommand, UsageError, operatorOption } from '../command';
+import { importExport } from '../../mirror/import';
+import { defineCommand, UsageError, openMirrorForWriting, operatorOption, stringOption } from '../command';
 
-/** `import DIR [--operator NAME]`: imports one export directory into the mirror, in this process. */
-export const importCommand: CliCommand = {
+/**
+ * `import DIR [--allow-older REASON] [--operator NAME]`: imports one export directory into the mirror, in this
+ * process. A snapshot deletes what its files lack; an export older than the newest imported is refused
+ * (STALE_EXPORT) unless `--allow-older` gives the reason, which the audit log keeps.
+ */
+export const importCommand = defineCommand({
   name: 'import',
   summary: 'import an upstream export directory into the mirror',
-  usage: 'usage: npm run cli -- import DIR [--operator NAME] [--db FILE] [--json]',
-  options: { operator: { type: 'string' } },
+  usage: [
+    'usage: npm run cli -- import DIR [--allow-older REASON] [--operator NAME] [--db FILE] [--json]',
+    '',
+    '  --allow-older REASON   import an export older than the newest one imported (refused otherwise: it would',
+    '                         roll the mirror back); the reason goes to the audit log',
+  ].join('\n'),
+  options: { operator: { type: 'string' }, 'allow-older': { type: 'string' } },
   async run(ctx, values, positionals) {
     if (positionals.length !== 1)
       throw new UsageError(`import takes exactly one export directory, got ${positionals.length}`);
-    const db = openDatabase(ctx.dbPath);
+    const db = openMirrorForWriting(ctx);
     try {
-      const recovered = recoverInterruptedImports(db);
-      if (recovered > 0) ctx.log(`marked ${recovered} interrupted import run(s) as failed`);
       const operator = operatorOption(values);
-      const summary = importExport(db, positionals[0]!, { operator, progress: ctx.progress });
-      return { ...summary };
+      const allowOlder = stringOption(values, 'allow-older');
+      if (allowOlder !== undefined && allowOlder.trim() === '')
+        throw new UsageError('--allow-older needs the reason for importing an older export');
+      const summary = importExport(db, positionals[0]!, {
+        operator,
+        progress: ctx.progress,
+        ...(allowOlder !== undefined ? { allowOlder } : {}),
+      });
+      return summary;
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const s = result as unknown as ImportSummary;
+  format(s) {
+    if (s.alreadyImportedBy !== null)
+      return `export ${s.exportId} was imported by run ${s.alreadyImportedBy}; importing it again changes nothing`;
     const lines = [
       `import run ${s.runId} of ${s.exportId} (${s.kind}): ${s.status} in ${(s.elapsedMs / 1000).toFixed(1)} s`,
     ];
-    lines.push(
-      `  ${'file'.padEnd(22)} ${'read'.padStart(10)} ${'inserted'.padStart(10)} ${'updated'.padStart(10)} ${'unchanged'.padStart(10)} ${'quarantined'.padStart(11)}`,
-    );
-    for (const [file, f] of Object.entries(s.files)) {
-      lines.push(
-        `  ${file.padEnd(22)} ${String(f.read).padStart(10)} ${String(f.inserted).padStart(10)} ${String(f.updated).padStart(10)} ${String(f.unchanged).padStart(10)} ${String(f.quarantined).padStart(11)}`,
-      );
-    }
-    const t = s.totals;
-    lines.push(
-      `  ${'total'.padEnd(22)} ${String(t.read).padStart(10)} ${String(t.inserted).padStart(10)} ${String(t.updated).padStart(10)} ${String(t.unchanged).padStart(10)} ${String(t.quarantined).padStart(11)}`,
-    );
+    if (s.allowedOlder)
+      lines.push(`  imported although export ${s.allowedOlder.newerExportId} is newer: ${s.allowedOlder.reason}`);
+    const columns = ['read', 'inserted', 'updated', 'unchanged', 'quarantined', 'removed'] as const;
+    const row = (name: string, c: Record<(typeof columns)[number], number>) =>
+      `  ${name.padEnd(22)} ${columns.map((k) => String(c[k]).padStart(11)).join(' ')}`;
+    lines.push(`  ${'file'.padEnd(22)} ${columns.map((k) => k.padStart(11)).join(' ')}`);
+    for (const [file, f] of Object.entries(s.files)) lines.push(row(file, f));
+    lines.push(row('total', s.totals));
     if (s.skippedFiles.length) lines.push(`  not imported: ${s.skippedFiles.join(', ')}`);
-    for (const [file, f] of Object.entries(s.files)) {
-      if (f.expected !== null && f.expected !== f.read)
-        lines.push(
-          `  warning: ${file}: read ${f.read} rows, the manifest declares ${f.expected} (incomplete export, or a bad record spanning lines?)`,
-        );
+    for (const m of s.manifestMismatches) {
+      lines.push(
+        `  warning: ${m.file}: read ${m.read} rows, the manifest declares ${m.declared ?? 'no count'} (incomplete export, or a bad record spanning lines?)`,
+      );
     }
     return lines.join('\n');
   },
-};
+});

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { openDatabase } from '../../db/database';
-import { mirrorStatus, type MirrorStatus } from '../../mirror/status';
-import type { CliCommand } from '../command';
+import { mirrorStatus } from '../../mirror/status';
+import { defineCommand } from '../command';
 
 /** `status`: schema version, row counts and the last import run, read-only (never creates or migrates the file). */
-export const statusCommand: CliCommand = {
+export const statusCommand = defineCommand({
   name: 'status',
   summary: 'show the mirror: schema version, table row counts, last import',
   usage: 'usage: npm run cli -- status [--db FILE] [--json]',
@@ -14,13 +14,12 @@ export const statusCommand: CliCommand = {
       throw new Error(`no mirror at ${ctx.dbPath} (import an export first, or pass --db FILE)`);
     const db = openDatabase(ctx.dbPath, { readonly: true });
     try {
-      return { ...mirrorStatus(db, ctx.dbPath) };
+      return mirrorStatus(db, ctx.dbPath);
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const s = result as unknown as MirrorStatus;
+  format(s) {
     const lines = [
       `${s.dbPath}: schema ${s.schemaVersion}/${s.latestSchemaVersion}, ${(s.sizeBytes / 1024 / 1024).toFixed(1)} MiB`,
     ];
@@ -33,4 +32,4 @@ export const statusCommand: CliCommand = {
     );
     return lines.join('\n');
   },
-};
+});

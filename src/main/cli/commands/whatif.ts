@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db/database';
 import { whatIfOnMirror } from '../../tuning/what-if';
-import type { WhatIfView } from '../../../shared/contract/tuning';
 import { parseRuleSet, type RuleSet } from '../../../shared/domain/ruleset';
-import { type CliCommand, UsageError, dateOption, intOption, stringOption } from '../command';
+import { defineCommand, UsageError, dateOption, intOption, stringOption } from '../command';
 
 /** A rule set as JSON (the shape `rulesets.save` takes); the error names the file and the first bad field. */
 function readRuleSetFile(file: string): RuleSet {
@@ -31,7 +30,7 @@ function readRuleSetFile(file: string): RuleSet {
  * `npm run cli -- whatif --date YYYY-MM-DD --rules FILE.json [--json]`: what the Matching rules page shows for a
  * draft — its assignment against the active rule set's on the whole population of that date. Nothing is stored.
  */
-export const whatIfCommand: CliCommand = {
+export const whatIfCommand = defineCommand({
   name: 'whatif',
   summary: "a draft rule set against the active one on a date's whole population (nothing is stored)",
   usage: 'usage: npm run cli -- whatif --date YYYY-MM-DD --rules FILE.json [--threads 2] [--db FILE] [--json]',
@@ -44,13 +43,12 @@ export const whatIfCommand: CliCommand = {
     const threads = intOption(values, 'threads', 2, 1);
     const db = openDatabase(ctx.dbPath, { readonly: true });
     try {
-      return { ...(await whatIfOnMirror(db, date, draft, threads, ctx.progress)) };
+      return await whatIfOnMirror(db, date, draft, threads, ctx.progress);
     } finally {
       db.close();
     }
   },
-  format(result) {
-    const r = result as unknown as WhatIfView;
+  format(r) {
     const row = (label: string, d: number | string, a: number | string) =>
       `  ${label.padEnd(18)} ${String(d).padStart(10)} ${String(a).padStart(10)}`;
     return [
@@ -68,4 +66,4 @@ export const whatIfCommand: CliCommand = {
         : []),
     ].join('\n');
   },
-};
+});

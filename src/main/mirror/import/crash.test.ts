@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database';
 import { runWorkerJob } from '../../jobs/run-worker-job';
 import { CancelledError } from '../../../shared/progress';
-import { importExport, listImportRuns, recoverInterruptedImports, type ImportSummary } from './index';
+import { importExport, listImportRuns, recoverInterruptedImports } from './index';
 import { writeSyntheticExport } from '../../testing/synthetic-export';
 import { tempDir } from '../../testing/export-files';
 
@@ -47,6 +47,7 @@ describe('import crash safety', () => {
       merchants: 500,
       transactions: 400_000,
       exportId: 'big',
+      exportedAt: '2026-11-24T04:00:00+08:00',
       amountShift: 7,
     });
     const db = openDatabase(dbPath);
@@ -110,7 +111,7 @@ process.stdout.write('finished\\n');
     const controller = new AbortController();
     const phases: string[] = [];
     await expect(
-      runWorkerJob<{ dir: string; operator: string }, ImportSummary>('import', {
+      runWorkerJob('import', {
         dbPath,
         input: { dir, operator: 'tester' },
         signal: controller.signal,
@@ -125,7 +126,7 @@ process.stdout.write('finished\\n');
     expect(listImportRuns(db, 1)[0]).toMatchObject({ status: 'cancelled' });
     db.close();
 
-    const summary = await runWorkerJob<{ dir: string; operator: string }, ImportSummary>('import', {
+    const summary = await runWorkerJob('import', {
       dbPath,
       input: { dir, operator: 'tester' },
     });

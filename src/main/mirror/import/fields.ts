@@ -43,6 +43,19 @@ function typeName(v: unknown): string {
   return String(v);
 }
 
+/**
+ * A NUL character in text: CSV refuses the raw byte, and JSON's escape `\u0000` must not smuggle one in either
+ * (C strings and many tools end text at a NUL; upstream never means one).
+ */
+function refuseNul(name: string, v: string, source: Source): void {
+  if (v.indexOf('\0') !== -1)
+    throw new RowProblem(
+      source === 'json' ? 'bad_json' : 'bad_csv',
+      name,
+      `${name} contains a NUL character (${source === 'json' ? 'the escape \\u0000' : 'a zero byte'}), which text never holds`,
+    );
+}
+
 function wrongType(field: string, want: string, got: unknown): RowProblem {
   return new RowProblem('wrong_type', field, `${field} must be ${want}, got ${typeName(got)}`);
 }
@@ -173,6 +186,7 @@ export function convertField(
     case 'id':
     case 'ref': {
       if (typeof v !== 'string') throw wrongType(name, 'a string id (ids are text, even when numeric-looking)', v);
+      refuseNul(name, v, source);
       if (v.length === 0 || (v.length > ID_MAX && charLength(v) > ID_MAX)) {
         throw new RowProblem(
           v.length === 0 ? 'out_of_range' : 'too_long',
@@ -192,6 +206,7 @@ export function convertField(
     }
     case 'string': {
       if (typeof v !== 'string') throw wrongType(name, 'a string', v);
+      refuseNul(name, v, source);
       if (f.max !== undefined && v.length > f.max && charLength(v) > f.max) {
         throw new RowProblem('too_long', name, `${name} must be at most ${f.max} characters, got ${charLength(v)}`);
       }

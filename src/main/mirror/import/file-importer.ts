@@ -1,12 +1,15 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database';
+import fs from 'node:fs';
 import type { ProgressSink } from '../../../shared/progress';
+import { DomainError } from '../../../shared/envelope';
+import { say } from '../../../shared/error-says';
 import { parseCsvRecord } from './csv';
 import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
-import { convertField, type IdTable, type SqlValue } from './fields';
+import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
 import { dropSecondaryIndexes, rebuildIndexes, shouldDropIndexes } from './bulk-mode';
-import { KeyHashSet } from './key-set';
-import { capChars, readRecords } from './record-reader';
+import { FileKeySet, type KeyHash } from './key-set';
+import { capChars, readRecordAt, readRecords } from './record-reader';
 import { RowProblem, type QuarantineReason } from './row-problem';
 import { columnsOf, type TableSpec } from './tables';
 
@@ -18,6 +21,11 @@ export interface FileSummary {
   updated: number;
   unchanged: number;
   quarantined: number;
+  /**
+   * Mirror rows a snapshot's file lacked, deleted (DATA-FORMAT.md, "Snapshots, increments and their order"); 0 for
+   * an increment, whose rows are upserts only.
+   */
+  removed: number;
   /** Row count the manifest announced for this file, if it did. */
   expected: number | null;
   /** Wall time for this file: reading, validation, writing and any index rebuild. */
@@ -44,17 +52,37 @@ interface TableStatements {
   /** Plain INSERTs for a table that was empty when the file started: no row can conflict, so no upsert work. */
   insert: Statement;
   insertBatch: Statement;
-  exists: Statement;
   count: Statement;
+  /** The rows whose key the file lacks (snapshot pass 1, and pass 2 when keys shared a hash). */
+  deleteAbsent: Statement;
+  deleteAbsentExactly: Statement;
 }
 
 const statementCache = new WeakMap<Db, Map<string, TableStatements>>();
+
+/**
+ * SQL function `snapshot_holds(exact, key…)`: does the snapshot file being imported hold this mirror row's key?
+ * Registered once per connection; it asks whichever file is being checked right now (one at a time).
+ */
+const SNAPSHOT_HOLDS = 'snapshot_holds';
+let holdsNow: ((exact: boolean, key: string) => boolean) | null = null;
+const withHolds = new WeakSet<Db>();
+function registerSnapshotHolds(db: Db): void {
+  if (withHolds.has(db)) return;
+  withHolds.add(db);
+  db.function(SNAPSHOT_HOLDS, { varargs: true, deterministic: false, directOnly: true }, (exact, ...key) => {
+    if (!holdsNow) throw new Error(`${SNAPSHOT_HOLDS} called outside a snapshot import`);
+    const text = key.length === 1 ? (key[0] as string) : key.map(String).join('\u0000');
+    return holdsNow(exact === 1, text) ? 1 : 0;
+  });
+}
 
 /**
  * The table's statements. The upsert only writes when a column differs (`WHERE … IS NOT excluded…`), so its
  * `changes` is 1 for an inserted or updated row and 0 for an unchanged one: re-importing an export is a no-op.
  */
 function statementsFor(db: Db, spec: TableSpec): TableStatements {
+  registerSnapshotHolds(db);
   let perDb = statementCache.get(db);
   if (!perDb) statementCache.set(db, (perDb = new Map()));
   const cached = perDb.get(spec.table);
@@ -77,8 +105,9 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
     upsertBatch: db.prepare(upsertSql(BATCH_ROWS)),
     insert: db.prepare(insertSql(1)),
     insertBatch: db.prepare(insertSql(BATCH_ROWS)),
-    exists: db.prepare(`SELECT 1 FROM ${t} WHERE ${spec.key.map((c) => `${c} = ?`).join(' AND ')}`).pluck(),
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
+    deleteAbsent: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(0, ${spec.key.join(', ')})`),
+    deleteAbsentExactly: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(1, ${spec.key.join(', ')})`),
   };
   perDb.set(spec.table, stmts);
   return stmts;
@@ -101,11 +130,30 @@ export interface ImportFileOptions {
   knownIds: Record<IdTable, Set<string>>;
   quarantine: QuarantineWriter;
   progress: ProgressSink;
+  /**
+   * A snapshot's file: after its rows, the table holds exactly the file's keys (a mirror row the file lacks is
+   * deleted; a quarantined row whose key can be read keeps the mirror's previous version), and its row count
+   * must be the manifest's.
+   */
+  snapshot: boolean;
+  /** Tests only: a weaker hash, to make keys collide and prove collisions are told apart exactly. */
+  keyHash?: KeyHash;
 }
+
+/** Key fields read for telling rows apart: a reference is read as the id it names, known or not. */
+function keyFieldsOf(spec: TableSpec): FieldSpec[] {
+  return spec.key.map((k) => {
+    const f = spec.fields.find((x) => x.name === k)!;
+    return f.kind === 'ref' ? { name: f.name, kind: 'id' } : f;
+  });
+}
+const NO_IDS: Record<IdTable, Set<string>> = { users: new Set(), merchants: new Set() };
 
 /**
  * Streams one export file into its mirror table inside the caller's transaction: validates every record,
- * upserts the good ones and hands the bad ones to `quarantine`. Throws only for I/O errors and cancel.
+ * upserts the good ones and hands the bad ones to `quarantine`; for a snapshot, then deletes the rows the file
+ * lacks. Throws for I/O errors, cancel, and a snapshot file whose row count is not the manifest's
+ * (MANIFEST_MISMATCH: the caller's transaction then rolls everything back).
  */
 export function importFile(o: ImportFileOptions): FileSummary {
   const { spec, fileName, knownIds } = o;
@@ -124,6 +172,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
     updated: 0,
     unchanged: 0,
     quarantined: 0,
+    removed: 0,
     expected: o.expected,
     elapsedMs: 0,
   };
@@ -138,7 +187,13 @@ export function importFile(o: ImportFileOptions): FileSummary {
   const bySize = Math.ceil(o.sizeBytes / 16);
   const incoming = Math.min(o.expected ?? Math.round(o.sizeBytes / 64), bySize);
   const dropped = shouldDropIndexes(incoming, before) ? dropSecondaryIndexes(o.db, spec.table) : null;
-  const seen = new KeyHashSet(incoming);
+  // A second handle on the file, to read a record again by its offset when two keys share a hash.
+  const rereadFd = fs.openSync(o.path, 'r');
+  const keyAt = (offset: number): string | null => {
+    const text = readRecordAt(rereadFd, offset, o.format === 'csv');
+    return text === undefined ? null : keyOfRecord(text);
+  };
+  const seen = new FileKeySet(incoming, keyAt, o.keyHash);
   let changed = 0;
   let accepted = 0;
 
@@ -245,7 +300,53 @@ export function importFile(o: ImportFileOptions): FileSummary {
     }
   };
 
-  const handleRecord = (text: string, line: number, unterminated: boolean): void => {
+  /** The row's key as a string (fields joined by NUL, which no accepted value holds), from converted values. */
+  const keyOfValues = (v: readonly SqlValue[], idx: readonly number[]): string =>
+    idx.length === 1 ? (v[idx[0]!] as string) : idx.map((i) => String(v[i])).join('\u0000');
+  /** An introduction's pair is unordered; the mirror stores it as user_a < user_b. */
+  const orderPair = (v: SqlValue[]): void => {
+    const a = v[0] as string;
+    const b = v[1] as string;
+    if (a === b) throw new RowProblem('out_of_range', 'user_b', 'an introduction needs two different users');
+    if (byteOrderLess(b, a)) {
+      v[0] = b;
+      v[1] = a;
+    }
+  };
+  const keyFields = keyFieldsOf(spec);
+  const keyValues: SqlValue[] = [];
+  const keyValueIdx = keyFields.map((_, i) => i);
+  /**
+   * The key of a record, read from its key fields alone (null when they cannot be read): for a quarantined row,
+   * whose previous version a snapshot keeps, and to tell apart two records whose keys share a hash.
+   */
+  const keyOfRecord = (text: string): string | null => {
+    keyValues.length = 0;
+    try {
+      let get: (name: string) => unknown;
+      if (o.format === 'csv') {
+        if (header === null || headerProblem) return null;
+        const cells = parseCsvRecord(text);
+        if (cells.length !== header.length) return null;
+        // A NUL elsewhere in the record refuses the record, not its key: the key's cells are checked like any.
+        get = (name) => {
+          const c = header!.indexOf(name);
+          return c < 0 ? undefined : cells[c];
+        };
+      } else {
+        const obj: unknown = JSON.parse(text);
+        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
+        get = (name) => (obj as Record<string, unknown>)[name];
+      }
+      for (const f of keyFields) convertField(f, get(f.name), o.format === 'csv' ? 'csv' : 'json', NO_IDS, keyValues);
+      if (isIntroductions) orderPair(keyValues);
+      return keyOfValues(keyValues, keyValueIdx);
+    } catch {
+      return null;
+    }
+  };
+
+  const handleRecord = (text: string, line: number, unterminated: boolean, offset: number): void => {
     if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
     if (o.format === 'csv' && header === null) {
       readHeader(text);
@@ -255,28 +356,14 @@ export function importFile(o: ImportFileOptions): FileSummary {
     try {
       if (o.format === 'csv') rowFromCsv(text, unterminated);
       else rowFromJson(text, unterminated);
-      if (isIntroductions) {
-        // The pair is unordered; the mirror stores it as user_a < user_b.
-        const a = values[0] as string;
-        const b = values[1] as string;
-        if (a === b) throw new RowProblem('out_of_range', 'user_b', 'an introduction needs two different users');
-        if (byteOrderLess(b, a)) {
-          values[0] = b;
-          values[1] = a;
-        }
-      }
-      const key =
-        keyIdx.length === 1 ? (values[keyIdx[0]!] as string) : keyIdx.map((i) => String(values[i])).join('\u0000');
-      if (!seen.add(key)) {
-        // Maybe seen: the first occurrence, if any, is in the mirror once the pending batch is written.
-        flush();
-        if (stmts.exists.get(keyIdx.map((i) => values[i])) !== undefined) {
-          throw new RowProblem(
-            'duplicate',
-            spec.key.length === 1 ? spec.key[0]! : null,
-            `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replaceAll('\u0000', ' + '), 100))} appears more than once in this file`,
-          );
-        }
+      if (isIntroductions) orderPair(values);
+      const key = keyOfValues(values, keyIdx);
+      if (seen.add(key, offset, true) === 'duplicate') {
+        throw new RowProblem(
+          'duplicate',
+          spec.key.length === 1 ? spec.key[0]! : null,
+          `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replaceAll('\u0000', ' + '), 100))} appears more than once in this file`,
+        );
       }
       const base = pendingRows * width;
       for (let i = 0; i < width; i++) pending[base + i] = values[i]!;
@@ -286,10 +373,17 @@ export function importFile(o: ImportFileOptions): FileSummary {
     } catch (err) {
       if (!(err instanceof RowProblem)) throw err;
       if (err.reason === 'bad_csv' && err.field === null && text.includes('\n')) {
-        recoverUnclosedQuote(text, line);
+        recoverUnclosedQuote(text, line, offset);
         return;
       }
       quarantine(line, err, text);
+      // A snapshot keeps the mirror's previous version of a row refused for its content, where its key can be read.
+      // Not for an unknown reference: what the row names is not in the mirror (a snapshot may just have erased
+      // it), so its previous version cannot stand either.
+      if (o.snapshot && err.reason !== 'duplicate' && err.reason !== 'unknown_reference') {
+        const key = keyOfRecord(text);
+        if (key !== null) seen.add(key, offset, false);
+      }
     }
   };
   /**
@@ -297,7 +391,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
    * never closed: everything up to the next quote was swallowed. Only its first line is refused; the lines it
    * swallowed are read again one by one, so the good rows among them are not lost with it.
    */
-  const recoverUnclosedQuote = (text: string, line: number): void => {
+  const recoverUnclosedQuote = (text: string, line: number, offset: number): void => {
     const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
     quarantine(
       line,
@@ -308,30 +402,82 @@ export function importFile(o: ImportFileOptions): FileSummary {
       ),
       lines[0]!,
     );
-    for (let i = 1; i < lines.length; i++) handleRecord(lines[i]!, line + i, false);
+    // Offsets of the swallowed lines, for reading one again (its bytes: the line and its newline).
+    const raw = text.split('\n');
+    let at = offset;
+    for (let i = 1; i < lines.length; i++) {
+      at += Buffer.byteLength(raw[i - 1]!, 'utf8') + 1;
+      handleRecord(lines[i]!, line + i, false, at);
+    }
   };
 
-  readRecords(o.path, o.format === 'csv', {
-    record: handleRecord,
-    problem(reason, line, excerpt) {
-      summary.read++;
-      const message =
-        reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';
-      quarantine(line, new RowProblem(reason, null, message), excerpt);
-    },
-    chunk(bytesRead, totalBytes) {
-      o.progress.report(fileName, bytesRead, totalBytes);
-      o.progress.throwIfCancelled();
-    },
-  });
-  flush();
+  try {
+    readRecords(o.path, o.format === 'csv', {
+      record: handleRecord,
+      problem(reason, line, excerpt) {
+        summary.read++;
+        const message =
+          reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';
+        quarantine(line, new RowProblem(reason, null, message), excerpt);
+      },
+      chunk(bytesRead, totalBytes) {
+        o.progress.report(fileName, bytesRead, totalBytes);
+        o.progress.throwIfCancelled();
+      },
+    });
+    flush();
+    if (o.snapshot) {
+      // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.
+      if (o.expected !== summary.read) throw manifestMismatch(fileName, o.expected, summary.read);
+      // A table that was empty holds nothing the file could lack.
+      if (!insertOnly) {
+        o.progress.report(`${fileName}: removing`, 0, null);
+        summary.removed = deleteAbsent(stmts, seen, spec.provides ? knownIds[spec.provides] : null);
+      }
+    }
+  } finally {
+    fs.closeSync(rereadFd);
+  }
   if (dropped) {
     o.progress.report(`${fileName}: indexing`, 0, null);
     rebuildIndexes(o.db, dropped);
   }
-  summary.inserted = insertOnly ? changed : (stmts.count.get() as number) - before;
+  summary.inserted = insertOnly ? changed : (stmts.count.get() as number) + summary.removed - before;
   summary.updated = changed - summary.inserted;
   summary.unchanged = accepted - changed;
   summary.elapsedMs = Math.round(performance.now() - started);
   return summary;
+}
+
+/** MANIFEST_MISMATCH for a snapshot's file: which file, what the manifest declares, what it holds. */
+export function manifestMismatch(fileName: string, declared: number | null, read: number): DomainError {
+  const said = declared === null ? 'declares no row count for it' : `declares ${declared} rows`;
+  return new DomainError(
+    'MANIFEST_MISMATCH',
+    `${fileName}: the manifest ${said}, the file holds ${read}; a snapshot whose files are short or padded would delete real rows, so nothing was imported`,
+    declared === null
+      ? say('manifestUndeclared', { file: fileName })
+      : say('manifestMismatch', { file: fileName, declared, read }),
+  );
+}
+
+/**
+ * Deletes the mirror rows whose key the snapshot's file lacks and returns how many. Ids a deleted user or
+ * merchant row had are no longer known to the files after it (their rows then refer to nobody).
+ */
+function deleteAbsent(stmts: TableStatements, seen: FileKeySet, known: Set<string> | null): number {
+  const gone: string[] = [];
+  holdsNow = (exact, key) => {
+    const held = exact ? seen.holdsExactly(key) : seen.vouches(key);
+    if (!held && known) gone.push(key);
+    return held;
+  };
+  try {
+    let removed = stmts.deleteAbsent.run().changes;
+    if (seen.ambiguous()) removed += stmts.deleteAbsentExactly.run().changes;
+    for (const id of gone) known!.delete(id);
+    return removed;
+  } finally {
+    holdsNow = null;
+  }
 }

@@ -4,7 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/database';
 import { CancelledError, type ProgressSink } from '../../../shared/progress';
 import { countQuarantine, importExport, listImportRuns, listQuarantine, recoverInterruptedImports } from './index';
-import { jsonl, merchant, tempDir, transaction, user, writeManifest } from '../../testing/export-files';
+import {
+  jsonl,
+  merchant,
+  restampManifest,
+  tempDir,
+  transaction,
+  user,
+  writeManifest,
+} from '../../testing/export-files';
 
 let root: string;
 let db: Db;
@@ -30,7 +38,11 @@ const quarantined = (runId: number) =>
     field: q.field,
     reason: q.reason,
   }));
-const run = (operator = 'tester') => importExport(db, exportDir, { operator });
+/** Imports the directory as a new increment (a new export id, a later time), whatever it imported before. */
+const run = (operator = 'tester') => {
+  restampManifest(exportDir);
+  return importExport(db, exportDir, { operator });
+};
 
 describe('importExport', () => {
   it('imports JSONL with a BOM and CRLF line endings, converting times to unix seconds and offset minutes', () => {
@@ -42,7 +54,7 @@ describe('importExport', () => {
     );
     const s = run();
     expect(s.status).toBe('completed');
-    expect(s.totals).toEqual({ read: 5, inserted: 5, updated: 0, unchanged: 0, quarantined: 0 });
+    expect(s.totals).toEqual({ read: 5, inserted: 5, updated: 0, unchanged: 0, quarantined: 0, removed: 0 });
     expect(db.prepare('SELECT id FROM users ORDER BY id').pluck().all()).toEqual(['007', 'u1']);
     const t1 = db.prepare('SELECT * FROM transactions WHERE id = ?').get('t1');
     expect(t1).toEqual({
@@ -61,7 +73,7 @@ describe('importExport', () => {
       id: s.runId,
       status: 'completed',
       operator: 'tester',
-      exportId: 'test-export',
+      exportId: s.exportId,
     });
   });
 
@@ -223,13 +235,13 @@ describe('importExport', () => {
     expect(db.prepare('SELECT id FROM transactions ORDER BY id').pluck().all()).toEqual(['t3', 't5']);
   });
 
-  it('re-importing the same export changes nothing; an update changes exactly the changed rows', () => {
+  it('the same rows in a new increment change nothing; an update changes exactly the changed rows', () => {
     write('users.jsonl', jsonl([user('u1'), user('u2'), user('u3')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));
     write('transactions.jsonl', jsonl([transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm1')]));
     expect(run().totals).toMatchObject({ inserted: 6, updated: 0 });
     const again = run();
-    expect(again.totals).toEqual({ read: 6, inserted: 0, updated: 0, unchanged: 6, quarantined: 0 });
+    expect(again.totals).toEqual({ read: 6, inserted: 0, updated: 0, unchanged: 6, quarantined: 0, removed: 0 });
 
     write('users.jsonl', jsonl([user('u1'), user('u2', { nickname: 'renamed' }), user('u3'), user('u4')]));
     write(
@@ -288,6 +300,7 @@ describe('importExport', () => {
         if (reports >= 2) throw new CancelledError();
       },
     };
+    restampManifest(exportDir);
     expect(() => importExport(db, exportDir, { operator: 'tester', progress })).toThrow(CancelledError);
     expect(count('users')).toBe(1);
     expect(count('merchants')).toBe(1);
@@ -302,7 +315,7 @@ describe('importExport', () => {
     fs.writeFileSync(path.join(exportDir, 'manifest.json'), '{"format": 2}');
     expect(() => run()).toThrow(/manifest\.json: format must be 1/);
     fs.rmSync(path.join(exportDir, 'manifest.json'));
-    expect(() => run()).toThrow(/manifest\.json: not found/);
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(/manifest\.json: not found/);
     expect(listImportRuns(db, 5)).toEqual([]);
   });
 
@@ -322,11 +335,12 @@ describe('importExport', () => {
     expect(listImportRuns(db, 5)).toEqual([]);
   });
 
-  it("takes the manifest's row counts as a hint only: a huge count neither fails nor reserves memory", () => {
+  it("takes an increment's row counts as a hint only: a huge count neither fails nor reserves memory, and is reported", () => {
     write('users.jsonl', jsonl([user('u1'), user('u2')]));
     writeManifest(exportDir, 'test-export', { 'users.jsonl': 3_000_000_000 });
     const s = run();
     expect(s.files['users.jsonl']).toMatchObject({ read: 2, inserted: 2, expected: 3_000_000_000 });
+    expect(s.manifestMismatches).toEqual([{ file: 'users.jsonl', declared: 3_000_000_000, read: 2 }]);
   });
 
   it('wants real booleans in JSON; only CSV spells them as text', () => {

@@ -1,17 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExportKind } from '../../../shared/domain/export-format';
 import type { Db } from '../../db/database';
 import { DomainError } from '../../../shared/envelope';
+import { appendAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
-import { importFile, type FileSummary, type QuarantineWriter } from './file-importer';
+import { importFile, manifestMismatch, type FileSummary, type QuarantineWriter } from './file-importer';
 import type { IdTable } from './fields';
 import { withBulkPragmas } from './bulk-mode';
+import { checkExportOrder, type ExportOrder } from './order';
 import { readManifest } from './manifest';
-import type { ImportSummary, ImportTotals } from './summary';
+import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { CSV_ALLOWED, TABLES, type TableSpec } from './tables';
 
 export type { FileSummary } from './file-importer';
-export type { ImportSummary, ImportTotals } from './summary';
+export type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 export type { QuarantineReason } from './row-problem';
 export {
   countQuarantine,
@@ -30,6 +33,11 @@ export interface ImportOptions {
   /** Who ran the import (import_runs.operator). */
   operator: string;
   progress?: ProgressSink;
+  /**
+   * Import an export older than the newest one imported (a stale export is refused otherwise): the operator's
+   * reason, kept in the audit log.
+   */
+  allowOlder?: string;
 }
 
 /** Page cache while importing: big enough for the hot index pages of a 5M-row load, small enough for 600 MB RSS. */
@@ -119,16 +127,59 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
     }
   }
 
-  const runId = Number(
-    db.prepare(sql.startRun).run({
+  const operator = options.operator;
+  const audit = (action: string, subject: string, details: Record<string, unknown>): void => {
+    appendAudit(db, { operator, action, subject, details });
+  };
+  let order: ExportOrder;
+  try {
+    // A snapshot deletes what its files lack, so it must be able to prove its files whole: a count for each.
+    if (manifest.kind === 'snapshot') {
+      for (const f of planned) {
+        if (manifest.files[f.fileName] === undefined) throw manifestMismatch(f.fileName, null, 0);
+      }
+    }
+    order = checkExportOrder(db, manifest, options.allowOlder);
+  } catch (err) {
+    if (err instanceof DomainError)
+      audit('import.refuse', manifest.exportId, { code: err.code, exportedAt: manifest.exportedAt, exportDir });
+    throw err;
+  }
+  if (order.alreadyImportedBy !== null) {
+    const earlier = order.alreadyImportedBy;
+    audit('import.repeat', manifest.exportId, { runId: earlier, exportDir });
+    return {
+      runId: earlier,
+      status: 'completed',
       exportId: manifest.exportId,
-      exportDir,
       kind: manifest.kind,
       exportedAt: manifest.exportedAt,
-      operator: options.operator,
-      startedAt: new Date().toISOString(),
-    }).lastInsertRowid,
-  );
+      files: {},
+      totals: { read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, removed: 0 },
+      skippedFiles: skipped,
+      manifestMismatches: [],
+      alreadyImportedBy: earlier,
+      allowedOlder: null,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  }
+
+  const runId = db.transaction(() => {
+    const id = Number(
+      db.prepare(sql.startRun).run({
+        exportId: manifest.exportId,
+        exportDir,
+        kind: manifest.kind,
+        exportedAt: manifest.exportedAt,
+        operator,
+        startedAt: new Date().toISOString(),
+      }).lastInsertRowid,
+    );
+    audit('import.start', String(id), { exportId: manifest.exportId, kind: manifest.kind, exportDir });
+    if (order.allowedOlder)
+      audit('import.allow_older', String(id), { exportId: manifest.exportId, ...order.allowedOlder });
+    return id;
+  })();
   const finish = (status: 'completed' | 'failed' | 'cancelled', error: string | null, summary: object): void => {
     db.prepare(sql.finishRun).run({
       id: runId,
@@ -140,6 +191,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
   };
 
   const files: Record<string, FileSummary> = {};
+  let summary: ImportSummary | undefined;
   try {
     const insertQuarantine = db.prepare(sql.quarantine);
     const quarantine: QuarantineWriter = (file, line, field, reason, message, raw) => {
@@ -166,30 +218,57 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               knownIds,
               quarantine,
               progress,
+              snapshot: manifest.kind === 'snapshot',
             });
           }
+          // The summary and its audit row commit with the rows they describe, or not at all.
+          summary = summarise(runId, manifest, files, skipped, order.allowedOlder, started);
+          finish('completed', null, summary);
+          audit('import.complete', String(runId), {
+            exportId: manifest.exportId,
+            kind: manifest.kind,
+            totals: summary.totals,
+            ...(summary.manifestMismatches.length ? { manifestMismatches: summary.manifestMismatches } : {}),
+          });
         })
         .immediate(),
     );
   } catch (err) {
     const cancelled = err instanceof CancelledError;
-    finish(
-      cancelled ? 'cancelled' : 'failed',
-      cancelled ? 'cancelled by the operator' : err instanceof Error ? err.message : String(err),
-      { files },
-    );
+    const code = cancelled ? 'CANCELLED' : ((err as { code?: unknown }).code ?? 'ERROR');
+    db.transaction(() => {
+      finish(
+        cancelled ? 'cancelled' : 'failed',
+        cancelled ? 'cancelled by the operator' : err instanceof Error ? err.message : String(err),
+        { files },
+      );
+      audit(cancelled ? 'import.cancel' : 'import.fail', String(runId), { exportId: manifest.exportId, code });
+    })();
     throw err;
   }
+  return summary!;
+}
 
-  const totals: ImportTotals = { read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0 };
-  for (const s of Object.values(files)) {
+function summarise(
+  runId: number,
+  manifest: { exportId: string; kind: ExportKind; exportedAt: string },
+  files: Record<string, FileSummary>,
+  skipped: string[],
+  allowedOlder: ImportSummary['allowedOlder'],
+  started: number,
+): ImportSummary {
+  const totals: ImportTotals = { read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, removed: 0 };
+  const manifestMismatches: ManifestMismatch[] = [];
+  for (const [file, s] of Object.entries(files)) {
     totals.read += s.read;
     totals.inserted += s.inserted;
     totals.updated += s.updated;
     totals.unchanged += s.unchanged;
     totals.quarantined += s.quarantined;
+    totals.removed += s.removed;
+    if (s.expected !== s.read) manifestMismatches.push({ file, declared: s.expected, read: s.read });
   }
-  const summary: ImportSummary = {
+  return {
     runId,
     status: 'completed',
     exportId: manifest.exportId,
@@ -198,8 +277,9 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
     files,
     totals,
     skippedFiles: skipped,
+    manifestMismatches,
+    alreadyImportedBy: null,
+    allowedOlder,
     elapsedMs: Math.round(performance.now() - started),
   };
-  finish('completed', null, summary);
-  return summary;
 }

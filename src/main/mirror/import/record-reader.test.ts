@@ -3,8 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsvRecord } from './csv';
 import { parseIsoTime } from './fields';
-import { KeyHashSet } from './key-set';
-import { readRecords } from './record-reader';
+import { readRecordAt, readRecords } from './record-reader';
 import { tempDir } from '../../testing/export-files';
 
 let dir: string;
@@ -15,14 +14,31 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function collect(file: string, csv: boolean) {
   const records: { text: string; line: number; unterminated: boolean }[] = [];
+  const offsets: number[] = [];
   const problems: { reason: string; line: number }[] = [];
   let lastChunk = 0;
   readRecords(file, csv, {
-    record: (text, line, unterminated) => records.push({ text, line, unterminated }),
+    record: (text, line, unterminated, offset) => {
+      records.push({ text, line, unterminated });
+      offsets.push(offset);
+    },
     problem: (reason, line) => problems.push({ reason, line }),
     chunk: (done) => void (lastChunk = done),
   });
-  return { records, problems, lastChunk };
+  return { records, offsets, problems, lastChunk };
+}
+
+/** Every record read again at its offset is the record as first read. */
+function rereadAll(file: string, csv: boolean, records: { text: string }[], offsets: number[]): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    records.forEach((r, i) => {
+      const again = readRecordAt(fd, offsets[i]!, csv);
+      if (again !== r.text) expect({ i, again }).toEqual({ i, again: r.text });
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 describe('readRecords', () => {
@@ -39,8 +55,9 @@ describe('readRecords', () => {
       line += i % 3 === 0 ? 3 : 1;
     }
     fs.writeFileSync(file, content);
-    const { records, problems, lastChunk } = collect(file, true);
+    const { records, offsets, problems, lastChunk } = collect(file, true);
     expect(problems).toEqual([]);
+    rereadAll(file, true, records, offsets);
     expect(records.length).toBe(expected.length);
     for (let i = 0; i < expected.length; i++) {
       if (records[i]!.text !== expected[i]!.text || records[i]!.line !== expected[i]!.line) {
@@ -53,13 +70,23 @@ describe('readRecords', () => {
   it('skips a 10 MB line without buffering it and goes on at the next line; reports an unterminated last line', () => {
     const file = path.join(dir, 'users.jsonl');
     fs.writeFileSync(file, `{"a":1}\n{"big":"${'y'.repeat(10 * 1024 * 1024)}"}\n{"a":3}\n{"a":4`);
-    const { records, problems } = collect(file, false);
+    const { records, offsets, problems } = collect(file, false);
     expect(problems).toEqual([{ reason: 'line_too_long', line: 2 }]);
+    rereadAll(file, false, records, offsets);
     expect(records).toEqual([
       { text: '{"a":1}', line: 1, unterminated: false },
       { text: '{"a":3}', line: 3, unterminated: false },
       { text: '{"a":4', line: 4, unterminated: true },
     ]);
+  });
+
+  it('gives each record its byte offset, after a BOM and with CRLF, multi-byte text included', () => {
+    const file = path.join(dir, 'greetings.jsonl');
+    fs.writeFileSync(file, '\uFEFF{"t":"你好"}\r\n\r\n{"t":"😀"}\r\n{"t":"end"}');
+    const { records, offsets } = collect(file, false);
+    expect(records.map((r) => r.text)).toEqual(['{"t":"你好"}', '', '{"t":"😀"}', '{"t":"end"}']);
+    expect(offsets).toEqual([3, 3 + 14 + 2, 3 + 14 + 2 + 2, 3 + 14 + 2 + 2 + 12 + 2]);
+    rereadAll(file, false, records, offsets);
   });
 
   it('tells invalid UTF-8 from a real U+FFFD in the text', () => {
@@ -113,16 +140,5 @@ describe('parseIsoTime', () => {
     ]) {
       expect(parseIsoTime(s), s).toBeUndefined();
     }
-  });
-});
-
-describe('KeyHashSet', () => {
-  it('finds every repeated key among a million and no false repeat among distinct ones', () => {
-    const set = new KeyHashSet(16);
-    let repeats = 0;
-    for (let i = 0; i < 1_000_000; i++) if (!set.add(`t${i}`)) repeats++;
-    expect(repeats).toBe(0);
-    for (let i = 0; i < 1_000_000; i += 1000) expect(set.add(`t${i}`)).toBe(false);
-    expect(set.size).toBe(1_000_000);
   });
 });

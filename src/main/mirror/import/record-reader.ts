@@ -9,9 +9,10 @@ export interface RecordSink {
   /**
    * One record (a JSONL line, or a CSV record that may span several physical lines inside quotes), decoded,
    * without its line ending. `line` is the 1-based physical line it starts on; `unterminated` is true for a last
-   * record that has no newline after it (maybe cut off by a crashed writer).
+   * record that has no newline after it (maybe cut off by a crashed writer). `offset` is the byte offset in the
+   * file where the record starts, for reading it again with `readRecordAt`.
    */
-  record(text: string, line: number, unterminated: boolean): void;
+  record(text: string, line: number, unterminated: boolean, offset: number): void;
   /** A record that could not even be decoded: `invalid_utf8` or `line_too_long`; `excerpt` is its beginning. */
   problem(reason: 'invalid_utf8' | 'line_too_long', line: number, excerpt: string): void;
   /** Called after each chunk read, with the bytes consumed so far: the place for progress and cancel checks. */
@@ -192,7 +193,7 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
           const stop = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
           const text = decodeStrict(buf, start, stop);
           if (text === undefined) sink.problem('invalid_utf8', line, excerptOf(buf, start, stop, 300));
-          else sink.record(text, line, false);
+          else sink.record(text, line, false, bytesRead - end + start);
         }
         line += 1 + linesInRecord;
         linesInRecord = 0;
@@ -205,9 +206,44 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
       const stop = buf[end - 1] === CR ? end - 1 : end;
       const text = decodeStrict(buf, start, stop);
       if (text === undefined) sink.problem('invalid_utf8', line, excerptOf(buf, start, stop, 300));
-      else sink.record(text, line, true);
+      else sink.record(text, line, true, bytesRead - end + start);
     }
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+let scratch = Buffer.allocUnsafe(4096);
+
+/**
+ * The record that starts at byte `offset` of an open file, decoded and without its line ending, exactly as
+ * `readRecords` handed it over; undefined when it is not valid UTF-8 or not there. Reads a little at a time: a
+ * record is usually a few hundred bytes, and this runs only to tell apart keys that share a hash.
+ */
+export function readRecordAt(fd: number, offset: number, csv: boolean): string | undefined {
+  let state = FIELD_START;
+  let have = 0;
+  for (;;) {
+    if (have === scratch.length) {
+      if (have > MAX_RECORD_BYTES) return undefined;
+      const bigger = Buffer.allocUnsafe(scratch.length * 4);
+      scratch.copy(bigger, 0, 0, have);
+      scratch = bigger;
+    }
+    const from = have;
+    const n = fs.readSync(fd, scratch, have, scratch.length - have, offset + have);
+    have += n;
+    for (let i = from; i < have; i++) {
+      const b = scratch[i];
+      if (b === NL && (!csv || state !== QUOTED)) {
+        const stop = i > 0 && scratch[i - 1] === CR ? i - 1 : i;
+        return decodeStrict(scratch, 0, stop);
+      }
+      if (csv) state = scanCsv(scratch, i, i + 1, state);
+    }
+    if (n === 0) {
+      const stop = have > 0 && scratch[have - 1] === CR ? have - 1 : have;
+      return have === 0 ? undefined : decodeStrict(scratch, 0, stop);
+    }
   }
 }

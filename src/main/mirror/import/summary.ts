@@ -8,6 +8,15 @@ export interface ImportTotals {
   updated: number;
   unchanged: number;
   quarantined: number;
+  /** Mirror rows a snapshot deleted because its files lacked them. */
+  removed: number;
+}
+
+/** A file whose row count is not what the manifest declares: refused for a snapshot, a warning for an increment. */
+export interface ManifestMismatch {
+  file: string;
+  declared: number | null;
+  read: number;
 }
 
 /** What one completed import did: stored with its run (import_runs.summary) and answered to whoever ran it. */
@@ -22,5 +31,14 @@ export interface ImportSummary {
   totals: ImportTotals;
   /** Files in the directory that are not imported (labels.jsonl, anything unknown). */
   skippedFiles: string[];
+  /** Increments only (a snapshot with one is refused): files whose row count differs from the manifest's. */
+  manifestMismatches: ManifestMismatch[];
+  /**
+   * When this export_id was imported before: that run. Nothing was read or changed this time (`runId` is that
+   * run's too).
+   */
+  alreadyImportedBy: number | null;
+  /** When an older export was imported on purpose (`allowOlder`): the newer export it went behind, and why. */
+  allowedOlder: { reason: string; newerExportId: string; newerExportedAt: string } | null;
   elapsedMs: number;
 }

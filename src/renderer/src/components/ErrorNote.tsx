@@ -37,6 +37,10 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   notAnExport: 'error.say.notAnExport',
   labelsMissing: 'error.say.labelsMissing',
   nothingImported: 'error.say.nothingImported',
+  staleExport: 'error.say.staleExport',
+  manifestMismatch: 'error.say.manifestMismatch',
+  manifestUndeclared: 'error.say.manifestUndeclared',
+  alreadyPublished: 'error.say.alreadyPublished',
 };
 
 function sayOf(error: ApiError): ErrorSay | null {

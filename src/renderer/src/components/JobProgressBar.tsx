@@ -27,6 +27,8 @@ function usePhaseText(): (phase: string) => string {
     if (phase.startsWith('generate ')) return t('job.phase.generate', { what: text(phase.slice('generate '.length)) });
     const indexing = /^(.+): indexing$/.exec(phase);
     if (indexing) return t('job.phase.indexing', { file: indexing[1]! });
+    const removing = /^(.+): removing$/.exec(phase);
+    if (removing) return t('job.phase.removing', { file: removing[1]! });
     const key = PHASES[phase];
     return key ? t(key) : phase;
   };

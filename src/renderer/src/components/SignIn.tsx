@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { Operator, OperatorRole } from '../../../shared/contract';
-import { type ApiError, call } from '../api/client';
+import type { ApiError } from '../api/client';
+import { useAction } from '../api/useAction';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorNote } from './ErrorNote';
 
@@ -10,11 +11,13 @@ export function SignIn({ onSignedIn }: { onSignedIn(operator: Operator): void })
   const [name, setName] = useState('');
   const [role, setRole] = useState<OperatorRole>('reviewer');
   const [error, setError] = useState<ApiError | null>(null);
+  // Through useAction: a sign-in resets the cache (api/changes.ts), nothing read for the previous operator stays.
+  const signIn = useAction('session.signIn');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     try {
-      const { operator } = await call('session.signIn', { name, role });
+      const { operator } = await signIn.mutateAsync({ name, role });
       onSignedIn(operator);
     } catch (err) {
       setError(err as ApiError);

@@ -66,7 +66,7 @@ function RunFiles({ run }: { run: ImportRun }) {
       <thead>
         <tr>
           <th scope="col">{t('mirror.file')}</th>
-          {(['read', 'inserted', 'updated', 'unchanged', 'quarantined', 'expected'] as const).map((k) => (
+          {(['read', 'inserted', 'updated', 'unchanged', 'quarantined', 'removed', 'expected'] as const).map((k) => (
             <th key={k} scope="col" className="num">
               {t(`mirror.count.${k}`)}
             </th>
@@ -84,6 +84,9 @@ function RunFiles({ run }: { run: ImportRun }) {
             <td className="num">{fmt.integer(f.updated)}</td>
             <td className="num">{fmt.integer(f.unchanged)}</td>
             <td className="num">{fmt.integer(f.quarantined)}</td>
+            <td className="num" data-testid={`import-file-${f.file}-removed`}>
+              {fmt.integer(f.removed)}
+            </td>
             <td
               className="num"
               data-testid={`import-file-${f.file}-expected`}

@@ -56,6 +56,12 @@ export const app = defineSection(
     'error.say.notAnExport': '{path} 不是上游导出目录（缺少 manifest.json 或不是目录）。',
     'error.say.labelsMissing': '找不到标注文件 {path}。',
     'error.say.nothingImported': '还没有导入过数据，请填写 labels.jsonl 的路径。',
+    'error.say.staleExport':
+      '导出 {exportId}（导出于 {exportedAt}）不晚于已导入的 {newerExportId}（导出于 {newerExportedAt}）：导入会让镜像倒退，未导入任何数据。',
+    'error.say.manifestMismatch':
+      '快照文件 {file} 有 {read} 行，清单声明 {declared} 行：不完整的快照会误删数据，整个快照未导入。',
+    'error.say.manifestUndeclared': '快照清单没有声明 {file} 的行数：无法确认文件完整，整个快照未导入。',
+    'error.say.alreadyPublished': '{date} 的推荐已由第 {runId} 次运行发布，发布后不可更改，也不能重新匹配。',
     'job.kind.import': '导入',
     'job.kind.generate': '生成',
     'job.kind.match': '匹配',
@@ -73,6 +79,7 @@ export const app = defineSection(
     'job.phase.transactions': '消费记录',
     'job.phase.social': '转账与打招呼',
     'job.phase.indexing': '{file}：重建索引',
+    'job.phase.removing': '{file}：删除快照中已没有的行',
     'job.phase.loadUsers': '读取用户',
     'job.phase.loadTransactions': '读取消费记录',
     'job.phase.indexPlaces': '建立地点索引',
@@ -141,6 +148,14 @@ export const app = defineSection(
     'error.say.notAnExport': '{path} is not an upstream export (not a directory, or no manifest.json).',
     'error.say.labelsMissing': 'There is no labels file at {path}.',
     'error.say.nothingImported': 'Nothing has been imported yet: give the path of a labels.jsonl.',
+    'error.say.staleExport':
+      'Export {exportId} (exported {exportedAt}) is not newer than {newerExportId} (exported {newerExportedAt}), which is already imported: it would roll the mirror back. Nothing was imported.',
+    'error.say.manifestMismatch':
+      'Snapshot file {file} holds {read} rows, its manifest declares {declared}: an incomplete snapshot would delete real rows, so none of it was imported.',
+    'error.say.manifestUndeclared':
+      'The snapshot’s manifest declares no row count for {file}: it cannot be proven whole, so none of it was imported.',
+    'error.say.alreadyPublished':
+      'The introductions of {date} were published from run {runId}: a published date is final and cannot be matched again.',
     'job.kind.import': 'import',
     'job.kind.generate': 'generate',
     'job.kind.match': 'matching',
@@ -158,6 +173,7 @@ export const app = defineSection(
     'job.phase.transactions': 'transactions',
     'job.phase.social': 'transfers and greetings',
     'job.phase.indexing': '{file}: rebuilding indexes',
+    'job.phase.removing': '{file}: removing rows the snapshot no longer holds',
     'job.phase.loadUsers': 'Reading users',
     'job.phase.loadTransactions': 'Reading transactions',
     'job.phase.indexPlaces': 'Indexing places',

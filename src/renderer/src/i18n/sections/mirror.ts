@@ -29,6 +29,7 @@ export const mirror = defineSection(
     'mirror.count.updated': '更新',
     'mirror.count.unchanged': '未变',
     'mirror.count.quarantined': '隔离',
+    'mirror.count.removed': '删除',
     'mirror.count.expected': '清单行数',
     'mirror.count.mismatch': '与清单（manifest.json）声明的行数不一致：导出可能不完整或有跨行的坏记录',
     'mirror.quarantine.title': '隔离区',
@@ -82,6 +83,7 @@ export const mirror = defineSection(
     'mirror.count.updated': 'Updated',
     'mirror.count.unchanged': 'Unchanged',
     'mirror.count.quarantined': 'Quarantined',
+    'mirror.count.removed': 'Removed',
     'mirror.count.expected': 'Manifest rows',
     'mirror.count.mismatch':
       'Differs from the row count manifest.json declares: the export may be incomplete, or a bad record spans lines',

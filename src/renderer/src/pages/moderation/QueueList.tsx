@@ -1,11 +1,12 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useRef } from 'react';
 import type { ModerationQueueItem } from '../../../../shared/contract';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { QueueWindow } from './useQueue';
 import { flagReasonKey, scoreText } from './words';
 
-/** Fixed row height: the list is windowed by arithmetic (index = scrollTop / ROW), never by measuring rows. */
+/** Fixed row height (the stylesheet's too): rows are placed by arithmetic, never measured. */
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
 const VIEW_HEIGHT = 544;
@@ -16,13 +17,14 @@ export interface QueueListProps {
   selected: ReadonlySet<number>;
   onCursor(index: number): void;
   /** Checkbox toggle; `range` when shift was held (select from the last toggled row). */
-  onToggle(index: number, item: ModerationQueueItem, range: boolean): void;
+  onToggle(index: number, range: boolean): void;
   now: number;
 }
 
 const Row = memo(function Row({
   item,
   index,
+  top,
   active,
   checked,
   now,
@@ -31,14 +33,15 @@ const Row = memo(function Row({
 }: {
   item: ModerationQueueItem | undefined;
   index: number;
+  top: number;
   active: boolean;
   checked: boolean;
   now: number;
   onCursor(index: number): void;
-  onToggle(index: number, item: ModerationQueueItem, range: boolean): void;
+  onToggle(index: number, range: boolean): void;
 }) {
   const { t } = useI18n();
-  const style = { top: index * ROW_HEIGHT, height: ROW_HEIGHT };
+  const style = { top, height: ROW_HEIGHT };
   if (!item) return <div className="mod-row placeholder" style={style} aria-hidden />;
   const days = Math.max(0, Math.floor((now - item.firstDetectedAt) / 86_400));
   const reasons = item.reasons.map((r) => {
@@ -63,7 +66,7 @@ const Row = memo(function Row({
         data-testid="queue-row-check"
         onClick={(e) => {
           e.stopPropagation();
-          onToggle(index, item, e.shiftKey);
+          onToggle(index, e.shiftKey);
         }}
         onChange={() => {}}
       />
@@ -71,7 +74,21 @@ const Row = memo(function Row({
         {item.maskedName} <span className="muted small mono">{item.userId}</span>
       </span>
       <span className={`mod-detector ${item.detector}`}>{t(`moderation.detector.${item.detector}` as MessageKey)}</span>
-      <span className="num mod-score">{scoreText(item.score)}</span>
+      <span className="num mod-score">
+        {scoreText(item.score)}
+        {item.heldByDetection && (
+          <span
+            className="mod-badge warn small"
+            title={t('moderation.list.heldByDetectionTitle')}
+            data-testid="queue-row-held"
+          >
+            {t('moderation.list.heldByDetection')}
+          </span>
+        )}
+      </span>
+      <span className="num muted small" data-testid="queue-row-reach">
+        {item.reach}
+      </span>
       <span className="mod-reasons small" title={reasons.join(' · ')}>
         {item.claimedBy ? t('moderation.list.claimedBy', { name: item.claimedBy }) : reasons.join(' · ')}
       </span>
@@ -80,45 +97,38 @@ const Row = memo(function Row({
   );
 });
 
-/** The queue, windowed: only the ~16 visible rows (+ overscan) exist in the DOM whatever the queue's length. */
+/**
+ * The queue, windowed by TanStack Virtual: only the visible rows (+ overscan) exist in the DOM whatever the queue's
+ * length, and the pages under them are fetched as they come into view.
+ */
 export function QueueList({ window: w, cursor, selected, onCursor, onToggle, now }: QueueListProps) {
   const { t } = useI18n();
   const box = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
   const total = w.total ?? 0;
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(total - 1, Math.ceil((scrollTop + VIEW_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
-
+  // The rule warns that the React Compiler would skip this component; the console is not compiled by it, and the
+  // rows are memoised by hand (Row).
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => box.current,
+    // Fixed row height: rows are never measured, the window is arithmetic.
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    initialRect: { width: 0, height: VIEW_HEIGHT },
+  });
+  const rows = virtualizer.getVirtualItems();
+  const first = rows[0]?.index ?? 0;
+  const last = rows.at(-1)?.index ?? -1;
   const show = w.show;
   useEffect(() => {
-    if (total > 0) show(first, last);
-  }, [first, last, total, show]);
+    if (last >= 0) show(first, last);
+  }, [first, last, show]);
 
   // Keep the cursor row in view when j/k move it past the edge.
   useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const top = cursor * ROW_HEIGHT;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-  }, [cursor]);
+    if (cursor < total) virtualizer.scrollToIndex(cursor, { align: 'auto' });
+  }, [cursor, total, virtualizer]);
 
-  const rows = [];
-  for (let i = first; i <= last; i++) {
-    const item = w.item(i);
-    rows.push(
-      <Row
-        key={i}
-        index={i}
-        item={item}
-        active={i === cursor}
-        checked={item ? selected.has(item.flagId) : false}
-        now={now}
-        onCursor={onCursor}
-        onToggle={onToggle}
-      />,
-    );
-  }
   return (
     <div className="mod-list-wrap">
       <div className="mod-row mod-head" aria-hidden>
@@ -126,6 +136,7 @@ export function QueueList({ window: w, cursor, selected, onCursor, onToggle, now
         <span>{t('moderation.list.user')}</span>
         <span>{t('moderation.list.detector')}</span>
         <span className="num">{t('moderation.list.score')}</span>
+        <span className="num">{t('moderation.list.reach')}</span>
         <span>{t('moderation.list.reasons')}</span>
         <span className="num">{t('moderation.list.age')}</span>
       </div>
@@ -139,10 +150,26 @@ export function QueueList({ window: w, cursor, selected, onCursor, onToggle, now
         // Old rows stay on screen while a new query loads; the total is only stated once it is the new query's.
         data-total={w.loading ? '' : (w.total ?? '')}
         data-rendered={rows.length}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       >
         {w.total === 0 && <p className="muted mod-empty">{t('moderation.list.empty')}</p>}
-        <div style={{ height: total * ROW_HEIGHT, position: 'relative' }}>{rows}</div>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {rows.map(({ index, start }) => {
+            const item = w.item(index);
+            return (
+              <Row
+                key={index}
+                index={index}
+                top={start}
+                item={item}
+                active={index === cursor}
+                checked={item ? selected.has(item.flagId) : false}
+                now={now}
+                onCursor={onCursor}
+                onToggle={onToggle}
+              />
+            );
+          })}
+        </div>
       </div>
     </div>
   );

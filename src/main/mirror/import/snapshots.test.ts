@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listAudit } from '../../audit/audit-log';
+import { openDatabase, type Db } from '../../db/database';
+import { platformIsoTime } from '../../../shared/domain/platform-time';
+import { importExport, listImportRuns, listQuarantine } from './index';
+import { merchant, tempDir, transaction, user, writeExport, type TestFile } from '../../testing/export-files';
+
+/**
+ * Snapshots, increments and their order (DATA-FORMAT.md): example by example. The property test beside this file
+ * checks the same rules on random sequences of exports against a model.
+ */
+let root: string;
+let db: Db;
+let serial = 0;
+let lastDir = '';
+beforeEach(() => {
+  root = tempDir('encounter-snapshots-');
+  db = openDatabase(path.join(root, 'mirror.db'));
+});
+afterEach(() => {
+  db.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const at = (minute: number) => platformIsoTime('2026-11-24', `03:${String(minute).padStart(2, '0')}:00`);
+/** Writes an export (a new directory each time) and imports it. */
+function importAs(
+  kind: 'snapshot' | 'increment',
+  files: Record<string, TestFile>,
+  o: { exportId?: string; minute?: number; allowOlder?: string } = {},
+) {
+  serial++;
+  const dir = path.join(root, `export-${serial}`);
+  lastDir = dir;
+  writeExport(dir, { exportId: o.exportId ?? `e${serial}`, exportedAt: at(o.minute ?? serial), kind }, files);
+  return importExport(db, dir, { operator: 'ops', ...(o.allowOlder ? { allowOlder: o.allowOlder } : {}) });
+}
+const ids = (table: string, col = 'id') =>
+  db.prepare(`SELECT ${col} FROM ${table} ORDER BY ${col}`).pluck().all() as string[];
+const dump = (table: string) =>
+  db
+    .prepare(`SELECT * FROM ${table}`)
+    .all()
+    .map((r) => JSON.stringify(r))
+    .sort();
+const consent = (userId: string, day: string, revoked: string | null = null) => ({
+  user_id: userId,
+  feature: 'meet_similar',
+  granted_at: platformIsoTime(day, '08:00:00'),
+  revoked_at: revoked === null ? null : platformIsoTime(revoked, '08:00:00'),
+});
+const exposure = (userId: string, merchantId: string, level = 'place') => ({
+  user_id: userId,
+  merchant_id: merchantId,
+  level,
+});
+const block = (a: string, b: string) => ({ blocker_id: a, blocked_id: b, created_at: at(1) });
+
+function baseline() {
+  return importAs('snapshot', {
+    users: { rows: [user('u1'), user('u2'), user('u3')] },
+    merchants: { rows: [merchant('m1'), merchant('m2')] },
+    consents: { rows: [consent('u1', '2026-01-01'), consent('u2', '2026-01-01')] },
+    exposures: { rows: [exposure('u1', 'm1'), exposure('u2', 'm2', 'brand')] },
+    transactions: { rows: [transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm2')], format: 'csv' },
+    blocks: { rows: [block('u1', 'u2')] },
+  });
+}
+
+describe('a snapshot', () => {
+  it('leaves every table it carries holding exactly its rows, counts the removed ones, and leaves the others alone', () => {
+    baseline();
+    const s = importAs('snapshot', {
+      users: { rows: [user('u1'), user('u2', { nickname: 'renamed' }), user('u3')] },
+      // u2's consent row withdrawn with its row, u1's exposure set back to hidden (no row), the block lifted.
+      consents: { rows: [consent('u1', '2026-01-01')] },
+      exposures: { rows: [exposure('u2', 'm2', 'brand')] },
+      blocks: { rows: [] },
+    });
+    expect(ids('consents', 'user_id')).toEqual(['u1']);
+    expect(ids('exposures', 'user_id')).toEqual(['u2']);
+    expect(ids('blocks', 'blocker_id')).toEqual([]);
+    expect(ids('transactions')).toEqual(['t1', 't2']);
+    expect(ids('merchants')).toEqual(['m1', 'm2']);
+    expect(s.files['users.jsonl']).toMatchObject({ read: 3, inserted: 0, updated: 1, unchanged: 2, removed: 0 });
+    expect(s.files['consents.jsonl']).toMatchObject({ read: 1, unchanged: 1, removed: 1 });
+    expect(s.files['exposures.jsonl']).toMatchObject({ removed: 1 });
+    expect(s.files['blocks.jsonl']).toMatchObject({ read: 0, removed: 1 });
+    expect(s.totals).toMatchObject({ removed: 3, updated: 1 });
+    expect(listImportRuns(db, 1)[0]!.summary.totals).toMatchObject({ removed: 3 });
+  });
+
+  it('an erased account goes, and rows of later files that still name it are refused as unknown references', () => {
+    baseline();
+    const s = importAs('snapshot', {
+      users: { rows: [user('u1'), user('u3')] },
+      consents: { rows: [consent('u1', '2026-01-01'), consent('u2', '2026-01-01')] },
+    });
+    expect(ids('users')).toEqual(['u1', 'u3']);
+    expect(s.files['users.jsonl']!.removed).toBe(1);
+    expect(listQuarantine(db, { runId: s.runId, offset: 0, limit: 10 }).map((q) => [q.file, q.reason])).toEqual([
+      ['consents.jsonl', 'unknown_reference'],
+    ]);
+    // Not "bad content" whose previous version is kept: what the row names is gone, so its old version goes too.
+    expect(ids('consents', 'user_id')).toEqual(['u1']);
+  });
+
+  it('keeps the previous version of a row refused for its content when its key can be read, and deletes one whose key cannot', () => {
+    baseline();
+    const noId = transaction('t2', 'u2', 'm2');
+    delete noId.id;
+    const s = importAs('snapshot', {
+      users: { rows: [user('u1', { nickname: 'x'.repeat(41) }), user('u2'), user('u3')] },
+      transactions: { rows: [transaction('t1', 'u1', 'm1', { amount_fen: -5 }), noId] },
+    });
+    expect(s.totals.quarantined).toBe(3);
+    expect(db.prepare('SELECT nickname FROM users WHERE id = ?').pluck().get('u1')).toBe('nick u1');
+    expect(db.prepare('SELECT amount_fen FROM transactions WHERE id = ?').pluck().get('t1')).toBe(1500);
+    expect(ids('transactions')).toEqual(['t1']);
+    expect(s.files['transactions.jsonl']).toMatchObject({ read: 2, quarantined: 2, removed: 1 });
+  });
+
+  it('whose file holds another row count than its manifest declares is refused whole, nothing changed', () => {
+    baseline();
+    const before = ['users', 'consents', 'exposures', 'blocks', 'quarantine'].map(dump);
+    let error: unknown;
+    try {
+      importAs('snapshot', {
+        users: { rows: [user('u1', { nickname: 'changed' }), user('u2'), user('u3')] },
+        // A file cut short: it would withdraw u2's consent.
+        consents: { rows: [consent('u1', '2026-01-01'), 'not json'], countDelta: 1 },
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({
+      code: 'MANIFEST_MISMATCH',
+      message: expect.stringMatching(/consents\.jsonl: the manifest declares 3 rows, the file holds 2/),
+      details: { say: { id: 'manifestMismatch', params: { file: 'consents.jsonl', declared: 3, read: 2 } } },
+    });
+    expect(['users', 'consents', 'exposures', 'blocks', 'quarantine'].map(dump)).toEqual(before);
+    expect(db.prepare('SELECT nickname FROM users WHERE id = ?').pluck().get('u1')).toBe('nick u1');
+    expect(listImportRuns(db, 1)[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('consents') });
+  });
+
+  it('must declare a row count for every file it carries', () => {
+    baseline();
+    const dir = path.join(root, 'undeclared');
+    writeExport(dir, { exportId: 'undeclared', exportedAt: at(50), kind: 'snapshot' }, { users: { rows: [] } });
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: object };
+    manifest.files = {};
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    expect(() => importExport(db, dir, { operator: 'ops' })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_MISMATCH', message: expect.stringContaining('declares no row count') }),
+    );
+    expect(ids('users')).toEqual(['u1', 'u2', 'u3']);
+  });
+});
+
+describe('an increment', () => {
+  it('only upserts, and reports a file whose count differs from the manifest as a warning', () => {
+    baseline();
+    const s = importAs('increment', {
+      consents: { rows: [consent('u3', '2026-02-01')], countDelta: 2 },
+      blocks: { rows: [] },
+    });
+    expect(ids('consents', 'user_id')).toEqual(['u1', 'u2', 'u3']);
+    expect(ids('blocks', 'blocker_id')).toEqual(['u1']);
+    expect(s.totals.removed).toBe(0);
+    expect(s.manifestMismatches).toEqual([{ file: 'consents.jsonl', declared: 3, read: 1 }]);
+  });
+});
+
+describe('the order of exports', () => {
+  it('refuses an older export, and one as old with another id, naming both; --allow-older imports it, audited with the reason', () => {
+    baseline(); // export e1 at minute 1
+    importAs(
+      'increment',
+      { users: { rows: [user('u1', { status: 'suspended' })] } },
+      { exportId: 'newer', minute: 30 },
+    );
+    const older = () =>
+      importAs('increment', { users: { rows: [user('u1', { status: 'active' })] } }, { exportId: 'older', minute: 20 });
+    expect(older).toThrow(
+      expect.objectContaining({
+        code: 'STALE_EXPORT',
+        message: expect.stringMatching(/export "older" .* is older than export "newer" .*imported by run 2/),
+      }),
+    );
+    expect(() => importAs('increment', { users: { rows: [] } }, { exportId: 'same-time', minute: 30 })).toThrow(
+      expect.objectContaining({ code: 'STALE_EXPORT', message: expect.stringContaining('is as old as') }),
+    );
+    expect(db.prepare('SELECT status FROM users WHERE id = ?').pluck().get('u1')).toBe('suspended');
+
+    const s = importAs(
+      'increment',
+      { users: { rows: [user('u1', { status: 'active' })] } },
+      { exportId: 'older', minute: 20, allowOlder: 'upstream re-sent the fix for a wrong suspension' },
+    );
+    expect(s.allowedOlder).toMatchObject({ newerExportId: 'newer' });
+    expect(db.prepare('SELECT status FROM users WHERE id = ?').pluck().get('u1')).toBe('active');
+    const audit = listAudit(db, 20);
+    expect(audit.find((a) => a.action === 'import.allow_older')).toMatchObject({
+      operator: 'ops',
+      details: { reason: 'upstream re-sent the fix for a wrong suspension', newerExportId: 'newer', exportId: 'older' },
+    });
+    expect(audit.filter((a) => a.action === 'import.refuse')).toHaveLength(2);
+  });
+
+  it('imports the same export_id again as a no-op: nothing read, no run recorded', () => {
+    const first = baseline();
+    const runs = listImportRuns(db, 10).length;
+    const again = importExport(db, lastDir, { operator: 'ops' });
+    expect(again).toMatchObject({ alreadyImportedBy: first.runId, runId: first.runId, totals: { read: 0 } });
+    expect(listImportRuns(db, 10)).toHaveLength(runs);
+    expect(listAudit(db, 1)[0]).toMatchObject({ action: 'import.repeat', subject: first.exportId });
+  });
+});
+
+describe('bad input and audit', () => {
+  it('refuses a NUL escaped in a JSON string, naming the field', () => {
+    const s = importAs('increment', {
+      users: { rows: [user('u1', { nickname: 'a\u0000b' }), user('u2'), '{"id":"u\\u0000"}'] },
+    });
+    expect(
+      listQuarantine(db, { runId: s.runId, offset: 0, limit: 10 }).map((q) => [q.line, q.field, q.reason]),
+    ).toEqual([
+      [1, 'nickname', 'bad_json'],
+      [3, 'id', 'bad_json'],
+    ]);
+    expect(ids('users')).toEqual(['u2']);
+  });
+
+  it('writes audit rows for the start and the end of an import, in the operator’s name', () => {
+    const s = baseline();
+    const rows = listAudit(db, 10).filter((a) => a.subject === String(s.runId));
+    expect(rows.map((a) => [a.action, a.operator])).toEqual([
+      ['import.complete', 'ops'],
+      ['import.start', 'ops'],
+    ]);
+  });
+});
