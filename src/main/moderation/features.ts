@@ -126,15 +126,7 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
       )
       .get()?.t ?? Math.floor(Date.now() / 1000);
 
-  // Who paid whom, and who was introduced to whom: the "do they know each other" questions below.
-  const paid = new Set<number>();
-  for (const [from, to] of db.prepare(`SELECT from_user, to_user FROM transfers`).raw().iterate() as Iterable<
-    [string, string]
-  >) {
-    const a = index.get(from);
-    const b = index.get(to);
-    if (a !== undefined && b !== undefined) paid.add(pairKey(a, b, n));
-  }
+  // Who was introduced to whom: a handle sent to an introduction is part of a conversation.
   const introduced = new Set<number>();
   for (const [a0, b0] of db.prepare(`SELECT user_a, user_b FROM introductions`).raw().iterate() as Iterable<
     [string, string]
@@ -147,7 +139,7 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   }
   progress.throwIfCancelled();
 
-  const incoming = readIncoming(db, index, n, paid, progress);
+  const incoming = readIncoming(db, index, n, progress);
   const outgoing = readOutgoing(db, index, n, introduced, progress);
 
   const reports = new Map<number, { byReason: Record<string, number>; reporters: Set<number>; ids: string[] }>();
@@ -219,43 +211,77 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   return { referenceAt, users: out };
 }
 
-/** Incoming transfers, one recipient at a time (index order: recipient, time), so only one account is held. */
-function readIncoming(
-  db: Db,
-  index: Map<string, number>,
-  n: number,
-  paid: ReadonlySet<number>,
-  progress: ProgressSink,
-): Map<number, Incoming> {
+/**
+ * Incoming transfers grouped by recipient. One sequential scan of the table (a scan in index order would be one
+ * random row lookup per transfer), rows bucketed by recipient in memory with a counting sort; who paid whom is
+ * collected on the way for "do they pay each other".
+ */
+function readIncoming(db: Db, index: Map<string, number>, n: number, progress: ProgressSink): Map<number, Incoming> {
   const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM transfers`).get()!.n;
-  const result = new Map<number, Incoming>();
-  let current = -1;
-  let rows: { from: number; amount: number; at: number; memo: string; id: string }[] = [];
-  const flush = (): void => {
-    if (current >= 0 && rows.length > 0) result.set(current, summariseIncoming(current, rows, n, paid));
-    rows = [];
-  };
+  const to = new Int32Array(total);
+  const from = new Int32Array(total);
+  const amount = new Float64Array(total);
+  const at = new Float64Array(total);
+  const memo: string[] = new Array<string>(total);
+  const ids: string[] = new Array<string>(total);
+  const paid = new Set<number>();
+  let count = 0;
   let done = 0;
-  for (const [id, from, to, amount, at, memo] of db
-    .prepare(`SELECT id, from_user, to_user, amount_fen, paid_at, memo FROM transfers ORDER BY to_user, paid_at`)
+  for (const [id, f0, t0, a, p, m] of db
+    .prepare(`SELECT id, from_user, to_user, amount_fen, paid_at, memo FROM transfers`)
     .raw()
     .iterate() as Iterable<[string, string, string, number, number, string]>) {
     if (++done % BATCH === 0) {
       progress.throwIfCancelled();
       progress.report('reading transfers', done, total);
     }
-    const t = index.get(to);
-    const f = index.get(from);
-    if (t === undefined || f === undefined) continue;
-    if (t !== current) {
-      flush();
-      current = t;
-    }
-    rows.push({ from: f, amount, at, memo, id });
+    const t = index.get(t0);
+    const f = index.get(f0);
+    if (t === undefined || f === undefined || count >= total) continue;
+    paid.add(pairKey(f, t, n));
+    to[count] = t;
+    from[count] = f;
+    amount[count] = a;
+    at[count] = p;
+    memo[count] = m;
+    ids[count] = id;
+    count++;
   }
-  flush();
   progress.report('reading transfers', done, total);
+  const order = byKeyThenTime(to, at, count, n);
+  const result = new Map<number, Incoming>();
+  for (let i = 0; i < count;) {
+    const recipient = to[order[i]!]!;
+    let j = i;
+    const rows: { from: number; amount: number; at: number; memo: string; id: string }[] = [];
+    while (j < count && to[order[j]!] === recipient) {
+      const k = order[j]!;
+      rows.push({ from: from[k]!, amount: amount[k]!, at: at[k]!, memo: memo[k]!, id: ids[k]! });
+      j++;
+    }
+    result.set(recipient, summariseIncoming(recipient, rows, n, paid));
+    i = j;
+  }
   return result;
+}
+
+/** Row positions ordered by key (a user index), then time: a counting sort on the key, each bucket sorted by time. */
+function byKeyThenTime(key: Int32Array, time: Float64Array, count: number, keys: number): Int32Array {
+  const start = new Int32Array(keys + 1);
+  for (let i = 0; i < count; i++) start[key[i]! + 1]!++;
+  for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, keys);
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[fill[key[i]!]!++] = i;
+  for (let k = 0; k < keys; k++) {
+    const a = start[k]!;
+    const b = start[k + 1]!;
+    if (b - a > 1) {
+      const bucket = Array.from(order.subarray(a, b)).sort((x, y) => time[x]! - time[y]! || x - y);
+      order.set(bucket, a);
+    }
+  }
+  return order;
 }
 
 function summariseIncoming(
@@ -313,7 +339,7 @@ function summariseIncoming(
   };
 }
 
-/** Greetings sent, one sender at a time (index order: sender, time). */
+/** Greetings grouped by sender: one sequential scan, bucketed in memory (see readIncoming). */
 function readOutgoing(
   db: Db,
   index: Map<string, number>,
@@ -321,49 +347,56 @@ function readOutgoing(
   introduced: ReadonlySet<number>,
   progress: ProgressSink,
 ): Map<number, Outgoing> {
+  const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM greetings`).get()!.n;
+  const from = new Int32Array(total);
+  const to = new Int32Array(total);
+  const at = new Float64Array(total);
+  const replied = new Uint8Array(total);
+  const text: string[] = new Array<string>(total);
+  const ids: string[] = new Array<string>(total);
   // Earliest greeting per ordered pair: "they wrote to me first" makes a later handle part of a conversation.
   const firstGreeting = new Map<number, number>();
-  for (const [from, to, at] of db
-    .prepare(`SELECT from_user, to_user, sent_at FROM greetings`)
-    .raw()
-    .iterate() as Iterable<[string, string, number]>) {
-    const a = index.get(from);
-    const b = index.get(to);
-    if (a === undefined || b === undefined) continue;
-    const k = pairKey(a, b, n);
-    const prev = firstGreeting.get(k);
-    if (prev === undefined || at < prev) firstGreeting.set(k, at);
-  }
-  progress.throwIfCancelled();
-  const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM greetings`).get()!.n;
-  const result = new Map<number, Outgoing>();
-  let current = -1;
-  let rows: { to: number; at: number; text: string; replied: boolean; id: string }[] = [];
-  const flush = (): void => {
-    if (current >= 0 && rows.length > 0)
-      result.set(current, summariseOutgoing(current, rows, n, introduced, firstGreeting));
-    rows = [];
-  };
+  let count = 0;
   let done = 0;
-  for (const [id, from, to, at, text, repliedAt] of db
-    .prepare(`SELECT id, from_user, to_user, sent_at, text, replied_at FROM greetings ORDER BY from_user, sent_at`)
+  for (const [id, f0, t0, sent, body, repliedAt] of db
+    .prepare(`SELECT id, from_user, to_user, sent_at, text, replied_at FROM greetings`)
     .raw()
     .iterate() as Iterable<[string, string, string, number, string, number | null]>) {
     if (++done % BATCH === 0) {
       progress.throwIfCancelled();
       progress.report('reading greetings', done, total);
     }
-    const f = index.get(from);
-    const t = index.get(to);
-    if (f === undefined || t === undefined) continue;
-    if (f !== current) {
-      flush();
-      current = f;
-    }
-    rows.push({ to: t, at, text, replied: repliedAt !== null, id });
+    const f = index.get(f0);
+    const t = index.get(t0);
+    if (f === undefined || t === undefined || count >= total) continue;
+    const k = pairKey(f, t, n);
+    const prev = firstGreeting.get(k);
+    if (prev === undefined || sent < prev) firstGreeting.set(k, sent);
+    from[count] = f;
+    to[count] = t;
+    at[count] = sent;
+    replied[count] = repliedAt === null ? 0 : 1;
+    text[count] = body;
+    ids[count] = id;
+    count++;
   }
-  flush();
   progress.report('reading greetings', done, total);
+  const order = byKeyThenTime(from, at, count, n);
+  const result = new Map<number, Outgoing>();
+  for (let i = 0; i < count;) {
+    const sender = from[order[i]!]!;
+    let j = i;
+    const rows: { to: number; at: number; text: string; replied: boolean; id: string }[] = [];
+    while (j < count && from[order[j]!] === sender) {
+      const k = order[j]!;
+      rows.push({ to: to[k]!, at: at[k]!, text: text[k]!, replied: replied[k] === 1, id: ids[k]! });
+      text[k] = ''; // let the strings go as senders are done
+      j++;
+    }
+    result.set(sender, summariseOutgoing(sender, rows, n, introduced, firstGreeting));
+    i = j;
+    if ((i & 0x3fff) === 0) progress.throwIfCancelled();
+  }
   return result;
 }
 

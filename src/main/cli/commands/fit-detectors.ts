@@ -47,7 +47,12 @@ export const fitDetectorsCommand: CliCommand = {
         for (const f of extractFeatures(db, ctx.progress).users) {
           const label = labels.get(f.userId)?.label ?? 'normal';
           labelCounts[label] = (labelCounts[label] ?? 0) + 1;
-          accounts.push({ seed, features: f, y: CLASS_OF[label] ?? 0 });
+          accounts.push({
+            seed,
+            features: f,
+            y: CLASS_OF[label] ?? 0,
+            family: labels.get(f.userId)?.family ?? 'ordinary',
+          });
         }
       } finally {
         db.close();
@@ -76,7 +81,12 @@ export const fitDetectorsCommand: CliCommand = {
       written: out ? path.resolve(out) : null,
       thresholds: model.thresholds,
       holdThreshold: model.holdThreshold,
-      heldOut: { method: model.heldOut.method, atThresholds: model.heldOut.atThresholds, hold: model.heldOut.hold },
+      heldOut: {
+        method: model.heldOut.method,
+        atThresholds: model.heldOut.atThresholds,
+        hold: model.heldOut.hold,
+        families: model.heldOut.families,
+      },
       calibration: model.calibration,
     };
   },

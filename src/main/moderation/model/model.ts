@@ -44,6 +44,10 @@ export const detectorModelSchema = z.object({
       z.object({ precision: z.number(), recall: z.number(), flagged: z.number().int() }),
     ),
     hold: z.object({ precision: z.number(), recall: z.number(), held: z.number().int() }),
+    /** Per behaviour family: abuse families' recall, the others' false-positive rate (queued / accounts). */
+    families: z
+      .record(z.string(), z.object({ accounts: z.number().int(), queued: z.number().int(), rate: z.number() }))
+      .optional(),
     calibration: z.array(
       z.object({
         from: z.number(),
