@@ -90,6 +90,7 @@ interface Incoming {
   newPayerWeeks: number;
   repeatShare: number;
   reciprocalShare: number;
+  orderRowids: number[];
   orderIds: string[];
 }
 
@@ -222,15 +223,16 @@ function readIncoming(db: Db, index: Map<string, number>, n: number, progress: P
   const from = new Int32Array(total);
   const amount = new Float64Array(total);
   const at = new Float64Array(total);
-  const memo: string[] = new Array<string>(total);
-  const ids: string[] = new Array<string>(total);
+  /** 1 order-like memo, 2 a shared bill, gift or event, 0 neither: classified as read, the text is not kept. */
+  const memoKind = new Uint8Array(total);
+  const rowids = new Float64Array(total);
   const paid = new Set<number>();
   let count = 0;
   let done = 0;
-  for (const [id, f0, t0, a, p, m] of db
-    .prepare(`SELECT id, from_user, to_user, amount_fen, paid_at, memo FROM transfers`)
+  for (const [rowid, f0, t0, a, p, m] of db
+    .prepare(`SELECT rowid, from_user, to_user, amount_fen, paid_at, memo FROM transfers`)
     .raw()
-    .iterate() as Iterable<[string, string, string, number, number, string]>) {
+    .iterate() as Iterable<[number, string, string, number, number, string]>) {
     if (++done % BATCH === 0) {
       progress.throwIfCancelled();
       progress.report('reading transfers', done, total);
@@ -243,8 +245,8 @@ function readIncoming(db: Db, index: Map<string, number>, n: number, progress: P
     from[count] = f;
     amount[count] = a;
     at[count] = p;
-    memo[count] = m;
-    ids[count] = id;
+    memoKind[count] = m === '' ? 0 : ORDER_MEMO.test(m) ? 1 : EVENT_MEMO.test(m) ? 2 : 0;
+    rowids[count] = rowid;
     count++;
   }
   progress.report('reading transfers', done, total);
@@ -253,15 +255,18 @@ function readIncoming(db: Db, index: Map<string, number>, n: number, progress: P
   for (let i = 0; i < count;) {
     const recipient = to[order[i]!]!;
     let j = i;
-    const rows: { from: number; amount: number; at: number; memo: string; id: string }[] = [];
+    const rows: { from: number; amount: number; at: number; memoKind: number; rowid: number }[] = [];
     while (j < count && to[order[j]!] === recipient) {
       const k = order[j]!;
-      rows.push({ from: from[k]!, amount: amount[k]!, at: at[k]!, memo: memo[k]!, id: ids[k]! });
+      rows.push({ from: from[k]!, amount: amount[k]!, at: at[k]!, memoKind: memoKind[k]!, rowid: rowids[k]! });
       j++;
     }
     result.set(recipient, summariseIncoming(recipient, rows, n, paid));
     i = j;
   }
+  // Evidence rows by id (few accounts have order memos: a lookup each).
+  const idOf = db.prepare<[number], string>(`SELECT id FROM transfers WHERE rowid = ?`).pluck();
+  for (const inc of result.values()) inc.orderIds = inc.orderRowids.map((r) => idOf.get(r)!);
   return result;
 }
 
@@ -286,7 +291,7 @@ function byKeyThenTime(key: Int32Array, time: Float64Array, count: number, keys:
 
 function summariseIncoming(
   to: number,
-  rows: readonly { from: number; amount: number; at: number; memo: string; id: string }[],
+  rows: readonly { from: number; amount: number; at: number; memoKind: number; rowid: number }[],
   n: number,
   paid: ReadonlySet<number>,
 ): Incoming {
@@ -295,7 +300,7 @@ function summariseIncoming(
   const daysOf = new Map<number, Set<number>>();
   let order = 0;
   let event = 0;
-  const orderIds: string[] = [];
+  const orderRowids: number[] = [];
   for (const r of rows) {
     let s = payersOfAmount.get(r.amount);
     if (!s) payersOfAmount.set(r.amount, (s = new Set()));
@@ -304,10 +309,10 @@ function summariseIncoming(
     let d = daysOf.get(r.from);
     if (!d) daysOf.set(r.from, (d = new Set()));
     d.add(Math.floor(r.at / DAY));
-    if (ORDER_MEMO.test(r.memo)) {
+    if (r.memoKind === 1) {
       order++;
-      if (orderIds.length < EVIDENCE_PER_SIGNAL) orderIds.push(r.id);
-    } else if (EVENT_MEMO.test(r.memo)) event++;
+      if (orderRowids.length < EVIDENCE_PER_SIGNAL) orderRowids.push(r.rowid);
+    } else if (r.memoKind === 2) event++;
   }
   let repeated = 0;
   for (const r of rows) if (payersOfAmount.get(r.amount)!.size >= 3) repeated++;
@@ -335,7 +340,8 @@ function summariseIncoming(
     newPayerWeeks: weeks.size,
     repeatShare: repeatPayers / payers,
     reciprocalShare: reciprocal / payers,
-    orderIds,
+    orderRowids,
+    orderIds: [],
   };
 }
 

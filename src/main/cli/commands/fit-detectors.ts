@@ -6,7 +6,7 @@ import { GENERATOR_VERSION } from '../../mirror/generator';
 import { extractFeatures } from '../../moderation/features';
 import { readLabels } from '../../moderation/evaluate';
 import { fitDetectorModel, type LabelledAccount } from '../../moderation/model/fit';
-import { detectorModel, type DetectorModel } from '../../moderation/model/model';
+import { committedDetectorVersion, type DetectorModel } from '../../moderation/model/model';
 import { formatModelFile } from '../../moderation/model/model-file';
 import { type CliCommand, UsageError, intOption, stringOption } from '../command';
 
@@ -35,7 +35,7 @@ export const fitDetectorsCommand: CliCommand = {
     if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0))
       throw new UsageError(`--seeds must be a comma-separated list of integers, got "${seedsText}"`);
     const users = intOption(values, 'users', 50_000, 1000);
-    const version = intOption(values, 'version', detectorModel().detectorVersion, 1);
+    const version = intOption(values, 'version', committedDetectorVersion(), 1);
     const accounts: LabelledAccount[] = [];
     const labelCounts: Record<string, number> = {};
     for (const seed of seeds) {

@@ -88,6 +88,9 @@ export function parseDetectorModel(value: unknown, where = 'detector-model.json'
 /** The first detector version whose scores are calibrated probabilities (earlier flags never hold anyone). */
 export const CALIBRATED_SINCE_VERSION = 3;
 
+/** The committed model's version number, read without checking the model against this build (fit-detectors). */
+export const committedDetectorVersion = (): number => fitted.detectorVersion;
+
 /** The committed model (checked when first used). */
 let current: DetectorModel | undefined;
 export function detectorModel(): DetectorModel {
