@@ -111,8 +111,38 @@ interface Outgoing {
   evidence: string[];
 }
 
-/** A pair of user indexes as one number (n ≤ 5 million: exact within 2^53). */
-const pairKey = (a: number, b: number, n: number): number => a * n + b;
+/**
+ * Who is linked to whom (paid, introduced, greeted), as lists per account: counting-sorted arrays, so "did a pay b"
+ * is a look through a's few entries, not a lookup in a set of every pair of the city.
+ */
+class Links {
+  private readonly start: Int32Array;
+  private readonly other: Int32Array;
+  private readonly at: Float64Array;
+  constructor(from: Int32Array, to: Int32Array, at: Float64Array | null, count: number, n: number) {
+    this.start = new Int32Array(n + 1);
+    for (let i = 0; i < count; i++) this.start[from[i]! + 1]!++;
+    for (let k = 0; k < n; k++) this.start[k + 1]! += this.start[k]!;
+    const fill = this.start.slice(0, n);
+    this.other = new Int32Array(count);
+    this.at = new Float64Array(at ? count : 0);
+    for (let i = 0; i < count; i++) {
+      const p = fill[from[i]!]!++;
+      this.other[p] = to[i]!;
+      if (at) this.at[p] = at[i]!;
+    }
+  }
+  has(a: number, b: number): boolean {
+    for (let p = this.start[a]!; p < this.start[a + 1]!; p++) if (this.other[p] === b) return true;
+    return false;
+  }
+  /** True when a link a → b exists earlier than `time` (needs times). */
+  before(a: number, b: number, time: number): boolean {
+    for (let p = this.start[a]!; p < this.start[a + 1]!; p++)
+      if (this.other[p] === b && this.at[p]! < time) return true;
+    return false;
+  }
+}
 
 export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   const users = db.prepare<[], { id: string; registered_at: number }>(`SELECT id, registered_at FROM users`).all();
@@ -120,34 +150,36 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   const index = new Map<string, number>();
   users.forEach((u, i) => index.set(u.id, i));
 
-  const referenceAt =
-    db
-      .prepare<[], { t: number | null }>(
-        `SELECT max(t) AS t FROM (SELECT max(sent_at) AS t FROM greetings UNION ALL SELECT max(paid_at) FROM transfers UNION ALL SELECT max(created_at) FROM reports)`,
-      )
-      .get()?.t ?? Math.floor(Date.now() / 1000);
+  /** The newest activity seen by the scans below (greetings, transfers, reports): the detection clock. */
+  let newest = -Infinity;
+  const seen = (t: number): void => {
+    if (t > newest) newest = t;
+  };
 
   // Who was introduced to whom: a handle sent to an introduction is part of a conversation.
-  const introduced = new Set<number>();
+  const introFrom: number[] = [];
+  const introTo: number[] = [];
   for (const [a0, b0] of db.prepare(`SELECT user_a, user_b FROM introductions`).raw().iterate() as Iterable<
     [string, string]
   >) {
     const a = index.get(a0);
     const b = index.get(b0);
     if (a === undefined || b === undefined) continue;
-    introduced.add(pairKey(a, b, n));
-    introduced.add(pairKey(b, a, n));
+    introFrom.push(a, b);
+    introTo.push(b, a);
   }
   progress.throwIfCancelled();
 
-  const incoming = readIncoming(db, index, n, progress);
-  const outgoing = readOutgoing(db, index, n, introduced, progress);
+  const incoming = readIncoming(db, index, n, seen, progress);
+  const introduced = new Links(Int32Array.from(introFrom), Int32Array.from(introTo), null, introFrom.length, n);
+  const outgoing = readOutgoing(db, index, n, introduced, seen, progress);
 
   const reports = new Map<number, { byReason: Record<string, number>; reporters: Set<number>; ids: string[] }>();
-  for (const [id, reporter, reported, reason] of db
-    .prepare(`SELECT id, reporter_id, reported_id, reason FROM reports`)
+  for (const [id, reporter, reported, reason, createdAt] of db
+    .prepare(`SELECT id, reporter_id, reported_id, reason, created_at FROM reports`)
     .raw()
-    .iterate() as Iterable<[string, string, string, string]>) {
+    .iterate() as Iterable<[string, string, string, string, number]>) {
+    seen(createdAt);
     const who = index.get(reported);
     const by = index.get(reporter);
     if (who === undefined || by === undefined) continue;
@@ -169,6 +201,7 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
     s.add(by);
   }
 
+  const referenceAt = Number.isFinite(newest) ? newest : Math.floor(Date.now() / 1000);
   const out: UserFeatures[] = [];
   for (let i = 0; i < n; i++) {
     const inc = incoming.get(i);
@@ -217,7 +250,13 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
  * random row lookup per transfer), rows bucketed by recipient in memory with a counting sort; who paid whom is
  * collected on the way for "do they pay each other".
  */
-function readIncoming(db: Db, index: Map<string, number>, n: number, progress: ProgressSink): Map<number, Incoming> {
+function readIncoming(
+  db: Db,
+  index: Map<string, number>,
+  n: number,
+  seen: (time: number) => void,
+  progress: ProgressSink,
+): Map<number, Incoming> {
   const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM transfers`).get()!.n;
   const to = new Int32Array(total);
   const from = new Int32Array(total);
@@ -226,7 +265,6 @@ function readIncoming(db: Db, index: Map<string, number>, n: number, progress: P
   /** 1 order-like memo, 2 a shared bill, gift or event, 0 neither: classified as read, the text is not kept. */
   const memoKind = new Uint8Array(total);
   const rowids = new Float64Array(total);
-  const paid = new Set<number>();
   let count = 0;
   let done = 0;
   for (const [rowid, f0, t0, a, p, m] of db
@@ -237,10 +275,10 @@ function readIncoming(db: Db, index: Map<string, number>, n: number, progress: P
       progress.throwIfCancelled();
       progress.report('reading transfers', done, total);
     }
+    seen(p);
     const t = index.get(t0);
     const f = index.get(f0);
     if (t === undefined || f === undefined || count >= total) continue;
-    paid.add(pairKey(f, t, n));
     to[count] = t;
     from[count] = f;
     amount[count] = a;
@@ -250,6 +288,7 @@ function readIncoming(db: Db, index: Map<string, number>, n: number, progress: P
     count++;
   }
   progress.report('reading transfers', done, total);
+  const paid = new Links(from, to, null, count, n);
   const order = byKeyThenTime(to, at, count, n);
   const result = new Map<number, Incoming>();
   for (let i = 0; i < count;) {
@@ -261,7 +300,7 @@ function readIncoming(db: Db, index: Map<string, number>, n: number, progress: P
       rows.push({ from: from[k]!, amount: amount[k]!, at: at[k]!, memoKind: memoKind[k]!, rowid: rowids[k]! });
       j++;
     }
-    result.set(recipient, summariseIncoming(recipient, rows, n, paid));
+    result.set(recipient, summariseIncoming(recipient, rows, paid));
     i = j;
   }
   // Evidence rows by id (few accounts have order memos: a lookup each).
@@ -292,8 +331,7 @@ function byKeyThenTime(key: Int32Array, time: Float64Array, count: number, keys:
 function summariseIncoming(
   to: number,
   rows: readonly { from: number; amount: number; at: number; memoKind: number; rowid: number }[],
-  n: number,
-  paid: ReadonlySet<number>,
+  paid: Links,
 ): Incoming {
   const payersOfAmount = new Map<number, Set<number>>();
   const firstAt = new Map<number, number>();
@@ -327,7 +365,7 @@ function summariseIncoming(
   let repeatPayers = 0;
   for (const d of daysOf.values()) if (d.size >= 2) repeatPayers++;
   let reciprocal = 0;
-  for (const p of firstAt.keys()) if (paid.has(pairKey(to, p, n))) reciprocal++;
+  for (const p of firstAt.keys()) if (paid.has(to, p)) reciprocal++;
   const payers = firstAt.size;
   return {
     incoming: rows.length,
@@ -350,7 +388,8 @@ function readOutgoing(
   db: Db,
   index: Map<string, number>,
   n: number,
-  introduced: ReadonlySet<number>,
+  introduced: Links,
+  seen: (time: number) => void,
   progress: ProgressSink,
 ): Map<number, Outgoing> {
   const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM greetings`).get()!.n;
@@ -360,8 +399,6 @@ function readOutgoing(
   const replied = new Uint8Array(total);
   const text: string[] = new Array<string>(total);
   const ids: string[] = new Array<string>(total);
-  // Earliest greeting per ordered pair: "they wrote to me first" makes a later handle part of a conversation.
-  const firstGreeting = new Map<number, number>();
   let count = 0;
   let done = 0;
   for (const [id, f0, t0, sent, body, repliedAt] of db
@@ -372,12 +409,10 @@ function readOutgoing(
       progress.throwIfCancelled();
       progress.report('reading greetings', done, total);
     }
+    seen(sent);
     const f = index.get(f0);
     const t = index.get(t0);
     if (f === undefined || t === undefined || count >= total) continue;
-    const k = pairKey(f, t, n);
-    const prev = firstGreeting.get(k);
-    if (prev === undefined || sent < prev) firstGreeting.set(k, sent);
     from[count] = f;
     to[count] = t;
     at[count] = sent;
@@ -387,6 +422,8 @@ function readOutgoing(
     count++;
   }
   progress.report('reading greetings', done, total);
+  // "They wrote to me first" makes a later handle part of a conversation.
+  const greeted = new Links(from, to, at, count, n);
   const order = byKeyThenTime(from, at, count, n);
   const result = new Map<number, Outgoing>();
   for (let i = 0; i < count;) {
@@ -399,7 +436,7 @@ function readOutgoing(
       text[k] = ''; // let the strings go as senders are done
       j++;
     }
-    result.set(sender, summariseOutgoing(sender, rows, n, introduced, firstGreeting));
+    result.set(sender, summariseOutgoing(sender, rows, introduced, greeted));
     i = j;
     if ((i & 0x3fff) === 0) progress.throwIfCancelled();
   }
@@ -409,9 +446,8 @@ function readOutgoing(
 function summariseOutgoing(
   from: number,
   rows: readonly { to: number; at: number; text: string; replied: boolean; id: string }[],
-  n: number,
-  introduced: ReadonlySet<number>,
-  firstGreeting: ReadonlyMap<number, number>,
+  introduced: Links,
+  greeted: Links,
 ): Outgoing {
   const recipients = new Set<number>();
   const answered = new Set<number>();
@@ -433,9 +469,7 @@ function summariseOutgoing(
     days.add(Math.floor(g.at / DAY));
     recipients.add(g.to);
     // A conversation: they were introduced, they wrote first, or an earlier greeting of ours was answered.
-    const theyWrote = firstGreeting.get(pairKey(g.to, from, n));
-    const warm =
-      introduced.has(pairKey(from, g.to, n)) || answered.has(g.to) || (theyWrote !== undefined && theyWrote < g.at);
+    const warm = introduced.has(from, g.to) || answered.has(g.to) || greeted.before(g.to, from, g.at);
     if (g.replied) {
       replied++;
       answered.add(g.to);
