@@ -156,6 +156,16 @@ export function calibrated(model: DetectorModel, l: readonly [number, number]): 
   return sigmoid(model.calibration.a * abuseLogit + model.calibration.b);
 }
 
+/** The score alone (probability and likelier class), without the evidence: what a whole-city pass needs. */
+export function scoreOf(
+  f: UserFeatures,
+  model: DetectorModel = detectorModel(),
+  z = new Float64Array(MODEL_INPUTS.length),
+): Pick<Assessment, 'probability' | 'likelyClass'> {
+  const l = logits(model, standardise(model, f, z));
+  return { probability: calibrated(model, l), likelyClass: l[0] >= l[1] ? 'micro_seller' : 'spammer' };
+}
+
 export function assess(f: UserFeatures, model: DetectorModel = detectorModel()): Assessment {
   const z = standardise(model, f);
   const l = logits(model, z);
