@@ -1,12 +1,23 @@
+import type { z } from 'zod';
 import { contract, isCallName } from '../shared/contract';
 import { type CallError, DomainError, type Envelope } from '../shared/envelope';
-import { say } from '../shared/error-says';
+import { runHandler } from './call-runner';
 import { handlers as defaultHandlers } from './handlers';
 import type { Caller, CallContext } from './handlers/context';
 import type { HandlerTable } from './handlers/table';
 
-function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+/**
+ * What was wrong with an input, by field: the contract's own words (the field's path, the rule it broke), never a
+ * piece of the request — a field this call does not take is counted, not named, so nothing sent is echoed back.
+ */
+function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(input)',
+    message:
+      i.code === 'unrecognized_keys'
+        ? `${i.keys.length === 1 ? 'a field' : `${i.keys.length} fields`} this call does not take`
+        : i.message,
+  }));
 }
 
 /**
@@ -21,7 +32,7 @@ export async function dispatch(
   table: HandlerTable = defaultHandlers,
 ): Promise<Envelope<unknown>> {
   if (!isCallName(name))
-    return { ok: false, error: { code: 'UNKNOWN_CALL', message: `there is no call named "${name}"` } };
+    return { ok: false, error: { code: 'UNKNOWN_CALL', message: 'there is no such call in the contract' } };
   const spec = contract[name];
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
@@ -32,21 +43,25 @@ export async function dispatch(
       error: { code: 'INVALID_INPUT', message: `${name}: ${first.path}: ${first.message}`, details: { issues } },
     };
   }
-  const effects: (() => void)[] = [];
   try {
     const now = Math.floor(Date.now() / 1000);
     const session = caller.services.sessions.check(caller.token, now);
     // A session that ended (signed out elsewhere, idle, disabled) is forgotten by its caller: the cookie goes.
     if (session === null && caller.token !== null) caller.keep(null);
-    const ctx: CallContext = {
-      call: name,
-      services: caller.services,
-      caller,
-      session,
-      now,
-      afterCommit: (effect) => effects.push(effect),
-    };
-    const value = await table[name].run(parsed.data as never, ctx);
+    let effects: (() => void)[] = [];
+    const value = await runHandler<unknown>(caller.services, () => {
+      // A try the call runner repeats (it met another writer's lock and left nothing) starts with no effects.
+      effects = [];
+      const ctx: CallContext = {
+        call: name,
+        services: caller.services,
+        caller,
+        session,
+        now,
+        afterCommit: (effect) => effects.push(effect),
+      };
+      return table[name].run(parsed.data as never, ctx);
+    });
     for (const effect of effects) runEffect(name, effect);
     // Outputs are parsed too: only the fields the contract names cross to the renderer (zod objects drop the
     // rest), so a handler that returns a row with more in it cannot leak the extra fields.
@@ -80,14 +95,6 @@ export function toCallError(err: unknown): CallError {
   if (err instanceof DomainError)
     return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err as { code?: unknown; message?: unknown };
-  // A write that waited busy_timeout for an import's lock: nothing was written, so say so rather than INTERNAL.
-  if (e.code === 'SQLITE_BUSY') {
-    return {
-      code: 'BUSY',
-      message: 'the mirror is locked by a running import; nothing was recorded, try again when it finishes',
-      details: say('busy', {}),
-    };
-  }
   const known = [
     'INVALID_INPUT',
     'FORBIDDEN',

@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ModerationQueue, QueueFilter, SavedView } from '../../shared/contract';
 import { MODERATION_QUEUES } from '../../shared/domain/moderation';
 import { DAY_SECONDS } from '../../shared/domain/platform-time';
+import { GROUND_TRUTH_FILE } from '../../shared/domain/export-format';
 import { DomainError } from '../../shared/envelope';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
 import {
@@ -24,7 +24,8 @@ import {
   type SavedView as StoredView,
 } from '../moderation/saved-views';
 import { defaultOutboxDir } from '../paths';
-import { lastImportedExportDir } from '../mirror/import';
+import { importedFrom, lastImportedExportDir } from '../mirror/import';
+import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../util/caller-file';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
 import type { OperatorContext } from './context';
@@ -55,6 +56,9 @@ type ModerationCall =
 function exportDecisionsAfterCommit({ services, afterCommit }: OperatorContext): void {
   afterCommit(() => tryExportPending(services.db, defaultOutboxDir(services.dbPath)));
 }
+
+/** Ground truth in a generated export (DATA-FORMAT.md): never imported, read only by an evaluation. */
+const LABELS_FILE = `${GROUND_TRUTH_FILE.name}.jsonl`;
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -253,9 +257,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   }),
 
   'moderation.evaluate': withOperator(async (input, { services }) => {
-    const file = input.labelsFile !== undefined ? path.resolve(input.labelsFile) : labelsOfLastImport(services);
-    if (!fs.existsSync(file))
-      throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
+    const file = labelsFileOf(services, input.labelsFile);
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
     // (a bad labels line names its line) keeps its code across the thread: see jobs/protocol.ts.
     return runWorkerJob('evaluate', {
@@ -265,13 +267,38 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   }),
 };
 
-function labelsOfLastImport(services: AppServices): string {
-  const dir = lastImportedExportDir(services.db);
-  if (dir === null)
-    throw new DomainError(
-      'NOT_FOUND',
-      'nothing has been imported yet: give the path of a labels.jsonl',
-      say('nothingImported', {}),
-    );
-  return path.join(dir, 'labels.jsonl');
+/**
+ * The labels file an evaluation from the console reads: the labels.jsonl of an export directory this mirror
+ * imported (the last one when none is named). Any other path gets one answer, decided before anything on disk is
+ * looked at, so a caller learns nothing about what exists elsewhere (/etc/shadow and /nonexistent alike). Inside an
+ * imported export, the file must be a plain file within its cap (../util/caller-file.ts).
+ */
+function labelsFileOf(services: AppServices, named: string | undefined): string {
+  let file: string;
+  if (named === undefined) {
+    const dir = lastImportedExportDir(services.db);
+    if (dir === null)
+      throw new DomainError(
+        'NOT_FOUND',
+        'nothing has been imported yet: give the path of a labels.jsonl',
+        say('nothingImported', {}),
+      );
+    file = path.join(dir, LABELS_FILE);
+  } else {
+    file = path.resolve(named);
+    if (path.basename(file) !== LABELS_FILE || !importedFrom(services.db, path.dirname(file)))
+      throw new DomainError(
+        'NOT_FOUND',
+        'labels are read only from the labels.jsonl of an export directory this mirror imported',
+        say('labelsOutsideImports', {}),
+      );
+  }
+  try {
+    checkCallerFile(file, CALLER_FILE_MAX_BYTES.labels);
+  } catch (err) {
+    if (err instanceof CallerFileError && err.reason === 'missing')
+      throw new DomainError('NOT_FOUND', err.message, say('labelsMissing', { path: file }));
+    throw err;
+  }
+  return file;
 }
