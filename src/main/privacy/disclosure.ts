@@ -91,8 +91,6 @@ const sql = {
   // Exposures and consents change only through imports, and an import's rows are visible only once it completed
   // (its run row is committed as 'running' before the data): the newest completed one versions the context.
   mirrorVersion: `SELECT coalesce(max(id), 0) FROM import_runs WHERE status = 'completed'`,
-  finestExposure: `SELECT merchant_id, max(CASE level WHEN 'place' THEN 3 WHEN 'brand' THEN 2 WHEN 'category' THEN 1 ELSE 0 END) AS rank
-    FROM exposures GROUP BY merchant_id`,
 };
 
 function bump(counts: Map<string, Set<number>>, key: string, user: number): void {
@@ -118,11 +116,6 @@ export function loadMerchants(db: Db): Map<string, MerchantFacts> {
 export interface DisclosureContext {
   merchants: ReadonlyMap<string, MerchantFacts>;
   counts: VisitorCounts;
-  /**
-   * The finest exposure anyone set for each merchant (absent = nobody exposed it). A guess card's decoy must be
-   * something someone chose to show at the card's level: a place nobody exposed never appears, even as a decoy.
-   */
-  finestExposure: ReadonlyMap<string, ExposureLevel>;
 }
 
 const contextCache = new WeakMap<Db, Map<string, DisclosureContext>>();
@@ -159,13 +152,8 @@ export function disclosureContext(db: Db, window: { start: number; end: number }
     bump(category, categoryKey(m), u);
     if (m.channel === 'offline' && m.district !== null) bump(district, m.district, u);
   }
-  const finestExposure = new Map<string, ExposureLevel>();
-  for (const row of db.prepare(sql.finestExposure).all() as { merchant_id: string; rank: number }[]) {
-    if (row.rank > 0) finestExposure.set(row.merchant_id, EXPOSURE_LEVELS[row.rank]!);
-  }
   const context: DisclosureContext = {
     merchants,
-    finestExposure,
     counts: {
       place: sizes(place),
       brand: sizes(brand),
