@@ -1,6 +1,7 @@
 import { EXPOSURE_LEVELS, type ExposureLevel } from '../../shared/domain/export-format';
 import type { Db } from '../db/database';
 import { assertValidPolicy, type MaskingPolicy } from './policy';
+import { DISCLOSURE_LEVELS, type DisclosureLevel } from '../../shared/domain/places';
 
 /**
  * Place disclosure: at what level a place two matched users share may be shown, and what that level shows.
@@ -19,9 +20,7 @@ import { assertValidPolicy, type MaskingPolicy } from './policy';
 
 export { EXPOSURE_LEVELS, type ExposureLevel } from '../../shared/domain/export-format';
 
-/** What a view may show of a place, finest first. `district` is the k-anonymity fallback below category. */
-export const DISCLOSURE_LEVELS = ['place', 'brand', 'category', 'district'] as const;
-export type DisclosureLevel = (typeof DISCLOSURE_LEVELS)[number];
+export { DISCLOSURE_LEVELS, type DisclosureLevel } from '../../shared/domain/places';
 
 const EXPOSURE_RANK: Record<ExposureLevel, number> = { hidden: 0, category: 1, brand: 2, place: 3 };
 

@@ -1,3 +1,4 @@
+import { isHourBand } from '../../shared/domain/places';
 import type { PlaceLabel } from './disclosure';
 
 /**
@@ -25,8 +26,6 @@ export const EXPLAINED_CODES = [
   'mutual_overlap',
 ] as const;
 
-export const HOUR_BAND_NAMES = ['night', 'morning', 'midday', 'afternoon', 'evening', 'late'] as const;
-
 /** A shared place after disclosure, with the hour bands in which both paid there (co-presence). */
 export interface DisclosedShare {
   label: PlaceLabel;
@@ -38,7 +37,7 @@ function known(code: string): boolean {
 }
 
 function safeBand(band: string | undefined): string | undefined {
-  return band && (HOUR_BAND_NAMES as readonly string[]).includes(band) ? band : undefined;
+  return band !== undefined && isHourBand(band) ? band : undefined;
 }
 
 /**

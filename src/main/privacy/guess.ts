@@ -22,7 +22,8 @@ export { seedOf };
  *  - The answer is a place both paid at in the run's window, disclosed to both (exposure and k-anonymity): the
  *    finest one, one where they were there in the same hour band first among equals; at its disclosed level or,
  *    when no fair card exists there, a coarser one (always allowed by exposure, still k-anonymous).
- *  - A decoy is a label, at the card's level, of a place the viewer paid at in the window and chose to show at
+ *  - A decoy is a label, at the card's level, of a place the viewer paid at (ever, not only in the window: a place
+ *    they know) and chose to show at
  *    least at that level (the game never surfaces what the viewer hid, not even to the viewer); it is k-anonymous
  *    at that level like the answer; it never names a place the pair shares as disclosed (that would be a second
  *    right answer): places the other did not disclose are exactly what decoys are made of. The other's places
@@ -66,7 +67,7 @@ export interface ViewerPlace {
 export interface GuessInput {
   /** Every shared place disclosed to the pair (not only the ones a card lists), finest evidence first. */
   shared: readonly SharedDisclosed[];
-  /** The viewer's own places in the window. */
+  /** The viewer's own places: every merchant they paid at, with their exposure of it. */
   viewerPlaces: readonly ViewerPlace[];
   /** The district the card shows on the other's profile (null: none shown). */
   otherDistrict: string | null;

@@ -65,6 +65,7 @@ const sql = {
   introduction: `SELECT score, reasons, evidence FROM run_introductions WHERE run_id = ? AND user_a = ? AND user_b = ?`,
   exposures: `SELECT merchant_id, level FROM exposures WHERE user_id = ?`,
   windowMerchants: `SELECT DISTINCT merchant_id FROM transactions WHERE user_id = ? AND paid_at >= ? AND paid_at < ?`,
+  paidAt: `SELECT DISTINCT merchant_id FROM transactions WHERE user_id = ?`,
   runs: `SELECT id, date, status, (SELECT count(*) FROM run_introductions ri WHERE ri.run_id = r.id) AS introductions
     FROM match_runs r ORDER BY id DESC LIMIT ?`,
   introductionsPage: `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b LIMIT ? OFFSET ?`,
@@ -232,7 +233,8 @@ export function guessCard(
   const intro = loadIntroduction(db, runId, first, second);
   const [viewer, other] = side === 'a' ? [intro.userA, intro.userB] : [intro.userB, intro.userA];
   const exposures = exposuresOf(db, viewer);
-  const viewerPlaces = [...windowPlaces(db, intro, viewer)].flatMap((id) => {
+  // Places the viewer knows: wherever they ever paid (not only in the window), as far as they chose to show them.
+  const viewerPlaces = (db.prepare(sql.paidAt).pluck().all(viewer) as string[]).flatMap((id) => {
     const merchant = intro.context.merchants.get(id);
     return merchant ? [{ merchant, exposure: exposures.get(id) ?? ('hidden' as const) }] : [];
   });

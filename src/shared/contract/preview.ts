@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DISCLOSURE_LEVELS } from '../domain/places';
 import { call } from './call';
 
 /**
@@ -26,7 +27,7 @@ export type MaskedProfileView = z.infer<typeof maskedProfileSchema>;
 export const cardProfileSchema = maskedProfileSchema.omit({ userId: true });
 export type CardProfileView = z.infer<typeof cardProfileSchema>;
 
-export const disclosureLevelSchema = z.enum(['place', 'brand', 'category', 'district']);
+export const disclosureLevelSchema = z.enum(DISCLOSURE_LEVELS);
 
 /** A shared place at the level a viewer may see; only the fields that level allows are non-null. */
 export const placeLabelSchema = z.object({

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { useAction } from '../../api/useAction';
 import { useCallQuery } from '../../api/queries';
 import { ErrorNote } from '../../components/ErrorNote';
-import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
+import { codeText } from '../../i18n/codes';
 import { placeText } from './words';
 
 interface Props {
@@ -42,11 +42,13 @@ export function GuessCard({ runId, userA, userB, side, onSettled }: Props) {
     >
       <h3>{t('preview.guess.title')}</h3>
       {!card && unavailable && (
-        <p className="muted small">{t(`preview.guess.unavailable.${unavailable}` as MessageKey)}</p>
+        <p className="muted small" data-testid={`guess-unavailable-${side}`} data-reason={unavailable}>
+          {t(`preview.guess.unavailable.${unavailable}`)}
+        </p>
       )}
       {card && (
         <>
-          <p className="muted small">{t('preview.guess.help', { level: t(`preview.level.${card.level}`) })}</p>
+          <p className="muted small">{t('preview.guess.help', { level: codeText(t, 'disclosureLevel', card.level) })}</p>
           <div className="guess-choices">
             {card.choices.map((c) => {
               const state = !answer
