@@ -222,7 +222,10 @@ describe('the guess card, over more than 1,000 introductions', () => {
     expect(cards).toBeGreaterThan(200);
     expect(none).toBeGreaterThan(0);
     // The answer is wherever the shuffle put it: no position holds it much more often than a quarter of the time.
-    for (const n of positions) (expect(n / cards).toBeGreaterThan(0.18), expect(n / cards).toBeLessThan(0.32));
+    for (const n of positions) {
+      expect(n / cards).toBeGreaterThan(0.18);
+      expect(n / cards).toBeLessThan(0.32);
+    }
   });
 
   it('gives the two users of an introduction their own decoys', () => {

@@ -9,6 +9,7 @@ import {
   type DisclosureLevel,
   type ExposureLevel,
   isExposureLevel,
+  labelKey,
   type MerchantFacts,
   type PlaceLabel,
   placeLabel,
@@ -193,7 +194,8 @@ export function pairPreview(
   const profileB = maskProfile(readUserRow(db, intro.userB), reference, policy);
   const disclosed = discloseShared(db, intro, policy);
   const shares = disclosed.map((d) => ({ label: placeLabel(d.merchant, d.level), hourBands: d.hourBands }));
-  const places = shares.slice(0, MAX_SHARED).map((s) => s.label);
+  // Two places may read the same at their level (two restaurants in one district): a card lists each text once.
+  const places = [...new Map(shares.map((s) => [labelKey(s.label), s.label])).values()].slice(0, MAX_SHARED);
   // Rule 1 is symmetric (min of both exposures), so both sides see the same places; each side's own profile and
   // the other's district differ.
   const side = (s: Side, viewer: MaskedProfile, other: MaskedProfile): PreviewSide => ({

@@ -1,5 +1,10 @@
 import type { DetectorFigure, DetectorName, FlagReason, HandleKind } from '../../../shared/domain/detection';
-import type { GroundTruthLabel, ReportReason, UPSTREAM_STATUSES } from '../../../shared/domain/export-format';
+import type {
+  GroundTruthLabel,
+  QuarantineReason,
+  ReportReason,
+  UPSTREAM_STATUSES,
+} from '../../../shared/domain/export-format';
 import type { DecisionAction, FlagState, ModerationQueue } from '../../../shared/domain/moderation';
 import type { DisclosureLevel, HourBand, KnownCategory } from '../../../shared/domain/places';
 import type { ReasonCode } from '../../../shared/domain/ruleset';
@@ -48,6 +53,7 @@ export type VocabularyKey = Known<
   | `words.flagState.${FlagState}`
   | `words.family.${GroundTruthLabel}`
   | `words.accountStatus.${(typeof UPSTREAM_STATUSES)[number]}`
+  | `reason.${QuarantineReason}`
 >;
 type Known<K extends MessageKey> = K;
 

@@ -1,7 +1,14 @@
-import { ABUSE_FAMILIES, DETECTOR_NAMES, FLAG_REASONS, HANDLE_KINDS } from '../../../shared/domain/detection';
+import {
+  ABUSE_FAMILIES,
+  DETECTOR_FIGURES,
+  DETECTOR_NAMES,
+  FLAG_REASONS,
+  HANDLE_KINDS,
+} from '../../../shared/domain/detection';
 import {
   GENDERS,
   GROUND_TRUTH_LABELS,
+  QUARANTINE_REASONS,
   REPORT_REASONS,
   UPSTREAM_STATUSES,
 } from '../../../shared/domain/export-format';
@@ -10,7 +17,14 @@ import { DISCLOSURE_LEVELS, HOUR_BANDS, KNOWN_CATEGORIES } from '../../../shared
 import { DECISION_REASONS } from '../../../shared/domain/reason-codes';
 import { INTRODUCTION_REASONS } from '../../../shared/domain/ruleset';
 import { JOB_KINDS, JOB_STATES } from '../../../shared/progress';
+import { contract } from '../../../shared/contract';
 import type { MessageKey } from './catalogue';
+
+// Vocabularies the contract spells inline are read from it, so words and contract cannot drift apart.
+const matchRunStatuses = contract['matching.runs'].output.shape.runs.element.shape.status.options;
+const importRunStatuses = contract['mirror.importRuns'].output.shape.runs.element.shape.status.options;
+const guessUnavailable = contract['preview.guess'].output.shape.unavailable.unwrap().options;
+const queueSorts = contract['moderation.queue'].input.shape.sort.unwrap().options;
 
 /**
  * Every code main can send that the console shows in words: one table of vocabularies, each with the message key of
@@ -41,7 +55,11 @@ export const vocabularies = {
   introductionReason: vocabulary(INTRODUCTION_REASONS, (r) => `reasonCode.${r}`, 'preview.reason.other'),
   gender: vocabulary(GENDERS, (g) => `preview.profile.gender.${g}`, 'words.unknown'),
   flagReason: vocabulary(FLAG_REASONS, (r) => `moderation.reason.${r}`, 'words.flagReason.unknown'),
-  decisionReason: vocabulary(DECISION_REASONS, (r) => `moderation.decisionReason.${r}`, 'moderation.decisionReason.other'),
+  decisionReason: vocabulary(
+    DECISION_REASONS,
+    (r) => `moderation.decisionReason.${r}`,
+    'moderation.decisionReason.other',
+  ),
   decisionAction: vocabulary(
     [...DECISION_ACTIONS, UNDO_ACTION],
     (a) => (a === UNDO_ACTION ? 'moderation.action.undoShort' : `moderation.action.${a}`),
@@ -58,6 +76,12 @@ export const vocabularies = {
   jobKind: vocabulary(JOB_KINDS, (k) => `job.kind.${k}`, 'words.unknown'),
   jobState: vocabulary(JOB_STATES, (s) => `job.state.${s}`, 'words.unknown'),
   role: vocabulary(['reviewer', 'lead'] as const, (r) => `session.role.${r}`, 'words.unknown'),
+  matchRunStatus: vocabulary(matchRunStatuses, (s) => `matching.status.${s}`, 'words.unknown'),
+  importRunStatus: vocabulary(importRunStatuses, (s) => `mirror.status.${s}`, 'words.unknown'),
+  guessUnavailable: vocabulary(guessUnavailable, (u) => `preview.guess.unavailable.${u}`, 'words.unknown'),
+  quarantineReason: vocabulary(QUARANTINE_REASONS, (r) => `reason.${r}`, 'words.unknown'),
+  figure: vocabulary(DETECTOR_FIGURES, (f) => `moderation.figure.${f}`, 'words.unknown'),
+  queueSort: vocabulary(queueSorts, (s) => `moderation.sort.${s}`, 'words.unknown'),
 } as const satisfies Record<string, Vocabulary>;
 export type VocabularyName = keyof typeof vocabularies;
 

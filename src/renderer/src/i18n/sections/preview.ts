@@ -93,8 +93,9 @@ export const preview = defineSection(
     'preview.guess.help': '这四个地方你都去过，其中只有一个是你们俩都去过的（{level}）。',
     'preview.guess.correct': '猜对了！',
     'preview.guess.wrong': '不对，正确答案已标出。',
-    'preview.guess.unavailable.no_disclosed_place': '没有可以公开的共同地点，这条推荐不显示猜猜卡。',
-    'preview.guess.unavailable.not_enough_decoys': '找不到足够的干扰选项，这条推荐不显示猜猜卡。',
+    'preview.guess.unavailable.no_disclosed_place': '猜猜卡：无——没有可以公开的共同地点。',
+    'preview.guess.unavailable.not_enough_decoys': '猜猜卡：无——这位用户自己去过的地方里凑不出三个公平的干扰选项。',
+    'preview.ops.guess': '猜猜卡：有（{level}）',
     'preview.unmask.open': '查看原始资料',
     'preview.unmask.help': '仅限主管。原始资料只显示 {seconds} 秒，并以你的名义和理由记入审计日志。',
     'preview.unmask.reason': '理由（至少 {n} 个字）',
@@ -199,9 +200,10 @@ export const preview = defineSection(
     'preview.guess.help': 'You have been to all four; only one of them is a place you have both been to ({level}).',
     'preview.guess.correct': 'Right!',
     'preview.guess.wrong': 'Not that one; the right answer is marked.',
-    'preview.guess.unavailable.no_disclosed_place':
-      'No shared place may be shown, so this introduction has no guess card.',
-    'preview.guess.unavailable.not_enough_decoys': 'Not enough safe decoys, so this introduction has no guess card.',
+    'preview.guess.unavailable.no_disclosed_place': 'Guess card: none — no shared place may be shown.',
+    'preview.guess.unavailable.not_enough_decoys':
+      'Guess card: none — this user’s own places do not give three fair decoys.',
+    'preview.ops.guess': 'Guess card: yes ({level})',
     'preview.unmask.open': 'Show raw fields',
     'preview.unmask.help':
       'Leads only. The raw fields show for {seconds} s and the event is audit-logged with your name and reason.',

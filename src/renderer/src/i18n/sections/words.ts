@@ -23,6 +23,10 @@ export const words = defineSection(
     'words.copy': '复制',
     'words.copied': '已复制',
     'words.copyFailed': '无法复制，请手动选择',
+    'theme.label': '外观',
+    'theme.system': '跟随系统',
+    'theme.light': '浅色',
+    'theme.dark': '深色',
   },
   {
     'words.unknown': '(unknown)',
@@ -45,5 +49,9 @@ export const words = defineSection(
     'words.copy': 'Copy',
     'words.copied': 'Copied',
     'words.copyFailed': 'Could not copy; select it by hand',
+    'theme.label': 'Appearance',
+    'theme.system': 'Follow the system',
+    'theme.light': 'Light',
+    'theme.dark': 'Dark',
   },
 );

@@ -5,7 +5,8 @@ import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
 
-const COLORS: Record<DetectorName, string> = { micro_seller: '#1f6feb', spammer: '#d4622a' };
+// Theme colours (styles.css), so the charts follow the light or dark theme.
+const COLORS: Record<DetectorName, string> = { micro_seller: 'var(--accent)', spammer: 'var(--chart-3)' };
 
 /** Detector quality against generated ground truth: P/R/F1 per class and the PR curve over thresholds. */
 export function EvaluationPanel() {

@@ -1,16 +1,7 @@
 import type { MaskedText, ModerationItemDetail } from '../../../../shared/contract';
-import type { MessageKey } from '../../i18n/catalogue';
+import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
-import {
-  actionKey,
-  decisionReasonKey,
-  figureKey,
-  flagReasonKey,
-  handleKey,
-  isShare,
-  markKey,
-  scoreText,
-} from './words';
+import { actionKey, decisionReasonKey, handleKey, isShare, markKey, scoreText } from './words';
 
 /** A masked text with the kinds of contact handle found in it, as badges ("WeChat handle, obfuscated"). */
 function Masked({ value }: { value: MaskedText }) {
@@ -74,7 +65,7 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
       <p className="mod-user-line" data-testid="detail-user">
         {t('moderation.detail.user', {
           name: user.maskedName,
-          gender: t(`moderation.gender.${user.gender === 'M' ? 'M' : 'F'}`),
+          gender: codeText(t, 'gender', user.gender),
           age: user.ageBand,
           city: user.city,
           district: user.district ?? '',
@@ -83,20 +74,17 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
       </p>
       <h3 className="small">{t('moderation.detail.reasons')}</h3>
       <ul className="mod-reason-list" data-testid="detail-reasons">
-        {item.reasons.map((r) => {
-          const key = flagReasonKey(r);
-          return (
-            <li key={r} data-reason={r}>
-              {key ? t(key) : r}
-            </li>
-          );
-        })}
+        {item.reasons.map((r) => (
+          <li key={r} data-reason={r}>
+            {codeText(t, 'flagReason', r)}
+          </li>
+        ))}
       </ul>
       {Object.keys(detail.figures).length > 0 && (
         <dl className="facts mod-figures">
           {Object.entries(detail.figures).map(([k, v]) => (
             <div key={k}>
-              <dt className="small">{figureKey(k) ? t(figureKey(k)!) : k}</dt>
+              <dt className="small">{codeText(t, 'figure', k)}</dt>
               <dd>{isShare(k) ? fmt.percent(v) : fmt.decimal(v)}</dd>
             </div>
           ))}
@@ -145,7 +133,7 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           {detail.timeline.reports.map((r) => (
             <li key={r.id}>
               <span className="muted small">
-                {r.day} · {r.reason}
+                {r.day} · {codeText(t, 'reportReason', r.reason)}
               </span>{' '}
               <Masked value={r.text} />
             </li>
@@ -160,9 +148,8 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
         <ul className="mod-timeline">
           {detail.timeline.previousFlags.map((f) => (
             <li key={f.flagId}>
-              <span className="muted small">{f.day}</span>{' '}
-              {t(`moderation.detector.${f.detector === 'spammer' ? 'spammer' : 'micro_seller'}` as MessageKey)} ·{' '}
-              {scoreText(f.score)} · {f.state}
+              <span className="muted small">{f.day}</span> {codeText(t, 'detector', f.detector)} · {scoreText(f.score)}{' '}
+              · {codeText(t, 'flagState', f.state)}
             </li>
           ))}
         </ul>

@@ -4,7 +4,7 @@ import { platformNoon } from '../../../../shared/domain/platform-time';
 import { CopyId } from '../../components/CopyId';
 import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
-import { GuessCard } from './GuessCard';
+import { GuessCard, GuessStatus } from './GuessCard';
 import { UnmaskPanel } from './UnmaskPanel';
 import { placeText, reasonText } from './words';
 
@@ -50,8 +50,7 @@ export function PreviewCard({ runId, date, score, pair, view, ids }: Props) {
               {other.displayName} {other.verified && <span className="badge">{t('preview.profile.verified')}</span>}
             </div>
             <div className="muted small">
-              {codeText(t, 'gender', other.gender)} · {t('preview.profile.age', { band: other.ageBand })} ·{' '}
-              {other.city}
+              {codeText(t, 'gender', other.gender)} · {t('preview.profile.age', { band: other.ageBand })} · {other.city}
               {' · '}
               {other.district ?? t('preview.profile.noDistrict')}
             </div>
@@ -109,6 +108,7 @@ export function PreviewCard({ runId, date, score, pair, view, ids }: Props) {
             <CopyId id={ids.other} testId={`ops-other-${view.side}`} />
           </dd>
         </dl>
+        <GuessStatus runId={runId} userA={pair.userA} userB={pair.userB} side={view.side} />
         {/* Keyed by the account: whatever was unmasked for another one goes with its panel. */}
         <UnmaskPanel key={ids.other} userId={ids.other} testId={`unmask-${view.side}`} />
       </aside>
