@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { detectCommand } from './detect';
 import { evaluateCommand } from './evaluate';
 import { exportCommand } from './export';
+import { fitDetectorsCommand } from './fit-detectors';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { matchCommand } from './match';
@@ -17,5 +18,6 @@ export const commands: readonly CliCommand[] = [
   exportCommand,
   detectCommand,
   evaluateCommand,
+  fitDetectorsCommand,
   whatIfCommand,
 ];

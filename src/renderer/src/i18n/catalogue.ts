@@ -1,4 +1,10 @@
-import type { DetectorFigure, DetectorName, FlagReason, HandleKind } from '../../../shared/domain/detection';
+import type {
+  BehaviourFamily,
+  DetectorFigure,
+  DetectorName,
+  FlagReason,
+  HandleKind,
+} from '../../../shared/domain/detection';
 import type {
   GroundTruthLabel,
   QuarantineReason,
@@ -54,6 +60,7 @@ export type VocabularyKey = Known<
   | `words.family.${GroundTruthLabel}`
   | `words.accountStatus.${(typeof UPSTREAM_STATUSES)[number]}`
   | `reason.${QuarantineReason}`
+  | `moderation.family.${BehaviourFamily}`
 >;
 type Known<K extends MessageKey> = K;
 

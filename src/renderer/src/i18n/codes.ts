@@ -1,5 +1,6 @@
 import {
   ABUSE_FAMILIES,
+  BEHAVIOUR_FAMILY_NAMES,
   DETECTOR_FIGURES,
   DETECTOR_NAMES,
   FLAG_REASONS,
@@ -24,6 +25,7 @@ import type { MessageKey } from './catalogue';
 const matchRunStatuses = contract['matching.runs'].output.shape.runs.element.shape.status.options;
 const importRunStatuses = contract['mirror.importRuns'].output.shape.runs.element.shape.status.options;
 const guessUnavailable = contract['preview.guess'].output.shape.unavailable.unwrap().options;
+const familyKinds = contract['moderation.evaluate'].output.shape.families.element.shape.kind.options;
 const queueSorts = contract['moderation.queue'].input.shape.sort.unwrap().options;
 
 /**
@@ -67,6 +69,8 @@ export const vocabularies = {
   ),
   detector: vocabulary(DETECTOR_NAMES, (d) => `moderation.detector.${d}`, 'words.unknown'),
   family: vocabulary([...ABUSE_FAMILIES, ...GROUND_TRUTH_LABELS], (f) => `words.family.${f}`, 'words.unknown'),
+  behaviourFamily: vocabulary(BEHAVIOUR_FAMILY_NAMES, (f) => `moderation.family.${f}`, 'words.unknown'),
+  familyKind: vocabulary(familyKinds, (k) => `moderation.eval.kind.${k}`, 'words.unknown'),
   queue: vocabulary(MODERATION_QUEUES, (q) => `moderation.queue.${q}`, 'words.unknown'),
   flagState: vocabulary(FLAG_STATES, (s) => `words.flagState.${s}`, 'words.unknown'),
   handleKind: vocabulary(HANDLE_KINDS, (h) => `moderation.handle.${h}`, 'moderation.handle.id'),
