@@ -5,7 +5,7 @@ import { ensureTestAccount, TEST_OPERATORS, TEST_PASSWORD } from '../../src/main
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 
 /**
- * One console server per test, on its own fresh, empty mirror (no demo generation): tests never share state. Its
+ * One console server per test, on its own fresh, empty mirror (named with --db, so no demo): tests never share state. Its
  * mirror has one operator account per role (TEST_OPERATORS: 王芳 reviewer, 李娜 lead, 赵敏 admin, all with
  * TEST_PASSWORD) besides the first admin serve made; `signIn(page, role)` signs a page in as one of them.
  */
@@ -13,7 +13,7 @@ export const test = base.extend<{ app: Page; server: ConsoleServer }>({
   // Playwright reads a fixture's dependencies from its first parameter's destructuring: none here.
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
-    const server = await startConsoleServer(['--demo-users', '0']);
+    const server = await startConsoleServer();
     await addOperators(server);
     await use(server);
     await server.stop();

@@ -7,13 +7,14 @@ import { defaultDbPath } from './paths';
 import { createFirstAdmin, firstAdminLines } from './operators/bootstrap';
 import { parseIdleTimeout } from './operators/sessions';
 import { createServices } from './services';
-import { DEMO_USERS, prepareMirror } from './startup';
+import { demoUsersFor, prepareMirror } from './startup';
 
 /**
  * `npm run serve`: the console over HTTP on loopback. Prints `Encounter Console: <url>` (the URL carries the
- * per-launch token in its fragment) and, for scripts, one JSON line `{"ready":true,"url":…}`. On a mirror with no
- * operator it creates the first admin and prints its one-time password once (also as `firstAdmin` in that line).
- * `--idle-timeout 30m` (or $ENCOUNTER_IDLE_TIMEOUT) sets when an idle session ends.
+ * per-launch token in its fragment) and, for scripts, one JSON line `{"ready":true,"url":…}`. The default mirror gets
+ * the demo city on its first start; `--db FILE` never does unless `--demo` is given (`--demo-users N` sets its size).
+ * On a mirror with no operator it creates the first admin and prints its one-time password once (also as
+ * `firstAdmin` in that line). `--idle-timeout 30m` (or $ENCOUNTER_IDLE_TIMEOUT) sets when an idle session ends.
  */
 const { values } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
     json: { type: 'boolean', default: false },
     open: { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: false },
     'demo-users': { type: 'string' },
     'idle-timeout': { type: 'string' },
   },
@@ -29,6 +31,13 @@ const { values } = parseArgs({
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dbPath = values.db ?? defaultDbPath();
+let demoUsers: number;
+try {
+  demoUsers = demoUsersFor({ db: values.db, demo: values.demo, demoUsers: values['demo-users'] });
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
 const services = createServices({
   dbPath,
   sessionIdleSeconds: parseIdleTimeout(
@@ -38,10 +47,7 @@ const services = createServices({
 });
 // A mirror with no operator gets its first admin now; its one-time password is printed once, below.
 const firstAdmin = await createFirstAdmin(services.db, 'first start (serve)');
-void prepareMirror(services, {
-  log: (line) => process.stderr.write(`${line}\n`),
-  demoUsers: values['demo-users'] === undefined ? DEMO_USERS : Number(values['demo-users']),
-});
+void prepareMirror(services, { log: (line) => process.stderr.write(`${line}\n`), demoUsers });
 const server = await startWebServer({
   services,
   rendererDir: values.renderer ?? path.join(here, '..', '..', 'out', 'renderer'),

@@ -5,6 +5,7 @@ import { roleAtLeast } from '../../shared/domain/operator-roles';
 import { call, onSessionEnded } from './api/client';
 import { ChangePassword } from './components/ChangePassword';
 import { SignIn } from './components/SignIn';
+import { ThemeSwitch } from './components/ThemeSwitch';
 import { type Locale, locales } from './i18n/catalogue';
 import { useI18n } from './i18n/I18nProvider';
 import { pages } from './pages/registry';
@@ -121,6 +122,7 @@ export function App() {
           <span className="muted">{t('app.subtitle')}</span>
         </div>
         <div className="topbar-tools">
+          <ThemeSwitch />
           <label className="inline">
             <span className="sr-only">{t('lang.label')}</span>
             <select
