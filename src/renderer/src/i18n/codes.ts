@@ -15,6 +15,7 @@ import {
 } from '../../../shared/domain/export-format';
 import { DECISION_ACTIONS, FLAG_STATES, MODERATION_QUEUES, UNDO_ACTION } from '../../../shared/domain/moderation';
 import { DISCLOSURE_LEVELS, HOUR_BANDS, KNOWN_CATEGORIES } from '../../../shared/domain/places';
+import { OPERATOR_ROLES } from '../../../shared/domain/operator-roles';
 import { DECISION_REASONS } from '../../../shared/domain/reason-codes';
 import { INTRODUCTION_REASONS } from '../../../shared/domain/ruleset';
 import { JOB_KINDS, JOB_STATES } from '../../../shared/progress';
@@ -72,6 +73,7 @@ export const vocabularies = {
   behaviourFamily: vocabulary(BEHAVIOUR_FAMILY_NAMES, (f) => `moderation.family.${f}`, 'words.unknown'),
   familyKind: vocabulary(familyKinds, (k) => `moderation.eval.kind.${k}`, 'words.unknown'),
   queue: vocabulary(MODERATION_QUEUES, (q) => `moderation.queue.${q}`, 'words.unknown'),
+  operatorRole: vocabulary(OPERATOR_ROLES, (r) => `session.role.${r}`, 'words.unknown'),
   flagState: vocabulary(FLAG_STATES, (s) => `words.flagState.${s}`, 'words.unknown'),
   handleKind: vocabulary(HANDLE_KINDS, (h) => `moderation.handle.${h}`, 'moderation.handle.id'),
   reportReason: vocabulary(REPORT_REASONS, (r) => `words.reportReason.${r}`, 'words.reportReason.other'),

@@ -93,9 +93,9 @@ export const operators = defineSection(
     'session.changePassword.forced':
       'You signed in with a one-time password, which no longer works. Choose your own password to continue.',
     'session.changePassword.hint':
-      'At least {n} characters. Changing it signs you out of your other windows and browsers.',
+      'At least {n, plural, one {# character} other {# characters}}. Changing it signs you out of your other windows and browsers.',
     'session.changePassword.current': 'Current password',
-    'session.changePassword.new': 'New password (at least {n} characters)',
+    'session.changePassword.new': 'New password (at least {n, plural, one {# character} other {# characters}})',
     'session.changePassword.repeat': 'New password again',
     'session.changePassword.mismatch': 'The two new passwords differ.',
     'session.changePassword.submit': 'Save the new password',
