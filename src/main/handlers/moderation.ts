@@ -16,7 +16,6 @@ import {
   listSavedViews,
   type SavedView as StoredView,
 } from '../moderation/saved-views';
-import { defaultOutboxDir } from '../paths';
 import { lastImportedExportDir } from '../mirror/import';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
@@ -38,9 +37,6 @@ type ModerationCall =
   | 'moderation.createView'
   | 'moderation.deleteView'
   | 'moderation.evaluate';
-
-/** Decisions go to the outbox beside the mirror file, for the CLI, the desktop app and `serve --db` alike. */
-const outboxDir = (services: AppServices): string => defaultOutboxDir(services.dbPath);
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -128,22 +124,27 @@ export const moderationHandlers: Handlers<ModerationCall> = {
         expiresAt: expiresAt(input.expiresInDays),
       },
       operator,
-      { outboxDir: outboxDir(services) },
+      {},
     );
+    // Decisions reach the outbox beside the mirror in batches (the decisions of a short span in one file).
+    services.outbox.decisionsChanged();
     return maskDecision({ ...row });
   },
 
   'moderation.undo': (input, services) => {
     const operator = requireOperator(services);
-    const row = undo(services.db, input.decisionId, operator, { outboxDir: outboxDir(services), note: input.note });
+    const row = undo(services.db, input.decisionId, operator, { note: input.note });
+    services.outbox.decisionsChanged();
     return maskDecision({ ...row });
   },
 
-  'moderation.undoBulk': (input, services) =>
-    undoBulk(services.db, input.bulkId, requireOperator(services), {
-      outboxDir: outboxDir(services),
+  'moderation.undoBulk': (input, services) => {
+    const result = undoBulk(services.db, input.bulkId, requireOperator(services), {
       ...(input.note !== undefined ? { note: input.note } : {}),
-    }),
+    });
+    services.outbox.decisionsChanged();
+    return result;
+  },
 
   'moderation.bulkPreview': (input, services) =>
     previewBulk(services.db, input.selection as BulkSelection, requireOperator(services)),
@@ -160,11 +161,9 @@ export const moderationHandlers: Handlers<ModerationCall> = {
         expiresAt: expiresAt(input.expiresInDays),
       },
       operator,
-      {
-        outboxDir: outboxDir(services),
-        expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey },
-      },
+      { expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey } },
     );
+    services.outbox.decisionsChanged();
     appendAudit(services.db, {
       operator: operator.name,
       action: 'moderation.bulk',

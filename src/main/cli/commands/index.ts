@@ -1,10 +1,10 @@
 import type { CliCommand } from '../command';
 import { detectCommand } from './detect';
 import { evaluateCommand } from './evaluate';
-import { exportCommand } from './export';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { matchCommand } from './match';
+import { exportCommand, publishCommand } from './publish';
 import { statusCommand } from './status';
 import { whatIfCommand } from './whatif';
 
@@ -14,6 +14,7 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   statusCommand,
   matchCommand,
+  publishCommand,
   exportCommand,
   detectCommand,
   evaluateCommand,
