@@ -78,7 +78,7 @@ export const detectBench = defineCommand({
           speedup: Math.round((baseline.ms / fast.ms) * 10) / 10,
           pairRecallVsExact: together ? Math.round((agreed / together) * 1000) / 1000 : 1,
         },
-        targets: { detectSeconds: 30, peakRssMiB: 1536 },
+        targets: { detectSeconds: 10, peakRssMiB: 1024 },
       };
     } finally {
       if (cleanup) fs.rmSync(dir, { recursive: true, force: true });

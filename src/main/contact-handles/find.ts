@@ -1,11 +1,16 @@
 /**
  * Recognises contact handles (phone numbers, WeChat / QQ ids, links) in free text such as greetings, including the
- * obfuscations sellers use to slip past naive filters: `vx`, `V信`, `薇`, `加我`, `wx:`, full-width digits, digits
- * spaced or dotted apart, and Chinese numerals standing in for digits.
+ * disguises sellers and spammers use to slip past naive filters:
+ * - keywords in slang or symbols: `vx`, `V信`, `薇`, `威信`, `维信`, `卫星`, `绿泡泡`, `💚`, `🐧`, `扣扣`, `企鹅`, `Q号`,
+ *   `➕V`, `加我`, `wei xin`, `📞`, spelled with spaces (`v x`), full-width (`ｖｘ`), enclosed or styled letters (`ⓥⓧ`,
+ *   `𝐯𝐱`), Cyrillic or Greek look-alike letters (`vх`);
+ * - zero-width and other invisible characters anywhere, inside the keyword and inside the id;
+ * - digits full-width, spaced, dashed, split by symbols or emoji, as Chinese numerals (also 幺, 两, 〇 and the
+ *   capital forms), as circled or dingbat digits, or as look-alike letters (`O` for 0, `l` or `I` for 1, `B` for 8).
  *
- * A handle is only "strong" when there is something to contact: a phone number, an id after a WeChat/QQ keyword,
- * or a link. A bare keyword ("加我", "小薇") is reported as a weak `solicit` hint and never flags anyone on its own,
- * so greetings like "3点见" or "AA 聚餐 35" and names containing 薇 stay clean.
+ * A handle is only "strong" when there is something to contact: a phone number, an id after a WeChat/QQ keyword, or
+ * a link. A bare keyword ("加我", "小薇") is a weak `solicit` hint that never flags anyone on its own, so greetings
+ * like "3点见" or "AA 聚餐 35", names containing 薇 and ordinary English words stay clean.
  */
 
 import type { HandleKind } from '../../shared/domain/detection';
@@ -14,8 +19,14 @@ export type { HandleKind } from '../../shared/domain/detection';
 
 export interface ContactHandle {
   kind: HandleKind;
-  /** The matched text after normalisation (what an operator would dial or search for). */
+  /** The matched text after normalisation, lower case (what an operator would dial or search for). */
   text: string;
+}
+
+/** A handle and where it sits in the display form (normaliseForDisplay) of the text. */
+export interface HandleSpan extends ContactHandle {
+  start: number;
+  end: number;
 }
 
 const CHINESE_DIGIT: Readonly<Record<string, string>> = {
@@ -30,6 +41,7 @@ const CHINESE_DIGIT: Readonly<Record<string, string>> = {
   二: '2',
   贰: '2',
   貳: '2',
+  两: '2',
   三: '3',
   叁: '3',
   參: '3',
@@ -47,9 +59,9 @@ const CHINESE_DIGIT: Readonly<Record<string, string>> = {
   九: '9',
   玖: '9',
 };
-const NUMERAL_CLASS = '[零〇○洞一壹幺么二贰貳三叁參四肆五伍六陆陸七柒八捌九玖]';
+const NUMERAL_CLASS = `[${Object.keys(CHINESE_DIGIT).join('')}]`;
 /** Between digits or numerals: spaces, punctuation, and any symbol or emoji a seller puts there (`138💕1234`). */
-const SEPARATOR_CLASS = '[\\s\\-_.·・,，、|/*~\\p{So}\\p{Sk}\\p{Sm}\\p{Cf}\\uFE0F]';
+const SEPARATOR_CLASS = '[\\s\\-_.·・,，、|/*~\\p{So}\\p{Sk}\\p{Sm}\\uFE0F]';
 /** Circled and dingbat digits NFKC leaves alone (❶, ➀, ➊, ⓵): each to its ASCII digit. */
 const ENCLOSED_DIGITS: readonly [number, number, number][] = [
   [0x2776, 0x277f, 1], // ❶–❿ (❿ = 10 → '0' is wrong, but a phone never has a 10)
@@ -66,47 +78,173 @@ function enclosedDigit(c: string): string {
 }
 const ENCLOSED = /[\u2776-\u2793\u24ea\u24f5-\u24ff]/g;
 /**
+ * Invisible characters: format characters (zero-width space / joiners, word joiner, BOM, soft hyphen, bidi marks),
+ * Hangul fillers; variation selectors and combining marks (COMBINING) a seller can slip between the letters of `vx` or the digits of an id.
+ */
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u180e]/gu;
+const COMBINING = /\p{M}/gu;
+/** Cyrillic and Greek letters that look like latin ones (`vх` with a Cyrillic х), to their latin twin. */
+const CONFUSABLE: Readonly<Record<string, string>> = {
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  к: 'k',
+  м: 'm',
+  т: 't',
+  в: 'b',
+  н: 'h',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  У: 'Y',
+  ν: 'v',
+  ο: 'o',
+  χ: 'x',
+  α: 'a',
+  ι: 'i',
+  κ: 'k',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  Ο: 'O',
+  Χ: 'X',
+};
+const CONFUSABLES = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
+/**
  * Only runs of 4+ Chinese numerals become digits: a phone spelled out is 11 of them, while ordinary words
- * ("一起", "一二三木头人") stay words.
+ * ("一起", "一二三木头人", "两三个人") stay words.
  */
 const NUMERAL_RUN = new RegExp(`${NUMERAL_CLASS}(?:${SEPARATOR_CLASS}*${NUMERAL_CLASS}){3,}`, 'gu');
 const NUMERAL_CHAR = new RegExp(NUMERAL_CLASS, 'g');
 const DIGIT_SEPARATOR = new RegExp(`(\\d)${SEPARATOR_CLASS}+(?=\\d)`, 'gu');
-
 /**
- * Full-width to ASCII (NFKC), Chinese numeral runs to digits, separators between digits removed, lower case.
- * Exported for tests and for evidence display.
+ * A phone number written partly in look-alike letters: 11 symbols from digits and O/o, l/I, B (spaces or dashes
+ * between allowed), starting like a mobile number, with at least two real digits — no English word has a digit.
  */
-export function normaliseForHandles(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(ENCLOSED, enclosedDigit)
-    .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
-    .replace(DIGIT_SEPARATOR, '$1')
-    .toLowerCase();
+const LOOK_ALIKE_PHONE = /(?<![A-Za-z0-9_])[1lI][\s\-.]*[3-9B](?:[\s\-.]*[0-9OolIB]){9}(?![A-Za-z0-9_])/gu;
+const LOOK_ALIKE_DIGIT: Readonly<Record<string, string>> = { O: '0', o: '0', l: '1', I: '1', B: '8' };
+/** After a QQ or WeChat keyword: an all-number id with look-alike letters (`8O8l23456`). */
+const LOOK_ALIKE_AFTER_KEYWORD =
+  /((?:[qQ]{2}|[qQ]号|扣扣|企鹅|🐧|[vV]信|[vV][xX]|[wW][xX]|微信)[\s:：号=]*)([0-9OolIB]{5,12})(?![A-Za-z0-9_])/gu;
+
+function lookAlikeToDigits(run: string): string {
+  const digits = run.replace(/[\s\-.]/g, '');
+  if ((digits.match(/\d/g)?.length ?? 0) < 2) return run;
+  return digits.replace(/[OolIB]/g, (c) => LOOK_ALIKE_DIGIT[c]!);
 }
 
+/**
+ * The text as the recogniser reads it, case kept (masking shows this form): full-width and styled letters to ASCII
+ * (NFKC), invisible characters and combining marks removed, look-alike Cyrillic/Greek letters to latin, enclosed
+ * digits and runs of Chinese numerals to digits, look-alike letters inside a phone number to digits, separators
+ * between digits removed.
+ */
+export function normaliseForDisplay(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(COMBINING, '')
+    .replace(CONFUSABLES, (c) => CONFUSABLE[c] ?? c)
+    .replace(ENCLOSED, enclosedDigit)
+    .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
+    .replace(LOOK_ALIKE_PHONE, lookAlikeToDigits)
+    .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id))
+    .replace(DIGIT_SEPARATOR, '$1');
+}
+
+/** The display form in lower case. Exported for tests and for evidence display. */
+export function normaliseForHandles(text: string): string {
+  return normaliseForDisplay(text).toLowerCase();
+}
+
+/** Between a keyword and the id: spaces, colons, "号/是/id", and the arrows or hearts people put there. */
+const GLUE = '[\\s:=：\\p{So}\\p{Sk}\\p{Pd}]*(?:号码|号|是|id|账号)?[\\s:=：\\p{So}\\p{Sk}\\p{Pd}]*';
 const PHONE = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/g;
-/** WeChat keyword, then optional "号/是/:" glue, then an id (WeChat ids are 6–20 chars from a letter; numbers too). */
-const WECHAT =
-  /(?:v\s?信|vx|v❤|wx|weixin|wechat|微信|薇信|威信|围信|徽信|卫星|薇|加v|加微|加我|\+v|➕v)[\s:=：\p{So}\p{Sk}\uFE0F]*(?:号|号码|是|id)?[\s:=：\p{So}\p{Sk}\uFE0F]*([a-z][a-z0-9_-]{4,19}|\d{5,12})(?![a-z0-9_-])/gu;
-const QQ = /(?:qq|扣扣|企鹅)\s*(?:号|是)?\s*[:=]?\s*(\d{5,11})(?!\d)/g;
+/** A landline only after a phone keyword (a bare "0571-…" could be an order number). */
+const LANDLINE = new RegExp(`(?:电话|座机|手机|tel|📞|☎|📱)${GLUE}(0\\d{2,3}-?\\d{7,8})(?!\\d)`, 'giu');
+const WECHAT_KEYWORD = [
+  'v\\s?信',
+  'v\\s?x',
+  'w\\s?x',
+  'wei\\s?xin',
+  'wechat',
+  'vchat',
+  '微信',
+  '薇信',
+  '威信',
+  '围信',
+  '徽信',
+  '维信',
+  '胃信',
+  '卫星',
+  '绿泡泡',
+  '🟢\\s?泡泡',
+  '薇',
+  '微',
+  'v\\s?❤',
+  '加\\s?v',
+  '加微',
+  '加我',
+  '\\+\\s?v',
+  '➕\\s?v',
+  '(?<![a-z])v(?![a-z])',
+  '💚',
+  '🟩',
+  '🟢',
+].join('|');
+/** WeChat keyword, glue, then an id (WeChat ids are 6–20 chars from a letter; numbers too). */
+const WECHAT = new RegExp(`(${WECHAT_KEYWORD})(${GLUE})([a-z][a-z0-9_-]{4,19}|\\d{5,12})(?![a-z0-9_-])`, 'giu');
+/**
+ * "talk on wechat tomorrow": in English text, after a latin keyword and nothing but a space, a letters-only word is
+ * a word. An id there needs a digit, `_` or `-`, or glue that says "this is the id" (a colon, 号, an arrow). In
+ * Chinese text a latin word after `vx` is the id (nobody writes English words into a Chinese greeting that way).
+ */
+const HAN = /\p{Script=Han}/u;
+const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string, id: string): boolean =>
+  /^[a-z\s+]+$/i.test(keyword) && /^\s*$/.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
+const QQ = new RegExp(`(?:qq|q\\s?q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)`, 'giu');
 const LINK =
-  /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/g;
-const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq/g;
+  /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?![a-z0-9])(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/gi;
+const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq|绿泡泡|🐧/gi;
+
+/** Every handle in the display form of a text, with where it sits. */
+export function findHandleSpans(display: string): HandleSpan[] {
+  const found: HandleSpan[] = [];
+  const add = (kind: HandleKind, m: RegExpMatchArray, group: number): void => {
+    const value = m[group]!;
+    const start = m.index! + m[0].lastIndexOf(value);
+    found.push({ kind, text: value.toLowerCase(), start, end: start + value.length });
+  };
+  for (const m of display.matchAll(PHONE)) add('phone', m, 1);
+  for (const m of display.matchAll(LANDLINE)) add('phone', m, 1);
+  for (const m of display.matchAll(WECHAT)) {
+    if (isWordAfterLatinKeyword(display, m[1]!, m[2]!, m[3]!)) continue;
+    // A bare 11-digit id after "vx" is the phone number already reported; keep one entry per number.
+    if (!found.some((h) => h.kind === 'phone' && h.text === m[3])) add('wechat', m, 3);
+  }
+  for (const m of display.matchAll(QQ)) if (!found.some((h) => h.text === m[1])) add('qq', m, 1);
+  for (const m of display.matchAll(LINK)) add('link', m, 0);
+  if (found.length === 0) for (const m of display.matchAll(SOLICIT)) add('solicit', m, 0);
+  return found;
+}
 
 export function findContactHandles(text: string): ContactHandle[] {
-  const s = normaliseForHandles(text);
-  const found: ContactHandle[] = [];
-  for (const m of s.matchAll(PHONE)) found.push({ kind: 'phone', text: m[1]! });
-  for (const m of s.matchAll(WECHAT)) {
-    // A bare 11-digit id after "vx" is the phone number already reported; keep one entry per number.
-    if (!found.some((h) => h.kind === 'phone' && h.text === m[1])) found.push({ kind: 'wechat', text: m[1]! });
-  }
-  for (const m of s.matchAll(QQ)) found.push({ kind: 'qq', text: m[1]! });
-  for (const m of s.matchAll(LINK)) found.push({ kind: 'link', text: m[0] });
-  if (found.length === 0) for (const m of s.matchAll(SOLICIT)) found.push({ kind: 'solicit', text: m[0] });
-  return found;
+  return findHandleSpans(normaliseForDisplay(text)).map(({ kind, text: value }) => ({ kind, text: value }));
 }
 
 /** True when the text carries something contactable (not just a keyword). */

@@ -20,8 +20,9 @@ describe('evidence text masking', () => {
     expect(masked).toMatch(/⟦(wechat|phone|id)⟧/);
   });
 
-  it('keeps ordinary words and short numbers readable, digits as #', () => {
-    expect(maskHandlesInText('AA 聚餐 35 元，3点见').text).toBe('aa 聚餐 ## 元,#点见');
+  it('keeps ordinary words (case and all) and short numbers readable, digits as #', () => {
+    expect(maskHandlesInText('AA 聚餐 35 元，3点见').text).toBe('AA 聚餐 ## 元,#点见');
+    expect(maskHandlesInText('False positive: wedding gifts').text).toBe('False positive: wedding gifts');
     expect(maskHandlesInText('').text).toBe('');
   });
 });

@@ -1,44 +1,53 @@
 import type { HandleHint, MaskedText } from '../../shared/contract';
-import { findContactHandles, normaliseForHandles } from './find';
+import { findHandleSpans, normaliseForDisplay } from './find';
 
 /**
  * Contact handles hidden in free text, the one way: evidence in the moderation views, operators' notes in the
  * console and in the outbox all go through here. Every contact handle is replaced by its kind (`⟦wechat⟧`), every
- * other digit by `#`, and long latin/digit tokens (ids in disguise) by `⟦id⟧`; the words stay, so an operator sees
- * why an account was flagged. The handles found are listed as kinds with an "obfuscated" mark, never their value.
+ * other digit by `#`, and any remaining id-like token (letters with digits or `_`, 6+ characters: an order number,
+ * a handle the recogniser did not place) by `⟦id⟧`. Words stay as written — Chinese and English, case kept — so an
+ * operator sees why an account was flagged, and a note like "false positive: wedding gifts" reaches upstream
+ * readable. The handles found are listed as kinds with an "obfuscated" mark, never their value.
  */
 
 const HANDLE_MARK = (kind: string): string => `⟦${kind}⟧`;
 /**
- * After the handles: a mark stays; a latin token with a digit of 6+ characters (an id, an order number, a handle
- * the detector did not recognise) or of 6+ letters (`meimeiabc` after 加我) becomes an id mark; shorter tokens
- * keep their letters with digits as `#`. Stricter than the detector on purpose: a view may hide a harmless word,
- * never a handle.
+ * After the handles: a token of letters with a digit or an underscore, 6+ characters long, is an id; digits alone
+ * (a date, an amount) and shorter tokens keep their letters with every digit as `#`; a token of letters (and
+ * hyphens) is a word and stays.
  */
-const AFTER_HANDLES = /⟦[a-z]+⟧|[a-z0-9_-]*\d[a-z0-9_-]*|[a-z][a-z0-9_-]{5,}/g;
+const TOKEN = /[a-z0-9_-]+/gi;
+const looksLikeId = (token: string): boolean => token.length >= 6 && /[\d_]/.test(token) && /[a-z]/i.test(token);
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function maskRest(segment: string): string {
+  return segment.replace(TOKEN, (token) => (looksLikeId(token) ? HANDLE_MARK('id') : token.replace(/\d/g, '#')));
 }
 
 /**
- * Free text with its contact handles replaced by their kind and every remaining digit by `#`. Works on the
- * normalised text (full-width → ASCII, Chinese numeral runs → digits) so a disguised number is masked too.
+ * Free text with its contact handles replaced by their kind and every remaining digit by `#`. Works on the display
+ * form (full-width → ASCII, invisible characters dropped, Chinese numeral runs → digits) so a disguised number is
+ * masked too.
  */
 export function maskHandlesInText(raw: string | null | undefined): MaskedText {
   const text = raw ?? '';
   if (text === '') return { text: '', handles: [] };
-  const handles = findContactHandles(text);
+  const display = normaliseForDisplay(text);
+  const spans = findHandleSpans(display);
   const rawLower = text.toLowerCase();
-  let masked = normaliseForHandles(text);
-  const hints: HandleHint[] = [];
-  // Longest first, so a phone inside a longer link is not half-replaced.
-  for (const h of [...handles].sort((a, b) => b.text.length - a.text.length)) {
-    if (h.kind !== 'solicit') masked = masked.replace(new RegExp(escapeRegExp(h.text), 'g'), HANDLE_MARK(h.kind));
-    hints.push({ kind: h.kind, obfuscated: !rawLower.includes(h.text) });
+  const hints: HandleHint[] = spans.map((h) => ({ kind: h.kind, obfuscated: !rawLower.includes(h.text) }));
+  // Longest first, so a phone inside a longer link is covered by the link; overlapping spans are merged away.
+  const marks = spans
+    .filter((h) => h.kind !== 'solicit')
+    .sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const taken: { start: number; end: number; kind: string }[] = [];
+  for (const m of marks) if (!taken.some((t) => m.start < t.end && t.start < m.end)) taken.push(m);
+  taken.sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const t of taken) {
+    out += maskRest(display.slice(at, t.start)) + HANDLE_MARK(t.kind);
+    at = t.end;
   }
-  masked = masked.replace(AFTER_HANDLES, (token) =>
-    token.startsWith('⟦') ? token : token.length >= 6 ? HANDLE_MARK('id') : token.replace(/\d/g, '#'),
-  );
-  return { text: masked, handles: hints };
+  out += maskRest(display.slice(at));
+  return { text: out, handles: hints };
 }

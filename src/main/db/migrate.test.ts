@@ -115,3 +115,38 @@ describe('migrations', () => {
     db.close();
   });
 });
+
+describe('migration 8: one open assessment per account', () => {
+  const dir = tempDir();
+
+  it("merges an account's second open flag into the one a reviewer touched last, keeping both rows", () => {
+    const db = new Database(path.join(dir, 'm7.db'));
+    migrate(db, migrations, 7);
+    db.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'), ('b', 'B', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active');
+      INSERT INTO detect_runs (id, started_at, status) VALUES (1, 0, 'completed');
+      INSERT INTO flags (id, user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id)
+        VALUES (1, 'a', 'micro_seller', 2, 0.9, '[]', '{}', 0, 0, 1),
+               (2, 'a', 'spammer', 1, 0.6, '[]', '{}', 0, 0, 1),
+               (3, 'b', 'micro_seller', 2, 0.7, '[]', '{}', 0, 0, 1);
+      INSERT INTO decisions (user_id, flag_id, action, reason_code, operator, role, decided_at)
+        VALUES ('a', 2, 'escalate', 'needs_lead_review', 'ann', 'reviewer', 5);
+    `);
+    migrate(db);
+    const rows = db.prepare(`SELECT id, state, merged_into, reach FROM flags ORDER BY id`).all();
+    expect(rows).toEqual([
+      { id: 1, state: 'resolved', merged_into: 2, reach: 0 },
+      { id: 2, state: 'open', merged_into: null, reach: 0 },
+      { id: 3, state: 'open', merged_into: null, reach: 0 },
+    ]);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id) VALUES ('b', 'spammer', 3, 0.5, '[]', '{}', 0, 0, 1)`,
+        )
+        .run(),
+    ).toThrow(/UNIQUE/);
+    db.close();
+  });
+});

@@ -3,6 +3,7 @@ import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { AssignmentBuffers, type Assignment, scoreAndAssign } from './assignment';
 import { type CandidateSet, findCandidates } from './candidates';
+import { heldAt, holdThresholdOf, MatchingExclusions } from '../moderation/exclusions';
 import { loadEligibility, loadPool, type MatchPool } from './pool';
 
 export interface BuildOptions {
@@ -33,6 +34,13 @@ export class MatchingCache {
   /** An import completed since the build: blocks, earlier introductions and transactions it brought need a rebuild. */
   mirrorUpdated = false;
   readonly phasesMs: Record<string, number>;
+  /**
+   * Pending abuse assessments by pool user (−1: none) and the hold threshold the pool was built with: a draft with a
+   * lower threshold holds more of them at once; a higher one would need the pool rebuilt.
+   */
+  private pendingScore: Float32Array;
+  private pending: ReadonlyMap<string, number> = new Map();
+  readonly holdThreshold: number;
 
   private constructor(
     readonly pool: MatchPool,
@@ -42,6 +50,24 @@ export class MatchingCache {
   ) {
     this.current = pool.inPool.slice();
     this.phasesMs = phasesMs;
+    this.pendingScore = new Float32Array(pool.userIds.length).fill(-1);
+    this.holdThreshold = holdThresholdOf(ruleSet);
+  }
+
+  /** Takes the pending assessments of fresh exclusions (when they are moderation's). */
+  private takeHolds(excluded: ReadonlySet<string>): void {
+    if (!(excluded instanceof MatchingExclusions)) return;
+    this.pending = excluded.pending;
+    this.pendingScore.fill(-1);
+    this.pool.userIds.forEach((id, u) => {
+      const s = excluded.pending.get(id);
+      if (s !== undefined) this.pendingScore[u] = s;
+    });
+  }
+
+  /** Accounts a rule set's hold threshold keeps out (pending assessment at or above it). */
+  heldByDetection(ruleSet: RuleSet): number {
+    return heldAt(this.pending, holdThresholdOf(ruleSet));
   }
 
   static async build(db: Db, options: BuildOptions, progress: ProgressSink): Promise<MatchingCache> {
@@ -55,10 +81,12 @@ export class MatchingCache {
       progress,
     );
     const t2 = performance.now();
-    return new MatchingCache(pool, candidates, options.ruleSet, {
+    const cache = new MatchingCache(pool, candidates, options.ruleSet, {
       load: Math.round(t1 - t0),
       candidatesAndFeatures: Math.round(t2 - t1),
     });
+    cache.takeHolds(options.excluded);
+    return cache;
   }
 
   get date(): string {
@@ -81,18 +109,25 @@ export class MatchingCache {
     let eligibleNow = 0;
     for (let i = 0; i < fresh.inPool.length; i++) eligibleNow += fresh.inPool[i]!;
     this.newlyEligible = eligibleNow - kept;
+    this.takeHolds(excluded);
   }
 
-  /** Eligibility under a rule set: the refreshed pool narrowed by its age range and real-name rule. */
+  /**
+   * Eligibility under a rule set: the refreshed pool narrowed by its age range, real-name rule and hold threshold
+   * (a lower threshold than the pool's holds more accounts).
+   */
   eligibleMask(ruleSet: RuleSet): Uint8Array {
     const mask = new Uint8Array(this.current.length);
     const { age, idVerified } = this.pool;
+    const hold = holdThresholdOf(ruleSet);
+    const pending = this.pendingScore;
     for (let u = 0; u < mask.length; u++) {
       mask[u] =
         this.current[u] &&
         age[u]! >= ruleSet.ageRange.min &&
         age[u]! <= ruleSet.ageRange.max &&
-        (!ruleSet.requireRealName || idVerified[u])
+        (!ruleSet.requireRealName || idVerified[u]) &&
+        !(pending[u]! >= 0 && pending[u]! >= hold)
           ? 1
           : 0;
     }

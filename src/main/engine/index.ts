@@ -36,8 +36,10 @@ export interface RunMatchingOptions {
   /** Defaults to the active rule set (or the defaults when none was activated). */
   ruleSet?: RuleSet;
   operator: string;
-  /** Users moderation removed from the pool. */
+  /** Users moderation removed from the pool (decisions and holds by detection: moderation/exclusions). */
   excluded: ReadonlySet<string>;
+  /** How many of `excluded` are held by detection alone, for the run summary. */
+  heldByDetection?: number;
   threads?: number;
 }
 
@@ -97,6 +99,7 @@ export async function runMatchingDetailed(
       candidateUsers,
       accumulatorUpdates: cache.candidates.updates,
       windowTransactions: cache.pool.transactionCount,
+      heldByDetection: options.heldByDetection ?? 0,
       phasesMs: { ...cache.phasesMs, scoreAndAssign: Math.round(t1 - t0), explain: Math.round(t2 - t1) },
     };
     const t3 = performance.now();

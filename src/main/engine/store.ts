@@ -64,6 +64,8 @@ export interface MatchRunSummary extends AssignmentSummary {
   candidateUsers: number;
   accumulatorUpdates: number;
   windowTransactions: number;
+  /** Accounts out of the pool only because detection holds them (runs before holds existed: absent). */
+  heldByDetection?: number;
   phasesMs: Record<string, number>;
 }
 

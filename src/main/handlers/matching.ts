@@ -40,6 +40,7 @@ function toView(
             boundRatio: s.boundRatio ?? 0,
             windowTransactions: s.windowTransactions ?? 0,
             accumulatorUpdates: s.accumulatorUpdates ?? 0,
+            heldByDetection: s.heldByDetection ?? 0,
             phasesMs: s.phasesMs ?? {},
           }
         : null,

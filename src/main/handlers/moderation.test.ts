@@ -3,7 +3,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, CallOutput, Operator } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
+import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { openDatabase } from '../db/database';
+import { activateRuleSetVersion, ensureRuleSetVersion } from '../engine/store';
 import { dispatch } from '../dispatch';
 import { seedFlags, seedMirror } from '../testing/moderation-mirror';
 import { defaultOutboxDir } from '../paths';
@@ -341,5 +343,32 @@ describe('moderation handlers', () => {
     const env = await as(services, lead, 'moderation.evaluate', { labelsFile: file });
     expect(env).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     if (!env.ok) expect(env.error.message).toContain(`${file}:2`);
+  });
+});
+
+describe('holds by detection in the queue and the item', () => {
+  it('the queue counts and marks accounts held by detection, and a decision releases them', async () => {
+    const services = tempServices();
+    const users = seedMirror(services.db, 4);
+    const scores = [0.99, 0.97, 0.4, 0.2];
+    const flags = seedFlags(services.db, users, 'spammer', Math.floor(Date.now() / 1000) - 60, {
+      version: 3,
+      score: (i) => scores[i]!,
+      reach: (i) => 10 * (i + 1),
+    });
+    // The active rule set holds at 0.95.
+    activateRuleSetVersion(
+      services.db,
+      ensureRuleSetVersion(services.db, { ...DEFAULT_RULE_SET, holdThreshold: 0.95 }, 'lee'),
+      'lee',
+    );
+    const page = await ok(services, reviewer, 'moderation.queue', { queue: 'unreviewed' });
+    expect(page.heldByDetection).toBe(2);
+    expect(page.items.filter((i) => i.heldByDetection).map((i) => i.userId)).toEqual(['u1', 'u0']); // risk × reach
+    const detail = await ok(services, reviewer, 'moderation.item', { flagId: flags[0] });
+    expect(detail.item.heldByDetection).toBe(true);
+    expect(detail.holdThreshold).toBe(0.95);
+    await ok(services, lead, 'moderation.decide', { flagId: flags[0], action: 'clear', reasonCode: 'false_positive' });
+    expect((await ok(services, reviewer, 'moderation.queue', { queue: 'unreviewed' })).heldByDetection).toBe(1);
   });
 });

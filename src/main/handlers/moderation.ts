@@ -9,6 +9,7 @@ import { requireOperator } from '../dispatch';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
 import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
+import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import {
   createSavedView,
@@ -71,6 +72,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.queue': (input, services) => {
     const operator = requireOperator(services);
     const now = nowSeconds();
+    const holds = matchingExclusions(services.db, now);
     const page = listQueue(services.db, {
       queue: input.queue,
       filter: input.filter,
@@ -92,14 +94,23 @@ export const moderationHandlers: Handlers<ModerationCall> = {
                 : listQueue(services.db, { queue: q, filter: input.filter, limit: 1, operator, now }).total,
             ]),
           ) as Record<ModerationQueue, number>);
-    return { total: page.total, counts, items: maskQueueItems(services.db, page.items, operator.name) };
+    return {
+      total: page.total,
+      counts,
+      heldByDetection: input.offset > 0 ? null : holds.heldByDetection.size,
+      items: maskQueueItems(services.db, page.items, operator.name, holds.heldByDetection),
+    };
   },
 
   'moderation.item': (input, services) => {
     const operator = requireOperator(services);
     const claimedBy = activeClaimant(services.db, input.flagId);
     const other = claimedBy !== null && claimedBy !== operator.name ? claimedBy : null;
-    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other);
+    const holds = matchingExclusions(services.db, nowSeconds());
+    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other, {
+      held: holds.heldByDetection,
+      threshold: holds.holdThreshold,
+    });
   },
 
   'moderation.claim': (input, services) => {

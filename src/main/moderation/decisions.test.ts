@@ -313,14 +313,15 @@ describe('decisions', () => {
 describe("exclusions across an account's flags", () => {
   it("a restriction on one flag stands whatever is decided on the account's other flag, and lapses on its own", () => {
     const { db, userIds } = freshDb(3);
+    // One open item per account: the restriction resolves the selling item, and a later run opens a spam item.
     const [selling] = seedFlags(db, userIds.slice(0, 1), 'micro_seller');
-    const [spam] = seedFlags(db, userIds.slice(0, 1), 'spammer');
     decide(
       db,
       { flagId: selling!, action: 'restrict', reasonCode: 'selling_confirmed', expiresAt: NOW + 7 * 86_400 },
       lead,
       noOutbox,
     );
+    const [spam] = seedFlags(db, userIds.slice(0, 1), 'spammer');
     expect(matchingExclusions(db, NOW).has('u0')).toBe(true);
     decide(db, { flagId: spam!, action: 'escalate', reasonCode: 'needs_lead_review' }, reviewer, {
       now: NOW + 10,

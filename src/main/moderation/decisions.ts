@@ -102,10 +102,10 @@ const statements = (db: Db) => ({
     `SELECT id FROM (${EFFECTIVE_DECISIONS}) WHERE flag_id = ? AND action IN ${FINAL_ACTIONS_SQL} ORDER BY id DESC LIMIT 1`,
   ),
   resolveFlag: db.prepare<[number]>(`UPDATE flags SET state = 'resolved' WHERE id = ?`),
-  otherOpenFlag: db.prepare<[string, string, number], { id: number }>(
-    `SELECT id FROM flags WHERE user_id = ? AND detector = ? AND state = 'open' AND id <> ?`,
+  otherOpenFlag: db.prepare<[string, number], { id: number }>(
+    `SELECT id FROM flags WHERE user_id = ? AND state = 'open' AND id <> ?`,
   ),
-  reopenFlag: db.prepare<[number]>(`UPDATE flags SET state = 'open' WHERE id = ?`),
+  reopenFlag: db.prepare<[number]>(`UPDATE flags SET state = 'open', merged_into = NULL WHERE id = ?`),
   since: db.prepare<[number], DecisionRow>(`SELECT * FROM decisions WHERE id > ? ORDER BY id`),
   range: db.prepare<[number, number], DecisionRow>(`SELECT * FROM decisions WHERE id BETWEEN ? AND ? ORDER BY id`),
 });
@@ -211,8 +211,8 @@ export function decide(db: Db, input: DecideInput, operator: Operator, options: 
 
 /**
  * Undoes a decision by appending a reversing row (`action = 'undo'`, `reverses = id`); the original stays. A
- * reviewer may undo only their own decisions; a lead any. Undoing a final decision reopens its flag unless a newer
- * flag for the same user and detector is already open.
+ * reviewer may undo only their own decisions; a lead any. Undoing a final decision reopens its item unless the
+ * account already has another open item (one per account).
  */
 export function undo(
   db: Db,
@@ -266,7 +266,7 @@ function undoOne(
   )!;
   if (original.flag_id !== null && isFinalAction(original.action) && !s.effectiveFinalOnFlag.get(original.flag_id)) {
     const flag = s.flag.get(original.flag_id)!;
-    if (!s.otherOpenFlag.get(flag.user_id, flag.detector, flag.id)) s.reopenFlag.run(flag.id);
+    if (!s.otherOpenFlag.get(flag.user_id, flag.id)) s.reopenFlag.run(flag.id);
   }
   return reversing;
 }

@@ -71,7 +71,7 @@ const flagsOf = (db: Db) =>
     .all();
 
 describe('runDetection', () => {
-  it('flags the seller and the spammer, and none of the hard negatives', () => {
+  it('queues the seller and the spammer once each, under their likelier class, and none of the hard negatives', () => {
     const { db } = setup();
     const summary = runDetection(db, silentProgress, { now: T0 + 86400 });
     expect(flagsOf(db)).toEqual([
@@ -85,13 +85,20 @@ describe('runDetection', () => {
       operator: reviewer,
       now: T0 + 86400,
     }).items;
-    expect(seller!.reasons).toEqual(
-      expect.arrayContaining(['many_payers', 'repeated_price_points', 'order_memos', 'contact_handle_in_greetings']),
-    );
+    expect(seller!.reasons).toEqual(expect.arrayContaining(['contact_handle_in_greetings', 'repeated_price_points']));
+    // Reach: 12 people greeted + 40 payers; a probability, never a saturated 1.
+    expect(seller!.reach).toBe(52);
+    expect(seller!.score).toBeGreaterThan(0.5);
+    expect(seller!.score).toBeLessThan(1);
     const detail = queueItemDetail(db, seller!.flagId);
     expect(detail.evidence.greetings.length).toBeGreaterThan(0);
     expect(detail.evidence.transfers.every((r) => r.to_user === 'u0')).toBe(true);
     expect(detail.timeline.transfersIn.length).toBe(40);
+    // Both detectors' evidence is kept, the likelier class the larger share of the probability.
+    const classes = detail.flag.evidence.classes!;
+    expect(classes.micro_seller!.probability).toBeGreaterThan(classes.spammer!.probability);
+    expect(classes.micro_seller!.probability + classes.spammer!.probability).toBeCloseTo(seller!.score, 2);
+    expect(Object.keys(classes.spammer!.contributions)).toContain('template_reach');
   });
 
   it('re-detection updates the open flag and never touches decisions', () => {
@@ -106,6 +113,9 @@ describe('runDetection', () => {
     ).run(T0 + 99_999);
     const second = runDetection(db, silentProgress, { now: T0 + 100 });
     expect(second).toMatchObject({ newFlags: 0, updatedFlags: 2 });
+    expect(
+      db.prepare(`SELECT count(*) AS n FROM flags WHERE state = 'open' GROUP BY user_id HAVING n > 1`).all(),
+    ).toEqual([]);
     expect(db.prepare(`SELECT count(*) AS n FROM flags`).get()).toEqual({ n: 2 });
     expect(db.prepare(`SELECT detected_at, first_detected_at FROM flags WHERE id = ?`).get(flag.id)).toEqual({
       detected_at: T0 + 100,
@@ -145,24 +155,39 @@ describe('runDetection', () => {
     expect(db.prepare(`SELECT status FROM detect_runs`).all()).toEqual([{ status: 'cancelled' }]);
   });
 
-  it('evaluate computes precision and recall against a labels file, and names a bad line', () => {
+  it('evaluate computes precision and recall per class and per behaviour family, and names a bad line', () => {
     const { db, file } = setup();
     const labels = path.join(path.dirname(file), 'labels.jsonl');
     fs.writeFileSync(
       labels,
       [
-        '{"user_id":"u0","label":"micro_seller"}',
-        '{"user_id":"u1","label":"spammer"}',
-        '{"user_id":"u9","label":"spammer"}',
-        '{"user_id":"u2","label":"normal"}',
+        '{"user_id":"u0","label":"micro_seller","family":"seller_storefront"}',
+        '{"user_id":"u1","label":"spammer","family":"spam_link_burst"}',
+        '{"user_id":"u9","label":"spammer","family":"spam_slow"}',
+        '{"user_id":"u2","label":"normal","family":"bill_collector"}',
+        '{"user_id":"u5","label":"normal","family":"shop_owner"}',
+        '{"user_id":"u6","label":"normal"}',
       ].join('\n'),
     );
     const e = evaluate(db, labels);
     expect(e.classes.micro_seller).toMatchObject({ precision: 1, recall: 1, truePositives: 1 });
     expect(e.classes.spammer).toMatchObject({ precision: 1, recall: 0.5, falseNegatives: 1 });
     expect(e.curves.spammer).toHaveLength(19);
+    const family = (name: string) => e.families.find((f) => f.family === name);
+    expect(family('seller_storefront')).toMatchObject({
+      kind: 'abuse',
+      accounts: 1,
+      recall: 1,
+      falsePositiveRate: null,
+    });
+    expect(family('spam_slow')).toMatchObject({ accounts: 1, recall: 0 });
+    expect(family('shop_owner')).toMatchObject({ kind: 'hard_negative', falsePositiveRate: 0, recall: null });
+    expect(e.accountsInTwoItems).toBe(0);
+    expect(e.model.thresholds.micro_seller).toBeGreaterThan(0);
     fs.appendFileSync(labels, '\n{"user_id": 7}');
-    expect(() => evaluate(db, labels)).toThrow(/labels\.jsonl:5/);
+    expect(() => evaluate(db, labels)).toThrow(/labels\.jsonl:7/);
+    fs.writeFileSync(labels, '{"user_id":"u0","label":"normal","family":"no_such_family"}');
+    expect(() => evaluate(db, labels)).toThrow(/labels\.jsonl:1/);
   });
 });
 

@@ -1,30 +1,30 @@
 import { CancelledError, type ProgressSink } from '../../shared/progress';
+import { DETECTOR_NAMES, type DetectorName } from '../../shared/domain/detection';
 import { appendAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { runOwner } from '../runs/interrupted';
-import { type Detector, type DetectorName, type DetectorVerdict, detectors } from './detectors';
 import { extractFeatures, type UserFeatures } from './features';
+import { type Assessment, assess, type DetectorModel, detectorModel, isFlagged } from './model/model';
 
-export interface UserScores {
+export type AccountAssessment = Assessment & { evidence: UserFeatures['evidence'] };
+
+export interface AccountScores {
   referenceAt: number;
   usersScored: number;
-  /** detector → userId → verdict, for every user with any activity (others score 0). */
-  verdicts: Map<DetectorName, Map<string, DetectorVerdict & { evidence: UserFeatures['evidence'] }>>;
+  /** userId → assessment, for every account with any activity (the others are not assessed: nothing to judge). */
+  assessments: Map<string, AccountAssessment>;
 }
 
-/** Scores every active user with every detector, in memory (used by runDetection and evaluate). */
-export function scoreUsers(db: Db, progress: ProgressSink, list: readonly Detector[] = detectors): UserScores {
+/** Assesses every account with activity, in memory (used by runDetection and evaluate). */
+export function assessAccounts(db: Db, progress: ProgressSink, model: DetectorModel = detectorModel()): AccountScores {
   const features = extractFeatures(db, progress);
-  const verdicts = new Map<DetectorName, Map<string, DetectorVerdict & { evidence: UserFeatures['evidence'] }>>();
-  for (const d of list) {
-    const byUser = new Map<string, DetectorVerdict & { evidence: UserFeatures['evidence'] }>();
-    for (const f of features.users) {
-      const v = d.score(f);
-      if (v.score > 0) byUser.set(f.userId, { ...v, evidence: f.evidence });
-    }
-    verdicts.set(d.name, byUser);
+  const assessments = new Map<string, AccountAssessment>();
+  let done = 0;
+  for (const f of features.users) {
+    if (++done % 20_000 === 0) progress.throwIfCancelled();
+    assessments.set(f.userId, { ...assess(f, model), evidence: f.evidence });
   }
-  return { referenceAt: features.referenceAt, usersScored: features.users.length, verdicts };
+  return { referenceAt: features.referenceAt, usersScored: features.users.length, assessments };
 }
 
 export interface DetectSummary {
@@ -32,16 +32,22 @@ export interface DetectSummary {
   /** The detection clock (newest activity in the mirror), unix seconds. */
   referenceAt: number;
   usersScored: number;
+  /** Accounts queued at this run, by their likelier class (one assessment per account). */
   flagged: Record<DetectorName, number>;
   newFlags: number;
   updatedFlags: number;
   /** Above threshold but already resolved by an operator at a similar score: not raised again. */
   suppressed: number;
+  /** Open items whose account scored below its threshold this time: kept for the reviewer, score updated. */
+  rescored: number;
+  /** Accounts at or above the model's hold threshold (held out of matching under the default rule). */
+  aboveHoldThreshold: number;
+  detectorVersion: number;
   detectors: Record<DetectorName, number>;
   elapsedMs: number;
 }
 
-/** A resolved flag is raised again only when the new score is clearly higher, or the rules changed. */
+/** A resolved item is raised again only when the new score is clearly higher, or the model changed. */
 const REFLAG_MARGIN = 0.1;
 
 interface FlagState {
@@ -51,10 +57,22 @@ interface FlagState {
   state: 'open' | 'resolved';
 }
 
+/** What an assessment stores as evidence: both classes' views, the figures and the rows that show them. */
+export function evidenceOf(a: AccountAssessment): string {
+  return JSON.stringify({
+    ...a.evidence,
+    figures: a.figures,
+    probability: a.probability,
+    classes: a.classes,
+  });
+}
+
 /**
- * Runs every detector over the mirror and writes the flags in one transaction: a new flag per user and detector
- * above threshold, or an update (score, reasons, evidence, version, run) of the open one. Decisions are never
- * touched. Cancelling before the write leaves the flags as they were.
+ * Assesses every account and writes the queue in one transaction: ONE item per account (the `flags` row), under its
+ * likelier class, with both classes' evidence. An account above its class threshold gets a new item, or its open
+ * item is updated in place (class, score, reasons, evidence, reach, version, run); an open item of an account now
+ * below threshold keeps waiting for its reviewer with its score brought up to date. Decisions are never touched.
+ * Cancelling before the write leaves the queue as it was.
  */
 export function runDetection(
   db: Db,
@@ -64,7 +82,9 @@ export function runDetection(
   const started = performance.now();
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const operator = options.operator ?? 'system';
-  const versions = Object.fromEntries(detectors.map((d) => [d.name, d.version])) as Record<DetectorName, number>;
+  const model = detectorModel();
+  const version = model.detectorVersion;
+  const versions = Object.fromEntries(DETECTOR_NAMES.map((d) => [d, version])) as Record<DetectorName, number>;
   // The run names its process: one left running by a process that died is marked interrupted at the next start.
   const runId = db.transaction(() => {
     const id = Number(
@@ -81,46 +101,57 @@ export function runDetection(
     `UPDATE detect_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?`,
   );
   try {
-    const scores = scoreUsers(db, progress);
+    const scores = assessAccounts(db, progress, model);
     progress.throwIfCancelled();
-    const latestFlag = db.prepare<[string, string], FlagState>(
-      `SELECT id, score, detector_version, state FROM flags WHERE user_id = ? AND detector = ? ORDER BY state = 'open' DESC, id DESC LIMIT 1`,
+    const openFlag = db.prepare<[string], FlagState>(
+      `SELECT id, score, detector_version, state FROM flags WHERE user_id = ? AND state = 'open'`,
     );
-    const insertFlag = db.prepare<[string, string, number, number, string, string, number, number, number]>(
-      `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    const latestResolved = db.prepare<[string], FlagState>(
+      `SELECT id, score, detector_version, state FROM flags WHERE user_id = ? AND merged_into IS NULL ORDER BY id DESC LIMIT 1`,
     );
-    const updateFlag = db.prepare<[number, number, string, string, number, number, number]>(
-      `UPDATE flags SET detector_version = ?, score = ?, reasons = ?, evidence = ?, detected_at = ?, run_id = ? WHERE id = ?`,
+    const insertFlag = db.prepare<[string, string, number, number, string, string, number, number, number, number]>(
+      `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, reach, first_detected_at, detected_at, run_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const updateFlag = db.prepare<[string, number, number, string, string, number, number, number, number]>(
+      `UPDATE flags SET detector = ?, detector_version = ?, score = ?, reasons = ?, evidence = ?, reach = ?, detected_at = ?, run_id = ?
+       WHERE id = ?`,
     );
     const flagged = { micro_seller: 0, spammer: 0 } as Record<DetectorName, number>;
     let newFlags = 0;
     let updatedFlags = 0;
     let suppressed = 0;
-    const total = detectors.reduce((n, d) => n + scores.verdicts.get(d.name)!.size, 0);
+    let rescored = 0;
+    let aboveHold = 0;
+    const total = scores.assessments.size;
     let done = 0;
     let summary: DetectSummary | undefined;
-    // The flags, the run's completion and its audit row commit together: flags of a run that never completed
+    // The assessments, the run's completion and its audit row commit together: items of a run that never completed
     // (killed mid-write) do not exist.
     db.transaction(() => {
-      for (const d of detectors) {
-        for (const [userId, v] of scores.verdicts.get(d.name)!) {
-          if (++done % 5000 === 0) progress.report('writing flags', done, total);
-          if (v.score < d.threshold) continue;
-          flagged[d.name]++;
-          const evidence = JSON.stringify({ ...v.evidence, figures: v.figures });
-          const reasons = JSON.stringify(v.reasons);
-          const prev = latestFlag.get(userId, d.name);
-          if (prev?.state === 'open') {
-            updateFlag.run(d.version, v.score, reasons, evidence, now, runId, prev.id);
-            updatedFlags++;
-          } else if (prev && prev.detector_version >= d.version && v.score < prev.score + REFLAG_MARGIN) {
-            suppressed++;
-          } else {
-            insertFlag.run(userId, d.name, d.version, v.score, reasons, evidence, now, now, runId);
-            newFlags++;
-          }
+      for (const [userId, a] of scores.assessments) {
+        if (++done % 5000 === 0) progress.report('writing assessments', done, total);
+        const over = isFlagged(a, model);
+        if (a.probability >= model.holdThreshold) aboveHold++;
+        const open = openFlag.get(userId);
+        if (!over && !open) continue;
+        const reasons = JSON.stringify(a.classes[a.likelyClass].reasons);
+        const row = [a.likelyClass, version, a.probability, reasons, evidenceOf(a), a.reach, now, runId] as const;
+        if (open) {
+          updateFlag.run(...row, open.id);
+          if (over) updatedFlags++;
+          else rescored++;
+          if (over) flagged[a.likelyClass]++;
+          continue;
         }
+        flagged[a.likelyClass]++;
+        const prev = latestResolved.get(userId);
+        if (prev && prev.detector_version >= version && a.probability < prev.score + REFLAG_MARGIN) {
+          suppressed++;
+          continue;
+        }
+        insertFlag.run(userId, a.likelyClass, version, a.probability, reasons, evidenceOf(a), a.reach, now, now, runId);
+        newFlags++;
       }
       summary = {
         runId,
@@ -130,6 +161,9 @@ export function runDetection(
         newFlags,
         updatedFlags,
         suppressed,
+        rescored,
+        aboveHoldThreshold: aboveHold,
+        detectorVersion: version,
         detectors: versions,
         elapsedMs: Math.round(performance.now() - started),
       };
@@ -138,10 +172,10 @@ export function runDetection(
         operator,
         action: 'detect.complete',
         subject: String(runId),
-        details: { flagged, newFlags, updatedFlags, suppressed },
+        details: { flagged, newFlags, updatedFlags, suppressed, rescored },
       });
     })();
-    progress.report('writing flags', total, total);
+    progress.report('writing assessments', total, total);
     return summary!;
   } catch (error) {
     const status = error instanceof CancelledError ? 'cancelled' : 'failed';

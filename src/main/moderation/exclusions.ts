@@ -1,15 +1,40 @@
 import type { Db } from '../db/database';
 import { EXCLUDING_ACTIONS } from '../../shared/domain/moderation';
+import type { RuleSet } from '../../shared/domain/ruleset';
+import { activeRuleSet } from '../engine/store';
 import { EFFECTIVE_DECISIONS, sqlList } from './effective';
+import { CALIBRATED_SINCE_VERSION, detectorModel } from './model/model';
 
 /**
- * Users who must not be introduced at `atSec`. Each flag of an account (and its decisions made without a flag) is
- * judged on its own: its latest effective decision (undone ones skipped) made at or before `atSec` is a restrict,
- * suspend or hold that has not expired. An account is out while ANY of them is — clearing or escalating its spam
- * flag must not lift a restriction decided on its selling flag. A later clear or warn on the same flag lifts it.
- * The engine takes this set as input.
+ * Who must not be introduced at a moment, and why — the one answer the engine, the what-if and publishing share:
+ * the set itself (every excluded account) plus which of them are out only because detection holds them.
  */
-export function matchingExclusions(db: Db, atSec: number): Set<string> {
+export class MatchingExclusions extends Set<string> {
+  constructor(
+    decided: Iterable<string>,
+    /** Accounts held out by detection alone: pending assessment at or above the hold threshold. */
+    readonly heldByDetection: ReadonlySet<string>,
+    /** Every pending calibrated assessment of an account not already excluded by a decision, with its score. */
+    readonly pending: ReadonlyMap<string, number>,
+    readonly holdThreshold: number,
+  ) {
+    super(decided);
+    for (const id of heldByDetection) this.add(id);
+  }
+}
+
+/** The hold threshold a rule set puts in force: its own, else the detector version's recommendation. */
+export function holdThresholdOf(ruleSet: Pick<RuleSet, 'holdThreshold'>): number {
+  return ruleSet.holdThreshold ?? detectorModel().holdThreshold;
+}
+
+/**
+ * Accounts excluded by decisions at `atSec`. Each flag of an account (and its decisions made without a flag) is
+ * judged on its own: its latest effective decision (undone ones skipped) made at or before `atSec` is a restrict,
+ * suspend or hold that has not expired. An account is out while ANY of them is — clearing or escalating one item
+ * must not lift a restriction decided on another. A later clear or warn on the same flag lifts it.
+ */
+function decidedExclusions(db: Db, atSec: number): Set<string> {
   const rows = db
     .prepare<{ at: number }, { user_id: string }>(
       `WITH eff AS (${EFFECTIVE_DECISIONS} AND d.decided_at <= @at),
@@ -19,4 +44,52 @@ export function matchingExclusions(db: Db, atSec: number): Set<string> {
     )
     .all({ at: atSec });
   return new Set(rows.map((r) => r.user_id));
+}
+
+/**
+ * Open assessments nobody has decided yet at `atSec` (an escalation is not a decision: it asks a lead to make one),
+ * scored by a calibrated detector version (earlier versions' scores are not probabilities and never hold anyone).
+ */
+function pendingAssessments(db: Db, atSec: number): Map<string, number> {
+  const rows = db
+    .prepare<{ at: number }, { user_id: string; score: number }>(
+      `SELECT f.user_id, f.score FROM flags f
+       WHERE f.state = 'open' AND f.detector_version >= ${CALIBRATED_SINCE_VERSION}
+         AND NOT EXISTS (
+           SELECT 1 FROM decisions d
+           WHERE d.flag_id = f.id AND d.action NOT IN ('undo', 'escalate') AND d.decided_at <= @at
+             AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.reverses = d.id AND u.decided_at <= @at))`,
+    )
+    .all({ at: atSec });
+  return new Map(rows.map((r) => [r.user_id, r.score]));
+}
+
+/**
+ * Users who must not be introduced at `atSec`: those excluded by a moderation decision, and those held by detection
+ * — a pending assessment at or above the hold threshold keeps the account out until a reviewer decides. The
+ * threshold is the given rule set's (`holdThresholdOf`), by default the active rule set's. The engine, the what-if
+ * and publishing all take this set.
+ */
+export function matchingExclusions(
+  db: Db,
+  atSec: number,
+  ruleSet: Pick<RuleSet, 'holdThreshold'> = activeRuleSet(db).ruleSet,
+): MatchingExclusions {
+  const decided = decidedExclusions(db, atSec);
+  const threshold = holdThresholdOf(ruleSet);
+  const pending = new Map<string, number>();
+  const held = new Set<string>();
+  for (const [user, score] of pendingAssessments(db, atSec)) {
+    if (decided.has(user)) continue;
+    pending.set(user, score);
+    if (score >= threshold) held.add(user);
+  }
+  return new MatchingExclusions(decided, held, pending, threshold);
+}
+
+/** How many of `pending` a threshold would hold (the what-if's count for a draft). */
+export function heldAt(pending: ReadonlyMap<string, number>, threshold: number): number {
+  let n = 0;
+  for (const score of pending.values()) if (score >= threshold) n++;
+  return n;
 }

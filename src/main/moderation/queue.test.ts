@@ -29,6 +29,29 @@ describe('queues', () => {
     expect(() => page({ minScore: 2 })).toThrow(/filter\.minScore/);
     expect(() => listQueue(db, { queue: 'nope' as 'held', operator: ann })).toThrow(/queue: must be one of/);
   });
+
+  it('sorts by risk × reach by default: a likely abuser who reached many people comes first', () => {
+    const { db, userIds } = freshDb(4);
+    const scores = [0.99, 0.6, 0.9, 0.95];
+    const reach = [2, 300, 50, 0];
+    seedFlags(db, userIds, 'spammer', NOW, { version: 3, score: (i) => scores[i]!, reach: (i) => reach[i]! });
+    const order = listQueue(db, { queue: 'unreviewed', operator: ann, now: NOW }).items.map((i) => i.userId);
+    expect(order).toEqual(['u1', 'u2', 'u0', 'u3']); // 180, 45, 1.98, 0
+    expect(listQueue(db, { queue: 'unreviewed', sort: 'score', operator: ann, now: NOW }).items[0]!.userId).toBe('u0');
+  });
+
+  it('an account has one open item; an item merged into another is in no queue', () => {
+    const { db, userIds } = freshDb(2);
+    const [first] = seedFlags(db, userIds.slice(0, 1), 'micro_seller', NOW);
+    expect(() => seedFlags(db, userIds.slice(0, 1), 'spammer', NOW)).toThrow(/UNIQUE/);
+    db.prepare(`UPDATE flags SET state = 'resolved' WHERE id = ?`).run(first!);
+    const [second] = seedFlags(db, userIds.slice(0, 1), 'spammer', NOW);
+    db.prepare(`UPDATE flags SET merged_into = ? WHERE id = ?`).run(second!, first!);
+    expect(listQueue(db, { queue: 'resolved', operator: ann, now: NOW }).total).toBe(0);
+    expect(listQueue(db, { queue: 'unreviewed', operator: ann, now: NOW }).items.map((i) => i.flagId)).toEqual([
+      second,
+    ]);
+  });
 });
 
 describe('saved views', () => {

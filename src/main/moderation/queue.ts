@@ -8,7 +8,9 @@ import { nowSeconds } from './effective';
 import { invalidInput, notFound } from './errors';
 
 export type QueueName = ModerationQueue;
-export type QueueSort = 'score' | 'age';
+/** `priority`: risk × reach (the calibrated probability of abuse times how many people the account reached). */
+export type QueueSort = 'priority' | 'score' | 'age';
+const SORTS: readonly QueueSort[] = ['priority', 'score', 'age'];
 
 export interface QueueFilter {
   detector?: string;
@@ -28,13 +30,18 @@ export interface ListQueueInput {
   now?: number;
 }
 
-/** One row of a queue. Raw fields: the caller (privacy module) decides what may cross to the renderer. */
+/**
+ * One row of a queue: one account's abuse assessment (its likelier class in `detector`). Raw fields: the caller
+ * (privacy module) decides what may cross to the renderer.
+ */
 export interface QueueItem {
   flagId: number;
   userId: string;
   detector: DetectorName;
   detectorVersion: number;
   score: number;
+  /** People the account greeted or was paid by. */
+  reach: number;
   reasons: string[];
   firstDetectedAt: number;
   detectedAt: number;
@@ -58,7 +65,8 @@ const QUEUE_CONDITION: Record<QueueName, string> = {
   unreviewed: `f.state = 'open' AND last_action IS NULL`,
   held: `f.state = 'open' AND last_action = 'hold'`,
   escalated: `f.state = 'open' AND last_action = 'escalate'`,
-  resolved: `f.state = 'resolved'`,
+  // An item merged into another when accounts went to one item each (migration 008) is listed by no queue.
+  resolved: `f.state = 'resolved' AND f.merged_into IS NULL`,
 };
 
 interface QueueRow {
@@ -67,6 +75,7 @@ interface QueueRow {
   detector: DetectorName;
   detector_version: number;
   score: number;
+  reach: number;
   reasons: string;
   first_detected_at: number;
   detected_at: number;
@@ -138,14 +147,19 @@ export function listQueue(db: Db, input: ListQueueInput): QueuePage {
   if (!Number.isInteger(offset) || offset < 0) throw invalidInput('offset', `must be an integer ≥ 0, got ${offset}`);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw invalidInput('limit', `must be an integer from 1 to 1000, got ${limit}`);
-  const sort = input.sort ?? 'score';
-  if (sort !== 'score' && sort !== 'age') throw invalidInput('sort', `must be "score" or "age", got "${String(sort)}"`);
-  const order = sort === 'score' ? 'f.score DESC, f.id' : 'f.first_detected_at ASC, f.id';
+  const sort = input.sort ?? 'priority';
+  if (!SORTS.includes(sort)) throw invalidInput('sort', `must be one of ${SORTS.join(', ')}, got "${String(sort)}"`);
+  const order =
+    sort === 'priority'
+      ? 'f.score * f.reach DESC, f.score DESC, f.id'
+      : sort === 'score'
+        ? 'f.score DESC, f.id'
+        : 'f.first_detected_at ASC, f.id';
   const from = queueSql(input.queue);
   const total = db.prepare<Params, { n: number }>(`SELECT count(*) AS n ${from}`).get(p)!.n;
   const rows = db
     .prepare<Params & { limit: number; offset: number }, QueueRow>(
-      `SELECT f.id, f.user_id, f.detector, f.detector_version, f.score, f.reasons, f.first_detected_at, f.detected_at,
+      `SELECT f.id, f.user_id, f.detector, f.detector_version, f.score, f.reach, f.reasons, f.first_detected_at, f.detected_at,
               f.state, f.last_action, usr.district,
               ${ACTIVE_CLAIMANT_SQL} AS claimed_by
        ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
@@ -159,6 +173,7 @@ export function listQueue(db: Db, input: ListQueueInput): QueuePage {
       detector: r.detector,
       detectorVersion: r.detector_version,
       score: r.score,
+      reach: r.reach,
       reasons: JSON.parse(r.reasons) as string[],
       firstDetectedAt: r.first_detected_at,
       detectedAt: r.detected_at,
@@ -184,11 +199,22 @@ export function selectQueueFlags(
     .all(p);
 }
 
+/** One class's view of the account, as the detection model saw it (model/model.ts ClassView). */
+export interface ClassEvidence {
+  probability: number;
+  reasons: string[];
+  counterSignals: string[];
+  contributions: Record<string, number>;
+}
+
 export interface FlagEvidence {
   transfers?: string[];
   greetings?: string[];
   reports?: string[];
   figures?: Record<string, number>;
+  /** Calibrated detector versions: P(abuse) and both classes' evidence. */
+  probability?: number;
+  classes?: Partial<Record<DetectorName, ClassEvidence>>;
 }
 
 /** Everything an operator needs to judge one item, as raw rows (mask before it leaves main). */

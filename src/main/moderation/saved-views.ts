@@ -33,7 +33,8 @@ const FILTER_KEYS = new Set(['detector', 'reason', 'minScore', 'maxAgeDays', 'di
 function checkSpec(spec: SavedViewSpec): void {
   if (!(MODERATION_QUEUES as readonly string[]).includes(spec.queue))
     throw invalidInput('view.queue', `must be one of ${MODERATION_QUEUES.join(', ')}`);
-  if (spec.sort !== 'score' && spec.sort !== 'age') throw invalidInput('view.sort', `must be "score" or "age"`);
+  if (spec.sort !== 'priority' && spec.sort !== 'score' && spec.sort !== 'age')
+    throw invalidInput('view.sort', `must be "priority", "score" or "age"`);
   for (const key of Object.keys(spec.filter)) {
     if (!FILTER_KEYS.has(key)) throw invalidInput(`view.filter.${key}`, `unknown filter field`);
   }

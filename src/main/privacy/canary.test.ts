@@ -53,8 +53,10 @@ function plantCanaries(): void {
     db.prepare(
       `UPDATE users SET nickname = 'Q' || ? || rowid_like, real_name = 'R' || ? || rowid_like FROM (SELECT id AS uid, row_number() OVER (ORDER BY id) AS rowid_like FROM users) WHERE id = uid`,
     ).run(NICK, REAL);
+    // Phones without long runs of zeros: row ids are the platform's 28-digit numbers whose serial part is mostly
+    // zeros, and a canary like 13900000000 turns up inside one by chance (an id may show; a phone may not).
     db.prepare(
-      `UPDATE users SET phone = '1390' || substr('0000000' || (SELECT count(*) FROM users u2 WHERE u2.id < users.id), -7)`,
+      `UPDATE users SET phone = '1397' || (3456789 + (SELECT count(*) FROM users u2 WHERE u2.id < users.id))`,
     ).run();
     // Amounts like 7777xx fen: no score, count or id in a masked view has the run "7777".
     db.prepare(`UPDATE transactions SET amount_fen = 777700 + (abs(random()) % 100)`).run();

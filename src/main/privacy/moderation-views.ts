@@ -15,7 +15,8 @@ import type { DecisionView, ModerationItemDetail, ModerationQueueItem } from '..
 import { PLATFORM_OFFSET_MINUTES, platformDayOf } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { maskHandlesInText } from '../contact-handles/mask';
-import type { QueueItem, QueueItemDetail } from '../moderation/queue';
+import { isFlagReason } from '../../shared/domain/detection';
+import type { ClassEvidence, FlagEvidence, QueueItem, QueueItemDetail } from '../moderation/queue';
 import { ageBand, maskName } from './mask-fields';
 
 const TIMELINE_SHOWN = 50;
@@ -39,7 +40,7 @@ function maskedNames(db: Db, ids: readonly string[]): Map<string, string> {
   return new Map(rows.map((r) => [r.id, maskName(r.nickname)]));
 }
 
-function toItem(item: QueueItem, names: Map<string, string>): ModerationQueueItem {
+function toItem(item: QueueItem, names: Map<string, string>, held: ReadonlySet<string>): ModerationQueueItem {
   return {
     flagId: item.flagId,
     userId: item.userId,
@@ -48,24 +49,50 @@ function toItem(item: QueueItem, names: Map<string, string>): ModerationQueueIte
     detector: item.detector === 'spammer' ? 'spammer' : 'micro_seller',
     detectorVersion: item.detectorVersion,
     score: item.score,
+    reach: item.reach,
     reasons: item.reasons,
     firstDetectedAt: item.firstDetectedAt,
     state: item.state,
     lastAction: item.lastAction,
     claimedBy: item.claimedBy,
+    heldByDetection: item.state === 'open' && held.has(item.userId),
   };
 }
 
-/** A page of queue items as the renderer may see it. `self` is the operator: their own claims are not "others'". */
-export function maskQueueItems(db: Db, items: readonly QueueItem[], self: string): ModerationQueueItem[] {
+/**
+ * A page of queue items as the renderer may see it. `self` is the operator: their own claims are not "others'";
+ * `held`: accounts held out of matching by detection now.
+ */
+export function maskQueueItems(
+  db: Db,
+  items: readonly QueueItem[],
+  self: string,
+  held: ReadonlySet<string>,
+): ModerationQueueItem[] {
   const names = maskedNames(
     db,
     items.map((i) => i.userId),
   );
-  return items.map((i) => toItem({ ...i, claimedBy: i.claimedBy === self ? null : i.claimedBy }, names));
+  return items.map((i) => toItem({ ...i, claimedBy: i.claimedBy === self ? null : i.claimedBy }, names, held));
 }
 
 type Row = Record<string, unknown>;
+
+/** Both classes' evidence of a calibrated assessment; null for earlier detector versions (no class views). */
+function assessmentOf(evidence: FlagEvidence): ModerationItemDetail['assessment'] {
+  const c = evidence.classes;
+  if (evidence.probability === undefined || !c?.micro_seller || !c.spammer) return null;
+  const view = (e: ClassEvidence) => ({
+    probability: e.probability,
+    reasons: e.reasons.filter(isFlagReason),
+    counterSignals: e.counterSignals.filter(isFlagReason),
+    contributions: e.contributions,
+  });
+  return {
+    probability: evidence.probability,
+    classes: { micro_seller: view(c.micro_seller), spammer: view(c.spammer) },
+  };
+}
 
 export function maskDecision(row: Row, undoneIds: ReadonlySet<number> = new Set()): DecisionView {
   const id = num(row.id);
@@ -83,8 +110,16 @@ export function maskDecision(row: Row, undoneIds: ReadonlySet<number> = new Set(
   };
 }
 
-/** Everything about one flagged account, masked. Raw rows in, no name, phone, handle or hour out. */
-export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: string | null): ModerationItemDetail {
+/**
+ * Everything about one assessed account, masked. Raw rows in, no name, phone, handle or hour out. `holds`: who
+ * detection holds out of matching now, at which threshold.
+ */
+export function maskItemDetail(
+  db: Db,
+  detail: QueueItemDetail,
+  claimedBy: string | null,
+  holds: { held: ReadonlySet<string>; threshold: number },
+): ModerationItemDetail {
   const userId = detail.flag.user_id;
   const t = detail.timeline;
   const e = detail.evidence;
@@ -150,6 +185,7 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
           detector: flag.detector,
           detectorVersion: flag.detector_version,
           score: flag.score,
+          reach: flag.reach,
           reasons: flag.reasonList,
           firstDetectedAt: flag.first_detected_at,
           detectedAt: flag.detected_at,
@@ -159,8 +195,11 @@ export function maskItemDetail(db: Db, detail: QueueItemDetail, claimedBy: strin
           claimedBy,
         },
         names,
+        holds.held,
       ),
     },
+    assessment: assessmentOf(flag.evidence),
+    holdThreshold: holds.threshold,
     user: {
       userId,
       maskedName: nameOf(userId),

@@ -24,13 +24,23 @@ export function seedMirror(db: Db, users: number): string[] {
   return ids;
 }
 
-export function seedFlags(db: Db, userIds: readonly string[], detector = 'micro_seller', at = 1_764_000_000): number[] {
+/**
+ * One open item per listed account. Scores 0.50, 0.51, … unless `score` says otherwise; detector version 1 (scores
+ * that are not probabilities, never holding anyone) unless `version` says otherwise.
+ */
+export function seedFlags(
+  db: Db,
+  userIds: readonly string[],
+  detector = 'micro_seller',
+  at = 1_764_000_000,
+  options: { version?: number; score?: (i: number) => number; reach?: (i: number) => number } = {},
+): number[] {
   const run = db
     .prepare(`INSERT INTO detect_runs (started_at, finished_at, status) VALUES (?, ?, 'completed')`)
     .run(at, at);
-  const insert = db.prepare<[string, string, number, string, number, number, number], { id: number }>(
-    `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id)
-     VALUES (?, ?, 1, ?, ?, '{}', ?, ?, ?) RETURNING id`,
+  const insert = db.prepare<[string, string, number, number, string, number, number, number, number], { id: number }>(
+    `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, reach, first_detected_at, detected_at, run_id)
+     VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?, ?) RETURNING id`,
   );
   return db.transaction(() =>
     userIds.map(
@@ -38,8 +48,10 @@ export function seedFlags(db: Db, userIds: readonly string[], detector = 'micro_
         insert.get(
           u,
           detector,
-          0.5 + (i % 50) / 100,
+          options.version ?? 1,
+          options.score?.(i) ?? 0.5 + (i % 50) / 100,
           JSON.stringify(['many_payers']),
+          options.reach?.(i) ?? 1,
           at,
           at,
           Number(run.lastInsertRowid),

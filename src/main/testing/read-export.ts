@@ -1,3 +1,4 @@
+import { BEHAVIOUR_FAMILIES, type BehaviourFamily, isBehaviourFamily } from '../../shared/domain/detection';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -196,8 +197,12 @@ export const RULES: Record<string, Rule> = {
     })(row) ?? ((row.user_a as string) < (row.user_b as string) ? null : 'user_a must be < user_b'),
   'labels.jsonl': (row) =>
     row.label === 'kindred'
-      ? need({ user_id: isId, label: isStr, partner_id: isId })(row)
-      : need({ user_id: isId, label: (v) => oneOf(v, ['normal', 'micro_seller', 'spammer']) })(row),
+      ? need({ user_id: isId, label: isStr, partner_id: isId, family: (v) => v === 'kindred' })(row)
+      : need({
+          user_id: isId,
+          label: (v) => oneOf(v, ['normal', 'micro_seller', 'spammer']),
+          family: (v) => isBehaviourFamily(String(v)) && BEHAVIOUR_FAMILIES[v as BehaviourFamily].label === row.label,
+        })(row),
 };
 
 /** References each file's rows make, as [field, target file]. */

@@ -3,7 +3,7 @@ import type { Assignment } from '../engine/assignment';
 import { MatchingCache } from '../engine/cache';
 import type { MatchPool } from '../engine/pool';
 import { activeRuleSet } from '../engine/store';
-import { matchingExclusions } from '../moderation/exclusions';
+import { holdThresholdOf, matchingExclusions } from '../moderation/exclusions';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { AGE_BANDS, HISTOGRAM_BINS, type Versus, type WhatIfView } from '../../shared/contract/tuning';
@@ -160,6 +160,8 @@ export function computeWhatIf(
   )
     rebuildNeeded.push('ageRange');
   if (draftRuleSet.requireRealName !== cache.ruleSet.requireRealName) rebuildNeeded.push('requireRealName');
+  // A higher hold threshold lets held accounts back in, but they were never loaded into the cached pool.
+  if (holdThresholdOf(draftRuleSet) > cache.holdThreshold) rebuildNeeded.push('holdThreshold');
   const binKeys = Array.from({ length: HISTOGRAM_BINS }, (_, i) => String((i * 100) / HISTOGRAM_BINS));
   return {
     date: cache.date,
@@ -179,6 +181,13 @@ export function computeWhatIf(
       active.breakdown.ageBand,
     ),
     byGenderPair: versus(['F-F', 'F-M', 'M-M'], draftBreakdown.genderPair, active.breakdown.genderPair),
+    heldByDetection: {
+      draft: cache.heldByDetection(draftRuleSet),
+      active: cache.heldByDetection(active.ruleSet),
+      draftThreshold: holdThresholdOf(draftRuleSet),
+      activeThreshold: holdThresholdOf(active.ruleSet),
+      recommended: holdThresholdOf({}),
+    },
     changedUsers,
     gainedUsers,
     lostUsers,
@@ -199,7 +208,7 @@ export async function buildWhatIfCache(
   progress: ProgressSink,
 ): Promise<{ cache: MatchingCache; active: ReturnType<typeof activeRuleSet> }> {
   const active = activeRuleSet(db);
-  const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
+  const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000), active.ruleSet);
   return {
     cache: await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress),
     active,

@@ -32,7 +32,11 @@ defineWorkerJob('demo', async (input, ctx) => {
     for (let back = input.historyDays - 1; back >= 0; back--) {
       const date = platformDay(-back);
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-      await runMatching(db, { date, operator: input.operator, excluded, threads: 2 }, ctx.progress);
+      await runMatching(
+        db,
+        { date, operator: input.operator, excluded, heldByDetection: excluded.heldByDetection.size, threads: 2 },
+        ctx.progress,
+      );
       runDates.push(date);
       // Published like any date — re-checked, through the ledger — except today's, left for an operator.
       if (back > 0) {

@@ -1,5 +1,5 @@
 import { openDatabase } from '../db/database';
-import { runMatching } from '../engine';
+import { activeRuleSet, runMatching } from '../engine';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { matchingExclusions } from '../moderation/exclusions';
 
@@ -11,10 +11,18 @@ import { matchingExclusions } from '../moderation/exclusions';
 defineWorkerJob('match', async (input, ctx) => {
   const db = openDatabase(ctx.dbPath);
   try {
-    const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
+    // Holds by detection follow the run's own rule set (its hold threshold).
+    const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000), input.ruleSet ?? activeRuleSet(db).ruleSet);
     return await runMatching(
       db,
-      { date: input.date, operator: input.operator, ruleSet: input.ruleSet, excluded, threads: input.threads ?? 2 },
+      {
+        date: input.date,
+        operator: input.operator,
+        ruleSet: input.ruleSet,
+        excluded,
+        heldByDetection: excluded.heldByDetection.size,
+        threads: input.threads ?? 2,
+      },
       ctx.progress,
     );
   } finally {

@@ -16,6 +16,8 @@ export const matchRunSummarySchema = z.object({
   boundRatio: z.number(),
   windowTransactions: z.number().int(),
   accumulatorUpdates: z.number(),
+  /** Accounts kept out of this run's pool by detection alone (pending assessment at or above the hold threshold). */
+  heldByDetection: z.number().int(),
   phasesMs: z.record(z.string(), z.number()),
 });
 export type MatchRunSummaryView = z.infer<typeof matchRunSummarySchema>;

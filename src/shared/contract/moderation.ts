@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DETECTOR_NAMES, FLAG_REASONS, HANDLE_KINDS } from '../domain/detection';
+import {
+  BEHAVIOUR_FAMILY_NAMES,
+  type BehaviourFamily,
+  DETECTOR_NAMES,
+  FLAG_REASONS,
+  HANDLE_KINDS,
+} from '../domain/detection';
 import { DECISION_ACTIONS, FLAG_STATES, MODERATION_QUEUES } from '../domain/moderation';
 import { DECISION_REASONS } from '../domain/reason-codes';
 import { call } from './call';
@@ -34,7 +40,8 @@ export const queueFilterSchema = z
   .strict();
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
-export const queueSortSchema = z.enum(['score', 'age']);
+/** `priority`: risk × reach — the probability of abuse times how many people the account reached. */
+export const queueSortSchema = z.enum(['priority', 'score', 'age']);
 export type QueueSort = z.infer<typeof queueSortSchema>;
 
 /** One queue row as the renderer may see it: the account's nickname masked, no real name, no phone. */
@@ -45,13 +52,18 @@ export const queueItemSchema = z.object({
   district: z.string().nullable(),
   detector: detectorNameSchema,
   detectorVersion: z.number().int(),
+  /** Calibrated detector versions: the estimated probability that the account is abusive. */
   score: z.number(),
+  /** People the account greeted or was paid by: the queue's priority is score × reach. */
+  reach: z.number().int(),
   reasons: z.array(z.string()),
   firstDetectedAt: z.number().int(),
   state: z.enum(FLAG_STATES),
   lastAction: z.string().nullable(),
   /** Another operator's active claim (their own claims show null): such items are shown, never offered. */
   claimedBy: z.string().nullable(),
+  /** Kept out of matching by detection until a reviewer decides (score at or above the hold threshold). */
+  heldByDetection: z.boolean(),
 });
 export type ModerationQueueItem = z.infer<typeof queueItemSchema>;
 
@@ -112,8 +124,25 @@ export const decisionViewSchema = z.object({
 });
 export type DecisionView = z.infer<typeof decisionViewSchema>;
 
+/** One class's side of an assessment: what raised and what lowered its odds, in the model's log-odds. */
+export const classEvidenceSchema = z.object({
+  probability: z.number(),
+  reasons: z.array(z.enum(FLAG_REASONS)),
+  counterSignals: z.array(z.enum(FLAG_REASONS)),
+  contributions: z.record(z.string(), z.number()),
+});
+
 export const itemDetailSchema = z.object({
   item: queueItemSchema,
+  /** Both detectors' evidence (null for items of detector versions before calibration). */
+  assessment: z
+    .object({
+      probability: z.number(),
+      classes: z.object({ micro_seller: classEvidenceSchema, spammer: classEvidenceSchema }),
+    })
+    .nullable(),
+  /** The hold threshold in force (the active rule set's). */
+  holdThreshold: z.number(),
   user: z.object({
     userId: z.string(),
     maskedName: z.string(),
@@ -176,12 +205,47 @@ const curvePointSchema = z.object({
   recall: z.number(),
   flagged: z.number().int(),
 });
+const familyMetricsSchema = z.object({
+  family: z.enum(BEHAVIOUR_FAMILY_NAMES as [BehaviourFamily, ...BehaviourFamily[]]),
+  label: z.string(),
+  kind: z.enum(['abuse', 'hard_negative', 'ordinary']),
+  accounts: z.number().int(),
+  flaggedAs: z.record(detectorNameSchema, z.number().int()),
+  recall: z.number().nullable(),
+  falsePositiveRate: z.number().nullable(),
+  held: z.number().int(),
+});
 export const evaluationSchema = z.object({
   labelsFile: z.string(),
+  detectorVersion: z.number().int(),
   labelCounts: z.record(z.string(), z.number().int()),
   classes: z.record(detectorNameSchema, metricsSchema),
   curves: z.record(detectorNameSchema, z.array(curvePointSchema)),
   confusions: z.record(detectorNameSchema, z.record(z.string(), z.number().int())),
+  families: z.array(familyMetricsSchema),
+  hold: z.object({ threshold: z.number(), held: z.number().int(), precision: z.number(), recall: z.number() }),
+  calibration: z.array(
+    z.object({
+      from: z.number(),
+      to: z.number(),
+      accounts: z.number().int(),
+      predicted: z.number(),
+      observed: z.number(),
+    }),
+  ),
+  accountsInTwoItems: z.number().int(),
+  /** The thresholds stored with the detector version, and the held-out figures they were chosen on. */
+  model: z.object({
+    thresholds: z.record(detectorNameSchema, z.number()),
+    holdThreshold: z.number(),
+    fittedOn: z.object({
+      seeds: z.array(z.number().int()),
+      users: z.number().int(),
+      generatorVersion: z.number().int(),
+    }),
+    heldOutMethod: z.string(),
+    heldOut: z.record(z.string(), z.object({ precision: z.number(), recall: z.number(), flagged: z.number().int() })),
+  }),
 });
 export type Evaluation = z.infer<typeof evaluationSchema>;
 
@@ -196,13 +260,19 @@ export const moderationCalls = {
       .object({
         queue: moderationQueueSchema,
         filter: queueFilterSchema.default({}),
-        sort: queueSortSchema.default('score'),
+        sort: queueSortSchema.default('priority'),
         offset: z.number().int().nonnegative().default(0),
         limit: z.number().int().min(1).max(1000).default(200),
       })
       .strict(),
     /** Tab counts come with the first page only (offset 0): later pages are fetched while scrolling and need none. */
-    z.object({ total: z.number().int(), counts: countsSchema.nullable(), items: z.array(queueItemSchema) }),
+    z.object({
+      total: z.number().int(),
+      counts: countsSchema.nullable(),
+      /** Accounts held out of matching by detection now (with the first page only, like the counts). */
+      heldByDetection: z.number().int().nullable(),
+      items: z.array(queueItemSchema),
+    }),
   ),
   'moderation.item': call(z.object({ flagId }).strict(), itemDetailSchema),
   /** Opening an item claims it; CONFLICT (details.claimedBy) when another operator holds it. */

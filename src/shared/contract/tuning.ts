@@ -78,7 +78,16 @@ export const whatIfSchema = z.object({
   /** Pool size of the cache (users loaded), and whether the draft changes what only a rebuild can change. */
   poolUsers: z.number().int(),
   /** Draft rules the cache's candidates were not built with (the pool, K or window): previewed approximately. */
-  rebuildNeeded: z.array(z.enum(['windowDays', 'topK', 'ageRange', 'requireRealName'])),
+  rebuildNeeded: z.array(z.enum(['windowDays', 'topK', 'ageRange', 'requireRealName', 'holdThreshold'])),
+  /** Accounts held out of the pool by detection (pending assessment at or above each rule set's hold threshold). */
+  heldByDetection: z.object({
+    draft: z.number().int(),
+    active: z.number().int(),
+    draftThreshold: z.number(),
+    activeThreshold: z.number(),
+    /** The detector version's recommendation, in force when a rule set names no threshold. */
+    recommended: z.number(),
+  }),
   /** Users who became eligible since the cache was built: only reloading the date lets the preview score them. */
   newlyEligible: z.number().int().nonnegative(),
   /** An import completed since the cache was built (new blocks, history, transactions): reload to include it. */

@@ -12,6 +12,40 @@
 export const ABUSE_FAMILIES = ['micro_seller', 'spammer'] as const;
 export type AbuseFamily = (typeof ABUSE_FAMILIES)[number];
 
+/**
+ * Behaviour families of generated ground truth (labels.jsonl's `family`): how a planted account behaves, finer than
+ * its label, so evaluation can say which kinds of abuse a detector misses (recall per abuse family) and which kinds
+ * of ordinary people it catches (false-positive rate per hard negative). The generator plants each with parameters
+ * drawn per account (src/main/mirror/generator/families).
+ */
+export const BEHAVIOUR_FAMILIES = {
+  // micro-sellers
+  seller_storefront: { label: 'micro_seller', kind: 'abuse' },
+  seller_handle_only: { label: 'micro_seller', kind: 'abuse' },
+  seller_quiet: { label: 'micro_seller', kind: 'abuse' },
+  // spammers
+  spam_link_burst: { label: 'spammer', kind: 'abuse' },
+  spam_short_session: { label: 'spammer', kind: 'abuse' },
+  spam_slow: { label: 'spammer', kind: 'abuse' },
+  spam_handle: { label: 'spammer', kind: 'abuse' },
+  // hard negatives: ordinary people who look a little like one of the above
+  gathering_host: { label: 'normal', kind: 'hard_negative' },
+  friend_group: { label: 'normal', kind: 'hard_negative' },
+  group_order_collector: { label: 'normal', kind: 'hard_negative' },
+  shop_owner: { label: 'normal', kind: 'hard_negative' },
+  heavy_chatter: { label: 'normal', kind: 'hard_negative' },
+  handle_to_match: { label: 'normal', kind: 'hard_negative' },
+  newcomer_spree: { label: 'normal', kind: 'hard_negative' },
+  bill_collector: { label: 'normal', kind: 'hard_negative' },
+  popular: { label: 'normal', kind: 'hard_negative' },
+  // everyone else
+  ordinary: { label: 'normal', kind: 'ordinary' },
+  kindred: { label: 'kindred', kind: 'ordinary' },
+} as const satisfies Record<string, { label: string; kind: 'abuse' | 'hard_negative' | 'ordinary' }>;
+export type BehaviourFamily = keyof typeof BEHAVIOUR_FAMILIES;
+export const BEHAVIOUR_FAMILY_NAMES = Object.keys(BEHAVIOUR_FAMILIES) as BehaviourFamily[];
+export const isBehaviourFamily = (value: string): value is BehaviourFamily => Object.hasOwn(BEHAVIOUR_FAMILIES, value);
+
 /** One detector per abuse family, named after it (a flag's `detector` column). */
 export const DETECTOR_NAMES = ABUSE_FAMILIES;
 export type DetectorName = AbuseFamily;
@@ -19,48 +53,82 @@ export const isDetectorName = (value: string): value is DetectorName =>
   (DETECTOR_NAMES as readonly string[]).includes(value);
 
 /**
- * Reason codes a detector puts on a flag: the signals that raised its score, strongest first. The last ones of
- * each detector are counter-signals: they lower a score and never appear on a flag themselves.
+ * Reason codes on an assessment: one per signal of the detection model (src/main/moderation/model/inputs.ts), each a
+ * thing an operator can check in the account's timeline. A signal that raised a class's odds is listed as a reason
+ * for that class; one that lowered them is shown as a counter-signal. Codes of earlier detector versions stay
+ * listed so their flags keep their words.
  */
 export const FLAG_REASONS = [
-  // micro_seller
+  // money in
   'many_payers',
+  'steady_new_payers',
+  'new_payers_every_week',
   'repeated_price_points',
   'order_memos',
-  'contact_handle_in_greetings',
-  'partial_contact_handle',
-  'selling_reports',
-  'few_regular_payers',
   'shared_bill_memos',
-  // spammer
+  'one_off_event',
+  'regular_payers',
+  'mutual_payments',
+  // greetings sent
+  'many_greetings',
+  'low_reply_rate',
+  'replies_received',
+  'contact_handle_in_greetings',
+  'handle_sent_to_many',
+  'handle_in_conversation',
   'links_in_greetings',
   'near_duplicate_greetings',
-  'low_reply_rate',
-  'new_account',
+  'burst_greetings',
+  'many_greetings_per_day',
+  'shop_words',
+  'promotion_words',
+  // others about the account
+  'selling_reports',
   'spam_reports',
+  'blocked_by_many',
+  'new_account',
+  // earlier detector versions (v1, v2)
+  'partial_contact_handle',
+  'few_regular_payers',
   'seller_pattern',
 ] as const;
 export type FlagReason = (typeof FLAG_REASONS)[number];
 export const isFlagReason = (value: string): value is FlagReason => (FLAG_REASONS as readonly string[]).includes(value);
 
-/** The figures behind a flag's reasons, shown with its evidence. */
+/** The figures behind an assessment's reasons, shown with its evidence. */
 export const DETECTOR_FIGURES = [
-  // micro_seller
+  // money in
   'distinct_payers',
   'incoming_transfers',
+  'steady_payers',
+  'new_payer_weeks',
   'repeated_price_share',
   'order_memo_share',
   'bill_memo_share',
-  'handle_greetings',
-  'selling_reports',
-  // spammer
+  'peak_payer_share',
+  'repeat_payer_share',
+  'reciprocal_payer_share',
+  // greetings sent
   'greetings_sent',
   'recipients',
-  'template_reach',
-  'link_share',
   'reply_rate',
+  'unanswered_recipients',
+  'handle_greetings',
+  'cold_handle_greetings',
+  'top_handle_reach',
+  'link_share',
+  'template_reach',
+  'max_per_hour',
+  'active_days',
+  'selling_word_share',
+  'promo_word_share',
+  // others about the account
+  'selling_reports',
   'spam_reports',
+  'blocked_by',
   'account_age_days',
+  /** How many people the account was in touch with: greeted, or paid by (the queue's reach). */
+  'reach',
 ] as const;
 export type DetectorFigure = (typeof DETECTOR_FIGURES)[number];
 export const isDetectorFigure = (value: string): value is DetectorFigure =>

@@ -1,4 +1,4 @@
-import { ABUSE_FAMILIES } from './detection';
+import { ABUSE_FAMILIES, BEHAVIOUR_FAMILY_NAMES } from './detection';
 
 /**
  * The upstream export format (../shared/DATA-FORMAT.md, "The export directory"): its files, each file's fields in
@@ -205,6 +205,7 @@ export const GROUND_TRUTH_FILE = {
     userRef('user_id'),
     { name: 'label', kind: 'enum', values: GROUND_TRUTH_LABELS },
     { ...userRef('partner_id'), nullable: true },
+    { name: 'family', kind: 'enum', values: BEHAVIOUR_FAMILY_NAMES, nullable: true },
   ],
 } as const satisfies ExportFileSpec;
 

@@ -62,6 +62,11 @@ export const ruleSetSchema = z
       .refine((r) => r.min <= r.max, { message: 'ageRange.min must not exceed ageRange.max' }),
     /** Only users whose real-name verification passed (id_verified) join the pool. */
     requireRealName: z.boolean(),
+    /**
+     * Accounts whose pending abuse assessment (calibrated probability) is at or above this stay out of the pool until
+     * a reviewer decides. Absent: the threshold the detector version recommends (held-out precision ≥ 0.98).
+     */
+    holdThreshold: z.number().min(0.5).max(1).optional(),
   })
   .strict();
 export type RuleSet = z.infer<typeof ruleSetSchema>;

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { detectCommand } from './detect';
 import { evaluateCommand } from './evaluate';
+import { fitDetectorsCommand } from './fit-detectors';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { matchCommand } from './match';
@@ -18,5 +19,6 @@ export const commands: readonly CliCommand[] = [
   exportCommand,
   detectCommand,
   evaluateCommand,
+  fitDetectorsCommand,
   whatIfCommand,
 ];

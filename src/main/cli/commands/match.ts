@@ -15,7 +15,11 @@ export const matchCommand = defineCommand({
     const db = openMirrorForWriting(ctx);
     try {
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
-      const summary = await runMatching(db, { date, operator, excluded, threads }, ctx.progress);
+      const summary = await runMatching(
+        db,
+        { date, operator, excluded, heldByDetection: excluded.heldByDetection.size, threads },
+        ctx.progress,
+      );
       return { ...summary };
     } finally {
       db.close();
@@ -25,6 +29,7 @@ export const matchCommand = defineCommand({
     return [
       `match run ${String(r.runId)} for ${String(r.date)} (rule set v${String(r.rulesetVersion)})`,
       `  eligible users     ${String(r.eligibleUsers)}`,
+      `  held by detection  ${String(r.heldByDetection)}`,
       `  introductions      ${String(r.introductions)} (matched share ${String(r.matchedShare)})`,
       `  total score        ${String(r.totalScore)} of upper bound ${String(r.upperBound)} (${String(r.boundRatio)})`,
       `  mean score         ${String(r.meanScore)}`,

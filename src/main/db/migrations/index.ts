@@ -6,6 +6,7 @@ import { m004Moderation } from './004-moderation';
 import { m005Tuning } from './005-tuning';
 import { m006DropTransactionsPaidAt } from './006-drop-transactions-paid-at';
 import { m007Lifecycle } from './007-lifecycle';
+import { m008Assessments } from './008-assessments';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   m005Tuning,
   m006DropTransactionsPaidAt,
   m007Lifecycle,
+  m008Assessments,
 ];

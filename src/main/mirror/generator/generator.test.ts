@@ -214,10 +214,11 @@ describe('looks like a real export (ids, order)', () => {
       const times = rows.map((r) => Date.parse(r[field] as string));
       for (let k = 1; k < times.length; k++)
         if (times[k]! < times[k - 1]!) throw new Error(`${name} row ${k + 1} is earlier than row ${k}`);
-      // A user's rows are spread over the file: runs of the same user are short.
+      // A user's rows are spread over the file: runs of the same user are short. (Greetings less so: a short-session
+      // spammer's dozens of messages within the hour sit together in a time-ordered log, as they would upstream.)
       let runs = 1;
       for (let k = 1; k < rows.length; k++) if (rows[k]![who] !== rows[k - 1]![who]) runs++;
-      expect(runs / rows.length, name).toBeGreaterThan(0.9);
+      expect(runs / rows.length, name).toBeGreaterThan(name === 'greetings.jsonl' ? 0.6 : 0.9);
     }
     // Row ids are issued in time order: their serial (last 12 digits) follows the file, their date is the payment's.
     const tx = files['transactions.csv']!;

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_END_DATE, generateExport } from './index';
+import { BEHAVIOUR_FAMILIES, type BehaviourFamily } from '../../../shared/domain/detection';
+import { hasContactHandle } from '../../contact-handles/find';
+import { FAMILY_PLANS } from './families/plans';
 import { KINDRED_MIN_TENURE_DAYS } from './population';
 import { readExport, type Row } from '../../testing/read-export';
 
@@ -64,14 +67,13 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const count = (label: string): number => byLabel.get(label)?.length ?? 0;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
 const wants = (a: Person, b: Person): boolean => a.seeking === 'any' || a.seeking === b.gender;
 
 describe('labels', () => {
   it('plants each role in about its share, one line per user', () => {
     expect(files['labels.jsonl']!.length).toBe(USERS);
     expect(count('micro_seller') / USERS).toBeCloseTo(0.015, 2);
-    expect(count('spammer') / USERS).toBeCloseTo(0.01, 2);
+    expect(count('spammer') / USERS).toBeCloseTo(0.012, 2);
     expect(count('kindred') / USERS).toBeGreaterThan(0.008);
     expect(count('kindred') / USERS).toBeLessThan(0.012);
     expect(count('normal')).toBe(USERS - count('micro_seller') - count('spammer') - count('kindred'));
@@ -207,77 +209,100 @@ describe('kindred pairs', () => {
   });
 });
 
-describe('micro-sellers, spammers and their look-alikes', () => {
-  const incoming = (): Map<string, Row[]> => {
+describe('behaviour families: abuse and its look-alikes', () => {
+  const by = (file: string, key: string): Map<string, Row[]> => {
     const map = new Map<string, Row[]>();
-    for (const t of files['transfers.csv']!) map.set(t.to_user as string, [...(map.get(t.to_user as string) ?? []), t]);
-    return map;
-  };
-  const sent = (): Map<string, Row[]> => {
-    const map = new Map<string, Row[]>();
-    for (const g of files['greetings.jsonl']!)
-      map.set(g.from_user as string, [...(map.get(g.from_user as string) ?? []), g]);
-    return map;
-  };
-  const HANDLE = /vx|wx|V信|薇|威信|加我|➕V|[０-９]{4}|\d( \d){5}|[零一二三四五六七八九]{4}|\d{3} \d{4} \d{4}/;
-
-  it('sellers are paid repeated small price points by many distinct strangers', () => {
-    const inc = incoming();
-    const distinctPayers = (id: string): number => new Set((inc.get(id) ?? []).map((t) => t.from_user)).size;
-    const sellers = byLabel.get('micro_seller')!;
-    const normals = byLabel.get('normal')!;
-    expect(median(sellers.map((s) => distinctPayers(s.id)))).toBeGreaterThanOrEqual(15);
-    expect(median(normals.map((s) => distinctPayers(s.id)))).toBeLessThanOrEqual(4);
-    const pricePoints = new Set([2500, 3900, 4500, 5800, 6600, 8800, 9900, 12800, 16800, 19900]);
-    const sellerAmounts = sellers.flatMap((s) => (inc.get(s.id) ?? []).map((t) => Number(t.amount_fen)));
-    const onPoint = sellerAmounts.filter((a) => [1, 2, 3].some((q) => a % q === 0 && pricePoints.has(a / q))).length;
-    expect(onPoint / sellerAmounts.length).toBeGreaterThan(0.95);
-    // The trap: bill collectors get many transfers from a handful of flatmates, and are labelled normal.
-    const collectors = normals.filter((p) => (inc.get(p.id)?.length ?? 0) >= 8 && distinctPayers(p.id) <= 6);
-    expect(collectors.length).toBeGreaterThan(USERS * 0.005);
-    expect(collectors.some((p) => inc.get(p.id)!.some((t) => String(t.memo).includes('房租')))).toBe(true);
-  });
-
-  it("sellers' greetings carry contact handles, obfuscated in every style; some sellers are camouflaged", () => {
-    const out = sent();
-    const sellers = byLabel.get('micro_seller')!;
-    const texts = sellers.flatMap((s) => (out.get(s.id) ?? []).map((g) => g.text as string));
-    expect(texts.filter((t) => HANDLE.test(t)).length / texts.length).toBeGreaterThan(0.8);
-    for (const style of [/[０-９]{4}/, /\d \d \d \d/, /[一二三四五六七八九零]{4}/, /vx/, /wx:/, /V信/, /薇/]) {
-      expect(
-        texts.some((t) => style.test(t)),
-        String(style),
-      ).toBe(true);
+    for (const r of files[file]!) {
+      const k = r[key] as string;
+      const list = map.get(k);
+      if (list) list.push(r);
+      else map.set(k, [r]);
     }
-    const quiet = sellers.filter((s) => (out.get(s.id)?.length ?? 0) <= 2);
-    expect(quiet.length).toBeGreaterThan(sellers.length * 0.05);
-    expect(quiet.length).toBeLessThan(sellers.length * 0.5);
-    // Ordinary people mention numbers too.
-    const normalTexts = byLabel.get('normal')!.flatMap((p) => (out.get(p.id) ?? []).map((g) => g.text as string));
-    expect(normalTexts.some((t) => t.includes('3点见'))).toBe(true);
-    expect(normalTexts.filter((t) => HANDLE.test(t)).length / normalTexts.length).toBeLessThan(0.01);
+    return map;
+  };
+  const family = (name: string): string[] =>
+    files['labels.jsonl']!.filter((l) => l.family === name).map((l) => l.user_id as string);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+  const payers = (rows: Row[] | undefined): number => new Set((rows ?? []).map((t) => t.from_user)).size;
+  const handles = (rows: Row[] | undefined): number =>
+    (rows ?? []).filter((g) => hasContactHandle(g.text as string)).length;
+  const perHour = (rows: Row[] | undefined): number => {
+    const t = (rows ?? []).map((g) => Date.parse(g.sent_at as string)).sort((a, b) => a - b);
+    let best = 0;
+    for (let i = 0, j = 0; i < t.length; i++) {
+      while (t[i]! - t[j]! >= 3600_000) j++;
+      best = Math.max(best, i - j + 1);
+    }
+    return best;
+  };
+
+  it('labels every account with a family that agrees with its label, each family in about its share', () => {
+    for (const l of files['labels.jsonl']!) {
+      expect(BEHAVIOUR_FAMILIES[l.family as BehaviourFamily]?.label, String(l.user_id)).toBe(l.label);
+    }
+    for (const plan of FAMILY_PLANS)
+      expect(family(plan.family).length, plan.family).toBe(Math.round(USERS * plan.share));
   });
 
-  it('spammers greet many people with near-duplicate links, rarely get replies, and get reported', () => {
-    const out = sent();
-    const spammers = byLabel.get('spammer')!;
-    expect(median(spammers.map((s) => out.get(s.id)?.length ?? 0))).toBeGreaterThanOrEqual(25);
-    const spam = spammers.flatMap((s) => out.get(s.id) ?? []);
+  it('plants each kind as it behaves, with volumes drawn per account', () => {
+    const inc = by('transfers.csv', 'to_user');
+    const out = by('greetings.jsonl', 'from_user');
+    const stat = (name: string, f: (id: string) => number) => family(name).map(f);
+    // Sellers: many buyers at price points; handle-only ones hardly paid, greeting with handles; quiet ones silent.
+    expect(median(stat('seller_storefront', (u) => payers(inc.get(u))))).toBeGreaterThanOrEqual(8);
+    expect(median(stat('seller_handle_only', (u) => payers(inc.get(u))))).toBeLessThanOrEqual(3);
+    const handleOnly = family('seller_handle_only');
+    const handleShare =
+      handleOnly.reduce((n, u) => n + handles(out.get(u)), 0) /
+      handleOnly.reduce((n, u) => n + (out.get(u)?.length ?? 0), 0);
+    expect(handleShare).toBeGreaterThan(0.5);
+    expect(median(stat('seller_quiet', (u) => out.get(u)?.length ?? 0))).toBeLessThanOrEqual(2);
+    expect(median(stat('seller_quiet', (u) => payers(inc.get(u))))).toBeGreaterThanOrEqual(8);
+    // Spam: short sessions are bursts, slow spam never is; handle spam carries handles.
+    expect(median(stat('spam_short_session', (u) => perHour(out.get(u))))).toBeGreaterThanOrEqual(10);
+    expect(median(stat('spam_slow', (u) => perHour(out.get(u))))).toBeLessThanOrEqual(4);
+    const handleSpam = family('spam_handle').flatMap((u) => out.get(u) ?? []);
+    expect(handles(handleSpam) / handleSpam.length).toBeGreaterThan(0.8);
+    // Look-alikes: hosts are paid by many within a few days; a match gets one handle, once or twice.
+    expect(median(stat('gathering_host', (u) => payers(inc.get(u))))).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...stat('handle_to_match', (u) => handles(out.get(u))))).toBeLessThanOrEqual(2);
+    expect(median(stat('heavy_chatter', (u) => out.get(u)?.length ?? 0))).toBeGreaterThanOrEqual(15);
+  });
+
+  it('no single figure separates abuse from its look-alikes: their ranges overlap', () => {
+    const inc = by('transfers.csv', 'to_user');
+    const out = by('greetings.jsonl', 'from_user');
+    const range = (names: string[], f: (id: string) => number): [number, number] => {
+      const xs = names.flatMap(family).map(f);
+      return [Math.min(...xs), Math.max(...xs)];
+    };
+    const overlap = (a: [number, number], b: [number, number]): boolean => a[0] <= b[1] && b[0] <= a[1];
+    const distinctPayers = (u: string) => payers(inc.get(u));
     expect(
-      spam.filter((g) => /http|短链|\.cn\/|\.top|\.xyz/.test(g.text as string)).length / spam.length,
-    ).toBeGreaterThan(0.95);
-    const replyRate = (gs: Row[]): number => gs.filter((g) => g.replied_at !== null).length / gs.length;
-    expect(replyRate(spam)).toBeLessThan(0.08);
-    const normal = byLabel.get('normal')!.flatMap((p) => out.get(p.id) ?? []);
-    expect(replyRate(normal)).toBeGreaterThan(0.25);
-    const reported = new Set(
-      files['reports.jsonl']!.filter((r) => r.reason === 'spam' || r.reason === 'selling').map((r) => r.reported_id),
-    );
-    expect(spammers.filter((s) => reported.has(s.id)).length / spammers.length).toBeGreaterThan(0.4);
-    // Popular people receive many greetings and are not spammers.
-    const received = new Map<string, number>();
-    for (const g of files['greetings.jsonl']!)
-      received.set(g.to_user as string, (received.get(g.to_user as string) ?? 0) + 1);
-    expect(byLabel.get('normal')!.filter((p) => (received.get(p.id) ?? 0) >= 20).length).toBeGreaterThan(USERS * 0.003);
+      overlap(
+        range(['seller_quiet', 'seller_storefront'], distinctPayers),
+        range(['gathering_host', 'group_order_collector', 'shop_owner'], distinctPayers),
+      ),
+    ).toBe(true);
+    const sentCount = (u: string) => out.get(u)?.length ?? 0;
+    expect(
+      overlap(
+        range(['spam_slow', 'spam_short_session'], sentCount),
+        range(['heavy_chatter', 'newcomer_spree'], sentCount),
+      ),
+    ).toBe(true);
+    const handleCount = (u: string) => handles(out.get(u));
+    expect(
+      overlap(range(['seller_handle_only', 'seller_storefront'], handleCount), range(['handle_to_match'], handleCount)),
+    ).toBe(true);
+  });
+
+  it('ordinary people mention numbers without handles, and popular people receive many greetings', () => {
+    const out = by('greetings.jsonl', 'from_user');
+    const normalTexts = family('ordinary').flatMap((u) => (out.get(u) ?? []).map((g) => g.text as string));
+    expect(normalTexts.some((t) => /\d/.test(t))).toBe(true);
+    expect(normalTexts.filter((t) => hasContactHandle(t)).length / normalTexts.length).toBeLessThan(0.01);
+    const received = by('greetings.jsonl', 'to_user');
+    expect(median(family('popular').map((u) => received.get(u)?.length ?? 0))).toBeGreaterThanOrEqual(15);
   });
 });

@@ -21,7 +21,7 @@ export { FAULT_KINDS, type FaultKind, type BigFileFormat };
  * Bumped whenever the same options would write different data (ids, order, shapes, volumes): caches of generated
  * exports (the benches' bench-data/) are keyed by it, so data of an older generator is never taken for today's.
  */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 /** The files upstream may send as CSV or JSONL (CSV_FILES, the big ones): the generator writes either. */
 export const BIG_FILES = ['transactions', 'transfers'] as const satisfies readonly ExportFileName[];

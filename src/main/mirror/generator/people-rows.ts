@@ -2,7 +2,7 @@ import { isoLocal, type WindowCalendar } from './calendar';
 import { CITY, DISTRICTS } from './city';
 import type { FaultInjector, FaultPlan } from './faults';
 import type { ChunkedFile } from './output';
-import { GENDER, type Population, ROLE, ROLE_LABEL, SEEKING, STATUS } from './population';
+import { FAMILY_INDEX, GENDER, type Population, ROLE, ROLE_LABEL, SEEKING, STATUS } from './population';
 import type { Rng } from './random';
 
 const NICK_HEADS = ['小', '阿', '大', '老', '', '', '', ''];
@@ -178,16 +178,20 @@ export function writeConsents(
   }
 }
 
-/** Ground truth: one line per user (normal users included); kindred members name their partner. */
+/**
+ * Ground truth: one line per user (normal users included) with its behaviour family; kindred members name their
+ * partner.
+ */
 export function writeLabels(out: ChunkedFile, p: Population): Record<string, number> {
   const counts: Record<string, number> = { normal: 0, micro_seller: 0, spammer: 0, kindred: 0 };
   for (let i = 0; i < p.count; i++) {
     const label = ROLE_LABEL[p.role[i]!]!;
     counts[label]!++;
+    const family = FAMILY_INDEX[p.family[i]!]!;
     out.row(
       p.role[i] === ROLE.kindred
-        ? JSON.stringify({ user_id: p.ids[i], label, partner_id: p.ids[p.partner[i]!] })
-        : JSON.stringify({ user_id: p.ids[i], label }),
+        ? JSON.stringify({ user_id: p.ids[i], label, partner_id: p.ids[p.partner[i]!], family })
+        : JSON.stringify({ user_id: p.ids[i], label, family }),
     );
   }
   return counts;

@@ -1,5 +1,7 @@
+import { BEHAVIOUR_FAMILIES, type BehaviourFamily } from '../../../shared/domain/detection';
 import { CITY_OFFSET_SECONDS, type WindowCalendar } from './calendar';
 import { DISTRICTS } from './city';
+import { FAMILY_PLANS } from './families/plans';
 import { userIds } from './ids';
 import { type Rng, WeightedSampler } from './random';
 
@@ -9,8 +11,12 @@ import { type Rng, WeightedSampler } from './random';
  */
 export const ROLE = { normal: 0, microSeller: 1, spammer: 2, kindred: 3 } as const;
 export const ROLE_LABEL = ['normal', 'micro_seller', 'spammer', 'kindred'] as const;
-/** Realistic traps labelled "normal": they look a little like sellers or spam targets but are not. */
-export const TRAP = { none: 0, billCollector: 1, popular: 2, shopOwner: 3 } as const;
+/**
+ * Behaviour families (BEHAVIOUR_FAMILIES): index k of FAMILY_INDEX names family k. 0 = ordinary. Abuse families set
+ * the label; hard negatives are labelled normal and look a little like abuse.
+ */
+export const FAMILY_INDEX: readonly BehaviourFamily[] = ['ordinary', 'kindred', ...FAMILY_PLANS.map((f) => f.family)];
+export const FAMILY = Object.fromEntries(FAMILY_INDEX.map((f, k) => [f, k])) as Record<BehaviourFamily, number>;
 export const GENDER = ['F', 'M'] as const;
 export const SEEKING = ['F', 'M', 'any'] as const;
 export const STATUS = ['active', 'suspended', 'closed'] as const;
@@ -30,11 +36,10 @@ export interface Population {
   /** 1 when the latest consent row is granted and not revoked. */
   consenting: Uint8Array;
   role: Uint8Array;
-  trap: Uint8Array;
+  /** Index into FAMILY_INDEX. */
+  family: Uint8Array;
   /** Kindred partner's index, -1 otherwise. */
   partner: Int32Array;
-  /** Shops camouflaged sellers: fewer greetings, mostly one strong signal. */
-  camouflaged: Uint8Array;
   /** Spending level: multiplies routine visit probabilities. */
   spend: Float32Array;
   registeredAt: Float64Array;
@@ -43,14 +48,8 @@ export interface Population {
   byWork: Int32Array[];
 }
 
-export const SHARES = {
-  microSeller: 0.015,
-  spammer: 0.01,
-  kindred: 0.01,
-  billCollector: 0.01,
-  popular: 0.005,
-  shopOwner: 0.005,
-};
+/** Kindred members (planted pairs); every behaviour family's share is in its plan (families/plans.ts). */
+export const KINDRED_SHARE = 0.01;
 
 /** Kindred members have had their account at least this many days before the export. */
 export const KINDRED_MIN_TENURE_DAYS = 60;
@@ -74,9 +73,8 @@ export function buildPopulation(count: number, calendar: WindowCalendar, rng: Rn
     verified: new Uint8Array(count),
     consenting: new Uint8Array(count),
     role: new Uint8Array(count),
-    trap: new Uint8Array(count),
+    family: new Uint8Array(count),
     partner: new Int32Array(count).fill(-1),
-    camouflaged: new Uint8Array(count),
     spend: new Float32Array(count),
     registeredAt: new Float64Array(count),
     byHome: [],
@@ -116,30 +114,21 @@ export function buildPopulation(count: number, calendar: WindowCalendar, rng: Rn
     const n = Math.round(count * share);
     for (let k = 0; k < n && cursor < order.length; k++) apply(order[cursor++]!);
   };
-  take(SHARES.microSeller, (i) => {
-    p.role[i] = ROLE.microSeller;
-    p.camouflaged[i] = rng.chance(0.3) ? 1 : 0;
-    p.consenting[i] = rng.chance(0.95) ? 1 : 0;
-    if (p.status[i] !== 0 && rng.chance(0.7)) p.status[i] = 0;
-  });
-  take(SHARES.spammer, (i) => {
-    p.role[i] = ROLE.spammer;
-    p.consenting[i] = rng.chance(0.95) ? 1 : 0;
-    p.verified[i] = rng.chance(0.55) ? 1 : 0;
-    // Mostly fresh accounts: registered within the last month.
-    if (rng.chance(0.75)) p.registeredAt[i] = exportedAt - 86400 * (2 + rng.next() * 30);
-    p.status[i] = rng.chance(0.08) ? 1 : 0;
-  });
-  take(SHARES.billCollector, (i) => (p.trap[i] = TRAP.billCollector));
-  take(SHARES.popular, (i) => {
-    p.trap[i] = TRAP.popular;
-    p.consenting[i] = 1;
-    p.status[i] = 0;
-  });
-  take(SHARES.shopOwner, (i) => (p.trap[i] = TRAP.shopOwner));
+  const ROLE_OF: Record<string, number> = {
+    normal: ROLE.normal,
+    micro_seller: ROLE.microSeller,
+    spammer: ROLE.spammer,
+  };
+  for (const plan of FAMILY_PLANS) {
+    take(plan.share, (i) => {
+      p.family[i] = FAMILY[plan.family];
+      p.role[i] = ROLE_OF[BEHAVIOUR_FAMILIES[plan.family].label]!;
+      plan.setup?.(p, i, rng, exportedAt);
+    });
+  }
 
   // Kindred pairs: compatible both ways, ages within 10 years, both consenting, verified and active.
-  const pairs = Math.round((count * SHARES.kindred) / 2);
+  const pairs = Math.round((count * KINDRED_SHARE) / 2);
   const pool = order.slice(cursor);
   const used = new Uint8Array(count);
   let made = 0;
@@ -152,6 +141,7 @@ export function buildPopulation(count: number, calendar: WindowCalendar, rng: Rn
       used[a] = used[b] = 1;
       for (const x of [a, b]) {
         p.role[x] = ROLE.kindred;
+        p.family[x] = FAMILY.kindred;
         p.consenting[x] = 1;
         p.verified[x] = 1;
         p.status[x] = 0;

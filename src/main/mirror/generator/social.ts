@@ -4,23 +4,13 @@ import { type City, DISTRICTS } from './city';
 import type { FaultInjector, FaultPlan } from './faults';
 import { RowIds, ROW_ID_LENGTH } from './ids';
 import { type BigFileFormat, type ChunkedFile, csvCell, doubled, timeOrder } from './output';
-import { firstActiveDay, inPool, isCompatible, type Population, ROLE, TRAP } from './population';
+import { chatText } from './families/chat';
+import type { SocialContext } from './families/context';
+import { FAMILY_PLANS } from './families/plans';
+import { FAMILY, firstActiveDay, inPool, isCompatible, type Population, ROLE } from './population';
 import type { Rng } from './random';
 import { MAX_SLOTS, type Routines } from './routines';
-import {
-  BILL_MEMOS,
-  camouflagedGreeting,
-  friendMemo,
-  type Handle,
-  normalGreeting,
-  REPORT_TEXTS,
-  SHOP_OWNER_MEMOS,
-  sellerGreeting,
-  sellerHandle,
-  sellerMemo,
-  spamGreeting,
-  spamVoice,
-} from './texts';
+import { friendMemo, REPORT_TEXTS } from './texts';
 
 export const TRANSFERS_HEADER = 'id,from_user,to_user,amount_fen,paid_at,memo';
 export const TRANSFERS_FAULTS: FaultPlan = {
@@ -82,9 +72,8 @@ const OUTCOMES = ['pending', 'greeted', 'matched', 'declined', 'reported'] as co
 const OUTCOME_WEIGHTS = [0.05, 0.33, 0.15, 0.42, 0.05];
 
 /**
- * Money between people, greetings, reports, blocks and past introductions. Planted roles live here: sellers
- * paid small repeated price points by many strangers, spammers greeting hundreds, and the traps (bill
- * collectors, shop owners paid by a few regulars, popular people who receive many greetings).
+ * Money between people, greetings, reports, blocks and past introductions: everyone's ordinary share of them, then
+ * what each behaviour family plants (families/: sellers, spammers and the hard negatives that look like them).
  */
 export function writeSocial(
   files: SocialFiles,
@@ -128,15 +117,28 @@ export function writeSocial(
   const transfers = new TimedRows();
   const transferAmount: number[] = [];
   const transferMemo: string[] = [];
-  const transfer = (from: number, to: number, amount: number, day: number, memo: string): void => {
-    transfers.push(from, to, day * 86400 + 8 * 3600 + rng.int(15 * 3600));
+  const windowSeconds = calendar.days * 86400;
+  const clampSecond = (t: number): number => Math.max(0, Math.min(windowSeconds - 1, t));
+  const transferAt = (from: number, to: number, amount: number, second: number, memo: string): void => {
+    if (from === to) return;
+    transfers.push(from, to, clampSecond(second));
     transferAmount.push(amount);
     transferMemo.push(memo);
   };
+  const transfer = (from: number, to: number, amount: number, day: number, memo: string): void =>
+    transferAt(from, to, amount, day * 86400 + 8 * 3600 + rng.int(15 * 3600), memo);
   const greetings = new TimedRows();
   const greetingText: string[] = [];
   /** Reply time in seconds from the window's start, −1 when never replied (or not yet at the export). */
   const greetingReplied: number[] = [];
+  const greetAt = (from: number, to: number, second: number, text: string, replyChance: number): void => {
+    if (from === to) return;
+    const sent = clampSecond(second);
+    const replied = rng.chance(replyChance) ? sent + 60 + rng.int(36 * 3600) : -1;
+    greetings.push(from, to, sent);
+    greetingText.push(text);
+    greetingReplied.push(replied >= 0 && replied < windowSeconds ? replied : -1);
+  };
   const greet = (
     from: number,
     to: number,
@@ -145,13 +147,7 @@ export function writeSocial(
     replyChance: number,
     fromHour = 9,
     hours = 14,
-  ): void => {
-    const sent = day * 86400 + fromHour * 3600 + rng.int(hours * 3600);
-    const replied = rng.chance(replyChance) ? sent + 60 + rng.int(36 * 3600) : -1;
-    greetings.push(from, to, sent);
-    greetingText.push(text);
-    greetingReplied.push(replied >= 0 && replied < calendar.days * 86400 ? replied : -1);
-  };
+  ): void => greetAt(from, to, day * 86400 + fromHour * 3600 + rng.int(hours * 3600), text, replyChance);
   const reportIds = new RowIds('9100', idRng);
   const reportId = Buffer.alloc(ROW_ID_LENGTH);
   const report = (reporter: number, reported: number, reason: keyof typeof REPORT_TEXTS): void => {
@@ -185,6 +181,8 @@ export function writeSocial(
   const perDay = Math.max(1, Math.round((n * 2.5) / calendar.days));
   const introducedToday = new Int32Array(n).fill(-1);
   const met = new Set<string>();
+  const introduced = new Map<number, number[]>();
+  const noIntroductions: readonly number[] = [];
   for (let day = 0; day < calendar.days; day++) {
     for (let k = 0; k < perDay; k++) {
       const a = rng.int(n);
@@ -202,6 +200,14 @@ export function writeSocial(
       if (met.has(key)) continue;
       met.add(key);
       introducedToday[a] = introducedToday[b] = day;
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const list = introduced.get(x);
+        if (list) list.push(y);
+        else introduced.set(x, [y]);
+      }
       let r = rng.next();
       let o = 0;
       while (o < OUTCOMES.length - 1 && r >= OUTCOME_WEIGHTS[o]!) r -= OUTCOME_WEIGHTS[o++]!;
@@ -219,13 +225,41 @@ export function writeSocial(
           from,
           to,
           day,
-          normalGreeting(placeOf(from), DISTRICTS[people.home[from]!]!.name, rng),
+          chatText(placeOf(from), DISTRICTS[people.home[from]!]!.name, rng),
           outcome === 'matched' ? 1 : 0.3,
         );
         if (outcome === 'reported') report(to, from, rng.pick(['harassment', 'fake_profile', 'other'] as const));
       }
     }
   }
+
+  const ctx: SocialContext = {
+    rng,
+    people,
+    calendar,
+    scale,
+    scaled,
+    anyone,
+    neighbour,
+    colleague: (u) => {
+      const bucket = people.byWork[people.work[u]!]!;
+      const v = bucket[rng.int(bucket.length)]!;
+      return v === u ? anyone(u) : v;
+    },
+    placeOf,
+    districtOf: (u) => DISTRICTS[people.home[u]!]!.name,
+    firstDay: (u) => firstActiveDay(people, u, calendar),
+    dayFor,
+    introducedTo: (u) => introduced.get(u) ?? noIntroductions,
+    transfer,
+    transferAt,
+    greet,
+    greetAt,
+    report,
+    block,
+  };
+  const planOf = FAMILY_PLANS.map((plan) => ({ index: FAMILY[plan.family], plan }));
+  const planByIndex = new Map(planOf.map((p) => [p.index, p.plan]));
 
   for (let u = 0; u < n; u++) {
     if ((u & 1023) === 0) {
@@ -248,67 +282,14 @@ export function writeSocial(
       const greetings = rng.poisson(0.3 * scale);
       for (let k = 0; k < greetings; k++) {
         const to = neighbour(u);
-        greet(u, to, dayFor(u, to), normalGreeting(placeOf(u), home, rng), 0.45);
+        greet(u, to, dayFor(u, to), chatText(placeOf(u), home, rng), 0.45);
       }
     }
     if (people.role[u] === ROLE.normal && rng.chance(0.003))
       report(neighbour(u), u, rng.pick(['harassment', 'fake_profile', 'other'] as const));
     if (rng.chance(0.008)) block(u, neighbour(u));
 
-    switch (people.trap[u]) {
-      case TRAP.billCollector: {
-        // Flatmates pay rent at the start of each month and settle dinners: many transfers, few payers.
-        const mates = Array.from({ length: rng.range(3, 6) }, () => neighbour(u));
-        const rent = rng.pick([150000, 180000, 220000, 260000]);
-        for (let day = firstActiveDay(people, u, calendar); day < calendar.days; day++) {
-          if (calendar.dayOfMonth[day] === 1)
-            for (const m of mates)
-              transfer(
-                m,
-                u,
-                Math.round(rent / mates.length / 100) * 100,
-                Math.min(calendar.days - 1, day + rng.int(4)),
-                rng.chance(0.7) ? '房租' : rng.pick(BILL_MEMOS),
-              );
-          if (calendar.weekday[day] === 5 && rng.chance(0.4))
-            for (const m of mates)
-              if (rng.chance(0.7)) transfer(m, u, 4000 + rng.int(8000), day, rng.pick(BILL_MEMOS.slice(1)));
-        }
-        break;
-      }
-      case TRAP.shopOwner: {
-        const regulars = Array.from({ length: rng.range(3, 8) }, () => neighbour(u));
-        for (const r of regulars) {
-          const times = scaled(2, 6);
-          for (let k = 0; k < times; k++)
-            transfer(
-              r,
-              u,
-              rng.pick([1500, 2800, 3500, 6000, 1200 + rng.int(50) * 100]),
-              dayFor(r, u),
-              rng.pick(SHOP_OWNER_MEMOS),
-            );
-        }
-        break;
-      }
-      case TRAP.popular: {
-        const admirers = scaled(30, 100);
-        for (let k = 0; k < admirers; k++) {
-          const from = anyone(u);
-          greet(
-            from,
-            u,
-            dayFor(from, u),
-            normalGreeting(placeOf(from), DISTRICTS[people.home[from]!]!.name, rng),
-            0.25,
-          );
-        }
-        break;
-      }
-    }
-
-    if (people.role[u] === ROLE.microSeller) plantSeller(u);
-    else if (people.role[u] === ROLE.spammer) plantSpammer(u);
+    planByIndex.get(people.family[u]!)?.plant(ctx, u);
   }
   progress.report('transfers and greetings', n, n);
   writeTransfers();
@@ -372,50 +353,6 @@ export function writeSocial(
       out.row(line);
       if (faults.hit()) out.row(faults.jsonl(out.name, GREETINGS_FAULTS, row, line));
     }
-  }
-
-  function plantSeller(u: number): void {
-    const handle: Handle = sellerHandle(rng);
-    // Camouflaged sellers show mostly one strong signal: either the money or the greetings.
-    const camo = people.camouflaged[u] === 1;
-    const moneyStrong = !camo || rng.chance(0.6);
-    const payers = moneyStrong ? scaled(25, 90) : scaled(3, 8);
-    for (let k = 0; k < payers; k++) {
-      const payer = anyone(u);
-      const orders = rng.chance(0.75) ? 1 : 2;
-      for (let o = 0; o < orders; o++) {
-        const qty = rng.chance(0.7) ? 1 : rng.range(2, 3);
-        transfer(payer, u, rng.pick(handle.prices) * qty, dayFor(payer, u), sellerMemo(handle, qty, rng));
-      }
-    }
-    const greetings = camo ? (moneyStrong ? rng.range(0, 2) : scaled(10, 25)) : scaled(10, 40);
-    for (let k = 0; k < greetings; k++) {
-      const to = rng.chance(0.6) ? neighbour(u) : anyone(u);
-      const text =
-        camo && moneyStrong ? camouflagedGreeting(handle, placeOf(u), rng) : sellerGreeting(handle, placeOf(u), rng);
-      greet(u, to, dayFor(u, to), text, 0.15, 10, 13);
-      if (rng.chance(0.02)) block(to, u);
-    }
-    if (!camo && rng.chance(0.35)) for (let k = rng.range(1, 3); k > 0; k--) report(anyone(u), u, 'selling');
-  }
-
-  function plantSpammer(u: number): void {
-    const voice = spamVoice(rng);
-    const total = scaled(40, 160);
-    // Bursts: a few active days, many greetings each, at any hour.
-    const first = firstActiveDay(people, u, calendar);
-    const burstDays = Array.from({ length: rng.range(2, 6) }, () =>
-      Math.max(first, calendar.days - 1 - rng.int(Math.min(calendar.days, 30))),
-    );
-    const recipients: number[] = [];
-    for (let k = 0; k < total; k++) {
-      const to = anyone(u);
-      recipients.push(to);
-      greet(u, to, rng.pick(burstDays), spamGreeting(voice, rng), 0.03, 0, 24);
-      if (rng.chance(0.05)) block(to, u);
-    }
-    if (rng.chance(0.6))
-      for (let k = rng.range(1, 6); k > 0; k--) report(rng.pick(recipients), u, rng.chance(0.7) ? 'spam' : 'selling');
   }
 }
 

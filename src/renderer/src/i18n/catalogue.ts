@@ -1,4 +1,10 @@
-import type { DetectorFigure, DetectorName, FlagReason, HandleKind } from '../../../shared/domain/detection';
+import type {
+  BehaviourFamily,
+  DetectorFigure,
+  DetectorName,
+  FlagReason,
+  HandleKind,
+} from '../../../shared/domain/detection';
 import type { DecisionAction, ModerationQueue } from '../../../shared/domain/moderation';
 import type { DecisionReason } from '../../../shared/domain/reason-codes';
 import { app } from './sections/app';
@@ -36,6 +42,7 @@ export type VocabularyKey = Known<
   | `moderation.detector.${DetectorName}`
   | `moderation.queue.${ModerationQueue}`
   | `moderation.handle.${HandleKind}`
+  | `moderation.family.${BehaviourFamily}`
 >;
 type Known<K extends MessageKey> = K;
 

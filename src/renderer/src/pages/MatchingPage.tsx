@@ -24,9 +24,12 @@ function RunSummary({ run }: { run: MatchRunView }) {
       data-testid="run-summary"
       data-introductions={s.introductions}
       data-eligible={s.eligibleUsers}
+      data-held-by-detection={s.heldByDetection}
     >
       <dt>{t('matching.summary.eligible')}</dt>
       <dd>{fmt.integer(s.eligibleUsers)}</dd>
+      <dt>{t('matching.summary.heldByDetection')}</dt>
+      <dd data-testid="run-held-by-detection">{fmt.integer(s.heldByDetection)}</dd>
       <dt>{t('matching.summary.introductions')}</dt>
       <dd>{fmt.integer(s.introductions)}</dd>
       <dt>{t('matching.summary.matchedShare')}</dt>

@@ -31,7 +31,7 @@ export function ModerationPage() {
   const { t } = useI18n();
   const session = useCallQuery('session.get', {});
   const isLead = session.data?.operator?.role === 'lead';
-  const [query, setQuery] = useState<QueueQuery>({ queue: 'unreviewed', filter: {}, sort: 'score' });
+  const [query, setQuery] = useState<QueueQuery>({ queue: 'unreviewed', filter: {}, sort: 'priority' });
   const [viewId, setViewId] = useState<number | null>(null);
   const views = useCallQuery('moderation.views', {});
   const reload = useRefresh(['moderation.queue', 'moderation.item']);
@@ -138,6 +138,15 @@ export function ModerationPage() {
           searchRef={searchRef}
         />
         <div className="row mod-bulk-bar">
+          {queue.heldByDetection !== null && queue.heldByDetection > 0 && (
+            <span
+              className="mod-badge warn small"
+              data-testid="queue-held-by-detection"
+              data-count={queue.heldByDetection}
+            >
+              {t('moderation.queue.heldByDetection', { n: queue.heldByDetection })}
+            </span>
+          )}
           <span className="muted small" data-testid="queue-total">
             {t('moderation.list.total', { n: queue.total ?? '…' })}
           </span>

@@ -132,7 +132,12 @@ export function RulesPage() {
         {tuningJob && tuningJob.state === 'running' && <JobProgressBar job={tuningJob} testId="tuning-job" />}
         {draft && active.data && (
           <div style={{ marginTop: 12 }}>
-            <RuleEditor draft={draft} active={active.data.ruleSet} onChange={setEdited} />
+            <RuleEditor
+              draft={draft}
+              active={active.data.ruleSet}
+              recommendedHold={whatIf.result?.heldByDetection.recommended ?? null}
+              onChange={setEdited}
+            />
           </div>
         )}
       </div>

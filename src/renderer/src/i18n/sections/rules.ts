@@ -34,8 +34,12 @@ export const rules = defineSection(
     'rules.rule.ageMin': '最小年龄',
     'rules.rule.ageMax': '最大年龄',
     'rules.rule.requireRealName': '仅限实名认证用户',
+    'rules.rule.holdThreshold': '检测暂停匹配阈值（违规概率）',
+    'rules.rule.holdDefault': '暂停匹配阈值用检测器的建议值',
+    'rules.rule.holdDefaultValue': '暂停匹配阈值用检测器的建议值（{t}）',
+    'rules.whatIf.heldByDetection': '因检测暂停匹配',
     'rules.rebuildNeeded':
-      '时间窗口、K、年龄范围或实名规则的改动会改变候选池，预览只是近似；保存、影子运行和正式运行会按新值重新计算。',
+      '时间窗口、K、年龄范围、实名规则或更高的暂停匹配阈值会改变候选池，预览只是近似；保存、影子运行和正式运行会按新值重新计算。',
     'rules.whatIf.mirrorUpdated':
       '载入预览后镜像有新的导入（新的拉黑、历史推荐或消费记录），预览未包含；重新载入预览即可。',
     'rules.whatIf.newlyEligible':
@@ -132,8 +136,12 @@ export const rules = defineSection(
     'rules.rule.ageMin': 'Minimum age',
     'rules.rule.ageMax': 'Maximum age',
     'rules.rule.requireRealName': 'Real-name verified users only',
+    'rules.rule.holdThreshold': 'Hold threshold (probability of abuse)',
+    'rules.rule.holdDefault': "Hold at the detector's recommended threshold",
+    'rules.rule.holdDefaultValue': "Hold at the detector's recommended threshold ({t})",
+    'rules.whatIf.heldByDetection': 'Held by detection',
     'rules.rebuildNeeded':
-      'Window, K, age range and real-name changes alter the candidate pool, so the preview is approximate; saving, shadow runs and real runs compute them afresh.',
+      'Window, K, age range, real-name and raised hold-threshold changes alter the candidate pool, so the preview is approximate; saving, shadow runs and real runs compute them afresh.',
     'rules.whatIf.mirrorUpdated':
       'An import completed since this preview was loaded (new blocks, history or transactions); load the preview again to include it.',
     'rules.whatIf.newlyEligible':

@@ -48,6 +48,9 @@ export function EvaluationPanel() {
               <tr>
                 <th scope="col">{t('moderation.eval.class')}</th>
                 <th scope="col" className="num">
+                  {t('moderation.eval.threshold')}
+                </th>
+                <th scope="col" className="num">
                   {t('moderation.eval.positives')}
                 </th>
                 <th scope="col" className="num">
@@ -68,8 +71,11 @@ export function EvaluationPanel() {
               {DETECTOR_NAMES.map((c) => {
                 const m = result.classes[c];
                 return (
-                  <tr key={c} data-testid={`eval-${c}`} data-f1={m.f1}>
+                  <tr key={c} data-testid={`eval-${c}`} data-f1={m.f1} data-threshold={m.threshold}>
                     <th scope="row">{t(`moderation.detector.${c}`)}</th>
+                    <td className="num" data-testid={`eval-threshold-${c}`}>
+                      {fmt.decimal(m.threshold)}
+                    </td>
                     <td className="num">{fmt.integer(m.positives)}</td>
                     <td className="num">{fmt.integer(m.flagged)}</td>
                     <td className="num">{fmt.percent(m.precision)}</td>
@@ -80,6 +86,67 @@ export function EvaluationPanel() {
               })}
             </tbody>
           </table>
+          <p className="small" data-testid="eval-model">
+            {t('moderation.eval.model', {
+              version: result.detectorVersion,
+              seeds: result.model.fittedOn.seeds.join(', '),
+              users: fmt.integer(result.model.fittedOn.users),
+              generator: result.model.fittedOn.generatorVersion,
+            })}
+          </p>
+          <p className="small" data-testid="eval-hold" data-threshold={result.hold.threshold}>
+            {t('moderation.eval.hold', {
+              t: fmt.decimal(result.hold.threshold),
+              n: fmt.integer(result.hold.held),
+              p: fmt.percent(result.hold.precision),
+              r: fmt.percent(result.hold.recall),
+            })}
+          </p>
+          <p className="small" data-testid="eval-two-items" data-count={result.accountsInTwoItems}>
+            {t('moderation.eval.twoItems', { n: fmt.integer(result.accountsInTwoItems) })}
+          </p>
+          {result.families.length > 0 && (
+            <table className="grid" data-testid="eval-families">
+              <caption className="small">{t('moderation.eval.families')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('moderation.eval.family')}</th>
+                  <th scope="col" className="num">
+                    {t('moderation.eval.accounts')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('moderation.eval.flaggedAs')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('moderation.eval.recall')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('moderation.eval.fpr')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('moderation.eval.held')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.families.map((f) => (
+                  <tr key={f.family} data-testid={`eval-family-${f.family}`} data-kind={f.kind}>
+                    <th scope="row">
+                      {t(`moderation.family.${f.family}`)}{' '}
+                      <span className="muted small">{t(`moderation.eval.kind.${f.kind}`)}</span>
+                    </th>
+                    <td className="num">{fmt.integer(f.accounts)}</td>
+                    <td className="num">
+                      {fmt.integer(f.flaggedAs.micro_seller ?? 0)} / {fmt.integer(f.flaggedAs.spammer ?? 0)}
+                    </td>
+                    <td className="num">{f.recall === null ? '—' : fmt.percent(f.recall)}</td>
+                    <td className="num">{f.falsePositiveRate === null ? '—' : fmt.percent(f.falsePositiveRate)}</td>
+                    <td className="num">{fmt.integer(f.held)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           <figure className="chart" data-testid="eval-curve">
             <figcaption className="small">{t('moderation.eval.curve')}</figcaption>
             <LineChart width={420} height={260} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>

@@ -109,6 +109,7 @@ export function FilterBar({ query, onQuery, views, viewId, onView, searchRef }: 
             onChange={(e) => onQuery({ ...query, sort: e.target.value as QueueSort })}
             data-testid="filter-sort"
           >
+            <option value="priority">{t('moderation.sort.priority')}</option>
             <option value="score">{t('moderation.sort.score')}</option>
             <option value="age">{t('moderation.sort.age')}</option>
           </select>

@@ -1,4 +1,5 @@
 import type { MaskedText, ModerationItemDetail } from '../../../../shared/contract';
+import { DETECTOR_NAMES } from '../../../../shared/domain/detection';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
 import {
@@ -61,6 +62,64 @@ function Section({
   );
 }
 
+/** Both detectors' evidence: the probability of abuse, then each class with what raised and lowered its odds. */
+function Assessment({ detail }: { detail: ModerationItemDetail }) {
+  const { t, fmt } = useI18n();
+  const a = detail.assessment;
+  const reasonWords = (codes: readonly string[]) =>
+    codes.map((r) => {
+      const key = flagReasonKey(r);
+      return <li key={r}>{key ? t(key) : r}</li>;
+    });
+  if (!a) return <p className="muted small">{t('moderation.detail.noAssessment')}</p>;
+  return (
+    <div data-testid="detail-assessment" data-probability={a.probability}>
+      <p>
+        <strong>{t('moderation.detail.probability', { p: fmt.percent(a.probability) })}</strong>
+      </p>
+      {detail.item.heldByDetection && (
+        <p className="small" style={{ color: 'var(--warn)' }} data-testid="detail-held-by-detection">
+          {t('moderation.detail.heldByDetection', { t: fmt.percent(detail.holdThreshold) })}
+        </p>
+      )}
+      <div className="mod-classes">
+        {DETECTOR_NAMES.map((c) => {
+          const view = a.classes[c];
+          const likelier = c === detail.item.detector;
+          return (
+            <section
+              key={c}
+              className={`mod-class${likelier ? ' likelier' : ''}`}
+              data-testid={`detail-class-${c}`}
+              data-likelier={likelier}
+            >
+              <div>
+                <strong>{t(`moderation.detector.${c}`)}</strong>{' '}
+                {t('moderation.detail.classProbability', { p: fmt.percent(view.probability) })}
+                {likelier && <span className="muted small"> · {t('moderation.detail.likelier')}</span>}
+              </div>
+              {view.reasons.length > 0 && (
+                <>
+                  <div className="small muted">{t('moderation.detail.raisedBy')}</div>
+                  <ul className="small" data-testid={`detail-class-${c}-reasons`}>
+                    {reasonWords(view.reasons)}
+                  </ul>
+                </>
+              )}
+              {view.counterSignals.length > 0 && (
+                <>
+                  <div className="small muted">{t('moderation.detail.loweredBy')}</div>
+                  <ul className="small muted">{reasonWords(view.counterSignals)}</ul>
+                </>
+              )}
+            </section>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
 export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
   const { t, fmt } = useI18n();
   const { user, item } = detail;
@@ -81,6 +140,8 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           month: user.registeredMonth,
         })}
       </p>
+      <h3 className="small">{t('moderation.detail.assessment')}</h3>
+      <Assessment detail={detail} />
       <h3 className="small">{t('moderation.detail.reasons')}</h3>
       <ul className="mod-reason-list" data-testid="detail-reasons">
         {item.reasons.map((r) => {

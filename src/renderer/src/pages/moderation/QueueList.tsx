@@ -74,7 +74,21 @@ const Row = memo(function Row({
         {item.maskedName} <span className="muted small mono">{item.userId}</span>
       </span>
       <span className={`mod-detector ${item.detector}`}>{t(`moderation.detector.${item.detector}` as MessageKey)}</span>
-      <span className="num mod-score">{scoreText(item.score)}</span>
+      <span className="num mod-score">
+        {scoreText(item.score)}
+        {item.heldByDetection && (
+          <span
+            className="mod-badge warn small"
+            title={t('moderation.list.heldByDetectionTitle')}
+            data-testid="queue-row-held"
+          >
+            {t('moderation.list.heldByDetection')}
+          </span>
+        )}
+      </span>
+      <span className="num muted small" data-testid="queue-row-reach">
+        {item.reach}
+      </span>
       <span className="mod-reasons small" title={reasons.join(' · ')}>
         {item.claimedBy ? t('moderation.list.claimedBy', { name: item.claimedBy }) : reasons.join(' · ')}
       </span>
@@ -122,6 +136,7 @@ export function QueueList({ window: w, cursor, selected, onCursor, onToggle, now
         <span>{t('moderation.list.user')}</span>
         <span>{t('moderation.list.detector')}</span>
         <span className="num">{t('moderation.list.score')}</span>
+        <span className="num">{t('moderation.list.reach')}</span>
         <span>{t('moderation.list.reasons')}</span>
         <span className="num">{t('moderation.list.age')}</span>
       </div>

@@ -18,6 +18,8 @@ type Counts = Record<ModerationQueue, number>;
 export interface QueueWindow {
   total: number | null;
   counts: Counts | null;
+  /** Accounts held out of matching by detection now (from page 0). */
+  heldByDetection: number | null;
   error: ApiError | null;
   /** True until the first page of the current query arrived (the previous query's rows stay on screen meanwhile). */
   loading: boolean;
@@ -69,6 +71,7 @@ export function useQueue(query: QueueQuery): QueueWindow {
   return {
     total,
     counts: head.data?.counts ?? null,
+    heldByDetection: head.data?.heldByDetection ?? null,
     error: head.error ?? rest.find((r) => r.error)?.error ?? null,
     loading,
     item,

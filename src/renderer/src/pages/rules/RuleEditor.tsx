@@ -62,11 +62,14 @@ function SliderField({ id, label, value, min, max, step, changed, onChange }: Sl
 export interface RuleEditorProps {
   draft: RuleSet;
   active: RuleSet;
+  /** The detector version's recommended hold threshold (from the what-if; null until it answered). */
+  recommendedHold: number | null;
   onChange(next: RuleSet): void;
 }
 
-export const RuleEditor = memo(function RuleEditor({ draft, active, onChange }: RuleEditorProps) {
-  const { t } = useI18n();
+export const RuleEditor = memo(function RuleEditor({ draft, active, recommendedHold, onChange }: RuleEditorProps) {
+  const { t, fmt } = useI18n();
+  const ownHold = draft.holdThreshold !== undefined;
   const weight = (name: FeatureName) => (v: number) => onChange({ ...draft, weights: { ...draft.weights, [name]: v } });
   const rule =
     <K extends 'windowDays' | 'topK' | 'minSharedPlaces' | 'minScore'>(name: K) =>
@@ -161,6 +164,32 @@ export const RuleEditor = memo(function RuleEditor({ draft, active, onChange }: 
           />
           {t('rules.rule.requireRealName')}
         </label>
+        <label className="inline" style={{ fontWeight: draft.holdThreshold !== active.holdThreshold ? 600 : 400 }}>
+          <input
+            type="checkbox"
+            checked={!ownHold}
+            onChange={(e) => {
+              const { holdThreshold: _drop, ...rest } = draft;
+              onChange(e.target.checked ? rest : { ...rest, holdThreshold: recommendedHold ?? 0.9 });
+            }}
+            data-testid="rule-holdThreshold-default"
+          />
+          {recommendedHold === null
+            ? t('rules.rule.holdDefault')
+            : t('rules.rule.holdDefaultValue', { t: fmt.decimal(recommendedHold) })}
+        </label>
+        {ownHold && (
+          <SliderField
+            id="rule-holdThreshold"
+            label={t('rules.rule.holdThreshold')}
+            value={draft.holdThreshold!}
+            min={0.5}
+            max={1}
+            step={0.01}
+            changed={draft.holdThreshold !== active.holdThreshold}
+            onChange={(v) => onChange({ ...draft, holdThreshold: v })}
+          />
+        )}
       </fieldset>
     </div>
   );

@@ -114,6 +114,12 @@ export const WhatIfPanel = memo(function WhatIfPanel({
               draft={fmt.integer(result.draft.eligibleUsers)}
               active={fmt.integer(result.active.eligibleUsers)}
             />
+            <Figure
+              testId="whatif-held-by-detection"
+              label={t('rules.whatIf.heldByDetection')}
+              draft={fmt.integer(result.heldByDetection.draft)}
+              active={fmt.integer(result.heldByDetection.active)}
+            />
             <div
               style={{
                 border: '1px solid var(--accent)',

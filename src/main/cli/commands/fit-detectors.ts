@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDatabase } from '../../db/database';
+import { benchMirror } from '../../bench/bench-data';
+import { GENERATOR_VERSION } from '../../mirror/generator';
+import { extractFeatures } from '../../moderation/features';
+import { readLabels } from '../../moderation/evaluate';
+import { fitDetectorModel, type LabelledAccount } from '../../moderation/model/fit';
+import { detectorModel, type DetectorModel } from '../../moderation/model/model';
+import { formatModelFile } from '../../moderation/model/model-file';
+import { type CliCommand, UsageError, intOption, stringOption } from '../command';
+
+const CLASS_OF: Record<string, number> = { micro_seller: 1, spammer: 2 };
+
+/**
+ * `npm run cli -- fit-detectors --seeds 1,2 [--users 50000] [--version N] [--out FILE] [--json]`
+ *
+ * Fits the detection model on generated training seeds (exports and mirrors cached under bench-data/, as the benches
+ * do) and prints its thresholds and held-out figures; `--out` writes the model file (the committed one is
+ * src/main/moderation/model/detector-model.json). Seeds used for evaluation must never be given here.
+ */
+export const fitDetectorsCommand: CliCommand = {
+  name: 'fit-detectors',
+  summary: 'fit the detection model on generated training seeds (writes the model file with --out)',
+  usage: 'usage: npm run cli -- fit-detectors --seeds 1,2 [--users 50000] [--version N] [--out FILE] [--json]',
+  options: {
+    seeds: { type: 'string' },
+    users: { type: 'string' },
+    version: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const seedsText = stringOption(values, 'seeds') ?? '1,2';
+    const seeds = seedsText.split(',').map((s) => Number(s.trim()));
+    if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0))
+      throw new UsageError(`--seeds must be a comma-separated list of integers, got "${seedsText}"`);
+    const users = intOption(values, 'users', 50_000, 1000);
+    const version = intOption(values, 'version', detectorModel().detectorVersion, 1);
+    const accounts: LabelledAccount[] = [];
+    const labelCounts: Record<string, number> = {};
+    for (const seed of seeds) {
+      const { dbFile, exportDir } = await benchMirror(users, seed, ctx.progress, ctx.log);
+      ctx.log(`seed ${seed}: reading behaviour figures from ${dbFile} …`);
+      const labels = readLabels(path.join(exportDir, 'labels.jsonl'));
+      const db = openDatabase(dbFile, { readonly: true });
+      try {
+        for (const f of extractFeatures(db, ctx.progress).users) {
+          const label = labels.get(f.userId)?.label ?? 'normal';
+          labelCounts[label] = (labelCounts[label] ?? 0) + 1;
+          accounts.push({ seed, features: f, y: CLASS_OF[label] ?? 0 });
+        }
+      } finally {
+        db.close();
+      }
+    }
+    ctx.log(`fitting on ${accounts.length.toLocaleString('en')} accounts with activity …`);
+    const model: DetectorModel = fitDetectorModel(accounts, {
+      detectorVersion: version,
+      command: `npm run cli -- fit-detectors --seeds ${seeds.join(',')} --users ${users} --version ${version} --out src/main/moderation/model/detector-model.json`,
+      fittedOn: {
+        generatorVersion: GENERATOR_VERSION,
+        seeds,
+        users,
+        days: 90,
+        accounts: accounts.length,
+        labels: labelCounts,
+      },
+    });
+    const out = stringOption(values, 'out');
+    if (out) fs.writeFileSync(path.resolve(out), formatModelFile(model));
+    return {
+      detectorVersion: model.detectorVersion,
+      seeds,
+      users,
+      accounts: accounts.length,
+      written: out ? path.resolve(out) : null,
+      thresholds: model.thresholds,
+      holdThreshold: model.holdThreshold,
+      heldOut: { method: model.heldOut.method, atThresholds: model.heldOut.atThresholds, hold: model.heldOut.hold },
+      calibration: model.calibration,
+    };
+  },
+};

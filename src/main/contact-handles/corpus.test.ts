@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findContactHandles, hasContactHandle } from './find';
+import { maskHandlesInText } from './mask';
+
+/**
+ * The recogniser and the masking against a corpus: disguised handles (each must be found and must not survive
+ * masking, by its value or its digits) and ordinary Chinese and English sentences (nothing found, every word kept).
+ */
+
+const ZW = '\u200b';
+const ZWJ = '\u200d';
+const WJ = '\u2060';
+
+/** [text, the value that must not survive masking]. */
+const DISGUISED: readonly (readonly [string, string])[] = [
+  // slang names for WeChat and QQ, then an id
+  ['绿泡泡 tiantian_88 欢迎来撩', 'tiantian_88'],
+  ['🟢泡泡：xiaomei2024', 'xiaomei2024'],
+  ['维信 sweetshop99', 'sweetshop99'],
+  ['卫星号 lucky_520', 'lucky_520'],
+  ['威信同号 13912345678', '13912345678'],
+  ['企鹅 123456789', '123456789'],
+  ['扣扣群 87654321 进群领福利', '87654321'],
+  ['Q号：2233445566', '2233445566'],
+  ['抠抠 556677889', '556677889'],
+  ['wei xin: shop_mango', 'shop_mango'],
+  ['V❤ aiaiabc1', 'aiaiabc1'],
+  // emoji as the keyword
+  ['🐧 918273645', '918273645'],
+  ['💚 fresh_fruit8', 'fresh_fruit8'],
+  ['📞 139-1234-5678', '13912345678'],
+  ['☎️ 0571-88886666 店里电话', '057188886666'],
+  ['🐧：3344556677 私聊', '3344556677'],
+  // letters standing in for digits
+  ['l38OOl38OOO 加我', '13800138000'],
+  ['vx: l39 l234 5678', '13912345678'],
+  ['电话 I3BOOI38OOO', '13800138000'],
+  ['QQ 8O8l23456', '80812345'],
+  // zero-width characters inside the keyword and the id
+  [`v${ZW}x: mango${ZW}_88`, 'mango_88'],
+  [`微${ZWJ}信 ${'13812345678'.split('').join(ZW)}`, '13812345678'],
+  [`w${WJ}x${ZW}:${ZW}daigou${ZWJ}hk`, 'daigouhk'],
+  [`加我V ${ZW}138${ZW}0013${ZW}8000`, '13800138000'],
+  // styled, enclosed, full-width and look-alike script letters
+  ['ⓥⓧ meimei_01', 'meimei_01'],
+  ['𝐯𝐱：sweetie_77', 'sweetie_77'],
+  ['ｗｘ：ｌｉｎｄａ０８', 'linda08'],
+  ['vх: candy_girl9', 'candy_girl9'], // Cyrillic х
+  ['ν信 honey_bee2', 'honey_bee2'], // Greek ν
+  // digits in every dress
+  ['薇 一三八 〇〇幺三 八〇〇〇', '13800138000'],
+  ['加我 幺叁捌两两陆陆柒柒捌捌', '13822667788'],
+  ['电话 ❶❸❽❶❷❸❹❺❻❼❽', '13812345678'],
+  ['vx 138💕1234💕5678', '13812345678'],
+  ['V信 1 3 8 0 0 1 3 8 0 0 0', '13800138000'],
+  ['手机：+86 139 1234 5678', '13912345678'],
+  // the classics
+  ['想要的 vx mango_shop88', 'mango_shop88'],
+  ['加我 meimeiabc 有货', 'meimeiabc'],
+  ['v 信 meimeiabc', 'meimeiabc'],
+  ['wx👉meimeiabc', 'meimeiabc'],
+  ['➕V lucky_88 详聊', 'lucky_88'],
+  ['戳 t.cn/A6xYz 领券', 't.cn'],
+  ['详情 https://abc12.xyz/a?c=9', 'abc12.xyz'],
+];
+
+const CHINESE = [
+  '你好，看到我们都常去星巴克，很高兴认识你',
+  '明天3点见，老地方',
+  'AA 聚餐 35.5',
+  '房租 3200 十一月',
+  '小薇你好呀，周末一起喝咖啡吗',
+  '可以加我吗？',
+  '一起去看一场电影吧，三四个人',
+  '我住3号楼 12层',
+  '2026-11-24 见',
+  '两三个人就够了，一二三木头人',
+  '卫星发射成功了，新闻里说的',
+  '微笑着说谢谢',
+  '绿色的泡泡糖很好吃',
+  '企鹅馆在动物园东门',
+  '我们8号那天好像都在西湖边',
+  '周六下午2点在门口见？',
+  '新婚快乐，百年好合',
+  '那家店人均80左右，挺好吃的',
+];
+
+const ENGLISH = [
+  'false positive: wedding gifts',
+  'Reviewed by the lead, looks like a birthday party collection',
+  'Cleared after talking to the community manager',
+  'Please see the previous decision before you escalate',
+  'Nothing suspicious here, these are ordinary friends splitting dinner',
+  'The account belongs to a small restaurant owner, regular customers pay him',
+  'Let us talk about it tomorrow morning at the office',
+  'Yes. Come back later, I will check again.',
+  'I think she was just being friendly with everybody',
+  'Without more evidence we should not restrict anyone',
+];
+
+const wordList = fs
+  .readFileSync(path.join(__dirname, 'fixtures', 'common-english-words.txt'), 'utf8')
+  .split('\n')
+  .filter((w) => w !== '');
+
+describe('disguised handles are found and masked', () => {
+  it.each(DISGUISED)('%s', (text, secret) => {
+    expect(hasContactHandle(text)).toBe(true);
+    const masked = maskHandlesInText(text).text;
+    expect(masked).toMatch(/⟦(wechat|phone|qq|link|id)⟧/);
+    expect(masked.toLowerCase()).not.toContain(secret.toLowerCase());
+    // No run of 5+ digits survives, however it was written.
+    expect(masked).not.toMatch(/\d{5,}/);
+  });
+});
+
+describe('ordinary sentences are left alone', () => {
+  it.each([...CHINESE, ...ENGLISH])('%s', (text) => {
+    expect(findContactHandles(text).filter((h) => h.kind !== 'solicit')).toEqual([]);
+    const masked = maskHandlesInText(text).text;
+    expect(masked).not.toMatch(/⟦/);
+    // Every word (CJK runs and latin words) of the sentence is still there.
+    for (const word of text.normalize('NFKC').match(/[\p{Script=Han}]+|[a-z]+/giu) ?? [])
+      expect(masked).toContain(word);
+  });
+
+  it('keeps the 5,000 most common English words intact, alone and in running text', () => {
+    expect(wordList.length).toBe(5000);
+    const hidden = wordList.filter((w) => maskHandlesInText(w).text !== w);
+    expect(hidden).toEqual([]);
+    for (let i = 0; i < wordList.length; i += 12) {
+      const sentence = wordList.slice(i, i + 12).join(' ');
+      expect(maskHandlesInText(sentence).text).toBe(sentence);
+      const capitalised = sentence.charAt(0).toUpperCase() + sentence.slice(1) + '.';
+      expect(maskHandlesInText(capitalised).text).toBe(capitalised);
+    }
+  });
+
+  it('the common words stay words after a contact keyword too, unless marked as an id', () => {
+    for (const w of wordList.filter((x) => x.length >= 5).slice(0, 400)) {
+      expect(maskHandlesInText(`talk on wechat ${w}`).text).toContain(w);
+      expect(maskHandlesInText(`my vx ${w}`).text).toContain(w);
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import type { DetectorFigure, FlagReason } from '../../../shared/domain/detection';
+import type { UserFeatures } from '../features';
+
+/**
+ * The detection model's inputs: each an interpretable transform of one behaviour figure, with the reason code an
+ * operator reads when it moves an account's odds. Counts enter as log(1 + n): the tenth payer says less than the
+ * second. The model (detector-model.json) keeps one weight per input and class, per standard deviation.
+ */
+export interface ModelInput {
+  name: string;
+  reason: FlagReason;
+  value(f: UserFeatures): number;
+}
+
+const log1p = Math.log1p;
+const share = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
+const otherReports = (f: UserFeatures): number =>
+  (f.reportsByReason.spam ?? 0) + (f.reportsByReason.harassment ?? 0) + (f.reportsByReason.fake_profile ?? 0);
+
+export const MODEL_INPUTS: readonly ModelInput[] = [
+  { name: 'payers', reason: 'many_payers', value: (f) => log1p(f.distinctPayers) },
+  { name: 'steady_payers', reason: 'steady_new_payers', value: (f) => log1p(f.steadyPayers) },
+  { name: 'new_payer_weeks', reason: 'new_payers_every_week', value: (f) => log1p(f.newPayerWeeks) },
+  { name: 'repeated_price_share', reason: 'repeated_price_points', value: (f) => f.repeatedPriceShare },
+  { name: 'order_memo_share', reason: 'order_memos', value: (f) => f.orderMemoShare },
+  { name: 'event_memo_share', reason: 'shared_bill_memos', value: (f) => f.eventMemoShare },
+  { name: 'peak_payer_share', reason: 'one_off_event', value: (f) => f.peakPayerShare },
+  { name: 'repeat_payer_share', reason: 'regular_payers', value: (f) => f.repeatPayerShare },
+  { name: 'reciprocal_payer_share', reason: 'mutual_payments', value: (f) => f.reciprocalPayerShare },
+  { name: 'greetings', reason: 'many_greetings', value: (f) => log1p(f.greetingsSent) },
+  { name: 'unanswered', reason: 'low_reply_rate', value: (f) => log1p(f.unansweredRecipients) },
+  { name: 'reply_rate', reason: 'replies_received', value: (f) => f.replyRate },
+  { name: 'cold_handles', reason: 'contact_handle_in_greetings', value: (f) => log1p(f.coldHandleGreetings) },
+  { name: 'handle_reach', reason: 'handle_sent_to_many', value: (f) => log1p(f.topHandleReach) },
+  {
+    name: 'warm_handles',
+    reason: 'handle_in_conversation',
+    value: (f) => log1p(f.handleGreetings - f.coldHandleGreetings),
+  },
+  { name: 'link_share', reason: 'links_in_greetings', value: (f) => share(f.linkGreetings, f.greetingsSent) },
+  { name: 'template_reach', reason: 'near_duplicate_greetings', value: (f) => log1p(f.templateReach) },
+  { name: 'burst', reason: 'burst_greetings', value: (f) => log1p(f.maxPerHour) },
+  {
+    name: 'greetings_per_day',
+    reason: 'many_greetings_per_day',
+    value: (f) => log1p(share(f.greetingsSent, f.activeDays)),
+  },
+  { name: 'shop_words', reason: 'shop_words', value: (f) => f.sellingWordShare },
+  { name: 'promo_words', reason: 'promotion_words', value: (f) => f.promoWordShare },
+  { name: 'selling_reports', reason: 'selling_reports', value: (f) => log1p(f.reportsByReason.selling ?? 0) },
+  { name: 'spam_reports', reason: 'spam_reports', value: (f) => log1p(otherReports(f)) },
+  { name: 'blocked_by', reason: 'blocked_by_many', value: (f) => log1p(f.blockedBy) },
+  { name: 'new_account', reason: 'new_account', value: (f) => (f.accountAgeDays < 45 ? 1 : 0) },
+];
+
+/** How many people the account was in touch with: those it greeted plus those who paid it. */
+export const reachOf = (f: UserFeatures): number => f.greetingRecipients + f.distinctPayers;
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The figures shown beside an assessment (raw, before any transform). */
+export function figuresOf(f: UserFeatures): Partial<Record<DetectorFigure, number>> {
+  return {
+    distinct_payers: f.distinctPayers,
+    incoming_transfers: f.incomingTransfers,
+    steady_payers: f.steadyPayers,
+    new_payer_weeks: f.newPayerWeeks,
+    repeated_price_share: round(f.repeatedPriceShare),
+    order_memo_share: round(f.orderMemoShare),
+    bill_memo_share: round(f.eventMemoShare),
+    peak_payer_share: round(f.peakPayerShare),
+    repeat_payer_share: round(f.repeatPayerShare),
+    reciprocal_payer_share: round(f.reciprocalPayerShare),
+    greetings_sent: f.greetingsSent,
+    recipients: f.greetingRecipients,
+    reply_rate: round(f.replyRate),
+    unanswered_recipients: f.unansweredRecipients,
+    handle_greetings: f.handleGreetings,
+    cold_handle_greetings: f.coldHandleGreetings,
+    top_handle_reach: f.topHandleReach,
+    link_share: round(share(f.linkGreetings, f.greetingsSent)),
+    template_reach: f.templateReach,
+    max_per_hour: f.maxPerHour,
+    active_days: f.activeDays,
+    selling_word_share: round(f.sellingWordShare),
+    promo_word_share: round(f.promoWordShare),
+    selling_reports: f.reportsByReason.selling ?? 0,
+    spam_reports: otherReports(f),
+    blocked_by: f.blockedBy,
+    account_age_days: Math.round(f.accountAgeDays),
+    reach: reachOf(f),
+  };
+}
