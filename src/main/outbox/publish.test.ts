@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../db/database';
 import { runMatching, type MatchRunSummary } from '../engine';
 import { decide } from '../moderation/decisions';
 import { matchingExclusions } from '../moderation/exclusions';
+import { CALIBRATED_SINCE_VERSION } from '../moderation/model/model';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { tempDir } from '../testing/temp';
 import { DROP_REASONS, type DropReason, noDrops } from '../../shared/domain/publication';
@@ -61,6 +62,7 @@ describe('publishing a date', () => {
       introducedThatDay,
       publishedBefore,
       erased,
+      heldByDetection,
     ] = pairs;
     const sql = (text: string, ...params: unknown[]) => db.prepare(text).run(...params);
 
@@ -102,6 +104,17 @@ describe('publishing a date', () => {
       publishedBefore!.user_a,
       publishedBefore!.user_b,
     );
+    // Held by detection: an assessment scored above the hold threshold that nobody has decided yet.
+    const detectRun = Number(
+      db.prepare(`INSERT INTO detect_runs (started_at, status) VALUES (0, 'completed')`).run().lastInsertRowid,
+    );
+    sql(
+      `INSERT INTO flags (user_id, detector, detector_version, score, reasons, evidence, first_detected_at, detected_at, run_id)
+       VALUES (?, 'spammer', ?, 0.99, '[]', '{}', 0, 0, ?)`,
+      heldByDetection!.user_a,
+      CALIBRATED_SINCE_VERSION,
+      detectRun,
+    );
     // Moderation's decisions, as operators make them.
     decide(db, { userId: restricted!.user_b, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, {});
     decide(db, { userId: suspended!.user_a, action: 'suspend', reasonCode: 'spam_confirmed' }, lead, {});
@@ -112,7 +125,7 @@ describe('publishing a date', () => {
       consent: 1,
       blocked: 1,
       upstream_status: 2,
-      moderation: 3,
+      moderation: 4,
       introduced_before: 2,
       real_name: 1,
       preferences: 1,
@@ -134,6 +147,7 @@ describe('publishing a date', () => {
         introducedThatDay,
         publishedBefore,
         erased,
+        heldByDetection,
       ].map((p) => `${p!.user_a}|${p!.user_b}`),
     );
 
@@ -143,18 +157,18 @@ describe('publishing a date', () => {
 
     const outbox = path.join(dir, 'outbox');
     const result = publishDate(db, { date: DATE, operator: 'lin', outboxDir: outbox });
-    expect(result).toMatchObject({ runId: summary.runId, passing: pairs.length - 13, dropped: expected });
+    expect(result).toMatchObject({ runId: summary.runId, passing: pairs.length - 14, dropped: expected });
     const written = fileLines(result.file).map((l) => `${l.user_a}|${l.user_b}`);
     expect(written).toEqual(pairs.map((p) => `${p.user_a}|${p.user_b}`).filter((p) => !droppedPairs.has(p)));
     expect(publicationOf(db, DATE)).toMatchObject({
       runId: summary.runId,
-      written: pairs.length - 13,
+      written: pairs.length - 14,
       dropped: expected,
     });
     expect(listAudit(db, 5).find((a) => a.action === 'publish')).toMatchObject({
       operator: 'lin',
       subject: DATE,
-      details: { runId: summary.runId, written: pairs.length - 13 },
+      details: { runId: summary.runId, written: pairs.length - 14 },
     });
     db.close();
   });
