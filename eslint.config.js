@@ -23,6 +23,9 @@ const DOMAIN_ROOMS = [
 /** Test support: src/main/testing (fixtures, temp files) and the test libraries. */
 const TEST_SUPPORT = ['**/testing/**', '**/testing', 'vitest', '@testing-library/*'];
 
+/** DuckDB is the benches' peer for comparison (a dev dependency), never part of the console. */
+const BENCH_ONLY = [['@duckdb/*'], "DuckDB is only the benches' baseline (src/main/bench), never a console dependency"];
+
 /** `no-restricted-imports` patterns, each with the reason shown to whoever breaks it. */
 const forbid = (groups) => ({ patterns: groups.map(([group, message]) => ({ group, message })) });
 
@@ -145,6 +148,7 @@ export default tseslint.config(
           ],
           [['**/renderer/**'], 'main never imports the renderer'],
           [TEST_SUPPORT, 'production code never imports test support'],
+          BENCH_ONLY,
         ]),
       ],
     },
@@ -152,6 +156,20 @@ export default tseslint.config(
   {
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
     ignores: ['**/*.test.ts', 'src/main/testing/**', ...DOMAIN_ROOMS.map((room) => `src/main/${room}/**/*.ts`)],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        forbid([
+          [['**/renderer/**'], 'main never imports the renderer'],
+          [TEST_SUPPORT, 'production code never imports test support'],
+          BENCH_ONLY,
+        ]),
+      ],
+    },
+  },
+  {
+    // The same boundaries for the benches, which alone may load DuckDB.
+    files: ['src/main/bench/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -17,14 +17,17 @@ const root = path.resolve(import.meta.dirname, '..');
 /**
  * Starts `src/main/serve.ts` (the real web adapter over real services) on a fresh ENCOUNTER_HOME and waits for its
  * JSON ready line — no sleeps. `extraArgs` go to serve (e.g. `--demo-users 0`). With `sameMirrorAs`, a second
- * console (a second operator's) on that server's mirror and outbox; stopping it leaves them in place.
+ * console (a second operator's) on that server's mirror and outbox; stopping it leaves them in place. With
+ * `mirrorFrom`, the fresh home starts with a copy of that mirror file (a large prepared mirror).
  */
 export async function startConsoleServer(
   extraArgs: string[] = [],
   sameMirrorAs?: ConsoleServer,
+  mirrorFrom?: string,
 ): Promise<ConsoleServer> {
   const home = sameMirrorAs?.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-'));
   const dbPath = path.join(home, 'encounter.db');
+  if (mirrorFrom && !sameMirrorAs) fs.copyFileSync(mirrorFrom, dbPath);
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(root, 'src', 'main', 'serve.ts'), '--db', dbPath, '--json', ...extraArgs],

@@ -5,6 +5,7 @@ import type { ProgressSink } from '../../shared/progress';
 import { openDatabase } from '../db/database';
 import { type BigFileFormat, GENERATOR_VERSION, generateExport } from '../mirror/generator';
 import { importExport } from '../mirror/import';
+import { type CliValues, stringOption, UsageError } from '../cli/command';
 
 /**
  * What the benchmarks run on, generated once and cached under bench-data/: a 90-day export per (users, seed, format)
@@ -14,6 +15,13 @@ import { importExport } from '../mirror/import';
  * operator's disk).
  */
 export const BENCH_DIR = path.resolve('bench-data');
+
+/** `--format csv|jsonl` of the benches: how the cached export writes its big files (default csv). */
+export function formatOption(values: CliValues): BigFileFormat {
+  const format = stringOption(values, 'format') ?? 'csv';
+  if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${format}"`);
+  return format;
+}
 
 /** The cache name of an export and of its mirror: users, seed, format of the big files and generator version. */
 export function benchDataName(users: number, seed: number, format: BigFileFormat): string {

@@ -49,7 +49,11 @@ export const detectBench = defineCommand({
         .all(sample)
         .map((r) => r.text);
       const rss = new PeakRss();
+      // CPU time beside wall time: detection runs on one thread, so on a machine shared with other work its CPU
+      // seconds are what its wall time would be on a quiet one.
+      const cpuBefore = process.cpuUsage();
       const detection = await timed(() => runDetection(db, ctx.progress, { operator: 'bench' }));
+      const cpu = process.cpuUsage(cpuBefore);
       const peak = rss.stop();
       const sets = texts.map(shingles);
       const baseline = await timed(() => pairwiseClusters(sets));
@@ -68,6 +72,8 @@ export const detectBench = defineCommand({
       return {
         users: detection.value.usersScored,
         detectSeconds: Math.round(detection.ms) / 1000,
+        detectCpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+        loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
         peakRssMiB: mib(peak),
         peakRssMethod: rss.method,
         flagged: detection.value.flagged,

@@ -3,15 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../db/database';
 import { runMatchingDetailed } from '../engine';
-import { allocateOutput, allocateRowsOutput, kernelData, startCandidateTeam } from '../engine/candidates';
-import { createScratch, type KernelData, type KernelOutput, runKernel } from '../engine/kernel';
+import { allocateOutput, allocateRowsOutput, compactPairs, kernelData, startCandidateTeam } from '../engine/candidates';
+import { createScratch, type KernelData, type KernelOutput, runFeatures, runKernel } from '../engine/kernel';
 import { loadPool, type MatchPool } from '../engine/pool';
 import { platformDayOf } from '../../shared/domain/platform-time';
-import { benchMirror, randomWeights } from './bench-data';
+import { BENCH_DIR, benchMirror, formatOption, randomWeights } from './bench-data';
+import { duckdbTopK } from './duckdb-topk';
 import { matchingExclusions } from '../moderation/exclusions';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { defineCommand, intOption } from '../cli/command';
+import { defineCommand, intOption, stringOption, UsageError } from '../cli/command';
 import { median, mib, PeakRss, timed } from './measure';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -111,19 +112,24 @@ function kernelTopK(
   const ms: number[] = [];
   const out = allocateRowsOutput(rows, data.topK, 1);
   const scratch = createScratch(data);
+  // The lists, then (when asked) the features of every slot of the sample's rows.
+  const once = (target: KernelOutput): void => {
+    runKernel(data, target, 0, scratch);
+    if (withFeatures) runFeatures(data, compactPairs(target, data.topK, false), target.rows, scratch);
+  };
   for (let r = 0; r < runs; r++) {
     rewind(out);
     const t = performance.now();
-    runKernel(data, out, 0, scratch, Infinity, withFeatures);
+    once(out);
     ms.push(performance.now() - t);
   }
   const fresh = allocateRowsOutput(rows, data.topK, 1);
   const t = performance.now();
-  runKernel(data, fresh, 0, scratch, Infinity, withFeatures);
+  once(fresh);
   const freshMs = performance.now() - t;
   const freshFull = allocateOutput(data.userCount, data.topK, 1);
   const t2 = performance.now();
-  runKernel(data, freshFull, 0, scratch, Infinity, withFeatures);
+  once(freshFull);
   return { ms, freshMs, freshFullMs: performance.now() - t2, out };
 }
 
@@ -144,15 +150,15 @@ async function teamTopK(
     // A run over an empty pool waits for the threads to be up and to have loaded the kernel.
     const idle = allocateRowsOutput(rows, data.topK, threads);
     Atomics.store(idle.control, 0, rows.length);
-    await team.run(idle, false);
+    await team.run(idle);
     const startMs = performance.now() - t0;
-    const coldMs = (await team.run(allocateRowsOutput(rows, data.topK, threads), false)).wallMs;
+    const coldMs = (await team.run(allocateRowsOutput(rows, data.topK, threads))).wallMs;
     const out = allocateRowsOutput(rows, data.topK, threads);
     const ms: number[] = [];
     const busiestThreadMs: number[] = [];
     for (let r = 0; r < runs; r++) {
       rewind(out);
-      const times = await team.run(out, false);
+      const times = await team.run(out);
       ms.push(times.wallMs);
       busiestThreadMs.push(Math.max(...times.threadMs));
     }
@@ -181,9 +187,13 @@ interface Label {
 
 export const engineBench = defineCommand({
   name: 'engine',
-  summary: 'matching engine: full run, re-score, SQL self-join baseline, kindred recall',
-  usage: 'usage: npm run bench -- engine [--users 100000] [--sample 10000] [--seed 7] [--threads 2] [--json]',
+  summary: 'matching engine: full run, re-score, SQL self-join and DuckDB baselines, kindred recall',
+  usage:
+    'usage: npm run bench -- engine [--users 100000] [--sample 10000] [--seed 7] [--threads 2] [--format csv|jsonl] [--duckdb-users 10000|all|0] [--duckdb-memory 6GB] [--json]',
   options: {
+    format: { type: 'string' },
+    'duckdb-users': { type: 'string' },
+    'duckdb-memory': { type: 'string' },
     users: { type: 'string' },
     sample: { type: 'string' },
     seed: { type: 'string' },
@@ -194,7 +204,14 @@ export const engineBench = defineCommand({
     const sample = intOption(values, 'sample', 10_000, 10);
     const seed = intOption(values, 'seed', 7, 0);
     const threads = intOption(values, 'threads', 2, 1);
-    const { dbFile, exportDir } = await benchMirror(users, seed, ctx.progress, ctx.log);
+    const format = formatOption(values);
+    const duckdbUsersText = stringOption(values, 'duckdb-users') ?? '10000';
+    const duckdbAll = duckdbUsersText === 'all';
+    const duckdbUsers = duckdbAll ? Infinity : Number(duckdbUsersText);
+    if (!duckdbAll && !(Number.isInteger(duckdbUsers) && duckdbUsers >= 0))
+      throw new UsageError(`--duckdb-users must be a count, "all" or 0 (skip), got "${duckdbUsersText}"`);
+    const duckdbMemory = stringOption(values, 'duckdb-memory') ?? '6GB';
+    const { dbFile, exportDir } = await benchMirror(users, seed, ctx.progress, ctx.log, format);
     const db = openDatabase(dbFile);
     try {
       const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
@@ -291,7 +308,85 @@ export const engineBench = defineCommand({
           .join(' ')} on ${os.cpus().length} cores (timings are wall clock)`,
       );
 
-      // 4. Kindred recall.
+      // 4. DuckDB, the analyst's peer, on the export files: the same lists for a sample of users (or everyone).
+      let duck: Record<string, unknown> = { skipped: true };
+      if (duckdbUsers > 0) {
+        const pool = cache.pool;
+        const queryIds = duckdbAll ? null : poolIds.slice(0, duckdbUsers);
+        const index = new Map(pool.userIds.map((id, u) => [id, u]));
+        const duckRows = Int32Array.from(queryIds ?? poolIds, (id) => index.get(id)!).sort();
+        // The engine's side: the same rows' top-K over the whole pool, threads as run (started apart).
+        const fullData = kernelData(pool, ruleSet.topK);
+        const engineSide = await teamTopK(fullData, duckRows, threads, 3);
+        const engineListMs = median(engineSide.ms);
+        const duckRss = new PeakRss();
+        ctx.log(`DuckDB: top-${ruleSet.topK} of ${duckRows.length.toLocaleString('en')} users from ${exportDir} …`);
+        const result = await duckdbTopK({
+          exportDir,
+          window: pool.window,
+          ruleSet,
+          excluded: [...excluded],
+          queryUsers: queryIds,
+          threads,
+          memoryLimit: duckdbMemory,
+          workDir: path.join(BENCH_DIR, 'duckdb-work'),
+        });
+        const duckPeak = duckRss.stop();
+        // Agreement: the same candidates in the same order with the same overlaps, user by user.
+        let agree = 0;
+        let disagree = 0;
+        const firstDifferences: string[] = [];
+        const K = ruleSet.topK;
+        for (let r = 0; r < duckRows.length; r++) {
+          const u = duckRows[r]!;
+          const mine = Array.from({ length: engineSide.out.candCount[r]! }, (_, j) => ({
+            v: pool.userIds[engineSide.out.cand[r * K + j]!]!,
+            s: engineSide.out.overlap[r * K + j]!,
+          }));
+          const theirs = result.lists.get(pool.userIds[u]!) ?? [];
+          if (mine.length === theirs.length && mine.every((x, j) => x.v === theirs[j]!.v && x.s === theirs[j]!.s))
+            agree++;
+          else {
+            disagree++;
+            if (firstDifferences.length < 3) firstDifferences.push(pool.userIds[u]!);
+          }
+        }
+        // Compute against compute: DuckDB's query over its loaded tables against the engine's kernel for the same
+        // users (threads as run); and end to end, files → lists against mirror window → lists.
+        const ratio = result.ms / engineListMs;
+        const engineEndToEnd = duckdbAll ? full.ms : (summary.phasesMs.load ?? 0) + engineListMs;
+        const endToEnd = (result.loadMs + result.ms) / engineEndToEnd;
+        ctx.log(
+          `  DuckDB query ${(result.ms / 1000).toFixed(2)} s (+ ${(result.loadMs / 1000).toFixed(2)} s reading the export files into tables; ${threads} threads), peak RSS ${mib(duckPeak)} MiB`,
+        );
+        ctx.log(
+          `  engine top-K of the same users ${engineListMs.toFixed(0)} ms (${threads} threads) → duckdbRatio ${ratio.toFixed(1)}× (target ≥ 20×)`,
+        );
+        ctx.log(
+          `  end to end: DuckDB files → lists ${((result.loadMs + result.ms) / 1000).toFixed(2)} s vs engine ${duckdbAll ? 'full run' : 'window load + top-K'} ${(engineEndToEnd / 1000).toFixed(2)} s → ${endToEnd.toFixed(1)}×`,
+        );
+        ctx.log(
+          `  top-K agreement: ${agree} of ${duckRows.length} users identical (lists, order, overlaps)${disagree ? `; differing e.g. ${firstDifferences.join(', ')}` : ''}`,
+        );
+        duck = {
+          users: duckRows.length,
+          all: duckdbAll,
+          threads,
+          memoryLimit: duckdbMemory,
+          duckdbMs: Math.round(result.ms),
+          duckdbLoadMs: Math.round(result.loadMs),
+          duckdbPeakRssMiB: mib(duckPeak),
+          engineListMs: Math.round(engineListMs),
+          engineEndToEndMs: Math.round(engineEndToEnd),
+          duckdbRatio: Math.round(ratio * 10) / 10,
+          duckdbRatioEndToEnd: Math.round(endToEnd * 10) / 10,
+          agreeUsers: agree,
+          differingUsers: disagree,
+          agreement: Math.round((agree / Math.max(1, duckRows.length)) * 10000) / 10000,
+        };
+      }
+
+      // 5. Kindred recall.
       const labelFile = path.join(exportDir, 'labels.jsonl');
       const labels = fs.existsSync(labelFile)
         ? fs
@@ -386,8 +481,13 @@ export const engineBench = defineCommand({
         kindredPairsSharingAPlace: sharing,
         kindredRecallAt10AmongSharing: Math.round(recallSharing * 1000) / 1000,
         kindredIntroducedShare: pairs ? Math.round((paired / pairs) * 1000) / 1000 : 0,
+        duckdb: duck,
+        duckdbMs: duck.duckdbMs ?? null,
+        duckdbRatio: duck.duckdbRatio ?? null,
+        duckdbAgreement: duck.agreement ?? null,
         targets: {
-          fullRunMs: 20_000,
+          duckdbRatio: 20,
+          fullRunMs: 8_000,
           peakRssMiB: 2048,
           rescoreMedianMs: 200,
           sqlSpeedRatio: 50,

@@ -3,9 +3,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { PLATFORM_OFFSET_MINUTES } from '../../shared/domain/platform-time';
 import { openDatabase, type Db } from '../db/database';
-import { BENCH_DIR, benchExport } from './bench-data';
+import { BENCH_DIR, benchExport, formatOption } from './bench-data';
 import { importExport } from '../mirror/import';
-import { defineCommand, intOption, stringOption, UsageError } from '../cli/command';
+import { defineCommand, intOption } from '../cli/command';
 import { PeakRss, mib } from './measure';
 
 /**
@@ -124,8 +124,7 @@ export const importBench = defineCommand({
     const users = intOption(values, 'users', 100_000, 10);
     const seed = intOption(values, 'seed', 1, 0);
     const baselineRows = intOption(values, 'baseline-rows', 500_000, 1);
-    const format = stringOption(values, 'format') ?? 'csv';
-    if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${format}"`);
+    const format = formatOption(values);
     const exportDir = await benchExport(users, seed, ctx.progress, ctx.log, format);
     const dbFile = path.join(BENCH_DIR, 'import-bench.db');
     removeDb(dbFile);

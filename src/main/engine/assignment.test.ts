@@ -33,7 +33,7 @@ function referenceAssign(c: CandidateSet, eligible: Uint8Array, rules: RuleSet):
     matched.add(v);
     const slot = p.slot[pair]!;
     pairs.push(
-      `${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${scoreOfSlot(c.out.features, slot, w)}:${reasonCodes(c.out.features, slot, w).join('+')}`,
+      `${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${scoreOfSlot(p.features, pair, w)}:${reasonCodes(p.features, pair, w).join('+')}`,
     );
   }
   return { pairs, entries: entries.length };
@@ -47,8 +47,8 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
   const out = {
     candCount: new Int32Array(users),
     cand: new Int32Array(slots),
-    features: new Float32Array(slots * FEATURE_COUNT),
   } as unknown as KernelOutput;
+  const slotFeatures = new Float32Array(slots * FEATURE_COUNT);
   const a: number[] = [];
   const b: number[] = [];
   const slot: number[] = [];
@@ -63,7 +63,7 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       out.cand[s] = v;
       for (let f = 0; f < FEATURE_COUNT; f++) {
         const x = rand();
-        out.features[s * FEATURE_COUNT + f] = levels > 0 ? Math.floor(x * levels) / levels : x;
+        slotFeatures[s * FEATURE_COUNT + f] = levels > 0 ? Math.floor(x * levels) / levels : x;
       }
       a.push(u);
       b.push(v);
@@ -73,7 +73,7 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
   }
   const features = new Float32Array(a.length * FEATURE_COUNT);
   slot.forEach((s, i) =>
-    features.set(out.features.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT),
+    features.set(slotFeatures.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT),
   );
   return {
     topK,
@@ -83,10 +83,13 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       userA: Int32Array.from(a),
       userB: Int32Array.from(b),
       slot: Int32Array.from(slot),
+      rowStart: new Int32Array(0),
       sharedPlaces: Int32Array.from(shared),
       features,
+      control: new Int32Array(3),
     },
     updates: 0,
+    phasesMs: { candidates: 0, features: 0 },
   };
 }
 

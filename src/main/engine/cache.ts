@@ -4,7 +4,8 @@ import type { ProgressSink } from '../../shared/progress';
 import { AssignmentBuffers, type Assignment, scoreAndAssign } from './assignment';
 import { type CandidateSet, findCandidates } from './candidates';
 import { heldAt, holdThresholdOf, MatchingExclusions } from '../moderation/exclusions';
-import { loadEligibility, loadPool, type MatchPool } from './pool';
+import { loadEligibility, loadPool, loadPoolWith, type MatchPool } from './pool';
+import { startEngineTeam } from './team';
 
 export interface BuildOptions {
   date: string;
@@ -71,18 +72,26 @@ export class MatchingCache {
   }
 
   static async build(db: Db, options: BuildOptions, progress: ProgressSink): Promise<MatchingCache> {
+    const threads = options.threads ?? 2;
     const t0 = performance.now();
-    const pool = loadPool(db, options, progress);
-    const t1 = performance.now();
-    progress.throwIfCancelled();
-    const candidates = await findCandidates(
-      pool,
-      { topK: options.ruleSet.topK, threads: options.threads ?? 2 },
-      progress,
-    );
+    // The threads start first, so their start-up overlaps this thread's reading of users and merchants.
+    const team = threads > 1 ? startEngineTeam(threads) : null;
+    let pool: MatchPool;
+    let candidates: CandidateSet;
+    let t1: number;
+    try {
+      pool = team ? await loadPoolWith(db, options, progress, team) : loadPool(db, options, progress);
+      t1 = performance.now();
+      progress.throwIfCancelled();
+      candidates = await findCandidates(pool, { topK: options.ruleSet.topK, threads }, progress, team ?? undefined);
+    } finally {
+      await team?.close();
+    }
     const t2 = performance.now();
     const cache = new MatchingCache(pool, candidates, options.ruleSet, {
       load: Math.round(t1 - t0),
+      candidates: candidates.phasesMs.candidates,
+      features: candidates.phasesMs.features,
       candidatesAndFeatures: Math.round(t2 - t1),
     });
     cache.takeHolds(options.excluded);

@@ -5,17 +5,31 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { allocateOutput, allocateRowsOutput, findCandidates, kernelData, startCandidateTeam } from './candidates';
 import {
+  allocateOutput,
+  allocateRowsOutput,
+  compactPairs,
+  findCandidates,
+  kernelData,
+  startCandidateTeam,
+} from './candidates';
+import {
+  type CandidatePairs,
+  coPresentVisits,
   type Completion,
   createScratch,
   FEATURE_COUNT,
+  type KernelData,
   type KernelOutput,
+  type KernelScratch,
   markPrimarySlots,
+  runFeatures,
   runKernel,
 } from './kernel';
-import { compatibleGroups, loadPool, type MatchPool } from './pool';
+import { compatibleGroups, loadPool, loadPoolWith, type MatchPool } from './pool';
+import { startEngineTeam } from './team';
 import { buildTestMirror } from '../testing/engine-mirror';
+import { mulberry32 } from '../util/seeded-random';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,6 +39,14 @@ function tempDb(): Db {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-'));
   dirs.push(dir);
   return openDatabase(path.join(dir, 'mirror.db'));
+}
+
+/** Lists, then the features of every slot (the engine computes only primary slots; tests compare slot by slot). */
+function listsAndFeatures(data: KernelData, out: KernelOutput, ws: KernelScratch): CandidatePairs {
+  runKernel(data, out, 0, ws);
+  const pairs = compactPairs(out, data.topK, false);
+  runFeatures(data, pairs, out.rows, ws);
+  return pairs;
 }
 
 /** The obvious way: every pair, set intersection, sort by (overlap desc, index asc). */
@@ -99,20 +121,33 @@ describe('exact top-K candidates', () => {
     buildTestMirror(db, { users: 200, seed: 9 });
     const pool = loadPool(db, { date: '2026-11-24', ruleSet: DEFAULT_RULE_SET, excluded: new Set() }, silentProgress);
     const got = await findCandidates(pool, { topK: 10, threads: 1 }, silentProgress);
-    let slots = 0;
-    for (let u = 0; u < pool.userIds.length; u++) {
-      for (let j = 0; j < got.out.candCount[u]!; j++) {
-        const slot = u * 10 + j;
-        expect(got.out.sharedPlaces[slot]).toBeGreaterThan(0);
-        for (let f = 0; f < 8; f++) {
-          const x = got.out.features[slot * 8 + f]!;
-          expect(x).toBeGreaterThanOrEqual(0);
-          expect(x).toBeLessThanOrEqual(1);
-        }
-        slots++;
+    expect(got.pairs.count).toBeGreaterThan(0);
+    for (let i = 0; i < got.pairs.count; i++) {
+      expect(got.pairs.sharedPlaces[i]).toBeGreaterThan(0);
+      for (let f = 0; f < 8; f++) {
+        const x = got.pairs.features[i * 8 + f]!;
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(1);
       }
     }
-    expect(slots).toBeGreaterThan(0);
+    // Each pair once, at its primary slot, with the features that slot gets when every slot is computed.
+    const data = kernelData(pool, 10);
+    const all = listsAndFeatures(data, allocateOutput(pool.userIds.length, 10, 1), createScratch(data));
+    const bySlot = new Map(Array.from(all.slot, (slot, i) => [slot, i]));
+    const seen = new Set<string>();
+    for (let i = 0; i < got.pairs.count; i++) {
+      const [a, b] = [got.pairs.userA[i]!, got.pairs.userB[i]!];
+      const key = `${Math.min(a, b)}-${Math.max(a, b)}`;
+      expect(seen.has(key), key).toBe(false);
+      seen.add(key);
+      const j = bySlot.get(got.pairs.slot[i]!)!;
+      expect(all.userB[j]).toBe(b);
+      expect(Array.from(got.pairs.features.subarray(i * 8, i * 8 + 8))).toEqual(
+        Array.from(all.features.subarray(j * 8, j * 8 + 8)),
+      );
+      expect(got.pairs.sharedPlaces[i]).toBe(all.sharedPlaces[j]);
+    }
+    expect(got.pairs.count).toBeLessThan(all.count);
   });
 
   /** The lists of every user as [candidate, overlap] pairs, for comparing two kernel outputs. */
@@ -137,7 +172,7 @@ describe('exact top-K candidates', () => {
       );
       const data = kernelData(pool, k);
       const out = allocateOutput(pool.userIds.length, k, 1);
-      runKernel(data, out, 0, createScratch(data, completion), Infinity, false);
+      runKernel(data, out, 0, createScratch(data, completion));
       const want = bruteForceTopK(pool, k);
       for (let u = 0; u < pool.userIds.length; u++) {
         const mine = Array.from({ length: out.candCount[u]! }, (_, j) => ({
@@ -161,18 +196,18 @@ describe('exact top-K candidates', () => {
     const data = kernelData(pool, k);
     const n = pool.userIds.length;
     const first = allocateOutput(n, k, 1);
-    runKernel(data, first, 0, createScratch(data), Infinity, true);
+    const firstPairs = listsAndFeatures(data, first, createScratch(data));
     // The walk completion reads the place stamps, so stale stamps after a reset would show.
     const ws = createScratch(data, 'walk');
-    runKernel(data, allocateOutput(n, k, 1), 0, ws, Infinity, true);
-    const featureSum = first.features.reduce((a, b) => a + b, 0);
+    listsAndFeatures(data, allocateOutput(n, k, 1), ws);
+    const featureSum = firstPairs.features.reduce((a, b) => a + b, 0);
     expect(featureSum).toBeGreaterThan(0);
     for (const stamp of [ws.stamp.value, 2 ** 30 + 1]) {
       ws.stamp.value = stamp;
       const again = allocateOutput(n, k, 1);
-      runKernel(data, again, 0, ws, Infinity, true);
+      const againPairs = listsAndFeatures(data, again, ws);
       expect(lists(again, n, k), `stamp ${stamp}`).toEqual(lists(first, n, k));
-      expect(Array.from(again.features), `stamp ${stamp}`).toEqual(Array.from(first.features));
+      expect(Array.from(againPairs.features), `stamp ${stamp}`).toEqual(Array.from(firstPairs.features));
     }
   });
 
@@ -188,17 +223,20 @@ describe('exact top-K candidates', () => {
     const data = kernelData(pool, k);
     const n = pool.userIds.length;
     const inline = allocateOutput(n, k, 1);
-    runKernel(data, inline, 0, createScratch(data), Infinity, true);
+    const inlinePairs = listsAndFeatures(data, inline, createScratch(data));
     const team = startCandidateTeam(data, 2);
     try {
       for (let run = 0; run < 2; run++) {
         const out = allocateOutput(n, k, 2);
-        const times = await team.run(out, true);
+        const times = await team.run(out);
         expect(times.wallMs).toBeGreaterThan(0);
         expect(times.threadMs).toHaveLength(2);
         expect(Atomics.load(out.control, 1), `users done, run ${run}`).toBe(n);
         expect(lists(out, n, k)).toEqual(lists(inline, n, k));
-        expect(Array.from(out.features)).toEqual(Array.from(inline.features));
+        const pairs = compactPairs(out, k, false);
+        await team.features(pairs, undefined);
+        expect(Atomics.load(pairs.control, 1), `rows done, run ${run}`).toBe(n);
+        expect(Array.from(pairs.features)).toEqual(Array.from(inlinePairs.features));
       }
       expect(() => startCandidateTeam(data, 0)).toThrow(/threads must be a positive integer, got 0/);
     } finally {
@@ -218,48 +256,100 @@ describe('exact top-K candidates', () => {
     const data = kernelData(pool, k);
     const n = pool.userIds.length;
     const full = allocateOutput(n, k, 1);
-    runKernel(data, full, 0, createScratch(data), Infinity, true);
+    const fullPairs = listsAndFeatures(data, full, createScratch(data));
     // Every third user, out of index order, including users outside the pool (they get empty rows).
     const rows: number[] = [];
     for (let u = n - 1; u >= 0; u -= 3) rows.push(u);
-    const expectRows = (out: KernelOutput, label: string): void => {
+    // A row's pairs (every slot, in rank order) with their shared places and features.
+    const rowPairs = (p: CandidatePairs, r: number): number[][] =>
+      Array.from({ length: p.rowStart[r + 1]! - p.rowStart[r]! }, (_, j) => {
+        const i = p.rowStart[r]! + j;
+        return [
+          p.userA[i]!,
+          p.userB[i]!,
+          p.sharedPlaces[i]!,
+          ...p.features.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT),
+        ];
+      });
+    const expectRows = (out: KernelOutput, pairs: CandidatePairs, label: string): void => {
       expect(out.candCount.length, label).toBe(rows.length);
       let filled = 0;
       rows.forEach((u, r) => {
         const want = Array.from({ length: full.candCount[u]! }, (_, j) => [
           full.cand[u * k + j],
           full.overlap[u * k + j],
-          full.sharedPlaces[u * k + j],
         ]);
-        const got = Array.from({ length: out.candCount[r]! }, (_, j) => [
-          out.cand[r * k + j],
-          out.overlap[r * k + j],
-          out.sharedPlaces[r * k + j],
-        ]);
+        const got = Array.from({ length: out.candCount[r]! }, (_, j) => [out.cand[r * k + j], out.overlap[r * k + j]]);
         expect(got, `${label}: user ${pool.userIds[u]} in row ${r}`).toEqual(want);
-        const f = (o: KernelOutput, at: number): number[] =>
-          Array.from(o.features.subarray(at * k * FEATURE_COUNT, (at * k + o.candCount[at]!) * FEATURE_COUNT));
-        expect(f(out, r), `${label}: features of row ${r}`).toEqual(f(full, u));
+        expect(rowPairs(pairs, r), `${label}: features of row ${r}`).toEqual(rowPairs(fullPairs, u));
         filled += got.length;
       });
       expect(filled, label).toBeGreaterThan(50);
     };
     const inline = allocateRowsOutput(rows, k, 1);
-    expect(runKernel(data, inline, 0, createScratch(data), Infinity, true)).toBe(false);
-    expectRows(inline, 'inline');
+    const ws = createScratch(data);
+    expect(runKernel(data, inline, 0, ws)).toBe(false);
+    const inlinePairs = compactPairs(inline, k, false);
+    expect(runFeatures(data, inlinePairs, inline.rows, ws)).toBe(false);
+    expectRows(inline, inlinePairs, 'inline');
     expect(() => markPrimarySlots(inline, k)).toThrow(/row list/);
     const team = startCandidateTeam(data, 2);
     try {
       const out = allocateRowsOutput(rows, k, 2);
-      await team.run(out, true);
+      await team.run(out);
       expect(Atomics.load(out.control, 1)).toBe(rows.length);
-      expectRows(out, 'team');
+      const pairs = compactPairs(out, k, false);
+      await team.features(pairs, out.rows);
+      expectRows(out, pairs, 'team');
     } finally {
       await team.close();
     }
     const bad = allocateRowsOutput([0, n], k, 1);
-    expect(() => runKernel(data, bad, 0, createScratch(data), Infinity, false)).toThrow(
+    expect(() => runKernel(data, bad, 0, createScratch(data))).toThrow(
       `output row 1 names user ${n}, outside 0…${n - 1}`,
     );
+  });
+
+  it('counts co-present visits as the obvious double loop does', () => {
+    const rand = mulberry32(12);
+    for (let trial = 0; trial < 300; trial++) {
+      const list = (): number[] =>
+        [
+          ...new Set(
+            Array.from({ length: Math.floor(rand() * 25) }, () => Math.floor(rand() * 30) * 8 + Math.floor(rand() * 6)),
+          ),
+        ].sort((x, y) => x - y);
+      const a = list();
+      const b = list();
+      const d = {
+        visitStart: Int32Array.from([0, a.length, a.length + b.length]),
+        visitCode: Int32Array.from([...a, ...b]),
+      };
+      const want = a.filter((x) => b.some((y) => (y & 7) === (x & 7) && Math.abs((y >> 3) - (x >> 3)) <= 1)).length;
+      expect(coPresentVisits(d, 0, 1), `${a} / ${b}`).toBe(want);
+    }
+  });
+
+  it('reads the window the same with a team of threads, in chunks, as in one pass', async () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 300, seed: 8 });
+    const options = {
+      date: '2026-11-24',
+      ruleSet: { ...DEFAULT_RULE_SET, windowDays: 30 },
+      excluded: new Set<string>(),
+    };
+    const one = loadPool(db, options, silentProgress);
+    const team = startEngineTeam(2);
+    try {
+      const split = await loadPoolWith(db, { ...options, scanChunkRows: 97 }, silentProgress, team);
+      expect(one.transactionCount).toBeGreaterThan(1000);
+      for (const key of Object.keys(one) as (keyof MatchPool)[]) {
+        const [a, b] = [one[key], split[key]];
+        const plain = (x: unknown): unknown => (ArrayBuffer.isView(x) ? Array.from(x as Int32Array) : x);
+        expect(plain(b), key).toEqual(plain(a));
+      }
+    } finally {
+      await team.close();
+    }
   });
 });

@@ -1,28 +1,19 @@
 import type { ProgressSink } from '../../shared/progress';
-import { spawnWorker } from '../util/spawn-worker';
 import {
+  type CandidatePairs,
   createScratch,
   FEATURE_COUNT,
+  featureLayout,
   type KernelData,
   type KernelOutput,
   markPrimarySlots,
+  runFeatures,
   runKernel,
 } from './kernel';
 import type { MatchPool } from './pool';
+import { type EngineTeam, startEngineTeam } from './team';
 
-/**
- * Each candidate pair once (its primary slot), laid out contiguously: re-scoring streams through these arrays
- * instead of hopping over every user's K slots, which halves the memory it reads and keeps it sequential.
- */
-export interface CandidatePairs {
-  count: number;
-  userA: Int32Array;
-  userB: Int32Array;
-  slot: Int32Array;
-  sharedPlaces: Int32Array;
-  /** FEATURE_COUNT values per pair. */
-  features: Float32Array;
-}
+export type { CandidatePairs };
 
 export interface CandidateSet {
   topK: number;
@@ -30,6 +21,8 @@ export interface CandidateSet {
   pairs: CandidatePairs;
   /** Accumulator updates done (all threads). */
   updates: number;
+  /** Wall time of the lists (candidates) and of the features of their pairs. */
+  phasesMs: { candidates: number; features: number };
 }
 
 /** Copies a typed array into shared memory unless it already is there (workers then read it without a copy). */
@@ -70,6 +63,8 @@ export function kernelData(pool: MatchPool, topK: number): KernelData {
     placeVisitorStart: shared(pool.placeVisitorStart),
     placeVisitor: shared(pool.placeVisitor),
     ...visitorsByGroup(pool),
+    ...crowdedBitmaps(pool),
+    ...featureLayout(pool),
     placeWeight: shared(pool.placeWeight),
     forbidStart: shared(pool.forbidStart),
     forbid: shared(pool.forbid),
@@ -95,6 +90,35 @@ function visitorsByGroup(pool: MatchPool): { groupStart: Int32Array; groupVisito
   return { groupStart, groupVisitor };
 }
 
+/** A place gets a visitor bitmap from this many visitors on (and then only if the bitmap is small next to its list). */
+const CROWDED = 64;
+
+/**
+ * Visitor bitmaps of the crowded places (see KernelData.crowdSlot): one bit per user index, only for places whose
+ * visitor list is at least 1/128 of the users, so a bitmap is at most 4× the bytes of its list and all of them
+ * together at most 4× the inverted index.
+ */
+export function crowdedBitmaps(pool: MatchPool): { crowdSlot: Int32Array; crowdWords: number; crowdBits: Int32Array } {
+  const n = pool.userIds.length;
+  const words = Math.max(1, Math.ceil(n / 32));
+  const crowdSlot = new Int32Array(new SharedArrayBuffer(Math.max(4, pool.placeCount * 4))).fill(-1);
+  let maps = 0;
+  for (let p = 0; p < pool.placeCount; p++) {
+    const visitors = pool.placeVisitorStart[p + 1]! - pool.placeVisitorStart[p]!;
+    if (visitors > CROWDED && visitors * 128 >= n) crowdSlot[p] = maps++;
+  }
+  const crowdBits = new Int32Array(new SharedArrayBuffer(Math.max(4, maps * words * 4)));
+  for (let p = 0; p < pool.placeCount; p++) {
+    if (crowdSlot[p]! < 0) continue;
+    const base = crowdSlot[p]! * words;
+    for (let j = pool.placeVisitorStart[p]!; j < pool.placeVisitorStart[p + 1]!; j++) {
+      const v = pool.placeVisitor[j]!;
+      crowdBits[base + (v >> 5)]! |= 1 << (v & 31);
+    }
+  }
+  return { crowdSlot, crowdWords: words, crowdBits };
+}
+
 /** Output arrays for n users × topK slots, shared so worker threads write them in place. */
 export function allocateOutput(n: number, topK: number, threads: number): KernelOutput {
   const slots = n * topK;
@@ -102,8 +126,6 @@ export function allocateOutput(n: number, topK: number, threads: number): Kernel
     candCount: new Int32Array(new SharedArrayBuffer(Math.max(4, n * 4))),
     cand: new Int32Array(new SharedArrayBuffer(Math.max(4, slots * 4))),
     overlap: new Float64Array(new SharedArrayBuffer(Math.max(8, slots * 8))),
-    sharedPlaces: new Int32Array(new SharedArrayBuffer(Math.max(4, slots * 4))),
-    features: new Float32Array(new SharedArrayBuffer(Math.max(4, slots * FEATURE_COUNT * 4))),
     primary: new Uint8Array(Math.max(1, slots)),
     control: new Int32Array(new SharedArrayBuffer(12)),
     updates: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, threads))),
@@ -122,166 +144,107 @@ export function allocateRowsOutput(rows: readonly number[] | Int32Array, topK: n
 
 export interface CandidateOptions {
   topK: number;
-  /** Worker threads; 0 or 1 runs inline on the calling thread. */
+  /** Worker threads; 0 or 1 runs inline on the calling thread (unless a team is given). */
   threads: number;
 }
 
 /**
- * Exact top-K candidates and their features for every pool user. With threads > 1 the users are split in chunks
- * that the workers claim from a shared counter, so a thread that draws heavy users does not hold the other up.
+ * Exact top-K candidates and their features for every pool user. With a team (or threads > 1, when one is started
+ * for the call) the users are split in chunks that the threads claim from a shared counter, so a thread that draws
+ * heavy users does not hold the other up.
  */
 export async function findCandidates(
   pool: MatchPool,
   options: CandidateOptions,
   progress: ProgressSink,
+  team?: EngineTeam,
 ): Promise<CandidateSet> {
   const n = pool.userIds.length;
-  const threads = Math.max(1, options.threads);
   const data = kernelData(pool, options.topK);
-  const out = allocateOutput(n, options.topK, threads);
+  const own = !team && options.threads > 1 ? startEngineTeam(options.threads) : null;
+  const runner = team ?? own;
+  const out = allocateOutput(n, options.topK, runner?.threads ?? 1);
+  let pairs: CandidatePairs;
   progress.report('candidates', 0, n);
-  if (options.threads <= 1) {
-    // Inline: one chunk at a time so progress and cancel are honoured between chunks.
-    const ws = createScratch(data);
-    while (runKernel(data, out, 0, ws, 1)) {
-      progress.throwIfCancelled();
-      progress.report('candidates', Math.min(n, Atomics.load(out.control, 1)), n);
-    }
-  } else {
-    await new Promise<void>((resolve, reject) => {
-      let running = threads;
-      const workers = Array.from({ length: threads }, (_, slot) =>
-        spawnWorker('engine-candidates', { workerData: { data, out, slot } }),
-      );
-      const timer = setInterval(() => {
-        try {
-          progress.report('candidates', Math.min(n, Atomics.load(out.control, 1)), n);
-          progress.throwIfCancelled();
-        } catch (error) {
-          Atomics.store(out.control, 2, 1);
-          fail(error);
-        }
-      }, 100);
-      let failed = false;
-      const fail = (error: unknown): void => {
-        if (failed) return;
-        failed = true;
-        clearInterval(timer);
-        for (const w of workers) void w.terminate();
-        reject(error);
-      };
-      for (const w of workers) {
-        w.on('message', (m: { done?: boolean; error?: string }) => {
-          if (m.error) fail(new Error(`candidate worker failed: ${m.error}`));
-          else if (m.done && --running === 0 && !failed) {
-            clearInterval(timer);
-            resolve();
-          }
-        });
-        w.on('error', (e) => fail(e));
+  const t0 = performance.now();
+  let t1: number;
+  try {
+    if (runner) {
+      runner.load(data);
+      await runner.run(out, progress);
+    } else {
+      // Inline: one chunk at a time so progress and cancel are honoured between chunks.
+      const ws = createScratch(data);
+      while (runKernel(data, out, 0, ws, 1)) {
+        progress.throwIfCancelled();
+        progress.report('candidates', Math.min(n, Atomics.load(out.control, 1)), n);
       }
-    });
+    }
     progress.throwIfCancelled();
+    // Features only for each pair's primary slot: a pair in both partners' lists is computed once.
+    markPrimarySlots(out, options.topK);
+    pairs = compactPairs(out, options.topK, true);
+    t1 = performance.now();
+    progress.report('features', 0, n);
+    if (runner) await runner.features(pairs, undefined, progress);
+    else {
+      const ws = createScratch(data);
+      while (runFeatures(data, pairs, undefined, ws, 1)) {
+        progress.throwIfCancelled();
+        progress.report('features', Math.min(n, Atomics.load(pairs.control, 1)), n);
+      }
+    }
+  } finally {
+    if (own) await own.close();
   }
-  progress.report('candidates', n, n);
-  markPrimarySlots(out, options.topK);
+  progress.throwIfCancelled();
+  progress.report('features', n, n);
   let updates = 0;
   for (let i = 0; i < out.updates.length; i++) updates += out.updates[i]!;
-  return { topK: options.topK, out, pairs: compactPairs(out, options.topK), updates };
+  const phasesMs = { candidates: Math.round(t1 - t0), features: Math.round(performance.now() - t1) };
+  return { topK: options.topK, out, pairs, updates, phasesMs };
+}
+
+/** A team already loaded with `data` (benchmarks and tests time the kernel as the engine runs it). */
+export function startCandidateTeam(data: KernelData, threads: number): EngineTeam {
+  const team = startEngineTeam(threads);
+  team.load(data);
+  return team;
 }
 
 /**
- * Candidate threads kept running between kernel runs over the same pool. `run` hands every thread the output
- * (its control counter must be at zero) and resolves once all are done, with the wall time from hand-out to the
- * last thread's answer (the kernel with the engine's real threading, minus thread start-up) and each thread's own
- * time inside the kernel.
+ * The pairs whose features are computed, laid out contiguously by output row: with `primaryOnly` each pair once (its
+ * primary slot; re-scoring then streams through these arrays instead of hopping over every user's K slots), else
+ * every slot (a sample's rows, which have no primary marks).
  */
-export interface TeamRunTimes {
-  wallMs: number;
-  threadMs: number[];
-}
-
-export interface CandidateTeam {
-  readonly threads: number;
-  run(out: KernelOutput, withFeatures: boolean): Promise<TeamRunTimes>;
-  close(): Promise<void>;
-}
-
-export function startCandidateTeam(data: KernelData, threads: number): CandidateTeam {
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new Error(`candidate team: threads must be a positive integer, got ${threads}`);
-  const workers = Array.from({ length: threads }, (_, slot) =>
-    spawnWorker('engine-candidates', { workerData: { data, slot, team: true } }),
-  );
-  let busy = false;
-  return {
-    threads,
-    run(out, withFeatures) {
-      if (busy) return Promise.reject(new Error('candidate team: run called while a run is in progress'));
-      if (out.updates.length < threads)
-        return Promise.reject(
-          new Error(`candidate team: output has ${out.updates.length} update slots for ${threads} threads`),
-        );
-      busy = true;
-      return new Promise<TeamRunTimes>((resolve, reject) => {
-        const start = performance.now();
-        const threadMs = new Array<number>(threads).fill(0);
-        let running = threads;
-        const listeners: (() => void)[] = [];
-        const finish = (error?: Error): void => {
-          for (const off of listeners.splice(0)) off();
-          busy = false;
-          if (error) reject(error);
-          else resolve({ wallMs: performance.now() - start, threadMs });
-        };
-        workers.forEach((w, slot) => {
-          const onMessage = (m: { done?: boolean; ms?: number; error?: string }): void => {
-            if (m.error) return finish(new Error(`candidate worker failed: ${m.error}`));
-            if (!m.done) return;
-            threadMs[slot] = m.ms ?? 0;
-            if (--running === 0) finish();
-          };
-          const onError = (e: Error): void => finish(e);
-          w.on('message', onMessage);
-          w.on('error', onError);
-          listeners.push(() => {
-            w.off('message', onMessage);
-            w.off('error', onError);
-          });
-        });
-        for (const w of workers) w.postMessage({ out, withFeatures });
-      });
-    },
-    async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
-  };
-}
-
-function compactPairs(out: KernelOutput, topK: number): CandidatePairs {
-  const n = out.candCount.length;
+export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boolean): CandidatePairs {
+  const rowCount = out.candCount.length;
   let count = 0;
-  for (let u = 0; u < n; u++) for (let j = 0; j < out.candCount[u]!; j++) count += out.primary[u * topK + j]!;
+  for (let r = 0; r < rowCount; r++)
+    for (let j = 0; j < out.candCount[r]!; j++) count += primaryOnly ? out.primary[r * topK + j]! : 1;
   const pairs: CandidatePairs = {
     count,
     userA: new Int32Array(count),
     userB: new Int32Array(count),
     slot: new Int32Array(count),
-    sharedPlaces: new Int32Array(count),
-    features: new Float32Array(count * FEATURE_COUNT),
+    rowStart: new Int32Array(new SharedArrayBuffer((rowCount + 1) * 4)),
+    sharedPlaces: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4))),
+    features: new Float32Array(new SharedArrayBuffer(Math.max(4, count * FEATURE_COUNT * 4))),
+    control: new Int32Array(new SharedArrayBuffer(12)),
   };
   let i = 0;
-  for (let u = 0; u < n; u++) {
-    for (let j = 0; j < out.candCount[u]!; j++) {
-      const slot = u * topK + j;
-      if (!out.primary[slot]) continue;
+  for (let r = 0; r < rowCount; r++) {
+    pairs.rowStart[r] = i;
+    const u = out.rows ? out.rows[r]! : r;
+    for (let j = 0; j < out.candCount[r]!; j++) {
+      const slot = r * topK + j;
+      if (primaryOnly && !out.primary[slot]) continue;
       pairs.userA[i] = u;
       pairs.userB[i] = out.cand[slot]!;
       pairs.slot[i] = slot;
-      pairs.sharedPlaces[i] = out.sharedPlaces[slot]!;
-      pairs.features.set(out.features.subarray(slot * FEATURE_COUNT, (slot + 1) * FEATURE_COUNT), i * FEATURE_COUNT);
       i++;
     }
   }
+  pairs.rowStart[rowCount] = i;
   return pairs;
 }

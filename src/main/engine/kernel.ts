@@ -3,7 +3,7 @@ import { type MatchPool, WEIGHT_SCALE } from './pool';
 
 /**
  * The candidate + feature kernel: plain typed arrays in, typed arrays out, no I/O, so the same code runs inline
- * (tests, small mirrors) and in the `engine-candidates` worker threads that split the users between them.
+ * (tests, small mirrors) and in the `engine-team` worker threads that split the users between them.
  *
  * Overlap (Adamic–Adar over places): overlap(u, v) = Σ over places p both paid at in the window of
  *   w(p) = round(1e6 / ln(1 + visitors(p)))
@@ -17,7 +17,13 @@ import { type MatchPool, WEIGHT_SCALE } from './pool';
  * new users: touched users with partial + R < θ are dropped and the rest are completed exactly, either by walking
  * each survivor's own place list against a stamp on the unopened places or by scanning the unopened places'
  * compatible visitors and adding only to survivors, whichever reads less (on the bench mirror the scan reads ~5×
- * fewer entries, and sequentially). Results are identical to opening everything.
+ * fewer entries, and sequentially).
+ *
+ * The last place is never opened when it is crowded (on realistic data it is a popular online brand, and opening
+ * u's last place is more than half of all the work, growing as cities grow). Everyone it would newly touch shares
+ * only that place with u, so they all score exactly its weight and, ties going to the smaller index, only the
+ * first K of them by index can make the list: those are read from the head of its visitor lists. The users
+ * already touched get its weight when its bitmap says they visit it. Results are identical to opening everything.
  */
 /** The pool's typed arrays the kernel reads, as they are (MatchPool documents each). */
 type PoolArrays = Pick<
@@ -55,6 +61,54 @@ export interface KernelData extends PoolArrays {
    */
   groupStart: Int32Array;
   groupVisitor: Int32Array;
+  /**
+   * Crowded places' visitors as bitmaps over user indexes (see crowdedBitmaps): place p's bitmap, when it has one,
+   * is crowdBits[crowdSlot[p] * crowdWords …] (crowdSlot −1: none). Whether a user visits the place is then one bit
+   * read, which is what lets the kernel leave the last, crowdest place of a user unopened.
+   */
+  crowdSlot: Int32Array;
+  crowdWords: number;
+  crowdBits: Int32Array;
+  /**
+   * What the features read of a candidate, packed so one candidate costs a few cache lines instead of one miss per
+   * array (see featureLayout): per user USER_STRIDE values [first entry, end entry, spend level, district × 1000 +
+   * age + 500]; per (user, place) entry ENTRY_STRIDE values [place, last day, first visit], one sentinel entry at the end.
+   */
+  featureUser: Float64Array;
+  featureEntry: Int32Array;
+}
+
+export const USER_STRIDE = 4;
+const AGE_OFFSET = 500;
+export const ENTRY_STRIDE = 3;
+
+/** The packed per-user and per-entry arrays of KernelData (featureUser, featureEntry) from the pool's own. */
+export function featureLayout(
+  pool: Pick<
+    MatchPool,
+    'userPlaceStart' | 'userPlace' | 'userPlaceLastDay' | 'visitStart' | 'spendLevel' | 'district' | 'age'
+  >,
+): { featureUser: Float64Array; featureEntry: Int32Array } {
+  const n = pool.userPlaceStart.length - 1;
+  const entries = pool.userPlace.length;
+  const featureUser = new Float64Array(new SharedArrayBuffer(Math.max(8, n * USER_STRIDE * 8)));
+  for (let u = 0; u < n; u++) {
+    const at = u * USER_STRIDE;
+    featureUser[at] = pool.userPlaceStart[u]!;
+    featureUser[at + 1] = pool.userPlaceStart[u + 1]!;
+    featureUser[at + 2] = pool.spendLevel[u]!;
+    // District −1 (unknown) … any, age −500 … 499 (a run date before a birth year gives a negative age): floor(x /
+    // 1000) and the remainder give both back exactly.
+    featureUser[at + 3] = pool.district[u]! * 1000 + pool.age[u]! + AGE_OFFSET;
+  }
+  const featureEntry = new Int32Array(new SharedArrayBuffer((entries + 1) * ENTRY_STRIDE * 4));
+  for (let e = 0; e < entries; e++) {
+    featureEntry[e * ENTRY_STRIDE] = pool.userPlace[e]!;
+    featureEntry[e * ENTRY_STRIDE + 1] = pool.userPlaceLastDay[e]!;
+    featureEntry[e * ENTRY_STRIDE + 2] = pool.visitStart[e]!;
+  }
+  featureEntry[entries * ENTRY_STRIDE + 2] = pool.visitStart[entries]!;
+  return { featureUser, featureEntry };
 }
 
 export const FEATURE_COUNT = FEATURE_NAMES.length;
@@ -72,15 +126,31 @@ export interface KernelOutput {
   candCount: Int32Array;
   cand: Int32Array;
   overlap: Float64Array;
-  sharedPlaces: Int32Array;
-  /** FEATURE_COUNT values per slot, each in [0, 1], in FEATURE_NAMES order. */
-  features: Float32Array;
   /** 1 for the slot that stands for its pair: 0 when the same pair also sits in the partner's list at a smaller user index. */
   primary: Uint8Array;
   /** [0] next user chunk to claim, [1] users done, [2] cancel flag. */
   control: Int32Array;
   /** Accumulator updates per thread slot (figures). */
   updates: Float64Array;
+}
+
+/**
+ * The candidate pairs whose features are computed (candidates.ts compactPairs): each pair once in the engine (its
+ * primary slot), every slot of a sample's rows in benchmarks. Grouped by output row: row r's pairs are
+ * rowStart[r] … rowStart[r + 1] − 1, so the threads claim rows as they claim them for the lists.
+ */
+export interface CandidatePairs {
+  count: number;
+  userA: Int32Array;
+  userB: Int32Array;
+  /** The candidate slot (row * topK + rank) the pair was taken from. */
+  slot: Int32Array;
+  rowStart: Int32Array;
+  sharedPlaces: Int32Array;
+  /** FEATURE_COUNT values per pair, each in [0, 1], in FEATURE_NAMES order. */
+  features: Float32Array;
+  /** [0] next row chunk to claim, [1] rows done, [2] cancel flag. */
+  control: Int32Array;
 }
 
 /** A crowded place is only opened after checking whether the threshold already rules out everyone new. */
@@ -145,6 +215,9 @@ export interface KernelScratch {
   brandSeen: Int32Array;
   catMark: Int32Array;
   catSeen: Int32Array;
+  /** Per place: stamp of the user whose features are being computed, and that user's entry at the place. */
+  placeMark: Int32Array;
+  placeEntry: Int32Array;
   /** Increasing stamp source (restMark, brand and category marks): never reused, so the marks need no reset between users or runs. */
   stamp: { value: number };
   /**
@@ -174,6 +247,8 @@ export function createScratch(d: KernelData, completion: Completion = 'auto'): K
     brandSeen: new Int32Array(d.brandCount).fill(-1),
     catMark: new Int32Array(d.categoryCount).fill(-1),
     catSeen: new Int32Array(d.categoryCount).fill(-1),
+    placeMark: new Int32Array(d.placeWeight.length).fill(-1),
+    placeEntry: new Int32Array(d.placeWeight.length),
     stamp: { value: 0 },
     walkCost:
       completion === 'scan' ? Infinity : completion === 'walk' ? -1 : RANDOM_READ_PENALTY * meanPlacesPerPoolUser(d),
@@ -192,8 +267,8 @@ function meanPlacesPerPoolUser(d: KernelData): number {
 }
 
 /**
- * Claims and processes up to `maxChunks` chunks; returns false once every user has been claimed. `withFeatures`
- * false stops at the top-K lists (benchmarks compare that part alone with the SQL self-join).
+ * The top-K lists: claims and processes up to `maxChunks` chunks of output rows; returns false once every row has
+ * been claimed. Features come after, for the pairs that need them (runFeatures).
  */
 export function runKernel(
   d: KernelData,
@@ -201,23 +276,13 @@ export function runKernel(
   slot: number,
   ws: KernelScratch,
   maxChunks = Infinity,
-  withFeatures = true,
 ): boolean {
   const n = d.userCount;
   const K = d.topK;
   if (n >= USER_SPAN) throw new Error(`candidate kernel: ${n} users exceed its ${USER_SPAN} limit`);
-  const { acc, touched, scratch, restMark, brandMark, brandSeen, catMark, catSeen } = ws;
+  const { acc, touched, scratch, restMark } = ws;
   const pairStamp = ws.stamp;
-  // Stamps live in Int32Arrays: a scratch reused run after run (a candidate team's thread) starts over well before
-  // they could wrap (one run uses at most users × (K + 1) < 2^28 of them).
-  if (pairStamp.value > STAMP_RESET) {
-    restMark.fill(-1);
-    brandMark.fill(-1);
-    brandSeen.fill(-1);
-    catMark.fill(-1);
-    catSeen.fill(-1);
-    pairStamp.value = 0;
-  }
+  resetStampsIfDue(ws);
   // Locals for every array the per-user loops read, so the hot loops touch no object fields.
   const {
     inPool,
@@ -230,6 +295,9 @@ export function runKernel(
     placeWeight,
     forbidStart,
     forbid,
+    crowdSlot,
+    crowdWords,
+    crowdBits,
   } = d;
   const { candCount, cand: outCand, overlap: outOverlap, control, rows } = out;
   const rowCount = rows ? rows.length : n;
@@ -294,10 +362,15 @@ export function runKernel(
       const gu = group[u]! * 9;
       let stop = m;
       let theta = -1;
+      // The last place is left unopened when crowded and mapped (see the doc above); stop < m still means "stopped
+      // early by the threshold", so the two never mix.
+      const lastPlace = order[m - 1]!;
+      const lazyLast = crowdSlot[lastPlace]! >= 0;
       for (let i = 0; i < m; i++) {
         const p = order[i]!;
         const vs = placeVisitorStart[p]!;
         const ve = placeVisitorStart[p + 1]!;
+        if (i === m - 1 && lazyLast) break;
         // The check costs O(touched); only make it when opening the place would cost about as much.
         if (ve - vs > OPEN_LIMIT && t >= K && 2 * (ve - vs) >= t) {
           for (let j = 0; j < t; j++) scratch[j] = acc[touched[j]!]!;
@@ -326,9 +399,36 @@ export function runKernel(
       // a stamp on the unopened places (random reads, ~places per user each), or scan the unopened places' visitors
       // of compatible groups and add only to survivors (sequential; new users are ignored, as the bound allows).
       let c = 0;
-      if (selIdx.length < t) {
-        selIdx = new Int32Array(t * 2);
-        selScore = new Float64Array(t * 2);
+      if (selIdx.length < t + 9 * K) {
+        selIdx = new Int32Array((t + 9 * K) * 2);
+        selScore = new Float64Array((t + 9 * K) * 2);
+      }
+      if (stop === m && lazyLast) {
+        const w = placeWeight[lastPlace]!;
+        // Touched users who also visit the last place get its weight (u and forbidden partners stay negative).
+        const bits = crowdSlot[lastPlace]! * crowdWords;
+        for (let j = 0; j < t; j++) {
+          const v = touched[j]!;
+          if ((crowdBits[bits + (v >> 5)]! >>> (v & 31)) & 1) acc[v]! += w;
+        }
+        updates += t;
+        // Users it would newly touch score exactly w: the first K untouched of each compatible group by index hold
+        // the first K overall (acc is still non-zero for every touched user, u and forbidden partners here).
+        const gs = lastPlace * 9;
+        for (let g = 0; g < 9; g++) {
+          if (COMPAT[gu + g] === 0) continue;
+          const je = groupStart[gs + g + 1]!;
+          let taken = 0;
+          for (let j = groupStart[gs + g]!; j < je && taken < K; j++) {
+            const v = groupVisitor[j]!;
+            updates++;
+            if (acc[v] !== 0) continue;
+            selIdx[c] = v;
+            selScore[c] = w;
+            c++;
+            taken++;
+          }
+        }
       }
       if (stop < m) {
         const rest = suffix[stop]!;
@@ -430,11 +530,52 @@ export function runKernel(
         outOverlap[base + j] = MAX_OVERLAP - q;
       }
       candCount[row] = keep;
-      if (keep > 0 && withFeatures) pairFeatures(d, out, u, row, brandMark, brandSeen, catMark, catSeen, pairStamp);
     }
     Atomics.add(control, 1, last - first);
   }
   out.updates[slot]! += updates;
+  return more && Atomics.load(control, 0) < rowCount;
+}
+
+/** Stamps live in Int32Arrays: a scratch reused run after run (a team's thread) starts over well before they wrap. */
+function resetStampsIfDue(ws: KernelScratch): void {
+  if (ws.stamp.value <= STAMP_RESET) return;
+  ws.restMark.fill(-1);
+  ws.brandMark.fill(-1);
+  ws.brandSeen.fill(-1);
+  ws.catMark.fill(-1);
+  ws.catSeen.fill(-1);
+  ws.placeMark.fill(-1);
+  ws.stamp.value = 0;
+}
+
+/**
+ * The features of `pairs`, row by row: claims and processes up to `maxChunks` chunks of rows from pairs.control;
+ * returns false once every row has been claimed. `rows` maps an output row to its user (a sample), as in runKernel.
+ */
+export function runFeatures(
+  d: KernelData,
+  pairs: CandidatePairs,
+  rows: Int32Array | undefined,
+  ws: KernelScratch,
+  maxChunks = Infinity,
+): boolean {
+  resetStampsIfDue(ws);
+  const rowCount = pairs.rowStart.length - 1;
+  const control = pairs.control;
+  let more = true;
+  for (let chunk = 0; chunk < maxChunks; chunk++) {
+    if (Atomics.load(control, 2) === 1) break;
+    const first = Atomics.add(control, 0, CHUNK);
+    if (first >= rowCount) {
+      more = false;
+      break;
+    }
+    const last = Math.min(rowCount, first + CHUNK);
+    for (let row = first; row < last; row++)
+      if (pairs.rowStart[row + 1]! > pairs.rowStart[row]!) pairFeatures(d, pairs, rows ? rows[row]! : row, row, ws);
+    Atomics.add(control, 1, last - first);
+  }
   return more && Atomics.load(control, 0) < rowCount;
 }
 
@@ -459,7 +600,7 @@ function sortPrefix(a: Float64Array, n: number): void {
 }
 
 /**
- * Fills the feature vector of every candidate slot of u (output row `row`), each in [0, 1] (FEATURE_NAMES order):
+ * Fills the feature vector of each of u's pairs (output row `row`), each in [0, 1] (FEATURE_NAMES order):
  * sharedPlaces = 1 − exp(−overlap / 1e6) (overlap as above; 1e6 ≈ one place with ~2 visitors);
  * sharedBrandsCategories = mean of the Jaccard indexes of both users' brand sets and category sets;
  * coPresence = 1 − exp(−meetings / 2), meetings = u's visits to shared offline places with a visit of v in the
@@ -467,43 +608,42 @@ function sortPrefix(a: Float64Array, n: number): void {
  * spendingSimilarity = exp(−|mean ln amount_u − mean ln amount_v|); sameDistrict = 1 when home districts match;
  * ageProximity = max(0, 1 − |age gap| / 15); reciprocity = harmonic mean of overlap / Σ own place weights of each.
  */
-function pairFeatures(
-  d: KernelData,
-  out: KernelOutput,
-  u: number,
-  row: number,
-  brandMark: Int32Array,
-  brandSeen: Int32Array,
-  catMark: Int32Array,
-  catSeen: Int32Array,
-  stamp: { value: number },
-): void {
-  const K = d.topK;
-  const us = d.userPlaceStart[u]!;
-  const ue = d.userPlaceStart[u + 1]!;
-  // u's brands and categories are marked with a fresh stamp, not with u: a scratch reused for another run would
-  // otherwise still hold u's marks from the last one and count none of them.
+function pairFeatures(d: KernelData, pairs: CandidatePairs, u: number, row: number, ws: KernelScratch): void {
+  const { brandMark, brandSeen, catMark, catSeen, placeMark, placeEntry, stamp } = ws;
+  const { featureEntry: E, featureUser: A, placeWeight, placeBrand, placeCategory, placeOnline } = d;
+  const { features, sharedPlaces } = pairs;
+  const ua = u * USER_STRIDE;
+  const us = A[ua]!;
+  const ue = A[ua + 1]!;
+  // u's places, brands and categories are marked with a fresh stamp, not with u: a scratch reused for another run
+  // would otherwise still hold u's marks from the last one and count none of them.
   const own = ++stamp.value;
   let selfU = 0;
   let brandsU = 0;
   let catsU = 0;
   for (let e = us; e < ue; e++) {
-    const p = d.userPlace[e]!;
-    selfU += d.placeWeight[p]!;
-    const b = d.placeBrand[p]!;
+    const p = E[e * ENTRY_STRIDE]!;
+    placeMark[p] = own;
+    placeEntry[p] = e;
+    selfU += placeWeight[p]!;
+    const b = placeBrand[p]!;
     if (b >= 0 && brandMark[b] !== own) {
       brandMark[b] = own;
       brandsU++;
     }
-    const cat = d.placeCategory[p]!;
+    const cat = placeCategory[p]!;
     if (catMark[cat] !== own) {
       catMark[cat] = own;
       catsU++;
     }
   }
-  for (let j = 0; j < out.candCount[row]!; j++) {
-    const slotIdx = row * K + j;
-    const v = out.cand[slotIdx]!;
+  const spendU = A[ua + 2]!;
+  const districtAgeU = A[ua + 3]!;
+  const districtU = Math.floor(districtAgeU / 1000);
+  const ageU = districtAgeU - districtU * 1000 - AGE_OFFSET;
+  const last = pairs.rowStart[row + 1]!;
+  for (let i = pairs.rowStart[row]!; i < last; i++) {
+    const v = pairs.userB[i]!;
     const st = ++stamp.value;
     let selfV = 0;
     let brandsV = 0;
@@ -514,62 +654,84 @@ function pairFeatures(
     let overlap = 0;
     let meetings = 0;
     let latest = -1;
-    let a = us;
-    const vs = d.userPlaceStart[v]!;
-    const ve = d.userPlaceStart[v + 1]!;
-    for (let e = vs; e < ve; e++) {
-      const p = d.userPlace[e]!;
-      selfV += d.placeWeight[p]!;
-      const b = d.placeBrand[p]!;
+    const va = v * USER_STRIDE;
+    const ve = A[va + 1]!;
+    for (let e = A[va]!; e < ve; e++) {
+      const at = e * ENTRY_STRIDE;
+      const p = E[at]!;
+      const w = placeWeight[p]!;
+      selfV += w;
+      const b = placeBrand[p]!;
       if (b >= 0 && brandSeen[b] !== st) {
         brandSeen[b] = st;
         brandsV++;
         if (brandMark[b] === own) brandsBoth++;
       }
-      const cat = d.placeCategory[p]!;
+      const cat = placeCategory[p]!;
       if (catSeen[cat] !== st) {
         catSeen[cat] = st;
         catsV++;
         if (catMark[cat] === own) catsBoth++;
       }
-      while (a < ue && d.userPlace[a]! < p) a++;
-      if (a < ue && d.userPlace[a] === p && d.placeWeight[p]! > 0) {
+      if (placeMark[p] === own && w > 0) {
+        const a = placeEntry[p]! * ENTRY_STRIDE;
         shared++;
-        overlap += d.placeWeight[p]!;
-        latest = Math.max(latest, Math.min(d.userPlaceLastDay[a]!, d.userPlaceLastDay[e]!));
-        if (!d.placeOnline[p]) meetings += coPresentVisits(d, a, e);
+        overlap += w;
+        latest = Math.max(latest, Math.min(E[a + 1]!, E[at + 1]!));
+        if (!placeOnline[p])
+          meetings += coPresentCodes(
+            d.visitCode,
+            E[a + 2]!,
+            E[a + 2 + ENTRY_STRIDE]!,
+            E[at + 2]!,
+            E[at + 2 + ENTRY_STRIDE]!,
+          );
       }
     }
-    const f = slotIdx * FEATURE_COUNT;
+    const f = i * FEATURE_COUNT;
     const jb = brandsU + brandsV - brandsBoth;
     const jc = catsU + catsV - catsBoth;
     const oneWayU = selfU > 0 ? overlap / selfU : 0;
     const oneWayV = selfV > 0 ? overlap / selfV : 0;
-    const spendGap = Math.abs(d.spendLevel[u]! - d.spendLevel[v]!);
-    out.sharedPlaces[slotIdx] = shared;
-    out.features[f] = 1 - Math.exp(-overlap / WEIGHT_SCALE);
-    out.features[f + 1] = 0.5 * (jb > 0 ? brandsBoth / jb : 0) + 0.5 * (jc > 0 ? catsBoth / jc : 0);
-    out.features[f + 2] = 1 - Math.exp(-meetings / 2);
-    out.features[f + 3] = latest < 0 ? 0 : (latest + 1) / d.windowDays;
-    out.features[f + 4] = Number.isFinite(spendGap) ? Math.exp(-spendGap) : 0;
-    out.features[f + 5] = d.district[u]! >= 0 && d.district[u] === d.district[v] ? 1 : 0;
-    out.features[f + 6] = Math.max(0, 1 - Math.abs(d.age[u]! - d.age[v]!) / 15);
-    out.features[f + 7] = oneWayU + oneWayV > 0 ? (2 * oneWayU * oneWayV) / (oneWayU + oneWayV) : 0;
+    const spendGap = Math.abs(spendU - A[va + 2]!);
+    const districtAgeV = A[va + 3]!;
+    const districtV = Math.floor(districtAgeV / 1000);
+    sharedPlaces[i] = shared;
+    features[f] = 1 - Math.exp(-overlap / WEIGHT_SCALE);
+    features[f + 1] = 0.5 * (jb > 0 ? brandsBoth / jb : 0) + 0.5 * (jc > 0 ? catsBoth / jc : 0);
+    features[f + 2] = 1 - Math.exp(-meetings / 2);
+    features[f + 3] = latest < 0 ? 0 : (latest + 1) / d.windowDays;
+    features[f + 4] = Number.isFinite(spendGap) ? Math.exp(-spendGap) : 0;
+    features[f + 5] = districtU >= 0 && districtU === districtV ? 1 : 0;
+    features[f + 6] = Math.max(0, 1 - Math.abs(ageU - (districtAgeV - districtV * 1000 - AGE_OFFSET)) / 15);
+    features[f + 7] = oneWayU + oneWayV > 0 ? (2 * oneWayU * oneWayV) / (oneWayU + oneWayV) : 0;
   }
 }
 
-/** Visits of entry a with a visit of entry b at the same place, same hour band, at most one day apart. */
+/**
+ * Visits of entry a with a visit of entry b at the same place, same hour band, at most one day apart. Both visit
+ * lists are ascending codes (day * 8 + band), so one merge finds, for each visit of a, the visits of b from the day
+ * before to the day after: linear in the two lists (a daily coffee has ~20 visits a window, and the obvious double
+ * loop over two such lists, for every candidate pair, was most of the features' time).
+ */
 export function coPresentVisits(d: Pick<KernelData, 'visitStart' | 'visitCode'>, a: number, b: number): number {
+  return coPresentCodes(d.visitCode, d.visitStart[a]!, d.visitStart[a + 1]!, d.visitStart[b]!, d.visitStart[b + 1]!);
+}
+
+/** coPresentVisits over two runs of visit codes, code[as…ae) and code[bs…be). */
+function coPresentCodes(code: Int32Array, as: number, ae: number, bs: number, be: number): number {
   let count = 0;
-  const bs = d.visitStart[b]!;
-  const be = d.visitStart[b + 1]!;
-  for (let i = d.visitStart[a]!; i < d.visitStart[a + 1]!; i++) {
-    const x = d.visitCode[i]!;
+  let lo = bs;
+  for (let i = as; i < ae; i++) {
+    const x = code[i]!;
     const band = x & 7;
     const day = x >> 3;
-    for (let j = bs; j < be; j++) {
-      const y = d.visitCode[j]!;
-      if ((y & 7) === band && Math.abs((y >> 3) - day) <= 1) {
+    // b's visits before the day before can match no later visit of a either (a's days only grow).
+    while (lo < be && code[lo]! >> 3 < day - 1) lo++;
+    for (let j = lo; j < be; j++) {
+      const y = code[j]!;
+      if (y >> 3 > day + 1) break;
+      if ((y & 7) === band) {
         count++;
         break;
       }

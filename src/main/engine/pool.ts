@@ -3,7 +3,9 @@ import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { judgeUsers } from './eligibility';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
-import { hourBand, runWindow, type RunWindow } from './window';
+import type { EngineTeam } from './team';
+import { runWindow, type RunWindow } from './window';
+import { planScan, type ScanChunk, type ScanIndex, type ScanPlan, WindowScanner, withMmap } from './window-scan';
 
 export { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 
@@ -62,15 +64,14 @@ export interface LoadOptions {
   excluded: ReadonlySet<string>;
   /** Optional: restrict the pool to these users (benchmark samples). */
   only?: ReadonlySet<string>;
+  /** Rowids per window chunk (default window-scan.ts's; tests use a few rows to exercise the split). */
+  scanChunkRows?: number;
 }
 
 export { compatibleGroups } from './eligibility';
 
 const sql = {
   merchants: `SELECT id, brand, category, channel FROM merchants ORDER BY id`,
-  // NOT INDEXED: a 30-day window is a third of a 90-day mirror, and one sequential scan of the table is several
-  // times faster than 1.7 million random row lookups through transactions_paid_at (measured: 1.7 s vs 21 s).
-  windowTransactions: `SELECT user_id, merchant_id, paid_at, paid_tz, amount_fen FROM transactions NOT INDEXED WHERE paid_at >= ? AND paid_at < ?`,
   blocks: `SELECT blocker_id, blocked_id FROM blocks`,
   upstreamIntroductions: `SELECT user_a, user_b FROM introductions`,
   // Every other date's runs, earlier or later (a date can be run again after a later one), superseded ones too (they
@@ -137,19 +138,91 @@ export function placeWeightFor(visitors: number): number {
   return visitors <= 1 ? 0 : Math.round(WEIGHT_SCALE / Math.log(1 + visitors));
 }
 
+/**
+ * The pool for a run, on the calling thread. loadPoolWith does the same with an engine team reading the window in
+ * parallel; both share every step (poolPlaces, the window scan, buildPool).
+ */
 export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): MatchPool {
+  const start = beginPool(db, options, progress);
+  const chunks = withMmap(db, () => {
+    const scanner = new WindowScanner(db, start.scanIndex);
+    const out: ScanChunk[] = [];
+    for (let k = 0; k < start.plan.count; k++) {
+      out.push(scanner.chunk(start.plan, k));
+      if ((k & 7) === 7) {
+        progress.throwIfCancelled();
+        progress.report('load transactions', k + 1, start.plan.count);
+      }
+    }
+    return out;
+  });
+  return buildPool(start, chunks, readForbidden(db, options.date, start.userIndex), progress);
+}
+
+/** loadPool with the window read by `team`'s threads (their own read-only connections to the same file). */
+export async function loadPoolWith(
+  db: Db,
+  options: LoadOptions,
+  progress: ProgressSink,
+  team: EngineTeam,
+): Promise<MatchPool> {
+  const start = beginPool(db, options, progress);
+  const scanning = team.scan(db.name, start.scanIndex, start.plan, progress);
+  // While the threads read, this thread reads the pairs never to introduce.
+  let forbidden: ForbiddenPairs;
+  try {
+    forbidden = readForbidden(db, options.date, start.userIndex);
+  } finally {
+    // The scan is awaited even when the read above failed: its threads must be idle before anything else runs.
+    await scanning.catch(() => undefined);
+  }
+  return buildPool(start, await scanning, forbidden, progress);
+}
+
+interface PoolStart {
+  window: RunWindow;
+  users: ReturnType<typeof loadEligibility>;
+  userIndex: Map<string, number>;
+  places: ReturnType<typeof poolPlaces>;
+  scanIndex: ScanIndex;
+  plan: ScanPlan;
+}
+
+function beginPool(db: Db, options: LoadOptions, progress: ProgressSink): PoolStart {
   const { ruleSet } = options;
   const window = runWindow(options.date, ruleSet.windowDays);
   progress.report('load users', 0, null);
   const users = loadEligibility(db, options.date, ruleSet, options.excluded, options.only);
-  const n = users.userIds.length;
   const userIndex = new Map<string, number>();
   users.userIds.forEach((id, i) => userIndex.set(id, i));
+  const places = poolPlaces(db);
+  progress.report('load transactions', 0, null);
+  return {
+    window,
+    users,
+    userIndex,
+    places,
+    scanIndex: {
+      window: { start: window.start, end: window.end },
+      userIds: users.userIds,
+      merchantIds: places.merchantIds,
+      merchantPlace: places.merchantPlace,
+    },
+    plan: planScan(db, options.scanChunkRows),
+  };
+}
 
-  // Places: offline merchants one by one, online stores merged per brand.
+/** Places: offline merchants one by one, online stores merged per brand. */
+function poolPlaces(db: Db): {
+  merchantIds: string[];
+  merchantPlace: Int32Array;
+  placeMerchant: Int32Array;
+  placeOnline: Uint8Array;
+  placeBrand: Int32Array;
+  placeCategory: Int32Array;
+} {
   const merchantRows = db.prepare(sql.merchants).raw().all() as [string, string | null, string, string][];
   const merchantIds = new Array<string>(merchantRows.length);
-  const merchantIndex = new Map<string, number>();
   const merchantPlace = new Int32Array(merchantRows.length);
   const placeMerchantList: number[] = [];
   const placeOnlineList: number[] = [];
@@ -160,7 +233,6 @@ export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): 
   const onlineBrandPlace = new Map<string, number>();
   merchantRows.forEach(([id, brand, category, channel], m) => {
     merchantIds[m] = id;
-    merchantIndex.set(id, m);
     let b = -1;
     if (brand !== null) {
       b = brandIndex.get(brand) ?? brandIndex.size;
@@ -182,49 +254,75 @@ export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): 
     placeBrandList.push(b);
     placeCategoryList.push(c);
   });
-  const placeCount = placeMerchantList.length;
+  return {
+    merchantIds,
+    merchantPlace,
+    placeMerchant: Int32Array.from(placeMerchantList),
+    placeOnline: Uint8Array.from(placeOnlineList),
+    placeBrand: Int32Array.from(placeBrandList),
+    placeCategory: Int32Array.from(placeCategoryList),
+  };
+}
 
-  // Window transactions → (user, place, visit code) triples for every user (pool or not: refreshes may widen).
-  progress.report('load transactions', 0, null);
-  const txUser = new IntList();
-  const txPlace = new IntList();
-  const txVisit = new IntList();
+type ForbiddenPairs = { start: Int32Array; values: Int32Array };
+
+/** Pairs never to introduce: blocks either way, upstream history, the console's own earlier runs. */
+function readForbidden(db: Db, date: string, userIndex: Map<string, number>): ForbiddenPairs {
+  const fKeys = new IntList();
+  const fVals = new IntList();
+  const addForbidden = (a: string, b: string): void => {
+    const x = userIndex.get(a);
+    const y = userIndex.get(b);
+    if (x === undefined || y === undefined || x === y) return;
+    fKeys.push(x);
+    fVals.push(y);
+    fKeys.push(y);
+    fVals.push(x);
+  };
+  for (const [a, b] of db.prepare(sql.blocks).raw().iterate() as Iterable<[string, string]>) addForbidden(a, b);
+  for (const [a, b] of db.prepare(sql.upstreamIntroductions).raw().iterate() as Iterable<[string, string]>)
+    addForbidden(a, b);
+  for (const [a, b] of db.prepare(sql.consoleIntroductions).raw().iterate(date) as Iterable<[string, string]>)
+    addForbidden(a, b);
+  return csr(fKeys.data, fVals.data, fKeys.length, userIndex.size);
+}
+
+/** Everything after the reads: per-user place lists with their visits, the inverted index, the weights. */
+function buildPool(
+  start: PoolStart,
+  chunks: ScanChunk[],
+  forbidden: ForbiddenPairs,
+  progress: ProgressSink,
+): MatchPool {
+  const { window, users, places } = start;
+  const n = users.userIds.length;
+  // The chunks in rowid order, as one sequential scan would have read them (the spending sums depend on the order).
+  let count = 0;
+  for (const c of chunks) count += c.user.length;
+  const txUser = new Int32Array(count);
+  const txPlace = new Int32Array(count);
+  const txVisit = new Int32Array(count);
   const spendSum = new Float64Array(n);
   const spendCount = new Int32Array(n);
-  let read = 0;
-  const txStmt = db.prepare(sql.windowTransactions).raw();
-  // Memory-mapped reads for this scan avoid a read() per page; restored afterwards (the connection is the caller's).
-  const mmapBefore = db.pragma('mmap_size', { simple: true }) as number;
-  db.pragma('mmap_size = 4294967296');
-  try {
-    for (const row of txStmt.iterate(window.start, window.end) as Iterable<[string, string, number, number, number]>) {
-      const u = userIndex.get(row[0]);
-      const m = merchantIndex.get(row[1]);
-      read++;
-      if ((read & 0x3ffff) === 0) {
-        progress.throwIfCancelled();
-        progress.report('load transactions', read, null);
-      }
-      if (u === undefined || m === undefined) continue;
-      const day = Math.floor((row[2] - window.start) / 86_400);
-      txUser.push(u);
-      txPlace.push(merchantPlace[m]!);
-      txVisit.push(day * 8 + hourBand(row[2], row[3]));
-      spendSum[u]! += Math.log(row[4]);
-      spendCount[u]!++;
+  let at = 0;
+  for (const c of chunks) {
+    txUser.set(c.user, at);
+    txPlace.set(c.place, at);
+    txVisit.set(c.visit, at);
+    for (let i = 0; i < c.user.length; i++) {
+      spendSum[c.user[i]!]! += c.lnAmount[i]!;
+      spendCount[c.user[i]!]!++;
     }
-  } finally {
-    db.pragma(`mmap_size = ${Number(mmapBefore) | 0}`);
+    at += c.user.length;
   }
   const spendLevel = new Float64Array(n);
   for (let u = 0; u < n; u++) spendLevel[u] = spendCount[u] ? spendSum[u]! / spendCount[u]! : Number.NaN;
 
   // Group by user, then by place within the user: key = place * 2^k + visit sorts both at once.
   progress.report('index places', 0, null);
-  const count = txUser.length;
   const txIndexes = new Int32Array(count);
   for (let i = 0; i < count; i++) txIndexes[i] = i;
-  const byUser = csr(txUser.data, txIndexes, count, n);
+  const byUser = csr(txUser, txIndexes, count, n);
   const userPlaceStart = sharedInt32(n + 1);
   const entriesPlace = new IntList();
   const entriesLast = new IntList();
@@ -240,7 +338,7 @@ export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): 
     // place * 1024 + visit code (day * 8 + band < 1024 for windows ≤ 90 days) sorts by place, then visit.
     for (let i = a; i < b; i++) {
       const t = byUser.values[i]!;
-      keyBuffer[i - a] = txPlace.data[t]! * 1024 + txVisit.data[t]!;
+      keyBuffer[i - a] = txPlace[t]! * 1024 + txVisit[t]!;
     }
     const keys = keyBuffer.subarray(0, b - a).sort();
     let prevPlace = -1;
@@ -275,39 +373,21 @@ export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): 
       visVals.push(u);
     }
   }
+  const placeCount = places.placeMerchant.length;
   const visitors = csr(visKeys.data, visVals.data, visKeys.length, placeCount);
   const placeWeight = sharedFloat64(placeCount);
   for (let p = 0; p < placeCount; p++) placeWeight[p] = placeWeightFor(visitors.start[p + 1]! - visitors.start[p]!);
-
-  // Pairs never to introduce: blocks either way, upstream history, the console's own earlier runs.
-  const fKeys = new IntList();
-  const fVals = new IntList();
-  const addForbidden = (a: string, b: string): void => {
-    const x = userIndex.get(a);
-    const y = userIndex.get(b);
-    if (x === undefined || y === undefined || x === y) return;
-    fKeys.push(x);
-    fVals.push(y);
-    fKeys.push(y);
-    fVals.push(x);
-  };
-  for (const [a, b] of db.prepare(sql.blocks).raw().iterate() as Iterable<[string, string]>) addForbidden(a, b);
-  for (const [a, b] of db.prepare(sql.upstreamIntroductions).raw().iterate() as Iterable<[string, string]>)
-    addForbidden(a, b);
-  for (const [a, b] of db.prepare(sql.consoleIntroductions).raw().iterate(options.date) as Iterable<[string, string]>)
-    addForbidden(a, b);
-  const forbidden = csr(fKeys.data, fVals.data, fKeys.length, n);
 
   return {
     window,
     ...users,
     spendLevel,
-    merchantIds,
+    merchantIds: places.merchantIds,
     placeCount,
-    placeMerchant: Int32Array.from(placeMerchantList),
-    placeOnline: Uint8Array.from(placeOnlineList),
-    placeBrand: Int32Array.from(placeBrandList),
-    placeCategory: Int32Array.from(placeCategoryList),
+    placeMerchant: places.placeMerchant,
+    placeOnline: places.placeOnline,
+    placeBrand: places.placeBrand,
+    placeCategory: places.placeCategory,
     userPlaceStart,
     userPlace,
     userPlaceLastDay: entriesLast.data.slice(0, entriesLast.length),

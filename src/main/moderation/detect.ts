@@ -4,25 +4,33 @@ import { appendAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import { runOwner } from '../runs/interrupted';
 import { extractFeatures, type UserFeatures } from './features';
-import { type Assessment, assess, type DetectorModel, detectorModel, isFlagged } from './model/model';
+import { type Assessment, assess, type DetectorModel, detectorModel, isFlagged, scoreOf } from './model/model';
+import { MODEL_INPUTS } from './model/inputs';
 
+/** An account's score; its evidence (both classes' reasons and contributions) is worked out only when written. */
+export interface AccountScore {
+  probability: number;
+  likelyClass: DetectorName;
+  features: UserFeatures;
+}
 export type AccountAssessment = Assessment & { evidence: UserFeatures['evidence'] };
 
 export interface AccountScores {
   referenceAt: number;
   usersScored: number;
-  /** userId → assessment, for every account with any activity (the others are not assessed: nothing to judge). */
-  assessments: Map<string, AccountAssessment>;
+  /** userId → score, for every account with any activity (the others are not assessed: nothing to judge). */
+  assessments: Map<string, AccountScore>;
 }
 
 /** Assesses every account with activity, in memory (used by runDetection and evaluate). */
 export function assessAccounts(db: Db, progress: ProgressSink, model: DetectorModel = detectorModel()): AccountScores {
   const features = extractFeatures(db, progress);
-  const assessments = new Map<string, AccountAssessment>();
+  const assessments = new Map<string, AccountScore>();
+  const z = new Float64Array(MODEL_INPUTS.length);
   let done = 0;
   for (const f of features.users) {
     if (++done % 20_000 === 0) progress.throwIfCancelled();
-    assessments.set(f.userId, { ...assess(f, model), evidence: f.evidence });
+    assessments.set(f.userId, { ...scoreOf(f, model, z), features: f });
   }
   return { referenceAt: features.referenceAt, usersScored: features.users.length, assessments };
 }
@@ -103,8 +111,14 @@ export function runDetection(
   try {
     const scores = assessAccounts(db, progress, model);
     progress.throwIfCancelled();
-    const openFlag = db.prepare<[string], FlagState>(
-      `SELECT id, score, detector_version, state FROM flags WHERE user_id = ? AND state = 'open'`,
+    // Every open item at once (one per account): a lookup per assessed account would be 100,000 queries.
+    const openItems = new Map(
+      db
+        .prepare<[], FlagState & { user_id: string }>(
+          `SELECT id, user_id, score, detector_version, state FROM flags WHERE state = 'open'`,
+        )
+        .all()
+        .map((f) => [f.user_id, f]),
     );
     const latestResolved = db.prepare<[string], FlagState>(
       `SELECT id, score, detector_version, state FROM flags WHERE user_id = ? AND merged_into IS NULL ORDER BY id DESC LIMIT 1`,
@@ -129,12 +143,13 @@ export function runDetection(
     // The assessments, the run's completion and its audit row commit together: items of a run that never completed
     // (killed mid-write) do not exist.
     db.transaction(() => {
-      for (const [userId, a] of scores.assessments) {
+      for (const [userId, s] of scores.assessments) {
         if (++done % 5000 === 0) progress.report('writing assessments', done, total);
-        const over = isFlagged(a, model);
-        if (a.probability >= model.holdThreshold) aboveHold++;
-        const open = openFlag.get(userId);
+        const over = isFlagged(s, model);
+        if (s.probability >= model.holdThreshold) aboveHold++;
+        const open = openItems.get(userId);
         if (!over && !open) continue;
+        const a: AccountAssessment = { ...assess(s.features, model), evidence: s.features.evidence };
         const reasons = JSON.stringify(a.classes[a.likelyClass].reasons);
         const row = [a.likelyClass, version, a.probability, reasons, evidenceOf(a), a.reach, now, runId] as const;
         if (open) {

@@ -90,6 +90,7 @@ interface Incoming {
   newPayerWeeks: number;
   repeatShare: number;
   reciprocalShare: number;
+  orderRowids: number[];
   orderIds: string[];
 }
 
@@ -110,8 +111,38 @@ interface Outgoing {
   evidence: string[];
 }
 
-/** A pair of user indexes as one number (n ≤ 5 million: exact within 2^53). */
-const pairKey = (a: number, b: number, n: number): number => a * n + b;
+/**
+ * Who is linked to whom (paid, introduced, greeted), as lists per account: counting-sorted arrays, so "did a pay b"
+ * is a look through a's few entries, not a lookup in a set of every pair of the city.
+ */
+class Links {
+  private readonly start: Int32Array;
+  private readonly other: Int32Array;
+  private readonly at: Float64Array;
+  constructor(from: Int32Array, to: Int32Array, at: Float64Array | null, count: number, n: number) {
+    this.start = new Int32Array(n + 1);
+    for (let i = 0; i < count; i++) this.start[from[i]! + 1]!++;
+    for (let k = 0; k < n; k++) this.start[k + 1]! += this.start[k]!;
+    const fill = this.start.slice(0, n);
+    this.other = new Int32Array(count);
+    this.at = new Float64Array(at ? count : 0);
+    for (let i = 0; i < count; i++) {
+      const p = fill[from[i]!]!++;
+      this.other[p] = to[i]!;
+      if (at) this.at[p] = at[i]!;
+    }
+  }
+  has(a: number, b: number): boolean {
+    for (let p = this.start[a]!; p < this.start[a + 1]!; p++) if (this.other[p] === b) return true;
+    return false;
+  }
+  /** True when a link a → b exists earlier than `time` (needs times). */
+  before(a: number, b: number, time: number): boolean {
+    for (let p = this.start[a]!; p < this.start[a + 1]!; p++)
+      if (this.other[p] === b && this.at[p]! < time) return true;
+    return false;
+  }
+}
 
 export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   const users = db.prepare<[], { id: string; registered_at: number }>(`SELECT id, registered_at FROM users`).all();
@@ -119,42 +150,36 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   const index = new Map<string, number>();
   users.forEach((u, i) => index.set(u.id, i));
 
-  const referenceAt =
-    db
-      .prepare<[], { t: number | null }>(
-        `SELECT max(t) AS t FROM (SELECT max(sent_at) AS t FROM greetings UNION ALL SELECT max(paid_at) FROM transfers UNION ALL SELECT max(created_at) FROM reports)`,
-      )
-      .get()?.t ?? Math.floor(Date.now() / 1000);
+  /** The newest activity seen by the scans below (greetings, transfers, reports): the detection clock. */
+  let newest = -Infinity;
+  const seen = (t: number): void => {
+    if (t > newest) newest = t;
+  };
 
-  // Who paid whom, and who was introduced to whom: the "do they know each other" questions below.
-  const paid = new Set<number>();
-  for (const [from, to] of db.prepare(`SELECT from_user, to_user FROM transfers`).raw().iterate() as Iterable<
-    [string, string]
-  >) {
-    const a = index.get(from);
-    const b = index.get(to);
-    if (a !== undefined && b !== undefined) paid.add(pairKey(a, b, n));
-  }
-  const introduced = new Set<number>();
+  // Who was introduced to whom: a handle sent to an introduction is part of a conversation.
+  const introFrom: number[] = [];
+  const introTo: number[] = [];
   for (const [a0, b0] of db.prepare(`SELECT user_a, user_b FROM introductions`).raw().iterate() as Iterable<
     [string, string]
   >) {
     const a = index.get(a0);
     const b = index.get(b0);
     if (a === undefined || b === undefined) continue;
-    introduced.add(pairKey(a, b, n));
-    introduced.add(pairKey(b, a, n));
+    introFrom.push(a, b);
+    introTo.push(b, a);
   }
   progress.throwIfCancelled();
 
-  const incoming = readIncoming(db, index, n, paid, progress);
-  const outgoing = readOutgoing(db, index, n, introduced, progress);
+  const incoming = readIncoming(db, index, n, seen, progress);
+  const introduced = new Links(Int32Array.from(introFrom), Int32Array.from(introTo), null, introFrom.length, n);
+  const outgoing = readOutgoing(db, index, n, introduced, seen, progress);
 
   const reports = new Map<number, { byReason: Record<string, number>; reporters: Set<number>; ids: string[] }>();
-  for (const [id, reporter, reported, reason] of db
-    .prepare(`SELECT id, reporter_id, reported_id, reason FROM reports`)
+  for (const [id, reporter, reported, reason, createdAt] of db
+    .prepare(`SELECT id, reporter_id, reported_id, reason, created_at FROM reports`)
     .raw()
-    .iterate() as Iterable<[string, string, string, string]>) {
+    .iterate() as Iterable<[string, string, string, string, number]>) {
+    seen(createdAt);
     const who = index.get(reported);
     const by = index.get(reporter);
     if (who === undefined || by === undefined) continue;
@@ -176,6 +201,7 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
     s.add(by);
   }
 
+  const referenceAt = Number.isFinite(newest) ? newest : Math.floor(Date.now() / 1000);
   const out: UserFeatures[] = [];
   for (let i = 0; i < n; i++) {
     const inc = incoming.get(i);
@@ -219,57 +245,100 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   return { referenceAt, users: out };
 }
 
-/** Incoming transfers, one recipient at a time (index order: recipient, time), so only one account is held. */
+/**
+ * Incoming transfers grouped by recipient. One sequential scan of the table (a scan in index order would be one
+ * random row lookup per transfer), rows bucketed by recipient in memory with a counting sort; who paid whom is
+ * collected on the way for "do they pay each other".
+ */
 function readIncoming(
   db: Db,
   index: Map<string, number>,
   n: number,
-  paid: ReadonlySet<number>,
+  seen: (time: number) => void,
   progress: ProgressSink,
 ): Map<number, Incoming> {
   const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM transfers`).get()!.n;
-  const result = new Map<number, Incoming>();
-  let current = -1;
-  let rows: { from: number; amount: number; at: number; memo: string; id: string }[] = [];
-  const flush = (): void => {
-    if (current >= 0 && rows.length > 0) result.set(current, summariseIncoming(current, rows, n, paid));
-    rows = [];
-  };
+  const to = new Int32Array(total);
+  const from = new Int32Array(total);
+  const amount = new Float64Array(total);
+  const at = new Float64Array(total);
+  /** 1 order-like memo, 2 a shared bill, gift or event, 0 neither: classified as read, the text is not kept. */
+  const memoKind = new Uint8Array(total);
+  const rowids = new Float64Array(total);
+  let count = 0;
   let done = 0;
-  for (const [id, from, to, amount, at, memo] of db
-    .prepare(`SELECT id, from_user, to_user, amount_fen, paid_at, memo FROM transfers ORDER BY to_user, paid_at`)
+  for (const [rowid, f0, t0, a, p, m] of db
+    .prepare(`SELECT rowid, from_user, to_user, amount_fen, paid_at, memo FROM transfers`)
     .raw()
-    .iterate() as Iterable<[string, string, string, number, number, string]>) {
+    .iterate() as Iterable<[number, string, string, number, number, string]>) {
     if (++done % BATCH === 0) {
       progress.throwIfCancelled();
       progress.report('reading transfers', done, total);
     }
-    const t = index.get(to);
-    const f = index.get(from);
-    if (t === undefined || f === undefined) continue;
-    if (t !== current) {
-      flush();
-      current = t;
-    }
-    rows.push({ from: f, amount, at, memo, id });
+    seen(p);
+    const t = index.get(t0);
+    const f = index.get(f0);
+    if (t === undefined || f === undefined || count >= total) continue;
+    to[count] = t;
+    from[count] = f;
+    amount[count] = a;
+    at[count] = p;
+    memoKind[count] = m === '' ? 0 : ORDER_MEMO.test(m) ? 1 : EVENT_MEMO.test(m) ? 2 : 0;
+    rowids[count] = rowid;
+    count++;
   }
-  flush();
   progress.report('reading transfers', done, total);
+  const paid = new Links(from, to, null, count, n);
+  const order = byKeyThenTime(to, at, count, n);
+  const result = new Map<number, Incoming>();
+  for (let i = 0; i < count;) {
+    const recipient = to[order[i]!]!;
+    let j = i;
+    const rows: { from: number; amount: number; at: number; memoKind: number; rowid: number }[] = [];
+    while (j < count && to[order[j]!] === recipient) {
+      const k = order[j]!;
+      rows.push({ from: from[k]!, amount: amount[k]!, at: at[k]!, memoKind: memoKind[k]!, rowid: rowids[k]! });
+      j++;
+    }
+    result.set(recipient, summariseIncoming(recipient, rows, paid));
+    i = j;
+  }
+  // Evidence rows by id (few accounts have order memos: a lookup each).
+  const idOf = db.prepare<[number], string>(`SELECT id FROM transfers WHERE rowid = ?`).pluck();
+  for (const inc of result.values()) inc.orderIds = inc.orderRowids.map((r) => idOf.get(r)!);
   return result;
+}
+
+/** Row positions ordered by key (a user index), then time: a counting sort on the key, each bucket sorted by time. */
+function byKeyThenTime(key: Int32Array, time: Float64Array, count: number, keys: number): Int32Array {
+  const start = new Int32Array(keys + 1);
+  for (let i = 0; i < count; i++) start[key[i]! + 1]!++;
+  for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, keys);
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[fill[key[i]!]!++] = i;
+  for (let k = 0; k < keys; k++) {
+    const a = start[k]!;
+    const b = start[k + 1]!;
+    if (b - a > 1) {
+      const bucket = Array.from(order.subarray(a, b)).sort((x, y) => time[x]! - time[y]! || x - y);
+      order.set(bucket, a);
+    }
+  }
+  return order;
 }
 
 function summariseIncoming(
   to: number,
-  rows: readonly { from: number; amount: number; at: number; memo: string; id: string }[],
-  n: number,
-  paid: ReadonlySet<number>,
+  rows: readonly { from: number; amount: number; at: number; memoKind: number; rowid: number }[],
+  paid: Links,
 ): Incoming {
   const payersOfAmount = new Map<number, Set<number>>();
   const firstAt = new Map<number, number>();
   const daysOf = new Map<number, Set<number>>();
   let order = 0;
   let event = 0;
-  const orderIds: string[] = [];
+  const orderRowids: number[] = [];
   for (const r of rows) {
     let s = payersOfAmount.get(r.amount);
     if (!s) payersOfAmount.set(r.amount, (s = new Set()));
@@ -278,10 +347,10 @@ function summariseIncoming(
     let d = daysOf.get(r.from);
     if (!d) daysOf.set(r.from, (d = new Set()));
     d.add(Math.floor(r.at / DAY));
-    if (ORDER_MEMO.test(r.memo)) {
+    if (r.memoKind === 1) {
       order++;
-      if (orderIds.length < EVIDENCE_PER_SIGNAL) orderIds.push(r.id);
-    } else if (EVENT_MEMO.test(r.memo)) event++;
+      if (orderRowids.length < EVIDENCE_PER_SIGNAL) orderRowids.push(r.rowid);
+    } else if (r.memoKind === 2) event++;
   }
   let repeated = 0;
   for (const r of rows) if (payersOfAmount.get(r.amount)!.size >= 3) repeated++;
@@ -296,7 +365,7 @@ function summariseIncoming(
   let repeatPayers = 0;
   for (const d of daysOf.values()) if (d.size >= 2) repeatPayers++;
   let reciprocal = 0;
-  for (const p of firstAt.keys()) if (paid.has(pairKey(to, p, n))) reciprocal++;
+  for (const p of firstAt.keys()) if (paid.has(to, p)) reciprocal++;
   const payers = firstAt.size;
   return {
     incoming: rows.length,
@@ -309,70 +378,76 @@ function summariseIncoming(
     newPayerWeeks: weeks.size,
     repeatShare: repeatPayers / payers,
     reciprocalShare: reciprocal / payers,
-    orderIds,
+    orderRowids,
+    orderIds: [],
   };
 }
 
-/** Greetings sent, one sender at a time (index order: sender, time). */
+/** Greetings grouped by sender: one sequential scan, bucketed in memory (see readIncoming). */
 function readOutgoing(
   db: Db,
   index: Map<string, number>,
   n: number,
-  introduced: ReadonlySet<number>,
+  introduced: Links,
+  seen: (time: number) => void,
   progress: ProgressSink,
 ): Map<number, Outgoing> {
-  // Earliest greeting per ordered pair: "they wrote to me first" makes a later handle part of a conversation.
-  const firstGreeting = new Map<number, number>();
-  for (const [from, to, at] of db
-    .prepare(`SELECT from_user, to_user, sent_at FROM greetings`)
-    .raw()
-    .iterate() as Iterable<[string, string, number]>) {
-    const a = index.get(from);
-    const b = index.get(to);
-    if (a === undefined || b === undefined) continue;
-    const k = pairKey(a, b, n);
-    const prev = firstGreeting.get(k);
-    if (prev === undefined || at < prev) firstGreeting.set(k, at);
-  }
-  progress.throwIfCancelled();
   const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM greetings`).get()!.n;
-  const result = new Map<number, Outgoing>();
-  let current = -1;
-  let rows: { to: number; at: number; text: string; replied: boolean; id: string }[] = [];
-  const flush = (): void => {
-    if (current >= 0 && rows.length > 0)
-      result.set(current, summariseOutgoing(current, rows, n, introduced, firstGreeting));
-    rows = [];
-  };
+  const from = new Int32Array(total);
+  const to = new Int32Array(total);
+  const at = new Float64Array(total);
+  const replied = new Uint8Array(total);
+  const text: string[] = new Array<string>(total);
+  const ids: string[] = new Array<string>(total);
+  let count = 0;
   let done = 0;
-  for (const [id, from, to, at, text, repliedAt] of db
-    .prepare(`SELECT id, from_user, to_user, sent_at, text, replied_at FROM greetings ORDER BY from_user, sent_at`)
+  for (const [id, f0, t0, sent, body, repliedAt] of db
+    .prepare(`SELECT id, from_user, to_user, sent_at, text, replied_at FROM greetings`)
     .raw()
     .iterate() as Iterable<[string, string, string, number, string, number | null]>) {
     if (++done % BATCH === 0) {
       progress.throwIfCancelled();
       progress.report('reading greetings', done, total);
     }
-    const f = index.get(from);
-    const t = index.get(to);
-    if (f === undefined || t === undefined) continue;
-    if (f !== current) {
-      flush();
-      current = f;
-    }
-    rows.push({ to: t, at, text, replied: repliedAt !== null, id });
+    seen(sent);
+    const f = index.get(f0);
+    const t = index.get(t0);
+    if (f === undefined || t === undefined || count >= total) continue;
+    from[count] = f;
+    to[count] = t;
+    at[count] = sent;
+    replied[count] = repliedAt === null ? 0 : 1;
+    text[count] = body;
+    ids[count] = id;
+    count++;
   }
-  flush();
   progress.report('reading greetings', done, total);
+  // "They wrote to me first" makes a later handle part of a conversation.
+  const greeted = new Links(from, to, at, count, n);
+  const order = byKeyThenTime(from, at, count, n);
+  const result = new Map<number, Outgoing>();
+  for (let i = 0; i < count;) {
+    const sender = from[order[i]!]!;
+    let j = i;
+    const rows: { to: number; at: number; text: string; replied: boolean; id: string }[] = [];
+    while (j < count && from[order[j]!] === sender) {
+      const k = order[j]!;
+      rows.push({ to: to[k]!, at: at[k]!, text: text[k]!, replied: replied[k] === 1, id: ids[k]! });
+      text[k] = ''; // let the strings go as senders are done
+      j++;
+    }
+    result.set(sender, summariseOutgoing(sender, rows, introduced, greeted));
+    i = j;
+    if ((i & 0x3fff) === 0) progress.throwIfCancelled();
+  }
   return result;
 }
 
 function summariseOutgoing(
   from: number,
   rows: readonly { to: number; at: number; text: string; replied: boolean; id: string }[],
-  n: number,
-  introduced: ReadonlySet<number>,
-  firstGreeting: ReadonlyMap<number, number>,
+  introduced: Links,
+  greeted: Links,
 ): Outgoing {
   const recipients = new Set<number>();
   const answered = new Set<number>();
@@ -394,9 +469,7 @@ function summariseOutgoing(
     days.add(Math.floor(g.at / DAY));
     recipients.add(g.to);
     // A conversation: they were introduced, they wrote first, or an earlier greeting of ours was answered.
-    const theyWrote = firstGreeting.get(pairKey(g.to, from, n));
-    const warm =
-      introduced.has(pairKey(from, g.to, n)) || answered.has(g.to) || (theyWrote !== undefined && theyWrote < g.at);
+    const warm = introduced.has(from, g.to) || answered.has(g.to) || greeted.before(g.to, from, g.at);
     if (g.replied) {
       replied++;
       answered.add(g.to);

@@ -18,18 +18,19 @@ const PUNCTUATION = /[\s\p{P}\p{S}]+/gu;
 export function shingles(text: string): Set<number> {
   const chars = [...text.normalize('NFKC').toLowerCase().replace(PUNCTUATION, '')];
   const out = new Set<number>();
-  if (chars.length === 1) out.add(fnv1a(chars[0]!));
-  for (let i = 0; i + 1 < chars.length; i++) out.add(fnv1a(chars[i]! + chars[i + 1]!));
+  if (chars.length === 1) out.add(fnv1a(chars[0]!, 0x811c9dc5) >>> 0);
+  // The hash of the two characters' code units in a row, without building the two-character string.
+  for (let i = 0; i + 1 < chars.length; i++) out.add(fnv1a(chars[i + 1]!, fnv1a(chars[i]!, 0x811c9dc5)) >>> 0);
   return out;
 }
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a over the UTF-16 code units of `s`, continuing from `h`. */
+function fnv1a(s: string, h: number): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h;
 }
 
 /** Fixed odd multipliers and offsets (a seeded table, so signatures are stable across runs and machines). */

@@ -5,8 +5,8 @@ import { matchingExclusions } from '../moderation/exclusions';
 
 /**
  * A matching run as a job (`runWorkerJob('match', …)`): opens its own connection (WAL lets the UI keep reading),
- * takes moderation's exclusions as of now, and returns the run summary. The candidate kernel fans out again into
- * `engine-candidates` threads, so this thread mostly waits on them.
+ * takes moderation's exclusions as of now, and returns the run summary. Reading the window and the candidate kernel
+ * fan out again into `engine-team` threads, so this thread mostly waits on them.
  */
 defineWorkerJob('match', async (input, ctx) => {
   const db = openDatabase(ctx.dbPath);

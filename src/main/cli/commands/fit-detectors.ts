@@ -6,7 +6,7 @@ import { GENERATOR_VERSION } from '../../mirror/generator';
 import { extractFeatures } from '../../moderation/features';
 import { readLabels } from '../../moderation/evaluate';
 import { fitDetectorModel, type LabelledAccount } from '../../moderation/model/fit';
-import { detectorModel, type DetectorModel } from '../../moderation/model/model';
+import { committedDetectorVersion, type DetectorModel } from '../../moderation/model/model';
 import { formatModelFile } from '../../moderation/model/model-file';
 import { type CliCommand, UsageError, intOption, stringOption } from '../command';
 
@@ -35,7 +35,7 @@ export const fitDetectorsCommand: CliCommand = {
     if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0))
       throw new UsageError(`--seeds must be a comma-separated list of integers, got "${seedsText}"`);
     const users = intOption(values, 'users', 50_000, 1000);
-    const version = intOption(values, 'version', detectorModel().detectorVersion, 1);
+    const version = intOption(values, 'version', committedDetectorVersion(), 1);
     const accounts: LabelledAccount[] = [];
     const labelCounts: Record<string, number> = {};
     for (const seed of seeds) {
@@ -47,7 +47,12 @@ export const fitDetectorsCommand: CliCommand = {
         for (const f of extractFeatures(db, ctx.progress).users) {
           const label = labels.get(f.userId)?.label ?? 'normal';
           labelCounts[label] = (labelCounts[label] ?? 0) + 1;
-          accounts.push({ seed, features: f, y: CLASS_OF[label] ?? 0 });
+          accounts.push({
+            seed,
+            features: f,
+            y: CLASS_OF[label] ?? 0,
+            family: labels.get(f.userId)?.family ?? 'ordinary',
+          });
         }
       } finally {
         db.close();
@@ -76,7 +81,12 @@ export const fitDetectorsCommand: CliCommand = {
       written: out ? path.resolve(out) : null,
       thresholds: model.thresholds,
       holdThreshold: model.holdThreshold,
-      heldOut: { method: model.heldOut.method, atThresholds: model.heldOut.atThresholds, hold: model.heldOut.hold },
+      heldOut: {
+        method: model.heldOut.method,
+        atThresholds: model.heldOut.atThresholds,
+        hold: model.heldOut.hold,
+        families: model.heldOut.families,
+      },
       calibration: model.calibration,
     };
   },

@@ -14,6 +14,8 @@ export interface LabelledAccount {
   features: UserFeatures;
   /** 0 ordinary, 1 micro-seller, 2 spammer. */
   y: number;
+  /** Behaviour family of the ground truth, for the held-out figures per family. */
+  family?: string;
 }
 
 export interface FitOptions {
@@ -333,6 +335,19 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
       if (s.y > 0) heldTrue++;
     }
   const abusive = scored.filter((s) => s.y > 0).length;
+  // Held-out rates per behaviour family: recall of abuse families, false positives of the others.
+  const families: Record<string, { accounts: number; queued: number; rate: number }> = {};
+  all.forEach((i) => {
+    const f = accounts[i]!.family;
+    if (f === undefined) return;
+    const s = scored[i]!;
+    const entry = (families[f] ??= { accounts: 0, queued: 0, rate: 0 });
+    entry.accounts++;
+    const cls = DETECTOR_NAMES[s.likely]!;
+    const queued = s.p >= thresholds[cls] && (s.y === 0 || s.y === s.likely + 1);
+    if (queued) entry.queued++;
+  });
+  for (const e of Object.values(families)) e.rate = r4(e.queued / e.accounts);
   const bins = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001];
   const calibration = bins.slice(0, -1).map((from, b) => {
     const to = bins[b + 1]!;
@@ -379,6 +394,7 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
       targets: { classPrecision, holdPrecision },
       atThresholds,
       hold: { precision: r4(held ? heldTrue / held : 1), recall: r4(abusive ? heldTrue / abusive : 0), held },
+      families,
       calibration,
       curves,
     },

@@ -44,6 +44,10 @@ export const detectorModelSchema = z.object({
       z.object({ precision: z.number(), recall: z.number(), flagged: z.number().int() }),
     ),
     hold: z.object({ precision: z.number(), recall: z.number(), held: z.number().int() }),
+    /** Per behaviour family: abuse families' recall, the others' false-positive rate (queued / accounts). */
+    families: z
+      .record(z.string(), z.object({ accounts: z.number().int(), queued: z.number().int(), rate: z.number() }))
+      .optional(),
     calibration: z.array(
       z.object({
         from: z.number(),
@@ -83,6 +87,9 @@ export function parseDetectorModel(value: unknown, where = 'detector-model.json'
 
 /** The first detector version whose scores are calibrated probabilities (earlier flags never hold anyone). */
 export const CALIBRATED_SINCE_VERSION = 3;
+
+/** The committed model's version number, read without checking the model against this build (fit-detectors). */
+export const committedDetectorVersion = (): number => fitted.detectorVersion;
 
 /** The committed model (checked when first used). */
 let current: DetectorModel | undefined;
@@ -147,6 +154,16 @@ export function calibrated(model: DetectorModel, l: readonly [number, number]): 
   const m = Math.max(l[0], l[1]);
   const abuseLogit = m + Math.log(Math.exp(l[0] - m) + Math.exp(l[1] - m));
   return sigmoid(model.calibration.a * abuseLogit + model.calibration.b);
+}
+
+/** The score alone (probability and likelier class), without the evidence: what a whole-city pass needs. */
+export function scoreOf(
+  f: UserFeatures,
+  model: DetectorModel = detectorModel(),
+  z = new Float64Array(MODEL_INPUTS.length),
+): Pick<Assessment, 'probability' | 'likelyClass'> {
+  const l = logits(model, standardise(model, f, z));
+  return { probability: calibrated(model, l), likelyClass: l[0] >= l[1] ? 'micro_seller' : 'spammer' };
 }
 
 export function assess(f: UserFeatures, model: DetectorModel = detectorModel()): Assessment {

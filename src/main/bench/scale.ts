@@ -1,0 +1,312 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
+import { platformDayOf } from '../../shared/domain/platform-time';
+import { silentProgress } from '../../shared/progress';
+import { type CliCommand, intOption, stringOption, UsageError } from '../cli/command';
+import { openDatabase } from '../db/database';
+import { runMatchingDetailed } from '../engine';
+import { importExport } from '../mirror/import';
+import { matchingExclusions } from '../moderation/exclusions';
+import { activeBaseline, computeWhatIf } from '../tuning/what-if';
+import { mulberry32 } from '../util/seeded-random';
+import { BENCH_DIR, benchExport, formatOption, randomWeights } from './bench-data';
+import { median, mib, PeakRss } from './measure';
+
+/**
+ * `npm run bench -- scale [--users 25000,50000,100000,200000,400000] [--seed 7] [--format csv|jsonl] [--json]`
+ *
+ * How the cost grows with the city: for each size, on the realistic generator's export (cached under bench-data/),
+ * in a fresh process so every figure is that size's own (scale-step): the import into an empty mirror, the full
+ * matching run (load → candidates → features → assignment → persist) and the what-if on its cache (re-score +
+ * assignment, and the whole main-side what-if view), each with its peak RSS (kernel high-water mark, reset per
+ * phase) and the run's accumulator updates. Then the growth exponent b of time ≈ a · users^b fitted over the rows
+ * (least squares on logs): 1 is linear. The baseline in the same run is the smallest size: every row says how many
+ * times its cost it took for how many times its users.
+ */
+const DEFAULT_SIZES = [25_000, 50_000, 100_000, 200_000, 400_000];
+
+interface StepRow {
+  users: number;
+  format: string;
+  transactions: number;
+  importMs: number;
+  importTransactionRowsPerSec: number;
+  importPeakRssMiB: number;
+  matchMs: number;
+  matchPhasesMs: Record<string, number>;
+  matchPeakRssMiB: number;
+  accumulatorUpdates: number;
+  windowTransactions: number;
+  eligibleUsers: number;
+  introductions: number;
+  rescoreMedianMs: number;
+  whatIfMedianMs: number;
+  whatIfPeakRssMiB: number;
+}
+
+/** Least-squares slope of ln(y) over ln(x). */
+export function growthExponent(xs: readonly number[], ys: readonly number[]): number | null {
+  const pts = xs.map((x, i) => [Math.log(x), Math.log(ys[i]!)] as const).filter(([, y]) => Number.isFinite(y));
+  if (pts.length < 2) return null;
+  const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of pts) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den > 0 ? Math.round((num / den) * 100) / 100 : null;
+}
+
+function parseSizes(text: string | undefined): number[] {
+  if (text === undefined) return DEFAULT_SIZES;
+  const sizes = text.split(',').map((s) => Number(s.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 100))
+    throw new UsageError(`--users must be a comma-separated list of user counts ≥ 100, got "${text}"`);
+  return sizes;
+}
+
+/** Runs `scale-step` in a fresh Node process (same loader flags) and returns its JSON result. */
+function runStep(args: string[]): Promise<StepRow> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, '--expose-gc', process.argv[1]!, 'scale-step', ...args, '--json'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        const parsed = JSON.parse(last) as StepRow & { ok?: boolean; error?: string };
+        if (code !== 0 || parsed.ok === false) reject(new Error(`scale-step ${args.join(' ')}: ${last}`));
+        else resolve(parsed);
+      } catch {
+        reject(new Error(`scale-step ${args.join(' ')} exited ${code} without a JSON line: ${last.slice(0, 300)}`));
+      }
+    });
+  });
+}
+
+export const scaleBench: CliCommand = {
+  name: 'scale',
+  summary: 'import + full match + what-if at growing sizes: time, peak RSS, accumulator updates, growth exponent',
+  usage:
+    'usage: npm run bench -- scale [--users 25000,50000,100000,200000,400000] [--seed 7] [--format csv|jsonl] [--threads 2] [--json]',
+  options: {
+    users: { type: 'string' },
+    seed: { type: 'string' },
+    format: { type: 'string' },
+    threads: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const sizes = parseSizes(stringOption(values, 'users'));
+    const seed = intOption(values, 'seed', 7, 0);
+    const threads = intOption(values, 'threads', 2, 1);
+    const format = formatOption(values);
+    const rows: (StepRow & { generateMs: number | null })[] = [];
+    for (const users of sizes) {
+      const t = performance.now();
+      const dir = await benchExport(users, seed, ctx.progress, ctx.log, format);
+      const generated = performance.now() - t > 1000 ? Math.round(performance.now() - t) : null;
+      ctx.log(`${users.toLocaleString('en')} users: import, full match and what-if in a fresh process …`);
+      const row = await runStep([
+        '--users',
+        String(users),
+        '--seed',
+        String(seed),
+        '--format',
+        format,
+        '--threads',
+        String(threads),
+      ]);
+      rows.push({ ...row, generateMs: generated });
+      ctx.log(
+        `  import ${(row.importMs / 1000).toFixed(1)} s (${row.importTransactionRowsPerSec.toLocaleString('en')} tx rows/s, ${row.importPeakRssMiB} MiB) · match ${(row.matchMs / 1000).toFixed(1)} s ${JSON.stringify(row.matchPhasesMs)} (${row.matchPeakRssMiB} MiB, ${row.accumulatorUpdates.toLocaleString('en')} updates) · re-score + assignment ${row.rescoreMedianMs} ms, what-if ${row.whatIfMedianMs} ms  [${path.basename(dir)}]`,
+      );
+    }
+    const xs = rows.map((r) => r.users);
+    const exponents = {
+      importMs: growthExponent(
+        xs,
+        rows.map((r) => r.importMs),
+      ),
+      matchMs: growthExponent(
+        xs,
+        rows.map((r) => r.matchMs),
+      ),
+      candidatesAndFeaturesMs: growthExponent(
+        xs,
+        rows.map((r) => r.matchPhasesMs.candidatesAndFeatures ?? 0),
+      ),
+      accumulatorUpdates: growthExponent(
+        xs,
+        rows.map((r) => r.accumulatorUpdates),
+      ),
+      rescoreMs: growthExponent(
+        xs,
+        rows.map((r) => r.rescoreMedianMs),
+      ),
+      whatIfMs: growthExponent(
+        xs,
+        rows.map((r) => r.whatIfMedianMs),
+      ),
+      matchPeakRssMiB: growthExponent(
+        xs,
+        rows.map((r) => r.matchPeakRssMiB),
+      ),
+    };
+    const base = rows[0]!;
+    const vsSmallest = rows.map((r) => ({
+      users: r.users,
+      usersRatio: Math.round((r.users / base.users) * 100) / 100,
+      matchRatio: Math.round((r.matchMs / base.matchMs) * 100) / 100,
+      updatesRatio: Math.round((r.accumulatorUpdates / base.accumulatorUpdates) * 100) / 100,
+      importRatio: Math.round((r.importMs / base.importMs) * 100) / 100,
+    }));
+    const largest = rows[rows.length - 1]!;
+    return {
+      seed,
+      format,
+      threads,
+      rows,
+      exponents,
+      baseline: { what: 'the smallest size of this run', vsSmallest },
+      loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      cores: os.cpus().length,
+      targets: { rescoreMsAt400k: 250, whatIfMsAt400k: 250 },
+      largest: {
+        users: largest.users,
+        rescoreMedianMs: largest.rescoreMedianMs,
+        whatIfMedianMs: largest.whatIfMedianMs,
+        meetsWhatIfTarget: largest.users >= 400_000 ? largest.rescoreMedianMs <= 250 : null,
+      },
+    };
+  },
+  format(r) {
+    const rows = r.rows as (StepRow & { generateMs: number | null })[];
+    const e = r.exponents as Record<string, number | null>;
+    const lines = [
+      `scale (${String(r.format)}, ${String(r.threads)} threads; load average ${(r.loadAverage as number[]).join(' ')} on ${String(r.cores)} cores)`,
+      '     users   import s  tx rows/s  imp MiB   match s  cand+feat s  match MiB      updates  rescore ms  what-if ms',
+    ];
+    for (const row of rows)
+      lines.push(
+        [
+          row.users.toLocaleString('en').padStart(10),
+          (row.importMs / 1000).toFixed(1).padStart(10),
+          row.importTransactionRowsPerSec.toLocaleString('en').padStart(10),
+          String(row.importPeakRssMiB).padStart(8),
+          (row.matchMs / 1000).toFixed(1).padStart(9),
+          ((row.matchPhasesMs.candidatesAndFeatures ?? 0) / 1000).toFixed(1).padStart(12),
+          String(row.matchPeakRssMiB).padStart(10),
+          row.accumulatorUpdates.toLocaleString('en').padStart(12),
+          String(row.rescoreMedianMs).padStart(11),
+          String(row.whatIfMedianMs).padStart(11),
+        ].join(''),
+      );
+    lines.push(
+      `growth exponents (time ≈ users^b): ${Object.entries(e)
+        .map(([k, v]) => `${k} ${v ?? '–'}`)
+        .join(', ')}`,
+    );
+    return lines.join('\n');
+  },
+};
+
+/** One size of the scale bench, in its own process (started by `scale`; runnable alone). */
+export const scaleStepBench: CliCommand = {
+  name: 'scale-step',
+  summary: 'one row of the scale bench in this process: import, full match, what-if (run by `scale`)',
+  usage: 'usage: npm run bench -- scale-step --users N [--seed 7] [--format csv|jsonl] [--threads 2] [--keep] [--json]',
+  options: {
+    users: { type: 'string' },
+    seed: { type: 'string' },
+    format: { type: 'string' },
+    threads: { type: 'string' },
+    keep: { type: 'boolean' },
+    'whatif-runs': { type: 'string' },
+  },
+  async run(ctx, values) {
+    const users = intOption(values, 'users', 100_000, 100);
+    const seed = intOption(values, 'seed', 7, 0);
+    const threads = intOption(values, 'threads', 2, 1);
+    const runs = intOption(values, 'whatif-runs', 10, 1);
+    const format = formatOption(values);
+    const exportDir = await benchExport(users, seed, ctx.progress, ctx.log, format);
+    const dbFile = path.join(BENCH_DIR, `scale-${users}-s${seed}-${format}.db`);
+    const removeDb = (): void => {
+      for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true });
+    };
+    const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+    removeDb();
+    const db = openDatabase(dbFile);
+    try {
+      collect();
+      const importRss = new PeakRss();
+      const imported = importExport(db, exportDir, { operator: 'bench', progress: silentProgress });
+      const importPeak = importRss.stop();
+      const txFile = Object.keys(imported.files).find((f) => f.startsWith('transactions.'));
+      const tx = txFile ? imported.files[txFile]! : undefined;
+
+      collect();
+      const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
+      const date = platformDayOf(maxPaid);
+      const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
+      const matchRss = new PeakRss();
+      const t0 = performance.now();
+      const run = await runMatchingDetailed(
+        db,
+        { date, ruleSet: DEFAULT_RULE_SET, operator: 'bench', excluded, threads },
+        silentProgress,
+      );
+      const matchMs = performance.now() - t0;
+      const matchPeak = matchRss.stop();
+
+      // What-if on the run's cache: the engine's re-score + assignment alone, and the whole main-side view.
+      const whatIfRss = new PeakRss();
+      const active = activeBaseline(run.cache, null, DEFAULT_RULE_SET);
+      const rand = mulberry32(seed + 1);
+      const rescoreMs: number[] = [];
+      const whatIfMs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const ruleSet = { ...DEFAULT_RULE_SET, weights: randomWeights(rand) };
+        const a = performance.now();
+        run.cache.rescore(ruleSet);
+        rescoreMs.push(performance.now() - a);
+        const b = performance.now();
+        computeWhatIf(run.cache, ruleSet, active, i);
+        whatIfMs.push(performance.now() - b);
+      }
+      const whatIfPeak = whatIfRss.stop();
+      const row: StepRow = {
+        users,
+        format,
+        transactions: tx?.read ?? 0,
+        importMs: Math.round(imported.elapsedMs),
+        importTransactionRowsPerSec: tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0,
+        importPeakRssMiB: mib(importPeak),
+        matchMs: Math.round(matchMs),
+        matchPhasesMs: run.summary.phasesMs,
+        matchPeakRssMiB: mib(matchPeak),
+        accumulatorUpdates: run.summary.accumulatorUpdates,
+        windowTransactions: run.summary.windowTransactions,
+        eligibleUsers: run.summary.eligibleUsers,
+        introductions: run.summary.introductions,
+        rescoreMedianMs: Math.round(median(rescoreMs) * 10) / 10,
+        whatIfMedianMs: Math.round(median(whatIfMs) * 10) / 10,
+        whatIfPeakRssMiB: mib(whatIfPeak),
+      };
+      return { ...row };
+    } finally {
+      db.close();
+      if (!values.keep) removeDb();
+    }
+  },
+};

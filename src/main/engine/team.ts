@@ -1,0 +1,174 @@
+import type { Worker } from 'node:worker_threads';
+import type { ProgressSink } from '../../shared/progress';
+import { spawnWorker } from '../util/spawn-worker';
+import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
+import type { ScanChunk, ScanIndex, ScanPlan } from './window-scan';
+
+/**
+ * The engine's threads for one run (or one benchmark), started before the main thread starts loading so their
+ * start-up overlaps its work: they read the window's transactions (window-scan.ts), then find the candidates
+ * (kernel.ts), each claiming chunks of the work from a shared counter so a thread that draws heavy chunks does
+ * not hold the other up. Progress and cancel are polled on the main thread while it waits.
+ */
+export interface TeamRunTimes {
+  /** From hand-out to the last thread's answer. */
+  wallMs: number;
+  /** Each thread's own time inside the kernel. */
+  threadMs: number[];
+}
+
+export interface EngineTeam {
+  readonly threads: number;
+  /** Reads every chunk of `plan` from the mirror file; the chunks come back in chunk (= rowid) order. */
+  scan(dbFile: string, index: ScanIndex, plan: ScanPlan, progress: ProgressSink): Promise<ScanChunk[]>;
+  /** The kernel data the next runs use (each thread keeps its scratch memory between runs). */
+  load(data: KernelData): void;
+  /** One kernel run over `out` (its control counter at zero): the top-K lists. */
+  run(out: KernelOutput, progress?: ProgressSink): Promise<TeamRunTimes>;
+  /** The features of `pairs` (its control counter at zero); `rows` as the output's the pairs came from. */
+  features(pairs: CandidatePairs, rows: Int32Array | undefined, progress?: ProgressSink): Promise<TeamRunTimes>;
+  close(): Promise<void>;
+}
+
+type Reply =
+  | { type: 'chunk'; chunk: ScanChunk }
+  | { type: 'scanned' }
+  | { type: 'done'; ms: number }
+  | { type: 'error'; message: string };
+
+const POLL_MS = 100;
+
+export function startEngineTeam(threads: number): EngineTeam {
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`engine team: threads must be a positive integer, got ${threads}`);
+  const workers: Worker[] = Array.from({ length: threads }, (_, slot) =>
+    spawnWorker('engine-team', { workerData: { slot } }),
+  );
+  let busy = false;
+  let loaded = false;
+
+  /** One task over rows claimed from `control` ([0] next, [1] done, [2] cancel), timed per thread. */
+  async function timed(
+    phase: string,
+    control: Int32Array,
+    rows: number,
+    message: (slot: number) => unknown,
+    progress: ProgressSink | undefined,
+  ): Promise<TeamRunTimes> {
+    if (!loaded) throw new Error('engine team: kernel data not loaded');
+    const start = performance.now();
+    const threadMs = new Array<number>(threads).fill(0);
+    await together(
+      message,
+      'done',
+      (slot, reply) => {
+        if (reply.type === 'done') threadMs[slot] = reply.ms;
+      },
+      () => {
+        if (!progress) return;
+        progress.report(phase, Math.min(rows, Atomics.load(control, 1)), rows);
+        try {
+          progress.throwIfCancelled();
+        } catch (error) {
+          Atomics.store(control, 2, 1);
+          throw error;
+        }
+      },
+    );
+    return { wallMs: performance.now() - start, threadMs };
+  }
+
+  /** Sends one message to every thread and resolves when each has answered `until` (rejects on any error). */
+  function together(
+    message: (slot: number) => unknown,
+    until: Reply['type'],
+    onReply: (slot: number, reply: Reply) => void,
+    poll: () => void,
+  ): Promise<void> {
+    if (busy) return Promise.reject(new Error('engine team: a task is already running'));
+    busy = true;
+    return new Promise<void>((resolve, reject) => {
+      let running = threads;
+      let failure: unknown = null;
+      const listeners: (() => void)[] = [];
+      const timer = setInterval(() => {
+        try {
+          poll();
+        } catch (error) {
+          failure ??= error;
+        }
+      }, POLL_MS);
+      const finish = (): void => {
+        clearInterval(timer);
+        for (const off of listeners.splice(0)) off();
+        busy = false;
+        if (failure !== null) reject(failure instanceof Error ? failure : new Error(String(failure)));
+        else resolve();
+      };
+      workers.forEach((w, slot) => {
+        const onMessage = (reply: Reply): void => {
+          if (reply.type === 'error') failure ??= new Error(`engine thread failed: ${reply.message}`);
+          else onReply(slot, reply);
+          if (reply.type === until || reply.type === 'error') {
+            if (--running === 0) finish();
+          }
+        };
+        const onError = (e: Error): void => {
+          failure ??= e;
+          if (--running === 0) finish();
+        };
+        w.on('message', onMessage);
+        w.on('error', onError);
+        listeners.push(() => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+        });
+      });
+      workers.forEach((w, slot) => w.postMessage(message(slot)));
+    });
+  }
+
+  return {
+    threads,
+    async scan(dbFile, index, plan, progress) {
+      const control = new Int32Array(new SharedArrayBuffer(12));
+      const chunks = new Array<ScanChunk>(plan.count);
+      await together(
+        () => ({ type: 'scan', dbFile, index, plan, control }),
+        'scanned',
+        (_slot, reply) => {
+          if (reply.type === 'chunk') chunks[reply.chunk.index] = reply.chunk;
+        },
+        () => {
+          progress.report('load transactions', Math.min(plan.count, Atomics.load(control, 1)), plan.count);
+          try {
+            progress.throwIfCancelled();
+          } catch (error) {
+            Atomics.store(control, 2, 1);
+            throw error;
+          }
+        },
+      );
+      return chunks;
+    },
+    load(data) {
+      for (const w of workers) w.postMessage({ type: 'data', data });
+      loaded = true;
+    },
+    run(out, progress) {
+      if (out.updates.length < threads)
+        return Promise.reject(
+          new Error(`engine team: output has ${out.updates.length} update slots for ${threads} threads`),
+        );
+      const rows = out.rows ? out.rows.length : out.candCount.length;
+      return timed('candidates', out.control, rows, (slot) => ({ type: 'kernel', out, slot }), progress);
+    },
+    features(pairs, rows, progress) {
+      const count = pairs.rowStart.length - 1;
+      return timed('features', pairs.control, count, () => ({ type: 'features', pairs, rows }), progress);
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
