@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { platformDayOf } from '../../shared/domain/platform-time';
 import { silentProgress } from '../../shared/progress';
-import { type CliCommand, intOption, stringOption, UsageError } from '../cli/command';
+import { defineCommand, intOption, stringOption, UsageError } from '../cli/command';
 import { openDatabase } from '../db/database';
 import { runMatchingDetailed } from '../engine';
 import { importExport } from '../mirror/import';
@@ -94,7 +94,7 @@ function runStep(args: string[]): Promise<StepRow> {
   });
 }
 
-export const scaleBench: CliCommand = {
+export const scaleBench = defineCommand({
   name: 'scale',
   summary: 'import + full match + what-if at growing sizes: time, peak RSS, accumulator updates, growth exponent',
   usage:
@@ -190,10 +190,10 @@ export const scaleBench: CliCommand = {
     };
   },
   format(r) {
-    const rows = r.rows as (StepRow & { generateMs: number | null })[];
-    const e = r.exponents as Record<string, number | null>;
+    const rows = r.rows;
+    const e: Record<string, number | null> = r.exponents;
     const lines = [
-      `scale (${String(r.format)}, ${String(r.threads)} threads; load average ${(r.loadAverage as number[]).join(' ')} on ${String(r.cores)} cores)`,
+      `scale (${r.format}, ${r.threads} threads; load average ${r.loadAverage.join(' ')} on ${r.cores} cores)`,
       '     users   import s  tx rows/s  imp MiB   match s  cand+feat s  match MiB      updates  rescore ms  what-if ms',
     ];
     for (const row of rows)
@@ -218,10 +218,10 @@ export const scaleBench: CliCommand = {
     );
     return lines.join('\n');
   },
-};
+});
 
 /** One size of the scale bench, in its own process (started by `scale`; runnable alone). */
-export const scaleStepBench: CliCommand = {
+export const scaleStepBench = defineCommand({
   name: 'scale-step',
   summary: 'one row of the scale bench in this process: import, full match, what-if (run by `scale`)',
   usage: 'usage: npm run bench -- scale-step --users N [--seed 7] [--format csv|jsonl] [--threads 2] [--keep] [--json]',
@@ -309,4 +309,4 @@ export const scaleStepBench: CliCommand = {
       if (!values.keep) removeDb();
     }
   },
-};
+});
