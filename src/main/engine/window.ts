@@ -1,4 +1,4 @@
-import { DAY_SECONDS as DAY, PLATFORM_OFFSET_SECONDS } from '../../shared/domain/platform-time';
+import { calendarDate, DAY_SECONDS as DAY, PLATFORM_OFFSET_SECONDS } from '../../shared/domain/platform-time';
 
 /**
  * Calendar arithmetic for a run date. A "day" of consumption is a platform day, so the window's day boundaries
@@ -17,14 +17,10 @@ export interface RunWindow {
 
 /** Parses `YYYY-MM-DD` strictly (a real calendar date) or throws naming the field. */
 export function parseRunDate(date: string, where = 'date'): { year: number; month: number; day: number } {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new Error(`${where}: expected YYYY-MM-DD, got "${date}"`);
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(year, month - 1, day));
-  if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) {
-    throw new Error(`${where}: "${date}" is not a calendar date`);
-  }
-  return { year, month, day };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`${where}: expected YYYY-MM-DD, got "${date}"`);
+  const parts = calendarDate(date);
+  if (!parts) throw new Error(`${where}: "${date}" is not a calendar date`);
+  return parts;
 }
 
 /** The `days` local days ending with (and including) the run date. */

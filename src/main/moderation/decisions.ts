@@ -15,6 +15,7 @@ import {
 } from '../../shared/domain/moderation';
 import { DECISION_REASONS, type DecisionReason, isDecisionReason, UNDO_REASON } from '../../shared/domain/reason-codes';
 import type { Db } from '../db/database';
+import { isBusy } from '../db/busy';
 import { decisionsFileName, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
 import {
   lastDecisionInLedger,
@@ -431,9 +432,11 @@ export interface DecisionExport {
 }
 
 /**
- * Exports what is pending, never failing the caller: a decision is already durable when this runs, so an outbox
- * that cannot be written right now (or an import holding the write lock) must not make anything report failure.
- * The decisions stay pending and go out with the next export. Returns null when the export could not run.
+ * Exports what is pending, never failing the caller: it runs after a commit — the decision is already durable, so
+ * the call must not report failure because an import holds the write lock or the outbox cannot be written right
+ * now. The decisions stay pending: a held lock is tried again on a timer (off the loop, backing off to once a
+ * second) until the export goes through; anything else waits for the next export (the next batch of decisions or
+ * the next start; the outbox ledger says how far it got). Returns null when the export could not run now.
  */
 export function tryExportPending(
   db: Db,
@@ -443,13 +446,31 @@ export function tryExportPending(
   try {
     return exportPendingDecisions(db, outboxDir);
   } catch (err) {
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') {
+    if (isBusy(err)) exportWhenFree(db, outboxDir, warn);
+    else
       warn(
         `outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)}); they stay pending and go out with the next export`,
       );
-    }
     return null;
   }
+}
+
+/** One waiting export per connection: a timer, never keeping the process alive, ending with the connection. */
+const exportsWaiting = new WeakSet<Db>();
+
+function exportWhenFree(db: Db, outboxDir: string, warn: (line: string) => void, delayMs = 50): void {
+  if (exportsWaiting.has(db)) return;
+  exportsWaiting.add(db);
+  setTimeout(() => {
+    exportsWaiting.delete(db);
+    if (!db.open) return;
+    try {
+      exportPendingDecisions(db, outboxDir);
+    } catch (err) {
+      if (isBusy(err)) exportWhenFree(db, outboxDir, warn, Math.min(delayMs * 2, 1000));
+      else warn(`outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }, delayMs).unref();
 }
 
 /**

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { DROP_REASONS } from '../domain/publication';
 import { ruleSetSchema } from '../domain/ruleset';
 import { call } from './call';
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+import { calendarDateSchema } from './dates';
 
 export const matchRunSummarySchema = z.object({
   eligibleUsers: z.number().int(),
@@ -30,7 +29,7 @@ export const dropCountsSchema = z.object(
 
 /** A date published once, from one run: what was written and what the re-check dropped. */
 export const publicationSchema = z.object({
-  date: isoDate,
+  date: calendarDateSchema,
   runId: z.number().int(),
   written: count,
   dropped: dropCountsSchema,
@@ -41,7 +40,7 @@ export type PublicationView = z.infer<typeof publicationSchema>;
 
 /** The re-check of a run against the mirror now: what publishing now would write and drop. */
 export const publicationCheckSchema = z.object({
-  date: isoDate,
+  date: calendarDateSchema,
   runId: z.number().int(),
   introductions: count,
   passing: count,
@@ -51,7 +50,7 @@ export type PublicationCheckView = z.infer<typeof publicationCheckSchema>;
 
 export const matchRunSchema = z.object({
   id: z.number().int(),
-  date: isoDate,
+  date: calendarDateSchema,
   rulesetVersion: z.number().int().nullable(),
   operator: z.string(),
   startedAt: z.string(),
@@ -82,7 +81,7 @@ export const matchingCalls = {
     z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(),
     z.object({ runs: z.array(matchRunSchema) }),
   ),
-  'matching.start': call(z.object({ date: isoDate }).strict(), z.object({ jobId: z.string() })),
+  'matching.start': call(z.object({ date: calendarDateSchema }).strict(), z.object({ jobId: z.string() })),
   'matching.introductions': call(
     z
       .object({
@@ -95,12 +94,12 @@ export const matchingCalls = {
   ),
   /** What publishing the run's date now would write and drop (the confirm dialog's counts); writes nothing. */
   'matching.publishCheck': call(
-    z.object({ date: isoDate, runId: z.number().int().positive() }).strict(),
+    z.object({ date: calendarDateSchema, runId: z.number().int().positive() }).strict(),
     publicationCheckSchema,
   ),
   /** Publishes the date from the run, once, re-checked now: leads only. */
   'matching.publish': call(
-    z.object({ date: isoDate, runId: z.number().int().positive() }).strict(),
+    z.object({ date: calendarDateSchema, runId: z.number().int().positive() }).strict(),
     publicationCheckSchema.extend({ file: z.string() }),
   ),
   'matching.activeRuleSet': call(
