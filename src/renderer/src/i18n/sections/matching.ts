@@ -91,7 +91,8 @@ export const matching = defineSection(
     'matching.publish.help':
       'Publishing re-checks every pair against the mirror as it is now: consent, upstream status, real name, blocks, moderation restrictions and holds, earlier introductions. Only the pairs that still pass are written; a published day is final.',
     'matching.publish.checking': 'Re-checking against the mirror now…',
-    'matching.publish.counts': 'This run has {introductions} pairs: {passing} would be written, {dropped} dropped.',
+    'matching.publish.counts':
+      'This run has {introductions, plural, one {# pair} other {# pairs}}: {passing} would be written, {dropped} dropped.',
     'matching.publish.droppedNone': 'The re-check drops no pair.',
     'matching.publish.droppedItem': '{reason}: {count}',
     'matching.publish.confirm': 'Publish',
