@@ -208,7 +208,7 @@ test('two operators on one mirror: the item one is reviewing is not offered to t
   const db = openDatabase(server.dbPath);
   seedFlags(db, seedAccounts(db, 30));
   db.close();
-  const second = await startConsoleServer(['--demo-users', '0'], server);
+  const second = await startConsoleServer([], server);
   const context = await browser.newContext();
   const other = await context.newPage();
   try {

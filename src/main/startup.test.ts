@@ -4,10 +4,26 @@ import { openDatabase } from './db/database';
 import { decide, tryExportPending } from './moderation/decisions';
 import { seedMirror } from './testing/moderation-mirror';
 import { defaultOutboxDir } from './paths';
-import { DEMO_HISTORY_DAYS, prepareMirror } from './startup';
+import { DEMO_HISTORY_DAYS, DEMO_USERS, demoUsersFor, prepareMirror } from './startup';
 import { tempServices } from './testing/temp';
 import { platformDay } from '../shared/domain/platform-time';
 import type { JobProgress } from '../shared/progress';
+
+describe('the demo city, only where asked', () => {
+  it('is made on the default mirror, and on a named mirror only with --demo', () => {
+    expect(demoUsersFor({})).toBe(DEMO_USERS);
+    expect(demoUsersFor({ demoUsers: '400' })).toBe(400);
+    expect(demoUsersFor({ db: 'new.db' })).toBe(0);
+    expect(demoUsersFor({ db: 'new.db', demoUsers: '400' })).toBe(0);
+    expect(demoUsersFor({ db: 'new.db', demo: true })).toBe(DEMO_USERS);
+    expect(demoUsersFor({ db: 'new.db', demo: true, demoUsers: '400' })).toBe(400);
+  });
+
+  it('refuses a size that is not a whole number, saying which option', () => {
+    expect(() => demoUsersFor({ demoUsers: 'many' })).toThrow(/--demo-users: .*"many"/);
+    expect(() => demoUsersFor({ demo: true, db: 'x.db', demoUsers: '-1' })).toThrow(/--demo-users/);
+  });
+});
 
 describe('start of a console session', () => {
   it('exports decisions that were committed but missed the outbox, and a held write lock only postpones that', () => {

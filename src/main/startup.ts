@@ -12,6 +12,29 @@ export interface PrepareOptions {
 }
 
 export const DEMO_USERS = 20_000;
+
+/** What an entry point was told about the mirror and the demo on its command line. */
+export interface DemoArgs {
+  /** `--db FILE`: a mirror the operator named (real data, or one to import into), never filled behind their back. */
+  db?: string | undefined;
+  /** `--demo`: make the demo city on this mirror's first start even though it was named. */
+  demo?: boolean | undefined;
+  /** `--demo-users N`: the demo city's size. */
+  demoUsers?: string | undefined;
+}
+
+/**
+ * How many demo users a first start generates: the default mirror (`npm start`) gets the demo city; a mirror named
+ * with `--db` gets one only when `--demo` asks for it — a new file is for the operator's own export.
+ */
+export function demoUsersFor(args: DemoArgs): number {
+  if (args.db !== undefined && !args.demo) return 0;
+  if (args.demoUsers === undefined) return DEMO_USERS;
+  const n = Number(args.demoUsers);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--demo-users: expected a whole number of users (0 or more), got "${args.demoUsers}"`);
+  return n;
+}
 export const DEMO_SEED = 20261124;
 export const DEMO_OPERATOR = 'demo (first start)';
 /** Days of published matching runs the demo leaves behind, ending today: enough for the Overview's charts. */
