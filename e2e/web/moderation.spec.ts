@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { openDatabase } from '../../src/main/db/database';
@@ -10,20 +9,17 @@ import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/mo
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 import { expect, signIn, test } from './fixtures';
 
-/** A generated mirror imported into the server's file before the page loads (the import UI has its own spec). */
+/**
+ * A generated mirror imported into the server's file before the page loads (the import UI has its own spec). The
+ * export stays in the server's home: the console reads labels only from an export directory the mirror imported.
+ */
 async function seedMirror(server: ConsoleServer, users = 1500): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-mod-'));
-  const labels = path.join(server.home, 'labels.jsonl');
-  try {
-    await generateExport({ users, days: 30, seed: 11, out: dir });
-    fs.copyFileSync(path.join(dir, 'labels.jsonl'), labels);
-    const db = openDatabase(server.dbPath);
-    importExport(db, dir, { operator: 'e2e setup' });
-    db.close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return labels;
+  const dir = fs.mkdtempSync(path.join(server.home, 'export-'));
+  await generateExport({ users, days: 30, seed: 11, out: dir });
+  const db = openDatabase(server.dbPath);
+  importExport(db, dir, { operator: 'e2e setup' });
+  db.close();
+  return path.join(dir, 'labels.jsonl');
 }
 
 /** Detection through the UI's button, as an operator starts it. */

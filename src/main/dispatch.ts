@@ -1,12 +1,24 @@
+import type { z } from 'zod';
 import { type CallName, contract, isCallName } from '../shared/contract';
 import { type CallError, DomainError, type Envelope } from '../shared/envelope';
 import { handlers as defaultHandlers } from './handlers';
 import type { Handler, HandlerTable } from './handlers/table';
 import type { AppServices } from './services';
+import { runHandler } from './call-runner';
 import { say } from '../shared/error-says';
 
-function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+/**
+ * What was wrong with an input, by field: the contract's own words (the field's path, the rule it broke), never a
+ * piece of the request — a field this call does not take is counted, not named, so nothing sent is echoed back.
+ */
+function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(input)',
+    message:
+      i.code === 'unrecognized_keys'
+        ? `${i.keys.length === 1 ? 'a field' : `${i.keys.length} fields`} this call does not take`
+        : i.message,
+  }));
 }
 
 /**
@@ -20,7 +32,7 @@ export async function dispatch(
   table: HandlerTable = defaultHandlers,
 ): Promise<Envelope<unknown>> {
   if (!isCallName(name))
-    return { ok: false, error: { code: 'UNKNOWN_CALL', message: `there is no call named "${name}"` } };
+    return { ok: false, error: { code: 'UNKNOWN_CALL', message: 'there is no such call in the contract' } };
   const spec = contract[name];
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
@@ -33,7 +45,7 @@ export async function dispatch(
   }
   try {
     const handler = table[name] as Handler<CallName>;
-    const value = await handler(parsed.data as never, services);
+    const value = await runHandler(services, () => handler(parsed.data as never, services));
     // Outputs are parsed too: only the fields the contract names cross to the renderer (zod objects drop the
     // rest), so a handler that returns a row with more in it cannot leak the extra fields.
     const checked = spec.output.safeParse(value);
@@ -57,14 +69,6 @@ export function toCallError(err: unknown): CallError {
   if (err instanceof DomainError)
     return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err as { code?: unknown; message?: unknown };
-  // A write that waited busy_timeout for an import's lock: nothing was written, so say so rather than INTERNAL.
-  if (e.code === 'SQLITE_BUSY') {
-    return {
-      code: 'BUSY',
-      message: 'the mirror is locked by a running import; nothing was recorded, try again when it finishes',
-      details: say('busy', {}),
-    };
-  }
   const known = [
     'INVALID_INPUT',
     'FORBIDDEN',

@@ -32,10 +32,9 @@ export interface CreateServicesOptions {
 
 export function createServices(options: CreateServicesOptions): AppServices {
   const db = openDatabase(options.dbPath);
-  // Main answers every operator and better-sqlite3 waits synchronously: a write that meets another writer's lock
-  // waits at most 1.5 s here (longer than a run's or detection's own short write transactions), then answers BUSY,
-  // rather than freezing every window for 5 s behind an import that holds the lock for its whole length.
-  db.pragma('busy_timeout = 1500');
+  // Main's loop never waits on another writer's lock: a write that meets it fails at once and dispatch tries the
+  // call again on timers, other calls served in between, until the one documented wait (db/busy.ts, BUSY_WAIT_MS).
+  db.pragma('busy_timeout = 0');
   const events = new EventHub();
   const disposers: (() => void)[] = [];
   const services: AppServices = {

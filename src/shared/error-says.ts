@@ -25,6 +25,7 @@ export interface ErrorSays {
   noFolderDialog: Record<string, never>;
   notAnExport: { path: string };
   labelsMissing: { path: string };
+  labelsOutsideImports: Record<string, never>;
   nothingImported: Record<string, never>;
   staleExport: { exportId: string; exportedAt: string; newerExportId: string; newerExportedAt: string };
   manifestMismatch: { file: string; declared: number; read: number };

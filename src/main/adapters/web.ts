@@ -65,6 +65,40 @@ function reject(res: http.ServerResponse, status: number, code: ErrorCode, messa
   sendJson(res, status, { ok: false, error: { code, message } });
 }
 
+/**
+ * The HTTP status of each refusal: what the caller got wrong is 4xx (400 for a request that is malformed in any
+ * way), a mirror locked by another writer 503 (the same call may be repeated), and 500 only for a fault of the
+ * console itself. Every code has its status here, so a new code cannot be forgotten.
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  UNKNOWN_CALL: 404,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  NOT_SIGNED_IN: 401,
+  UNAUTHORIZED: 401,
+  CONFLICT: 409,
+  BUSY: 503,
+  CANCELLED: 409,
+  SCHEMA_TOO_NEW: 409,
+  BAD_EXPORT: 422,
+  MANIFEST_MISMATCH: 422,
+  STALE_EXPORT: 409,
+  ALREADY_PUBLISHED: 409,
+  TOO_LARGE: 413,
+  METHOD_NOT_ALLOWED: 405,
+  INTERNAL: 500,
+};
+
+/** A call's body: JSON, as the client sends it (a charset parameter may say utf-8, nothing else). */
+function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase());
+  return type === 'application/json' && params.every((p) => p === '' || p === 'charset=utf-8');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function tokenMatches(expected: Buffer, given: string | null | undefined): boolean {
   if (!given) return false;
   const g = Buffer.from(given);
@@ -83,23 +117,31 @@ function hostIsLoopback(hostHeader: string | undefined, port: number): boolean {
   return LOOPBACK_HOSTS.has(m[1]!) && (m[2] === undefined || Number(m[2]) === port);
 }
 
+/**
+ * The request's body, at most `limit` bytes. Over the limit (declared or streamed) it stops reading at once and
+ * says so; the caller answers 413 and closes the connection, so an endless body costs nothing more.
+ */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
   return new Promise((resolve, rejectPromise) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
       resolve('too_large');
-      req.resume();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) over = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks)));
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      resolve('too_large');
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', rejectPromise);
   });
 }
@@ -139,21 +181,38 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (origin !== undefined && !ownOrigins.has(origin.toLowerCase())) {
       return reject(res, 403, 'FORBIDDEN', 'cross-origin request refused');
     }
-    const name = decodeURIComponent(url.pathname.slice('/api/'.length));
-    if (!isCallName(name)) return reject(res, 404, 'UNKNOWN_CALL', `there is no call named "${name}"`);
+    // Nothing of a malformed request is quoted back: its parts may be anything at all.
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice('/api/'.length));
+    } catch {
+      return reject(res, 400, 'INVALID_INPUT', 'the call name is not valid percent-encoding');
+    }
+    if (!isCallName(name)) return reject(res, 404, 'UNKNOWN_CALL', 'there is no such call in the contract');
     const body = await readBody(req, maxBody);
-    if (body === 'too_large') return reject(res, 413, 'TOO_LARGE', `request body over ${maxBody} bytes`);
+    if (body === 'too_large') {
+      res.setHeader('Connection', 'close');
+      return reject(res, 413, 'TOO_LARGE', `request body over ${maxBody} bytes`);
+    }
     let input: unknown = {};
     if (body.length > 0) {
+      if (!isJsonContentType(req.headers['content-type']))
+        return reject(res, 400, 'INVALID_INPUT', 'a call carries a JSON body: Content-Type must be application/json');
+      let text: string;
       try {
-        input = JSON.parse(body.toString('utf8'));
-      } catch (err) {
-        return reject(res, 400, 'INVALID_INPUT', `malformed JSON: ${(err as Error).message}`);
+        text = utf8.decode(body);
+      } catch {
+        return reject(res, 400, 'INVALID_INPUT', 'the body is not UTF-8');
+      }
+      try {
+        input = JSON.parse(text);
+      } catch {
+        return reject(res, 400, 'INVALID_INPUT', 'the body is not valid JSON');
       }
     }
     const envelope = await dispatch(name, input, options.services, options.table);
-    const status = envelope.ok ? 200 : envelope.error.code === 'INVALID_INPUT' ? 400 : 200;
-    sendJson(res, status, envelope);
+    if (!envelope.ok && envelope.error.code === 'BUSY') res.setHeader('Retry-After', '1');
+    sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.code], envelope);
   }
 
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
@@ -183,15 +242,38 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!hostIsLoopback(req.headers.host, port)) return reject(res, 403, 'FORBIDDEN', 'Host header is not loopback');
     // Everything below runs inside one promise, so nothing a request carries can throw past it and end the process.
     const work = (async () => {
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      } catch {
+        return reject(res, 400, 'INVALID_INPUT', 'malformed request target');
+      }
       if (url.pathname.startsWith('/api/')) await handleApi(req, res, url);
       else serveStatic(req, res, url);
     })();
     work.catch((err: unknown) => {
-      if (!res.headersSent)
-        sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } });
+      // A fault of the console, not of the request: logged here, never described to the caller.
+      process.stderr.write(`web adapter: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
       else res.end();
     });
+  });
+  // A request Node's parser refuses (headers over its limit, a broken request line, a bad Content-Length…) never
+  // reaches the handler: answer 400 (408 when it was too slow) in the same envelope, and close the connection.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) return void socket.destroy();
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const body = JSON.stringify({
+      ok: false,
+      error: timeout
+        ? { code: 'INVALID_INPUT', message: 'the request took too long to arrive' }
+        : { code: 'INVALID_INPUT', message: 'malformed HTTP request' },
+    } satisfies Envelope<never>);
+    socket.end(
+      `HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;

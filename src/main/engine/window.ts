@@ -1,4 +1,4 @@
-import { DAY_SECONDS as DAY, PLATFORM_OFFSET_SECONDS } from '../../shared/domain/platform-time';
+import { calendarDate, DAY_SECONDS as DAY, PLATFORM_OFFSET_SECONDS } from '../../shared/domain/platform-time';
 
 /**
  * Calendar arithmetic for a run date. A "day" of consumption is a platform day, so the window's day boundaries
@@ -17,14 +17,10 @@ export interface RunWindow {
 
 /** Parses `YYYY-MM-DD` strictly (a real calendar date) or throws naming the field. */
 export function parseRunDate(date: string, where = 'date'): { year: number; month: number; day: number } {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new Error(`${where}: expected YYYY-MM-DD, got "${date}"`);
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(year, month - 1, day));
-  if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) {
-    throw new Error(`${where}: "${date}" is not a calendar date`);
-  }
-  return { year, month, day };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`${where}: expected YYYY-MM-DD, got "${date}"`);
+  const parts = calendarDate(date);
+  if (!parts) throw new Error(`${where}: "${date}" is not a calendar date`);
+  return parts;
 }
 
 /** The `days` local days ending with (and including) the run date. */
@@ -35,12 +31,8 @@ export function runWindow(date: string, days: number): RunWindow {
   return { date, start: end - days * DAY, end, days, year };
 }
 
-/**
- * Hour bands: "the same hour band" is how co-presence is judged, coarse enough that two people queueing at the
- * same café on weekday mornings count, and the names are what explanations show (never exact times).
- */
-export const HOUR_BANDS = ['night', 'morning', 'midday', 'afternoon', 'evening', 'late'] as const;
-export type HourBand = (typeof HOUR_BANDS)[number];
+/** Hour bands (shared/domain/places.ts): an index here is a position in HOUR_BANDS. */
+export { HOUR_BANDS, type HourBand } from '../../shared/domain/places';
 const BAND_OF_HOUR = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5];
 
 /** Band index of a payment at local time (paid_at + paid_tz minutes). */

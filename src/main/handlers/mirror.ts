@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ImportRun } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
 import { requireOperator } from '../dispatch';
-import { countQuarantine, type ImportRunRow, listImportRuns, listQuarantine } from '../mirror/import';
+import { countQuarantine, type ImportRunRow, inspectExport, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
@@ -26,21 +24,6 @@ function toImportRun(row: ImportRunRow): ImportRun {
   };
 }
 
-/** Refuses what is plainly not an export before a worker is started for it. */
-function checkExportDir(dir: string): string {
-  const resolved = path.resolve(dir);
-  const stat = fs.statSync(resolved, { throwIfNoEntry: false });
-  if (!stat?.isDirectory())
-    throw new DomainError('BAD_EXPORT', `${resolved} is not a directory`, say('notAnExport', { path: resolved }));
-  if (!fs.existsSync(path.join(resolved, 'manifest.json')))
-    throw new DomainError(
-      'BAD_EXPORT',
-      `${resolved} has no manifest.json: not an upstream export`,
-      say('notAnExport', { path: resolved }),
-    );
-  return resolved;
-}
-
 export const mirrorHandlers: Handlers<
   'mirror.importRuns' | 'mirror.quarantine' | 'mirror.startImport' | 'mirror.pickExportDir'
 > = {
@@ -60,7 +43,8 @@ export const mirrorHandlers: Handlers<
   },
   'mirror.startImport': (input, services) => {
     const operator = requireOperator(services);
-    const dir = checkExportDir(input.dir);
+    // Looked over at once (nothing but plain files of a bounded size), so a bad path is refused before a worker starts.
+    const dir = inspectExport(input.dir).exportDir;
     const { jobId } = services.jobs.start({
       kind: 'import',
       worker: 'import',

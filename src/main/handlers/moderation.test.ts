@@ -5,6 +5,7 @@ import type { CallName, CallOutput, Operator } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { openDatabase } from '../db/database';
+import { BUSY_WAIT_MS } from '../db/busy';
 import { activateRuleSetVersion, ensureRuleSetVersion } from '../engine/store';
 import { dispatch } from '../dispatch';
 import { seedFlags, seedMirror } from '../testing/moderation-mirror';
@@ -192,24 +193,53 @@ describe('moderation handlers', () => {
     expect(outboxLines(services).find((l) => l.reverses === String(d.id))).toBeDefined();
   });
 
-  it('answers BUSY, writing nothing, while an import holds the write lock; the same decision then lands', async () => {
+  it('answers BUSY after the one documented wait, writing nothing, while an import holds the write lock; meanwhile other calls are answered; the same decision then lands', async () => {
     const importer = openDatabase(services.dbPath);
-    const timeout = services.db.pragma('busy_timeout', { simple: true }) as number;
-    services.db.pragma('busy_timeout = 50'); // main's real wait is 1.5 s; the outcome is the same
     const before = count(services, 'SELECT count(*) AS n FROM decisions');
     const input = { flagId: flags[6], action: 'warn', reasonCode: 'contact_details_shared', note: '' };
     try {
       importer.prepare('BEGIN IMMEDIATE').run();
-      const busy = await as(services, reviewer, 'moderation.decide', input);
+      const started = performance.now();
+      const refused = as(services, reviewer, 'moderation.decide', input);
+      // Main's loop is free while the decision waits for the lock: a read is answered before the refusal.
+      let readAt = 0;
+      const read = as(services, reviewer, 'moderation.queue', { queue: 'unreviewed' }).then((env) => {
+        readAt = performance.now();
+        return env;
+      });
+      const busy = await refused;
+      const refusedAt = performance.now();
+      expect((await read).ok).toBe(true);
+      expect(readAt).toBeLessThan(refusedAt);
       expect(busy.ok ? null : busy.error.code).toBe('BUSY');
       expect(busy.ok ? '' : busy.error.message).toContain('nothing was recorded');
-      expect(busy.ok ? null : busy.error.details).toEqual({ say: { id: 'busy', params: {} } });
+      expect(busy.ok ? null : busy.error.details).toMatchObject({ say: { id: 'busy', params: {} } });
+      expect(refusedAt - started).toBeGreaterThanOrEqual(BUSY_WAIT_MS);
       expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before);
       importer.prepare('ROLLBACK').run();
       expect(await ok(services, reviewer, 'moderation.decide', input)).toMatchObject({ action: 'warn' });
       expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before + 1);
     } finally {
-      services.db.pragma(`busy_timeout = ${timeout}`);
+      importer.close();
+    }
+  });
+
+  it('a decision that meets the lock lands once the lock is released within the wait, exactly once', async () => {
+    const importer = openDatabase(services.dbPath);
+    const before = count(services, 'SELECT count(*) AS n FROM decisions');
+    try {
+      importer.prepare('BEGIN IMMEDIATE').run();
+      const decided = as(services, reviewer, 'moderation.decide', {
+        flagId: flags[7],
+        action: 'warn',
+        reasonCode: 'contact_details_shared',
+        note: '',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      importer.prepare('ROLLBACK').run();
+      expect(await decided).toMatchObject({ ok: true, value: { action: 'warn' } });
+      expect(count(services, 'SELECT count(*) AS n FROM decisions')).toBe(before + 1);
+    } finally {
       importer.close();
     }
   });
@@ -300,12 +330,6 @@ describe('moderation handlers', () => {
     if (!env.ok) expect(env.error.code).toBe('NOT_SIGNED_IN');
   });
 
-  it('evaluation names a missing labels file', async () => {
-    const env = await as(services, lead, 'moderation.evaluate', { labelsFile: '/nonexistent/labels.jsonl' });
-    expect(env.ok).toBe(false);
-    if (!env.ok) expect(env.error.message).toContain('/nonexistent/labels.jsonl');
-  });
-
   it('evaluation without a path uses the labels.jsonl of the last completed import, and says when there is none', async () => {
     const none = await as(services, lead, 'moderation.evaluate', {});
     expect(none).toMatchObject({
@@ -327,8 +351,61 @@ describe('moderation handlers', () => {
     expect(evaluation.classes.micro_seller.positives).toBe(1);
   });
 
+  it('evaluation reads labels only from an imported export, and gives one answer for every other path', async () => {
+    const imported = tempDir();
+    services.db
+      .prepare(
+        `INSERT INTO import_runs (export_dir, operator, started_at, finished_at, status) VALUES (?, 'test', '2026-11-24T00:00:00Z', '2026-11-24T00:01:00Z', 'completed')`,
+      )
+      .run(imported);
+    const elsewhere = tempDir();
+    fs.writeFileSync(path.join(elsewhere, 'labels.jsonl'), '{"user_id":"u1","label":"normal"}\n');
+    // An existing file, a missing one, a directory, a secret, another name in an imported export: all the same answer.
+    const answers = await Promise.all(
+      [
+        '/etc/shadow',
+        '/etc/passwd',
+        '/nonexistent',
+        '/nonexistent/labels.jsonl',
+        '/etc',
+        path.join(elsewhere, 'labels.jsonl'),
+        path.join(imported, 'users.jsonl'),
+        path.join(imported, '..', path.basename(imported), 'sub', 'labels.jsonl'),
+      ].map((labelsFile) => as(services, lead, 'moderation.evaluate', { labelsFile })),
+    );
+    const outside = {
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: 'labels are read only from the labels.jsonl of an export directory this mirror imported',
+        details: { say: { id: 'labelsOutsideImports', params: {} } },
+      },
+    };
+    for (const env of answers) expect(env).toEqual(outside);
+    // Inside an imported export, what is wrong with the file is said.
+    const missing = await as(services, lead, 'moderation.evaluate', {
+      labelsFile: path.join(imported, 'labels.jsonl'),
+    });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', details: { say: { id: 'labelsMissing' } } },
+    });
+    fs.symlinkSync('/etc/passwd', path.join(imported, 'labels.jsonl'));
+    const link = await as(services, lead, 'moderation.evaluate', { labelsFile: path.join(imported, 'labels.jsonl') });
+    expect(link).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/is a symbolic link$/) },
+    });
+  });
+
   it('evaluation runs in a worker and a bad labels line keeps its code and line across the thread', async () => {
-    const file = path.join(tempDir(), 'labels.jsonl');
+    const dir = tempDir();
+    services.db
+      .prepare(
+        `INSERT INTO import_runs (export_dir, operator, started_at, finished_at, status) VALUES (?, 'test', '2026-11-24T00:00:00Z', '2026-11-24T00:01:00Z', 'completed')`,
+      )
+      .run(dir);
+    const file = path.join(dir, 'labels.jsonl');
     fs.writeFileSync(file, '{"user_id":"u1","label":"normal"}\n{"user_id":"u2","label":"pirate"}\n');
     const env = await as(services, lead, 'moderation.evaluate', { labelsFile: file });
     expect(env).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

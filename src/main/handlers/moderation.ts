@@ -1,13 +1,21 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ModerationQueue, QueueFilter, SavedView } from '../../shared/contract';
 import { MODERATION_QUEUES } from '../../shared/domain/moderation';
 import { DAY_SECONDS } from '../../shared/domain/platform-time';
+import { GROUND_TRUTH_FILE } from '../../shared/domain/export-format';
 import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
-import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
+import {
+  type BulkSelection,
+  bulkDecide,
+  decide,
+  previewBulk,
+  tryExportPending,
+  undo,
+  undoBulk,
+} from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
@@ -18,7 +26,8 @@ import {
   type SavedView as StoredView,
 } from '../moderation/saved-views';
 import { defaultOutboxDir } from '../paths';
-import { lastImportedExportDir } from '../mirror/import';
+import { importedFrom, lastImportedExportDir } from '../mirror/import';
+import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../util/caller-file';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
 import type { Handlers } from './table';
@@ -39,6 +48,9 @@ type ModerationCall =
   | 'moderation.createView'
   | 'moderation.deleteView'
   | 'moderation.evaluate';
+
+/** Ground truth in a generated export (DATA-FORMAT.md): never imported, read only by an evaluation. */
+const LABELS_FILE = `${GROUND_TRUTH_FILE.name}.jsonl`;
 
 /** Decisions go to the outbox beside the mirror file, for the CLI, the desktop app and `serve --db` alike. */
 const outboxDir = (services: AppServices): string => defaultOutboxDir(services.dbPath);
@@ -161,32 +173,36 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.bulkApply': (input, services) => {
     const operator = requireOperator(services);
-    const result = bulkDecide(
-      services.db,
-      input.selection as BulkSelection,
-      {
-        action: input.action,
-        reasonCode: input.reasonCode,
-        note: input.note,
-        expiresAt: expiresAt(input.expiresInDays),
-      },
-      operator,
-      {
-        outboxDir: outboxDir(services),
-        expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey },
-      },
-    );
-    appendAudit(services.db, {
-      operator: operator.name,
-      action: 'moderation.bulk',
-      subject: result.bulkId,
-      details: {
-        action: input.action,
-        reasonCode: input.reasonCode,
-        decisions: result.decisions,
-        accounts: result.accounts,
-      },
-    });
+    // The decisions and their audit row are one transaction (a call that meets the write lock leaves neither).
+    const result = services.db
+      .transaction(() => {
+        const applied = bulkDecide(
+          services.db,
+          input.selection as BulkSelection,
+          {
+            action: input.action,
+            reasonCode: input.reasonCode,
+            note: input.note,
+            expiresAt: expiresAt(input.expiresInDays),
+          },
+          operator,
+          { outboxDir: null, expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey } },
+        );
+        appendAudit(services.db, {
+          operator: operator.name,
+          action: 'moderation.bulk',
+          subject: applied.bulkId,
+          details: {
+            action: input.action,
+            reasonCode: input.reasonCode,
+            decisions: applied.decisions,
+            accounts: applied.accounts,
+          },
+        });
+        return applied;
+      })
+      .immediate();
+    tryExportPending(services.db, outboxDir(services));
     return { bulkId: result.bulkId, decisions: result.decisions, accounts: result.accounts };
   },
 
@@ -212,9 +228,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.evaluate': async (input, services) => {
     requireOperator(services);
-    const file = input.labelsFile !== undefined ? path.resolve(input.labelsFile) : labelsOfLastImport(services);
-    if (!fs.existsSync(file))
-      throw new DomainError('NOT_FOUND', `labels file ${file} does not exist`, say('labelsMissing', { path: file }));
+    const file = labelsFileOf(services, input.labelsFile);
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
     // (a bad labels line names its line) keeps its code across the thread: see jobs/protocol.ts.
     return runWorkerJob('evaluate', {
@@ -224,13 +238,38 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   },
 };
 
-function labelsOfLastImport(services: AppServices): string {
-  const dir = lastImportedExportDir(services.db);
-  if (dir === null)
-    throw new DomainError(
-      'NOT_FOUND',
-      'nothing has been imported yet: give the path of a labels.jsonl',
-      say('nothingImported', {}),
-    );
-  return path.join(dir, 'labels.jsonl');
+/**
+ * The labels file an evaluation from the console reads: the labels.jsonl of an export directory this mirror
+ * imported (the last one when none is named). Any other path gets one answer, decided before anything on disk is
+ * looked at, so a caller learns nothing about what exists elsewhere (/etc/shadow and /nonexistent alike). Inside an
+ * imported export, the file must be a plain file within its cap (../util/caller-file.ts).
+ */
+function labelsFileOf(services: AppServices, named: string | undefined): string {
+  let file: string;
+  if (named === undefined) {
+    const dir = lastImportedExportDir(services.db);
+    if (dir === null)
+      throw new DomainError(
+        'NOT_FOUND',
+        'nothing has been imported yet: give the path of a labels.jsonl',
+        say('nothingImported', {}),
+      );
+    file = path.join(dir, LABELS_FILE);
+  } else {
+    file = path.resolve(named);
+    if (path.basename(file) !== LABELS_FILE || !importedFrom(services.db, path.dirname(file)))
+      throw new DomainError(
+        'NOT_FOUND',
+        'labels are read only from the labels.jsonl of an export directory this mirror imported',
+        say('labelsOutsideImports', {}),
+      );
+  }
+  try {
+    checkCallerFile(file, CALLER_FILE_MAX_BYTES.labels);
+  } catch (err) {
+    if (err instanceof CallerFileError && err.reason === 'missing')
+      throw new DomainError('NOT_FOUND', err.message, say('labelsMissing', { path: file }));
+    throw err;
+  }
+  return file;
 }

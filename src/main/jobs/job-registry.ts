@@ -30,8 +30,20 @@ const FINISHED_KEPT = 20;
  */
 export class JobRegistry {
   private readonly jobs = new Map<string, RunningJob>();
+  /** Ids of the jobs started, in order: a call can tell which jobs it started itself (startedSince). */
+  private readonly startOrder: string[] = [];
 
   constructor(private readonly events: EventHub) {}
+
+  /** A mark in the order of starts, for startedSince. */
+  mark(): number {
+    return this.startOrder.length;
+  }
+
+  /** The ids of the jobs started after `mark`. */
+  startedSince(mark: number): string[] {
+    return this.startOrder.slice(mark);
+  }
 
   start<N extends JobWorker>(options: StartJobOptions<N>): { jobId: string; done: Promise<void> } {
     const busy = [...this.jobs.values()].find((j) => j.last.kind === options.kind && j.last.state === 'running');
@@ -47,6 +59,7 @@ export class JobRegistry {
       last: { jobId, kind: options.kind, phase: 'starting', done: 0, total: null, state: 'running' },
     };
     this.jobs.set(jobId, job);
+    this.startOrder.push(jobId);
     this.publish(job, {});
     const done = runWorkerJob(options.worker, {
       dbPath: options.dbPath,

@@ -1,5 +1,6 @@
 import { DomainError, type ErrorCode } from '../../shared/envelope';
 import { CancelledError } from '../../shared/progress';
+import { isBusy } from '../db/busy';
 
 /**
  * Messages between main and a worker thread, for jobs and sessions alike. A job's cancel request travels through a
@@ -56,7 +57,7 @@ export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
 /** Worker side: what an error thrown inside the worker becomes on its way to main. */
 export function failureOf(error: unknown): { code: WorkerErrorCode; message: string } {
   const raw = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'INTERNAL';
-  const code = raw === 'SQLITE_BUSY' ? 'BUSY' : (WORKER_ERROR_CODES.find((c) => c === raw) ?? 'INTERNAL');
+  const code = isBusy(error) ? 'BUSY' : (WORKER_ERROR_CODES.find((c) => c === raw) ?? 'INTERNAL');
   return { code, message: error instanceof Error ? error.message : String(error) };
 }
 

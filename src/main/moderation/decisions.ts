@@ -15,6 +15,7 @@ import {
 } from '../../shared/domain/moderation';
 import { DECISION_REASONS, type DecisionReason, isDecisionReason, UNDO_REASON } from '../../shared/domain/reason-codes';
 import type { Db } from '../db/database';
+import { isBusy } from '../db/busy';
 import { lastExportedDecisionId, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
 import { assertNotClaimedByOther, touchClaim } from './claims';
 import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective';
@@ -419,8 +420,9 @@ function toOutbox(d: DecisionRow): OutboxDecision {
 /**
  * Exports what is pending, never failing the caller: it runs after a commit — the decision is already durable, so
  * the call must not report failure because an import holds the write lock or the outbox cannot be written right
- * now. The rows stay pending and the next decision or the next start exports them (the outbox's own file names say
- * how far it got). Also run at every start.
+ * now. The rows stay pending: a held lock is tried again on a timer (off the loop, backing off to once a second)
+ * until the export goes through; anything else waits for the next decision or the next start (the outbox's own
+ * file names say how far it got). Also run at every start.
  */
 export function tryExportPending(
   db: Db,
@@ -430,13 +432,31 @@ export function tryExportPending(
   try {
     return exportPendingDecisions(db, outboxDir);
   } catch (err) {
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') {
+    if (isBusy(err)) exportWhenFree(db, outboxDir, warn);
+    else
       warn(
         `outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)}); they stay pending and go out with the next export`,
       );
-    }
     return null;
   }
+}
+
+/** One waiting export per connection: a timer, never keeping the process alive, ending with the connection. */
+const exportsWaiting = new WeakSet<Db>();
+
+function exportWhenFree(db: Db, outboxDir: string, warn: (line: string) => void, delayMs = 50): void {
+  if (exportsWaiting.has(db)) return;
+  exportsWaiting.add(db);
+  setTimeout(() => {
+    exportsWaiting.delete(db);
+    if (!db.open) return;
+    try {
+      exportPendingDecisions(db, outboxDir);
+    } catch (err) {
+      if (isBusy(err)) exportWhenFree(db, outboxDir, warn, Math.min(delayMs * 2, 1000));
+      else warn(`outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }, delayMs).unref();
 }
 
 /** Writes every decision not yet in the outbox as one new decisions file (see tryExportPending for when). */

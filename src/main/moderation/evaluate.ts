@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { type ProgressSink, silentProgress } from '../../shared/progress';
 import {
   BEHAVIOUR_FAMILIES,
@@ -10,6 +9,8 @@ import {
 import { GROUND_TRUTH_LABELS } from '../../shared/domain/export-format';
 import { DomainError } from '../../shared/envelope';
 import type { Db } from '../db/database';
+import { readRecords } from '../mirror/import/record-reader';
+import { CALLER_FILE_MAX_BYTES } from '../util/caller-file';
 import { assessAccounts } from './detect';
 import { type DetectorModel, detectorModel } from './model/model';
 
@@ -84,34 +85,62 @@ interface LabelRow {
 
 const LABELS: ReadonlySet<string> = new Set(GROUND_TRUTH_LABELS);
 
-/** Reads labels.jsonl (ground truth written by the generator): user id → label and family. Errors name the line. */
+/** Ids are 1–64 characters (DATA-FORMAT.md); a label row naming a longer one is not a label row. */
+const MAX_ID_CHARS = 64;
+
+/**
+ * Reads labels.jsonl (ground truth written by the generator): user id → label and family. Errors name the line.
+ * The file is a caller's: opened only as a plain file within CALLER_FILE_MAX_BYTES.labels and streamed record by
+ * record (../mirror/import/record-reader.ts), so neither a device nor a huge file can fill memory; each distinct
+ * (label, family) is one shared object, so an account costs its id and a map entry.
+ */
 export function readLabels(file: string): Map<string, LabelRow> {
-  if (!fs.existsSync(file)) throw new DomainError('INVALID_INPUT', `labels file ${file} does not exist`);
   const labels = new Map<string, LabelRow>();
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch {
-      throw new DomainError('INVALID_INPUT', `${file}:${i + 1}: not valid JSON`);
-    }
-    const r = row as { user_id?: unknown; label?: unknown; family?: unknown };
-    const family = r.family === undefined || r.family === null ? null : r.family;
-    if (
-      typeof r.user_id !== 'string' ||
-      typeof r.label !== 'string' ||
-      !LABELS.has(r.label) ||
-      (family !== null && (typeof family !== 'string' || !isBehaviourFamily(family)))
-    ) {
-      throw new DomainError(
-        'INVALID_INPUT',
-        `${file}:${i + 1}: expected {"user_id": string, "label": ${GROUND_TRUTH_LABELS.join('|')}, "family"?: a behaviour family}`,
-      );
-    }
-    labels.set(r.user_id, { label: r.label, family: family as BehaviourFamily | null });
-  });
+  const rows = new Map<string, LabelRow>();
+  const expected = `expected {"user_id": string, "label": ${GROUND_TRUTH_LABELS.join('|')}, "family"?: a behaviour family}`;
+  readRecords(
+    file,
+    false,
+    {
+      record(line, lineNo) {
+        if (line.trim() === '') return;
+        let row: unknown;
+        try {
+          row = JSON.parse(line);
+        } catch {
+          throw new DomainError('INVALID_INPUT', `${file}:${lineNo}: not valid JSON`);
+        }
+        const r = (typeof row === 'object' && row !== null ? row : {}) as {
+          user_id?: unknown;
+          label?: unknown;
+          family?: unknown;
+        };
+        const family = r.family === undefined || r.family === null ? null : r.family;
+        if (
+          typeof r.user_id !== 'string' ||
+          r.user_id.length === 0 ||
+          r.user_id.length > MAX_ID_CHARS ||
+          typeof r.label !== 'string' ||
+          !LABELS.has(r.label) ||
+          (family !== null && (typeof family !== 'string' || !isBehaviourFamily(family)))
+        ) {
+          throw new DomainError('INVALID_INPUT', `${file}:${lineNo}: ${expected}`);
+        }
+        const key = `${r.label}\u0000${family ?? ''}`;
+        let value = rows.get(key);
+        if (!value) rows.set(key, (value = { label: r.label, family: family as BehaviourFamily | null }));
+        labels.set(r.user_id, value);
+      },
+      problem(reason, lineNo) {
+        throw new DomainError(
+          'INVALID_INPUT',
+          `${file}:${lineNo}: ${reason === 'invalid_utf8' ? 'not valid UTF-8' : 'a line longer than 1 MiB'}`,
+        );
+      },
+      chunk() {},
+    },
+    CALLER_FILE_MAX_BYTES.labels,
+  );
   return labels;
 }
 

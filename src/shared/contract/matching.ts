@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ruleSetSchema } from '../domain/ruleset';
 import { call } from './call';
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+import { calendarDateSchema } from './dates';
 
 export const matchRunSummarySchema = z.object({
   eligibleUsers: z.number().int(),
@@ -23,7 +22,7 @@ export type MatchRunSummaryView = z.infer<typeof matchRunSummarySchema>;
 
 export const matchRunSchema = z.object({
   id: z.number().int(),
-  date: isoDate,
+  date: calendarDateSchema,
   rulesetVersion: z.number().int().nullable(),
   operator: z.string(),
   startedAt: z.string(),
@@ -50,7 +49,7 @@ export const matchingCalls = {
     z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(),
     z.object({ runs: z.array(matchRunSchema) }),
   ),
-  'matching.start': call(z.object({ date: isoDate }).strict(), z.object({ jobId: z.string() })),
+  'matching.start': call(z.object({ date: calendarDateSchema }).strict(), z.object({ jobId: z.string() })),
   'matching.introductions': call(
     z
       .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call } from './call';
+import { filePathSchema } from './paths';
 
 const count = z.number().int().nonnegative();
 
@@ -67,7 +68,7 @@ export const mirrorCalls = {
     z.object({ total: count, rows: z.array(quarantineRowSchema) }),
   ),
   'mirror.startImport': call(
-    z.object({ dir: z.string().trim().min(1, 'choose an export directory').max(4096) }).strict(),
+    z.object({ dir: filePathSchema('choose an export directory') }).strict(),
     z.object({ jobId: z.string() }),
   ),
   /** The desktop's folder dialog (see app.capabilities); null when cancelled. */

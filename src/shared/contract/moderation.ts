@@ -9,6 +9,7 @@ import {
 import { DECISION_ACTIONS, FLAG_STATES, MODERATION_QUEUES } from '../domain/moderation';
 import { DECISION_REASONS } from '../domain/reason-codes';
 import { call } from './call';
+import { filePathSchema } from './paths';
 
 /**
  * Moderation: detection, the review queue, decisions (single and bulk), saved views and the evaluation against
@@ -343,10 +344,12 @@ export const moderationCalls = {
   ),
   /**
    * Scores the mirror against a labels.jsonl (generated ground truth): per-class P/R/F1 and the PR curve. Without
-   * labelsFile: the labels.jsonl of the export the mirror was last imported from (a generated one has it).
+   * labelsFile: the labels.jsonl of the export the mirror was last imported from (a generated one has it). With it:
+   * only the labels.jsonl of an export directory this mirror imported — any other path is refused with one answer,
+   * whether or not it exists (the CLI's `evaluate --labels` takes any file).
    */
   'moderation.evaluate': call(
-    z.object({ labelsFile: z.string().trim().min(1, 'give the path of a labels.jsonl').max(4096).optional() }).strict(),
+    z.object({ labelsFile: filePathSchema('give the path of a labels.jsonl').optional() }).strict(),
     evaluationSchema,
   ),
 };

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ruleSetSchema } from '../domain/ruleset';
 import { call } from './call';
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+import { calendarDateSchema } from './dates';
 
 /** Score histogram: 20 bins of 5 points over the 0–100 matching value (the last bin includes 100). */
 export const HISTOGRAM_BINS = 20;
@@ -72,7 +71,7 @@ export const maskedPersonSchema = z.object({
 });
 
 export const whatIfSchema = z.object({
-  date: isoDate,
+  date: calendarDateSchema,
   /** Sequence number of the request this answers (the renderer drops older ones). */
   seq: z.number().int(),
   /** Pool size of the cache (users loaded), and whether the draft changes what only a rebuild can change. */
@@ -116,7 +115,7 @@ export const whatIfSchema = z.object({
 export type WhatIfView = z.infer<typeof whatIfSchema>;
 
 export const tuningStateSchema = z.object({
-  date: isoDate.nullable(),
+  date: calendarDateSchema.nullable(),
   state: z.enum(['idle', 'building', 'ready', 'failed']),
   phase: z.string(),
   done: z.number(),
@@ -128,7 +127,7 @@ export type TuningStateView = z.infer<typeof tuningStateSchema>;
 
 export const shadowRunSchema = z.object({
   id: z.number().int(),
-  date: isoDate,
+  date: calendarDateSchema,
   ruleSet: ruleSetSchema,
   rulesetVersion: z.number().int().nullable(),
   activeVersion: z.number().int().nullable(),
@@ -163,7 +162,7 @@ export const shadowComparisonSchema = z.object({
 export type ShadowComparisonView = z.infer<typeof shadowComparisonSchema>;
 
 export const dashboardDaySchema = z.object({
-  date: isoDate,
+  date: calendarDateSchema,
   runId: z.number().int(),
   introductions: z.number().int(),
   eligibleUsers: z.number().int(),
@@ -201,7 +200,10 @@ export const tuningCalls = {
    * Builds the what-if cache for a date in the tuning worker; the one already built (or building) for that date is
    * kept unless `reload`. Its progress goes out as job.progress (kind 'tune').
    */
-  'tuning.open': call(z.object({ date: isoDate, reload: z.boolean().default(false) }).strict(), tuningStateSchema),
+  'tuning.open': call(
+    z.object({ date: calendarDateSchema, reload: z.boolean().default(false) }).strict(),
+    tuningStateSchema,
+  ),
   'tuning.state': call(z.object({}).strict(), tuningStateSchema),
   /** Re-scores the whole population under the draft; a request superseded by a newer one answers `superseded`. */
   'tuning.whatIf': call(
@@ -219,10 +221,10 @@ export const tuningCalls = {
   'tuning.shadowCompare': call(z.object({ shadowId: z.number().int().positive() }).strict(), shadowComparisonSchema),
   /** Today's run and the last 30 days, read from the mirror. */
   'dashboard.overview': call(
-    z.object({ today: isoDate, days: z.number().int().min(1).max(90).default(30) }).strict(),
+    z.object({ today: calendarDateSchema, days: z.number().int().min(1).max(90).default(30) }).strict(),
     z.object({
       days: z.array(dashboardDaySchema),
-      flags: z.array(z.object({ date: isoDate, flags: z.number().int() })),
+      flags: z.array(z.object({ date: calendarDateSchema, flags: z.number().int() })),
       openFlags: z.number().int(),
       today: dashboardDaySchema.nullable(),
       activeVersion: z.number().int().nullable(),

@@ -49,3 +49,16 @@ export function platformIsoTimeOf(unixSeconds: number): string {
   const local = new Date((Math.floor(unixSeconds) + PLATFORM_OFFSET_SECONDS) * 1000).toISOString();
   return `${local.slice(0, 19)}${PLATFORM_UTC_OFFSET}`;
 }
+
+/**
+ * A platform date as YYYY-MM-DD that names a real day of the calendar (`2026-02-30` does not), as its parts; null
+ * otherwise. The one check behind the contract's dates, the engine's run dates and the CLI's date options.
+ */
+export function calendarDate(date: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(year, month - 1, day));
+  if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) return null;
+  return { year, month, day };
+}

@@ -7,6 +7,7 @@ import {
   generateExport,
 } from '../../mirror/generator';
 import { defineCommand, intOption, numberOption, stringOption, UsageError } from '../command';
+import { calendarDate } from '../../../shared/domain/platform-time';
 
 /** `generate`: a deterministic, realistic export directory with planted ground truth (labels.jsonl). */
 export const generateCommand = defineCommand({
@@ -45,8 +46,8 @@ export const generateCommand = defineCommand({
     if (days > 366) throw new UsageError(`--days must be at most 366, got ${days}`);
     if (seed > 0xffffffff) throw new UsageError(`--seed must be at most 4294967295, got ${seed}`);
     const endDate = stringOption(values, 'end-date') ?? DEFAULT_END_DATE;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate) || Number.isNaN(Date.parse(`${endDate}T00:00:00Z`))) {
-      throw new UsageError(`--end-date must be a date YYYY-MM-DD, got "${endDate}"`);
+    if (calendarDate(endDate) === null) {
+      throw new UsageError(`--end-date must be a calendar date YYYY-MM-DD, got "${endDate}"`);
     }
     const format = parseFormat(stringOption(values, 'format'));
     const summary = await generateExport(

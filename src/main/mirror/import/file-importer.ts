@@ -12,6 +12,7 @@ import { FileKeySet, type KeyHash } from './key-set';
 import { capChars, readRecordAt, readRecords } from './record-reader';
 import { RowProblem, type QuarantineReason } from './row-problem';
 import { columnsOf, type TableSpec } from './tables';
+import { CALLER_FILE_MAX_BYTES, openCallerFile } from '../../util/caller-file';
 
 export interface FileSummary {
   format: 'jsonl' | 'csv';
@@ -188,7 +189,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
   const incoming = Math.min(o.expected ?? Math.round(o.sizeBytes / 64), bySize);
   const dropped = shouldDropIndexes(incoming, before) ? dropSecondaryIndexes(o.db, spec.table) : null;
   // A second handle on the file, to read a record again by its offset when two keys share a hash.
-  const rereadFd = fs.openSync(o.path, 'r');
+  const rereadFd = openCallerFile(o.path, CALLER_FILE_MAX_BYTES.exportFile).fd;
   const keyAt = (offset: number): string | null => {
     const text = readRecordAt(rereadFd, offset, o.format === 'csv');
     return text === undefined ? null : keyOfRecord(text);

@@ -3,13 +3,15 @@ import path from 'node:path';
 import type { ExportKind } from '../../../shared/domain/export-format';
 import type { Db } from '../../db/database';
 import { DomainError } from '../../../shared/envelope';
+import { say } from '../../../shared/error-says';
 import { appendAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
 import { importFile, manifestMismatch, type FileSummary, type QuarantineWriter } from './file-importer';
 import type { IdTable } from './fields';
 import { withBulkPragmas } from './bulk-mode';
 import { checkExportOrder, type ExportOrder } from './order';
-import { readManifest } from './manifest';
+import { type ExportManifest, readManifest } from './manifest';
+import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { CSV_ALLOWED, TABLES, type TableSpec } from './tables';
 
@@ -19,6 +21,7 @@ export type { QuarantineReason } from './row-problem';
 export {
   countQuarantine,
   lastImportRun,
+  importedFrom,
   lastImportedExportDir,
   listImportRuns,
   listQuarantine,
@@ -50,9 +53,33 @@ interface PlannedFile {
   format: 'jsonl' | 'csv';
 }
 
+/** More entries than this and a directory is not an export (a real one holds a dozen files): refused unlisted. */
+const MAX_EXPORT_ENTRIES = 1000;
+
+/** The names in an export directory, read one at a time and at most MAX_EXPORT_ENTRIES of them. */
+function listExportDir(dir: string): Set<string> {
+  const names = new Set<string>();
+  let handle: fs.Dir;
+  try {
+    handle = fs.opendirSync(dir);
+  } catch {
+    throw new DomainError('BAD_EXPORT', `${dir}: cannot be read`);
+  }
+  try {
+    for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
+      if (names.size === MAX_EXPORT_ENTRIES)
+        throw new DomainError('BAD_EXPORT', `${dir}: more than ${MAX_EXPORT_ENTRIES} entries; not an export directory`);
+      names.add(entry.name);
+    }
+  } finally {
+    handle.closeSync();
+  }
+  return names;
+}
+
 /** Which of the known files the directory holds, in import order (users and merchants first). */
 function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
-  const present = new Set(fs.readdirSync(dir));
+  const present = listExportDir(dir);
   const planned: PlannedFile[] = [];
   const used = new Set<string>(['manifest.json']);
   for (const spec of TABLES) {
@@ -68,20 +95,58 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
     }
     if (!hasJsonl && !hasCsv) continue;
     const fileName = hasCsv ? csv : jsonl;
-    // Only plain files: a symlink could point anywhere (/etc/passwd, /dev/zero), a directory cannot be read.
-    const stat = fs.lstatSync(path.join(dir, fileName));
-    if (!stat.isFile()) {
-      const what = stat.isSymbolicLink()
-        ? 'a symbolic link'
-        : stat.isDirectory()
-          ? 'a directory'
-          : 'not a regular file';
-      throw new DomainError('BAD_EXPORT', `${path.join(dir, fileName)}: is ${what}; an export holds plain files only`);
+    // Only plain files within the cap: a symlink could point anywhere (/etc/passwd, /dev/zero), a FIFO never ends.
+    // (The reader opens each again by the same rules: caller-file.ts.)
+    try {
+      checkCallerFile(path.join(dir, fileName), CALLER_FILE_MAX_BYTES.exportFile);
+    } catch (err) {
+      if (!(err instanceof CallerFileError)) throw err;
+      throw new DomainError('BAD_EXPORT', `${err.message}; an export holds plain files only`);
     }
     used.add(fileName);
     planned.push({ spec, fileName, path: path.join(dir, fileName), format: hasCsv ? 'csv' : 'jsonl' });
   }
   return { planned, skipped: [...present].filter((f) => !used.has(f)).sort() };
+}
+
+/** An export directory looked over before anything of it is imported. */
+export interface InspectedExport {
+  exportDir: string;
+  manifest: ExportManifest;
+  planned: PlannedFile[];
+  /** Entries the importer does not read (labels.jsonl, a README…). */
+  skipped: string[];
+}
+
+/**
+ * Looks an export directory over without importing anything: a directory, a manifest that reads, plain files of a
+ * bounded size for every file it will read, and every file the manifest declares present. Throws BAD_EXPORT naming
+ * the file otherwise. Cheap (a directory listing, a stat a file, the manifest), so a call can answer at once before
+ * a worker is started; the import does it again itself.
+ */
+export function inspectExport(dir: string): InspectedExport {
+  const exportDir = path.resolve(dir);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(exportDir, { throwIfNoEntry: false });
+  } catch {
+    throw new DomainError('BAD_EXPORT', `${exportDir}: cannot be read`);
+  }
+  if (!stat?.isDirectory())
+    throw new DomainError('BAD_EXPORT', `${exportDir}: not a directory`, say('notAnExport', { path: exportDir }));
+  const manifest = readManifest(exportDir);
+  const { planned, skipped } = planFiles(exportDir);
+  // A file the manifest declares but the directory lacks is a half-copied export: refused before anything lands.
+  const present = new Set(planned.map((f) => f.fileName));
+  for (const [declared, rows] of Object.entries(manifest.files)) {
+    if (TABLES.some((t) => declared === `${t.name}.jsonl` || declared === `${t.name}.csv`) && !present.has(declared)) {
+      throw new DomainError(
+        'BAD_EXPORT',
+        `${path.join(exportDir, declared)}: the manifest declares it (${rows} rows) but the export has no such file (copied only in part?)`,
+      );
+    }
+  }
+  return { exportDir, manifest, planned, skipped };
 }
 
 const sql = {
@@ -110,22 +175,7 @@ function loadIds(db: Db, query: string): Set<string> {
 export function importExport(db: Db, dir: string, options: ImportOptions): ImportSummary {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
-  const exportDir = path.resolve(dir);
-  if (!fs.existsSync(exportDir) || !fs.statSync(exportDir).isDirectory()) {
-    throw new DomainError('BAD_EXPORT', `${exportDir}: not a directory`);
-  }
-  const manifest = readManifest(exportDir);
-  const { planned, skipped } = planFiles(exportDir);
-  // A file the manifest declares but the directory lacks is a half-copied export: refused before anything lands.
-  const present = new Set(planned.map((f) => f.fileName));
-  for (const [declared, rows] of Object.entries(manifest.files)) {
-    if (TABLES.some((t) => declared === `${t.name}.jsonl` || declared === `${t.name}.csv`) && !present.has(declared)) {
-      throw new DomainError(
-        'BAD_EXPORT',
-        `${path.join(exportDir, declared)}: the manifest declares it (${rows} rows) but the export has no such file (copied only in part?)`,
-      );
-    }
-  }
+  const { exportDir, manifest, planned, skipped } = inspectExport(dir);
 
   const operator = options.operator;
   const audit = (action: string, subject: string, details: Record<string, unknown>): void => {

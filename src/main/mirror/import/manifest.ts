@@ -1,8 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { EXPORT_KINDS, type ExportKind, MANIFEST_FORMAT } from '../../../shared/domain/export-format';
 import { DomainError } from '../../../shared/envelope';
+import { say } from '../../../shared/error-says';
 import { parseIsoTime } from './fields';
+import { CALLER_FILE_MAX_BYTES, CallerFileError, readSmallCallerFile } from '../../util/caller-file';
 
 export interface ExportManifest {
   format: typeof MANIFEST_FORMAT;
@@ -13,8 +14,8 @@ export interface ExportManifest {
   files: Record<string, number>;
 }
 
-function bad(file: string, message: string): DomainError {
-  return new DomainError('BAD_EXPORT', `${file}: ${message}`);
+function bad(file: string, message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError('BAD_EXPORT', `${file}: ${message}`, details);
 }
 
 /** Reads and checks `manifest.json`. A bad manifest refuses the whole export (BAD_EXPORT), naming the file and field. */
@@ -22,15 +23,18 @@ export function readManifest(dir: string): ExportManifest {
   const file = path.join(dir, 'manifest.json');
   let text: string;
   try {
-    const stat = fs.lstatSync(file);
-    if (!stat.isFile()) throw bad(file, 'is not a plain file (a link or a directory?)');
-    text = fs.readFileSync(file, 'utf8');
+    text = readSmallCallerFile(file, CALLER_FILE_MAX_BYTES.manifest);
   } catch (err) {
-    if (err instanceof DomainError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof CallerFileError)) throw err;
+    if (err.reason === 'missing')
+      throw bad(file, 'not found (is this an export directory?)', say('notAnExport', { path: dir }));
     throw bad(
       file,
-      code === 'ENOENT' ? 'not found (is this an export directory?)' : `cannot be read (${code ?? String(err)})`,
+      err.reason === 'too_large'
+        ? `is larger than ${CALLER_FILE_MAX_BYTES.manifest.toLocaleString('en')} bytes: not a manifest`
+        : err.reason === 'unreadable'
+          ? 'cannot be read'
+          : 'is not a plain file (a link, a directory, a device?)',
     );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { CALLER_FILE_MAX_BYTES, openCallerFile } from '../../util/caller-file';
 
 /** Records longer than this are refused without being buffered whole (a 10 MB line never sits in memory). */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -93,12 +94,18 @@ export function capChars(text: string, maxChars: number): string {
 /**
  * Streams a JSONL or CSV file record by record with fs.readSync into one reusable buffer, so memory stays flat
  * whatever the file's size. Skips a leading BOM, accepts LF and CRLF, and in CSV mode keeps newlines that sit
- * inside quoted fields (RFC 4180: a record ends at a newline outside a quoted cell).
+ * inside quoted fields (RFC 4180: a record ends at a newline outside a quoted cell). The file is a caller's: it is
+ * opened only as a plain file of at most `maxBytes` (../../util/caller-file.ts), and read only as far as it
+ * reached when opened.
  */
-export function readRecords(file: string, csv: boolean, sink: RecordSink): void {
-  const fd = fs.openSync(file, 'r');
+export function readRecords(
+  file: string,
+  csv: boolean,
+  sink: RecordSink,
+  maxBytes: number = CALLER_FILE_MAX_BYTES.exportFile,
+): void {
+  const { fd, size: totalBytes } = openCallerFile(file, maxBytes);
   try {
-    const totalBytes = fs.fstatSync(fd).size;
     const buf = Buffer.allocUnsafe(MAX_RECORD_BYTES + CHUNK_BYTES);
     let start = 0; // start of the current record in buf
     let end = 0; // end of valid data in buf
@@ -122,7 +129,7 @@ export function readRecords(file: string, csv: boolean, sink: RecordSink): void 
         scan -= start;
         start = 0;
       }
-      const n = fs.readSync(fd, buf, end, buf.length - end, bytesRead);
+      const n = fs.readSync(fd, buf, end, Math.min(buf.length - end, totalBytes - bytesRead), bytesRead);
       if (n === 0) eof = true;
       bytesRead += n;
       end += n;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { withoutWaiting } from '../../db/busy';
 import type { ImportSummary } from './summary';
 
 export type ImportRunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -57,6 +58,7 @@ const sql = {
   recentRuns: `SELECT * FROM import_runs ORDER BY id DESC LIMIT ?`,
   lastRun: `SELECT * FROM import_runs ORDER BY id DESC LIMIT 1`,
   lastCompletedDir: `SELECT export_dir FROM import_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1`,
+  completedFromDir: `SELECT 1 FROM import_runs WHERE status = 'completed' AND export_dir = ? LIMIT 1`,
   quarantinePage: `SELECT id, import_run_id AS runId, file, line, field, reason, message, raw FROM quarantine
     WHERE (@runId IS NULL OR import_run_id = @runId) AND (@file IS NULL OR file = @file) AND (@reason IS NULL OR reason = @reason)
     ORDER BY import_run_id DESC, file, line LIMIT @limit OFFSET @offset`,
@@ -94,16 +96,11 @@ function toRun(r: RunRecord): ImportRunRow {
  * another process (the app, a CLI import) is importing right now, it returns 0 and touches nothing.
  */
 export function recoverInterruptedImports(db: Db): number {
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    return db.transaction(() => db.prepare(sql.interrupted).run(new Date().toISOString()).changes).immediate();
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') return 0;
-    throw err;
-  } finally {
-    db.pragma(`busy_timeout = ${timeout}`);
-  }
+  let recovered = 0;
+  withoutWaiting(db, () => {
+    recovered = db.transaction(() => db.prepare(sql.interrupted).run(new Date().toISOString()).changes).immediate();
+  });
+  return recovered;
 }
 
 export function listImportRuns(db: Db, limit: number): ImportRunRow[] {
@@ -118,6 +115,11 @@ export function lastImportRun(db: Db): ImportRunRow | null {
 /** The export directory the mirror's newest data came from (null before the first completed import). */
 export function lastImportedExportDir(db: Db): string | null {
   return (db.prepare(sql.lastCompletedDir).pluck().get() as string | undefined) ?? null;
+}
+
+/** Whether the mirror completed an import from `dir` (a resolved path, as import runs keep it). */
+export function importedFrom(db: Db, dir: string): boolean {
+  return db.prepare(sql.completedFromDir).pluck().get(dir) !== undefined;
 }
 
 function filterParams(f: Omit<QuarantineFilter, 'offset' | 'limit'>): Record<string, string | number | null> {

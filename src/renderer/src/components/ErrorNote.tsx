@@ -36,6 +36,7 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   noFolderDialog: 'error.say.noFolderDialog',
   notAnExport: 'error.say.notAnExport',
   labelsMissing: 'error.say.labelsMissing',
+  labelsOutsideImports: 'error.say.labelsOutsideImports',
   nothingImported: 'error.say.nothingImported',
   staleExport: 'error.say.staleExport',
   manifestMismatch: 'error.say.manifestMismatch',

@@ -55,6 +55,7 @@ export const app = defineSection(
     'error.say.noFolderDialog': '网页模式下没有文件夹对话框，请直接输入导出目录路径。',
     'error.say.notAnExport': '{path} 不是上游导出目录（缺少 manifest.json 或不是目录）。',
     'error.say.labelsMissing': '找不到标注文件 {path}。',
+    'error.say.labelsOutsideImports': '只能读取本镜像导入过的导出目录中的 labels.jsonl。',
     'error.say.nothingImported': '还没有导入过数据，请填写 labels.jsonl 的路径。',
     'error.say.staleExport':
       '导出 {exportId}（导出于 {exportedAt}）不晚于已导入的 {newerExportId}（导出于 {newerExportedAt}）：导入会让镜像倒退，未导入任何数据。',
@@ -131,9 +132,9 @@ export const app = defineSection(
     'error.say.flagResolved': 'Flag #{flagId} is already resolved; undo that decision first to change it.',
     'error.say.reviewerCannotSuspend': 'A reviewer cannot suspend an account; escalate it to a lead.',
     'error.say.reviewerBulkLimit':
-      'A reviewer can act on at most {limit} accounts at once; this selection has {accounts}. Narrow it or ask a lead.',
+      'A reviewer can act on at most {limit, plural, one {# account} other {# accounts}} at once; this selection has {accounts}. Narrow it or ask a lead.',
     'error.say.selectionChanged':
-      'The selection changed since the preview: {accounts} accounts now, {previewed} previewed. Preview again.',
+      'The selection changed since the preview: {accounts, plural, one {# account} other {# accounts}} now, {previewed} previewed. Preview again.',
     'error.say.undoOwnOnly':
       'A reviewer can only undo their own decisions; decision #{decisionId} was made by {operator}.',
     'error.say.alreadyUndone': 'Decision #{decisionId} was already undone by decision #{by}.',
@@ -147,11 +148,13 @@ export const app = defineSection(
     'error.say.noFolderDialog': 'There is no folder dialog in web mode: type the export directory.',
     'error.say.notAnExport': '{path} is not an upstream export (not a directory, or no manifest.json).',
     'error.say.labelsMissing': 'There is no labels file at {path}.',
+    'error.say.labelsOutsideImports':
+      'Labels are read only from the labels.jsonl of an export directory this mirror imported.',
     'error.say.nothingImported': 'Nothing has been imported yet: give the path of a labels.jsonl.',
     'error.say.staleExport':
       'Export {exportId} (exported {exportedAt}) is not newer than {newerExportId} (exported {newerExportedAt}), which is already imported: it would roll the mirror back. Nothing was imported.',
     'error.say.manifestMismatch':
-      'Snapshot file {file} holds {read} rows, its manifest declares {declared}: an incomplete snapshot would delete real rows, so none of it was imported.',
+      'Snapshot file {file} holds {read, plural, one {# row} other {# rows}}, its manifest declares {declared}: an incomplete snapshot would delete real rows, so none of it was imported.',
     'error.say.manifestUndeclared':
       'The snapshot’s manifest declares no row count for {file}: it cannot be proven whole, so none of it was imported.',
     'error.say.alreadyPublished':
