@@ -22,7 +22,12 @@ function tempDb(): Db {
 function scanned(db: Db, window: { start: number; end: number }, chunkRows: number): number[][] {
   const userIds = db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[];
   const merchantIds = db.prepare('SELECT id FROM merchants ORDER BY id').pluck().all() as string[];
-  const scanner = new WindowScanner(db, { window, userIds, merchantIds, merchantPlace: merchantIds.map((_, i) => i) });
+  const scanner = new WindowScanner(db, {
+    window,
+    userIds,
+    merchantIds,
+    merchantPlace: Int32Array.from(merchantIds, (_, i) => i),
+  });
   const plan = planScan(db, window, chunkRows);
   const rows: number[][] = [];
   for (let k = 0; k < plan.count; k++) {
