@@ -5,13 +5,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../db/database';
 import { main } from '../cli/main';
 import { matchCommand } from '../cli/commands/match';
-import { exportCommand } from '../cli/commands/export';
+import { exportCommand, publishCommand } from '../cli/commands/publish';
+import { listAudit } from '../audit/audit-log';
 import { whatIfCommand } from '../cli/commands/whatif';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import { MatchingCache } from './cache';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { readRun } from './store';
+import { readRunIntroductions } from './index';
+import { seedFlags } from '../testing/moderation-mirror';
+import { detectorModel } from '../moderation/model/model';
 import { buildTestMirror } from '../testing/engine-mirror';
 
 const dirs: string[] = [];
@@ -38,26 +42,60 @@ async function cli(args: string[]): Promise<{ code: number; last: Record<string,
     return true;
   });
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const code = await main(args, [matchCommand, exportCommand, whatIfCommand]);
+  const code = await main(args, [matchCommand, publishCommand, exportCommand, whatIfCommand]);
   vi.restoreAllMocks();
   const out = lines.join('').trimEnd().split('\n');
   return { code, last: JSON.parse(out.at(-1)!) as Record<string, unknown> };
 }
 
-describe('match and export commands', () => {
-  it('runs a match then exports it to the outbox', async () => {
+describe('match and publish commands', () => {
+  it('runs a match, publishes it to the outbox once, and refuses the published date to publish and match again', async () => {
     const { dir, file } = mirror();
     const match = await cli(['match', '--date', '2026-11-24', '--db', file, '--threads', '1', '--json']);
     expect(match.code).toBe(0);
     expect(match.last).toMatchObject({ ok: true, command: 'match', date: '2026-11-24' });
     expect(match.last.introductions).toBeGreaterThan(0);
     const out = path.join(dir, 'outbox');
-    const exp = await cli(['export', '--date', '2026-11-24', '--out', out, '--db', file, '--json']);
-    expect(exp.code).toBe(0);
-    expect(exp.last.introductions).toBe(match.last.introductions);
+    const pub = await cli([
+      'publish',
+      '--date',
+      '2026-11-24',
+      '--out',
+      out,
+      '--db',
+      file,
+      '--operator',
+      'ann',
+      '--json',
+    ]);
+    expect(pub.code).toBe(0);
+    expect(pub.last).toMatchObject({ ok: true, runId: match.last.runId, introductions: match.last.introductions });
+    expect(pub.last.passing).toBe(match.last.introductions);
     expect(
       fs.readFileSync(path.join(out, 'introductions-2026-11-24.jsonl'), 'utf8').trimEnd().split('\n'),
     ).toHaveLength(Number(match.last.introductions));
+
+    // Final: publishing again (under either name) and matching again are refused, naming the published run.
+    const published = {
+      ok: false,
+      error: { code: 'ALREADY_PUBLISHED', message: expect.stringContaining(`run ${String(match.last.runId)}`) },
+    };
+    for (const again of [
+      ['publish', '--date', '2026-11-24', '--out', out],
+      ['export', '--date', '2026-11-24', '--out', out],
+      ['match', '--date', '2026-11-24', '--threads', '1'],
+    ]) {
+      const refused = await cli([...again, '--db', file, '--json']);
+      expect(refused.code).toBe(1);
+      expect(refused.last).toMatchObject(published);
+    }
+    const db = openDatabase(file);
+    expect(listAudit(db, 20).find((a) => a.action === 'publish')).toMatchObject({
+      operator: 'ann',
+      subject: '2026-11-24',
+      details: { runId: match.last.runId, written: match.last.introductions },
+    });
+    db.close();
   });
 
   it('says what is wrong with a bad date', async () => {
@@ -68,8 +106,56 @@ describe('match and export commands', () => {
       ok: false,
       error: { code: 'USAGE', message: '--date: "2026-02-30" is not a calendar date' },
     });
-    const missing = await cli(['export', '--db', file, '--json']);
+    const missing = await cli(['publish', '--db', file, '--json']);
     expect(missing.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+  });
+});
+
+describe('accounts held by detection', () => {
+  it('are out of the run while pending, and the run summary and the what-if say how many', async () => {
+    const { dir, file } = mirror();
+    const match = (): Promise<{ code: number; last: Record<string, unknown> }> =>
+      cli(['match', '--date', '2026-11-24', '--db', file, '--threads', '1', '--json']);
+    const first = await match();
+    expect(first.last.heldByDetection).toBe(0);
+    let db = openDatabase(file);
+    const matched = readRunIntroductions(db, Number(first.last.runId)).map((i) => i.userA);
+    // Two pending calibrated assessments: one above the recommended hold threshold, one below it.
+    const recommended = detectorModel().holdThreshold;
+    const scores = [(1 + recommended) / 2, recommended / 2];
+    seedFlags(db, matched.slice(0, 2), 'micro_seller', 1_764_000_000, { version: 3, score: (i) => scores[i]! });
+    db.close();
+
+    const second = await match();
+    expect(second.last.heldByDetection).toBe(1);
+    db = openDatabase(file);
+    const again = readRunIntroductions(db, Number(second.last.runId)).flatMap((i) => [i.userA, i.userB]);
+    db.close();
+    expect(again).not.toContain(matched[0]);
+
+    // A draft that holds only at certainty lets the held account back in; the what-if counts both sides.
+    const rules = path.join(dir, 'draft.json');
+    fs.writeFileSync(rules, JSON.stringify({ ...DEFAULT_RULE_SET, holdThreshold: 1 }));
+    const whatIf = await cli([
+      'whatif',
+      '--date',
+      '2026-11-24',
+      '--rules',
+      rules,
+      '--db',
+      file,
+      '--threads',
+      '1',
+      '--json',
+    ]);
+    expect(whatIf.code).toBe(0);
+    expect(whatIf.last.heldByDetection).toEqual({
+      draft: 0,
+      active: 1,
+      draftThreshold: 1,
+      activeThreshold: recommended,
+      recommended,
+    });
   });
 });
 
