@@ -2,6 +2,8 @@ import { type Db, openDatabase } from './db/database';
 import { EventHub } from './events';
 import { JobRegistry } from './jobs/job-registry';
 import { SessionStore } from './operators/sessions';
+import { DEFAULT_OUTBOX_TIMING, OutboxWriter, type OutboxTiming } from './outbox/writer';
+import { defaultOutboxDir } from './paths';
 
 /**
  * Everything the handlers work with, built once per process over one mirror file. Services know nothing of
@@ -12,6 +14,9 @@ export interface AppServices {
   db: Db;
   events: EventHub;
   jobs: JobRegistry;
+  /** The outbox beside the mirror: decisions go out in batches through it; closing the services writes what is pending. */
+  outbox: OutboxWriter;
+  outboxDir: string;
   /** What only the desktop window can do (native dialogs); absent in web mode, where the UI asks for a path. */
   desktop: DesktopCapabilities | null;
   /**
@@ -33,6 +38,10 @@ export interface CreateServicesOptions {
   desktop?: DesktopCapabilities;
   /** A session ends after this long without a call (default 30 minutes). */
   sessionIdleSeconds?: number;
+  /** Where the outbox writer's lines go (default: stderr). */
+  log?: (line: string) => void;
+  /** Tests: how the outbox batches decisions. */
+  outboxTiming?: OutboxTiming;
 }
 
 export function createServices(options: CreateServicesOptions): AppServices {
@@ -42,11 +51,15 @@ export function createServices(options: CreateServicesOptions): AppServices {
   db.pragma('busy_timeout = 0');
   const events = new EventHub();
   const disposers: (() => void)[] = [];
+  const outboxDir = defaultOutboxDir(options.dbPath);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const services: AppServices = {
     dbPath: options.dbPath,
     db,
     events,
     jobs: new JobRegistry(events),
+    outbox: new OutboxWriter(db, outboxDir, log, options.outboxTiming ?? DEFAULT_OUTBOX_TIMING),
+    outboxDir,
     desktop: options.desktop ?? null,
     sessions: new SessionStore(db, { idleSeconds: options.sessionIdleSeconds }),
     onClose(dispose) {
@@ -55,6 +68,7 @@ export function createServices(options: CreateServicesOptions): AppServices {
     close() {
       for (const dispose of disposers.splice(0)) dispose();
       services.jobs.cancelAll();
+      services.outbox.close();
       db.close();
     },
   };

@@ -5,15 +5,7 @@ import { DAY_SECONDS } from '../../shared/domain/platform-time';
 import { GROUND_TRUTH_FILE } from '../../shared/domain/export-format';
 import { DomainError } from '../../shared/envelope';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
-import {
-  type BulkSelection,
-  bulkDecide,
-  decide,
-  previewBulk,
-  tryExportPending,
-  undo,
-  undoBulk,
-} from '../moderation/decisions';
+import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
@@ -23,7 +15,6 @@ import {
   listSavedViews,
   type SavedView as StoredView,
 } from '../moderation/saved-views';
-import { defaultOutboxDir } from '../paths';
 import { importedFrom, lastImportedExportDir } from '../mirror/import';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../util/caller-file';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
@@ -50,11 +41,11 @@ type ModerationCall =
   | 'moderation.evaluate';
 
 /**
- * Decisions go to the outbox beside the mirror file, for the CLI, the desktop app and `serve --db` alike — once the
- * call's transaction (the decisions and their audit rows) has committed, never from inside it.
+ * Decisions reach the outbox beside the mirror in batches through the console's one outbox writer (the decisions of a
+ * short span in one file); it is told once the call's transaction (the decisions and their audit rows) has committed.
  */
 function exportDecisionsAfterCommit({ services, afterCommit }: OperatorContext): void {
-  afterCommit(() => tryExportPending(services.db, defaultOutboxDir(services.dbPath)));
+  afterCommit(() => services.outbox.decisionsChanged());
 }
 
 /** Ground truth in a generated export (DATA-FORMAT.md): never imported, read only by an evaluation. */
@@ -154,7 +145,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
           expiresAt: expiresAt(input.expiresInDays),
         },
         ctx.operator,
-        { outboxDir: null },
+        {},
       );
       return maskDecision({ ...row });
     },
@@ -171,7 +162,6 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     (input, ctx) => {
       exportDecisionsAfterCommit(ctx);
       const row = undo(ctx.services.db, input.decisionId, ctx.operator, {
-        outboxDir: null,
         note: input.note,
       });
       return maskDecision({ ...row });
@@ -186,7 +176,6 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     (input, ctx) => {
       exportDecisionsAfterCommit(ctx);
       return undoBulk(ctx.services.db, input.bulkId, ctx.operator, {
-        outboxDir: null,
         ...(input.note !== undefined ? { note: input.note } : {}),
       });
     },
@@ -216,7 +205,6 @@ export const moderationHandlers: Handlers<ModerationCall> = {
         },
         ctx.operator,
         {
-          outboxDir: null,
           expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey },
         },
       );

@@ -55,6 +55,8 @@ const DECLARED: Record<CallName, [Access, string | null]> = {
   'matching.start': ['reviewer', null], // the run writes 'match.start' and 'match.complete' with its rows
   'matching.introductions': ['reviewer', null],
   'matching.activeRuleSet': ['reviewer', null],
+  'matching.publishCheck': ['reviewer', null],
+  'matching.publish': ['lead', null], // publishing writes its 'publish' audit row with the publication
   'rulesets.list': ['reviewer', null],
   'rulesets.save': ['reviewer', 'ruleset.save'],
   'rulesets.activate': ['lead', 'ruleset.activate'],

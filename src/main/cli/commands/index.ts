@@ -2,12 +2,12 @@ import type { CliCommand } from '../command';
 import { auditCommand } from './audit';
 import { detectCommand } from './detect';
 import { evaluateCommand } from './evaluate';
-import { exportCommand } from './export';
 import { fitDetectorsCommand } from './fit-detectors';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { matchCommand } from './match';
 import { operatorCommand } from './operator';
+import { exportCommand, publishCommand } from './publish';
 import { statusCommand } from './status';
 import { whatIfCommand } from './whatif';
 
@@ -17,6 +17,7 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   statusCommand,
   matchCommand,
+  publishCommand,
   exportCommand,
   detectCommand,
   evaluateCommand,
