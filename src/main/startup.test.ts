@@ -34,9 +34,7 @@ describe('start of a console session', () => {
     // Committed while another console's import held the write lock: the decision stands, the export waits.
     const importer = openDatabase(services.dbPath);
     services.db.pragma('busy_timeout = 50');
-    const row = decide(services.db, { userId: 'u1', action: 'warn', reasonCode: 'spam_confirmed' }, lead, {
-      outboxDir: null,
-    });
+    const row = decide(services.db, { userId: 'u1', action: 'warn', reasonCode: 'spam_confirmed' }, lead, {});
     importer.prepare('BEGIN IMMEDIATE').run();
     expect(tryExportPending(services.db, outbox)).toBeNull();
     expect(fs.existsSync(outbox) ? fs.readdirSync(outbox) : []).toEqual([]);
@@ -82,7 +80,17 @@ describe('first start', () => {
     );
     for (const run of runs) expect(run.status).toBe('completed');
     expect(runs.at(-1)!.introductions).toBeGreaterThan(0);
-    expect(last.message).toContain(`introductions published for ${DEMO_HISTORY_DAYS} days`);
+    expect(last.message).toContain(`introductions published for ${DEMO_HISTORY_DAYS - 1} days`);
+    // Published through the re-check and the ledger, every day but today's.
+    const published = services.db.prepare(`SELECT date, written_at FROM publications ORDER BY date`).all() as {
+      date: string;
+      written_at: string | null;
+    }[];
+    expect(published.map((p) => p.date)).toEqual(runs.slice(0, -1).map((r) => r.date));
+    for (const p of published) {
+      expect(p.written_at).not.toBeNull();
+      expect(fs.existsSync(`${defaultOutboxDir(services.dbPath)}/introductions-${p.date}.jsonl`)).toBe(true);
+    }
     // A second start finds the mirror in use and leaves it alone.
     expect(prepareMirror(services, { log: (line) => log.push(line), demoUsers: 800 })).toBeNull();
   }, 120_000);

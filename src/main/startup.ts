@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { lastImportRun } from './mirror/import';
 import { describeInterrupted, recoverInterruptedRuns } from './runs/interrupted';
-import { tryExportPending } from './moderation/decisions';
-import { defaultOutboxDir } from './paths';
 import type { AppServices } from './services';
 
 export interface PrepareOptions {
@@ -37,22 +35,24 @@ export function demoUsersFor(args: DemoArgs): number {
 }
 export const DEMO_SEED = 20261124;
 export const DEMO_OPERATOR = 'demo (first start)';
-/** Days of published matching runs the demo leaves behind, ending today: enough for the Overview's charts. */
+/** Days of matching runs the demo leaves behind, ending today (all but today's published): the Overview's charts. */
 export const DEMO_HISTORY_DAYS = 7;
 
 /**
  * What every entry point does once its services exist, before the first call is answered: mark imports, matching
- * and detection runs a dead process left running as interrupted (nothing they wrote is ever read), export decisions that
- * were committed but not yet in the outbox when the last session ended, and on a first start —
- * no import ever ran — generate and import the demo city in a worker, detect, and publish a week of introductions, with
+ * and detection runs a dead process left running as interrupted (nothing they wrote is ever read), write what the outbox
+ * ledger holds but the last session did not write (decisions committed since its last batch, a file a crash
+ * kept from being confirmed), and on a first start —
+ * no import ever ran — generate and import the demo city in a worker, detect, match a week and publish it (all but today), with
  * progress on the Mirror page. Returns the demo job's end (it settles, never rejects: failures are job states), or
  * null when there is no demo to make.
  */
 export function prepareMirror(services: AppServices, options: PrepareOptions): Promise<void> | null {
   const interrupted = describeInterrupted(recoverInterruptedRuns(services.db));
   if (interrupted) options.log(interrupted);
-  const exported = tryExportPending(services.db, defaultOutboxDir(services.dbPath), options.log);
-  if (exported) options.log(`decisions a crash kept from the outbox were exported: ${exported}`);
+  const exported = services.outbox.flush(options.log);
+  if (exported?.file)
+    options.log(`decisions the last session kept from the outbox were exported: ${path.basename(exported.file)}`);
   if (options.demoUsers <= 0 || lastImportRun(services.db) !== null) return null;
   const exportDir = path.join(path.dirname(services.dbPath), 'demo-export');
   options.log(
@@ -73,7 +73,7 @@ export function prepareMirror(services: AppServices, options: PrepareOptions): P
       const flags = Object.values(summary.detect.flagged).reduce((a, b) => a + b, 0);
       const message =
         `demo mirror ready: ${summary.import.totals.read.toLocaleString('en')} rows imported in ${(summary.import.elapsedMs / 1000).toFixed(1)} s, ` +
-        `${flags} accounts flagged, introductions published for ${summary.runDates.length} days`;
+        `${flags} accounts flagged, introductions published for ${summary.publishedDates.length} days (today's run awaits publishing)`;
       options.log(message);
       return message;
     },
