@@ -8,6 +8,8 @@ export interface ErrorSays {
   notSignedIn: Record<string, never>;
   busy: Record<string, never>;
   jobRunning: { kind: string };
+  evaluationRunning: { seconds: number };
+  shadowRunRunning: { seconds: number };
   claimedBy: { flagId: number; operator: string };
   flagResolved: { flagId: number };
   reviewerCannotSuspend: Record<string, never>;

@@ -265,6 +265,25 @@ describe('hostile calls over HTTP', () => {
     }
   });
 
+  it('a second import while one runs is BUSY at once, naming the job that runs', async () => {
+    const call = (): Promise<Reply> =>
+      send(server, { path: '/api/mirror.startImport', headers: auth, body: JSON.stringify({ dir: at('export') }) });
+    const first = await call();
+    expect(first.status).toBe(200);
+    const { jobId } = JSON.parse(first.body).value as { jobId: string };
+    const second = await call();
+    expect(second.status).toBe(503);
+    expect(JSON.parse(second.body).error).toMatchObject({
+      code: 'BUSY',
+      message: expect.stringContaining(`already running (${jobId})`),
+      details: { say: { id: 'jobRunning', params: { kind: 'import' } } },
+    });
+    expect(second.ms).toBeLessThan(WITHIN_MS);
+    await expect
+      .poll(() => services.jobs.list().find((j) => j.jobId === jobId)?.state, { timeout: 30_000 })
+      .toBe('completed');
+  });
+
   it('every hostile reply was a 4xx within a second, quoted nothing it was sent, and memory stayed bounded', () => {
     expect(replies.length).toBeGreaterThan(callNames.length * 7);
     for (const { what, reply } of replies) {

@@ -32,6 +32,7 @@ import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderat
 import type { AppServices } from '../services';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
+import { oneAtATime } from '../jobs/one-at-a-time';
 
 type ModerationCall =
   | 'moderation.startDetection'
@@ -231,10 +232,12 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     const file = labelsFileOf(services, input.labelsFile);
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
     // (a bad labels line names its line) keeps its code across the thread: see jobs/protocol.ts.
-    return runWorkerJob('evaluate', {
-      dbPath: services.dbPath,
-      input: { labelsFile: file },
-    });
+    return oneAtATime(services.session, 'evaluation', () =>
+      runWorkerJob('evaluate', {
+        dbPath: services.dbPath,
+        input: { labelsFile: file },
+      }),
+    );
   },
 };
 

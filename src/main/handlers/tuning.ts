@@ -18,6 +18,7 @@ import {
 } from '../tuning/versions';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
+import { oneAtATime } from '../jobs/one-at-a-time';
 
 /**
  * One tuning session (worker + cache) per console, created on first use and ended with the services (its worker
@@ -117,7 +118,10 @@ export const tuningHandlers: Handlers<
   },
   'tuning.shadowRun': async (input, services) => {
     const operator = requireOperator(services);
-    return { shadowId: await tuningSession(services).shadowRun(input.ruleSet, operator.name) };
+    const shadowId = await oneAtATime(services.session, 'shadowRun', () =>
+      tuningSession(services).shadowRun(input.ruleSet, operator.name),
+    );
+    return { shadowId };
   },
   'tuning.shadowRuns': (input, services) => ({ runs: listShadowRuns(services.db, input.limit) }),
   'tuning.shadowCompare': (input, services) => compareShadow(services.db, input.shadowId),

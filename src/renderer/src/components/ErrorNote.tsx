@@ -19,6 +19,8 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   notSignedIn: 'error.say.notSignedIn',
   busy: 'error.say.busy',
   jobRunning: 'error.say.jobRunning',
+  evaluationRunning: 'error.say.evaluationRunning',
+  shadowRunRunning: 'error.say.shadowRunRunning',
   claimedBy: 'error.say.claimedBy',
   flagResolved: 'error.say.flagResolved',
   reviewerCannotSuspend: 'error.say.reviewerCannotSuspend',
