@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const JOB_KINDS = ['import', 'generate', 'match', 'detect', 'tune'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+export const JOB_STATES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 /** Progress of a long job (import, matching, detection), as main reports it to the UI and the CLI. */
 export const jobProgressSchema = z.object({
@@ -11,7 +13,7 @@ export const jobProgressSchema = z.object({
   done: z.number().nonnegative(),
   /** null when the total is not known yet. */
   total: z.number().nonnegative().nullable(),
-  state: z.enum(['running', 'completed', 'failed', 'cancelled']),
+  state: z.enum(JOB_STATES),
   message: z.string().optional(),
 });
 export type JobProgress = z.infer<typeof jobProgressSchema>;

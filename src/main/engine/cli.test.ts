@@ -12,6 +12,9 @@ import { silentProgress } from '../../shared/progress';
 import { MatchingCache } from './cache';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { readRun } from './store';
+import { readRunIntroductions } from './index';
+import { seedFlags } from '../testing/moderation-mirror';
+import { detectorModel } from '../moderation/model/model';
 import { buildTestMirror } from '../testing/engine-mirror';
 
 const dirs: string[] = [];
@@ -70,6 +73,54 @@ describe('match and export commands', () => {
     });
     const missing = await cli(['export', '--db', file, '--json']);
     expect(missing.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+  });
+});
+
+describe('accounts held by detection', () => {
+  it('are out of the run while pending, and the run summary and the what-if say how many', async () => {
+    const { dir, file } = mirror();
+    const match = (): Promise<{ code: number; last: Record<string, unknown> }> =>
+      cli(['match', '--date', '2026-11-24', '--db', file, '--threads', '1', '--json']);
+    const first = await match();
+    expect(first.last.heldByDetection).toBe(0);
+    let db = openDatabase(file);
+    const matched = readRunIntroductions(db, Number(first.last.runId)).map((i) => i.userA);
+    // Two pending calibrated assessments: one above the recommended hold threshold, one below it.
+    const recommended = detectorModel().holdThreshold;
+    const scores = [(1 + recommended) / 2, recommended / 2];
+    seedFlags(db, matched.slice(0, 2), 'micro_seller', 1_764_000_000, { version: 3, score: (i) => scores[i]! });
+    db.close();
+
+    const second = await match();
+    expect(second.last.heldByDetection).toBe(1);
+    db = openDatabase(file);
+    const again = readRunIntroductions(db, Number(second.last.runId)).flatMap((i) => [i.userA, i.userB]);
+    db.close();
+    expect(again).not.toContain(matched[0]);
+
+    // A draft that holds only at certainty lets the held account back in; the what-if counts both sides.
+    const rules = path.join(dir, 'draft.json');
+    fs.writeFileSync(rules, JSON.stringify({ ...DEFAULT_RULE_SET, holdThreshold: 1 }));
+    const whatIf = await cli([
+      'whatif',
+      '--date',
+      '2026-11-24',
+      '--rules',
+      rules,
+      '--db',
+      file,
+      '--threads',
+      '1',
+      '--json',
+    ]);
+    expect(whatIf.code).toBe(0);
+    expect(whatIf.last.heldByDetection).toEqual({
+      draft: 0,
+      active: 1,
+      draftThreshold: 1,
+      activeThreshold: recommended,
+      recommended,
+    });
   });
 });
 

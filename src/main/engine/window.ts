@@ -31,12 +31,8 @@ export function runWindow(date: string, days: number): RunWindow {
   return { date, start: end - days * DAY, end, days, year };
 }
 
-/**
- * Hour bands: "the same hour band" is how co-presence is judged, coarse enough that two people queueing at the
- * same café on weekday mornings count, and the names are what explanations show (never exact times).
- */
-export const HOUR_BANDS = ['night', 'morning', 'midday', 'afternoon', 'evening', 'late'] as const;
-export type HourBand = (typeof HOUR_BANDS)[number];
+/** Hour bands (shared/domain/places.ts): an index here is a position in HOUR_BANDS. */
+export { HOUR_BANDS, type HourBand } from '../../shared/domain/places';
 const BAND_OF_HOUR = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5];
 
 /** Band index of a payment at local time (paid_at + paid_tz minutes). */

@@ -246,7 +246,12 @@ describe('decisions', () => {
     });
     decide(
       db,
-      { flagId: flags[1]!, action: 'warn', reasonCode: 'spam_confirmed', note: 'he wrote vx: mango_88' },
+      {
+        flagId: flags[1]!,
+        action: 'warn',
+        reasonCode: 'spam_confirmed',
+        note: 'Possibly legitimate: wedding gifts, but he wrote vx: mango_88',
+      },
       reviewer,
       noOutbox,
     ); // as if the export never ran
@@ -266,7 +271,8 @@ describe('decisions', () => {
       operator: 'ann',
       note: 'n',
     });
-    expect(lines[1]!.note).toBe('he wrote vx: ⟦wechat⟧');
+    // The handle goes, the operator's English stays (upstream reads the note as written).
+    expect(lines[1]!.note).toBe('Possibly legitimate: wedding gifts, but he wrote vx: ⟦wechat⟧');
     expect(lines[2]).toMatchObject({ action: 'undo', reverses: '1' });
     expect(exportPendingDecisions(db, outbox)).toBeNull();
   });

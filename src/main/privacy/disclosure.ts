@@ -1,6 +1,7 @@
 import { EXPOSURE_LEVELS, type ExposureLevel } from '../../shared/domain/export-format';
 import type { Db } from '../db/database';
 import { assertValidPolicy, type MaskingPolicy } from './policy';
+import { DISCLOSURE_LEVELS, type DisclosureLevel } from '../../shared/domain/places';
 
 /**
  * Place disclosure: at what level a place two matched users share may be shown, and what that level shows.
@@ -19,9 +20,7 @@ import { assertValidPolicy, type MaskingPolicy } from './policy';
 
 export { EXPOSURE_LEVELS, type ExposureLevel } from '../../shared/domain/export-format';
 
-/** What a view may show of a place, finest first. `district` is the k-anonymity fallback below category. */
-export const DISCLOSURE_LEVELS = ['place', 'brand', 'category', 'district'] as const;
-export type DisclosureLevel = (typeof DISCLOSURE_LEVELS)[number];
+export { DISCLOSURE_LEVELS, type DisclosureLevel } from '../../shared/domain/places';
 
 const EXPOSURE_RANK: Record<ExposureLevel, number> = { hidden: 0, category: 1, brand: 2, place: 3 };
 
@@ -91,8 +90,6 @@ const sql = {
   // Exposures and consents change only through imports, and an import's rows are visible only once it completed
   // (its run row is committed as 'running' before the data): the newest completed one versions the context.
   mirrorVersion: `SELECT coalesce(max(id), 0) FROM import_runs WHERE status = 'completed'`,
-  finestExposure: `SELECT merchant_id, max(CASE level WHEN 'place' THEN 3 WHEN 'brand' THEN 2 WHEN 'category' THEN 1 ELSE 0 END) AS rank
-    FROM exposures GROUP BY merchant_id`,
 };
 
 function bump(counts: Map<string, Set<number>>, key: string, user: number): void {
@@ -118,11 +115,6 @@ export function loadMerchants(db: Db): Map<string, MerchantFacts> {
 export interface DisclosureContext {
   merchants: ReadonlyMap<string, MerchantFacts>;
   counts: VisitorCounts;
-  /**
-   * The finest exposure anyone set for each merchant (absent = nobody exposed it). A guess card's decoy must be
-   * something someone chose to show at the card's level: a place nobody exposed never appears, even as a decoy.
-   */
-  finestExposure: ReadonlyMap<string, ExposureLevel>;
 }
 
 const contextCache = new WeakMap<Db, Map<string, DisclosureContext>>();
@@ -159,13 +151,8 @@ export function disclosureContext(db: Db, window: { start: number; end: number }
     bump(category, categoryKey(m), u);
     if (m.channel === 'offline' && m.district !== null) bump(district, m.district, u);
   }
-  const finestExposure = new Map<string, ExposureLevel>();
-  for (const row of db.prepare(sql.finestExposure).all() as { merchant_id: string; rank: number }[]) {
-    if (row.rank > 0) finestExposure.set(row.merchant_id, EXPOSURE_LEVELS[row.rank]!);
-  }
   const context: DisclosureContext = {
     merchants,
-    finestExposure,
     counts: {
       place: sizes(place),
       brand: sizes(brand),

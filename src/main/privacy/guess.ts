@@ -2,6 +2,7 @@ import {
   type DisclosureContext,
   DISCLOSURE_LEVELS,
   type DisclosureLevel,
+  type ExposureLevel,
   labelKey,
   levelsAllowedBy,
   type MerchantFacts,
@@ -15,18 +16,23 @@ import { mulberry32, seedOf } from '../util/seeded-random';
 export { seedOf };
 
 /**
- * "Guess where we have met": the real shared place at a disclosed level among three decoys.
+ * "Guess where we have met": one viewer's card — the real shared place at a disclosed level among three decoys
+ * that are places of THAT VIEWER, so every choice is familiar to them and familiarity gives nothing away.
  *
- * Decoys are plausible and reveal nothing:
- *  - same level as the real answer, same channel; ranked same category + same district first, then the nearest
- *    districts (by the mean position of their merchants), then the rest of the category level;
- *  - k-anonymous at that level, like the real answer (else the real one would stand out as the only "big" one);
- *  - a merchant somebody exposed at least at that level (a place nobody chose to show is never named);
- *  - never a label that covers any merchant either user ever paid at or set an exposure for — so a hidden place
- *    never appears, not even as a decoy, and the real place is never offered twice;
- *  - deterministic per introduction: candidates are shuffled by a PRNG seeded with (run, pair).
- * When fewer than three decoys exist at the real level the whole card moves one level coarser; when none is
- * possible there is no card.
+ *  - The answer is a place both paid at in the run's window, disclosed to both (exposure and k-anonymity): the
+ *    finest one, one where they were there in the same hour band first among equals; at its disclosed level or,
+ *    when no fair card exists there, a coarser one (always allowed by exposure, still k-anonymous).
+ *  - A decoy is a label, at the card's level, of a place the viewer paid at (ever, not only in the window: a place
+ *    they know) and chose to show at
+ *    least at that level (the game never surfaces what the viewer hid, not even to the viewer); it is k-anonymous
+ *    at that level like the answer; it never names a place the pair shares as disclosed (that would be a second
+ *    right answer): places the other did not disclose are exactly what decoys are made of. The other's places
+ *    play no part in choosing decoys, so a card tells the viewer nothing about where the other went or hid.
+ *  - Same level and channel for all four (an online choice among offline ones would stand out), and nothing else
+ *    on the card points to one of them: the other's district is on their profile, so a card is offered only where
+ *    that district is in all four choices or in none.
+ *  - Deterministic per viewer: shuffled by a PRNG seeded with (run, pair, side). Where no fair card exists at any
+ *    level for any disclosed place there is none (`not_enough_decoys`; `no_disclosed_place` without an answer).
  */
 
 export const DECOYS = 3;
@@ -45,6 +51,32 @@ export interface GuessCard {
 
 export type GuessUnavailable = 'no_disclosed_place' | 'not_enough_decoys';
 
+/** A shared place after disclosure (rules 1–2), with the hour bands in which both paid there. */
+export interface SharedDisclosed {
+  merchant: MerchantFacts;
+  level: DisclosureLevel;
+  hourBands?: readonly string[];
+}
+
+/** A place the viewer paid at in the window, with the level the viewer lets a match see of it. */
+export interface ViewerPlace {
+  merchant: MerchantFacts;
+  exposure: ExposureLevel;
+}
+
+export interface GuessInput {
+  /** Every shared place disclosed to the pair (not only the ones a card lists), finest evidence first. */
+  shared: readonly SharedDisclosed[];
+  /** The viewer's own places: every merchant they paid at, with their exposure of it. */
+  viewerPlaces: readonly ViewerPlace[];
+  /** The district the card shows on the other's profile (null: none shown). */
+  otherDistrict: string | null;
+  context: DisclosureContext;
+  policy: MaskingPolicy;
+  /** (run, pair, side) as text. */
+  seed: string;
+}
+
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -53,112 +85,71 @@ function shuffle<T>(items: T[], rand: () => number): T[] {
   return items;
 }
 
-/** Mean merchant position per district: "nearby" without a district adjacency table. */
-function districtCentres(merchants: ReadonlyMap<string, MerchantFacts>): Map<string, { lat: number; lon: number }> {
-  const sums = new Map<string, { lat: number; lon: number; n: number }>();
-  for (const m of merchants.values()) {
-    if (m.district === null || m.lat === null || m.lon === null) continue;
-    const s = sums.get(m.district) ?? { lat: 0, lon: 0, n: 0 };
-    s.lat += m.lat;
-    s.lon += m.lon;
-    s.n += 1;
-    sums.set(m.district, s);
-  }
-  return new Map([...sums].map(([d, s]) => [d, { lat: s.lat / s.n, lon: s.lon / s.n }]));
+const RANK: Record<DisclosureLevel, number> = { place: 0, brand: 1, category: 2, district: 3 };
+
+/** Whether a label names the district shown on the other's profile (labels without a district never do). */
+function pointsAtDistrict(label: PlaceLabel, district: string | null): boolean {
+  return district !== null && label.district === district;
 }
 
-function distance(a: { lat: number; lon: number } | undefined, b: { lat: number; lon: number } | undefined): number {
-  if (!a || !b) return Number.POSITIVE_INFINITY;
-  return Math.hypot(a.lat - b.lat, (a.lon - b.lon) * Math.cos((a.lat * Math.PI) / 180));
-}
-
-interface Candidate {
-  label: PlaceLabel;
-  tier: number;
-  distance: number;
-  key: string;
-}
-
-const NEAREST = 12;
-
+/** The viewer's fair decoys for `real` at `level`, most alike first (same category), seeded order within that. */
 function decoysAt(
   real: MerchantFacts,
   level: DisclosureLevel,
-  context: DisclosureContext,
-  excluded: ReadonlySet<string>,
-  policy: MaskingPolicy,
+  input: GuessInput,
+  forbidden: ReadonlySet<string>,
   rand: () => number,
 ): PlaceLabel[] {
-  const realKey = labelKey(placeLabel(real, level));
-  const forbidden = new Set<string>([realKey]);
-  for (const id of excluded) {
-    const m = context.merchants.get(id);
-    if (m) forbidden.add(labelKey(placeLabel(m, level)));
-  }
-  const centres = districtCentres(context.merchants);
-  const home = real.district === null ? undefined : centres.get(real.district);
-  const byKey = new Map<string, Candidate>();
-  for (const m of context.merchants.values()) {
-    if (m.channel !== real.channel) continue;
+  const realPoints = pointsAtDistrict(placeLabel(real, level), input.otherDistrict);
+  const byKey = new Map<string, { label: PlaceLabel; alike: boolean; key: string }>();
+  for (const { merchant: m, exposure } of input.viewerPlaces) {
+    // A brand label shows no channel; every other level does.
+    if (level !== 'brand' && m.channel !== real.channel) continue;
     if (level === 'brand' && m.brand === null) continue;
-    if (level === 'district' && m.district === null) continue;
+    if (level === 'district' && (m.channel !== 'offline' || m.district === null)) continue;
+    if (!levelsAllowedBy(exposure).includes(level)) continue;
     const label = placeLabel(m, level);
     const key = labelKey(label);
     if (forbidden.has(key) || byKey.has(key)) continue;
-    if (visitorsAtLevel(context.counts, m, level) < policy.k) continue;
-    if (!levelsAllowedBy(context.finestExposure.get(m.id) ?? 'hidden').includes(level)) continue;
-    const sameCategory = m.category === real.category;
-    const sameDistrict = m.district !== null && m.district === real.district;
-    let tier: number;
-    if (level === 'place')
-      tier = sameCategory && (sameDistrict || real.channel === 'online') ? 0 : sameCategory ? 1 : 2;
-    else if (level === 'brand') tier = sameCategory ? 0 : 1;
-    else if (level === 'category') tier = sameDistrict ? 0 : sameCategory ? 1 : 2;
-    else tier = 1;
-    const d = m.district === null ? Number.POSITIVE_INFINITY : distance(home, centres.get(m.district));
-    byKey.set(key, { label, tier, distance: d, key });
+    if (visitorsAtLevel(input.context.counts, m, level) < input.policy.k) continue;
+    if (pointsAtDistrict(label, input.otherDistrict) !== realPoints) continue;
+    byKey.set(key, { label, alike: m.category === real.category, key });
   }
-  // Deterministic base order first (ids are not sorted by anything meaningful), then the seeded draw per tier.
-  const all = [...byKey.values()].sort(
-    (a, b) => a.tier - b.tier || a.distance - b.distance || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  // A deterministic base order first (the viewer's places come in no meaningful order), then the seeded draw.
+  const all = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const picked: PlaceLabel[] = [];
-  for (let tier = 0; tier <= 2 && picked.length < DECOYS; tier++) {
-    const inTier = all.filter((c) => c.tier === tier).slice(0, NEAREST);
-    for (const c of shuffle(inTier, rand)) {
+  for (const alike of [true, false]) {
+    for (const c of shuffle(
+      all.filter((x) => x.alike === alike),
+      rand,
+    )) {
       if (picked.length < DECOYS) picked.push(c.label);
     }
   }
   return picked;
 }
 
-const RANK: Record<DisclosureLevel, number> = { place: 0, brand: 1, category: 2, district: 3 };
-
-/**
- * Builds the card for one introduction. `shared` are the pair's disclosed shared places in evidence order (rarest
- * first), `excluded` every merchant either user paid at or set an exposure for, `seed` the (run, pair) text.
- */
-export function buildGuessCard(
-  shared: readonly { merchant: MerchantFacts; level: DisclosureLevel; hourBands?: readonly string[] }[],
-  excluded: ReadonlySet<string>,
-  context: DisclosureContext,
-  policy: MaskingPolicy,
-  seed: string,
-): GuessCard | GuessUnavailable {
+/** Builds one viewer's card, or says why there is none. */
+export function buildGuessCard(input: GuessInput): GuessCard | GuessUnavailable {
+  const { shared, context, policy } = input;
   if (shared.length === 0) return 'no_disclosed_place';
-  // The finest disclosed place; among equals, one where they were there in the same hour band ("where we met").
-  const met = (s: (typeof shared)[number]) => ((s.hourBands?.length ?? 0) > 0 ? 0 : 1);
-  const real = [...shared].sort((a, b) => RANK[a.level] - RANK[b.level] || met(a) - met(b))[0]!;
-  for (const level of DISCLOSURE_LEVELS.slice(RANK[real.level])) {
-    // A coarser level is always allowed by exposure; it still has to be k-anonymous for the real place.
-    if (visitorsAtLevel(context.counts, real.merchant, level) < policy.k) continue;
-    const rand = mulberry32(seedOf(`${seed}|${level}`));
-    const decoys = decoysAt(real.merchant, level, context, excluded, policy, rand);
-    if (decoys.length < DECOYS) continue;
-    const labels = shuffle([placeLabel(real.merchant, level), ...decoys], rand);
-    const realKey = labelKey(placeLabel(real.merchant, level));
-    const choices = labels.map((label, i) => ({ id: `choice-${i + 1}`, label }));
-    return { level, choices, correctChoiceId: choices.find((c) => labelKey(c.label) === realKey)!.id };
+  // The finest disclosed place first; among equals, one where they were there in the same hour band ("where we met").
+  const met = (s: SharedDisclosed) => ((s.hourBands?.length ?? 0) > 0 ? 0 : 1);
+  const answers = [...shared].sort((a, b) => RANK[a.level] - RANK[b.level] || met(a) - met(b));
+  for (const real of answers) {
+    for (const level of DISCLOSURE_LEVELS.slice(RANK[real.level])) {
+      // A coarser level is always allowed by exposure; it still has to be k-anonymous for the real place.
+      if (visitorsAtLevel(context.counts, real.merchant, level) < policy.k) continue;
+      // What the pair shares as disclosed, at this level: each would be a second right answer.
+      const forbidden = new Set(shared.map((s) => labelKey(placeLabel(s.merchant, level))));
+      const rand = mulberry32(seedOf(`${input.seed}|${real.merchant.id}|${level}`));
+      const decoys = decoysAt(real.merchant, level, input, forbidden, rand);
+      if (decoys.length < DECOYS) continue;
+      const realLabel = placeLabel(real.merchant, level);
+      const realKey = labelKey(realLabel);
+      const choices = shuffle([realLabel, ...decoys], rand).map((label, i) => ({ id: `choice-${i + 1}`, label }));
+      return { level, choices, correctChoiceId: choices.find((c) => labelKey(c.label) === realKey)!.id };
+    }
   }
   return 'not_enough_decoys';
 }

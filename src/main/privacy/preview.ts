@@ -9,6 +9,7 @@ import {
   type DisclosureLevel,
   type ExposureLevel,
   isExposureLevel,
+  labelKey,
   type MerchantFacts,
   type PlaceLabel,
   placeLabel,
@@ -27,17 +28,22 @@ import { assertValidPolicy, DEFAULT_MASKING_POLICY, type MaskingPolicy } from '.
 
 export type Side = 'a' | 'b';
 
+/**
+ * A person as a user's card shows them: the masked profile without the internal id (users never see ids; how many
+ * places were withheld is not on a card either — a count of hidden shared places is itself a disclosure).
+ */
+export type CardProfile = Omit<MaskedProfile, 'userId'>;
+
 export interface PreviewSide {
   side: Side;
   /** The user whose screen this is (masked: the operator sees whose card it is, not who they are). */
-  viewer: MaskedProfile;
+  viewer: CardProfile;
   /** The person introduced to them. */
-  other: MaskedProfile;
+  other: CardProfile;
+  /** Why they were introduced, in words whose parameters all passed disclosure; shown once the guess is played. */
   reasons: ReasonExplanation[];
-  /** Shared places at the level this viewer may see, rarest first. */
+  /** Shared places at the level this viewer may see, rarest first (at most MAX_SHARED). */
   places: PlaceLabel[];
-  /** Shared places the rules withheld (hidden by either user, or too few visitors even at district level). */
-  withheldPlaces: number;
 }
 
 export interface PairPreview {
@@ -47,6 +53,8 @@ export interface PairPreview {
   /** The matching value, 0–100, as both users see it. */
   score: number;
   sides: [PreviewSide, PreviewSide];
+  /** Whose cards these are, for the operator beside the cards (never on a card): side a's and side b's user ids. */
+  operatorsOnly: { userIds: { a: string; b: string } };
 }
 
 interface Evidence {
@@ -58,7 +66,7 @@ const sql = {
   introduction: `SELECT score, reasons, evidence FROM run_introductions WHERE run_id = ? AND user_a = ? AND user_b = ?`,
   exposures: `SELECT merchant_id, level FROM exposures WHERE user_id = ?`,
   windowMerchants: `SELECT DISTINCT merchant_id FROM transactions WHERE user_id = ? AND paid_at >= ? AND paid_at < ?`,
-  touchedMerchants: `SELECT merchant_id FROM transactions WHERE user_id = ? UNION SELECT merchant_id FROM exposures WHERE user_id = ?`,
+  paidAt: `SELECT DISTINCT merchant_id FROM transactions WHERE user_id = ?`,
   runs: `SELECT id, date, status, (SELECT count(*) FROM run_introductions ri WHERE ri.run_id = r.id) AS introductions
     FROM match_runs r ORDER BY id DESC LIMIT ?`,
   introductionsPage: `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b LIMIT ? OFFSET ?`,
@@ -135,22 +143,21 @@ interface DisclosedPlace {
 /** At most this many shared places are listed: a card, not a dossier. */
 const MAX_SHARED = 8;
 
+/** The merchants a user paid at in the introduction's window. */
+function windowPlaces(db: Db, intro: LoadedIntroduction, userId: string): Set<string> {
+  return new Set(db.prepare(sql.windowMerchants).pluck().all(userId, intro.window.start, intro.window.end) as string[]);
+}
+
 /**
- * The pair's shared places after both disclosure rules, and how many were withheld: the engine's evidence first
- * (rarest first, co-presence places), then the other places both paid at in the window, most visited first (the
- * engine lists the rarest, which k-anonymity withholds most often).
+ * Every shared place of the pair that both disclosure rules let through: the engine's evidence first (rarest first,
+ * co-presence places), then the other places both paid at in the window, most visited first (the engine lists the
+ * rarest, which k-anonymity withholds most often). Withheld places are simply absent — nothing counts them.
  */
-function discloseShared(
-  db: Db,
-  intro: LoadedIntroduction,
-  policy: MaskingPolicy,
-): { disclosed: DisclosedPlace[]; withheld: number } {
+function discloseShared(db: Db, intro: LoadedIntroduction, policy: MaskingPolicy): DisclosedPlace[] {
   const expA = exposuresOf(db, intro.userA);
   const expB = exposuresOf(db, intro.userB);
-  const visited = (userId: string) =>
-    new Set(db.prepare(sql.windowMerchants).pluck().all(userId, intro.window.start, intro.window.end) as string[]);
-  const inA = visited(intro.userA);
-  const alsoShared = [...visited(intro.userB)]
+  const inA = windowPlaces(db, intro, intro.userA);
+  const alsoShared = [...windowPlaces(db, intro, intro.userB)]
     .filter((m) => inA.has(m))
     .sort(
       (x, y) => (intro.context.counts.place.get(y) ?? 0) - (intro.context.counts.place.get(x) ?? 0) || (x < y ? -1 : 1),
@@ -159,21 +166,19 @@ function discloseShared(
     ...new Set([...intro.evidence.sharedPlaces, ...intro.evidence.coPresence.map((c) => c.merchantId), ...alsoShared]),
   ];
   const disclosed: DisclosedPlace[] = [];
-  let withheld = 0;
   for (const id of ids) {
     const merchant = intro.context.merchants.get(id);
     const level = merchant
       ? disclosureLevel(merchant, sharedExposure(expA.get(id), expB.get(id)), intro.context.counts, policy)
       : null;
-    if (!merchant || level === null) {
-      withheld += 1;
-      continue;
-    }
+    if (!merchant || level === null) continue;
     const hourBands = intro.evidence.coPresence.filter((c) => c.merchantId === id).map((c) => c.hourBand);
-    if (disclosed.length < MAX_SHARED) disclosed.push({ merchant, level, hourBands });
+    disclosed.push({ merchant, level, hourBands });
   }
-  return { disclosed, withheld };
+  return disclosed;
 }
+
+const cardProfile = ({ userId: _id, ...profile }: MaskedProfile): CardProfile => profile;
 
 export function pairPreview(
   db: Db,
@@ -187,29 +192,26 @@ export function pairPreview(
   const reference = platformNoon(intro.date); // the reference day for age bands
   const profileA = maskProfile(readUserRow(db, intro.userA), reference, policy);
   const profileB = maskProfile(readUserRow(db, intro.userB), reference, policy);
-  const { disclosed, withheld } = discloseShared(db, intro, policy);
-  const places = disclosed.map((d) => placeLabel(d.merchant, d.level));
-  const shares = disclosed.map((d, i) => ({ label: places[i]!, hourBands: d.hourBands }));
+  const disclosed = discloseShared(db, intro, policy);
+  const shares = disclosed.map((d) => ({ label: placeLabel(d.merchant, d.level), hourBands: d.hourBands }));
+  // Two places may read the same at their level (two restaurants in one district): a card lists each text once.
+  const places = [...new Map(shares.map((s) => [labelKey(s.label), s.label])).values()].slice(0, MAX_SHARED);
   // Rule 1 is symmetric (min of both exposures), so both sides see the same places; each side's own profile and
   // the other's district differ.
   const side = (s: Side, viewer: MaskedProfile, other: MaskedProfile): PreviewSide => ({
     side: s,
-    viewer,
-    other,
+    viewer: cardProfile(viewer),
+    other: cardProfile(other),
     reasons: explainReasons(intro.reasons, shares, other.district),
     places: places.map((p) => ({ ...p })),
-    withheldPlaces: withheld,
   });
   return {
     runId,
     date: intro.date,
     score: Math.round(intro.score),
     sides: [side('a', profileA, profileB), side('b', profileB, profileA)],
+    operatorsOnly: { userIds: { a: intro.userA, b: intro.userB } },
   };
-}
-
-function touchedMerchants(db: Db, userId: string): string[] {
-  return db.prepare(sql.touchedMerchants).pluck().all(userId, userId) as string[];
 }
 
 export interface GuessCardResult {
@@ -218,22 +220,35 @@ export interface GuessCardResult {
 }
 
 /**
- * The guess card one side sees. Seeded by (run, pair) only: disclosure is symmetric, so both users get the same
- * four choices in the same order.
+ * The guess card one side sees (`side` in stored order: a is the smaller id). Each viewer gets their own card: the
+ * same answer, decoys from their own places (guess.ts), seeded by (run, pair, side).
  */
 export function guessCard(
   db: Db,
   runId: number,
   first: string,
   second: string,
-  _side: Side,
+  side: Side,
   policy: MaskingPolicy = DEFAULT_MASKING_POLICY,
 ): GuessCardResult {
   assertValidPolicy(policy);
   const intro = loadIntroduction(db, runId, first, second);
-  const { disclosed } = discloseShared(db, intro, policy);
-  const excluded = new Set([...touchedMerchants(db, intro.userA), ...touchedMerchants(db, intro.userB)]);
-  const card = buildGuessCard(disclosed, excluded, intro.context, policy, `${runId}|${intro.userA}|${intro.userB}`);
+  const [viewer, other] = side === 'a' ? [intro.userA, intro.userB] : [intro.userB, intro.userA];
+  const exposures = exposuresOf(db, viewer);
+  // Places the viewer knows: wherever they ever paid (not only in the window), as far as they chose to show them.
+  const viewerPlaces = (db.prepare(sql.paidAt).pluck().all(viewer) as string[]).flatMap((id) => {
+    const merchant = intro.context.merchants.get(id);
+    return merchant ? [{ merchant, exposure: exposures.get(id) ?? ('hidden' as const) }] : [];
+  });
+  const card = buildGuessCard({
+    shared: discloseShared(db, intro, policy),
+    viewerPlaces,
+    // The district the card shows on the other's profile (the masked profile shows the district as it is).
+    otherDistrict: readUserRow(db, other).district,
+    context: intro.context,
+    policy,
+    seed: `${runId}|${intro.userA}|${intro.userB}|${side}`,
+  });
   return typeof card === 'string' ? { card: null, unavailable: card } : { card, unavailable: null };
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Operator } from '../../shared/contract';
 import { call } from './api/client';
 import { SignIn } from './components/SignIn';
+import { ThemeSwitch } from './components/ThemeSwitch';
 import { type Locale, locales } from './i18n/catalogue';
 import { useI18n } from './i18n/I18nProvider';
 import { pages } from './pages/registry';
@@ -35,6 +36,7 @@ export function App() {
           <span className="muted">{t('app.subtitle')}</span>
         </div>
         <div className="topbar-tools">
+          <ThemeSwitch />
           <label className="inline">
             <span className="sr-only">{t('lang.label')}</span>
             <select

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DISCLOSURE_LEVELS } from '../domain/places';
 import { call } from './call';
 
 /**
@@ -22,7 +23,11 @@ export const maskedProfileSchema = z.object({
 });
 export type MaskedProfileView = z.infer<typeof maskedProfileSchema>;
 
-export const disclosureLevelSchema = z.enum(['place', 'brand', 'category', 'district']);
+/** A person as a user's card shows them: no internal id (operators see ids beside the cards, never on them). */
+export const cardProfileSchema = maskedProfileSchema.omit({ userId: true });
+export type CardProfileView = z.infer<typeof cardProfileSchema>;
+
+export const disclosureLevelSchema = z.enum(DISCLOSURE_LEVELS);
 
 /** A shared place at the level a viewer may see; only the fields that level allows are non-null. */
 export const placeLabelSchema = z.object({
@@ -43,17 +48,18 @@ export const reasonExplanationSchema = z.object({
     category: z.string().optional(),
     district: z.string().optional(),
     hourBand: z.string().optional(),
+    brand: z.string().optional(),
   }),
 });
 export type ReasonExplanationView = z.infer<typeof reasonExplanationSchema>;
 
 export const previewSideSchema = z.object({
   side,
-  viewer: maskedProfileSchema,
-  other: maskedProfileSchema,
+  viewer: cardProfileSchema,
+  other: cardProfileSchema,
+  /** Shown on the card once the guess is played (they would name the answer). */
   reasons: z.array(reasonExplanationSchema),
   places: z.array(placeLabelSchema),
-  withheldPlaces: z.number().int().nonnegative(),
 });
 export type PreviewSideView = z.infer<typeof previewSideSchema>;
 
@@ -96,9 +102,14 @@ export const previewCalls = {
       score: z.number(),
       introductionsPerDay: z.literal(1),
       sides: z.tuple([previewSideSchema, previewSideSchema]),
+      /** Whose cards these are, shown to the operator beside the cards and never on them. */
+      operatorsOnly: z.object({ userIds: z.object({ a: z.string(), b: z.string() }) }),
     }),
   ),
-  /** "Guess where we have met" for one side; null with the reason when no card can be made safely. */
+  /**
+   * "Guess where we have met" for one side (a = the smaller user id): the shared place among decoys from that
+   * viewer's own places; null with the reason when no fair card can be made.
+   */
   'preview.guess': call(
     z.object({ ...pair, side }).strict(),
     z.object({

@@ -224,3 +224,21 @@ export function fieldsOfKind(...kinds: ExportField['kind'][]): ExportFieldName[]
     ...new Set(ALL_EXPORT_FILES.flatMap((f) => f.fields.filter((x) => kinds.includes(x.kind)).map((x) => x.name))),
   ];
 }
+
+/** Why the importer refused a row (quarantine.reason): the Mirror page filters on these and words each. */
+export const QUARANTINE_REASONS = [
+  'wrong_type',
+  'missing_field',
+  'unknown_field',
+  'out_of_range',
+  'too_long',
+  'bad_time',
+  'unknown_reference',
+  'duplicate',
+  'invalid_utf8',
+  'line_too_long',
+  'truncated',
+  'bad_json',
+  'bad_csv',
+] as const;
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];

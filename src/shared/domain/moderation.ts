@@ -9,7 +9,7 @@ export const DECISION_ACTIONS = ['clear', 'warn', 'restrict', 'suspend', 'hold',
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
 /** The action of a row that reverses an earlier decision (decisions are append-only: nothing is rewritten). */
-export const UNDO_ACTION = 'undo';
+export const UNDO_ACTION = 'undo' as const;
 /** What a stored decision row can say: a decision or the undo of one. */
 export type RecordedAction = DecisionAction | typeof UNDO_ACTION;
 

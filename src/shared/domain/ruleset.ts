@@ -82,7 +82,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
 };
 
 /** Reason codes an introduction carries, one per feature; the masked preview renders them. */
-export const REASON_CODES: Record<FeatureName, string> = {
+export const REASON_CODES = {
   sharedPlaces: 'rare_shared_places',
   sharedBrandsCategories: 'shared_brands_categories',
   coPresence: 'may_have_met',
@@ -91,8 +91,10 @@ export const REASON_CODES: Record<FeatureName, string> = {
   sameDistrict: 'same_district',
   ageProximity: 'close_in_age',
   reciprocity: 'mutual_overlap',
-};
-export type ReasonCode = string;
+} as const satisfies Record<FeatureName, string>;
+/** Every reason code an introduction can carry, in feature order. */
+export const INTRODUCTION_REASONS = FEATURE_NAMES.map((name) => REASON_CODES[name]);
+export type ReasonCode = (typeof REASON_CODES)[FeatureName];
 
 /** Parses a rule set, naming the first bad field (e.g. `weights.coPresence: …`). */
 export function parseRuleSet(value: unknown, where = 'rule set'): RuleSet {

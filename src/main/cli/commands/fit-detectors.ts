@@ -3,9 +3,10 @@ import path from 'node:path';
 import { openDatabase } from '../../db/database';
 import { benchMirror } from '../../bench/bench-data';
 import { GENERATOR_VERSION } from '../../mirror/generator';
+import { BEHAVIOUR_FAMILIES, isBehaviourFamily } from '../../../shared/domain/detection';
 import { extractFeatures } from '../../moderation/features';
 import { readLabels } from '../../moderation/evaluate';
-import { fitDetectorModel, type LabelledAccount } from '../../moderation/model/fit';
+import { fitDetectorModel, fitWithoutFamily, type LabelledAccount } from '../../moderation/model/fit';
 import { committedDetectorVersion, type DetectorModel } from '../../moderation/model/model';
 import { formatModelFile } from '../../moderation/model/model-file';
 import { type CliCommand, UsageError, intOption, stringOption } from '../command';
@@ -13,21 +14,25 @@ import { type CliCommand, UsageError, intOption, stringOption } from '../command
 const CLASS_OF: Record<string, number> = { micro_seller: 1, spammer: 2 };
 
 /**
- * `npm run cli -- fit-detectors --seeds 1,2 [--users 50000] [--version N] [--out FILE] [--json]`
+ * `npm run cli -- fit-detectors --seeds 1,2 [--users 50000] [--version N] [--out FILE] [--leave-out FAMILIES] [--json]`
  *
  * Fits the detection model on generated training seeds (exports and mirrors cached under bench-data/, as the benches
  * do) and prints its thresholds and held-out figures; `--out` writes the model file (the committed one is
  * src/main/moderation/model/detector-model.json). Seeds used for evaluation must never be given here.
+ * `--leave-out` (family names, or `all`: every abuse and hard-negative family in turn) refits without each family
+ * and reports how its accounts fare unseen; it writes no model file.
  */
 export const fitDetectorsCommand: CliCommand = {
   name: 'fit-detectors',
   summary: 'fit the detection model on generated training seeds (writes the model file with --out)',
-  usage: 'usage: npm run cli -- fit-detectors --seeds 1,2 [--users 50000] [--version N] [--out FILE] [--json]',
+  usage:
+    'usage: npm run cli -- fit-detectors --seeds 1,2 [--users 50000] [--version N] [--out FILE] [--leave-out FAMILY,…|all] [--json]',
   options: {
     seeds: { type: 'string' },
     users: { type: 'string' },
     version: { type: 'string' },
     out: { type: 'string' },
+    'leave-out': { type: 'string' },
   },
   async run(ctx, values) {
     const seedsText = stringOption(values, 'seeds') ?? '1,2';
@@ -36,6 +41,9 @@ export const fitDetectorsCommand: CliCommand = {
       throw new UsageError(`--seeds must be a comma-separated list of integers, got "${seedsText}"`);
     const users = intOption(values, 'users', 50_000, 1000);
     const version = intOption(values, 'version', committedDetectorVersion(), 1);
+    const leaveOut = leaveOutFamilies(stringOption(values, 'leave-out'));
+    if (leaveOut.length > 0 && stringOption(values, 'out'))
+      throw new UsageError('--leave-out fits models without a family: it writes no model file (drop --out)');
     const accounts: LabelledAccount[] = [];
     const labelCounts: Record<string, number> = {};
     for (const seed of seeds) {
@@ -59,7 +67,7 @@ export const fitDetectorsCommand: CliCommand = {
       }
     }
     ctx.log(`fitting on ${accounts.length.toLocaleString('en')} accounts with activity …`);
-    const model: DetectorModel = fitDetectorModel(accounts, {
+    const options = {
       detectorVersion: version,
       command: `npm run cli -- fit-detectors --seeds ${seeds.join(',')} --users ${users} --version ${version} --out src/main/moderation/model/detector-model.json`,
       fittedOn: {
@@ -70,7 +78,15 @@ export const fitDetectorsCommand: CliCommand = {
         accounts: accounts.length,
         labels: labelCounts,
       },
-    });
+    };
+    if (leaveOut.length > 0) {
+      const unseenFamilies = leaveOut.map((family) => {
+        ctx.log(`refitting without ${family} …`);
+        return fitWithoutFamily(accounts, family, options);
+      });
+      return { detectorVersion: version, seeds, users, accounts: accounts.length, unseenFamilies };
+    }
+    const model: DetectorModel = fitDetectorModel(accounts, options);
     const out = stringOption(values, 'out');
     if (out) fs.writeFileSync(path.resolve(out), formatModelFile(model));
     return {
@@ -91,3 +107,17 @@ export const fitDetectorsCommand: CliCommand = {
     };
   },
 };
+
+/** `all` → every abuse and hard-negative family; else a comma-separated list of behaviour families. */
+function leaveOutFamilies(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  if (text === 'all')
+    return Object.entries(BEHAVIOUR_FAMILIES)
+      .filter(([, f]) => f.kind !== 'ordinary')
+      .map(([name]) => name);
+  const names = text.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !isBehaviourFamily(n));
+  if (unknown.length > 0 || names.length === 0)
+    throw new UsageError(`--leave-out: not a behaviour family: ${unknown.join(', ') || '(empty)'}`);
+  return names;
+}

@@ -1,18 +1,7 @@
-/** Why a row was refused. Stored in quarantine.reason; the UI filters on these codes. */
-export type QuarantineReason =
-  | 'wrong_type'
-  | 'missing_field'
-  | 'unknown_field'
-  | 'out_of_range'
-  | 'too_long'
-  | 'bad_time'
-  | 'unknown_reference'
-  | 'duplicate'
-  | 'invalid_utf8'
-  | 'line_too_long'
-  | 'truncated'
-  | 'bad_json'
-  | 'bad_csv';
+import type { QuarantineReason } from '../../../shared/domain/export-format';
+
+/** Why a row was refused (the shared list): stored in quarantine.reason; the UI filters on these codes. */
+export type { QuarantineReason };
 
 /** Thrown by validators for one row; the importer turns it into a quarantine row and moves on. */
 export class RowProblem extends Error {

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { type Locale, locales, type MessageKey, translate } from './catalogue';
 import { type Formatters, formatters } from './format';
 
@@ -24,7 +24,6 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       locale,
       setLocale(next) {
         globalThis.localStorage?.setItem(STORAGE_KEY, next);
-        document.documentElement.lang = next;
         setLocaleState(next);
       },
       t: (key, params) => translate(locale, key, params),
@@ -32,6 +31,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     }),
     [locale],
   );
+  // The page's language follows the console's (screen readers, hyphenation, fonts for Chinese).
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -13,6 +13,8 @@ export function formatters(locale: Locale) {
     timeZone: PLATFORM_TIME_ZONE,
   });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: PLATFORM_TIME_ZONE });
+  // "a, b and c" (British usage, no serial comma) in English; "a、b和c" in Chinese.
+  const list = new Intl.ListFormat(locale === 'en' ? 'en-GB' : locale, { type: 'conjunction' });
   return {
     integer: (n: number) => integer.format(n),
     decimal: (n: number) => decimal.format(n),
@@ -21,6 +23,8 @@ export function formatters(locale: Locale) {
     money: (fen: number) => money.format(fen / 100),
     dateTime: (iso: string | number | Date) => dateTime.format(new Date(iso)),
     date: (iso: string | number | Date) => date.format(new Date(iso)),
+    /** Words joined as a sentence joins them. */
+    list: (items: readonly string[]) => list.format(items),
     bytes: (n: number) => {
       const units = ['B', 'KiB', 'MiB', 'GiB'];
       let v = n;

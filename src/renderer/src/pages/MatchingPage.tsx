@@ -5,7 +5,7 @@ import { useCallQuery } from '../api/queries';
 import { useAction } from '../api/useAction';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
-import type { MessageKey } from '../i18n/catalogue';
+import { codeText } from '../i18n/codes';
 import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
 import { Pager } from '../components/Pager';
@@ -77,7 +77,7 @@ function Introductions({ runId }: { runId: number }) {
                 {i.userA} · {i.userB}
               </td>
               <td className="num">{fmt.decimal(i.score)}</td>
-              <td>{i.reasons.map((r) => t(`reasonCode.${r}` as MessageKey)).join('、')}</td>
+              <td>{fmt.list(i.reasons.map((r) => codeText(t, 'introductionReason', r)))}</td>
             </tr>
           ))}
         </tbody>

@@ -6,8 +6,9 @@ import { useAction } from '../api/useAction';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { TableCounts } from '../components/TableCounts';
-import type { MessageKey } from '../i18n/catalogue';
 import { useI18n } from '../i18n/I18nProvider';
+import { codeText } from '../i18n/codes';
+import { QUARANTINE_REASONS } from '../../../shared/domain/export-format';
 import { Pager } from '../components/Pager';
 
 const QUARANTINE_PAGE = 25;
@@ -179,21 +180,7 @@ function Quarantine({ runId }: { runId: number | null }) {
     offset,
     limit: QUARANTINE_PAGE,
   });
-  const reasons = [
-    'wrong_type',
-    'missing_field',
-    'unknown_field',
-    'out_of_range',
-    'too_long',
-    'bad_time',
-    'unknown_reference',
-    'duplicate',
-    'invalid_utf8',
-    'line_too_long',
-    'truncated',
-    'bad_json',
-    'bad_csv',
-  ] as const;
+  const reasons = QUARANTINE_REASONS;
   return (
     <div data-testid="quarantine" data-total={page.data?.total ?? ''}>
       <div className="row">
@@ -210,7 +197,7 @@ function Quarantine({ runId }: { runId: number | null }) {
             <option value="">{t('common.all')}</option>
             {reasons.map((r) => (
               <option key={r} value={r}>
-                {t(`reason.${r}` as MessageKey)}
+                {codeText(t, 'quarantineReason', r)}
               </option>
             ))}
           </select>
@@ -242,7 +229,7 @@ function Quarantine({ runId }: { runId: number | null }) {
                   <td className="mono" style={{ whiteSpace: 'nowrap' }}>
                     {q.field ?? '—'}
                   </td>
-                  <td>{t(`reason.${q.reason}` as MessageKey)}</td>
+                  <td>{codeText(t, 'quarantineReason', q.reason)}</td>
                   <td>{q.message}</td>
                   <td className="mono excerpt">{q.excerpt}</td>
                 </tr>

@@ -60,7 +60,7 @@ const DayChart = memo(function DayChart({
 }) {
   const axis = (
     <>
-      <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e5eb" />
+      <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--line)" />
       <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={4} />
       <YAxis tick={{ fontSize: 11 }} width={48} unit={unit} />
       <Tooltip isAnimationActive={false} />
@@ -79,14 +79,14 @@ const DayChart = memo(function DayChart({
       {kind === 'bar' ? (
         <BarChart width={CHART_W} height={CHART_H} data={points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
           {axis}
-          <Bar dataKey={field} fill="#1f6feb" isAnimationActive={false} />
+          <Bar dataKey={field} fill="var(--accent)" isAnimationActive={false} />
         </BarChart>
       ) : (
         <LineChart width={CHART_W} height={CHART_H} data={points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
           {axis}
           <Line
             dataKey={field}
-            stroke="#1f6feb"
+            stroke="var(--accent)"
             strokeWidth={2}
             dot={{ r: 2 }}
             connectNulls

@@ -137,9 +137,9 @@ export const app = defineSection(
     'error.say.flagResolved': 'Flag #{flagId} is already resolved; undo that decision first to change it.',
     'error.say.reviewerCannotSuspend': 'A reviewer cannot suspend an account; escalate it to a lead.',
     'error.say.reviewerBulkLimit':
-      'A reviewer can act on at most {limit} accounts at once; this selection has {accounts}. Narrow it or ask a lead.',
+      'A reviewer can act on at most {limit, plural, one {# account} other {# accounts}} at once; this selection has {accounts}. Narrow it or ask a lead.',
     'error.say.selectionChanged':
-      'The selection changed since the preview: {accounts} accounts now, {previewed} previewed. Preview again.',
+      'The selection changed since the preview: {accounts, plural, one {# account} other {# accounts}} now, {previewed} previewed. Preview again.',
     'error.say.undoOwnOnly':
       'A reviewer can only undo their own decisions; decision #{decisionId} was made by {operator}.',
     'error.say.alreadyUndone': 'Decision #{decisionId} was already undone by decision #{by}.',
@@ -159,7 +159,7 @@ export const app = defineSection(
     'error.say.staleExport':
       'Export {exportId} (exported {exportedAt}) is not newer than {newerExportId} (exported {newerExportedAt}), which is already imported: it would roll the mirror back. Nothing was imported.',
     'error.say.manifestMismatch':
-      'Snapshot file {file} holds {read} rows, its manifest declares {declared}: an incomplete snapshot would delete real rows, so none of it was imported.',
+      'Snapshot file {file} holds {read, plural, one {# row} other {# rows}}, its manifest declares {declared}: an incomplete snapshot would delete real rows, so none of it was imported.',
     'error.say.manifestUndeclared':
       'The snapshot’s manifest declares no row count for {file}: it cannot be proven whole, so none of it was imported.',
     'error.say.alreadyPublished':

@@ -90,7 +90,7 @@ export const mirror = defineSection(
     'mirror.quarantine.title': 'Quarantine',
     'mirror.quarantine.titleRun': 'Quarantine · import {id}',
     'mirror.quarantine.reason': 'Reason',
-    'mirror.quarantine.total': '{n} rows',
+    'mirror.quarantine.total': '{n, plural, one {# row} other {# rows}}',
     'mirror.quarantine.empty': 'No quarantined rows.',
     'mirror.quarantine.line': 'Line',
     'mirror.quarantine.field': 'Field',

@@ -65,7 +65,7 @@ export const overview = defineSection(
     'overview.activeDefaults': 'Defaults',
     'overview.openFlags': 'Open flags (queue backlog)',
     'overview.shadowRuns': 'Shadow runs',
-    'overview.lastDays': 'Last {days} days',
+    'overview.lastDays': '{days, plural, one {Last day} other {Last # days}}',
     'overview.noRuns': 'No published matching runs in this period; daily figures appear once runs exist.',
     'overview.introductionsPerDay': 'Introductions per day',
     'overview.matchedSharePerDay': 'Matched share per day (%)',

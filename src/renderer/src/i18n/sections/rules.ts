@@ -145,16 +145,17 @@ export const rules = defineSection(
     'rules.whatIf.mirrorUpdated':
       'An import completed since this preview was loaded (new blocks, history or transactions); load the preview again to include it.',
     'rules.whatIf.newlyEligible':
-      '{n} users became eligible since this preview was loaded (a lifted restriction, a new consent); the preview does not score them yet — load the preview again to include them.',
+      '{n, plural, one {# user became} other {# users became}} eligible since this preview was loaded (a lifted restriction, a new consent); the preview does not score them yet — load the preview again to include them.',
     'rules.whatIf.title': 'What-if on the whole population (no sampling)',
     'rules.whatIf.pending': 'Computing…',
-    'rules.whatIf.computed': '{users} users · computed in {ms} ms',
+    'rules.whatIf.computed': '{users, plural, one {# user} other {# users}} · computed in {ms} ms',
     'rules.whatIf.introductions': 'Introductions',
     'rules.whatIf.matchedShare': 'Matched share',
     'rules.whatIf.meanScore': 'Mean matching value',
     'rules.whatIf.eligible': 'Eligible users',
     'rules.whatIf.changed': 'Users whose introduction differs from the active version',
-    'rules.whatIf.gainedLost': '{gained} gain one · {lost} lose theirs',
+    'rules.whatIf.gainedLost':
+      '{gained, plural, one {# gains one} other {# gain one}} · {lost, plural, one {# loses theirs} other {# lose theirs}}',
     'rules.whatIf.histogram': 'Matching value distribution (pairs)',
     'rules.whatIf.byDistrict': 'Introduced users by district',
     'rules.whatIf.byAgeBand': 'Introduced users by age band',

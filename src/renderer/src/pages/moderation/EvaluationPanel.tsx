@@ -3,9 +3,11 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import { DETECTOR_NAMES, type DetectorName } from '../../../../shared/domain/detection';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
+import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
 
-const COLORS: Record<DetectorName, string> = { micro_seller: '#1f6feb', spammer: '#d4622a' };
+// Theme colours (styles.css), so the charts follow the light or dark theme.
+const COLORS: Record<DetectorName, string> = { micro_seller: 'var(--accent)', spammer: 'var(--chart-3)' };
 
 /** Detector quality against generated ground truth: P/R/F1 per class and the PR curve over thresholds. */
 export function EvaluationPanel() {
@@ -132,8 +134,8 @@ export function EvaluationPanel() {
                 {result.families.map((f) => (
                   <tr key={f.family} data-testid={`eval-family-${f.family}`} data-kind={f.kind}>
                     <th scope="row">
-                      {t(`moderation.family.${f.family}`)}{' '}
-                      <span className="muted small">{t(`moderation.eval.kind.${f.kind}`)}</span>
+                      {codeText(t, 'behaviourFamily', f.family)}{' '}
+                      <span className="muted small">{codeText(t, 'familyKind', f.kind)}</span>
                     </th>
                     <td className="num">{fmt.integer(f.accounts)}</td>
                     <td className="num">

@@ -1,17 +1,8 @@
 import type { MaskedText, ModerationItemDetail } from '../../../../shared/contract';
 import { DETECTOR_NAMES } from '../../../../shared/domain/detection';
-import type { MessageKey } from '../../i18n/catalogue';
+import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
-import {
-  actionKey,
-  decisionReasonKey,
-  figureKey,
-  flagReasonKey,
-  handleKey,
-  isShare,
-  markKey,
-  scoreText,
-} from './words';
+import { actionKey, decisionReasonKey, handleKey, isShare, markKey, scoreText } from './words';
 
 /** A masked text with the kinds of contact handle found in it, as badges ("WeChat handle, obfuscated"). */
 function Masked({ value }: { value: MaskedText }) {
@@ -66,11 +57,7 @@ function Section({
 function Assessment({ detail }: { detail: ModerationItemDetail }) {
   const { t, fmt } = useI18n();
   const a = detail.assessment;
-  const reasonWords = (codes: readonly string[]) =>
-    codes.map((r) => {
-      const key = flagReasonKey(r);
-      return <li key={r}>{key ? t(key) : r}</li>;
-    });
+  const reasonWords = (codes: readonly string[]) => codes.map((r) => <li key={r}>{codeText(t, 'flagReason', r)}</li>);
   if (!a) return <p className="muted small">{t('moderation.detail.noAssessment')}</p>;
   return (
     <div data-testid="detail-assessment" data-probability={a.probability}>
@@ -94,7 +81,7 @@ function Assessment({ detail }: { detail: ModerationItemDetail }) {
               data-likelier={likelier}
             >
               <div>
-                <strong>{t(`moderation.detector.${c}`)}</strong>{' '}
+                <strong>{codeText(t, 'detector', c)}</strong>{' '}
                 {t('moderation.detail.classProbability', { p: fmt.percent(view.probability) })}
                 {likelier && <span className="muted small"> · {t('moderation.detail.likelier')}</span>}
               </div>
@@ -133,7 +120,7 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
       <p className="mod-user-line" data-testid="detail-user">
         {t('moderation.detail.user', {
           name: user.maskedName,
-          gender: t(`moderation.gender.${user.gender === 'M' ? 'M' : 'F'}`),
+          gender: codeText(t, 'gender', user.gender),
           age: user.ageBand,
           city: user.city,
           district: user.district ?? '',
@@ -144,20 +131,17 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
       <Assessment detail={detail} />
       <h3 className="small">{t('moderation.detail.reasons')}</h3>
       <ul className="mod-reason-list" data-testid="detail-reasons">
-        {item.reasons.map((r) => {
-          const key = flagReasonKey(r);
-          return (
-            <li key={r} data-reason={r}>
-              {key ? t(key) : r}
-            </li>
-          );
-        })}
+        {item.reasons.map((r) => (
+          <li key={r} data-reason={r}>
+            {codeText(t, 'flagReason', r)}
+          </li>
+        ))}
       </ul>
       {Object.keys(detail.figures).length > 0 && (
         <dl className="facts mod-figures">
           {Object.entries(detail.figures).map(([k, v]) => (
             <div key={k}>
-              <dt className="small">{figureKey(k) ? t(figureKey(k)!) : k}</dt>
+              <dt className="small">{codeText(t, 'figure', k)}</dt>
               <dd>{isShare(k) ? fmt.percent(v) : fmt.decimal(v)}</dd>
             </div>
           ))}
@@ -206,7 +190,7 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           {detail.timeline.reports.map((r) => (
             <li key={r.id}>
               <span className="muted small">
-                {r.day} · {r.reason}
+                {r.day} · {codeText(t, 'reportReason', r.reason)}
               </span>{' '}
               <Masked value={r.text} />
             </li>
@@ -221,9 +205,8 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
         <ul className="mod-timeline">
           {detail.timeline.previousFlags.map((f) => (
             <li key={f.flagId}>
-              <span className="muted small">{f.day}</span>{' '}
-              {t(`moderation.detector.${f.detector === 'spammer' ? 'spammer' : 'micro_seller'}` as MessageKey)} ·{' '}
-              {scoreText(f.score)} · {f.state}
+              <span className="muted small">{f.day}</span> {codeText(t, 'detector', f.detector)} · {scoreText(f.score)}{' '}
+              · {codeText(t, 'flagState', f.state)}
             </li>
           ))}
         </ul>

@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { ModerationQueueItem } from '../../../../shared/contract';
-import type { MessageKey } from '../../i18n/catalogue';
+import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { QueueWindow } from './useQueue';
-import { flagReasonKey, scoreText } from './words';
+import { scoreText } from './words';
 
 /** Fixed row height (the stylesheet's too): rows are placed by arithmetic, never measured. */
 export const ROW_HEIGHT = 34;
@@ -44,10 +44,7 @@ const Row = memo(function Row({
   const style = { top, height: ROW_HEIGHT };
   if (!item) return <div className="mod-row placeholder" style={style} aria-hidden />;
   const days = Math.max(0, Math.floor((now - item.firstDetectedAt) / 86_400));
-  const reasons = item.reasons.map((r) => {
-    const key = flagReasonKey(r);
-    return key ? t(key) : r;
-  });
+  const reasons = item.reasons.map((r) => codeText(t, 'flagReason', r));
   return (
     <div
       className={`mod-row${active ? ' active' : ''}${item.claimedBy ? ' claimed' : ''}`}
@@ -73,7 +70,7 @@ const Row = memo(function Row({
       <span className="mod-user" title={item.userId}>
         {item.maskedName} <span className="muted small mono">{item.userId}</span>
       </span>
-      <span className={`mod-detector ${item.detector}`}>{t(`moderation.detector.${item.detector}` as MessageKey)}</span>
+      <span className={`mod-detector ${item.detector}`}>{codeText(t, 'detector', item.detector)}</span>
       <span className="num mod-score">
         {scoreText(item.score)}
         {item.heldByDetection && (

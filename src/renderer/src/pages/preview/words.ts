@@ -1,20 +1,21 @@
 import type { PlaceLabelView, ReasonExplanationView } from '../../../../shared/contract';
+import { codeText } from '../../i18n/codes';
 import type { MessageKey } from '../../i18n/catalogue';
 
 type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** A key the catalogue may not have (a category or code from upstream): the raw code when untranslated. */
-function optional(t: T, key: string, fallback: string): string {
-  const text = t(key as MessageKey);
-  return text === key ? fallback : text;
-}
-
+/** A category in words; one upstream invented has the generic word (never the raw code). */
 export function categoryText(t: T, category: string): string {
-  return optional(t, `preview.category.${category}`, category);
+  return codeText(t, 'category', category);
 }
 
 export function hourBandText(t: T, band: string): string {
-  return optional(t, `preview.hourBand.${band}`, band);
+  return codeText(t, 'hourBand', band);
+}
+
+/** "a coffee shop", "an online store" in English; the word as it is in Chinese. */
+function withArticle(t: T, word: string): string {
+  return t('preview.withArticle', { a: /^[aeiou]/i.test(word) ? 'an' : 'a', word });
 }
 
 /** A place label in words, using only the fields main let through for its level. */
@@ -26,23 +27,31 @@ export function placeText(t: T, place: PlaceLabelView): string {
         : `${place.name ?? ''} · ${t('preview.place.online')}`;
     case 'brand':
       return t('preview.place.brand', { brand: place.brand ?? '' });
-    case 'category':
-      return place.online || !place.district
-        ? t('preview.place.onlineCategory', { category: categoryText(t, place.category ?? '') })
-        : t('preview.place.categoryIn', { category: categoryText(t, place.category ?? ''), district: place.district });
+    case 'category': {
+      const category = categoryText(t, place.category ?? '');
+      if (place.online || !place.district)
+        return place.category === 'online_store'
+          ? t('preview.place.onlineStore')
+          : t('preview.place.onlineCategory', { category });
+      return t('preview.place.categoryIn', { category, aCategory: withArticle(t, category), district: place.district });
+    }
     case 'district':
       return t('preview.place.somewhereIn', { district: place.district ?? '' });
   }
 }
 
-/** A reason in plain words; parameters are translated codes (category, hour band) or a district name. */
+/** A reason in plain words; parameters are translated codes (category, hour band) or names (district, brand). */
 export function reasonText(t: T, reason: ReasonExplanationView): string {
   const params: Record<string, string> = {};
-  if (reason.params.category) params.category = categoryText(t, reason.params.category);
+  if (reason.params.category) {
+    params.category = categoryText(t, reason.params.category);
+    params.aCategory = withArticle(t, params.category);
+  }
   if (reason.params.hourBand) params.hourBand = hourBandText(t, reason.params.hourBand);
   if (reason.params.district) params.district = reason.params.district;
-  return optional(t, reason.key, t('preview.reason.other')).replace(
-    /\{(\w+)\}/g,
-    (m, name: string) => params[name] ?? m,
-  );
+  if (reason.params.brand) params.brand = reason.params.brand;
+  const key = reason.key as MessageKey;
+  // A key this console does not have (main newer than the renderer) reads as the generic reason.
+  const text = t(key, params);
+  return text === key ? t('preview.reason.other') : text;
 }

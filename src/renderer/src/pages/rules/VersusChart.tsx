@@ -16,8 +16,9 @@ export interface VersusChartProps {
   stagger?: number;
 }
 
-const DRAFT_COLOR = '#1f6feb';
-const ACTIVE_COLOR = '#a3acbd';
+// Theme colours (styles.css): the charts follow the light or dark theme.
+const DRAFT_COLOR = 'var(--accent)';
+const ACTIVE_COLOR = 'var(--chart-2)';
 
 /**
  * Draft beside active as grouped bars. Fixed size and no animation: the chart redraws on every what-if answer
@@ -48,7 +49,7 @@ export const VersusChart = memo(function VersusChart({
     const crowded = rows.length > 10;
     return (
       <BarChart width={width} height={height} data={data} margin={{ top: 4, right: 8, bottom: 4, left: 0 }} barGap={1}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e5eb" />
+        <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--line)" />
         <XAxis
           dataKey="name"
           tick={{ fontSize: 11 }}

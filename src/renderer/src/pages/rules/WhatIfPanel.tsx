@@ -126,7 +126,7 @@ export const WhatIfPanel = memo(function WhatIfPanel({
                 borderRadius: 6,
                 padding: '8px 12px',
                 minWidth: 220,
-                background: '#eef3fd',
+                background: 'var(--accent-bg)',
               }}
             >
               <div className="small muted">{t('rules.whatIf.changed')}</div>

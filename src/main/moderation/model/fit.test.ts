@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { UserFeatures } from '../features';
+import { fitDetectorModel, fitWithoutFamily, type FitOptions, type LabelledAccount } from './fit';
+import { isFlagged, scoreOf } from './model';
+
+/**
+ * Fitting on hand-made behaviour figures (no generator): two seller families that show the same signal (many new
+ * payers at price points), one that shows only handles sent to strangers, spammers, ordinary people and gathering
+ * hosts (many payers within a few days). Leaving a family out of the fit tells whether the model knows its kind
+ * from the others — and it must be able to say "no".
+ */
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function blank(userId: string): UserFeatures {
+  return {
+    userId,
+    accountAgeDays: 400,
+    incomingTransfers: 0,
+    distinctPayers: 0,
+    repeatedPriceShare: 0,
+    orderMemoShare: 0,
+    eventMemoShare: 0,
+    peakPayerShare: 0,
+    steadyPayers: 0,
+    newPayerWeeks: 0,
+    repeatPayerShare: 0,
+    reciprocalPayerShare: 0,
+    greetingsSent: 0,
+    greetingRecipients: 0,
+    replyRate: 0,
+    unansweredRecipients: 0,
+    handleGreetings: 0,
+    coldHandleGreetings: 0,
+    topHandleReach: 0,
+    linkGreetings: 0,
+    templateReach: 0,
+    maxPerHour: 0,
+    activeDays: 0,
+    sellingWordShare: 0,
+    promoWordShare: 0,
+    reportsByReason: {},
+    distinctReporters: 0,
+    blockedBy: 0,
+    evidence: { transfers: [], greetings: [], reports: [] },
+  };
+}
+
+type Family = 'ordinary' | 'seller_payers' | 'seller_payers_too' | 'seller_handles' | 'spammer' | 'gathering_host';
+const Y: Record<Family, number> = {
+  ordinary: 0,
+  gathering_host: 0,
+  seller_payers: 1,
+  seller_payers_too: 1,
+  seller_handles: 1,
+  spammer: 2,
+};
+
+function account(family: Family, id: string, r: () => number): UserFeatures {
+  const f = blank(id);
+  const between = (lo: number, hi: number): number => Math.round(lo + r() * (hi - lo));
+  const greet = (n: number, reply: number): void => {
+    f.greetingsSent = n;
+    f.greetingRecipients = n;
+    f.replyRate = reply;
+    f.unansweredRecipients = Math.round(n * (1 - reply));
+    f.activeDays = Math.max(1, Math.round(n / 3));
+    f.maxPerHour = Math.min(n, 2);
+  };
+  const payers = (n: number, peak: number, steady: number): void => {
+    f.distinctPayers = n;
+    f.incomingTransfers = n;
+    f.peakPayerShare = peak;
+    f.steadyPayers = Math.round(n * steady);
+    f.newPayerWeeks = Math.round(steady * 10);
+  };
+  switch (family) {
+    case 'ordinary':
+      payers(between(0, 4), r(), r());
+      greet(between(0, 6), 0.3 + 0.5 * r());
+      break;
+    case 'gathering_host':
+      payers(between(15, 50), 0.8 + 0.2 * r(), 0.1 * r());
+      f.repeatedPriceShare = 0.6 + 0.4 * r();
+      f.eventMemoShare = 0.3 * r();
+      greet(between(0, 6), 0.5);
+      break;
+    case 'seller_payers':
+    case 'seller_payers_too':
+      payers(between(15, 60), 0.2 * r(), 0.7 + 0.3 * r());
+      f.repeatedPriceShare = 0.5 + 0.5 * r();
+      f.orderMemoShare = family === 'seller_payers' ? 0.5 * r() : 0;
+      greet(between(0, 8), 0.4);
+      break;
+    case 'seller_handles':
+      greet(between(10, 40), 0.2 * r());
+      f.handleGreetings = f.greetingsSent;
+      f.coldHandleGreetings = f.greetingsSent;
+      f.topHandleReach = f.greetingRecipients;
+      break;
+    case 'spammer':
+      greet(between(30, 120), 0.05 * r());
+      f.templateReach = Math.round(f.greetingsSent * (0.6 + 0.4 * r()));
+      f.linkGreetings = Math.round(f.greetingsSent * r());
+      f.maxPerHour = between(10, 30);
+      break;
+  }
+  return f;
+}
+
+function population(): LabelledAccount[] {
+  const out: LabelledAccount[] = [];
+  const sizes: Record<Family, number> = {
+    ordinary: 900,
+    gathering_host: 60,
+    seller_payers: 60,
+    seller_payers_too: 60,
+    seller_handles: 60,
+    spammer: 60,
+  };
+  for (const seed of [1, 2]) {
+    const r = rng(seed);
+    for (const [family, n] of Object.entries(sizes) as [Family, number][])
+      for (let i = 0; i < n; i++)
+        out.push({ seed, features: account(family, `s${seed}-${family}-${i}`, r), y: Y[family], family });
+  }
+  return out;
+}
+
+const options: FitOptions = {
+  detectorVersion: 99,
+  command: 'test',
+  fittedOn: { generatorVersion: 0, seeds: [1, 2], users: 0, days: 90, accounts: 0, labels: {} },
+};
+
+describe('fitting the detection model', () => {
+  const accounts = population();
+
+  it('separates the kinds it was shown, with thresholds not under the floor and held-out figures per family', () => {
+    const model = fitDetectorModel(accounts, options);
+    expect(model.thresholds.micro_seller).toBeGreaterThanOrEqual(0.5);
+    expect(model.holdThreshold).toBeGreaterThanOrEqual(model.thresholds.spammer);
+    const fam = model.heldOut.families as Record<string, { rate: number }>;
+    expect(fam.seller_handles!.rate).toBeGreaterThan(0.9);
+    expect(fam.spammer!.rate).toBeGreaterThan(0.9);
+    expect(fam.gathering_host!.rate).toBeLessThan(0.05);
+    const host = accounts.find((a) => a.family === 'gathering_host')!;
+    expect(isFlagged(scoreOf(host.features, model), model)).toBe(false);
+  });
+
+  it('leaving a family out: a kind like one it saw is still caught, a kind with a signal of its own is not', () => {
+    const like = fitWithoutFamily(accounts, 'seller_payers_too', options);
+    expect(like).toMatchObject({ family: 'seller_payers_too', y: 1, accounts: 120 });
+    expect(like.rate).toBeGreaterThan(0.9);
+    // Nothing else sent handles to strangers: without that family the model has no reason to weigh handles.
+    const own = fitWithoutFamily(accounts, 'seller_handles', options);
+    expect(own.rate).toBeLessThan(0.5);
+    // Never shown a gathering, the model takes many payers at a few amounts for selling.
+    const host = fitWithoutFamily(accounts, 'gathering_host', options);
+    expect(host).toMatchObject({ y: 0, accounts: 120 });
+    expect(host.rate).toBeGreaterThan(0.5);
+  });
+});
