@@ -36,6 +36,9 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
+    // The app icon (resources/icons, rendered by scripts/render-icons.mjs) ships with the renderer: the web adapter's
+    // favicon and the Electron window's icon.
+    publicDir: path.resolve('resources'),
     plugins: [react()],
     build: {
       outDir: 'out/renderer',

@@ -16,7 +16,7 @@ const root = path.resolve(import.meta.dirname, '..');
 
 /**
  * Starts `src/main/serve.ts` (the real web adapter over real services) on a fresh ENCOUNTER_HOME and waits for its
- * JSON ready line — no sleeps. `extraArgs` go to serve (e.g. `--demo-users 0`). With `sameMirrorAs`, a second
+ * JSON ready line — no sleeps. `extraArgs` go to serve (e.g. `--demo --demo-users 400`; a named mirror gets no demo without `--demo`). With `sameMirrorAs`, a second
  * console (a second operator's) on that server's mirror and outbox; stopping it leaves them in place. With
  * `mirrorFrom`, the fresh home starts with a copy of that mirror file (a large prepared mirror).
  */

@@ -23,7 +23,7 @@ test.setTimeout(60 * 60_000);
 
 test(`what-if at ${USERS.toLocaleString('en')} users: slider change → tiles and charts redrawn`, async ({ page }) => {
   const { dbFile } = await benchMirror(USERS, 7, silentProgress, (line) => console.log(line));
-  const server = await startConsoleServer(['--demo-users', '0'], undefined, dbFile);
+  const server = await startConsoleServer([], undefined, dbFile);
   try {
     await page.goto(server.launchUrl);
     await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');

@@ -1,12 +1,12 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 
-/** One console server per test, on its own fresh, empty mirror (no demo generation): tests never share state. */
+/** One console server per test, on its own fresh, empty mirror (named with --db, so no demo): tests never share state. */
 export const test = base.extend<{ app: Page; server: ConsoleServer }>({
   // Playwright reads a fixture's dependencies from its first parameter's destructuring: none here.
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
-    const server = await startConsoleServer(['--demo-users', '0']);
+    const server = await startConsoleServer();
     await use(server);
     await server.stop();
   },

@@ -60,8 +60,21 @@ test('a directory that is not an export is refused with a readable reason', asyn
   );
 });
 
+test('a mirror named with --db stays empty on its first start: no demo city, no demo export', async ({
+  app,
+  server,
+}) => {
+  await signIn(app);
+  await app.getByTestId('nav-mirror').click();
+  await expect(app.getByTestId('page-mirror')).toHaveAttribute('data-state', 'ready');
+  await expect(app.getByTestId('import-job')).toHaveCount(0);
+  await expect(app.getByTestId('import-runs')).toHaveCount(0);
+  await expect(app.getByTestId('table-count-users')).toHaveAttribute('data-rows', '0');
+  expect(fs.existsSync(path.join(server.home, 'demo-export'))).toBe(false);
+});
+
 test('a first start generates the demo mirror in the background with progress', async ({ page }) => {
-  const server = await startConsoleServer(['--demo-users', '400']);
+  const server = await startConsoleServer(['--demo', '--demo-users', '400']);
   try {
     await page.goto(server.launchUrl);
     await signIn(page);

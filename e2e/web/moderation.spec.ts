@@ -82,8 +82,9 @@ test('an operator clears 20 items with the keyboard only, and the outbox holds t
   await expect(app.getByTestId('queue-tab-resolved')).toHaveAttribute('data-count', '20');
   await expect(app.getByTestId('queue-tab-unreviewed')).toHaveAttribute('data-count', String(flagged - 20));
 
+  // Decisions reach the outbox in batches (those of a short span in one file), once the operator pauses.
+  await expect.poll(() => outboxDecisions(server).length, { timeout: 30_000 }).toBe(20);
   const decisions = outboxDecisions(server);
-  expect(decisions).toHaveLength(20);
   for (const d of decisions)
     expect(d).toMatchObject({ action: 'clear', reason_code: 'false_positive', operator: '李娜' });
   const check = new Database(server.dbPath, { readonly: true });
@@ -94,7 +95,9 @@ test('an operator clears 20 items with the keyboard only, and the outbox holds t
   // u undoes the last decision: the item is back in the queue and the outbox carries the reversal.
   await app.keyboard.press('u');
   await expect(app.getByTestId('queue-tab-resolved')).toHaveAttribute('data-count', '19');
-  await expect.poll(() => outboxDecisions(server).filter((d) => d.reverses !== undefined)).toHaveLength(1);
+  await expect
+    .poll(() => outboxDecisions(server).filter((d) => d.reverses !== undefined), { timeout: 30_000 })
+    .toHaveLength(1);
 });
 
 test('a bulk restrict over a saved filter shows the count first, applies it, and u undoes it whole', async ({
@@ -133,8 +136,8 @@ test('a bulk restrict over a saved filter shows the count first, applies it, and
   await expect(app.getByTestId('queue-list')).toHaveAttribute('data-total', '0');
   await expect(app.getByTestId('queue-tab-resolved')).toHaveAttribute('data-count', String(matching));
 
+  await expect.poll(() => outboxDecisions(server).length, { timeout: 30_000 }).toBe(matching);
   const decisions = outboxDecisions(server);
-  expect(decisions).toHaveLength(matching);
   for (const d of decisions) {
     expect(d).toMatchObject({ action: 'restrict', reason_code: 'selling_confirmed' });
     expect(Date.parse(d.expires_at!) - Date.parse(d.decided_at!)).toBe(30 * 86_400_000);
@@ -146,7 +149,9 @@ test('a bulk restrict over a saved filter shows the count first, applies it, and
   await expect(app.getByTestId('moderation-message')).toContainText(String(matching));
   await expect(app.getByTestId('queue-tab-resolved')).toHaveAttribute('data-count', '0');
   await expect(app.getByTestId('queue-list')).toHaveAttribute('data-total', String(matching));
-  await expect.poll(() => outboxDecisions(server).filter((d) => d.action === 'undo').length).toBe(matching);
+  await expect
+    .poll(() => outboxDecisions(server).filter((d) => d.action === 'undo').length, { timeout: 30_000 })
+    .toBe(matching);
 });
 
 test("a reviewer's suspend is refused by main with a readable message", async ({ app, server }) => {
@@ -208,7 +213,7 @@ test('two operators on one mirror: the item one is reviewing is not offered to t
   const db = openDatabase(server.dbPath);
   seedFlags(db, seedAccounts(db, 30));
   db.close();
-  const second = await startConsoleServer(['--demo-users', '0'], server);
+  const second = await startConsoleServer([], server);
   const context = await browser.newContext();
   const other = await context.newPage();
   try {

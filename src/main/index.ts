@@ -71,6 +71,8 @@ async function main(): Promise<void> {
     minWidth: 1024,
     minHeight: 640,
     title: APP_NAME,
+    // The taskbar's and the window's icon (resources/icons, copied into the renderer build).
+    icon: path.join(rendererDir, 'icons', '512x512.png'),
     show: false,
     webPreferences: {
       preload: preloadFile,

@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { startWebServer } from './adapters/web';
 import { defaultDbPath } from './paths';
 import { createServices } from './services';
-import { DEMO_USERS, prepareMirror } from './startup';
+import { demoUsersFor, prepareMirror } from './startup';
 
 /**
  * `npm run serve`: the console over HTTP on loopback. Prints `Encounter Console: <url>` (the URL carries the
- * per-launch token in its fragment) and, for scripts, one JSON line `{"ready":true,"url":…}`.
+ * per-launch token in its fragment) and, for scripts, one JSON line `{"ready":true,"url":…}`. The default mirror gets
+ * the demo city on its first start; `--db FILE` never does unless `--demo` is given (`--demo-users N` sets its size).
  */
 const { values } = parseArgs({
   options: {
@@ -18,17 +19,22 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
     json: { type: 'boolean', default: false },
     open: { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: false },
     'demo-users': { type: 'string' },
   },
 });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dbPath = values.db ?? defaultDbPath();
+let demoUsers: number;
+try {
+  demoUsers = demoUsersFor({ db: values.db, demo: values.demo, demoUsers: values['demo-users'] });
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
 const services = createServices({ dbPath });
-void prepareMirror(services, {
-  log: (line) => process.stderr.write(`${line}\n`),
-  demoUsers: values['demo-users'] === undefined ? DEMO_USERS : Number(values['demo-users']),
-});
+void prepareMirror(services, { log: (line) => process.stderr.write(`${line}\n`), demoUsers });
 const server = await startWebServer({
   services,
   rendererDir: values.renderer ?? path.join(here, '..', '..', 'out', 'renderer'),

@@ -1,6 +1,8 @@
 import { type Db, openDatabase } from './db/database';
 import { EventHub } from './events';
 import { JobRegistry } from './jobs/job-registry';
+import { DEFAULT_OUTBOX_TIMING, OutboxWriter, type OutboxTiming } from './outbox/writer';
+import { defaultOutboxDir } from './paths';
 import type { Operator } from '../shared/contract';
 
 /**
@@ -12,6 +14,9 @@ export interface AppServices {
   db: Db;
   events: EventHub;
   jobs: JobRegistry;
+  /** The outbox beside the mirror: decisions go out in batches through it; closing the services writes what is pending. */
+  outbox: OutboxWriter;
+  outboxDir: string;
   /** What only the desktop window can do (native dialogs); absent in web mode, where the UI asks for a path. */
   desktop: DesktopCapabilities | null;
   /** The operator who signed in at start (one console window = one operator). */
@@ -28,6 +33,10 @@ export interface DesktopCapabilities {
 export interface CreateServicesOptions {
   dbPath: string;
   desktop?: DesktopCapabilities;
+  /** Where the outbox writer's lines go (default: stderr). */
+  log?: (line: string) => void;
+  /** Tests: how the outbox batches decisions. */
+  outboxTiming?: OutboxTiming;
 }
 
 export function createServices(options: CreateServicesOptions): AppServices {
@@ -37,11 +46,15 @@ export function createServices(options: CreateServicesOptions): AppServices {
   db.pragma('busy_timeout = 0');
   const events = new EventHub();
   const disposers: (() => void)[] = [];
+  const outboxDir = defaultOutboxDir(options.dbPath);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const services: AppServices = {
     dbPath: options.dbPath,
     db,
     events,
     jobs: new JobRegistry(events),
+    outbox: new OutboxWriter(db, outboxDir, log, options.outboxTiming ?? DEFAULT_OUTBOX_TIMING),
+    outboxDir,
     desktop: options.desktop ?? null,
     session: { operator: null },
     onClose(dispose) {
@@ -50,6 +63,7 @@ export function createServices(options: CreateServicesOptions): AppServices {
     close() {
       for (const dispose of disposers.splice(0)) dispose();
       services.jobs.cancelAll();
+      services.outbox.close();
       db.close();
     },
   };

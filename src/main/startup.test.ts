@@ -4,10 +4,26 @@ import { openDatabase } from './db/database';
 import { decide, tryExportPending } from './moderation/decisions';
 import { seedMirror } from './testing/moderation-mirror';
 import { defaultOutboxDir } from './paths';
-import { DEMO_HISTORY_DAYS, prepareMirror } from './startup';
+import { DEMO_HISTORY_DAYS, DEMO_USERS, demoUsersFor, prepareMirror } from './startup';
 import { tempServices } from './testing/temp';
 import { platformDay } from '../shared/domain/platform-time';
 import type { JobProgress } from '../shared/progress';
+
+describe('the demo city, only where asked', () => {
+  it('is made on the default mirror, and on a named mirror only with --demo', () => {
+    expect(demoUsersFor({})).toBe(DEMO_USERS);
+    expect(demoUsersFor({ demoUsers: '400' })).toBe(400);
+    expect(demoUsersFor({ db: 'new.db' })).toBe(0);
+    expect(demoUsersFor({ db: 'new.db', demoUsers: '400' })).toBe(0);
+    expect(demoUsersFor({ db: 'new.db', demo: true })).toBe(DEMO_USERS);
+    expect(demoUsersFor({ db: 'new.db', demo: true, demoUsers: '400' })).toBe(400);
+  });
+
+  it('refuses a size that is not a whole number, saying which option', () => {
+    expect(() => demoUsersFor({ demoUsers: 'many' })).toThrow(/--demo-users: .*"many"/);
+    expect(() => demoUsersFor({ demo: true, db: 'x.db', demoUsers: '-1' })).toThrow(/--demo-users/);
+  });
+});
 
 describe('start of a console session', () => {
   it('exports decisions that were committed but missed the outbox, and a held write lock only postpones that', () => {
@@ -18,9 +34,7 @@ describe('start of a console session', () => {
     // Committed while another console's import held the write lock: the decision stands, the export waits.
     const importer = openDatabase(services.dbPath);
     services.db.pragma('busy_timeout = 50');
-    const row = decide(services.db, { userId: 'u1', action: 'warn', reasonCode: 'spam_confirmed' }, lead, {
-      outboxDir: null,
-    });
+    const row = decide(services.db, { userId: 'u1', action: 'warn', reasonCode: 'spam_confirmed' }, lead, {});
     importer.prepare('BEGIN IMMEDIATE').run();
     expect(tryExportPending(services.db, outbox)).toBeNull();
     expect(fs.existsSync(outbox) ? fs.readdirSync(outbox) : []).toEqual([]);
@@ -66,7 +80,17 @@ describe('first start', () => {
     );
     for (const run of runs) expect(run.status).toBe('completed');
     expect(runs.at(-1)!.introductions).toBeGreaterThan(0);
-    expect(last.message).toContain(`introductions published for ${DEMO_HISTORY_DAYS} days`);
+    expect(last.message).toContain(`introductions published for ${DEMO_HISTORY_DAYS - 1} days`);
+    // Published through the re-check and the ledger, every day but today's.
+    const published = services.db.prepare(`SELECT date, written_at FROM publications ORDER BY date`).all() as {
+      date: string;
+      written_at: string | null;
+    }[];
+    expect(published.map((p) => p.date)).toEqual(runs.slice(0, -1).map((r) => r.date));
+    for (const p of published) {
+      expect(p.written_at).not.toBeNull();
+      expect(fs.existsSync(`${defaultOutboxDir(services.dbPath)}/introductions-${p.date}.jsonl`)).toBe(true);
+    }
     // A second start finds the mirror in use and leaves it alone.
     expect(prepareMirror(services, { log: (line) => log.push(line), demoUsers: 800 })).toBeNull();
   }, 120_000);

@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/temp';
 import { openDatabase } from './database';
 import { latestSchemaVersion, type Migration, migrate, SchemaTooNewError, schemaVersion } from './migrate';
 import { migrations } from './migrations';
+import { exportPendingDecisions } from '../moderation/decisions';
+import { decisionsFileName } from '../outbox/decisions-file';
 
 function schemaOf(db: Database.Database): string[] {
   return db
@@ -76,6 +79,39 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO audit_log (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`).run(row);
     expect(() => db.prepare(`UPDATE audit_log SET ${names[0]} = 'y'`).run()).toThrow(/append-only/);
     expect(() => db.prepare(`DELETE FROM audit_log`).run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('007: decisions made before the outbox ledger count as exported (they went out after each decision), new ones do not', () => {
+    const file = path.join(dir, 'ledger.db');
+    const old = new Database(file);
+    migrate(old, migrations, 6);
+    old.exec(`INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+              VALUES ('u1', 'n', 1, 'F', 'any', 1990, 'c', 0, 'active')`);
+    const insert = old.prepare(
+      `INSERT INTO decisions (user_id, action, reason_code, operator, role, decided_at) VALUES ('u1', 'warn', 'spam_confirmed', 'ann', 'reviewer', 0)`,
+    );
+    insert.run();
+    insert.run();
+    migrate(old);
+    expect(
+      old
+        .prepare(`SELECT from_decision, to_decision, written_at IS NOT NULL AS written FROM outbox_decision_files`)
+        .all(),
+    ).toEqual([{ from_decision: 1, to_decision: 2, written: 1 }]);
+    insert.run();
+    old.close();
+    const db = openDatabase(file);
+    const outbox = path.join(dir, 'ledger-outbox');
+    expect(exportPendingDecisions(db, outbox)).toMatchObject({ decisions: 1 });
+    expect(fs.readdirSync(outbox)).toEqual([decisionsFileName(3, 3)]);
+    db.close();
+  });
+
+  it('007 on a mirror without decisions starts an empty ledger', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    expect(db.prepare(`SELECT count(*) FROM outbox_decision_files`).pluck().get()).toBe(0);
     db.close();
   });
 });

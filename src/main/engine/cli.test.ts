@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../db/database';
 import { main } from '../cli/main';
 import { matchCommand } from '../cli/commands/match';
-import { exportCommand } from '../cli/commands/export';
+import { exportCommand, publishCommand } from '../cli/commands/publish';
+import { listAudit } from '../audit/audit-log';
 import { whatIfCommand } from '../cli/commands/whatif';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
@@ -41,26 +42,60 @@ async function cli(args: string[]): Promise<{ code: number; last: Record<string,
     return true;
   });
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const code = await main(args, [matchCommand, exportCommand, whatIfCommand]);
+  const code = await main(args, [matchCommand, publishCommand, exportCommand, whatIfCommand]);
   vi.restoreAllMocks();
   const out = lines.join('').trimEnd().split('\n');
   return { code, last: JSON.parse(out.at(-1)!) as Record<string, unknown> };
 }
 
-describe('match and export commands', () => {
-  it('runs a match then exports it to the outbox', async () => {
+describe('match and publish commands', () => {
+  it('runs a match, publishes it to the outbox once, and refuses the published date to publish and match again', async () => {
     const { dir, file } = mirror();
     const match = await cli(['match', '--date', '2026-11-24', '--db', file, '--threads', '1', '--json']);
     expect(match.code).toBe(0);
     expect(match.last).toMatchObject({ ok: true, command: 'match', date: '2026-11-24' });
     expect(match.last.introductions).toBeGreaterThan(0);
     const out = path.join(dir, 'outbox');
-    const exp = await cli(['export', '--date', '2026-11-24', '--out', out, '--db', file, '--json']);
-    expect(exp.code).toBe(0);
-    expect(exp.last.introductions).toBe(match.last.introductions);
+    const pub = await cli([
+      'publish',
+      '--date',
+      '2026-11-24',
+      '--out',
+      out,
+      '--db',
+      file,
+      '--operator',
+      'ann',
+      '--json',
+    ]);
+    expect(pub.code).toBe(0);
+    expect(pub.last).toMatchObject({ ok: true, runId: match.last.runId, introductions: match.last.introductions });
+    expect(pub.last.passing).toBe(match.last.introductions);
     expect(
       fs.readFileSync(path.join(out, 'introductions-2026-11-24.jsonl'), 'utf8').trimEnd().split('\n'),
     ).toHaveLength(Number(match.last.introductions));
+
+    // Final: publishing again (under either name) and matching again are refused, naming the published run.
+    const published = {
+      ok: false,
+      error: { code: 'ALREADY_PUBLISHED', message: expect.stringContaining(`run ${String(match.last.runId)}`) },
+    };
+    for (const again of [
+      ['publish', '--date', '2026-11-24', '--out', out],
+      ['export', '--date', '2026-11-24', '--out', out],
+      ['match', '--date', '2026-11-24', '--threads', '1'],
+    ]) {
+      const refused = await cli([...again, '--db', file, '--json']);
+      expect(refused.code).toBe(1);
+      expect(refused.last).toMatchObject(published);
+    }
+    const db = openDatabase(file);
+    expect(listAudit(db, 20).find((a) => a.action === 'publish')).toMatchObject({
+      operator: 'ann',
+      subject: '2026-11-24',
+      details: { runId: match.last.runId, written: match.last.introductions },
+    });
+    db.close();
   });
 
   it('says what is wrong with a bad date', async () => {
@@ -71,7 +106,7 @@ describe('match and export commands', () => {
       ok: false,
       error: { code: 'USAGE', message: '--date: "2026-02-30" is not a calendar date' },
     });
-    const missing = await cli(['export', '--db', file, '--json']);
+    const missing = await cli(['publish', '--db', file, '--json']);
     expect(missing.last).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
 });

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../db/database';
+import { assertNotPublished } from '../outbox/ledger';
 import { parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
 import { CancelledError, type ProgressSink } from '../../shared/progress';
 import type { Assignment } from './assignment';
@@ -11,10 +10,7 @@ import {
   completeRun,
   ensureRuleSetVersion,
   failRun,
-  latestCompletedRunId,
   type MatchRunSummary,
-  readRun,
-  readRunIntroductions,
   startRun,
   type StoredIntroduction,
 } from './store';
@@ -63,6 +59,8 @@ export async function runMatchingDetailed(
   progress: ProgressSink,
 ): Promise<RunMatchingResult> {
   parseRunDate(options.date);
+  // A published date is final: another run would give people another partner for a day upstream may have delivered.
+  assertNotPublished(db, options.date, `match ${options.date}`);
   const ruleSet = options.ruleSet ? parseRuleSet(options.ruleSet) : activeRuleSet(db).ruleSet;
   const version = ensureRuleSetVersion(db, ruleSet, options.operator);
   const runId = startRun(db, options.date, version, ruleSet, options.operator);
@@ -125,58 +123,4 @@ export async function runMatching(
   progress: ProgressSink,
 ): Promise<MatchRunSummary> {
   return (await runMatchingDetailed(db, options, progress)).summary;
-}
-
-export interface ExportResult {
-  file: string;
-  runId: number;
-  introductions: number;
-}
-
-/**
- * Writes `introductions-YYYY-MM-DD.jsonl` (DATA-FORMAT outbox) for a run id, or for a date's latest completed
- * run: temp file, fsync, rename, fsync of the directory, so upstream never sees half a file.
- */
-export function exportIntroductions(db: Db, runIdOrDate: number | string, outboxDir: string): ExportResult {
-  let runId: number | null;
-  if (typeof runIdOrDate === 'number') runId = runIdOrDate;
-  else {
-    parseRunDate(runIdOrDate);
-    runId = latestCompletedRunId(db, runIdOrDate);
-    if (runId === null)
-      throw new Error(`no completed match run for date ${runIdOrDate}; run \`match --date ${runIdOrDate}\` first`);
-  }
-  const run = readRun(db, runId);
-  if (!run) throw new Error(`match run ${runId} does not exist`);
-  if (run.status !== 'completed' && run.status !== 'superseded')
-    throw new Error(`match run ${runId} is ${run.status}, not completed`);
-  const lines = readRunIntroductions(db, runId).map((i) =>
-    JSON.stringify({
-      date: run.date,
-      user_a: i.userA,
-      user_b: i.userB,
-      score: i.score,
-      ruleset_version: run.rulesetVersion,
-      reasons: i.reasons,
-    }),
-  );
-  fs.mkdirSync(outboxDir, { recursive: true });
-  const file = path.join(outboxDir, `introductions-${run.date}.jsonl`);
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(temp, 'w');
-  try {
-    fs.writeSync(fd, lines.length ? `${lines.join('\n')}\n` : '');
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
-  try {
-    const dirFd = fs.openSync(outboxDir, 'r');
-    fs.fsyncSync(dirFd);
-    fs.closeSync(dirFd);
-  } catch {
-    // Directories cannot be fsynced on every platform (Windows); the rename itself is still atomic.
-  }
-  return { file, runId, introductions: lines.length };
 }

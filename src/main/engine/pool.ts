@@ -1,9 +1,13 @@
 import type { Db } from '../db/database';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
+import { judgeUsers } from './eligibility';
+import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import type { EngineTeam } from './team';
 import { runWindow, type RunWindow } from './window';
 import { planScan, type ScanChunk, type ScanIndex, type ScanPlan, WindowScanner, withMmap } from './window-scan';
+
+export { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 
 /**
  * The mirror loaded for one run date as dense typed arrays: users get indexes 0..n-1 in id order (SQLite's binary
@@ -64,37 +68,9 @@ export interface LoadOptions {
   scanChunkRows?: number;
 }
 
-export function sharedInt32(n: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
-}
-export function sharedFloat64(n: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, n);
-}
-export function sharedUint8(n: number): Uint8Array {
-  return new Uint8Array(new SharedArrayBuffer(Math.max(1, n)), 0, n);
-}
-
-/** True when a user of group `a` and one of group `b` each seek the other's gender. */
-export function compatibleGroups(a: number, b: number): boolean {
-  const ga = (a / 3) | 0;
-  const sa = a % 3;
-  const gb = (b / 3) | 0;
-  const sb = b % 3;
-  return (sa === 2 || sa === gb) && (sb === 2 || sb === ga);
-}
+export { compatibleGroups } from './eligibility';
 
 const sql = {
-  // The group code (gender F=0/M=1 × 3 + seeking F=0/M=1/any=2) and "active" come out as numbers: 100,000 users'
-  // short enum strings cost more to hand over than the rest of the row.
-  users: `SELECT id, id_verified,
-            (gender = 'M') * 3 + CASE seeking WHEN 'F' THEN 0 WHEN 'M' THEN 1 ELSE 2 END,
-            birth_year, district, status = 'active'
-          FROM users ORDER BY id`,
-  latestConsents: `
-    SELECT c.user_id, c.revoked_at FROM consents c
-    WHERE c.feature = 'meet_similar' AND c.granted_at < @end
-      AND c.granted_at = (SELECT MAX(granted_at) FROM consents d
-                          WHERE d.user_id = c.user_id AND d.feature = 'meet_similar' AND d.granted_at < @end)`,
   merchants: `SELECT id, brand, category, channel FROM merchants ORDER BY id`,
   blocks: `SELECT blocker_id, blocked_id FROM blocks`,
   upstreamIntroductions: `SELECT user_a, user_b FROM introductions`,
@@ -103,11 +79,12 @@ const sql = {
   consoleIntroductions: `
     SELECT i.user_a, i.user_b FROM run_introductions i JOIN match_runs r ON r.id = i.run_id
     WHERE r.status IN ('completed', 'superseded') AND r.date <> ?`,
-  // One introduction a day: whoever upstream already introduced on this date gets no second one from us.
-  introducedUpstreamOn: `SELECT user_a, user_b FROM introductions WHERE date = ?`,
 } as const;
 
-/** Reads who may be introduced on the date: the per-user part of eligibility (pair rules come later). */
+/**
+ * Who may be introduced on the date (the per-user part; pair rules come later), as the pool's arrays: the one
+ * eligibility judgement (./eligibility.ts), narrowed to `only` for benchmark samples.
+ */
 export function loadEligibility(
   db: Db,
   date: string,
@@ -115,54 +92,12 @@ export function loadEligibility(
   excluded: ReadonlySet<string>,
   only?: ReadonlySet<string>,
 ): Pick<MatchPool, 'userIds' | 'inPool' | 'group' | 'age' | 'idVerified' | 'district' | 'districts'> {
-  const window = runWindow(date, ruleSet.windowDays);
-  const rows = db.prepare(sql.users).raw().all() as [string, number, number, number, string | null, number][];
-  const n = rows.length;
-  const userIds = new Array<string>(n);
+  const judged = judgeUsers(db, date, ruleSet, excluded);
+  const n = judged.userIds.length;
   const inPool = sharedUint8(n);
-  const group = sharedUint8(n);
-  const age = new Int16Array(n);
-  const idVerified = new Uint8Array(n);
-  const district = new Int32Array(n);
-  const districts: string[] = [];
-  const districtIndex = new Map<string, number>();
-  const index = new Map<string, number>();
-  rows.forEach(([id, verified, groupCode, birthYear, d, active], i) => {
-    userIds[i] = id;
-    index.set(id, i);
-    group[i] = groupCode;
-    age[i] = window.year - birthYear;
-    idVerified[i] = verified;
-    if (d === null) district[i] = -1;
-    else {
-      let di = districtIndex.get(d);
-      if (di === undefined) {
-        di = districts.length;
-        districts.push(d);
-        districtIndex.set(d, di);
-      }
-      district[i] = di;
-    }
-    const ageOk = age[i]! >= ruleSet.ageRange.min && age[i]! <= ruleSet.ageRange.max;
-    const realNameOk = !ruleSet.requireRealName || verified === 1;
-    const chosen = !excluded.has(id) && (only === undefined || only.has(id));
-    // consent decided below; start from the per-user rules
-    inPool[i] = active === 1 && ageOk && realNameOk && chosen ? 1 : 0;
-  });
-  const consented = new Uint8Array(n);
-  for (const [userId, revokedAt] of db.prepare(sql.latestConsents).raw().iterate({ end: window.end }) as Iterable<
-    [string, number | null]
-  >) {
-    const i = index.get(userId);
-    if (i !== undefined && revokedAt === null) consented[i] = 1;
-  }
-  for (let i = 0; i < n; i++) if (!consented[i]) inPool[i] = 0;
-  for (const pair of db.prepare(sql.introducedUpstreamOn).raw().iterate(date) as Iterable<[string, string]>) {
-    for (const id of pair) {
-      const i = index.get(id);
-      if (i !== undefined) inPool[i] = 0;
-    }
-  }
+  for (let i = 0; i < n; i++)
+    inPool[i] = judged.verdict[i] === 0 && (only === undefined || only.has(judged.userIds[i]!)) ? 1 : 0;
+  const { userIds, group, age, idVerified, district, districts } = judged;
   return { userIds, inPool, group, age, idVerified, district, districts };
 }
 

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { exportIntroductions, readRun, readRunIntroductions, runMatchingDetailed } from './index';
+import { readRun, readRunIntroductions, runMatchingDetailed } from './index';
+import { publishDate } from '../outbox/publish';
+import { noDrops } from '../../shared/domain/publication';
 import { buildTestMirror } from '../testing/engine-mirror';
 
 const dirs: string[] = [];
@@ -216,7 +218,9 @@ describe('matching runs', () => {
       .all(String(summary.runId)) as { action: string }[];
     expect(audit.map((a) => a.action)).toEqual(['match.start', 'match.complete']);
 
-    const out = exportIntroductions(reopened, DATE, path.join(dir, 'outbox'));
+    // Published right away, nothing has changed since the run: every pair passes the re-check.
+    const out = publishDate(reopened, { date: DATE, operator: 'ops', outboxDir: path.join(dir, 'outbox') });
+    expect(out).toMatchObject({ runId: summary.runId, passing: summary.introductions, dropped: noDrops() });
     expect(path.basename(out.file)).toBe(`introductions-${DATE}.jsonl`);
     const lines = fs
       .readFileSync(out.file, 'utf8')
@@ -227,9 +231,8 @@ describe('matching runs', () => {
     expect(Object.keys(lines[0]!)).toEqual(['date', 'user_a', 'user_b', 'score', 'ruleset_version', 'reasons']);
     expect(lines[0]!.ruleset_version).toBe(summary.rulesetVersion);
     expect(fs.readdirSync(path.join(dir, 'outbox'))).toEqual([`introductions-${DATE}.jsonl`]);
-    expect(() => exportIntroductions(reopened, '2026-01-01', path.join(dir, 'outbox'))).toThrow(
-      /no completed match run for date 2026-01-01/,
+    expect(() => publishDate(reopened, { date: '2026-01-01', operator: 'ops', outboxDir: dir })).toThrow(
+      /no completed matching run for 2026-01-01/,
     );
-    expect(() => exportIntroductions(reopened, '2026-13-01', path.join(dir, 'outbox'))).toThrow(/not a calendar date/);
   });
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { MatchRunView } from '../../shared/contract';
 import { DomainError } from '../../shared/envelope';
 import { requireOperator } from '../dispatch';
@@ -5,8 +6,16 @@ import { activeRuleSet, type MatchRunRecord, readRun } from '../engine';
 import { listMatchRuns, pageRunIntroductions } from '../engine/run-queries';
 import type { Handlers } from './table';
 import { INTERRUPTED } from '../runs/interrupted';
+import { assertNotPublished, publicationOf, publicationsOfRuns, type PublicationRecord } from '../outbox/ledger';
+import { checkPublication, publishDate } from '../outbox/publish';
+import type { AppServices } from '../services';
+import { say } from '../../shared/error-says';
 
-function toView(run: MatchRunRecord): MatchRunView {
+function toView(
+  run: MatchRunRecord,
+  publication: PublicationRecord | undefined,
+  datePublishedBy: number | null,
+): MatchRunView {
   const s = run.summary;
   const complete = run.status === 'completed' || run.status === 'superseded';
   return {
@@ -35,15 +44,55 @@ function toView(run: MatchRunRecord): MatchRunView {
             phasesMs: s.phasesMs ?? {},
           }
         : null,
+    publication: publication
+      ? {
+          date: publication.date,
+          runId: publication.runId,
+          written: publication.written,
+          dropped: publication.dropped,
+          operator: publication.operator,
+          publishedAt: publication.publishedAt,
+        }
+      : null,
+    datePublishedBy,
   };
 }
 
+/** Publishing decides what every user of a day is introduced to, for good: leads only. */
+function requireLead(services: AppServices, what: string) {
+  const operator = requireOperator(services);
+  if (operator.role !== 'lead')
+    throw new DomainError(
+      'FORBIDDEN',
+      `${what}: only a lead may publish (${operator.name} is ${operator.role})`,
+      say('leadOnly', {}),
+    );
+  return operator;
+}
+
 export const matchingHandlers: Handlers<
-  'matching.runs' | 'matching.start' | 'matching.introductions' | 'matching.activeRuleSet'
+  | 'matching.runs'
+  | 'matching.start'
+  | 'matching.introductions'
+  | 'matching.activeRuleSet'
+  | 'matching.publishCheck'
+  | 'matching.publish'
 > = {
-  'matching.runs': (input, services) => ({ runs: listMatchRuns(services.db, input.limit).map(toView) }),
+  'matching.runs': (input, services) => {
+    const runs = listMatchRuns(services.db, input.limit);
+    const publications = publicationsOfRuns(
+      services.db,
+      runs.map((r) => r.id),
+    );
+    const byDate = new Map<string, number | null>();
+    for (const r of runs)
+      if (!byDate.has(r.date)) byDate.set(r.date, publicationOf(services.db, r.date)?.runId ?? null);
+    return { runs: runs.map((r) => toView(r, publications.get(r.id), byDate.get(r.date) ?? null)) };
+  },
   'matching.start': (input, services) => {
     const operator = requireOperator(services);
+    // Refused at once rather than by the worker: a published date is final.
+    assertNotPublished(services.db, input.date, `match ${input.date}`);
     const { jobId } = services.jobs.start({
       kind: 'match',
       worker: 'match',
@@ -60,4 +109,18 @@ export const matchingHandlers: Handlers<
     return pageRunIntroductions(services.db, input.runId, input.offset, input.limit);
   },
   'matching.activeRuleSet': (_input, services) => activeRuleSet(services.db),
+  'matching.publishCheck': (input, services) => {
+    requireOperator(services);
+    return checkPublication(services.db, input.date, input.runId);
+  },
+  'matching.publish': (input, services) => {
+    const operator = requireLead(services, `publish ${input.date}`);
+    const result = publishDate(services.db, {
+      date: input.date,
+      runId: input.runId,
+      operator: operator.name,
+      outboxDir: services.outboxDir,
+    });
+    return { ...result, file: path.basename(result.file) };
+  },
 };

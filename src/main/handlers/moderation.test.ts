@@ -39,6 +39,11 @@ async function ok<K extends CallName>(
 
 const count = (services: AppServices, sql: string): number => (services.db.prepare(sql).get() as { n: number }).n;
 
+function outboxFiles(services: AppServices): string[] {
+  const dir = defaultOutboxDir(services.dbPath);
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith('decisions-')) : [];
+}
+
 function outboxLines(services: AppServices): Record<string, unknown>[] {
   const dir = defaultOutboxDir(services.dbPath);
   if (!fs.existsSync(dir)) return [];
@@ -183,13 +188,18 @@ describe('moderation handlers', () => {
     expect(d).toMatchObject({ action: 'restrict', reasonCode: 'selling_confirmed', operator: '王芳' });
     expect(d.note.text).not.toContain('abcdef123');
     expect(d.expiresAt! - d.decidedAt).toBe(7 * 86_400);
-    const line = outboxLines(services).find((l) => l.decision_id === String(d.id));
-    expect(line).toMatchObject({ action: 'restrict', reason_code: 'selling_confirmed', operator: '王芳' });
     expect((await ok(services, reviewer, 'moderation.queue', { queue: 'resolved' })).total).toBe(1);
 
     const u = await ok(services, reviewer, 'moderation.undo', { decisionId: d.id });
     expect(u).toMatchObject({ action: 'undo', reverses: d.id });
     expect((await ok(services, reviewer, 'moderation.queue', { queue: 'resolved' })).total).toBe(0);
+    // The batch the decision and its undo fall in goes out (as its timer would): one file holding both.
+    const before = outboxFiles(services);
+    services.outbox.flush();
+    const added = outboxFiles(services).filter((f) => !before.includes(f));
+    expect(added).toHaveLength(1);
+    const line = outboxLines(services).find((l) => l.decision_id === String(d.id));
+    expect(line).toMatchObject({ action: 'restrict', reason_code: 'selling_confirmed', operator: '王芳' });
     expect(outboxLines(services).find((l) => l.reverses === String(d.id))).toBeDefined();
   });
 

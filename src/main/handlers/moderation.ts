@@ -7,15 +7,7 @@ import { DomainError } from '../../shared/envelope';
 import { appendAudit } from '../audit/audit-log';
 import { requireOperator } from '../dispatch';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
-import {
-  type BulkSelection,
-  bulkDecide,
-  decide,
-  previewBulk,
-  tryExportPending,
-  undo,
-  undoBulk,
-} from '../moderation/decisions';
+import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { matchingExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
@@ -25,7 +17,6 @@ import {
   listSavedViews,
   type SavedView as StoredView,
 } from '../moderation/saved-views';
-import { defaultOutboxDir } from '../paths';
 import { importedFrom, lastImportedExportDir } from '../mirror/import';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../util/caller-file';
 import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
@@ -52,9 +43,6 @@ type ModerationCall =
 
 /** Ground truth in a generated export (DATA-FORMAT.md): never imported, read only by an evaluation. */
 const LABELS_FILE = `${GROUND_TRUTH_FILE.name}.jsonl`;
-
-/** Decisions go to the outbox beside the mirror file, for the CLI, the desktop app and `serve --db` alike. */
-const outboxDir = (services: AppServices): string => defaultOutboxDir(services.dbPath);
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -152,22 +140,27 @@ export const moderationHandlers: Handlers<ModerationCall> = {
         expiresAt: expiresAt(input.expiresInDays),
       },
       operator,
-      { outboxDir: outboxDir(services) },
+      {},
     );
+    // Decisions reach the outbox beside the mirror in batches (the decisions of a short span in one file).
+    services.outbox.decisionsChanged();
     return maskDecision({ ...row });
   },
 
   'moderation.undo': (input, services) => {
     const operator = requireOperator(services);
-    const row = undo(services.db, input.decisionId, operator, { outboxDir: outboxDir(services), note: input.note });
+    const row = undo(services.db, input.decisionId, operator, { note: input.note });
+    services.outbox.decisionsChanged();
     return maskDecision({ ...row });
   },
 
-  'moderation.undoBulk': (input, services) =>
-    undoBulk(services.db, input.bulkId, requireOperator(services), {
-      outboxDir: outboxDir(services),
+  'moderation.undoBulk': (input, services) => {
+    const result = undoBulk(services.db, input.bulkId, requireOperator(services), {
       ...(input.note !== undefined ? { note: input.note } : {}),
-    }),
+    });
+    services.outbox.decisionsChanged();
+    return result;
+  },
 
   'moderation.bulkPreview': (input, services) =>
     previewBulk(services.db, input.selection as BulkSelection, requireOperator(services)),
@@ -187,7 +180,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
             expiresAt: expiresAt(input.expiresInDays),
           },
           operator,
-          { outboxDir: null, expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey } },
+          { expected: { accounts: input.expectedAccounts, selectionKey: input.selectionKey } },
         );
         appendAudit(services.db, {
           operator: operator.name,
@@ -203,7 +196,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
         return applied;
       })
       .immediate();
-    tryExportPending(services.db, outboxDir(services));
+    services.outbox.decisionsChanged();
     return { bulkId: result.bulkId, decisions: result.decisions, accounts: result.accounts };
   },
 

@@ -143,9 +143,7 @@ describe('tuning handlers', () => {
     const introduced = cache.rescore(draft);
     expect(introduced.summary.introductions).toBeGreaterThan(0);
     const restricted = cache.pool.userIds[introduced.userA[0]!]!;
-    decide(services.db, { userId: restricted, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, {
-      outboxDir: null,
-    });
+    decide(services.db, { userId: restricted, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, {});
     const after = (await dispatch('tuning.whatIf', { ruleSet: draft, seq: 11 }, services)) as Envelope<
       CallOutput<'tuning.whatIf'>
     >;
@@ -167,14 +165,12 @@ describe('tuning handlers', () => {
     const held = cache.pool.userIds.find(
       (id, u) => cache.pool.inPool[u] && !matchingExclusions(services.db, Math.floor(Date.now() / 1000)).has(id),
     )!;
-    const hold = decide(services.db, { userId: held, action: 'hold', reasonCode: 'selling_confirmed' }, lead, {
-      outboxDir: null,
-    });
+    const hold = decide(services.db, { userId: held, action: 'hold', reasonCode: 'selling_confirmed' }, lead, {});
     await ok('tuning.open', { date: DATE, reload: true }); // rebuilt without the held account
     const before = (await ok('tuning.whatIf', { ruleSet: draft, seq: 20 })) as CallOutput<'tuning.whatIf'>;
     if (before.status !== 'ready') throw new Error('what-if must be answered');
     expect(before.result.newlyEligible).toBe(0);
-    undo(services.db, hold.id, lead, { outboxDir: null });
+    undo(services.db, hold.id, lead, {});
     const after = (await ok('tuning.whatIf', { ruleSet: draft, seq: 21 })) as CallOutput<'tuning.whatIf'>;
     if (after.status !== 'ready') throw new Error('what-if must be answered');
     expect(after.result.newlyEligible).toBe(1);

@@ -50,6 +50,9 @@ export const WORKER_ERROR_CODES = [
   'BUSY',
   'SCHEMA_TOO_NEW',
   'BAD_EXPORT',
+  'MANIFEST_MISMATCH',
+  'STALE_EXPORT',
+  'ALREADY_PUBLISHED',
   'INTERNAL',
 ] as const satisfies readonly ErrorCode[];
 export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];

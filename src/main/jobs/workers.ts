@@ -72,15 +72,17 @@ export interface DemoJobInput {
   /** Where the generated export is kept (beside the mirror), so operators can look at a real export's files. */
   exportDir: string;
   operator: string;
-  /** Published matching runs to leave behind, ending today (0 = none). */
+  /** Matching runs to leave behind, ending today (0 = none); all but today's are published. */
   historyDays: number;
 }
 
 export interface DemoSummary {
   import: ImportSummary;
   detect: DetectSummary;
-  /** Dates of the matching runs published for the demo's history, oldest first. */
+  /** Dates of the demo's matching runs, oldest first (the last is today's). */
   runDates: string[];
+  /** Dates published from them (every one before today: today's run is left for an operator to publish). */
+  publishedDates: string[];
 }
 
 /** The tuning session: build the what-if cache for a date once, then re-score drafts on it. */

@@ -7,7 +7,8 @@ import type { Operator } from '../../shared/contract/app';
 import type { DecisionReason } from '../../shared/domain/reason-codes';
 import { openDatabase } from '../db/database';
 import { claim } from './claims';
-import { bulkDecide, decide, exportPendingDecisions, previewBulk, undo, undoBulk } from './decisions';
+import { bulkDecide, decide, exportPendingDecisions, previewBulk, tryExportPending, undo, undoBulk } from './decisions';
+import { decisionsFileName } from '../outbox/decisions-file';
 import { matchingExclusions } from './exclusions';
 import { listQueue } from './queue';
 import { freshDb, seedFlags, tempDbPath, seedMirror } from '../testing/moderation-mirror';
@@ -16,7 +17,14 @@ const reviewer: Operator = { name: 'ann', role: 'reviewer' };
 const otherReviewer: Operator = { name: 'bob', role: 'reviewer' };
 const lead: Operator = { name: 'lin', role: 'lead' };
 const NOW = 1_764_100_000;
-const noOutbox = { outboxDir: null, now: NOW };
+const noOutbox = { now: NOW };
+/** Every line of every decisions file in the outbox, in file-name order (the order of decisions). */
+const decisionLines = (outbox: string) =>
+  fs
+    .readdirSync(outbox)
+    .sort()
+    .flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'))
+    .map((l) => JSON.parse(l) as Record<string, string>);
 
 describe('decisions', () => {
   it('records a decision and resolves the flag out of the unreviewed queue', () => {
@@ -200,7 +208,6 @@ describe('decisions', () => {
     expect(listQueue(db, { queue: 'unreviewed', operator: reviewer, now: NOW + 60 }).items[0]!.claimedBy).toBe('ann');
     expect(() =>
       decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, otherReviewer, {
-        outboxDir: null,
         now: NOW + 60,
       }),
     ).toThrow(/claimed by ann/);
@@ -229,19 +236,17 @@ describe('decisions', () => {
     decide(db, { flagId: flags[3]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
     decide(db, { userId: 'u4', action: 'restrict', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
     decide(db, { userId: 'u4', action: 'clear', reasonCode: 'false_positive' }, reviewer, {
-      outboxDir: null,
       now: NOW + 1,
     });
     expect([...matchingExclusions(db, NOW + 1)].sort()).toEqual(['u0', 'u1', 'u2']);
     expect([...matchingExclusions(db, NOW + 200)].sort()).toEqual(['u1', 'u2']);
   });
 
-  it('exports every decision to the outbox, and catches up after a crash between commit and export', () => {
+  it('exports the decisions the ledger has not carried, in one file, with notes as masked as the console shows them', () => {
     const { db, userIds, file } = freshDb(3);
     const flags = seedFlags(db, userIds);
     const outbox = path.join(path.dirname(file), 'outbox');
     const a = decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'spam_confirmed', note: 'n' }, reviewer, {
-      outboxDir: outbox,
       now: NOW,
     });
     decide(
@@ -254,13 +259,12 @@ describe('decisions', () => {
       },
       reviewer,
       noOutbox,
-    ); // as if the export never ran
-    undo(db, a.id, reviewer, { outboxDir: outbox, now: NOW });
-    const lines = fs
-      .readdirSync(outbox)
-      .sort()
-      .flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'))
-      .map((l) => JSON.parse(l) as Record<string, string>);
+    );
+    undo(db, a.id, reviewer, { now: NOW });
+    const out = exportPendingDecisions(db, outbox);
+    expect(out).toMatchObject({ decisions: 3, resent: [] });
+    expect(fs.readdirSync(outbox)).toEqual([decisionsFileName(1, 3)]);
+    const lines = decisionLines(outbox);
     expect(lines.map((l) => l.decision_id)).toEqual(['1', '2', '3']);
     expect(lines[0]).toEqual({
       decision_id: '1',
@@ -274,7 +278,41 @@ describe('decisions', () => {
     // The handle goes, the operator's English stays (upstream reads the note as written).
     expect(lines[1]!.note).toBe('Possibly legitimate: wedding gifts, but he wrote vx: ⟦wechat⟧');
     expect(lines[2]).toMatchObject({ action: 'undo', reverses: '1' });
-    expect(exportPendingDecisions(db, outbox)).toBeNull();
+    expect(exportPendingDecisions(db, outbox)).toEqual({ file: null, decisions: 0, resent: [] });
+  });
+
+  it('remove every file from the outbox, decide once: exactly one decision is exported', () => {
+    const { db, userIds, file } = freshDb(3);
+    const flags = seedFlags(db, userIds);
+    const outbox = path.join(path.dirname(file), 'outbox');
+    decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    decide(db, { flagId: flags[1]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    exportPendingDecisions(db, outbox);
+    // Upstream consumed the files and removed them, as it does.
+    for (const f of fs.readdirSync(outbox)) fs.rmSync(path.join(outbox, f));
+    const c = decide(db, { flagId: flags[2]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    expect(exportPendingDecisions(db, outbox)).toMatchObject({ decisions: 1, resent: [] });
+    expect(decisionLines(outbox).map((l) => l.decision_id)).toEqual([String(c.id)]);
+  });
+
+  it('a crash between the ledger and the file re-sends at most that file, and the next export says so', () => {
+    const { db, userIds, file } = freshDb(3);
+    const flags = seedFlags(db, userIds);
+    const outbox = path.join(path.dirname(file), 'outbox');
+    decide(db, { flagId: flags[0]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    exportPendingDecisions(db, outbox);
+    decide(db, { flagId: flags[1]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    // The ledger records the range, then the file cannot be written (here: a file stands where the outbox
+    // should be) — as if the process died between the two.
+    fs.rmSync(outbox, { recursive: true });
+    fs.writeFileSync(outbox, 'not a directory');
+    expect(() => exportPendingDecisions(db, outbox)).toThrow();
+    fs.rmSync(outbox);
+    decide(db, { flagId: flags[2]!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, noOutbox);
+    const next = exportPendingDecisions(db, outbox);
+    expect(next).toMatchObject({ decisions: 1, resent: [decisionsFileName(2, 2)] });
+    expect(fs.readdirSync(outbox).sort()).toEqual([decisionsFileName(2, 2), decisionsFileName(3, 3)]);
+    expect(exportPendingDecisions(db, outbox)).toEqual({ file: null, decisions: 0, resent: [] });
   });
 });
 
@@ -292,12 +330,10 @@ describe("exclusions across an account's flags", () => {
     const [spam] = seedFlags(db, userIds.slice(0, 1), 'spammer');
     expect(matchingExclusions(db, NOW).has('u0')).toBe(true);
     decide(db, { flagId: spam!, action: 'escalate', reasonCode: 'needs_lead_review' }, reviewer, {
-      outboxDir: null,
       now: NOW + 10,
     });
     expect(matchingExclusions(db, NOW + 20).has('u0')).toBe(true);
     decide(db, { flagId: spam!, action: 'clear', reasonCode: 'false_positive' }, lead, {
-      outboxDir: null,
       now: NOW + 30,
     });
     expect(matchingExclusions(db, NOW + 40).has('u0')).toBe(true);
@@ -324,22 +360,19 @@ describe("exclusions across an account's flags", () => {
 });
 
 describe('an outbox that cannot be written', () => {
-  it('does not fail a committed decision: it stays pending and goes out with the next export', () => {
+  it('does not fail a committed decision: tryExportPending warns, and the decision goes out with the next export', () => {
     const { db, userIds, file } = freshDb(2);
     const [flag] = seedFlags(db, userIds.slice(0, 1));
     const outbox = path.join(path.dirname(file), 'outbox');
     fs.writeFileSync(outbox, 'a file where the outbox directory should be');
-    const row = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, {
-      outboxDir: outbox,
-      now: NOW,
-    });
+    const row = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'spam_confirmed' }, reviewer, { now: NOW });
+    const warnings: string[] = [];
+    expect(tryExportPending(db, outbox, (line) => warnings.push(line))).toBeNull();
+    expect(warnings.join('\n')).toMatch(/stay pending/);
     expect(db.prepare(`SELECT count(*) FROM decisions`).pluck().get()).toBe(1);
     fs.rmSync(outbox);
-    expect(exportPendingDecisions(db, outbox)).not.toBeNull();
-    const lines = fs
-      .readdirSync(outbox)
-      .flatMap((f) => fs.readFileSync(path.join(outbox, f), 'utf8').trim().split('\n'));
-    expect(lines.map((l) => (JSON.parse(l) as { decision_id: string }).decision_id)).toEqual([String(row.id)]);
+    expect(exportPendingDecisions(db, outbox)).toMatchObject({ resent: [decisionsFileName(row.id, row.id)] });
+    expect(decisionLines(outbox).map((l) => l.decision_id)).toEqual([String(row.id)]);
   });
 });
 
@@ -386,6 +419,8 @@ describe('durability', () => {
       operator: 'ann',
     });
     expect(matchingExclusions(db, Math.floor(Date.now() / 1000) + 1).has('u1')).toBe(true);
-    expect(fs.readdirSync(outbox).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
+    // Killed before any batch went out: the next export (every start does one) carries it.
+    expect(exportPendingDecisions(db, outbox)).toMatchObject({ decisions: 1 });
+    expect(decisionLines(outbox).map((l) => l.decision_id)).toEqual([String(decidedId)]);
   });
 });

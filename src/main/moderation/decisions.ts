@@ -16,7 +16,13 @@ import {
 import { DECISION_REASONS, type DecisionReason, isDecisionReason, UNDO_REASON } from '../../shared/domain/reason-codes';
 import type { Db } from '../db/database';
 import { isBusy } from '../db/busy';
-import { lastExportedDecisionId, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
+import { decisionsFileName, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
+import {
+  lastDecisionInLedger,
+  markDecisionFileWritten,
+  recordDecisionFile,
+  unwrittenDecisionFiles,
+} from '../outbox/ledger';
 import { assertNotClaimedByOther, touchClaim } from './claims';
 import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
@@ -53,9 +59,12 @@ export interface DecisionRow {
   bulk_id: string | null;
 }
 
+/**
+ * Options of a decision. Decisions are not written to the outbox by the call that makes them: the console's
+ * outbox writer (outbox/writer.ts) batches the decisions of a short span into one file, and every start writes
+ * what a crash kept back.
+ */
 export interface DecideOptions {
-  /** Where decision files go; null = do not export (tests of pure rules). */
-  outboxDir: string | null;
   now?: number;
 }
 
@@ -99,6 +108,7 @@ const statements = (db: Db) => ({
   ),
   reopenFlag: db.prepare<[number]>(`UPDATE flags SET state = 'open', merged_into = NULL WHERE id = ?`),
   since: db.prepare<[number], DecisionRow>(`SELECT * FROM decisions WHERE id > ? ORDER BY id`),
+  range: db.prepare<[number, number], DecisionRow>(`SELECT * FROM decisions WHERE id BETWEEN ? AND ? ORDER BY id`),
 });
 
 function validate(input: DecideInput, now: number, where: string): void {
@@ -189,15 +199,14 @@ function insertDecision(
 }
 
 /**
- * Records one operator decision. It is committed (synchronous=FULL: on disk) before this returns, then exported
- * to the outbox together with any earlier decisions a crash kept from being exported.
+ * Records one operator decision. It is committed (synchronous=FULL: on disk) before this returns; it reaches the
+ * outbox with the next export (exportPendingDecisions).
  */
 export function decide(db: Db, input: DecideInput, operator: Operator, options: DecideOptions): DecisionRow {
   const now = options.now ?? nowSeconds();
   validate(input, now, '');
   assertAllowed(operator, input.action);
   const row = db.transaction(() => insertDecision(db, input, operator, now, null)).immediate();
-  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return row;
 }
 
@@ -214,7 +223,6 @@ export function undo(
 ): DecisionRow {
   const now = options.now ?? nowSeconds();
   const row = db.transaction((): DecisionRow => undoOne(db, decisionId, operator, now, options, null)).immediate();
-  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return row;
 }
 
@@ -289,7 +297,6 @@ export function undoBulk(
       return ids.length;
     })
     .immediate();
-  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return { bulkId: reversal, undone };
 }
 
@@ -396,7 +403,6 @@ export function bulkDecide(
       return { bulkId, decisions: flags.length, accounts, firstId, lastId };
     })
     .immediate();
-  if (options.outboxDir) tryExportPending(db, options.outboxDir);
   return result;
 }
 
@@ -417,18 +423,26 @@ function toOutbox(d: DecisionRow): OutboxDecision {
   };
 }
 
+export interface DecisionExport {
+  /** The new decisions file, or null when nothing was pending. */
+  file: string | null;
+  decisions: number;
+  /** Files the ledger recorded but never saw written (a crash in between), written again first. */
+  resent: string[];
+}
+
 /**
  * Exports what is pending, never failing the caller: it runs after a commit — the decision is already durable, so
  * the call must not report failure because an import holds the write lock or the outbox cannot be written right
- * now. The rows stay pending: a held lock is tried again on a timer (off the loop, backing off to once a second)
- * until the export goes through; anything else waits for the next decision or the next start (the outbox's own
- * file names say how far it got). Also run at every start.
+ * now. The decisions stay pending: a held lock is tried again on a timer (off the loop, backing off to once a
+ * second) until the export goes through; anything else waits for the next export (the next batch of decisions or
+ * the next start; the outbox ledger says how far it got). Returns null when the export could not run now.
  */
 export function tryExportPending(
   db: Db,
   outboxDir: string,
   warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): string | null {
+): DecisionExport | null {
   try {
     return exportPendingDecisions(db, outboxDir);
   } catch (err) {
@@ -459,14 +473,32 @@ function exportWhenFree(db: Db, outboxDir: string, warn: (line: string) => void,
   }, delayMs).unref();
 }
 
-/** Writes every decision not yet in the outbox as one new decisions file (see tryExportPending for when). */
-export function exportPendingDecisions(db: Db, outboxDir: string): string | null {
-  // Under the write lock, so two consoles on one mirror (app and `serve`) never both read the same last id and
-  // write overlapping id ranges: the second waits, then finds nothing pending.
-  return db
+/**
+ * Writes every decision the outbox ledger has not carried yet as one new decisions file. The ledger row (its id
+ * range) is committed first, under the write lock, so two consoles on one mirror never write overlapping ranges;
+ * then the file is written and the row marked written. A row left unmarked by a crash in between is written
+ * again first (at most that one file goes out twice, and the result says so). Removing delivered files from the
+ * outbox never causes a re-send: the ledger, not the directory, says how far the outbox got.
+ */
+export function exportPendingDecisions(db: Db, outboxDir: string): DecisionExport {
+  const s = statements(db);
+  const resent: string[] = [];
+  for (const f of unwrittenDecisionFiles(db)) {
+    writeDecisionsFile(outboxDir, s.range.all(f.fromDecision, f.toDecision).map(toOutbox));
+    markDecisionFileWritten(db, f.id);
+    resent.push(f.file);
+  }
+  const pending = db
     .transaction(() => {
-      const pending = statements(db).since.all(lastExportedDecisionId(outboxDir));
-      return writeDecisionsFile(outboxDir, pending.map(toOutbox));
+      const rows = s.since.all(lastDecisionInLedger(db));
+      if (rows.length === 0) return null;
+      const from = rows[0]!.id;
+      const to = rows[rows.length - 1]!.id;
+      return { id: recordDecisionFile(db, from, to, decisionsFileName(from, to)), rows };
     })
     .immediate();
+  if (!pending) return { file: null, decisions: 0, resent };
+  const file = writeDecisionsFile(outboxDir, pending.rows.map(toOutbox));
+  markDecisionFileWritten(db, pending.id);
+  return { file, decisions: pending.rows.length, resent };
 }

@@ -106,7 +106,6 @@ describe('runDetection', () => {
     runDetection(db, silentProgress, { now: T0 });
     const flag = db.prepare<[], { id: number }>(`SELECT id FROM flags WHERE user_id = 'u1'`).get()!;
     decide(db, { flagId: flag.id, action: 'hold', reasonCode: 'insufficient_evidence' }, reviewer, {
-      outboxDir: null,
       now: T0 + 10,
     });
     db.prepare(
@@ -133,7 +132,6 @@ describe('runDetection', () => {
     runDetection(db, silentProgress, { now: T0 });
     const flag = db.prepare<[], { id: number }>(`SELECT id FROM flags WHERE user_id = 'u0'`).get()!;
     decide(db, { flagId: flag.id, action: 'clear', reasonCode: 'false_positive' }, reviewer, {
-      outboxDir: null,
       now: T0 + 10,
     });
     const again = runDetection(db, silentProgress, { now: T0 + 100 });

@@ -10,7 +10,7 @@ import { detectorModel } from './model/model';
 const NOW = 1_764_100_000;
 const reviewer: Operator = { name: 'ann', role: 'reviewer' };
 const lead: Operator = { name: 'lee', role: 'lead' };
-const noOutbox = { outboxDir: null, now: NOW };
+const noOutbox = { now: NOW };
 const SCORES = [0.995, 0.97, 0.9, 0.6, 0.3];
 
 function mirror() {
@@ -47,11 +47,10 @@ describe('held out of matching while pending (detection holds)', () => {
     decide(db, { flagId: flags[1]!, action: 'escalate', reasonCode: 'needs_lead_review' }, reviewer, noOutbox);
     expect(matchingExclusions(db, NOW + 1, { holdThreshold: 0.95 }).heldByDetection.has('u1')).toBe(true);
     const cleared = decide(db, { flagId: flags[1]!, action: 'clear', reasonCode: 'false_positive' }, lead, {
-      outboxDir: null,
       now: NOW + 2,
     });
     expect(matchingExclusions(db, NOW + 3, { holdThreshold: 0.95 }).has('u1')).toBe(false);
-    undo(db, cleared.id, lead, { outboxDir: null, now: NOW + 4 });
+    undo(db, cleared.id, lead, { now: NOW + 4 });
     expect(matchingExclusions(db, NOW + 5, { holdThreshold: 0.95 }).heldByDetection.has('u1')).toBe(true);
   });
 

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeOutboxFile } from './atomic-file';
-import { decisionsFileName, lastExportedDecisionId, writeDecisionsFile } from './decisions-file';
 
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-'));
 
@@ -27,23 +26,5 @@ describe('outbox files', () => {
 
   it('refuses a name that would escape the directory', () => {
     expect(() => writeOutboxFile(tempDir(), '../x.jsonl', [])).toThrow(/plain file name/);
-  });
-
-  it('names decision files by id range and finds the last exported id', () => {
-    const dir = tempDir();
-    expect(lastExportedDecisionId(dir)).toBe(0);
-    const d = (id: number) => ({
-      decision_id: String(id),
-      user_id: 'u',
-      action: 'warn',
-      reason_code: 'r',
-      decided_at: 'now',
-      operator: 'op',
-      note: '',
-    });
-    writeDecisionsFile(dir, [d(1), d(2)]);
-    writeDecisionsFile(dir, [d(3)]);
-    expect(fs.readdirSync(dir).sort()).toEqual([decisionsFileName(1, 2), decisionsFileName(3, 3)]);
-    expect(lastExportedDecisionId(dir)).toBe(3);
   });
 });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { writeOutboxFile } from './atomic-file';
 
 /** One line of `decisions-<from>-<to>.jsonl` (DATA-FORMAT.md, "The outbox"). */
@@ -20,21 +19,9 @@ export interface OutboxDecision {
  * (`decisions-<from>-<to>.jsonl`, inclusive decision id range), which keeps every write atomic.
  */
 const ID_WIDTH = 12;
-const FILE_PATTERN = /^decisions-(\d+)-(\d+)\.jsonl$/;
 
 export function decisionsFileName(fromId: number, toId: number): string {
   return `decisions-${String(fromId).padStart(ID_WIDTH, '0')}-${String(toId).padStart(ID_WIDTH, '0')}.jsonl`;
-}
-
-/** The highest decision id already in the outbox (0 when none), read from the file names alone. */
-export function lastExportedDecisionId(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let last = 0;
-  for (const name of fs.readdirSync(dir)) {
-    const m = FILE_PATTERN.exec(name);
-    if (m) last = Math.max(last, Number(m[2]));
-  }
-  return last;
 }
 
 /** Writes one decisions file covering exactly `decisions` (ids ascending, contiguous from the caller's view). */

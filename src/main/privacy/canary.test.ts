@@ -8,7 +8,8 @@ import { startWebServer, type WebServer } from '../adapters/web';
 import { listAudit } from '../audit/audit-log';
 import { dispatch } from '../dispatch';
 import { closeTuningSession } from '../handlers/tuning';
-import { exportIntroductions, runMatching } from '../engine';
+import { runMatching } from '../engine';
+import { publishDate } from '../outbox/publish';
 import { generateExport } from '../mirror/generator';
 import { importExport } from '../mirror/import';
 import { runDetection } from '../moderation/detect';
@@ -215,6 +216,7 @@ async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>
   await go('mirror.importRuns', {});
   await go('matching.runs', {});
   await go('matching.introductions', { runId, limit: 200 });
+  await go('matching.publishCheck', { date: RUN_DATE, runId });
   // Moderation's masked views: every queue, and the evidence and timeline of every flagged account.
   for (const queue of ['unreviewed', 'held', 'escalated', 'resolved'] as const) {
     const listed = (await go('moderation.queue', { queue, limit: 500 })).value as { items: { flagId: number }[] };
@@ -306,6 +308,8 @@ const NOT_EXERCISED: Partial<Record<CallName, string>> = {
   'mirror.pickExportDir': 'Electron folder dialog, absent in this process',
   'moderation.startDetection': 'answers a job id; its flags are read through moderation.* above',
   'matching.start': 'answers a job id; its runs are read through matching.* and preview.* above',
+  'matching.publish':
+    'answers the counts publishCheck answers and a file name (lead only, and final); the published file itself is checked below',
   'rulesets.activate': 'answers a version number (lead only)',
   'rulesets.rollback': 'answers a version number (lead only)',
   'preview.unmask': 'the documented, audited exception: tested on its own below',
@@ -408,7 +412,7 @@ describe('canaries never cross the boundary', () => {
 
   it('the outbox files and the audit log carry ids, not PII', async () => {
     const outbox = path.join(work, 'outbox');
-    const { file } = exportIntroductions(services.db, runId, outbox);
+    const { file } = publishDate(services.db, { date: RUN_DATE, runId, operator: 'canary', outboxDir: outbox });
     expect(leaks(fs.readFileSync(file, 'utf8'))).toEqual([]);
     // A decision whose note quotes the account's phone: the decisions file written for upstream withholds it.
     services.session.operator = { name: '李组长', role: 'lead' };

@@ -5,12 +5,15 @@ import { generateExport } from '../mirror/generator';
 import { importExport } from '../mirror/import';
 import { runDetection } from '../moderation/detect';
 import { matchingExclusions } from '../moderation/exclusions';
+import { publishDate } from '../outbox/publish';
+import { defaultOutboxDir } from '../paths';
 import { platformDay } from '../../shared/domain/platform-time';
 
 /**
  * First start: a demo city whose 90 days end yesterday (so today's matching has a full window), imported like any
  * other export; then what an operator would find on a console that has been in use — detection run (the queue
- * has flags) and the last days' introductions published (the Overview has a history, the preview has matches).
+ * has flags), the last days matched and published (the Overview has a history, the preview has matches), and
+ * today's run waiting for a lead to publish it.
  */
 defineWorkerJob('demo', async (input, ctx) => {
   await generateExport(
@@ -25,6 +28,7 @@ defineWorkerJob('demo', async (input, ctx) => {
     const imported = importExport(db, input.exportDir, { operator: input.operator, progress: ctx.progress });
     const detect = runDetection(db, ctx.progress, { operator: input.operator });
     const runDates: string[] = [];
+    const publishedDates: string[] = [];
     for (let back = input.historyDays - 1; back >= 0; back--) {
       const date = platformDay(-back);
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
@@ -34,8 +38,13 @@ defineWorkerJob('demo', async (input, ctx) => {
         ctx.progress,
       );
       runDates.push(date);
+      // Published like any date — re-checked, through the ledger — except today's, left for an operator.
+      if (back > 0) {
+        publishDate(db, { date, operator: input.operator, outboxDir: defaultOutboxDir(ctx.dbPath) });
+        publishedDates.push(date);
+      }
     }
-    return { import: imported, detect, runDates };
+    return { import: imported, detect, runDates, publishedDates };
   } finally {
     db.close();
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DROP_REASONS } from '../domain/publication';
 import { ruleSetSchema } from '../domain/ruleset';
 import { call } from './call';
 import { calendarDateSchema } from './dates';
@@ -20,6 +21,33 @@ export const matchRunSummarySchema = z.object({
 });
 export type MatchRunSummaryView = z.infer<typeof matchRunSummarySchema>;
 
+const count = z.number().int().nonnegative();
+/** Pairs dropped at the publish re-check, by reason (shared/domain/publication.ts). */
+export const dropCountsSchema = z.object(
+  Object.fromEntries(DROP_REASONS.map((r) => [r, count])) as Record<(typeof DROP_REASONS)[number], typeof count>,
+);
+
+/** A date published once, from one run: what was written and what the re-check dropped. */
+export const publicationSchema = z.object({
+  date: calendarDateSchema,
+  runId: z.number().int(),
+  written: count,
+  dropped: dropCountsSchema,
+  operator: z.string(),
+  publishedAt: z.string(),
+});
+export type PublicationView = z.infer<typeof publicationSchema>;
+
+/** The re-check of a run against the mirror now: what publishing now would write and drop. */
+export const publicationCheckSchema = z.object({
+  date: calendarDateSchema,
+  runId: z.number().int(),
+  introductions: count,
+  passing: count,
+  dropped: dropCountsSchema,
+});
+export type PublicationCheckView = z.infer<typeof publicationCheckSchema>;
+
 export const matchRunSchema = z.object({
   id: z.number().int(),
   date: calendarDateSchema,
@@ -32,6 +60,10 @@ export const matchRunSchema = z.object({
   error: z.string().nullable(),
   /** Null until the run completed. */
   summary: matchRunSummarySchema.nullable(),
+  /** This run's publication, when its date was published from it. */
+  publication: publicationSchema.nullable(),
+  /** The run its date was published from (this one or another), or null while the date is not published. */
+  datePublishedBy: z.number().int().nullable(),
 });
 export type MatchRunView = z.infer<typeof matchRunSchema>;
 
@@ -59,6 +91,16 @@ export const matchingCalls = {
       })
       .strict(),
     z.object({ total: z.number().int(), introductions: z.array(runIntroductionSchema) }),
+  ),
+  /** What publishing the run's date now would write and drop (the confirm dialog's counts); writes nothing. */
+  'matching.publishCheck': call(
+    z.object({ date: calendarDateSchema, runId: z.number().int().positive() }).strict(),
+    publicationCheckSchema,
+  ),
+  /** Publishes the date from the run, once, re-checked now: leads only. */
+  'matching.publish': call(
+    z.object({ date: calendarDateSchema, runId: z.number().int().positive() }).strict(),
+    publicationCheckSchema.extend({ file: z.string() }),
   ),
   'matching.activeRuleSet': call(
     z.object({}).strict(),

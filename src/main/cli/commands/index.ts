@@ -1,11 +1,11 @@
 import type { CliCommand } from '../command';
 import { detectCommand } from './detect';
 import { evaluateCommand } from './evaluate';
-import { exportCommand } from './export';
 import { fitDetectorsCommand } from './fit-detectors';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { matchCommand } from './match';
+import { exportCommand, publishCommand } from './publish';
 import { statusCommand } from './status';
 import { whatIfCommand } from './whatif';
 
@@ -15,6 +15,7 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   statusCommand,
   matchCommand,
+  publishCommand,
   exportCommand,
   detectCommand,
   evaluateCommand,

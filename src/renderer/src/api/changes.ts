@@ -26,6 +26,9 @@ export const changes = {
   'matching.start': [],
   'matching.introductions': 'read',
   'matching.activeRuleSet': 'read',
+  // Asked afresh each time the dialog opens (the mirror at that moment); never shown from the cache.
+  'matching.publishCheck': 'read',
+  'matching.publish': ['matching.runs', 'preview.runs', 'dashboard.overview'],
   'moderation.startDetection': [],
   'moderation.queue': 'read',
   'moderation.item': 'read',

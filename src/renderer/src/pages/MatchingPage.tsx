@@ -9,6 +9,7 @@ import { codeText } from '../i18n/codes';
 import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
 import { Pager } from '../components/Pager';
+import { PublishPanel } from './matching/PublishPanel';
 
 const PAGE = 25;
 
@@ -102,6 +103,8 @@ export function MatchingPage() {
   // A run that ended refreshes the list (api/changes.ts) and is shown: it is the newest.
   useJobEnded('match', () => setSelected(null));
   const runs = useCallQuery('matching.runs', { limit: 20 });
+  const session = useCallQuery('session.get', {});
+  const isLead = session.data?.operator?.role === 'lead';
   const open = runs.data?.runs.find((r) => r.id === selected) ?? runs.data?.runs[0] ?? null;
 
   return (
@@ -180,6 +183,11 @@ export function MatchingPage() {
                     <span className="status" data-status={r.status}>
                       {t(`matching.status.${r.status}`)}
                     </span>
+                    {r.publication && (
+                      <span className="status" data-status="published" data-testid={`match-run-${r.id}-published`}>
+                        {t('matching.status.published')}
+                      </span>
+                    )}
                   </td>
                   <td>{r.operator}</td>
                   <td className="num">{r.summary ? fmt.integer(r.summary.introductions) : '—'}</td>
@@ -195,6 +203,7 @@ export function MatchingPage() {
         <div className="card" data-testid="match-run-detail" data-run-id={open.id}>
           <h2>{t('matching.detail.title', { id: open.id, date: open.date })}</h2>
           <RunSummary run={open} />
+          <PublishPanel key={open.id} run={open} isLead={isLead} />
           {open.summary && <Introductions key={open.id} runId={open.id} />}
         </div>
       )}

@@ -44,9 +44,9 @@ export function BulkDialog({
   }, [onClose]);
 
   return (
-    <div className="mod-dialog-backdrop" role="presentation">
+    <div className="dialog-backdrop" role="presentation">
       <form
-        className="mod-dialog card"
+        className="dialog card"
         role="dialog"
         aria-modal
         aria-labelledby="bulk-title"
@@ -123,7 +123,7 @@ export function BulkDialog({
           data-testid="bulk-note"
         />
         {(preview.error ?? apply.error) && <ErrorNote error={(preview.error ?? apply.error)!} />}
-        <div className="row mod-dialog-buttons">
+        <div className="row dialog-buttons">
           <button type="button" onClick={onClose} data-testid="bulk-cancel">
             {t('moderation.bulk.cancel')}
           </button>
