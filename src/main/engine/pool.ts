@@ -208,7 +208,7 @@ function beginPool(db: Db, options: LoadOptions, progress: ProgressSink): PoolSt
       merchantIds: places.merchantIds,
       merchantPlace: places.merchantPlace,
     },
-    plan: planScan(db, options.scanChunkRows),
+    plan: planScan(db, window, options.scanChunkRows),
   };
 }
 

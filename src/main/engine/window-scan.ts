@@ -39,14 +39,22 @@ export interface ScanChunk {
   lnAmount: Float64Array<ArrayBuffer>;
 }
 
-/** About 64k rowids a chunk: small enough to balance two threads when the window is the table's last third. */
+/** About 64k rowids a chunk: small enough to balance two threads over the window. */
 const CHUNK_ROWIDS = 1 << 16;
 
-export function planScan(db: Db, chunkRows = CHUNK_ROWIDS): ScanPlan {
-  const [lo, hi] = db.prepare('SELECT min(rowid), max(rowid) FROM transactions').raw().get() as [
-    number | null,
-    number | null,
-  ];
+/**
+ * The chunks cover only the rowids between the window's first and last row. Exports come in time order and are
+ * imported in file order, so the window is one block of rowids — a 30-day window of a 90-day mirror is a third of
+ * the table, and the threads no longer read the other two thirds only to drop them. The bounds come from one pass
+ * over the (user_id, paid_at) index, which holds rowid and paid_at in a fraction of the table's pages. Rows out of
+ * order (a late increment) are still inside the bounds, and every chunk keeps its paid_at filter, so the rows are
+ * exactly the window's whatever the order.
+ */
+export function planScan(db: Db, window: Pick<RunWindow, 'start' | 'end'>, chunkRows = CHUNK_ROWIDS): ScanPlan {
+  const [lo, hi] = db
+    .prepare('SELECT min(rowid), max(rowid) FROM transactions WHERE paid_at >= ? AND paid_at < ?')
+    .raw()
+    .get(window.start, window.end) as [number | null, number | null];
   if (lo === null || hi === null) return { first: 0, size: chunkRows, count: 0 };
   return { first: lo, size: chunkRows, count: Math.floor((hi - lo) / chunkRows) + 1 };
 }

@@ -82,7 +82,10 @@ export const fitDetectorsCommand: CliCommand = {
     if (leaveOut.length > 0) {
       const unseenFamilies = leaveOut.map((family) => {
         ctx.log(`refitting without ${family} …`);
-        return fitWithoutFamily(accounts, family, options);
+        const unseen = fitWithoutFamily(accounts, family, options);
+        // Each family as it comes (a refit takes a while): a stopped run keeps what it found.
+        ctx.log(`  ${family}: ${unseen.queued}/${unseen.accounts} queued unseen (${unseen.rate})`);
+        return unseen;
       });
       return { detectorVersion: version, seeds, users, accounts: accounts.length, unseenFamilies };
     }

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../db/database';
+import { buildTestMirror } from '../testing/engine-mirror';
+import { hourBand, runWindow } from './window';
+import { planScan, WindowScanner } from './window-scan';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tempDb(): Db {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'window-scan-'));
+  dirs.push(dir);
+  return openDatabase(path.join(dir, 'mirror.db'));
+}
+
+/** Every (user, place, visit) the plan's chunks keep, in chunk order. */
+function scanned(db: Db, window: { start: number; end: number }, chunkRows: number): number[][] {
+  const userIds = db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[];
+  const merchantIds = db.prepare('SELECT id FROM merchants ORDER BY id').pluck().all() as string[];
+  const scanner = new WindowScanner(db, {
+    window,
+    userIds,
+    merchantIds,
+    merchantPlace: Int32Array.from(merchantIds, (_, i) => i),
+  });
+  const plan = planScan(db, window, chunkRows);
+  const rows: number[][] = [];
+  for (let k = 0; k < plan.count; k++) {
+    const c = scanner.chunk(plan, k);
+    for (let i = 0; i < c.user.length; i++) rows.push([c.user[i]!, c.place[i]!, c.visit[i]!]);
+  }
+  return rows;
+}
+
+describe('window scan plan', () => {
+  it('reads exactly the window, in rowid order, when rows are out of time order (a late increment)', () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 200, seed: 4 });
+    const window = runWindow('2026-11-24', 30);
+    const all = db.prepare('SELECT min(rowid), max(rowid), count(*) FROM transactions').raw().get() as number[];
+    const inWindow = db
+      .prepare('SELECT min(rowid), max(rowid), count(*) FROM transactions WHERE paid_at >= ? AND paid_at < ?')
+      .raw()
+      .get(window.start, window.end) as number[];
+    // Rows after the window's last one, then one inside the window appended last (as a late increment would).
+    const some = db.prepare('SELECT user_id, merchant_id FROM transactions LIMIT 1').raw().get() as string[];
+    const insert = db.prepare(
+      'INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, 100, ?, 480)',
+    );
+    insert.run('late-outside', some[0], some[1], window.end + 3600);
+    insert.run('late-inside', some[0], some[1], window.start + 7200);
+    expect(inWindow[2]).toBeGreaterThan(100);
+    expect(all[2]).toBeGreaterThan(inWindow[2]!);
+
+    // Expected: the whole table filtered to the window, in rowid order, turned into indexes here.
+    const userIndex = new Map(
+      (db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[]).map((id, i) => [id, i]),
+    );
+    const merchantIndex = new Map(
+      (db.prepare('SELECT id FROM merchants ORDER BY id').pluck().all() as string[]).map((id, i) => [id, i]),
+    );
+    const expected = (
+      db
+        .prepare(
+          'SELECT user_id, merchant_id, paid_at, paid_tz FROM transactions WHERE paid_at >= ? AND paid_at < ? ORDER BY rowid',
+        )
+        .raw()
+        .all(window.start, window.end) as [string, string, number, number][]
+    ).map(([u, m, at, tz]) => [
+      userIndex.get(u)!,
+      merchantIndex.get(m)!,
+      Math.floor((at - window.start) / 86_400) * 8 + hourBand(at, tz),
+    ]);
+    expect(expected.length).toBe(inWindow[2]! + 1);
+    for (const chunkRows of [7, 64, 1 << 16])
+      expect(scanned(db, window, chunkRows), `chunks of ${chunkRows}`).toEqual(expected);
+    const plan = planScan(db, window, 1 << 16);
+    expect(plan.first).toBe(inWindow[0]);
+    db.close();
+  });
+
+  it('plans no chunk when the window is empty', () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 50, seed: 5 });
+    expect(planScan(db, runWindow('2020-01-01', 30)).count).toBe(0);
+    db.close();
+  });
+});
