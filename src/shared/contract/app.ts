@@ -26,6 +26,10 @@ export const appCalls = {
       latestSchemaVersion: z.number().int(),
       sizeBytes: z.number().int().nonnegative(),
       tables: z.array(tableCountSchema),
+      /** The platform day of the mirror's newest payment (null: none yet). */
+      dataEnds: z.string().nullable(),
+      /** The date runs and previews default to: the day after the data ends (today without data). */
+      suggestedDate: z.string(),
     }),
   ),
 };

@@ -3,6 +3,8 @@ import {
   DAY_SECONDS,
   platformDay,
   platformDayOf,
+  platformDayPlus,
+  platformDaysBetween,
   platformIsoTime,
   platformIsoTimeOf,
   platformMidnight,
@@ -27,5 +29,13 @@ describe('platform time', () => {
     expect(platformIsoTimeOf(t)).toBe('2026-11-24T08:30:05+08:00');
     expect(Date.parse(platformIsoTimeOf(t + 0.9)) / 1000).toBe(t);
     expect(platformNoon('2026-11-24').toISOString()).toBe('2026-11-24T04:00:00.000Z');
+  });
+
+  it('counts days across month and year ends', () => {
+    expect(platformDayPlus('2026-11-30', 1)).toBe('2026-12-01');
+    expect(platformDayPlus('2026-12-31', 1)).toBe('2027-01-01');
+    expect(platformDayPlus('2026-03-01', -1)).toBe('2026-02-28');
+    expect(platformDaysBetween('2026-11-24', '2026-12-02')).toBe(8);
+    expect(platformDaysBetween('2026-12-02', '2026-11-24')).toBe(-8);
   });
 });

@@ -62,3 +62,13 @@ export function calendarDate(date: string): { year: number; month: number; day: 
   if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) return null;
   return { year, month, day };
 }
+
+/** The platform day `days` after (or, negative, before) a platform day. */
+export function platformDayPlus(day: string, days: number): string {
+  return platformDayOf(platformMidnight(day) + days * DAY_SECONDS);
+}
+
+/** Whole days from platform day `from` to platform day `to` (negative when `to` is earlier). */
+export function platformDaysBetween(from: string, to: string): number {
+  return Math.round((platformMidnight(to) - platformMidnight(from)) / DAY_SECONDS);
+}

@@ -6,7 +6,7 @@ import { useAction } from '../api/useAction';
 import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { codeText } from '../i18n/codes';
-import { platformDay } from '../../../shared/domain/platform-time';
+import { RunDateField, useRunDate } from '../components/RunDate';
 import { useI18n } from '../i18n/I18nProvider';
 import { Pager } from '../components/Pager';
 import { PublishPanel } from './matching/PublishPanel';
@@ -96,7 +96,7 @@ function Introductions({ runId }: { runId: number }) {
 
 export function MatchingPage() {
   const { t, fmt } = useI18n();
-  const [date, setDate] = useState(() => platformDay());
+  const { date, setDate } = useRunDate();
   const [selected, setSelected] = useState<number | null>(null);
   const start = useAction('matching.start');
   const job = useJob('match');
@@ -119,23 +119,14 @@ export function MatchingPage() {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void start.run({ date });
+            if (date) void start.run({ date });
           }}
         >
-          <label className="inline">
-            {t('matching.run.date')}
-            <input
-              type="date"
-              value={date}
-              onChange={(e) => setDate(e.target.value)}
-              data-testid="match-date"
-              required
-            />
-          </label>
+          <RunDateField label={t('matching.run.date')} date={date} onChange={setDate} testId="match-date" />
           <button
             type="submit"
             className="primary"
-            disabled={start.busy || job?.state === 'running'}
+            disabled={!date || start.busy || job?.state === 'running'}
             data-testid="match-start"
           >
             {t('matching.run.start')}

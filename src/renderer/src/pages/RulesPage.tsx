@@ -5,9 +5,9 @@ import { useJob } from '../api/jobs';
 import { useCallQuery } from '../api/queries';
 import { useAction } from '../api/useAction';
 import { ErrorNote } from '../components/ErrorNote';
+import { RunDateField, useRunDate } from '../components/RunDate';
 import { useLatest } from '../hooks/useLatest';
 import { JobProgressBar } from '../components/JobProgressBar';
-import { platformDay } from '../../../shared/domain/platform-time';
 import { useI18n } from '../i18n/I18nProvider';
 import { RuleEditor } from './rules/RuleEditor';
 import { ShadowPanel } from './rules/ShadowPanel';
@@ -38,7 +38,7 @@ export function RulesPage() {
   // The draft is the active rule set (following it) until the operator edits it.
   const [edited, setEdited] = useState<RuleSet | null>(null);
   const draft = edited ?? active.data?.ruleSet ?? null;
-  const [date, setDate] = useState(() => platformDay());
+  const { date, setDate } = useRunDate();
   const open = useAction('tuning.open');
   const noteRef = useRef<HTMLInputElement>(null);
   const tuning = useTuningState();
@@ -48,8 +48,14 @@ export function RulesPage() {
 
   // Arriving keeps a cache main already holds for the date; the button (an explicit ask) always rebuilds it.
   const openPreview = open.run;
-  // Open the preview for today once on arrival; later dates are opened with the button.
-  useEffect(() => void openPreview({ date, reload: false }), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // Open the preview for the suggested date (the day after the mirror's data ends) once it is known on arrival;
+  // later dates are opened with the button.
+  const openedOnArrival = useRef(false);
+  useEffect(() => {
+    if (date === null || openedOnArrival.current) return;
+    openedOnArrival.current = true;
+    void openPreview({ date, reload: false });
+  }, [date, openPreview]);
 
   const reset = useCallback(() => setEdited(null), []);
 
@@ -100,19 +106,10 @@ export function RulesPage() {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void openPreview({ date, reload: true });
+            if (date) void openPreview({ date, reload: true });
           }}
         >
-          <label className="inline">
-            {t('rules.date')}
-            <input
-              type="date"
-              value={date}
-              onChange={(e) => setDate(e.target.value)}
-              required
-              data-testid="rules-date"
-            />
-          </label>
+          <RunDateField label={t('rules.date')} date={date} onChange={setDate} testId="rules-date" />
           <button type="submit" data-testid="rules-open">
             {t('rules.open')}
           </button>
@@ -126,7 +123,7 @@ export function RulesPage() {
         </form>
         {open.error && <ErrorNote error={open.error} />}
         {tuning?.state === 'building' && (
-          <p className="small muted">{t('rules.building', { date: tuning.date ?? date })}</p>
+          <p className="small muted">{t('rules.building', { date: tuning.date ?? date ?? '' })}</p>
         )}
         {tuning?.state === 'failed' && <p className="error-note">{t('rules.failed', { error: tuning.error ?? '' })}</p>}
         {tuningJob && tuningJob.state === 'running' && <JobProgressBar job={tuningJob} testId="tuning-job" />}

@@ -27,6 +27,10 @@ export const words = defineSection(
     'theme.system': '跟随系统',
     'theme.light': '浅色',
     'theme.dark': '深色',
+    'date.dataEnds': '镜像数据截至 {end}',
+    'date.noData': '镜像中还没有消费数据',
+    'date.far': '所选日期与镜像数据截止日（{end}）相差 {n} 天：匹配依据的消费可能已过时，或尚未导入。',
+    'date.useSuggested': '改用 {date}',
   },
   {
     'words.unknown': '(unknown)',
@@ -53,5 +57,10 @@ export const words = defineSection(
     'theme.system': 'Follow the system',
     'theme.light': 'Light',
     'theme.dark': 'Dark',
+    'date.dataEnds': "The mirror's data ends on {end}",
+    'date.noData': 'The mirror holds no payments yet',
+    'date.far':
+      "The chosen date is {n, plural, one {# day} other {# days}} from the end of the mirror's data ({end}): matching would rest on payments that are stale or not imported yet.",
+    'date.useSuggested': 'Use {date}',
   },
 );
