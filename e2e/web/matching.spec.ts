@@ -71,7 +71,7 @@ test('the run date defaults to the day after the mirror data ends, and a date fa
   const next = platformDayPlus(ends, 1);
 
   await app.setViewportSize(SIZES.laptop);
-  await signIn(app, '李娜', 'lead');
+  await signIn(app, 'lead');
   for (const locale of ['zh-CN', 'en'] as const) {
     await useLocale(app, locale);
     await app.getByTestId('nav-matching').click();

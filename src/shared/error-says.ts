@@ -20,6 +20,8 @@ export interface ErrorSays {
   operatorUnknown: { name: string };
   busy: Record<string, never>;
   jobRunning: { kind: string };
+  evaluationRunning: { seconds: number };
+  shadowRunRunning: { seconds: number };
   claimedBy: { flagId: number; operator: string };
   flagResolved: { flagId: number };
   reviewerCannotSuspend: Record<string, never>;

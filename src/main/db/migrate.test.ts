@@ -150,3 +150,26 @@ describe('migration 8: one open assessment per account', () => {
     db.close();
   });
 });
+
+describe('migration 9: row counts kept', () => {
+  const dir = tempDir();
+
+  it('starts from the rows already there, and triggers keep the console tables counted', () => {
+    const db = new Database(path.join(dir, 'm8.db'));
+    migrate(db, migrations, 8);
+    db.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'), ('b', 'B', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active');
+      INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/x', 'ann', '2026-11-24T00:00:00Z', 'running');
+    `);
+    migrate(db);
+    const kept = (t: string): unknown => db.prepare(`SELECT rows FROM row_counts WHERE table_name = ?`).pluck().get(t);
+    expect([kept('users'), kept('transactions'), kept('import_runs'), kept('audit_log')]).toEqual([2, 0, 1, 0]);
+    db.exec(`INSERT INTO import_runs (export_dir, operator, started_at, status) VALUES ('/y', 'ann', '2026-11-24T00:00:00Z', 'running');
+      INSERT INTO quarantine (import_run_id, file, line, reason, message, raw) VALUES (1, 'users.jsonl', 3, 'invalid_json', 'm', 'r');`);
+    expect([kept('import_runs'), kept('quarantine')]).toEqual([2, 1]);
+    db.exec(`DELETE FROM quarantine`);
+    expect(kept('quarantine')).toBe(0);
+    db.close();
+  });
+});

@@ -367,6 +367,24 @@ describe('moderation handlers', () => {
     expect(evaluation.classes.micro_seller.positives).toBe(1);
   });
 
+  it('a session runs one evaluation at a time: a second one sent meanwhile is BUSY at once, naming the first', async () => {
+    const first = as(services, lead, 'moderation.evaluate', {});
+    const sentAt = performance.now();
+    const second = await as(services, lead, 'moderation.evaluate', {});
+    expect(performance.now() - sentAt).toBeLessThan(500);
+    expect(second).toMatchObject({
+      ok: false,
+      error: {
+        code: 'BUSY',
+        message: expect.stringMatching(/^an evaluation started \d+ s ago by this session is still running/),
+        details: { say: { id: 'evaluationRunning' } },
+      },
+    });
+    expect((await first).ok).toBe(true);
+    // Once it has answered, the session may evaluate again.
+    expect((await as(services, lead, 'moderation.evaluate', {})).ok).toBe(true);
+  });
+
   it('evaluation reads labels only from an imported export, and gives one answer for every other path', async () => {
     const imported = tempDir();
     services.db

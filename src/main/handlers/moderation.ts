@@ -23,6 +23,7 @@ import type { OperatorContext } from './context';
 import { withOperator } from './guards';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
+import { oneAtATime } from '../jobs/one-at-a-time';
 
 type ModerationCall =
   | 'moderation.startDetection'
@@ -244,14 +245,16 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     return { deleted: true };
   }),
 
-  'moderation.evaluate': withOperator(async (input, { services }) => {
+  'moderation.evaluate': withOperator(async (input, { services, session }) => {
     const file = labelsFileOf(services, input.labelsFile);
     // A scoring pass over the whole mirror: in a worker, so main keeps answering while it runs. A coded error
     // (a bad labels line names its line) keeps its code across the thread: see jobs/protocol.ts.
-    return runWorkerJob('evaluate', {
-      dbPath: services.dbPath,
-      input: { labelsFile: file },
-    });
+    return oneAtATime(session.id, 'evaluation', () =>
+      runWorkerJob('evaluate', {
+        dbPath: services.dbPath,
+        input: { labelsFile: file },
+      }),
+    );
   }),
 };
 

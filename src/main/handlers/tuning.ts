@@ -16,6 +16,7 @@ import {
 } from '../tuning/versions';
 import { leadOnly, withOperator } from './guards';
 import type { Handlers } from './table';
+import { oneAtATime } from '../jobs/one-at-a-time';
 
 /**
  * One tuning session (worker + cache) per console, created on first use and ended with the services (its worker
@@ -113,9 +114,12 @@ export const tuningHandlers: Handlers<
     );
     return { ...answer, result: { ...answer.result, people } };
   }),
-  // The shadow run and its audit row are written together by the tuning worker (tuning/shadow.ts).
-  'tuning.shadowRun': withOperator(async (input, { services, operator }) => ({
-    shadowId: await tuningSession(services).shadowRun(input.ruleSet, operator.name),
+  // The shadow run and its audit row are written together by the tuning worker (tuning/shadow.ts). A session runs
+  // one at a time (jobs/one-at-a-time.ts).
+  'tuning.shadowRun': withOperator(async (input, { services, operator, session }) => ({
+    shadowId: await oneAtATime(session.id, 'shadowRun', () =>
+      tuningSession(services).shadowRun(input.ruleSet, operator.name),
+    ),
   })),
   'tuning.shadowRuns': withOperator((input, { services }) => ({ runs: listShadowRuns(services.db, input.limit) })),
   'tuning.shadowCompare': withOperator((input, { services }) => compareShadow(services.db, input.shadowId)),

@@ -49,8 +49,8 @@ export class JobRegistry {
     const busy = [...this.jobs.values()].find((j) => j.last.kind === options.kind && j.last.state === 'running');
     if (busy)
       throw new DomainError(
-        'CONFLICT',
-        `a ${options.kind} job is already running (${busy.last.jobId})`,
+        'BUSY',
+        `a ${options.kind} job is already running (${busy.last.jobId}): one at a time for the whole console`,
         say('jobRunning', { kind: options.kind }),
       );
     const jobId = `${options.kind}-${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,7 @@
 import { DAY_SECONDS, PLATFORM_OFFSET_MINUTES, platformMidnight } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { mulberry32 } from '../util/seeded-random';
+import { recountMirrorRows } from '../mirror/row-counts';
 
 /**
  * A small random mirror written with plain INSERTs, for tests: a few crowded places (so pruning kicks in), many
@@ -102,5 +103,6 @@ export function buildTestMirror(db: Db, options: TestMirrorOptions): void {
       if (rand() < 0.5) insBlock.run(a, b);
       else insIntro.run(a < b ? a : b, a < b ? b : a);
     }
+    recountMirrorRows(db); // as an import would, in the transaction that wrote the rows
   })();
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Db, openDatabase } from '../db/database';
+import { recountMirrorRows } from '../mirror/row-counts';
 
 /** Test support (not a test): a real mirror file with `users` accounts and one open flag per listed user. */
 export function tempDbPath(prefix = 'moderation-'): string {
@@ -20,6 +21,7 @@ export function seedMirror(db: Db, users: number): string[] {
       insert.run(id, `nick${i}`, i % 2 ? 'Xihu' : 'Binjiang');
       ids.push(id);
     }
+    recountMirrorRows(db); // as an import would, in the transaction that wrote the rows
   })();
   return ids;
 }

@@ -2,6 +2,7 @@ import { DAY_SECONDS, PLATFORM_OFFSET_MINUTES, platformMidnight } from '../../sh
 import type { Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { mulberry32 as mulberry } from '../util/seeded-random';
+import { recountMirrorRows } from '../mirror/row-counts';
 
 /**
  * A small random mirror for privacy tests, written with plain INSERTs: merchants across districts and brands with
@@ -111,6 +112,7 @@ export function buildPrivacyFixture(
       }
       visits.set(id, mine);
     }
+    recountMirrorRows(db); // as an import would, in the transaction that wrote the rows
   })();
   const runId = Number(
     db

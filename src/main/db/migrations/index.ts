@@ -7,7 +7,8 @@ import { m005Tuning } from './005-tuning';
 import { m006DropTransactionsPaidAt } from './006-drop-transactions-paid-at';
 import { m007Lifecycle } from './007-lifecycle';
 import { m008Assessments } from './008-assessments';
-import { m009Operators } from './009-operators';
+import { m009RowCounts } from './009-row-counts';
+import { m010Operators } from './010-operators';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -19,5 +20,6 @@ export const migrations: readonly Migration[] = [
   m006DropTransactionsPaidAt,
   m007Lifecycle,
   m008Assessments,
-  m009Operators,
+  m009RowCounts,
+  m010Operators,
 ];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/database';
 import { CancelledError, type ProgressSink } from '../../../shared/progress';
+import { mirrorStatus } from '../status';
 import { countQuarantine, importExport, listImportRuns, listQuarantine, recoverInterruptedImports } from './index';
 import {
   jsonl,
@@ -306,6 +307,11 @@ describe('importExport', () => {
     expect(count('merchants')).toBe(1);
     expect(count('transactions')).toBe(0);
     expect(db.prepare('SELECT nickname FROM users').pluck().get()).toBe('nick u1');
+    // The mirror's status reads kept counts: set by the import that committed, untouched by the one rolled back.
+    const status = new Map(mirrorStatus(db, path.join(root, 'mirror.db')).tables.map((t) => [t.name, t.rows]));
+    for (const t of ['users', 'merchants', 'transactions', 'import_runs', 'quarantine', 'audit_log'])
+      expect(status.get(t), t).toBe(count(t));
+    expect(status.get('users')).toBe(1);
     const [last] = listImportRuns(db, 1);
     expect(last).toMatchObject({ status: 'cancelled' });
     expect(countQuarantine(db, { runId: last!.id })).toBe(0);

@@ -13,6 +13,7 @@ import { checkExportOrder, type ExportOrder } from './order';
 import { type ExportManifest, readManifest } from './manifest';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
+import { recountMirrorRows } from '../row-counts';
 import { CSV_ALLOWED, TABLES, type TableSpec } from './tables';
 
 export type { FileSummary } from './file-importer';
@@ -277,7 +278,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               snapshot: manifest.kind === 'snapshot',
             });
           }
-          // The summary and its audit row commit with the rows they describe, or not at all.
+          // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
+          recountMirrorRows(db);
           summary = summarise(runId, manifest, files, skipped, order.allowedOlder, started);
           finish('completed', null, summary);
           audit('import.complete', String(runId), {

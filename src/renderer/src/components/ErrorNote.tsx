@@ -31,6 +31,8 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   operatorUnknown: 'error.say.operatorUnknown',
   busy: 'error.say.busy',
   jobRunning: 'error.say.jobRunning',
+  evaluationRunning: 'error.say.evaluationRunning',
+  shadowRunRunning: 'error.say.shadowRunRunning',
   claimedBy: 'error.say.claimedBy',
   flagResolved: 'error.say.flagResolved',
   reviewerCannotSuspend: 'error.say.reviewerCannotSuspend',

@@ -9,8 +9,8 @@ import type { Migration } from '../migrate';
  * Records elsewhere keep the operator's name (decisions, runs, audit): names are unique and never change, so those
  * records stay readable even for an account disabled years later.
  */
-export const m009Operators: Migration = {
-  version: 9,
+export const m010Operators: Migration = {
+  version: 10,
   name: 'operator accounts and sessions',
   up(db) {
     db.exec(`
