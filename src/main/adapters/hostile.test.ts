@@ -1,3 +1,4 @@
+import { ensureTestOperator, TEST_OPERATORS, TEST_PASSWORD } from '../testing/operators';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -25,6 +26,7 @@ const RSS_GROWTH_LIMIT = 300 * 2 ** 20;
 
 interface Reply {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: string;
   ms: number;
 }
@@ -46,7 +48,9 @@ function send(
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started }),
+        );
       },
     );
     req.on('error', reject);
@@ -93,12 +97,15 @@ describe('hostile calls over HTTP', () => {
   beforeAll(async () => {
     server = await startWebServer({ services, rendererDir });
     auth.Authorization = `Bearer ${server.token}`;
+    await ensureTestOperator(services, 'lead');
     const signedIn = await send(server, {
       path: '/api/session.signIn',
       headers: auth,
-      body: JSON.stringify({ name: '李娜', role: 'lead' }),
+      body: JSON.stringify({ name: TEST_OPERATORS.lead, password: TEST_PASSWORD }),
     });
     expect(signedIn.status).toBe(200);
+    // Every hostile call is sent by a signed-in lead: refusals must come from what is wrong with the call.
+    auth.Cookie = String(signedIn.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
 
     // A small real export, then the hostile things a path can name.
     await generateExport({ users: 30, days: 3, seed: 5, out: at('export') });
