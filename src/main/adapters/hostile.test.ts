@@ -258,7 +258,7 @@ describe('hostile calls over HTTP', () => {
         socket.on('data', (c: Buffer) => (body += c.toString()));
         socket.on('close', () => {
           const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(body)?.[1] ?? 0);
-          resolve({ status, body, ms: performance.now() - started });
+          resolve({ status, headers: {}, body, ms: performance.now() - started });
         });
       });
     for (const [what, text] of [

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionState } from '../../shared/contract';
 import { roleAtLeast } from '../../shared/domain/operator-roles';
 import { call, onSessionEnded } from './api/client';
+import { useJobsOfOperator } from './api/jobs';
 import { ChangePassword } from './components/ChangePassword';
 import { SignIn } from './components/SignIn';
 import { ThemeSwitch } from './components/ThemeSwitch';
@@ -108,6 +109,7 @@ export function App() {
   const visiblePages = pages.filter((p) => operator !== null && roleAtLeast(operator.role, p.role));
   const page = visiblePages.find((p) => p.id === pageId) ?? visiblePages[0] ?? pages[0]!;
   const mustChange = session?.mustChangePassword === true;
+  useJobsOfOperator(operator && !mustChange ? operator.name : null);
 
   return (
     <div

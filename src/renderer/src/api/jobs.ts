@@ -54,11 +54,20 @@ export function useJobFeed(client: QueryClient): void {
       client.setQueryData<JobList>(JOBS, (list) => ({ jobs: report(list?.jobs ?? [], job) }));
       if (ended(job)) void applyChange(client, jobChanges[job.kind]);
     });
-    // After subscribing, so a job that starts meanwhile is not missed: the jobs main already has (a page opened
-    // mid-import shows the running import).
-    void client.prefetchQuery(jobsQuery(client));
     return off;
   }, [client]);
+}
+
+/**
+ * The jobs main already has (a page opened mid-import shows the running import), fetched once an operator is signed
+ * in — main answers nobody else — and again for each sign-in, which starts from an empty cache. The feed above is
+ * subscribed from the start, so a job that starts meanwhile is not missed.
+ */
+export function useJobsOfOperator(operator: string | null): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    if (operator !== null) void client.prefetchQuery(jobsQuery(client));
+  }, [client, operator]);
 }
 
 /**
