@@ -1,12 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migrations } from './migrations';
-
-export interface Migration {
-  /** The `PRAGMA user_version` this migration brings the database to. Consecutive from 1. */
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
+import type { Migration } from './migrations/migration';
 
 export class SchemaTooNewError extends Error {
   readonly code = 'SCHEMA_TOO_NEW';

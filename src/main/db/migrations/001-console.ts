@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /** The console's own bookkeeping: who did what (append-only). */
 export const m001Console: Migration = {

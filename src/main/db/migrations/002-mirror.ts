@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * The mirror of upstream's export (../shared/DATA-FORMAT.md), plus import runs and the quarantine.

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Matching runs and their introductions, and versioned rule sets (owned by the engine).

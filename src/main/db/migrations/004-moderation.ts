@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Detector flags, detection runs, the review queue's claims and saved views, and operator decisions (owned by

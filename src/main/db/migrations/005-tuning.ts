@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Shadow runs (owned by tuning): a draft rule set run beside the active one for a date without publishing. Kept

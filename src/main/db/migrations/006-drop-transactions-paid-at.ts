@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * `transactions_paid_at` (002) serves no query: the engine and the privacy module read a window with one

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * One abuse assessment per account (owned by moderation). A `flags` row is now the account's queue item: its

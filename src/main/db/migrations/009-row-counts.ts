@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Row counts kept, so the mirror's status never scans a table on main's loop (count(*) over millions of rows, once

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Operators are accounts, not names typed at sign-in (issue 14): who they are, their role, a password hash

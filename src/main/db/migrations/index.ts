@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 import { m001Console } from './001-console';
 import { m002Mirror } from './002-mirror';
 import { m003Engine } from './003-engine';
