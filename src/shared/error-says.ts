@@ -30,7 +30,6 @@ export interface ErrorSays {
   undoOwnOnly: { decisionId: number; operator: string };
   alreadyUndone: { decisionId: number; by: number };
   viewNameTaken: { name: string };
-  leadOnly: Record<string, never>;
   noteRequired: Record<string, never>;
   ruleSetAlreadySaved: { version: number };
   ruleSetAlreadyActive: { version: number };

@@ -41,7 +41,6 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   undoOwnOnly: 'error.say.undoOwnOnly',
   alreadyUndone: 'error.say.alreadyUndone',
   viewNameTaken: 'error.say.viewNameTaken',
-  leadOnly: 'error.say.leadOnly',
   noteRequired: 'error.say.noteRequired',
   ruleSetAlreadySaved: 'error.say.ruleSetAlreadySaved',
   ruleSetAlreadyActive: 'error.say.ruleSetAlreadyActive',
