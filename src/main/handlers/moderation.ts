@@ -45,7 +45,7 @@ type ModerationCall =
  * Decisions reach the outbox beside the mirror in batches through the console's one outbox writer (the decisions of a
  * short span in one file); it is told once the call's transaction (the decisions and their audit rows) has committed.
  */
-function exportDecisionsAfterCommit({ services, afterCommit }: OperatorContext): void {
+function tellOutboxAfterCommit({ services, afterCommit }: OperatorContext): void {
   afterCommit(() => services.outbox.decisionsChanged());
 }
 
@@ -135,7 +135,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.decide': withOperator(
     (input, ctx) => {
-      exportDecisionsAfterCommit(ctx);
+      tellOutboxAfterCommit(ctx);
       const row = decide(
         ctx.services.db,
         {
@@ -161,7 +161,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.undo': withOperator(
     (input, ctx) => {
-      exportDecisionsAfterCommit(ctx);
+      tellOutboxAfterCommit(ctx);
       const row = undo(ctx.services.db, input.decisionId, ctx.operator, {
         note: input.note,
       });
@@ -175,7 +175,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.undoBulk': withOperator(
     (input, ctx) => {
-      exportDecisionsAfterCommit(ctx);
+      tellOutboxAfterCommit(ctx);
       return undoBulk(ctx.services.db, input.bulkId, ctx.operator, {
         ...(input.note !== undefined ? { note: input.note } : {}),
       });
@@ -194,7 +194,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   // selected); leads to any number.
   'moderation.bulkApply': withOperator(
     (input, ctx) => {
-      exportDecisionsAfterCommit(ctx);
+      tellOutboxAfterCommit(ctx);
       const result = bulkDecide(
         ctx.services.db,
         input.selection as BulkSelection,
