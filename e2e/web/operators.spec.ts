@@ -17,12 +17,14 @@ function query<T>(server: ConsoleServer, sql: string, ...params: unknown[]): T[]
   }
 }
 
-function outboxDecisions(server: ConsoleServer): Record<string, string>[] {
+/** The lines of the outbox's `<kind>-<from>-<to>.jsonl` files, in file order: what upstream receives. */
+function outboxLines(server: ConsoleServer, kind: 'decisions' | 'audit'): Record<string, string>[] {
   const dir = path.join(server.home, 'outbox');
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
-    .filter((f) => /^decisions-.*\.jsonl$/.test(f))
+    .filter((f) => f.startsWith(`${kind}-`) && f.endsWith('.jsonl'))
+    .sort()
     .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean))
     .map((line) => JSON.parse(line) as Record<string, string>);
 }
@@ -109,8 +111,25 @@ test('two browsers signed in as a reviewer and a lead at once: each acts as itse
       { flag_id: Number(reviewers), operator: '王芳', role: 'reviewer' },
     ]);
     await expect
-      .poll(() => outboxDecisions(server).map((d) => `${d.operator} ${d.action}`))
+      .poll(() => outboxLines(server, 'decisions').map((d) => `${d.operator} ${d.action}`))
       .toEqual(['李娜 clear', '王芳 clear']);
+    // The audit trail went out with the decisions: each operator's sign-in and decision under their own name, the
+    // decision rows naming the decisions upstream just received.
+    const decisionIds = outboxLines(server, 'decisions').map((d) => d.decision_id);
+    await expect
+      .poll(() =>
+        outboxLines(server, 'audit')
+          .filter((a) => a.action === 'moderation.decide')
+          .map((a) => [a.operator, a.subject]),
+      )
+      .toEqual([
+        ['李娜', decisionIds[0]],
+        ['王芳', decisionIds[1]],
+      ]);
+    const sent = outboxLines(server, 'audit');
+    expect(sent.filter((a) => a.action === 'session.signIn').map((a) => a.operator)).toEqual(
+      expect.arrayContaining(['李娜', '王芳']),
+    );
     const audit = query<{ operator: string; subject: string }>(
       server,
       `SELECT a.operator, d.flag_id AS subject FROM audit_log a JOIN decisions d ON a.subject = CAST(d.id AS TEXT) WHERE a.action = 'moderation.decide' ORDER BY a.id`,

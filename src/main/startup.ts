@@ -50,7 +50,7 @@ export const DEMO_HISTORY_DAYS = 7;
 export function prepareMirror(services: AppServices, options: PrepareOptions): Promise<void> | null {
   const interrupted = describeInterrupted(recoverInterruptedRuns(services.db));
   if (interrupted) options.log(interrupted);
-  const exported = services.outbox.flush(options.log);
+  const exported = services.outbox.flush(options.log).decisions;
   if (exported?.file)
     options.log(`decisions the last session kept from the outbox were exported: ${path.basename(exported.file)}`);
   if (options.demoUsers <= 0 || lastImportRun(services.db) !== null) return null;

@@ -44,6 +44,8 @@ const sql = {
   recent: `SELECT id, at, operator, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?`,
   operators: `SELECT DISTINCT operator FROM audit_log ORDER BY operator`,
   actions: `SELECT DISTINCT action FROM audit_log ORDER BY action`,
+  after: `SELECT id, at, operator, action, subject, details FROM audit_log WHERE id > ? ORDER BY id`,
+  between: `SELECT id, at, operator, action, subject, details FROM audit_log WHERE id BETWEEN ? AND ? ORDER BY id`,
 } as const;
 
 type StoredRow = Omit<AuditRow, 'details'> & { details: string };
@@ -128,6 +130,16 @@ export function* eachAuditRow(db: Db, filter: AuditFilter): Generator<AuditRow> 
     .prepare(`SELECT id, at, operator, action, subject, details FROM audit_log ${where} ORDER BY id`)
     .iterate(...params) as IterableIterator<StoredRow>;
   for (const row of rows) yield parse(row);
+}
+
+/** Rows with ids above `lastId`, oldest first (what the outbox has not carried yet). */
+export function auditRowsAfter(db: Db, lastId: number): AuditRow[] {
+  return (db.prepare(sql.after).all(lastId) as StoredRow[]).map(parse);
+}
+
+/** Rows with ids from..to inclusive, oldest first (an outbox file written again). */
+export function auditRowsBetween(db: Db, from: number, to: number): AuditRow[] {
+  return (db.prepare(sql.between).all(from, to) as StoredRow[]).map(parse);
 }
 
 /** Who and what the audit page's filters can choose from. */

@@ -8,7 +8,9 @@ import { latestSchemaVersion, migrate, SchemaTooNewError, schemaVersion } from '
 import type { Migration } from './migrations/migration';
 import { migrations } from './migrations';
 import { exportPendingDecisions } from '../moderation/decisions';
+import { exportPendingAudit } from '../outbox/audit-file';
 import { decisionsFileName } from '../outbox/decisions-file';
+import { rangeFileName } from '../outbox/range-export';
 
 function schemaOf(db: Database.Database): string[] {
   return db
@@ -113,6 +115,28 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     migrate(db);
     expect(db.prepare(`SELECT count(*) FROM outbox_decision_files`).pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('migration 11: the audit trail in the outbox ledger', () => {
+  it('starts an empty ledger, so the first export carries the whole trail kept before it', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'm10.db');
+    const old = new Database(file);
+    migrate(old, migrations, 10);
+    const insert = old.prepare(
+      `INSERT INTO audit_log (at, operator, action, subject, details) VALUES ('2026-11-30T00:00:00Z', 'ann', ?, NULL, '{}')`,
+    );
+    insert.run('import.start');
+    insert.run('match.start');
+    migrate(old);
+    expect(old.prepare(`SELECT count(*) FROM outbox_audit_files`).pluck().get()).toBe(0);
+    old.close();
+    const db = openDatabase(file);
+    const outbox = path.join(dir, 'outbox');
+    expect(exportPendingAudit(db, outbox)).toMatchObject({ rows: 2, resent: [] });
+    expect(fs.readdirSync(outbox)).toEqual([rangeFileName('audit', 1, 2)]);
     db.close();
   });
 });

@@ -16,14 +16,8 @@ import {
 } from '../../shared/domain/moderation';
 import { DECISION_REASONS, type DecisionReason, isDecisionReason, UNDO_REASON } from '../../shared/domain/reason-codes';
 import type { Db } from '../db/database';
-import { isBusy } from '../db/busy';
-import { decisionsFileName, type OutboxDecision, writeDecisionsFile } from '../outbox/decisions-file';
-import {
-  lastDecisionInLedger,
-  markDecisionFileWritten,
-  recordDecisionFile,
-  unwrittenDecisionFiles,
-} from '../outbox/ledger';
+import type { OutboxDecision } from '../outbox/decisions-file';
+import { exportPendingRange, type RangeExport, type RangeSource, tryExportRange } from '../outbox/range-export';
 import { assertNotClaimedByOther, touchClaim } from './claims';
 import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
@@ -432,74 +426,27 @@ export interface DecisionExport {
   resent: string[];
 }
 
-/**
- * Exports what is pending, never failing the caller: it runs after a commit — the decision is already durable, so
- * the call must not report failure because an import holds the write lock or the outbox cannot be written right
- * now. The decisions stay pending: a held lock is tried again on a timer (off the loop, backing off to once a
- * second) until the export goes through; anything else waits for the next export (the next batch of decisions or
- * the next start; the outbox ledger says how far it got). Returns null when the export could not run now.
- */
-export function tryExportPending(
-  db: Db,
-  outboxDir: string,
-  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): DecisionExport | null {
-  try {
-    return exportPendingDecisions(db, outboxDir);
-  } catch (err) {
-    if (isBusy(err)) exportWhenFree(db, outboxDir, warn);
-    else
-      warn(
-        `outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)}); they stay pending and go out with the next export`,
-      );
-    return null;
-  }
-}
+/** Decisions as the outbox carries them, by id range (outbox/range-export.ts). */
+const DECISIONS: RangeSource<DecisionRow> = {
+  kind: 'decisions',
+  id: (d) => d.id,
+  after: (db, lastId) => statements(db).since.all(lastId),
+  between: (db, from, to) => statements(db).range.all(from, to),
+  line: (d) => JSON.stringify(toOutbox(d)),
+};
 
-/** One waiting export per connection: a timer, never keeping the process alive, ending with the connection. */
-const exportsWaiting = new WeakSet<Db>();
-
-function exportWhenFree(db: Db, outboxDir: string, warn: (line: string) => void, delayMs = 50): void {
-  if (exportsWaiting.has(db)) return;
-  exportsWaiting.add(db);
-  setTimeout(() => {
-    exportsWaiting.delete(db);
-    if (!db.open) return;
-    try {
-      exportPendingDecisions(db, outboxDir);
-    } catch (err) {
-      if (isBusy(err)) exportWhenFree(db, outboxDir, warn, Math.min(delayMs * 2, 1000));
-      else warn(`outbox: decisions not exported yet (${err instanceof Error ? err.message : String(err)})`);
-    }
-  }, delayMs).unref();
-}
+const asDecisionExport = (r: RangeExport): DecisionExport => ({ file: r.file, decisions: r.rows, resent: r.resent });
 
 /**
- * Writes every decision the outbox ledger has not carried yet as one new decisions file. The ledger row (its id
- * range) is committed first, under the write lock, so two consoles on one mirror never write overlapping ranges;
- * then the file is written and the row marked written. A row left unmarked by a crash in between is written
- * again first (at most that one file goes out twice, and the result says so). Removing delivered files from the
- * outbox never causes a re-send: the ledger, not the directory, says how far the outbox got.
+ * Exports the pending decisions, never failing the caller (a decision is durable once committed): a held write lock
+ * is tried again on a timer, anything else waits for the next export (tryExportRange). Null when it could not run now.
  */
+export function tryExportPending(db: Db, outboxDir: string, warn?: (line: string) => void): DecisionExport | null {
+  const r = tryExportRange(db, outboxDir, DECISIONS, warn);
+  return r && asDecisionExport(r);
+}
+
+/** Writes every decision the outbox ledger has not carried yet as one new decisions file (exportPendingRange). */
 export function exportPendingDecisions(db: Db, outboxDir: string): DecisionExport {
-  const s = statements(db);
-  const resent: string[] = [];
-  for (const f of unwrittenDecisionFiles(db)) {
-    writeDecisionsFile(outboxDir, s.range.all(f.fromDecision, f.toDecision).map(toOutbox));
-    markDecisionFileWritten(db, f.id);
-    resent.push(f.file);
-  }
-  const pending = db
-    .transaction(() => {
-      const rows = s.since.all(lastDecisionInLedger(db));
-      if (rows.length === 0) return null;
-      const from = rows[0]!.id;
-      const to = rows[rows.length - 1]!.id;
-      return { id: recordDecisionFile(db, from, to, decisionsFileName(from, to)), rows };
-    })
-    .immediate();
-  if (!pending) return { file: null, decisions: 0, resent };
-  const file = writeDecisionsFile(outboxDir, pending.rows.map(toOutbox));
-  markDecisionFileWritten(db, pending.id);
-  return { file, decisions: pending.rows.length, resent };
+  return asDecisionExport(exportPendingRange(db, outboxDir, DECISIONS));
 }

@@ -4,8 +4,8 @@ import { say } from '../../shared/error-says';
 import { DROP_REASONS, type DropReason, noDrops } from '../../shared/domain/publication';
 
 /**
- * The outbox ledger (migration 007): what the console has written for upstream — decisions by id range,
- * published dates — recorded in the mirror in the same transaction as the state it describes, BEFORE the file is
+ * The outbox ledger (migrations 007 and 011): what the console has written for upstream — decisions and the audit
+ * trail by id range, published dates — recorded in the mirror in the same transaction as the state it describes, BEFORE the file is
  * written, and marked written once the file is on disk. How far the outbox got is read here, never from the files
  * that happen to be in `outbox/` (upstream removes the ones it consumed). A crash between the ledger and the file
  * leaves a row not marked written: that one file is written again at the next export, which says so.
@@ -36,10 +36,17 @@ interface PublicationRow {
   written_at: string | null;
 }
 
-export interface DecisionFileRecord {
+/**
+ * What the outbox carries by id range, one file per range: decisions, and the audit trail that goes with them. Each
+ * kind has its own ledger table (migrations 007 and 011) of the same shape.
+ */
+export type OutboxRangeKind = 'decisions' | 'audit';
+
+/** One recorded file of a range kind: ids from..to inclusive. */
+export interface RangeFileRecord {
   id: number;
-  fromDecision: number;
-  toDecision: number;
+  from: number;
+  to: number;
   file: string;
 }
 
@@ -48,12 +55,23 @@ const sql = {
   publicationsOfRuns: `SELECT * FROM publications WHERE run_id IN (SELECT value FROM json_each(?))`,
   unwrittenPublications: `SELECT * FROM publications WHERE written_at IS NULL ORDER BY date`,
   markPublicationWritten: `UPDATE publications SET written_at = ? WHERE date = ? AND written_at IS NULL`,
-  lastDecision: `SELECT coalesce(max(to_decision), 0) FROM outbox_decision_files`,
-  recordDecisionFile: `INSERT INTO outbox_decision_files (from_decision, to_decision, file, created_at) VALUES (?, ?, ?, ?)`,
-  unwrittenDecisionFiles: `SELECT id, from_decision AS fromDecision, to_decision AS toDecision, file FROM outbox_decision_files
-    WHERE written_at IS NULL ORDER BY id`,
-  markDecisionFileWritten: `UPDATE outbox_decision_files SET written_at = ? WHERE id = ? AND written_at IS NULL`,
 } as const;
+
+/** The ledger table of each range kind; the names are these constants, never caller input. */
+const RANGE_LEDGERS: Record<OutboxRangeKind, { table: string; from: string; to: string }> = {
+  decisions: { table: 'outbox_decision_files', from: 'from_decision', to: 'to_decision' },
+  audit: { table: 'outbox_audit_files', from: 'from_audit', to: 'to_audit' },
+};
+
+function rangeSql(kind: OutboxRangeKind) {
+  const { table, from, to } = RANGE_LEDGERS[kind];
+  return {
+    last: `SELECT coalesce(max(${to}), 0) FROM ${table}`,
+    record: `INSERT INTO ${table} (${from}, ${to}, file, created_at) VALUES (?, ?, ?, ?)`,
+    unwritten: `SELECT id, ${from} AS "from", ${to} AS "to", file FROM ${table} WHERE written_at IS NULL ORDER BY id`,
+    markWritten: `UPDATE ${table} SET written_at = ? WHERE id = ? AND written_at IS NULL`,
+  } as const;
+}
 
 function toRecord(r: PublicationRow): PublicationRecord {
   const stored = JSON.parse(r.dropped) as Partial<Record<DropReason, number>>;
@@ -105,21 +123,19 @@ export function markPublicationWritten(db: Db, date: string): void {
   db.prepare(sql.markPublicationWritten).run(new Date().toISOString(), date);
 }
 
-/** The highest decision id the outbox has carried (or is about to: a file recorded but not yet written). */
-export function lastDecisionInLedger(db: Db): number {
-  return db.prepare(sql.lastDecision).pluck().get() as number;
+/** The highest id of `kind` the outbox has carried (or is about to: a file recorded but not yet written). */
+export function lastInLedger(db: Db, kind: OutboxRangeKind): number {
+  return db.prepare(rangeSql(kind).last).pluck().get() as number;
 }
 
-export function recordDecisionFile(db: Db, fromDecision: number, toDecision: number, file: string): number {
-  return Number(
-    db.prepare(sql.recordDecisionFile).run(fromDecision, toDecision, file, new Date().toISOString()).lastInsertRowid,
-  );
+export function recordRangeFile(db: Db, kind: OutboxRangeKind, from: number, to: number, file: string): number {
+  return Number(db.prepare(rangeSql(kind).record).run(from, to, file, new Date().toISOString()).lastInsertRowid);
 }
 
-export function unwrittenDecisionFiles(db: Db): DecisionFileRecord[] {
-  return db.prepare(sql.unwrittenDecisionFiles).all() as DecisionFileRecord[];
+export function unwrittenRangeFiles(db: Db, kind: OutboxRangeKind): RangeFileRecord[] {
+  return db.prepare(rangeSql(kind).unwritten).all() as RangeFileRecord[];
 }
 
-export function markDecisionFileWritten(db: Db, id: number): void {
-  db.prepare(sql.markDecisionFileWritten).run(new Date().toISOString(), id);
+export function markRangeFileWritten(db: Db, kind: OutboxRangeKind, id: number): void {
+  db.prepare(rangeSql(kind).markWritten).run(new Date().toISOString(), id);
 }

@@ -467,10 +467,14 @@ describe('canaries never cross the boundary', () => {
       lead,
     );
     expect(decided.ok).toBe(true);
+    // The batch goes out (as its timer would), with the audit trail beside it.
+    services.outbox.flush();
     const decisionsDir = defaultOutboxDir(services.dbPath);
-    const written = fs.readdirSync(decisionsDir).filter((f) => f.startsWith('decisions-'));
-    expect(written.length).toBeGreaterThan(0);
-    for (const f of written) expect(leaks(fs.readFileSync(path.join(decisionsDir, f), 'utf8'))).toEqual([]);
+    for (const kind of ['decisions-', 'audit-']) {
+      const written = fs.readdirSync(decisionsDir).filter((f) => f.startsWith(kind));
+      expect(written.length, kind).toBeGreaterThan(0);
+      for (const f of written) expect(leaks(fs.readFileSync(path.join(decisionsDir, f), 'utf8'))).toEqual([]);
+    }
     expect(leaks(JSON.stringify(listAudit(services.db, 10_000)))).toEqual([]);
   });
 });

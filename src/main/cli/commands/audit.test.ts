@@ -75,9 +75,9 @@ describe('cli audit', () => {
       .readFileSync(file, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { id: number; action: string });
+      .map((l) => JSON.parse(l) as { audit_id: string; action: string });
     expect(lines.map((l) => l.action)).toEqual(['moderation.decide', 'moderation.decide']);
-    expect(lines[0]!.id).toBeLessThan(lines[1]!.id);
+    expect(Number(lines[0]!.audit_id)).toBeLessThan(Number(lines[1]!.audit_id));
     const check = openDatabase(db, { readonly: true });
     expect(listAudit(check, 1)[0]).toMatchObject({
       operator: lead,

@@ -3,6 +3,7 @@ import { auditFilterSchema } from '../../../shared/contract';
 import { type AuditFilter, type AuditRow, eachAuditRow, queryAudit, withAudit } from '../../audit/audit-log';
 import { openDatabase } from '../../db/database';
 import { writeOutboxFile } from '../../outbox/atomic-file';
+import { auditLine } from '../../outbox/audit-file';
 import { maskAuditRow } from '../../privacy';
 import { actingOperator, type CliValues, defineCommand, intOption, stringOption, UsageError } from '../command';
 
@@ -26,12 +27,14 @@ function filterOf(values: CliValues): AuditFilter {
  * `npm run cli -- audit [--by NAME] [--action A] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit 50] [--out FILE]`
  *
  * The audit trail for leads and admins, as on the Audit page: the latest rows under the filters, or with `--out`
- * every row under them, oldest first, as one JSON object a line, written atomically, so the trail can be archived
- * with the decisions. Typed text in the rows is masked as on the page. The export is itself audited.
+ * every row under them, oldest first, one JSON object a line in the outbox's audit-file format (outbox/audit-file.ts),
+ * written atomically — an archive on demand; the outbox itself carries the whole trail with the decisions. Typed
+ * text in the rows is masked as on the page. The export is itself audited.
  */
 export const auditCommand = defineCommand({
   name: 'audit',
-  summary: 'read or export the audit trail (who did what and when), filtered by operator, action and day',
+  summary:
+    'read or export the audit trail (who did what and when), filtered by operator, action and day; the outbox carries it too (audit-<from>-<to>.jsonl)',
   usage:
     'usage: npm run cli -- audit [--by NAME] [--action ACTION] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit 50] [--out FILE.jsonl] [--operator NAME] [--db FILE] [--json]',
   options: {
@@ -58,7 +61,7 @@ export const auditCommand = defineCommand({
       const lines = function* (): Generator<string> {
         for (const row of eachAuditRow(db, filter)) {
           written++;
-          yield JSON.stringify(maskAuditRow(row));
+          yield auditLine(row);
         }
       };
       // The rows are read and the export's own row written in one transaction: the file holds exactly the trail up

@@ -9,6 +9,7 @@ import { m007Lifecycle } from './007-lifecycle';
 import { m008Assessments } from './008-assessments';
 import { m009RowCounts } from './009-row-counts';
 import { m010Operators } from './010-operators';
+import { m011OutboxAudit } from './011-outbox-audit';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   m008Assessments,
   m009RowCounts,
   m010Operators,
+  m011OutboxAudit,
 ];
