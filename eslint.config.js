@@ -169,8 +169,10 @@ export default tseslint.config(
     },
   },
   {
-    // The same boundaries for the benches, which alone may load DuckDB.
+    // The same boundaries for the benches, which alone may load DuckDB (their tests, like every test, may use test
+    // support).
     files: ['src/main/bench/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

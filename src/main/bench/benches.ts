@@ -1,4 +1,5 @@
 import type { CliCommand } from '../cli/command';
+import { contentionBench, contentionImportStep, contentionServeStep } from './contention';
 import { detectBench } from './detect';
 import { engineBench } from './engine';
 import { importBench } from './import';
@@ -15,4 +16,7 @@ export const benches: readonly CliCommand[] = [
   scaleBench,
   scaleStepBench,
   sessionsBench,
+  contentionBench,
+  contentionServeStep,
+  contentionImportStep,
 ];

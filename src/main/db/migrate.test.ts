@@ -11,6 +11,8 @@ import { exportPendingDecisions } from '../moderation/decisions';
 import { exportPendingAudit } from '../outbox/audit-file';
 import { decisionsFileName } from '../outbox/decisions-file';
 import { rangeFileName } from '../outbox/range-export';
+import { mirrorStatus } from '../mirror/status';
+import { platformDayOf } from '../../shared/domain/platform-time';
 
 function schemaOf(db: Database.Database): string[] {
   return db
@@ -137,6 +139,35 @@ describe('migration 11: the audit trail in the outbox ledger', () => {
     const outbox = path.join(dir, 'outbox');
     expect(exportPendingAudit(db, outbox)).toMatchObject({ rows: 2, resent: [] });
     expect(fs.readdirSync(outbox)).toEqual([rangeFileName('audit', 1, 2)]);
+    db.close();
+  });
+});
+
+describe('migration 12: mirror facts kept', () => {
+  it('keeps the newest payment already in the mirror, and the status reads it without a scan', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'm11.db');
+    const old = new Database(file);
+    migrate(old, migrations, 11);
+    old.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active');
+      INSERT INTO merchants (id, name, category, channel, city, price_level) VALUES ('m', 'M', 'cafe', 'offline', 'Hangzhou', 2);
+      INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz)
+        VALUES ('t1', 'a', 'm', 100, 1764000000, 480), ('t2', 'a', 'm', 100, 1764090000, 480);
+    `);
+    migrate(old);
+    expect(old.prepare(`SELECT value FROM mirror_facts WHERE name = 'newest_paid_at'`).pluck().get()).toBe(1764090000);
+    old.close();
+    const db = openDatabase(file);
+    expect(mirrorStatus(db, file).dataEnds).toBe(platformDayOf(1764090000));
+    db.close();
+  });
+
+  it('keeps NULL on a mirror without payments', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    expect(db.prepare(`SELECT value FROM mirror_facts WHERE name = 'newest_paid_at'`).pluck().get()).toBeNull();
     db.close();
   });
 });

@@ -7,7 +7,7 @@ import { DomainError } from '../../shared/envelope';
 import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
 import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
-import { matchingExclusions } from '../moderation/exclusions';
+import { currentExclusions } from '../moderation/exclusions';
 import { listQueue, queueItemDetail } from '../moderation/queue';
 import {
   createSavedView,
@@ -83,7 +83,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
 
   'moderation.queue': withOperator((input, { services, operator }) => {
     const now = nowSeconds();
-    const holds = matchingExclusions(services.db, now);
+    const holds = currentExclusions(services.db, now);
     const page = listQueue(services.db, {
       queue: input.queue,
       filter: input.filter,
@@ -116,7 +116,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
   'moderation.item': withOperator((input, { services, operator }) => {
     const claimedBy = activeClaimant(services.db, input.flagId);
     const other = claimedBy !== null && claimedBy !== operator.name ? claimedBy : null;
-    const holds = matchingExclusions(services.db, nowSeconds());
+    const holds = currentExclusions(services.db, nowSeconds());
     return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other, {
       held: holds.heldByDetection,
       threshold: holds.holdThreshold,

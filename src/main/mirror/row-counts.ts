@@ -11,15 +11,23 @@ const sql = {
   set: `INSERT INTO row_counts (table_name, rows) VALUES (?, ?)
     ON CONFLICT (table_name) DO UPDATE SET rows = excluded.rows`,
   all: `SELECT table_name, rows FROM row_counts`,
+  keepNewestPayment: `INSERT OR REPLACE INTO mirror_facts (name, value) SELECT 'newest_paid_at', max(paid_at) FROM transactions`,
+  newestPayment: `SELECT value FROM mirror_facts WHERE name = 'newest_paid_at'`,
 };
 
 /**
- * Counts every mirror table again and keeps the counts; call it inside the transaction that changed them (a deletion
- * can reach past the tables written, so all of them).
+ * Counts every mirror table again and keeps the counts, and the mirror's facts (migration 012: the newest payment);
+ * call it inside the transaction that changed them (a deletion can reach past the tables written, so all of them).
  */
 export function recountMirrorRows(db: Db): void {
   const set = db.prepare(sql.set);
   for (const { name } of TABLES) set.run(name, db.prepare(`SELECT count(*) FROM ${name}`).pluck().get() as number);
+  db.prepare(sql.keepNewestPayment).run();
+}
+
+/** The newest payment's time (seconds), as kept; null when the mirror holds no payment. */
+export function keptNewestPayment(db: Db): number | null {
+  return (db.prepare(sql.newestPayment).pluck().get() as number | null | undefined) ?? null;
 }
 
 /** Every kept count, by table name. */

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { platformDay, platformDayOf } from '../../shared/domain/platform-time';
+import { platformDay, platformDayOf, platformIsoTime } from '../../shared/domain/platform-time';
+import { merchant, tempDir, transaction, user, writeExport } from '../testing/export-files';
 import { generateExport } from './generator';
 import { importExport } from './import';
 import { mirrorStatus } from './status';
@@ -29,5 +30,28 @@ describe('mirror status', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('follows every import: a snapshot without the newest payments moves the end back', () => {
+    const services = tempServices();
+    const dir = tempDir();
+    const snapshot = (exportId: string, exportedAt: string, days: string[]) =>
+      writeExport(
+        dir,
+        { exportId, exportedAt, kind: 'snapshot' },
+        {
+          users: { rows: [user('u1')] },
+          merchants: { rows: [merchant('m1')] },
+          transactions: {
+            rows: days.map((day, i) => transaction(`t${i}`, 'u1', 'm1', { paid_at: platformIsoTime(day, '12:00:00') })),
+          },
+        },
+      );
+    snapshot('first', platformIsoTime('2026-11-25', '03:00:00'), ['2026-11-20', '2026-11-24']);
+    importExport(services.db, dir, { operator: 'tester' });
+    expect(mirrorStatus(services.db, services.dbPath).dataEnds).toBe('2026-11-24');
+    snapshot('second', platformIsoTime('2026-11-26', '03:00:00'), ['2026-11-20', '2026-11-21']);
+    importExport(services.db, dir, { operator: 'tester' });
+    expect(mirrorStatus(services.db, services.dbPath).dataEnds).toBe('2026-11-21');
   });
 });

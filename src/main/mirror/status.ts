@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 import { latestSchemaVersion, schemaVersion } from '../db/migrate';
 import { platformDay, platformDayOf, platformDayPlus } from '../../shared/domain/platform-time';
 import { lastImportRun, type ImportRunRow } from './import/runs';
-import { keptRowCounts } from './row-counts';
+import { keptNewestPayment, keptRowCounts } from './row-counts';
 
 /** Tables the Overview shows, in this order; any not in this database's schema (yet) are left out. */
 const STATUS_TABLES = [
@@ -53,19 +53,13 @@ const sql = {
   newestPayment: `SELECT max(paid_at) FROM transactions`,
 };
 
-// max(paid_at) scans the payments (there is no index on paid_at alone): worked out once per completed import of a
-// mirror file, since only an import adds payments.
-const dataEndsByMirror = new Map<string, { importId: number | null; day: string | null }>();
-
-function dataEnds(db: Db, dbPath: string, lastImport: ImportRunRow | null, hasPayments: boolean): string | null {
-  if (!hasPayments) return null;
-  const importId = lastImport?.id ?? null;
-  const known = dataEndsByMirror.get(dbPath);
-  if (known && known.importId === importId) return known.day;
-  const newest = db.prepare(sql.newestPayment).pluck().get() as number | null;
-  const day = newest === null ? null : platformDayOf(newest);
-  dataEndsByMirror.set(dbPath, { importId, day });
-  return day;
+/** The platform day of the newest payment: kept (migration 012), scanned only on a mirror not yet migrated to keep it. */
+function dataEnds(db: Db, existing: ReadonlySet<string>): string | null {
+  if (!existing.has('transactions')) return null;
+  const newest = existing.has('mirror_facts')
+    ? keptNewestPayment(db)
+    : (db.prepare(sql.newestPayment).pluck().get() as number | null);
+  return newest === null ? null : platformDayOf(newest);
 }
 
 export function mirrorStatus(db: Db, dbPath: string): MirrorStatus {
@@ -75,7 +69,7 @@ export function mirrorStatus(db: Db, dbPath: string): MirrorStatus {
   // not yet migrated to keep them (the CLI's status can look at one) is counted.
   const kept = existing.has('row_counts') ? keptRowCounts(db) : null;
   const lastImport = hasRuns ? lastImportRun(db) : null;
-  const ends = dataEnds(db, dbPath, lastImport, existing.has('transactions'));
+  const ends = dataEnds(db, existing);
   return {
     dbPath,
     schemaVersion: schemaVersion(db),

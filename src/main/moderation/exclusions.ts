@@ -1,4 +1,5 @@
 import type { Db } from '../db/database';
+import { MirrorMemo } from '../db/mirror-state';
 import { EXCLUDING_ACTIONS } from '../../shared/domain/moderation';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import { activeRuleSet } from '../engine/store';
@@ -92,4 +93,15 @@ export function heldAt(pending: ReadonlyMap<string, number>, threshold: number):
   let n = 0;
   for (const score of pending.values()) if (score >= threshold) n++;
   return n;
+}
+
+const askedThisSecond = new MirrorMemo<MatchingExclusions>(4);
+
+/**
+ * `matchingExclusions(db, atSec)` for the active rule set as the queue and item pages ask it — many times a second,
+ * each a scan of the open assessments and their decisions. Kept while the mirror is unchanged within that second,
+ * so the answer is the same one the scan gives. Shared between callers: read it, never change it.
+ */
+export function currentExclusions(db: Db, atSec: number): MatchingExclusions {
+  return askedThisSecond.get(db, String(atSec), () => matchingExclusions(db, atSec));
 }

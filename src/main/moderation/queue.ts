@@ -1,8 +1,14 @@
 import type { Operator } from '../../shared/contract/app';
 import type { DetectorName } from '../../shared/domain/detection';
-import { type FlagState, MODERATION_QUEUES, type ModerationQueue } from '../../shared/domain/moderation';
+import {
+  CLAIM_IDLE_SECONDS,
+  type FlagState,
+  MODERATION_QUEUES,
+  type ModerationQueue,
+} from '../../shared/domain/moderation';
 import { DAY_SECONDS } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
+import { MirrorMemo } from '../db/mirror-state';
 import { ACTIVE_CLAIMANT_SQL, OFFERED_TO_OPERATOR_SQL } from './claims';
 import { nowSeconds } from './effective';
 import { invalidInput, notFound } from './errors';
@@ -120,22 +126,53 @@ function params(filter: QueueFilter, operator: Operator, now: number): Params {
   };
 }
 
-/** FROM … WHERE for one queue; `@`-named parameters come from `params`. A district matches by any part of its name, literally (上城 finds 上城区; % and _ are plain characters). */
-function queueSql(queue: QueueName): string {
+/**
+ * FROM … WHERE for one queue; `@`-named parameters come from `params`. A district matches by any part of its name,
+ * literally (上城 finds 上城区; % and _ are plain characters). The derived table carries only the columns the
+ * conditions and the order read — never `evidence`, kilobytes per row — so a scan of the queue stays a scan of
+ * small rows. `offeredTo`: also leave out items another operator holds (the bulk actions' selection).
+ */
+function queueSql(queue: QueueName, { offeredTo }: { offeredTo: boolean }): string {
   if (!(MODERATION_QUEUES as readonly string[]).includes(queue)) {
     throw invalidInput('queue', `must be one of ${MODERATION_QUEUES.join(', ')}, got "${String(queue)}"`);
   }
   return `FROM (
-      SELECT f.*, ${LAST_ACTION_SQL} AS last_action FROM flags f
+      SELECT f.id, f.user_id, f.detector, f.score, f.reach, f.reasons, f.first_detected_at, f.state, f.merged_into,
+             ${LAST_ACTION_SQL} AS last_action
+      FROM flags f
     ) f
-    JOIN users usr ON usr.id = f.user_id
     WHERE ${QUEUE_CONDITION[queue]}
-      AND ${OFFERED_TO_OPERATOR_SQL}
+      ${offeredTo ? `AND ${OFFERED_TO_OPERATOR_SQL}` : ''}
       AND (@detector IS NULL OR f.detector = @detector)
       AND (@reason IS NULL OR EXISTS (SELECT 1 FROM json_each(f.reasons) r WHERE r.value = @reason))
       AND (@minScore IS NULL OR f.score >= @minScore)
       AND (@minDetectedAt IS NULL OR f.first_detected_at >= @minDetectedAt)
-      AND (@district IS NULL OR instr(usr.district, @district) > 0)`;
+      AND EXISTS (SELECT 1 FROM users usr WHERE usr.id = f.user_id
+                  AND (@district IS NULL OR instr(usr.district, @district) > 0))`;
+}
+
+const ORDER_BY: Record<QueueSort, string> = {
+  priority: 'f.score * f.reach DESC, f.score DESC, f.id',
+  score: 'f.score DESC, f.id',
+  age: 'f.first_detected_at ASC, f.id',
+};
+
+/**
+ * A queue's items in order, whoever holds them: the same for every operator until the mirror changes, so it is
+ * kept (MirrorMemo) and a page costs a lookup — reviewers page the queue many times a second between decisions.
+ */
+const queueOrders = new MirrorMemo<Int32Array>();
+
+function queueOrder(db: Db, queue: QueueName, sort: QueueSort, p: Params): Int32Array {
+  const { operator: _operator, now: _now, ...filter } = p;
+  return queueOrders.get(db, JSON.stringify([queue, sort, filter]), () =>
+    Int32Array.from(
+      db
+        .prepare<Params, number>(`SELECT f.id ${queueSql(queue, { offeredTo: false })} ORDER BY ${ORDER_BY[sort]}`)
+        .pluck()
+        .all(p),
+    ),
+  );
 }
 
 /** A queue page. Items another operator has claimed (and not left idle past the claim lapse) are not offered. */
@@ -149,39 +186,47 @@ export function listQueue(db: Db, input: ListQueueInput): QueuePage {
     throw invalidInput('limit', `must be an integer from 1 to 1000, got ${limit}`);
   const sort = input.sort ?? 'priority';
   if (!SORTS.includes(sort)) throw invalidInput('sort', `must be one of ${SORTS.join(', ')}, got "${String(sort)}"`);
-  const order =
-    sort === 'priority'
-      ? 'f.score * f.reach DESC, f.score DESC, f.id'
-      : sort === 'score'
-        ? 'f.score DESC, f.id'
-        : 'f.first_detected_at ASC, f.id';
-  const from = queueSql(input.queue);
-  const total = db.prepare<Params, { n: number }>(`SELECT count(*) AS n ${from}`).get(p)!.n;
+  const order = queueOrder(db, input.queue, sort, p);
+  // Claims change by the minute and differ per operator: applied to the kept order on every call (a handful of rows).
+  const heldByOthers = new Set(
+    db
+      .prepare<Params, number>(
+        `SELECT c.flag_id FROM claims c WHERE c.operator <> @operator AND @now - c.last_seen_at < ${CLAIM_IDLE_SECONDS}`,
+      )
+      .pluck()
+      .all(p),
+  );
+  const offered = heldByOthers.size === 0 ? order : order.filter((id) => !heldByOthers.has(id));
+  const pageIds = Array.from(offered.subarray(offset, offset + limit));
   const rows = db
-    .prepare<Params & { limit: number; offset: number }, QueueRow>(
-      `SELECT f.id, f.user_id, f.detector, f.detector_version, f.score, f.reach, f.reasons, f.first_detected_at, f.detected_at,
-              f.state, f.last_action, usr.district,
-              ${ACTIVE_CLAIMANT_SQL} AS claimed_by
-       ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    .prepare<{ ids: string; now: number }, QueueRow>(
+      `SELECT f.id, f.user_id, f.detector, f.detector_version, f.score, f.reach, f.reasons, f.first_detected_at,
+              f.detected_at, f.state, ${LAST_ACTION_SQL} AS last_action, usr.district, ${ACTIVE_CLAIMANT_SQL} AS claimed_by
+       FROM flags f JOIN users usr ON usr.id = f.user_id
+       WHERE f.id IN (SELECT value FROM json_each(@ids))`,
     )
-    .all({ ...p, limit, offset });
+    .all({ ids: JSON.stringify(pageIds), now });
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return {
-    total,
-    items: rows.map((r) => ({
-      flagId: r.id,
-      userId: r.user_id,
-      detector: r.detector,
-      detectorVersion: r.detector_version,
-      score: r.score,
-      reach: r.reach,
-      reasons: JSON.parse(r.reasons) as string[],
-      firstDetectedAt: r.first_detected_at,
-      detectedAt: r.detected_at,
-      state: r.state,
-      lastAction: r.last_action,
-      district: r.district,
-      claimedBy: r.claimed_by,
-    })),
+    total: offered.length,
+    items: pageIds.map((id) => {
+      const r = byId.get(id)!;
+      return {
+        flagId: r.id,
+        userId: r.user_id,
+        detector: r.detector,
+        detectorVersion: r.detector_version,
+        score: r.score,
+        reach: r.reach,
+        reasons: JSON.parse(r.reasons) as string[],
+        firstDetectedAt: r.first_detected_at,
+        detectedAt: r.detected_at,
+        state: r.state,
+        lastAction: r.last_action,
+        district: r.district,
+        claimedBy: r.claimed_by,
+      };
+    }),
   };
 }
 
@@ -195,7 +240,9 @@ export function selectQueueFlags(
 ): { id: number; user_id: string }[] {
   const p = params(filter, operator, now);
   return db
-    .prepare<Params, { id: number; user_id: string }>(`SELECT f.id, f.user_id ${queueSql(queue)} ORDER BY f.id`)
+    .prepare<Params, { id: number; user_id: string }>(
+      `SELECT f.id, f.user_id ${queueSql(queue, { offeredTo: true })} ORDER BY f.id`,
+    )
     .all(p);
 }
 

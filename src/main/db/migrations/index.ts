@@ -10,6 +10,7 @@ import { m008Assessments } from './008-assessments';
 import { m009RowCounts } from './009-row-counts';
 import { m010Operators } from './010-operators';
 import { m011OutboxAudit } from './011-outbox-audit';
+import { m012MirrorFacts } from './012-mirror-facts';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   m009RowCounts,
   m010Operators,
   m011OutboxAudit,
+  m012MirrorFacts,
 ];
