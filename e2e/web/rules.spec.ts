@@ -14,6 +14,7 @@ import { FEATURE_NAMES, type RuleSet } from '../../src/shared/domain/ruleset';
 import { platformDay } from '../../src/shared/domain/platform-time';
 import { silentProgress } from '../../src/shared/progress';
 import { expect, signIn, test } from './fixtures';
+import { shoot } from './look';
 
 test.setTimeout(180_000);
 
@@ -34,6 +35,20 @@ async function draftOnPage(page: Page): Promise<RuleSet> {
 }
 
 const execFileAsync = promisify(execFile);
+
+/**
+ * Activates a version as a lead does: the confirmation shows the what-if of that version against the one in force —
+ * the same figure the live panel shows for the draft, which here is that version — and the lead confirms.
+ */
+async function activateConfirmed(page: Page, version: number): Promise<void> {
+  const live = await page.getByTestId('whatif').getAttribute('data-changed-users');
+  await page.getByTestId(`version-activate-${version}`).click();
+  const dialog = page.getByTestId('activate-dialog');
+  await expect(dialog).toHaveAttribute('data-state', 'ready');
+  await expect(dialog).toHaveAttribute('data-changed-users', live!);
+  await page.getByTestId('activate-confirm').click();
+  await expect(dialog).toHaveCount(0);
+}
 
 /** The what-if of `npm run cli -- whatif` — a separate process with the same rules, on the same mirror file. */
 async function cliWhatIf(dbPath: string, date: string, draft: RuleSet): Promise<WhatIfView> {
@@ -205,7 +220,7 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await app.getByTestId('save-submit').click();
   await expect(app.getByTestId('save-result')).toHaveAttribute('data-version', /\d+/);
   const v1 = Number(await app.getByTestId('save-result').getAttribute('data-version'));
-  await app.getByTestId(`version-activate-${v1}`).click();
+  await activateConfirmed(app, v1);
   await expect(app.getByTestId('rules-active-version')).toContainText(`v${v1}`);
   await expect(app.getByTestId('whatif')).toHaveAttribute('data-changed-users', '0');
   await app.getByTestId('rule-minScore-number').fill('10');
@@ -213,7 +228,13 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await app.getByTestId('save-submit').click();
   await expect(app.getByTestId('save-result')).toHaveAttribute('data-version', String(v1 + 1));
   const v2 = v1 + 1;
+  // Cancelling the confirmation changes nothing.
   await app.getByTestId(`version-activate-${v2}`).click();
+  await expect(app.getByTestId('activate-dialog')).toHaveAttribute('data-state', 'ready');
+  await app.getByTestId('activate-cancel').click();
+  await expect(app.getByTestId('activate-dialog')).toHaveCount(0);
+  await expect(app.getByTestId(`version-${v1}`)).toHaveAttribute('data-active', 'true');
+  await activateConfirmed(app, v2);
   await expect(app.getByTestId('rules-active-version')).toContainText(`v${v2}`);
   await app.getByTestId('ruleset-rollback').click();
   await expect(app.getByTestId('rules-active-version')).toContainText(`v${v1}`);
@@ -280,4 +301,46 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await expect(app.getByTestId('overview-dashboard')).toHaveAttribute('data-days', '5');
   await expect(app.getByTestId('overview-today')).toHaveAttribute('data-run-id', String(runId));
   await app.screenshot({ path: 'artifacts/overview-dashboard.png', fullPage: true });
+});
+
+test('rules: the defaults are v1 in force from the start; loosening a protective limit takes a lead and a reason, is marked, confirmed and rolled back', async ({
+  app,
+}) => {
+  await app.setViewportSize({ width: 1280, height: 800 });
+  await signIn(app, 'lead');
+  await app.getByTestId('nav-rules').click();
+  await expect(app.getByTestId('page-rules')).toHaveAttribute('data-state', 'ready');
+  const versions = app.getByTestId('ruleset-versions');
+  await expect(versions).toHaveAttribute('data-active-version', /^\d+$/);
+  const inForce = Number(await versions.getAttribute('data-active-version'));
+  await expect(app.getByTestId('rules-active-version')).toContainText(`v${inForce}`);
+  await expect(app.getByTestId(`version-${inForce}`)).toHaveAttribute('data-active', 'true');
+  await expect(app.getByTestId('rules-protected-help')).toBeVisible();
+
+  // A floor below adulthood: the reason field appears, and saving waits for it.
+  await app.getByTestId('rule-ageMin-number').fill('16');
+  await app.getByTestId('save-note').fill('e2e: 16 岁试点');
+  await expect(app.getByTestId('save-loosen-reason')).toBeVisible();
+  await expect(app.getByTestId('save-submit')).toBeDisabled();
+  await app.getByTestId('save-loosen-reason').fill('e2e: 法务批准的单区试点');
+  await app.getByTestId('save-submit').click();
+  await expect(app.getByTestId('save-result')).toHaveAttribute('data-version', /\d+/);
+  const loosened = Number(await app.getByTestId('save-result').getAttribute('data-version'));
+  await expect(app.getByTestId(`version-loosens-${loosened}`)).toBeVisible();
+  await expect(app.getByTestId(`version-loosens-${inForce}`)).toHaveCount(0);
+
+  // Activating it: the dialog gives the what-if's impact on the page's date, and warns of the loosened limit.
+  await app.getByTestId(`version-activate-${loosened}`).click();
+  const dialog = app.getByTestId('activate-dialog');
+  await expect(dialog).toHaveAttribute('data-state', 'ready');
+  await expect(dialog).toHaveAttribute('data-changed-users', /^\d+$/);
+  await expect(app.getByTestId('activate-loosens')).toBeVisible();
+  await shoot(app, 'rules-activate-loosened');
+  await app.getByTestId('activate-confirm').click();
+  await expect(app.getByTestId('rules-active-version')).toContainText(`v${loosened}`);
+  // The first activation an operator makes rolls back to the defaults in force before it.
+  await expect(app.getByTestId('ruleset-rollback')).toBeEnabled();
+  await app.getByTestId('ruleset-rollback').click();
+  await expect(app.getByTestId('rules-active-version')).toContainText(`v${inForce}`);
+  await expect(app.getByTestId(`version-${inForce}`)).toHaveAttribute('data-active', 'true');
 });

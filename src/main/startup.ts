@@ -2,6 +2,7 @@ import path from 'node:path';
 import { lastImportRun } from './mirror/import';
 import { describeInterrupted, recoverInterruptedRuns } from './runs/interrupted';
 import type { AppServices } from './services';
+import { ensureRuleSetInForce } from './tuning/versions';
 
 export interface PrepareOptions {
   log(line: string): void;
@@ -50,6 +51,7 @@ export const DEMO_HISTORY_DAYS = 7;
 export function prepareMirror(services: AppServices, options: PrepareOptions): Promise<void> | null {
   const interrupted = describeInterrupted(recoverInterruptedRuns(services.db));
   if (interrupted) options.log(interrupted);
+  ensureRuleSetInForce(services.db);
   const exported = services.outbox.flush(options.log).decisions;
   if (exported?.file)
     options.log(`decisions the last session kept from the outbox were exported: ${path.basename(exported.file)}`);

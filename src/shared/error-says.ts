@@ -31,6 +31,7 @@ export interface ErrorSays {
   alreadyUndone: { decisionId: number; by: number };
   viewNameTaken: { name: string };
   noteRequired: Record<string, never>;
+  loosenReasonRequired: Record<string, never>;
   ruleSetAlreadySaved: { version: number };
   ruleSetAlreadyActive: { version: number };
   nothingToRollBack: Record<string, never>;

@@ -4,6 +4,7 @@ import type { ProgressSink } from '../../shared/progress';
 import { openDatabase, type Db } from '../db/database';
 import { parseRunDate } from '../engine/window';
 import { describeInterrupted, recoverInterruptedRuns } from '../runs/interrupted';
+import { ensureRuleSetInForce } from '../tuning/versions';
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;
 export type CliValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -93,13 +94,15 @@ export function dateOption(values: CliValues, name: string): string {
 
 /**
  * The mirror for a command that writes to it. Like every start of the console, it first marks the imports,
- * matching and detection runs a dead process left running as interrupted (and says so).
+ * matching and detection runs a dead process left running as interrupted (and says so), and puts the default rule
+ * set in force as a version where none ever was.
  */
 export function openMirrorForWriting(ctx: CliContext): Db {
   const db = openDatabase(ctx.dbPath);
   try {
     const interrupted = describeInterrupted(recoverInterruptedRuns(db));
     if (interrupted) ctx.log(interrupted);
+    ensureRuleSetInForce(db);
     return db;
   } catch (error) {
     db.close();

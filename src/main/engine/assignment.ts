@@ -136,7 +136,8 @@ export function scoreAndAssign(
   buffers: AssignmentBuffers = new AssignmentBuffers(),
 ): Assignment {
   const { out } = candidates;
-  const n = out.candCount.length;
+  // The pool's users (the candidate arrays keep at least one slot, so an empty pool would read past the mask).
+  const n = Math.min(out.candCount.length, eligible.length);
   const w = normalisedWeights(ruleSet);
   const pairCount = candidates.pairs.count;
   buffers.ensure(pairCount, n);

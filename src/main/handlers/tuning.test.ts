@@ -3,12 +3,13 @@ import { listAudit } from '../audit/audit-log';
 import { dispatch } from '../dispatch';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
+import { currentVersion, ensureRuleSetInForce } from '../tuning/versions';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { anonymousCaller, signedIn } from '../testing/operators';
 import { tempServices } from '../testing/temp';
 import type { Caller } from './context';
 import type { OperatorRole } from '../../shared/domain/operator-roles';
-import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
+import { DEFAULT_RULE_SET, DEFAULTS_IN_FORCE_BY, type RuleSet } from '../../shared/domain/ruleset';
 import type { CallOutput } from '../../shared/contract';
 import type { Envelope } from '../../shared/envelope';
 import { silentProgress, type JobProgress } from '../../shared/progress';
@@ -248,5 +249,84 @@ describe('tuning handlers', () => {
     const looser = { ...draft, requireRealName: false };
     const second = (await ok('tuning.shadowRun', { ruleSet: looser })) as { shadowId: number };
     expect(shadowPairs(second.shadowId)).toEqual(await realRunPairs(looser));
+  });
+});
+
+describe('rule set versions in force, and the limits that protect users', () => {
+  const services = tempServices();
+  let caller: Caller = anonymousCaller(services);
+  async function okAs(c: Caller, name: Parameters<typeof dispatch>[0], input: unknown): Promise<unknown> {
+    const reply = await dispatch(name, input, c);
+    if (!reply.ok) throw new Error(`${name}: ${reply.error.code} ${reply.error.message}`);
+    return reply.value;
+  }
+
+  it('the defaults are in force as a version from the start, so the first activation can be rolled back to them', async () => {
+    expect(currentVersion(services.db)).toBeNull();
+    const v1 = ensureRuleSetInForce(services.db);
+    expect(ensureRuleSetInForce(services.db)).toBe(v1);
+    expect(activeRuleSet(services.db)).toEqual({ version: v1, ruleSet: DEFAULT_RULE_SET });
+    caller = await signedIn(services, 'lead', '李组长');
+    const { version: v2 } = (await okAs(caller, 'rulesets.save', {
+      ruleSet: { ...DEFAULT_RULE_SET, minScore: 5 },
+      note: 'a first version of our own',
+    })) as { version: number };
+    await okAs(caller, 'rulesets.activate', { version: v2 });
+    expect(await okAs(caller, 'rulesets.rollback', {})).toEqual({ activeVersion: v1 });
+    const list = (await okAs(caller, 'rulesets.list', {})) as CallOutput<'rulesets.list'>;
+    expect(list.versions.find((v) => v.version === v1)?.createdBy).toBe(DEFAULTS_IN_FORCE_BY);
+  });
+
+  it('only a lead loosens a limit that protects users, and only with a reason, kept in the audit', async () => {
+    const minors = { ...DEFAULT_RULE_SET, ageRange: { min: 16, max: 80 } };
+    const unverified = { ...DEFAULT_RULE_SET, requireRealName: false };
+    caller = await signedIn(services, 'reviewer', '王审核');
+    for (const ruleSet of [minors, unverified]) {
+      const refused = await dispatch('rulesets.save', { ruleSet, note: 'wider pool', loosenReason: 'why not' }, caller);
+      expect(refused.ok ? null : [refused.error.code, refused.error.details?.needs]).toEqual(['FORBIDDEN', 'lead']);
+    }
+    // Tightening is anyone's: an older floor is no loosening.
+    await okAs(caller, 'rulesets.save', {
+      ruleSet: { ...DEFAULT_RULE_SET, ageRange: { min: 21, max: 80 } },
+      note: 'older',
+    });
+    caller = await signedIn(services, 'lead', '李组长');
+    const noReason = await dispatch('rulesets.save', { ruleSet: minors, note: 'wider pool' }, caller);
+    expect(noReason.ok ? null : [noReason.error.code, noReason.error.message]).toEqual([
+      'INVALID_INPUT',
+      'rulesets.save: loosenReason: loosening ageRange.min needs a reason',
+    ]);
+    const { version } = (await okAs(caller, 'rulesets.save', {
+      ruleSet: unverified,
+      note: 'pilot',
+      loosenReason: 'pilot in one district, legal approved',
+    })) as { version: number };
+    const saved = listAudit(services.db, 10).find((a) => a.action === 'ruleset.save' && a.subject === String(version));
+    expect(saved?.details).toEqual({
+      note: 'pilot',
+      loosened: ['requireRealName'],
+      loosenReason: 'pilot in one district, legal approved',
+    });
+    expect(
+      listAudit(services.db, 10)
+        .filter((a) => a.action === 'ruleset.save')
+        .slice(0, 2)
+        .map((a) => a.operator),
+    ).toEqual(['李组长', '王审核']);
+  });
+
+  it('answers a what-if on a mirror with nobody in the pool with zeros, not an error', async () => {
+    caller = await signedIn(services, 'lead', '李组长');
+    await okAs(caller, 'tuning.open', { date: DATE });
+    await expect
+      .poll(async () => ((await okAs(caller, 'tuning.state', {})) as { state: string }).state, { timeout: 30_000 })
+      .toBe('ready');
+    const answer = (await okAs(caller, 'tuning.whatIf', {
+      ruleSet: { ...DEFAULT_RULE_SET, ageRange: { min: 16, max: 80 } },
+    })) as CallOutput<'tuning.whatIf'>;
+    expect(answer.status === 'ready' ? [answer.result.draft.eligibleUsers, answer.result.changedUsers] : null).toEqual([
+      0, 0,
+    ]);
+    closeTuningSession(services);
   });
 });

@@ -14,7 +14,10 @@ import {
   saveVersion,
   currentVersion,
 } from '../tuning/versions';
-import { leadOnly, withOperator } from './guards';
+import { leadOnly, requireRole, withOperator } from './guards';
+import { loosenedLimits } from '../../shared/domain/ruleset';
+import { DomainError } from '../../shared/envelope';
+import { say } from '../../shared/error-says';
 import type { Handlers } from './table';
 import { oneAtATime } from '../jobs/one-at-a-time';
 
@@ -59,12 +62,33 @@ export const tuningHandlers: Handlers<
     activations: listActivations(services.db, 50),
   })),
   'rulesets.save': withOperator(
-    (input, { services, operator }) => ({
-      version: saveVersion(services.db, input.ruleSet, input.note, operator.name),
-    }),
+    (input, { services, operator }) => {
+      // Limits that protect users (adults only, real-name verified) are loosened by a lead, saying why — here,
+      // where the call enters, whatever the editor allowed.
+      const loosened = loosenedLimits(input.ruleSet);
+      if (loosened.length > 0) {
+        requireRole(operator, 'lead', `rulesets.save: loosening ${loosened.join(', ')}`);
+        if (!input.loosenReason)
+          throw new DomainError(
+            'INVALID_INPUT',
+            `rulesets.save: loosenReason: loosening ${loosened.join(', ')} needs a reason`,
+            say('loosenReasonRequired', {}),
+          );
+      }
+      return { version: saveVersion(services.db, input.ruleSet, input.note, operator.name) };
+    },
     {
       audited: 'ruleset.save',
-      facts: (input, out) => ({ subject: String(out.version), details: { note: input.note.trim() } }),
+      facts: (input, out) => {
+        const loosened = loosenedLimits(input.ruleSet);
+        return {
+          subject: String(out.version),
+          details: {
+            note: input.note.trim(),
+            ...(loosened.length > 0 ? { loosened, loosenReason: input.loosenReason } : {}),
+          },
+        };
+      },
     },
   ),
   // Activating and rolling back change what every user is introduced to tomorrow: leads only.

@@ -1,7 +1,13 @@
 import type { Db } from '../db/database';
-import { activateRuleSetVersion } from '../engine/store';
+import { activateRuleSetVersion, ensureRuleSetVersion } from '../engine/store';
 import { ruleSetJson } from '../engine/store';
-import { FEATURE_NAMES, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
+import {
+  DEFAULT_RULE_SET,
+  DEFAULTS_IN_FORCE_BY,
+  FEATURE_NAMES,
+  parseRuleSet,
+  type RuleSet,
+} from '../../shared/domain/ruleset';
 import type { RuleSetChange, RuleSetVersionView } from '../../shared/contract/tuning';
 import { DomainError } from '../../shared/envelope';
 import { say } from '../../shared/error-says';
@@ -97,6 +103,21 @@ export function activateVersion(db: Db, version: number, operator: string): numb
     );
   activateRuleSetVersion(db, version, operator);
   return version;
+}
+
+/**
+ * A rule set in force always has a version: on a mirror where none was ever activated the defaults are saved (v1 on
+ * a new mirror) and activated, so the header names the version in force, runs record it, and the first version an
+ * operator activates can be rolled back to it. Every entry point calls this once at start. Returns the version.
+ */
+export function ensureRuleSetInForce(db: Db): number {
+  return db.transaction(() => {
+    const current = currentVersion(db);
+    if (current !== null) return current;
+    const version = ensureRuleSetVersion(db, DEFAULT_RULE_SET, DEFAULTS_IN_FORCE_BY, 'the default rule set');
+    activateRuleSetVersion(db, version, DEFAULTS_IN_FORCE_BY);
+    return version;
+  })();
 }
 
 /** Re-activates the version active before the current one: one click, and it stays in the history. */

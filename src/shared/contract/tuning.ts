@@ -180,9 +180,19 @@ export const tuningCalls = {
       activations: z.array(activationSchema),
     }),
   ),
-  /** Saves a draft as a new immutable version (note required); an identical existing version is a CONFLICT. */
+  /**
+   * Saves a draft as a new immutable version (note required); an identical existing version is a CONFLICT. A draft
+   * that loosens a protective limit (minors, no real-name check) is FORBIDDEN below a lead and needs `loosenReason`.
+   */
   'rulesets.save': call(
-    z.object({ ruleSet: ruleSetSchema, note: z.string().trim().min(1, 'a note is required').max(500) }).strict(),
+    z
+      .object({
+        ruleSet: ruleSetSchema,
+        note: z.string().trim().min(1, 'a note is required').max(500),
+        /** Why a protective limit is loosened (domain/ruleset.ts loosenedLimits): required then, leads only. */
+        loosenReason: z.string().trim().min(1).max(500).optional(),
+      })
+      .strict(),
     z.object({ version: z.number().int() }),
   ),
   /** Lead only. Activating an older version is the roll back; both append to the activation history. */

@@ -81,6 +81,24 @@ export const DEFAULT_RULE_SET: RuleSet = {
   requireRealName: true,
 };
 
+/** Who activates the defaults as v1 on a mirror where nobody activated a rule set yet (main's tuning/versions.ts). */
+export const DEFAULTS_IN_FORCE_BY = 'system (defaults in force)';
+
+/** The age of majority: a pool open to younger users loosens a limit that protects them. */
+export const ADULT_AGE = 18;
+
+/** The rule set's limits that protect users: loosening one takes a lead and a reason (main checks it on save). */
+export const PROTECTIVE_LIMITS = ['ageRange.min', 'requireRealName'] as const;
+export type ProtectiveLimit = (typeof PROTECTIVE_LIMITS)[number];
+
+/** Which protective limits a rule set loosens: minors let in, or users without real-name verification. */
+export function loosenedLimits(ruleSet: Pick<RuleSet, 'ageRange' | 'requireRealName'>): ProtectiveLimit[] {
+  const loosened: ProtectiveLimit[] = [];
+  if (ruleSet.ageRange.min < ADULT_AGE) loosened.push('ageRange.min');
+  if (!ruleSet.requireRealName) loosened.push('requireRealName');
+  return loosened;
+}
+
 /** Reason codes an introduction carries, one per feature; the masked preview renders them. */
 export const REASON_CODES = {
   sharedPlaces: 'rare_shared_places',

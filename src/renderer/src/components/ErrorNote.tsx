@@ -42,6 +42,7 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   alreadyUndone: 'error.say.alreadyUndone',
   viewNameTaken: 'error.say.viewNameTaken',
   noteRequired: 'error.say.noteRequired',
+  loosenReasonRequired: 'error.say.loosenReasonRequired',
   ruleSetAlreadySaved: 'error.say.ruleSetAlreadySaved',
   ruleSetAlreadyActive: 'error.say.ruleSetAlreadyActive',
   nothingToRollBack: 'error.say.nothingToRollBack',

@@ -2,7 +2,7 @@ import { roleAtLeast } from '../../../shared/domain/operator-roles';
 import { useSignedIn } from '../session/signed-in';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TuningStateView } from '../../../shared/contract';
-import type { RuleSet } from '../../../shared/domain/ruleset';
+import { loosenedLimits, type RuleSet } from '../../../shared/domain/ruleset';
 import { useJob } from '../api/jobs';
 import { useCallQuery } from '../api/queries';
 import { useAction } from '../api/useAction';
@@ -141,7 +141,15 @@ export function RulesPage() {
         )}
       </div>
       <WhatIfPanel result={ready ? whatIf.result : null} pending={!ready || whatIf.pending} error={whatIf.error} />
-      {draft && <VersionsPanel ref={noteRef} getDraft={getDraft} isLead={isLead} onLoad={setEdited} />}
+      {draft && (
+        <VersionsPanel
+          ref={noteRef}
+          getDraft={getDraft}
+          loosens={loosenedLimits(draft).length > 0}
+          isLead={isLead}
+          onLoad={setEdited}
+        />
+      )}
       {draft && <ShadowPanel getDraft={getDraft} ready={ready} />}
     </section>
   );

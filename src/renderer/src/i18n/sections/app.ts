@@ -38,6 +38,7 @@ export const app = defineSection(
     'error.say.alreadyUndone': '决定 #{decisionId} 已被决定 #{by} 撤销过。',
     'error.say.viewNameTaken': '你已经有名为“{name}”的视图。',
     'error.say.noteRequired': '保存版本需要填写备注。',
+    'error.say.loosenReasonRequired': '放宽保护用户的限制（仅限成年人、须实名认证）需要填写理由。',
     'error.say.ruleSetAlreadySaved': '这套规则已保存为版本 v{version}。',
     'error.say.ruleSetAlreadyActive': '版本 v{version} 已经是生效版本。',
     'error.say.nothingToRollBack': '没有可回滚到的上一个生效版本。',
@@ -122,6 +123,8 @@ export const app = defineSection(
     'error.say.alreadyUndone': 'Decision #{decisionId} was already undone by decision #{by}.',
     'error.say.viewNameTaken': 'You already have a view named “{name}”.',
     'error.say.noteRequired': 'Saving a version needs a note.',
+    'error.say.loosenReasonRequired':
+      'Loosening a limit that protects users (adults only, real-name verification) needs a reason.',
     'error.say.ruleSetAlreadySaved': 'This rule set is already saved as version v{version}.',
     'error.say.ruleSetAlreadyActive': 'Version v{version} is already active.',
     'error.say.nothingToRollBack': 'There is no earlier active version to roll back to.',

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { FEATURE_NAMES, type FeatureName, type RuleSet } from '../../../../shared/domain/ruleset';
+import { ADULT_AGE, FEATURE_NAMES, type FeatureName, type RuleSet } from '../../../../shared/domain/ruleset';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
 
@@ -135,9 +135,13 @@ export const RuleEditor = memo(function RuleEditor({ draft, active, recommendedH
           changed={draft.minScore !== active.minScore}
           onChange={rule('minScore')}
         />
+        <p className="small muted" data-testid="rules-protected-help">
+          <span className="protected-badge">{t('rules.protected.badge')}</span>{' '}
+          {t('rules.protected.help', { age: ADULT_AGE })}
+        </p>
         <SliderField
           id="rule-ageMin"
-          label={t('rules.rule.ageMin')}
+          label={`${t('rules.rule.ageMin')} · ${t('rules.protected.badge')}`}
           value={draft.ageRange.min}
           min={16}
           max={120}
@@ -163,6 +167,7 @@ export const RuleEditor = memo(function RuleEditor({ draft, active, recommendedH
             data-testid="rule-requireRealName"
           />
           {t('rules.rule.requireRealName')}
+          <span className="protected-badge">{t('rules.protected.badge')}</span>
         </label>
         <label className="inline" style={{ fontWeight: draft.holdThreshold !== active.holdThreshold ? 600 : 400 }}>
           <input

@@ -1,6 +1,7 @@
 import { forwardRef, memo, useState } from 'react';
 import type { RuleSetVersionView } from '../../../../shared/contract';
-import type { RuleSet } from '../../../../shared/domain/ruleset';
+import { DEFAULTS_IN_FORCE_BY, loosenedLimits, type RuleSet } from '../../../../shared/domain/ruleset';
+import { ActivateDialog } from './ActivateDialog';
 import { useAction } from '../../api/useAction';
 import { useCallQuery } from '../../api/queries';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -67,16 +68,23 @@ function DiffView({ versions }: { versions: RuleSetVersionView[] }) {
 export interface VersionsPanelProps {
   /** Read at save time only, so dragging a slider does not re-render the versions and the diff. */
   getDraft(): RuleSet;
+  /** The draft loosens a limit that protects users: saving it takes a lead and a reason (main checks both). */
+  loosens: boolean;
   isLead: boolean;
   onLoad(ruleSet: RuleSet): void;
 }
 
 export const VersionsPanel = memo(
-  forwardRef<HTMLInputElement, VersionsPanelProps>(function VersionsPanel({ getDraft, isLead, onLoad }, noteRef) {
+  forwardRef<HTMLInputElement, VersionsPanelProps>(function VersionsPanel(
+    { getDraft, loosens, isLead, onLoad },
+    noteRef,
+  ) {
     const { t, fmt } = useI18n();
     // Saving, activating and rolling back refresh the list and the active rule set themselves (api/changes.ts).
     const list = useCallQuery('rulesets.list', {});
     const [note, setNote] = useState('');
+    const [loosenReason, setLoosenReason] = useState('');
+    const [confirming, setConfirming] = useState<RuleSetVersionView | null>(null);
     const [saved, setSaved] = useState<number | null>(null);
     const save = useAction('rulesets.save');
     const activate = useAction('rulesets.activate');
@@ -89,10 +97,11 @@ export const VersionsPanel = memo(
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void save.run({ ruleSet: getDraft(), note }).then((r) => {
+            void save.run({ ruleSet: getDraft(), note, ...(loosens ? { loosenReason } : {}) }).then((r) => {
               if (!r) return;
               setSaved(r.version);
               setNote('');
+              setLoosenReason('');
             });
           }}
         >
@@ -108,10 +117,24 @@ export const VersionsPanel = memo(
               data-testid="save-note"
             />
           </label>
+          {loosens && (
+            <label className="inline grow">
+              {t('rules.protected.reason')}
+              <input
+                className="grow"
+                value={loosenReason}
+                onChange={(e) => setLoosenReason(e.target.value)}
+                maxLength={500}
+                required
+                disabled={!isLead}
+                data-testid="save-loosen-reason"
+              />
+            </label>
+          )}
           <button
             type="submit"
             className="primary"
-            disabled={save.busy || note.trim() === ''}
+            disabled={save.busy || note.trim() === '' || (loosens && (!isLead || loosenReason.trim() === ''))}
             data-testid="save-submit"
           >
             {t('rules.save.submit')}
@@ -122,6 +145,11 @@ export const VersionsPanel = memo(
             </span>
           )}
         </form>
+        {loosens && !isLead && (
+          <p className="warn-note small" data-testid="save-loosens-lead-only">
+            {t('rules.protected.leadOnly')}
+          </p>
+        )}
         {save.error && <ErrorNote error={save.error} />}
 
         <div className="row" style={{ justifyContent: 'space-between', marginTop: 16 }}>
@@ -165,6 +193,14 @@ export const VersionsPanel = memo(
                         {t('rules.versions.isActive')}
                       </span>
                     )}
+                    {v.createdBy === DEFAULTS_IN_FORCE_BY && (
+                      <span className="small muted"> {t('rules.versions.defaults')}</span>
+                    )}
+                    {loosenedLimits(v.ruleSet).length > 0 && (
+                      <span className="protected-badge" data-testid={`version-loosens-${v.version}`}>
+                        {t('rules.versions.loosens')}
+                      </span>
+                    )}
                   </td>
                   <td>{v.createdBy}</td>
                   <td>{fmt.dateTime(v.createdAt)}</td>
@@ -177,7 +213,7 @@ export const VersionsPanel = memo(
                       type="button"
                       className="primary"
                       disabled={!isLead || v.active || activate.busy}
-                      onClick={() => void activate.run({ version: v.version })}
+                      onClick={() => setConfirming(v)}
                       data-testid={`version-activate-${v.version}`}
                     >
                       {t('rules.versions.activate')}
@@ -189,6 +225,7 @@ export const VersionsPanel = memo(
           </table>
         )}
         {versions.length > 0 && <DiffView key={versions.length} versions={versions} />}
+        {confirming && <ActivateDialog version={confirming} onClose={() => setConfirming(null)} />}
       </div>
     );
   }),

@@ -20,6 +20,24 @@ const SUPERSEDED = new ApiError({ code: 'CONFLICT', message: 'a newer what-if ov
 let seq = 0;
 
 /**
+ * The query of one rule set's what-if against the active one: the live panel and the activation dialog share it (one
+ * cache entry per rule set, so confirming a version the panel just showed costs nothing).
+ */
+export function whatIfQuery(ruleSet: RuleSet) {
+  return {
+    queryKey: callKey('tuning.whatIf', { ruleSet }),
+    queryFn: async () => {
+      const answer = await call('tuning.whatIf', { ruleSet, seq: ++seq });
+      if (answer.status !== 'ready') throw SUPERSEDED;
+      return answer.result;
+    },
+    // Overtaken by another window's request: ask again (a few times), rather than leave the panel waiting.
+    retry: (failures: number, error: ApiError) => error === SUPERSEDED && failures < 3,
+    staleTime: Infinity,
+  };
+}
+
+/**
  * The live what-if of a draft, cached per draft: a request ~150 ms after the last change; the figures of the last
  * answered draft stay on screen (pending) until the new one is answered. Saving or activating a version and a
  * rebuilt cache fetch it again (api/changes.ts). `enabled` is false until the cache for the date is ready.
@@ -28,20 +46,12 @@ export function useWhatIf(draft: RuleSet | null, enabled: boolean): WhatIfState 
   const settled = useDebounced(draft, WHAT_IF_DEBOUNCE_MS);
   const asked = settled ?? draft;
   const query = useQuery({
-    queryKey: callKey('tuning.whatIf', { ruleSet: asked! }),
-    queryFn: async () => {
-      const answer = await call('tuning.whatIf', { ruleSet: asked!, seq: ++seq });
-      if (answer.status !== 'ready') throw SUPERSEDED;
-      return answer.result;
-    },
-    enabled: enabled && asked !== null,
-    placeholderData: keepPreviousData,
-    // Overtaken by another window's request: ask again (a few times), rather than leave the panel waiting.
-    retry: (failures, error) => error === SUPERSEDED && failures < 3,
     // An answer depends only on the draft, the active rule set and the built cache; the last two invalidate it
     // (api/changes.ts), so going back to a draft shows its answer at once. Every position a slider passed through
     // is a draft: keep the answers only for a moment.
-    staleTime: Infinity,
+    ...whatIfQuery(asked!),
+    enabled: enabled && asked !== null,
+    placeholderData: keepPreviousData,
     gcTime: 30_000,
   });
   const moving = JSON.stringify(draft) !== JSON.stringify(settled);
