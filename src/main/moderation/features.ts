@@ -154,10 +154,9 @@ class Links {
 
 export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   const users = db
-    .prepare<
-      [],
-      { id: string; registered_at: number; district: string | null }
-    >(`SELECT id, registered_at, district FROM users`)
+    .prepare<[], { id: string; registered_at: number; district: string | null }>(
+      `SELECT id, registered_at, district FROM users`,
+    )
     .all();
   const n = users.length;
   const index = new Map<string, number>();

@@ -1,4 +1,9 @@
-import { BEHAVIOUR_FAMILIES, DETECTOR_NAMES, type DetectorName, isBehaviourFamily } from '../../../shared/domain/detection';
+import {
+  BEHAVIOUR_FAMILIES,
+  DETECTOR_NAMES,
+  type DetectorName,
+  isBehaviourFamily,
+} from '../../../shared/domain/detection';
 import type { UserFeatures } from '../features';
 import { MODEL_INPUTS } from './inputs';
 import { type DetectorModel, isFlagged, scoreOf } from './model';
