@@ -31,10 +31,16 @@ export interface UserFeatures {
   repeatPayerShare: number;
   /** Share of payers whom this account also paid (friends settling up both ways). */
   reciprocalPayerShare: number;
+  /** Share of payers who live in another district than this account: a seller's buyers come from all over the city,
+   * a shop's regulars and a host's friends mostly from its own (0 when the account's district is not known). */
+  otherDistrictPayerShare: number;
   // Greetings sent.
   greetingsSent: number;
   greetingRecipients: number;
   replyRate: number;
+  /** Share of recipients who live in another district than this account: spam goes to anyone in the city, a heavy
+   * but ordinary chatter mostly greets people nearby (0 when the account's district is not known). */
+  otherDistrictRecipientShare: number;
   /** Recipients who never answered any greeting of this account. */
   unansweredRecipients: number;
   handleGreetings: number;
@@ -90,6 +96,7 @@ interface Incoming {
   newPayerWeeks: number;
   repeatShare: number;
   reciprocalShare: number;
+  otherDistrictShare: number;
   orderRowids: number[];
   orderIds: string[];
 }
@@ -98,6 +105,7 @@ interface Outgoing {
   sent: number;
   recipients: number;
   replyRate: number;
+  otherDistrictShare: number;
   unanswered: number;
   handle: number;
   coldHandle: number;
@@ -145,10 +153,15 @@ class Links {
 }
 
 export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
-  const users = db.prepare<[], { id: string; registered_at: number }>(`SELECT id, registered_at FROM users`).all();
+  const users = db
+    .prepare<[], { id: string; registered_at: number; district: string | null }>(
+      `SELECT id, registered_at, district FROM users`,
+    )
+    .all();
   const n = users.length;
   const index = new Map<string, number>();
   users.forEach((u, i) => index.set(u.id, i));
+  const districts = homeDistricts(users);
 
   /** The newest activity seen by the scans below (greetings, transfers, reports): the detection clock. */
   let newest = -Infinity;
@@ -170,9 +183,9 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   }
   progress.throwIfCancelled();
 
-  const incoming = readIncoming(db, index, n, seen, progress);
+  const incoming = readIncoming(db, index, n, districts, seen, progress);
   const introduced = new Links(Int32Array.from(introFrom), Int32Array.from(introTo), null, introFrom.length, n);
-  const outgoing = readOutgoing(db, index, n, introduced, seen, progress);
+  const outgoing = readOutgoing(db, index, n, districts, introduced, seen, progress);
 
   const reports = new Map<number, { byReason: Record<string, number>; reporters: Set<number>; ids: string[] }>();
   for (const [id, reporter, reported, reason, createdAt] of db
@@ -222,9 +235,11 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
       newPayerWeeks: inc?.newPayerWeeks ?? 0,
       repeatPayerShare: inc?.repeatShare ?? 0,
       reciprocalPayerShare: inc?.reciprocalShare ?? 0,
+      otherDistrictPayerShare: inc?.otherDistrictShare ?? 0,
       greetingsSent: og?.sent ?? 0,
       greetingRecipients: og?.recipients ?? 0,
       replyRate: og?.replyRate ?? 0,
+      otherDistrictRecipientShare: og?.otherDistrictShare ?? 0,
       unansweredRecipients: og?.unanswered ?? 0,
       handleGreetings: og?.handle ?? 0,
       coldHandleGreetings: og?.coldHandle ?? 0,
@@ -245,6 +260,30 @@ export function extractFeatures(db: Db, progress: ProgressSink): FeatureSet {
   return { referenceAt, users: out };
 }
 
+/** Each account's home district as a small number, 0 when the export does not say (then nobody counts as far). */
+function homeDistricts(users: readonly { district: string | null }[]): Int32Array {
+  const codes = new Map<string, number>();
+  return Int32Array.from(users, (u) => {
+    if (u.district === null || u.district === '') return 0;
+    let c = codes.get(u.district);
+    if (c === undefined) codes.set(u.district, (c = codes.size + 1));
+    return c;
+  });
+}
+
+/** Share of `others` known to live in another district than `own` (0 when `own` is unknown). */
+function otherDistrictShare(own: number, others: Iterable<number>, districts: Int32Array): number {
+  const home = districts[own]!;
+  let far = 0;
+  let all = 0;
+  for (const o of others) {
+    all++;
+    const d = districts[o]!;
+    if (home !== 0 && d !== 0 && d !== home) far++;
+  }
+  return all > 0 ? far / all : 0;
+}
+
 /**
  * Incoming transfers grouped by recipient. One sequential scan of the table (a scan in index order would be one
  * random row lookup per transfer), rows bucketed by recipient in memory with a counting sort; who paid whom is
@@ -254,6 +293,7 @@ function readIncoming(
   db: Db,
   index: Map<string, number>,
   n: number,
+  districts: Int32Array,
   seen: (time: number) => void,
   progress: ProgressSink,
 ): Map<number, Incoming> {
@@ -300,7 +340,7 @@ function readIncoming(
       rows.push({ from: from[k]!, amount: amount[k]!, at: at[k]!, memoKind: memoKind[k]!, rowid: rowids[k]! });
       j++;
     }
-    result.set(recipient, summariseIncoming(recipient, rows, paid));
+    result.set(recipient, summariseIncoming(recipient, rows, paid, districts));
     i = j;
   }
   // Evidence rows by id (few accounts have order memos: a lookup each).
@@ -332,6 +372,7 @@ function summariseIncoming(
   to: number,
   rows: readonly { from: number; amount: number; at: number; memoKind: number; rowid: number }[],
   paid: Links,
+  districts: Int32Array,
 ): Incoming {
   const payersOfAmount = new Map<number, Set<number>>();
   const firstAt = new Map<number, number>();
@@ -378,6 +419,7 @@ function summariseIncoming(
     newPayerWeeks: weeks.size,
     repeatShare: repeatPayers / payers,
     reciprocalShare: reciprocal / payers,
+    otherDistrictShare: otherDistrictShare(to, firstAt.keys(), districts),
     orderRowids,
     orderIds: [],
   };
@@ -388,6 +430,7 @@ function readOutgoing(
   db: Db,
   index: Map<string, number>,
   n: number,
+  districts: Int32Array,
   introduced: Links,
   seen: (time: number) => void,
   progress: ProgressSink,
@@ -436,7 +479,7 @@ function readOutgoing(
       text[k] = ''; // let the strings go as senders are done
       j++;
     }
-    result.set(sender, summariseOutgoing(sender, rows, introduced, greeted));
+    result.set(sender, summariseOutgoing(sender, rows, introduced, greeted, districts));
     i = j;
     if ((i & 0x3fff) === 0) progress.throwIfCancelled();
   }
@@ -448,6 +491,7 @@ function summariseOutgoing(
   rows: readonly { to: number; at: number; text: string; replied: boolean; id: string }[],
   introduced: Links,
   greeted: Links,
+  districts: Int32Array,
 ): Outgoing {
   const recipients = new Set<number>();
   const answered = new Set<number>();
@@ -516,6 +560,7 @@ function summariseOutgoing(
     sent: rows.length,
     recipients: recipients.size,
     replyRate: replied / rows.length,
+    otherDistrictShare: otherDistrictShare(from, recipients, districts),
     unanswered,
     handle,
     coldHandle,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UserFeatures } from '../features';
-import { fitDetectorModel, fitWithoutFamily, type FitOptions, type LabelledAccount } from './fit';
-import { isFlagged, scoreOf } from './model';
+import { fitDetectorModel, fitWithoutFamily, type FitOptions, HARD_NEGATIVE_WEIGHT, type LabelledAccount } from './fit';
+import { type DetectorModel, isFlagged, scoreOf } from './model';
 
 /**
  * Fitting on hand-made behaviour figures (no generator): two seller families that show the same signal (many new
@@ -32,9 +32,11 @@ function blank(userId: string): UserFeatures {
     newPayerWeeks: 0,
     repeatPayerShare: 0,
     reciprocalPayerShare: 0,
+    otherDistrictPayerShare: 0,
     greetingsSent: 0,
     greetingRecipients: 0,
     replyRate: 0,
+    otherDistrictRecipientShare: 0,
     unansweredRecipients: 0,
     handleGreetings: 0,
     coldHandleGreetings: 0,
@@ -165,5 +167,38 @@ describe('fitting the detection model', () => {
     const host = fitWithoutFamily(accounts, 'gathering_host', options);
     expect(host).toMatchObject({ y: 0, accounts: 120 });
     expect(host.rate).toBeGreaterThan(0.5);
+  });
+
+  it('weighing hard negatives: shops that look like sellers but for where their payers live score lower', () => {
+    // Sellers' buyers come from all over the city, a shop's regulars mostly from its own district, and the two
+    // overlap. Shops are rare among ordinary accounts: weighed like anyone, the fit hardly notices them.
+    const r = rng(7);
+    const withShops: LabelledAccount[] = accounts.map((a) =>
+      a.y === 1 && a.family !== 'seller_handles'
+        ? { ...a, features: { ...a.features, otherDistrictPayerShare: 0.4 + 0.55 * r() } }
+        : a,
+    );
+    for (const seed of [1, 2])
+      for (let i = 0; i < 20; i++) {
+        const f = account('seller_payers', `s${seed}-shop-${i}`, r);
+        f.otherDistrictPayerShare = 0.05 + 0.5 * r();
+        withShops.push({ seed, features: f, y: 0, family: 'shop_owner' });
+      }
+    const shops = withShops.filter((a) => a.family === 'shop_owner');
+    const sellers = withShops.filter((a) => a.family === 'seller_payers');
+    const fit = (weight: number) => fitDetectorModel(withShops, { ...options, hardNegativeWeight: weight });
+    const meanScore = (model: DetectorModel, group: readonly LabelledAccount[]): number =>
+      group.reduce((sum, a) => sum + scoreOf(a.features, model).probability, 0) / group.length;
+    const unweighted = fit(1);
+    const weighted = fit(HARD_NEGATIVE_WEIGHT);
+    expect(meanScore(weighted, shops)).toBeLessThan(meanScore(unweighted, shops));
+    // The weighted model leans on where payers live, and sellers are still caught.
+    expect(weighted.classes.micro_seller.weights.other_district_payer_share).toBeGreaterThan(
+      unweighted.classes.micro_seller.weights.other_district_payer_share!,
+    );
+    expect(sellers.filter((a) => isFlagged(scoreOf(a.features, weighted), weighted)).length).toBeGreaterThan(
+      0.8 * sellers.length,
+    );
+    expect(weighted.method).toContain(`hard-negative accounts weighted ${HARD_NEGATIVE_WEIGHT}`);
   });
 });

@@ -1,4 +1,9 @@
-import { DETECTOR_NAMES, type DetectorName } from '../../../shared/domain/detection';
+import {
+  BEHAVIOUR_FAMILIES,
+  DETECTOR_NAMES,
+  type DetectorName,
+  isBehaviourFamily,
+} from '../../../shared/domain/detection';
 import type { UserFeatures } from '../features';
 import { MODEL_INPUTS } from './inputs';
 import { type DetectorModel, isFlagged, scoreOf } from './model';
@@ -27,7 +32,14 @@ export interface FitOptions {
   /** Lowest held-out precision of "abuse" above the hold threshold. */
   holdPrecision?: number;
   ridge?: number;
+  /** How much each account of a hard-negative family (an ordinary person who looks a little like abuse) weighs in
+   * the fit, against 1 for everyone else: they are few among tens of thousands of ordinary accounts, yet they are
+   * where false positives come from. Calibration and thresholds stay on unweighted held-out scores. */
+  hardNegativeWeight?: number;
 }
+
+/** The default hard-negative weight of the fit (see FitOptions.hardNegativeWeight). */
+export const HARD_NEGATIVE_WEIGHT = 20;
 
 const D = MODEL_INPUTS.length;
 const P = D + 1; // + intercept
@@ -36,12 +48,14 @@ const K = DETECTOR_NAMES.length; // classes besides ordinary
 interface Standardised {
   x: Float64Array[]; // each row: [1, z_1 … z_D]
   y: Uint8Array;
+  /** Each row's weight in the likelihood. */
+  w: Float64Array;
   seed: Int32Array;
   mean: Float64Array;
   sd: Float64Array;
 }
 
-function standardiseAll(accounts: readonly LabelledAccount[]): Standardised {
+function standardiseAll(accounts: readonly LabelledAccount[], hardNegativeWeight: number): Standardised {
   const raw = accounts.map((a) => Float64Array.from(MODEL_INPUTS, (input) => input.value(a.features)));
   const mean = new Float64Array(D);
   const sd = new Float64Array(D);
@@ -57,6 +71,7 @@ function standardiseAll(accounts: readonly LabelledAccount[]): Standardised {
   return {
     x,
     y: Uint8Array.from(accounts, (a) => a.y),
+    w: Float64Array.from(accounts, (a) => (isHardNegative(a.family) ? hardNegativeWeight : 1)),
     seed: Int32Array.from(accounts, (a) => a.seed),
     mean,
     sd,
@@ -110,6 +125,7 @@ function loss(
   theta: Float64Array,
   rows: readonly Float64Array[],
   y: Uint8Array,
+  w: Float64Array,
   idx: readonly number[],
   ridge: number,
 ): number {
@@ -122,7 +138,7 @@ function loss(
     let sum = Math.exp(-m);
     for (let k = 0; k < K; k++) sum += Math.exp(l[k]! - m);
     const own = y[i]! === 0 ? 0 : l[y[i]! - 1]!;
-    total += m + Math.log(sum) - own;
+    total += w[i]! * (m + Math.log(sum) - own);
   }
   for (let k = 0; k < K; k++) for (let j = 1; j < P; j++) total += 0.5 * ridge * theta[k * P + j]! ** 2;
   return total;
@@ -132,12 +148,13 @@ function loss(
 export function fitMultinomial(
   rows: readonly Float64Array[],
   y: Uint8Array,
+  w: Float64Array,
   idx: readonly number[],
   ridge: number,
 ): Float64Array {
   const n = K * P;
   let theta = new Float64Array(n);
-  let current = loss(theta, rows, y, idx, ridge);
+  let current = loss(theta, rows, y, w, idx, ridge);
   const l = new Float64Array(K);
   const p = new Float64Array(K);
   for (let iter = 0; iter < 50; iter++) {
@@ -148,13 +165,13 @@ export function fitMultinomial(
       rowLogits(theta, row, l);
       probabilities(l, p);
       for (let k = 0; k < K; k++) {
-        const r = p[k]! - (y[i] === k + 1 ? 1 : 0);
+        const r = w[i]! * (p[k]! - (y[i] === k + 1 ? 1 : 0));
         for (let a = 0; a < P; a++) grad[k * P + a]! += r * row[a]!;
         for (let m = 0; m < K; m++) {
-          const w = p[k]! * ((k === m ? 1 : 0) - p[m]!);
-          if (w === 0) continue;
+          const h = w[i]! * p[k]! * ((k === m ? 1 : 0) - p[m]!);
+          if (h === 0) continue;
           for (let a = 0; a < P; a++) {
-            const wa = w * row[a]!;
+            const wa = h * row[a]!;
             const base = (k * P + a) * n + m * P;
             for (let b = 0; b < P; b++) hess[base + b]! += wa * row[b]!;
           }
@@ -173,7 +190,7 @@ export function fitMultinomial(
     let nextLoss = current;
     for (let half = 0; half < 30; half++) {
       next = theta.map((t, q) => t - scale * step[q]!);
-      nextLoss = loss(next, rows, y, idx, ridge);
+      nextLoss = loss(next, rows, y, w, idx, ridge);
       if (nextLoss <= current) break;
       scale /= 2;
     }
@@ -279,7 +296,8 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
   const ridge = options.ridge ?? 1;
   const classPrecision = options.classPrecision ?? 0.96;
   const holdPrecision = options.holdPrecision ?? 0.98;
-  const data = standardiseAll(accounts);
+  const hardNegativeWeight = options.hardNegativeWeight ?? HARD_NEGATIVE_WEIGHT;
+  const data = standardiseAll(accounts, hardNegativeWeight);
   const all = accounts.map((_, i) => i);
   const seeds = [...new Set(data.seed)].sort((a, b) => a - b);
   // Cross-fitting: every account is scored by a model that never saw its seed (two folds by id when one seed).
@@ -289,7 +307,7 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
   const oofLikely = new Uint8Array(accounts.length);
   for (const f of folds) {
     const train = all.filter((i) => fold(i) !== f);
-    const theta = fitMultinomial(data.x, data.y, train, ridge);
+    const theta = fitMultinomial(data.x, data.y, data.w, train, ridge);
     for (const i of all)
       if (fold(i) === f) {
         const s = abuseLogit(theta, data.x[i]!);
@@ -357,7 +375,7 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
     return { from, to: Math.min(1, to), accounts: inBin.length, predicted: r4(predicted), observed: r4(observed) };
   });
 
-  const theta = fitMultinomial(data.x, data.y, all, ridge);
+  const theta = fitMultinomial(data.x, data.y, data.w, all, ridge);
   const classes = {} as DetectorModel['classes'];
   DETECTOR_NAMES.forEach((c, k) => {
     const weights: Record<string, number> = {};
@@ -368,7 +386,7 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
     detectorVersion: options.detectorVersion,
     method:
       'multinomial logistic regression (ordinary / micro_seller / spammer) over standardised inputs, ridge ' +
-      `${ridge}; P(abuse) Platt-calibrated on out-of-fold scores; an account is queued under its likelier class ` +
+      `${ridge}, hard-negative accounts weighted ${hardNegativeWeight}; P(abuse) Platt-calibrated on out-of-fold scores; an account is queued under its likelier class ` +
       'when P(abuse) reaches that class threshold',
     command: options.command,
     fittedOn: options.fittedOn,
@@ -444,6 +462,10 @@ export function fitWithoutFamily(
     rate: r4(members.length ? queued / members.length : 0),
     thresholds: model.thresholds,
   };
+}
+
+function isHardNegative(family: string | undefined): boolean {
+  return family !== undefined && isBehaviourFamily(family) && BEHAVIOUR_FAMILIES[family].kind === 'hard_negative';
 }
 
 function hashFold(id: string): number {
