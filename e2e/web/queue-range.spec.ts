@@ -19,7 +19,7 @@ const row = (app: Page, index: number) => app.locator(`[data-testid="queue-row"]
 const check = (app: Page, index: number) => row(app, index).getByTestId('queue-row-check');
 
 for (const locale of ['zh-CN', 'en'] as const) {
-  test(`range selection (${locale}): x j j Shift+X selects three rows, shift-click on a checkbox or a row ranges too`, async ({
+  test(`range selection (${locale}): x j j Shift+X selects three rows, shift-click on a checkbox or a row ranges too; the account id copies`, async ({
     app,
     server,
   }) => {
@@ -56,5 +56,15 @@ for (const locale of ['zh-CN', 'en'] as const) {
     // Shift-click picks rows, not the page's text.
     expect(await app.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
     await shot(app, 'range-selection');
+
+    // The open item's full account id (the pseudonymous id the row shows), copied with its button.
+    await app.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const userId = await row(app, 4).locator('.mod-user').getAttribute('title');
+    const id = app.getByTestId('detail-account-id');
+    await expect(id).toHaveAttribute('data-id', userId!);
+    await app.getByTestId('detail-account-id-copy').click();
+    await expect(app.getByTestId('detail-account-id-copy')).toHaveAttribute('data-state', 'copied');
+    expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(userId);
+    await shot(app, 'copy-account-id');
   });
 }
