@@ -54,7 +54,7 @@ for (const locale of ['zh-CN', 'en'] as const) {
     await expect(check(app, 4)).toBeChecked();
     await expect(check(app, 9)).not.toBeChecked();
     // Shift-click picks rows, not the page's text.
-    expect(await app.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
+    expect(await app.evaluate("window.getSelection()?.toString() ?? ''")).toBe('');
     await shot(app, 'range-selection');
 
     // The open item's full account id (the pseudonymous id the row shows), copied with its button.
@@ -64,7 +64,7 @@ for (const locale of ['zh-CN', 'en'] as const) {
     await expect(id).toHaveAttribute('data-id', userId!);
     await app.getByTestId('detail-account-id-copy').click();
     await expect(app.getByTestId('detail-account-id-copy')).toHaveAttribute('data-state', 'copied');
-    expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(userId);
+    expect(await app.evaluate('navigator.clipboard.readText()')).toBe(userId);
     await shot(app, 'copy-account-id');
   });
 }

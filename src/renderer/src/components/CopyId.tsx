@@ -12,6 +12,7 @@ function copyBySelection(text: string): boolean {
   field.style.position = 'fixed';
   field.style.left = '-9999px';
   document.body.appendChild(field);
+  field.focus();
   field.select();
   try {
     return typeof document.execCommand === 'function' && document.execCommand('copy');
