@@ -38,7 +38,14 @@ export function ModerationPage() {
   const views = useCallQuery('moderation.views', {});
   const reload = useRefresh(['moderation.queue', 'moderation.item']);
   const queue = useQueue(query);
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursorState] = useState(0);
+  // The cursor as the last key left it. Keys typed faster than React renders (x j j Shift+X) all run against the
+  // same render; each must start where the one before stopped, or j j moves one row and Shift+X selects too few.
+  const cursorNow = useRef(0);
+  const setCursor = (index: number): void => {
+    cursorNow.current = index;
+    setCursorState(index);
+  };
   const selection = useSelection(queue.item);
   const [bulk, setBulk] = useState<BulkSelection | null>(null);
   const now = useNow(60_000);
@@ -65,9 +72,11 @@ export function ModerationPage() {
   const pickKeys = Object.fromEntries(
     Object.entries(ACTION_KEYS).map(([key, action]) => [key, () => flow.pick(action)]),
   );
-  const down = () => setCursor(Math.min(Math.max(0, total - 1), at + 1));
-  const up = () => setCursor(Math.max(0, at - 1));
-  const select = (e: KeyboardEvent) => selection.toggle(at, e.shiftKey);
+  const last = Math.max(0, total - 1);
+  const liveAt = () => Math.min(cursorNow.current, last);
+  const down = () => setCursor(Math.min(last, liveAt() + 1));
+  const up = () => setCursor(Math.max(0, liveAt() - 1));
+  const select = (e: KeyboardEvent) => selection.toggle(liveAt(), e.shiftKey);
   const shortcuts: Shortcuts = {
     ...pickKeys,
     j: down,

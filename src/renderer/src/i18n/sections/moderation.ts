@@ -190,6 +190,7 @@ export const moderation = defineSection(
     'moderation.list.heldByDetection': '已暂停匹配',
     'moderation.list.heldByDetectionTitle': '检测暂停了该账号的匹配，直到有人作出决定',
     'moderation.queue.heldByDetection': '{n} 个账号因检测暂停匹配，等待审核',
+    'moderation.detail.accountId': '账号 ID',
     'moderation.detail.assessment': '违规评估',
     'moderation.detail.probability': '违规概率 {p}',
     'moderation.detail.likelier': '更可能',
@@ -426,6 +427,7 @@ export const moderation = defineSection(
     'moderation.list.heldByDetectionTitle': 'Detection holds this account out of matching until a reviewer decides',
     'moderation.queue.heldByDetection':
       '{n, plural, one {# account} other {# accounts}} held out of matching by detection, waiting for review',
+    'moderation.detail.accountId': 'Account ID',
     'moderation.detail.assessment': 'Abuse assessment',
     'moderation.detail.probability': 'Probability of abuse {p}',
     'moderation.detail.likelier': 'likelier',

@@ -1,5 +1,6 @@
 import type { MaskedText, ModerationItemDetail } from '../../../../shared/contract';
 import { DETECTOR_NAMES } from '../../../../shared/domain/detection';
+import { CopyId } from '../../components/CopyId';
 import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
 import { actionKey, decisionReasonKey, handleKey, isShare, markKey, scoreText } from './words';
@@ -126,6 +127,10 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           district: user.district ?? '',
           month: user.registeredMonth,
         })}
+      </p>
+      <p className="small mod-account-id">
+        <span className="muted">{t('moderation.detail.accountId')}</span>{' '}
+        <CopyId id={user.userId} testId="detail-account-id" />
       </p>
       <h3 className="small">{t('moderation.detail.assessment')}</h3>
       <Assessment detail={detail} />

@@ -54,7 +54,15 @@ const Row = memo(function Row({
       data-testid="queue-row"
       data-flag-id={item.flagId}
       data-index={index}
-      onClick={() => onCursor(index)}
+      // Shift+mousedown would extend the browser's text selection over the whole page; here Shift means rows.
+      onMouseDown={(e) => {
+        if (e.shiftKey) e.preventDefault();
+      }}
+      onClick={(e) => {
+        onCursor(index);
+        // Shift-click on the row, as on its checkbox: the range from the last toggled row to this one.
+        if (e.shiftKey) onToggle(index, true);
+      }}
     >
       <input
         type="checkbox"

@@ -179,6 +179,31 @@ describe('useSelection: x, Shift+X, and flags that stay selected', () => {
     await waitFor(() => expect(screen.getByTestId('bulk-dialog').dataset.flags).toBe('4'));
   });
 
+  it('x j j Shift+X typed faster than the page renders selects the three rows from the anchor to the cursor', async () => {
+    const { user } = await openQueue(10);
+    await user.keyboard('x');
+    // Keys straight onto the window, outside act(): every handler runs before React renders again, as when an
+    // operator types quickly in the real app. Each key must see where the one before it left the cursor.
+    const press = (key: string, shiftKey = false) =>
+      window.dispatchEvent(new KeyboardEvent('keydown', { key, shiftKey, bubbles: true }));
+    press('j');
+    press('j');
+    press('X', true);
+    await waitFor(() => expect(selectedCount()).toBe(3));
+    expect([0, 1, 2, 3].map(checked)).toEqual([true, true, true, false]);
+    expect(row(2)!.getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('shift-click on a checkbox selects the range from the last toggled row to that row', async () => {
+    const { user } = await openQueue(10);
+    await user.click(screen.getAllByTestId('queue-row-check')[1]!);
+    await user.keyboard('{Shift>}');
+    await user.click(row(4)!.querySelector<HTMLInputElement>('[data-testid="queue-row-check"]')!);
+    await user.keyboard('{/Shift}');
+    expect(selectedCount()).toBe(4);
+    expect([0, 1, 2, 3, 4, 5].map(checked)).toEqual([false, true, true, true, true, false]);
+  });
+
   it('a selection is flags, not rows: it survives paging through the queue and the queue being fetched again', async () => {
     const { detail, user } = await openQueue(450);
     await user.keyboard('x');
