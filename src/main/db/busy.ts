@@ -39,20 +39,13 @@ export function withoutWaiting(db: Db, write: () => void): boolean {
   }
 }
 
-const totalChangesStatements = new WeakMap<Db, () => number>();
-
 /**
  * Rows this connection has inserted, updated or deleted since it opened (statements that completed, SQLite's
- * total_changes()). Unchanged across a try that met the lock means the try wrote nothing.
+ * total_changes()). Unchanged across a try that met the lock means the try wrote nothing. (The connection keeps the
+ * statement: database.ts.)
  */
 export function totalChanges(db: Db): number {
-  let read = totalChangesStatements.get(db);
-  if (!read) {
-    const statement = db.prepare('SELECT total_changes()').pluck();
-    read = () => statement.get() as number;
-    totalChangesStatements.set(db, read);
-  }
-  return read();
+  return db.prepare('SELECT total_changes()').pluck().get() as number;
 }
 
 export interface RetryWhileBusyOptions {

@@ -1,21 +1,13 @@
 import { totalChanges } from './busy';
 import type { Db } from './database';
 
-const dataVersionStatements = new WeakMap<Db, () => number>();
-
 /**
  * A stamp of everything committed to the mirror as this connection sees it: SQLite's `data_version` (moves when
  * another connection or process commits) with this connection's own `total_changes()` (moves on every row it
  * writes, committed or not). Two equal stamps mean no row changed in between — what makes a kept answer safe.
  */
 export function mirrorState(db: Db): string {
-  let read = dataVersionStatements.get(db);
-  if (!read) {
-    const statement = db.prepare('PRAGMA data_version').pluck();
-    read = () => statement.get() as number;
-    dataVersionStatements.set(db, read);
-  }
-  return `${read()}:${totalChanges(db)}`;
+  return `${db.prepare('PRAGMA data_version').pluck().get() as number}:${totalChanges(db)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { MatchRunView, PublicationView } from '../../../../shared/contract';
 import { DROP_REASONS, type DropReason } from '../../../../shared/domain/publication';
 import { useCallQuery } from '../../api/queries';
@@ -6,6 +6,7 @@ import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
+import { useEscapeKey } from '../../hooks/useEscapeKey';
 
 /** Every drop reason has its words: a reason without them is a compile error. */
 const DROP_WORDS: { [R in DropReason]: MessageKey } = {
@@ -72,13 +73,7 @@ function PublishDialog({ run, onClose }: { run: MatchRunView; onClose(): void })
     { placeholderData: undefined, gcTime: 0 },
   );
   const publish = useAction('matching.publish');
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeKey(onClose);
   const c = check.data ?? null;
   return (
     <div className="dialog-backdrop" role="presentation">

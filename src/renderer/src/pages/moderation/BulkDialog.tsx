@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   type BulkSelection,
   type DecisionAction,
@@ -11,6 +11,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ReasonSelect } from './ReasonSelect';
 import { actionKey, EXPIRING_ACTIONS, EXPIRY_CHOICES } from './words';
+import { useEscapeKey } from '../../hooks/useEscapeKey';
 
 /**
  * A bulk action: main counts what the selection touches first (the operator confirms a number, not a filter),
@@ -34,14 +35,7 @@ export function BulkDialog({
   const [reason, setReason] = useState<DecisionReason | ''>('');
   const [expiryDays, setExpiryDays] = useState(7);
   const [note, setNote] = useState('');
-  // Escape closes the dialog wherever the focus is (the dialog is modal: nothing else takes keys meanwhile).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeKey(onClose);
 
   return (
     <div className="dialog-backdrop" role="presentation">

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import type { RuleSetVersionView } from '../../../../shared/contract';
 import { ADULT_AGE, loosenedLimits } from '../../../../shared/domain/ruleset';
 import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
 import { whatIfQuery } from './useWhatIf';
+import { useEscapeKey } from '../../hooks/useEscapeKey';
 
 /**
  * Activating a version changes tomorrow's introductions for everyone: the lead sees what it would change on the
@@ -16,13 +16,7 @@ export function ActivateDialog({ version, onClose }: { version: RuleSetVersionVi
   const { t, fmt } = useI18n();
   const impact = useQuery(whatIfQuery(version.ruleSet));
   const activate = useAction('rulesets.activate');
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeKey(onClose);
   const r = impact.data ?? null;
   // No date is loaded for the what-if: the dialog says so instead of an error (any other error is shown as one).
   const notOpen = (impact.error?.error.details?.say as { id?: string } | undefined)?.id === 'tuningNotOpen';
