@@ -5,6 +5,7 @@ import type { ProgressSink } from '../../../shared/progress';
 import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
 import { parseCsvRecord } from './csv';
+import { compileJsonlFastPath } from './jsonl-fast-path';
 import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
 import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
 import { dropSecondaryIndexes, rebuildIndexes, shouldDropIndexes } from './bulk-mode';
@@ -228,7 +229,10 @@ export function importFile(o: ImportFileOptions): FileSummary {
       for (let r = 0; r < pendingRows; r++) changed += writeOne.run(pending.slice(r * width, (r + 1) * width)).changes;
     pendingRows = 0;
   };
+  const jsonFastRow = o.format === 'csv' ? null : compileJsonlFastPath(fields, knownIds);
   const rowFromJson = (text: string, unterminated: boolean): void => {
+    // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
+    if (jsonFastRow !== null && jsonFastRow(text, values)) return;
     values.length = 0;
     let obj: unknown;
     try {
