@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database';
+import { jsonl, merchant, tempDir, user, writeManifest } from '../../testing/export-files';
+import { importExport } from './index';
 import { compileJsonlFastPath } from './jsonl-fast-path';
 import { convertField, type IdTable, type SqlValue } from './fields';
 import { RowProblem } from './row-problem';
@@ -144,5 +149,73 @@ describe('compileJsonlFastPath', () => {
       expectSameAnswer('transfers', transfers, row(memo));
     expect(transfers(row('谢谢！'), [])).toBe(true);
     expect(compileJsonlFastPath(spec('users').fields, knownIds)).toBeNull(); // enums, bools: general path
+  });
+});
+
+describe('the fast paths inside the importer', () => {
+  /** Imports the same export twice, fast paths on and off, and returns each mirror's transactions and quarantine. */
+  function importBothWays(files: Record<string, string>) {
+    const root = tempDir();
+    try {
+      const dir = path.join(root, 'export');
+      writeManifest(dir);
+      fs.writeFileSync(path.join(dir, 'users.jsonl'), jsonl([user('u1'), user('007'), user('ü😀')]));
+      fs.writeFileSync(path.join(dir, 'merchants.jsonl'), jsonl([merchant('m1')]));
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+      return [true, false].map((fastPaths) => {
+        const db = openDatabase(path.join(root, `mirror-${fastPaths}.db`));
+        try {
+          importExport(db, dir, { operator: 'tester', fastPaths });
+          return {
+            rows: db.prepare('SELECT * FROM transactions ORDER BY id').all(),
+            quarantine: db
+              .prepare('SELECT file, line, field, reason, message, raw FROM quarantine ORDER BY file, line')
+              .all(),
+          };
+        } finally {
+          db.close();
+        }
+      });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('leaves the same mirror rows and the same errors (file, line, field, message) as the general path', () => {
+    const good = (id: string, user: string, extra = '') =>
+      `{"id":"${id}","user_id":"${user}","merchant_id":"m1","amount_fen":1500,"paid_at":"${T}"${extra}}`;
+    const lines = [
+      good('9007199254740993000000000001', 'u1'),
+      good('t\\u00e9', '007'),
+      good('t2', 'ü😀'),
+      good('t3', 'u9'), // unknown user
+      good('t2', 'u1'), // duplicate id
+      good('', 'u1'),
+      good('t4', 'u1', ',"x":1'),
+      '{"id":"t5","user_id":"u1","merchant_id":"m1","amount_fen":01,"paid_at":"' + T + '"}',
+      '{"id":"t6","user_id":"u1","merchant_id":"m1","amount_fen":15.5,"paid_at":"' + T + '"}',
+      '{"id":"t7","user_id":"u1","merchant_id":"m1","amount_fen":7,"paid_at":"2026-11-24T08:30:00"}',
+      '{"id":"t8","user_id":"u1","merchant_id":"m1","amount_fen":7,"paid_at":"' + T + '"',
+      good('t9', 'u1'),
+    ];
+    const [fast, general] = importBothWays({ 'transactions.jsonl': lines.join('\n') + '\n' });
+    expect(fast!.rows.length).toBeGreaterThan(0);
+    expect(fast!.quarantine.length).toBeGreaterThan(0);
+    expect(fast).toEqual(general);
+
+    const csv = [
+      'id,user_id,merchant_id,amount_fen,paid_at',
+      `9007199254740993000000000001,u1,m1,1500,${T}`,
+      `"t,1",007,m1,1500,${T}`,
+      `t2,u9,m1,1500,${T}`,
+      `t3,u1,m1,007,${T}`,
+      `t3,u1,m1,1,${T}`,
+      `,u1,m1,1,${T}`,
+      `t4,u1,m1,1,2026-11-24T08:30:00`,
+      `t5,ü😀,m1,1,${T}`,
+    ];
+    const [fastCsv, generalCsv] = importBothWays({ 'transactions.csv': csv.join('\n') + '\n' });
+    expect(fastCsv!.rows.length).toBeGreaterThan(0);
+    expect(fastCsv).toEqual(generalCsv);
   });
 });
