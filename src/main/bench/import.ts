@@ -162,6 +162,17 @@ export const importBench = defineCommand({
     const txRowsPerSec = tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0;
     const totalRowsPerSec = Math.round(summary.totals.read / (summary.elapsedMs / 1000));
 
+    // The same export through the general path alone (no fast path), into a fresh mirror: what the fast paths buy.
+    ctx.log('general path: the same export with the fast paths off…');
+    const generalFile = path.join(BENCH_DIR, 'import-general.db');
+    removeDb(generalFile);
+    const generalDb = openDatabase(generalFile);
+    const general = importExport(generalDb, exportDir, { operator: 'bench', progress: ctx.progress, fastPaths: false });
+    generalDb.close();
+    removeDb(generalFile);
+    const generalTx = txFile ? general.files[txFile] : undefined;
+    const generalTxRowsPerSec = generalTx ? Math.round(generalTx.read / (generalTx.elapsedMs / 1000)) : 0;
+
     ctx.log(`baseline: naive importer on the first ${baselineRows.toLocaleString('en')} transaction rows…`);
     const baseFile = path.join(BENCH_DIR, 'import-baseline.db');
     removeDb(baseFile);
@@ -186,6 +197,13 @@ export const importBench = defineCommand({
       peakRssMiB: mib(peak),
       peakRssMethod: rss.method,
       rssBeforeMiB: mib(rssBefore),
+      generalPath: {
+        what: 'the same export, same importer and validation, with the CSV/JSONL fast paths off',
+        transactionMs: generalTx?.elapsedMs ?? 0,
+        transactionRowsPerSec: generalTxRowsPerSec,
+        quarantined: general.totals.quarantined,
+        fastVsGeneral: generalTxRowsPerSec ? Math.round((txRowsPerSec / generalTxRowsPerSec) * 100) / 100 : 0,
+      },
       baseline: {
         what: 'readline + split/JSON.parse + INSERT OR REPLACE per row, one transaction, no validation',
         rows: base.rows,
@@ -214,6 +232,7 @@ export const importBench = defineCommand({
       `  transactions:  ${Number(r.transactionRowsPerSec).toLocaleString('en')} rows/s (validation included; target ≥ 250,000)`,
       `  all files:     ${Number(r.totalRowsPerSec).toLocaleString('en')} rows/s`,
       `  peak RSS:      ${r.peakRssMiB} MiB (target ≤ 600)`,
+      `  general path:  ${r.generalPath.transactionRowsPerSec.toLocaleString('en')} rows/s with the fast paths off — fast paths ${r.generalPath.fastVsGeneral}×`,
       `  baseline:      ${b.rowsPerSec.toLocaleString('en')} rows/s on ${b.rows.toLocaleString('en')} rows — ${b.what}`,
       `  ratio:         ${r.ratio}× the baseline`,
       `second snapshot (1 % removed, 1 % changed): ${(r.secondSnapshot.importMs / 1000).toFixed(1)} s = ${r.secondSnapshot.timeVsFirst}× the first (target ≤ 1.3), peak ${r.secondSnapshot.peakRssMiB} MiB`,

@@ -5,6 +5,7 @@ import type { ProgressSink } from '../../../shared/progress';
 import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
 import { parseCsvRecord } from './csv';
+import { compileJsonlFastPath } from './jsonl-fast-path';
 import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
 import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
 import { dropSecondaryIndexes, rebuildIndexes, shouldDropIndexes } from './bulk-mode';
@@ -137,6 +138,8 @@ export interface ImportFileOptions {
    * must be the manifest's.
    */
   snapshot: boolean;
+  /** false: no fast path, every row through the general one (see ImportOptions.fastPaths). */
+  fastPaths: boolean;
   /** Tests only: a weaker hash, to make keys collide and prove collisions are told apart exactly. */
   keyHash?: KeyHash;
 }
@@ -228,7 +231,10 @@ export function importFile(o: ImportFileOptions): FileSummary {
       for (let r = 0; r < pendingRows; r++) changed += writeOne.run(pending.slice(r * width, (r + 1) * width)).changes;
     pendingRows = 0;
   };
+  const jsonFastRow = o.format === 'csv' || !o.fastPaths ? null : compileJsonlFastPath(fields, knownIds);
   const rowFromJson = (text: string, unterminated: boolean): void => {
+    // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
+    if (jsonFastRow !== null && jsonFastRow(text, values)) return;
     values.length = 0;
     let obj: unknown;
     try {
@@ -293,7 +299,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
         if (!fieldNames.has(h) && extraColumn === null) extraColumn = h;
       }
       fieldCol = fields.map((f) => header!.indexOf(f.name));
-      fastRow = extraColumn === null ? compileCsvFastPath(fields, header, knownIds) : null;
+      fastRow = extraColumn === null && o.fastPaths ? compileCsvFastPath(fields, header, knownIds) : null;
     } catch (err) {
       if (!(err instanceof RowProblem)) throw err;
       headerProblem = new RowProblem('bad_csv', err.field, `unusable header: ${err.message}`);

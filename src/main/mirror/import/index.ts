@@ -42,6 +42,11 @@ export interface ImportOptions {
    * reason, kept in the audit log.
    */
   allowOlder?: string;
+  /**
+   * false: every row through the general path (parse, then convertField), skipping the CSV and JSONL fast paths.
+   * For the import bench's same-run comparison only; the answers are the same either way.
+   */
+  fastPaths?: boolean;
 }
 
 /** Page cache while importing: big enough for the hot index pages of a 5M-row load, small enough for 600 MB RSS. */
@@ -276,6 +281,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               quarantine,
               progress,
               snapshot: manifest.kind === 'snapshot',
+              fastPaths: options.fastPaths ?? true,
             });
           }
           // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
