@@ -1,8 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, signIn, test } from './fixtures';
-import { SIZES, useLocale } from './look';
-
-const SHOTS = '/work/shots/rules';
+import { shoot, SIZES, useLocale } from './look';
 
 /** Relative luminance (0 black … 1 white) of an element's computed background colour (html paints the page). */
 async function backgroundLuminance(page: Page, selector: string): Promise<number> {
@@ -45,6 +43,6 @@ test('rules: dark mode follows the system, the switch overrides and is remembere
     const versions = (await app.getByTestId('ruleset-versions').boundingBox())!;
     expect(page.width / SIZES.wide.width).toBeGreaterThan(0.8);
     expect(versions.width / SIZES.wide.width).toBeGreaterThan(0.8);
-    await app.screenshot({ path: `${SHOTS}/dark-1920x1080-${locale}.png` });
+    await shoot(app, 'rules-dark');
   }
 });
