@@ -7,7 +7,12 @@ async function backgroundLuminance(page: Page, selector: string): Promise<number
   const rgb = await page
     .locator(selector)
     .first()
-    .evaluate((el) => getComputedStyle(el).backgroundColor);
+    .evaluate(
+      // The window's getComputedStyle, typed here: the node tsconfig that also checks e2e has no DOM lib.
+      (el) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
+          .backgroundColor,
+    );
   const [r, g, b, alpha = 1] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number) as [number, number, number, number?];
   // A transparent background would read as black: it must be the element that paints the page.
   expect(alpha, `${selector} paints no background (${rgb})`).toBeGreaterThan(0);
