@@ -78,6 +78,8 @@ export const rules = defineSection(
     'rules.versions.note': '备注',
     'rules.versions.activate': '启用',
     'rules.versions.defaults': '默认规则',
+    'rules.versions.defaultsAuthor': '系统（默认规则生效）',
+    'rules.versions.defaultsNote': '默认规则：尚无人启用版本时自动生效',
     'rules.versions.loosens': '放宽了保护限制',
     'rules.protected.badge': '保护用户',
     'rules.protected.help': '保护用户的限制：仅组长可放宽（低于 {age} 岁或不要求实名），并须填写理由。',
@@ -193,6 +195,8 @@ export const rules = defineSection(
     'rules.versions.note': 'Note',
     'rules.versions.activate': 'Activate',
     'rules.versions.defaults': 'Defaults',
+    'rules.versions.defaultsAuthor': 'System (defaults in force)',
+    'rules.versions.defaultsNote': 'The default rule set, in force until someone activates a version',
     'rules.versions.loosens': 'Loosens a protective limit',
     'rules.protected.badge': 'Protects users',
     'rules.protected.help':

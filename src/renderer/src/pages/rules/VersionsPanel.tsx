@@ -202,9 +202,10 @@ export const VersionsPanel = memo(
                       </span>
                     )}
                   </td>
-                  <td>{v.createdBy}</td>
+                  {/* The defaults put in force at a start are the system's words, said in the operator's language. */}
+                  <td>{v.createdBy === DEFAULTS_IN_FORCE_BY ? t('rules.versions.defaultsAuthor') : v.createdBy}</td>
                   <td>{fmt.dateTime(v.createdAt)}</td>
-                  <td>{v.note}</td>
+                  <td>{v.createdBy === DEFAULTS_IN_FORCE_BY ? t('rules.versions.defaultsNote') : v.note}</td>
                   <td className="row" style={{ justifyContent: 'flex-end' }}>
                     <button type="button" onClick={() => onLoad(v.ruleSet)} data-testid={`version-load-${v.version}`}>
                       {t('rules.versions.load')}
