@@ -30,7 +30,7 @@ test('an operator imports an export through the UI and sees the counts change an
     const quarantine = app.getByTestId('quarantine');
     await expect(quarantine).toHaveAttribute('data-total', /^[1-9]\d*$/);
     await expect(app.getByTestId('quarantine-row').first()).toBeVisible();
-    expect(await quarantine.innerText()).not.toMatch(/1[3-9]\d{9}/);
+    expect(await quarantine.innerText()).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/);
 
     // A snapshot removes nothing from an empty mirror; the column is there for the next one.
     await expect(app.getByTestId('import-file-users.jsonl-removed')).toHaveText('0');
