@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProgressSink } from '../../shared/progress';
@@ -114,7 +115,7 @@ export const contentionBench = defineCommand({
       const contended = await client.run(inFlight, { until: importer.done }, MIX);
       const imported = await importer.done;
       if (!imported.ok) throw new Error(`the import child failed: ${imported.error}`);
-      const serverPeak = await server.stop();
+      const { peakRssBytes: serverPeak, loopDelay } = await server.stop();
 
       const accounting = verifyDecisions(dbFile, defaultOutboxDir(dbFile), client.decisions);
       const readP99 = percentile(contended.readMs, 99);
@@ -155,6 +156,7 @@ export const contentionBench = defineCommand({
         answeredTwice: accounting.answeredTwice,
         otherErrors: [warmup, quietQueue, quietMixed, contended].flatMap((f) => f.otherErrors),
         serverPeakRssMiB: mib(serverPeak),
+        serverLoopDelayMs: loopDelay,
         targets: {
           readP99Ms: READ_P99_TARGET_MS,
           queueP99Ms: QUEUE_P99_TARGET_MS,
@@ -184,7 +186,7 @@ export const contentionBench = defineCommand({
       `reads p99 during the import ${r.readP99Ms} ms (target ≤ ${r.targets.readP99Ms}), ${r.readP99Ratio ?? '–'}× the quiet p99`,
       `decisions: ${r.decisionsSent} sent, ${r.decisionsConfirmed} confirmed (each once in the table and the outbox), ${r.decisionsRefused} refused (slowest ${r.refusedSlowestMs} ms; recorded anyway: ${r.refusedButRecorded}), lost ${r.lost}, answered twice ${r.answeredTwice}`,
       `other answers: ${r.otherErrors.length ? r.otherErrors.slice(0, 5).join('; ') : 'none'} (an item the import removed answers NOT_FOUND)`,
-      `serving process peak RSS ${r.serverPeakRssMiB} MiB; targets ${r.targets.met ? 'met' : 'NOT met'}`,
+      `serving process peak RSS ${r.serverPeakRssMiB} MiB, event loop delay p99 ${r.serverLoopDelayMs?.p99 ?? '–'} ms (max ${r.serverLoopDelayMs?.max ?? '–'} ms); targets ${r.targets.met ? 'met' : 'NOT met'}`,
     ].join('\n');
   },
 });
@@ -223,11 +225,17 @@ async function prepareMirror(
   }
 }
 
+/** What the serving process says as it stops: its peak RSS and its event loop's delays (ms; null if it died). */
+interface ServerEnd {
+  peakRssBytes: number;
+  loopDelay: { p50: number; p99: number; max: number } | null;
+}
+
 interface Server {
   url: string;
   token: string;
   /** Ends the serving process (its outbox writer flushes on close) and returns its peak RSS in bytes. */
-  stop(): Promise<number>;
+  stop(): Promise<ServerEnd>;
 }
 
 /** The serving process: `contention-serve` below, in a fresh Node with the same loader flags. */
@@ -235,7 +243,7 @@ function startServer(dbFile: string): Promise<Server> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'contention-serve', '--db', dbFile], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let stopped: Promise<number> | null = null;
+  let stopped: Promise<ServerEnd> | null = null;
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the serving process exited (${code}) before it was ready`)));
@@ -244,10 +252,10 @@ function startServer(dbFile: string): Promise<Server> {
         url: m.url,
         token: m.token,
         stop: () =>
-          (stopped ??= new Promise<number>((done) => {
+          (stopped ??= new Promise<ServerEnd>((done) => {
             child.removeAllListeners('exit');
-            child.once('message', (end: { peakRssBytes: number }) => done(end.peakRssBytes));
-            child.once('exit', () => done(0));
+            child.once('message', (end: ServerEnd) => done(end));
+            child.once('exit', () => done({ peakRssBytes: 0, loopDelay: null }));
             child.send('stop');
           })),
       });
@@ -264,6 +272,9 @@ export const contentionServeStep = defineCommand({
   async run(ctx) {
     if (!process.send) throw new UsageError('contention-serve is started by the contention bench');
     const peak = new PeakRss();
+    // How long the serving loop was kept from running ready work: tells a stalled loop from a slow answer elsewhere.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const services = createServices({ dbPath: ctx.dbPath, log: () => {} });
     const rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-bench-renderer-'));
     const server = await startWebServer({ services, rendererDir });
@@ -272,7 +283,13 @@ export const contentionServeStep = defineCommand({
     await server.close();
     services.close();
     fs.rmSync(rendererDir, { recursive: true, force: true });
-    process.send({ peakRssBytes: peak.stop() });
+    loopDelay.disable();
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    const end: ServerEnd = {
+      peakRssBytes: peak.stop(),
+      loopDelay: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    };
+    process.send(end);
     process.disconnect();
     return { stopped: true };
   },
