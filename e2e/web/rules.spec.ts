@@ -41,6 +41,9 @@ const execFileAsync = promisify(execFile);
  * the same figure the live panel shows for the draft, which here is that version — and the lead confirms.
  */
 async function activateConfirmed(page: Page, version: number): Promise<void> {
+  // The live what-if settles first: its panel changes height when an answer comes, moving the versions card under
+  // a click in flight — and its figure must be the answer for this draft.
+  await expect(page.getByTestId('whatif')).toHaveAttribute('data-state', 'ready');
   const live = await page.getByTestId('whatif').getAttribute('data-changed-users');
   await page.getByTestId(`version-activate-${version}`).click();
   const dialog = page.getByTestId('activate-dialog');
@@ -229,6 +232,7 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   await expect(app.getByTestId('save-result')).toHaveAttribute('data-version', String(v1 + 1));
   const v2 = v1 + 1;
   // Cancelling the confirmation changes nothing.
+  await expect(app.getByTestId('whatif')).toHaveAttribute('data-state', 'ready');
   await app.getByTestId(`version-activate-${v2}`).click();
   await expect(app.getByTestId('activate-dialog')).toHaveAttribute('data-state', 'ready');
   await app.getByTestId('activate-cancel').click();
