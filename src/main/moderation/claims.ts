@@ -79,6 +79,18 @@ export function assertNotClaimedByOther(db: Db, flagId: number, operator: Operat
 /** SQL expression (on alias `f`, parameter `@now`): who actively holds the flag, or NULL. */
 export const ACTIVE_CLAIMANT_SQL = `(SELECT c.operator FROM claims c WHERE c.flag_id = f.id AND @now - c.last_seen_at < ${CLAIM_IDLE_SECONDS})`;
 
-/** SQL condition (on alias `f`) for items offered to operator `?`: unclaimed, lapsed, or their own claim. */
-export const OFFERED_TO_OPERATOR_SQL = `NOT EXISTS (
-  SELECT 1 FROM claims c WHERE c.flag_id = f.id AND c.operator <> @operator AND @now - c.last_seen_at < ${CLAIM_IDLE_SECONDS})`;
+/** SQL condition (on claims alias `c`, parameters `@operator`, `@now`): another operator actively holds the item. */
+const HELD_BY_ANOTHER_SQL = `c.operator <> @operator AND @now - c.last_seen_at < ${CLAIM_IDLE_SECONDS}`;
+
+/** SQL condition (on alias `f`) for items offered to operator `@operator`: unclaimed, lapsed, or their own claim. */
+export const OFFERED_TO_OPERATOR_SQL = `NOT EXISTS (SELECT 1 FROM claims c WHERE c.flag_id = f.id AND ${HELD_BY_ANOTHER_SQL})`;
+
+/** The items other operators actively hold now: what `OFFERED_TO_OPERATOR_SQL` leaves out, as a set of flag ids. */
+export function flagsHeldByOthers(db: Db, operator: string, now: number): Set<number> {
+  return new Set(
+    db
+      .prepare<{ operator: string; now: number }, number>(`SELECT c.flag_id FROM claims c WHERE ${HELD_BY_ANOTHER_SQL}`)
+      .pluck()
+      .all({ operator, now }),
+  );
+}

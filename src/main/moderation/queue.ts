@@ -1,15 +1,10 @@
 import type { Operator } from '../../shared/contract/app';
 import type { DetectorName } from '../../shared/domain/detection';
-import {
-  CLAIM_IDLE_SECONDS,
-  type FlagState,
-  MODERATION_QUEUES,
-  type ModerationQueue,
-} from '../../shared/domain/moderation';
+import { type FlagState, MODERATION_QUEUES, type ModerationQueue } from '../../shared/domain/moderation';
 import { DAY_SECONDS } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { MirrorMemo } from '../db/mirror-state';
-import { ACTIVE_CLAIMANT_SQL, OFFERED_TO_OPERATOR_SQL } from './claims';
+import { ACTIVE_CLAIMANT_SQL, flagsHeldByOthers, OFFERED_TO_OPERATOR_SQL } from './claims';
 import { nowSeconds } from './effective';
 import { invalidInput, notFound } from './errors';
 
@@ -188,14 +183,7 @@ export function listQueue(db: Db, input: ListQueueInput): QueuePage {
   if (!SORTS.includes(sort)) throw invalidInput('sort', `must be one of ${SORTS.join(', ')}, got "${String(sort)}"`);
   const order = queueOrder(db, input.queue, sort, p);
   // Claims change by the minute and differ per operator: applied to the kept order on every call (a handful of rows).
-  const heldByOthers = new Set(
-    db
-      .prepare<Params, number>(
-        `SELECT c.flag_id FROM claims c WHERE c.operator <> @operator AND @now - c.last_seen_at < ${CLAIM_IDLE_SECONDS}`,
-      )
-      .pluck()
-      .all(p),
-  );
+  const heldByOthers = flagsHeldByOthers(db, p.operator, now);
   const offered = heldByOthers.size === 0 ? order : order.filter((id) => !heldByOthers.has(id));
   const pageIds = Array.from(offered.subarray(offset, offset + limit));
   const rows = db

@@ -58,7 +58,8 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   alreadyPublished: 'error.say.alreadyPublished',
 };
 
-function sayOf(error: ApiError): ErrorSay | null {
+/** What main said an error means (its `say`), when it is one the catalogue has words for. */
+export function sayOf(error: ApiError): ErrorSay | null {
   const say = error.error.details?.say as { id?: unknown; params?: unknown } | undefined;
   if (!say || typeof say.id !== 'string' || !(say.id in SAYS) || typeof say.params !== 'object' || say.params === null)
     return null;

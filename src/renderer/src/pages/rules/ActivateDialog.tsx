@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { RuleSetVersionView } from '../../../../shared/contract';
 import { ADULT_AGE, loosenedLimits } from '../../../../shared/domain/ruleset';
 import { useAction } from '../../api/useAction';
-import { ErrorNote } from '../../components/ErrorNote';
+import { ErrorNote, sayOf } from '../../components/ErrorNote';
 import { useI18n } from '../../i18n/I18nProvider';
 import { whatIfQuery } from './useWhatIf';
 import { useEscapeKey } from '../../hooks/useEscapeKey';
@@ -19,7 +19,7 @@ export function ActivateDialog({ version, onClose }: { version: RuleSetVersionVi
   useEscapeKey(onClose);
   const r = impact.data ?? null;
   // No date is loaded for the what-if: the dialog says so instead of an error (any other error is shown as one).
-  const notOpen = (impact.error?.error.details?.say as { id?: string } | undefined)?.id === 'tuningNotOpen';
+  const notOpen = impact.error ? sayOf(impact.error)?.id === 'tuningNotOpen' : false;
   const loosened = loosenedLimits(version.ruleSet);
   return (
     <div className="dialog-backdrop" role="presentation">
