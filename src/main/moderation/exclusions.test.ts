@@ -4,7 +4,7 @@ import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { activateRuleSetVersion, ensureRuleSetVersion } from '../engine/store';
 import { freshDb, seedFlags } from '../testing/moderation-mirror';
 import { decide, undo } from './decisions';
-import { heldAt, holdThresholdOf, matchingExclusions } from './exclusions';
+import { currentExclusions, heldAt, holdThresholdOf, matchingExclusions } from './exclusions';
 import { detectorModel } from './model/model';
 
 const NOW = 1_764_100_000;
@@ -67,5 +67,41 @@ describe('held out of matching while pending (detection holds)', () => {
     const { db, userIds } = freshDb(3);
     seedFlags(db, userIds, 'micro_seller', NOW, { version: 2, score: () => 1 });
     expect(matchingExclusions(db, NOW, { holdThreshold: 0.5 }).size).toBe(0);
+  });
+});
+
+describe('the kept answer for the pages (currentExclusions)', () => {
+  const same = (a: Set<string>, b: Set<string>) => expect([...a].sort()).toEqual([...b].sort());
+
+  it("is the scan's answer at every second, across an expiry and a decision dated ahead of the clock", () => {
+    const { db, flags } = mirror();
+    // A restriction that ends at NOW + 5, and a hold another machine dated NOW + 8 (its clock runs ahead).
+    decide(
+      db,
+      { flagId: flags[3]!, action: 'restrict', reasonCode: 'selling_confirmed', expiresAt: NOW + 5 },
+      lead,
+      noOutbox,
+    );
+    decide(db, { flagId: flags[4]!, action: 'hold', reasonCode: 'insufficient_evidence' }, reviewer, { now: NOW + 8 });
+    for (let at = NOW; at <= NOW + 10; at++) {
+      const kept = currentExclusions(db, at);
+      const scanned = matchingExclusions(db, at);
+      same(kept, scanned);
+      same(kept.heldByDetection as Set<string>, scanned.heldByDetection as Set<string>);
+    }
+    expect(currentExclusions(db, NOW + 4).has('u3')).toBe(true);
+    expect(currentExclusions(db, NOW + 5).has('u3')).toBe(false);
+    expect(currentExclusions(db, NOW + 7).has('u4')).toBe(false);
+    expect(currentExclusions(db, NOW + 8).has('u4')).toBe(true);
+  });
+
+  it('is the same object while nothing changes, and a new answer once a decision is written', () => {
+    const { db, flags } = mirror();
+    const first = currentExclusions(db, NOW);
+    expect(currentExclusions(db, NOW + 100)).toBe(first);
+    decide(db, { flagId: flags[0]!, action: 'clear', reasonCode: 'false_positive' }, lead, { now: NOW + 101 });
+    const after = currentExclusions(db, NOW + 102);
+    expect(after).not.toBe(first);
+    expect(after.has('u0')).toBe(false);
   });
 });

@@ -95,13 +95,43 @@ export function heldAt(pending: ReadonlyMap<string, number>, threshold: number):
   return n;
 }
 
-const askedThisSecond = new MirrorMemo<MatchingExclusions>(4);
+/** One kept answer and the seconds it holds for: [from, until). */
+interface KeptExclusions {
+  from: number;
+  until: number;
+  value: MatchingExclusions;
+}
+
+const keptPerState = new MirrorMemo<KeptExclusions[]>(1);
+
+/**
+ * The first second after `atSec` at which the answer of `matchingExclusions` can change on an unchanged mirror: the
+ * next expiry of a decision, or the next decision or undo dated later (another machine's clock may run ahead).
+ * Before it, every row the answer reads compares the same way with the time asked at.
+ */
+function exclusionsChangeAt(db: Db, atSec: number): number {
+  const next = db
+    .prepare<{ at: number }, number | null>(
+      `SELECT min(t) FROM (SELECT min(expires_at) AS t FROM decisions WHERE expires_at > @at
+                           UNION ALL SELECT min(decided_at) FROM decisions WHERE decided_at > @at)`,
+    )
+    .pluck()
+    .get({ at: atSec });
+  return next ?? Number.POSITIVE_INFINITY;
+}
 
 /**
  * `matchingExclusions(db, atSec)` for the active rule set as the queue and item pages ask it — many times a second,
- * each a scan of the open assessments and their decisions. Kept while the mirror is unchanged within that second,
- * so the answer is the same one the scan gives. Shared between callers: read it, never change it.
+ * each a scan of the open assessments and their decisions. Kept while the mirror is unchanged, for the seconds up to
+ * the next expiry or later-dated decision (`exclusionsChangeAt`), so the answer is the one the scan gives at that
+ * second. Shared between callers: read it, never change it.
  */
 export function currentExclusions(db: Db, atSec: number): MatchingExclusions {
-  return askedThisSecond.get(db, String(atSec), () => matchingExclusions(db, atSec));
+  const kept = keptPerState.get(db, 'intervals', () => []);
+  const hit = kept.find((k) => k.from <= atSec && atSec < k.until);
+  if (hit) return hit.value;
+  const value = matchingExclusions(db, atSec);
+  if (kept.length >= 4) kept.shift();
+  kept.push({ from: atSec, until: exclusionsChangeAt(db, atSec), value });
+  return value;
 }
