@@ -101,8 +101,8 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   const t = spec.table;
   const tuple = `(${cols.map(() => '?').join(', ')})`;
   // OR FAIL rather than the default ABORT: an ABORT statement that writes many rows needs a statement journal (a
-  // copy of every page it touches, to undo its own earlier rows on a constraint error); FAIL does not. Nothing is
-  // lost: any SQLite error aborts the whole import transaction anyway.
+  // copy of every page it touches, to undo its own earlier rows on a constraint error); FAIL does not (nor IGNORE,
+  // which undoes nothing). Nothing is lost: any SQLite error aborts the whole import transaction anyway.
   const insertSql = (rows: number, conflict: 'FAIL' | 'IGNORE' = 'FAIL'): string =>
     `INSERT OR ${conflict} INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
   const rowidTable = spec.key.length === 1 && (db.pragma(`table_list(${t})`) as { wr: number }[])[0]?.wr === 0;
@@ -192,8 +192,8 @@ export function importFile(o: ImportFileOptions): FileSummary {
     elapsedMs: 0,
   };
   const before = stmts.count.get() as number;
-  // Empty table: nothing can conflict (in-file duplicates are caught before writing), so plain INSERTs do, and
-  // every accepted row is an inserted one — no count afterwards either.
+  // Empty table: nothing in the mirror can conflict, so plain INSERTs do (no upsert work), and every accepted row is
+  // an inserted one — no count afterwards either.
   const insertOnly = before === 0;
   // An empty rowid table keyed on one column (transactions, transfers, greetings, reports) holds exactly the rows
   // this file accepted so far, so a key twice in the file is one its primary key already holds: INSERT OR IGNORE
@@ -203,8 +203,6 @@ export function importFile(o: ImportFileOptions): FileSummary {
   const duplicatesBySqlite = insertOnly && stmts.insertIgnoreBatch !== null;
   const writeOne = duplicatesBySqlite ? stmts.insertIgnore! : insertOnly ? stmts.insert : stmts.upsert;
   const writeBatch = duplicatesBySqlite ? stmts.insertIgnoreBatch! : insertOnly ? stmts.insertBatch : stmts.upsertBatch;
-  /** The rowid SQLite gives the next row written (rows of an empty table are numbered on from its largest rowid). */
-  let nextRowid = 1;
   // How many rows to plan for: the manifest's count is a hint, never trusted beyond what the file's size allows
   // (a row is at least ~16 bytes), so a wrong or hostile count cannot make us reserve gigabytes or drop indexes.
   const bySize = Math.ceil(o.sizeBytes / 16);
@@ -249,27 +247,35 @@ export function importFile(o: ImportFileOptions): FileSummary {
   const pendingOffset = new Float64Array(BATCH_ROWS);
   const flush = (): void => {
     let written = 0;
-    if (pendingRows === BATCH_ROWS) written = writeBatch.run(pending).changes;
-    else
-      for (let r = 0; r < pendingRows; r++) written += writeOne.run(pending.slice(r * width, (r + 1) * width)).changes;
-    if (duplicatesBySqlite && written < pendingRows) refuseIgnored();
+    let firstRowid = -1; // of the first row written: the rows a flush writes are numbered on from it, in order
+    if (pendingRows === BATCH_ROWS) {
+      const result = writeBatch.run(pending);
+      written = result.changes;
+      firstRowid = Number(result.lastInsertRowid) - written + 1;
+    } else
+      for (let r = 0; r < pendingRows; r++) {
+        const result = writeOne.run(pending.slice(r * width, (r + 1) * width));
+        if (result.changes > 0 && written === 0) firstRowid = Number(result.lastInsertRowid);
+        written += result.changes;
+      }
+    if (duplicatesBySqlite && written < pendingRows) refuseIgnored(written > 0 ? firstRowid : -1);
     changed += written;
-    nextRowid += written;
     pendingRows = 0;
   };
   /**
-   * After a batch INSERT OR IGNORE wrote fewer rows than it had: the rows it wrote took the rowids from `nextRowid`
-   * on, in order, so a row whose key holds another rowid repeats an earlier row's key and is refused as a duplicate,
-   * exactly as the key set would have refused it before writing. A row whose key is not there at all was ignored for
-   * another constraint, which validation should have caught: the import stops, as OR FAIL would have stopped it.
+   * After INSERT OR IGNORE wrote fewer of the waiting rows than it had: the rows it wrote took the rowids from
+   * `firstRowid` on, in order (-1: it wrote none), so a row whose key holds another rowid repeats an earlier row's key
+   * and is refused as a duplicate, exactly as the key set would have refused it before writing. A row whose key is
+   * not there at all was ignored for another constraint, which validation should have caught: the import stops, as
+   * OR FAIL would have stopped it.
    */
-  const refuseIgnored = (): void => {
-    let expected = nextRowid;
+  const refuseIgnored = (firstRowid: number): void => {
+    let expected = firstRowid;
     const k = keyIdx[0]!;
     for (let r = 0; r < pendingRows; r++) {
       const key = pending[r * width + k] as string;
       const rowid = stmts.rowidOf!.get(key) as number | undefined;
-      if (rowid === expected) {
+      if (rowid === expected && expected !== -1) {
         expected++;
         continue;
       }
