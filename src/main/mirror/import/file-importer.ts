@@ -54,6 +54,13 @@ interface TableStatements {
   /** Plain INSERTs for a table that was empty when the file started: no row can conflict, so no upsert work. */
   insert: Statement;
   insertBatch: Statement;
+  /**
+   * The same as INSERT OR IGNORE, and the rowid of a key, for an empty rowid table keyed on one column: there a key
+   * twice in the file is told by SQLite's own primary key (see `duplicatesBySqlite`). Null for other tables.
+   */
+  insertIgnore: Statement | null;
+  insertIgnoreBatch: Statement | null;
+  rowidOf: Statement | null;
   count: Statement;
   /** The rows whose key the file lacks (snapshot pass 1, and pass 2 when keys shared a hash). */
   deleteAbsent: Statement;
@@ -94,10 +101,11 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   const t = spec.table;
   const tuple = `(${cols.map(() => '?').join(', ')})`;
   // OR FAIL rather than the default ABORT: an ABORT statement that writes many rows needs a statement journal (a
-  // copy of every page it touches, to undo its own earlier rows on a constraint error); FAIL does not. Nothing is
-  // lost: any SQLite error aborts the whole import transaction anyway.
-  const insertSql = (rows: number): string =>
-    `INSERT OR FAIL INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
+  // copy of every page it touches, to undo its own earlier rows on a constraint error); FAIL does not (nor IGNORE,
+  // which undoes nothing). Nothing is lost: any SQLite error aborts the whole import transaction anyway.
+  const insertSql = (rows: number, conflict: 'FAIL' | 'IGNORE' = 'FAIL'): string =>
+    `INSERT OR ${conflict} INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
+  const rowidTable = spec.key.length === 1 && (db.pragma(`table_list(${t})`) as { wr: number }[])[0]?.wr === 0;
   const upsertSql = (rows: number): string =>
     `INSERT INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
      ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}
@@ -107,6 +115,9 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
     upsertBatch: db.prepare(upsertSql(BATCH_ROWS)),
     insert: db.prepare(insertSql(1)),
     insertBatch: db.prepare(insertSql(BATCH_ROWS)),
+    insertIgnore: rowidTable ? db.prepare(insertSql(1, 'IGNORE')) : null,
+    insertIgnoreBatch: rowidTable ? db.prepare(insertSql(BATCH_ROWS, 'IGNORE')) : null,
+    rowidOf: rowidTable ? db.prepare(`SELECT rowid FROM ${t} WHERE ${spec.key[0]} = ?`).pluck() : null,
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
     deleteAbsent: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(0, ${spec.key.join(', ')})`),
     deleteAbsentExactly: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(1, ${spec.key.join(', ')})`),
@@ -181,11 +192,17 @@ export function importFile(o: ImportFileOptions): FileSummary {
     elapsedMs: 0,
   };
   const before = stmts.count.get() as number;
-  // Empty table: nothing can conflict (in-file duplicates are caught before writing), so plain INSERTs do, and
-  // every accepted row is an inserted one — no count afterwards either.
+  // Empty table: nothing in the mirror can conflict, so plain INSERTs do (no upsert work), and every accepted row is
+  // an inserted one — no count afterwards either.
   const insertOnly = before === 0;
-  const writeOne = insertOnly ? stmts.insert : stmts.upsert;
-  const writeBatch = insertOnly ? stmts.insertBatch : stmts.upsertBatch;
+  // An empty rowid table keyed on one column (transactions, transfers, greetings, reports) holds exactly the rows
+  // this file accepted so far, so a key twice in the file is one its primary key already holds: INSERT OR IGNORE
+  // skips the later row, and the rare batch that wrote fewer rows than it had is looked over (refuseIgnored). The
+  // file's key set, which costs a hash and a random probe per row (10 % of a big file's import) and 16 bytes a row,
+  // is then not needed: only a snapshot's removals and upserts into a table with rows ask it anything else.
+  const duplicatesBySqlite = insertOnly && stmts.insertIgnoreBatch !== null;
+  const writeOne = duplicatesBySqlite ? stmts.insertIgnore! : insertOnly ? stmts.insert : stmts.upsert;
+  const writeBatch = duplicatesBySqlite ? stmts.insertIgnoreBatch! : insertOnly ? stmts.insertBatch : stmts.upsertBatch;
   // How many rows to plan for: the manifest's count is a hint, never trusted beyond what the file's size allows
   // (a row is at least ~16 bytes), so a wrong or hostile count cannot make us reserve gigabytes or drop indexes.
   const bySize = Math.ceil(o.sizeBytes / 16);
@@ -197,7 +214,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
     const text = readRecordAt(rereadFd, offset, o.format === 'csv');
     return text === undefined ? null : keyOfRecord(text);
   };
-  const seen = new FileKeySet(incoming, keyAt, o.keyHash);
+  const seen = new FileKeySet(duplicatesBySqlite ? 0 : incoming, keyAt, o.keyHash);
   let changed = 0;
   let accepted = 0;
 
@@ -225,11 +242,49 @@ export function importFile(o: ImportFileOptions): FileSummary {
   // Accepted rows waiting for the next multi-row write, flattened column by column; reused, never reallocated.
   const pending: SqlValue[] = new Array<SqlValue>(BATCH_ROWS * width).fill(null);
   let pendingRows = 0;
+  // Where each waiting row came from, for refusing it after the write (duplicatesBySqlite).
+  const pendingLine = new Float64Array(BATCH_ROWS);
+  const pendingOffset = new Float64Array(BATCH_ROWS);
   const flush = (): void => {
-    if (pendingRows === BATCH_ROWS) changed += writeBatch.run(pending).changes;
-    else
-      for (let r = 0; r < pendingRows; r++) changed += writeOne.run(pending.slice(r * width, (r + 1) * width)).changes;
+    let written = 0;
+    let firstRowid = -1; // of the first row written: the rows a flush writes are numbered on from it, in order
+    if (pendingRows === BATCH_ROWS) {
+      const result = writeBatch.run(pending);
+      written = result.changes;
+      firstRowid = Number(result.lastInsertRowid) - written + 1;
+    } else
+      for (let r = 0; r < pendingRows; r++) {
+        const result = writeOne.run(pending.slice(r * width, (r + 1) * width));
+        if (result.changes > 0 && written === 0) firstRowid = Number(result.lastInsertRowid);
+        written += result.changes;
+      }
+    if (duplicatesBySqlite && written < pendingRows) refuseIgnored(written > 0 ? firstRowid : -1);
+    changed += written;
     pendingRows = 0;
+  };
+  /**
+   * After INSERT OR IGNORE wrote fewer of the waiting rows than it had: the rows it wrote took the rowids from
+   * `firstRowid` on, in order (-1: it wrote none), so a row whose key holds another rowid repeats an earlier row's key
+   * and is refused as a duplicate, exactly as the key set would have refused it before writing. A row whose key is
+   * not there at all was ignored for another constraint, which validation should have caught: the import stops, as
+   * OR FAIL would have stopped it.
+   */
+  const refuseIgnored = (firstRowid: number): void => {
+    let expected = firstRowid;
+    const k = keyIdx[0]!;
+    for (let r = 0; r < pendingRows; r++) {
+      const key = pending[r * width + k] as string;
+      const rowid = stmts.rowidOf!.get(key) as number | undefined;
+      if (rowid === expected && expected !== -1) {
+        expected++;
+        continue;
+      }
+      const line = pendingLine[r]!;
+      if (rowid === undefined)
+        throw new Error(`${fileName} line ${line}: the mirror refused a row that passed validation`);
+      accepted--;
+      quarantine(line, duplicateOf(key), readRecordAt(rereadFd, pendingOffset[r]!, o.format === 'csv') ?? '');
+    }
   };
   const jsonFastRow = o.format === 'csv' || !o.fastPaths ? null : compileJsonlFastPath(fields, knownIds);
   const rowFromJson = (text: string, unterminated: boolean): void => {
@@ -353,6 +408,13 @@ export function importFile(o: ImportFileOptions): FileSummary {
     }
   };
 
+  const duplicateOf = (key: string): RowProblem =>
+    new RowProblem(
+      'duplicate',
+      spec.key.length === 1 ? spec.key[0]! : null,
+      `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replaceAll('\u0000', ' + '), 100))} appears more than once in this file`,
+    );
+
   const handleRecord = (text: string, line: number, unterminated: boolean, offset: number): void => {
     if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
     if (o.format === 'csv' && header === null) {
@@ -364,16 +426,14 @@ export function importFile(o: ImportFileOptions): FileSummary {
       if (o.format === 'csv') rowFromCsv(text, unterminated);
       else rowFromJson(text, unterminated);
       if (isIntroductions) orderPair(values);
-      const key = keyOfValues(values, keyIdx);
-      if (seen.add(key, offset, true) === 'duplicate') {
-        throw new RowProblem(
-          'duplicate',
-          spec.key.length === 1 ? spec.key[0]! : null,
-          `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replaceAll('\u0000', ' + '), 100))} appears more than once in this file`,
-        );
+      if (!duplicatesBySqlite) {
+        const key = keyOfValues(values, keyIdx);
+        if (seen.add(key, offset, true) === 'duplicate') throw duplicateOf(key);
       }
       const base = pendingRows * width;
       for (let i = 0; i < width; i++) pending[base + i] = values[i]!;
+      pendingLine[pendingRows] = line;
+      pendingOffset[pendingRows] = offset;
       if (++pendingRows === BATCH_ROWS) flush();
       accepted++;
       if (providesIdx >= 0) knownIds[spec.provides!].add(values[providesIdx] as string);

@@ -94,9 +94,19 @@ export function compileJsonlFastPath(
     if (s.charCodeAt(p) === 0x7d) return false; // {}: the general path names the missing fields
     for (;;) {
       if (s.charCodeAt(p) !== QUOTE) return false;
-      const keyEnd = plainStringEnd(s, p + 1);
-      if (keyEnd === -1) return false;
-      const i = fieldOf(s, p + 1, keyEnd, next);
+      let keyEnd: number;
+      let i: number;
+      // Keys usually come in the fields' order: the expected one is matched in place, without scanning for its end
+      // (a field's name holds no quote, backslash or control character, so this is the key the scan would read).
+      const expected = next < n ? names[next]! : '';
+      if (next < n && s.startsWith(expected, p + 1) && s.charCodeAt(p + 1 + expected.length) === QUOTE) {
+        i = next;
+        keyEnd = p + 1 + expected.length;
+      } else {
+        keyEnd = plainStringEnd(s, p + 1);
+        if (keyEnd === -1) return false;
+        i = fieldOf(s, p + 1, keyEnd, next);
+      }
       if (i === -1 || (seen & (1 << i)) !== 0) return false; // unknown or repeated key (JSON.parse keeps the last)
       seen |= 1 << i;
       next = i + 1;
