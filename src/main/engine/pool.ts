@@ -3,6 +3,7 @@ import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { judgeUsers } from './eligibility';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
+import { placeWeightFor } from './weights';
 import type { EngineTeam, ScanResult } from './team';
 import { runWindow, type RunWindow } from './window';
 import { chunkRemapper, planScan, type ScanChunk, type ScanIds, WindowScanner, withMmap } from './window-scan';
@@ -131,12 +132,7 @@ class IntList {
   }
 }
 
-/** Rarity weights are integers so sums are exact in any order (the SQL baseline and brute force agree bit for bit). */
-export const WEIGHT_SCALE = 1_000_000;
-/** Adamic–Adar weight of a place with `visitors` pool visitors: round(SCALE / ln(1 + visitors)). */
-export function placeWeightFor(visitors: number): number {
-  return visitors <= 1 ? 0 : Math.round(WEIGHT_SCALE / Math.log(1 + visitors));
-}
+export { placeWeightFor, WEIGHT_SCALE } from './weights';
 
 /**
  * The pool for a run, on the calling thread. loadPoolWith does the same with an engine team reading the window in
