@@ -277,7 +277,12 @@ function readForbidden(db: Db, date: string, userIndex: Map<string, number>): Fo
 }
 
 /** Everything after the reads: per-user place lists with their visits, the inverted index, the weights. */
-function buildPool(start: PoolStart, scanned: ScanResult, forbidden: ForbiddenPairs, progress: ProgressSink): MatchPool {
+function buildPool(
+  start: PoolStart,
+  scanned: ScanResult,
+  forbidden: ForbiddenPairs,
+  progress: ProgressSink,
+): MatchPool {
   const { window, users, places } = start;
   const n = users.userIds.length;
   const poolIds = { userIds: users.userIds, merchantIds: places.merchantIds };
