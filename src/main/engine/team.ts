@@ -100,12 +100,16 @@ export function startEngineTeam(threads: number): EngineTeam {
     return { wallMs: performance.now() - start, threadMs };
   }
 
-  /** Sends one message to every thread and resolves when each has answered `until` (rejects on any error). */
+  /**
+   * Sends one message to every thread and resolves when each has answered `until` (rejects on any error).
+   * `onFailure` runs when a thread fails, so threads waiting on it (the scan's plan) can be told to stop.
+   */
   function together(
     message: (slot: number) => unknown,
     until: Reply['type'],
     onReply: (slot: number, reply: Reply) => void,
     poll: () => void,
+    onFailure: () => void = () => undefined,
   ): Promise<void> {
     if (busy) return Promise.reject(new Error('engine team: a task is already running'));
     busy = true;
@@ -129,14 +133,17 @@ export function startEngineTeam(threads: number): EngineTeam {
       };
       workers.forEach((w, slot) => {
         const onMessage = (reply: Reply): void => {
-          if (reply.type === 'error') failure ??= new Error(`engine thread failed: ${reply.message}`);
-          else onReply(slot, reply);
+          if (reply.type === 'error') {
+            failure ??= new Error(`engine thread failed: ${reply.message}`);
+            onFailure();
+          } else onReply(slot, reply);
           if (reply.type === until || reply.type === 'error') {
             if (--running === 0) finish();
           }
         };
         const onError = (e: Error): void => {
           failure ??= e;
+          onFailure();
           if (--running === 0) finish();
         };
         w.on('message', onMessage);
@@ -178,6 +185,7 @@ export function startEngineTeam(threads: number): EngineTeam {
             throw error;
           }
         },
+        () => Atomics.store(control, 2, 1),
       );
       return { chunks, idsOf: slotOf.map((slot) => idsOfSlot[slot]!) };
     },

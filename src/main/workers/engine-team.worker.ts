@@ -65,33 +65,35 @@ function sharedPlan(db: Db, m: Extract<Message, { type: 'scan' }>, control: Int3
 
 function scan(m: Extract<Message, { type: 'scan' }>): void {
   const control = new Int32Array(m.shared, 0, 4);
-  const db = openDatabase(m.dbFile, { readonly: true });
   let scanner: WindowScanner;
   try {
-    scanner = withMmap(db, () => {
-      const scanner = new WindowScanner(db, m.window);
-      const plan = sharedPlan(db, m, control);
-      for (;;) {
-        if (plan === null || Atomics.load(control, 2) === 1) break;
-        const k = Atomics.add(control, 0, 1);
-        if (k >= plan.count) break;
-        const chunk = scanner.chunk(plan, k);
-        Atomics.add(control, 1, 1);
-        parentPort?.postMessage({ type: 'chunk', chunk }, [
-          chunk.user.buffer,
-          chunk.merchant.buffer,
-          chunk.visit.buffer,
-          chunk.lnAmount.buffer,
-        ]);
-      }
-      return scanner;
-    });
+    const db = openDatabase(m.dbFile, { readonly: true });
+    try {
+      scanner = withMmap(db, () => {
+        const scanner = new WindowScanner(db, m.window);
+        const plan = sharedPlan(db, m, control);
+        for (;;) {
+          if (plan === null || Atomics.load(control, 2) === 1) break;
+          const k = Atomics.add(control, 0, 1);
+          if (k >= plan.count) break;
+          const chunk = scanner.chunk(plan, k);
+          Atomics.add(control, 1, 1);
+          parentPort?.postMessage({ type: 'chunk', chunk }, [
+            chunk.user.buffer,
+            chunk.merchant.buffer,
+            chunk.visit.buffer,
+            chunk.lnAmount.buffer,
+          ]);
+        }
+        return scanner;
+      });
+    } finally {
+      db.close();
+    }
   } catch (error) {
     // The other threads wait for the first one's plan: tell them there will be none.
     if (m.slot === 0 && Atomics.compareExchange(control, 3, 0, 2) === 0) Atomics.notify(control, 3);
     throw error;
-  } finally {
-    db.close();
   }
   parentPort?.postMessage({ type: 'scanned', ids: scanner.ids });
 }
