@@ -352,4 +352,19 @@ describe('exact top-K candidates', () => {
       await team.close();
     }
   });
+
+  it('rejects a team scan whose threads cannot read the mirror, and the team reads the next one', async () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 120, seed: 9 });
+    const window = { start: Date.UTC(2026, 9, 1) / 1000, end: Date.UTC(2026, 11, 1) / 1000 };
+    const team = startEngineTeam(2);
+    try {
+      await expect(team.scan(`${db.name}.missing`, window, 97, silentProgress)).rejects.toThrow(/engine thread failed/);
+      const { chunks, idsOf } = await team.scan(db.name, window, 97, silentProgress);
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(idsOf[0]!.userIds.length).toBe(120);
+    } finally {
+      await team.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
-import { FEATURE_NAMES } from '../../shared/domain/ruleset';
-import { type MatchPool, WEIGHT_SCALE } from './pool';
+import { FEATURE_NAMES } from '../../shared/domain/features';
+import type { MatchPool } from './pool';
+import { WEIGHT_SCALE } from './weights';
 
 /**
  * The candidate + feature kernel: plain typed arrays in, typed arrays out, no I/O, so the same code runs inline

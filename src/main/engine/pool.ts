@@ -3,9 +3,10 @@ import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { judgeUsers } from './eligibility';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
-import type { EngineTeam } from './team';
+import { placeWeightFor } from './weights';
+import type { EngineTeam, ScanResult } from './team';
 import { runWindow, type RunWindow } from './window';
-import { planScan, type ScanChunk, type ScanIndex, type ScanPlan, WindowScanner, withMmap } from './window-scan';
+import { chunkRemapper, planScan, type ScanChunk, type ScanIds, WindowScanner, withMmap } from './window-scan';
 
 export { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 
@@ -131,12 +132,7 @@ class IntList {
   }
 }
 
-/** Rarity weights are integers so sums are exact in any order (the SQL baseline and brute force agree bit for bit). */
-export const WEIGHT_SCALE = 1_000_000;
-/** Adamic–Adar weight of a place with `visitors` pool visitors: round(SCALE / ln(1 + visitors)). */
-export function placeWeightFor(visitors: number): number {
-  return visitors <= 1 ? 0 : Math.round(WEIGHT_SCALE / Math.log(1 + visitors));
-}
+export { placeWeightFor, WEIGHT_SCALE } from './weights';
 
 /**
  * The pool for a run, on the calling thread. loadPoolWith does the same with an engine team reading the window in
@@ -144,36 +140,43 @@ export function placeWeightFor(visitors: number): number {
  */
 export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): MatchPool {
   const start = beginPool(db, options, progress);
-  const chunks = withMmap(db, () => {
-    const scanner = new WindowScanner(db, start.scanIndex);
-    const out: ScanChunk[] = [];
-    for (let k = 0; k < start.plan.count; k++) {
-      out.push(scanner.chunk(start.plan, k));
+  const scanned = withMmap(db, (): ScanResult => {
+    const scanner = new WindowScanner(db, start.window);
+    const plan = planScan(db, start.window, options.scanChunkRows);
+    const chunks: ScanChunk[] = [];
+    for (let k = 0; k < plan.count; k++) {
+      chunks.push(scanner.chunk(plan, k));
       if ((k & 7) === 7) {
         progress.throwIfCancelled();
-        progress.report('load transactions', k + 1, start.plan.count);
+        progress.report('load transactions', k + 1, plan.count);
       }
     }
-    return out;
+    return { chunks, idsOf: chunks.map(() => scanner.ids) };
   });
-  return buildPool(start, chunks, readForbidden(db, options.date, start.userIndex), progress);
+  return buildPool(start, scanned, readForbidden(db, options.date, start.userIndex), progress);
 }
 
-/** loadPool with the window read by `team`'s threads (their own read-only connections to the same file). */
+/**
+ * loadPool with the window read by `team`'s threads (their own read-only connections to the same file). The
+ * threads read the ids and plan the scan themselves, so the whole read of the window overlaps this thread's
+ * eligibility, places and forbidden pairs (the scan planning alone was half a second at 100,000 users, and it no
+ * longer waits for eligibility).
+ */
 export async function loadPoolWith(
   db: Db,
   options: LoadOptions,
   progress: ProgressSink,
   team: EngineTeam,
 ): Promise<MatchPool> {
-  const start = beginPool(db, options, progress);
-  const scanning = team.scan(db.name, start.scanIndex, start.plan, progress);
-  // While the threads read, this thread reads the pairs never to introduce.
+  const window = runWindow(options.date, options.ruleSet.windowDays);
+  const scanning = team.scan(db.name, window, options.scanChunkRows, progress);
+  let start: PoolStart;
   let forbidden: ForbiddenPairs;
   try {
+    start = beginPool(db, options, progress);
     forbidden = readForbidden(db, options.date, start.userIndex);
   } finally {
-    // The scan is awaited even when the read above failed: its threads must be idle before anything else runs.
+    // The scan is awaited even when the reads above failed: its threads must be idle before anything else runs.
     await scanning.catch(() => undefined);
   }
   return buildPool(start, await scanning, forbidden, progress);
@@ -184,8 +187,6 @@ interface PoolStart {
   users: ReturnType<typeof loadEligibility>;
   userIndex: Map<string, number>;
   places: ReturnType<typeof poolPlaces>;
-  scanIndex: ScanIndex;
-  plan: ScanPlan;
 }
 
 function beginPool(db: Db, options: LoadOptions, progress: ProgressSink): PoolStart {
@@ -197,19 +198,7 @@ function beginPool(db: Db, options: LoadOptions, progress: ProgressSink): PoolSt
   users.userIds.forEach((id, i) => userIndex.set(id, i));
   const places = poolPlaces(db);
   progress.report('load transactions', 0, null);
-  return {
-    window,
-    users,
-    userIndex,
-    places,
-    scanIndex: {
-      window: { start: window.start, end: window.end },
-      userIds: users.userIds,
-      merchantIds: places.merchantIds,
-      merchantPlace: places.merchantPlace,
-    },
-    plan: planScan(db, window, options.scanChunkRows),
-  };
+  return { window, users, userIndex, places };
 }
 
 /** Places: offline merchants one by one, online stores merged per brand. */
@@ -290,12 +279,21 @@ function readForbidden(db: Db, date: string, userIndex: Map<string, number>): Fo
 /** Everything after the reads: per-user place lists with their visits, the inverted index, the weights. */
 function buildPool(
   start: PoolStart,
-  chunks: ScanChunk[],
+  scanned: ScanResult,
   forbidden: ForbiddenPairs,
   progress: ProgressSink,
 ): MatchPool {
   const { window, users, places } = start;
   const n = users.userIds.length;
+  const poolIds = { userIds: users.userIds, merchantIds: places.merchantIds };
+  const remappers = new Map<ScanIds, (chunk: ScanChunk) => ScanChunk>();
+  const chunks = scanned.chunks.map((c, k) => {
+    const ids = scanned.idsOf[k]!;
+    let remap = remappers.get(ids);
+    if (!remap) remappers.set(ids, (remap = chunkRemapper(ids, poolIds)));
+    return remap(c);
+  });
+  const merchantPlace = places.merchantPlace;
   // The chunks in rowid order, as one sequential scan would have read them (the spending sums depend on the order).
   let count = 0;
   for (const c of chunks) count += c.user.length;
@@ -307,9 +305,9 @@ function buildPool(
   let at = 0;
   for (const c of chunks) {
     txUser.set(c.user, at);
-    txPlace.set(c.place, at);
     txVisit.set(c.visit, at);
     for (let i = 0; i < c.user.length; i++) {
+      txPlace[at + i] = merchantPlace[c.merchant[i]!]!;
       spendSum[c.user[i]!]! += c.lnAmount[i]!;
       spendCount[c.user[i]!]!++;
     }

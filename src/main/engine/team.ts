@@ -2,7 +2,8 @@ import type { Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../shared/progress';
 import { spawnWorker } from '../util/spawn-worker';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
-import type { ScanChunk, ScanIndex, ScanPlan } from './window-scan';
+import type { RunWindow } from './window';
+import type { ScanChunk, ScanIds } from './window-scan';
 
 /**
  * The engine's threads for one run (or one benchmark), started before the main thread starts loading so their
@@ -19,8 +20,17 @@ export interface TeamRunTimes {
 
 export interface EngineTeam {
   readonly threads: number;
-  /** Reads every chunk of `plan` from the mirror file; the chunks come back in chunk (= rowid) order. */
-  scan(dbFile: string, index: ScanIndex, plan: ScanPlan, progress: ProgressSink): Promise<ScanChunk[]>;
+  /**
+   * Reads the window from the mirror file on the threads' own connections, planning included (the first thread
+   * plans, planScan, while the others read the ids), so the caller's thread is free meanwhile; the chunks come back
+   * in chunk (= rowid) order, each with the ids of the thread that read it (`ScanResult`).
+   */
+  scan(
+    dbFile: string,
+    window: Pick<RunWindow, 'start' | 'end'>,
+    chunkRows: number | undefined,
+    progress: ProgressSink,
+  ): Promise<ScanResult>;
   /** The kernel data the next runs use (each thread keeps its scratch memory between runs). */
   load(data: KernelData): void;
   /** One kernel run over `out` (its control counter at zero): the top-K lists. */
@@ -30,9 +40,21 @@ export interface EngineTeam {
   close(): Promise<void>;
 }
 
+export interface ScanResult {
+  chunks: ScanChunk[];
+  /** Per chunk, the ids its indexes refer to (its thread's read of them). */
+  idsOf: ScanIds[];
+}
+
+/**
+ * Shared between the caller and the scanning threads: [0] next chunk, [1] chunks done, [2] cancel, [3] plan state
+ * (0 planning, 1 planned, 2 planning failed); the plan's first rowid and chunk count follow as two doubles.
+ */
+export const SCAN_CONTROL_BYTES = 16 + 16;
+
 type Reply =
   | { type: 'chunk'; chunk: ScanChunk }
-  | { type: 'scanned' }
+  | { type: 'scanned'; ids: ScanIds }
   | { type: 'done'; ms: number }
   | { type: 'error'; message: string };
 
@@ -78,12 +100,16 @@ export function startEngineTeam(threads: number): EngineTeam {
     return { wallMs: performance.now() - start, threadMs };
   }
 
-  /** Sends one message to every thread and resolves when each has answered `until` (rejects on any error). */
+  /**
+   * Sends one message to every thread and resolves when each has answered `until` (rejects on any error).
+   * `onFailure` runs when a thread fails, so threads waiting on it (the scan's plan) can be told to stop.
+   */
   function together(
     message: (slot: number) => unknown,
     until: Reply['type'],
     onReply: (slot: number, reply: Reply) => void,
     poll: () => void,
+    onFailure: () => void = () => undefined,
   ): Promise<void> {
     if (busy) return Promise.reject(new Error('engine team: a task is already running'));
     busy = true;
@@ -107,14 +133,17 @@ export function startEngineTeam(threads: number): EngineTeam {
       };
       workers.forEach((w, slot) => {
         const onMessage = (reply: Reply): void => {
-          if (reply.type === 'error') failure ??= new Error(`engine thread failed: ${reply.message}`);
-          else onReply(slot, reply);
+          if (reply.type === 'error') {
+            failure ??= new Error(`engine thread failed: ${reply.message}`);
+            onFailure();
+          } else onReply(slot, reply);
           if (reply.type === until || reply.type === 'error') {
             if (--running === 0) finish();
           }
         };
         const onError = (e: Error): void => {
           failure ??= e;
+          onFailure();
           if (--running === 0) finish();
         };
         w.on('message', onMessage);
@@ -130,17 +159,25 @@ export function startEngineTeam(threads: number): EngineTeam {
 
   return {
     threads,
-    async scan(dbFile, index, plan, progress) {
-      const control = new Int32Array(new SharedArrayBuffer(12));
-      const chunks = new Array<ScanChunk>(plan.count);
+    async scan(dbFile, window, chunkRows, progress) {
+      const shared = new SharedArrayBuffer(SCAN_CONTROL_BYTES);
+      const control = new Int32Array(shared, 0, 4);
+      const planned = new Float64Array(shared, 16, 2);
+      const chunks: ScanChunk[] = [];
+      const slotOf: number[] = [];
+      const idsOfSlot = new Array<ScanIds>(threads);
       await together(
-        () => ({ type: 'scan', dbFile, index, plan, control }),
+        (slot) => ({ type: 'scan', dbFile, window, chunkRows, shared, slot }),
         'scanned',
-        (_slot, reply) => {
-          if (reply.type === 'chunk') chunks[reply.chunk.index] = reply.chunk;
+        (slot, reply) => {
+          if (reply.type === 'chunk') {
+            chunks[reply.chunk.index] = reply.chunk;
+            slotOf[reply.chunk.index] = slot;
+          } else if (reply.type === 'scanned') idsOfSlot[slot] = reply.ids;
         },
         () => {
-          progress.report('load transactions', Math.min(plan.count, Atomics.load(control, 1)), plan.count);
+          const count = planned[1]!;
+          progress.report('load transactions', Math.min(count, Atomics.load(control, 1)), count);
           try {
             progress.throwIfCancelled();
           } catch (error) {
@@ -148,8 +185,9 @@ export function startEngineTeam(threads: number): EngineTeam {
             throw error;
           }
         },
+        () => Atomics.store(control, 2, 1),
       );
-      return chunks;
+      return { chunks, idsOf: slotOf.map((slot) => idsOfSlot[slot]!) };
     },
     load(data) {
       for (const w of workers) w.postMessage({ type: 'data', data });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { hourBand, runWindow } from './window';
-import { planScan, WindowScanner } from './window-scan';
+import { chunkRemapper, planScan, readScanIds, WindowScanner } from './window-scan';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,19 +20,12 @@ function tempDb(): Db {
 
 /** Every (user, place, visit) the plan's chunks keep, in chunk order. */
 function scanned(db: Db, window: { start: number; end: number }, chunkRows: number): number[][] {
-  const userIds = db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[];
-  const merchantIds = db.prepare('SELECT id FROM merchants ORDER BY id').pluck().all() as string[];
-  const scanner = new WindowScanner(db, {
-    window,
-    userIds,
-    merchantIds,
-    merchantPlace: Int32Array.from(merchantIds, (_, i) => i),
-  });
+  const scanner = new WindowScanner(db, window);
   const plan = planScan(db, window, chunkRows);
   const rows: number[][] = [];
   for (let k = 0; k < plan.count; k++) {
     const c = scanner.chunk(plan, k);
-    for (let i = 0; i < c.user.length; i++) rows.push([c.user[i]!, c.place[i]!, c.visit[i]!]);
+    for (let i = 0; i < c.user.length; i++) rows.push([c.user[i]!, c.merchant[i]!, c.visit[i]!]);
   }
   return rows;
 }
@@ -88,6 +81,38 @@ describe('window scan plan', () => {
     const db = tempDb();
     buildTestMirror(db, { users: 50, seed: 5 });
     expect(planScan(db, runWindow('2020-01-01', 30)).count).toBe(0);
+    db.close();
+  });
+
+  it("puts a chunk read with other ids (an import between the thread's read and the pool's) in the pool's indexes", () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 120, seed: 6 });
+    const window = runWindow('2026-11-24', 30);
+    const plan = planScan(db, window, 1 << 16);
+    const before = new WindowScanner(db, window);
+    const chunk = before.chunk(plan, 0);
+    expect(chunk.user.length).toBeGreaterThan(100);
+    // An import adds a user sorting first and a merchant, and removes the user of the chunk's first row.
+    const gone = before.ids.userIds[chunk.user[0]!]!;
+    db.prepare(
+      `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+       VALUES ('!first', 'n', 0, 'F', 'M', 1990, 'c', 0, 'active')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO merchants (id, name, category, channel, price_level) VALUES ('!m', 'm', 'food', 'offline', 1)`,
+    ).run();
+    db.pragma('foreign_keys = OFF');
+    db.prepare('DELETE FROM users WHERE id = ?').run(gone);
+    const after = readScanIds(db);
+    const remapped = chunkRemapper(before.ids, after)(chunk);
+    const asIds = (c: typeof chunk, ids: typeof after): string[] =>
+      Array.from(c.user, (u, i) => `${ids.userIds[u]} ${ids.merchantIds[c.merchant[i]!]} ${c.visit[i]}`);
+    const expected = asIds(chunk, before.ids).filter((row) => !row.startsWith(`${gone} `));
+    expect(expected.length).toBeLessThan(chunk.user.length);
+    expect(asIds(remapped, after)).toEqual(expected);
+    expect(remapped.lnAmount.length).toBe(expected.length);
+    // Reading with the same ids leaves the chunk as it is.
+    expect(chunkRemapper(after, readScanIds(db))(remapped)).toBe(remapped);
     db.close();
   });
 });

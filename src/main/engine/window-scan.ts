@@ -20,21 +20,30 @@ export interface ScanPlan {
   count: number;
 }
 
-/** What a thread needs to turn a row into indexes: the pool's id orders and each merchant's place. */
-export interface ScanIndex {
-  window: Pick<RunWindow, 'start' | 'end'>;
-  userIds: readonly string[];
-  merchantIds: readonly string[];
-  merchantPlace: Int32Array;
+/**
+ * The id orders a scan turns rows into indexes with: every user and every merchant of the mirror in id order
+ * (SQLite's binary order, the pool's own order). A scanning thread reads them itself, so the scan does not wait
+ * for the pool's eligibility; the pool checks afterwards that it read the same ids (`remapChunks`).
+ */
+export interface ScanIds {
+  userIds: string[];
+  merchantIds: string[];
 }
 
-/** One chunk's window rows whose user and merchant are known: user, place, visit code (day * 8 + band), ln(amount). */
+export function readScanIds(db: Db): ScanIds {
+  return {
+    userIds: db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[],
+    merchantIds: db.prepare('SELECT id FROM merchants ORDER BY id').pluck().all() as string[],
+  };
+}
+
+/** One chunk's window rows whose user and merchant are known: user, merchant, visit code (day * 8 + band), ln(amount). */
 export interface ScanChunk {
   index: number;
   /** Window rows read, known or not (progress). */
   read: number;
   user: Int32Array<ArrayBuffer>;
-  place: Int32Array<ArrayBuffer>;
+  merchant: Int32Array<ArrayBuffer>;
   visit: Int32Array<ArrayBuffer>;
   lnAmount: Float64Array<ArrayBuffer>;
 }
@@ -55,31 +64,37 @@ export function planScan(db: Db, window: Pick<RunWindow, 'start' | 'end'>, chunk
     .prepare('SELECT min(rowid), max(rowid) FROM transactions WHERE paid_at >= ? AND paid_at < ?')
     .raw()
     .get(window.start, window.end) as [number | null, number | null];
-  if (lo === null || hi === null) return { first: 0, size: chunkRows, count: 0 };
-  return { first: lo, size: chunkRows, count: Math.floor((hi - lo) / chunkRows) + 1 };
+  if (lo === null || hi === null) return planOf(0, 0, chunkRows);
+  return planOf(lo, Math.floor((hi - lo) / chunkRows) + 1, chunkRows);
 }
 
-/** Turns rows into indexes; built once per thread. */
+/** A plan from its first rowid and chunk count (a plan another thread made, handed over as numbers). */
+export function planOf(first: number, count: number, chunkRows = CHUNK_ROWIDS): ScanPlan {
+  return { first, size: chunkRows, count };
+}
+
+/** Turns rows into indexes; built once per thread, with the ids its own connection reads (`ids`). */
 export class WindowScanner {
   private readonly userIndex = new Map<string, number>();
   private readonly merchantIndex = new Map<string, number>();
   private readonly statement;
+  readonly ids: ScanIds;
 
   constructor(
     db: Db,
-    private readonly index: ScanIndex,
+    private readonly window: Pick<RunWindow, 'start' | 'end'>,
   ) {
-    index.userIds.forEach((id, i) => this.userIndex.set(id, i));
-    index.merchantIds.forEach((id, m) => this.merchantIndex.set(id, m));
+    this.ids = readScanIds(db);
+    this.ids.userIds.forEach((id, i) => this.userIndex.set(id, i));
+    this.ids.merchantIds.forEach((id, m) => this.merchantIndex.set(id, m));
     this.statement = db.prepare(WINDOW_SCAN_SQL).raw();
   }
 
   chunk(plan: ScanPlan, k: number): ScanChunk {
     const lo = plan.first + k * plan.size;
-    const { start, end } = this.index.window;
-    const merchantPlace = this.index.merchantPlace;
+    const { start, end } = this.window;
     let user: Int32Array<ArrayBuffer> = new Int32Array(1024);
-    let place: Int32Array<ArrayBuffer> = new Int32Array(1024);
+    let merchant: Int32Array<ArrayBuffer> = new Int32Array(1024);
     let visit: Int32Array<ArrayBuffer> = new Int32Array(1024);
     let lnAmount: Float64Array<ArrayBuffer> = new Float64Array(1024);
     let kept = 0;
@@ -93,14 +108,14 @@ export class WindowScanner {
       if (u === undefined || m === undefined) continue;
       if (kept === user.length) {
         user = grow(user);
-        place = grow(place);
+        merchant = grow(merchant);
         visit = grow(visit);
         const l = new Float64Array(kept * 2);
         l.set(lnAmount);
         lnAmount = l;
       }
       user[kept] = u;
-      place[kept] = merchantPlace[m]!;
+      merchant[kept] = m;
       visit[kept] = Math.floor((row[2] - start) / 86_400) * 8 + hourBand(row[2], row[3]);
       lnAmount[kept] = Math.log(row[4]);
       kept++;
@@ -109,7 +124,7 @@ export class WindowScanner {
       index: k,
       read,
       user: user.slice(0, kept),
-      place: place.slice(0, kept),
+      merchant: merchant.slice(0, kept),
       visit: visit.slice(0, kept),
       lnAmount: lnAmount.slice(0, kept),
     };
@@ -134,4 +149,40 @@ export function withMmap<T>(db: Db, fn: () => T): T {
   } finally {
     db.pragma(`mmap_size = ${Number(before) | 0}`);
   }
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Chunks' indexes in the pool's id orders. A scanning thread reads the ids on its own connection, so an import
+ * committed between its read and the pool's would give other indexes: then (only then) each row is looked up again
+ * by id, and rows whose user or merchant the pool does not know are dropped, as the scan drops unknown ids.
+ */
+export function chunkRemapper(scannedWith: ScanIds, pool: ScanIds): (chunk: ScanChunk) => ScanChunk {
+  if (sameIds(scannedWith.userIds, pool.userIds) && sameIds(scannedWith.merchantIds, pool.merchantIds))
+    return (chunk) => chunk;
+  const lookup = (from: readonly string[], to: readonly string[]): Int32Array => {
+    const index = new Map<string, number>();
+    to.forEach((id, i) => index.set(id, i));
+    return Int32Array.from(from, (id) => index.get(id) ?? -1);
+  };
+  const userTo = lookup(scannedWith.userIds, pool.userIds);
+  const merchantTo = lookup(scannedWith.merchantIds, pool.merchantIds);
+  return (chunk) => {
+    const keep: number[] = [];
+    for (let i = 0; i < chunk.user.length; i++)
+      if (userTo[chunk.user[i]!]! >= 0 && merchantTo[chunk.merchant[i]!]! >= 0) keep.push(i);
+    return {
+      index: chunk.index,
+      read: chunk.read,
+      user: Int32Array.from(keep, (i) => userTo[chunk.user[i]!]!),
+      merchant: Int32Array.from(keep, (i) => merchantTo[chunk.merchant[i]!]!),
+      visit: Int32Array.from(keep, (i) => chunk.visit[i]!),
+      lnAmount: Float64Array.from(keep, (i) => chunk.lnAmount[i]!),
+    };
+  };
 }

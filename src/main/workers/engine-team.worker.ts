@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { openDatabase } from '../db/database';
+import { type Db, openDatabase } from '../db/database';
 import {
   type CandidatePairs,
   createScratch,
@@ -9,18 +9,27 @@ import {
   runFeatures,
   runKernel,
 } from '../engine/kernel';
-import { type ScanIndex, type ScanPlan, WindowScanner, withMmap } from '../engine/window-scan';
+import type { RunWindow } from '../engine/window';
+import { planOf, planScan, type ScanPlan, WindowScanner, withMmap } from '../engine/window-scan';
 
 /**
  * One of the matching engine's threads (engine/team.ts; not a job of its own). It stays up for a run and answers:
- * - `scan`: opens the mirror read-only and reads window chunks claimed from the shared counter, sending each back
- *   (its arrays transferred, not copied);
+ * - `scan`: opens the mirror read-only, reads the ids (and, the first thread, plans the scan while the others wait
+ *   for its plan), then reads window chunks claimed from the shared counter, sending each back (its arrays
+ *   transferred, not copied) and at the end the ids its indexes refer to;
  * - `data`: the kernel data of the runs that follow (shared memory), with this thread's scratch memory;
  * - `kernel`: claims row chunks of the output until none are left (engine/kernel.ts), the top-K lists;
  * - `features`: the same over a list of candidate pairs.
  */
 type Message =
-  | { type: 'scan'; dbFile: string; index: ScanIndex; plan: ScanPlan; control: Int32Array }
+  | {
+      type: 'scan';
+      dbFile: string;
+      window: Pick<RunWindow, 'start' | 'end'>;
+      chunkRows: number | undefined;
+      shared: SharedArrayBuffer;
+      slot: number;
+    }
   | { type: 'data'; data: KernelData }
   | { type: 'kernel'; out: KernelOutput; slot: number }
   | { type: 'features'; pairs: CandidatePairs; rows: Int32Array | undefined };
@@ -28,29 +37,65 @@ type Message =
 let data: KernelData | null = null;
 let scratch: KernelScratch | null = null;
 
-function scan(m: Extract<Message, { type: 'scan' }>): void {
-  const db = openDatabase(m.dbFile, { readonly: true });
-  try {
-    withMmap(db, () => {
-      const scanner = new WindowScanner(db, m.index);
-      for (;;) {
-        if (Atomics.load(m.control, 2) === 1) break;
-        const k = Atomics.add(m.control, 0, 1);
-        if (k >= m.plan.count) break;
-        const chunk = scanner.chunk(m.plan, k);
-        Atomics.add(m.control, 1, 1);
-        parentPort?.postMessage({ type: 'chunk', chunk }, [
-          chunk.user.buffer,
-          chunk.place.buffer,
-          chunk.visit.buffer,
-          chunk.lnAmount.buffer,
-        ]);
-      }
-    });
-  } finally {
-    db.close();
+/** The first thread's plan, published through the shared control; the others wait for it (or for a cancel). */
+function sharedPlan(db: Db, m: Extract<Message, { type: 'scan' }>, control: Int32Array): ScanPlan | null {
+  const planned = new Float64Array(m.shared, 16, 2);
+  if (m.slot === 0) {
+    try {
+      const plan = planScan(db, m.window, m.chunkRows);
+      planned[0] = plan.first;
+      planned[1] = plan.count;
+      Atomics.store(control, 3, 1);
+      return plan;
+    } catch (error) {
+      Atomics.store(control, 3, 2);
+      throw error;
+    } finally {
+      Atomics.notify(control, 3);
+    }
   }
-  parentPort?.postMessage({ type: 'scanned' });
+  for (;;) {
+    const state = Atomics.load(control, 3);
+    if (state === 1) break;
+    if (state === 2 || Atomics.load(control, 2) === 1) return null;
+    Atomics.wait(control, 3, 0, 100);
+  }
+  return planOf(planned[0]!, planned[1]!, m.chunkRows);
+}
+
+function scan(m: Extract<Message, { type: 'scan' }>): void {
+  const control = new Int32Array(m.shared, 0, 4);
+  let scanner: WindowScanner;
+  try {
+    const db = openDatabase(m.dbFile, { readonly: true });
+    try {
+      scanner = withMmap(db, () => {
+        const scanner = new WindowScanner(db, m.window);
+        const plan = sharedPlan(db, m, control);
+        for (;;) {
+          if (plan === null || Atomics.load(control, 2) === 1) break;
+          const k = Atomics.add(control, 0, 1);
+          if (k >= plan.count) break;
+          const chunk = scanner.chunk(plan, k);
+          Atomics.add(control, 1, 1);
+          parentPort?.postMessage({ type: 'chunk', chunk }, [
+            chunk.user.buffer,
+            chunk.merchant.buffer,
+            chunk.visit.buffer,
+            chunk.lnAmount.buffer,
+          ]);
+        }
+        return scanner;
+      });
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    // The other threads wait for the first one's plan: tell them there will be none.
+    if (m.slot === 0 && Atomics.compareExchange(control, 3, 0, 2) === 0) Atomics.notify(control, 3);
+    throw error;
+  }
+  parentPort?.postMessage({ type: 'scanned', ids: scanner.ids });
 }
 
 parentPort?.on('message', (m: Message) => {

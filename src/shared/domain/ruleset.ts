@@ -5,18 +5,9 @@ import { z } from 'zod';
  * (main) and the tuning page (renderer), so nothing here may import Node.
  */
 
-/** Every per-pair feature the engine computes, each normalised to [0, 1]. Order is the feature vector's order. */
-export const FEATURE_NAMES = [
-  'sharedPlaces',
-  'sharedBrandsCategories',
-  'coPresence',
-  'recency',
-  'spendingSimilarity',
-  'sameDistrict',
-  'ageProximity',
-  'reciprocity',
-] as const;
-export type FeatureName = (typeof FEATURE_NAMES)[number];
+import { FEATURE_NAMES, type FeatureName } from './features';
+
+export { FEATURE_NAMES, type FeatureName } from './features';
 
 const weight = z.number().min(0).max(100);
 
