@@ -8,7 +8,8 @@ import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
 import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
 import { currentExclusions } from '../moderation/exclusions';
-import { listQueue, queueItemDetail } from '../moderation/queue';
+import { flagAccount, listQueue, queueItemDetail } from '../moderation/queue';
+import { accountTimeline } from '../moderation/timeline';
 import {
   createSavedView,
   deleteSavedView,
@@ -17,7 +18,7 @@ import {
 } from '../moderation/saved-views';
 import { importedFrom, lastImportedExportDir } from '../mirror/import';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../util/caller-file';
-import { maskDecision, maskItemDetail, maskQueueItems } from '../privacy/moderation-views';
+import { maskDecision, maskItemDetail, maskQueueItems, maskTimelinePage } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
 import type { OperatorContext } from './context';
 import { withOperator } from './guards';
@@ -29,6 +30,7 @@ type ModerationCall =
   | 'moderation.startDetection'
   | 'moderation.queue'
   | 'moderation.item'
+  | 'moderation.timeline'
   | 'moderation.claim'
   | 'moderation.release'
   | 'moderation.decide'
@@ -121,6 +123,11 @@ export const moderationHandlers: Handlers<ModerationCall> = {
       held: holds.heldByDetection,
       threshold: holds.holdThreshold,
     });
+  }),
+
+  'moderation.timeline': withOperator((input, { services }) => {
+    const userId = flagAccount(services.db, input.flagId);
+    return maskTimelinePage(services.db, userId, accountTimeline(services.db, userId, input.cursor));
   }),
 
   'moderation.claim': withOperator((input, { services, operator }) => {

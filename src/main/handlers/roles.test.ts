@@ -34,6 +34,7 @@ const DECLARED: Record<CallName, [Access, string | null]> = {
   'moderation.startDetection': ['reviewer', null], // the run writes 'detect.start', 'detect.complete' with its rows
   'moderation.queue': ['reviewer', null],
   'moderation.item': ['reviewer', null],
+  'moderation.timeline': ['reviewer', null],
   'moderation.claim': ['reviewer', null],
   'moderation.release': ['reviewer', null],
   'moderation.decide': ['reviewer', 'moderation.decide'],

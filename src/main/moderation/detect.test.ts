@@ -94,7 +94,7 @@ describe('runDetection', () => {
     const detail = queueItemDetail(db, seller!.flagId);
     expect(detail.evidence.greetings.length).toBeGreaterThan(0);
     expect(detail.evidence.transfers.every((r) => r.to_user === 'u0')).toBe(true);
-    expect(detail.timeline.transfersIn.length).toBe(40);
+    expect(detail.pricePoints.reduce((n, p) => n + p.count, 0)).toBe(40);
     // Both detectors' evidence is kept, the likelier class the larger share of the probability.
     const classes = detail.flag.evidence.classes!;
     expect(classes.micro_seller!.probability).toBeGreaterThan(classes.spammer!.probability);

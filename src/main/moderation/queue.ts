@@ -7,6 +7,8 @@ import { MirrorMemo } from '../db/mirror-state';
 import { ACTIVE_CLAIMANT_SQL, flagsHeldByOthers, OFFERED_TO_OPERATOR_SQL } from './claims';
 import { nowSeconds } from './effective';
 import { invalidInput, notFound } from './errors';
+import { type RelatedAccount, relatedAccounts } from './related';
+import { accountTimeline, type TimelinePage } from './timeline';
 
 export type QueueName = ModerationQueue;
 /** `priority`: risk × reach (the calibrated probability of abuse times how many people the account reached). */
@@ -19,6 +21,7 @@ export interface QueueFilter {
   minScore?: number;
   maxAgeDays?: number;
   district?: string;
+  account?: string;
 }
 
 export interface ListQueueInput {
@@ -94,6 +97,7 @@ interface Params {
   minScore: number | null;
   minDetectedAt: number | null;
   district: string | null;
+  account: string | null;
 }
 
 function checkFilter(filter: QueueFilter): void {
@@ -118,6 +122,7 @@ function params(filter: QueueFilter, operator: Operator, now: number): Params {
     minScore: filter.minScore ?? null,
     minDetectedAt: filter.maxAgeDays !== undefined ? now - Math.round(filter.maxAgeDays * DAY_SECONDS) : null,
     district: filter.district ?? null,
+    account: filter.account ?? null,
   };
 }
 
@@ -142,8 +147,24 @@ function queueSql(queue: QueueName, { offeredTo }: { offeredTo: boolean }): stri
       AND (@reason IS NULL OR EXISTS (SELECT 1 FROM json_each(f.reasons) r WHERE r.value = @reason))
       AND (@minScore IS NULL OR f.score >= @minScore)
       AND (@minDetectedAt IS NULL OR f.first_detected_at >= @minDetectedAt)
+      AND (@account IS NULL OR f.user_id = @account)
       AND EXISTS (SELECT 1 FROM users usr WHERE usr.id = f.user_id
                   AND (@district IS NULL OR instr(usr.district, @district) > 0))`;
+}
+
+/** The queue an item is listed in (none for an item merged into another). */
+export function queueOfFlag(db: Db, flagId: number): QueueName | null {
+  for (const queue of MODERATION_QUEUES) {
+    const hit = db
+      .prepare<[number], number>(
+        `SELECT 1 FROM (SELECT f.*, ${LAST_ACTION_SQL} AS last_action FROM flags f WHERE f.id = ?) f
+         WHERE ${QUEUE_CONDITION[queue]}`,
+      )
+      .pluck()
+      .get(flagId);
+    if (hit !== undefined) return queue;
+  }
+  return null;
 }
 
 const ORDER_BY: Record<QueueSort, string> = {
@@ -261,18 +282,17 @@ export interface QueueItemDetail {
     greetings: Record<string, unknown>[];
     reports: Record<string, unknown>[];
   };
-  timeline: {
-    greetingsSent: Record<string, unknown>[];
-    greetingsReceived: Record<string, unknown>[];
-    transfersIn: Record<string, unknown>[];
-    transfersOut: Record<string, unknown>[];
-    reportsAgainst: Record<string, unknown>[];
-    previousFlags: Record<string, unknown>[];
-    decisions: Record<string, unknown>[];
-  };
+  /** The first page of the merged timeline (timeline.ts); later pages come from `moderation.timeline`. */
+  timeline: TimelinePage;
+  /** Every decision on the account, newest first (the history a reviewer undoes from). */
+  decisions: Record<string, unknown>[];
+  /** Incoming transfer amounts by count, over all of them: "39.00 ×12" is what selling looks like. */
+  pricePoints: { amount_fen: number; count: number }[];
+  related: (RelatedAccount & { queue: QueueName | null })[];
 }
 
-const TIMELINE_LIMIT = 200;
+const DECISIONS_SHOWN = 200;
+const PRICE_POINTS = 8;
 
 function byIds(
   db: Db,
@@ -285,6 +305,13 @@ function byIds(
     .all(JSON.stringify(ids));
 }
 
+/** The account an item is about (NOT_FOUND for an unknown item). */
+export function flagAccount(db: Db, flagId: number): string {
+  const userId = db.prepare<[number], string>(`SELECT user_id FROM flags WHERE id = ?`).pluck().get(flagId);
+  if (userId === undefined) throw notFound(`flag ${flagId}`);
+  return userId;
+}
+
 export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
   const flag = db
     .prepare<[number], QueueRow & { evidence: string }>(
@@ -295,8 +322,6 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
   if (!flag) throw notFound(`flag ${flagId}`);
   const evidence = JSON.parse(flag.evidence) as FlagEvidence;
   const user = db.prepare<[string], Record<string, unknown>>(`SELECT * FROM users WHERE id = ?`).get(flag.user_id)!;
-  const recent = (sql: string): Record<string, unknown>[] =>
-    db.prepare<[string, number], Record<string, unknown>>(sql).all(flag.user_id, TIMELINE_LIMIT);
   return {
     flag: { ...flag, evidence, reasonList: JSON.parse(flag.reasons) as string[] },
     user,
@@ -305,14 +330,21 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
       greetings: byIds(db, 'greetings', evidence.greetings),
       reports: byIds(db, 'reports', evidence.reports),
     },
-    timeline: {
-      greetingsSent: recent(`SELECT * FROM greetings WHERE from_user = ? ORDER BY sent_at DESC LIMIT ?`),
-      greetingsReceived: recent(`SELECT * FROM greetings WHERE to_user = ? ORDER BY sent_at DESC LIMIT ?`),
-      transfersIn: recent(`SELECT * FROM transfers WHERE to_user = ? ORDER BY paid_at DESC LIMIT ?`),
-      transfersOut: recent(`SELECT * FROM transfers WHERE from_user = ? ORDER BY paid_at DESC LIMIT ?`),
-      reportsAgainst: recent(`SELECT * FROM reports WHERE reported_id = ? ORDER BY created_at DESC LIMIT ?`),
-      previousFlags: recent(`SELECT * FROM flags WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
-      decisions: recent(`SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ?`),
-    },
+    timeline: accountTimeline(db, flag.user_id),
+    decisions: db
+      .prepare<[string, number], Record<string, unknown>>(
+        `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ?`,
+      )
+      .all(flag.user_id, DECISIONS_SHOWN),
+    pricePoints: db
+      .prepare<[string, number], { amount_fen: number; count: number }>(
+        `SELECT amount_fen, count(*) AS count FROM transfers WHERE to_user = ?
+         GROUP BY amount_fen ORDER BY count DESC, amount_fen LIMIT ?`,
+      )
+      .all(flag.user_id, PRICE_POINTS),
+    related: relatedAccounts(db, flag.user_id).map((r) => ({
+      ...r,
+      queue: r.flagId === null ? null : queueOfFlag(db, r.flagId),
+    })),
   };
 }

@@ -223,7 +223,17 @@ async function exerciseMaskedCalls(invoke: Invoke): Promise<{ calls: Set<string>
   for (const queue of ['unreviewed', 'held', 'escalated', 'resolved'] as const) {
     const listed = (await go('moderation.queue', { queue, limit: 500 })).value as { items: { flagId: number }[] };
     if (queue === 'unreviewed') expect(listed.items.length).toBeGreaterThan(5);
-    for (const item of listed.items) await go('moderation.item', { flagId: item.flagId });
+    for (const item of listed.items) {
+      // Every page of the account's timeline, not only the first the item carries.
+      let next = ((await go('moderation.item', { flagId: item.flagId })).value as { timeline: { next: string | null } })
+        .timeline.next;
+      while (next !== null) {
+        const page = (await go('moderation.timeline', { flagId: item.flagId, cursor: next })).value as {
+          next: string | null;
+        };
+        next = page.next;
+      }
+    }
   }
   await go('moderation.views', {});
 

@@ -11,15 +11,20 @@
  *   amount without the payer's name, the hour or the place identifies nobody.
  * - Times: the local day only (no hour), counterparts by masked nickname only.
  */
-import type { DecisionView, ModerationItemDetail, ModerationQueueItem } from '../../shared/contract';
+import type {
+  DecisionView,
+  ModerationItemDetail,
+  ModerationQueueItem,
+  TimelineEntryView,
+  TimelinePageView,
+} from '../../shared/contract';
 import { PLATFORM_OFFSET_MINUTES, platformDayOf } from '../../shared/domain/platform-time';
 import type { Db } from '../db/database';
 import { maskHandlesInText } from '../contact-handles/mask';
 import { isFlagReason } from '../../shared/domain/detection';
 import type { ClassEvidence, FlagEvidence, QueueItem, QueueItemDetail } from '../moderation/queue';
+import type { TimelinePage } from '../moderation/timeline';
 import { ageBand, maskName } from './mask-fields';
-
-const TIMELINE_SHOWN = 50;
 
 /** The day in the row's own offset (greetings and transfers keep theirs). */
 function localDay(unixSeconds: number, tzMinutes: number): string {
@@ -114,22 +119,8 @@ export function maskDecision(row: Row, undoneIds: ReadonlySet<number> = new Set(
  * Everything about one assessed account, masked. Raw rows in, no name, phone, handle or hour out. `holds`: who
  * detection holds out of matching now, at which threshold.
  */
-export function maskItemDetail(
-  db: Db,
-  detail: QueueItemDetail,
-  claimedBy: string | null,
-  holds: { held: ReadonlySet<string>; threshold: number },
-): ModerationItemDetail {
-  const userId = detail.flag.user_id;
-  const t = detail.timeline;
-  const e = detail.evidence;
-  const counterpartIds = [
-    ...[...e.greetings, ...t.greetingsSent, ...t.greetingsReceived].flatMap((g) => [str(g.from_user), str(g.to_user)]),
-    ...[...e.transfers, ...t.transfersIn, ...t.transfersOut].flatMap((x) => [str(x.from_user), str(x.to_user)]),
-  ];
-  const names = maskedNames(db, [userId, ...counterpartIds]);
-  const nameOf = (id: string): string => names.get(id) ?? '*';
-
+/** The rows' mappers for one account under review: its counterparts by masked nickname, texts with handles hidden. */
+function rowViews(userId: string, nameOf: (id: string) => string) {
   const greeting = (g: Row) => {
     const out = str(g.from_user) === userId;
     return {
@@ -158,18 +149,69 @@ export function maskItemDetail(
     reason: str(r.reason),
     text: maskHandlesInText(str(r.text)),
   });
-  const byDayDesc = <T extends { day: string }>(rows: T[]): T[] =>
-    rows.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)).slice(0, TIMELINE_SHOWN);
+  const flag = (f: Row) => ({
+    flagId: num(f.id),
+    detector: str(f.detector),
+    score: num(f.score),
+    reasons: JSON.parse(str(f.reasons)) as string[],
+    state: str(f.state),
+    day: platformDayOf(num(f.first_detected_at)),
+  });
+  return { greeting, transfer, report, flag };
+}
 
-  const priceCounts = new Map<number, number>();
-  for (const x of t.transfersIn) priceCounts.set(num(x.amount_fen), (priceCounts.get(num(x.amount_fen)) ?? 0) + 1);
-  const pricePoints = [...priceCounts]
-    .map(([amountFen, count]) => ({ amountFen, count }))
-    .sort((a, b) => b.count - a.count || a.amountFen - b.amountFen)
-    .slice(0, 8);
+const counterparts = (rows: readonly Row[]): string[] => rows.flatMap((r) => [str(r.from_user), str(r.to_user)]);
 
+/** A page of an account's merged timeline as a reviewer may see it. */
+export function maskTimelinePage(
+  db: Db,
+  userId: string,
+  page: TimelinePage,
+  names?: Map<string, string>,
+): TimelinePageView {
+  const known = names ?? maskedNames(db, [userId, ...counterparts(page.entries.map((e) => e.row))]);
+  const v = rowViews(userId, (id) => known.get(id) ?? '*');
+  return {
+    entries: page.entries.map((e): TimelineEntryView => {
+      switch (e.kind) {
+        case 'greeting_in':
+        case 'greeting_out':
+          return { kind: 'greeting', ...v.greeting(e.row) };
+        case 'transfer_in':
+        case 'transfer_out':
+          return { kind: 'transfer', ...v.transfer(e.row) };
+        case 'report':
+          return { kind: 'report', ...v.report(e.row) };
+        case 'flag':
+          return { kind: 'flag', ...v.flag(e.row) };
+      }
+    }),
+    counts: page.counts,
+    total: page.total,
+    before: page.before,
+    next: page.next,
+  };
+}
+
+export function maskItemDetail(
+  db: Db,
+  detail: QueueItemDetail,
+  claimedBy: string | null,
+  holds: { held: ReadonlySet<string>; threshold: number },
+): ModerationItemDetail {
+  const userId = detail.flag.user_id;
+  const e = detail.evidence;
+  const names = maskedNames(db, [
+    userId,
+    ...counterparts([...e.greetings, ...e.transfers, ...detail.timeline.entries.map((x) => x.row)]),
+    ...detail.related.map((r) => r.userId),
+  ]);
+  const nameOf = (id: string): string => names.get(id) ?? '*';
+  const { greeting, transfer, report } = rowViews(userId, nameOf);
+
+  const pricePoints = detail.pricePoints.map((p) => ({ amountFen: num(p.amount_fen), count: num(p.count) }));
   const undone = new Set(
-    t.decisions.filter((d) => d.reverses !== null && d.reverses !== undefined).map((d) => num(d.reverses)),
+    detail.decisions.filter((d) => d.reverses !== null && d.reverses !== undefined).map((d) => num(d.reverses)),
   );
   const u = detail.user;
   const reference = new Date(num(detail.flag.detected_at) * 1000);
@@ -220,21 +262,15 @@ export function maskItemDetail(
       transfers: e.transfers.map(transfer),
       reports: e.reports.map(report),
     },
-    timeline: {
-      greetings: byDayDesc([...t.greetingsSent, ...t.greetingsReceived].map(greeting)),
-      transfers: byDayDesc([...t.transfersIn, ...t.transfersOut].map(transfer)),
-      reports: t.reportsAgainst.slice(0, TIMELINE_SHOWN).map(report),
-      previousFlags: t.previousFlags
-        .filter((f) => num(f.id) !== flag.id)
-        .map((f) => ({
-          flagId: num(f.id),
-          detector: str(f.detector),
-          score: num(f.score),
-          reasons: JSON.parse(str(f.reasons)) as string[],
-          state: str(f.state),
-          day: platformDayOf(num(f.first_detected_at)),
-        })),
-      decisions: t.decisions.map((d) => maskDecision(d, undone)),
-    },
+    timeline: maskTimelinePage(db, userId, detail.timeline, names),
+    decisions: detail.decisions.map((d) => maskDecision(d, undone)),
+    related: detail.related.map((r) => ({
+      userId: r.userId,
+      maskedName: nameOf(r.userId),
+      reason: r.reason,
+      strength: r.strength,
+      handleKind: r.handleKind,
+      item: r.flagId === null || r.queue === null ? null : { flagId: r.flagId, queue: r.queue },
+    })),
   };
 }

@@ -6,7 +6,7 @@ import {
   FLAG_REASONS,
   HANDLE_KINDS,
 } from '../domain/detection';
-import { DECISION_ACTIONS, FLAG_STATES, MODERATION_QUEUES } from '../domain/moderation';
+import { DECISION_ACTIONS, FLAG_STATES, MODERATION_QUEUES, RELATED_REASONS } from '../domain/moderation';
 import { DECISION_REASONS } from '../domain/reason-codes';
 import { call } from './call';
 import { filePathSchema } from './paths';
@@ -37,6 +37,8 @@ export const queueFilterSchema = z
     minScore: z.number().min(0).max(1).optional(),
     maxAgeDays: z.number().int().min(1).max(3650).optional(),
     district: z.string().trim().min(1).max(40).optional(),
+    /** One account's items (a related account's link opens them). */
+    account: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
@@ -133,6 +135,42 @@ export const classEvidenceSchema = z.object({
   contributions: z.record(z.string(), z.number()),
 });
 
+/** One row of an account's merged timeline (newest first): what the row is says which fields it has. */
+export const timelineEntrySchema = z.discriminatedUnion('kind', [
+  greetingViewSchema.extend({ kind: z.literal('greeting') }),
+  transferViewSchema.extend({ kind: z.literal('transfer') }),
+  reportViewSchema.extend({ kind: z.literal('report') }),
+  previousFlagSchema.extend({ kind: z.literal('flag') }),
+]);
+export type TimelineEntryView = z.infer<typeof timelineEntrySchema>;
+
+/** A page of the timeline: `before` rows precede it, `total` in all; `next` fetches the following page. */
+export const timelinePageSchema = z.object({
+  entries: z.array(timelineEntrySchema),
+  counts: z.object({
+    greetings: z.number().int(),
+    transfers: z.number().int(),
+    reports: z.number().int(),
+    flags: z.number().int(),
+  }),
+  total: z.number().int(),
+  before: z.number().int(),
+  next: z.string().nullable(),
+});
+export type TimelinePageView = z.infer<typeof timelinePageSchema>;
+
+export const relatedAccountSchema = z.object({
+  userId: z.string(),
+  maskedName: z.string(),
+  reason: z.enum(RELATED_REASONS),
+  strength: z.number().int(),
+  /** What kind of handle both sent — never the handle itself. */
+  handleKind: z.enum(HANDLE_KINDS).nullable(),
+  /** The account's newest item and the queue it is in; null when it has none. */
+  item: z.object({ flagId: z.number().int(), queue: moderationQueueSchema }).nullable(),
+});
+export type RelatedAccountView = z.infer<typeof relatedAccountSchema>;
+
 export const itemDetailSchema = z.object({
   item: queueItemSchema,
   /** Both detectors' evidence (null for items of detector versions before calibration). */
@@ -162,13 +200,9 @@ export const itemDetailSchema = z.object({
     transfers: z.array(transferViewSchema),
     reports: z.array(reportViewSchema),
   }),
-  timeline: z.object({
-    greetings: z.array(greetingViewSchema),
-    transfers: z.array(transferViewSchema),
-    reports: z.array(reportViewSchema),
-    previousFlags: z.array(previousFlagSchema),
-    decisions: z.array(decisionViewSchema),
-  }),
+  timeline: timelinePageSchema,
+  decisions: z.array(decisionViewSchema),
+  related: z.array(relatedAccountSchema),
 });
 export type ModerationItemDetail = z.infer<typeof itemDetailSchema>;
 
@@ -276,6 +310,8 @@ export const moderationCalls = {
     }),
   ),
   'moderation.item': call(z.object({ flagId }).strict(), itemDetailSchema),
+  /** The next page of an item's account timeline (`cursor`: the previous page's `next`). */
+  'moderation.timeline': call(z.object({ flagId, cursor: z.string().min(1).max(200) }).strict(), timelinePageSchema),
   /** Opening an item claims it; CONFLICT (details.claimedBy) when another operator holds it. */
   'moderation.claim': call(
     z.object({ flagId }).strict(),

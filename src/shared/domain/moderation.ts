@@ -43,3 +43,6 @@ export const CLAIM_IDLE_SECONDS = 10 * 60;
 
 /** Bulk actions touching more accounts than this need a lead: one mis-set filter must not sweep the city. */
 export const REVIEWER_BULK_LIMIT = 100;
+
+/** Why an account is listed beside another under review (main's moderation/related.ts). */
+export const RELATED_REASONS = ['shared_payers', 'shared_handle'] as const;

@@ -34,6 +34,7 @@ export const changes = {
   'moderation.startDetection': [],
   'moderation.queue': 'read',
   'moderation.item': 'read',
+  'moderation.timeline': 'read',
   // A claim changes what the other operators' queues show, not this one's.
   'moderation.claim': [],
   'moderation.release': [],

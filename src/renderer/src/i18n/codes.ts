@@ -13,7 +13,13 @@ import {
   REPORT_REASONS,
   UPSTREAM_STATUSES,
 } from '../../../shared/domain/export-format';
-import { DECISION_ACTIONS, FLAG_STATES, MODERATION_QUEUES, UNDO_ACTION } from '../../../shared/domain/moderation';
+import {
+  DECISION_ACTIONS,
+  FLAG_STATES,
+  MODERATION_QUEUES,
+  RELATED_REASONS,
+  UNDO_ACTION,
+} from '../../../shared/domain/moderation';
 import { DISCLOSURE_LEVELS, HOUR_BANDS, KNOWN_CATEGORIES } from '../../../shared/domain/places';
 import { OPERATOR_ROLES } from '../../../shared/domain/operator-roles';
 import { DECISION_REASONS } from '../../../shared/domain/reason-codes';
@@ -79,6 +85,12 @@ export const vocabularies = {
   reportReason: vocabulary(REPORT_REASONS, (r) => `words.reportReason.${r}`, 'words.reportReason.other'),
   accountStatus: vocabulary(UPSTREAM_STATUSES, (s) => `words.accountStatus.${s}`, 'words.unknown'),
   direction: vocabulary(['in', 'out'] as const, (d) => `moderation.detail.${d}`, 'words.unknown'),
+  timelineKind: vocabulary(
+    ['greeting', 'transfer', 'report', 'flag'] as const,
+    (k) => `moderation.timeline.kind.${k}`,
+    'words.unknown',
+  ),
+  relatedReason: vocabulary(RELATED_REASONS, (r) => `moderation.related.reason.${r}`, 'words.unknown'),
   jobKind: vocabulary(JOB_KINDS, (k) => `job.kind.${k}`, 'words.unknown'),
   jobState: vocabulary(JOB_STATES, (s) => `job.state.${s}`, 'words.unknown'),
   role: vocabulary(['reviewer', 'lead'] as const, (r) => `session.role.${r}`, 'words.unknown'),

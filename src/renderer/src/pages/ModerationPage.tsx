@@ -207,7 +207,14 @@ export function ModerationPage() {
                 {t('moderation.detail.claimedBy', { name: open.claimedBy })}
               </p>
             )}
-            {ready && <ItemDetail detail={open.data!} />}
+            {ready && (
+              <ItemDetail
+                detail={open.data!}
+                onOpenRelated={(r) =>
+                  r.item && changeQuery({ queue: r.item.queue, filter: { account: r.userId }, sort: query.sort })
+                }
+              />
+            )}
           </div>
         </div>
         <ActionBar

@@ -102,6 +102,17 @@ export function FilterBar({ query, onQuery, views, viewId, onView, searchRef }: 
           onChange={(e) => set('district', e.target.value.trim() || undefined)}
           data-testid="filter-district"
         />
+        {f.account && (
+          <button
+            type="button"
+            className="mod-badge"
+            data-testid="filter-account"
+            title={t('moderation.filter.accountClear')}
+            onClick={() => set('account', undefined)}
+          >
+            {t('moderation.filter.account', { id: f.account })} ×
+          </button>
+        )}
         <label className="inline">
           {t('moderation.filter.sort')}
           <select

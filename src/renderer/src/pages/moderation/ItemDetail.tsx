@@ -1,36 +1,12 @@
-import type { MaskedText, ModerationItemDetail } from '../../../../shared/contract';
+import type { ModerationItemDetail, RelatedAccountView } from '../../../../shared/contract';
 import { DETECTOR_NAMES } from '../../../../shared/domain/detection';
 import { CopyId } from '../../components/CopyId';
 import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
-import { actionKey, decisionReasonKey, handleKey, isShare, markKey, scoreText } from './words';
-
-/** A masked text with the kinds of contact handle found in it, as badges ("WeChat handle, obfuscated"). */
-function Masked({ value }: { value: MaskedText }) {
-  const { t } = useI18n();
-  return (
-    <span className="mod-text">
-      {value.handles.map((h, i) => (
-        <span key={i} className="mod-badge warn" data-testid="handle-hint" data-kind={h.kind}>
-          {h.obfuscated ? t('moderation.handle.obfuscated', { kind: t(handleKey(h)) }) : t(handleKey(h))}
-        </span>
-      ))}
-      <span className="mono">
-        {value.text === ''
-          ? '—'
-          : value.text.split(/(⟦[a-z]+⟧)/).map((part, i) =>
-              /^⟦[a-z]+⟧$/.test(part) ? (
-                <span key={i} className="mod-mark" data-testid="masked-mark" data-kind={part.slice(1, -1)}>
-                  {t(markKey(part.slice(1, -1)))}
-                </span>
-              ) : (
-                part
-              ),
-            )}
-      </span>
-    </span>
-  );
-}
+import { AccountTimeline } from './AccountTimeline';
+import { Masked } from './Masked';
+import { RelatedAccounts } from './RelatedAccounts';
+import { actionKey, decisionReasonKey, isShare } from './words';
 
 function Section({
   title,
@@ -108,14 +84,16 @@ function Assessment({ detail }: { detail: ModerationItemDetail }) {
   );
 }
 
-export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
+export function ItemDetail({
+  detail,
+  onOpenRelated,
+}: {
+  detail: ModerationItemDetail;
+  onOpenRelated(account: RelatedAccountView): void;
+}) {
   const { t, fmt } = useI18n();
-  const { user, item } = detail;
+  const { user, item, evidence: e } = detail;
   const dir = (d: 'in' | 'out') => t(d === 'in' ? 'moderation.detail.in' : 'moderation.detail.out');
-  const greetings = [
-    ...detail.evidence.greetings,
-    ...detail.timeline.greetings.filter((g) => !detail.evidence.greetings.some((e) => e.id === g.id)),
-  ];
   return (
     <div className="mod-detail-body">
       <p className="mod-user-line" data-testid="detail-user">
@@ -158,12 +136,10 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           {detail.pricePoints.map((p) => `${fmt.money(p.amountFen)} ×${p.count}`).join(' · ')}
         </p>
       )}
-      <h3 className="small">
-        {t('moderation.detail.evidence')} · {t('moderation.detail.timeline')}
-      </h3>
-      <Section title={t('moderation.detail.greetings')} count={greetings.length} testId="detail-greetings">
+      <h3 className="small">{t('moderation.detail.evidence')}</h3>
+      <Section title={t('moderation.detail.greetings')} count={e.greetings.length} testId="detail-greetings">
         <ul className="mod-timeline">
-          {greetings.slice(0, 30).map((g) => (
+          {e.greetings.map((g) => (
             <li key={g.id}>
               <span className="muted small">
                 {g.day} · {dir(g.direction)} · {g.counterpart}
@@ -174,13 +150,9 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           ))}
         </ul>
       </Section>
-      <Section
-        title={t('moderation.detail.transfers')}
-        count={detail.timeline.transfers.length}
-        testId="detail-transfers"
-      >
+      <Section title={t('moderation.detail.transfers')} count={e.transfers.length} testId="detail-transfers">
         <ul className="mod-timeline">
-          {detail.timeline.transfers.slice(0, 30).map((x) => (
+          {e.transfers.map((x) => (
             <li key={x.id}>
               <span className="muted small">
                 {x.day} · {dir(x.direction)} · {x.counterpart}
@@ -190,9 +162,9 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           ))}
         </ul>
       </Section>
-      <Section title={t('moderation.detail.reports')} count={detail.timeline.reports.length} testId="detail-reports">
+      <Section title={t('moderation.detail.reports')} count={e.reports.length} testId="detail-reports">
         <ul className="mod-timeline">
-          {detail.timeline.reports.map((r) => (
+          {e.reports.map((r) => (
             <li key={r.id}>
               <span className="muted small">
                 {r.day} · {codeText(t, 'reportReason', r.reason)}
@@ -202,27 +174,11 @@ export function ItemDetail({ detail }: { detail: ModerationItemDetail }) {
           ))}
         </ul>
       </Section>
-      <Section
-        title={t('moderation.detail.previousFlags')}
-        count={detail.timeline.previousFlags.length}
-        testId="detail-previous-flags"
-      >
+      <RelatedAccounts related={detail.related} onOpen={onOpenRelated} />
+      <AccountTimeline key={item.flagId} flagId={item.flagId} first={detail.timeline} />
+      <Section title={t('moderation.detail.decisions')} count={detail.decisions.length} testId="detail-decisions">
         <ul className="mod-timeline">
-          {detail.timeline.previousFlags.map((f) => (
-            <li key={f.flagId}>
-              <span className="muted small">{f.day}</span> {codeText(t, 'detector', f.detector)} · {scoreText(f.score)}{' '}
-              · {codeText(t, 'flagState', f.state)}
-            </li>
-          ))}
-        </ul>
-      </Section>
-      <Section
-        title={t('moderation.detail.decisions')}
-        count={detail.timeline.decisions.length}
-        testId="detail-decisions"
-      >
-        <ul className="mod-timeline">
-          {detail.timeline.decisions.map((d) => (
+          {detail.decisions.map((d) => (
             <li key={d.id} className={d.undone ? 'undone' : ''}>
               <span className="muted small">
                 #{d.id} · {fmt.dateTime(d.decidedAt * 1000)} · {d.operator}

@@ -18,7 +18,7 @@ export const actionKey = (action: DecisionAction | string): MessageKey =>
 export const decisionReasonKey = (reason: DecisionReason | string): MessageKey =>
   isDecisionReason(reason) ? `moderation.decisionReason.${reason}` : 'moderation.decisionReason.other';
 
-export const handleKey = (h: HandleHint): MessageKey => `moderation.handle.${h.kind}`;
+export const handleKey = (h: Pick<HandleHint, 'kind'>): MessageKey => `moderation.handle.${h.kind}`;
 
 /** Keyboard: number keys and letters for the actions, in the order of the action bar. */
 export const ACTION_KEYS: Readonly<Record<string, DecisionAction>> = {
