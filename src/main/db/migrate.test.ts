@@ -172,6 +172,21 @@ describe('migration 12: mirror facts kept', () => {
   });
 });
 
+describe('migration 13: contact handles of assessed accounts', () => {
+  it('adds an empty flag_handles table, keyed by handle and account, over a mirror at version 12', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 12);
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(13);
+    expect(db.prepare(`SELECT count(*) FROM flag_handles`).pluck().get()).toBe(0);
+    db.exec(`INSERT INTO flag_handles (handle_key, kind, user_id) VALUES ('k', 'wechat', 'a')`);
+    expect(() => db.exec(`INSERT INTO flag_handles (handle_key, kind, user_id) VALUES ('k', 'wechat', 'a')`)).toThrow(
+      /UNIQUE/,
+    );
+    db.close();
+  });
+});
+
 describe('migration 8: one open assessment per account', () => {
   const dir = tempDir();
 

@@ -1,6 +1,7 @@
 import { CancelledError, type ProgressSink } from '../../shared/progress';
 import { DETECTOR_NAMES, type DetectorName } from '../../shared/domain/detection';
 import { withAudit } from '../audit/audit-log';
+import { recordFlagHandles } from './related';
 import type { Db } from '../db/database';
 import { runOwner } from '../runs/interrupted';
 import { extractFeatures, type UserFeatures } from './features';
@@ -183,6 +184,7 @@ export function runDetection(
           );
           newFlags++;
         }
+        recordFlagHandles(db);
         const summary: DetectSummary = {
           runId,
           referenceAt: scores.referenceAt,

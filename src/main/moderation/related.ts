@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { findContactHandles } from '../contact-handles/find';
 import type { Db } from '../db/database';
 import type { HandleKind } from '../../shared/domain/detection';
@@ -7,9 +8,9 @@ import type { FlagEvidence } from './queue';
  * Accounts a reviewer should look at next to this one (raw; masked in privacy/moderation-views.ts):
  * - `shared_payers`: accounts paid by at least two of the people who paid this one — a seller's second storefront
  *   is paid by the same buyers. Read through the transfer indexes: this account's payers, then what each paid.
- * - `shared_handle`: accounts whose flagged greetings carry a contact handle this account's flagged greetings carry
- *   too — a spam ring sends one handle from many accounts. Read from the evidence detection kept on open items
- *   (what a reviewer would otherwise compare by hand), never by scanning every greeting's text.
+ * - `shared_handle`: accounts whose evidence greetings carry a contact handle this account's evidence greetings carry
+ *   too — a spam ring sends one handle from many accounts. As of the last detection run (`recordFlagHandles`), never
+ *   by scanning greetings' text on main's loop.
  * At most `RELATED_LIMIT` of each, strongest first; each with its newest item when it has one.
  */
 export const RELATED_LIMIT = 10;
@@ -41,15 +42,17 @@ export function relatedAccounts(db: Db, userId: string): RelatedAccount[] {
        ORDER BY shared DESC, t.to_user LIMIT @limit`,
     )
     .all({ user: userId, min: MIN_SHARED_PAYERS, cap: MAX_PAYEES_OF_A_PAYER, limit: RELATED_LIMIT });
-  const handles = handleSenders(db);
-  const mine = [...handles.values()].filter(({ senders }) => senders.has(userId));
+  const sharing = db
+    .prepare<{ user: string }, { user_id: string; kind: HandleKind; senders: number }>(
+      `SELECT o.user_id, o.kind, (SELECT count(*) FROM flag_handles c WHERE c.handle_key = o.handle_key) AS senders
+       FROM flag_handles m JOIN flag_handles o ON o.handle_key = m.handle_key AND o.user_id <> m.user_id
+       WHERE m.user_id = @user`,
+    )
+    .all({ user: userId });
   const byHandle = new Map<string, { kind: HandleKind; strength: number }>();
-  for (const { kind, senders } of mine) {
-    for (const other of senders) {
-      if (other === userId) continue;
-      const seen = byHandle.get(other);
-      if (!seen || senders.size > seen.strength) byHandle.set(other, { kind, strength: senders.size });
-    }
+  for (const r of sharing) {
+    const seen = byHandle.get(r.user_id);
+    if (!seen || r.senders > seen.strength) byHandle.set(r.user_id, { kind: r.kind, strength: r.senders });
   }
   const latestFlag = db.prepare<[string], number>(`SELECT max(id) FROM flags WHERE user_id = ?`).pluck();
   return [
@@ -66,50 +69,42 @@ export function relatedAccounts(db: Db, userId: string): RelatedAccount[] {
   ].map((r) => ({ ...r, flagId: latestFlag.get(r.userId) ?? null }));
 }
 
-/**
- * Contact handles (phone numbers, WeChat ids, links) in the evidence greetings of every item → the accounts that
- * sent them. Evidence changes only when detection runs and greeting texts only when an import lands, so the answer
- * is kept until one of them does — not recomputed after every decision (a decision changes neither).
- */
-const handleSendersKept = new WeakMap<Db, { stamp: string; senders: HandleSenders }>();
-
-/** Handle text → its kind and the accounts that sent it. */
-type HandleSenders = Map<string, { kind: HandleKind; senders: Set<string> }>;
-
-function handleSenders(db: Db): HandleSenders {
-  const stamp = db
-    .prepare(
-      `SELECT coalesce((SELECT max(id) FROM detect_runs), 0) || ':' || coalesce((SELECT max(id) FROM import_runs), 0)`,
-    )
-    .pluck()
-    .get() as string;
-  const kept = handleSendersKept.get(db);
-  if (kept?.stamp === stamp) return kept.senders;
-  const senders = computeHandleSenders(db);
-  handleSendersKept.set(db, { stamp, senders });
-  return senders;
+/** The key a handle is kept under: who sent the same handle is what counts, never the handle itself. */
+function handleKey(text: string): string {
+  return crypto
+    .createHash('sha256')
+    .update('encounter-console/flag-handles\0')
+    .update(text)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
-function computeHandleSenders(db: Db): HandleSenders {
-  {
-    const senders: HandleSenders = new Map();
-    const text = db.prepare<[string], { from_user: string; text: string }>(
-      `SELECT from_user, text FROM greetings WHERE id = ?`,
-    );
-    for (const f of db
-      .prepare<[], { evidence: string }>(`SELECT evidence FROM flags WHERE merged_into IS NULL`)
-      .iterate()) {
-      for (const id of (JSON.parse(f.evidence) as FlagEvidence).greetings ?? []) {
-        const g = text.get(id);
-        if (!g) continue;
-        for (const h of findContactHandles(g.text)) {
-          if (h.kind === 'solicit') continue;
-          let s = senders.get(h.text);
-          if (!s) senders.set(h.text, (s = { kind: h.kind, senders: new Set() }));
-          s.senders.add(g.from_user);
-        }
+/**
+ * Contact handles (phone numbers, WeChat ids, links) in the evidence greetings of every item → the accounts that
+ * sent them, kept in `flag_handles` (migration 13). Called by a detection run in its transaction, after its items
+ * are written: the evidence changes only then.
+ */
+export function recordFlagHandles(db: Db): number {
+  const text = db.prepare<[string], { from_user: string; text: string }>(
+    `SELECT from_user, text FROM greetings WHERE id = ?`,
+  );
+  const insert = db.prepare<[string, string, string]>(
+    `INSERT OR IGNORE INTO flag_handles (handle_key, kind, user_id) VALUES (?, ?, ?)`,
+  );
+  // Read first, then write: one connection cannot write while it is still stepping through a read.
+  const found: [string, string, string][] = [];
+  const evidence = db.prepare<[], string>(`SELECT evidence FROM flags WHERE merged_into IS NULL`).pluck().all();
+  for (const e of evidence) {
+    for (const id of (JSON.parse(e) as FlagEvidence).greetings ?? []) {
+      const g = text.get(id);
+      if (!g) continue;
+      for (const h of findContactHandles(g.text)) {
+        if (h.kind !== 'solicit') found.push([handleKey(h.text), h.kind, g.from_user]);
       }
     }
-    return senders;
   }
+  db.prepare(`DELETE FROM flag_handles`).run();
+  let rows = 0;
+  for (const row of found) rows += insert.run(...row).changes;
+  return rows;
 }

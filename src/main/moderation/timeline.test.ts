@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/envelope';
 import { freshDb, seedFlags } from '../testing/moderation-mirror';
-import { relatedAccounts } from './related';
+import { recordFlagHandles, relatedAccounts } from './related';
 import { accountTimeline, type TimelineEntry, TIMELINE_KINDS } from './timeline';
 
 const T = 1_764_000_000;
@@ -119,6 +119,14 @@ describe('related accounts', () => {
     evidence.run(JSON.stringify({ greetings: ['g0'] }), flags[0]);
     evidence.run(JSON.stringify({ greetings: ['g3'] }), flags[1]);
     evidence.run(JSON.stringify({ greetings: ['g2'] }), flags[2]);
+    // As a detection run does after writing its items: the handle is kept by key, never as text.
+    expect(recordFlagHandles(db)).toBe(2);
+    const kept = db.prepare(`SELECT handle_key, kind, user_id FROM flag_handles ORDER BY user_id`).all();
+    expect(kept).toMatchObject([
+      { kind: 'wechat', user_id: 'u0' },
+      { kind: 'wechat', user_id: 'u3' },
+    ]);
+    expect(JSON.stringify(kept)).not.toContain('sellerring');
 
     const related = relatedAccounts(db, 'u0');
     expect(related).toEqual([

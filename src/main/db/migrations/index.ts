@@ -11,6 +11,7 @@ import { m009RowCounts } from './009-row-counts';
 import { m010Operators } from './010-operators';
 import { m011OutboxAudit } from './011-outbox-audit';
 import { m012MirrorFacts } from './012-mirror-facts';
+import { m013FlagHandles } from './013-flag-handles';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   m010Operators,
   m011OutboxAudit,
   m012MirrorFacts,
+  m013FlagHandles,
 ];
