@@ -32,14 +32,15 @@ export interface RelatedAccount {
 export function relatedAccounts(db: Db, userId: string): RelatedAccount[] {
   const byPayers = db
     .prepare<{ user: string; min: number; cap: number; limit: number }, { user_id: string; shared: number }>(
-      `WITH payers AS (SELECT DISTINCT from_user AS payer FROM transfers WHERE to_user = @user),
-            busy AS (SELECT p.payer FROM payers p
-                     WHERE (SELECT count(DISTINCT t.to_user) FROM transfers t WHERE t.from_user = p.payer) <= @cap)
-       SELECT t.to_user AS user_id, count(DISTINCT t.from_user) AS shared
-       FROM busy b JOIN transfers t ON t.from_user = b.payer
-       WHERE t.to_user <> @user
-       GROUP BY t.to_user HAVING shared >= @min
-       ORDER BY shared DESC, t.to_user LIMIT @limit`,
+      // The payers' transfers are read once (materialized) for both the cap and the count.
+      `WITH paid AS MATERIALIZED (
+              SELECT t.from_user, t.to_user FROM transfers t
+              WHERE t.from_user IN (SELECT from_user FROM transfers WHERE to_user = @user)),
+            usable AS (SELECT from_user FROM paid GROUP BY from_user HAVING count(DISTINCT to_user) <= @cap)
+       SELECT to_user AS user_id, count(DISTINCT from_user) AS shared
+       FROM paid WHERE to_user <> @user AND from_user IN (SELECT from_user FROM usable)
+       GROUP BY to_user HAVING shared >= @min
+       ORDER BY shared DESC, to_user LIMIT @limit`,
     )
     .all({ user: userId, min: MIN_SHARED_PAYERS, cap: MAX_PAYEES_OF_A_PAYER, limit: RELATED_LIMIT });
   const sharing = db

@@ -137,4 +137,27 @@ describe('related accounts', () => {
     expect(relatedAccounts(db, 'u3').map((r) => r.userId)).toEqual(['u0']);
     expect(relatedAccounts(db, 'u2')).toEqual([]);
   });
+
+  it('leaves out a payer who paid more than 200 accounts: it links everyone and says nothing', () => {
+    const sharedWith = (payeesOfBusyPayer: number) => {
+      const { db } = freshDb(2 + 2 + payeesOfBusyPayer);
+      const pay = db.prepare(
+        `INSERT INTO transfers (id, from_user, to_user, amount_fen, paid_at, paid_tz, memo) VALUES (?, ?, ?, 100, ?, 480, '')`,
+      );
+      db.transaction(() => {
+        // u2 and u3 both paid u0 and u1; u3 also paid accounts u4… (its payees: 2 + that many).
+        for (const [i, [from, to]] of [
+          ['u2', 'u0'],
+          ['u2', 'u1'],
+          ['u3', 'u0'],
+          ['u3', 'u1'],
+        ].entries())
+          pay.run(`t${i}`, from, to, T + i);
+        for (let i = 0; i < payeesOfBusyPayer; i++) pay.run(`b${i}`, 'u3', `u${4 + i}`, T + 10 + i);
+      })();
+      return relatedAccounts(db, 'u0').filter((r) => r.reason === 'shared_payers');
+    };
+    expect(sharedWith(198).map((r) => [r.userId, r.strength])).toEqual([['u1', 2]]); // u3 paid 200: still counts
+    expect(sharedWith(199)).toEqual([]); // u3 paid 201: left out, and one shared payer is not a pattern
+  });
 });
