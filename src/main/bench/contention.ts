@@ -506,6 +506,7 @@ class OperatorsClient {
     const started = performance.now();
     const outcome: DecisionOutcome = { flagId, answer: 'none', decisionId: null, ms: 0 };
     this.decisions.push(outcome);
+    let said = '';
     try {
       const { reply, status } = await post(
         this.server,
@@ -516,13 +517,20 @@ class OperatorsClient {
       if (reply.ok) {
         outcome.answer = 'confirmed';
         outcome.decisionId = (reply.value as { id: number }).id;
-      } else outcome.answer = reply.error?.code === 'BUSY' ? 'refused' : `error:${reply.error?.code ?? status}`;
+      } else if (reply.error?.code === 'BUSY') outcome.answer = 'refused';
+      else {
+        outcome.answer = `error:${reply.error?.code ?? status}`;
+        // The console's own words (they quote nothing from the request): what went wrong, to be found and fixed.
+        said = reply.error?.message.slice(0, 200) ?? '';
+      }
     } catch {
       outcome.answer = 'none';
     }
     outcome.ms = Math.round(performance.now() - started);
     // Neither confirmed nor refused for the lock (nor unanswered: that is `lost`): an answer of another kind.
-    return outcome.answer.startsWith('error:') ? { ms: outcome.ms, error: outcome.answer } : { ms: outcome.ms };
+    return outcome.answer.startsWith('error:')
+      ? { ms: outcome.ms, error: `${outcome.answer} (${said})` }
+      : { ms: outcome.ms };
   }
 }
 
