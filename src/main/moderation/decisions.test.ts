@@ -27,6 +27,34 @@ const decisionLines = (outbox: string) =>
     .map((l) => JSON.parse(l) as Record<string, string>);
 
 describe('decisions', () => {
+  it('an item whose account an import removed meanwhile answers NOT_FOUND, saying so, and records nothing', () => {
+    const { db, userIds } = freshDb(3);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    // As a snapshot without the account leaves it (imports write with foreign keys off; the item stays for the record).
+    db.pragma('foreign_keys = OFF');
+    db.prepare(`DELETE FROM users WHERE id = 'u0'`).run();
+    db.pragma('foreign_keys = ON');
+    expect(() =>
+      decide(db, { flagId: flag!, action: 'warn', reasonCode: 'selling_confirmed' }, reviewer, noOutbox),
+    ).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringMatching(/no longer in the mirror/) }),
+    );
+    expect(db.prepare(`SELECT count(*) FROM decisions`).pluck().get()).toBe(0);
+  });
+
+  it('undoing a decision on an account an import removed meanwhile answers NOT_FOUND and records nothing', () => {
+    const { db, userIds } = freshDb(3);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    const made = decide(db, { flagId: flag!, action: 'warn', reasonCode: 'selling_confirmed' }, reviewer, noOutbox);
+    db.pragma('foreign_keys = OFF');
+    db.prepare(`DELETE FROM users WHERE id = 'u0'`).run();
+    db.pragma('foreign_keys = ON');
+    expect(() => undo(db, made.id, reviewer, noOutbox)).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringMatching(/no longer in the mirror/) }),
+    );
+    expect(db.prepare(`SELECT count(*) FROM decisions`).pluck().get()).toBe(1);
+  });
+
   it('records a decision and resolves the flag out of the unreviewed queue', () => {
     const { db, userIds } = freshDb(3);
     const [flag] = seedFlags(db, userIds.slice(0, 1));

@@ -169,6 +169,11 @@ function insertDecision(
       );
     }
     assertNotClaimedByOther(db, flag.id, operator, now);
+    // An import may have removed the account since its item was listed (a snapshot that no longer has it): the
+    // decision has nobody to act on. Said plainly, before any row is written.
+    if (!s.user.get(userId)) {
+      throw notFound(`account ${userId} of flag ${flag.id} is no longer in the mirror (an import removed it)`);
+    }
   } else if (input.userId !== undefined) {
     if (!s.user.get(input.userId)) throw notFound(`user ${input.userId}`);
     userId = input.userId;
@@ -233,6 +238,11 @@ function undoOne(
   const s = statements(db);
   const original = s.decision.get(decisionId);
   if (!original) throw notFound(`decision ${decisionId}`);
+  if (!s.user.get(original.user_id)) {
+    throw notFound(
+      `account ${original.user_id} of decision ${decisionId} is no longer in the mirror (an import removed it)`,
+    );
+  }
   if (original.action === UNDO_ACTION)
     throw conflict(`decision ${decisionId} is itself an undo; make a new decision instead`);
   const already = s.undoOf.get(decisionId);
