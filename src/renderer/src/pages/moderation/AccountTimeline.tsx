@@ -58,7 +58,7 @@ export function AccountTimeline({ flagId, first }: { flagId: number; first: Mode
         <ol className="mod-timeline" data-testid="timeline-entries">
           {entries.map((e) => (
             <li key={`${e.kind}:${e.kind === 'flag' ? e.flagId : e.id}`} data-kind={e.kind}>
-              <Entry entry={e} />
+              <ActivityRow entry={e} />
             </li>
           ))}
         </ol>
@@ -73,7 +73,8 @@ export function AccountTimeline({ flagId, first }: { flagId: number; first: Mode
   );
 }
 
-function Entry({ entry: e }: { entry: TimelineEntryView }) {
+/** One row of an account's activity — a timeline entry or an evidence row — as the reviewer reads it. */
+export function ActivityRow({ entry: e }: { entry: TimelineEntryView }) {
   const { t, fmt } = useI18n();
   const kind = <span className="mod-badge">{codeText(t, 'timelineKind', e.kind)}</span>;
   const dir = (d: 'in' | 'out') => t(d === 'in' ? 'moderation.detail.in' : 'moderation.detail.out');

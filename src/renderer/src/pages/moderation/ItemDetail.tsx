@@ -3,7 +3,7 @@ import { DETECTOR_NAMES } from '../../../../shared/domain/detection';
 import { CopyId } from '../../components/CopyId';
 import { codeText } from '../../i18n/codes';
 import { useI18n } from '../../i18n/I18nProvider';
-import { AccountTimeline } from './AccountTimeline';
+import { AccountTimeline, ActivityRow } from './AccountTimeline';
 import { Masked } from './Masked';
 import { RelatedAccounts } from './RelatedAccounts';
 import { actionKey, decisionReasonKey, isShare } from './words';
@@ -93,7 +93,6 @@ export function ItemDetail({
 }) {
   const { t, fmt } = useI18n();
   const { user, item, evidence: e } = detail;
-  const dir = (d: 'in' | 'out') => t(d === 'in' ? 'moderation.detail.in' : 'moderation.detail.out');
   return (
     <div className="mod-detail-body">
       <p className="mod-user-line" data-testid="detail-user">
@@ -141,11 +140,7 @@ export function ItemDetail({
         <ul className="mod-timeline">
           {e.greetings.map((g) => (
             <li key={g.id}>
-              <span className="muted small">
-                {g.day} · {dir(g.direction)} · {g.counterpart}
-              </span>{' '}
-              <Masked value={g.text} />
-              {g.replied && <span className="muted small"> · {t('moderation.detail.replied')}</span>}
+              <ActivityRow entry={{ kind: 'greeting', ...g }} />
             </li>
           ))}
         </ul>
@@ -154,10 +149,7 @@ export function ItemDetail({
         <ul className="mod-timeline">
           {e.transfers.map((x) => (
             <li key={x.id}>
-              <span className="muted small">
-                {x.day} · {dir(x.direction)} · {x.counterpart}
-              </span>{' '}
-              <strong>{fmt.money(x.amountFen)}</strong> <Masked value={x.memo} />
+              <ActivityRow entry={{ kind: 'transfer', ...x }} />
             </li>
           ))}
         </ul>
@@ -166,10 +158,7 @@ export function ItemDetail({
         <ul className="mod-timeline">
           {e.reports.map((r) => (
             <li key={r.id}>
-              <span className="muted small">
-                {r.day} · {codeText(t, 'reportReason', r.reason)}
-              </span>{' '}
-              <Masked value={r.text} />
+              <ActivityRow entry={{ kind: 'report', ...r }} />
             </li>
           ))}
         </ul>
