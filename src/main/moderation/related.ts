@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { findContactHandles } from '../contact-handles/find';
 import type { Db } from '../db/database';
 import type { HandleKind } from '../../shared/domain/detection';
-import type { FlagEvidence } from './queue';
 
 /**
  * Accounts a reviewer should look at next to this one (raw; masked in privacy/moderation-views.ts):
@@ -96,7 +95,7 @@ export function recordFlagHandles(db: Db): number {
   const found: [string, string, string][] = [];
   const evidence = db.prepare<[], string>(`SELECT evidence FROM flags WHERE merged_into IS NULL`).pluck().all();
   for (const e of evidence) {
-    for (const id of (JSON.parse(e) as FlagEvidence).greetings ?? []) {
+    for (const id of (JSON.parse(e) as { greetings?: string[] }).greetings ?? []) {
       const g = text.get(id);
       if (!g) continue;
       for (const h of findContactHandles(g.text)) {
