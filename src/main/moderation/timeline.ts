@@ -105,9 +105,9 @@ export function timelineCounts(db: Db, userId: string): TimelineCounts {
 }
 
 /**
- * A page of `userId`'s timeline after `cursor` (from the newest row when null), at most `limit` rows. `before` is
- * counted by the caller's own pages (the renderer adds page sizes); here it is derived from the counts so a page
- * fetched on its own says where it is.
+ * A page of `userId`'s timeline after `cursor` (from the newest row when null), at most `limit` rows. `before` (how
+ * many rows come earlier in the timeline's order) is counted from the index, so a page fetched on its own says
+ * where it is.
  */
 export function accountTimeline(
   db: Db,
