@@ -6,7 +6,7 @@ import { useAction } from '../../api/useAction';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { MessageKey } from '../../i18n/catalogue';
 import { useI18n } from '../../i18n/I18nProvider';
-import { useEscapeKey } from '../../hooks/useEscapeKey';
+import { Dialog } from '../../components/Dialog';
 
 /** Every drop reason has its words: a reason without them is a compile error. */
 const DROP_WORDS: { [R in DropReason]: MessageKey } = {
@@ -73,51 +73,45 @@ function PublishDialog({ run, onClose }: { run: MatchRunView; onClose(): void })
     { placeholderData: undefined, gcTime: 0 },
   );
   const publish = useAction('matching.publish');
-  useEscapeKey(onClose);
   const c = check.data ?? null;
   return (
-    <div className="dialog-backdrop" role="presentation">
-      <form
-        className="dialog card"
-        role="dialog"
-        aria-modal
-        aria-labelledby="publish-title"
-        data-testid="publish-dialog"
-        data-state={c ? 'ready' : 'loading'}
-        data-passing={c?.passing ?? ''}
-        data-introductions={c?.introductions ?? ''}
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (c) void publish.run({ date: run.date, runId: run.id }).then((r) => r && onClose());
-        }}
-      >
-        <h2 id="publish-title">{t('matching.publish.title', { date: run.date, id: run.id })}</h2>
-        <p className="small muted">{t('matching.publish.help')}</p>
-        {check.error && <ErrorNote error={check.error} />}
-        {!c && !check.error && <p className="muted">{t('matching.publish.checking')}</p>}
-        {c && (
-          <>
-            <p data-testid="publish-counts">
-              {t('matching.publish.counts', {
-                introductions: fmt.integer(c.introductions),
-                passing: fmt.integer(c.passing),
-                dropped: fmt.integer(c.introductions - c.passing),
-              })}
-            </p>
-            <DroppedList dropped={c.dropped} testId="publish-dropped" />
-          </>
-        )}
-        {publish.error && <ErrorNote error={publish.error} />}
-        <div className="row dialog-buttons">
-          <button type="button" onClick={onClose} data-testid="publish-cancel">
-            {t('matching.publish.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={!c || publish.busy} data-testid="publish-confirm">
-            {t('matching.publish.confirm')}
-          </button>
-        </div>
-      </form>
-    </div>
+    <Dialog
+      titleId="publish-title"
+      testId="publish-dialog"
+      onClose={onClose}
+      data-state={c ? 'ready' : 'loading'}
+      data-passing={c?.passing ?? ''}
+      data-introductions={c?.introductions ?? ''}
+      onSubmit={() => {
+        if (c) void publish.run({ date: run.date, runId: run.id }).then((r) => r && onClose());
+      }}
+    >
+      <h2 id="publish-title">{t('matching.publish.title', { date: run.date, id: run.id })}</h2>
+      <p className="small muted">{t('matching.publish.help')}</p>
+      {check.error && <ErrorNote error={check.error} />}
+      {!c && !check.error && <p className="muted">{t('matching.publish.checking')}</p>}
+      {c && (
+        <>
+          <p data-testid="publish-counts">
+            {t('matching.publish.counts', {
+              introductions: fmt.integer(c.introductions),
+              passing: fmt.integer(c.passing),
+              dropped: fmt.integer(c.introductions - c.passing),
+            })}
+          </p>
+          <DroppedList dropped={c.dropped} testId="publish-dropped" />
+        </>
+      )}
+      {publish.error && <ErrorNote error={publish.error} />}
+      <div className="row dialog-buttons">
+        <button type="button" onClick={onClose} data-testid="publish-cancel">
+          {t('matching.publish.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={!c || publish.busy} data-testid="publish-confirm">
+          {t('matching.publish.confirm')}
+        </button>
+      </div>
+    </Dialog>
   );
 }
 
