@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
-import { listQueue } from './queue';
+import { MODERATION_QUEUES } from '../../shared/domain/moderation';
+import { decide } from './decisions';
+import { listQueue, queueOfFlag } from './queue';
 import { createSavedView, deleteSavedView, listSavedViews, updateSavedView } from './saved-views';
 import { freshDb, seedFlags } from '../testing/moderation-mirror';
 
@@ -81,5 +83,26 @@ describe('saved views', () => {
     });
     deleteSavedView(db, v.id, ann);
     expect(listSavedViews(db)).toEqual([]);
+  });
+});
+
+describe('the queue of one item', () => {
+  it('is the queue that lists it, for every queue, and the account filter finds it there alone', () => {
+    const { db, userIds } = freshDb(4);
+    const flags = seedFlags(db, userIds, 'micro_seller', NOW - 100);
+    const lead: Operator = { name: 'lin', role: 'lead' };
+    decide(db, { flagId: flags[1]!, action: 'hold', reasonCode: 'insufficient_evidence' }, lead, { now: NOW });
+    decide(db, { flagId: flags[2]!, action: 'escalate', reasonCode: 'needs_lead_review' }, lead, { now: NOW });
+    decide(db, { flagId: flags[3]!, action: 'clear', reasonCode: 'false_positive' }, lead, { now: NOW });
+    for (const [i, flagId] of flags.entries()) {
+      const listedIn = MODERATION_QUEUES.filter((queue) =>
+        listQueue(db, { queue, operator: ann, now: NOW, filter: { account: userIds[i]! } }).items.some(
+          (item) => item.flagId === flagId,
+        ),
+      );
+      expect(listedIn).toHaveLength(1);
+      expect(queueOfFlag(db, flagId)).toBe(listedIn[0]);
+    }
+    expect(queueOfFlag(db, 999)).toBeNull();
   });
 });

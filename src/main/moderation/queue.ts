@@ -152,19 +152,16 @@ function queueSql(queue: QueueName, { offeredTo }: { offeredTo: boolean }): stri
                   AND (@district IS NULL OR instr(usr.district, @district) > 0))`;
 }
 
-/** The queue an item is listed in (none for an item merged into another). */
+/** The queue an item is listed in (none for an item merged into another): one statement, the queues' own conditions. */
 export function queueOfFlag(db: Db, flagId: number): QueueName | null {
-  for (const queue of MODERATION_QUEUES) {
-    const hit = db
-      .prepare<[number], number>(
-        `SELECT 1 FROM (SELECT f.*, ${LAST_ACTION_SQL} AS last_action FROM flags f WHERE f.id = ?) f
-         WHERE ${QUEUE_CONDITION[queue]}`,
-      )
-      .pluck()
-      .get(flagId);
-    if (hit !== undefined) return queue;
-  }
-  return null;
+  const which = MODERATION_QUEUES.map((q) => `WHEN ${QUEUE_CONDITION[q]} THEN '${q}'`).join(' ');
+  const queue = db
+    .prepare<[number], QueueName | null>(
+      `SELECT CASE ${which} END FROM (SELECT f.*, ${LAST_ACTION_SQL} AS last_action FROM flags f WHERE f.id = ?) f`,
+    )
+    .pluck()
+    .get(flagId);
+  return queue ?? null;
 }
 
 const ORDER_BY: Record<QueueSort, string> = {
