@@ -1,6 +1,7 @@
 import { type Db, openDatabase } from './db/database';
 import { EventHub } from './events';
 import { JobRegistry } from './jobs/job-registry';
+import { ReviewReads } from './jobs/review-reads';
 import { SessionStore } from './operators/sessions';
 import { DEFAULT_OUTBOX_TIMING, OutboxWriter, type OutboxTiming } from './outbox/writer';
 import { defaultOutboxDir } from './paths';
@@ -24,6 +25,8 @@ export interface AppServices {
    * its caller presents (handlers/context.ts), never from the process.
    */
   sessions: SessionStore;
+  /** Reviewers' reads (queue pages, an item's detail, its timeline pages), masked, on worker threads of their own. */
+  reviewReads: ReviewReads;
   /** Registers something to end with the services (a long-lived worker such as the tuning session). */
   onClose(dispose: () => void): void;
   close(): void;
@@ -62,12 +65,14 @@ export function createServices(options: CreateServicesOptions): AppServices {
     outboxDir,
     desktop: options.desktop ?? null,
     sessions: new SessionStore(db, { idleSeconds: options.sessionIdleSeconds }),
+    reviewReads: new ReviewReads(options.dbPath, log),
     onClose(dispose) {
       disposers.push(dispose);
     },
     close() {
       for (const dispose of disposers.splice(0)) dispose();
       services.jobs.cancelAll();
+      services.reviewReads.close();
       services.outbox.close();
       db.close();
     },

@@ -140,6 +140,25 @@ describe('moderation handlers', () => {
     expect(detail.figures).toEqual({ distinctPayers: 12 });
   });
 
+  it('the item pane reads on its own thread: refusals keep their code and field, and a decision just made shows', async () => {
+    const missing = await as(services, reviewer, 'moderation.item', { flagId: 987_654 });
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.error.code).toBe('NOT_FOUND');
+    const badCursor = await as(services, reviewer, 'moderation.timeline', { flagId: flags[1], cursor: 'not-a-cursor' });
+    expect(badCursor.ok).toBe(false);
+    if (!badCursor.ok)
+      expect(badCursor.error).toMatchObject({ code: 'INVALID_INPUT', details: { issues: [{ path: 'cursor' }] } });
+    // Main writes the decision; the worker's connection reads it on the very next item view.
+    const decision = await ok(services, reviewer, 'moderation.decide', {
+      flagId: flags[1],
+      action: 'hold',
+      reasonCode: 'insufficient_evidence',
+    });
+    const detail = await ok(services, reviewer, 'moderation.item', { flagId: flags[1] });
+    expect(detail.decisions.map((d) => d.id)).toContain(decision.id);
+    await ok(services, reviewer, 'moderation.undo', { decisionId: decision.id });
+  });
+
   it('claims: an item another operator holds is refused with their name and not offered to others', async () => {
     await ok(services, lead, 'moderation.claim', { flagId: flags[5] });
     const env = await as(services, reviewer, 'moderation.claim', { flagId: flags[5] });

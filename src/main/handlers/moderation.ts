@@ -1,15 +1,11 @@
 import path from 'node:path';
-import type { ModerationQueue, QueueFilter, SavedView } from '../../shared/contract';
-import { MODERATION_QUEUES } from '../../shared/domain/moderation';
+import type { QueueFilter, SavedView } from '../../shared/contract';
 import { DAY_SECONDS } from '../../shared/domain/platform-time';
 import { GROUND_TRUTH_FILE } from '../../shared/domain/export-format';
 import { DomainError } from '../../shared/envelope';
-import { activeClaimant, claim, releaseClaim } from '../moderation/claims';
+import { claim, releaseClaim } from '../moderation/claims';
 import { type BulkSelection, bulkDecide, decide, previewBulk, undo, undoBulk } from '../moderation/decisions';
 import { runWorkerJob } from '../jobs/run-worker-job';
-import { currentExclusions } from '../moderation/exclusions';
-import { flagAccount, listQueue, queueItemDetail } from '../moderation/queue';
-import { accountTimeline } from '../moderation/timeline';
 import {
   createSavedView,
   deleteSavedView,
@@ -18,7 +14,7 @@ import {
 } from '../moderation/saved-views';
 import { importedFrom, lastImportedExportDir } from '../mirror/import';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../util/caller-file';
-import { maskDecision, maskItemDetail, maskQueueItems, maskTimelinePage } from '../privacy/moderation-views';
+import { maskDecision } from '../privacy/moderation-views';
 import type { AppServices } from '../services';
 import type { OperatorContext } from './context';
 import { withOperator } from './guards';
@@ -83,52 +79,19 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     return { jobId };
   }),
 
-  'moderation.queue': withOperator((input, { services, operator }) => {
-    const now = nowSeconds();
-    const holds = currentExclusions(services.db, now);
-    const page = listQueue(services.db, {
-      queue: input.queue,
-      filter: input.filter,
-      sort: input.sort,
-      offset: input.offset,
-      limit: input.limit,
-      operator,
-      now,
-    });
-    // Tab counts under the same filter, so the operator sees where the matching items are.
-    const counts =
-      input.offset > 0
-        ? null
-        : (Object.fromEntries(
-            MODERATION_QUEUES.map((q: ModerationQueue) => [
-              q,
-              q === input.queue
-                ? page.total
-                : listQueue(services.db, { queue: q, filter: input.filter, limit: 1, operator, now }).total,
-            ]),
-          ) as Record<ModerationQueue, number>);
-    return {
-      total: page.total,
-      counts,
-      heldByDetection: input.offset > 0 ? null : holds.heldByDetection.size,
-      items: maskQueueItems(services.db, page.items, operator.name, holds.heldByDetection),
-    };
-  }),
+  // Reviewers' reads are the heaviest calls and the most frequent: they run on the review-reads workers
+  // (jobs/review-reads.ts), masked there; main's loop only waits, serving other calls meanwhile.
+  'moderation.queue': withOperator((input, { services, operator }) =>
+    services.reviewReads.queue(input, operator, nowSeconds()),
+  ),
 
-  'moderation.item': withOperator((input, { services, operator }) => {
-    const claimedBy = activeClaimant(services.db, input.flagId);
-    const other = claimedBy !== null && claimedBy !== operator.name ? claimedBy : null;
-    const holds = currentExclusions(services.db, nowSeconds());
-    return maskItemDetail(services.db, queueItemDetail(services.db, input.flagId), other, {
-      held: holds.heldByDetection,
-      threshold: holds.holdThreshold,
-    });
-  }),
+  'moderation.item': withOperator((input, { services, operator }) =>
+    services.reviewReads.item(input.flagId, operator, nowSeconds()),
+  ),
 
-  'moderation.timeline': withOperator((input, { services }) => {
-    const userId = flagAccount(services.db, input.flagId);
-    return maskTimelinePage(services.db, userId, accountTimeline(services.db, userId, input.cursor));
-  }),
+  'moderation.timeline': withOperator((input, { services }) =>
+    services.reviewReads.timeline(input.flagId, input.cursor),
+  ),
 
   'moderation.claim': withOperator((input, { services, operator }) => {
     const row = claim(services.db, input.flagId, operator);

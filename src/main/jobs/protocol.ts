@@ -28,6 +28,8 @@ export interface FailureMessage {
   id?: number;
   code: WorkerErrorCode;
   message: string;
+  /** A domain error's details (the field at fault, who holds a claim), as the same error raised in main has them. */
+  details?: Record<string, unknown>;
 }
 
 export type JobMessage<O> = ProgressMessage | { type: 'result'; value: O } | FailureMessage;
@@ -58,16 +60,19 @@ export const WORKER_ERROR_CODES = [
 export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
 
 /** Worker side: what an error thrown inside the worker becomes on its way to main. */
-export function failureOf(error: unknown): { code: WorkerErrorCode; message: string } {
+export function failureOf(error: unknown): Omit<FailureMessage, 'type' | 'id'> {
   const raw = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'INTERNAL';
   const code = isBusy(error) ? 'BUSY' : (WORKER_ERROR_CODES.find((c) => c === raw) ?? 'INTERNAL');
-  return { code, message: error instanceof Error ? error.message : String(error) };
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof DomainError && error.details ? { code, message, details: error.details } : { code, message };
 }
 
 /** A worker failed; `code` is the error's own code as it crossed (see WORKER_ERROR_CODES). */
 export class WorkerError extends DomainError {}
 
 /** Main side: the error a worker's failure is raised as (a cancel as CancelledError, like the same code in main). */
-export function errorOf(failure: { code: WorkerErrorCode; message: string }): Error {
-  return failure.code === 'CANCELLED' ? new CancelledError() : new WorkerError(failure.code, failure.message);
+export function errorOf(failure: Omit<FailureMessage, 'type' | 'id'>): Error {
+  return failure.code === 'CANCELLED'
+    ? new CancelledError()
+    : new WorkerError(failure.code, failure.message, failure.details);
 }

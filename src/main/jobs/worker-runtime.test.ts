@@ -33,6 +33,13 @@ describe('the one error mapping', () => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'BAD_EXPORT', message: 'no manifest' });
   });
+
+  it("keeps a domain error's details (the field at fault), so a refusal from a worker says what main's would", () => {
+    const issues = [{ path: 'cursor', message: 'is not a cursor this console gave' }];
+    const crossed = failureOf(new DomainError('INVALID_INPUT', 'cursor: is not a cursor', { issues }));
+    expect(crossed).toEqual({ code: 'INVALID_INPUT', message: 'cursor: is not a cursor', details: { issues } });
+    expect(errorOf(crossed)).toMatchObject({ code: 'INVALID_INPUT', details: { issues } });
+  });
 });
 
 describe('a job worker', () => {

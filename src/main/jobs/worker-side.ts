@@ -79,11 +79,14 @@ export function defineWorkerSession<N extends SessionWorker>(
   const post = (message: SessionMessage<SessionReply<N>>): void => port.postMessage(message);
   let queue: Promise<void> = Promise.resolve();
   port.on('message', ({ id, request }: SessionEnvelope<SessionRequest<N>>) => {
+    // A handler that throws before its first await is a refusal of that request, not the end of the thread.
     queue = queue.then(() =>
-      handle(request).then(
-        (value) => post({ type: 'reply', id, value }),
-        (error: unknown) => post({ type: 'error', id, ...failureOf(error) }),
-      ),
+      Promise.resolve()
+        .then(() => handle(request))
+        .then(
+          (value) => post({ type: 'reply', id, value }),
+          (error: unknown) => post({ type: 'error', id, ...failureOf(error) }),
+        ),
     );
   });
 }

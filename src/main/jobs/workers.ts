@@ -1,3 +1,4 @@
+import type { CallOutput, Operator, ParsedInput } from '../../shared/contract';
 import type { WhatIfView } from '../../shared/contract/tuning';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { MatchRunSummary } from '../engine';
@@ -26,6 +27,7 @@ export interface WorkerRegistry {
   evaluate: Job<{ labelsFile: string }, Evaluation>;
   demo: Job<DemoJobInput, DemoSummary>;
   tuning: Session<{ threads: number }, TuningRequest, TuningReply>;
+  'review-reads': Session<Record<string, never>, ReviewReadRequest, ReviewReadReply>;
 }
 
 export interface Job<I, O> {
@@ -95,3 +97,14 @@ export type TuningReply =
   | { type: 'opened'; poolUsers: number; buildMs: number }
   | { type: 'whatIf'; result: WhatIfView }
   | { type: 'shadow'; shadowId: number };
+
+/** Reviewers' reads (queue pages, the item pane), masked, off main's loop: ./review-reads.ts. */
+export type ReviewReadRequest =
+  | { type: 'queue'; input: ParsedInput<'moderation.queue'>; operator: Operator; now: number }
+  | { type: 'item'; flagId: number; operator: Operator; now: number }
+  | { type: 'timeline'; flagId: number; cursor: string };
+
+export type ReviewReadReply =
+  | { type: 'queue'; view: CallOutput<'moderation.queue'> }
+  | { type: 'item'; view: CallOutput<'moderation.item'> }
+  | { type: 'timeline'; view: CallOutput<'moderation.timeline'> };
