@@ -26,3 +26,22 @@ describe('evidence text masking', () => {
     expect(maskHandlesInText('').text).toBe('');
   });
 });
+
+describe('masked texts kept by their text', () => {
+  it('a text met again gets the same masking, which no caller can change for the next', () => {
+    const first = maskHandlesInText('加我 meimeiabc 有货 13812345678');
+    const again = maskHandlesInText('加我 meimeiabc 有货 13812345678');
+    expect(again).toEqual(first);
+    expect(Object.isFrozen(again) && Object.isFrozen(again.handles)).toBe(true);
+    expect(() => (again.handles as unknown[]).push({ kind: 'phone', obfuscated: false })).toThrow();
+  });
+
+  it('after many other texts pushed the oldest out, masking is still the same function of the text', () => {
+    const text = '本人 138🔸1234🔸5678 加我 meimeiabc';
+    const before = { ...maskHandlesInText(text) };
+    // ~4 MB of distinct texts: more than is kept, so `text` is masked afresh below.
+    for (let i = 0; i < 40_000; i++) maskHandlesInText(`订单 ${i} 号 ${'好'.repeat(40)} vx: seller_${i}`);
+    expect(maskHandlesInText(text)).toEqual(before);
+    expect(maskHandlesInText('vx: seller_39999 订单').text).not.toContain('seller_39999');
+  });
+});

@@ -31,6 +31,37 @@ function maskRest(segment: string): string {
 export function maskHandlesInText(raw: string | null | undefined): MaskedText {
   const text = raw ?? '';
   if (text === '') return { text: '', handles: [] };
+  const kept = maskedTexts.get(text);
+  if (kept) return kept;
+  const masked = maskText(text);
+  Object.freeze(masked.handles);
+  keep(text, Object.freeze(masked));
+  return masked;
+}
+
+/**
+ * The masked form of texts met lately, by the text itself: masking is a function of the text alone, so a kept answer
+ * is exactly what masking again would give (and frozen, so no caller can change it for the next). Spam repeats its
+ * texts and reviewers reopen items (the pane reloads after every decision); searching each greeting again for
+ * handles was a third of an item page's masking. Bounded by characters kept, oldest out first: a few MiB a thread.
+ */
+const MASKED_CHARS_KEPT = 2_000_000;
+const maskedTexts = new Map<string, MaskedText>();
+let keptChars = 0;
+
+function keep(text: string, masked: MaskedText): void {
+  const size = text.length + masked.text.length;
+  if (size > MASKED_CHARS_KEPT / 100) return;
+  maskedTexts.set(text, masked);
+  keptChars += size;
+  for (const [oldest, value] of maskedTexts) {
+    if (keptChars <= MASKED_CHARS_KEPT) break;
+    maskedTexts.delete(oldest);
+    keptChars -= oldest.length + value.text.length;
+  }
+}
+
+function maskText(text: string): MaskedText {
   const display = normaliseForDisplay(text);
   const spans = findHandleSpans(display);
   const rawLower = text.toLowerCase();
