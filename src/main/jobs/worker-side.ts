@@ -1,6 +1,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, type ProgressSink } from '../../shared/progress';
 import { failureOf, type JobMessage, type SessionEnvelope, type SessionMessage, type WorkerData } from './protocol';
+import { runAsBackgroundWork } from '../util/background-priority';
 import type {
   JobOutput,
   JobWorker,
@@ -57,6 +58,9 @@ export function defineWorkerJob<N extends JobWorker>(
 ): void {
   const { port, ctx } = workerContext(name);
   const post = (message: JobMessage<JobOutput<N>>): void => port.postMessage(message);
+  // A job is background work (its thread ends with it): operators' calls on the same cores come first. Sessions
+  // (what-if, reviewers' reads) answer an operator who waits, and keep their normal priority.
+  runAsBackgroundWork('job-thread');
   Promise.resolve()
     .then(() => run(ctx.input, ctx))
     .then(

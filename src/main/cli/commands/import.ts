@@ -1,5 +1,6 @@
 import { importExport } from '../../mirror/import';
 import { actingOperator, defineCommand, UsageError, openMirrorForWriting, stringOption } from '../command';
+import { runAsBackgroundWork } from '../../util/background-priority';
 
 /**
  * `import DIR [--allow-older REASON] [--operator NAME]`: imports one export directory into the mirror, in this
@@ -18,6 +19,8 @@ export const importCommand = defineCommand({
   options: { 'allow-older': { type: 'string' } },
   access: 'reviewer',
   async run(ctx, values, positionals) {
+    // Its own process, ended with the work: a console serving on the same cores comes first (util/background-priority.ts).
+    runAsBackgroundWork('own-process');
     if (positionals.length !== 1)
       throw new UsageError(`import takes exactly one export directory, got ${positionals.length}`);
     const db = openMirrorForWriting(ctx);
