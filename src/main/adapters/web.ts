@@ -10,6 +10,7 @@ import type { Caller } from '../handlers/context';
 import type { HandlerTable } from '../handlers/table';
 import type { AppServices } from '../services';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { CheckedJson } from '../checked-reply';
 
 /**
  * The web adapter: the built renderer and the same handler table over HTTP on loopback, for operators on a
@@ -57,7 +58,9 @@ function securityHeaders(res: http.ServerResponse): void {
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: Envelope<unknown>): void {
-  const text = JSON.stringify(body);
+  // A reply checked and written as JSON where it was built (checked-reply.ts) is sent as it was written.
+  const text =
+    body.ok && body.value instanceof CheckedJson ? `{"ok":true,"value":${body.value.json}}` : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
 }

@@ -144,7 +144,12 @@ export const contentionBench = defineCommand({
         seed,
         inFlight,
         loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
-        import: { ms: Math.round(imported.ms), rows: imported.rows, nice: imported.priority, callsDuring: contended.calls },
+        import: {
+          ms: Math.round(imported.ms),
+          rows: imported.rows,
+          nice: imported.priority,
+          callsDuring: contended.calls,
+        },
         readP99Ms: readP99,
         quietReadP99Ms: quietReadP99,
         readP99Ratio: quietReadP99 > 0 ? Math.round((readP99 / quietReadP99) * 100) / 100 : null,

@@ -5,6 +5,7 @@ import { say } from '../../shared/error-says';
 import { type AuditFacts, withAudit } from '../audit/audit-log';
 import { checkOwnPassword } from '../operators/sign-in';
 import type { CallContext, OperatorContext, SignedInOperator } from './context';
+import type { CheckedJson } from '../checked-reply';
 
 /**
  * Where calls enter: every handler in the table declares who may call it, by wrapping its function —
@@ -28,7 +29,8 @@ import type { CallContext, OperatorContext, SignedInOperator } from './context';
 
 export type Access = 'anyone' | 'session' | OperatorRole;
 
-type Reply<K extends CallName> = CallOutput<K> | Promise<CallOutput<K>>;
+/** What a handler answers: its call's output, or that output already checked and written (checked-reply.ts). */
+type Reply<K extends CallName> = CallOutput<K> | CheckedJson<K> | Promise<CallOutput<K> | CheckedJson<K>>;
 export type HandlerFn<K extends CallName, C> = (input: ParsedInput<K>, ctx: C) => Reply<K>;
 
 const declared: unique symbol = Symbol('declared handler');
@@ -39,7 +41,7 @@ export interface DeclaredHandler<K extends CallName> {
   readonly access: Access;
   /** The audit action it writes, or null (for the listing of calls and roles). */
   readonly audit: string | null;
-  run(input: ParsedInput<K>, ctx: CallContext): Promise<CallOutput<K>>;
+  run(input: ParsedInput<K>, ctx: CallContext): Promise<CallOutput<K> | CheckedJson<K>>;
 }
 
 /** FORBIDDEN, naming the least role that may do `what`. The CLI answers with the same error. */
@@ -139,7 +141,8 @@ function roleGuard(needed: OperatorRole | 'session'): RoleGuard {
           const output = fn(input, octx, prepared);
           // The overloads keep async functions out; this keeps a cast from sneaking one in past the transaction.
           if (output instanceof Promise) throw new Error(`${ctx.call}: an audited handler must be synchronous`);
-          return output;
+          // The overloads type an audited handler's reply as its plain output (AuditedFn): the audit's facts read it.
+          return output as CallOutput<K>;
         },
         (output) => spec.facts?.(input, output, octx) ?? {},
       );

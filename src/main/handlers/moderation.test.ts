@@ -7,6 +7,7 @@ import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { openDatabase } from '../db/database';
 import { BUSY_WAIT_MS } from '../db/busy';
 import { activateRuleSetVersion, ensureRuleSetVersion } from '../engine/store';
+import { CheckedJson } from '../checked-reply';
 import { dispatch } from '../dispatch';
 import { seedFlags, seedMirror } from '../testing/moderation-mirror';
 import { defaultOutboxDir } from '../paths';
@@ -138,6 +139,24 @@ describe('moderation handlers', () => {
     expect(detail.pricePoints[0]).toEqual({ amountFen: 3900, count: 12 });
     expect(detail.user).toMatchObject({ maskedName: '张*', ageBand: '30–34' });
     expect(detail.figures).toEqual({ distinctPayers: 12 });
+  });
+
+  it('sends the web adapter the view as the review-reads worker wrote it; every other caller gets the same value', async () => {
+    const test = await signedIn(services, 'reviewer', 'web-and-window');
+    const web: Caller = { ...test, transport: 'web' };
+    for (const [name, input] of [
+      ['moderation.queue', { queue: 'unreviewed', limit: 20 }],
+      ['moderation.item', { flagId: flags[0] }],
+    ] as const) {
+      const written = await dispatch(name, input, web);
+      const parsed = await dispatch(name, input, test);
+      if (!written.ok || !parsed.ok) throw new Error(`${name} failed`);
+      expect(written.value).toBeInstanceOf(CheckedJson);
+      const json = (written.value as CheckedJson<typeof name>).json;
+      expect(JSON.parse(json)).toEqual(parsed.value);
+      expect(json).not.toContain('张小薇');
+      expect(json).not.toContain('13812345678');
+    }
   });
 
   it('the item pane reads on its own thread: refusals keep their code and field, and a decision just made shows', async () => {

@@ -1,4 +1,5 @@
-import type { CallOutput, Operator, ParsedInput } from '../../shared/contract';
+import type { Operator, ParsedInput } from '../../shared/contract';
+import { CheckedJson } from '../checked-reply';
 import { WorkerSession } from './worker-session';
 import type { ReviewReadReply, ReviewReadRequest } from './workers';
 
@@ -15,7 +16,7 @@ interface Reader {
  * Main's side of the review-reads workers (workers/review-reads.worker.ts): up to REVIEW_READ_THREADS threads, each
  * with its own read-only connection, all started with the first read and kept for the life of the services; a
  * request goes to the thread with the fewest waiting. A thread that dies refuses the requests waiting on it (never
- * silently) and is started again with the next request. Main only validates and sends the already masked view.
+ * silently) and is started again with the next request. Main only sends the view the thread masked, checked and wrote.
  */
 export class ReviewReads {
   private readonly readers: (Reader | null)[];
@@ -32,21 +33,21 @@ export class ReviewReads {
     input: ParsedInput<'moderation.queue'>,
     operator: Operator,
     now: number,
-  ): Promise<CallOutput<'moderation.queue'>> {
+  ): Promise<CheckedJson<'moderation.queue'>> {
     const reply = await this.send({ type: 'queue', input, operator, now });
-    if (reply.type === 'queue') return reply.view;
+    if (reply.type === 'queue') return CheckedJson.written('moderation.queue', reply.json);
     throw mismatch('queue', reply.type);
   }
 
-  async item(flagId: number, operator: Operator, now: number): Promise<CallOutput<'moderation.item'>> {
+  async item(flagId: number, operator: Operator, now: number): Promise<CheckedJson<'moderation.item'>> {
     const reply = await this.send({ type: 'item', flagId, operator, now });
-    if (reply.type === 'item') return reply.view;
+    if (reply.type === 'item') return CheckedJson.written('moderation.item', reply.json);
     throw mismatch('item', reply.type);
   }
 
-  async timeline(flagId: number, cursor: string): Promise<CallOutput<'moderation.timeline'>> {
+  async timeline(flagId: number, cursor: string): Promise<CheckedJson<'moderation.timeline'>> {
     const reply = await this.send({ type: 'timeline', flagId, cursor });
-    if (reply.type === 'timeline') return reply.view;
+    if (reply.type === 'timeline') return CheckedJson.written('moderation.timeline', reply.json);
     throw mismatch('timeline', reply.type);
   }
 

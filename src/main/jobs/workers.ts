@@ -1,4 +1,4 @@
-import type { CallOutput, Operator, ParsedInput } from '../../shared/contract';
+import type { Operator, ParsedInput } from '../../shared/contract';
 import type { WhatIfView } from '../../shared/contract/tuning';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { MatchRunSummary } from '../engine';
@@ -104,7 +104,6 @@ export type ReviewReadRequest =
   | { type: 'item'; flagId: number; operator: Operator; now: number }
   | { type: 'timeline'; flagId: number; cursor: string };
 
+/** Each view checked against the contract and written as JSON on the worker (checked-reply.ts's `CheckedJson.write`). */
 export type ReviewReadReply =
-  | { type: 'queue'; view: CallOutput<'moderation.queue'> }
-  | { type: 'item'; view: CallOutput<'moderation.item'> }
-  | { type: 'timeline'; view: CallOutput<'moderation.timeline'> };
+  { type: 'queue'; json: string } | { type: 'item'; json: string } | { type: 'timeline'; json: string };

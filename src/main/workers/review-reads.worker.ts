@@ -1,5 +1,6 @@
 import type { CallOutput, Operator, ParsedInput } from '../../shared/contract';
 import { MODERATION_QUEUES, type ModerationQueue } from '../../shared/domain/moderation';
+import { CheckedJson } from '../checked-reply';
 import { type Db, openDatabase } from '../db/database';
 import { defineWorkerSession } from '../jobs/worker-side';
 import type { ReviewReadReply, ReviewReadRequest } from '../jobs/workers';
@@ -12,9 +13,9 @@ import { maskItemDetail, maskQueueItems, maskTimelinePage } from '../privacy/mod
 /**
  * The reads reviewers make all day, off main's loop: queue pages (the page, its tab counts, masked names) and the item
  * pane (evidence, the first timeline page, decisions, price points, related accounts, every greeting searched for
- * contact handles to mask). Each thread has its own read-only connection and masks before anything leaves it
- * (privacy/moderation-views.ts), so main only validates and sends — and keeps answering sessions, status and
- * decisions while these run. Each answer is read in one read transaction, so its parts agree with each other.
+ * contact handles to mask). Each thread has its own read-only connection, masks before anything leaves it
+ * (privacy/moderation-views.ts), and checks each answer against the contract and writes it as JSON there
+ * (checked-reply.ts), so main only sends it — and keeps answering sessions, status and decisions while these run. Each answer is read in one read transaction, so its parts agree with each other.
  */
 function queuePage(db: Db, input: ParsedInput<'moderation.queue'>, operator: Operator, now: number) {
   const holds = currentExclusions(db, now);
@@ -53,12 +54,19 @@ function read(db: Db, request: ReviewReadRequest): ReviewReadReply {
   return db.transaction((): ReviewReadReply => {
     switch (request.type) {
       case 'queue':
-        return { type: 'queue', view: queuePage(db, request.input, request.operator, request.now) };
+        return {
+          type: 'queue',
+          json: CheckedJson.write('moderation.queue', queuePage(db, request.input, request.operator, request.now)),
+        };
       case 'item':
-        return { type: 'item', view: itemDetail(db, request.flagId, request.operator, request.now) };
+        return {
+          type: 'item',
+          json: CheckedJson.write('moderation.item', itemDetail(db, request.flagId, request.operator, request.now)),
+        };
       case 'timeline': {
         const userId = flagAccount(db, request.flagId);
-        return { type: 'timeline', view: maskTimelinePage(db, userId, accountTimeline(db, userId, request.cursor)) };
+        const page = maskTimelinePage(db, userId, accountTimeline(db, userId, request.cursor));
+        return { type: 'timeline', json: CheckedJson.write('moderation.timeline', page) };
       }
     }
   })();
