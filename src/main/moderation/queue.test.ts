@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
 import { MODERATION_QUEUES } from '../../shared/domain/moderation';
 import { decide } from './decisions';
-import { listQueue, queueOfFlag } from './queue';
+import { listQueue, queueItemDetail, queueOfFlag } from './queue';
 import { createSavedView, deleteSavedView, listSavedViews, updateSavedView } from './saved-views';
 import { freshDb, seedFlags } from '../testing/moderation-mirror';
 
@@ -104,5 +104,34 @@ describe('the queue of one item', () => {
       expect(queueOfFlag(db, flagId)).toBe(listedIn[0]);
     }
     expect(queueOfFlag(db, 999)).toBeNull();
+  });
+});
+
+describe("an item's price points and related accounts", () => {
+  it('are kept per mirror state: the same answer while nothing changes, a transfer shows at the next read', () => {
+    const { db, userIds } = freshDb(6);
+    const [seller, second, ...buyers] = userIds as [string, string, ...string[]];
+    const [flagId] = seedFlags(db, [seller], 'micro_seller', NOW);
+    const pay = db.prepare(
+      `INSERT INTO transfers (id, from_user, to_user, amount_fen, paid_at, paid_tz, memo) VALUES (?, ?, ?, ?, ?, 480, '')`,
+    );
+    pay.run('p1', buyers[0], seller, 3900, NOW);
+    pay.run('p2', buyers[1], seller, 3900, NOW);
+    const first = queueItemDetail(db, flagId!);
+    expect(first.pricePoints).toEqual([{ amount_fen: 3900, count: 2 }]);
+    expect(first.related).toEqual([]);
+    expect(queueItemDetail(db, flagId!).related).toBe(first.related);
+    expect(Object.isFrozen(first.related) && Object.isFrozen(first.pricePoints[0])).toBe(true);
+
+    // The same two buyers pay a second account: it is related now, at once.
+    pay.run('p3', buyers[0], second, 5000, NOW);
+    pay.run('p4', buyers[1], second, 5000, NOW);
+    pay.run('p5', buyers[2], seller, 1200, NOW);
+    const after = queueItemDetail(db, flagId!);
+    expect(after.pricePoints).toEqual([
+      { amount_fen: 3900, count: 2 },
+      { amount_fen: 1200, count: 1 },
+    ]);
+    expect(after.related.map((r) => [r.userId, r.reason, r.strength])).toEqual([[second, 'shared_payers', 2]]);
   });
 });

@@ -284,8 +284,8 @@ export interface QueueItemDetail {
   /** Every decision on the account, newest first (the history a reviewer undoes from). */
   decisions: Record<string, unknown>[];
   /** Incoming transfer amounts by count, over all of them: "39.00 ×12" is what selling looks like. */
-  pricePoints: { amount_fen: number; count: number }[];
-  related: (RelatedAccount & { queue: QueueName | null })[];
+  pricePoints: readonly { readonly amount_fen: number; readonly count: number }[];
+  related: readonly Readonly<RelatedAccount & { queue: QueueName | null }>[];
 }
 
 const DECISIONS_SHOWN = 200;
@@ -333,15 +333,29 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
         `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ?`,
       )
       .all(flag.user_id, DECISIONS_SHOWN),
-    pricePoints: db
-      .prepare<[string, number], { amount_fen: number; count: number }>(
-        `SELECT amount_fen, count(*) AS count FROM transfers WHERE to_user = ?
-         GROUP BY amount_fen ORDER BY count DESC, amount_fen LIMIT ?`,
-      )
-      .all(flag.user_id, PRICE_POINTS),
-    related: relatedAccounts(db, flag.user_id).map((r) => ({
-      ...r,
-      queue: r.flagId === null ? null : queueOfFlag(db, r.flagId),
+    ...accountPatterns.get(db, flag.user_id, () => ({
+      pricePoints: Object.freeze(
+        db
+          .prepare<[string, number], { amount_fen: number; count: number }>(
+            `SELECT amount_fen, count(*) AS count FROM transfers WHERE to_user = ?
+             GROUP BY amount_fen ORDER BY count DESC, amount_fen LIMIT ?`,
+          )
+          .all(flag.user_id, PRICE_POINTS)
+          .map((p) => Object.freeze(p)),
+      ),
+      related: Object.freeze(
+        relatedAccounts(db, flag.user_id).map((r) =>
+          Object.freeze({ ...r, queue: r.flagId === null ? null : queueOfFlag(db, r.flagId) }),
+        ),
+      ),
     })),
   };
 }
+
+/**
+ * An account's price points and related accounts, kept per mirror state (MirrorMemo: a commit anywhere recomputes
+ * them): they read every transfer paid to the account and to its payers' other payees — half of an item pane's reads
+ * — and the same items are opened again and again (several reviewers, back and forth between items, the pane again
+ * after a decision). A few KB each; a reviewer team's working set of items fits.
+ */
+const accountPatterns = new MirrorMemo<Pick<QueueItemDetail, 'pricePoints' | 'related'>>(4096);
