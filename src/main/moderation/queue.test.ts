@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract/app';
 import { MODERATION_QUEUES } from '../../shared/domain/moderation';
 import { decide } from './decisions';
-import { listQueue, queueItemDetail, queueOfFlag } from './queue';
+import { listQueue, queueItemDetail, queueOfFlag, warmQueueOrders } from './queue';
+import { mirrorState } from '../db/mirror-state';
 import { createSavedView, deleteSavedView, listSavedViews, updateSavedView } from './saved-views';
 import { freshDb, seedFlags } from '../testing/moderation-mirror';
 
@@ -133,5 +134,21 @@ describe("an item's price points and related accounts", () => {
       { amount_fen: 1200, count: 1 },
     ]);
     expect(after.related.map((r) => [r.userId, r.reason, r.strength])).toEqual([[second, 'shared_payers', 2]]);
+  });
+});
+
+describe('warming the queue orders (a review-reads thread as it starts)', () => {
+  it('writes nothing and changes no page: a warmed connection answers as a cold one', () => {
+    const { db, userIds } = freshDb(12);
+    seedFlags(db, userIds, 'spammer', NOW, { version: 3, score: (i) => 0.5 + i / 100, reach: (i) => i });
+    const cold = freshDb(12);
+    seedFlags(cold.db, cold.userIds, 'spammer', NOW, { version: 3, score: (i) => 0.5 + i / 100, reach: (i) => i });
+    const before = mirrorState(db);
+    warmQueueOrders(db, NOW);
+    expect(mirrorState(db)).toBe(before);
+    for (const queue of MODERATION_QUEUES) {
+      const page = (d: typeof db) => listQueue(d, { queue, operator: ann, now: NOW, limit: 5, offset: 3 });
+      expect(page(db)).toEqual(page(cold.db));
+    }
   });
 });

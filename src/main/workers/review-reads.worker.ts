@@ -6,7 +6,8 @@ import { defineWorkerSession } from '../jobs/worker-side';
 import type { ReviewReadReply, ReviewReadRequest } from '../jobs/workers';
 import { activeClaimant } from '../moderation/claims';
 import { currentExclusions } from '../moderation/exclusions';
-import { flagAccount, listQueue, queueItemDetail } from '../moderation/queue';
+import { flagAccount, listQueue, queueItemDetail, warmQueueOrders } from '../moderation/queue';
+import { nowSeconds } from '../moderation/effective';
 import { accountTimeline } from '../moderation/timeline';
 import { maskItemDetail, maskQueueItems, maskTimelinePage } from '../privacy/moderation-views';
 
@@ -74,5 +75,11 @@ function read(db: Db, request: ReviewReadRequest): ReviewReadReply {
 
 defineWorkerSession('review-reads', ({ dbPath }) => {
   const db = openDatabase(dbPath, { readonly: true });
+  // The thread's first queue order and holds are computed now, before a reviewer waits on them (and warm the page
+  // cache); a commit later recomputes them at the next page, as always.
+  db.transaction(() => {
+    currentExclusions(db, nowSeconds());
+    warmQueueOrders(db);
+  })();
   return async (request) => read(db, request);
 });
