@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type CallName, contract, isCallName } from '../shared/contract';
+import { contract, isCallName } from '../shared/contract';
 import { type CallError, DomainError, type Envelope } from '../shared/envelope';
 import { runHandler } from './call-runner';
 import { CheckedJson, checkReply } from './checked-reply';
@@ -66,8 +66,7 @@ export async function dispatch(
     for (const effect of effects) runEffect(name, effect);
     // Outputs are checked too (checked-reply.ts): only the fields the contract names cross to the renderer. A reply
     // checked and written where it was built goes to the web adapter as written; other callers get its value.
-    if (value instanceof CheckedJson)
-      return { ok: true, value: caller.transport === 'web' ? value : (value as CheckedJson<CallName>).value() };
+    if (value instanceof CheckedJson) return { ok: true, value: caller.transport === 'web' ? value : value.value() };
     return { ok: true, value: checkReply(name, value) };
   } catch (err) {
     return { ok: false, error: toCallError(err) };

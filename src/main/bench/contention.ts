@@ -20,7 +20,6 @@ import { type DecisionOutcome, verifyDecisions } from './contention-ledger';
 import { mib, PeakRss } from './measure';
 import { writeSecondSnapshot } from './second-snapshot';
 import { mulberry32 } from '../util/seeded-random';
-import { runAsBackgroundWork } from '../util/background-priority';
 
 /** Issue 16's targets. */
 const READ_P99_TARGET_MS = 100;
@@ -335,7 +334,7 @@ interface ImportResult {
   ok: boolean;
   ms: number;
   rows: number;
-  /** The importing process's nice value (null: left at normal priority). */
+  /** The importing process's nice value. */
   priority: number | null;
   error?: string;
 }
@@ -345,11 +344,12 @@ export const contentionImportStep = defineCommand({
   summary: "the contention bench's importing process (not run by hand)",
   usage: 'usage: npm run bench -- contention-import --db FILE --export DIR',
   options: { export: { type: 'string' } },
+  // As `npm run cli -- import` (cli/commands/import.ts): the import yields the CPU to the console's calls.
+  background: true,
   async run(ctx, values) {
     const exportDir = stringOption(values, 'export');
     if (!exportDir) throw new UsageError('--export DIR is required');
-    // As `npm run cli -- import` does (cli/commands/import.ts): the import yields the CPU to the console's calls.
-    const priority = runAsBackgroundWork('own-process');
+    const priority = os.getPriority(0);
     const db = openDatabase(ctx.dbPath);
     try {
       const started = performance.now();

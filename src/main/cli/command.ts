@@ -38,6 +38,11 @@ export interface CliCommand<T extends object = object> {
    * they are attributed to that operator and refused with FORBIDDEN otherwise. Commands without it only read.
    */
   access?: OperatorRole;
+  /**
+   * Long work in a process of its own (import, matching, detection): run at background priority
+   * (util/background-priority.ts), so a console serving on the same cores comes first.
+   */
+  background?: boolean;
   /** On a mirror with no operator at all, runs with no operator (making the first admin). */
   firstAdminWithoutOperator?: boolean;
   run(ctx: CliContext, values: CliValues, positionals: string[]): Promise<T>;

@@ -8,6 +8,7 @@ import { countOperators, findOperator } from '../operators/accounts';
 import { defaultDbPath } from '../paths';
 import { type CliCommand, type CliContext, UsageError } from './command';
 import { commands } from './commands';
+import { runAsBackgroundWork } from '../util/background-priority';
 
 /** `npm run cli -- <command> [--db FILE] [--json] …` — operations without a window, over the same services. */
 const common = {
@@ -108,6 +109,7 @@ export async function main(argv: string[], table: readonly CliCommand[] = comman
       progress: progressPrinter(json),
       operator: resolveOperator(command, dbPath, typeof values.operator === 'string' ? values.operator : undefined),
     };
+    if (command.background) runAsBackgroundWork('own-process');
     const result = await command.run(ctx, values, positionals);
     if (json) process.stdout.write(`${JSON.stringify({ ok: true, command: command.name, ...result })}\n`);
     else process.stdout.write(`${command.format ? command.format(result) : JSON.stringify(result, null, 2)}\n`);

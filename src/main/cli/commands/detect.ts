@@ -1,6 +1,5 @@
 import { runDetection } from '../../moderation/detect';
 import { actingOperator, defineCommand, openMirrorForWriting } from '../command';
-import { runAsBackgroundWork } from '../../util/background-priority';
 
 /** `npm run cli -- detect [--operator NAME] [--db FILE] [--json]`: run every detector over the mirror and write flags. */
 export const detectCommand = defineCommand({
@@ -9,9 +8,8 @@ export const detectCommand = defineCommand({
   usage: 'usage: npm run cli -- detect [--operator NAME] [--db FILE] [--json]',
   options: {},
   access: 'reviewer',
+  background: true,
   async run(ctx) {
-    // Its own process, ended with the work: a console serving on the same cores comes first (util/background-priority.ts).
-    runAsBackgroundWork('own-process');
     const db = openMirrorForWriting(ctx);
     try {
       const summary = runDetection(db, ctx.progress, { operator: actingOperator(ctx).name });

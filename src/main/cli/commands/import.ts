@@ -1,6 +1,5 @@
 import { importExport } from '../../mirror/import';
 import { actingOperator, defineCommand, UsageError, openMirrorForWriting, stringOption } from '../command';
-import { runAsBackgroundWork } from '../../util/background-priority';
 
 /**
  * `import DIR [--allow-older REASON] [--operator NAME]`: imports one export directory into the mirror, in this
@@ -18,9 +17,8 @@ export const importCommand = defineCommand({
   ].join('\n'),
   options: { 'allow-older': { type: 'string' } },
   access: 'reviewer',
+  background: true,
   async run(ctx, values, positionals) {
-    // Its own process, ended with the work: a console serving on the same cores comes first (util/background-priority.ts).
-    runAsBackgroundWork('own-process');
     if (positionals.length !== 1)
       throw new UsageError(`import takes exactly one export directory, got ${positionals.length}`);
     const db = openMirrorForWriting(ctx);

@@ -1,7 +1,6 @@
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
 import { actingOperator, defineCommand, dateOption, intOption, openMirrorForWriting } from '../command';
-import { runAsBackgroundWork } from '../../util/background-priority';
 
 /** `npm run cli -- match --date YYYY-MM-DD [--threads N] [--operator NAME] [--json]`: today's introductions. */
 export const matchCommand = defineCommand({
@@ -10,9 +9,8 @@ export const matchCommand = defineCommand({
   usage: 'usage: npm run cli -- match --date YYYY-MM-DD [--threads 2] [--operator NAME] [--db FILE] [--json]',
   options: { date: { type: 'string' }, threads: { type: 'string' } },
   access: 'reviewer',
+  background: true,
   async run(ctx, values) {
-    // Its own process, ended with the work: a console serving on the same cores comes first (util/background-priority.ts).
-    runAsBackgroundWork('own-process');
     const date = dateOption(values, 'date');
     const threads = intOption(values, 'threads', 2, 1);
     const operator = actingOperator(ctx).name;
