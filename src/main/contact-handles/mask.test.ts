@@ -44,4 +44,15 @@ describe('masked texts kept by their text', () => {
     expect(maskHandlesInText(text)).toEqual(before);
     expect(maskHandlesInText('vx: seller_39999 订单').text).not.toContain('seller_39999');
   });
+
+  it('a text met again and again stays kept while many others pass through', () => {
+    const text = '加我 vx: often_seen_1 每天上新';
+    const kept = maskHandlesInText(text);
+    // ~4 MB of distinct texts again, the often-met one masked between them: it is the very same kept answer each time.
+    for (let i = 0; i < 40_000; i++) {
+      maskHandlesInText(`订单 ${i} 号 ${'好'.repeat(40)} vx: passing_${i}`);
+      if (i % 1000 === 0) expect(maskHandlesInText(text)).toBe(kept);
+    }
+    expect(maskHandlesInText(text)).toBe(kept);
+  });
 });
