@@ -12,6 +12,27 @@ import {
 } from './platform-time';
 
 describe('platform time', () => {
+  it('names the same day as the calendar does, for every kind of second (day arithmetic against Date)', () => {
+    const viaDate = (t: number): string => new Date((t + 8 * 3600) * 1000).toISOString().slice(0, 10);
+    const cases = [
+      0,
+      -1,
+      -28_800,
+      -28_801,
+      951_782_400 - 28_800,
+      4_102_444_800,
+      253_402_271_999 - 28_800,
+      253_402_271_999,
+    ];
+    // Leap days, century years (1900 is not a leap year's Feb 29, 2000 is), the last second of a day, fractions.
+    for (const day of ['2000-02-29', '2100-02-28', '2100-03-01', '2024-12-31', '1970-01-01', '9999-12-31'])
+      cases.push(platformMidnight(day), platformMidnight(day) - 1, platformMidnight(day) + DAY_SECONDS - 0.5);
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 5_000; i++) cases.push(Math.floor(next() * 8_000_000_000) - 1_000_000_000 + next());
+    for (const t of cases) expect(platformDayOf(t), `second ${t}`).toBe(viaDate(t));
+  });
+
   it('puts day boundaries at midnight in China, whatever the machine runs in', () => {
     const midnight = platformMidnight('2026-11-24');
     expect(midnight).toBe(Date.UTC(2026, 10, 23, 16) / 1000);
