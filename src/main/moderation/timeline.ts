@@ -62,7 +62,7 @@ const KINDS: Record<TimelineKind, KindSql> = {
  * `all-of-second` = every row of the cursor's second comes after it (this kind sorts below the cursor's),
  * `smaller-id` = only the same second's smaller ids (same kind), `none-of-second` = none (sorts above). Each is a plain
  * range of the kind's (user, time) index, one statement per shape: an OR over parameters made SQLite test every row
- * of the account's range, and cost the item pane a third of its reads.
+ * of the account's range, a third of a first page's cost (measured at 100k users: 0.78 against 0.52 ms).
  */
 type After = 'first' | 'all-of-second' | 'smaller-id' | 'none-of-second';
 
