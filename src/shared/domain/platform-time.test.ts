@@ -24,7 +24,7 @@ describe('platform time', () => {
       253_402_271_999 - 28_800,
       253_402_271_999,
     ];
-    // Leap days, century years (1900 is not a leap year's Feb 29, 2000 is), the last second of a day, fractions.
+    // Leap days, century years (2100 is not a leap year, 2000 is), the last second of a day, fractions.
     for (const day of ['2000-02-29', '2100-02-28', '2100-03-01', '2024-12-31', '1970-01-01', '9999-12-31'])
       cases.push(platformMidnight(day), platformMidnight(day) - 1, platformMidnight(day) + DAY_SECONDS - 0.5);
     let seed = 7;

@@ -4,6 +4,8 @@
  * it — wherever the console runs. Asia/Shanghai has no daylight saving, so the offset is fixed and whole days are
  * exactly 86,400 s. Every place that needs the offset, a platform day or a platform midnight takes it from here.
  */
+import { isoDateFromDays } from './civil-days';
+
 export const PLATFORM_TIME_ZONE = 'Asia/Shanghai';
 
 /** The offset as ISO-8601 writes it. */
@@ -21,31 +23,19 @@ export function platformDay(offsetDays = 0, now = Date.now()): string {
   return dayFormat.format(new Date(now + offsetDays * DAY_MS));
 }
 
-/** Days from 1970-01-01 to 10000-01-01: the range the calendar arithmetic below is written for. */
+/** Days from 1970-01-01 to 10000-01-01: the days the calendar arithmetic is used for. */
 const DAYS_TO_YEAR_10000 = 2_932_897;
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /**
  * The platform day (YYYY-MM-DD) a unix time falls in. Every timeline row, decision and flag a reviewer sees gets
- * one, so it is computed from the day number (H. Hinnant's civil_from_days) instead of formatting a Date per row
- * (6 % of an item pane's masking); times before 1970 or past 9999 go the Date way, which writes those years its own way.
+ * one, so it is computed from the day number (civil-days.ts) instead of formatting a Date per row (6 % of an item
+ * pane's masking); times before 1970 or past 9999 go the Date way, which writes those years its own way.
  */
 export function platformDayOf(unixSeconds: number): string {
-  const days = Math.floor((unixSeconds + PLATFORM_OFFSET_SECONDS) / DAY_SECONDS);
-  if (!(days >= 0 && days < DAYS_TO_YEAR_10000))
-    return new Date((unixSeconds + PLATFORM_OFFSET_SECONDS) * 1000).toISOString().slice(0, 10);
-  const z = days + 719_468; // days since 0000-03-01
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153); // month from March = 0
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${pad2(month)}-${pad2(day)}`;
+  const local = unixSeconds + PLATFORM_OFFSET_SECONDS;
+  const days = Math.floor(local / DAY_SECONDS);
+  if (!(days >= 0 && days < DAYS_TO_YEAR_10000)) return new Date(local * 1000).toISOString().slice(0, 10);
+  return isoDateFromDays(days);
 }
 
 /** ISO-8601 time of a wall-clock time (`HH:MM:SS`) on a platform date: `2026-11-24T04:00:00+08:00`. */

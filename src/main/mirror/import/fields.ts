@@ -1,4 +1,5 @@
 import type { ExportField, IdTable } from '../../../shared/domain/export-format';
+import { daysFromCivil } from '../../../shared/domain/civil-days';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { RowProblem } from './row-problem';
 
@@ -78,16 +79,6 @@ function num(s: string, i: number, len: number): number {
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 function parseDate(s: string): { y: number; m: number; d: number } | undefined {
