@@ -16,6 +16,14 @@ export interface OpenOptions {
 }
 
 /**
+ * Page size of a new mirror file, in bytes. An import writes ~5M transaction rows per 100k users; with SQLite's
+ * default 4 KiB pages, each table and index B-tree splits and links twice as many pages. Measured on a realistic
+ * 100k-user export (4.92M rows, 28-digit text ids, time-ordered): the transactions load took 22.7–25.3 s at 4 KiB
+ * and 21.4–21.8 s at 8 KiB, no better at 16 or 32 KiB (which would make every small commit's WAL frames larger).
+ */
+export const NEW_FILE_PAGE_SIZE = 8192;
+
+/**
  * Opens the mirror and brings its schema up to date.
  *
  * WAL lets the UI read while a worker thread imports or matches. `synchronous=FULL` is the default for
@@ -32,6 +40,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
+    // Only a file with no pages yet takes a page size (an existing one keeps its own: changing it means a VACUUM).
+    if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
   }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/temp';
-import { openDatabase } from './database';
+import { NEW_FILE_PAGE_SIZE, openDatabase } from './database';
 import { latestSchemaVersion, migrate, SchemaTooNewError, schemaVersion } from './migrate';
 import type { Migration } from './migrations/migration';
 import { migrations } from './migrations';
@@ -39,6 +39,23 @@ describe('migrations', () => {
       old.close();
     },
   );
+
+  it('a new file gets the mirror page size; an existing file keeps its own and still opens and migrates', () => {
+    const fresh = openDatabase(path.join(dir, 'page-new.db'));
+    expect(fresh.pragma('page_size', { simple: true })).toBe(NEW_FILE_PAGE_SIZE);
+    expect(fresh.pragma('journal_mode', { simple: true })).toBe('wal');
+    fresh.close();
+    // A mirror written before the page size was chosen: 4 KiB pages, one migration applied.
+    const oldFile = path.join(dir, 'page-old.db');
+    const old = new Database(oldFile);
+    old.pragma('page_size = 4096');
+    migrate(old, migrations.slice(0, 1));
+    old.close();
+    const reopened = openDatabase(oldFile);
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    expect(schemaVersion(reopened)).toBe(latestSchemaVersion());
+    reopened.close();
+  });
 
   it('every table of the schema is STRICT', () => {
     const db = new Database(':memory:');
