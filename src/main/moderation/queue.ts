@@ -340,18 +340,19 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
     },
     timeline: accountTimeline(db, flag.user_id),
     decisions: db
-      .prepare<[string, number], Record<string, unknown>>(
-        `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ?`,
+      .prepare<[string], Record<string, unknown>>(
+        // A limit written in, never bound: see pageSql in timeline.ts.
+        `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ${DECISIONS_SHOWN}`,
       )
-      .all(flag.user_id, DECISIONS_SHOWN),
+      .all(flag.user_id),
     ...accountPatterns.get(db, flag.user_id, () => ({
       pricePoints: Object.freeze(
         db
-          .prepare<[string, number], { amount_fen: number; count: number }>(
+          .prepare<[string], { amount_fen: number; count: number }>(
             `SELECT amount_fen, count(*) AS count FROM transfers WHERE to_user = ?
-             GROUP BY amount_fen ORDER BY count DESC, amount_fen LIMIT ?`,
+             GROUP BY amount_fen ORDER BY count DESC, amount_fen LIMIT ${PRICE_POINTS}`,
           )
-          .all(flag.user_id, PRICE_POINTS)
+          .all(flag.user_id)
           .map((p) => Object.freeze(p)),
       ),
       related: Object.freeze(

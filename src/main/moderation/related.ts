@@ -30,7 +30,7 @@ export interface RelatedAccount {
 
 export function relatedAccounts(db: Db, userId: string): RelatedAccount[] {
   const byPayers = db
-    .prepare<{ user: string; min: number; cap: number; limit: number }, { user_id: string; shared: number }>(
+    .prepare<{ user: string; min: number; cap: number }, { user_id: string; shared: number }>(
       // The payers' transfers are read once (materialized) for both the cap and the count.
       `WITH paid AS MATERIALIZED (
               SELECT t.from_user, t.to_user FROM transfers t
@@ -39,9 +39,9 @@ export function relatedAccounts(db: Db, userId: string): RelatedAccount[] {
        SELECT to_user AS user_id, count(DISTINCT from_user) AS shared
        FROM paid WHERE to_user <> @user AND from_user IN (SELECT from_user FROM usable)
        GROUP BY to_user HAVING shared >= @min
-       ORDER BY shared DESC, to_user LIMIT @limit`,
+       ORDER BY shared DESC, to_user LIMIT ${RELATED_LIMIT}`, // a limit written in, never bound: see pageSql in timeline.ts
     )
-    .all({ user: userId, min: MIN_SHARED_PAYERS, cap: MAX_PAYEES_OF_A_PAYER, limit: RELATED_LIMIT });
+    .all({ user: userId, min: MIN_SHARED_PAYERS, cap: MAX_PAYEES_OF_A_PAYER });
   const sharing = db
     .prepare<{ user: string }, { user_id: string; kind: HandleKind; senders: number }>(
       `SELECT o.user_id, o.kind, (SELECT count(*) FROM flag_handles c WHERE c.handle_key = o.handle_key) AS senders
