@@ -184,7 +184,8 @@ export default tseslint.config(
     },
   },
   {
-    // What no-restricted-imports does not see: `import('…')` and a worker started from `new URL('…', import.meta.url)`.
+    // What no-restricted-imports does not see: `import('…')` and a worker started from `new URL('…', import.meta.url)`;
+    // and SQL with a bound LIMIT.
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
     ignores: ['**/*.test.ts', 'src/main/testing/**'],
     rules: {
@@ -197,6 +198,10 @@ export default tseslint.config(
           selector: `${selector}[value=/(^|\\/)testing(\\/|$)|^vitest$/]`,
           message: 'production code never imports test support',
         })),
+        // A bound LIMIT makes SQLite prepare the statement again on every run (db/limit.ts says why).
+        ...['Literal[value=/\\bLIMIT\\s+[?@:$]/i]', 'TemplateElement[value.raw=/\\bLIMIT\\s+[?@:$]/i]'].map(
+          (selector) => ({ selector, message: 'a LIMIT is written in with limitSql (db/limit.ts), never bound' }),
+        ),
       ],
     },
   },

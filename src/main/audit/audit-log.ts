@@ -1,6 +1,7 @@
 import { DAY_SECONDS, platformMidnight } from '../../shared/domain/platform-time';
 import { DomainError } from '../../shared/envelope';
 import type { Db } from '../db/database';
+import { limitSql } from '../db/limit';
 
 export interface AuditEntry {
   /** The operator's name (accounts' names are unique and never change). */
@@ -41,7 +42,8 @@ export interface AuditQuery extends AuditFilter {
 
 const sql = {
   append: `INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?)`,
-  recent: `SELECT id, at, operator, action, subject, details FROM audit_log ORDER BY id DESC LIMIT ?`,
+  recent: (limit: number) =>
+    `SELECT id, at, operator, action, subject, details FROM audit_log ORDER BY id DESC ${limitSql(limit)}`,
   operators: `SELECT DISTINCT operator FROM audit_log ORDER BY operator`,
   actions: `SELECT DISTINCT action FROM audit_log ORDER BY action`,
   after: `SELECT id, at, operator, action, subject, details FROM audit_log WHERE id > ? ORDER BY id`,
@@ -83,7 +85,7 @@ export function withAudit<T>(
 }
 
 export function listAudit(db: Db, limit: number): AuditRow[] {
-  return (db.prepare(sql.recent).all(limit) as StoredRow[]).map(parse);
+  return (db.prepare(sql.recent(limit)).all() as StoredRow[]).map(parse);
 }
 
 /** The filter as SQL: conditions and their parameters (days become the instants that bound them). */
@@ -116,9 +118,9 @@ export function queryAudit(db: Db, q: AuditQuery): { total: number; rows: AuditR
   const rows = (
     db
       .prepare(
-        `SELECT id, at, operator, action, subject, details FROM audit_log ${where} ORDER BY id DESC LIMIT ? OFFSET ?`,
+        `SELECT id, at, operator, action, subject, details FROM audit_log ${where} ORDER BY id DESC ${limitSql(q.limit)} OFFSET ?`,
       )
-      .all(...params, q.limit, q.offset ?? 0) as StoredRow[]
+      .all(...params, q.offset ?? 0) as StoredRow[]
   ).map(parse);
   return { total, rows };
 }

@@ -8,6 +8,7 @@ import { lshClusters, minhash, pairwiseClusters, shingles } from '../moderation/
 import { defineCommand, intOption, stringOption } from '../cli/command';
 import { benchExport } from './bench-data';
 import { PeakRss, mib, timed } from './measure';
+import { limitSql } from '../db/limit';
 
 /**
  * `npm run bench -- detect [--users 100000] [--mirror DIR_WITH_mirror.db] [--sample 4000] [--json]`
@@ -45,8 +46,8 @@ export const detectBench = defineCommand({
     try {
       const db = openDatabase(path.join(dir, 'mirror.db'));
       const texts = db
-        .prepare<[number], { text: string }>(`SELECT text FROM greetings ORDER BY id LIMIT ?`)
-        .all(sample)
+        .prepare<[], { text: string }>(`SELECT text FROM greetings ORDER BY id ${limitSql(sample)}`)
+        .all()
         .map((r) => r.text);
       const rss = new PeakRss();
       // CPU time beside wall time: detection runs on one thread, so on a machine shared with other work its CPU

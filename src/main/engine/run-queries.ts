@@ -1,22 +1,23 @@
 import type { Db } from '../db/database';
 import { type MatchRunRecord, readRun } from './store';
+import { limitSql } from '../db/limit';
 
 const sql = {
-  recentRunIds: `SELECT id FROM match_runs ORDER BY id DESC LIMIT ?`,
-  introductionsPage: `SELECT user_a, user_b, score, reasons FROM run_introductions WHERE run_id = ?
-    ORDER BY score DESC, user_a, user_b LIMIT ? OFFSET ?`,
+  recentRunIds: (limit: number) => `SELECT id FROM match_runs ORDER BY id DESC ${limitSql(limit)}`,
+  introductionsPage: (limit: number) => `SELECT user_a, user_b, score, reasons FROM run_introductions WHERE run_id = ?
+    ORDER BY score DESC, user_a, user_b ${limitSql(limit)} OFFSET ?`,
   introductionCount: `SELECT count(*) FROM run_introductions WHERE run_id = ?`,
 };
 
 /** The newest runs first, for the Matching page. */
 export function listMatchRuns(db: Db, limit: number): MatchRunRecord[] {
-  const ids = db.prepare(sql.recentRunIds).pluck().all(limit) as number[];
+  const ids = db.prepare(sql.recentRunIds(limit)).pluck().all() as number[];
   return ids.map((id) => readRun(db, id)).filter((r): r is MatchRunRecord => r !== null);
 }
 
 /** One page of a run's introductions, best first: ids, value and reason codes (no evidence, nothing personal). */
 export function pageRunIntroductions(db: Db, runId: number, offset: number, limit: number) {
-  const rows = db.prepare(sql.introductionsPage).all(runId, limit, offset) as {
+  const rows = db.prepare(sql.introductionsPage(limit)).all(runId, offset) as {
     user_a: string;
     user_b: string;
     score: number;

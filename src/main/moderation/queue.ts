@@ -9,6 +9,7 @@ import { nowSeconds } from './effective';
 import { invalidInput, notFound } from './errors';
 import { type RelatedAccount, relatedAccounts } from './related';
 import { accountTimeline, type TimelinePage } from './timeline';
+import { limitSql } from '../db/limit';
 
 export type QueueName = ModerationQueue;
 /** `priority`: risk × reach (the calibrated probability of abuse times how many people the account reached). */
@@ -341,8 +342,7 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
     timeline: accountTimeline(db, flag.user_id),
     decisions: db
       .prepare<[string], Record<string, unknown>>(
-        // A limit written in, never bound: see pageSql in timeline.ts.
-        `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ${DECISIONS_SHOWN}`,
+        `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC ${limitSql(DECISIONS_SHOWN)}`,
       )
       .all(flag.user_id),
     ...accountPatterns.get(db, flag.user_id, () => ({
@@ -350,7 +350,7 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
         db
           .prepare<[string], { amount_fen: number; count: number }>(
             `SELECT amount_fen, count(*) AS count FROM transfers WHERE to_user = ?
-             GROUP BY amount_fen ORDER BY count DESC, amount_fen LIMIT ${PRICE_POINTS}`,
+             GROUP BY amount_fen ORDER BY count DESC, amount_fen ${limitSql(PRICE_POINTS)}`,
           )
           .all(flag.user_id)
           .map((p) => Object.freeze(p)),

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { findContactHandles } from '../contact-handles/find';
 import type { Db } from '../db/database';
 import type { HandleKind } from '../../shared/domain/detection';
+import { limitSql } from '../db/limit';
 
 /**
  * Accounts a reviewer should look at next to this one (raw; masked in privacy/moderation-views.ts):
@@ -39,7 +40,7 @@ export function relatedAccounts(db: Db, userId: string): RelatedAccount[] {
        SELECT to_user AS user_id, count(DISTINCT from_user) AS shared
        FROM paid WHERE to_user <> @user AND from_user IN (SELECT from_user FROM usable)
        GROUP BY to_user HAVING shared >= @min
-       ORDER BY shared DESC, to_user LIMIT ${RELATED_LIMIT}`, // a limit written in, never bound: see pageSql in timeline.ts
+       ORDER BY shared DESC, to_user ${limitSql(RELATED_LIMIT)}`,
     )
     .all({ user: userId, min: MIN_SHARED_PAYERS, cap: MAX_PAYEES_OF_A_PAYER });
   const sharing = db

@@ -20,6 +20,7 @@ import { explainReasons, type ReasonExplanation } from './explanations';
 import { buildGuessCard, type GuessCard, type GuessUnavailable } from './guess';
 import { type MaskedProfile, maskProfile, readUserRow } from './profile';
 import { assertValidPolicy, DEFAULT_MASKING_POLICY, type MaskingPolicy } from './policy';
+import { limitSql } from '../db/limit';
 
 /**
  * The masked match preview: an introduction as each of its two users would see it. Everything returned here may
@@ -67,9 +68,12 @@ const sql = {
   exposures: `SELECT merchant_id, level FROM exposures WHERE user_id = ?`,
   windowMerchants: `SELECT DISTINCT merchant_id FROM transactions WHERE user_id = ? AND paid_at >= ? AND paid_at < ?`,
   paidAt: `SELECT DISTINCT merchant_id FROM transactions WHERE user_id = ?`,
-  runs: `SELECT id, date, status, (SELECT count(*) FROM run_introductions ri WHERE ri.run_id = r.id) AS introductions
-    FROM match_runs r ORDER BY id DESC LIMIT ?`,
-  introductionsPage: `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b LIMIT ? OFFSET ?`,
+  runs: (
+    limit: number,
+  ) => `SELECT id, date, status, (SELECT count(*) FROM run_introductions ri WHERE ri.run_id = r.id) AS introductions
+    FROM match_runs r ORDER BY id DESC ${limitSql(limit)}`,
+  introductionsPage: (limit: number) =>
+    `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b ${limitSql(limit)} OFFSET ?`,
   introductionsCount: `SELECT count(*) FROM run_introductions WHERE run_id = ?`,
   userIntroductions: `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ? AND (user_a = ? OR user_b = ?) ORDER BY user_a, user_b`,
 };
@@ -278,7 +282,7 @@ export interface PreviewRun {
 }
 
 export function listPreviewRuns(db: Db, limit: number): PreviewRun[] {
-  return db.prepare(sql.runs).all(limit) as PreviewRun[];
+  return db.prepare(sql.runs(limit)).all() as PreviewRun[];
 }
 
 export interface PreviewIntroductionRow {
@@ -303,6 +307,6 @@ export function listPreviewIntroductions(
       introductions: rows.slice(options.offset, options.offset + options.limit).map(toView),
     };
   }
-  const rows = db.prepare(sql.introductionsPage).all(runId, options.limit, options.offset) as Row[];
+  const rows = db.prepare(sql.introductionsPage(options.limit)).all(runId, options.offset) as Row[];
   return { total: db.prepare(sql.introductionsCount).pluck().get(runId) as number, introductions: rows.map(toView) };
 }

@@ -11,6 +11,7 @@ import {
 } from '../../shared/contract/tuning';
 import { DomainError } from '../../shared/envelope';
 import { withAudit } from '../audit/audit-log';
+import { limitSql } from '../db/limit';
 
 /** Shadow runs: a draft's introductions for a date kept beside the published run, never published (migration 005). */
 const sql = {
@@ -18,7 +19,8 @@ const sql = {
   insertIntroduction: `INSERT INTO shadow_introductions (shadow_id, user_a, user_b, score) VALUES (?, ?, ?, ?)`,
   versionOf: `SELECT version FROM ruleset_versions WHERE ruleset = ? ORDER BY version LIMIT 1`,
   run: `SELECT id, date, ruleset, ruleset_version, active_version, operator, created_at, summary FROM shadow_runs WHERE id = ?`,
-  recent: `SELECT id, date, ruleset, ruleset_version, active_version, operator, created_at, summary FROM shadow_runs ORDER BY id DESC LIMIT ?`,
+  recent: (limit: number) =>
+    `SELECT id, date, ruleset, ruleset_version, active_version, operator, created_at, summary FROM shadow_runs ORDER BY id DESC ${limitSql(limit)}`,
   count: `SELECT count(*) FROM shadow_runs`,
   shadowPairs: `SELECT user_a, user_b, score FROM shadow_introductions WHERE shadow_id = ?`,
   runPairs: `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ?`,
@@ -104,7 +106,7 @@ export function readShadowRun(db: Db, id: number): ShadowRunView {
 }
 
 export function listShadowRuns(db: Db, limit: number): ShadowRunView[] {
-  return (db.prepare(sql.recent).all(limit) as ShadowRow[]).map(toView);
+  return (db.prepare(sql.recent(limit)).all() as ShadowRow[]).map(toView);
 }
 
 export function countShadowRuns(db: Db): number {

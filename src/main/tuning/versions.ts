@@ -11,6 +11,7 @@ import {
 import type { RuleSetChange, RuleSetVersionView } from '../../shared/contract/tuning';
 import { DomainError } from '../../shared/envelope';
 import { say } from '../../shared/error-says';
+import { limitSql } from '../db/limit';
 
 /** Rule set versions over the engine's tables (migration 003): immutable rows, activation = the latest append. */
 const sql = {
@@ -18,7 +19,8 @@ const sql = {
   version: `SELECT version, ruleset, created_by, created_at, note FROM ruleset_versions WHERE version = ?`,
   sameRuleSet: `SELECT version FROM ruleset_versions WHERE ruleset = ? ORDER BY version LIMIT 1`,
   insert: `INSERT INTO ruleset_versions (ruleset, created_by, created_at, note) VALUES (?, ?, ?, ?)`,
-  activations: `SELECT version, activated_by, activated_at FROM ruleset_activations ORDER BY id DESC LIMIT ?`,
+  activations: (limit: number) =>
+    `SELECT version, activated_by, activated_at FROM ruleset_activations ORDER BY id DESC ${limitSql(limit)}`,
 } as const;
 
 interface VersionRow {
@@ -36,7 +38,7 @@ export interface Activation {
 }
 
 export function listActivations(db: Db, limit = 50): Activation[] {
-  const rows = db.prepare(sql.activations).all(limit) as {
+  const rows = db.prepare(sql.activations(limit)).all() as {
     version: number;
     activated_by: string;
     activated_at: string;

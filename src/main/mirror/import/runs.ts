@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database';
 import { withoutWaiting } from '../../db/busy';
 import type { ImportSummary } from './summary';
+import { limitSql } from '../../db/limit';
 
 export type ImportRunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -55,13 +56,15 @@ interface RunRecord {
 
 const sql = {
   interrupted: `UPDATE import_runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE status = 'running'`,
-  recentRuns: `SELECT * FROM import_runs ORDER BY id DESC LIMIT ?`,
+  recentRuns: (limit: number) => `SELECT * FROM import_runs ORDER BY id DESC ${limitSql(limit)}`,
   lastRun: `SELECT * FROM import_runs ORDER BY id DESC LIMIT 1`,
   lastCompletedDir: `SELECT export_dir FROM import_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1`,
   completedFromDir: `SELECT 1 FROM import_runs WHERE status = 'completed' AND export_dir = ? LIMIT 1`,
-  quarantinePage: `SELECT id, import_run_id AS runId, file, line, field, reason, message, raw FROM quarantine
+  quarantinePage: (
+    limit: number,
+  ) => `SELECT id, import_run_id AS runId, file, line, field, reason, message, raw FROM quarantine
     WHERE (@runId IS NULL OR import_run_id = @runId) AND (@file IS NULL OR file = @file) AND (@reason IS NULL OR reason = @reason)
-    ORDER BY import_run_id DESC, file, line LIMIT @limit OFFSET @offset`,
+    ORDER BY import_run_id DESC, file, line ${limitSql(limit)} OFFSET @offset`,
   quarantineCount: `SELECT count(*) FROM quarantine
     WHERE (@runId IS NULL OR import_run_id = @runId) AND (@file IS NULL OR file = @file) AND (@reason IS NULL OR reason = @reason)`,
 };
@@ -104,7 +107,7 @@ export function recoverInterruptedImports(db: Db): number {
 }
 
 export function listImportRuns(db: Db, limit: number): ImportRunRow[] {
-  return (db.prepare(sql.recentRuns).all(limit) as RunRecord[]).map(toRun);
+  return (db.prepare(sql.recentRuns(limit)).all() as RunRecord[]).map(toRun);
 }
 
 export function lastImportRun(db: Db): ImportRunRow | null {
@@ -129,8 +132,8 @@ function filterParams(f: Omit<QuarantineFilter, 'offset' | 'limit'>): Record<str
 /** One page of quarantined rows, newest run first, then by file and line. */
 export function listQuarantine(db: Db, filter: QuarantineFilter): QuarantineRow[] {
   return db
-    .prepare(sql.quarantinePage)
-    .all({ ...filterParams(filter), offset: filter.offset, limit: filter.limit }) as QuarantineRow[];
+    .prepare(sql.quarantinePage(filter.limit))
+    .all({ ...filterParams(filter), offset: filter.offset }) as QuarantineRow[];
 }
 
 /** How many quarantined rows match the filter (offset and limit ignored), for paging. */
