@@ -383,8 +383,9 @@ const OK_PREFIX = Buffer.from('{"ok":true,');
 /**
  * `envelope: 'full'` decodes the whole reply (sign-in, decisions: their value is checked afterwards); `'status'`
  * decodes only what a read's figures need — whether it succeeded (the envelope's first bytes) and, when it did not,
- * the error. Decoding every queue page and item pane in full cost the operators' process more CPU than the console
- * spent on a third of those calls, on the same two cores (profiled under this bench), so it measured the harness.
+ * the error. Profiled under this bench at 100k users, decoding every queue page and item pane in full kept the
+ * operators' process busy 73 % of a core on the two cores the console shares: a reply it had not decoded yet counted
+ * as a slow answer, so the figures measured the harness as much as the console.
  */
 function post(
   server: Server,
