@@ -4,14 +4,20 @@ import fs from 'node:fs';
 import type { ProgressSink } from '../../../shared/progress';
 import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
-import { parseCsvRecord } from './csv';
-import { compileJsonlFastPath } from './jsonl-fast-path';
-import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
-import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
+import type { IdTable, SqlValue } from './fields';
 import { dropSecondaryIndexes, rebuildIndexes, shouldDropIndexes } from './bulk-mode';
 import { FileKeySet, type KeyHash } from './key-set';
-import { capChars, readRecordAt, readRecords } from './record-reader';
-import { RowProblem, type QuarantineReason } from './row-problem';
+import { parseOnThread, PARSE_THREAD_MIN_BYTES } from './parse-thread';
+import {
+  keyOfValues,
+  parseRecords,
+  RAW_EXCERPT_CHARS,
+  recordKeyReader,
+  type ParsedSink,
+  type ParseOptions,
+} from './record-parser';
+import { capChars, readRecordAt } from './record-reader';
+import type { QuarantineReason } from './row-problem';
 import { columnsOf, type TableSpec } from './tables';
 import { CALLER_FILE_MAX_BYTES, openCallerFile } from '../../util/caller-file';
 
@@ -37,9 +43,6 @@ export interface FileSummary {
 export interface QuarantineWriter {
   (file: string, line: number, field: string | null, reason: QuarantineReason, message: string, raw: string): void;
 }
-
-/** Raw excerpts kept in quarantine are capped: enough to see what was wrong, not a copy of the data. */
-export const RAW_EXCERPT_CHARS = 300;
 
 /**
  * Rows per multi-row upsert. One statement per 64 rows instead of per row roughly halves the per-row cost of
@@ -126,11 +129,6 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   return stmts;
 }
 
-/** Compares as SQLite's BINARY collation does (UTF-8 bytes), which differs from JS `<` for astral characters. */
-function byteOrderLess(a: string, b: string): boolean {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
-}
-
 export interface ImportFileOptions {
   db: Db;
   spec: TableSpec;
@@ -153,16 +151,9 @@ export interface ImportFileOptions {
   fastPaths: boolean;
   /** Tests only: a weaker hash, to make keys collide and prove collisions are told apart exactly. */
   keyHash?: KeyHash;
+  /** Tests only: parse files at least this big on a helper thread (default PARSE_THREAD_MIN_BYTES). */
+  parseThreadMinBytes?: number;
 }
-
-/** Key fields read for telling rows apart: a reference is read as the id it names, known or not. */
-function keyFieldsOf(spec: TableSpec): FieldSpec[] {
-  return spec.key.map((k) => {
-    const f = spec.fields.find((x) => x.name === k)!;
-    return f.kind === 'ref' ? { name: f.name, kind: 'id' } : f;
-  });
-}
-const NO_IDS: Record<IdTable, Set<string>> = { users: new Set(), merchants: new Set() };
 
 /**
  * Streams one export file into its mirror table inside the caller's transaction: validates every record,
@@ -173,12 +164,9 @@ const NO_IDS: Record<IdTable, Set<string>> = { users: new Set(), merchants: new 
 export function importFile(o: ImportFileOptions): FileSummary {
   const { spec, fileName, knownIds } = o;
   const stmts = statementsFor(o.db, spec);
-  const fields = spec.fields;
-  const fieldNames = new Set(fields.map((f) => f.name));
   const cols = columnsOf(spec);
   const keyIdx = spec.key.map((k) => cols.indexOf(k));
   const providesIdx = spec.provides ? cols.indexOf('id') : -1;
-  const isIntroductions = spec.table === 'introductions';
   const started = performance.now();
   const summary: FileSummary = {
     format: o.format,
@@ -218,26 +206,24 @@ export function importFile(o: ImportFileOptions): FileSummary {
   let changed = 0;
   let accepted = 0;
 
-  // CSV: the header row maps columns to fields. fieldCol[i] = column of field i, or -1 when the header lacks it.
+  // A CSV file's header, once the parser has read it: to read a record's key again by its offset.
   let header: string[] | null = null;
-  let headerProblem: RowProblem | null = null;
-  let fieldCol: number[] = [];
-  let fastRow: CsvFastRow | null = null;
-  let extraColumn: string | null = null;
+  const keyOfRecord = recordKeyReader(spec, o.format, () => header);
 
-  const quarantine = (line: number, p: RowProblem, raw: string): void => {
+  const quarantine = (line: number, field: string | null, reason: QuarantineReason, message: string, raw: string) => {
     summary.quarantined++;
     o.quarantine(
       fileName,
       line,
-      p.field,
-      p.reason,
-      `${fileName} line ${line}${p.field ? `, field ${p.field}` : ''}: ${p.message}`,
-      capChars(raw, RAW_EXCERPT_CHARS),
+      field,
+      reason,
+      `${fileName} line ${line}${field ? `, field ${field}` : ''}: ${message}`,
+      raw,
     );
   };
+  const rawAt = (offset: number): string =>
+    capChars(readRecordAt(rereadFd, offset, o.format === 'csv') ?? '', RAW_EXCERPT_CHARS);
 
-  const values: SqlValue[] = [];
   const width = cols.length;
   // Accepted rows waiting for the next multi-row write, flattened column by column; reused, never reallocated.
   const pending: SqlValue[] = new Array<SqlValue>(BATCH_ROWS * width).fill(null);
@@ -283,152 +269,29 @@ export function importFile(o: ImportFileOptions): FileSummary {
       if (rowid === undefined)
         throw new Error(`${fileName} line ${line}: the mirror refused a row that passed validation`);
       accepted--;
-      quarantine(line, duplicateOf(key), readRecordAt(rereadFd, pendingOffset[r]!, o.format === 'csv') ?? '');
+      refuseDuplicate(line, key, pendingOffset[r]!);
     }
   };
-  const jsonFastRow = o.format === 'csv' || !o.fastPaths ? null : compileJsonlFastPath(fields, knownIds);
-  const rowFromJson = (text: string, unterminated: boolean): void => {
-    // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
-    if (jsonFastRow !== null && jsonFastRow(text, values)) return;
-    values.length = 0;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch (err) {
-      if (unterminated)
-        throw new RowProblem('truncated', null, 'the last line has no newline and is not complete JSON (cut off?)');
-      // The parser's own message quotes the line; only where it broke is kept (see typeName in fields.ts).
-      const at = /position (\d+)/.exec((err as Error).message);
-      throw new RowProblem(
-        'bad_json',
-        null,
-        at ? `not valid JSON (breaks at character ${Number(at[1]) + 1})` : 'not valid JSON',
-      );
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
-      throw new RowProblem('bad_json', null, 'a line must be one JSON object');
-    const row = obj as Record<string, unknown>;
-    for (const k in row)
-      if (!fieldNames.has(k)) throw new RowProblem('unknown_field', k, `unknown field "${capChars(k, 64)}"`);
-    for (let i = 0; i < fields.length; i++) convertField(fields[i]!, row[fields[i]!.name], 'json', knownIds, values);
-  };
-  const rowFromCsv = (text: string, unterminated: boolean): void => {
-    if (headerProblem) throw headerProblem;
-    // JSON cannot carry a raw NUL (the parser refuses it); a CSV cell must not smuggle one in either.
-    if (text.includes('\0')) throw new RowProblem('bad_csv', null, 'the record contains a NUL byte');
-    // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
-    if (fastRow !== null && fastRow(text, values)) return;
-    values.length = 0;
-    let cells: (string | null)[];
-    try {
-      cells = parseCsvRecord(text);
-    } catch (err) {
-      if (unterminated && err instanceof RowProblem)
-        throw new RowProblem('truncated', null, `the last record has no newline and does not parse (${err.message})`);
-      throw err;
-    }
-    if (cells.length !== header!.length) {
-      if (unterminated)
-        throw new RowProblem(
-          'truncated',
-          null,
-          `the last record has no newline and only ${cells.length} of ${header!.length} columns`,
-        );
-      throw new RowProblem('bad_csv', null, `expected ${header!.length} columns as in the header, got ${cells.length}`);
-    }
-    if (extraColumn !== null)
-      throw new RowProblem('unknown_field', extraColumn, `unknown column "${capChars(extraColumn, 64)}" in the header`);
-    for (let i = 0; i < fields.length; i++) {
-      const c = fieldCol[i]!;
-      convertField(fields[i]!, c < 0 ? undefined : cells[c], 'csv', knownIds, values);
-    }
-  };
-  const readHeader = (text: string): void => {
-    try {
-      const cells = parseCsvRecord(text);
-      header = cells.map((c) => c ?? '');
-      const seenCols = new Set<string>();
-      for (const h of header) {
-        if (seenCols.has(h)) throw new RowProblem('bad_csv', h, `column "${h}" appears twice in the header`);
-        seenCols.add(h);
-        if (!fieldNames.has(h) && extraColumn === null) extraColumn = h;
-      }
-      fieldCol = fields.map((f) => header!.indexOf(f.name));
-      fastRow = extraColumn === null && o.fastPaths ? compileCsvFastPath(fields, header, knownIds) : null;
-    } catch (err) {
-      if (!(err instanceof RowProblem)) throw err;
-      headerProblem = new RowProblem('bad_csv', err.field, `unusable header: ${err.message}`);
-      header = [];
-    }
-  };
-
-  /** The row's key as a string (fields joined by NUL, which no accepted value holds), from converted values. */
-  const keyOfValues = (v: readonly SqlValue[], idx: readonly number[]): string =>
-    idx.length === 1 ? (v[idx[0]!] as string) : idx.map((i) => String(v[i])).join('\u0000');
-  /** An introduction's pair is unordered; the mirror stores it as user_a < user_b. */
-  const orderPair = (v: SqlValue[]): void => {
-    const a = v[0] as string;
-    const b = v[1] as string;
-    if (a === b) throw new RowProblem('out_of_range', 'user_b', 'an introduction needs two different users');
-    if (byteOrderLess(b, a)) {
-      v[0] = b;
-      v[1] = a;
-    }
-  };
-  const keyFields = keyFieldsOf(spec);
-  const keyValues: SqlValue[] = [];
-  const keyValueIdx = keyFields.map((_, i) => i);
-  /**
-   * The key of a record, read from its key fields alone (null when they cannot be read): for a quarantined row,
-   * whose previous version a snapshot keeps, and to tell apart two records whose keys share a hash.
-   */
-  const keyOfRecord = (text: string): string | null => {
-    keyValues.length = 0;
-    try {
-      let get: (name: string) => unknown;
-      if (o.format === 'csv') {
-        if (header === null || headerProblem) return null;
-        const cells = parseCsvRecord(text);
-        if (cells.length !== header.length) return null;
-        // A NUL elsewhere in the record refuses the record, not its key: the key's cells are checked like any.
-        get = (name) => {
-          const c = header!.indexOf(name);
-          return c < 0 ? undefined : cells[c];
-        };
-      } else {
-        const obj: unknown = JSON.parse(text);
-        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
-        get = (name) => (obj as Record<string, unknown>)[name];
-      }
-      for (const f of keyFields) convertField(f, get(f.name), o.format === 'csv' ? 'csv' : 'json', NO_IDS, keyValues);
-      if (isIntroductions) orderPair(keyValues);
-      return keyOfValues(keyValues, keyValueIdx);
-    } catch {
-      return null;
-    }
-  };
-
-  const duplicateOf = (key: string): RowProblem =>
-    new RowProblem(
-      'duplicate',
+  const refuseDuplicate = (line: number, key: string, offset: number): void =>
+    quarantine(
+      line,
       spec.key.length === 1 ? spec.key[0]! : null,
+      'duplicate',
       `${spec.key.join(' + ')} ${JSON.stringify(capChars(key.replaceAll('\u0000', ' + '), 100))} appears more than once in this file`,
+      rawAt(offset),
     );
 
-  const handleRecord = (text: string, line: number, unterminated: boolean, offset: number): void => {
-    if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
-    if (o.format === 'csv' && header === null) {
-      readHeader(text);
-      return;
-    }
-    summary.read++;
-    try {
-      if (o.format === 'csv') rowFromCsv(text, unterminated);
-      else rowFromJson(text, unterminated);
-      if (isIntroductions) orderPair(values);
+  const sink: ParsedSink = {
+    header(cells) {
+      header = cells;
+    },
+    row(values, line, offset) {
       if (!duplicatesBySqlite) {
         const key = keyOfValues(values, keyIdx);
-        if (seen.add(key, offset, true) === 'duplicate') throw duplicateOf(key);
+        if (seen.add(key, offset, true) === 'duplicate') {
+          refuseDuplicate(line, key, offset);
+          return;
+        }
       }
       const base = pendingRows * width;
       for (let i = 0; i < width; i++) pending[base + i] = values[i]!;
@@ -437,61 +300,29 @@ export function importFile(o: ImportFileOptions): FileSummary {
       if (++pendingRows === BATCH_ROWS) flush();
       accepted++;
       if (providesIdx >= 0) knownIds[spec.provides!].add(values[providesIdx] as string);
-    } catch (err) {
-      if (!(err instanceof RowProblem)) throw err;
-      if (err.reason === 'bad_csv' && err.field === null && text.includes('\n')) {
-        recoverUnclosedQuote(text, line, offset);
-        return;
-      }
-      quarantine(line, err, text);
-      // A snapshot keeps the mirror's previous version of a row refused for its content, where its key can be read.
-      // Not for an unknown reference: what the row names is not in the mirror (a snapshot may just have erased
-      // it), so its previous version cannot stand either.
-      if (o.snapshot && err.reason !== 'duplicate' && err.reason !== 'unknown_reference') {
-        const key = keyOfRecord(text);
-        if (key !== null) seen.add(key, offset, false);
-      }
-    }
+    },
+    refused(line, offset, reason, field, message, raw, key) {
+      quarantine(line, field, reason, message, raw);
+      if (key !== null) seen.add(key, offset, false);
+    },
+    chunk(bytesRead, totalBytes) {
+      o.progress.report(fileName, bytesRead, totalBytes);
+      o.progress.throwIfCancelled();
+    },
   };
-  /**
-   * A CSV record that spans lines and does not have the header's columns is almost always a quote opened and
-   * never closed: everything up to the next quote was swallowed. Only its first line is refused; the lines it
-   * swallowed are read again one by one, so the good rows among them are not lost with it.
-   */
-  const recoverUnclosedQuote = (text: string, line: number, offset: number): void => {
-    const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-    quarantine(
-      line,
-      new RowProblem(
-        'bad_csv',
-        null,
-        `a quote opened on this line is never closed (it ran over ${lines.length} lines); the lines after it were read on their own`,
-      ),
-      lines[0]!,
-    );
-    // Offsets of the swallowed lines, for reading one again (its bytes: the line and its newline).
-    const raw = text.split('\n');
-    let at = offset;
-    for (let i = 1; i < lines.length; i++) {
-      at += Buffer.byteLength(raw[i - 1]!, 'utf8') + 1;
-      handleRecord(lines[i]!, line + i, false, at);
-    }
+  const parse: ParseOptions = {
+    spec,
+    path: o.path,
+    format: o.format,
+    knownIds,
+    snapshot: o.snapshot,
+    fastPaths: o.fastPaths,
   };
 
   try {
-    readRecords(o.path, o.format === 'csv', {
-      record: handleRecord,
-      problem(reason, line, excerpt) {
-        summary.read++;
-        const message =
-          reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';
-        quarantine(line, new RowProblem(reason, null, message), excerpt);
-      },
-      chunk(bytesRead, totalBytes) {
-        o.progress.report(fileName, bytesRead, totalBytes);
-        o.progress.throwIfCancelled();
-      },
-    });
+    // A file that provides ids (users, merchants) is parsed inline: its own accepted ids are known to it as it goes.
+    const onThread = !spec.provides && o.sizeBytes >= (o.parseThreadMinBytes ?? PARSE_THREAD_MIN_BYTES);
+    summary.read = onThread ? parseOnThread(parse, width, sink, o.progress) : parseRecords(parse, sink);
     flush();
     if (o.snapshot) {
       // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.

@@ -47,6 +47,8 @@ export interface ImportOptions {
    * For the import bench's same-run comparison only; the answers are the same either way.
    */
   fastPaths?: boolean;
+  /** Tests only: parse files at least this big on a helper thread (default: parse-thread.ts's PARSE_THREAD_MIN_BYTES). */
+  parseThreadMinBytes?: number;
 }
 
 /** Page cache while importing: big enough for the hot index pages of a 5M-row load, small enough for 600 MB RSS. */
@@ -282,6 +284,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               progress,
               snapshot: manifest.kind === 'snapshot',
               fastPaths: options.fastPaths ?? true,
+              parseThreadMinBytes: options.parseThreadMinBytes,
             });
           }
           // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.

@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../db/database';
+import { CancelledError, type ProgressSink } from '../../../shared/progress';
+import { EXPORT_FILES } from '../../../shared/domain/export-format';
+import { generateExport } from '../generator';
+import { writeSecondSnapshot } from '../../bench/second-snapshot';
+import { declareAppendedRows, tempDir } from '../../testing/export-files';
+import { importExport, type ImportOptions } from './index';
+
+/**
+ * The parse thread (parse-thread.ts) must change nothing but where parsing runs: every export below is imported
+ * twice, inline and with every file that may go to the thread sent there (parseThreadMinBytes 0), and the two
+ * mirrors must hold the same rows, the same quarantine (lines, reasons, messages, excerpts) and the same summaries.
+ */
+let root: string;
+const exports: Record<'csv' | 'jsonl', { first: string; second: string }> = {
+  csv: { first: '', second: '' },
+  jsonl: { first: '', second: '' },
+};
+
+/**
+ * Lines a generator does not write, appended to the first snapshot's transactions file: a key twice, a quote never
+ * closed (swallowing good lines after it), invalid UTF-8 and a NUL byte. Ids are new, references real.
+ */
+function appendParserTrouble(dir: string, format: 'csv' | 'jsonl'): void {
+  const file = path.join(dir, `transactions.${format}`);
+  const text = fs.readFileSync(file, 'utf8').split('\n');
+  const first = format === 'csv' ? text[1]! : text[0]!;
+  const id = (n: number) => `9999${String(n).padStart(24, '0')}`;
+  let lines: (string | Buffer)[];
+  if (format === 'csv') {
+    const [, user, merchant, amount, paidAt] = first.split(',');
+    const row = (n: number, userCell = user) => `${id(n)},${userCell},${merchant},${amount},${paidAt}`;
+    lines = [
+      row(1),
+      row(1), // the same key again
+      Buffer.concat([Buffer.from(`${id(5)},`), Buffer.from([0xff, 0xfe]), Buffer.from(`,${merchant},1,${paidAt}`)]),
+      `${id(6)},${user}\u0000,${merchant},${amount},${paidAt}`,
+      row(2, `"${user}`), // a quote never closed: the lines after it are read again one by one
+      row(3),
+      row(4),
+      row(7),
+      row(8, `"${user}"`), // its first quote closes line 3's: the swallowed record ends here
+    ];
+  } else {
+    const o = JSON.parse(first) as Record<string, unknown>;
+    const row = (n: number, extra: Record<string, unknown> = {}) => JSON.stringify({ ...o, id: id(n), ...extra });
+    lines = [
+      row(1),
+      row(1),
+      row(2).slice(0, -3),
+      row(3, { user_id: 'nobody-at-all' }),
+      Buffer.concat([Buffer.from(row(4).slice(0, 20)), Buffer.from([0xff]), Buffer.from(row(4).slice(20))]),
+      row(5, { amount_fen: 'ten' }),
+      row(7),
+    ];
+  }
+  for (const line of lines) fs.appendFileSync(file, Buffer.concat([Buffer.from(line), Buffer.from('\n')]));
+  declareAppendedRows(dir, { [`transactions.${format}`]: lines.length });
+}
+
+/** The next snapshot refuses a row the mirror holds (a wrong type): its previous version must stand, either way. */
+function spoilOneKnownRow(dir: string, format: 'csv' | 'jsonl'): void {
+  const file = path.join(dir, `transactions.${format}`);
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const at = 5;
+  if (format === 'csv') {
+    const cells = lines[at]!.split(',');
+    cells[3] = 'ten';
+    lines[at] = cells.join(',');
+  } else lines[at] = JSON.stringify({ ...(JSON.parse(lines[at]!) as object), amount_fen: 'ten' });
+  fs.writeFileSync(file, lines.join('\n'));
+}
+
+beforeAll(async () => {
+  root = tempDir('encounter-parse-thread-');
+  for (const format of ['csv', 'jsonl'] as const) {
+    const first = path.join(root, `${format}-1`);
+    const second = path.join(root, `${format}-2`);
+    await generateExport({ users: 400, days: 14, seed: 11, out: first, badRows: 0.02, format });
+    // The next snapshot (some rows changed, some gone) is written from the clean first one, then the first gets
+    // the parser's trouble.
+    await writeSecondSnapshot(first, second);
+    spoilOneKnownRow(second, format);
+    appendParserTrouble(first, format);
+    exports[format] = { first, second };
+  }
+}, 120_000);
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Everything an import leaves behind that parsing could change: rows, quarantine, and the runs' summaries. */
+function contents(db: Db): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const f of EXPORT_FILES)
+    out[f.name] = db
+      .prepare(`SELECT * FROM ${f.name} ORDER BY ${f.key.join(', ')}`)
+      .raw()
+      .all();
+  out.quarantine = db
+    .prepare('SELECT import_run_id, file, line, field, reason, message, raw FROM quarantine ORDER BY id')
+    .raw()
+    .all();
+  return out;
+}
+
+function importBoth(
+  dirs: string[],
+  options: Partial<ImportOptions> = {},
+): { inline: Record<string, unknown[]>; threaded: Record<string, unknown[]>; summaries: unknown[][] } {
+  const result = { inline: {}, threaded: {}, summaries: [[], []] as unknown[][] };
+  (['inline', 'threaded'] as const).forEach((how, i) => {
+    const db = openDatabase(path.join(root, `${how}-${Date.now()}-${Math.random()}.db`));
+    try {
+      for (const dir of dirs) {
+        const s = importExport(db, dir, {
+          operator: 'tester',
+          ...options,
+          ...(how === 'threaded' ? { parseThreadMinBytes: 0 } : {}),
+        });
+        const files = Object.fromEntries(Object.entries(s.files).map(([k, v]) => [k, { ...v, elapsedMs: 0 }]));
+        result.summaries[i]!.push({ status: s.status, totals: s.totals, files });
+      }
+      result[how] = contents(db);
+    } finally {
+      db.close();
+    }
+  });
+  return result;
+}
+
+describe.each(['csv', 'jsonl'] as const)('parsing %s on a helper thread', (format) => {
+  it('leaves the same rows, quarantine and summaries as parsing inline, for a first snapshot and the next', () => {
+    const { first, second } = exports[format];
+    const r = importBoth([first, second]);
+    expect(r.summaries[1]).toEqual(r.summaries[0]);
+    expect(r.threaded).toEqual(r.inline);
+    // The export really held what this test is about: refusals of several kinds, removals and updates.
+    const reasons = new Set(r.inline.quarantine!.map((q) => (q as unknown[])[4]));
+    expect([...reasons]).toEqual(
+      expect.arrayContaining(['duplicate', 'invalid_utf8', format === 'csv' ? 'bad_csv' : 'bad_json']),
+    );
+    const totals = r.summaries[0]!.map((s) => (s as { totals: Record<string, number> }).totals);
+    expect(totals[1]!.removed).toBeGreaterThan(0);
+    expect(totals[1]!.updated).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the general path alone (no fast paths) agrees too', () => {
+    const r = importBoth([exports[format].first], { fastPaths: false });
+    expect(r.summaries[1]).toEqual(r.summaries[0]);
+    expect(r.threaded).toEqual(r.inline);
+  }, 120_000);
+});
+
+describe('a cancel while the helper thread parses', () => {
+  it('rolls the import back and leaves the run cancelled', () => {
+    const db = openDatabase(path.join(root, 'cancel.db'));
+    try {
+      let reports = 0;
+      const progress: ProgressSink = {
+        report(phase) {
+          if (phase.startsWith('transactions')) reports++;
+        },
+        throwIfCancelled() {
+          if (reports > 0) throw new CancelledError();
+        },
+      };
+      expect(() =>
+        importExport(db, exports.csv.first, { operator: 'tester', progress, parseThreadMinBytes: 0 }),
+      ).toThrow(CancelledError);
+      expect(db.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT status FROM import_runs').pluck().all()).toEqual(['cancelled']);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+});

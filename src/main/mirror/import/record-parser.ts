@@ -1,0 +1,283 @@
+import { parseCsvRecord } from './csv';
+import { compileJsonlFastPath } from './jsonl-fast-path';
+import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
+import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
+import { capChars, readRecords } from './record-reader';
+import { RowProblem, type QuarantineReason } from './row-problem';
+import type { TableSpec } from './tables';
+
+/**
+ * The first half of importing a file: reading its records and turning each into the row the mirror stores, or into
+ * the problem that refuses it. It touches no database, so it runs either inline or on a helper thread beside the
+ * writer (parse-thread.ts); the second half (file-importer.ts) tells duplicates apart and writes.
+ */
+
+/** Raw excerpts kept in quarantine are capped: enough to see what was wrong, not a copy of the data. */
+export const RAW_EXCERPT_CHARS = 300;
+
+export interface ParseOptions {
+  spec: TableSpec;
+  path: string;
+  format: 'jsonl' | 'csv';
+  /** Ids a reference may name; read only. */
+  knownIds: Record<IdTable, Set<string>>;
+  /** Also read the key of a refused record whose key can be read (a snapshot keeps that row's previous version). */
+  snapshot: boolean;
+  /** false: no fast path, every row through the general one. */
+  fastPaths: boolean;
+}
+
+export interface ParsedSink {
+  /** A CSV file's header cells, before any row (a JSONL file has none). */
+  header(cells: string[]): void;
+  /**
+   * An accepted row, column by column as the table stores it (columnsOf(spec)). `values` is reused for the next
+   * row: copy what is kept.
+   */
+  row(values: readonly SqlValue[], line: number, offset: number): void;
+  /**
+   * A refused record: why (`message` without the file and line, which the writer adds), its excerpt (capped), and
+   * for a snapshot the key it was for, when it can be read and the mirror's previous version should stand.
+   */
+  refused(
+    line: number,
+    offset: number,
+    reason: QuarantineReason,
+    field: string | null,
+    message: string,
+    raw: string,
+    key: string | null,
+  ): void;
+  /** After each chunk read: the place for progress and cancel checks. */
+  chunk(bytesRead: number, totalBytes: number): void;
+}
+
+/** Key fields read for telling rows apart: a reference is read as the id it names, known or not. */
+function keyFieldsOf(spec: TableSpec): FieldSpec[] {
+  return spec.key.map((k) => {
+    const f = spec.fields.find((x) => x.name === k)!;
+    return f.kind === 'ref' ? { name: f.name, kind: 'id' } : f;
+  });
+}
+const NO_IDS: Record<IdTable, Set<string>> = { users: new Set(), merchants: new Set() };
+
+/** Compares as SQLite's BINARY collation does (UTF-8 bytes), which differs from JS `<` for astral characters. */
+function byteOrderLess(a: string, b: string): boolean {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
+}
+
+/** An introduction's pair is unordered; the mirror stores it as user_a < user_b. */
+export function orderPair(v: SqlValue[]): void {
+  const a = v[0] as string;
+  const b = v[1] as string;
+  if (a === b) throw new RowProblem('out_of_range', 'user_b', 'an introduction needs two different users');
+  if (byteOrderLess(b, a)) {
+    v[0] = b;
+    v[1] = a;
+  }
+}
+
+/** The row's key as a string (fields joined by NUL, which no accepted value holds), from converted values. */
+export function keyOfValues(v: readonly SqlValue[], idx: readonly number[]): string {
+  return idx.length === 1 ? (v[idx[0]!] as string) : idx.map((i) => String(v[i])).join('\u0000');
+}
+
+/**
+ * The key of a record, read from its key fields alone (null when they cannot be read): for a refused row, whose
+ * previous version a snapshot keeps, and to tell apart two records whose keys share a hash. `header` is a CSV
+ * file's header (null for JSONL, or while a CSV file's header is not read or unusable).
+ */
+export function recordKeyReader(
+  spec: TableSpec,
+  format: 'jsonl' | 'csv',
+  header: () => string[] | null,
+): (text: string) => string | null {
+  const keyFields = keyFieldsOf(spec);
+  const keyValues: SqlValue[] = [];
+  const keyValueIdx = keyFields.map((_, i) => i);
+  const isIntroductions = spec.table === 'introductions';
+  return (text) => {
+    keyValues.length = 0;
+    try {
+      let get: (name: string) => unknown;
+      if (format === 'csv') {
+        const cols = header();
+        if (cols === null) return null;
+        const cells = parseCsvRecord(text);
+        if (cells.length !== cols.length) return null;
+        // A NUL elsewhere in the record refuses the record, not its key: the key's cells are checked like any.
+        get = (name) => {
+          const c = cols.indexOf(name);
+          return c < 0 ? undefined : cells[c];
+        };
+      } else {
+        const obj: unknown = JSON.parse(text);
+        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
+        get = (name) => (obj as Record<string, unknown>)[name];
+      }
+      for (const f of keyFields) convertField(f, get(f.name), format === 'csv' ? 'csv' : 'json', NO_IDS, keyValues);
+      if (isIntroductions) orderPair(keyValues);
+      return keyOfValues(keyValues, keyValueIdx);
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** Reads the file's records and hands each, accepted or refused, to `sink`, in file order. Returns the records read. */
+export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
+  const { spec, knownIds } = o;
+  const fields = spec.fields;
+  const fieldNames = new Set(fields.map((f) => f.name));
+  const isIntroductions = spec.table === 'introductions';
+  let read = 0;
+
+  // CSV: the header row maps columns to fields. fieldCol[i] = column of field i, or -1 when the header lacks it.
+  let header: string[] | null = null;
+  let headerProblem: RowProblem | null = null;
+  let fieldCol: number[] = [];
+  let fastRow: CsvFastRow | null = null;
+  let extraColumn: string | null = null;
+  const keyOfRecord = recordKeyReader(spec, o.format, () => (headerProblem ? null : header));
+
+  const values: SqlValue[] = [];
+  const jsonFastRow = o.format === 'csv' || !o.fastPaths ? null : compileJsonlFastPath(fields, knownIds);
+  const rowFromJson = (text: string, unterminated: boolean): void => {
+    // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
+    if (jsonFastRow !== null && jsonFastRow(text, values)) return;
+    values.length = 0;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (err) {
+      if (unterminated)
+        throw new RowProblem('truncated', null, 'the last line has no newline and is not complete JSON (cut off?)');
+      // The parser's own message quotes the line; only where it broke is kept (see typeName in fields.ts).
+      const at = /position (\d+)/.exec((err as Error).message);
+      throw new RowProblem(
+        'bad_json',
+        null,
+        at ? `not valid JSON (breaks at character ${Number(at[1]) + 1})` : 'not valid JSON',
+      );
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+      throw new RowProblem('bad_json', null, 'a line must be one JSON object');
+    const row = obj as Record<string, unknown>;
+    for (const k in row)
+      if (!fieldNames.has(k)) throw new RowProblem('unknown_field', k, `unknown field "${capChars(k, 64)}"`);
+    for (let i = 0; i < fields.length; i++) convertField(fields[i]!, row[fields[i]!.name], 'json', knownIds, values);
+  };
+  const rowFromCsv = (text: string, unterminated: boolean): void => {
+    if (headerProblem) throw headerProblem;
+    // JSON cannot carry a raw NUL (the parser refuses it); a CSV cell must not smuggle one in either.
+    if (text.includes('\0')) throw new RowProblem('bad_csv', null, 'the record contains a NUL byte');
+    // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
+    if (fastRow !== null && fastRow(text, values)) return;
+    values.length = 0;
+    let cells: (string | null)[];
+    try {
+      cells = parseCsvRecord(text);
+    } catch (err) {
+      if (unterminated && err instanceof RowProblem)
+        throw new RowProblem('truncated', null, `the last record has no newline and does not parse (${err.message})`);
+      throw err;
+    }
+    if (cells.length !== header!.length) {
+      if (unterminated)
+        throw new RowProblem(
+          'truncated',
+          null,
+          `the last record has no newline and only ${cells.length} of ${header!.length} columns`,
+        );
+      throw new RowProblem('bad_csv', null, `expected ${header!.length} columns as in the header, got ${cells.length}`);
+    }
+    if (extraColumn !== null)
+      throw new RowProblem('unknown_field', extraColumn, `unknown column "${capChars(extraColumn, 64)}" in the header`);
+    for (let i = 0; i < fields.length; i++) {
+      const c = fieldCol[i]!;
+      convertField(fields[i]!, c < 0 ? undefined : cells[c], 'csv', knownIds, values);
+    }
+  };
+  const readHeader = (text: string): void => {
+    try {
+      const cells = parseCsvRecord(text);
+      header = cells.map((c) => c ?? '');
+      const seenCols = new Set<string>();
+      for (const h of header) {
+        if (seenCols.has(h)) throw new RowProblem('bad_csv', h, `column "${h}" appears twice in the header`);
+        seenCols.add(h);
+        if (!fieldNames.has(h) && extraColumn === null) extraColumn = h;
+      }
+      fieldCol = fields.map((f) => header!.indexOf(f.name));
+      fastRow = extraColumn === null && o.fastPaths ? compileCsvFastPath(fields, header, knownIds) : null;
+      sink.header(header);
+    } catch (err) {
+      if (!(err instanceof RowProblem)) throw err;
+      headerProblem = new RowProblem('bad_csv', err.field, `unusable header: ${err.message}`);
+      header = [];
+    }
+  };
+
+  const handleRecord = (text: string, line: number, unterminated: boolean, offset: number): void => {
+    if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
+    if (o.format === 'csv' && header === null) {
+      readHeader(text);
+      return;
+    }
+    read++;
+    try {
+      if (o.format === 'csv') rowFromCsv(text, unterminated);
+      else rowFromJson(text, unterminated);
+      if (isIntroductions) orderPair(values);
+    } catch (err) {
+      if (!(err instanceof RowProblem)) throw err;
+      if (err.reason === 'bad_csv' && err.field === null && text.includes('\n')) {
+        recoverUnclosedQuote(text, line, offset);
+        return;
+      }
+      // A snapshot keeps the mirror's previous version of a row refused for its content, where its key can be read.
+      // Not for an unknown reference: what the row names is not in the mirror (a snapshot may just have erased
+      // it), so its previous version cannot stand either.
+      const key = o.snapshot && err.reason !== 'unknown_reference' ? keyOfRecord(text) : null;
+      sink.refused(line, offset, err.reason, err.field, err.message, capChars(text, RAW_EXCERPT_CHARS), key);
+      return;
+    }
+    sink.row(values, line, offset);
+  };
+  /**
+   * A CSV record that spans lines and does not have the header's columns is almost always a quote opened and
+   * never closed: everything up to the next quote was swallowed. Only its first line is refused; the lines it
+   * swallowed are read again one by one, so the good rows among them are not lost with it.
+   */
+  const recoverUnclosedQuote = (text: string, line: number, offset: number): void => {
+    const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    sink.refused(
+      line,
+      offset,
+      'bad_csv',
+      null,
+      `a quote opened on this line is never closed (it ran over ${lines.length} lines); the lines after it were read on their own`,
+      capChars(lines[0]!, RAW_EXCERPT_CHARS),
+      null,
+    );
+    // Offsets of the swallowed lines, for reading one again (its bytes: the line and its newline).
+    const raw = text.split('\n');
+    let at = offset;
+    for (let i = 1; i < lines.length; i++) {
+      at += Buffer.byteLength(raw[i - 1]!, 'utf8') + 1;
+      handleRecord(lines[i]!, line + i, false, at);
+    }
+  };
+
+  readRecords(o.path, o.format === 'csv', {
+    record: handleRecord,
+    problem(reason, line, excerpt) {
+      read++;
+      const message =
+        reason === 'invalid_utf8' ? 'the line is not valid UTF-8' : 'the line is longer than 1 MiB and was skipped';
+      sink.refused(line, -1, reason, null, message, capChars(excerpt, RAW_EXCERPT_CHARS), null);
+    },
+    chunk: (bytesRead, totalBytes) => sink.chunk(bytesRead, totalBytes),
+  });
+  return read;
+}
