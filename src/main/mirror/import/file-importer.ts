@@ -5,7 +5,13 @@ import type { ProgressSink } from '../../../shared/progress';
 import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
 import type { IdTable, SqlValue } from './fields';
-import { dropSecondaryIndexes, rebuildIndexes, shouldDropIndexes } from './bulk-mode';
+import {
+  BULK_DECIDE_AFTER_ROWS,
+  dropSecondaryIndexes,
+  rebuildIndexes,
+  shouldDropIndexes,
+  shouldDropIndexesMidway,
+} from './bulk-mode';
 import { FileKeySet, type KeyHash } from './key-set';
 import { parseOnThread, PARSE_THREAD_MIN_BYTES } from './parse-thread';
 import {
@@ -195,7 +201,10 @@ export function importFile(o: ImportFileOptions): FileSummary {
   // (a row is at least ~16 bytes), so a wrong or hostile count cannot make us reserve gigabytes or drop indexes.
   const bySize = Math.ceil(o.sizeBytes / 16);
   const incoming = Math.min(o.expected ?? Math.round(o.sizeBytes / 64), bySize);
-  const dropped = shouldDropIndexes(incoming, before) ? dropSecondaryIndexes(o.db, spec.table) : null;
+  // An empty table drops its indexes at once; one with rows only once the file shows it really writes most rows.
+  const bulk = shouldDropIndexes(incoming, before);
+  let dropped = bulk && insertOnly ? dropSecondaryIndexes(o.db, spec.table) : null;
+  let decideMidway = bulk && !insertOnly;
   // A second handle on the file, to read a record again by its offset when two keys share a hash.
   const rereadFd = openCallerFile(o.path, CALLER_FILE_MAX_BYTES.exportFile).fd;
   const keyAt = (offset: number): string | null => {
@@ -247,6 +256,10 @@ export function importFile(o: ImportFileOptions): FileSummary {
     if (duplicatesBySqlite && written < pendingRows) refuseIgnored(written > 0 ? firstRowid : -1);
     changed += written;
     pendingRows = 0;
+    if (decideMidway && accepted >= BULK_DECIDE_AFTER_ROWS) {
+      decideMidway = false;
+      if (shouldDropIndexesMidway(accepted, changed)) dropped = dropSecondaryIndexes(o.db, spec.table);
+    }
   };
   /**
    * After INSERT OR IGNORE wrote fewer of the waiting rows than it had: the rows it wrote took the rowids from
@@ -297,9 +310,9 @@ export function importFile(o: ImportFileOptions): FileSummary {
       for (let i = 0; i < width; i++) pending[base + i] = values[i]!;
       pendingLine[pendingRows] = line;
       pendingOffset[pendingRows] = offset;
-      if (++pendingRows === BATCH_ROWS) flush();
       accepted++;
       if (providesIdx >= 0) knownIds[spec.provides!].add(values[providesIdx] as string);
+      if (++pendingRows === BATCH_ROWS) flush();
     },
     refused(line, offset, reason, field, message, raw, key) {
       quarantine(line, field, reason, message, raw);

@@ -349,6 +349,40 @@ describe('importExport', () => {
     expect(db.prepare('SELECT user_id FROM transactions').pluck().all()).toEqual(['u2']);
   });
 
+  it('into a table with rows, rebuilds its indexes only when most of a big file really writes', () => {
+    const ROWS = 60_000; // past BULK_MIN_ROWS and BULK_DECIDE_AFTER_ROWS
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    const file = (amount: number) =>
+      jsonl(
+        Array.from({ length: ROWS }, (_, i) => transaction(`t${i}`, i % 3 ? 'u1' : 'u2', 'm1', { amount_fen: amount })),
+      );
+    const phases: string[] = [];
+    const progress: ProgressSink = { report: (phase) => void phases.push(phase), throwIfCancelled() {} };
+    const importWatched = () => {
+      phases.length = 0;
+      restampManifest(exportDir);
+      const s = importExport(db, exportDir, { operator: 'tester', progress });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const plan = db
+        .prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_id = ? ORDER BY paid_at')
+        .all('u2') as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toContain('transactions_user');
+      expect(db.prepare('SELECT count(*) FROM transactions WHERE user_id = ?').pluck().get('u2')).toBe(ROWS / 3);
+      return { s, rebuilt: phases.includes('transactions.jsonl: indexing') };
+    };
+    write('transactions.jsonl', file(100));
+    expect(importWatched()).toMatchObject({ rebuilt: true }); // empty table: dropped at once
+    const same = importWatched(); // the same rows again: nothing written, the indexes kept
+    expect(same.rebuilt).toBe(false);
+    expect(same.s.files['transactions.jsonl']).toMatchObject({ unchanged: ROWS, updated: 0 });
+    write('transactions.jsonl', file(200));
+    const changed = importWatched(); // every row changes: dropped midway and rebuilt over all of them
+    expect(changed.rebuilt).toBe(true);
+    expect(changed.s.files['transactions.jsonl']).toMatchObject({ updated: ROWS });
+    expect(db.prepare('SELECT DISTINCT amount_fen FROM transactions').pluck().all()).toEqual([200]);
+  });
+
   it('a cancel rolls the whole import back and marks the run cancelled', () => {
     write('users.jsonl', jsonl([user('u1')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));
