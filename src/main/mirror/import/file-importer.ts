@@ -13,7 +13,8 @@ import {
   shouldDropIndexesMidway,
 } from './bulk-mode';
 import { FileKeySet, type KeyHash } from './key-set';
-import { parseOnThread, PARSE_THREAD_MIN_BYTES } from './parse-thread';
+import { IDLE_SAMPLE_MS, parseOnHelper, parseOnThread } from './parse-thread';
+import { idleCores } from '../../util/idle-cores';
 import {
   keyOfValues,
   parseRecords,
@@ -157,7 +158,9 @@ export interface ImportFileOptions {
   fastPaths: boolean;
   /** Tests only: a weaker hash, to make keys collide and prove collisions are told apart exactly. */
   keyHash?: KeyHash;
-  /** Tests only: parse files at least this big on a helper thread (default PARSE_THREAD_MIN_BYTES). */
+  /**
+   * Tests only: parse files at least this big on a helper thread, however busy the machine (default: parseOnHelper).
+   */
   parseThreadMinBytes?: number;
 }
 
@@ -334,7 +337,12 @@ export function importFile(o: ImportFileOptions): FileSummary {
 
   try {
     // A file that provides ids (users, merchants) is parsed inline: its own accepted ids are known to it as it goes.
-    const onThread = !spec.provides && o.sizeBytes >= (o.parseThreadMinBytes ?? PARSE_THREAD_MIN_BYTES);
+    const onThread =
+      o.parseThreadMinBytes === undefined
+        ? parseOnHelper({ sizeBytes: o.sizeBytes, providesIds: spec.provides !== undefined }, () =>
+            idleCores(IDLE_SAMPLE_MS),
+          )
+        : !spec.provides && o.sizeBytes >= o.parseThreadMinBytes;
     summary.read = onThread ? parseOnThread(parse, width, sink, o.progress) : parseRecords(parse, sink);
     flush();
     if (o.snapshot) {

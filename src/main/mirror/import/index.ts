@@ -47,7 +47,7 @@ export interface ImportOptions {
    * For the import bench's same-run comparison only; the answers are the same either way.
    */
   fastPaths?: boolean;
-  /** Tests only: parse files at least this big on a helper thread (default: parse-thread.ts's PARSE_THREAD_MIN_BYTES). */
+  /** Tests only: parse files at least this big on a helper thread, however busy the machine (default: parseOnHelper). */
   parseThreadMinBytes?: number;
 }
 

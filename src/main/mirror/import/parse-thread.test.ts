@@ -8,6 +8,7 @@ import { generateExport } from '../generator';
 import { writeSecondSnapshot } from '../../bench/second-snapshot';
 import { declareAppendedRows, tempDir } from '../../testing/export-files';
 import { importExport, type ImportOptions } from './index';
+import { PARSE_THREAD_IDLE_CORES, PARSE_THREAD_MIN_BYTES, parseOnHelper } from './parse-thread';
 
 /**
  * The parse thread (parse-thread.ts) must change nothing but where parsing runs: every export below is imported
@@ -175,4 +176,21 @@ describe('a cancel while the helper thread parses', () => {
       db.close();
     }
   }, 60_000);
+});
+
+describe('when a file goes to the helper thread', () => {
+  const big = { sizeBytes: PARSE_THREAD_MIN_BYTES, providesIds: false };
+  it('a big file goes when the machine has the cores idle, and not when operators keep them busy', () => {
+    expect(parseOnHelper(big, () => 2)).toBe(true);
+    expect(parseOnHelper(big, () => PARSE_THREAD_IDLE_CORES)).toBe(true);
+    expect(parseOnHelper(big, () => PARSE_THREAD_IDLE_CORES - 0.1)).toBe(false);
+    expect(parseOnHelper(big, () => 0.4)).toBe(false);
+  });
+  it('a small file or one whose ids later rows name never goes, and the machine is not even watched for it', () => {
+    let watched = 0;
+    const idle = () => (watched++, 8);
+    expect(parseOnHelper({ ...big, sizeBytes: PARSE_THREAD_MIN_BYTES - 1 }, idle)).toBe(false);
+    expect(parseOnHelper({ ...big, providesIds: true }, idle)).toBe(false);
+    expect(watched).toBe(0);
+  });
 });

@@ -22,6 +22,20 @@ import type { QuarantineReason } from './row-problem';
 
 /** Files at least this big are parsed on a helper thread; below it starting the thread costs more than it saves. */
 export const PARSE_THREAD_MIN_BYTES = 16 << 20;
+/**
+ * The helper is a second core's work, and an import is background work: it is started only when the machine had
+ * this many cores idle just before (one for the importing thread, half of one at least for the helper). Where
+ * operators' calls keep the cores busy — the console serving them on the same machine — the file is parsed inline
+ * and the import takes longer instead (measured with `bench -- contention`: docs/SCALING.md).
+ */
+export const PARSE_THREAD_IDLE_CORES = 1.5;
+/** How long the machine is watched for idle cores before a big file (a few of the kernel's ~10 ms ticks per core). */
+export const IDLE_SAMPLE_MS = 200;
+
+/** Parse this file on a helper thread? `idleCores` is asked only for a file that could go there. */
+export function parseOnHelper(file: { sizeBytes: number; providesIds: boolean }, idleCores: () => number): boolean {
+  return !file.providesIds && file.sizeBytes >= PARSE_THREAD_MIN_BYTES && idleCores() >= PARSE_THREAD_IDLE_CORES;
+}
 /** Rows (or refusals) per batch. */
 const BATCH_ROWS = 4096;
 /** Batches sent and not yet read before the helper waits. */
