@@ -153,6 +153,7 @@ export const contentionBench = defineCommand({
           ms: Math.round(imported.ms),
           rows: imported.rows,
           nice: imported.priority,
+          transactionsParsedOn: imported.transactionsParsedOn ?? null,
           callsDuring: contended.calls,
         },
         readP99Ms: readP99,
@@ -349,6 +350,8 @@ interface ImportResult {
   rows: number;
   /** The importing process's nice value. */
   priority: number | null;
+  /** Whether the transactions were parsed on a helper thread (it takes one only when cores are idle). */
+  transactionsParsedOn?: 'inline' | 'helper' | null;
   error?: string;
 }
 
@@ -367,7 +370,13 @@ export const contentionImportStep = defineCommand({
     try {
       const started = performance.now();
       const summary = importExport(db, exportDir, { operator: 'bench-importer', progress: ctx.progress });
-      return { ms: performance.now() - started, rows: summary.totals.read, priority };
+      const tx = Object.entries(summary.files).find(([name]) => name.startsWith('transactions.'))?.[1];
+      return {
+        ms: performance.now() - started,
+        rows: summary.totals.read,
+        priority,
+        transactionsParsedOn: tx?.parsedOn ?? null,
+      };
     } finally {
       db.close();
     }

@@ -193,6 +193,7 @@ export const importBench = defineCommand({
       importMs: summary.elapsedMs,
       transactionMs: tx?.elapsedMs ?? 0,
       transactionRowsPerSec: txRowsPerSec,
+      transactionsParsedOn: tx?.parsedOn ?? null,
       totalRowsPerSec,
       peakRssMiB: mib(peak),
       peakRssMethod: rss.method,

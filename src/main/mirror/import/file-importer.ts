@@ -45,6 +45,8 @@ export interface FileSummary {
   expected: number | null;
   /** Wall time for this file: reading, validation, writing and any index rebuild. */
   elapsedMs: number;
+  /** Where its records were parsed: on the importing thread, or on a helper beside it (parse-thread.ts). */
+  parsedOn: 'inline' | 'helper';
 }
 
 export interface QuarantineWriter {
@@ -187,6 +189,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
     removed: 0,
     expected: o.expected,
     elapsedMs: 0,
+    parsedOn: 'inline',
   };
   const before = stmts.count.get() as number;
   // Empty table: nothing in the mirror can conflict, so plain INSERTs do (no upsert work), and every accepted row is
@@ -343,6 +346,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
             idleCores(IDLE_SAMPLE_MS),
           )
         : !spec.provides && o.sizeBytes >= o.parseThreadMinBytes;
+    summary.parsedOn = onThread ? 'helper' : 'inline';
     summary.read = onThread ? parseOnThread(parse, width, sink, o.progress) : parseRecords(parse, sink);
     flush();
     if (o.snapshot) {

@@ -109,8 +109,14 @@ function contents(db: Db): Record<string, unknown[]> {
 function importBoth(
   dirs: string[],
   options: Partial<ImportOptions> = {},
-): { inline: Record<string, unknown[]>; threaded: Record<string, unknown[]>; summaries: unknown[][] } {
-  const result = { inline: {}, threaded: {}, summaries: [[], []] as unknown[][] };
+): {
+  inline: Record<string, unknown[]>;
+  threaded: Record<string, unknown[]>;
+  summaries: unknown[][];
+  parsedOn: unknown[][];
+} {
+  const parsedOn: unknown[][] = [[], []];
+  const result = { inline: {}, threaded: {}, summaries: [[], []] as unknown[][], parsedOn };
   (['inline', 'threaded'] as const).forEach((how, i) => {
     const db = openDatabase(path.join(root, `${how}-${Date.now()}-${Math.random()}.db`));
     try {
@@ -120,7 +126,10 @@ function importBoth(
           ...options,
           ...(how === 'threaded' ? { parseThreadMinBytes: 0 } : {}),
         });
-        const files = Object.fromEntries(Object.entries(s.files).map(([k, v]) => [k, { ...v, elapsedMs: 0 }]));
+        const files = Object.fromEntries(
+          Object.entries(s.files).map(([k, v]) => [k, { ...v, elapsedMs: 0, parsedOn: undefined }]),
+        );
+        parsedOn[i]!.push(Object.entries(s.files).find(([name]) => name.startsWith('transactions.'))![1].parsedOn);
         result.summaries[i]!.push({ status: s.status, totals: s.totals, files });
       }
       result[how] = contents(db);
@@ -135,6 +144,10 @@ describe.each(['csv', 'jsonl'] as const)('parsing %s on a helper thread', (forma
   it('leaves the same rows, quarantine and summaries as parsing inline, for a first snapshot and the next', () => {
     const { first, second } = exports[format];
     const r = importBoth([first, second]);
+    expect(r.parsedOn).toEqual([
+      ['inline', 'inline'],
+      ['helper', 'helper'],
+    ]);
     expect(r.summaries[1]).toEqual(r.summaries[0]);
     expect(r.threaded).toEqual(r.inline);
     // The export really held what this test is about: refusals of several kinds, removals and updates.
