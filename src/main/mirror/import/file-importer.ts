@@ -13,7 +13,7 @@ import {
   shouldDropIndexesMidway,
 } from './bulk-mode';
 import { FileKeySet, type KeyHash } from './key-set';
-import { IDLE_SAMPLE_MS, parseOnHelper, parseOnThread } from './parse-thread';
+import { IDLE_SAMPLE_MS, parseOnHelper, type ParseHelper } from './parse-thread';
 import { idleCores } from '../../util/idle-cores';
 import {
   keyOfValues,
@@ -158,6 +158,8 @@ export interface ImportFileOptions {
   snapshot: boolean;
   /** false: no fast path, every row through the general one (see ImportOptions.fastPaths). */
   fastPaths: boolean;
+  /** The import's parsing helper, for a big file (parse-thread.ts: started once per import, when first asked). */
+  parseHelper: () => ParseHelper;
   /** Tests only: a weaker hash, to make keys collide and prove collisions are told apart exactly. */
   keyHash?: KeyHash;
   /**
@@ -347,7 +349,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
           )
         : !spec.provides && o.sizeBytes >= o.parseThreadMinBytes;
     summary.parsedOn = onThread ? 'helper' : 'inline';
-    summary.read = onThread ? parseOnThread(parse, width, sink, o.progress) : parseRecords(parse, sink);
+    summary.read = onThread ? o.parseHelper().parse(parse, width, sink, o.progress) : parseRecords(parse, sink);
     flush();
     if (o.snapshot) {
       // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.

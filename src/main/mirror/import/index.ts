@@ -7,6 +7,7 @@ import { say } from '../../../shared/error-says';
 import { withAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
 import { importFile, manifestMismatch, type FileSummary, type QuarantineWriter } from './file-importer';
+import { ParseHelper, PARSE_THREAD_MIN_BYTES } from './parse-thread';
 import type { IdTable } from './fields';
 import { withBulkPragmas } from './bulk-mode';
 import { checkExportOrder, type ExportOrder } from './order';
@@ -256,6 +257,12 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
 
   const files: Record<string, FileSummary> = {};
   let summary: ImportSummary | undefined;
+  // The parsing helper, for big files (parse-thread.ts). Started with the import when a file may go to it, so it
+  // has booted by the time that file comes; a file parsed inline leaves it idle.
+  let helper: ParseHelper | null = null;
+  const parseHelper = (): ParseHelper => (helper ??= new ParseHelper());
+  const helperMinBytes = options.parseThreadMinBytes ?? PARSE_THREAD_MIN_BYTES;
+  if (planned.some((f) => !f.spec.provides && fs.statSync(f.path).size >= helperMinBytes)) parseHelper();
   try {
     const insertQuarantine = db.prepare(sql.quarantine);
     const quarantine: QuarantineWriter = (file, line, field, reason, message, raw) => {
@@ -285,6 +292,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               snapshot: manifest.kind === 'snapshot',
               fastPaths: options.fastPaths ?? true,
               parseThreadMinBytes: options.parseThreadMinBytes,
+              parseHelper,
             });
           }
           // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
@@ -312,6 +320,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
       audit(cancelled ? 'import.cancel' : 'import.fail', String(runId), { exportId: manifest.exportId, code });
     })();
     throw err;
+  } finally {
+    (helper as ParseHelper | null)?.close();
   }
   return summary!;
 }

@@ -1,4 +1,4 @@
-import { MessageChannel, type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../../shared/progress';
 import { spawnWorker } from '../../util/spawn-worker';
 import type { SqlValue } from './fields';
@@ -91,10 +91,14 @@ export type ToWriter =
   { type: 'batch'; batch: ParsedBatch } | { type: 'end'; read: number } | { type: 'error'; message: string };
 
 export interface ParseThreadData {
-  options: ParseOptions;
-  width: number;
   control: SharedArrayBuffer;
   port: MessagePort;
+}
+
+/** One file for the helper (through the worker's own port): what parseRecords needs, and the table's width. */
+export interface ParseFile {
+  options: ParseOptions;
+  width: number;
 }
 
 /**
@@ -220,46 +224,74 @@ function replay(batch: ParsedBatch, sink: ParsedSink, values: SqlValue[]): void 
 }
 
 /**
- * parseRecords on a helper thread: the same calls on `sink`, in the same order, from this (the writer's) thread.
- * Returns the records read. Throws what the sink throws (cancel included: the helper is told to stop) and the
- * helper's own errors (I/O), with their messages.
+ * The helper thread of one import: started when the import starts (so it has booted by the time the first big file
+ * comes), handed one file at a time, closed when the import ends. A file it fails on (cancel, an error on either
+ * side) closes it; the import is over then anyway.
  */
-export function parseOnThread(options: ParseOptions, width: number, sink: ParsedSink, progress: ProgressSink): number {
-  const channel = new MessageChannel();
-  const shared = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
-  const control = new Int32Array(shared);
-  const data: ParseThreadData = { options, width, control: shared, port: channel.port2 };
-  const worker = spawnWorker('import-parse', { workerData: data, transferList: [channel.port2] });
-  const values: SqlValue[] = new Array<SqlValue>(width).fill(null);
-  let received = 0;
-  let alive = -1;
-  let aliveAt = performance.now();
-  try {
-    for (;;) {
-      const got = receiveMessageOnPort(channel.port1) as { message: ToWriter } | undefined;
-      if (got === undefined) {
-        progress.throwIfCancelled();
-        const now = performance.now();
-        const sign = Atomics.load(control, ALIVE);
-        if (sign !== alive) [alive, aliveAt] = [sign, now];
-        else if (now - aliveAt > STALL_MS)
-          throw new Error(`the thread parsing ${options.path} stopped answering (did it fail to start?)`);
-        Atomics.wait(control, POSTED, received, WAIT_MS);
-        continue;
+export class ParseHelper {
+  private readonly channel = new MessageChannel();
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly worker: Worker;
+  /** Messages taken so far, over every file (the helper's POSTED counts the same). */
+  private received = 0;
+  private closed = false;
+
+  constructor() {
+    const data: ParseThreadData = { control: this.control.buffer as SharedArrayBuffer, port: this.channel.port2 };
+    this.worker = spawnWorker('import-parse', { workerData: data, transferList: [this.channel.port2] });
+    // An import that ends without close() (a bug) must not keep its process alive for the helper.
+    this.worker.unref();
+  }
+
+  /**
+   * parseRecords on the helper: the same calls on `sink`, in the same order, from this (the writer's) thread.
+   * Returns the records read. Throws what the sink throws (cancel included: the helper is told to stop) and the
+   * helper's own errors (I/O), with their messages.
+   */
+  parse(options: ParseOptions, width: number, sink: ParsedSink, progress: ProgressSink): number {
+    if (this.closed) throw new Error("the import's parsing helper is closed");
+    const { control } = this;
+    const values: SqlValue[] = new Array<SqlValue>(width).fill(null);
+    let alive = -1;
+    let aliveAt = performance.now();
+    let done = false;
+    this.worker.postMessage({ options, width } satisfies ParseFile);
+    try {
+      for (;;) {
+        const got = receiveMessageOnPort(this.channel.port1) as { message: ToWriter } | undefined;
+        if (got === undefined) {
+          progress.throwIfCancelled();
+          const now = performance.now();
+          const sign = Atomics.load(control, ALIVE);
+          if (sign !== alive) [alive, aliveAt] = [sign, now];
+          else if (now - aliveAt > STALL_MS)
+            throw new Error(`the thread parsing ${options.path} stopped answering (did it fail to start?)`);
+          Atomics.wait(control, POSTED, this.received, WAIT_MS);
+          continue;
+        }
+        this.received++;
+        aliveAt = performance.now();
+        Atomics.add(control, CONSUMED, 1);
+        Atomics.notify(control, CONSUMED);
+        const m = got.message;
+        if (m.type === 'end') {
+          done = true;
+          return m.read;
+        }
+        if (m.type === 'error') throw new Error(m.message);
+        replay(m.batch, sink, values);
       }
-      received++;
-      aliveAt = performance.now();
-      Atomics.add(control, CONSUMED, 1);
-      Atomics.notify(control, CONSUMED);
-      const m = got.message;
-      if (m.type === 'end') return m.read;
-      if (m.type === 'error') throw new Error(m.message);
-      replay(m.batch, sink, values);
+    } finally {
+      if (!done) this.close();
     }
-  } finally {
-    Atomics.store(control, CANCEL, 1);
-    Atomics.notify(control, CONSUMED);
-    channel.port1.close();
-    void worker.terminate();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, CANCEL, 1);
+    Atomics.notify(this.control, CONSUMED);
+    this.channel.port1.close();
+    void this.worker.terminate();
   }
 }
