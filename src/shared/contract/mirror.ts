@@ -16,8 +16,6 @@ export const importFileSummarySchema = z.object({
   removed: count.default(0),
   /** What the manifest announced, when it did. */
   expected: count.nullable(),
-  /** Where its records were parsed (absent in runs before it was recorded). */
-  parsedOn: z.enum(['inline', 'helper']).optional(),
 });
 
 export const importRunSchema = z.object({
