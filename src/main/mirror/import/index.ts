@@ -262,8 +262,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
   let helper: ParseHelper | null = null;
   const parseHelper = (): ParseHelper => (helper ??= new ParseHelper());
   const helperMinBytes = options.parseThreadMinBytes ?? PARSE_THREAD_MIN_BYTES;
-  if (planned.some((f) => !f.spec.provides && fs.statSync(f.path).size >= helperMinBytes)) parseHelper();
   try {
+    if (planned.some((f) => !f.spec.provides && fs.statSync(f.path).size >= helperMinBytes)) parseHelper();
     const insertQuarantine = db.prepare(sql.quarantine);
     const quarantine: QuarantineWriter = (file, line, field, reason, message, raw) => {
       insertQuarantine.run(runId, file, line, field, reason, message, raw);
