@@ -23,8 +23,8 @@ import type { QuarantineReason } from './row-problem';
 /** Files at least this big are parsed on a helper thread; below it starting the thread costs more than it saves. */
 export const PARSE_THREAD_MIN_BYTES = 16 << 20;
 /**
- * The helper is a second core's work, and an import is background work: it is started only when the machine had
- * this many cores idle just before (one for the importing thread, half of one at least for the helper). Where
+ * The helper is a second core's work, and an import is background work: a file is handed to it only when the machine
+ * had this many cores idle just before (one for the importing thread, half of one at least for the helper). Where
  * operators' calls keep the cores busy — the console serving them on the same machine — the file is parsed inline
  * and the import takes longer instead (measured with `bench -- contention`: docs/SCALING.md).
  */
