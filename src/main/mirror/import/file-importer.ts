@@ -158,7 +158,7 @@ export interface ImportFileOptions {
   snapshot: boolean;
   /** false: no fast path, every row through the general one (see ImportOptions.fastPaths). */
   fastPaths: boolean;
-  /** The import's parsing helper, for a big file (parse-thread.ts: started once per import, when first asked). */
+  /** The import's parsing helper, for a big file (parse-thread.ts: one per import, started with it). */
   parseHelper: () => ParseHelper;
   /** Tests only: a weaker hash, to make keys collide and prove collisions are told apart exactly. */
   keyHash?: KeyHash;
@@ -341,13 +341,12 @@ export function importFile(o: ImportFileOptions): FileSummary {
   };
 
   try {
-    // A file that provides ids (users, merchants) is parsed inline: its own accepted ids are known to it as it goes.
-    const onThread =
-      o.parseThreadMinBytes === undefined
-        ? parseOnHelper({ sizeBytes: o.sizeBytes, providesIds: spec.provides !== undefined }, () =>
-            idleCores(IDLE_SAMPLE_MS),
-          )
-        : !spec.provides && o.sizeBytes >= o.parseThreadMinBytes;
+    // A test's parseThreadMinBytes takes the helper however busy the machine is.
+    const onThread = parseOnHelper(
+      { sizeBytes: o.sizeBytes, providesIds: spec.provides !== undefined },
+      o.parseThreadMinBytes === undefined ? () => idleCores(IDLE_SAMPLE_MS) : () => Infinity,
+      o.parseThreadMinBytes,
+    );
     summary.parsedOn = onThread ? 'helper' : 'inline';
     summary.read = onThread ? o.parseHelper().parse(parse, width, sink, o.progress) : parseRecords(parse, sink);
     flush();

@@ -7,7 +7,7 @@ import { say } from '../../../shared/error-says';
 import { withAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
 import { importFile, manifestMismatch, type FileSummary, type QuarantineWriter } from './file-importer';
-import { ParseHelper, PARSE_THREAD_MIN_BYTES } from './parse-thread';
+import { helperMayParse, ParseHelper } from './parse-thread';
 import type { IdTable } from './fields';
 import { withBulkPragmas } from './bulk-mode';
 import { checkExportOrder, type ExportOrder } from './order';
@@ -261,9 +261,10 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
   // has booted by the time that file comes; a file parsed inline leaves it idle.
   let helper: ParseHelper | null = null;
   const parseHelper = (): ParseHelper => (helper ??= new ParseHelper());
-  const helperMinBytes = options.parseThreadMinBytes ?? PARSE_THREAD_MIN_BYTES;
   try {
-    if (planned.some((f) => !f.spec.provides && fs.statSync(f.path).size >= helperMinBytes)) parseHelper();
+    const sizeOf = new Map(planned.map((f) => [f, fs.statSync(f.path).size]));
+    const candidate = (f: PlannedFile) => ({ sizeBytes: sizeOf.get(f)!, providesIds: f.spec.provides !== undefined });
+    if (planned.some((f) => helperMayParse(candidate(f), options.parseThreadMinBytes))) parseHelper();
     const insertQuarantine = db.prepare(sql.quarantine);
     const quarantine: QuarantineWriter = (file, line, field, reason, message, raw) => {
       insertQuarantine.run(runId, file, line, field, reason, message, raw);
@@ -285,7 +286,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               fileName: f.fileName,
               format: f.format,
               expected: manifest.files[f.fileName] ?? null,
-              sizeBytes: fs.statSync(f.path).size,
+              sizeBytes: sizeOf.get(f)!,
               knownIds,
               quarantine,
               progress,

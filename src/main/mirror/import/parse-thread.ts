@@ -32,9 +32,24 @@ export const PARSE_THREAD_IDLE_CORES = 1.5;
 /** How long the machine is watched for idle cores before a big file (a few of the kernel's ~10 ms ticks per core). */
 export const IDLE_SAMPLE_MS = 200;
 
-/** Parse this file on a helper thread? `idleCores` is asked only for a file that could go there. */
-export function parseOnHelper(file: { sizeBytes: number; providesIds: boolean }, idleCores: () => number): boolean {
-  return !file.providesIds && file.sizeBytes >= PARSE_THREAD_MIN_BYTES && idleCores() >= PARSE_THREAD_IDLE_CORES;
+export interface HelperCandidate {
+  sizeBytes: number;
+  /** A users or merchants file: later rows of the same file may name the ids it provides, so it is parsed inline. */
+  providesIds: boolean;
+}
+
+/** May this file go to the helper at all: big enough, and providing no ids? (`minBytes`: tests set it lower.) */
+export function helperMayParse(file: HelperCandidate, minBytes = PARSE_THREAD_MIN_BYTES): boolean {
+  return !file.providesIds && file.sizeBytes >= minBytes;
+}
+
+/** Parse this file on the helper? `idleCores` is asked only for a file that may go there. */
+export function parseOnHelper(
+  file: HelperCandidate,
+  idleCores: () => number,
+  minBytes = PARSE_THREAD_MIN_BYTES,
+): boolean {
+  return helperMayParse(file, minBytes) && idleCores() >= PARSE_THREAD_IDLE_CORES;
 }
 /** Rows (or refusals) per batch. */
 const BATCH_ROWS = 4096;
@@ -218,6 +233,8 @@ function replay(batch: ParsedBatch, sink: ParsedSink, values: SqlValue[]): void 
     }
     sink.row(values, batch.lines[r]!, batch.offsets[r]!);
   }
+  // Every text value crossed as one piece: a NUL inside one (validation refuses them) would shift all after it.
+  if (t !== texts.length) throw new Error(`a parsed batch carried ${texts.length} text values for ${t} text cells`);
   refuseUpTo(rows);
   // Progress and the cancel check as inline: once per chunk read (a 4 MiB chunk is ~10 batches of rows).
   if (batch.bytesRead >= 0) sink.chunk(batch.bytesRead, batch.totalBytes);
