@@ -57,6 +57,9 @@ function refuseNul(name: string, v: string, source: Source): void {
     );
 }
 
+/** A number in a CSV cell: JSON's number syntax, leading zeros allowed (no sign +, no spaces, no hex). */
+const CSV_NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
 function wrongType(field: string, want: string, got: unknown): RowProblem {
   return new RowProblem('wrong_type', field, `${field} must be ${want}, got ${typeName(got)}`);
 }
@@ -215,8 +218,9 @@ export function convertField(
     case 'number': {
       let n: number;
       if (source === 'csv' && typeof v === 'string') {
-        const ok = f.kind === 'int' ? /^-?\d+$/.test(v) : /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v);
-        if (!ok) throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
+        // A cell is read as JSON reads a number (plus leading zeros), so a value means the same in either format:
+        // 1400.0 and 1.4e3 are the integer 1400 in both, and a fraction is refused in both (below).
+        if (!CSV_NUMBER.test(v)) throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
         n = Number(v);
       } else if (typeof v === 'number') n = v;
       else throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);

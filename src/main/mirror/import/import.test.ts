@@ -260,6 +260,82 @@ describe('importExport', () => {
     expect(listQuarantine(db, { runId: s.runId, offset: 0, limit: 5 })[0]!.message).toContain('never closed');
   });
 
+  it('a quote never closed up to the end of the file costs its own line only, the last line without a newline too', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    const row = (id: string, memo: string) => `${id},u1,u2,100,2026-11-01T08:00:00+08:00,${memo}`;
+    write(
+      'transfers.csv',
+      'id,from_user,to_user,amount_fen,paid_at,memo\n' +
+        `${row('x1', 'ok')}\n` + // 2
+        `${row('x2', '"oops')}\n` + // 3: the quote is never closed, and no later quote closes it
+        `${row('x3', 'fine')}\n` + // 4
+        `${row('x4', 'bad')}`.replace('100', '1.5') +
+        '\n' + // 5: refused on its own merits
+        row('x5', 'last, no newline'.replace(',', ';')), // 6
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'transfers.csv', line: 3, field: null, reason: 'bad_csv' },
+      { file: 'transfers.csv', line: 5, field: 'amount_fen', reason: 'wrong_type' },
+    ]);
+    expect(db.prepare('SELECT id FROM transfers ORDER BY id').pluck().all()).toEqual(['x1', 'x3', 'x5']);
+    expect(s.files['transfers.csv']).toMatchObject({ read: 5, inserted: 3, quarantined: 2 });
+  });
+
+  it('refuses a file whose lines end in a bare CR before importing anything, naming the file and line 1', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    const csv = ['id,user_id,merchant_id,amount_fen,paid_at', 't1,u1,m1,100,2026-11-01T08:00:00+08:00'];
+    write('transactions.csv', `${csv.join('\r')}\r`);
+    restampManifest(exportDir);
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
+      /transactions\.csv: line 1 ends in a bare carriage return/,
+    );
+    expect([count('users'), count('transactions'), count('import_runs')]).toEqual([0, 0, 0]);
+    // The same rows with CRLF import.
+    write('transactions.csv', `${csv.join('\r\n')}\r\n`);
+    expect(run().files['transactions.csv']).toMatchObject({ read: 1, inserted: 1 });
+  });
+
+  it('reads an integer the same in CSV and JSONL: 1400, 1400.0 and 1.4e3 are 1400; a fraction is refused in both', () => {
+    write('users.jsonl', jsonl([user('u1')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    const amounts = ['1400', '1400.0', '1.4e3', '14.5'];
+    write(
+      'transactions.csv',
+      'id,user_id,merchant_id,amount_fen,paid_at\n' +
+        amounts.map((a, i) => `c${i},u1,m1,${a},2026-11-01T08:00:00+08:00\n`).join(''),
+    );
+    const csv = run();
+    fs.rmSync(path.join(exportDir, 'transactions.csv'));
+    write(
+      'transactions.jsonl',
+      amounts
+        .map(
+          (a, i) =>
+            `{"id":"j${i}","user_id":"u1","merchant_id":"m1","amount_fen":${a},"paid_at":"2026-11-01T08:00:00+08:00"}\n`,
+        )
+        .join(''),
+    );
+    const json = run();
+    for (const [s, file] of [
+      [csv, 'transactions.csv'],
+      [json, 'transactions.jsonl'],
+    ] as const) {
+      expect(quarantined(s.runId)).toEqual([
+        { file, line: file.endsWith('.csv') ? 5 : 4, field: 'amount_fen', reason: 'wrong_type' },
+      ]);
+    }
+    expect(db.prepare('SELECT id, amount_fen FROM transactions ORDER BY id').raw().all()).toEqual([
+      ['c0', 1400],
+      ['c1', 1400],
+      ['c2', 1400],
+      ['j0', 1400],
+      ['j1', 1400],
+      ['j2', 1400],
+    ]);
+  });
+
   it('skips an over-long quoted CSV field as one record, newlines inside it included, and keeps counting lines', () => {
     write('users.jsonl', jsonl([user('u1'), user('u2')]));
     const huge = `"${'memo line\n'.repeat(600_000)}"`; // 6 MB, more than the read buffer, 600,000 newlines inside the quotes

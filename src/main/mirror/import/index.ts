@@ -16,6 +16,7 @@ import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../u
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { recountMirrorRows } from '../row-counts';
 import { CSV_ALLOWED, TABLES, type TableSpec } from './tables';
+import { bareCrLineEnding } from './record-reader';
 
 export type { FileSummary } from './file-importer';
 export type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
@@ -112,6 +113,8 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
       if (!(err instanceof CallerFileError)) throw err;
       throw new DomainError('BAD_EXPORT', `${err.message}; an export holds plain files only`);
     }
+    const lineEnding = bareCrLineEnding(path.join(dir, fileName));
+    if (lineEnding !== null) throw new DomainError('BAD_EXPORT', `${path.join(dir, fileName)}: ${lineEnding}`);
     used.add(fileName);
     planned.push({ spec, fileName, path: path.join(dir, fileName), format: hasCsv ? 'csv' : 'jsonl' });
   }

@@ -23,7 +23,7 @@ const exports: Record<'csv' | 'jsonl', { first: string; second: string }> = {
 
 /**
  * Lines a generator does not write, appended to the first snapshot's transactions file: a key twice, a quote never
- * closed (swallowing good lines after it), invalid UTF-8 and a NUL byte. Ids are new, references real.
+ * closed (swallowing good lines after it; once up to the end of the file), invalid UTF-8 and a NUL byte. Ids are new, references real.
  */
 function appendParserTrouble(dir: string, format: 'csv' | 'jsonl'): void {
   const file = path.join(dir, `transactions.${format}`);
@@ -44,6 +44,9 @@ function appendParserTrouble(dir: string, format: 'csv' | 'jsonl'): void {
       row(4),
       row(7),
       row(8, `"${user}"`), // its first quote closes line 3's: the swallowed record ends here
+      row(9, `"${user}`), // a quote never closed up to the end of the file: the lines after it are read again too
+      row(10),
+      row(11),
     ];
   } else {
     const o = JSON.parse(first) as Record<string, unknown>;

@@ -231,8 +231,8 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
       if (isIntroductions) orderPair(values);
     } catch (err) {
       if (!(err instanceof RowProblem)) throw err;
-      if (err.reason === 'bad_csv' && err.field === null && text.includes('\n')) {
-        recoverUnclosedQuote(text, line, offset);
+      if (err.field === null && swallowedLines(err.reason, text, unterminated)) {
+        recoverUnclosedQuote(text, line, offset, unterminated);
         return;
       }
       // A snapshot keeps the mirror's previous version of a row refused for its content, where its key can be read.
@@ -249,7 +249,20 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
    * never closed: everything up to the next quote was swallowed. Only its first line is refused; the lines it
    * swallowed are read again one by one, so the good rows among them are not lost with it.
    */
-  const recoverUnclosedQuote = (text: string, line: number, offset: number): void => {
+  /**
+   * Whether a refused CSV record is lines swallowed by a quote: it spans lines and broke as CSV — or, as the file's
+   * last record with no newline after it, broke at all and holds more than the line it started on (a quote opened
+   * and never closed up to the end of the file). A last record whose quote merely stays open over its own line's
+   * end stays one `truncated` record: a writer cut off inside a memo.
+   */
+  const swallowedLines = (reason: QuarantineReason, text: string, unterminated: boolean): boolean => {
+    if (o.format !== 'csv') return false;
+    const nl = text.indexOf('\n');
+    if (nl === -1) return false;
+    if (reason === 'bad_csv') return true;
+    return unterminated && reason === 'truncated' && text.slice(nl + 1).trim() !== '';
+  };
+  const recoverUnclosedQuote = (text: string, line: number, offset: number, unterminated: boolean): void => {
     const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
     sink.refused(
       line,
@@ -265,7 +278,7 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
     let at = offset;
     for (let i = 1; i < lines.length; i++) {
       at += Buffer.byteLength(raw[i - 1]!, 'utf8') + 1;
-      handleRecord(lines[i]!, line + i, false, at);
+      handleRecord(lines[i]!, line + i, unterminated && i === lines.length - 1, at);
     }
   };
 

@@ -220,6 +220,34 @@ export function readRecords(
   }
 }
 
+/** How much of a file's start is looked at for its line endings: a first line is a header or one short object. */
+const LINE_ENDING_SAMPLE_BYTES = 64 << 10;
+
+/**
+ * Why the file's line endings are not LF or CRLF, or null. A file saved with classic Mac endings (CR alone) is one
+ * giant first record to a reader that splits on LF: its rows would vanish into a header or one refused line, so such
+ * a file is refused whole, before anything is imported. Only the first line is looked at: a CR inside a quoted cell
+ * further on is a memo's text, and a stray one elsewhere refuses only its row.
+ */
+export function bareCrLineEnding(file: string, maxBytes: number = CALLER_FILE_MAX_BYTES.exportFile): string | null {
+  const { fd } = openCallerFile(file, maxBytes);
+  try {
+    const buf = Buffer.allocUnsafe(LINE_ENDING_SAMPLE_BYTES);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const lf = buf.indexOf(NL);
+    const lineEnd = lf === -1 || lf >= n ? n : lf;
+    for (let cr = buf.indexOf(CR); cr !== -1 && cr < lineEnd; cr = buf.indexOf(CR, cr + 1)) {
+      if (cr + 1 === lineEnd && lineEnd < n) return null; // CRLF
+      if (cr + 1 < n) {
+        return 'line 1 ends in a bare carriage return (CR) with no newline (LF) after it: lines must end in LF or CRLF (was the file saved with classic Mac line endings?)';
+      }
+    }
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 let scratch = Buffer.allocUnsafe(4096);
 
 /**
