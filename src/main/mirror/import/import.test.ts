@@ -289,12 +289,42 @@ describe('importExport', () => {
     write('transactions.csv', `${csv.join('\r')}\r`);
     restampManifest(exportDir);
     expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
-      /transactions\.csv: line 1 ends in a bare carriage return/,
+      /transactions\.csv: line 1 holds a bare carriage return/,
     );
     expect([count('users'), count('transactions'), count('import_runs')]).toEqual([0, 0, 0]);
+    // CR CR LF: a CRLF written through a stream that turned its LF into CRLF again.
+    write('transactions.csv', `${csv.join('\r\r\n')}\r\r\n`);
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
+      /transactions\.csv: line 1 ends in CR CR LF/,
+    );
+    expect(count('import_runs')).toBe(0);
     // The same rows with CRLF import.
     write('transactions.csv', `${csv.join('\r\n')}\r\n`);
     expect(run().files['transactions.csv']).toMatchObject({ read: 1, inserted: 1 });
+  });
+
+  it('refuses a row with a CR outside quotes (it would end up inside a value) and keeps one inside a quoted memo', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    write(
+      'transfers.csv',
+      'id,from_user,to_user,amount_fen,paid_at,memo\r\n' +
+        'x1,u1,u2,100,2026-11-01T08:00:00+08:00,"two\rlines"\r\n' + // 2: a CR inside quotes is the memo's
+        'x2,u1,u2,100,2026-11-01T08:00:00+08:00,memo\r\r\n' + // 3: CR CR LF leaves a CR in the last cell
+        'x3,u1\r,u2,100,2026-11-01T08:00:00+08:00,"quoted"\r\n' + // 4: a CR in an unquoted cell of a quoted record
+        'x4,u1,u2,100,2026-11-01T08:00:00+08:00,ok\r\n', // 5
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'transfers.csv', line: 3, field: null, reason: 'bad_csv' },
+      { file: 'transfers.csv', line: 4, field: null, reason: 'bad_csv' },
+    ]);
+    const messages = listQuarantine(db, { runId: s.runId, offset: 0, limit: 5 }).map((q) => q.message);
+    expect(messages[0]).toContain('carriage return (CR) inside unquoted cell 6');
+    expect(messages[1]).toContain('carriage return (CR) inside unquoted cell 2');
+    expect(db.prepare('SELECT id, memo FROM transfers ORDER BY id').raw().all()).toEqual([
+      ['x1', 'two\rlines'],
+      ['x4', 'ok'],
+    ]);
   });
 
   it('reads an integer the same in CSV and JSONL: 1400, 1400.0 and 1.4e3 are 1400; a fraction is refused in both', () => {

@@ -172,7 +172,8 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
     // JSON cannot carry a raw NUL (the parser refuses it); a CSV cell must not smuggle one in either.
     if (text.includes('\0')) throw new RowProblem('bad_csv', null, 'the record contains a NUL byte');
     // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
-    if (fastRow !== null && fastRow(text, values)) return;
+    // A CR outside quotes refuses the record (csv.ts); the fast path leaves every record holding one to the general path.
+    if (fastRow !== null && text.indexOf('\r') === -1 && fastRow(text, values)) return;
     values.length = 0;
     let cells: (string | null)[];
     try {

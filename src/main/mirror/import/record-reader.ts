@@ -238,8 +238,11 @@ export function bareCrLineEnding(file: string, maxBytes: number = CALLER_FILE_MA
     const lineEnd = lf === -1 || lf >= n ? n : lf;
     for (let cr = buf.indexOf(CR); cr !== -1 && cr < lineEnd; cr = buf.indexOf(CR, cr + 1)) {
       if (cr + 1 === lineEnd && lineEnd < n) return null; // CRLF
+      if (cr + 2 === lineEnd && buf[cr + 1] === CR && lineEnd < n) {
+        return 'line 1 ends in CR CR LF: lines must end in LF or CRLF (was a CRLF written through a text-mode stream that added another CR?)';
+      }
       if (cr + 1 < n) {
-        return 'line 1 ends in a bare carriage return (CR) with no newline (LF) after it: lines must end in LF or CRLF (was the file saved with classic Mac line endings?)';
+        return 'line 1 holds a bare carriage return (CR) with no newline (LF) after it: lines must end in LF or CRLF (was the file saved with classic Mac line endings?)';
       }
     }
     return null;
