@@ -16,7 +16,8 @@ import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../u
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { recountMirrorRows } from '../row-counts';
 import { CSV_ALLOWED, TABLES, type TableSpec } from './tables';
-import { bareCrLineEnding } from './record-reader';
+import { readFileStart } from './record-reader';
+import { csvHeaderProblem } from './record-parser';
 
 export type { FileSummary } from './file-importer';
 export type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
@@ -113,8 +114,16 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
       if (!(err instanceof CallerFileError)) throw err;
       throw new DomainError('BAD_EXPORT', `${err.message}; an export holds plain files only`);
     }
-    const lineEnding = bareCrLineEnding(path.join(dir, fileName));
-    if (lineEnding !== null) throw new DomainError('BAD_EXPORT', `${path.join(dir, fileName)}: ${lineEnding}`);
+    // A file's own shape, before any row: line endings, and a CSV file's header (record-parser.ts).
+    const start = readFileStart(path.join(dir, fileName));
+    if (start.lineEnding !== null)
+      throw new DomainError('BAD_EXPORT', `${path.join(dir, fileName)}: ${start.lineEnding}`);
+    const header = hasCsv && start.firstLine !== null ? csvHeaderProblem(spec, start.firstLine.text) : null;
+    if (header !== null)
+      throw new DomainError(
+        'BAD_EXPORT',
+        `${path.join(dir, fileName)} line ${start.firstLine!.line}: ${header}; nothing was imported`,
+      );
     used.add(fileName);
     planned.push({ spec, fileName, path: path.join(dir, fileName), format: hasCsv ? 'csv' : 'jsonl' });
   }

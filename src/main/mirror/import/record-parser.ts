@@ -124,6 +124,37 @@ export function recordKeyReader(
   };
 }
 
+/**
+ * What is wrong with a CSV file's header, or null: it must parse, name each column once, name only the format's
+ * fields and every field that cannot be null. A header is the file's, not a row's: with it wrong no row can be read
+ * (its key neither — a snapshot would take every row of the table for deleted), so the import refuses the file whole
+ * before anything is written (index.ts); the parser checks again in case the file changed since.
+ */
+export function csvHeaderProblem(spec: TableSpec, text: string): string | null {
+  let cells: (string | null)[];
+  try {
+    cells = parseCsvRecord(text);
+  } catch (err) {
+    if (err instanceof RowProblem) return `the header does not parse as CSV (${err.message})`;
+    throw err;
+  }
+  const seen = new Set<string>();
+  for (const cell of cells) {
+    const name = cell ?? '';
+    const shown = JSON.stringify(capChars(name, 64));
+    if (seen.has(name)) return `column ${shown} appears twice in the header`;
+    seen.add(name);
+    if (!spec.fields.some((f) => f.name === name)) {
+      const near = spec.fields.find((f) => f.name.toLowerCase() === name.trim().toLowerCase());
+      return `the header names a column ${shown} that ${spec.name} does not have${near ? ` (did you mean "${near.name}"?)` : ''}; its columns are ${spec.fields.map((f) => f.name).join(', ')}`;
+    }
+  }
+  const missing = spec.fields.filter((f) => !f.nullable && !seen.has(f.name)).map((f) => f.name);
+  if (missing.length > 0)
+    return `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+  return null;
+}
+
 /** Reads the file's records and hands each, accepted or refused, to `sink`, in file order. Returns the records read. */
 export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
   const { spec, knownIds } = o;
@@ -137,7 +168,6 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
   let headerProblem: RowProblem | null = null;
   let fieldCol: number[] = [];
   let fastRow: CsvFastRow | null = null;
-  let extraColumn: string | null = null;
   const keyOfRecord = recordKeyReader(spec, o.format, () => (headerProblem ? null : header));
 
   const values: SqlValue[] = [];
@@ -192,31 +222,22 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
         );
       throw new RowProblem('bad_csv', null, `expected ${header!.length} columns as in the header, got ${cells.length}`);
     }
-    if (extraColumn !== null)
-      throw new RowProblem('unknown_field', extraColumn, `unknown column "${capChars(extraColumn, 64)}" in the header`);
     for (let i = 0; i < fields.length; i++) {
       const c = fieldCol[i]!;
       convertField(fields[i]!, c < 0 ? undefined : cells[c], 'csv', knownIds, values);
     }
   };
   const readHeader = (text: string): void => {
-    try {
-      const cells = parseCsvRecord(text);
-      header = cells.map((c) => c ?? '');
-      const seenCols = new Set<string>();
-      for (const h of header) {
-        if (seenCols.has(h)) throw new RowProblem('bad_csv', h, `column "${h}" appears twice in the header`);
-        seenCols.add(h);
-        if (!fieldNames.has(h) && extraColumn === null) extraColumn = h;
-      }
-      fieldCol = fields.map((f) => header!.indexOf(f.name));
-      fastRow = extraColumn === null && o.fastPaths ? compileCsvFastPath(fields, header, knownIds) : null;
-      sink.header(header);
-    } catch (err) {
-      if (!(err instanceof RowProblem)) throw err;
-      headerProblem = new RowProblem('bad_csv', err.field, `unusable header: ${err.message}`);
+    const problem = csvHeaderProblem(spec, text);
+    if (problem !== null) {
+      headerProblem = new RowProblem('bad_csv', null, `unusable header: ${problem}`);
       header = [];
+      return;
     }
+    header = parseCsvRecord(text).map((c) => c ?? '');
+    fieldCol = fields.map((f) => header!.indexOf(f.name));
+    fastRow = o.fastPaths ? compileCsvFastPath(fields, header, knownIds) : null;
+    sink.header(header);
   };
 
   const handleRecord = (text: string, line: number, unterminated: boolean, offset: number): void => {

@@ -220,35 +220,58 @@ export function readRecords(
   }
 }
 
-/** How much of a file's start is looked at for its line endings: a first line is a header or one short object. */
-const LINE_ENDING_SAMPLE_BYTES = 64 << 10;
+/** How much of a file's start is looked at before importing it: a header or a first object is far shorter. */
+const FIRST_LINE_SAMPLE_BYTES = 64 << 10;
 
-/**
- * Why the file's line endings are not LF or CRLF, or null. A file saved with classic Mac endings (CR alone) is one
- * giant first record to a reader that splits on LF: its rows would vanish into a header or one refused line, so such
- * a file is refused whole, before anything is imported. Only the first line is looked at: a CR inside a quoted cell
- * further on is a memo's text, and a stray one elsewhere refuses only its row.
- */
-export function bareCrLineEnding(file: string, maxBytes: number = CALLER_FILE_MAX_BYTES.exportFile): string | null {
+/** A file's start as the import looks it over before writing anything (index.ts). */
+export interface FileStart {
+  /**
+   * Why its line endings are not LF or CRLF, or null. A file saved with classic Mac endings (CR alone) is one giant
+   * first record to a reader that splits on LF, and CR CR LF leaves a CR in every row's last value: such a file is
+   * refused whole. Only the first line is looked at; further on a CR outside quotes refuses its row (csv.ts).
+   */
+  lineEnding: string | null;
+  /** The first line that is not blank (a CSV file's header), decoded, without BOM or line ending; null if none. */
+  firstLine: { text: string; line: number } | null;
+}
+
+export function readFileStart(file: string, maxBytes: number = CALLER_FILE_MAX_BYTES.exportFile): FileStart {
   const { fd } = openCallerFile(file, maxBytes);
+  let buf: Buffer;
+  let n: number;
   try {
-    const buf = Buffer.allocUnsafe(LINE_ENDING_SAMPLE_BYTES);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const lf = buf.indexOf(NL);
-    const lineEnd = lf === -1 || lf >= n ? n : lf;
-    for (let cr = buf.indexOf(CR); cr !== -1 && cr < lineEnd; cr = buf.indexOf(CR, cr + 1)) {
-      if (cr + 1 === lineEnd && lineEnd < n) return null; // CRLF
-      if (cr + 2 === lineEnd && buf[cr + 1] === CR && lineEnd < n) {
-        return 'line 1 ends in CR CR LF: lines must end in LF or CRLF (was a CRLF written through a text-mode stream that added another CR?)';
-      }
-      if (cr + 1 < n) {
-        return 'line 1 holds a bare carriage return (CR) with no newline (LF) after it: lines must end in LF or CRLF (was the file saved with classic Mac line endings?)';
-      }
-    }
-    return null;
+    buf = Buffer.allocUnsafe(FIRST_LINE_SAMPLE_BYTES);
+    n = fs.readSync(fd, buf, 0, buf.length, 0);
   } finally {
     fs.closeSync(fd);
   }
+  return { lineEnding: lineEndingProblem(buf, n), firstLine: firstNonBlankLine(buf, n) };
+}
+
+function lineEndingProblem(buf: Buffer, n: number): string | null {
+  const lf = buf.indexOf(NL);
+  const lineEnd = lf === -1 || lf >= n ? n : lf;
+  for (let cr = buf.indexOf(CR); cr !== -1 && cr < lineEnd; cr = buf.indexOf(CR, cr + 1)) {
+    if (cr + 1 === lineEnd && lineEnd < n) return null; // CRLF
+    if (cr + 2 === lineEnd && buf[cr + 1] === CR && lineEnd < n) {
+      return 'line 1 ends in CR CR LF: lines must end in LF or CRLF (was a CRLF written through a text-mode stream that added another CR?)';
+    }
+    if (cr + 1 < n) {
+      return 'line 1 holds a bare carriage return (CR) with no newline (LF) after it: lines must end in LF or CRLF (was the file saved with classic Mac line endings?)';
+    }
+  }
+  return null;
+}
+
+function firstNonBlankLine(buf: Buffer, n: number): FileStart['firstLine'] {
+  const bom = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  // As readRecords hands records over: a blank line is skipped, a line ends at LF with one CR before it dropped.
+  const lines = buf.toString('utf8', bom, n).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
+    if (text.trim() !== '') return { text, line: i + 1 };
+  }
+  return null;
 }
 
 let scratch = Buffer.allocUnsafe(4096);

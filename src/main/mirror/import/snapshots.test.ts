@@ -92,6 +92,40 @@ describe('a snapshot', () => {
     expect(listImportRuns(db, 1)[0]!.summary.totals).toMatchObject({ removed: 3 });
   });
 
+  it('is refused whole when a CSV header cannot be used: its rows could not be told apart, so none would stand', () => {
+    baseline();
+    const before = dump('transactions');
+    const headers: [string, RegExp][] = [
+      [
+        'ID,user_id,merchant_id,amount_fen,paid_at',
+        /column "ID" that transactions does not have \(did you mean "id"\?\)/,
+      ],
+      ['id,user_id,merchant_id,amount_fen,paid_at,id', /column "id" appears twice/],
+      ['id;user_id;merchant_id;amount_fen;paid_at', /column "id;user_id;merchant_id;amount_fen;paid_at"/],
+      ['id,user_id,merchant_id,paid_at', /lacks the required column amount_fen/],
+      ['id,user_id,"merchant_id,amount_fen,paid_at', /does not parse as CSV/],
+    ];
+    for (const [header, message] of headers) {
+      serial++;
+      const dir = path.join(root, `export-${serial}`);
+      const rows = [transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm2')];
+      writeExport(
+        dir,
+        { exportId: `e${serial}`, exportedAt: at(serial), kind: 'snapshot' },
+        {
+          transactions: { rows, format: 'csv' },
+        },
+      );
+      const file = path.join(dir, 'transactions.csv');
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines[0] = header;
+      fs.writeFileSync(file, lines.join('\n'));
+      expect(() => importExport(db, dir, { operator: 'ops' })).toThrow(message);
+      expect(dump('transactions')).toEqual(before);
+    }
+    expect(listImportRuns(db, 10)).toHaveLength(1); // the baseline's: no run was even started for the refused ones
+  });
+
   it('an erased account goes, and rows of later files that still name it are refused as unknown references', () => {
     baseline();
     const s = importAs('snapshot', {
