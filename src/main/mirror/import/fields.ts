@@ -60,6 +60,24 @@ function refuseNul(name: string, v: string, source: Source): void {
 /** A number in a CSV cell: JSON's number syntax, leading zeros allowed (no sign +, no spaces, no hex). */
 const CSV_NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
+/** A UTF-16 surrogate without its other half (in /u mode a class of surrogates matches only unpaired ones). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * JSON's `\ud83d` escape can name half a character (a writer that cut an emoji by UTF-16 units): valid JSON, but not
+ * text — SQLite would store bytes that are not UTF-8 and read them back as three U+FFFD, so the row would no longer be
+ * the one upstream sent (a snapshot would not even recognise its key). Raw bytes cannot carry one (invalid UTF-8 is
+ * refused when read), so only JSON's general path needs the check: the fast path takes no escapes.
+ */
+function refuseLoneSurrogate(name: string, v: string, source: Source): void {
+  if (source === 'json' && LONE_SURROGATE.test(v))
+    throw new RowProblem(
+      'bad_json',
+      name,
+      `${name} holds half of a character (a lone UTF-16 surrogate escape, as when text is cut inside an emoji)`,
+    );
+}
+
 function wrongType(field: string, want: string, got: unknown): RowProblem {
   return new RowProblem('wrong_type', field, `${field} must be ${want}, got ${typeName(got)}`);
 }
@@ -181,6 +199,7 @@ export function convertField(
     case 'ref': {
       if (typeof v !== 'string') throw wrongType(name, 'a string id (ids are text, even when numeric-looking)', v);
       refuseNul(name, v, source);
+      refuseLoneSurrogate(name, v, source);
       if (v.length === 0 || (v.length > ID_MAX && charLength(v) > ID_MAX)) {
         throw new RowProblem(
           v.length === 0 ? 'out_of_range' : 'too_long',
@@ -201,6 +220,7 @@ export function convertField(
     case 'string': {
       if (typeof v !== 'string') throw wrongType(name, 'a string', v);
       refuseNul(name, v, source);
+      refuseLoneSurrogate(name, v, source);
       if (f.max !== undefined && v.length > f.max && charLength(v) > f.max) {
         throw new RowProblem('too_long', name, `${name} must be at most ${f.max} characters, got ${charLength(v)}`);
       }

@@ -327,6 +327,33 @@ describe('importExport', () => {
     ]);
   });
 
+  it('refuses half a character escaped in JSON (a lone surrogate) and keeps a whole one, escaped or not', () => {
+    const row = (id: string, nickname: string) =>
+      JSON.stringify(user('x'))
+        .replace('"id":"x"', `"id":"${id}"`)
+        .replace(/"nickname":"[^"]*"/, `"nickname":"${nickname}"`);
+    write(
+      'users.jsonl',
+      [
+        row('u1', 'a\\ud83d\\ude00b'), // 1: an escaped pair: one emoji
+        row('u2', 'a😀b'), // 2: the same emoji as UTF-8
+        row('u3', 'a\\ud83db'), // 3: half of it
+        row('u4\\udc00', 'fine'), // 4: half a character in the id
+        row('u5', `${'x'.repeat(40)}\\ud800`), // 5: past the length limit only by half a character
+      ].join('\n') + '\n',
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'users.jsonl', line: 3, field: 'nickname', reason: 'bad_json' },
+      { file: 'users.jsonl', line: 4, field: 'id', reason: 'bad_json' },
+      { file: 'users.jsonl', line: 5, field: 'nickname', reason: 'bad_json' },
+    ]);
+    expect(db.prepare('SELECT id, nickname FROM users ORDER BY id').raw().all()).toEqual([
+      ['u1', 'a😀b'],
+      ['u2', 'a😀b'],
+    ]);
+  });
+
   it('reads an integer the same in CSV and JSONL: 1400, 1400.0 and 1.4e3 are 1400; a fraction is refused in both', () => {
     write('users.jsonl', jsonl([user('u1')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));
