@@ -354,6 +354,27 @@ describe('importExport', () => {
     ]);
   });
 
+  it('refuses a file named almost as one of the format (its rows would be skipped unread) and skips unrelated ones', () => {
+    write('users.jsonl', jsonl([user('u1')]));
+    write('labels.jsonl', '{"user_id":"u1"}\n');
+    write('README.txt', 'not data\n');
+    expect(run().skippedFiles).toEqual(['README.txt', 'labels.jsonl']);
+    const refusals: [string, Record<string, number>, RegExp][] = [
+      ['consents.JSONL', {}, /consents\.JSONL: not a file name of the export format .* expected consents\.jsonl/],
+      ['merchants.json', {}, /merchants\.json: not a file name .* expected merchants\.jsonl/],
+      ['users.csv', { 'users.csv': 1 }, /files\["users\.csv"\]: users comes as JSONL only .* expected users\.jsonl/],
+      ['Transactions.csv', { 'Transactions.csv': 1 }, /expected transactions\.jsonl or transactions\.csv/],
+    ];
+    for (const [name, declared, message] of refusals) {
+      write(name, '{}\n');
+      writeManifest(exportDir, `misnamed-${name}`, declared);
+      restampManifest(exportDir);
+      expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(message);
+      fs.rmSync(path.join(exportDir, name));
+    }
+    expect(listImportRuns(db, 10)).toHaveLength(1);
+  });
+
   it('reads an integer the same in CSV and JSONL: 1400, 1400.0 and 1.4e3 are 1400; a fraction is refused in both', () => {
     write('users.jsonl', jsonl([user('u1')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));

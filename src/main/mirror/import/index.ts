@@ -15,7 +15,7 @@ import { type ExportManifest, readManifest } from './manifest';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { recountMirrorRows } from '../row-counts';
-import { CSV_ALLOWED, TABLES, type TableSpec } from './tables';
+import { CSV_ALLOWED, misnamedExportFile, TABLES, type TableSpec } from './tables';
 import { readFileStart } from './record-reader';
 import { csvHeaderProblem } from './record-parser';
 
@@ -156,7 +156,17 @@ export function inspectExport(dir: string): InspectedExport {
   if (!stat?.isDirectory())
     throw new DomainError('BAD_EXPORT', `${exportDir}: not a directory`, say('notAnExport', { path: exportDir }));
   const manifest = readManifest(exportDir);
+  // A file named almost as one of the format's would be skipped and its rows lost: refused, declared or present.
+  for (const name of Object.keys(manifest.files)) {
+    const misnamed = misnamedExportFile(name);
+    if (misnamed !== null)
+      throw new DomainError('BAD_EXPORT', `${path.join(exportDir, 'manifest.json')}: files["${name}"]: ${misnamed}`);
+  }
   const { planned, skipped } = planFiles(exportDir);
+  for (const name of skipped) {
+    const misnamed = misnamedExportFile(name);
+    if (misnamed !== null) throw new DomainError('BAD_EXPORT', `${path.join(exportDir, name)}: ${misnamed}`);
+  }
   // A file the manifest declares but the directory lacks is a half-copied export: refused before anything lands.
   const present = new Set(planned.map((f) => f.fileName));
   for (const [declared, rows] of Object.entries(manifest.files)) {

@@ -40,3 +40,25 @@ export function columnsOf(spec: TableSpec): string[] {
   }
   return cols;
 }
+
+/** Extensions a writer might give a file of the format by mistake (the format's own are .jsonl and, for some, .csv). */
+const NEAR_EXTENSIONS: ReadonlySet<string> = new Set(['jsonl', 'json', 'ndjson', 'csv', 'txt']);
+
+/**
+ * Why `name` looks like one of the format's files but is not named as the importer reads it (another case, another
+ * extension, CSV for a file that comes only as JSONL), or null. Such a file would otherwise be skipped as unrelated
+ * (labels.jsonl, a README) and its rows lost without a word; a name unlike any of the format's is still skipped.
+ */
+export function misnamedExportFile(name: string): string | null {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const stem = name.slice(0, dot);
+  const ext = name.slice(dot + 1);
+  const spec = TABLES.find((t) => t.name.toLowerCase() === stem.toLowerCase());
+  if (!spec || !NEAR_EXTENSIONS.has(ext.toLowerCase())) return null;
+  if (name === `${spec.name}.jsonl` || (CSV_ALLOWED.has(spec.name) && name === `${spec.name}.csv`)) return null;
+  if (stem === spec.name && ext === 'csv')
+    return `${spec.name} comes as JSONL only (${[...CSV_ALLOWED].join(' and ')} may also come as CSV): expected ${spec.name}.jsonl`;
+  const expected = CSV_ALLOWED.has(spec.name) ? `${spec.name}.jsonl or ${spec.name}.csv` : `${spec.name}.jsonl`;
+  return `not a file name of the export format (names are exact and case-sensitive): expected ${expected}`;
+}
