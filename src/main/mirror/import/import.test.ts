@@ -375,6 +375,26 @@ describe('importExport', () => {
     expect(listImportRuns(db, 10)).toHaveLength(1);
   });
 
+  it('refuses a JSON object that names a key twice (which value is meant cannot be told), and only such a one', () => {
+    const u = JSON.stringify(user('u1'));
+    write(
+      'users.jsonl',
+      [
+        u.replace(/"nickname":"[^"]*"/, '"nickname":"say \\"id\\": 2, \\"nickname\\": x"'), // 1: keys inside a value
+        u.replace('"id":"u1"', '"id":"u2x","id":"u2"'), // 2: the id twice
+        u.replace('"id":"u1"', '"id":"u3","\\u0069d":"u3"'), // 3: the id twice, once escaped
+        u.replace('"id":"u1"', '"id":"u4","extra":1,"extra":2'), // 4: an unknown key twice
+      ].join('\n') + '\n',
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'users.jsonl', line: 2, field: 'id', reason: 'bad_json' },
+      { file: 'users.jsonl', line: 3, field: 'id', reason: 'bad_json' },
+      { file: 'users.jsonl', line: 4, field: null, reason: 'bad_json' },
+    ]);
+    expect(db.prepare('SELECT id, nickname FROM users').raw().all()).toEqual([['u1', 'say "id": 2, "nickname": x']]);
+  });
+
   it('reads an integer the same in CSV and JSONL: 1400, 1400.0 and 1.4e3 are 1400; a fraction is refused in both', () => {
     write('users.jsonl', jsonl([user('u1')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));

@@ -155,6 +155,43 @@ export function csvHeaderProblem(spec: TableSpec, text: string): string | null {
   return null;
 }
 
+/**
+ * The first key a JSON object's text names twice at its top level, or null. JSON.parse keeps the last value without
+ * a word, but which one the writer meant cannot be told (RFC 8259: names SHOULD be unique), so such a row is refused.
+ * `text` is known to be valid JSON holding one object, so the scan only tracks strings and nesting.
+ */
+export function repeatedTopLevelKey(text: string): string | null {
+  const keys = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x22) {
+      let end = i + 1;
+      let escaped = false;
+      for (; end < text.length; end++) {
+        const e = text.charCodeAt(end);
+        if (e === 0x5c) {
+          escaped = true;
+          end++;
+        } else if (e === 0x22) break;
+      }
+      if (depth === 1) {
+        let next = end + 1;
+        while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
+        if (text.charCodeAt(next) === 0x3a) {
+          const key = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
+          if (keys.has(key)) return key;
+          keys.add(key);
+        }
+      }
+      i = end;
+    }
+  }
+  return null;
+}
+
 /** Reads the file's records and hands each, accepted or refused, to `sink`, in file order. Returns the records read. */
 export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
   const { spec, knownIds } = o;
@@ -193,6 +230,13 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
       throw new RowProblem('bad_json', null, 'a line must be one JSON object');
     const row = obj as Record<string, unknown>;
+    const repeated = repeatedTopLevelKey(text);
+    if (repeated !== null)
+      throw new RowProblem(
+        'bad_json',
+        fieldNames.has(repeated) ? repeated : null,
+        `key "${capChars(repeated, 64)}" appears twice in the object: which value is meant cannot be told`,
+      );
     for (const k in row)
       if (!fieldNames.has(k)) throw new RowProblem('unknown_field', k, `unknown field "${capChars(k, 64)}"`);
     for (let i = 0; i < fields.length; i++) convertField(fields[i]!, row[fields[i]!.name], 'json', knownIds, values);
