@@ -120,7 +120,8 @@ let cachedDateKey = -1;
 let cachedDayStart = 0;
 
 /**
- * Parses `s[from, to)` as `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` into `parsedTime`; false when malformed or without
+ * Parses `s[from, to)` as `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM|±HH)` into `parsedTime` (fractions of a second are
+ * dropped: the mirror keeps seconds); false when malformed or without
  * an offset (a local time without offset is ambiguous, so it is refused). Works on offsets so a CSV cell need not
  * be cut out of its record first. Hand-written: it runs 5 million times.
  */
@@ -153,11 +154,14 @@ export function parseIsoTimeAt(s: string, from: number, to: number): boolean {
   let offset: number;
   const c = s.charCodeAt(i);
   if ((c === 0x5a || c === 0x7a) && i + 1 === to) offset = 0;
-  else if ((c === 0x2b || c === 0x2d) && i + 6 === to && s.charCodeAt(i + 3) === 0x3a) {
+  else if (c === 0x2b || c === 0x2d) {
+    // ±HH:MM as upstream writes it; ±HHMM (strftime's %z) and ±HH are the same offsets in ISO 8601's other spellings.
+    const colon = i + 6 === to && s.charCodeAt(i + 3) === 0x3a;
+    if (!colon && i + 5 !== to && i + 3 !== to) return false;
     const oh = num(s, i + 1, 2);
-    const om = num(s, i + 4, 2);
+    const om = i + 3 === to ? 0 : num(s, colon ? i + 4 : i + 3, 2);
     if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > 14 * 60) return false; // offsets end at ±14:00
-    offset = (c === 0x2d ? -1 : 1) * (oh * 60 + om);
+    offset = c === 0x2d ? 0 - (oh * 60 + om) : oh * 60 + om; // 0 - x: -00:00 is offset 0, not -0
   } else return false;
   parsedTime.seconds = cachedDayStart + hh * 3600 + mi * 60 + ss - offset * 60;
   parsedTime.offsetMinutes = offset;

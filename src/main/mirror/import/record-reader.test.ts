@@ -128,6 +128,16 @@ describe('parseIsoTime', () => {
     }
     expect(parseIsoTime('2026-11-24T08:30:00-05:30')?.[1]).toBe(-330);
   });
+  it("reads an offset in ISO 8601's other spellings as the same offset: ±HHMM (strftime's %z) and ±HH", () => {
+    for (const [other, usual] of [
+      ['2026-11-24T08:30:00+0800', '2026-11-24T08:30:00+08:00'],
+      ['2026-11-24T08:30:00+08', '2026-11-24T08:30:00+08:00'],
+      ['2026-11-24T08:30:00.250-0530', '2026-11-24T08:30:00-05:30'],
+      ['2026-11-24T08:30:00-00', '2026-11-24T08:30:00Z'],
+    ]) {
+      expect(parseIsoTime(other!), other).toEqual(parseIsoTime(usual!));
+    }
+  });
   it('refuses times without offset and impossible dates', () => {
     for (const s of [
       '2026-11-24T08:30:00',
@@ -137,6 +147,10 @@ describe('parseIsoTime', () => {
       '2026-11-24T24:00:00Z',
       '2026-11-24T08:30:00+8:00',
       '2026-11-24T08:30:00+08:00 ',
+      '2026-11-24T08:30:00+080',
+      '2026-11-24T08:30:00+08:0',
+      '2026-11-24T08:30:00+0860',
+      '2026-11-24T08:30:00+1500',
     ]) {
       expect(parseIsoTime(s), s).toBeUndefined();
     }
