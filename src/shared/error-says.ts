@@ -11,6 +11,8 @@ export interface ErrorSays {
   /** A call refused for the caller's role: `role` is the least role that may make it. */
   roleNeeded: { role: 'reviewer' | 'lead' | 'admin' };
   passwordWrong: Record<string, never>;
+  /** A password change met a lock, a disable or an admin's reset that happened while it was being checked. */
+  accountChangedMeanwhile: Record<string, never>;
   mustChangePassword: Record<string, never>;
   samePassword: Record<string, never>;
   lastAdmin: { name: string };

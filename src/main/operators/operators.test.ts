@@ -16,6 +16,7 @@ import { createFirstAdmin, FIRST_ADMIN } from './bootstrap';
 import { hashPassword, needsRehash, oneTimePassword, PASSWORD_PARAMS, verifyPassword } from './passwords';
 import { parseIdleTimeout } from './sessions';
 import { changeOwnPassword, signIn } from './sign-in';
+import { newPasswordSchema } from '../../shared/contract';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
 const T0 = new Date('2026-11-25T01:00:00Z');
@@ -43,6 +44,13 @@ describe('passwords', () => {
     expect(await verifyPassword('anything', 'used one-time password')).toBe(false);
     expect(needsRehash(await hashPassword('x', CHEAP))).toBe(true);
     expect(needsRehash(`scrypt$${PASSWORD_PARAMS.N}$${PASSWORD_PARAMS.r}$${PASSWORD_PARAMS.p}$a$b`)).toBe(false);
+  });
+
+  it('a chosen password needs its length and at least 3 different characters besides spaces', () => {
+    for (const weak of [' '.repeat(10), 'a'.repeat(12), 'ab'.repeat(6), ' a a a a b b b ', 'short 12'])
+      expect(newPasswordSchema.safeParse(weak).success, JSON.stringify(weak)).toBe(false);
+    for (const fine of ['correct horse', 'abcabcabca', '密码很长的一句话啊对吧'])
+      expect(newPasswordSchema.safeParse(fine).success, fine).toBe(true);
   });
 
   it('one-time passwords are long, varied and free of look-alike characters', () => {
@@ -123,6 +131,48 @@ describe('accounts, sign-in and sessions', () => {
     // A good sign-in after the lock clears the count.
     expect((await signInAt('吴敏', TEST_PASSWORD, at(400))).session.name).toBe('吴敏');
     expect(findOperator(db, '吴敏')).toMatchObject({ failedAttempts: 0, lockedUntil: null, lockouts: 0 });
+  });
+
+  it('guesses sent all at once meet the lock one by one: the right password after five wrong ones is refused', async () => {
+    await add('冯涛', 'lead');
+    const guesses = [...Array.from({ length: 12 }, (_, i) => `wrong guess ${i}`), TEST_PASSWORD];
+    // Sent together, under both spellings of the name one account answers to.
+    const answers = await Promise.all(
+      guesses.map((g, i) => signInAt(i % 2 ? '冯涛' : '冯涛 '.trim(), g, at(i)).catch((e: unknown) => e)),
+    );
+    for (const a of answers) expect(a).toMatchObject({ code: 'UNAUTHORIZED' });
+    const reasons = auditOf('session.signInFailed')
+      .filter((a) => a.operator === '冯涛')
+      .map((a) => String(a.details.reason));
+    expect(reasons.filter((r) => r === 'wrong password')).toHaveLength(MAX_FAILED_SIGN_INS);
+    expect(reasons.filter((r) => r === 'locked')).toHaveLength(guesses.length - MAX_FAILED_SIGN_INS);
+    expect(findOperator(db, '冯涛')).toMatchObject({ lockouts: 1 });
+  });
+
+  it('a one-time password used twice at once signs in once', async () => {
+    const otp = oneTimePassword();
+    await createOperator(db, {
+      name: '陈晨',
+      role: 'lead',
+      passwordHash: await hashPassword(otp, CHEAP),
+      mustChangePassword: true,
+      createdBy: 'test',
+    });
+    const both = await Promise.allSettled([signInAt('陈晨', otp), signInAt('陈晨', otp)]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('a session guessing its own password all at once is locked out before the right guess changes it', async () => {
+    await add('蒋华', 'lead');
+    const { session } = await signInAt('蒋华', TEST_PASSWORD);
+    const guesses = [...Array.from({ length: 8 }, (_, i) => `wrong guess ${i}`), TEST_PASSWORD];
+    const answers = await Promise.all(
+      guesses.map((g) => changeOwnPassword(db, session, g, 'taken over 123', s(T0)).catch((e: unknown) => e)),
+    );
+    for (const a of answers) expect(a).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await verifyPassword(TEST_PASSWORD, findOperator(db, '蒋华')!.passwordHash)).toBe(true);
+    expect(findOperator(db, '蒋华')).toMatchObject({ lockouts: 1 });
+    expect(auditOf('session.reauthFailed').filter((a) => a.operator === '蒋华')).toHaveLength(MAX_FAILED_SIGN_INS);
   });
 
   it('a one-time password works once, and its session may only choose a new password', async () => {

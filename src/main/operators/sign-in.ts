@@ -32,6 +32,33 @@ export function signInFailed(): DomainError {
 
 const seconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 
+/**
+ * Password checks run one at a time per key (a name typed at sign-in, an account re-entering its password), each
+ * reading the account when its turn comes and again after the hash: checking a hash takes ~150 ms off the loop, and
+ * checks that ran side by side all read the account before any failure was recorded — forty guesses sent at once
+ * were all checked and the right one signed in through the lock, and a one-time password worked twice. In turn, the
+ * sixth guess meets the lock the fifth set. Sign-in is keyed by the name as typed, known or not, so a name nobody has
+ * queues exactly as a real one does (no answer time tells them apart).
+ */
+const checksInTurn = new WeakMap<Db, Map<string, Promise<void>>>();
+
+async function inTurn<T>(db: Db, key: string, check: () => Promise<T>): Promise<T> {
+  let queues = checksInTurn.get(db);
+  if (!queues) checksInTurn.set(db, (queues = new Map()));
+  const before = queues.get(key) ?? Promise.resolve();
+  const turn = before.then(check);
+  const done = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, done);
+  try {
+    return await turn;
+  } finally {
+    if (queues.get(key) === done) queues.delete(key);
+  }
+}
+
 /** Records a wrong password against an account (and the lock it may bring), audited as `action`. */
 function recordFailure(db: Db, account: OperatorRecord, action: string, reason: string, now: number): number | null {
   return withAudit(
@@ -64,9 +91,32 @@ export async function signIn(
   transport: SessionTransport,
   at: Date = new Date(),
 ): Promise<{ token: string; session: ActiveSession }> {
+  return inTurn(db, `name:${name.toLowerCase()}`, () => signInInTurn(db, sessions, name, password, transport, at));
+}
+
+async function signInInTurn(
+  db: Db,
+  sessions: SessionStore,
+  name: string,
+  password: string,
+  transport: SessionTransport,
+  at: Date,
+): Promise<{ token: string; session: ActiveSession }> {
   const now = seconds(at);
-  const account = findOperator(db, name);
-  const matches = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
+  const checked = findOperator(db, name);
+  const matches = await verifyPassword(password, checked?.passwordHash ?? (await decoyHash()));
+  // The account as it is now, after the hash: an admin may have disabled it or reset its password meanwhile.
+  const account = checked && findOperator(db, name);
+  if (checked && (!account || account.id !== checked.id || account.passwordHash !== checked.passwordHash)) {
+    withAudit(
+      db,
+      { operator: checked.name, action: 'session.signInFailed' },
+      () => null,
+      () => ({ details: { reason: 'password changed during the check' } }),
+      at,
+    );
+    throw signInFailed();
+  }
   if (!account) {
     // The name typed is not recorded: it may be a password typed into the wrong field.
     withAudit(
@@ -114,9 +164,22 @@ export async function signIn(
 
 /** The signed-in operator proves it is still them (before unmasking). A wrong password counts toward the lock. */
 export async function checkOwnPassword(db: Db, session: ActiveSession, password: string, now: number): Promise<void> {
+  return inTurn(db, `account:${session.operatorId}`, () => checkOwnPasswordInTurn(db, session, password, now));
+}
+
+async function checkOwnPasswordInTurn(db: Db, session: ActiveSession, password: string, now: number): Promise<void> {
+  const checked = operatorById(db, session.operatorId);
+  const matches = checked !== null && (await verifyPassword(password, checked.passwordHash));
+  // After the hash: a lock another check set meanwhile (it also ended this session), a password changed meanwhile.
   const account = operatorById(db, session.operatorId);
-  if (account && (await verifyPassword(password, account.passwordHash))) return;
-  if (account) recordFailure(db, account, 'session.reauthFailed', 'wrong password', now);
+  const usable =
+    account !== null &&
+    checked !== null &&
+    account.enabled &&
+    account.passwordHash === checked.passwordHash &&
+    !(account.lockedUntil !== null && account.lockedUntil > now);
+  if (usable && matches) return;
+  if (usable) recordFailure(db, account, 'session.reauthFailed', 'wrong password', now);
   throw new DomainError('FORBIDDEN', 'the password is wrong', say('passwordWrong', {}));
 }
 
@@ -131,19 +194,41 @@ export async function changeOwnPassword(
   newPassword: string,
   now: number,
 ): Promise<void> {
-  if (!session.mustChangePassword) {
-    if (currentPassword === undefined)
-      throw new DomainError('INVALID_INPUT', 'currentPassword: the current password is required', {
-        issues: [{ path: 'currentPassword', message: 'the current password is required' }],
-      });
-    await checkOwnPassword(db, session, currentPassword, now);
-    if (currentPassword === newPassword)
-      throw new DomainError('INVALID_INPUT', 'newPassword: choose a password other than the current one', {
-        ...say('samePassword', {}),
-        issues: [{ path: 'newPassword', message: 'choose a password other than the current one' }],
-      });
-  }
-  const hash = await hashPassword(newPassword);
+  if (!session.mustChangePassword && currentPassword === undefined)
+    throw new DomainError('INVALID_INPUT', 'currentPassword: the current password is required', {
+      issues: [{ path: 'currentPassword', message: 'the current password is required' }],
+    });
+  // The whole change in the account's turn: a lock that other guesses set between the check and the write must
+  // stop the write, not be cleared by it.
+  return inTurn(db, `account:${session.operatorId}`, async () => {
+    const before = operatorById(db, session.operatorId);
+    if (currentPassword !== undefined && !session.mustChangePassword) {
+      await checkOwnPasswordInTurn(db, session, currentPassword, now);
+      if (currentPassword === newPassword)
+        throw new DomainError('INVALID_INPUT', 'newPassword: choose a password other than the current one', {
+          ...say('samePassword', {}),
+          issues: [{ path: 'newPassword', message: 'choose a password other than the current one' }],
+        });
+    }
+    const hash = await hashPassword(newPassword);
+    const account = operatorById(db, session.operatorId);
+    if (
+      !before ||
+      !account ||
+      !account.enabled ||
+      account.passwordHash !== before.passwordHash ||
+      (account.lockedUntil !== null && account.lockedUntil > now)
+    )
+      throw new DomainError(
+        'FORBIDDEN',
+        'the account was locked, disabled or had its password reset during the change; the new password was not saved',
+        say('accountChangedMeanwhile', {}),
+      );
+    writeOwnPassword(db, session, hash, now);
+  });
+}
+
+function writeOwnPassword(db: Db, session: ActiveSession, hash: string, now: number): void {
   withAudit(
     db,
     { operator: session.name, action: 'session.passwordChanged' },

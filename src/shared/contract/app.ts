@@ -17,7 +17,12 @@ export const passwordSchema = z.string().min(1, 'password is required').max(PASS
 export const newPasswordSchema = z
   .string()
   .min(PASSWORD_MIN_CHARS, `a password needs at least ${PASSWORD_MIN_CHARS} characters`)
-  .max(PASSWORD_MAX_CHARS);
+  .max(PASSWORD_MAX_CHARS)
+  // Length is the rule (no composition rules), but ten spaces or one key held down are not a password.
+  .refine(
+    (p) => new Set(p.replace(/\s/gu, '')).size >= 3,
+    'a password needs at least 3 different characters besides spaces',
+  );
 
 /** Who is signed in on this session (an Electron window, a browser session), and what the session must do first. */
 export const sessionStateSchema = z.object({

@@ -22,6 +22,7 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   signInFailed: 'error.say.signInFailed',
   roleNeeded: 'error.say.roleNeeded',
   passwordWrong: 'error.say.passwordWrong',
+  accountChangedMeanwhile: 'error.say.accountChangedMeanwhile',
   mustChangePassword: 'error.say.mustChangePassword',
   samePassword: 'error.say.samePassword',
   lastAdmin: 'error.say.lastAdmin',

@@ -17,7 +17,8 @@ export const operators = defineSection(
     'session.changePassword.open': '修改密码',
     'session.changePassword.title': '设置新密码',
     'session.changePassword.forced': '你是用一次性密码登录的，它已失效。请先设置自己的新密码，再继续使用控制台。',
-    'session.changePassword.hint': '新密码至少 {n} 个字符。修改后，你在其他窗口或浏览器的登录会结束。',
+    'session.changePassword.hint':
+      '新密码至少 {n} 个字符，且除空格外至少有 3 个不同的字符。修改后，你在其他窗口或浏览器的登录会结束。',
     'session.changePassword.current': '当前密码',
     'session.changePassword.new': '新密码（至少 {n} 个字符）',
     'session.changePassword.repeat': '再输一次新密码',
@@ -30,6 +31,7 @@ export const operators = defineSection(
     'error.say.signInFailed': '账号或密码不正确，或账号因多次失败被暂时锁定。如需帮助请联系管理员。',
     'error.say.roleNeeded': '此操作需要{role}权限。',
     'error.say.passwordWrong': '密码不正确。',
+    'error.say.accountChangedMeanwhile': '账号在修改密码期间已被锁定、停用或重置密码，新密码未保存。',
     'error.say.mustChangePassword': '请先设置新密码。',
     'error.say.samePassword': '新密码不能与当前密码相同。',
     'error.say.lastAdmin': '{name} 是最后一个启用的管理员，不能停用或降级；请先指定另一位管理员。',
@@ -93,7 +95,7 @@ export const operators = defineSection(
     'session.changePassword.forced':
       'You signed in with a one-time password, which no longer works. Choose your own password to continue.',
     'session.changePassword.hint':
-      'At least {n, plural, one {# character} other {# characters}}. Changing it signs you out of your other windows and browsers.',
+      'At least {n, plural, one {# character} other {# characters}}, with at least 3 different ones besides spaces. Changing it signs you out of your other windows and browsers.',
     'session.changePassword.current': 'Current password',
     'session.changePassword.new': 'New password (at least {n, plural, one {# character} other {# characters}})',
     'session.changePassword.repeat': 'New password again',
@@ -107,6 +109,8 @@ export const operators = defineSection(
       'The name or the password is wrong, or the account is locked for a while after repeated failures. Ask an admin if you need help.',
     'error.say.roleNeeded': 'This needs a {role}.',
     'error.say.passwordWrong': 'The password is wrong.',
+    'error.say.accountChangedMeanwhile':
+      'The account was locked, disabled or had its password reset while the change was checked; the new password was not saved.',
     'error.say.mustChangePassword': 'Choose a new password first.',
     'error.say.samePassword': 'The new password must differ from the current one.',
     'error.say.lastAdmin': '{name} is the last enabled admin and stays one; make another admin first.',
