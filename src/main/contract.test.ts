@@ -34,6 +34,8 @@ describe('the contract', () => {
     ['session.changePassword', { newPassword: 'short' }, 'newPassword'],
     ['jobs.cancel', {}, 'jobId'],
     ['mirror.status', { sql: 'DROP TABLE users' }, '(input)'],
+    ['session.signIn', { name: '李\ud83d娜', password: 'x' }, 'name'],
+    ['moderation.decide', { flagId: 1, action: 'dismiss', note: ['ok', 'half \udc00'] }, 'note.1'],
   ])('%s rejects %j at %s before any handler runs', async (name, input, path) => {
     const result = await dispatch(name, input, anonymousCaller(services));
     expect(result.ok).toBe(false);
@@ -41,6 +43,15 @@ describe('the contract', () => {
       expect(result.error.code).toBe('INVALID_INPUT');
       expect((result.error.details?.issues as { path: string }[])[0]!.path).toBe(path);
     }
+  });
+
+  it('takes a whole character outside the BMP (an emoji) as text: only half of one is refused', async () => {
+    const result = await dispatch(
+      'session.signIn',
+      { name: '李\ud83d\ude00', password: 'x' },
+      anonymousCaller(services),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
   });
 
   it('lets only the fields the contract names cross: extra ones are dropped, a wrong reply is an error', async () => {

@@ -21,6 +21,25 @@ function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   }));
 }
 
+/** A UTF-16 surrogate without its other half (in /u mode a class of surrogates matches only unpaired ones). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Where a string of the input holds half a character (JSON's `\ud83d` escape alone, or the same from IPC), or null.
+ * It is valid JSON but not text: SQLite would store it as bytes that are not UTF-8 and read back three U+FFFD, so a
+ * note or a name would not be what was typed (and the outbox and audit lines would carry the damage). Inputs are a
+ * few fields deep; the walk stops at the depth no contract input reaches.
+ */
+function halfCharacterAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || '(input)' : null;
+  if (depth > 8 || typeof value !== 'object' || value === null) return null;
+  for (const [key, v] of Object.entries(value)) {
+    const at = halfCharacterAt(v, path ? `${path}.${key}` : key, depth + 1);
+    if (at !== null) return at;
+  }
+  return null;
+}
+
 /**
  * Validates a call's input against the contract, finds the caller's session, runs the handler — whose declaration
  * (handlers/guards.ts) decides whether this caller may — and wraps the result in an envelope. This is the only way
@@ -35,6 +54,18 @@ export async function dispatch(
   if (!isCallName(name))
     return { ok: false, error: { code: 'UNKNOWN_CALL', message: 'there is no such call in the contract' } };
   const spec = contract[name];
+  const half = halfCharacterAt(rawInput, '');
+  if (half !== null) {
+    const message = 'holds half of a character (a lone UTF-16 surrogate), which is not text';
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: `${name}: ${half}: ${message}`,
+        details: { issues: [{ path: half, message }] },
+      },
+    };
+  }
   const parsed = spec.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const issues = issuesOf(parsed.error);
