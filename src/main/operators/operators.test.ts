@@ -15,7 +15,7 @@ import {
 import { createFirstAdmin, FIRST_ADMIN } from './bootstrap';
 import { hashPassword, needsRehash, oneTimePassword, PASSWORD_PARAMS, verifyPassword } from './passwords';
 import { parseIdleTimeout } from './sessions';
-import { changeOwnPassword, signIn } from './sign-in';
+import { changeOwnPassword, MAX_WAITING_CHECKS, signIn } from './sign-in';
 import { newPasswordSchema } from '../../shared/contract';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
@@ -134,19 +134,23 @@ describe('accounts, sign-in and sessions', () => {
   });
 
   it('guesses sent all at once meet the lock one by one: the right password after five wrong ones is refused', async () => {
-    await add('冯涛', 'lead');
-    const guesses = [...Array.from({ length: 12 }, (_, i) => `wrong guess ${i}`), TEST_PASSWORD];
-    // Sent together, under both spellings of the name one account answers to.
+    await add('Feng Tao', 'lead');
+    // As many as may wait their turn (the right one last), then three more than that: all sent together, under two
+    // spellings of the name the one account answers to.
+    const queued = [...Array.from({ length: MAX_WAITING_CHECKS - 1 }, (_, i) => `wrong guess ${i}`), TEST_PASSWORD];
+    const guesses = [...queued, 'one more', 'and another', 'and a third'];
     const answers = await Promise.all(
-      guesses.map((g, i) => signInAt(i % 2 ? '冯涛' : '冯涛 '.trim(), g, at(i)).catch((e: unknown) => e)),
+      guesses.map((g, i) => signInAt(i % 2 ? 'Feng Tao' : 'FENG TAO', g, at(i)).catch((e: unknown) => e)),
     );
-    for (const a of answers) expect(a).toMatchObject({ code: 'UNAUTHORIZED' });
+    answers.slice(0, queued.length).forEach((a) => expect(a).toMatchObject({ code: 'UNAUTHORIZED' }));
+    answers.slice(queued.length).forEach((a) => expect(a).toMatchObject({ code: 'BUSY' }));
     const reasons = auditOf('session.signInFailed')
-      .filter((a) => a.operator === '冯涛')
+      .filter((a) => a.operator === 'Feng Tao')
       .map((a) => String(a.details.reason));
     expect(reasons.filter((r) => r === 'wrong password')).toHaveLength(MAX_FAILED_SIGN_INS);
-    expect(reasons.filter((r) => r === 'locked')).toHaveLength(guesses.length - MAX_FAILED_SIGN_INS);
-    expect(findOperator(db, '冯涛')).toMatchObject({ lockouts: 1 });
+    expect(reasons.filter((r) => r === 'locked')).toHaveLength(queued.length - MAX_FAILED_SIGN_INS);
+    expect(reasons.filter((r) => r === 'too many password checks at once')).toHaveLength(3);
+    expect(findOperator(db, 'Feng Tao')).toMatchObject({ lockouts: 1 });
   });
 
   it('a one-time password used twice at once signs in once', async () => {
@@ -165,7 +169,7 @@ describe('accounts, sign-in and sessions', () => {
   it('a session guessing its own password all at once is locked out before the right guess changes it', async () => {
     await add('蒋华', 'lead');
     const { session } = await signInAt('蒋华', TEST_PASSWORD);
-    const guesses = [...Array.from({ length: 8 }, (_, i) => `wrong guess ${i}`), TEST_PASSWORD];
+    const guesses = [...Array.from({ length: 7 }, (_, i) => `wrong guess ${i}`), TEST_PASSWORD];
     const answers = await Promise.all(
       guesses.map((g) => changeOwnPassword(db, session, g, 'taken over 123', s(T0)).catch((e: unknown) => e)),
     );

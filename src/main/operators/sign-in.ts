@@ -40,23 +40,42 @@ const seconds = (at: Date): number => Math.floor(at.getTime() / 1000);
  * sixth guess meets the lock the fifth set. Sign-in is keyed by the name as typed, known or not, so a name nobody has
  * queues exactly as a real one does (no answer time tells them apart).
  */
-const checksInTurn = new WeakMap<Db, Map<string, Promise<void>>>();
+const checksInTurn = new WeakMap<Db, Map<string, { tail: Promise<void>; waiting: number }>>();
 
-async function inTurn<T>(db: Db, key: string, check: () => Promise<T>): Promise<T> {
+/**
+ * Checks waiting for one key beyond this are refused at once (BUSY): a flood of guesses for one name would otherwise
+ * hold a request and a queue place each, for minutes, ahead of the real person's sign-in.
+ */
+export const MAX_WAITING_CHECKS = 8;
+
+async function inTurn<T>(db: Db, key: string, check: () => Promise<T>, refuse: () => Error): Promise<T> {
   let queues = checksInTurn.get(db);
   if (!queues) checksInTurn.set(db, (queues = new Map()));
-  const before = queues.get(key) ?? Promise.resolve();
-  const turn = before.then(check);
-  const done = turn.then(
+  let queue = queues.get(key);
+  if (!queue) queues.set(key, (queue = { tail: Promise.resolve(), waiting: 0 }));
+  if (queue.waiting >= MAX_WAITING_CHECKS) throw refuse();
+  const q = queue;
+  q.waiting++;
+  const turn = q.tail.then(check);
+  q.tail = turn.then(
     () => undefined,
     () => undefined,
   );
-  queues.set(key, done);
   try {
     return await turn;
   } finally {
-    if (queues.get(key) === done) queues.delete(key);
+    if (--q.waiting === 0 && queues.get(key) === q) queues.delete(key);
   }
+}
+
+function tooManyChecks(db: Db, operator: string): DomainError {
+  withAudit(
+    db,
+    { operator, action: 'session.signInFailed' },
+    () => null,
+    () => ({ details: { reason: 'too many password checks at once' } }),
+  );
+  return new DomainError('BUSY', 'too many password checks for this name at once; try again shortly', say('busy', {}));
 }
 
 /** Records a wrong password against an account (and the lock it may bring), audited as `action`. */
@@ -91,7 +110,12 @@ export async function signIn(
   transport: SessionTransport,
   at: Date = new Date(),
 ): Promise<{ token: string; session: ActiveSession }> {
-  return inTurn(db, `name:${name.toLowerCase()}`, () => signInInTurn(db, sessions, name, password, transport, at));
+  return inTurn(
+    db,
+    `name:${name.toLowerCase()}`,
+    () => signInInTurn(db, sessions, name, password, transport, at),
+    () => tooManyChecks(db, findOperator(db, name)?.name ?? '(unknown name)'),
+  );
 }
 
 async function signInInTurn(
@@ -164,7 +188,12 @@ async function signInInTurn(
 
 /** The signed-in operator proves it is still them (before unmasking). A wrong password counts toward the lock. */
 export async function checkOwnPassword(db: Db, session: ActiveSession, password: string, now: number): Promise<void> {
-  return inTurn(db, `account:${session.operatorId}`, () => checkOwnPasswordInTurn(db, session, password, now));
+  return inTurn(
+    db,
+    `account:${session.operatorId}`,
+    () => checkOwnPasswordInTurn(db, session, password, now),
+    () => tooManyChecks(db, session.name),
+  );
 }
 
 async function checkOwnPasswordInTurn(db: Db, session: ActiveSession, password: string, now: number): Promise<void> {
@@ -200,7 +229,8 @@ export async function changeOwnPassword(
     });
   // The whole change in the account's turn: a lock that other guesses set between the check and the write must
   // stop the write, not be cleared by it.
-  return inTurn(db, `account:${session.operatorId}`, async () => {
+  return inTurn(db, `account:${session.operatorId}`, changeInTurn, () => tooManyChecks(db, session.name));
+  async function changeInTurn(): Promise<void> {
     const before = operatorById(db, session.operatorId);
     if (currentPassword !== undefined && !session.mustChangePassword) {
       await checkOwnPasswordInTurn(db, session, currentPassword, now);
@@ -225,7 +255,7 @@ export async function changeOwnPassword(
         say('accountChangedMeanwhile', {}),
       );
     writeOwnPassword(db, session, hash, now);
-  });
+  }
 }
 
 function writeOwnPassword(db: Db, session: ActiveSession, hash: string, now: number): void {
