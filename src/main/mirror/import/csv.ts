@@ -2,12 +2,15 @@ import { RowProblem } from './row-problem';
 
 /**
  * A carriage return outside quotes: RFC 4180 allows CR only in a line's CRLF or inside a quoted cell. Seen in CR CR LF
- * files (a CRLF written through a text-mode stream): left in, it would become part of the last cell's value.
+ * files (a CRLF written through a text-mode stream): left in, it would become part of the last cell's value. Its own
+ * class: a record spanning lines that breaks this way is not a quote left open (record-parser.ts).
  */
+export class BareCrProblem extends RowProblem {}
+
 function bareCr(cellsBefore: number, text: string): RowProblem {
   let cell = cellsBefore + 1;
   for (let i = text.indexOf('\r') - 1; i >= 0; i--) if (text.charCodeAt(i) === 0x2c) cell++;
-  return new RowProblem(
+  return new BareCrProblem(
     'bad_csv',
     null,
     `a carriage return (CR) inside unquoted cell ${cell}: a CSV line ends in LF or CRLF, and a CR in a value must be quoted`,

@@ -311,13 +311,16 @@ describe('importExport', () => {
         'x1,u1,u2,100,2026-11-01T08:00:00+08:00,"two\rlines"\r\n' + // 2: a CR inside quotes is the memo's
         'x2,u1,u2,100,2026-11-01T08:00:00+08:00,memo\r\r\n' + // 3: CR CR LF leaves a CR in the last cell
         'x3,u1\r,u2,100,2026-11-01T08:00:00+08:00,"quoted"\r\n' + // 4: a CR in an unquoted cell of a quoted record
-        'x4,u1,u2,100,2026-11-01T08:00:00+08:00,ok\r\n', // 5
+        'x4,u1,u2,100,2026-11-01T08:00:00+08:00,ok\r\n' + // 5
+        'x5,u1\r,u2,100,2026-11-01T08:00:00+08:00,"two\nlines"\r\n', // 6-7: one record, not a quote left open
     );
     const s = run();
     expect(quarantined(s.runId)).toEqual([
       { file: 'transfers.csv', line: 3, field: null, reason: 'bad_csv' },
       { file: 'transfers.csv', line: 4, field: null, reason: 'bad_csv' },
+      { file: 'transfers.csv', line: 6, field: null, reason: 'bad_csv' },
     ]);
+    expect(listQuarantine(db, { runId: s.runId, offset: 0, limit: 5 })[2]!.message).toContain('carriage return');
     const messages = listQuarantine(db, { runId: s.runId, offset: 0, limit: 5 }).map((q) => q.message);
     expect(messages[0]).toContain('carriage return (CR) inside unquoted cell 6');
     expect(messages[1]).toContain('carriage return (CR) inside unquoted cell 2');

@@ -1,4 +1,4 @@
-import { parseCsvRecord } from './csv';
+import { BareCrProblem, parseCsvRecord } from './csv';
 import { compileJsonlFastPath } from './jsonl-fast-path';
 import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
 import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
@@ -297,7 +297,7 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
       if (isIntroductions) orderPair(values);
     } catch (err) {
       if (!(err instanceof RowProblem)) throw err;
-      if (err.field === null && swallowedLines(err.reason, text, unterminated)) {
+      if (err.field === null && !(err instanceof BareCrProblem) && swallowedLines(err.reason, text, unterminated)) {
         recoverUnclosedQuote(text, line, offset, unterminated);
         return;
       }
