@@ -1,8 +1,9 @@
+import { DomainError } from '../../../shared/envelope';
 import { BareCrProblem, parseCsvRecord } from './csv';
 import { compileJsonlFastPath } from './jsonl-fast-path';
 import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
 import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
-import { capChars, readRecords } from './record-reader';
+import { capChars, isBlankRecord, readRecords } from './record-reader';
 import { RowProblem, type QuarantineReason } from './row-problem';
 import type { TableSpec } from './tables';
 
@@ -202,10 +203,9 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
 
   // CSV: the header row maps columns to fields. fieldCol[i] = column of field i, or -1 when the header lacks it.
   let header: string[] | null = null;
-  let headerProblem: RowProblem | null = null;
   let fieldCol: number[] = [];
   let fastRow: CsvFastRow | null = null;
-  const keyOfRecord = recordKeyReader(spec, o.format, () => (headerProblem ? null : header));
+  const keyOfRecord = recordKeyReader(spec, o.format, () => header);
 
   const values: SqlValue[] = [];
   const jsonFastRow = o.format === 'csv' || !o.fastPaths ? null : compileJsonlFastPath(fields, knownIds);
@@ -242,7 +242,6 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
     for (let i = 0; i < fields.length; i++) convertField(fields[i]!, row[fields[i]!.name], 'json', knownIds, values);
   };
   const rowFromCsv = (text: string, unterminated: boolean): void => {
-    if (headerProblem) throw headerProblem;
     // JSON cannot carry a raw NUL (the parser refuses it); a CSV cell must not smuggle one in either.
     if (text.includes('\0')) throw new RowProblem('bad_csv', null, 'the record contains a NUL byte');
     // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
@@ -271,13 +270,13 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
       convertField(fields[i]!, c < 0 ? undefined : cells[c], 'csv', knownIds, values);
     }
   };
-  const readHeader = (text: string): void => {
+  const readHeader = (text: string, line: number): void => {
+    // The import looked the header over before writing anything (index.ts) — only as far as the first 64 KiB of the
+    // file, and the file may have changed since. Met here, a header problem still stops the whole import (rolled
+    // back), never refuses row by row: no row's key could be read, and a snapshot would delete them all.
     const problem = csvHeaderProblem(spec, text);
-    if (problem !== null) {
-      headerProblem = new RowProblem('bad_csv', null, `unusable header: ${problem}`);
-      header = [];
-      return;
-    }
+    if (problem !== null)
+      throw new DomainError('BAD_EXPORT', `${o.path} line ${line}: ${problem}; nothing was imported`);
     header = parseCsvRecord(text).map((c) => c ?? '');
     fieldCol = fields.map((f) => header!.indexOf(f.name));
     fastRow = o.fastPaths ? compileCsvFastPath(fields, header, knownIds) : null;
@@ -285,9 +284,9 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
   };
 
   const handleRecord = (text: string, line: number, unterminated: boolean, offset: number): void => {
-    if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
+    if (isBlankRecord(text)) return;
     if (o.format === 'csv' && header === null) {
-      readHeader(text);
+      readHeader(text, line);
       return;
     }
     read++;

@@ -245,31 +245,49 @@ export function readFileStart(file: string, maxBytes: number = CALLER_FILE_MAX_B
   } finally {
     fs.closeSync(fd);
   }
-  return { lineEnding: lineEndingProblem(buf, n), firstLine: firstNonBlankLine(buf, n) };
+  const first = firstNonBlankLine(buf, n, n < buf.length);
+  return {
+    lineEnding: lineEndingProblem(buf, first?.endByte ?? n, first?.line ?? 1),
+    firstLine: first && { text: first.text, line: first.line },
+  };
 }
 
-function lineEndingProblem(buf: Buffer, n: number): string | null {
-  const lf = buf.indexOf(NL);
-  const lineEnd = lf === -1 || lf >= n ? n : lf;
-  for (let cr = buf.indexOf(CR); cr !== -1 && cr < lineEnd; cr = buf.indexOf(CR, cr + 1)) {
-    if (cr + 1 === lineEnd && lineEnd < n) return null; // CRLF
-    if (cr + 2 === lineEnd && buf[cr + 1] === CR && lineEnd < n) {
-      return 'line 1 ends in CR CR LF: lines must end in LF or CRLF (was a CRLF written through a text-mode stream that added another CR?)';
+/** A line as readRecords skips it before a CSV header: empty, or only ASCII spaces and controls (record-parser.ts). */
+export function isBlankRecord(text: string): boolean {
+  return text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '');
+}
+
+/** Every CR up to `until` (the end of the first line that is not blank) must be a CRLF's. */
+function lineEndingProblem(buf: Buffer, until: number, line: number): string | null {
+  for (let cr = buf.indexOf(CR); cr !== -1 && cr < until; cr = buf.indexOf(CR, cr + 1)) {
+    if (buf[cr + 1] === NL) continue; // CRLF
+    if (cr + 1 >= until) return null; // a CR at the very end of the sample or the file: nothing after it to judge
+    if (buf[cr + 1] === CR && buf[cr + 2] === NL) {
+      return `line ${line} ends in CR CR LF: lines must end in LF or CRLF (was a CRLF written through a text-mode stream that added another CR?)`;
     }
-    if (cr + 1 < n) {
-      return 'line 1 holds a bare carriage return (CR) with no newline (LF) after it: lines must end in LF or CRLF (was the file saved with classic Mac line endings?)';
-    }
+    return `line ${line} holds a bare carriage return (CR) with no newline (LF) after it: lines must end in LF or CRLF (was the file saved with classic Mac line endings?)`;
   }
   return null;
 }
 
-function firstNonBlankLine(buf: Buffer, n: number): FileStart['firstLine'] {
-  const bom = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  // As readRecords hands records over: a blank line is skipped, a line ends at LF with one CR before it dropped.
-  const lines = buf.toString('utf8', bom, n).split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
-    if (text.trim() !== '') return { text, line: i + 1 };
+/**
+ * The first line that is not blank, decoded, and the byte where it ends; null when the sample holds no complete one
+ * (the parser then checks the header itself, record-parser.ts). `eof`: the sample is the whole file.
+ */
+function firstNonBlankLine(
+  buf: Buffer,
+  n: number,
+  eof: boolean,
+): { text: string; line: number; endByte: number } | null {
+  let start = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  for (let line = 1; start < n; line++) {
+    const lf = buf.indexOf(NL, start);
+    const end = lf === -1 || lf >= n ? n : lf;
+    if (end === n && !eof) return null;
+    const stop = end > start && buf[end - 1] === CR ? end - 1 : end;
+    const text = buf.toString('utf8', start, stop);
+    if (!isBlankRecord(text)) return { text, line, endByte: end };
+    start = end + 1;
   }
   return null;
 }
