@@ -297,6 +297,15 @@ describe('importExport', () => {
     expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
       /transactions\.csv: line 1 ends in CR CR LF/,
     );
+    // Blank lines first do not hide it: the first line that is not blank is the one looked at (JSONL too).
+    write('transactions.csv', `\n\n${csv.join('\r\r\n')}\r\r\n`);
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
+      /transactions\.csv: line 3 ends in CR CR LF/,
+    );
+    write('transactions.csv', `${csv.join('\n')}\n`);
+    write('users.jsonl', `\n${jsonl([user('u1'), user('u2')], '\r\r\n')}`);
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(/users\.jsonl: line 2 ends in CR CR LF/);
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
     expect(count('import_runs')).toBe(0);
     // The same rows with CRLF import.
     write('transactions.csv', `${csv.join('\r\n')}\r\n`);
