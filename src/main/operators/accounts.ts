@@ -82,6 +82,11 @@ function toRecord(r: Row): OperatorRecord {
   };
 }
 
+/** Whether failed sign-ins keep the account locked at `now` (unix seconds). */
+export function isLocked(o: OperatorRecord, now: number): boolean {
+  return o.lockedUntil !== null && o.lockedUntil > now;
+}
+
 /** What admins see of an account: never its hash. */
 export function accountView(o: OperatorRecord, activeSessions: number, now: number): OperatorAccountView {
   return {
@@ -93,7 +98,7 @@ export function accountView(o: OperatorRecord, activeSessions: number, now: numb
     createdBy: o.createdBy,
     lastSignInAt: o.lastSignInAt,
     failedAttempts: o.failedAttempts,
-    lockedUntil: o.lockedUntil !== null && o.lockedUntil > now ? new Date(o.lockedUntil * 1000).toISOString() : null,
+    lockedUntil: isLocked(o, now) ? new Date(o.lockedUntil! * 1000).toISOString() : null,
     lockouts: o.lockouts,
     activeSessions,
   };

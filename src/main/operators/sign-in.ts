@@ -4,6 +4,7 @@ import { withAudit } from '../audit/audit-log';
 import type { Db } from '../db/database';
 import {
   findOperator,
+  isLocked,
   operatorById,
   type OperatorRecord,
   recordFailedSignIn,
@@ -152,7 +153,7 @@ async function signInInTurn(
     );
     throw signInFailed();
   }
-  const locked = account.lockedUntil !== null && account.lockedUntil > now;
+  const locked = isLocked(account, now);
   if (!account.enabled || locked || !matches) {
     if (!account.enabled || locked)
       withAudit(
@@ -186,6 +187,20 @@ async function signInInTurn(
   return { token: started.token, session };
 }
 
+/**
+ * The account read again after an await (`after`) is still the one read before it (`before`): there, enabled, not
+ * locked, its password unchanged — no lock, disable or reset happened while a hash was computed.
+ */
+function stillOpen(before: OperatorRecord | null, after: OperatorRecord | null, now: number): after is OperatorRecord {
+  return (
+    before !== null &&
+    after !== null &&
+    after.enabled &&
+    after.passwordHash === before.passwordHash &&
+    !isLocked(after, now)
+  );
+}
+
 /** The signed-in operator proves it is still them (before unmasking). A wrong password counts toward the lock. */
 export async function checkOwnPassword(db: Db, session: ActiveSession, password: string, now: number): Promise<void> {
   return inTurn(
@@ -201,12 +216,7 @@ async function checkOwnPasswordInTurn(db: Db, session: ActiveSession, password: 
   const matches = checked !== null && (await verifyPassword(password, checked.passwordHash));
   // After the hash: a lock another check set meanwhile (it also ended this session), a password changed meanwhile.
   const account = operatorById(db, session.operatorId);
-  const usable =
-    account !== null &&
-    checked !== null &&
-    account.enabled &&
-    account.passwordHash === checked.passwordHash &&
-    !(account.lockedUntil !== null && account.lockedUntil > now);
+  const usable = stillOpen(checked, account, now);
   if (usable && matches) return;
   if (usable) recordFailure(db, account, 'session.reauthFailed', 'wrong password', now);
   throw new DomainError('FORBIDDEN', 'the password is wrong', say('passwordWrong', {}));
@@ -241,14 +251,7 @@ export async function changeOwnPassword(
         });
     }
     const hash = await hashPassword(newPassword);
-    const account = operatorById(db, session.operatorId);
-    if (
-      !before ||
-      !account ||
-      !account.enabled ||
-      account.passwordHash !== before.passwordHash ||
-      (account.lockedUntil !== null && account.lockedUntil > now)
-    )
+    if (!stillOpen(before, operatorById(db, session.operatorId), now))
       throw new DomainError(
         'FORBIDDEN',
         'the account was locked, disabled or had its password reset during the change; the new password was not saved',
