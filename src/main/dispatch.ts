@@ -6,6 +6,7 @@ import { CheckedJson, checkReply } from './checked-reply';
 import { handlers as defaultHandlers } from './handlers';
 import type { Caller, CallContext } from './handlers/context';
 import type { HandlerTable } from './handlers/table';
+import { holdsHalfCharacter } from './util/half-character';
 
 /**
  * What was wrong with an input, by field: the contract's own words (the field's path, the rule it broke), never a
@@ -21,9 +22,6 @@ function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   }));
 }
 
-/** A UTF-16 surrogate without its other half (in /u mode a class of surrogates matches only unpaired ones). */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
 /**
  * Where a string of the input holds half a character (JSON's `\ud83d` escape alone, or the same from IPC), or null.
  * It is valid JSON but not text: SQLite would store it as bytes that are not UTF-8 and read back three U+FFFD, so a
@@ -31,7 +29,7 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  * few fields deep; the walk stops at the depth no contract input reaches.
  */
 function halfCharacterAt(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || '(input)' : null;
+  if (typeof value === 'string') return holdsHalfCharacter(value) ? path || '(input)' : null;
   if (depth > 8 || typeof value !== 'object' || value === null) return null;
   for (const [key, v] of Object.entries(value)) {
     const at = halfCharacterAt(v, path ? `${path}.${key}` : key, depth + 1);

@@ -2,6 +2,7 @@ import type { ExportField, IdTable } from '../../../shared/domain/export-format'
 import { daysFromCivil } from '../../../shared/domain/civil-days';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { RowProblem } from './row-problem';
+import { holdsHalfCharacter } from '../../util/half-character';
 
 export type { IdTable } from '../../../shared/domain/export-format';
 
@@ -60,9 +61,6 @@ function refuseNul(name: string, v: string, source: Source): void {
 /** A number in a CSV cell: JSON's number syntax, leading zeros allowed (no sign +, no spaces, no hex). */
 const CSV_NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
-/** A UTF-16 surrogate without its other half (in /u mode a class of surrogates matches only unpaired ones). */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
 /**
  * JSON's `\ud83d` escape can name half a character (a writer that cut an emoji by UTF-16 units): valid JSON, but not
  * text — SQLite would store bytes that are not UTF-8 and read them back as three U+FFFD, so the row would no longer be
@@ -70,7 +68,7 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  * refused when read), so only JSON's general path needs the check: the fast path takes no escapes.
  */
 function refuseLoneSurrogate(name: string, v: string, source: Source): void {
-  if (source === 'json' && LONE_SURROGATE.test(v))
+  if (source === 'json' && holdsHalfCharacter(v))
     throw new RowProblem(
       'bad_json',
       name,
