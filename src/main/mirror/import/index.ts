@@ -17,7 +17,7 @@ import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { recountMirrorRows } from '../row-counts';
 import { CSV_ALLOWED, misnamedExportFile, TABLES, type TableSpec } from './tables';
 import { readFileStart } from './record-reader';
-import { csvHeaderProblem } from './record-parser';
+import { checkCsvHeader } from './record-parser';
 
 export type { FileSummary } from './file-importer';
 export type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
@@ -106,26 +106,21 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
     }
     if (!hasJsonl && !hasCsv) continue;
     const fileName = hasCsv ? csv : jsonl;
+    const file = path.join(dir, fileName);
     // Only plain files within the cap: a symlink could point anywhere (/etc/passwd, /dev/zero), a FIFO never ends.
     // (The reader opens each again by the same rules: caller-file.ts.)
     try {
-      checkCallerFile(path.join(dir, fileName), CALLER_FILE_MAX_BYTES.exportFile);
+      checkCallerFile(file, CALLER_FILE_MAX_BYTES.exportFile);
     } catch (err) {
       if (!(err instanceof CallerFileError)) throw err;
       throw new DomainError('BAD_EXPORT', `${err.message}; an export holds plain files only`);
     }
     // A file's own shape, before any row: line endings, and a CSV file's header (record-parser.ts).
-    const start = readFileStart(path.join(dir, fileName));
-    if (start.lineEnding !== null)
-      throw new DomainError('BAD_EXPORT', `${path.join(dir, fileName)}: ${start.lineEnding}`);
-    const header = hasCsv && start.firstLine !== null ? csvHeaderProblem(spec, start.firstLine.text) : null;
-    if (header !== null)
-      throw new DomainError(
-        'BAD_EXPORT',
-        `${path.join(dir, fileName)} line ${start.firstLine!.line}: ${header}; nothing was imported`,
-      );
+    const start = readFileStart(file);
+    if (start.lineEnding !== null) throw new DomainError('BAD_EXPORT', `${file}: ${start.lineEnding}`);
+    if (hasCsv && start.firstLine !== null) checkCsvHeader(spec, file, start.firstLine.text, start.firstLine.line);
     used.add(fileName);
-    planned.push({ spec, fileName, path: path.join(dir, fileName), format: hasCsv ? 'csv' : 'jsonl' });
+    planned.push({ spec, fileName, path: file, format: hasCsv ? 'csv' : 'jsonl' });
   }
   return { planned, skipped: [...present].filter((f) => !used.has(f)).sort() };
 }

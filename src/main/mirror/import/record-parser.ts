@@ -131,7 +131,7 @@ export function recordKeyReader(
  * (its key neither — a snapshot would take every row of the table for deleted), so the import refuses the file whole
  * before anything is written (index.ts); the parser checks again in case the file changed since.
  */
-export function csvHeaderProblem(spec: TableSpec, text: string): string | null {
+function csvHeaderProblem(spec: TableSpec, text: string): string | null {
   let cells: (string | null)[];
   try {
     cells = parseCsvRecord(text);
@@ -154,6 +154,12 @@ export function csvHeaderProblem(spec: TableSpec, text: string): string | null {
   if (missing.length > 0)
     return `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
   return null;
+}
+
+/** Refuses the export (BAD_EXPORT, naming the file and line) when the CSV header at `line` cannot be used. */
+export function checkCsvHeader(spec: TableSpec, file: string, text: string, line: number): void {
+  const problem = csvHeaderProblem(spec, text);
+  if (problem !== null) throw new DomainError('BAD_EXPORT', `${file} line ${line}: ${problem}; nothing was imported`);
 }
 
 /**
@@ -274,9 +280,7 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
     // The import looked the header over before writing anything (index.ts) — only as far as the first 64 KiB of the
     // file, and the file may have changed since. Met here, a header problem still stops the whole import (rolled
     // back), never refuses row by row: no row's key could be read, and a snapshot would delete them all.
-    const problem = csvHeaderProblem(spec, text);
-    if (problem !== null)
-      throw new DomainError('BAD_EXPORT', `${o.path} line ${line}: ${problem}; nothing was imported`);
+    checkCsvHeader(spec, o.path, text, line);
     header = parseCsvRecord(text).map((c) => c ?? '');
     fieldCol = fields.map((f) => header!.indexOf(f.name));
     fastRow = o.fastPaths ? compileCsvFastPath(fields, header, knownIds) : null;

@@ -58,6 +58,28 @@ const exposure = (userId: string, merchantId: string, level = 'place') => ({
 });
 const block = (a: string, b: string) => ({ blocker_id: a, blocked_id: b, created_at: at(1) });
 
+/**
+ * A snapshot carrying only transactions.csv (the baseline's two rows), its header replaced by `header` (null: kept)
+ * and `prefix` written before it; returns its import, to run.
+ */
+function transactionsSnapshotWith(prefix: string, header: string | null) {
+  serial++;
+  const dir = path.join(root, `export-${serial}`);
+  const rows = [transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm2')];
+  writeExport(
+    dir,
+    { exportId: `e${serial}`, exportedAt: at(serial), kind: 'snapshot' },
+    {
+      transactions: { rows, format: 'csv' },
+    },
+  );
+  const file = path.join(dir, 'transactions.csv');
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  if (header !== null) lines[0] = header;
+  fs.writeFileSync(file, prefix + lines.join('\n'));
+  return () => importExport(db, dir, { operator: 'ops' });
+}
+
 function baseline() {
   return importAs('snapshot', {
     users: { rows: [user('u1'), user('u2'), user('u3')] },
@@ -106,21 +128,7 @@ describe('a snapshot', () => {
       ['id,user_id,"merchant_id,amount_fen,paid_at', /does not parse as CSV/],
     ];
     for (const [header, message] of headers) {
-      serial++;
-      const dir = path.join(root, `export-${serial}`);
-      const rows = [transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm2')];
-      writeExport(
-        dir,
-        { exportId: `e${serial}`, exportedAt: at(serial), kind: 'snapshot' },
-        {
-          transactions: { rows, format: 'csv' },
-        },
-      );
-      const file = path.join(dir, 'transactions.csv');
-      const lines = fs.readFileSync(file, 'utf8').split('\n');
-      lines[0] = header;
-      fs.writeFileSync(file, lines.join('\n'));
-      expect(() => importExport(db, dir, { operator: 'ops' })).toThrow(message);
+      expect(transactionsSnapshotWith('', header)).toThrow(message);
       expect(dump('transactions')).toEqual(before);
     }
     expect(listImportRuns(db, 10)).toHaveLength(1); // the baseline's: no run was even started for the refused ones
@@ -129,32 +137,17 @@ describe('a snapshot', () => {
   it('is refused the same whatever comes before a bad header, and a good header far into the file still imports', () => {
     baseline();
     const before = dump('transactions');
-    const snapshotWith = (prefix: string, header: string | null) => {
-      serial++;
-      const dir = path.join(root, `export-${serial}`);
-      const rows = [transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm2')];
-      writeExport(
-        dir,
-        { exportId: `e${serial}`, exportedAt: at(serial), kind: 'snapshot' },
-        {
-          transactions: { rows, format: 'csv' },
-        },
-      );
-      const file = path.join(dir, 'transactions.csv');
-      const lines = fs.readFileSync(file, 'utf8').split('\n');
-      if (header !== null) lines[0] = header;
-      fs.writeFileSync(file, prefix + lines.join('\n'));
-      return () => importExport(db, dir, { operator: 'ops' });
-    };
     const bad = 'id,user_id,merchant_id,amount_fen,paid_AT';
     // A line that only looks blank (a BOM after the file's own, a no-break space) is the header to the parser, and is refused.
-    expect(snapshotWith('\uFEFF\uFEFF\n', null)).toThrow(/the header names a column/);
-    expect(snapshotWith('\u00A0\n', null)).toThrow(/the header names a column/);
+    expect(transactionsSnapshotWith('\uFEFF\uFEFF\n', null)).toThrow(/the header names a column/);
+    expect(transactionsSnapshotWith('\u00A0\n', null)).toThrow(/the header names a column/);
     // A bad header past the first 64 KiB the import looks at before writing: the parser stops the import, rolled back.
-    expect(snapshotWith('\n'.repeat(70_000), bad)).toThrow(/line 70001: the header names a column "paid_AT"/);
+    expect(transactionsSnapshotWith('\n'.repeat(70_000), bad)).toThrow(
+      /line 70001: the header names a column "paid_AT"/,
+    );
     expect(dump('transactions')).toEqual(before);
     // A good header cut by the edge of those 64 KiB is read whole by the parser.
-    expect(snapshotWith('\n'.repeat(65_530), null)().files['transactions.csv']).toMatchObject({ read: 2 });
+    expect(transactionsSnapshotWith('\n'.repeat(65_530), null)().files['transactions.csv']).toMatchObject({ read: 2 });
   });
 
   it('an erased account goes, and rows of later files that still name it are refused as unknown references', () => {
