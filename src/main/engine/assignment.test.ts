@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
-import { AssignmentBuffers, normalisedWeights, quantise, reasonCodes, scoreAndAssign, scoreOfSlot } from './assignment';
+import {
+  AssignmentBuffers,
+  introductionReasons,
+  normalisedWeights,
+  quantise,
+  reasonCodes,
+  scoreAndAssign,
+  scoreOfSlot,
+} from './assignment';
 import type { CandidateSet } from './candidates';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
 import { mulberry32 } from '../util/seeded-random';
@@ -9,10 +17,15 @@ import { mulberry32 } from '../util/seeded-random';
  * The bucketed greedy must pick exactly what the plain definition picks: every qualifying pair scored, a stable
  * sort by quantised value (1e-4 steps, best first, then pair order), then greedy one-per-user.
  */
-function referenceAssign(c: CandidateSet, eligible: Uint8Array, rules: RuleSet): { pairs: string[]; entries: number } {
+function referenceAssign(
+  c: CandidateSet,
+  eligible: Uint8Array,
+  rules: RuleSet,
+): { pairs: string[]; entries: number; upperBound: number } {
   const w = normalisedWeights(rules);
   const w100 = Array.from(w, (x) => x * 100);
   const entries: { pair: number; key: number }[] = [];
+  const best = new Map<number, number>();
   const p = c.pairs;
   for (let i = 0; i < p.count; i++) {
     if (!eligible[p.userA[i]!] || !eligible[p.userB[i]!] || p.sharedPlaces[i]! < rules.minSharedPlaces) continue;
@@ -20,6 +33,7 @@ function referenceAssign(c: CandidateSet, eligible: Uint8Array, rules: RuleSet):
     let s = w100[0]! * p.features[i * 8]! + w100[1]! * p.features[i * 8 + 1]!;
     for (let k = 2; k < FEATURE_COUNT; k++) s += w100[k]! * p.features[i * 8 + k]!;
     if (s < rules.minScore) continue;
+    for (const x of [p.userA[i]!, p.userB[i]!]) best.set(x, Math.max(best.get(x) ?? 0, s));
     entries.push({ pair: i, key: Math.max(0, 1_000_000 - Math.round(s * 10_000)) });
   }
   entries.sort((a, b) => a.key - b.key || a.pair - b.pair);
@@ -36,7 +50,9 @@ function referenceAssign(c: CandidateSet, eligible: Uint8Array, rules: RuleSet):
       `${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${scoreOfSlot(p.features, pair, w)}:${reasonCodes(p.features, pair, w).join('+')}`,
     );
   }
-  return { pairs, entries: entries.length };
+  let upper = 0;
+  for (const s of best.values()) upper += s;
+  return { pairs, entries: entries.length, upperBound: Math.round((upper / 2) * 100) / 100 };
 }
 
 /** Random candidates; `levels` > 0 quantises features so that many pairs tie or share a coarse bucket. */
@@ -53,7 +69,10 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
   const b: number[] = [];
   const slot: number[] = [];
   const shared: number[] = [];
+  // Pairs are grouped by row (user a), as compactPairs lays them out.
+  const rowStart = new Int32Array(users + 1);
   for (let u = 0; u < users; u++) {
+    rowStart[u] = a.length;
     const k = Math.floor(rand() * (perUser + 1));
     out.candCount[u] = k;
     for (let j = 0; j < k; j++) {
@@ -71,6 +90,7 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       shared.push(1 + Math.floor(rand() * 4));
     }
   }
+  rowStart[users] = a.length;
   const features = new Float32Array(a.length * FEATURE_COUNT);
   slot.forEach((s, i) =>
     features.set(slotFeatures.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT),
@@ -83,7 +103,7 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       userA: Int32Array.from(a),
       userB: Int32Array.from(b),
       slot: Int32Array.from(slot),
-      rowStart: new Int32Array(0),
+      rowStart,
       sharedPlaces: Int32Array.from(shared),
       features,
       control: new Int32Array(3),
@@ -118,9 +138,11 @@ describe('scoreAndAssign', () => {
         const want = referenceAssign(c, eligible, rules);
         const mine = Array.from(
           got.userA,
-          (u, k) => `${u}-${got.userB[k]}@${got.slot[k]}:${got.score[k]}:${got.reasons[k]!.join('+')}`,
+          (u, k) =>
+            `${u}-${got.userB[k]}@${c.pairs.slot[got.pair[k]!]}:${got.score[k]}:${introductionReasons(c, got, k).join('+')}`,
         );
         expect(got.summary.qualifyingCandidates, `rules ${i}`).toBe(want.entries);
+        expect(got.summary.upperBound, `rules ${i}`).toBeCloseTo(want.upperBound, 6);
         expect(mine, `rules ${i}`).toEqual(want.pairs);
         if (rules.minScore === 0) expect(mine.length, `rules ${i}`).toBeGreaterThan(0);
         const seen = new Set<number>();

@@ -24,11 +24,11 @@ export interface Assignment {
   /** Introduced pairs as user indexes, a < b. */
   userA: Int32Array;
   userB: Int32Array;
-  /** The candidate slot (u * topK + j) whose features explain the pair. */
-  slot: Int32Array;
   score: Float64Array;
-  /** Up to three reason codes per pair, strongest contribution first. */
-  reasons: string[][];
+  /** The compacted pair of each introduction (its features: see introductionReasons). */
+  pair: Int32Array;
+  /** The normalised weights the values were computed with. */
+  weights: Float64Array;
   summary: AssignmentSummary;
 }
 
@@ -43,6 +43,8 @@ const FINE = 1 << FINE_BITS;
 const COARSE = (MAX_KEY >> FINE_BITS) + 1;
 /** Below this many live entries a coarse bucket is insertion-sorted instead of counted (1024 counters cost more). */
 const SMALL_BUCKET = 48;
+/** Ints per grouped entry: pair, user a, user b, fine key (one array, so a bucket is one sequential stream). */
+const ENTRY = 4;
 
 /**
  * Math.round(x), exactly, without its data-dependent branches (which mispredict on random values and cost more
@@ -57,40 +59,18 @@ export function quantise(x: number): number {
 export class AssignmentBuffers {
   coarseCounts = new Int32Array(COARSE + 1);
   fineCounts = new Int32Array(FINE + 1);
-  /** Per pair (pair order): its quantised key, or −1 when it does not qualify. One array, so the score pass writes 4 bytes a pair. */
+  /** Per pair (pair order): its quantised key, or −1 when it does not qualify. */
   pairKey = new Int32Array(0);
-  /** Qualifying entries grouped by coarse bucket (stable): pair index, both users (so the greedy pass reads them sequentially) and fine key. */
-  bucketPair = new Int32Array(0);
-  bucketU = new Int32Array(0);
-  bucketV = new Int32Array(0);
-  bucketFine = new Uint16Array(0);
-  /** One large bucket's survivors in fine-key order. */
-  sortedPair = new Int32Array(0);
-  sortedU = new Int32Array(0);
-  sortedV = new Int32Array(0);
-  /** One bucket's survivors, for the small-bucket insertion sort. */
-  livePair = new Int32Array(0);
-  liveU = new Int32Array(0);
-  liveV = new Int32Array(0);
-  liveFine = new Uint16Array(0);
+  /** Qualifying entries grouped by coarse bucket (stable), ENTRY ints each: pair, its two users, fine key. */
+  bucket = new Int32Array(0);
+  /** One large bucket's survivors in fine-key order, same layout (grown to the largest such bucket met). */
+  sorted = new Int32Array(0);
   best = new Float64Array(0);
   matched = new Uint8Array(0);
   ensure(entries: number, users: number): void {
     if (this.pairKey.length < entries) {
       this.pairKey = new Int32Array(entries);
-      this.bucketPair = new Int32Array(entries);
-      this.bucketU = new Int32Array(entries);
-      this.bucketV = new Int32Array(entries);
-      this.bucketFine = new Uint16Array(entries);
-      this.sortedPair = new Int32Array(entries);
-      this.sortedU = new Int32Array(entries);
-      this.sortedV = new Int32Array(entries);
-    }
-    if (this.livePair.length < SMALL_BUCKET) {
-      this.livePair = new Int32Array(SMALL_BUCKET);
-      this.liveU = new Int32Array(SMALL_BUCKET);
-      this.liveV = new Int32Array(SMALL_BUCKET);
-      this.liveFine = new Uint16Array(SMALL_BUCKET);
+      this.bucket = new Int32Array(entries * ENTRY);
     }
     if (this.best.length < users) {
       this.best = new Float64Array(users);
@@ -127,7 +107,7 @@ export function normalisedWeights(ruleSet: RuleSet): Float64Array {
  * grouped once by the coarse half of their key (one counting pass), then each coarse bucket, best first, drops the
  * entries whose users were already introduced by better buckets and only the survivors are ordered by the fine
  * half. Most entries of the lower buckets are dead by the time their bucket comes, so they are never sorted.
- * Reason codes are derived for the introduced pairs only, after the greedy.
+ * Reason codes are not derived here (a what-if never shows them): introductionReasons gives them for a run.
  */
 export function scoreAndAssign(
   candidates: CandidateSet,
@@ -141,25 +121,8 @@ export function scoreAndAssign(
   const w = normalisedWeights(ruleSet);
   const pairCount = candidates.pairs.count;
   buffers.ensure(pairCount, n);
-  const {
-    pairKey,
-    bucketPair,
-    bucketU,
-    bucketV,
-    bucketFine,
-    sortedPair,
-    sortedU,
-    sortedV,
-    livePair,
-    liveU,
-    liveV,
-    liveFine,
-    best,
-    matched,
-    coarseCounts,
-    fineCounts,
-  } = buffers;
-  const { userA, userB, sharedPlaces, features } = candidates.pairs;
+  const { pairKey, bucket, best, matched, coarseCounts, fineCounts } = buffers;
+  const { userA, userB, sharedPlaces, features, rowStart } = candidates.pairs;
   const minShared = ruleSet.minSharedPlaces;
   const minScore = ruleSet.minScore;
   const [w0, w1, w2, w3, w4, w5, w6, w7] = Array.from(w, (x) => x * 100);
@@ -169,36 +132,48 @@ export function scoreAndAssign(
   let eligibleUsers = 0;
   for (let u = 0; u < n; u++) eligibleUsers += eligible[u]!;
 
-  // 1. Score: one sequential pass over the compacted pairs, writing only a key per pair and counting coarse buckets.
+  // 1. Score, row by row (a row's pairs share user a, whose eligibility and best value stay in registers).
   let entries = 0;
-  for (let i = 0; i < pairCount; i++) {
-    const u = userA[i]!;
-    const v = userB[i]!;
-    if (eligible[u] === 0 || eligible[v] === 0 || sharedPlaces[i]! < minShared) {
-      pairKey[i] = -1;
+  const rowCount = rowStart.length - 1;
+  for (let r = 0; r < rowCount; r++) {
+    const first = rowStart[r]!;
+    const end = rowStart[r + 1]!;
+    if (first === end) continue;
+    const u = userA[first]!;
+    if (eligible[u] === 0) {
+      pairKey.fill(-1, first, end);
       continue;
     }
-    const f = i * FEATURE_COUNT;
-    const s =
-      w0! * features[f]! +
-      w1! * features[f + 1]! +
-      w2! * features[f + 2]! +
-      w3! * features[f + 3]! +
-      w4! * features[f + 4]! +
-      w5! * features[f + 5]! +
-      w6! * features[f + 6]! +
-      w7! * features[f + 7]!;
-    if (s < minScore) {
-      pairKey[i] = -1;
-      continue;
+    let bestU = best[u]!;
+    for (let i = first; i < end; i++) {
+      const v = userB[i]!;
+      if (eligible[v] === 0 || sharedPlaces[i]! < minShared) {
+        pairKey[i] = -1;
+        continue;
+      }
+      const f = i * FEATURE_COUNT;
+      const s =
+        w0! * features[f]! +
+        w1! * features[f + 1]! +
+        w2! * features[f + 2]! +
+        w3! * features[f + 3]! +
+        w4! * features[f + 4]! +
+        w5! * features[f + 5]! +
+        w6! * features[f + 6]! +
+        w7! * features[f + 7]!;
+      if (s < minScore) {
+        pairKey[i] = -1;
+        continue;
+      }
+      // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
+      bestU = Math.max(bestU, s);
+      best[v] = Math.max(best[v]!, s);
+      const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
+      pairKey[i] = key;
+      coarseCounts[(key >> FINE_BITS) + 1]!++;
+      entries++;
     }
-    // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
-    best[u] = Math.max(best[u]!, s);
-    best[v] = Math.max(best[v]!, s);
-    const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
-    pairKey[i] = key;
-    coarseCounts[(key >> FINE_BITS) + 1]!++;
-    entries++;
+    best[u] = bestU;
   }
 
   // 2. Group by coarse bucket, stable (pair order kept inside a bucket).
@@ -206,82 +181,76 @@ export function scoreAndAssign(
   for (let i = 0; i < pairCount; i++) {
     const key = pairKey[i]!;
     if (key < 0) continue;
-    const at = coarseCounts[key >> FINE_BITS]!++;
-    bucketPair[at] = i;
-    bucketU[at] = userA[i]!;
-    bucketV[at] = userB[i]!;
-    bucketFine[at] = key & (FINE - 1);
+    const at = coarseCounts[key >> FINE_BITS]!++ * ENTRY;
+    bucket[at] = i;
+    bucket[at + 1] = userA[i]!;
+    bucket[at + 2] = userB[i]!;
+    bucket[at + 3] = key & (FINE - 1);
   }
   // coarseCounts[c] is now the end of bucket c (= the start of bucket c + 1).
 
   // 3. Greedy, bucket by bucket. Introduced pairs are recorded by pair index; values and reasons come after.
-  const takenPairs: number[] = [];
+  // Each introduction's pair and users, kept as taken so the results below read no pair arrays at random but the features.
+  const resultPair = new Int32Array(Math.max(1, n >> 1));
+  const resultA = new Int32Array(resultPair.length);
+  const resultB = new Int32Array(resultPair.length);
+  let count = 0;
   const take = (pair: number, u: number, v: number): void => {
     if (matched[u] === 1 || matched[v] === 1) return;
     matched[u] = 1;
     matched[v] = 1;
-    takenPairs.push(pair);
+    resultPair[count] = pair;
+    resultA[count] = Math.min(u, v);
+    resultB[count] = Math.max(u, v);
+    count++;
   };
   let lo = 0;
   for (let c = 0; c < COARSE; c++) {
     const hi = coarseCounts[c]!;
     if (hi === lo) continue;
-    // Survivors: the first SMALL_BUCKET are copied out for the insertion sort; a larger bucket is counting-sorted
-    // below (liveness cannot change before the bucket is taken, so its passes see the same survivors).
-    let live = 0;
-    for (let e = lo; e < hi; e++) {
-      if (matched[bucketU[e]!] === 1 || matched[bucketV[e]!] === 1) continue;
-      if (live < SMALL_BUCKET) {
-        livePair[live] = bucketPair[e]!;
-        liveU[live] = bucketU[e]!;
-        liveV[live] = bucketV[e]!;
-        liveFine[live] = bucketFine[e]!;
-      }
-      live++;
+    // Survivors are compacted in place to the front of the bucket (liveness cannot change before the bucket is
+    // taken), so the sort below reads only them.
+    const start = lo * ENTRY;
+    let w = start;
+    for (let e = start; e < hi * ENTRY; e += ENTRY) {
+      if (matched[bucket[e + 1]!] === 1 || matched[bucket[e + 2]!] === 1) continue;
+      if (w !== e) bucket.copyWithin(w, e, e + ENTRY);
+      w += ENTRY;
     }
-    if (live === 0) {
-      lo = hi;
-      continue;
-    }
+    const live = (w - start) / ENTRY;
     if (live <= SMALL_BUCKET) {
-      // Stable insertion sort by fine key.
+      // Stable insertion sort by fine key, in place.
       for (let i = 1; i < live; i++) {
-        const k = liveFine[i]!;
-        const p = livePair[i]!;
-        const u = liveU[i]!;
-        const v = liveV[i]!;
+        const at = start + i * ENTRY;
+        const p = bucket[at]!;
+        const u = bucket[at + 1]!;
+        const v = bucket[at + 2]!;
+        const k = bucket[at + 3]!;
         let j = i - 1;
-        while (j >= 0 && liveFine[j]! > k) {
-          liveFine[j + 1] = liveFine[j]!;
-          livePair[j + 1] = livePair[j]!;
-          liveU[j + 1] = liveU[j]!;
-          liveV[j + 1] = liveV[j]!;
-          j--;
-        }
-        liveFine[j + 1] = k;
-        livePair[j + 1] = p;
-        liveU[j + 1] = u;
-        liveV[j + 1] = v;
+        while (j >= 0 && bucket[start + j * ENTRY + 3]! > k) j--;
+        if (j === i - 1) continue;
+        const to = start + (j + 1) * ENTRY;
+        bucket.copyWithin(to + ENTRY, to, at);
+        bucket[to] = p;
+        bucket[to + 1] = u;
+        bucket[to + 2] = v;
+        bucket[to + 3] = k;
       }
-      for (let i = 0; i < live; i++) take(livePair[i]!, liveU[i]!, liveV[i]!);
+      for (let e = start; e < w; e += ENTRY) take(bucket[e]!, bucket[e + 1]!, bucket[e + 2]!);
     } else {
-      // Stable counting sort of the survivors by fine key: one counting pass, one scatter pass over the bucket.
+      // Stable counting sort of the survivors by fine key: one counting pass, one scatter pass.
+      if (buffers.sorted.length < live * ENTRY) buffers.sorted = new Int32Array(live * ENTRY);
+      const sorted = buffers.sorted;
       fineCounts.fill(0);
-      for (let e = lo; e < hi; e++) {
-        if (matched[bucketU[e]!] === 1 || matched[bucketV[e]!] === 1) continue;
-        fineCounts[bucketFine[e]! + 1]!++;
-      }
+      for (let e = start; e < w; e += ENTRY) fineCounts[bucket[e + 3]! + 1]!++;
       for (let r = 0; r < FINE; r++) fineCounts[r + 1]! += fineCounts[r]!;
-      for (let e = lo; e < hi; e++) {
-        const u = bucketU[e]!;
-        const v = bucketV[e]!;
-        if (matched[u] === 1 || matched[v] === 1) continue;
-        const at = fineCounts[bucketFine[e]!]!++;
-        sortedPair[at] = bucketPair[e]!;
-        sortedU[at] = u;
-        sortedV[at] = v;
+      for (let e = start; e < w; e += ENTRY) {
+        const at = fineCounts[bucket[e + 3]!]!++ * ENTRY;
+        sorted[at] = bucket[e]!;
+        sorted[at + 1] = bucket[e + 1]!;
+        sorted[at + 2] = bucket[e + 2]!;
       }
-      for (let i = 0; i < live; i++) take(sortedPair[i]!, sortedU[i]!, sortedV[i]!);
+      for (let i = 0; i < live; i++) take(sorted[i * ENTRY]!, sorted[i * ENTRY + 1]!, sorted[i * ENTRY + 2]!);
     }
     lo = hi;
   }
@@ -289,32 +258,20 @@ export function scoreAndAssign(
   let upper = 0;
   for (let u = 0; u < n; u++) if (best[u]! > 0) upper += best[u]!;
   upper /= 2;
-  const count = takenPairs.length;
-  const resultA = new Int32Array(count);
-  const resultB = new Int32Array(count);
-  const resultSlot = new Int32Array(count);
   const resultScore = new Float64Array(count);
-  const reasons: string[][] = new Array<string[]>(count);
   let total = 0;
   for (let k = 0; k < count; k++) {
-    const pair = takenPairs[k]!;
-    const u = userA[pair]!;
-    const v = userB[pair]!;
-    // The compacted pair's features are a copy of its slot's, so value and reasons equal the slot's.
-    const s = scoreOfSlot(features, pair, w);
-    resultA[k] = Math.min(u, v);
-    resultB[k] = Math.max(u, v);
-    resultSlot[k] = candidates.pairs.slot[pair]!;
-    resultScore[k] = s;
-    reasons[k] = reasonCodes(features, pair, w);
-    total += s;
+    // The compacted pair's features are a copy of its slot's, so its value equals the slot's.
+    const score = scoreOfSlot(features, resultPair[k]!, w);
+    resultScore[k] = score;
+    total += score;
   }
   return {
-    userA: resultA,
-    userB: resultB,
-    slot: resultSlot,
+    userA: resultA.slice(0, count),
+    userB: resultB.slice(0, count),
     score: resultScore,
-    reasons,
+    pair: resultPair.slice(0, count),
+    weights: w,
     summary: {
       eligibleUsers,
       qualifyingCandidates: entries,
@@ -326,6 +283,11 @@ export function scoreAndAssign(
       meanScore: count > 0 ? round2(total / count) : 0,
     },
   };
+}
+
+/** Up to three reason codes of introduction k, strongest contribution first. */
+export function introductionReasons(candidates: CandidateSet, assignment: Assignment, k: number): string[] {
+  return reasonCodes(candidates.pairs.features, assignment.pair[k]!, assignment.weights);
 }
 
 const FEATURE_REASON_CODES: readonly string[] = FEATURE_NAMES.map((name) => REASON_CODES[name]);

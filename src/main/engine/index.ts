@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import { assertNotPublished } from '../outbox/ledger';
 import { parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
 import { CancelledError, type ProgressSink } from '../../shared/progress';
-import type { Assignment } from './assignment';
+import { type Assignment, introductionReasons } from './assignment';
 import { MatchingCache } from './cache';
 import { pairEvidence } from './explain';
 import {
@@ -83,7 +83,7 @@ export async function runMatchingDetailed(
         userA: ids[a]!,
         userB: ids[b]!,
         score: Math.round(assignment.score[i]! * 100) / 100,
-        reasons: assignment.reasons[i]!,
+        reasons: introductionReasons(cache.candidates, assignment, i),
         evidence: pairEvidence(cache.pool, a, b),
       });
     }
