@@ -222,7 +222,11 @@ export const engineBench = defineCommand({
       // 1. Full run.
       const rss = new PeakRss();
       const full = await timed(() =>
-        runMatchingDetailed(db, { date, ruleSet, operator: 'bench', excluded, threads }, silentProgress),
+        runMatchingDetailed(
+          db,
+          { date, ruleSet, operator: 'bench', excluded, threads, rescoreHelper: true },
+          silentProgress,
+        ),
       );
       const peak = rss.stop();
       const { summary, cache, assignment } = full.value;

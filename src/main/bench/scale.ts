@@ -263,7 +263,7 @@ export const scaleStepBench = defineCommand({
       const t0 = performance.now();
       const run = await runMatchingDetailed(
         db,
-        { date, ruleSet: DEFAULT_RULE_SET, operator: 'bench', excluded, threads },
+        { date, ruleSet: DEFAULT_RULE_SET, operator: 'bench', excluded, threads, rescoreHelper: true },
         silentProgress,
       );
       const matchMs = performance.now() - t0;
@@ -271,17 +271,17 @@ export const scaleStepBench = defineCommand({
 
       // What-if on the run's cache: the engine's re-score + assignment alone, and the whole main-side view.
       const whatIfRss = new PeakRss();
-      const active = activeBaseline(run.cache, null, DEFAULT_RULE_SET);
+      const active = await activeBaseline(run.cache, null, DEFAULT_RULE_SET);
       const rand = mulberry32(seed + 1);
       const rescoreMs: number[] = [];
       const whatIfMs: number[] = [];
       for (let i = 0; i < runs; i++) {
         const ruleSet = { ...DEFAULT_RULE_SET, weights: randomWeights(rand) };
         const a = performance.now();
-        run.cache.rescore(ruleSet);
+        await run.cache.rescore(ruleSet);
         rescoreMs.push(performance.now() - a);
         const b = performance.now();
-        computeWhatIf(run.cache, ruleSet, active, i);
+        await computeWhatIf(run.cache, ruleSet, active, i);
         whatIfMs.push(performance.now() - b);
       }
       const whatIfPeak = whatIfRss.stop();

@@ -82,7 +82,11 @@ export const tuningBench = defineCommand({
           { date, ruleSet: change, excluded, threads: 2 },
           silentProgress,
         );
-        return cache.rescore(change).summary.introductions;
+        try {
+          return (await cache.rescore(change)).summary.introductions;
+        } finally {
+          await cache.close();
+        }
       });
       const ratio = baseline.ms / whatIfMedian;
       ctx.log(

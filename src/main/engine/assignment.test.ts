@@ -134,23 +134,27 @@ describe('scoreAndAssign', () => {
       for (let i = 0; i < 6; i++) {
         const rules = randomRules(rand, i);
         const eligible = new Uint8Array(3000).map(() => (rand() < 0.9 ? 1 : 0));
-        const got = scoreAndAssign(c, eligible, rules, buffers);
         const want = referenceAssign(c, eligible, rules);
-        const mine = Array.from(
-          got.userA,
-          (u, k) =>
-            `${u}-${got.userB[k]}@${c.pairs.slot[got.pair[k]!]}:${got.score[k]}:${introductionReasons(c, got, k).join('+')}`,
-        );
-        expect(got.summary.qualifyingCandidates, `rules ${i}`).toBe(want.entries);
-        expect(got.summary.upperBound, `rules ${i}`).toBeCloseTo(want.upperBound, 6);
-        expect(mine, `rules ${i}`).toEqual(want.pairs);
-        if (rules.minScore === 0) expect(mine.length, `rules ${i}`).toBeGreaterThan(0);
-        const seen = new Set<number>();
-        for (let k = 0; k < got.userA.length; k++) {
-          for (const x of [got.userA[k]!, got.userB[k]!]) {
-            expect(seen.has(x), `user ${x} introduced twice`).toBe(false);
-            expect(eligible[x], `user ${x} not eligible`).toBe(1);
-            seen.add(x);
+        // One share, and the split into two shares the helper thread takes half of (scored here in turn).
+        for (const shares of [1, 2] as const) {
+          const got = scoreAndAssign(c, eligible, rules, buffers, shares);
+          const where = `rules ${i}, ${shares} share(s)`;
+          const mine = Array.from(
+            got.userA,
+            (u, k) =>
+              `${u}-${got.userB[k]}@${c.pairs.slot[got.pair[k]!]}:${got.score[k]}:${introductionReasons(c, got, k).join('+')}`,
+          );
+          expect(got.summary.qualifyingCandidates, where).toBe(want.entries);
+          expect(got.summary.upperBound, where).toBeCloseTo(want.upperBound, 6);
+          expect(mine, where).toEqual(want.pairs);
+          if (rules.minScore === 0) expect(mine.length, where).toBeGreaterThan(0);
+          const seen = new Set<number>();
+          for (let k = 0; k < got.userA.length; k++) {
+            for (const x of [got.userA[k]!, got.userB[k]!]) {
+              expect(seen.has(x), `user ${x} introduced twice`).toBe(false);
+              expect(eligible[x], `user ${x} not eligible`).toBe(1);
+              seen.add(x);
+            }
           }
         }
       }

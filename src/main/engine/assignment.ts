@@ -55,29 +55,147 @@ export function quantise(x: number): number {
   return x >= 0.5 ? (x + 0.5) | 0 : Math.round(x);
 }
 
-/** Reusable buffers so re-scoring the whole population allocates nothing large per call. */
-export class AssignmentBuffers {
-  coarseCounts = new Int32Array(COARSE + 1);
-  fineCounts = new Int32Array(FINE + 1);
-  /** Per pair (pair order): its quantised key, or −1 when it does not qualify. */
-  pairKey = new Int32Array(0);
-  /** Qualifying entries grouped by coarse bucket (stable), ENTRY ints each: pair, its two users, fine key. */
-  bucket = new Int32Array(0);
-  /** One large bucket's survivors in fine-key order, same layout (grown to the largest such bucket met). */
-  sorted = new Int32Array(0);
-  best = new Float64Array(0);
-  matched = new Uint8Array(0);
-  ensure(entries: number, users: number): void {
-    if (this.pairKey.length < entries) {
-      this.pairKey = new Int32Array(entries);
-      this.bucket = new Int32Array(entries * ENTRY);
+function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(4, length * 4)), 0, length);
+}
+
+/**
+ * One thread's share of a re-score: the pairs of rows [rowFirst, rowEnd) (a row's pairs share user a), scored and
+ * grouped by coarse bucket. Everything in it is shared memory or a number, so it crosses to the helper thread as is.
+ */
+export interface ScoreJob {
+  userA: Int32Array;
+  userB: Int32Array;
+  sharedPlaces: Int32Array;
+  features: Float32Array;
+  rowStart: Int32Array;
+  eligible: Uint8Array;
+  /** Users of the pool (the part of `best` that is filled). */
+  users: number;
+  /** The normalised weights × 100. */
+  weights100: Float64Array;
+  minScore: number;
+  minShared: number;
+  rowFirst: number;
+  rowEnd: number;
+}
+
+/**
+ * What scoring one share leaves, in shared memory (the helper thread writes it in place, so only the thread that
+ * posts a job sizes it: `ensure` before, never during): each pair's key, the qualifying entries grouped by coarse
+ * bucket (stable: pair order inside a bucket), where each bucket ends, and each user's best value in the share.
+ */
+export class ScoredShare {
+  /** After scoring: bucketEnd[c] = where bucket c ends in `bucket` (in entries); it starts where c − 1 ends. */
+  bucketEnd = sharedInt32(COARSE + 1);
+  /** Per pair of the share (pair order from its first): its quantised key, or −1 when it does not qualify. */
+  pairKey = sharedInt32(0);
+  /** Qualifying entries, ENTRY ints each: pair, its two users, fine key. */
+  bucket = sharedInt32(0);
+  best = new Float64Array(new SharedArrayBuffer(8));
+  /** [0] qualifying entries. */
+  figures = sharedInt32(1);
+  ensure(pairs: number, users: number): void {
+    if (this.pairKey.length < pairs) {
+      this.pairKey = sharedInt32(pairs);
+      this.bucket = sharedInt32(pairs * ENTRY);
     }
-    if (this.best.length < users) {
-      this.best = new Float64Array(users);
-      this.matched = new Uint8Array(users);
-    }
+    if (this.best.length < users) this.best = new Float64Array(new SharedArrayBuffer(users * 8));
   }
 }
+
+/** Reusable buffers so re-scoring the whole population allocates nothing large per call. */
+export class AssignmentBuffers {
+  readonly shares = [new ScoredShare(), new ScoredShare()];
+  /** The eligibility mask in shared memory, for a helper thread. */
+  eligible = new Uint8Array(new SharedArrayBuffer(1));
+  fineCounts = new Int32Array(FINE + 1);
+  /** One bucket's survivors (same layout as a share's entries), then, for a large bucket, in fine-key order. */
+  live = new Int32Array(0);
+  sorted = new Int32Array(0);
+  matched = new Uint8Array(0);
+}
+
+/**
+ * Scores the pairs of a share and groups the qualifying ones by coarse bucket: the part of a re-score that is
+ * proportional to all cached pairs, so it is what the helper thread takes half of.
+ */
+export function scoreShare(job: ScoreJob, share: ScoredShare): void {
+  const { userA, userB, sharedPlaces, features, rowStart, eligible, minScore, minShared } = job;
+  const firstPair = rowStart[job.rowFirst]!;
+  const endPair = rowStart[job.rowEnd]!;
+  const { pairKey, bucket, best, figures } = share;
+  const counts = share.bucketEnd;
+  if (pairKey.length < endPair - firstPair || best.length < job.users)
+    throw new Error('re-score: the share was not sized for its job');
+  const [w0, w1, w2, w3, w4, w5, w6, w7] = job.weights100;
+  counts.fill(0);
+  // best doubles as the eligibility test: −∞ for a user who may not be introduced, so the pass reads one array at
+  // random per pair, not two (at 400,000 users those reads are most of its time).
+  for (let u = 0; u < job.users; u++) best[u] = eligible[u] === 0 ? -Infinity : -1;
+
+  // 1. Score, row by row (a row's pairs share user a, whose eligibility and best value stay in registers); count
+  // the coarse buckets.
+  let entries = 0;
+  for (let r = job.rowFirst; r < job.rowEnd; r++) {
+    const first = rowStart[r]!;
+    const end = rowStart[r + 1]!;
+    if (first === end) continue;
+    const u = userA[first]!;
+    let bestU = best[u]!;
+    if (bestU === -Infinity) {
+      pairKey.fill(-1, first - firstPair, end - firstPair);
+      continue;
+    }
+    for (let i = first; i < end; i++) {
+      const v = userB[i]!;
+      const bestV = best[v]!;
+      if (bestV === -Infinity || sharedPlaces[i]! < minShared) {
+        pairKey[i - firstPair] = -1;
+        continue;
+      }
+      const f = i * FEATURE_COUNT;
+      const s =
+        w0! * features[f]! +
+        w1! * features[f + 1]! +
+        w2! * features[f + 2]! +
+        w3! * features[f + 3]! +
+        w4! * features[f + 4]! +
+        w5! * features[f + 5]! +
+        w6! * features[f + 6]! +
+        w7! * features[f + 7]!;
+      if (s < minScore) {
+        pairKey[i - firstPair] = -1;
+        continue;
+      }
+      // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
+      bestU = Math.max(bestU, s);
+      best[v] = Math.max(bestV, s);
+      const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
+      pairKey[i - firstPair] = key;
+      counts[(key >> FINE_BITS) + 1]!++;
+      entries++;
+    }
+    best[u] = bestU;
+  }
+
+  // 2. Group by coarse bucket, stable (pair order kept inside a bucket).
+  for (let c = 0; c < COARSE; c++) counts[c + 1]! += counts[c]!;
+  for (let i = firstPair; i < endPair; i++) {
+    const key = pairKey[i - firstPair]!;
+    if (key < 0) continue;
+    const at = counts[key >> FINE_BITS]!++ * ENTRY;
+    bucket[at] = i;
+    bucket[at + 1] = userA[i]!;
+    bucket[at + 2] = userB[i]!;
+    bucket[at + 3] = key & (FINE - 1);
+  }
+  // counts[c] is now the end of bucket c (= the start of bucket c + 1).
+  figures[0] = entries;
+}
+
+/** Runs a share's job (on another thread: the re-score helper). */
+export type ShareRunner = (job: ScoreJob, share: ScoredShare) => Promise<void>;
 
 /** The value users see: 100 × Σ weight × feature / Σ weights. */
 export function scoreOfSlot(features: Float32Array, slot: number, normalisedWeights: Float64Array): number {
@@ -104,93 +222,135 @@ export function normalisedWeights(ruleSet: RuleSet): Float64Array {
  * Pair rules (gender both ways, blocks, history) were enforced when the candidates were generated.
  *
  * Exactly the greedy over a stable sort of all qualifying entries by quantised value, done cheaper: entries are
- * grouped once by the coarse half of their key (one counting pass), then each coarse bucket, best first, drops the
- * entries whose users were already introduced by better buckets and only the survivors are ordered by the fine
- * half. Most entries of the lower buckets are dead by the time their bucket comes, so they are never sorted.
+ * grouped once by the coarse half of their key (one counting pass per share), then each coarse bucket, best
+ * first, drops the entries whose users were already introduced by better buckets and only the survivors are
+ * ordered by the fine half. Most entries of the lower buckets are dead by the time their bucket comes, so they are
+ * never sorted. With two shares (split by rows, so the first share's pairs all come before the second's) a bucket's
+ * entries are the first share's then the second's: the same stable order as one share.
  * Reason codes are not derived here (a what-if never shows them): introductionReasons gives them for a run.
+ *
+ * `helper` scores the second share on another thread meanwhile; without one, `shares` (1 or 2) are scored here in
+ * turn (two only to test the split itself).
  */
+export async function scoreAndAssignWith(
+  candidates: CandidateSet,
+  eligible: Uint8Array,
+  ruleSet: RuleSet,
+  buffers: AssignmentBuffers,
+  helper: ShareRunner,
+): Promise<Assignment> {
+  const w = normalisedWeights(ruleSet);
+  const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, 2);
+  const theirs = helper(jobs[1]!, buffers.shares[1]!);
+  // Whatever this share throws, the helper must be done with the buffers before anyone reuses them.
+  try {
+    scoreShare(jobs[0]!, buffers.shares[0]!);
+  } finally {
+    await theirs;
+  }
+  return assignScored(candidates, jobs, buffers, w);
+}
+
 export function scoreAndAssign(
   candidates: CandidateSet,
   eligible: Uint8Array,
   ruleSet: RuleSet,
   buffers: AssignmentBuffers = new AssignmentBuffers(),
+  shares: 1 | 2 = 1,
 ): Assignment {
-  const { out } = candidates;
-  // The pool's users (the candidate arrays keep at least one slot, so an empty pool would read past the mask).
-  const n = Math.min(out.candCount.length, eligible.length);
   const w = normalisedWeights(ruleSet);
-  const pairCount = candidates.pairs.count;
-  buffers.ensure(pairCount, n);
-  const { pairKey, bucket, best, matched, coarseCounts, fineCounts } = buffers;
+  const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, shares);
+  jobs.forEach((job, k) => scoreShare(job, buffers.shares[k]!));
+  return assignScored(candidates, jobs, buffers, w);
+}
+
+/** The shares' jobs, split by rows at half the pairs, with their buffers sized (before any thread writes them). */
+function scoreJobs(
+  candidates: CandidateSet,
+  eligible: Uint8Array,
+  ruleSet: RuleSet,
+  w: Float64Array,
+  buffers: AssignmentBuffers,
+  shares: 1 | 2,
+): ScoreJob[] {
+  // The pool's users (the candidate arrays keep at least one slot, so an empty pool would read past the mask).
+  const n = Math.min(candidates.out.candCount.length, eligible.length);
   const { userA, userB, sharedPlaces, features, rowStart } = candidates.pairs;
-  const minShared = ruleSet.minSharedPlaces;
-  const minScore = ruleSet.minScore;
-  const [w0, w1, w2, w3, w4, w5, w6, w7] = Array.from(w, (x) => x * 100);
-  best.fill(-1, 0, n);
+  const rowCount = rowStart.length - 1;
+  let mask = eligible;
+  if (shares === 2) {
+    if (buffers.eligible.length < n) buffers.eligible = new Uint8Array(new SharedArrayBuffer(n));
+    mask = buffers.eligible;
+    mask.set(eligible.subarray(0, n));
+  }
+  // The first row whose pairs start at or past half of all pairs.
+  let split = rowCount;
+  if (shares === 2) {
+    let lo = 0;
+    let hi = rowCount;
+    const half = rowStart[rowCount]! >> 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rowStart[mid]! < half) lo = mid + 1;
+      else hi = mid;
+    }
+    split = lo;
+  }
+  const bounds = shares === 2 ? [0, split, rowCount] : [0, rowCount];
+  const weights100 = w.map((x) => x * 100);
+  return bounds.slice(1).map((rowEnd, k) => {
+    const rowFirst = bounds[k]!;
+    buffers.shares[k]!.ensure(rowStart[rowEnd]! - rowStart[rowFirst]!, n);
+    return {
+      userA,
+      userB,
+      sharedPlaces,
+      features,
+      rowStart,
+      eligible: mask,
+      users: n,
+      weights100,
+      minScore: ruleSet.minScore,
+      minShared: ruleSet.minSharedPlaces,
+      rowFirst,
+      rowEnd,
+    };
+  });
+}
+
+/** The greedy over the scored shares, then the introductions' values and the summary. */
+function assignScored(
+  candidates: CandidateSet,
+  jobs: ScoreJob[],
+  buffers: AssignmentBuffers,
+  w: Float64Array,
+): Assignment {
+  const n = jobs[0]!.users;
+  const eligible = jobs[0]!.eligible;
+  const shares = buffers.shares.slice(0, jobs.length);
+  const { fineCounts } = buffers;
+  if (buffers.matched.length < n) buffers.matched = new Uint8Array(n);
+  const matched = buffers.matched;
   matched.fill(0, 0, n);
-  coarseCounts.fill(0);
   let eligibleUsers = 0;
   for (let u = 0; u < n; u++) eligibleUsers += eligible[u]!;
-
-  // 1. Score, row by row (a row's pairs share user a, whose eligibility and best value stay in registers).
   let entries = 0;
-  const rowCount = rowStart.length - 1;
-  for (let r = 0; r < rowCount; r++) {
-    const first = rowStart[r]!;
-    const end = rowStart[r + 1]!;
-    if (first === end) continue;
-    const u = userA[first]!;
-    if (eligible[u] === 0) {
-      pairKey.fill(-1, first, end);
-      continue;
-    }
-    let bestU = best[u]!;
-    for (let i = first; i < end; i++) {
-      const v = userB[i]!;
-      if (eligible[v] === 0 || sharedPlaces[i]! < minShared) {
-        pairKey[i] = -1;
-        continue;
-      }
-      const f = i * FEATURE_COUNT;
-      const s =
-        w0! * features[f]! +
-        w1! * features[f + 1]! +
-        w2! * features[f + 2]! +
-        w3! * features[f + 3]! +
-        w4! * features[f + 4]! +
-        w5! * features[f + 5]! +
-        w6! * features[f + 6]! +
-        w7! * features[f + 7]!;
-      if (s < minScore) {
-        pairKey[i] = -1;
-        continue;
-      }
-      // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
-      bestU = Math.max(bestU, s);
-      best[v] = Math.max(best[v]!, s);
-      const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
-      pairKey[i] = key;
-      coarseCounts[(key >> FINE_BITS) + 1]!++;
-      entries++;
-    }
-    best[u] = bestU;
-  }
+  for (const share of shares) entries += share.figures[0]!;
 
-  // 2. Group by coarse bucket, stable (pair order kept inside a bucket).
-  for (let c = 0; c < COARSE; c++) coarseCounts[c + 1]! += coarseCounts[c]!;
-  for (let i = 0; i < pairCount; i++) {
-    const key = pairKey[i]!;
-    if (key < 0) continue;
-    const at = coarseCounts[key >> FINE_BITS]!++ * ENTRY;
-    bucket[at] = i;
-    bucket[at + 1] = userA[i]!;
-    bucket[at + 2] = userB[i]!;
-    bucket[at + 3] = key & (FINE - 1);
+  // Room for the largest bucket, all shares together.
+  let largest = 0;
+  for (let c = 0; c < COARSE; c++) {
+    let size = 0;
+    for (const share of shares) size += share.bucketEnd[c]! - (c === 0 ? 0 : share.bucketEnd[c - 1]!);
+    largest = Math.max(largest, size);
   }
-  // coarseCounts[c] is now the end of bucket c (= the start of bucket c + 1).
+  if (buffers.live.length < largest * ENTRY) {
+    buffers.live = new Int32Array(largest * ENTRY);
+    buffers.sorted = new Int32Array(largest * ENTRY);
+  }
+  const { live: liveBuf, sorted } = buffers;
 
-  // 3. Greedy, bucket by bucket. Introduced pairs are recorded by pair index; values and reasons come after.
-  // Each introduction's pair and users, kept as taken so the results below read no pair arrays at random but the features.
+  // 3. Greedy, bucket by bucket. Each introduction's pair and users are kept as taken.
   const resultPair = new Int32Array(Math.max(1, n >> 1));
   const resultA = new Int32Array(resultPair.length);
   const resultB = new Int32Array(resultPair.length);
@@ -204,60 +364,65 @@ export function scoreAndAssign(
     resultB[count] = Math.max(u, v);
     count++;
   };
-  let lo = 0;
   for (let c = 0; c < COARSE; c++) {
-    const hi = coarseCounts[c]!;
-    if (hi === lo) continue;
-    // Survivors are compacted in place to the front of the bucket (liveness cannot change before the bucket is
-    // taken), so the sort below reads only them.
-    const start = lo * ENTRY;
-    let w = start;
-    for (let e = start; e < hi * ENTRY; e += ENTRY) {
-      if (matched[bucket[e + 1]!] === 1 || matched[bucket[e + 2]!] === 1) continue;
-      if (w !== e) bucket.copyWithin(w, e, e + ENTRY);
-      w += ENTRY;
+    // Survivors, the shares in order (liveness cannot change before the bucket is taken).
+    let w8 = 0;
+    for (const share of shares) {
+      const bucket = share.bucket;
+      const end = share.bucketEnd[c]! * ENTRY;
+      for (let e = c === 0 ? 0 : share.bucketEnd[c - 1]! * ENTRY; e < end; e += ENTRY) {
+        if (matched[bucket[e + 1]!] === 1 || matched[bucket[e + 2]!] === 1) continue;
+        liveBuf[w8] = bucket[e]!;
+        liveBuf[w8 + 1] = bucket[e + 1]!;
+        liveBuf[w8 + 2] = bucket[e + 2]!;
+        liveBuf[w8 + 3] = bucket[e + 3]!;
+        w8 += ENTRY;
+      }
     }
-    const live = (w - start) / ENTRY;
+    const live = w8 / ENTRY;
+    if (live === 0) continue;
     if (live <= SMALL_BUCKET) {
       // Stable insertion sort by fine key, in place.
       for (let i = 1; i < live; i++) {
-        const at = start + i * ENTRY;
-        const p = bucket[at]!;
-        const u = bucket[at + 1]!;
-        const v = bucket[at + 2]!;
-        const k = bucket[at + 3]!;
+        const at = i * ENTRY;
+        const p = liveBuf[at]!;
+        const u = liveBuf[at + 1]!;
+        const v = liveBuf[at + 2]!;
+        const k = liveBuf[at + 3]!;
         let j = i - 1;
-        while (j >= 0 && bucket[start + j * ENTRY + 3]! > k) j--;
+        while (j >= 0 && liveBuf[j * ENTRY + 3]! > k) j--;
         if (j === i - 1) continue;
-        const to = start + (j + 1) * ENTRY;
-        bucket.copyWithin(to + ENTRY, to, at);
-        bucket[to] = p;
-        bucket[to + 1] = u;
-        bucket[to + 2] = v;
-        bucket[to + 3] = k;
+        const to = (j + 1) * ENTRY;
+        liveBuf.copyWithin(to + ENTRY, to, at);
+        liveBuf[to] = p;
+        liveBuf[to + 1] = u;
+        liveBuf[to + 2] = v;
+        liveBuf[to + 3] = k;
       }
-      for (let e = start; e < w; e += ENTRY) take(bucket[e]!, bucket[e + 1]!, bucket[e + 2]!);
+      for (let e = 0; e < w8; e += ENTRY) take(liveBuf[e]!, liveBuf[e + 1]!, liveBuf[e + 2]!);
     } else {
       // Stable counting sort of the survivors by fine key: one counting pass, one scatter pass.
-      if (buffers.sorted.length < live * ENTRY) buffers.sorted = new Int32Array(live * ENTRY);
-      const sorted = buffers.sorted;
       fineCounts.fill(0);
-      for (let e = start; e < w; e += ENTRY) fineCounts[bucket[e + 3]! + 1]!++;
+      for (let e = 0; e < w8; e += ENTRY) fineCounts[liveBuf[e + 3]! + 1]!++;
       for (let r = 0; r < FINE; r++) fineCounts[r + 1]! += fineCounts[r]!;
-      for (let e = start; e < w; e += ENTRY) {
-        const at = fineCounts[bucket[e + 3]!]!++ * ENTRY;
-        sorted[at] = bucket[e]!;
-        sorted[at + 1] = bucket[e + 1]!;
-        sorted[at + 2] = bucket[e + 2]!;
+      for (let e = 0; e < w8; e += ENTRY) {
+        const at = fineCounts[liveBuf[e + 3]!]!++ * ENTRY;
+        sorted[at] = liveBuf[e]!;
+        sorted[at + 1] = liveBuf[e + 1]!;
+        sorted[at + 2] = liveBuf[e + 2]!;
       }
-      for (let i = 0; i < live; i++) take(sorted[i * ENTRY]!, sorted[i * ENTRY + 1]!, sorted[i * ENTRY + 2]!);
+      for (let e = 0; e < w8; e += ENTRY) take(sorted[e]!, sorted[e + 1]!, sorted[e + 2]!);
     }
-    lo = hi;
   }
 
   let upper = 0;
-  for (let u = 0; u < n; u++) if (best[u]! > 0) upper += best[u]!;
+  for (let u = 0; u < n; u++) {
+    let best = shares[0]!.best[u]!;
+    for (let k = 1; k < shares.length; k++) best = Math.max(best, shares[k]!.best[u]!);
+    if (best > 0) upper += best;
+  }
   upper /= 2;
+  const features = candidates.pairs.features;
   const resultScore = new Float64Array(count);
   let total = 0;
   for (let k = 0; k < count; k++) {

@@ -1,11 +1,11 @@
 import type { Db } from '../db/database';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
-import { AssignmentBuffers, type Assignment, scoreAndAssign } from './assignment';
+import { AssignmentBuffers, type Assignment, scoreAndAssign, scoreAndAssignWith } from './assignment';
 import { type CandidateSet, findCandidates } from './candidates';
 import { heldAt, holdThresholdOf, MatchingExclusions } from '../moderation/exclusions';
 import { loadEligibility, loadPool, loadPoolWith, type MatchPool } from './pool';
-import { startEngineTeam } from './team';
+import { type EngineTeam, startEngineTeam } from './team';
 
 export interface BuildOptions {
   date: string;
@@ -15,7 +15,20 @@ export interface BuildOptions {
   only?: ReadonlySet<string>;
   /** Candidate worker threads (default 2: this machine's cores); 1 runs inline. */
   threads?: number;
+  /**
+   * Re-score on two threads (with `threads` ≥ 2): a helper thread takes half of each re-score of at least
+   * `helperFromPairs` cached pairs (default RESCORE_HELPER_MIN_PAIRS). For caches re-scored again and again (the
+   * what-if); a run re-scores once and would only pay the helper's start.
+   */
+  rescoreHelper?: boolean;
+  helperFromPairs?: number;
 }
+
+/**
+ * Below this many cached pairs a re-score stays on one thread: handing half to the helper costs two messages
+ * (well under a millisecond) and the helper's start once, which only pays off once scoring takes tens of ms.
+ */
+export const RESCORE_HELPER_MIN_PAIRS = 250_000;
 
 /**
  * Candidates and their features for one date, kept so a weight or threshold change only re-scores and re-assigns
@@ -25,6 +38,9 @@ export interface BuildOptions {
  */
 export class MatchingCache {
   private readonly buffers = new AssignmentBuffers();
+  /** Re-scores share the buffers, so they run one after another. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private closed = false;
   /** Users still eligible as of the last refresh (starts as the build-time pool). */
   private current: Uint8Array;
   /**
@@ -48,6 +64,8 @@ export class MatchingCache {
     readonly candidates: CandidateSet,
     readonly ruleSet: RuleSet,
     phasesMs: Record<string, number>,
+    /** Scores half of every re-score, when the cache has one (see BuildOptions.rescoreHelper). */
+    private helper: EngineTeam | null,
   ) {
     this.current = pool.inPool.slice();
     this.phasesMs = phasesMs;
@@ -74,8 +92,11 @@ export class MatchingCache {
   static async build(db: Db, options: BuildOptions, progress: ProgressSink): Promise<MatchingCache> {
     const threads = options.threads ?? 2;
     const t0 = performance.now();
-    // The threads start first, so their start-up overlaps this thread's reading of users and merchants.
+    // The threads start first, so their start-up overlaps this thread's reading of users and merchants (the
+    // re-score helper's too: it is ready by the first re-score).
     const team = threads > 1 ? startEngineTeam(threads) : null;
+    let helper = options.rescoreHelper && threads > 1 ? startEngineTeam(1, { unref: true }) : null;
+    const helperFromPairs = options.helperFromPairs ?? RESCORE_HELPER_MIN_PAIRS;
     let pool: MatchPool;
     let candidates: CandidateSet;
     let t1: number;
@@ -84,16 +105,29 @@ export class MatchingCache {
       t1 = performance.now();
       progress.throwIfCancelled();
       candidates = await findCandidates(pool, { topK: options.ruleSet.topK, threads }, progress, team ?? undefined);
+    } catch (error) {
+      await helper?.close();
+      throw error;
     } finally {
       await team?.close();
     }
+    if (helper && candidates.pairs.count < helperFromPairs) {
+      await helper.close();
+      helper = null;
+    }
     const t2 = performance.now();
-    const cache = new MatchingCache(pool, candidates, options.ruleSet, {
-      load: Math.round(t1 - t0),
-      candidates: candidates.phasesMs.candidates,
-      features: candidates.phasesMs.features,
-      candidatesAndFeatures: Math.round(t2 - t1),
-    });
+    const cache = new MatchingCache(
+      pool,
+      candidates,
+      options.ruleSet,
+      {
+        load: Math.round(t1 - t0),
+        candidates: candidates.phasesMs.candidates,
+        features: candidates.phasesMs.features,
+        candidatesAndFeatures: Math.round(t2 - t1),
+      },
+      helper,
+    );
     cache.takeHolds(options.excluded);
     return cache;
   }
@@ -143,12 +177,28 @@ export class MatchingCache {
     return mask;
   }
 
-  rescore(ruleSet: RuleSet): Assignment {
-    return scoreAndAssign(this.candidates, this.eligibleMask(ruleSet), ruleSet, this.buffers);
+  /** Score + assignment + summary from the cached candidates and features; nothing is rebuilt. */
+  rescore(ruleSet: RuleSet): Promise<Assignment> {
+    const next = this.turn.then(() => this.rescoreNow(ruleSet));
+    this.turn = next.catch(() => undefined);
+    return next;
   }
-}
 
-/** Score + assignment + summary from cached candidates and features; nothing is rebuilt. */
-export function rescore(cache: MatchingCache, ruleSet: RuleSet): Assignment {
-  return cache.rescore(ruleSet);
+  private async rescoreNow(ruleSet: RuleSet): Promise<Assignment> {
+    if (this.closed) throw new Error('the matching cache is closed');
+    const eligible = this.eligibleMask(ruleSet);
+    const helper = this.helper;
+    if (!helper) return scoreAndAssign(this.candidates, eligible, ruleSet, this.buffers);
+    return scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, (job, share) =>
+      helper.score(job, share),
+    );
+  }
+
+  /** Stops the re-score helper (after the re-score in progress, if any); later re-scores are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.turn;
+    await this.helper?.close();
+    this.helper = null;
+  }
 }

@@ -224,8 +224,9 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
     for (let j = 0; j < out.candCount[r]!; j++) count += primaryOnly ? out.primary[r * topK + j]! : 1;
   const pairs: CandidatePairs = {
     count,
-    userA: new Int32Array(count),
-    userB: new Int32Array(count),
+    // Shared: the re-score helper thread reads them (engine/assignment.ts).
+    userA: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
+    userB: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
     slot: new Int32Array(count),
     rowStart: new Int32Array(new SharedArrayBuffer((rowCount + 1) * 4)),
     sharedPlaces: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4))),

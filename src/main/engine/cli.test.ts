@@ -219,8 +219,8 @@ describe('whatif command', () => {
       silentProgress,
     );
     db.close();
-    expect(run.last.draft).toEqual(cache.rescore(draft).summary);
-    expect(run.last.active).toEqual(cache.rescore(DEFAULT_RULE_SET).summary);
+    expect(run.last.draft).toEqual((await cache.rescore(draft)).summary);
+    expect(run.last.active).toEqual((await cache.rescore(DEFAULT_RULE_SET)).summary);
     expect(run.last.changedUsers).toBeGreaterThan(0);
     expect(run.last.activeVersion).toBeNull();
   });

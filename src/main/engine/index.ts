@@ -16,7 +16,7 @@ import {
 } from './store';
 import { parseRunDate } from './window';
 
-export { MatchingCache, rescore } from './cache';
+export { MatchingCache } from './cache';
 export type { Assignment, AssignmentSummary } from './assignment';
 export type { IntroductionEvidence } from './explain';
 export {
@@ -41,6 +41,8 @@ export interface RunMatchingOptions {
   /** How many of `excluded` are held by detection alone, for the run summary. */
   heldByDetection?: number;
   threads?: number;
+  /** Keep a re-score helper thread with the returned cache (benches that time what-ifs on it: BuildOptions). */
+  rescoreHelper?: boolean;
 }
 
 export interface RunMatchingResult {
@@ -67,11 +69,17 @@ export async function runMatchingDetailed(
   try {
     const cache = await MatchingCache.build(
       db,
-      { date: options.date, ruleSet, excluded: options.excluded, threads: options.threads ?? 2 },
+      {
+        date: options.date,
+        ruleSet,
+        excluded: options.excluded,
+        threads: options.threads ?? 2,
+        rescoreHelper: options.rescoreHelper,
+      },
       progress,
     );
     const t0 = performance.now();
-    const assignment = cache.rescore(ruleSet);
+    const assignment = await cache.rescore(ruleSet);
     const t1 = performance.now();
     progress.report('explain', 0, assignment.userA.length);
     const ids = cache.pool.userIds;

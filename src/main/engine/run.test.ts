@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
-import { readRun, readRunIntroductions, runMatchingDetailed } from './index';
+import { type Assignment, readRun, readRunIntroductions, runMatchingDetailed } from './index';
 import { publishDate } from '../outbox/publish';
 import { noDrops } from '../../shared/domain/publication';
 import { buildTestMirror } from '../testing/engine-mirror';
@@ -144,13 +144,13 @@ describe('matching runs', () => {
     const excluded = new Set([restricted]);
 
     const ids = first.cache.pool.userIds;
-    const inAssignment = (a: ReturnType<typeof first.cache.rescore>, id: string): boolean => {
+    const inAssignment = (a: Assignment, id: string): boolean => {
       for (let i = 0; i < a.userA.length; i++) if (ids[a.userA[i]!] === id || ids[a.userB[i]!] === id) return true;
       return false;
     };
-    expect(inAssignment(first.cache.rescore(RULES), revoking)).toBe(true);
+    expect(inAssignment(await first.cache.rescore(RULES), revoking)).toBe(true);
     first.cache.refreshPool(db, excluded);
-    const re = first.cache.rescore({ ...RULES, weights: { ...RULES.weights, coPresence: 0 } });
+    const re = await first.cache.rescore({ ...RULES, weights: { ...RULES.weights, coPresence: 0 } });
     expect(inAssignment(re, revoking)).toBe(false);
     expect(inAssignment(re, restricted)).toBe(false);
     // No cached candidate entry involving them qualifies any more.

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../shared/progress';
 import { spawnWorker } from '../util/spawn-worker';
+import type { ScoredShare, ScoreJob } from './assignment';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
 import type { RunWindow } from './window';
 import type { ScanChunk, ScanIds } from './window-scan';
@@ -37,6 +38,8 @@ export interface EngineTeam {
   run(out: KernelOutput, progress?: ProgressSink): Promise<TeamRunTimes>;
   /** The features of `pairs` (its control counter at zero); `rows` as the output's the pairs came from. */
   features(pairs: CandidatePairs, rows: Int32Array | undefined, progress?: ProgressSink): Promise<TeamRunTimes>;
+  /** One share of a re-score (assignment.ts scoreShare), on a team of one thread: the re-score helper. */
+  score(job: ScoreJob, share: ScoredShare): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,12 +63,17 @@ type Reply =
 
 const POLL_MS = 100;
 
-export function startEngineTeam(threads: number): EngineTeam {
+/**
+ * `unref`: the threads never keep the process alive by themselves (a cache's re-score helper, which lives as long as
+ * the cache and may never be closed by a short-lived caller); a task in progress still does, through its poll timer.
+ */
+export function startEngineTeam(threads: number, options: { unref?: boolean } = {}): EngineTeam {
   if (!Number.isInteger(threads) || threads < 1)
     throw new Error(`engine team: threads must be a positive integer, got ${threads}`);
   const workers: Worker[] = Array.from({ length: threads }, (_, slot) =>
     spawnWorker('engine-team', { workerData: { slot } }),
   );
+  if (options.unref) for (const w of workers) w.unref();
   let busy = false;
   let loaded = false;
 
@@ -204,6 +212,15 @@ export function startEngineTeam(threads: number): EngineTeam {
     features(pairs, rows, progress) {
       const count = pairs.rowStart.length - 1;
       return timed('features', pairs.control, count, () => ({ type: 'features', pairs, rows }), progress);
+    },
+    async score(job, share) {
+      if (threads !== 1) throw new Error(`engine team: a re-score share runs on a team of one thread, not ${threads}`);
+      await together(
+        () => ({ type: 'score', job, share }),
+        'done',
+        () => undefined,
+        () => undefined,
+      );
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../audit/audit-log';
 import { dispatch } from '../dispatch';
+import type { Assignment } from '../engine/assignment';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
 import { currentVersion, ensureRuleSetInForce } from '../tuning/versions';
@@ -42,9 +43,9 @@ describe('tuning handlers', () => {
       { date: DATE, ruleSet, excluded: matchingExclusions(services.db, Math.floor(Date.now() / 1000)), threads: 1 },
       silentProgress,
     );
-    return pairsOf(built, built.rescore(ruleSet));
+    return pairsOf(built, await built.rescore(ruleSet));
   }
-  const pairsOf = (built: MatchingCache, a: ReturnType<MatchingCache['rescore']>): string[] =>
+  const pairsOf = (built: MatchingCache, a: Assignment): string[] =>
     Array.from(a.userA, (u, i) => [built.pool.userIds[u]!, built.pool.userIds[a.userB[i]!]!].sort().join('+')).sort();
   const shadowPairs = (shadowId: number): unknown[] =>
     services.db
@@ -129,9 +130,9 @@ describe('tuning handlers', () => {
       { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 },
       silentProgress,
     );
-    const expected = cache.rescore({ ...draft, weights: { ...draft.weights, coPresence: 80 } });
+    const expected = await cache.rescore({ ...draft, weights: { ...draft.weights, coPresence: 80 } });
     expect(result.draft).toEqual(expected.summary);
-    expect(result.active).toEqual(cache.rescore(activeRuleSet(services.db).ruleSet).summary);
+    expect(result.active).toEqual((await cache.rescore(activeRuleSet(services.db).ruleSet)).summary);
     expect(result.activeVersion).toBe(activeRuleSet(services.db).version);
     // Changed introductions carry masked people, never nicknames in full.
     expect(result.changedExamples.length).toBeGreaterThan(0);
@@ -146,7 +147,7 @@ describe('tuning handlers', () => {
       CallOutput<'tuning.whatIf'>
     >;
     expect(alone.ok && alone.value.status === 'ready' && alone.value.result.draft).toEqual(
-      cache.rescore(draft).summary,
+      (await cache.rescore(draft)).summary,
     );
     expect(progress.some((p) => p.kind === 'tune' && p.state === 'completed' && p.jobId.startsWith('tuning-'))).toBe(
       true,
@@ -164,7 +165,7 @@ describe('tuning handlers', () => {
       { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 },
       silentProgress,
     );
-    const introduced = cache.rescore(draft);
+    const introduced = await cache.rescore(draft);
     expect(introduced.summary.introductions).toBeGreaterThan(0);
     const restricted = cache.pool.userIds[introduced.userA[0]!]!;
     decide(services.db, { userId: restricted, action: 'restrict', reasonCode: 'selling_confirmed' }, lead, {});
@@ -174,9 +175,9 @@ describe('tuning handlers', () => {
     if (!after.ok || after.value.status !== 'ready') throw new Error('what-if must be answered');
     cache.refreshPool(services.db, matchingExclusions(services.db, Math.floor(Date.now() / 1000)));
     expect(cache.eligibleMask(draft)[cache.pool.userIds.indexOf(restricted)]).toBe(0);
-    expect(after.value.result.draft).toEqual(cache.rescore(draft).summary);
+    expect(after.value.result.draft).toEqual((await cache.rescore(draft)).summary);
     expect(after.value.result.draft.eligibleUsers).toBe(before.value.result.draft.eligibleUsers - 1);
-    expect(after.value.result.active).toEqual(cache.rescore(activeRuleSet(services.db).ruleSet).summary);
+    expect(after.value.result.active).toEqual((await cache.rescore(activeRuleSet(services.db).ruleSet)).summary);
   });
 
   it('counts users who became eligible after the cache was built, which only reloading the date can score', async () => {
@@ -244,7 +245,7 @@ describe('tuning handlers', () => {
       },
       silentProgress,
     );
-    expect(pairsOf(cached, cached.rescore(wider))).not.toEqual(pairs);
+    expect(pairsOf(cached, await cached.rescore(wider))).not.toEqual(pairs);
     // A rule that changes the pool (real names no longer required) is built afresh too, not narrowed from the cache.
     const looser = { ...draft, requireRealName: false };
     const second = (await ok('tuning.shadowRun', { ruleSet: looser })) as { shadowId: number };

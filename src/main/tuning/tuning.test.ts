@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database';
 import { runMatchingDetailed } from '../engine';
+import type { Assignment } from '../engine/assignment';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
 import { buildTestMirror } from '../testing/engine-mirror';
@@ -79,10 +80,10 @@ describe('what-if', () => {
       { date: DATE, ruleSet: RULES, excluded: new Set(), threads: 1 },
       silentProgress,
     );
-    const base = activeBaseline(cache, 1, RULES);
-    const result = computeWhatIf(cache, DRAFT, base, 7);
-    const direct = cache.rescore(DRAFT);
-    const directActive = cache.rescore(RULES);
+    const base = await activeBaseline(cache, 1, RULES);
+    const result = await computeWhatIf(cache, DRAFT, base, 7);
+    const direct = await cache.rescore(DRAFT);
+    const directActive = await cache.rescore(RULES);
     expect(result.seq).toBe(7);
     expect(result.draft).toEqual(direct.summary);
     expect(result.active).toEqual(directActive.summary);
@@ -100,10 +101,48 @@ describe('what-if', () => {
     expect(result.changedUsers).toBe(changed);
     expect(result.changedExamples.length).toBeGreaterThan(0);
     // The same rule set changes nothing.
-    const same = computeWhatIf(cache, RULES, base, 8);
+    const same = await computeWhatIf(cache, RULES, base, 8);
     expect(same.changedUsers).toBe(0);
     expect(same.histogram.every((b) => b.draft === b.active)).toBe(true);
-    expect(computeWhatIf(cache, { ...RULES, windowDays: 20 }, base, 9).rebuildNeeded).toEqual(['windowDays']);
+    expect((await computeWhatIf(cache, { ...RULES, windowDays: 20 }, base, 9)).rebuildNeeded).toEqual(['windowDays']);
+  });
+  it('re-scores on two threads (the helper scores half) exactly as on one, and refuses once the cache is closed', async () => {
+    const build = (helper: boolean) =>
+      MatchingCache.build(
+        db,
+        {
+          date: DATE,
+          ruleSet: RULES,
+          excluded: new Set(),
+          threads: helper ? 2 : 1,
+          rescoreHelper: helper,
+          // The test mirror is small: every re-score takes the helper here.
+          helperFromPairs: helper ? 1 : undefined,
+        },
+        silentProgress,
+      );
+    const one = await build(false);
+    const two = await build(true);
+    const pairsOf = (a: Assignment) => Array.from(a.userA, (u, i) => `${u}-${a.userB[i]}:${a.score[i]}@${a.pair[i]}`);
+    const drafts: RuleSet[] = [
+      RULES,
+      DRAFT,
+      { ...RULES, minSharedPlaces: 2 },
+      { ...RULES, weights: { ...RULES.weights, coPresence: 0, sameDistrict: 60 } },
+    ];
+    // Sent at once: re-scores of one cache share its buffers, so they take turns.
+    const [fromOne, fromTwo] = await Promise.all([
+      Promise.all(drafts.map((d) => one.rescore(d))),
+      Promise.all(drafts.map((d) => two.rescore(d))),
+    ]);
+    drafts.forEach((_, i) => {
+      expect(fromTwo[i]!.summary, `draft ${i}`).toEqual(fromOne[i]!.summary);
+      expect(pairsOf(fromTwo[i]!), `draft ${i}`).toEqual(pairsOf(fromOne[i]!));
+      expect(fromOne[i]!.summary.introductions, `draft ${i}`).toBeGreaterThan(0);
+    });
+    await two.close();
+    await expect(two.rescore(RULES)).rejects.toThrow('closed');
+    await one.close();
   });
 });
 
@@ -114,7 +153,7 @@ describe('shadow runs and the dashboard', () => {
       { date: DATE, ruleSet: RULES, operator: 't', excluded: new Set(), threads: 1 },
       silentProgress,
     );
-    const draft = cache.rescore(DRAFT);
+    const draft = await cache.rescore(DRAFT);
     const shadowId = persistShadowRun(
       db,
       { date: DATE, ruleSet: DRAFT, activeVersion: 1, operator: 't' },

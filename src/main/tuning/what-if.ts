@@ -102,8 +102,12 @@ export interface ActiveBaseline {
 }
 
 /** The active rule set scored once per cache (and again only when the active version changes). */
-export function activeBaseline(cache: MatchingCache, version: number | null, ruleSet: RuleSet): ActiveBaseline {
-  const assignment = cache.rescore(ruleSet);
+export async function activeBaseline(
+  cache: MatchingCache,
+  version: number | null,
+  ruleSet: RuleSet,
+): Promise<ActiveBaseline> {
+  const assignment = await cache.rescore(ruleSet);
   return {
     version,
     ruleSet,
@@ -118,14 +122,14 @@ export function activeBaseline(cache: MatchingCache, version: number | null, rul
  * The live what-if on the whole population: the engine's re-score of the draft on the cached candidates, compared
  * with the active rule set's assignment on the same cache. No sampling: every user and every cached pair counts.
  */
-export function computeWhatIf(
+export async function computeWhatIf(
   cache: MatchingCache,
   draftRuleSet: RuleSet,
   active: ActiveBaseline,
   seq: number,
-): WhatIfView {
+): Promise<WhatIfView> {
   const t0 = performance.now();
-  const draft = cache.rescore(draftRuleSet);
+  const draft = await cache.rescore(draftRuleSet);
   const t1 = performance.now();
   const pool = cache.pool;
   const n = pool.userIds.length;
@@ -210,7 +214,11 @@ export async function buildWhatIfCache(
   const active = activeRuleSet(db);
   const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000), active.ruleSet);
   return {
-    cache: await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress),
+    cache: await MatchingCache.build(
+      db,
+      { date, ruleSet: active.ruleSet, excluded, threads, rescoreHelper: true },
+      progress,
+    ),
     active,
   };
 }
@@ -224,5 +232,9 @@ export async function whatIfOnMirror(
   progress: ProgressSink,
 ): Promise<WhatIfView> {
   const { cache, active } = await buildWhatIfCache(db, date, threads, progress);
-  return computeWhatIf(cache, draft, activeBaseline(cache, active.version, active.ruleSet), 0);
+  try {
+    return await computeWhatIf(cache, draft, await activeBaseline(cache, active.version, active.ruleSet), 0);
+  } finally {
+    await cache.close();
+  }
 }

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { type Db, openDatabase } from '../db/database';
+import { type ScoredShare, type ScoreJob, scoreShare } from '../engine/assignment';
 import {
   type CandidatePairs,
   createScratch,
@@ -19,7 +20,9 @@ import { planOf, planScan, type ScanPlan, WindowScanner, withMmap } from '../eng
  *   transferred, not copied) and at the end the ids its indexes refer to;
  * - `data`: the kernel data of the runs that follow (shared memory), with this thread's scratch memory;
  * - `kernel`: claims row chunks of the output until none are left (engine/kernel.ts), the top-K lists;
- * - `features`: the same over a list of candidate pairs.
+ * - `features`: the same over a list of candidate pairs;
+ * - `score`: one share of a re-score (engine/assignment.ts), written into the share's shared memory — the cache's
+ *   re-score helper, a team of one kept while the cache lives.
  */
 type Message =
   | {
@@ -32,7 +35,8 @@ type Message =
     }
   | { type: 'data'; data: KernelData }
   | { type: 'kernel'; out: KernelOutput; slot: number }
-  | { type: 'features'; pairs: CandidatePairs; rows: Int32Array | undefined };
+  | { type: 'features'; pairs: CandidatePairs; rows: Int32Array | undefined }
+  | { type: 'score'; job: ScoreJob; share: ScoredShare };
 
 let data: KernelData | null = null;
 let scratch: KernelScratch | null = null;
@@ -101,7 +105,11 @@ function scan(m: Extract<Message, { type: 'scan' }>): void {
 parentPort?.on('message', (m: Message) => {
   try {
     if (m.type === 'scan') scan(m);
-    else if (m.type === 'data') {
+    else if (m.type === 'score') {
+      const start = performance.now();
+      scoreShare(m.job, m.share);
+      parentPort?.postMessage({ type: 'done', ms: performance.now() - start });
+    } else if (m.type === 'data') {
       data = m.data;
       scratch = createScratch(m.data);
     } else {

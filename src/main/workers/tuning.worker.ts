@@ -32,7 +32,7 @@ class TuningCache {
       this.refreshIfStale(cache);
       return {
         type: 'whatIf',
-        result: computeWhatIf(cache, request.ruleSet, this.currentBaseline(cache), request.seq),
+        result: await computeWhatIf(cache, request.ruleSet, await this.currentBaseline(cache), request.seq),
       };
     }
     // A shadow run is what a real run would publish: candidates built afresh for the draft — its pool, rarity
@@ -43,23 +43,29 @@ class TuningCache {
       { date: cache.date, ruleSet: request.ruleSet, excluded: matchingExclusions(this.db, now), threads: this.threads },
       this.progress,
     );
-    const assignment = shadow.rescore(request.ruleSet);
-    const shadowId = persistShadowRun(
-      this.db,
-      {
-        date: cache.date,
-        ruleSet: request.ruleSet,
-        activeVersion: activeRuleSet(this.db).version,
-        operator: request.operator,
-      },
-      shadow.pool.userIds,
-      assignment,
-    );
-    return { type: 'shadow', shadowId };
+    try {
+      const assignment = await shadow.rescore(request.ruleSet);
+      const shadowId = persistShadowRun(
+        this.db,
+        {
+          date: cache.date,
+          ruleSet: request.ruleSet,
+          activeVersion: activeRuleSet(this.db).version,
+          operator: request.operator,
+        },
+        shadow.pool.userIds,
+        assignment,
+      );
+      return { type: 'shadow', shadowId };
+    } finally {
+      await shadow.close();
+    }
   }
 
   private async open(date: string): Promise<TuningReply> {
     const t0 = performance.now();
+    // The cache being replaced stops its re-score helper thread.
+    await this.cache?.close();
     this.cache = null;
     this.baseline = null;
     // The stamp is read before the build, so anything that lands during it is caught by the next refresh.
@@ -68,7 +74,7 @@ class TuningCache {
     this.importAtBuild = stamp.importId;
     const { cache: built } = await buildWhatIfCache(this.db, date, this.threads, this.progress);
     this.progress.report('baseline', 0, 1);
-    this.currentBaseline(built);
+    await this.currentBaseline(built);
     this.cache = built;
     return { type: 'opened', poolUsers: built.pool.userIds.length, buildMs: Math.round(performance.now() - t0) };
   }
@@ -90,11 +96,11 @@ class TuningCache {
   }
 
   /** The active rule set's assignment on the cache, recomputed only when another version became active. */
-  private currentBaseline(built: MatchingCache): ActiveBaseline {
+  private async currentBaseline(built: MatchingCache): Promise<ActiveBaseline> {
     const active = activeRuleSet(this.db);
     const key = `${active.version}:${ruleSetJson(active.ruleSet)}`;
     if (!this.baseline || key !== this.baselineKey) {
-      this.baseline = activeBaseline(built, active.version, active.ruleSet);
+      this.baseline = await activeBaseline(built, active.version, active.ruleSet);
       this.baselineKey = key;
     }
     return this.baseline;
