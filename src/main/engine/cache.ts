@@ -188,10 +188,19 @@ export class MatchingCache {
     if (this.closed) throw new Error('the matching cache is closed');
     const eligible = this.eligibleMask(ruleSet);
     const helper = this.helper;
-    if (!helper) return scoreAndAssign(this.candidates, eligible, ruleSet, this.buffers);
-    return scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, (job, share) =>
-      helper.score(job, share),
-    );
+    if (helper) {
+      try {
+        return await scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, (job, share) =>
+          helper.score(job, share),
+        );
+      } catch {
+        // The helper failed or stopped (it no longer writes the buffers either way): this cache goes on on one
+        // thread — slower, the same result — rather than failing every what-if from now on.
+        this.helper = null;
+        void helper.close();
+      }
+    }
+    return scoreAndAssign(this.candidates, eligible, ruleSet, this.buffers);
   }
 
   /** Stops the re-score helper (after the re-score in progress, if any); later re-scores are refused. */

@@ -75,6 +75,11 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
   );
   if (options.unref) for (const w of workers) w.unref();
   let busy = false;
+  // A thread that stopped (crashed, or terminated by close) would never answer: a task sent to it would wait forever.
+  let stopped: string | null = null;
+  workers.forEach((w, slot) =>
+    w.once('exit', (code) => (stopped ??= `engine team: thread ${slot} stopped (exit code ${code})`)),
+  );
   let loaded = false;
 
   /** One task over rows claimed from `control` ([0] next, [1] done, [2] cancel), timed per thread. */
@@ -120,6 +125,7 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
     onFailure: () => void = () => undefined,
   ): Promise<void> {
     if (busy) return Promise.reject(new Error('engine team: a task is already running'));
+    if (stopped !== null) return Promise.reject(new Error(stopped));
     busy = true;
     return new Promise<void>((resolve, reject) => {
       let running = threads;
@@ -140,25 +146,38 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
         else resolve();
       };
       workers.forEach((w, slot) => {
+        // Each thread ends its part once: with its answer, an error, or by stopping (an exit without an error
+        // event would otherwise leave the task waiting forever).
+        let ended = false;
+        const end = (): void => {
+          if (ended) return;
+          ended = true;
+          if (--running === 0) finish();
+        };
         const onMessage = (reply: Reply): void => {
           if (reply.type === 'error') {
             failure ??= new Error(`engine thread failed: ${reply.message}`);
             onFailure();
           } else onReply(slot, reply);
-          if (reply.type === until || reply.type === 'error') {
-            if (--running === 0) finish();
-          }
+          if (reply.type === until || reply.type === 'error') end();
         };
         const onError = (e: Error): void => {
           failure ??= e;
           onFailure();
-          if (--running === 0) finish();
+          end();
+        };
+        const onExit = (code: number): void => {
+          failure ??= new Error(`engine team: thread ${slot} stopped (exit code ${code})`);
+          onFailure();
+          end();
         };
         w.on('message', onMessage);
         w.on('error', onError);
+        w.on('exit', onExit);
         listeners.push(() => {
           w.off('message', onMessage);
           w.off('error', onError);
+          w.off('exit', onExit);
         });
       });
       workers.forEach((w, slot) => w.postMessage(message(slot)));

@@ -6,6 +6,7 @@ import { openDatabase } from '../db/database';
 import { runMatchingDetailed } from '../engine';
 import type { Assignment } from '../engine/assignment';
 import { MatchingCache } from '../engine/cache';
+import type { EngineTeam } from '../engine/team';
 import { activeRuleSet } from '../engine/store';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
@@ -140,6 +141,12 @@ describe('what-if', () => {
       expect(pairsOf(fromTwo[i]!), `draft ${i}`).toEqual(pairsOf(fromOne[i]!));
       expect(fromOne[i]!.summary.introductions, `draft ${i}`).toBeGreaterThan(0);
     });
+    // A helper thread that stops (here: terminated under the cache) is dropped: the re-score that met it and every
+    // later one run on this thread, with the same result — never a what-if waiting forever.
+    await (two as unknown as { helper: EngineTeam }).helper.close();
+    for (const i of [1, 3])
+      expect(pairsOf(await two.rescore(drafts[i]!)), `draft ${i} after`).toEqual(pairsOf(fromOne[i]!));
+    expect((two as unknown as { helper: EngineTeam | null }).helper).toBeNull();
     await two.close();
     await expect(two.rescore(RULES)).rejects.toThrow('closed');
     await one.close();
