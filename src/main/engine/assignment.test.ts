@@ -4,12 +4,12 @@ import {
   AssignmentBuffers,
   introductionReasons,
   normalisedWeights,
-  quantise,
   reasonCodes,
   scoreAndAssign,
   scoreOfSlot,
 } from './assignment';
 import type { CandidateSet } from './candidates';
+import { quantise } from './score-share';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
 import { mulberry32 } from '../util/seeded-random';
 

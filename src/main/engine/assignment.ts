@@ -1,6 +1,8 @@
 import { FEATURE_NAMES, REASON_CODES, type RuleSet } from '../../shared/domain/ruleset';
 import type { CandidateSet } from './candidates';
 import { FEATURE_COUNT } from './kernel';
+import { sharedUint8 } from './shared-arrays';
+import { COARSE, ENTRY, FINE, ScoredShare, type ScoreJob, scoreShare, type ShareRunner } from './score-share';
 
 /** Figures of one scoring + assignment pass. */
 export interface AssignmentSummary {
@@ -32,170 +34,20 @@ export interface Assignment {
   summary: AssignmentSummary;
 }
 
-/**
- * Quantisation of the 0–100 value for the sort: values 1e-4 apart or closer count as a tie (then entry order, i.e.
- * pair order = user index and rank, decides). 20-bit keys (0 = best): a coarse 10-bit bucket and a fine 10-bit rest.
- */
-const QUANTA = 10_000;
-const MAX_KEY = 100 * QUANTA;
-const FINE_BITS = 10;
-const FINE = 1 << FINE_BITS;
-const COARSE = (MAX_KEY >> FINE_BITS) + 1;
 /** Below this many live entries a coarse bucket is insertion-sorted instead of counted (1024 counters cost more). */
 const SMALL_BUCKET = 48;
-/** Ints per grouped entry: pair, user a, user b, fine key (one array, so a bucket is one sequential stream). */
-const ENTRY = 4;
-
-/**
- * Math.round(x), exactly, without its data-dependent branches (which mispredict on random values and cost more
- * than the whole weighted sum): for x ≥ 0.5, x + 0.5 is exact or rounds within x's binade, so truncating it is
- * round-half-up. Below 0.5 (where 0.5 − 2^−54 + 0.5 would round up to 1) Math.round decides.
- */
-export function quantise(x: number): number {
-  return x >= 0.5 ? (x + 0.5) | 0 : Math.round(x);
-}
-
-function sharedInt32(length: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(Math.max(4, length * 4)), 0, length);
-}
-
-/**
- * One thread's share of a re-score: the pairs of rows [rowFirst, rowEnd) (a row's pairs share user a), scored and
- * grouped by coarse bucket. Everything in it is shared memory or a number, so it crosses to the helper thread as is.
- */
-export interface ScoreJob {
-  userA: Int32Array;
-  userB: Int32Array;
-  sharedPlaces: Int32Array;
-  features: Float32Array;
-  rowStart: Int32Array;
-  eligible: Uint8Array;
-  /** Users of the pool (the part of `best` that is filled). */
-  users: number;
-  /** The normalised weights × 100. */
-  weights100: Float64Array;
-  minScore: number;
-  minShared: number;
-  rowFirst: number;
-  rowEnd: number;
-}
-
-/**
- * What scoring one share leaves, in shared memory (the helper thread writes it in place, so only the thread that
- * posts a job sizes it: `ensure` before, never during): each pair's key, the qualifying entries grouped by coarse
- * bucket (stable: pair order inside a bucket), where each bucket ends, and each user's best value in the share.
- */
-export class ScoredShare {
-  /** After scoring: bucketEnd[c] = where bucket c ends in `bucket` (in entries); it starts where c − 1 ends. */
-  bucketEnd = sharedInt32(COARSE + 1);
-  /** Per pair of the share (pair order from its first): its quantised key, or −1 when it does not qualify. */
-  pairKey = sharedInt32(0);
-  /** Qualifying entries, ENTRY ints each: pair, its two users, fine key. */
-  bucket = sharedInt32(0);
-  best = new Float64Array(new SharedArrayBuffer(8));
-  /** [0] qualifying entries. */
-  figures = sharedInt32(1);
-  ensure(pairs: number, users: number): void {
-    if (this.pairKey.length < pairs) {
-      this.pairKey = sharedInt32(pairs);
-      this.bucket = sharedInt32(pairs * ENTRY);
-    }
-    if (this.best.length < users) this.best = new Float64Array(new SharedArrayBuffer(users * 8));
-  }
-}
 
 /** Reusable buffers so re-scoring the whole population allocates nothing large per call. */
 export class AssignmentBuffers {
   readonly shares = [new ScoredShare(), new ScoredShare()];
   /** The eligibility mask in shared memory, for a helper thread. */
-  eligible = new Uint8Array(new SharedArrayBuffer(1));
+  eligible = sharedUint8(0);
   fineCounts = new Int32Array(FINE + 1);
   /** One bucket's survivors (same layout as a share's entries), then, for a large bucket, in fine-key order. */
   live = new Int32Array(0);
   sorted = new Int32Array(0);
   matched = new Uint8Array(0);
 }
-
-/**
- * Scores the pairs of a share and groups the qualifying ones by coarse bucket: the part of a re-score that is
- * proportional to all cached pairs, so it is what the helper thread takes half of.
- */
-export function scoreShare(job: ScoreJob, share: ScoredShare): void {
-  const { userA, userB, sharedPlaces, features, rowStart, eligible, minScore, minShared } = job;
-  const firstPair = rowStart[job.rowFirst]!;
-  const endPair = rowStart[job.rowEnd]!;
-  const { pairKey, bucket, best, figures } = share;
-  const counts = share.bucketEnd;
-  if (pairKey.length < endPair - firstPair || best.length < job.users)
-    throw new Error('re-score: the share was not sized for its job');
-  const [w0, w1, w2, w3, w4, w5, w6, w7] = job.weights100;
-  counts.fill(0);
-  // best doubles as the eligibility test: −∞ for a user who may not be introduced, so the pass reads one array at
-  // random per pair, not two (at 400,000 users those reads are most of its time).
-  for (let u = 0; u < job.users; u++) best[u] = eligible[u] === 0 ? -Infinity : -1;
-
-  // 1. Score, row by row (a row's pairs share user a, whose eligibility and best value stay in registers); count
-  // the coarse buckets.
-  let entries = 0;
-  for (let r = job.rowFirst; r < job.rowEnd; r++) {
-    const first = rowStart[r]!;
-    const end = rowStart[r + 1]!;
-    if (first === end) continue;
-    const u = userA[first]!;
-    let bestU = best[u]!;
-    if (bestU === -Infinity) {
-      pairKey.fill(-1, first - firstPair, end - firstPair);
-      continue;
-    }
-    for (let i = first; i < end; i++) {
-      const v = userB[i]!;
-      const bestV = best[v]!;
-      if (bestV === -Infinity || sharedPlaces[i]! < minShared) {
-        pairKey[i - firstPair] = -1;
-        continue;
-      }
-      const f = i * FEATURE_COUNT;
-      const s =
-        w0! * features[f]! +
-        w1! * features[f + 1]! +
-        w2! * features[f + 2]! +
-        w3! * features[f + 3]! +
-        w4! * features[f + 4]! +
-        w5! * features[f + 5]! +
-        w6! * features[f + 6]! +
-        w7! * features[f + 7]!;
-      if (s < minScore) {
-        pairKey[i - firstPair] = -1;
-        continue;
-      }
-      // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
-      bestU = Math.max(bestU, s);
-      best[v] = Math.max(bestV, s);
-      const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
-      pairKey[i - firstPair] = key;
-      counts[(key >> FINE_BITS) + 1]!++;
-      entries++;
-    }
-    best[u] = bestU;
-  }
-
-  // 2. Group by coarse bucket, stable (pair order kept inside a bucket).
-  for (let c = 0; c < COARSE; c++) counts[c + 1]! += counts[c]!;
-  for (let i = firstPair; i < endPair; i++) {
-    const key = pairKey[i - firstPair]!;
-    if (key < 0) continue;
-    const at = counts[key >> FINE_BITS]!++ * ENTRY;
-    bucket[at] = i;
-    bucket[at + 1] = userA[i]!;
-    bucket[at + 2] = userB[i]!;
-    bucket[at + 3] = key & (FINE - 1);
-  }
-  // counts[c] is now the end of bucket c (= the start of bucket c + 1).
-  figures[0] = entries;
-}
-
-/** Runs a share's job (on another thread: the re-score helper). */
-export type ShareRunner = (job: ScoreJob, share: ScoredShare) => Promise<void>;
 
 /** The value users see: 100 × Σ weight × feature / Σ weights. */
 export function scoreOfSlot(features: Float32Array, slot: number, normalisedWeights: Float64Array): number {
@@ -279,7 +131,7 @@ function scoreJobs(
   const rowCount = rowStart.length - 1;
   let mask = eligible;
   if (shares === 2) {
-    if (buffers.eligible.length < n) buffers.eligible = new Uint8Array(new SharedArrayBuffer(n));
+    if (buffers.eligible.length < n) buffers.eligible = sharedUint8(n);
     mask = buffers.eligible;
     mask.set(eligible.subarray(0, n));
   }

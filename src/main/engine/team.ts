@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../shared/progress';
 import { spawnWorker } from '../util/spawn-worker';
-import type { ScoredShare, ScoreJob } from './assignment';
+import type { ScoredShare, ScoreJob } from './score-share';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
 import type { RunWindow } from './window';
 import type { ScanChunk, ScanIds } from './window-scan';

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { type Db, openDatabase } from '../db/database';
-import { type ScoredShare, type ScoreJob, scoreShare } from '../engine/assignment';
+import { type ScoredShare, type ScoreJob, scoreShare } from '../engine/score-share';
 import {
   type CandidatePairs,
   createScratch,
