@@ -43,6 +43,9 @@ interface StepRow {
   eligibleUsers: number;
   introductions: number;
   rescoreMedianMs: number;
+  /** Threads the re-scores ran on (2: the what-if cache's helper took half), and why the helper was dropped if so. */
+  rescoreThreads: number;
+  rescoreHelperFailure: string | null;
   whatIfMedianMs: number;
   whatIfPeakRssMiB: number;
 }
@@ -128,7 +131,7 @@ export const scaleBench = defineCommand({
       ]);
       rows.push({ ...row, generateMs: generated });
       ctx.log(
-        `  import ${(row.importMs / 1000).toFixed(1)} s (${row.importTransactionRowsPerSec.toLocaleString('en')} tx rows/s, ${row.importPeakRssMiB} MiB) · match ${(row.matchMs / 1000).toFixed(1)} s ${JSON.stringify(row.matchPhasesMs)} (${row.matchPeakRssMiB} MiB, ${row.accumulatorUpdates.toLocaleString('en')} updates) · re-score + assignment ${row.rescoreMedianMs} ms, what-if ${row.whatIfMedianMs} ms  [${path.basename(dir)}]`,
+        `  import ${(row.importMs / 1000).toFixed(1)} s (${row.importTransactionRowsPerSec.toLocaleString('en')} tx rows/s, ${row.importPeakRssMiB} MiB) · match ${(row.matchMs / 1000).toFixed(1)} s ${JSON.stringify(row.matchPhasesMs)} (${row.matchPeakRssMiB} MiB, ${row.accumulatorUpdates.toLocaleString('en')} updates) · re-score + assignment ${row.rescoreMedianMs} ms on ${row.rescoreThreads} thread(s)${row.rescoreHelperFailure ? ` (helper dropped: ${row.rescoreHelperFailure})` : ''}, what-if ${row.whatIfMedianMs} ms  [${path.basename(dir)}]`,
       );
     }
     const xs = rows.map((r) => r.users);
@@ -300,9 +303,12 @@ export const scaleStepBench = defineCommand({
         eligibleUsers: run.summary.eligibleUsers,
         introductions: run.summary.introductions,
         rescoreMedianMs: Math.round(median(rescoreMs) * 10) / 10,
+        rescoreThreads: run.cache.rescoreThreads,
+        rescoreHelperFailure: run.cache.helperFailure,
         whatIfMedianMs: Math.round(median(whatIfMs) * 10) / 10,
         whatIfPeakRssMiB: mib(whatIfPeak),
       };
+      await run.cache.close();
       return { ...row };
     } finally {
       db.close();

@@ -41,6 +41,8 @@ export class MatchingCache {
   /** Re-scores share the buffers, so they run one after another. */
   private turn: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Why the re-score helper was dropped, if it was (the re-scores go on on one thread). */
+  helperFailure: string | null = null;
   /** Users still eligible as of the last refresh (starts as the build-time pool). */
   private current: Uint8Array;
   /**
@@ -193,14 +195,20 @@ export class MatchingCache {
         return await scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, (job, share) =>
           helper.score(job, share),
         );
-      } catch {
+      } catch (error) {
         // The helper failed or stopped (it no longer writes the buffers either way): this cache goes on on one
         // thread — slower, the same result — rather than failing every what-if from now on.
+        this.helperFailure = error instanceof Error ? error.message : String(error);
         this.helper = null;
         void helper.close();
       }
     }
     return scoreAndAssign(this.candidates, eligible, ruleSet, this.buffers);
+  }
+
+  /** Threads a re-score of this cache runs on now. */
+  get rescoreThreads(): 1 | 2 {
+    return this.helper ? 2 : 1;
   }
 
   /** Stops the re-score helper (after the re-score in progress, if any); later re-scores are refused. */

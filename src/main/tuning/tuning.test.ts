@@ -143,10 +143,12 @@ describe('what-if', () => {
     });
     // A helper thread that stops (here: terminated under the cache) is dropped: the re-score that met it and every
     // later one run on this thread, with the same result — never a what-if waiting forever.
+    expect([one.rescoreThreads, two.rescoreThreads]).toEqual([1, 2]);
     await (two as unknown as { helper: EngineTeam }).helper.close();
     for (const i of [1, 3])
       expect(pairsOf(await two.rescore(drafts[i]!)), `draft ${i} after`).toEqual(pairsOf(fromOne[i]!));
-    expect((two as unknown as { helper: EngineTeam | null }).helper).toBeNull();
+    expect(two.rescoreThreads).toBe(1);
+    expect(two.helperFailure).toMatch(/thread 0 stopped/);
     await two.close();
     await expect(two.rescore(RULES)).rejects.toThrow('closed');
     await one.close();
