@@ -222,11 +222,7 @@ export const engineBench = defineCommand({
       // 1. Full run.
       const rss = new PeakRss();
       const full = await timed(() =>
-        runMatchingDetailed(
-          db,
-          { date, ruleSet, operator: 'bench', excluded, threads, rescoreHelper: true },
-          silentProgress,
-        ),
+        runMatchingDetailed(db, { date, ruleSet, operator: 'bench', excluded, threads }, silentProgress),
       );
       const peak = rss.stop();
       const { summary, cache, assignment } = full.value;
@@ -241,7 +237,8 @@ export const engineBench = defineCommand({
         `  accumulator updates ${summary.accumulatorUpdates.toLocaleString('en')} → ${(summary.accumulatorUpdates / candidateSeconds / 1e6).toFixed(1)} M/s`,
       );
 
-      // 2. Re-score + assignment after weight changes.
+      // 2. Re-score + assignment after weight changes, with the helper thread the what-if's cache has.
+      if (threads > 1) cache.startRescoreHelper();
       const rand = mulberry32(seed);
       const rescoreMs: number[] = [];
       for (let i = 0; i < 20; i++) {

@@ -266,13 +266,15 @@ export const scaleStepBench = defineCommand({
       const t0 = performance.now();
       const run = await runMatchingDetailed(
         db,
-        { date, ruleSet: DEFAULT_RULE_SET, operator: 'bench', excluded, threads, rescoreHelper: true },
+        { date, ruleSet: DEFAULT_RULE_SET, operator: 'bench', excluded, threads },
         silentProgress,
       );
       const matchMs = performance.now() - t0;
       const matchPeak = matchRss.stop();
 
-      // What-if on the run's cache: the engine's re-score + assignment alone, and the whole main-side view.
+      // What-if on the run's cache, with the helper thread the what-if's cache has (the run itself, timed above,
+      // re-scored on one thread as runs do): the engine's re-score + assignment alone, and the whole main-side view.
+      if (threads > 1) run.cache.startRescoreHelper();
       const whatIfRss = new PeakRss();
       const active = await activeBaseline(run.cache, null, DEFAULT_RULE_SET);
       const rand = mulberry32(seed + 1);

@@ -130,14 +130,13 @@ function scoreJobs(
   const { userA, userB, sharedPlaces, features, rowStart } = candidates.pairs;
   const rowCount = rowStart.length - 1;
   let mask = eligible;
+  let split = rowCount;
   if (shares === 2) {
+    // The helper thread reads the mask: a copy in shared memory.
     if (buffers.eligible.length < n) buffers.eligible = sharedUint8(n);
     mask = buffers.eligible;
     mask.set(eligible.subarray(0, n));
-  }
-  // The first row whose pairs start at or past half of all pairs.
-  let split = rowCount;
-  if (shares === 2) {
+    // The first row whose pairs start at or past half of all pairs.
     let lo = 0;
     let hi = rowCount;
     const half = rowStart[rowCount]! >> 1;

@@ -15,13 +15,6 @@ export interface BuildOptions {
   only?: ReadonlySet<string>;
   /** Candidate worker threads (default 2: this machine's cores); 1 runs inline. */
   threads?: number;
-  /**
-   * Re-score on two threads (with `threads` ≥ 2): a helper thread takes half of each re-score of at least
-   * `helperFromPairs` cached pairs (default RESCORE_HELPER_MIN_PAIRS). For caches re-scored again and again (the
-   * what-if); a run re-scores once and would only pay the helper's start.
-   */
-  rescoreHelper?: boolean;
-  helperFromPairs?: number;
 }
 
 /**
@@ -41,6 +34,8 @@ export class MatchingCache {
   /** Re-scores share the buffers, so they run one after another. */
   private turn: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Scores half of every re-score, once started (startRescoreHelper). */
+  private helper: EngineTeam | null = null;
   /** Why the re-score helper was dropped, if it was (the re-scores go on on one thread). */
   helperFailure: string | null = null;
   /** Users still eligible as of the last refresh (starts as the build-time pool). */
@@ -66,8 +61,6 @@ export class MatchingCache {
     readonly candidates: CandidateSet,
     readonly ruleSet: RuleSet,
     phasesMs: Record<string, number>,
-    /** Scores half of every re-score, when the cache has one (see BuildOptions.rescoreHelper). */
-    private helper: EngineTeam | null,
   ) {
     this.current = pool.inPool.slice();
     this.phasesMs = phasesMs;
@@ -94,11 +87,8 @@ export class MatchingCache {
   static async build(db: Db, options: BuildOptions, progress: ProgressSink): Promise<MatchingCache> {
     const threads = options.threads ?? 2;
     const t0 = performance.now();
-    // The threads start first, so their start-up overlaps this thread's reading of users and merchants (the
-    // re-score helper's too: it is ready by the first re-score).
+    // The threads start first, so their start-up overlaps this thread's reading of users and merchants.
     const team = threads > 1 ? startEngineTeam(threads) : null;
-    let helper = options.rescoreHelper && threads > 1 ? startEngineTeam(1, { unref: true }) : null;
-    const helperFromPairs = options.helperFromPairs ?? RESCORE_HELPER_MIN_PAIRS;
     let pool: MatchPool;
     let candidates: CandidateSet;
     let t1: number;
@@ -107,29 +97,16 @@ export class MatchingCache {
       t1 = performance.now();
       progress.throwIfCancelled();
       candidates = await findCandidates(pool, { topK: options.ruleSet.topK, threads }, progress, team ?? undefined);
-    } catch (error) {
-      await helper?.close();
-      throw error;
     } finally {
       await team?.close();
     }
-    if (helper && candidates.pairs.count < helperFromPairs) {
-      await helper.close();
-      helper = null;
-    }
     const t2 = performance.now();
-    const cache = new MatchingCache(
-      pool,
-      candidates,
-      options.ruleSet,
-      {
-        load: Math.round(t1 - t0),
-        candidates: candidates.phasesMs.candidates,
-        features: candidates.phasesMs.features,
-        candidatesAndFeatures: Math.round(t2 - t1),
-      },
-      helper,
-    );
+    const cache = new MatchingCache(pool, candidates, options.ruleSet, {
+      load: Math.round(t1 - t0),
+      candidates: candidates.phasesMs.candidates,
+      features: candidates.phasesMs.features,
+      candidatesAndFeatures: Math.round(t2 - t1),
+    });
     cache.takeHolds(options.excluded);
     return cache;
   }
@@ -204,6 +181,17 @@ export class MatchingCache {
       }
     }
     return scoreAndAssign(this.candidates, eligible, ruleSet, this.buffers);
+  }
+
+  /**
+   * From now on a helper thread takes half of each re-score, when the cache holds at least `fromPairs` pairs. For
+   * caches re-scored again and again (the what-if); a run re-scores once and would only pay the thread's start.
+   * The first re-score waits for the thread to be up (its half is queued meanwhile).
+   */
+  startRescoreHelper(fromPairs = RESCORE_HELPER_MIN_PAIRS): void {
+    if (this.closed || this.helper || this.candidates.pairs.count < fromPairs) return;
+    this.helper = startEngineTeam(1, { unref: true });
+    this.helperFailure = null;
   }
 
   /** Threads a re-score of this cache runs on now. */

@@ -41,8 +41,6 @@ export interface RunMatchingOptions {
   /** How many of `excluded` are held by detection alone, for the run summary. */
   heldByDetection?: number;
   threads?: number;
-  /** Keep a re-score helper thread with the returned cache (benches that time what-ifs on it: BuildOptions). */
-  rescoreHelper?: boolean;
 }
 
 export interface RunMatchingResult {
@@ -74,7 +72,6 @@ export async function runMatchingDetailed(
         ruleSet,
         excluded: options.excluded,
         threads: options.threads ?? 2,
-        rescoreHelper: options.rescoreHelper,
       },
       progress,
     );

@@ -166,8 +166,9 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
           onFailure();
           end();
         };
-        const onExit = (code: number): void => {
-          failure ??= new Error(`engine team: thread ${slot} stopped (exit code ${code})`);
+        const onExit = (): void => {
+          // `stopped` was set by the listener registered at the start, which runs first.
+          failure ??= new Error(stopped ?? `engine team: thread ${slot} stopped`);
           onFailure();
           end();
         };

@@ -108,22 +108,12 @@ describe('what-if', () => {
     expect((await computeWhatIf(cache, { ...RULES, windowDays: 20 }, base, 9)).rebuildNeeded).toEqual(['windowDays']);
   });
   it('re-scores on two threads (the helper scores half) exactly as on one, and refuses once the cache is closed', async () => {
-    const build = (helper: boolean) =>
-      MatchingCache.build(
-        db,
-        {
-          date: DATE,
-          ruleSet: RULES,
-          excluded: new Set(),
-          threads: helper ? 2 : 1,
-          rescoreHelper: helper,
-          // The test mirror is small: every re-score takes the helper here.
-          helperFromPairs: helper ? 1 : undefined,
-        },
-        silentProgress,
-      );
-    const one = await build(false);
-    const two = await build(true);
+    const build = (threads: number) =>
+      MatchingCache.build(db, { date: DATE, ruleSet: RULES, excluded: new Set(), threads }, silentProgress);
+    const one = await build(1);
+    const two = await build(2);
+    // The test mirror is small: every re-score takes the helper here.
+    two.startRescoreHelper(1);
     const pairsOf = (a: Assignment) => Array.from(a.userA, (u, i) => `${u}-${a.userB[i]}:${a.score[i]}@${a.pair[i]}`);
     const drafts: RuleSet[] = [
       RULES,

@@ -213,14 +213,9 @@ export async function buildWhatIfCache(
 ): Promise<{ cache: MatchingCache; active: ReturnType<typeof activeRuleSet> }> {
   const active = activeRuleSet(db);
   const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000), active.ruleSet);
-  return {
-    cache: await MatchingCache.build(
-      db,
-      { date, ruleSet: active.ruleSet, excluded, threads, rescoreHelper: true },
-      progress,
-    ),
-    active,
-  };
+  const cache = await MatchingCache.build(db, { date, ruleSet: active.ruleSet, excluded, threads }, progress);
+  if (threads > 1) cache.startRescoreHelper();
+  return { cache, active };
 }
 
 /** The Matching rules page's what-if in one call, for scripts and the CLI: the draft against the active assignment. */
