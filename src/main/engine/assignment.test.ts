@@ -162,6 +162,24 @@ describe('scoreAndAssign', () => {
   }
 });
 
+describe('scoreAndAssign with a mask shorter than the pool', () => {
+  it('treats the users past the mask as not eligible (never introduced, never twice), one share or two', () => {
+    const c = syntheticCandidates(4, 400, 10, 0);
+    const rules = randomRules(mulberry32(5), 0);
+    const buffers = new AssignmentBuffers();
+    // A first call with everyone eligible leaves best values behind that the next must not read.
+    scoreAndAssign(c, new Uint8Array(400).fill(1), rules, buffers);
+    const short = new Uint8Array(250).fill(1);
+    const want = referenceAssign(c, short, rules);
+    for (const shares of [1, 2] as const) {
+      const got = scoreAndAssign(c, short, rules, buffers, shares);
+      expect(got.summary.qualifyingCandidates, `${shares} share(s)`).toBe(want.entries);
+      expect(got.summary.introductions, `${shares} share(s)`).toBe(want.pairs.length);
+      expect(Math.max(...got.userB), `${shares} share(s)`).toBeLessThan(250);
+    }
+  });
+});
+
 describe('quantise', () => {
   it('equals Math.round on halves, their neighbours and random values in the key range', () => {
     const values = [0, 0.49999999999999994, 0.5, 0.5000000000000001, 1e-9, 1_000_000, 999_999.5, 2 ** 30 + 0.5];

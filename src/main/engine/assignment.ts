@@ -125,17 +125,18 @@ function scoreJobs(
   buffers: AssignmentBuffers,
   shares: 1 | 2,
 ): ScoreJob[] {
-  // The pool's users (the candidate arrays keep at least one slot, so an empty pool would read past the mask).
-  const n = Math.min(candidates.out.candCount.length, eligible.length);
+  // The mask as the shares read it: one entry per pool user (the candidate arrays keep at least one slot, even for
+  // an empty pool), users past the caller's mask ineligible — else they would read as eligible and could be taken
+  // twice. In shared memory, for the helper thread.
+  const n = candidates.out.candCount.length;
+  if (buffers.eligible.length < n) buffers.eligible = sharedUint8(n);
+  const mask = buffers.eligible.subarray(0, n);
+  mask.set(eligible.subarray(0, n));
+  mask.fill(0, Math.min(n, eligible.length));
   const { userA, userB, sharedPlaces, features, rowStart } = candidates.pairs;
   const rowCount = rowStart.length - 1;
-  let mask = eligible;
   let split = rowCount;
   if (shares === 2) {
-    // The helper thread reads the mask: a copy in shared memory.
-    if (buffers.eligible.length < n) buffers.eligible = sharedUint8(n);
-    mask = buffers.eligible;
-    mask.set(eligible.subarray(0, n));
     // The first row whose pairs start at or past half of all pairs.
     let lo = 0;
     let hi = rowCount;
