@@ -147,6 +147,11 @@ describe('exact top-K candidates', () => {
       );
       expect(got.pairs.sharedPlaces[i]).toBe(all.sharedPlaces[j]);
     }
+    // …and every pair of every list is there.
+    const everyPair = new Set(
+      Array.from(all.userA, (a, i) => `${Math.min(a, all.userB[i]!)}-${Math.max(a, all.userB[i]!)}`),
+    );
+    expect(seen).toEqual(everyPair);
     expect(got.pairs.count).toBeLessThan(all.count);
   });
 

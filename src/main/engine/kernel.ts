@@ -741,26 +741,43 @@ function coPresentCodes(code: Int32Array, as: number, ae: number, bs: number, be
   return count;
 }
 
-/** Marks each pair's representative slot (see KernelOutput.primary), after every user's list is final. */
+/**
+ * Marks each pair's representative slot (see KernelOutput.primary), after every user's list is final: the slot of
+ * (u, v) with v < u is not primary when v's own list holds u. Looking that up in v's list for every slot read a random
+ * row per slot (0.36 s of the 100k run on one thread); instead the lists are inverted once — for each user w, the
+ * smaller users whose lists hold w, in two sequential passes — and each row then checks its smaller candidates
+ * against a stamp of its own inverted list.
+ */
 export function markPrimarySlots(out: KernelOutput, topK: number): void {
   if (out.rows)
     throw new Error('markPrimarySlots: needs an output with one row per user, got one with a row list (a sample)');
-  const n = out.candCount.length;
+  const { candCount, cand, primary } = out;
+  const n = candCount.length;
+  const listedStart = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) {
+    const base = v * topK;
+    for (let j = 0; j < candCount[v]!; j++) {
+      const w = cand[base + j]!;
+      if (w > v) listedStart[w + 1]!++;
+    }
+  }
+  for (let w = 0; w < n; w++) listedStart[w + 1]! += listedStart[w]!;
+  const listedBy = new Int32Array(listedStart[n]!);
+  const fill = listedStart.slice(0, n);
+  for (let v = 0; v < n; v++) {
+    const base = v * topK;
+    for (let j = 0; j < candCount[v]!; j++) {
+      const w = cand[base + j]!;
+      if (w > v) listedBy[fill[w]!++] = v;
+    }
+  }
+  const listsMe = new Int32Array(n).fill(-1);
   for (let u = 0; u < n; u++) {
-    for (let j = 0; j < out.candCount[u]!; j++) {
-      const slot = u * topK + j;
-      const v = out.cand[slot]!;
-      let duplicate = false;
-      if (v < u) {
-        const base = v * topK;
-        for (let k = 0; k < out.candCount[v]!; k++) {
-          if (out.cand[base + k] === u) {
-            duplicate = true;
-            break;
-          }
-        }
-      }
-      out.primary[slot] = duplicate ? 0 : 1;
+    for (let i = listedStart[u]!; i < listedStart[u + 1]!; i++) listsMe[listedBy[i]!] = u;
+    const base = u * topK;
+    for (let j = 0; j < candCount[u]!; j++) {
+      const v = cand[base + j]!;
+      primary[base + j] = v < u && listsMe[v] === u ? 0 : 1;
     }
   }
 }
