@@ -25,7 +25,7 @@ function scanned(db: Db, window: { start: number; end: number }, chunkRows: numb
   const rows: number[][] = [];
   for (let k = 0; k < plan.count; k++) {
     const c = scanner.chunk(plan, k);
-    for (let i = 0; i < c.user.length; i++) rows.push([c.user[i]!, c.merchant[i]!, c.visit[i]!]);
+    for (let i = 0; i < c.user.length; i++) rows.push([c.user[i]!, c.merchant[i]!, c.visit[i]!, c.lnAmount[i]!]);
   }
   return rows;
 }
@@ -43,10 +43,14 @@ describe('window scan plan', () => {
     // Rows after the window's last one, then one inside the window appended last (as a late increment would).
     const some = db.prepare('SELECT user_id, merchant_id FROM transactions LIMIT 1').raw().get() as string[];
     const insert = db.prepare(
-      'INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, 100, ?, 480)',
+      'INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    insert.run('late-outside', some[0], some[1], window.end + 3600);
-    insert.run('late-inside', some[0], some[1], window.start + 7200);
+    insert.run('late-outside', some[0], some[1], 100, window.end + 3600, 480);
+    // West of UTC (a negative offset) and a large amount: every number a chunk carries survives its text form.
+    insert.run('late-inside', some[0], some[1], 9_007_199_254_740_991, window.start + 7200, -300);
+    // A payer the users table does not hold (a mirror whose foreign keys were off) is dropped, as an unknown id.
+    db.pragma('foreign_keys = OFF');
+    insert.run('unknown-payer', 'nobody', some[1], 100, window.start + 7300, 480);
     expect(inWindow[2]).toBeGreaterThan(100);
     expect(all[2]).toBeGreaterThan(inWindow[2]!);
 
@@ -60,16 +64,19 @@ describe('window scan plan', () => {
     const expected = (
       db
         .prepare(
-          'SELECT user_id, merchant_id, paid_at, paid_tz FROM transactions WHERE paid_at >= ? AND paid_at < ? ORDER BY rowid',
+          `SELECT user_id, merchant_id, paid_at, paid_tz, amount_fen FROM transactions
+           WHERE paid_at >= ? AND paid_at < ? AND user_id <> 'nobody' ORDER BY rowid`,
         )
         .raw()
-        .all(window.start, window.end) as [string, string, number, number][]
-    ).map(([u, m, at, tz]) => [
+        .all(window.start, window.end) as [string, string, number, number, number][]
+    ).map(([u, m, at, tz, amount]) => [
       userIndex.get(u)!,
       merchantIndex.get(m)!,
       Math.floor((at - window.start) / 86_400) * 8 + hourBand(at, tz),
+      Math.log(amount),
     ]);
     expect(expected.length).toBe(inWindow[2]! + 1);
+    expect(expected.at(-1)![3]).toBe(Math.log(9_007_199_254_740_991));
     for (const chunkRows of [7, 64, 1 << 16])
       expect(scanned(db, window, chunkRows), `chunks of ${chunkRows}`).toEqual(expected);
     const plan = planScan(db, window, 1 << 16);
