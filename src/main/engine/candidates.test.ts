@@ -14,6 +14,7 @@ import {
   startCandidateTeam,
 } from './candidates';
 import {
+  ACC_MAX,
   type CandidatePairs,
   coPresentVisits,
   type Completion,
@@ -74,6 +75,61 @@ function bruteForceTopK(pool: MatchPool, k: number): Map<number, { v: number; s:
 }
 
 describe('exact top-K candidates', () => {
+  it('counts a user whose place weights sum past an Int32 accumulator on the wide one, still exact', async () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 300, seed: 11 });
+    const k = 5;
+    const ruleSet = { ...DEFAULT_RULE_SET, windowDays: 30, topK: k };
+    const probe = loadPool(db, { date: '2026-11-24', ruleSet, excluded: new Set() }, silentProgress);
+    // An account paying at 2,400 shops of its own in the window, each shared with one of 50 pool users of groups it
+    // is not compatible with (so each shop weighs round(1e6 / ln 3) and they never enter its list): its own weights
+    // sum past ACC_MAX. It seeks its own group, so it is in its own places' visitor lists: on an Int32 accumulator
+    // its own sum would climb from the forbidden start past zero and make it its own best candidate.
+    const heavy = probe.userIds.findIndex(
+      (_, u) => probe.inPool[u] === 1 && compatibleGroups(probe.group[u]!, probe.group[u]!),
+    );
+    const others = probe.userIds.map((id, v) => ({ id, v })).filter(({ v }) => v !== heavy && probe.inPool[v] === 1);
+    const strangers = others.filter(({ v }) => !compatibleGroups(probe.group[heavy]!, probe.group[v]!)).slice(0, 50);
+    const blocker = others.find(({ v }) => compatibleGroups(probe.group[heavy]!, probe.group[v]!))!;
+    expect(strangers.length).toBe(50);
+    const heavyId = probe.userIds[heavy]!;
+    const paidAt = db.prepare('SELECT max(paid_at) FROM transactions').pluck().get() as number;
+    const insertMerchant = db.prepare(
+      `INSERT INTO merchants (id, name, brand, category, channel, city, district, lat, lon, price_level)
+       VALUES (?, 'shop', NULL, 'coffee', 'offline', 'c', 'd1', NULL, NULL, 1)`,
+    );
+    const pay = db.prepare(
+      'INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, 1200, ?, 480)',
+    );
+    db.transaction(() => {
+      for (let i = 0; i < 2_400; i++) {
+        insertMerchant.run(`heavy-shop-${i}`);
+        pay.run(`heavy-${i}`, heavyId, `heavy-shop-${i}`, paidAt - i);
+        // The first 20 shops are shared with a compatible user who blocked the account (it must stay out of the list).
+        pay.run(`other-${i}`, (i < 20 ? blocker : strangers[i % 50]!).id, `heavy-shop-${i}`, paidAt - i);
+      }
+      db.prepare('INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, 0)').run(blocker.id, heavyId);
+    })();
+    const pool = loadPool(db, { date: '2026-11-24', ruleSet, excluded: new Set() }, silentProgress);
+    const heavyNow = pool.userIds.indexOf(heavyId);
+    let ownWeight = 0;
+    for (let e = pool.userPlaceStart[heavyNow]!; e < pool.userPlaceStart[heavyNow + 1]!; e++)
+      ownWeight += pool.placeWeight[pool.userPlace[e]!]!;
+    expect(ownWeight).toBeGreaterThan(ACC_MAX);
+    const want = bruteForceTopK(pool, k);
+    expect(want.get(heavyNow)!.length).toBe(k);
+    for (const threads of [1, 2]) {
+      const got = await findCandidates(pool, { topK: k, threads }, silentProgress);
+      for (let u = 0; u < pool.userIds.length; u++) {
+        const mine = Array.from({ length: got.out.candCount[u]! }, (_, j) => ({
+          v: got.out.cand[u * k + j]!,
+          s: got.out.overlap[u * k + j]!,
+        }));
+        expect(mine, `user ${pool.userIds[u]}, ${threads} thread(s)`).toEqual(want.get(u) ?? []);
+      }
+    }
+  });
+
   for (const seed of [1, 2, 3]) {
     for (const threads of [1, 2]) {
       it(`equals brute force (seed ${seed}, ${threads} thread${threads > 1 ? 's' : ''})`, async () => {
