@@ -112,11 +112,7 @@ export class WindowScanner {
     const [rows, text] = this.textStatement.get(lo, lo + plan.size, start, end) as [number, string | null];
     // Rows without a text (none: every column is NOT NULL) or with more separators than fields: row by row.
     if (rows > 0 && (text === null || separators(text) !== rows * TEXT_FIELDS - 1)) return this.chunkRowByRow(plan, k);
-    const user = new Int32Array(rows);
-    const merchant = new Int32Array(rows);
-    const visit = new Int32Array(rows);
-    const lnAmount = new Float64Array(rows);
-    let kept = 0;
+    const out = new ChunkRows(rows, start);
     let at = 0;
     // Each loop also stops at the end of the text, so no text can keep it going.
     const length = text?.length ?? 0;
@@ -145,54 +141,71 @@ export class WindowScanner {
       // The last field of the last row ends with the text.
       for (let c = text.charCodeAt(at++); c !== SEPARATOR && at <= length; c = text.charCodeAt(at++))
         amount = amount * 10 + (c - ZERO);
-      if (u === undefined || m === undefined) continue;
-      user[kept] = u;
-      merchant[kept] = m;
-      visit[kept] = Math.floor((paidAt - start) / 86_400) * 8 + hourBand(paidAt, tz);
-      lnAmount[kept] = Math.log(amount);
-      kept++;
+      out.add(u, m, paidAt, tz, amount);
     }
-    if (kept === rows) return { index: k, user, merchant, visit, lnAmount };
-    return {
-      index: k,
-      user: user.slice(0, kept),
-      merchant: merchant.slice(0, kept),
-      visit: visit.slice(0, kept),
-      lnAmount: lnAmount.slice(0, kept),
-    };
+    return out.chunk(k);
   }
 
-  /** The same chunk read row by row: for a chunk whose ids hold the text's separator. */
+  /**
+   * The same chunk read row by row: for a chunk whose ids hold the text's separator. Its arrays grow as rows come
+   * (this statement is not the one that counted them: an import may have committed in between).
+   */
   private chunkRowByRow(plan: ScanPlan, k: number): ScanChunk {
     const lo = plan.first + k * plan.size;
-    const { start, end } = this.window;
-    let user: Int32Array<ArrayBuffer> = new Int32Array(1024);
-    let merchant: Int32Array<ArrayBuffer> = new Int32Array(1024);
-    let visit: Int32Array<ArrayBuffer> = new Int32Array(1024);
-    let lnAmount: Float64Array<ArrayBuffer> = new Float64Array(1024);
-    let kept = 0;
-    for (const row of this.rowStatement.iterate(lo, lo + plan.size, start, end) as Iterable<
+    const out = new ChunkRows(0, this.window.start);
+    for (const row of this.rowStatement.iterate(lo, lo + plan.size, this.window.start, this.window.end) as Iterable<
       [string, string, number, number, number]
-    >) {
-      const u = this.userIndex.get(row[0]);
-      const m = this.merchantIndex.get(row[1]);
-      if (u === undefined || m === undefined) continue;
-      if (kept === user.length) {
-        user = grow(user);
-        merchant = grow(merchant);
-        visit = grow(visit);
-        const l = new Float64Array(kept * 2);
-        l.set(lnAmount);
-        lnAmount = l;
-      }
-      user[kept] = u;
-      merchant[kept] = m;
-      visit[kept] = Math.floor((row[2] - start) / 86_400) * 8 + hourBand(row[2], row[3]);
-      lnAmount[kept] = Math.log(row[4]);
-      kept++;
-    }
+    >)
+      out.add(this.userIndex.get(row[0]), this.merchantIndex.get(row[1]), row[2], row[3], row[4]);
+    return out.chunk(k);
+  }
+}
+
+/** A chunk's arrays, sized for the rows expected and grown past them; rows of an unknown user or merchant are left out. */
+class ChunkRows {
+  private user: Int32Array<ArrayBuffer>;
+  private merchant: Int32Array<ArrayBuffer>;
+  private visit: Int32Array<ArrayBuffer>;
+  private lnAmount: Float64Array<ArrayBuffer>;
+  private kept = 0;
+
+  constructor(
+    rows: number,
+    private readonly start: number,
+  ) {
+    this.user = new Int32Array(rows);
+    this.merchant = new Int32Array(rows);
+    this.visit = new Int32Array(rows);
+    this.lnAmount = new Float64Array(rows);
+  }
+
+  add(u: number | undefined, m: number | undefined, paidAt: number, tz: number, amount: number): void {
+    if (u === undefined || m === undefined) return;
+    const i = this.kept++;
+    if (i === this.user.length) this.grow();
+    this.user[i] = u;
+    this.merchant[i] = m;
+    this.visit[i] = Math.floor((paidAt - this.start) / 86_400) * 8 + hourBand(paidAt, tz);
+    this.lnAmount[i] = Math.log(amount);
+  }
+
+  private grow(): void {
+    const size = Math.max(1024, this.user.length * 2);
+    const wider = <T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, to: T): T => {
+      to.set(a);
+      return to;
+    };
+    this.user = wider(this.user, new Int32Array(size));
+    this.merchant = wider(this.merchant, new Int32Array(size));
+    this.visit = wider(this.visit, new Int32Array(size));
+    this.lnAmount = wider(this.lnAmount, new Float64Array(size));
+  }
+
+  chunk(index: number): ScanChunk {
+    const { user, merchant, visit, lnAmount, kept } = this;
+    if (kept === user.length) return { index, user, merchant, visit, lnAmount };
     return {
-      index: k,
+      index,
       user: user.slice(0, kept),
       merchant: merchant.slice(0, kept),
       visit: visit.slice(0, kept),
@@ -206,12 +219,6 @@ function separators(text: string): number {
   let count = 0;
   for (let i = text.indexOf('\x1f'); i !== -1; i = text.indexOf('\x1f', i + 1)) count++;
   return count;
-}
-
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /**
