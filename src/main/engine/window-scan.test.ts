@@ -18,7 +18,17 @@ function tempDb(): Db {
   return openDatabase(path.join(dir, 'mirror.db'));
 }
 
-/** Every (user, place, visit) the plan's chunks keep, in chunk order. */
+function addUserAndMerchant(db: Db, userId: string, merchantId: string): void {
+  db.prepare(
+    `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+     VALUES (?, 'n', 0, 'F', 'M', 1990, 'c', 0, 'active')`,
+  ).run(userId);
+  db.prepare(
+    `INSERT INTO merchants (id, name, category, channel, price_level) VALUES (?, 'm', 'food', 'offline', 1)`,
+  ).run(merchantId);
+}
+
+/** Every (user, place, visit, ln amount) the plan's chunks keep, in chunk order. */
 function scanned(db: Db, window: { start: number; end: number }, chunkRows: number): number[][] {
   const scanner = new WindowScanner(db, window);
   const plan = planScan(db, window, chunkRows);
@@ -49,13 +59,7 @@ describe('window scan plan', () => {
     // West of UTC (a negative offset) and a large amount: every number a chunk carries survives its text form.
     insert.run('late-inside', some[0], some[1], 9_007_199_254_740_991, window.start + 7200, -300);
     // Ids may hold any character but NUL, the chunk text's separator U+001F too: such a chunk is read row by row.
-    db.prepare(
-      `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
-       VALUES ('\u001fodd\u001fpayer', 'n', 0, 'F', 'M', 1990, 'c', 0, 'active')`,
-    ).run();
-    db.prepare(
-      `INSERT INTO merchants (id, name, category, channel, price_level) VALUES ('odd\u001fshop', 'm', 'food', 'offline', 1)`,
-    ).run();
+    addUserAndMerchant(db, '\u001fodd\u001fpayer', 'odd\u001fshop');
     insert.run('odd', '\u001fodd\u001fpayer', 'odd\u001fshop', 250, window.start + 7250, 480);
     // A payer the users table does not hold (a mirror whose foreign keys were off) is dropped, as an unknown id.
     db.pragma('foreign_keys = OFF');
@@ -110,13 +114,7 @@ describe('window scan plan', () => {
     expect(chunk.user.length).toBeGreaterThan(100);
     // An import adds a user sorting first and a merchant, and removes the user of the chunk's first row.
     const gone = before.ids.userIds[chunk.user[0]!]!;
-    db.prepare(
-      `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
-       VALUES ('!first', 'n', 0, 'F', 'M', 1990, 'c', 0, 'active')`,
-    ).run();
-    db.prepare(
-      `INSERT INTO merchants (id, name, category, channel, price_level) VALUES ('!m', 'm', 'food', 'offline', 1)`,
-    ).run();
+    addUserAndMerchant(db, '!first', '!m');
     db.pragma('foreign_keys = OFF');
     db.prepare('DELETE FROM users WHERE id = ?').run(gone);
     const after = readScanIds(db);
