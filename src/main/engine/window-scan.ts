@@ -25,7 +25,6 @@ export const WINDOW_SCAN_SQL = `SELECT user_id, merchant_id, paid_at, paid_tz, a
   WHERE rowid >= ? AND rowid < ? AND paid_at >= ? AND paid_at < ? ORDER BY rowid`;
 /** Fields of a row in a chunk's text. */
 const TEXT_FIELDS = 5;
-const SEPARATOR = 31;
 const MINUS = 45;
 const ZERO = 48;
 
@@ -110,37 +109,33 @@ export class WindowScanner {
     const lo = plan.first + k * plan.size;
     const { start, end } = this.window;
     const [rows, text] = this.textStatement.get(lo, lo + plan.size, start, end) as [number, string | null];
+    if (rows === 0) return new ChunkRows(0, start).chunk(k);
     // Rows without a text (none: every column is NOT NULL) or with more separators than fields: row by row.
-    if (rows > 0 && (text === null || separators(text) !== rows * TEXT_FIELDS - 1)) return this.chunkRowByRow(plan, k);
+    if (text === null || separators(text) !== rows * TEXT_FIELDS - 1) return this.chunkRowByRow(plan, k);
     const out = new ChunkRows(rows, start);
     let at = 0;
-    // Each loop also stops at the end of the text, so no text can keep it going.
-    const length = text?.length ?? 0;
-    for (let r = 0; r < rows && text !== null; r++) {
-      // user id, merchant id: up to the next separator; then three integers (safe integers: the import checks),
-      // whose digits accumulate exactly.
-      let next = text.indexOf('\x1f', at);
-      const u = this.userIndex.get(text.slice(at, next));
-      at = next + 1;
-      next = text.indexOf('\x1f', at);
-      const m = this.merchantIndex.get(text.slice(at, next));
-      at = next + 1;
-      let paidAt = 0;
-      let negative = false;
-      for (let c = text.charCodeAt(at++); c !== SEPARATOR && at <= length; c = text.charCodeAt(at++))
-        if (c === MINUS) negative = true;
-        else paidAt = paidAt * 10 + (c - ZERO);
-      if (negative) paidAt = -paidAt;
-      let tz = 0;
-      negative = false;
-      for (let c = text.charCodeAt(at++); c !== SEPARATOR && at <= length; c = text.charCodeAt(at++))
-        if (c === MINUS) negative = true;
-        else tz = tz * 10 + (c - ZERO);
-      if (negative) tz = -tz;
-      let amount = 0;
-      // The last field of the last row ends with the text.
-      for (let c = text.charCodeAt(at++); c !== SEPARATOR && at <= length; c = text.charCodeAt(at++))
-        amount = amount * 10 + (c - ZERO);
+    // Each field ends at the next separator, the last one at the end of the text.
+    const fieldEnd = (): number => {
+      const next = text.indexOf('\x1f', at);
+      return next === -1 ? text.length : next;
+    };
+    for (let r = 0; r < rows; r++) {
+      // user id, merchant id, then three integers.
+      let stop = fieldEnd();
+      const u = this.userIndex.get(text.slice(at, stop));
+      at = stop + 1;
+      stop = fieldEnd();
+      const m = this.merchantIndex.get(text.slice(at, stop));
+      at = stop + 1;
+      stop = fieldEnd();
+      const paidAt = integerIn(text, at, stop);
+      at = stop + 1;
+      stop = fieldEnd();
+      const tz = integerIn(text, at, stop);
+      at = stop + 1;
+      stop = fieldEnd();
+      const amount = integerIn(text, at, stop);
+      at = stop + 1;
       out.add(u, m, paidAt, tz, amount);
     }
     return out.chunk(k);
@@ -212,6 +207,17 @@ class ChunkRows {
       lnAmount: lnAmount.slice(0, kept),
     };
   }
+}
+
+/**
+ * The integer written in text[from, to): digits after an optional minus. Safe integers only (the import checks each),
+ * so the digits accumulate exactly.
+ */
+function integerIn(text: string, from: number, to: number): number {
+  const negative = text.charCodeAt(from) === MINUS;
+  let value = 0;
+  for (let i = negative ? from + 1 : from; i < to; i++) value = value * 10 + (text.charCodeAt(i) - ZERO);
+  return negative ? -value : value;
 }
 
 /** U+001F characters in a chunk's text. */
