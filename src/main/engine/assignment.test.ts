@@ -55,7 +55,11 @@ function referenceAssign(
   return { pairs, entries: entries.length, upperBound: Math.round((upper / 2) * 100) / 100 };
 }
 
-/** Random candidates; `levels` > 0 quantises features so that many pairs tie or share a coarse bucket. */
+/**
+ * Random candidates; `levels` > 0 quantises features so that many pairs tie or share a coarse bucket; `levels` −1
+ * gives every feature of a pair one value that puts the pair's key on the first fine key of one of 40 coarse
+ * buckets (under any weights: they are normalised), so the shares' cut falls on a bucket whose entries all tie.
+ */
 function syntheticCandidates(seed: number, users: number, perUser: number, levels: number): CandidateSet {
   const rand = mulberry32(seed);
   const topK = perUser;
@@ -80,9 +84,11 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       if (v === u) v = (v + 1) % users;
       const s = u * topK + j;
       out.cand[s] = v;
+      const onBucketStart = 1 - (1024 * (1 + Math.floor(rand() * 40))) / 1_000_000;
       for (let f = 0; f < FEATURE_COUNT; f++) {
         const x = rand();
-        slotFeatures[s * FEATURE_COUNT + f] = levels > 0 ? Math.floor(x * levels) / levels : x;
+        slotFeatures[s * FEATURE_COUNT + f] =
+          levels < 0 ? onBucketStart : levels > 0 ? Math.floor(x * levels) / levels : x;
       }
       a.push(u);
       b.push(v);
@@ -126,8 +132,11 @@ describe('scoreAndAssign', () => {
     [1, 0],
     [2, 3],
     [3, 2],
+    [4, -1],
   ] as const) {
-    it(`equals the plain sort-then-greedy definition (seed ${seed}, ${levels ? `${levels + 1} feature levels` : 'continuous features'})`, () => {
+    const features =
+      levels < 0 ? 'keys on coarse bucket starts' : levels > 0 ? `${levels + 1} feature levels` : 'continuous features';
+    it(`equals the plain sort-then-greedy definition (seed ${seed}, ${features})`, () => {
       const c = syntheticCandidates(seed, 3000, 12, levels);
       const rand = mulberry32(seed * 97);
       const buffers = new AssignmentBuffers();

@@ -2,7 +2,7 @@ import { FEATURE_NAMES, REASON_CODES, type RuleSet } from '../../shared/domain/r
 import type { CandidateSet } from './candidates';
 import { FEATURE_COUNT } from './kernel';
 import { sharedUint8 } from './shared-arrays';
-import { COARSE, ENTRY, FINE, ScoredShare, type ScoreJob, scoreShare, type ShareRunner } from './score-share';
+import { COARSE, ENTRY, FINE, FINE_BITS, ScoredShare, type ScoreJob, scoreShare, type ShareRunner } from './score-share';
 
 /** Figures of one scoring + assignment pass. */
 export interface AssignmentSummary {
@@ -47,6 +47,24 @@ export class AssignmentBuffers {
   live = new Int32Array(0);
   sorted = new Int32Array(0);
   matched = new Uint8Array(0);
+  /** The entries past the shares' cut still alive when the greedy gets there: pair and key, then grouped. */
+  found = new Int32Array(0);
+  rest = new Int32Array(0);
+  restEnd = new Int32Array(COARSE + 1);
+
+  /** `live` and `sorted` with room for `entries` entries. */
+  liveRoom(entries: number): Int32Array {
+    if (this.live.length < entries * ENTRY) {
+      this.live = new Int32Array(entries * ENTRY);
+      this.sorted = new Int32Array(entries * ENTRY);
+    }
+    return this.live;
+  }
+
+  restRoom(entries: number): Int32Array {
+    if (this.rest.length < entries * ENTRY) this.rest = new Int32Array(entries * ENTRY);
+    return this.rest;
+  }
 }
 
 /** The value users see: 100 × Σ weight × feature / Σ weights. */
@@ -73,12 +91,15 @@ export function normalisedWeights(ruleSet: RuleSet): Float64Array {
  * user, only between users both `eligible` now, above the rule set's minimum value and shared-place count.
  * Pair rules (gender both ways, blocks, history) were enforced when the candidates were generated.
  *
- * Exactly the greedy over a stable sort of all qualifying entries by quantised value, done cheaper: entries are
- * grouped once by the coarse half of their key (one counting pass per share), then each coarse bucket, best
- * first, drops the entries whose users were already introduced by better buckets and only the survivors are
- * ordered by the fine half. Most entries of the lower buckets are dead by the time their bucket comes, so they are
- * never sorted. With two shares (split by rows, so the first share's pairs all come before the second's) a bucket's
- * entries are the first share's then the second's: the same stable order as one share.
+ * Exactly the greedy over a stable sort of all qualifying entries by quantised value, done cheaper: the best
+ * entries (an eighth, see GROUPED_SHARE) are grouped by the coarse half of their key (one counting pass per share),
+ * then each coarse bucket, best first, drops the entries whose users were already introduced by better buckets and
+ * only the survivors are ordered by the fine half. The rest is read once after those buckets: only the entries
+ * whose users are both still free are grouped and taken the same way — most are dead by then, so they are never
+ * grouped nor sorted. Dropping a dead entry early changes nothing (an introduced user stays introduced). With two
+ * shares (split by rows, so the first share's pairs all come before the second's) a bucket's entries are the first
+ * share's then the second's: the same stable order as one share; the greedy takes the grouped buckets up to the
+ * earlier of the shares' two cuts.
  * Reason codes are not derived here (a what-if never shows them): introductionReasons gives them for a run.
  *
  * `helper` scores the second share on another thread meanwhile; without one, `shares` (1 or 2) are scored here in
@@ -180,7 +201,6 @@ function assignScored(
   const n = jobs[0]!.users;
   const eligible = jobs[0]!.eligible;
   const shares = buffers.shares.slice(0, jobs.length);
-  const { fineCounts } = buffers;
   if (buffers.matched.length < n) buffers.matched = new Uint8Array(n);
   const matched = buffers.matched;
   matched.fill(0, 0, n);
@@ -189,20 +209,7 @@ function assignScored(
   let entries = 0;
   for (const share of shares) entries += share.figures[0]!;
 
-  // Room for the largest bucket, all shares together.
-  let largest = 0;
-  for (let c = 0; c < COARSE; c++) {
-    let size = 0;
-    for (const share of shares) size += share.bucketEnd[c]! - (c === 0 ? 0 : share.bucketEnd[c - 1]!);
-    largest = Math.max(largest, size);
-  }
-  if (buffers.live.length < largest * ENTRY) {
-    buffers.live = new Int32Array(largest * ENTRY);
-    buffers.sorted = new Int32Array(largest * ENTRY);
-  }
-  const { live: liveBuf, sorted } = buffers;
-
-  // 3. Greedy, bucket by bucket. Each introduction's pair and users are kept as taken.
+  // Each introduction's pair and users, as taken.
   const resultPair = new Int32Array(Math.max(1, n >> 1));
   const resultA = new Int32Array(resultPair.length);
   const resultB = new Int32Array(resultPair.length);
@@ -216,55 +223,30 @@ function assignScored(
     resultB[count] = Math.max(u, v);
     count++;
   };
-  for (let c = 0; c < COARSE; c++) {
-    // Survivors, the shares in order (liveness cannot change before the bucket is taken).
+
+  // 3. Greedy over the buckets every share grouped, best first: a bucket's entries are the first share's, then the
+  // second's.
+  let cut = COARSE;
+  for (const share of shares) cut = Math.min(cut, share.figures[1]!);
+  const starts = (share: ScoredShare, c: number): number => (c === 0 ? 0 : share.bucketEnd[c - 1]!);
+  for (let c = 0; c < cut; c++) {
+    let size = 0;
+    for (const share of shares) size += share.bucketEnd[c]! - starts(share, c);
+    const live = buffers.liveRoom(size);
     let w8 = 0;
-    for (const share of shares) {
-      const bucket = share.bucket;
-      const end = share.bucketEnd[c]! * ENTRY;
-      for (let e = c === 0 ? 0 : share.bucketEnd[c - 1]! * ENTRY; e < end; e += ENTRY) {
-        if (matched[bucket[e + 1]!] === 1 || matched[bucket[e + 2]!] === 1) continue;
-        liveBuf[w8] = bucket[e]!;
-        liveBuf[w8 + 1] = bucket[e + 1]!;
-        liveBuf[w8 + 2] = bucket[e + 2]!;
-        liveBuf[w8 + 3] = bucket[e + 3]!;
-        w8 += ENTRY;
-      }
-    }
-    const live = w8 / ENTRY;
-    if (live === 0) continue;
-    if (live <= SMALL_BUCKET) {
-      // Stable insertion sort by fine key, in place.
-      for (let i = 1; i < live; i++) {
-        const at = i * ENTRY;
-        const p = liveBuf[at]!;
-        const u = liveBuf[at + 1]!;
-        const v = liveBuf[at + 2]!;
-        const k = liveBuf[at + 3]!;
-        let j = i - 1;
-        while (j >= 0 && liveBuf[j * ENTRY + 3]! > k) j--;
-        if (j === i - 1) continue;
-        const to = (j + 1) * ENTRY;
-        liveBuf.copyWithin(to + ENTRY, to, at);
-        liveBuf[to] = p;
-        liveBuf[to + 1] = u;
-        liveBuf[to + 2] = v;
-        liveBuf[to + 3] = k;
-      }
-      for (let e = 0; e < w8; e += ENTRY) take(liveBuf[e]!, liveBuf[e + 1]!, liveBuf[e + 2]!);
-    } else {
-      // Stable counting sort of the survivors by fine key: one counting pass, one scatter pass.
-      fineCounts.fill(0);
-      for (let e = 0; e < w8; e += ENTRY) fineCounts[liveBuf[e + 3]! + 1]!++;
-      for (let r = 0; r < FINE; r++) fineCounts[r + 1]! += fineCounts[r]!;
-      for (let e = 0; e < w8; e += ENTRY) {
-        const at = fineCounts[liveBuf[e + 3]!]!++ * ENTRY;
-        sorted[at] = liveBuf[e]!;
-        sorted[at + 1] = liveBuf[e + 1]!;
-        sorted[at + 2] = liveBuf[e + 2]!;
-      }
-      for (let e = 0; e < w8; e += ENTRY) take(sorted[e]!, sorted[e + 1]!, sorted[e + 2]!);
-    }
+    for (const share of shares) w8 = appendLive(share.bucket, starts(share, c), share.bucketEnd[c]!, matched, live, w8);
+    settleBucket(buffers, w8 / ENTRY, take);
+  }
+
+  // 4. The rest: the entries past the cut whose users are both still free, in share then pair order, grouped by
+  // coarse bucket (stable) and taken the same way.
+  const rest = collectRest(candidates, jobs, shares, cut << FINE_BITS, matched, buffers);
+  const restEnd = buffers.restEnd;
+  for (let c = cut; c < COARSE; c++) {
+    const from = c === cut ? 0 : restEnd[c - 1]!;
+    const live = buffers.liveRoom(restEnd[c]! - from);
+    const w8 = appendLive(rest, from, restEnd[c]!, matched, live, 0);
+    settleBucket(buffers, w8 / ENTRY, take);
   }
 
   let upper = 0;
@@ -300,6 +282,125 @@ function assignScored(
       meanScore: count > 0 ? round2(total / count) : 0,
     },
   };
+}
+
+/** Appends the entries [from, to) of `bucket` whose users are both free to `live` (from int w8); returns its end. */
+function appendLive(
+  bucket: Int32Array,
+  from: number,
+  to: number,
+  matched: Uint8Array,
+  live: Int32Array,
+  w8: number,
+): number {
+  for (let e = from * ENTRY; e < to * ENTRY; e += ENTRY) {
+    if (matched[bucket[e + 1]!] === 1 || matched[bucket[e + 2]!] === 1) continue;
+    live[w8] = bucket[e]!;
+    live[w8 + 1] = bucket[e + 1]!;
+    live[w8 + 2] = bucket[e + 2]!;
+    live[w8 + 3] = bucket[e + 3]!;
+    w8 += ENTRY;
+  }
+  return w8;
+}
+
+/** Takes one coarse bucket's live entries (in buffers.live) in fine-key order, stable. */
+function settleBucket(
+  buffers: AssignmentBuffers,
+  live: number,
+  take: (pair: number, u: number, v: number) => void,
+): void {
+  const { live: liveBuf, sorted, fineCounts } = buffers;
+  const w8 = live * ENTRY;
+  if (live === 0) return;
+  if (live <= SMALL_BUCKET) {
+    // Stable insertion sort by fine key, in place.
+    for (let i = 1; i < live; i++) {
+      const at = i * ENTRY;
+      const p = liveBuf[at]!;
+      const u = liveBuf[at + 1]!;
+      const v = liveBuf[at + 2]!;
+      const k = liveBuf[at + 3]!;
+      let j = i - 1;
+      while (j >= 0 && liveBuf[j * ENTRY + 3]! > k) j--;
+      if (j === i - 1) continue;
+      const to = (j + 1) * ENTRY;
+      liveBuf.copyWithin(to + ENTRY, to, at);
+      liveBuf[to] = p;
+      liveBuf[to + 1] = u;
+      liveBuf[to + 2] = v;
+      liveBuf[to + 3] = k;
+    }
+    for (let e = 0; e < w8; e += ENTRY) take(liveBuf[e]!, liveBuf[e + 1]!, liveBuf[e + 2]!);
+  } else {
+    // Stable counting sort of the survivors by fine key: one counting pass, one scatter pass.
+    fineCounts.fill(0);
+    for (let e = 0; e < w8; e += ENTRY) fineCounts[liveBuf[e + 3]! + 1]!++;
+    for (let r = 0; r < FINE; r++) fineCounts[r + 1]! += fineCounts[r]!;
+    for (let e = 0; e < w8; e += ENTRY) {
+      const at = fineCounts[liveBuf[e + 3]!]!++ * ENTRY;
+      sorted[at] = liveBuf[e]!;
+      sorted[at + 1] = liveBuf[e + 1]!;
+      sorted[at + 2] = liveBuf[e + 2]!;
+    }
+    for (let e = 0; e < w8; e += ENTRY) take(sorted[e]!, sorted[e + 1]!, sorted[e + 2]!);
+  }
+}
+
+/**
+ * The qualifying entries at or past `cutKey` whose users are both free now, grouped by coarse bucket in
+ * buffers.rest (stable: share then pair order inside a bucket; buffers.restEnd[c] = where bucket c ends). A row
+ * whose user a is already introduced is skipped whole.
+ */
+function collectRest(
+  candidates: CandidateSet,
+  jobs: ScoreJob[],
+  shares: ScoredShare[],
+  cutKey: number,
+  matched: Uint8Array,
+  buffers: AssignmentBuffers,
+): Int32Array {
+  const { userA, userB, rowStart } = candidates.pairs;
+  const counts = buffers.restEnd;
+  counts.fill(0);
+  let found = buffers.found;
+  let f3 = 0;
+  jobs.forEach((job, k) => {
+    const pairKey = shares[k]!.pairKey;
+    const firstPair = rowStart[job.rowFirst]!;
+    for (let r = job.rowFirst; r < job.rowEnd; r++) {
+      const first = rowStart[r]!;
+      const end = rowStart[r + 1]!;
+      if (first === end || matched[userA[first]!] === 1) continue;
+      for (let i = first; i < end; i++) {
+        const key = pairKey[i - firstPair]!;
+        if (key < cutKey || matched[userB[i]!] === 1) continue;
+        if (f3 + 2 > found.length) {
+          const grown = new Int32Array(Math.max(1024, found.length * 2));
+          grown.set(found);
+          found = grown;
+        }
+        found[f3] = i;
+        found[f3 + 1] = key;
+        f3 += 2;
+        counts[(key >> FINE_BITS) + 1]!++;
+      }
+    }
+  });
+  buffers.found = found;
+  for (let c = 0; c < COARSE; c++) counts[c + 1]! += counts[c]!;
+  const rest = buffers.restRoom(f3 >> 1);
+  for (let e = 0; e < f3; e += 2) {
+    const i = found[e]!;
+    const key = found[e + 1]!;
+    const at = counts[key >> FINE_BITS]!++ * ENTRY;
+    rest[at] = i;
+    rest[at + 1] = userA[i]!;
+    rest[at + 2] = userB[i]!;
+    rest[at + 3] = key & (FINE - 1);
+  }
+  // counts[c] is now the end of bucket c.
+  return rest;
 }
 
 /** Up to three reason codes of introduction k, strongest contribution first. */
