@@ -2,7 +2,16 @@ import { FEATURE_NAMES, REASON_CODES, type RuleSet } from '../../shared/domain/r
 import type { CandidateSet } from './candidates';
 import { FEATURE_COUNT } from './kernel';
 import { sharedUint8 } from './shared-arrays';
-import { COARSE, ENTRY, FINE, FINE_BITS, ScoredShare, type ScoreJob, scoreShare, type ShareRunner } from './score-share';
+import {
+  COARSE,
+  ENTRY,
+  FINE,
+  FINE_BITS,
+  ScoredShare,
+  type ScoreJob,
+  scoreShare,
+  type ShareRunner,
+} from './score-share';
 
 /** Figures of one scoring + assignment pass. */
 export interface AssignmentSummary {
