@@ -9,8 +9,9 @@ import {
   FINE_BITS,
   ScoredShare,
   type ScoreJob,
+  collectRest,
   scoreShare,
-  type ShareRunner,
+  type ShareHelper,
 } from './score-share';
 
 /** Figures of one scoring + assignment pass. */
@@ -55,9 +56,9 @@ export class AssignmentBuffers {
   /** One bucket's survivors (same layout as a share's entries), then, for a large bucket, in fine-key order. */
   live = new Int32Array(0);
   sorted = new Int32Array(0);
-  matched = new Uint8Array(0);
-  /** The entries past the shares' cut still alive when the greedy gets there: pair and key, then grouped. */
-  found = new Int32Array(0);
+  /** Users introduced so far, in shared memory: the helper thread reads it while it collects its share's rest. */
+  matched = sharedUint8(0);
+  /** The shares' survivors past the cut (collectRest), grouped by coarse bucket. */
   rest = new Int32Array(0);
   restEnd = new Int32Array(COARSE + 1);
 
@@ -119,18 +120,27 @@ export async function scoreAndAssignWith(
   eligible: Uint8Array,
   ruleSet: RuleSet,
   buffers: AssignmentBuffers,
-  helper: ShareRunner,
+  helper: ShareHelper,
 ): Promise<Assignment> {
   const w = normalisedWeights(ruleSet);
   const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, 2);
-  const theirs = helper(jobs[1]!, buffers.shares[1]!);
-  // Whatever this share throws, the helper must be done with the buffers before anyone reuses them.
+  const [mine, theirs] = buffers.shares;
+  await withHelper(helper.score(jobs[1]!, theirs!), () => scoreShare(jobs[0]!, mine!));
+  const greedy = takeGrouped(jobs, buffers);
+  const cutKey = greedy.cut << FINE_BITS;
+  await withHelper(helper.rest(jobs[1]!, theirs!, cutKey, buffers.matched), () =>
+    collectRest(jobs[0]!, mine!, cutKey, buffers.matched),
+  );
+  return takeRest(candidates, jobs, buffers, w, greedy);
+}
+
+/** Runs `mine` here while the helper does its part; whatever `mine` throws, the helper is done with the buffers. */
+async function withHelper(theirs: Promise<void>, mine: () => void): Promise<void> {
   try {
-    scoreShare(jobs[0]!, buffers.shares[0]!);
+    mine();
   } finally {
     await theirs;
   }
-  return assignScored(candidates, jobs, buffers, w);
 }
 
 export function scoreAndAssign(
@@ -143,7 +153,9 @@ export function scoreAndAssign(
   const w = normalisedWeights(ruleSet);
   const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, shares);
   jobs.forEach((job, k) => scoreShare(job, buffers.shares[k]!));
-  return assignScored(candidates, jobs, buffers, w);
+  const greedy = takeGrouped(jobs, buffers);
+  jobs.forEach((job, k) => collectRest(job, buffers.shares[k]!, greedy.cut << FINE_BITS, buffers.matched));
+  return takeRest(candidates, jobs, buffers, w, greedy);
 }
 
 /** The shares' jobs, split by rows at half the pairs, with their buffers sized (before any thread writes them). */
@@ -200,43 +212,47 @@ function scoreJobs(
   });
 }
 
-/** The greedy over the scored shares, then the introductions' values and the summary. */
-function assignScored(
-  candidates: CandidateSet,
-  jobs: ScoreJob[],
-  buffers: AssignmentBuffers,
-  w: Float64Array,
-): Assignment {
-  const n = jobs[0]!.users;
-  const eligible = jobs[0]!.eligible;
-  const shares = buffers.shares.slice(0, jobs.length);
-  if (buffers.matched.length < n) buffers.matched = new Uint8Array(n);
-  const matched = buffers.matched;
-  matched.fill(0, 0, n);
-  let eligibleUsers = 0;
-  for (let u = 0; u < n; u++) eligibleUsers += eligible[u]!;
-  let entries = 0;
-  for (const share of shares) entries += share.figures[0]!;
-
-  // Each introduction's pair and users, as taken.
-  const resultPair = new Int32Array(Math.max(1, n >> 1));
-  const resultA = new Int32Array(resultPair.length);
-  const resultB = new Int32Array(resultPair.length);
-  let count = 0;
-  const take = (pair: number, u: number, v: number): void => {
+/** The greedy's introductions so far: each one's pair and users, as taken; `matched` marks their users. */
+class Greedy {
+  readonly pair: Int32Array;
+  readonly userA: Int32Array;
+  readonly userB: Int32Array;
+  count = 0;
+  constructor(
+    users: number,
+    readonly matched: Uint8Array,
+    /** The first coarse bucket some share did not group. */
+    readonly cut: number,
+  ) {
+    this.pair = new Int32Array(Math.max(1, users >> 1));
+    this.userA = new Int32Array(this.pair.length);
+    this.userB = new Int32Array(this.pair.length);
+  }
+  readonly take = (pair: number, u: number, v: number): void => {
+    const matched = this.matched;
     if (matched[u] === 1 || matched[v] === 1) return;
     matched[u] = 1;
     matched[v] = 1;
-    resultPair[count] = pair;
-    resultA[count] = Math.min(u, v);
-    resultB[count] = Math.max(u, v);
-    count++;
+    this.pair[this.count] = pair;
+    this.userA[this.count] = Math.min(u, v);
+    this.userB[this.count] = Math.max(u, v);
+    this.count++;
   };
+}
 
-  // 3. Greedy over the buckets every share grouped, best first: a bucket's entries are the first share's, then the
-  // second's.
+/**
+ * 3. The greedy over the buckets every share grouped, best first: a bucket's entries are the first share's, then
+ * the second's.
+ */
+function takeGrouped(jobs: ScoreJob[], buffers: AssignmentBuffers): Greedy {
+  const n = jobs[0]!.users;
+  const shares = buffers.shares.slice(0, jobs.length);
+  if (buffers.matched.length < n) buffers.matched = sharedUint8(n);
+  const matched = buffers.matched;
+  matched.fill(0, 0, n);
   let cut = COARSE;
   for (const share of shares) cut = Math.min(cut, share.figures[1]!);
+  const greedy = new Greedy(n, matched, cut);
   const starts = (share: ScoredShare, c: number): number => (c === 0 ? 0 : share.bucketEnd[c - 1]!);
   for (let c = 0; c < cut; c++) {
     let size = 0;
@@ -244,20 +260,61 @@ function assignScored(
     const live = buffers.liveRoom(size);
     let w8 = 0;
     for (const share of shares) w8 = appendLive(share.bucket, starts(share, c), share.bucketEnd[c]!, matched, live, w8);
-    settleBucket(buffers, w8 / ENTRY, take);
+    settleBucket(buffers, w8 / ENTRY, greedy.take);
   }
+  return greedy;
+}
 
-  // 4. The rest: the entries past the cut whose users are both still free, in share then pair order, grouped by
-  // coarse bucket (stable) and taken the same way.
-  const rest = collectRest(candidates, jobs, shares, cut << FINE_BITS, matched, buffers);
+/**
+ * 4. The rest (every share's survivors past the cut, collectRest), grouped by coarse bucket — stable: share then
+ * pair order — and taken the same way; then the introductions' values and the summary.
+ */
+function takeRest(
+  candidates: CandidateSet,
+  jobs: ScoreJob[],
+  buffers: AssignmentBuffers,
+  w: Float64Array,
+  greedy: Greedy,
+): Assignment {
+  const n = jobs[0]!.users;
+  const eligible = jobs[0]!.eligible;
+  const shares = buffers.shares.slice(0, jobs.length);
+  const { matched, cut } = greedy;
   const restEnd = buffers.restEnd;
+  restEnd.fill(0);
+  let survivors = 0;
+  for (const share of shares) {
+    const found = share.figures[2]! * ENTRY;
+    survivors += share.figures[2]!;
+    for (let e = 0; e < found; e += ENTRY) restEnd[(share.bucket[e + 3]! >> FINE_BITS) + 1]!++;
+  }
+  for (let c = 0; c < COARSE; c++) restEnd[c + 1]! += restEnd[c]!;
+  const rest = buffers.restRoom(survivors);
+  for (const share of shares) {
+    const { bucket } = share;
+    const found = share.figures[2]! * ENTRY;
+    for (let e = 0; e < found; e += ENTRY) {
+      const key = bucket[e + 3]!;
+      const at = restEnd[key >> FINE_BITS]!++ * ENTRY;
+      rest[at] = bucket[e]!;
+      rest[at + 1] = bucket[e + 1]!;
+      rest[at + 2] = bucket[e + 2]!;
+      rest[at + 3] = key & (FINE - 1);
+    }
+  }
+  // restEnd[c] is now the end of bucket c.
   for (let c = cut; c < COARSE; c++) {
     const from = c === cut ? 0 : restEnd[c - 1]!;
     const live = buffers.liveRoom(restEnd[c]! - from);
     const w8 = appendLive(rest, from, restEnd[c]!, matched, live, 0);
-    settleBucket(buffers, w8 / ENTRY, take);
+    settleBucket(buffers, w8 / ENTRY, greedy.take);
   }
 
+  let eligibleUsers = 0;
+  for (let u = 0; u < n; u++) eligibleUsers += eligible[u]!;
+  let entries = 0;
+  for (const share of shares) entries += share.figures[0]!;
+  const { count, pair: resultPair, userA: resultA, userB: resultB } = greedy;
   let upper = 0;
   for (let u = 0; u < n; u++) {
     let best = shares[0]!.best[u]!;
@@ -354,62 +411,6 @@ function settleBucket(
     }
     for (let e = 0; e < w8; e += ENTRY) take(sorted[e]!, sorted[e + 1]!, sorted[e + 2]!);
   }
-}
-
-/**
- * The qualifying entries at or past `cutKey` whose users are both free now, grouped by coarse bucket in
- * buffers.rest (stable: share then pair order inside a bucket; buffers.restEnd[c] = where bucket c ends). A row
- * whose user a is already introduced is skipped whole.
- */
-function collectRest(
-  candidates: CandidateSet,
-  jobs: ScoreJob[],
-  shares: ScoredShare[],
-  cutKey: number,
-  matched: Uint8Array,
-  buffers: AssignmentBuffers,
-): Int32Array {
-  const { userA, userB, rowStart } = candidates.pairs;
-  const counts = buffers.restEnd;
-  counts.fill(0);
-  let found = buffers.found;
-  let f3 = 0;
-  jobs.forEach((job, k) => {
-    const pairKey = shares[k]!.pairKey;
-    const firstPair = rowStart[job.rowFirst]!;
-    for (let r = job.rowFirst; r < job.rowEnd; r++) {
-      const first = rowStart[r]!;
-      const end = rowStart[r + 1]!;
-      if (first === end || matched[userA[first]!] === 1) continue;
-      for (let i = first; i < end; i++) {
-        const key = pairKey[i - firstPair]!;
-        if (key < cutKey || matched[userB[i]!] === 1) continue;
-        if (f3 + 2 > found.length) {
-          const grown = new Int32Array(Math.max(1024, found.length * 2));
-          grown.set(found);
-          found = grown;
-        }
-        found[f3] = i;
-        found[f3 + 1] = key;
-        f3 += 2;
-        counts[(key >> FINE_BITS) + 1]!++;
-      }
-    }
-  });
-  buffers.found = found;
-  for (let c = 0; c < COARSE; c++) counts[c + 1]! += counts[c]!;
-  const rest = buffers.restRoom(f3 >> 1);
-  for (let e = 0; e < f3; e += 2) {
-    const i = found[e]!;
-    const key = found[e + 1]!;
-    const at = counts[key >> FINE_BITS]!++ * ENTRY;
-    rest[at] = i;
-    rest[at + 1] = userA[i]!;
-    rest[at + 2] = userB[i]!;
-    rest[at + 3] = key & (FINE - 1);
-  }
-  // counts[c] is now the end of bucket c.
-  return rest;
 }
 
 /** Up to three reason codes of introduction k, strongest contribution first. */

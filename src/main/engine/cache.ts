@@ -169,9 +169,7 @@ export class MatchingCache {
     const helper = this.helper;
     if (helper) {
       try {
-        return await scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, (job, share) =>
-          helper.score(job, share),
-        );
+        return await scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, helper);
       } catch (error) {
         // The helper failed or stopped (it no longer writes the buffers either way): this cache goes on on one
         // thread — slower, the same result — rather than failing every what-if from now on.

@@ -80,8 +80,11 @@ export class ScoredShare {
   /** The grouped entries (buckets before the cut), ENTRY ints each: pair, its two users, fine key. */
   bucket = sharedInt32(0);
   best = sharedFloat64(0);
-  /** [0] qualifying entries, [1] the cut: the first coarse bucket not grouped (its entries and later ones are not). */
-  figures = sharedInt32(2);
+  /**
+   * [0] qualifying entries, [1] the cut: the first coarse bucket not grouped (its entries and later ones are not),
+   * [2] the rest's survivors (collectRest).
+   */
+  figures = sharedInt32(3);
   ensure(pairs: number, users: number): void {
     if (this.pairKey.length < pairs) {
       this.pairKey = sharedInt32(pairs);
@@ -175,5 +178,41 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
   figures[1] = cut;
 }
 
-/** Runs a share's job (on another thread: the re-score helper). */
-export type ShareRunner = (job: ScoreJob, share: ScoredShare) => Promise<void>;
+/**
+ * After the greedy has taken every share's grouped buckets (the keys before `cutKey`): the share's entries at or
+ * past `cutKey` whose users are both still free (`matched` 0), in pair order, written over `bucket` (its grouped
+ * entries are taken by then) as ENTRY ints each — pair, its two users, its whole key; figures[2] = how many. A row
+ * whose user a is already introduced is skipped whole. `matched` is in shared memory: the helper thread collects
+ * its share meanwhile.
+ */
+export function collectRest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): void {
+  const { userA, userB, rowStart } = job;
+  const firstPair = rowStart[job.rowFirst]!;
+  const { pairKey, bucket } = share;
+  let e = 0;
+  for (let r = job.rowFirst; r < job.rowEnd; r++) {
+    const first = rowStart[r]!;
+    const end = rowStart[r + 1]!;
+    if (first === end) continue;
+    const u = userA[first]!;
+    if (matched[u] === 1) continue;
+    for (let i = first; i < end; i++) {
+      const key = pairKey[i - firstPair]!;
+      if (key < cutKey) continue;
+      const v = userB[i]!;
+      if (matched[v] === 1) continue;
+      bucket[e] = i;
+      bucket[e + 1] = u;
+      bucket[e + 2] = v;
+      bucket[e + 3] = key;
+      e += ENTRY;
+    }
+  }
+  share.figures[2] = e / ENTRY;
+}
+
+/** What the re-score helper thread does for a share (engine/team.ts). */
+export interface ShareHelper {
+  score(job: ScoreJob, share: ScoredShare): Promise<void>;
+  rest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): Promise<void>;
+}

@@ -38,8 +38,10 @@ export interface EngineTeam {
   run(out: KernelOutput, progress?: ProgressSink): Promise<TeamRunTimes>;
   /** The features of `pairs` (its control counter at zero); `rows` as the output's the pairs came from. */
   features(pairs: CandidatePairs, rows: Int32Array | undefined, progress?: ProgressSink): Promise<TeamRunTimes>;
-  /** One share of a re-score (assignment.ts scoreShare), on a team of one thread: the re-score helper. */
+  /** One share of a re-score (score-share.ts scoreShare), on a team of one thread: the re-score helper. */
   score(job: ScoreJob, share: ScoredShare): Promise<void>;
+  /** That share's survivors past the greedy's cut (score-share.ts collectRest), on the same team of one. */
+  rest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,18 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
       },
     );
     return { wallMs: performance.now() - start, threadMs };
+  }
+
+  /** A task of the re-score helper: a team of one thread. */
+  function onHelper(message: unknown): Promise<void> {
+    if (threads !== 1)
+      return Promise.reject(new Error(`engine team: a re-score share runs on a team of one thread, not ${threads}`));
+    return together(
+      () => message,
+      'done',
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /**
@@ -233,14 +247,11 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
       const count = pairs.rowStart.length - 1;
       return timed('features', pairs.control, count, () => ({ type: 'features', pairs, rows }), progress);
     },
-    async score(job, share) {
-      if (threads !== 1) throw new Error(`engine team: a re-score share runs on a team of one thread, not ${threads}`);
-      await together(
-        () => ({ type: 'score', job, share }),
-        'done',
-        () => undefined,
-        () => undefined,
-      );
+    score(job, share) {
+      return onHelper({ type: 'score', job, share });
+    },
+    rest(job, share, cutKey, matched) {
+      return onHelper({ type: 'rest', job, share, cutKey, matched });
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { type Db, openDatabase } from '../db/database';
-import { type ScoredShare, type ScoreJob, scoreShare } from '../engine/score-share';
+import { collectRest, type ScoredShare, type ScoreJob, scoreShare } from '../engine/score-share';
 import {
   type CandidatePairs,
   createScratch,
@@ -21,8 +21,9 @@ import { planOf, planScan, type ScanPlan, WindowScanner, withMmap } from '../eng
  * - `data`: the kernel data of the runs that follow (shared memory), with this thread's scratch memory;
  * - `kernel`: claims row chunks of the output until none are left (engine/kernel.ts), the top-K lists;
  * - `features`: the same over a list of candidate pairs;
- * - `score`: one share of a re-score (engine/assignment.ts), written into the share's shared memory — the cache's
- *   re-score helper, a team of one kept while the cache lives.
+ * - `score`: one share of a re-score (engine/score-share.ts), written into the share's shared memory — the cache's
+ *   re-score helper, a team of one kept while the cache lives;
+ * - `rest`: that share's survivors past the greedy's cut, once the greedy has taken the grouped buckets.
  */
 type Message =
   | {
@@ -36,7 +37,8 @@ type Message =
   | { type: 'data'; data: KernelData }
   | { type: 'kernel'; out: KernelOutput; slot: number }
   | { type: 'features'; pairs: CandidatePairs; rows: Int32Array | undefined }
-  | { type: 'score'; job: ScoreJob; share: ScoredShare };
+  | { type: 'score'; job: ScoreJob; share: ScoredShare }
+  | { type: 'rest'; job: ScoreJob; share: ScoredShare; cutKey: number; matched: Uint8Array };
 
 let data: KernelData | null = null;
 let scratch: KernelScratch | null = null;
@@ -105,9 +107,10 @@ function scan(m: Extract<Message, { type: 'scan' }>): void {
 parentPort?.on('message', (m: Message) => {
   try {
     if (m.type === 'scan') scan(m);
-    else if (m.type === 'score') {
+    else if (m.type === 'score' || m.type === 'rest') {
       const start = performance.now();
-      scoreShare(m.job, m.share);
+      if (m.type === 'score') scoreShare(m.job, m.share);
+      else collectRest(m.job, m.share, m.cutKey, m.matched);
       parentPort?.postMessage({ type: 'done', ms: performance.now() - start });
     } else if (m.type === 'data') {
       data = m.data;
