@@ -1,5 +1,5 @@
 import { FEATURE_NAMES } from '../../shared/domain/features';
-import { sharedFloat64, sharedInt32 } from './shared-arrays';
+import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 
 /**
  * The part of a re-score that grows with every cached pair — score each pair, group the qualifying ones by value —
@@ -20,6 +20,14 @@ export const MAX_KEY = 100 * QUANTA;
 export const FINE_BITS = 10;
 export const FINE = 1 << FINE_BITS;
 export const COARSE = (MAX_KEY >> FINE_BITS) + 1;
+/**
+ * A user's best value so far, coarsely (ScoredShare.level): 255 − (key >> LEVEL_SHIFT), 11–255 for values 0–100 in
+ * steps of 0.41; 0 marks a user who may not be introduced, 1 one without a qualifying pair yet.
+ */
+const LEVEL_SHIFT = 12;
+const NOT_ELIGIBLE = 0;
+const NO_PAIR_YET = 1;
+
 /** Ints per grouped entry: pair, user a, user b, fine key (one array, so a bucket is one sequential stream). */
 export const ENTRY = 4;
 
@@ -81,6 +89,12 @@ export class ScoredShare {
   bucket = sharedInt32(0);
   best = sharedFloat64(0);
   /**
+   * Per user, a level at most their best value's (see LEVEL_SHIFT): a pair whose level is lower cannot raise the
+   * best, so the pass reads this one byte at random instead of the best's eight (a byte per user stays in a core's
+   * L2 cache where eight do not); it doubles as the eligibility test.
+   */
+  level = sharedUint8(0);
+  /**
    * [0] qualifying entries, [1] the cut: the first coarse bucket not grouped (its entries and later ones are not),
    * [2] the rest's survivors (collectRest).
    */
@@ -90,7 +104,10 @@ export class ScoredShare {
       this.pairKey = sharedInt32(pairs);
       this.bucket = sharedInt32(pairs * ENTRY);
     }
-    if (this.best.length < users) this.best = sharedFloat64(users);
+    if (this.best.length < users) {
+      this.best = sharedFloat64(users);
+      this.level = sharedUint8(users);
+    }
   }
 }
 
@@ -102,33 +119,37 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
   const { userA, userB, sharedPlaces, features, rowStart, eligible, minScore, minShared } = job;
   const firstPair = rowStart[job.rowFirst]!;
   const endPair = rowStart[job.rowEnd]!;
-  const { pairKey, bucket, best, figures } = share;
+  const { pairKey, bucket, best, level, figures } = share;
   const counts = share.bucketEnd;
-  if (pairKey.length < endPair - firstPair || best.length < job.users)
+  if (pairKey.length < endPair - firstPair || best.length < job.users || level.length < job.users)
     throw new Error('re-score: the share was not sized for its job');
   const [w0, w1, w2, w3, w4, w5, w6, w7] = job.weights100;
   counts.fill(0);
-  // best doubles as the eligibility test: −∞ for a user who may not be introduced, so the pass reads one array at
-  // random per pair, not two (at 400,000 users those reads are most of its time).
-  for (let u = 0; u < job.users; u++) best[u] = eligible[u] === 0 ? -Infinity : -1;
+  for (let u = 0; u < job.users; u++) {
+    best[u] = -1;
+    level[u] = eligible[u] === 0 ? NOT_ELIGIBLE : NO_PAIR_YET;
+  }
 
   // 1. Score, row by row (a row's pairs share user a, whose eligibility and best value stay in registers); count
-  // the coarse buckets.
+  // the coarse buckets. User b's best is read (at random: at 400,000 users those reads were most of the pass) only
+  // when the pair's level reaches b's: a few times per user, as a running maximum rises.
   let entries = 0;
   for (let r = job.rowFirst; r < job.rowEnd; r++) {
     const first = rowStart[r]!;
     const end = rowStart[r + 1]!;
     if (first === end) continue;
     const u = userA[first]!;
-    let bestU = best[u]!;
-    if (bestU === -Infinity) {
+    const levelU = level[u]!;
+    if (levelU === NOT_ELIGIBLE) {
       pairKey.fill(-1, first - firstPair, end - firstPair);
       continue;
     }
+    let bestU = best[u]!;
+    let bestKeyU = MAX_KEY + 1; // none yet
     for (let i = first; i < end; i++) {
       const v = userB[i]!;
-      const bestV = best[v]!;
-      if (bestV === -Infinity || sharedPlaces[i]! < minShared) {
+      const levelV = level[v]!;
+      if (levelV === NOT_ELIGIBLE || sharedPlaces[i]! < minShared) {
         pairKey[i - firstPair] = -1;
         continue;
       }
@@ -148,13 +169,20 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
       }
       // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
       bestU = Math.max(bestU, s);
-      best[v] = Math.max(bestV, s);
       const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
+      bestKeyU = Math.min(bestKeyU, key);
+      // The level only grows with the value, so a lower one than b's means a lower value than b's best.
+      const levelS = Math.max(NO_PAIR_YET, 255 - (key >> LEVEL_SHIFT));
+      if (levelS >= levelV && s > best[v]!) {
+        best[v] = s;
+        level[v] = levelS;
+      }
       pairKey[i - firstPair] = key;
       counts[(key >> FINE_BITS) + 1]!++;
       entries++;
     }
     best[u] = bestU;
+    if (bestKeyU <= MAX_KEY) level[u] = Math.max(levelU, 255 - (bestKeyU >> LEVEL_SHIFT));
   }
 
   // 2. Group the best buckets by coarse bucket, stable (pair order kept inside a bucket): those up to the first
