@@ -227,13 +227,17 @@ export const scaleBench = defineCommand({
 export const scaleStepBench = defineCommand({
   name: 'scale-step',
   summary: 'one row of the scale bench in this process: import, full match, what-if (run by `scale`)',
-  usage: 'usage: npm run bench -- scale-step --users N [--seed 7] [--format csv|jsonl] [--threads 2] [--keep] [--json]',
+  usage:
+    'usage: npm run bench -- scale-step --users N [--seed 7] [--format csv|jsonl] [--threads 2] [--keep | --reuse] [--json]\n' +
+    "  --keep   leaves the step's mirror in bench-data/ (scale-N-sSEED-FORMAT.db)\n" +
+    '  --reuse  no import: the full match and what-if on the mirror a --keep run left (import figures null)',
   options: {
     users: { type: 'string' },
     seed: { type: 'string' },
     format: { type: 'string' },
     threads: { type: 'string' },
     keep: { type: 'boolean' },
+    reuse: { type: 'boolean' },
     'whatif-runs': { type: 'string' },
   },
   async run(ctx, values) {
@@ -242,21 +246,24 @@ export const scaleStepBench = defineCommand({
     const threads = intOption(values, 'threads', 2, 1);
     const runs = intOption(values, 'whatif-runs', 10, 1);
     const format = formatOption(values);
-    const exportDir = await benchExport(users, seed, ctx.progress, ctx.log, format);
+    const reuse = values.reuse === true;
     const dbFile = path.join(BENCH_DIR, `scale-${users}-s${seed}-${format}.db`);
+    if (reuse && !fs.existsSync(dbFile))
+      throw new UsageError(`scale-step --reuse: no kept mirror at ${dbFile} (run the step once with --keep)`);
     const removeDb = (): void => {
       for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true });
     };
     const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
-    removeDb();
+    const exportDir = reuse ? null : await benchExport(users, seed, ctx.progress, ctx.log, format);
+    if (!reuse) removeDb();
     const db = openDatabase(dbFile);
     try {
       collect();
       const importRss = new PeakRss();
-      const imported = importExport(db, exportDir, { operator: 'bench', progress: silentProgress });
+      const imported = exportDir ? importExport(db, exportDir, { operator: 'bench', progress: silentProgress }) : null;
       const importPeak = importRss.stop();
-      const txFile = Object.keys(imported.files).find((f) => f.startsWith('transactions.'));
-      const tx = txFile ? imported.files[txFile]! : undefined;
+      const txFile = imported && Object.keys(imported.files).find((f) => f.startsWith('transactions.'));
+      const tx = imported && txFile ? imported.files[txFile]! : undefined;
 
       collect();
       const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
@@ -290,13 +297,24 @@ export const scaleStepBench = defineCommand({
         whatIfMs.push(performance.now() - b);
       }
       const whatIfPeak = whatIfRss.stop();
-      const row: StepRow = {
+      const importFigures = imported
+        ? {
+            transactions: tx?.read ?? 0,
+            importMs: Math.round(imported.elapsedMs),
+            importTransactionRowsPerSec: tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0,
+            importPeakRssMiB: mib(importPeak),
+          }
+        : null;
+      const row = {
         users,
         format,
-        transactions: tx?.read ?? 0,
-        importMs: Math.round(imported.elapsedMs),
-        importTransactionRowsPerSec: tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0,
-        importPeakRssMiB: mib(importPeak),
+        ...(importFigures ?? {
+          transactions: null,
+          importMs: null,
+          importTransactionRowsPerSec: null,
+          importPeakRssMiB: null,
+        }),
+        reusedMirror: reuse,
         matchMs: Math.round(matchMs),
         matchPhasesMs: run.summary.phasesMs,
         matchPeakRssMiB: mib(matchPeak),
@@ -314,7 +332,7 @@ export const scaleStepBench = defineCommand({
       return { ...row };
     } finally {
       db.close();
-      if (!values.keep) removeDb();
+      if (!values.keep && !reuse) removeDb();
     }
   },
 });
