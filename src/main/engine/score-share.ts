@@ -186,10 +186,12 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
   }
 
   // 2. Group the best buckets by coarse bucket, stable (pair order kept inside a bucket): those up to the first
-  // that brings the grouped entries to GROUPED_SHARE's share (at least one entry when there is any).
+  // that brings the grouped entries to GROUPED_SHARE's share. A share without entries has every bucket grouped
+  // (all empty): the greedy stops at the earlier cut of the shares, so a cut of 0 here would send every entry of
+  // the other share to the rest.
   for (let c = 0; c < COARSE; c++) counts[c + 1]! += counts[c]!;
-  const grouped = Math.max(Math.min(entries, 1), Math.ceil(entries / GROUPED_SHARE));
-  let cut = 0;
+  const grouped = Math.ceil(entries / GROUPED_SHARE);
+  let cut = entries === 0 ? COARSE : 0;
   while (cut < COARSE && counts[cut]! < grouped) cut++;
   const cutKey = cut << FINE_BITS;
   for (let i = firstPair; i < endPair; i++) {
