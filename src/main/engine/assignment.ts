@@ -134,13 +134,18 @@ export async function scoreAndAssignWith(
   return takeRest(candidates, jobs, buffers, w, greedy);
 }
 
-/** Runs `mine` here while the helper does its part; whatever `mine` throws, the helper is done with the buffers. */
+/**
+ * Runs `mine` here while the helper does its part. Whatever `mine` throws, the helper is done with the buffers
+ * before it is rethrown — this thread's error, not the helper's, when both fail.
+ */
 async function withHelper(theirs: Promise<void>, mine: () => void): Promise<void> {
   try {
     mine();
-  } finally {
-    await theirs;
+  } catch (error) {
+    await theirs.catch(() => undefined);
+    throw error;
   }
+  await theirs;
 }
 
 export function scoreAndAssign(
