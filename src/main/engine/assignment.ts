@@ -112,8 +112,8 @@ export function normalisedWeights(ruleSet: RuleSet): Float64Array {
  * earlier of the shares' two cuts.
  * Reason codes are not derived here (a what-if never shows them): introductionReasons gives them for a run.
  *
- * `helper` scores the second share on another thread meanwhile; without one, `shares` (1 or 2) are scored here in
- * turn (two only to test the split itself).
+ * `helper` scores the second share, and later collects its rest, on another thread meanwhile; without one,
+ * `shares` (1 or 2) are done here in turn (two only to test the split itself).
  */
 export async function scoreAndAssignWith(
   candidates: CandidateSet,
