@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
-import {
-  AssignmentBuffers,
-  introductionReasons,
-  normalisedWeights,
-  reasonCodes,
-  scoreAndAssign,
-  scoreOfSlot,
-} from './assignment';
+import { AssignmentBuffers, introductionReasons, normalisedWeights, reasonCodes, scoreAndAssign } from './assignment';
 import type { CandidateSet } from './candidates';
-import { quantise } from './score-share';
+import { pairValue, quantise } from './score-share';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -47,7 +40,7 @@ function referenceAssign(
     matched.add(v);
     const slot = p.slot[pair]!;
     pairs.push(
-      `${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${scoreOfSlot(p.features, pair, w)}:${reasonCodes(p.features, pair, w).join('+')}`,
+      `${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${pairValue(p.features, pair, w)}:${reasonCodes(p.features, pair, w).join('+')}`,
     );
   }
   // Summed in user order, as the engine sums: another order may round differently in the last place.

@@ -1,7 +1,7 @@
 import { FEATURE_NAMES, REASON_CODES, type RuleSet } from '../../shared/domain/ruleset';
 import type { CandidateSet } from './candidates';
 import { FEATURE_COUNT } from './kernel';
-import { sharedUint8 } from './shared-arrays';
+import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import {
   COARSE,
   ENTRY,
@@ -10,8 +10,10 @@ import {
   ScoredShare,
   type ScoreJob,
   collectRest,
+  pairValues,
   scoreShare,
   type ShareHelper,
+  type ValuesJob,
 } from './score-share';
 
 /** Figures of one scoring + assignment pass. */
@@ -61,6 +63,9 @@ export class AssignmentBuffers {
   /** The shares' survivors past the cut (collectRest), grouped by coarse bucket. */
   rest = new Int32Array(0);
   restEnd = new Int32Array(COARSE + 1);
+  /** The introductions' pairs and values, in shared memory: the helper thread computes part of the values. */
+  introduced = sharedInt32(0);
+  values = sharedFloat64(0);
 
   /** `live` and `sorted` with room for `entries` entries. */
   liveRoom(entries: number): Int32Array {
@@ -75,14 +80,14 @@ export class AssignmentBuffers {
     if (this.rest.length < entries * ENTRY) this.rest = new Int32Array(entries * ENTRY);
     return this.rest;
   }
-}
 
-/** The value users see: 100 × Σ weight × feature / Σ weights. */
-export function scoreOfSlot(features: Float32Array, slot: number, normalisedWeights: Float64Array): number {
-  let s = 0;
-  const f = slot * FEATURE_COUNT;
-  for (let k = 0; k < FEATURE_COUNT; k++) s += normalisedWeights[k]! * features[f + k]!;
-  return 100 * s;
+  /** `introduced` and `values` with room for `introductions`. */
+  introductionRoom(introductions: number): void {
+    if (this.introduced.length < introductions) {
+      this.introduced = sharedInt32(introductions);
+      this.values = sharedFloat64(introductions);
+    }
+  }
 }
 
 export function normalisedWeights(ruleSet: RuleSet): Float64Array {
@@ -110,10 +115,11 @@ export function normalisedWeights(ruleSet: RuleSet): Float64Array {
  * shares (split by rows, so the first share's pairs all come before the second's) a bucket's entries are the first
  * share's then the second's: the same stable order as one share; the greedy takes the grouped buckets up to the
  * earlier of the shares' two cuts.
- * Reason codes are not derived here (a what-if never shows them): introductionReasons gives them for a run.
+ * The introductions' values (pairValue) come last, once the greedy is done. Reason codes are not derived here (a
+ * what-if never shows them): introductionReasons gives them for a run.
  *
- * `helper` scores the second share, and later collects its rest, on another thread meanwhile; without one,
- * `shares` (1 or 2) are done here in turn (two only to test the split itself).
+ * `helper` scores the second share, later collects its rest, then computes half the introductions' values, on
+ * another thread meanwhile; without one, `shares` (1 or 2) are done here in turn (two only to test the split itself).
  */
 export async function scoreAndAssignWith(
   candidates: CandidateSet,
@@ -131,7 +137,12 @@ export async function scoreAndAssignWith(
   await withHelper(helper.rest(jobs[1]!, theirs!, cutKey, buffers.matched), () =>
     collectRest(jobs[0]!, mine!, cutKey, buffers.matched),
   );
-  return takeRest(candidates, jobs, buffers, w, greedy);
+  takeRest(jobs, buffers, greedy);
+  const half = greedy.count >> 1;
+  await withHelper(helper.values(valuesJob(candidates, w, greedy, half, greedy.count)), () =>
+    pairValues(valuesJob(candidates, w, greedy, 0, half)),
+  );
+  return summarise(jobs, buffers, w, greedy);
 }
 
 /**
@@ -160,7 +171,9 @@ export function scoreAndAssign(
   jobs.forEach((job, k) => scoreShare(job, buffers.shares[k]!));
   const greedy = takeGrouped(jobs, buffers);
   jobs.forEach((job, k) => collectRest(job, buffers.shares[k]!, greedy.cut << FINE_BITS, buffers.matched));
-  return takeRest(candidates, jobs, buffers, w, greedy);
+  takeRest(jobs, buffers, greedy);
+  pairValues(valuesJob(candidates, w, greedy, 0, greedy.count));
+  return summarise(jobs, buffers, w, greedy);
 }
 
 /** The shares' jobs, split by rows at half the pairs, with their buffers sized (before any thread writes them). */
@@ -217,21 +230,30 @@ function scoreJobs(
   });
 }
 
-/** The greedy's introductions so far: each one's pair and users, as taken; `matched` marks their users. */
+/**
+ * The greedy's introductions so far: each one's pair (in shared memory, for the values) and users, as taken;
+ * `matched` marks their users; `value` is filled once the greedy is done (pairValues).
+ */
 class Greedy {
   readonly pair: Int32Array;
+  readonly value: Float64Array;
   readonly userA: Int32Array;
   readonly userB: Int32Array;
+  readonly matched: Uint8Array;
   count = 0;
   constructor(
     users: number,
-    readonly matched: Uint8Array,
+    buffers: AssignmentBuffers,
     /** The first coarse bucket some share did not group. */
     readonly cut: number,
   ) {
-    this.pair = new Int32Array(Math.max(1, users >> 1));
-    this.userA = new Int32Array(this.pair.length);
-    this.userB = new Int32Array(this.pair.length);
+    const most = Math.max(1, users >> 1);
+    buffers.introductionRoom(most);
+    this.pair = buffers.introduced;
+    this.value = buffers.values;
+    this.userA = new Int32Array(most);
+    this.userB = new Int32Array(most);
+    this.matched = buffers.matched;
   }
   readonly take = (pair: number, u: number, v: number): void => {
     const matched = this.matched;
@@ -257,7 +279,7 @@ function takeGrouped(jobs: ScoreJob[], buffers: AssignmentBuffers): Greedy {
   matched.fill(0, 0, n);
   let cut = COARSE;
   for (const share of shares) cut = Math.min(cut, share.figures[1]!);
-  const greedy = new Greedy(n, matched, cut);
+  const greedy = new Greedy(n, buffers, cut);
   const starts = (share: ScoredShare, c: number): number => (c === 0 ? 0 : share.bucketEnd[c - 1]!);
   for (let c = 0; c < cut; c++) {
     let size = 0;
@@ -272,17 +294,9 @@ function takeGrouped(jobs: ScoreJob[], buffers: AssignmentBuffers): Greedy {
 
 /**
  * 4. The rest (every share's survivors past the cut, collectRest), grouped by coarse bucket — stable: share then
- * pair order — and taken the same way; then the introductions' values and the summary.
+ * pair order — and taken the same way.
  */
-function takeRest(
-  candidates: CandidateSet,
-  jobs: ScoreJob[],
-  buffers: AssignmentBuffers,
-  w: Float64Array,
-  greedy: Greedy,
-): Assignment {
-  const n = jobs[0]!.users;
-  const eligible = jobs[0]!.eligible;
+function takeRest(jobs: ScoreJob[], buffers: AssignmentBuffers, greedy: Greedy): void {
   const shares = buffers.shares.slice(0, jobs.length);
   const { matched, cut } = greedy;
   const restEnd = buffers.restEnd;
@@ -314,12 +328,24 @@ function takeRest(
     const w8 = appendLive(rest, from, restEnd[c]!, matched, live, 0);
     settleBucket(buffers, w8 / ENTRY, greedy.take);
   }
+}
 
+/** The values of introductions [from, to) (pairValues). */
+function valuesJob(candidates: CandidateSet, w: Float64Array, greedy: Greedy, from: number, to: number): ValuesJob {
+  const { pair: pairs, value: values } = greedy;
+  return { features: candidates.pairs.features, normalisedWeights: w, pairs, values, from, to };
+}
+
+/** 5. The assignment: the greedy's introductions with their values, and the summary. */
+function summarise(jobs: ScoreJob[], buffers: AssignmentBuffers, w: Float64Array, greedy: Greedy): Assignment {
+  const n = jobs[0]!.users;
+  const eligible = jobs[0]!.eligible;
+  const shares = buffers.shares.slice(0, jobs.length);
   let eligibleUsers = 0;
   for (let u = 0; u < n; u++) eligibleUsers += eligible[u]!;
   let entries = 0;
   for (const share of shares) entries += share.figures[0]!;
-  const { count, pair: resultPair, userA: resultA, userB: resultB } = greedy;
+  const { count, pair: resultPair, userA: resultA, userB: resultB, value } = greedy;
   let upper = 0;
   for (let u = 0; u < n; u++) {
     let best = shares[0]!.best[u]!;
@@ -327,19 +353,13 @@ function takeRest(
     if (best > 0) upper += best;
   }
   upper /= 2;
-  const features = candidates.pairs.features;
-  const resultScore = new Float64Array(count);
+  // The compacted pair's features are a copy of its slot's, so its value equals the slot's.
   let total = 0;
-  for (let k = 0; k < count; k++) {
-    // The compacted pair's features are a copy of its slot's, so its value equals the slot's.
-    const score = scoreOfSlot(features, resultPair[k]!, w);
-    resultScore[k] = score;
-    total += score;
-  }
+  for (let k = 0; k < count; k++) total += value[k]!;
   return {
     userA: resultA.slice(0, count),
     userB: resultB.slice(0, count),
-    score: resultScore,
+    score: value.slice(0, count),
     pair: resultPair.slice(0, count),
     weights: w,
     summary: {

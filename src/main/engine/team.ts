@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../shared/progress';
 import { spawnWorker } from '../util/spawn-worker';
-import type { ScoredShare, ScoreJob } from './score-share';
+import type { ScoredShare, ScoreJob, ValuesJob } from './score-share';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
 import type { RunWindow } from './window';
 import type { ScanChunk, ScanIds } from './window-scan';
@@ -42,6 +42,8 @@ export interface EngineTeam {
   score(job: ScoreJob, share: ScoredShare): Promise<void>;
   /** That share's survivors past the greedy's cut (score-share.ts collectRest), on the same team of one. */
   rest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): Promise<void>;
+  /** Part of the introductions' values (score-share.ts pairValues), on the same team of one. */
+  values(job: ValuesJob): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -252,6 +254,9 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
     },
     rest(job, share, cutKey, matched) {
       return onHelper({ type: 'rest', job, share, cutKey, matched });
+    },
+    values(job) {
+      return onHelper({ type: 'values', job });
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -1,6 +1,13 @@
 import { parentPort } from 'node:worker_threads';
 import { type Db, openDatabase } from '../db/database';
-import { collectRest, type ScoredShare, type ScoreJob, scoreShare } from '../engine/score-share';
+import {
+  collectRest,
+  pairValues,
+  type ScoredShare,
+  type ScoreJob,
+  scoreShare,
+  type ValuesJob,
+} from '../engine/score-share';
 import {
   type CandidatePairs,
   createScratch,
@@ -23,7 +30,8 @@ import { planOf, planScan, type ScanPlan, WindowScanner, withMmap } from '../eng
  * - `features`: the same over a list of candidate pairs;
  * - `score`: one share of a re-score (engine/score-share.ts), written into the share's shared memory — the cache's
  *   re-score helper, a team of one kept while the cache lives;
- * - `rest`: that share's survivors past the greedy's cut, once the greedy has taken the grouped buckets.
+ * - `rest`: that share's survivors past the greedy's cut, once the greedy has taken the grouped buckets;
+ * - `values`: part of the introductions' values, once the greedy is done.
  */
 type Message =
   | {
@@ -38,7 +46,8 @@ type Message =
   | { type: 'kernel'; out: KernelOutput; slot: number }
   | { type: 'features'; pairs: CandidatePairs; rows: Int32Array | undefined }
   | { type: 'score'; job: ScoreJob; share: ScoredShare }
-  | { type: 'rest'; job: ScoreJob; share: ScoredShare; cutKey: number; matched: Uint8Array };
+  | { type: 'rest'; job: ScoreJob; share: ScoredShare; cutKey: number; matched: Uint8Array }
+  | { type: 'values'; job: ValuesJob };
 
 let data: KernelData | null = null;
 let scratch: KernelScratch | null = null;
@@ -107,10 +116,11 @@ function scan(m: Extract<Message, { type: 'scan' }>): void {
 parentPort?.on('message', (m: Message) => {
   try {
     if (m.type === 'scan') scan(m);
-    else if (m.type === 'score' || m.type === 'rest') {
+    else if (m.type === 'score' || m.type === 'rest' || m.type === 'values') {
       const start = performance.now();
       if (m.type === 'score') scoreShare(m.job, m.share);
-      else collectRest(m.job, m.share, m.cutKey, m.matched);
+      else if (m.type === 'rest') collectRest(m.job, m.share, m.cutKey, m.matched);
+      else pairValues(m.job);
       parentPort?.postMessage({ type: 'done', ms: performance.now() - start });
     } else if (m.type === 'data') {
       data = m.data;
