@@ -4,7 +4,7 @@ import { spawnWorker } from '../util/spawn-worker';
 import type { ScoredShare, ScoreJob, ValuesJob } from './score-share';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
 import type { RunWindow } from './window';
-import type { ScanChunk, ScanIds } from './window-scan';
+import { SCAN_PARTS_AT, type ScanChunk, type ScanIds } from './window-scan';
 
 /**
  * The engine's threads for one run (or one benchmark), started before the main thread starts loading so their
@@ -52,12 +52,6 @@ export interface ScanResult {
   /** Per chunk, the ids its indexes refer to (its thread's read of them). */
   idsOf: ScanIds[];
 }
-
-/**
- * Shared between the caller and the scanning threads: [0] next chunk, [1] chunks done, [2] cancel, [3] plan state
- * (0 planning, 1 planned, 2 planning failed); the plan's first rowid and chunk count follow as two doubles.
- */
-export const SCAN_CONTROL_BYTES = 16 + 16;
 
 type Reply =
   | { type: 'chunk'; chunk: ScanChunk }
@@ -204,14 +198,14 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
   return {
     threads,
     async scan(dbFile, window, chunkRows, progress) {
-      const shared = new SharedArrayBuffer(SCAN_CONTROL_BYTES);
+      const shared = new SharedArrayBuffer(SCAN_PARTS_AT + 16 * threads);
       const control = new Int32Array(shared, 0, 4);
       const planned = new Float64Array(shared, 16, 2);
       const chunks: ScanChunk[] = [];
       const slotOf: number[] = [];
       const idsOfSlot = new Array<ScanIds>(threads);
       await together(
-        (slot) => ({ type: 'scan', dbFile, window, chunkRows, shared, slot }),
+        (slot) => ({ type: 'scan', dbFile, window, chunkRows, shared, slot, threads }),
         'scanned',
         (slot, reply) => {
           if (reply.type === 'chunk') {

@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { hourBand, runWindow } from './window';
-import { chunkRemapper, planScan, readScanIds, WindowScanner } from './window-scan';
+import {
+  chunkRemapper,
+  planBounds,
+  planOfBounds,
+  planRange,
+  planScan,
+  readScanIds,
+  WindowScanner,
+} from './window-scan';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -94,6 +102,37 @@ describe('window scan plan', () => {
       expect(scanned(db, window, chunkRows), `chunks of ${chunkRows}`).toEqual(expected);
     const plan = planScan(db, window, 1 << 16);
     expect(plan.first).toBe(inWindow[0]);
+    db.close();
+  });
+
+  it("puts the threads' parts of the plan together into the whole plan, payers outside the users' ids included", () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 150, seed: 8 });
+    const window = runWindow('2026-11-24', 30);
+    const ids = readScanIds(db).userIds;
+    const some = db.prepare('SELECT merchant_id FROM transactions LIMIT 1').pluck().get() as string;
+    const insert = db.prepare(
+      'INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    // Payers the users table does not hold, sorting before and after every user id: the first part's range is open
+    // below and the last one's above, so the window's last rows (these, appended last) are in some part.
+    db.pragma('foreign_keys = OFF');
+    const below = `${ids[0]!.slice(0, -1)}!`;
+    const above = `${ids.at(-1)!}~`;
+    expect(below < ids[0]! && above > ids.at(-1)!).toBe(true);
+    const lowest = Number(insert.run('late-below', below, some, 100, window.start + 60, 480).lastInsertRowid);
+    const highest = Number(insert.run('late-above', above, some, 100, window.start + 120, 480).lastInsertRowid);
+    const whole = planBounds(db, window, [undefined, undefined]);
+    expect(whole![1]).toBe(highest);
+    for (const parts of [1, 2, 3, 7, 400]) {
+      const bounds = Array.from({ length: parts }, (_, k) => planBounds(db, window, planRange(ids, k, parts)));
+      // The late rows are the last of the first part and of the last part.
+      expect(bounds[0]![1], `${parts} parts`).toBe(parts === 1 ? highest : lowest);
+      expect(bounds.at(-1)![1], `${parts} parts`).toBe(highest);
+      expect(planOfBounds(bounds, 64), `${parts} parts`).toEqual(planScan(db, window, 64));
+      const lo = Math.min(...bounds.flatMap((b) => (b === null ? [] : [b[0]])));
+      expect(lo, `${parts} parts`).toBe(whole![0]);
+    }
     db.close();
   });
 

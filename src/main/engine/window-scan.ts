@@ -73,11 +73,68 @@ const CHUNK_ROWIDS = 1 << 16;
  * exactly the window's whatever the order.
  */
 export function planScan(db: Db, window: Pick<RunWindow, 'start' | 'end'>, chunkRows = CHUNK_ROWIDS): ScanPlan {
+  return planOfBounds([planBounds(db, window, [undefined, undefined])], chunkRows);
+}
+
+/**
+ * Shared between the caller and the scanning threads: [0] next chunk, [1] chunks done, [2] cancel (also set by a
+ * thread that fails), [3] parts of the plan published; then the plan's first rowid and chunk count (two doubles,
+ * written by the first thread for the caller's progress); then, from SCAN_PARTS_AT, each thread's part of the plan:
+ * the window's first and last rowid in its user range (NaN when none).
+ */
+export const SCAN_PARTS_AT = 16 + 16;
+
+/** The window's first and last rowid among some rows, or null when none of them is in the window. */
+export type PlanBounds = [number, number] | null;
+
+/** A range of user ids, [from, below); an end left undefined is open. */
+export type UserRange = [from: string | undefined, below: string | undefined];
+
+const PLAN_FILTER = 'paid_at >= ? AND paid_at < ?';
+/** planBounds's statements, by which ends of the user range are set (each a range search of the index). */
+const PLAN_SQL = {
+  all: `SELECT min(rowid), max(rowid) FROM transactions WHERE ${PLAN_FILTER}`,
+  from: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_id >= ? AND ${PLAN_FILTER}`,
+  below: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_id < ? AND ${PLAN_FILTER}`,
+  between: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_id >= ? AND user_id < ? AND ${PLAN_FILTER}`,
+} as const;
+
+/**
+ * planScan's bounds over the rows whose user_id is in `range`: the scanning threads each take one range (planRange)
+ * and so share the index pass (1.2 s alone at 400,000 users, 0.6–0.8 s per half), then put the parts together
+ * (planOfBounds).
+ */
+export function planBounds(db: Db, window: Pick<RunWindow, 'start' | 'end'>, [from, below]: UserRange): PlanBounds {
+  const which = from === undefined ? (below === undefined ? 'all' : 'below') : below === undefined ? 'from' : 'between';
+  const ends = [from, below].filter((id) => id !== undefined);
   const [lo, hi] = db
-    .prepare('SELECT min(rowid), max(rowid) FROM transactions WHERE paid_at >= ? AND paid_at < ?')
+    .prepare(PLAN_SQL[which])
     .raw()
-    .get(window.start, window.end) as [number | null, number | null];
-  if (lo === null || hi === null) return planOf(0, 0, chunkRows);
+    .get(...ends, window.start, window.end) as [number | null, number | null];
+  return lo === null || hi === null ? null : [lo, hi];
+}
+
+/**
+ * Part `part` of `parts` user ranges that together hold every text: cut at the ids that split the mirror's users
+ * (`userIds`, in id order) evenly, the first open below and the last open above (a payer the users table does not
+ * hold still falls in one).
+ */
+export function planRange(userIds: readonly string[], part: number, parts: number): UserRange {
+  const cut = (k: number): string | undefined =>
+    k <= 0 || k >= parts ? undefined : userIds[Math.floor((k * userIds.length) / parts)];
+  return [cut(part), cut(part + 1)];
+}
+
+/** The plan from the bounds of parts that together cover the table. */
+export function planOfBounds(parts: readonly PlanBounds[], chunkRows = CHUNK_ROWIDS): ScanPlan {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const bounds of parts) {
+    if (bounds === null) continue;
+    lo = Math.min(lo, bounds[0]);
+    hi = Math.max(hi, bounds[1]);
+  }
+  if (lo > hi) return planOf(0, 0, chunkRows);
   return planOf(lo, Math.floor((hi - lo) / chunkRows) + 1, chunkRows);
 }
 

@@ -18,12 +18,21 @@ import {
   runKernel,
 } from '../engine/kernel';
 import type { RunWindow } from '../engine/window';
-import { planOf, planScan, type ScanPlan, WindowScanner, withMmap } from '../engine/window-scan';
+import {
+  planBounds,
+  planOfBounds,
+  planRange,
+  type PlanBounds,
+  SCAN_PARTS_AT,
+  type ScanPlan,
+  WindowScanner,
+  withMmap,
+} from '../engine/window-scan';
 
 /**
  * One of the matching engine's threads (engine/team.ts; not a job of its own). It stays up for a run and answers:
- * - `scan`: opens the mirror read-only, reads the ids (and, the first thread, plans the scan while the others wait
- *   for its plan), then reads window chunks claimed from the shared counter, sending each back (its arrays
+ * - `scan`: opens the mirror read-only, reads the ids, plans its part of the scan and waits for the others' parts,
+ *   then reads window chunks claimed from the shared counter, sending each back (its arrays
  *   transferred, not copied) and at the end the ids its indexes refer to;
  * - `data`: the kernel data of the runs that follow (shared memory), with this thread's scratch memory;
  * - `kernel`: claims row chunks of the output until none are left (engine/kernel.ts), the top-K lists;
@@ -41,6 +50,7 @@ type Message =
       chunkRows: number | undefined;
       shared: SharedArrayBuffer;
       slot: number;
+      threads: number;
     }
   | { type: 'data'; data: KernelData }
   | { type: 'kernel'; out: KernelOutput; slot: number }
@@ -52,30 +62,40 @@ type Message =
 let data: KernelData | null = null;
 let scratch: KernelScratch | null = null;
 
-/** The first thread's plan, published through the shared control; the others wait for it (or for a cancel). */
-function sharedPlan(db: Db, m: Extract<Message, { type: 'scan' }>, control: Int32Array): ScanPlan | null {
-  const planned = new Float64Array(m.shared, 16, 2);
-  if (m.slot === 0) {
-    try {
-      const plan = planScan(db, m.window, m.chunkRows);
-      planned[0] = plan.first;
-      planned[1] = plan.count;
-      Atomics.store(control, 3, 1);
-      return plan;
-    } catch (error) {
-      Atomics.store(control, 3, 2);
-      throw error;
-    } finally {
-      Atomics.notify(control, 3);
-    }
-  }
+/**
+ * The plan, made by every scanning thread together: each finds the window's rowid bounds among the rows of one user
+ * range (its part of the index pass), publishes them and waits for the others'; then each puts the same plan
+ * together. Null when a thread failed or the scan was cancelled meanwhile.
+ */
+function sharedPlan(
+  db: Db,
+  m: Extract<Message, { type: 'scan' }>,
+  control: Int32Array,
+  userIds: readonly string[],
+): ScanPlan | null {
+  const parts = new Float64Array(m.shared, SCAN_PARTS_AT, 2 * m.threads);
+  const mine = planBounds(db, m.window, planRange(userIds, m.slot, m.threads));
+  parts[2 * m.slot] = mine === null ? NaN : mine[0];
+  parts[2 * m.slot + 1] = mine === null ? NaN : mine[1];
+  // The add orders the writes above before any thread's read of the count.
+  if (Atomics.add(control, 3, 1) + 1 === m.threads) Atomics.notify(control, 3);
   for (;;) {
-    const state = Atomics.load(control, 3);
-    if (state === 1) break;
-    if (state === 2 || Atomics.load(control, 2) === 1) return null;
-    Atomics.wait(control, 3, 0, 100);
+    const published = Atomics.load(control, 3);
+    if (published === m.threads) break;
+    if (Atomics.load(control, 2) === 1) return null;
+    Atomics.wait(control, 3, published, 100);
   }
-  return planOf(planned[0]!, planned[1]!, m.chunkRows);
+  const bounds: PlanBounds[] = [];
+  for (let k = 0; k < m.threads; k++)
+    bounds.push(Number.isNaN(parts[2 * k]!) ? null : [parts[2 * k]!, parts[2 * k + 1]!]);
+  const plan = planOfBounds(bounds, m.chunkRows);
+  if (m.slot === 0) {
+    // For the caller's progress.
+    const planned = new Float64Array(m.shared, 16, 2);
+    planned[0] = plan.first;
+    planned[1] = plan.count;
+  }
+  return plan;
 }
 
 function scan(m: Extract<Message, { type: 'scan' }>): void {
@@ -86,7 +106,7 @@ function scan(m: Extract<Message, { type: 'scan' }>): void {
     try {
       scanner = withMmap(db, () => {
         const scanner = new WindowScanner(db, m.window);
-        const plan = sharedPlan(db, m, control);
+        const plan = sharedPlan(db, m, control, scanner.ids.userIds);
         for (;;) {
           if (plan === null || Atomics.load(control, 2) === 1) break;
           const k = Atomics.add(control, 0, 1);
@@ -106,8 +126,9 @@ function scan(m: Extract<Message, { type: 'scan' }>): void {
       db.close();
     }
   } catch (error) {
-    // The other threads wait for the first one's plan: tell them there will be none.
-    if (m.slot === 0 && Atomics.compareExchange(control, 3, 0, 2) === 0) Atomics.notify(control, 3);
+    // The other threads may wait for this one's part of the plan: tell them there will be none (as a cancel).
+    Atomics.store(control, 2, 1);
+    Atomics.notify(control, 3);
     throw error;
   }
   parentPort?.postMessage({ type: 'scanned', ids: scanner.ids });
