@@ -29,6 +29,7 @@ import {
 } from './kernel';
 import { compatibleGroups, loadPool, loadPoolWith, type MatchPool } from './pool';
 import { startEngineTeam } from './team';
+import { planCuts } from './window-scan';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -420,8 +421,11 @@ describe('exact top-K candidates', () => {
     const window = { start: Date.UTC(2026, 9, 1) / 1000, end: Date.UTC(2026, 11, 1) / 1000 };
     const team = startEngineTeam(2);
     try {
-      await expect(team.scan(`${db.name}.missing`, window, 97, silentProgress)).rejects.toThrow(/engine thread failed/);
-      const { chunks, idsOf } = await team.scan(db.name, window, 97, silentProgress);
+      await expect(
+        team.scan(`${db.name}.missing`, window, planCuts(db, team.threads), 97, silentProgress),
+      ).rejects.toThrow(/engine thread failed/);
+      const { chunks, idsOf } = await team.scan(db.name, window, planCuts(db, team.threads), 97, silentProgress);
+      await expect(team.scan(db.name, window, [], 97, silentProgress)).rejects.toThrow(/0 user cuts for 2 threads/);
       expect(chunks.length).toBeGreaterThan(1);
       expect(idsOf[0]!.userIds.length).toBe(120);
     } finally {

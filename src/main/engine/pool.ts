@@ -6,7 +6,15 @@ import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import { placeWeightFor } from './weights';
 import type { EngineTeam, ScanResult } from './team';
 import { runWindow, type RunWindow } from './window';
-import { chunkRemapper, planScan, type ScanChunk, type ScanIds, WindowScanner, withMmap } from './window-scan';
+import {
+  chunkRemapper,
+  planCuts,
+  planScan,
+  type ScanChunk,
+  type ScanIds,
+  WindowScanner,
+  withMmap,
+} from './window-scan';
 
 export { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 
@@ -169,7 +177,7 @@ export async function loadPoolWith(
   team: EngineTeam,
 ): Promise<MatchPool> {
   const window = runWindow(options.date, options.ruleSet.windowDays);
-  const scanning = team.scan(db.name, window, options.scanChunkRows, progress);
+  const scanning = team.scan(db.name, window, planCuts(db, team.threads), options.scanChunkRows, progress);
   let start: PoolStart;
   let forbidden: ForbiddenPairs;
   try {

@@ -22,13 +22,15 @@ export interface TeamRunTimes {
 export interface EngineTeam {
   readonly threads: number;
   /**
-   * Reads the window from the mirror file on the threads' own connections, planning included (the first thread
-   * plans, planScan, while the others read the ids), so the caller's thread is free meanwhile; the chunks come back
-   * in chunk (= rowid) order, each with the ids of the thread that read it (`ScanResult`).
+   * Reads the window from the mirror file on the threads' own connections, planning included (each thread plans for
+   * one range of `userCuts`, window-scan.ts planCuts: threads − 1 ids the caller read), so the caller's thread is
+   * free meanwhile; the chunks come back in chunk (= rowid) order, each with the ids of the thread that read it
+   * (`ScanResult`).
    */
   scan(
     dbFile: string,
     window: Pick<RunWindow, 'start' | 'end'>,
+    userCuts: readonly string[],
     chunkRows: number | undefined,
     progress: ProgressSink,
   ): Promise<ScanResult>;
@@ -197,7 +199,11 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
 
   return {
     threads,
-    async scan(dbFile, window, chunkRows, progress) {
+    async scan(dbFile, window, userCuts, chunkRows, progress) {
+      if (userCuts.length !== threads - 1)
+        throw new Error(
+          `engine team: ${userCuts.length} user cuts for ${threads} threads (planCuts gives threads − 1)`,
+        );
       const shared = new SharedArrayBuffer(SCAN_PARTS_AT + 16 * threads);
       const control = new Int32Array(shared, 0, 4);
       const planned = new Float64Array(shared, 16, 2);
@@ -205,7 +211,7 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
       const slotOf: number[] = [];
       const idsOfSlot = new Array<ScanIds>(threads);
       await together(
-        (slot) => ({ type: 'scan', dbFile, window, chunkRows, shared, slot, threads }),
+        (slot) => ({ type: 'scan', dbFile, window, chunkRows, shared, slot, threads, userCuts: [...userCuts] }),
         'scanned',
         (slot, reply) => {
           if (reply.type === 'chunk') {

@@ -8,6 +8,7 @@ import { hourBand, runWindow } from './window';
 import {
   chunkRemapper,
   planBounds,
+  planCuts,
   planOfBounds,
   planRange,
   planScan,
@@ -125,7 +126,11 @@ describe('window scan plan', () => {
     const whole = planBounds(db, window, [undefined, undefined]);
     expect(whole![1]).toBe(highest);
     for (const parts of [1, 2, 3, 7, 400]) {
-      const bounds = Array.from({ length: parts }, (_, k) => planBounds(db, window, planRange(ids, k, parts)));
+      const cuts = planCuts(db, parts);
+      expect(cuts).toEqual(
+        Array.from({ length: parts - 1 }, (_, k) => ids[Math.floor(((k + 1) * ids.length) / parts)]),
+      );
+      const bounds = Array.from({ length: parts }, (_, k) => planBounds(db, window, planRange(cuts, k)));
       // The late rows are the last of the first part and of the last part.
       expect(bounds[0]![1], `${parts} parts`).toBe(parts === 1 ? highest : lowest);
       expect(bounds.at(-1)![1], `${parts} parts`).toBe(highest);
@@ -133,6 +138,15 @@ describe('window scan plan', () => {
       const lo = Math.min(...bounds.flatMap((b) => (b === null ? [] : [b[0]])));
       expect(lo, `${parts} parts`).toBe(whole![0]);
     }
+    // Cuts read before an import are still a partition of every text: the users it adds (here sorting below every
+    // earlier id, with the window's new last row) fall in a range, so every thread's part is planned from the same
+    // cuts whatever ids each thread read itself.
+    const staleCuts = planCuts(db, 2);
+    addUserAndMerchant(db, '!newcomer', '!shop');
+    const newest = Number(insert.run('newcomer', '!newcomer', '!shop', 100, window.start + 180, 480).lastInsertRowid);
+    const stale = [0, 1].map((k) => planBounds(db, window, planRange(staleCuts, k)));
+    expect(stale[0]![1]).toBe(newest);
+    expect(planOfBounds(stale, 64)).toEqual(planScan(db, window, 64));
     db.close();
   });
 

@@ -51,6 +51,8 @@ type Message =
       shared: SharedArrayBuffer;
       slot: number;
       threads: number;
+      /** planCuts's, threads − 1 of them: this thread plans for range `slot` of them. */
+      userCuts: string[];
     }
   | { type: 'data'; data: KernelData }
   | { type: 'kernel'; out: KernelOutput; slot: number }
@@ -64,17 +66,12 @@ let scratch: KernelScratch | null = null;
 
 /**
  * The plan, made by every scanning thread together: each finds the window's rowid bounds among the rows of one user
- * range (its part of the index pass), publishes them and waits for the others'; then each puts the same plan
- * together. Null when a thread failed or the scan was cancelled meanwhile.
+ * range (its part of the index pass; the caller's cuts, the same for every thread), publishes them and waits for the
+ * others'; then each puts the same plan together. Null when a thread failed or the scan was cancelled meanwhile.
  */
-function sharedPlan(
-  db: Db,
-  m: Extract<Message, { type: 'scan' }>,
-  control: Int32Array,
-  userIds: readonly string[],
-): ScanPlan | null {
+function sharedPlan(db: Db, m: Extract<Message, { type: 'scan' }>, control: Int32Array): ScanPlan | null {
   const parts = new Float64Array(m.shared, SCAN_PARTS_AT, 2 * m.threads);
-  const mine = planBounds(db, m.window, planRange(userIds, m.slot, m.threads));
+  const mine = planBounds(db, m.window, planRange(m.userCuts, m.slot));
   parts[2 * m.slot] = mine === null ? NaN : mine[0];
   parts[2 * m.slot + 1] = mine === null ? NaN : mine[1];
   // The add orders the writes above before any thread's read of the count.
@@ -106,7 +103,7 @@ function scan(m: Extract<Message, { type: 'scan' }>): void {
     try {
       scanner = withMmap(db, () => {
         const scanner = new WindowScanner(db, m.window);
-        const plan = sharedPlan(db, m, control, scanner.ids.userIds);
+        const plan = sharedPlan(db, m, control);
         for (;;) {
           if (plan === null || Atomics.load(control, 2) === 1) break;
           const k = Atomics.add(control, 0, 1);
