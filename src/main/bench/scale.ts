@@ -10,7 +10,7 @@ import { type Db, openDatabase } from '../db/database';
 import { runMatchingDetailed } from '../engine';
 import { importExport } from '../mirror/import';
 import { matchingExclusions } from '../moderation/exclusions';
-import { activeBaseline, computeWhatIf } from '../tuning/what-if';
+import { activeBaseline, computeWhatIf, WHAT_IF_SCORING } from '../tuning/what-if';
 import { mulberry32 } from '../util/seeded-random';
 import { BENCH_DIR, benchExport, formatOption, randomWeights } from './bench-data';
 import { median, mib, PeakRss } from './measure';
@@ -281,7 +281,8 @@ export const scaleStepBench = defineCommand({
       const matchPeak = matchRss.stop();
 
       // What-if on the run's cache, with the helper thread the what-if's cache has (the run itself, timed above,
-      // re-scored on one thread as runs do): the engine's re-score + assignment alone, and the whole main-side view.
+      // re-scored on one thread as runs do): the engine's re-score + assignment alone, as the what-if does it
+      // (WHAT_IF_SCORING: no upper bound), and the whole main-side view.
       if (threads > 1) run.cache.startRescoreHelper();
       const whatIfRss = new PeakRss();
       const active = await activeBaseline(run.cache, null, DEFAULT_RULE_SET);
@@ -291,7 +292,7 @@ export const scaleStepBench = defineCommand({
       for (let i = 0; i < runs; i++) {
         const ruleSet = { ...DEFAULT_RULE_SET, weights: randomWeights(rand) };
         const a = performance.now();
-        await run.cache.rescore(ruleSet);
+        await run.cache.rescore(ruleSet, WHAT_IF_SCORING);
         rescoreMs.push(performance.now() - a);
         const b = performance.now();
         await computeWhatIf(run.cache, ruleSet, active, i);

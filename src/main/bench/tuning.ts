@@ -5,6 +5,7 @@ import { activeRuleSet } from '../engine/store';
 import { mulberry32 } from '../util/seeded-random';
 import { platformDayOf } from '../../shared/domain/platform-time';
 import { closeTuningSession } from '../handlers/tuning';
+import { WHAT_IF_SCORING } from '../tuning/what-if';
 import { benchMirror, randomWeights } from './bench-data';
 import { matchingExclusions } from '../moderation/exclusions';
 import { createServices } from '../services';
@@ -83,7 +84,7 @@ export const tuningBench = defineCommand({
           silentProgress,
         );
         try {
-          return (await cache.rescore(change)).summary.introductions;
+          return (await cache.rescore(change, WHAT_IF_SCORING)).summary.introductions;
         } finally {
           await cache.close();
         }

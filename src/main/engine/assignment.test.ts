@@ -159,6 +159,11 @@ describe('scoreAndAssign', () => {
               seen.add(x);
             }
           }
+          // A what-if's re-score (no upper bound): the same introductions, values and figures, the bound left out.
+          const lean = scoreAndAssign(c, eligible, rules, buffers, shares, { upperBound: false });
+          expect(lean.summary, where).toEqual({ ...got.summary, upperBound: null, boundRatio: null });
+          expect(Array.from(lean.pair), where).toEqual(Array.from(got.pair));
+          expect(Array.from(lean.score), where).toEqual(Array.from(got.score));
         }
       }
     });

@@ -25,10 +25,13 @@ export interface AssignmentSummary {
   introductions: number;
   /** Σ of introduced pairs' matching values (0–100 each). */
   totalScore: number;
-  /** Σ over users of their best qualifying candidate's value, halved: no assignment can beat it. */
-  upperBound: number;
-  /** totalScore / upperBound (1 when there is nothing to assign). */
-  boundRatio: number;
+  /**
+   * Σ over users of their best qualifying candidate's value, halved: no assignment can beat it. Null when the
+   * re-score was asked not to keep the bests (a what-if: ScoreOptions).
+   */
+  upperBound: number | null;
+  /** totalScore / upperBound (1 when there is nothing to assign; null with upperBound). */
+  boundRatio: number | null;
   /** Share of eligible users who got an introduction today. */
   matchedShare: number;
   meanScore: number;
@@ -90,6 +93,14 @@ export class AssignmentBuffers {
   }
 }
 
+/**
+ * `upperBound: false` skips the summary's upper bound (and boundRatio): a what-if's re-score, whose page shows
+ * neither, and whose scoring pass is a third cheaper without keeping every user's best value (ScoreJob.bests).
+ */
+export interface ScoreOptions {
+  upperBound?: boolean;
+}
+
 export function normalisedWeights(ruleSet: RuleSet): Float64Array {
   const w = new Float64Array(FEATURE_COUNT);
   let total = 0;
@@ -127,9 +138,10 @@ export async function scoreAndAssignWith(
   ruleSet: RuleSet,
   buffers: AssignmentBuffers,
   helper: ShareHelper,
+  options: ScoreOptions = {},
 ): Promise<Assignment> {
   const w = normalisedWeights(ruleSet);
-  const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, 2);
+  const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, 2, options);
   const [mine, theirs] = buffers.shares;
   await withHelper(helper.score(jobs[1]!, theirs!), () => scoreShare(jobs[0]!, mine!));
   const greedy = takeGrouped(jobs, buffers);
@@ -165,9 +177,10 @@ export function scoreAndAssign(
   ruleSet: RuleSet,
   buffers: AssignmentBuffers = new AssignmentBuffers(),
   shares: 1 | 2 = 1,
+  options: ScoreOptions = {},
 ): Assignment {
   const w = normalisedWeights(ruleSet);
-  const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, shares);
+  const jobs = scoreJobs(candidates, eligible, ruleSet, w, buffers, shares, options);
   jobs.forEach((job, k) => scoreShare(job, buffers.shares[k]!));
   const greedy = takeGrouped(jobs, buffers);
   jobs.forEach((job, k) => collectRest(job, buffers.shares[k]!, greedy.cut << FINE_BITS, buffers.matched));
@@ -184,6 +197,7 @@ function scoreJobs(
   w: Float64Array,
   buffers: AssignmentBuffers,
   shares: 1 | 2,
+  options: ScoreOptions,
 ): ScoreJob[] {
   // The mask as the shares read it: one entry per pool user (the candidate arrays keep at least one slot, even for
   // an empty pool), users past the caller's mask ineligible — else they would read as eligible and could be taken
@@ -224,6 +238,7 @@ function scoreJobs(
       weights100,
       minScore: ruleSet.minScore,
       minShared: ruleSet.minSharedPlaces,
+      bests: options.upperBound !== false,
       rowFirst,
       rowEnd,
     };
@@ -346,13 +361,16 @@ function summarise(jobs: ScoreJob[], buffers: AssignmentBuffers, w: Float64Array
   let entries = 0;
   for (const share of shares) entries += share.figures[0]!;
   const { count, pair: resultPair, userA: resultA, userB: resultB, value } = greedy;
-  let upper = 0;
-  for (let u = 0; u < n; u++) {
-    let best = shares[0]!.best[u]!;
-    for (let k = 1; k < shares.length; k++) best = Math.max(best, shares[k]!.best[u]!);
-    if (best > 0) upper += best;
+  let upper: number | null = null;
+  if (jobs[0]!.bests) {
+    upper = 0;
+    for (let u = 0; u < n; u++) {
+      let best = shares[0]!.best[u]!;
+      for (let k = 1; k < shares.length; k++) best = Math.max(best, shares[k]!.best[u]!);
+      if (best > 0) upper += best;
+    }
+    upper /= 2;
   }
-  upper /= 2;
   // The compacted pair's features are a copy of its slot's, so its value equals the slot's.
   let total = 0;
   for (let k = 0; k < count; k++) total += value[k]!;
@@ -367,8 +385,8 @@ function summarise(jobs: ScoreJob[], buffers: AssignmentBuffers, w: Float64Array
       qualifyingCandidates: entries,
       introductions: count,
       totalScore: round2(total),
-      upperBound: round2(upper),
-      boundRatio: upper > 0 ? round4(total / upper) : 1,
+      upperBound: upper === null ? null : round2(upper),
+      boundRatio: upper === null ? null : upper > 0 ? round4(total / upper) : 1,
       matchedShare: eligibleUsers > 0 ? round4((2 * count) / eligibleUsers) : 0,
       meanScore: count > 0 ? round2(total / count) : 0,
     },

@@ -1,7 +1,13 @@
 import type { Db } from '../db/database';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
-import { AssignmentBuffers, type Assignment, scoreAndAssign, scoreAndAssignWith } from './assignment';
+import {
+  AssignmentBuffers,
+  type Assignment,
+  scoreAndAssign,
+  scoreAndAssignWith,
+  type ScoreOptions,
+} from './assignment';
 import { type CandidateSet, findCandidates } from './candidates';
 import { heldAt, holdThresholdOf, MatchingExclusions } from '../moderation/exclusions';
 import { loadEligibility, loadPool, loadPoolWith, type MatchPool } from './pool';
@@ -156,20 +162,23 @@ export class MatchingCache {
     return mask;
   }
 
-  /** Score + assignment + summary from the cached candidates and features; nothing is rebuilt. */
-  rescore(ruleSet: RuleSet): Promise<Assignment> {
-    const next = this.turn.then(() => this.rescoreNow(ruleSet));
+  /**
+   * Score + assignment + summary from the cached candidates and features; nothing is rebuilt. A what-if passes
+   * `{ upperBound: false }` (ScoreOptions): no upper bound in the summary, a third less scoring.
+   */
+  rescore(ruleSet: RuleSet, options: ScoreOptions = {}): Promise<Assignment> {
+    const next = this.turn.then(() => this.rescoreNow(ruleSet, options));
     this.turn = next.catch(() => undefined);
     return next;
   }
 
-  private async rescoreNow(ruleSet: RuleSet): Promise<Assignment> {
+  private async rescoreNow(ruleSet: RuleSet, options: ScoreOptions): Promise<Assignment> {
     if (this.closed) throw new Error('the matching cache is closed');
     const eligible = this.eligibleMask(ruleSet);
     const helper = this.helper;
     if (helper) {
       try {
-        return await scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, helper);
+        return await scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, helper, options);
       } catch (error) {
         // The helper failed or stopped (it no longer writes the buffers either way): this cache goes on on one
         // thread — slower, the same result — rather than failing every what-if from now on.
@@ -178,7 +187,7 @@ export class MatchingCache {
         void helper.close();
       }
     }
-    return scoreAndAssign(this.candidates, eligible, ruleSet, this.buffers);
+    return scoreAndAssign(this.candidates, eligible, ruleSet, this.buffers, 1, options);
   }
 
   /**

@@ -18,6 +18,7 @@ import { seedFlags } from '../testing/moderation-mirror';
 import { detectorModel } from '../moderation/model/model';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { ensureTestAccount } from '../testing/operators';
+import { WHAT_IF_SCORING } from '../tuning/what-if';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -219,8 +220,8 @@ describe('whatif command', () => {
       silentProgress,
     );
     db.close();
-    expect(run.last.draft).toEqual((await cache.rescore(draft)).summary);
-    expect(run.last.active).toEqual((await cache.rescore(DEFAULT_RULE_SET)).summary);
+    expect(run.last.draft).toEqual((await cache.rescore(draft, WHAT_IF_SCORING)).summary);
+    expect(run.last.active).toEqual((await cache.rescore(DEFAULT_RULE_SET, WHAT_IF_SCORING)).summary);
     expect(run.last.changedUsers).toBeGreaterThan(0);
     expect(run.last.activeVersion).toBeNull();
   });

@@ -118,7 +118,7 @@ describe('matching runs', () => {
       );
       expect(checkConstraints(db, second.summary.runId, rules, excluded)).toBeGreaterThan(0);
       const s = second.summary;
-      expect(s.totalScore).toBeLessThanOrEqual(s.upperBound + 1e-6);
+      expect(s.totalScore).toBeLessThanOrEqual(s.upperBound! + 1e-6);
       expect(s.matchedShare).toBeGreaterThan(0);
       expect(s.matchedShare).toBeLessThanOrEqual(1);
     });

@@ -57,6 +57,12 @@ export interface ScoreJob {
   weights100: Float64Array;
   minScore: number;
   minShared: number;
+  /**
+   * Whether each user's best value is kept (`ScoredShare.best`, for the summary's upper bound): a run's and a shadow
+   * run's re-score, not a what-if's — the tuning page shows no upper bound, and keeping the bests is a third of the
+   * scoring pass (user b's best is a read at random).
+   */
+  bests: boolean;
   rowFirst: number;
   rowEnd: number;
 }
@@ -124,6 +130,7 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
   if (pairKey.length < endPair - firstPair || best.length < job.users || level.length < job.users)
     throw new Error('re-score: the share was not sized for its job');
   const [w0, w1, w2, w3, w4, w5, w6, w7] = job.weights100;
+  const bests = job.bests;
   counts.fill(0);
   for (let u = 0; u < job.users; u++) {
     best[u] = -1;
@@ -167,15 +174,17 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
         pairKey[i - firstPair] = -1;
         continue;
       }
-      // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
-      bestU = Math.max(bestU, s);
       const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
-      bestKeyU = Math.min(bestKeyU, key);
-      // The level only grows with the value, so a lower one than b's means a lower value than b's best.
-      const levelS = Math.max(NO_PAIR_YET, 255 - (key >> LEVEL_SHIFT));
-      if (levelS >= levelV && s > best[v]!) {
-        best[v] = s;
-        level[v] = levelS;
+      if (bests) {
+        // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
+        bestU = Math.max(bestU, s);
+        bestKeyU = Math.min(bestKeyU, key);
+        // The level only grows with the value, so a lower one than b's means a lower value than b's best.
+        const levelS = Math.max(NO_PAIR_YET, 255 - (key >> LEVEL_SHIFT));
+        if (levelS >= levelV && s > best[v]!) {
+          best[v] = s;
+          level[v] = levelS;
+        }
       }
       pairKey[i - firstPair] = key;
       counts[(key >> FINE_BITS) + 1]!++;

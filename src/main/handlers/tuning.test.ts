@@ -5,6 +5,7 @@ import type { Assignment } from '../engine/assignment';
 import { MatchingCache } from '../engine/cache';
 import { activeRuleSet } from '../engine/store';
 import { currentVersion, ensureRuleSetInForce } from '../tuning/versions';
+import { WHAT_IF_SCORING } from '../tuning/what-if';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { anonymousCaller, signedIn } from '../testing/operators';
 import { tempServices } from '../testing/temp';
@@ -130,9 +131,9 @@ describe('tuning handlers', () => {
       { date: DATE, ruleSet: activeRuleSet(services.db).ruleSet, excluded: new Set(), threads: 1 },
       silentProgress,
     );
-    const expected = await cache.rescore({ ...draft, weights: { ...draft.weights, coPresence: 80 } });
+    const expected = await cache.rescore({ ...draft, weights: { ...draft.weights, coPresence: 80 } }, WHAT_IF_SCORING);
     expect(result.draft).toEqual(expected.summary);
-    expect(result.active).toEqual((await cache.rescore(activeRuleSet(services.db).ruleSet)).summary);
+    expect(result.active).toEqual((await cache.rescore(activeRuleSet(services.db).ruleSet, WHAT_IF_SCORING)).summary);
     expect(result.activeVersion).toBe(activeRuleSet(services.db).version);
     // Changed introductions carry masked people, never nicknames in full.
     expect(result.changedExamples.length).toBeGreaterThan(0);
@@ -147,7 +148,7 @@ describe('tuning handlers', () => {
       CallOutput<'tuning.whatIf'>
     >;
     expect(alone.ok && alone.value.status === 'ready' && alone.value.result.draft).toEqual(
-      (await cache.rescore(draft)).summary,
+      (await cache.rescore(draft, WHAT_IF_SCORING)).summary,
     );
     expect(progress.some((p) => p.kind === 'tune' && p.state === 'completed' && p.jobId.startsWith('tuning-'))).toBe(
       true,
@@ -175,9 +176,11 @@ describe('tuning handlers', () => {
     if (!after.ok || after.value.status !== 'ready') throw new Error('what-if must be answered');
     cache.refreshPool(services.db, matchingExclusions(services.db, Math.floor(Date.now() / 1000)));
     expect(cache.eligibleMask(draft)[cache.pool.userIds.indexOf(restricted)]).toBe(0);
-    expect(after.value.result.draft).toEqual((await cache.rescore(draft)).summary);
+    expect(after.value.result.draft).toEqual((await cache.rescore(draft, WHAT_IF_SCORING)).summary);
     expect(after.value.result.draft.eligibleUsers).toBe(before.value.result.draft.eligibleUsers - 1);
-    expect(after.value.result.active).toEqual((await cache.rescore(activeRuleSet(services.db).ruleSet)).summary);
+    expect(after.value.result.active).toEqual(
+      (await cache.rescore(activeRuleSet(services.db).ruleSet, WHAT_IF_SCORING)).summary,
+    );
   });
 
   it('counts users who became eligible after the cache was built, which only reloading the date can score', async () => {

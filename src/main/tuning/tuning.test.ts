@@ -13,7 +13,7 @@ import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
 import { silentProgress } from '../../shared/progress';
 import { readDashboard } from './dashboard';
 import { compareShadow, persistShadowRun } from './shadow';
-import { activeBaseline, computeWhatIf, partnersOf } from './what-if';
+import { activeBaseline, computeWhatIf, partnersOf, WHAT_IF_SCORING } from './what-if';
 import {
   activateVersion,
   diffRuleSets,
@@ -83,8 +83,8 @@ describe('what-if', () => {
     );
     const base = await activeBaseline(cache, 1, RULES);
     const result = await computeWhatIf(cache, DRAFT, base, 7);
-    const direct = await cache.rescore(DRAFT);
-    const directActive = await cache.rescore(RULES);
+    const direct = await cache.rescore(DRAFT, WHAT_IF_SCORING);
+    const directActive = await cache.rescore(RULES, WHAT_IF_SCORING);
     expect(result.seq).toBe(7);
     expect(result.draft).toEqual(direct.summary);
     expect(result.active).toEqual(directActive.summary);
@@ -131,6 +131,12 @@ describe('what-if', () => {
       expect(pairsOf(fromTwo[i]!), `draft ${i}`).toEqual(pairsOf(fromOne[i]!));
       expect(fromOne[i]!.summary.introductions, `draft ${i}`).toBeGreaterThan(0);
     });
+    // As a what-if re-scores (no upper bound): the same on two threads, the bound left out.
+    for (const [i, d] of drafts.entries()) {
+      const lean = await two.rescore(d, WHAT_IF_SCORING);
+      expect(lean.summary, `draft ${i}`).toEqual({ ...fromOne[i]!.summary, upperBound: null, boundRatio: null });
+      expect(pairsOf(lean), `draft ${i}`).toEqual(pairsOf(fromOne[i]!));
+    }
     // A helper thread that stops (here: terminated under the cache) is dropped: the re-score that met it and every
     // later one run on this thread, with the same result — never a what-if waiting forever.
     expect([one.rescoreThreads, two.rescoreThreads]).toEqual([1, 2]);

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import type { Assignment } from '../engine/assignment';
+import type { Assignment, ScoreOptions } from '../engine/assignment';
 import { MatchingCache } from '../engine/cache';
 import type { MatchPool } from '../engine/pool';
 import { activeRuleSet } from '../engine/store';
@@ -101,13 +101,19 @@ export interface ActiveBaseline {
   histogram: number[];
 }
 
+/**
+ * How a what-if re-scores, the draft and the active rule set alike: without the summary's upper bound, which the
+ * tuning page does not show (a run's and a shadow run's summaries keep it), for a third less scoring.
+ */
+export const WHAT_IF_SCORING: ScoreOptions = { upperBound: false };
+
 /** The active rule set scored once per cache (and again only when the active version changes). */
 export async function activeBaseline(
   cache: MatchingCache,
   version: number | null,
   ruleSet: RuleSet,
 ): Promise<ActiveBaseline> {
-  const assignment = await cache.rescore(ruleSet);
+  const assignment = await cache.rescore(ruleSet, WHAT_IF_SCORING);
   return {
     version,
     ruleSet,
@@ -129,7 +135,7 @@ export async function computeWhatIf(
   seq: number,
 ): Promise<WhatIfView> {
   const t0 = performance.now();
-  const draft = await cache.rescore(draftRuleSet);
+  const draft = await cache.rescore(draftRuleSet, WHAT_IF_SCORING);
   const t1 = performance.now();
   const pool = cache.pool;
   const n = pool.userIds.length;

@@ -45,8 +45,9 @@ export const assignmentSummarySchema = z.object({
   qualifyingCandidates: z.number().int(),
   introductions: z.number().int(),
   totalScore: z.number(),
-  upperBound: z.number(),
-  boundRatio: z.number(),
+  /** Null in a what-if (the re-score skips it: tuning/what-if.ts WHAT_IF_SCORING); a shadow run's has it. */
+  upperBound: z.number().nullable(),
+  boundRatio: z.number().nullable(),
   matchedShare: z.number(),
   meanScore: z.number(),
 });
