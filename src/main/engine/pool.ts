@@ -305,17 +305,17 @@ function buildPool(
   // The chunks in rowid order, as one sequential scan would have read them (the spending sums depend on the order).
   let count = 0;
   for (const c of chunks) count += c.user.length;
+  // Each transaction's user, and its key for grouping by user then place then visit: place * 1024 + visit code
+  // (day * 8 + band < 1024 for windows ≤ 90 days) sorts by place, then visit.
   const txUser = new Int32Array(count);
-  const txPlace = new Int32Array(count);
-  const txVisit = new Int32Array(count);
+  const txKey = new Int32Array(count);
   const spendSum = new Float64Array(n);
   const spendCount = new Int32Array(n);
   let at = 0;
   for (const c of chunks) {
     txUser.set(c.user, at);
-    txVisit.set(c.visit, at);
     for (let i = 0; i < c.user.length; i++) {
-      txPlace[at + i] = merchantPlace[c.merchant[i]!]!;
+      txKey[at + i] = merchantPlace[c.merchant[i]!]! * 1024 + c.visit[i]!;
       spendSum[c.user[i]!]! += c.lnAmount[i]!;
       spendCount[c.user[i]!]!++;
     }
@@ -324,32 +324,23 @@ function buildPool(
   const spendLevel = new Float64Array(n);
   for (let u = 0; u < n; u++) spendLevel[u] = spendCount[u] ? spendSum[u]! / spendCount[u]! : Number.NaN;
 
-  // Group by user, then by place within the user: key = place * 2^k + visit sorts both at once.
+  // Group by user, then by place within the user: the keys are grouped by user as they are (csr sorts each user's).
+  // Reading a user's transactions' places and visits through their indexes instead was two reads at random per
+  // transaction, most of this step (0.7 s at 400,000 users; 0.2 s now).
   progress.report('index places', 0, null);
-  const txIndexes = new Int32Array(count);
-  for (let i = 0; i < count; i++) txIndexes[i] = i;
-  const byUser = csr(txUser, txIndexes, count, n);
+  const byUser = csr(txUser, txKey, count, n);
   const userPlaceStart = sharedInt32(n + 1);
   const entriesPlace = new IntList();
   const entriesLast = new IntList();
   const visitStartList = new IntList();
   const visitCode = new IntList();
-  let keyBuffer = new Int32Array(1024);
+  const keys = byUser.values;
   for (let u = 0; u < n; u++) {
     userPlaceStart[u] = entriesPlace.length;
-    const a = byUser.start[u]!;
-    const b = byUser.start[u + 1]!;
-    if (a === b) continue;
-    if (keyBuffer.length < b - a) keyBuffer = new Int32Array((b - a) * 2);
-    // place * 1024 + visit code (day * 8 + band < 1024 for windows ≤ 90 days) sorts by place, then visit.
-    for (let i = a; i < b; i++) {
-      const t = byUser.values[i]!;
-      keyBuffer[i - a] = txPlace[t]! * 1024 + txVisit[t]!;
-    }
-    const keys = keyBuffer.subarray(0, b - a).sort();
     let prevPlace = -1;
     let prevVisit = -1;
-    for (const k of keys) {
+    for (let i = byUser.start[u]!; i < byUser.start[u + 1]!; i++) {
+      const k = keys[i]!;
       const p = Math.floor(k / 1024);
       const v = k % 1024;
       if (p !== prevPlace) {
