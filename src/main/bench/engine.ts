@@ -7,7 +7,7 @@ import { allocateOutput, allocateRowsOutput, compactPairs, kernelData, startCand
 import { createScratch, type KernelData, type KernelOutput, runFeatures, runKernel } from '../engine/kernel';
 import { loadPool, type MatchPool } from '../engine/pool';
 import { platformDayOf } from '../../shared/domain/platform-time';
-import { BENCH_DIR, benchMirror, formatOption, randomWeights } from './bench-data';
+import { BENCH_DIR, benchMirror, forgetBenchRuns, formatOption, randomWeights } from './bench-data';
 import { duckdbTopK } from './duckdb-topk';
 import { matchingExclusions } from '../moderation/exclusions';
 import { DEFAULT_RULE_SET, type RuleSet } from '../../shared/domain/ruleset';
@@ -215,6 +215,7 @@ export const engineBench = defineCommand({
     const { dbFile, exportDir } = await benchMirror(users, seed, ctx.progress, ctx.log, format);
     const db = openDatabase(dbFile);
     try {
+      ctx.log(`removed ${forgetBenchRuns(db)} runs earlier benches stored in ${dbFile}`);
       const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
       const date = platformDayOf(maxPaid);
       const ruleSet: RuleSet = DEFAULT_RULE_SET;

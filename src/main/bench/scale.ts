@@ -6,13 +6,13 @@ import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { platformDayOf } from '../../shared/domain/platform-time';
 import { silentProgress } from '../../shared/progress';
 import { defineCommand, intOption, stringOption, UsageError } from '../cli/command';
-import { type Db, openDatabase } from '../db/database';
+import { openDatabase } from '../db/database';
 import { runMatchingDetailed } from '../engine';
 import { importExport } from '../mirror/import';
 import { matchingExclusions } from '../moderation/exclusions';
 import { activeBaseline, computeWhatIf, WHAT_IF_SCORING } from '../tuning/what-if';
 import { mulberry32 } from '../util/seeded-random';
-import { BENCH_DIR, benchExport, formatOption, randomWeights } from './bench-data';
+import { BENCH_DIR, benchExport, forgetBenchRuns, formatOption, randomWeights } from './bench-data';
 import { median, mib, PeakRss } from './measure';
 
 /**
@@ -338,20 +338,3 @@ export const scaleStepBench = defineCommand({
     }
   },
 });
-
-/**
- * The unpublished runs (and their introductions) earlier steps stored in a kept bench mirror, removed so that each
- * --reuse step stores its run into the mirror as an import leaves it: a run's persist writes into the introductions'
- * indexes, which grew with every earlier run (six runs, 2.09 M rows, inflated the province's persist from 6.7 to
- * 13–15 s). Only for a mirror the bench made; a console's runs are never removed. Returns how many.
- */
-function forgetBenchRuns(db: Db): number {
-  const removed = db.transaction(() => {
-    const unpublished = 'SELECT id FROM match_runs WHERE id NOT IN (SELECT run_id FROM publications)';
-    db.prepare(`DELETE FROM run_introductions WHERE run_id IN (${unpublished})`).run();
-    return db.prepare(`DELETE FROM match_runs WHERE id IN (${unpublished})`).run().changes;
-  })();
-  // The removal's pages into the file now, not during the timed run.
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  return removed;
-}
