@@ -158,7 +158,9 @@ describe('shadow runs and the dashboard', () => {
       { date: DATE, ruleSet: RULES, operator: 't', excluded: new Set(), threads: 1 },
       silentProgress,
     );
+    // Re-scored as the tuning worker's shadow run does (the default): with the upper bound, unlike a what-if.
     const draft = await cache.rescore(DRAFT);
+    expect(draft.summary.upperBound).toBeGreaterThan(0);
     const shadowId = persistShadowRun(
       db,
       { date: DATE, ruleSet: DRAFT, activeVersion: 1, operator: 't' },
