@@ -345,7 +345,10 @@ function takeRest(jobs: ScoreJob[], buffers: AssignmentBuffers, greedy: Greedy):
   }
 }
 
-/** The values of introductions [from, to) (pairValues). */
+/**
+ * The values of introductions [from, to) (pairValues). The compacted pair's features are a copy of its slot's, so
+ * its value equals the slot's.
+ */
 function valuesJob(candidates: CandidateSet, w: Float64Array, greedy: Greedy, from: number, to: number): ValuesJob {
   const { pair: pairs, value: values } = greedy;
   return { features: candidates.pairs.features, normalisedWeights: w, pairs, values, from, to };
@@ -371,7 +374,6 @@ function summarise(jobs: ScoreJob[], buffers: AssignmentBuffers, w: Float64Array
     }
     upper /= 2;
   }
-  // The compacted pair's features are a copy of its slot's, so its value equals the slot's.
   let total = 0;
   for (let k = 0; k < count; k++) total += value[k]!;
   return {

@@ -138,8 +138,8 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
   }
 
   // 1. Score, row by row (a row's pairs share user a, whose eligibility and best value stay in registers); count
-  // the coarse buckets. User b's best is read (at random: at 400,000 users those reads were most of the pass) only
-  // when the pair's level reaches b's: a few times per user, as a running maximum rises.
+  // the coarse buckets. When the job keeps bests, user b's best is read (at random: at 400,000 users those reads
+  // were most of the pass) only when the pair's level reaches b's: a few times per user, as a running maximum rises.
   let entries = 0;
   for (let r = job.rowFirst; r < job.rowEnd; r++) {
     const first = rowStart[r]!;
@@ -281,9 +281,12 @@ export function pairValues(job: ValuesJob): void {
   for (let k = job.from; k < job.to; k++) values[k] = pairValue(features, pairs[k]!, normalisedWeights);
 }
 
-/** What the re-score helper thread does for a share (engine/team.ts). */
+/** What the re-score helper thread does (engine/team.ts: a team of one thread, the cache's re-score helper). */
 export interface ShareHelper {
+  /** One share of a re-score (scoreShare). */
   score(job: ScoreJob, share: ScoredShare): Promise<void>;
+  /** That share's survivors past the greedy's cut (collectRest). */
   rest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): Promise<void>;
+  /** Part of the introductions' values (pairValues). */
   values(job: ValuesJob): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../shared/progress';
 import { spawnWorker } from '../util/spawn-worker';
-import type { ScoredShare, ScoreJob, ValuesJob } from './score-share';
+import type { ShareHelper } from './score-share';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
 import type { RunWindow } from './window';
 import { SCAN_PARTS_AT, type ScanChunk, type ScanIds } from './window-scan';
@@ -19,7 +19,8 @@ export interface TeamRunTimes {
   threadMs: number[];
 }
 
-export interface EngineTeam {
+/** The re-score helper's tasks (ShareHelper) run only on a team of one thread. */
+export interface EngineTeam extends ShareHelper {
   readonly threads: number;
   /**
    * Reads the window from the mirror file on the threads' own connections, planning included (each thread plans for
@@ -40,12 +41,6 @@ export interface EngineTeam {
   run(out: KernelOutput, progress?: ProgressSink): Promise<TeamRunTimes>;
   /** The features of `pairs` (its control counter at zero); `rows` as the output's the pairs came from. */
   features(pairs: CandidatePairs, rows: Int32Array | undefined, progress?: ProgressSink): Promise<TeamRunTimes>;
-  /** One share of a re-score (score-share.ts scoreShare), on a team of one thread: the re-score helper. */
-  score(job: ScoreJob, share: ScoredShare): Promise<void>;
-  /** That share's survivors past the greedy's cut (score-share.ts collectRest), on the same team of one. */
-  rest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): Promise<void>;
-  /** Part of the introductions' values (score-share.ts pairValues), on the same team of one. */
-  values(job: ValuesJob): Promise<void>;
   close(): Promise<void>;
 }
 
