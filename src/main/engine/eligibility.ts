@@ -1,6 +1,7 @@
 import type { Db } from '../db/database';
 import { INELIGIBILITY_REASONS, type IneligibilityReason } from '../../shared/domain/publication';
 import type { RuleSet } from '../../shared/domain/ruleset';
+import { IdIndex } from './id-index';
 import { sharedUint8 } from './shared-arrays';
 import { runWindow } from './window';
 
@@ -13,7 +14,8 @@ import { runWindow } from './window';
 export interface UserEligibility {
   /** Every account of the mirror, in id order (SQLite's binary order). */
   userIds: string[];
-  index: Map<string, number>;
+  /** Each id's position in userIds. */
+  index: IdIndex;
   /** 0 when the account may be introduced; else 1 + the index of its reason in INELIGIBILITY_REASONS. */
   verdict: Uint8Array;
   /** gender × seeking code: gender F=0/M=1, seeking F=0/M=1/any=2 → gender * 3 + seeking. */
@@ -70,7 +72,6 @@ export function judgeUsers(db: Db, date: string, ruleSet: RuleSet, excluded: Rea
   const rows = db.prepare(sql.users).raw().all() as [string, number, number, number, string | null, number][];
   const n = rows.length;
   const userIds = new Array<string>(n);
-  const index = new Map<string, number>();
   const verdict = new Uint8Array(n);
   const group = sharedUint8(n);
   const age = new Int16Array(n);
@@ -80,7 +81,6 @@ export function judgeUsers(db: Db, date: string, ruleSet: RuleSet, excluded: Rea
   const districtIndex = new Map<string, number>();
   rows.forEach(([id, verified, groupCode, birthYear, d], i) => {
     userIds[i] = id;
-    index.set(id, i);
     group[i] = groupCode;
     age[i] = window.year - birthYear;
     idVerified[i] = verified;
@@ -95,18 +95,19 @@ export function judgeUsers(db: Db, date: string, ruleSet: RuleSet, excluded: Rea
       district[i] = di;
     }
   });
+  const index = new IdIndex(userIds);
   const consented = new Uint8Array(n);
   for (const [userId, revokedAt] of db.prepare(sql.latestConsents).raw().iterate({ end: window.end }) as Iterable<
     [string, number | null]
   >) {
-    const i = index.get(userId);
-    if (i !== undefined && revokedAt === null) consented[i] = 1;
+    const i = index.find(userId, 0, userId.length);
+    if (i !== -1 && revokedAt === null) consented[i] = 1;
   }
   const introducedToday = new Uint8Array(n);
   for (const pair of db.prepare(sql.introducedUpstreamOn).raw().iterate(date) as Iterable<[string, string]>) {
     for (const id of pair) {
-      const i = index.get(id);
-      if (i !== undefined) introducedToday[i] = 1;
+      const i = index.find(id, 0, id.length);
+      if (i !== -1) introducedToday[i] = 1;
     }
   }
   for (let i = 0; i < n; i++) {

@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { judgeUsers } from './eligibility';
+import type { IdIndex } from './id-index';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import { placeWeightFor } from './weights';
 import type { EngineTeam, ScanResult } from './team';
@@ -100,14 +101,16 @@ export function loadEligibility(
   ruleSet: RuleSet,
   excluded: ReadonlySet<string>,
   only?: ReadonlySet<string>,
-): Pick<MatchPool, 'userIds' | 'inPool' | 'group' | 'age' | 'idVerified' | 'district' | 'districts'> {
+): Pick<MatchPool, 'userIds' | 'inPool' | 'group' | 'age' | 'idVerified' | 'district' | 'districts'> & {
+  index: IdIndex;
+} {
   const judged = judgeUsers(db, date, ruleSet, excluded);
   const n = judged.userIds.length;
   const inPool = sharedUint8(n);
   for (let i = 0; i < n; i++)
     inPool[i] = judged.verdict[i] === 0 && (only === undefined || only.has(judged.userIds[i]!)) ? 1 : 0;
-  const { userIds, group, age, idVerified, district, districts } = judged;
-  return { userIds, inPool, group, age, idVerified, district, districts };
+  const { userIds, index, group, age, idVerified, district, districts } = judged;
+  return { userIds, index, inPool, group, age, idVerified, district, districts };
 }
 
 /** Builds CSR (start offsets + values) from parallel key/value arrays, values ascending within a key. */
@@ -192,8 +195,8 @@ export async function loadPoolWith(
 
 interface PoolStart {
   window: RunWindow;
-  users: ReturnType<typeof loadEligibility>;
-  userIndex: Map<string, number>;
+  users: Omit<ReturnType<typeof loadEligibility>, 'index'>;
+  userIndex: IdIndex;
   places: ReturnType<typeof poolPlaces>;
 }
 
@@ -201,9 +204,7 @@ function beginPool(db: Db, options: LoadOptions, progress: ProgressSink): PoolSt
   const { ruleSet } = options;
   const window = runWindow(options.date, ruleSet.windowDays);
   progress.report('load users', 0, null);
-  const users = loadEligibility(db, options.date, ruleSet, options.excluded, options.only);
-  const userIndex = new Map<string, number>();
-  users.userIds.forEach((id, i) => userIndex.set(id, i));
+  const { index: userIndex, ...users } = loadEligibility(db, options.date, ruleSet, options.excluded, options.only);
   const places = poolPlaces(db);
   progress.report('load transactions', 0, null);
   return { window, users, userIndex, places };
@@ -264,13 +265,13 @@ function poolPlaces(db: Db): {
 type ForbiddenPairs = { start: Int32Array; values: Int32Array };
 
 /** Pairs never to introduce: blocks either way, upstream history, the console's own earlier runs. */
-function readForbidden(db: Db, date: string, userIndex: Map<string, number>): ForbiddenPairs {
+function readForbidden(db: Db, date: string, userIndex: IdIndex): ForbiddenPairs {
   const fKeys = new IntList();
   const fVals = new IntList();
   const addForbidden = (a: string, b: string): void => {
-    const x = userIndex.get(a);
-    const y = userIndex.get(b);
-    if (x === undefined || y === undefined || x === y) return;
+    const x = userIndex.find(a, 0, a.length);
+    const y = userIndex.find(b, 0, b.length);
+    if (x === -1 || y === -1 || x === y) return;
     fKeys.push(x);
     fVals.push(y);
     fKeys.push(y);
