@@ -193,7 +193,7 @@ describe('migration 13: contact handles of assessed accounts', () => {
   it('adds an empty flag_handles table, keyed by handle and account, over a mirror at version 12', () => {
     const db = new Database(':memory:');
     migrate(db, migrations, 12);
-    migrate(db);
+    migrate(db, migrations, 13);
     expect(db.pragma('user_version', { simple: true })).toBe(13);
     expect(db.prepare(`SELECT count(*) FROM flag_handles`).pluck().get()).toBe(0);
     db.exec(`INSERT INTO flag_handles (handle_key, kind, user_id) VALUES ('k', 'wechat', 'a')`);
@@ -258,6 +258,63 @@ describe('migration 9: row counts kept', () => {
     expect([kept('import_runs'), kept('quarantine')]).toEqual([2, 1]);
     db.exec(`DELETE FROM quarantine`);
     expect(kept('quarantine')).toBe(0);
+    db.close();
+  });
+});
+
+describe('migration 14: upstream row ids kept unique by an index', () => {
+  const TABLES = ['transactions', 'transfers', 'greetings', 'reports'] as const;
+  it('keeps every row with its rowid and every other index; the id stays unique, and upserts on it still work', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 13);
+    db.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'), ('b', 'B', 1, 'M', 'F', 1991, 'Hangzhou', 0, 'active');
+      INSERT INTO merchants (id, name, category, channel, city, price_level) VALUES ('m', 'M', 'cafe', 'offline', 'Hangzhou', 2);
+      INSERT INTO transactions (rowid, id, user_id, merchant_id, amount_fen, paid_at, paid_tz)
+        VALUES (7, 't1', 'a', 'm', 100, 1764000000, 480), (3, 't2', 'b', 'm', 250, 1764090000, -300);
+      INSERT INTO transfers (id, from_user, to_user, amount_fen, paid_at, paid_tz, memo)
+        VALUES ('x1', 'a', 'b', 100, 1764000000, 480, 'rent, "November"');
+      INSERT INTO greetings (id, from_user, to_user, sent_at, sent_tz, text, replied_at)
+        VALUES ('g1', 'a', 'b', 1764000000, 480, 'hi', NULL), ('g2', 'b', 'a', 1764000100, 480, 'hello', 1764000200);
+      INSERT INTO reports (id, reporter_id, reported_id, created_at, reason, text) VALUES ('r1', 'a', 'b', 1764000000, 'spam', '');
+    `);
+    const rows = (t: string) => db.prepare(`SELECT rowid, * FROM ${t} ORDER BY rowid`).all();
+    const otherIndexes = () =>
+      db
+        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+        .all()
+        .filter((i) => !/_id$/.test((i as { name: string }).name));
+    const before = Object.fromEntries(TABLES.map((t) => [t, rows(t)]));
+    const indexesBefore = otherIndexes();
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(14);
+    expect(Object.fromEntries(TABLES.map((t) => [t, rows(t)]))).toEqual(before);
+    expect(otherIndexes()).toEqual(indexesBefore);
+    for (const t of TABLES) {
+      const list = db.pragma(`index_list(${t})`) as { name: string; unique: number; origin: string }[];
+      expect(list.filter((i) => i.unique === 1)).toEqual([expect.objectContaining({ name: `${t}_id`, origin: 'c' })]);
+      expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(t)).toMatch(/\) STRICT$/);
+    }
+    expect(() =>
+      db.exec(
+        `INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES ('t1', 'a', 'm', 1, 1, 0)`,
+      ),
+    ).toThrow(/UNIQUE constraint failed: transactions.id/);
+    db.exec(`INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES ('t1', 'a', 'm', 999, 1, 0)
+             ON CONFLICT (id) DO UPDATE SET amount_fen = excluded.amount_fen`);
+    expect(db.prepare(`SELECT rowid, amount_fen FROM transactions WHERE id = 't1'`).get()).toEqual({
+      rowid: 7,
+      amount_fen: 999,
+    });
+    // Foreign keys still hold on the rebuilt tables.
+    db.pragma('foreign_keys = ON');
+    expect(() =>
+      db.exec(
+        `INSERT INTO greetings (id, from_user, to_user, sent_at, sent_tz, text) VALUES ('g3', 'a', 'nobody', 1, 0, '')`,
+      ),
+    ).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 });

@@ -12,6 +12,7 @@ import { m010Operators } from './010-operators';
 import { m011OutboxAudit } from './011-outbox-audit';
 import { m012MirrorFacts } from './012-mirror-facts';
 import { m013FlagHandles } from './013-flag-handles';
+import { m014RowIdsUniqueIndex } from './014-row-ids-unique-index';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   m011OutboxAudit,
   m012MirrorFacts,
   m013FlagHandles,
+  m014RowIdsUniqueIndex,
 ];

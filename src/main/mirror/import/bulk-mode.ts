@@ -34,10 +34,24 @@ export function shouldDropIndexesMidway(accepted: number, written: number): bool
   return written * 2 >= accepted;
 }
 
-export function dropSecondaryIndexes(db: Db, table: string): DroppedIndexes {
-  const rows = db.prepare(sql.indexes).all(table) as { name: string; sql: string }[];
+/**
+ * Drops the table's secondary indexes. A UNIQUE index is kept unless `unique` is asked for: it is what upserts
+ * conflict on and what refuses a key twice, so only a load into an empty table that checks its keys when the index
+ * is built again may drop it (file-importer.ts); the key's index is then rebuilt first (see rebuildIndexes).
+ */
+export function dropSecondaryIndexes(db: Db, table: string, options: { unique?: boolean } = {}): DroppedIndexes {
+  const uniqueNames = new Set(
+    (db.pragma(`index_list("${table.replace(/"/g, '""')}")`) as { name: string; unique: number }[])
+      .filter((i) => i.unique === 1)
+      .map((i) => i.name),
+  );
+  const rows = (db.prepare(sql.indexes).all(table) as { name: string; sql: string }[]).filter(
+    (r) => options.unique === true || !uniqueNames.has(r.name),
+  );
   for (const r of rows) db.exec(`DROP INDEX "${r.name.replace(/"/g, '""')}"`);
-  return { table, definitions: rows.map((r) => r.sql) };
+  // Unique ones first: if one refuses the rows, nothing is spent building the others.
+  const ordered = [...rows.filter((r) => uniqueNames.has(r.name)), ...rows.filter((r) => !uniqueNames.has(r.name))];
+  return { table, definitions: ordered.map((r) => r.sql) };
 }
 
 /**

@@ -72,6 +72,8 @@ interface TableStatements {
    */
   insertIgnore: Statement | null;
   insertIgnoreBatch: Statement | null;
+  /** The key is a UNIQUE INDEX (not the primary key): a bulk load may drop it and check the keys as it is rebuilt. */
+  keyIndexed: boolean;
   rowidOf: Statement | null;
   count: Statement;
   /** The rows whose key the file lacks (snapshot pass 1, and pass 2 when keys shared a hash). */
@@ -129,6 +131,7 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
     insertBatch: db.prepare(insertSql(BATCH_ROWS)),
     insertIgnore: rowidTable ? db.prepare(insertSql(1, 'IGNORE')) : null,
     insertIgnoreBatch: rowidTable ? db.prepare(insertSql(BATCH_ROWS, 'IGNORE')) : null,
+    keyIndexed: rowidTable && keyHasUniqueIndex(db, t, spec.key[0]!),
     rowidOf: rowidTable ? db.prepare(`SELECT rowid FROM ${t} WHERE ${spec.key[0]} = ?`).pluck() : null,
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
     deleteAbsent: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(0, ${spec.key.join(', ')})`),
@@ -136,6 +139,17 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   };
   perDb.set(spec.table, stmts);
   return stmts;
+}
+
+/** Whether `column` alone is the key of a UNIQUE INDEX made by CREATE UNIQUE INDEX (one a bulk load can drop). */
+function keyHasUniqueIndex(db: Db, table: string, column: string): boolean {
+  const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+  return (db.pragma(`index_list(${quoted(table)})`) as { name: string; unique: number; origin: string }[]).some(
+    (i) =>
+      i.unique === 1 &&
+      i.origin === 'c' &&
+      (db.pragma(`index_info(${quoted(i.name)})`) as { name: string }[]).map((c) => c.name).join() === column,
+  );
 }
 
 export interface ImportFileOptions {
@@ -175,6 +189,27 @@ export interface ImportFileOptions {
  * (MANIFEST_MISMATCH: the caller's transaction then rolls everything back).
  */
 export function importFile(o: ImportFileOptions): FileSummary {
+  // Each attempt in a savepoint of the caller's transaction: an attempt that finds a key twice only when its key's
+  // index is built again leaves nothing behind, and the file is read again checking each row's key as it comes.
+  const attempt = o.db.transaction((keysCheckedAtBuild: boolean) => importFileOnce(o, keysCheckedAtBuild));
+  try {
+    return attempt(true);
+  } catch (e) {
+    if (!(e instanceof KeyGivenTwice)) throw e;
+    return attempt(false);
+  }
+}
+
+/** The key's unique index, built again after a bulk load, refused the rows: some key is in the file twice. */
+class KeyGivenTwice extends Error {}
+
+/**
+ * One reading of the file. `keysCheckedAtBuild`: a bulk load into an empty table whose key is a UNIQUE INDEX (the
+ * upstream row tables, migration 014) drops that index with the others and writes every accepted row without a key
+ * lookup; building the index afterwards is then the check that no key came twice — true of any export but a broken
+ * one, which costs a second reading (importFile).
+ */
+function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean): FileSummary {
   const { spec, fileName, knownIds } = o;
   const stmts = statementsFor(o.db, spec);
   const cols = columnsOf(spec);
@@ -197,21 +232,23 @@ export function importFile(o: ImportFileOptions): FileSummary {
   // Empty table: nothing in the mirror can conflict, so plain INSERTs do (no upsert work), and every accepted row is
   // an inserted one — no count afterwards either.
   const insertOnly = before === 0;
-  // An empty rowid table keyed on one column (transactions, transfers, greetings, reports) holds exactly the rows
-  // this file accepted so far, so a key twice in the file is one its primary key already holds: INSERT OR IGNORE
-  // skips the later row, and the rare batch that wrote fewer rows than it had is looked over (refuseIgnored). The
-  // file's key set, which costs a hash and a random probe per row (10 % of a big file's import) and 16 bytes a row,
-  // is then not needed: only a snapshot's removals and upserts into a table with rows ask it anything else.
-  const duplicatesBySqlite = insertOnly && stmts.insertIgnoreBatch !== null;
-  const writeOne = duplicatesBySqlite ? stmts.insertIgnore! : insertOnly ? stmts.insert : stmts.upsert;
-  const writeBatch = duplicatesBySqlite ? stmts.insertIgnoreBatch! : insertOnly ? stmts.insertBatch : stmts.upsertBatch;
   // How many rows to plan for: the manifest's count is a hint, never trusted beyond what the file's size allows
   // (a row is at least ~16 bytes), so a wrong or hostile count cannot make us reserve gigabytes or drop indexes.
   const bySize = Math.ceil(o.sizeBytes / 16);
   const incoming = Math.min(o.expected ?? Math.round(o.sizeBytes / 64), bySize);
   // An empty table drops its indexes at once; one with rows only once the file shows it really writes most rows.
   const bulk = shouldDropIndexes(incoming, before);
-  let dropped = bulk && insertOnly ? dropSecondaryIndexes(o.db, spec.table) : null;
+  // An empty rowid table keyed on one column (transactions, transfers, greetings, reports) holds exactly the rows
+  // this file accepted so far. A bulk load into it checks the keys when the key's unique index is built again (no
+  // key lookup per row at all, see importFileOnce). Otherwise a key twice in the file is one the key's index already
+  // holds: INSERT OR IGNORE skips the later row, and the rare batch that wrote fewer rows than it had is looked over
+  // (refuseIgnored). Either way the file's key set, a hash and a random probe per row (10 % of a big file's import)
+  // and 16 bytes a row, is not needed: only a snapshot's removals and upserts into a table with rows ask it anything.
+  const keysAtBuild = keysCheckedAtBuild && insertOnly && bulk && stmts.insertIgnoreBatch !== null && stmts.keyIndexed;
+  const duplicatesBySqlite = insertOnly && stmts.insertIgnoreBatch !== null && !keysAtBuild;
+  const writeOne = duplicatesBySqlite ? stmts.insertIgnore! : insertOnly ? stmts.insert : stmts.upsert;
+  const writeBatch = duplicatesBySqlite ? stmts.insertIgnoreBatch! : insertOnly ? stmts.insertBatch : stmts.upsertBatch;
+  let dropped = bulk && insertOnly ? dropSecondaryIndexes(o.db, spec.table, { unique: keysAtBuild }) : null;
   let decideMidway = bulk && !insertOnly;
   // A second handle on the file, to read a record again by its offset when two keys share a hash.
   const rereadFd = openCallerFile(o.path, CALLER_FILE_MAX_BYTES.exportFile).fd;
@@ -219,7 +256,9 @@ export function importFile(o: ImportFileOptions): FileSummary {
     const text = readRecordAt(rereadFd, offset, o.format === 'csv');
     return text === undefined ? null : keyOfRecord(text);
   };
-  const seen = new FileKeySet(duplicatesBySqlite ? 0 : incoming, keyAt, o.keyHash);
+  // The file's key set: for a table with rows (duplicates, and a snapshot's removals) or one keyed on several columns.
+  const keysBySet = !duplicatesBySqlite && !keysAtBuild;
+  const seen = new FileKeySet(keysBySet ? incoming : 0, keyAt, o.keyHash);
   let changed = 0;
   let accepted = 0;
 
@@ -307,7 +346,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
       header = cells;
     },
     row(values, line, offset) {
-      if (!duplicatesBySqlite) {
+      if (keysBySet) {
         const key = keyOfValues(values, keyIdx);
         if (seen.add(key, offset, true) === 'duplicate') {
           refuseDuplicate(line, key, offset);
@@ -364,7 +403,12 @@ export function importFile(o: ImportFileOptions): FileSummary {
   }
   if (dropped) {
     o.progress.report(`${fileName}: indexing`, 0, null);
-    rebuildIndexes(o.db, dropped);
+    try {
+      rebuildIndexes(o.db, dropped);
+    } catch (e) {
+      if (keysAtBuild && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new KeyGivenTwice();
+      throw e;
+    }
   }
   summary.inserted = insertOnly ? changed : (stmts.count.get() as number) + summary.removed - before;
   summary.updated = changed - summary.inserted;
