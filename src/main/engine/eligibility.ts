@@ -1,7 +1,7 @@
 import type { Db } from '../db/database';
 import { INELIGIBILITY_REASONS, type IneligibilityReason } from '../../shared/domain/publication';
 import type { RuleSet } from '../../shared/domain/ruleset';
-import { IdIndex } from './id-index';
+import { IdIndex } from '../util/id-index';
 import { sharedUint8 } from './shared-arrays';
 import { runWindow } from './window';
 

@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import type { RuleSet } from '../../shared/domain/ruleset';
 import type { ProgressSink } from '../../shared/progress';
 import { judgeUsers } from './eligibility';
-import type { IdIndex } from './id-index';
+import type { IdIndex } from '../util/id-index';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import { placeWeightFor } from './weights';
 import type { EngineTeam, ScanResult } from './team';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import { IdIndex } from './id-index';
+import { IdIndex } from '../util/id-index';
 import { hourBand, type RunWindow } from './window';
 
 /**

@@ -1,4 +1,5 @@
 import { parseIsoTimeAt, parsedTime, type FieldSpec, type IdTable, type SqlValue } from './fields';
+import { KnownIdLookup } from './known-ids';
 
 /**
  * Converts a plain CSV record (no quotes; one cell per field, in field order) straight from the record text into
@@ -72,7 +73,7 @@ export function compileCsvFastPath(
   );
   const min = fields.map((f) => (f.kind === 'int' ? f.min : 0));
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
-  const refs: ReadonlySet<string>[] = fields.map((f) => (f.kind === 'ref' ? knownIds[f.table] : EMPTY));
+  const refs = fields.map((f) => new KnownIdLookup(f.kind === 'ref' ? knownIds[f.table] : EMPTY));
   // Upstream sorts big files by their first reference (transactions by user): a reference equal to the previous
   // row's is already known, and its string is reused instead of cut out again.
   const lastRef: string[] = fields.map(() => '');
@@ -112,8 +113,8 @@ export function compileCsvFastPath(
             out[k++] = prev;
             break;
           }
+          if (!refs[i]!.has(record, start, end)) return false;
           const id = record.slice(start, end);
-          if (!refs[i]!.has(id)) return false;
           lastRef[i] = id;
           out[k++] = id;
           break;

@@ -1,4 +1,5 @@
 import { parseIsoTimeAt, parsedTime, type FieldSpec, type IdTable, type SqlValue } from './fields';
+import { KnownIdLookup } from './known-ids';
 
 /**
  * Converts one flat JSONL object straight from the line's text into column values, without JSON.parse building an
@@ -67,7 +68,7 @@ export function compileJsonlFastPath(
   );
   const min = fields.map((f) => (f.kind === 'int' ? f.min : 0));
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
-  const refs: ReadonlySet<string>[] = fields.map((f) => (f.kind === 'ref' ? knownIds[f.table] : EMPTY));
+  const refs = fields.map((f) => new KnownIdLookup(f.kind === 'ref' ? knownIds[f.table] : EMPTY));
   // Where each field's column value goes: a time with a tz column takes two.
   const col: number[] = [];
   let c = 0;
@@ -127,9 +128,8 @@ export function compileJsonlFastPath(
             break;
           case K_REF: {
             if (len === 0 || len > ID_MAX) return false;
-            const id = s.slice(start, end);
-            if (!refs[i]!.has(id)) return false;
-            out[k] = id;
+            if (!refs[i]!.has(s, start, end)) return false;
+            out[k] = s.slice(start, end);
             break;
           }
           case K_TIME:

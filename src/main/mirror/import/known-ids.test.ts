@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { KnownIdLookup } from './known-ids';
+
+describe('KnownIdLookup', () => {
+  it('answers as the Set does before and after it builds its index, for ids found inside a record', () => {
+    const ids = new Set(Array.from({ length: 50 }, (_, i) => `o${i}x`));
+    const lookup = new KnownIdLookup(ids);
+    // 400 questions: the first 50 go to the Set, the rest to the index built from it.
+    for (let q = 0; q < 400; q++) {
+      const id = `o${q % 80}x`; // a third of them unknown
+      const record = `t${q},${id},m1`;
+      const from = record.indexOf(',') + 1;
+      expect(lookup.has(record, from, from + id.length)).toBe(ids.has(id));
+    }
+  });
+
+  it('sees ids added to the Set after its index was built (a users file adds the ids it provides as it goes)', () => {
+    const ids = new Set(['a', 'b']);
+    const lookup = new KnownIdLookup(ids);
+    for (let q = 0; q < 10; q++) expect(lookup.has('a', 0, 1)).toBe(true); // index built by now
+    expect(lookup.has('c', 0, 1)).toBe(false);
+    ids.add('c');
+    expect(lookup.has('c', 0, 1)).toBe(true);
+    for (let q = 0; q < 10; q++) expect(lookup.has('c', 0, 1)).toBe(true);
+    expect(lookup.has('d', 0, 1)).toBe(false);
+  });
+
+  it('an empty Set knows nothing', () => {
+    const lookup = new KnownIdLookup(new Set());
+    for (let q = 0; q < 3; q++) expect(lookup.has('x', 0, 1)).toBe(false);
+  });
+});
