@@ -136,14 +136,21 @@ export const importBench = defineCommand({
     const db = openDatabase(dbFile);
     const rss = new PeakRss();
     const rssBefore = process.memoryUsage.rss();
+    // Timed as the import job lasts for an operator: until its transaction is committed and the WAL it wrote is
+    // checkpointed into the mirror (SQLite does that as the import's connection commits). The run's own elapsedMs,
+    // stored with it, stops before the commit: at 400,000 users the commit and checkpoint are another ~27 s.
+    const importStarted = performance.now();
     const summary = importExport(db, exportDir, { operator: 'bench', progress: ctx.progress });
+    const importMs = Math.round(performance.now() - importStarted);
     const peak = rss.stop();
 
     ctx.log('second snapshot: 1 % of every file left out, 1 % changed…');
     const nextDir = `${exportDir}-next`;
     const made = await writeSecondSnapshot(exportDir, nextDir);
     const rss2 = new PeakRss();
+    const secondStarted = performance.now();
     const second = importExport(db, nextDir, { operator: 'bench', progress: ctx.progress });
+    const secondMs = Math.round(performance.now() - secondStarted);
     const peak2 = rss2.stop();
     db.close();
     const perFile = Object.keys(made.removed).map((file) => {
@@ -160,7 +167,7 @@ export const importBench = defineCommand({
     const txFile = Object.keys(summary.files).find((f) => f.startsWith('transactions.'));
     const tx = txFile ? summary.files[txFile]! : undefined;
     const txRowsPerSec = tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0;
-    const totalRowsPerSec = Math.round(summary.totals.read / (summary.elapsedMs / 1000));
+    const totalRowsPerSec = Math.round(summary.totals.read / (importMs / 1000));
 
     // The same export through the general path alone (no fast path), into a fresh mirror: what the fast paths buy.
     ctx.log('general path: the same export with the fast paths off…');
@@ -190,7 +197,8 @@ export const importBench = defineCommand({
       rows: summary.totals.read,
       transactionRows: tx?.read ?? 0,
       quarantined: summary.totals.quarantined,
-      importMs: summary.elapsedMs,
+      importMs,
+      rowsWrittenMs: summary.elapsedMs,
       transactionMs: tx?.elapsedMs ?? 0,
       transactionRowsPerSec: txRowsPerSec,
       transactionsParsedOn: tx?.parsedOn ?? null,
@@ -214,8 +222,8 @@ export const importBench = defineCommand({
       ratio: Math.round((txRowsPerSec / baseRowsPerSec) * 100) / 100,
       secondSnapshot: {
         what: 'the same export with 1 % of every file left out and 1 % changed, imported over the first',
-        importMs: second.elapsedMs,
-        timeVsFirst: Math.round((second.elapsedMs / summary.elapsedMs) * 100) / 100,
+        importMs: secondMs,
+        timeVsFirst: Math.round((secondMs / importMs) * 100) / 100,
         peakRssMiB: mib(peak2),
         removed: second.totals.removed,
         updated: second.totals.updated,
