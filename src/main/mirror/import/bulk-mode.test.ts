@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/database';
 import { tempDir } from '../../testing/export-files';
-import { dropSecondaryIndexes, INDEX_BUILD_CACHE_KIB, rebuildIndexes } from './bulk-mode';
+import { dropSecondaryIndexes, INDEX_BUILD_CACHE_KIB, rebuildIndexes, withLargerPageCache } from './bulk-mode';
 
 let root: string;
 let db: Db;
@@ -47,5 +47,35 @@ describe('dropping and rebuilding secondary indexes around a bulk load', () => {
     const ids = db.prepare(`SELECT id FROM transfers WHERE from_user = ? ORDER BY paid_at`).pluck().all('u7');
     expect(ids.length).toBe(ROWS / PAYERS); // 7919 is prime to PAYERS: every payer pays as often
     expect(INDEX_BUILD_CACHE_KIB * 1024).not.toBe(12345 * 1024); // the cache given back is not the build's own
+  });
+});
+
+describe('the unique key index and the page cache of a bulk load', () => {
+  it('keeps a unique index unless asked to drop it, and puts unique ones first to be built again', () => {
+    const kept = dropSecondaryIndexes(db, 'transfers');
+    expect(kept.definitions.some((d) => /UNIQUE/.test(d))).toBe(false);
+    expect(db.pragma('index_list(transfers)')).toEqual([expect.objectContaining({ name: 'transfers_id', unique: 1 })]);
+    rebuildIndexes(db, kept);
+    const all = dropSecondaryIndexes(db, 'transfers', { unique: true });
+    expect(all.definitions[0]).toMatch(/^CREATE UNIQUE INDEX transfers_id/);
+    expect(all.definitions).toHaveLength(3);
+    expect(db.pragma('index_list(transfers)')).toEqual([]);
+    rebuildIndexes(db, all);
+    expect((db.pragma('index_list(transfers)') as unknown[]).length).toBe(3);
+  });
+
+  it('grows the page cache for the work only when it is smaller, and gives the setting back even after a throw', () => {
+    db.pragma('cache_size = -65536');
+    expect(withLargerPageCache(db, 1024, () => db.pragma('cache_size', { simple: true }))).toBe(-65536);
+    expect(withLargerPageCache(db, 200_000, () => db.pragma('cache_size', { simple: true }))).toBe(-200_000);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-65536);
+    db.pragma('cache_size = 100'); // in pages
+    expect(() =>
+      withLargerPageCache(db, 300_000, () => {
+        expect(db.pragma('cache_size', { simple: true })).toBe(-300_000);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(db.pragma('cache_size', { simple: true })).toBe(100);
   });
 });

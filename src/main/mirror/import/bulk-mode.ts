@@ -105,3 +105,20 @@ export function withBulkPragmas<T>(db: Db, cacheKib: number, fn: () => T): T {
     db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
   }
 }
+
+/**
+ * Runs `fn` with at least `kib` KiB of page cache on this connection (nothing changes when it already has that
+ * much), then gives the connection its own setting back.
+ */
+export function withLargerPageCache<T>(db: Db, kib: number, fn: () => T): T {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  // A negative cache_size is in KiB, a positive one in pages.
+  const currentKib = cache < 0 ? -cache : (cache * (db.pragma('page_size', { simple: true }) as number)) / 1024;
+  if (kib <= currentKib) return fn();
+  db.pragma(`cache_size = -${kib}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
+  }
+}
