@@ -1,5 +1,5 @@
 import { parseIsoTimeAt, parsedTime, type FieldSpec, type IdTable, type SqlValue } from './fields';
-import { KnownIdLookup } from './known-ids';
+import { knownIdLookups } from './known-ids';
 
 /**
  * Converts a plain CSV record (no quotes; one cell per field, in field order) straight from the record text into
@@ -34,7 +34,6 @@ const KIND = {
   bool: 0,
   date: 0,
 } as const;
-const EMPTY: ReadonlySet<string> = new Set();
 // Local bindings of the time parser: under a CommonJS transform (tsx, vitest) every use of an imported name goes
 // through a getter, which showed up in profiles at 5 million rows.
 const parseTime = parseIsoTimeAt;
@@ -73,7 +72,7 @@ export function compileCsvFastPath(
   );
   const min = fields.map((f) => (f.kind === 'int' ? f.min : 0));
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
-  const refs = fields.map((f) => new KnownIdLookup(f.kind === 'ref' ? knownIds[f.table] : EMPTY));
+  const refs = knownIdLookups(fields, knownIds);
   // Upstream sorts big files by their first reference (transactions by user): a reference equal to the previous
   // row's is already known, and its string is reused instead of cut out again.
   const lastRef: string[] = fields.map(() => '');

@@ -1,5 +1,5 @@
 import { parseIsoTimeAt, parsedTime, type FieldSpec, type IdTable, type SqlValue } from './fields';
-import { KnownIdLookup } from './known-ids';
+import { knownIdLookups } from './known-ids';
 
 /**
  * Converts one flat JSONL object straight from the line's text into column values, without JSON.parse building an
@@ -22,7 +22,6 @@ const K_TEXT = 1;
 const K_REF = 2;
 const K_INT = 3;
 const K_TIME = 4;
-const EMPTY: ReadonlySet<string> = new Set();
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const parseTime = parseIsoTimeAt;
@@ -68,7 +67,7 @@ export function compileJsonlFastPath(
   );
   const min = fields.map((f) => (f.kind === 'int' ? f.min : 0));
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
-  const refs = fields.map((f) => new KnownIdLookup(f.kind === 'ref' ? knownIds[f.table] : EMPTY));
+  const refs = knownIdLookups(fields, knownIds);
   // Where each field's column value goes: a time with a tz column takes two.
   const col: number[] = [];
   let c = 0;

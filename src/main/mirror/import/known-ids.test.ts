@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KnownIdLookup } from './known-ids';
+import type { FieldSpec } from './fields';
+import { KnownIdLookup, knownIdLookups } from './known-ids';
 
 describe('KnownIdLookup', () => {
   it('answers as the Set does before and after it builds its index, for ids found inside a record', () => {
@@ -28,5 +29,27 @@ describe('KnownIdLookup', () => {
   it('an empty Set knows nothing', () => {
     const lookup = new KnownIdLookup(new Set());
     for (let q = 0; q < 3; q++) expect(lookup.has('x', 0, 1)).toBe(false);
+  });
+});
+
+describe('knownIdLookups', () => {
+  it('gives the fields that name one table one lookup, and fields that are no references one that knows nothing', () => {
+    const users = new Set(['u1']);
+    const merchants = new Set(['m1']);
+    const [id, from, to, merchant] = knownIdLookups(
+      [
+        { name: 'id', kind: 'id' },
+        { name: 'from_user', kind: 'ref', table: 'users' },
+        { name: 'to_user', kind: 'ref', table: 'users' },
+        { name: 'merchant_id', kind: 'ref', table: 'merchants' },
+      ] as FieldSpec[],
+      { users, merchants },
+    );
+    expect(from).toBe(to);
+    expect(merchant).not.toBe(from);
+    expect(from!.has('u1', 0, 2)).toBe(true);
+    expect(merchant!.has('u1', 0, 2)).toBe(false);
+    expect(merchant!.has('m1', 0, 2)).toBe(true);
+    expect(id!.has('u1', 0, 2)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { IdIndex } from '../../util/id-index';
+import type { FieldSpec, IdTable } from './fields';
 
 /**
  * "Is this reference a known id?" for a fast path, asked of the id where it is written in the record. A big file
@@ -28,4 +29,21 @@ export class KnownIdLookup {
     }
     return this.ids.has(text.slice(from, to));
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * One lookup per field (fields that are not references get one that knows nothing), shared by the fields that name
+ * the same table: a transfer's from_user and to_user ask one index, not two of ~100 MB each at a million users.
+ */
+export function knownIdLookups(fields: readonly FieldSpec[], knownIds: Record<IdTable, Set<string>>): KnownIdLookup[] {
+  const byTable = new Map<IdTable, KnownIdLookup>();
+  const none = new KnownIdLookup(NONE);
+  return fields.map((f) => {
+    if (f.kind !== 'ref') return none;
+    let lookup = byTable.get(f.table);
+    if (!lookup) byTable.set(f.table, (lookup = new KnownIdLookup(knownIds[f.table])));
+    return lookup;
+  });
 }
