@@ -240,7 +240,7 @@ class KeyGivenTwice extends Error {}
  * One reading of the file. `keysCheckedAtBuild`: a bulk load into an empty table whose key is a UNIQUE INDEX (the
  * upstream row tables, migration 014) drops that index with the others and writes every accepted row without a key
  * lookup; building the index afterwards is then the check that no key came twice — true of any export but a broken
- * one, which costs a second reading (importFile).
+ * one, which costs a second reading (importFileAttempts).
  */
 function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean): FileSummary {
   const { spec, fileName, knownIds } = o;
