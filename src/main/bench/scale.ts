@@ -13,7 +13,7 @@ import { matchingExclusions } from '../moderation/exclusions';
 import { activeBaseline, computeWhatIf, WHAT_IF_SCORING } from '../tuning/what-if';
 import { mulberry32 } from '../util/seeded-random';
 import { BENCH_DIR, benchExport, forgetBenchRuns, formatOption, randomWeights } from './bench-data';
-import { median, mib, PeakRss } from './measure';
+import { median, mib, PeakRss, timed } from './measure';
 
 /**
  * `npm run bench -- scale [--users 25000,50000,100000,200000,400000] [--seed 7] [--format csv|jsonl] [--json]`
@@ -262,9 +262,10 @@ export const scaleStepBench = defineCommand({
       collect();
       const importRss = new PeakRss();
       // Until committed and checkpointed, as the import job lasts (the run's own elapsedMs stops before the commit).
-      const importStarted = performance.now();
-      const imported = exportDir ? importExport(db, exportDir, { operator: 'bench', progress: silentProgress }) : null;
-      const importMs = Math.round(performance.now() - importStarted);
+      const { value: imported, ms: importWallMs } = await timed(() =>
+        exportDir ? importExport(db, exportDir, { operator: 'bench', progress: silentProgress }) : null,
+      );
+      const importMs = Math.round(importWallMs);
       const importPeak = importRss.stop();
       const txFile = imported && Object.keys(imported.files).find((f) => f.startsWith('transactions.'));
       const tx = imported && txFile ? imported.files[txFile]! : undefined;

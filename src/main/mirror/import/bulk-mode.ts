@@ -34,21 +34,33 @@ export function shouldDropIndexesMidway(accepted: number, written: number): bool
   return written * 2 >= accepted;
 }
 
+/** An identifier as SQL text, quoted. */
+const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * The table's UNIQUE indexes made by CREATE UNIQUE INDEX, with their columns: the unique ones a bulk load may drop
+ * (a primary key's or a UNIQUE constraint's index cannot be dropped).
+ */
+export function createdUniqueIndexes(db: Db, table: string): { name: string; columns: string[] }[] {
+  return (db.pragma(`index_list(${quoted(table)})`) as { name: string; unique: number; origin: string }[])
+    .filter((i) => i.unique === 1 && i.origin === 'c')
+    .map((i) => ({
+      name: i.name,
+      columns: (db.pragma(`index_info(${quoted(i.name)})`) as { name: string }[]).map((c) => c.name),
+    }));
+}
+
 /**
  * Drops the table's secondary indexes. A UNIQUE index is kept unless `unique` is asked for: it is what upserts
  * conflict on and what refuses a key twice, so only a load into an empty table that checks its keys when the index
  * is built again may drop it (file-importer.ts); the key's index is then rebuilt first (see rebuildIndexes).
  */
 export function dropSecondaryIndexes(db: Db, table: string, options: { unique?: boolean } = {}): DroppedIndexes {
-  const uniqueNames = new Set(
-    (db.pragma(`index_list("${table.replace(/"/g, '""')}")`) as { name: string; unique: number }[])
-      .filter((i) => i.unique === 1)
-      .map((i) => i.name),
-  );
+  const uniqueNames = new Set(createdUniqueIndexes(db, table).map((i) => i.name));
   const rows = (db.prepare(sql.indexes).all(table) as { name: string; sql: string }[]).filter(
     (r) => options.unique === true || !uniqueNames.has(r.name),
   );
-  for (const r of rows) db.exec(`DROP INDEX "${r.name.replace(/"/g, '""')}"`);
+  for (const r of rows) db.exec(`DROP INDEX ${quoted(r.name)}`);
   // Unique ones first: if one refuses the rows, nothing is spent building the others.
   const ordered = [...rows.filter((r) => uniqueNames.has(r.name)), ...rows.filter((r) => !uniqueNames.has(r.name))];
   return { table, definitions: ordered.map((r) => r.sql) };
@@ -67,18 +79,17 @@ export const INDEX_BUILD_CACHE_KIB = 2048;
 export const INDEX_BUILD_SORTER_THREADS = 1;
 
 export function rebuildIndexes(db: Db, dropped: DroppedIndexes): void {
-  const cache = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = -${INDEX_BUILD_CACHE_KIB}`);
-  // One helper thread for the sort's runs: the 100,000-user transactions index built in 4.8–4.9 s against 5.2–5.6 s
-  // alone (two alternating pairs). It is SQLite's own, started from the importing thread, so it inherits its nice
-  // value: beside a busy console it takes only what the console leaves idle.
-  db.pragma(`threads = ${INDEX_BUILD_SORTER_THREADS}`);
-  try {
-    for (const definition of dropped.definitions) db.exec(definition);
-  } finally {
-    db.pragma(`cache_size = ${cache}`);
-    db.pragma('threads = 0');
-  }
+  withPageCache(db, INDEX_BUILD_CACHE_KIB, () => {
+    // One helper thread for the sort's runs: the 100,000-user transactions index built in 4.8–4.9 s against 5.2–5.6 s
+    // alone (two alternating pairs). It is SQLite's own, started from the importing thread, so it inherits its nice
+    // value: beside a busy console it takes only what the console leaves idle.
+    db.pragma(`threads = ${INDEX_BUILD_SORTER_THREADS}`);
+    try {
+      for (const definition of dropped.definitions) db.exec(definition);
+    } finally {
+      db.pragma('threads = 0');
+    }
+  });
 }
 
 /**
@@ -88,21 +99,34 @@ export function rebuildIndexes(db: Db, dropped: DroppedIndexes): void {
  */
 export function withBulkPragmas<T>(db: Db, cacheKib: number, fn: () => T): T {
   const fk = db.pragma('foreign_keys', { simple: true }) as number;
-  const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('foreign_keys = OFF');
-  db.pragma(`cache_size = -${cacheKib}`);
-  // The sorter's helper thread is asked for only while indexes are rebuilt (rebuildIndexes): with the sort runs that
-  // small it is faster, where with the import's cache it had added ~60 MiB and no measurable speed.
-  // The sort behind CREATE INDEX (and the statement journal) spill to temp files, not RAM: the connection's
-  // temp_store=MEMORY would make peak memory grow with the rows rebuilt, and the import must stay flat.
-  const tempStore = db.pragma('temp_store', { simple: true }) as number;
-  db.pragma('temp_store = FILE');
+  try {
+    return withPageCache(db, cacheKib, () => {
+      // The sorter's helper thread is asked for only while indexes are rebuilt (rebuildIndexes): with the sort runs
+      // that small it is faster, where with the import's cache it had added ~60 MiB and no measurable speed.
+      // The sort behind CREATE INDEX (and the statement journal) spill to temp files, not RAM: the connection's
+      // temp_store=MEMORY would make peak memory grow with the rows rebuilt, and the import must stay flat.
+      const tempStore = db.pragma('temp_store', { simple: true }) as number;
+      db.pragma('temp_store = FILE');
+      try {
+        return fn();
+      } finally {
+        db.pragma(`temp_store = ${tempStore}`);
+      }
+    });
+  } finally {
+    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
+  }
+}
+
+/** Runs `fn` with `kib` KiB of page cache on this connection, then gives the connection its own setting back. */
+function withPageCache<T>(db: Db, kib: number, fn: () => T): T {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${kib}`);
   try {
     return fn();
   } finally {
-    db.pragma(`temp_store = ${tempStore}`);
     db.pragma(`cache_size = ${cache}`);
-    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
   }
 }
 
@@ -114,11 +138,5 @@ export function withLargerPageCache<T>(db: Db, kib: number, fn: () => T): T {
   const cache = db.pragma('cache_size', { simple: true }) as number;
   // A negative cache_size is in KiB, a positive one in pages.
   const currentKib = cache < 0 ? -cache : (cache * (db.pragma('page_size', { simple: true }) as number)) / 1024;
-  if (kib <= currentKib) return fn();
-  db.pragma(`cache_size = -${kib}`);
-  try {
-    return fn();
-  } finally {
-    db.pragma(`cache_size = ${cache}`);
-  }
+  return kib <= currentKib ? fn() : withPageCache(db, kib, fn);
 }

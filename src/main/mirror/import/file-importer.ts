@@ -7,6 +7,7 @@ import { say } from '../../../shared/error-says';
 import type { IdTable, SqlValue } from './fields';
 import {
   BULK_DECIDE_AFTER_ROWS,
+  createdUniqueIndexes,
   dropSecondaryIndexes,
   rebuildIndexes,
   withLargerPageCache,
@@ -79,8 +80,6 @@ interface TableStatements {
   keyOrdered: boolean;
   rowidOf: Statement | null;
   count: Statement;
-  /** 1 when the table holds no row (without counting them). */
-  isEmpty: Statement;
   /** The rows whose key the file lacks (snapshot pass 1, and pass 2 when keys shared a hash). */
   deleteAbsent: Statement;
   deleteAbsentExactly: Statement;
@@ -137,27 +136,15 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
     insertBatch: db.prepare(insertSql(BATCH_ROWS)),
     insertIgnore: rowidTable ? db.prepare(insertSql(1, 'IGNORE')) : null,
     insertIgnoreBatch: rowidTable ? db.prepare(insertSql(BATCH_ROWS, 'IGNORE')) : null,
-    keyIndexed: rowidTable && keyHasUniqueIndex(db, t, spec.key[0]!),
+    keyIndexed: rowidTable && createdUniqueIndexes(db, t).some((i) => i.columns.join() === spec.key[0]),
     keyOrdered: withoutRowid,
     rowidOf: rowidTable ? db.prepare(`SELECT rowid FROM ${t} WHERE ${spec.key[0]} = ?`).pluck() : null,
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
-    isEmpty: db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${t})`).pluck(),
     deleteAbsent: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(0, ${spec.key.join(', ')})`),
     deleteAbsentExactly: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(1, ${spec.key.join(', ')})`),
   };
   perDb.set(spec.table, stmts);
   return stmts;
-}
-
-/** Whether `column` alone is the key of a UNIQUE INDEX made by CREATE UNIQUE INDEX (one a bulk load can drop). */
-function keyHasUniqueIndex(db: Db, table: string, column: string): boolean {
-  const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-  return (db.pragma(`index_list(${quoted(table)})`) as { name: string; unique: number; origin: string }[]).some(
-    (i) =>
-      i.unique === 1 &&
-      i.origin === 'c' &&
-      (db.pragma(`index_info(${quoted(i.name)})`) as { name: string }[]).map((c) => c.name).join() === column,
-  );
 }
 
 export interface ImportFileOptions {
@@ -217,12 +204,13 @@ function importFileAttempts(o: ImportFileOptions): FileSummary {
   // Only a file whose keys may be checked when the key's index is built again needs a second attempt. A savepoint
   // makes SQLite copy every existing page a write touches into a sub-journal (measured: a second snapshot's 600,000
   // transactions wrote 195 MiB with one, 101 without), so the others run without one.
-  if (!(stmts.keyIndexed && stmts.isEmpty.get() === 1)) return importFileOnce(o, false);
+  const before = stmts.count.get() as number;
+  if (!(stmts.keyIndexed && before === 0)) return importFileOnce(o, false, before);
   const started = performance.now();
   // Each attempt in a savepoint of the caller's transaction: an attempt that finds a key twice only when its key's
   // index is built again leaves nothing behind (the table was empty: nothing to copy), and the file is read again
   // checking each row's key as it comes.
-  const attempt = o.db.transaction((keysCheckedAtBuild: boolean) => importFileOnce(o, keysCheckedAtBuild));
+  const attempt = o.db.transaction((keysCheckedAtBuild: boolean) => importFileOnce(o, keysCheckedAtBuild, 0));
   try {
     return attempt(true);
   } catch (e) {
@@ -240,9 +228,9 @@ class KeyGivenTwice extends Error {}
  * One reading of the file. `keysCheckedAtBuild`: a bulk load into an empty table whose key is a UNIQUE INDEX (the
  * upstream row tables, migration 014) drops that index with the others and writes every accepted row without a key
  * lookup; building the index afterwards is then the check that no key came twice — true of any export but a broken
- * one, which costs a second reading (importFileAttempts).
+ * one, which costs a second reading (importFileAttempts). `before`: the rows the table held when the file began.
  */
-function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean): FileSummary {
+function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, before: number): FileSummary {
   const { spec, fileName, knownIds } = o;
   const stmts = statementsFor(o.db, spec);
   const cols = columnsOf(spec);
@@ -261,7 +249,6 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean): File
     elapsedMs: 0,
     parsedOn: 'inline',
   };
-  const before = stmts.count.get() as number;
   // Empty table: nothing in the mirror can conflict, so plain INSERTs do (no upsert work), and every accepted row is
   // an inserted one — no count afterwards either.
   const insertOnly = before === 0;
@@ -277,7 +264,7 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean): File
   // holds: INSERT OR IGNORE skips the later row, and the rare batch that wrote fewer rows than it had is looked over
   // (refuseIgnored). Either way the file's key set, a hash and a random probe per row (10 % of a big file's import)
   // and 16 bytes a row, is not needed: only a snapshot's removals and upserts into a table with rows ask it anything.
-  const keysAtBuild = keysCheckedAtBuild && insertOnly && bulk && stmts.insertIgnoreBatch !== null && stmts.keyIndexed;
+  const keysAtBuild = keysCheckedAtBuild && insertOnly && bulk && stmts.keyIndexed;
   const duplicatesBySqlite = insertOnly && stmts.insertIgnoreBatch !== null && !keysAtBuild;
   const writeOne = duplicatesBySqlite ? stmts.insertIgnore! : insertOnly ? stmts.insert : stmts.upsert;
   const writeBatch = duplicatesBySqlite ? stmts.insertIgnoreBatch! : insertOnly ? stmts.insertBatch : stmts.upsertBatch;
