@@ -6,7 +6,8 @@ import { knownIdLookups } from './known-ids';
  * object first: keys are matched in place, numbers and times are read in place, only text values are cut out.
  *
  * Like the CSV fast path (./csv-fast-path.ts) it only ever ACCEPTS: it handles plain objects of the fields' own
- * keys, each once, whose values are strings without escapes or control characters, plain integers or null; on
+ * keys, each once, whose values are strings without escapes or control characters, plain integers, true, false or
+ * null (an enum's value is one of its words, spelled exactly; users and merchants are mostly enums and booleans); on
  * anything else (an escape, a nested value, a fraction or exponent, a duplicate or unknown key, a value that fails
  * a check) it returns false with `out` in an unspecified state, and the caller runs the general path (JSON.parse +
  * convertField), which accepts exactly the same rows and names the problem of the others.
@@ -22,6 +23,8 @@ const K_TEXT = 1;
 const K_REF = 2;
 const K_INT = 3;
 const K_TIME = 4;
+const K_ENUM = 5;
+const K_BOOL = 6;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const parseTime = parseIsoTimeAt;
@@ -53,13 +56,11 @@ export function compileJsonlFastPath(
 ): JsonlFastRow | null {
   const n = fields.length;
   if (n > 30) return null; // which fields were seen is kept in one 31-bit mask
-  for (const f of fields)
-    if (f.kind !== 'id' && f.kind !== 'ref' && f.kind !== 'string' && f.kind !== 'int' && f.kind !== 'time')
-      return null;
+  const kindOf = { id: K_TEXT, string: K_TEXT, ref: K_REF, int: K_INT, time: K_TIME, enum: K_ENUM, bool: K_BOOL };
+  for (const f of fields) if (!(f.kind in kindOf)) return null;
   const names = fields.map((f) => f.name);
-  const kind = Int8Array.from(fields, (f) =>
-    f.kind === 'ref' ? K_REF : f.kind === 'int' ? K_INT : f.kind === 'time' ? K_TIME : K_TEXT,
-  );
+  const kind = Int8Array.from(fields, (f) => kindOf[f.kind as keyof typeof kindOf]);
+  const words = fields.map((f) => (f.kind === 'enum' ? f.values : []));
   const nullable = fields.map((f) => f.nullable === true);
   const withTz = fields.map((f) => f.kind === 'time' && f.tzColumn !== undefined);
   const maxLen = fields.map((f) =>
@@ -136,6 +137,15 @@ export function compileJsonlFastPath(
             out[k++] = time.seconds;
             if (withTz[i]) out[k] = time.offsetMinutes;
             break;
+          case K_ENUM: {
+            // The word itself goes to the column: nothing is cut out of the line.
+            const of = words[i]!;
+            let w = 0;
+            while (w < of.length && !(of[w]!.length === len && s.startsWith(of[w]!, start))) w++;
+            if (w === of.length) return false;
+            out[k] = of[w]!;
+            break;
+          }
           default:
             return false; // a string where a number belongs
         }
@@ -160,6 +170,12 @@ export function compileJsonlFastPath(
         if (digits > INT_MAX_DIGITS || (v === 0x30 && digits > 1)) return false;
         if (x < min[i]! || x > max[i]!) return false;
         out[k] = x;
+      } else if (kind[i] === K_BOOL && s.startsWith('true', p)) {
+        out[k] = 1;
+        p += 4;
+      } else if (kind[i] === K_BOOL && s.startsWith('false', p)) {
+        out[k] = 0;
+        p += 5;
       } else return false;
       p = skipWs(s, p);
       const sep = s.charCodeAt(p);
