@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchingSink, type ParseFile, type ParseThreadData, type ToWriter } from '../mirror/import/parse-thread';
 import { parseRecords } from '../mirror/import/record-parser';
+import { settleIds } from '../mirror/import/known-ids';
+import type { IdTable } from '../mirror/import/fields';
 
 /**
  * The import's parsing helper (mirror/import/parse-thread.ts; not a job of its own): for each file the importing
@@ -10,11 +12,15 @@ import { parseRecords } from '../mirror/import/record-parser';
  */
 const data = workerData as ParseThreadData;
 const control = new Int32Array(data.control);
-parentPort!.on('message', ({ options, width }: ParseFile) => {
+/** The importing thread's known ids, as last sent: this thread's own copy, never changed, so its lookups are kept. */
+let knownIds: Record<IdTable, Set<string>> | null = null;
+parentPort!.on('message', ({ options, knownIds: sent, width }: ParseFile) => {
   const sink = batchingSink(width, data.port, control);
   let last: ToWriter;
   try {
-    const read = parseRecords(options, sink);
+    if (sent) settleIds((knownIds = sent));
+    if (!knownIds) throw new Error('the parsing helper was handed a file before any known ids');
+    const read = parseRecords({ ...options, knownIds }, sink);
     sink.end();
     last = { type: 'end', read };
   } catch (error) {

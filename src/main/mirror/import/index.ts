@@ -312,6 +312,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               parseThreadMinBytes: options.parseThreadMinBytes,
               parseHelper,
             });
+            // Its ids were added to (or removed from) the known ones: the helper's copy is out of date.
+            if (f.spec.provides) (helper as ParseHelper | null)?.idsChanged();
           }
           // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
           recountMirrorRows(db);

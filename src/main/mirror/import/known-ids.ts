@@ -34,6 +34,19 @@ export class KnownIdLookup {
 const NONE: ReadonlySet<string> = new Set();
 
 /**
+ * Lookups of id sets that will not change any more, kept for every later file: the parsing helper's copy of the
+ * import's ids (parse-thread.ts), which would otherwise build the same ~100 MB index again for each big file (~1 s
+ * each at a million users). The importing thread's own sets grow while users and merchants are read, so theirs are
+ * not kept.
+ */
+const settled = new WeakMap<ReadonlySet<string>, KnownIdLookup>();
+
+/** Declares these sets final: from now on every file asking them shares one lookup per set. */
+export function settleIds(knownIds: Record<IdTable, Set<string>>): void {
+  for (const ids of Object.values(knownIds)) if (!settled.has(ids)) settled.set(ids, new KnownIdLookup(ids));
+}
+
+/**
  * One lookup per field (fields that are not references get one that knows nothing), shared by the fields that name
  * the same table: a transfer's from_user and to_user ask one index, not two of ~100 MB each at a million users.
  */
@@ -43,7 +56,8 @@ export function knownIdLookups(fields: readonly FieldSpec[], knownIds: Record<Id
   return fields.map((f) => {
     if (f.kind !== 'ref') return none;
     let lookup = byTable.get(f.table);
-    if (!lookup) byTable.set(f.table, (lookup = new KnownIdLookup(knownIds[f.table])));
+    if (!lookup)
+      byTable.set(f.table, (lookup = settled.get(knownIds[f.table]) ?? new KnownIdLookup(knownIds[f.table])));
     return lookup;
   });
 }

@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/database';
-import { CancelledError, type ProgressSink } from '../../../shared/progress';
+import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
 import { EXPORT_FILES } from '../../../shared/domain/export-format';
 import { generateExport } from '../generator';
 import { writeSecondSnapshot } from '../../bench/second-snapshot';
 import { declareAppendedRows, tempDir } from '../../testing/export-files';
 import { importExport, type ImportOptions } from './index';
-import { PARSE_THREAD_IDLE_CORES, PARSE_THREAD_MIN_BYTES, parseOnHelper } from './parse-thread';
+import type { IdTable } from './fields';
+import { PARSE_THREAD_IDLE_CORES, PARSE_THREAD_MIN_BYTES, ParseHelper, parseOnHelper } from './parse-thread';
+import type { ParsedSink, ParseOptions } from './record-parser';
+import { columnsOf, TABLES } from './tables';
 
 /**
  * The parse thread (parse-thread.ts) must change nothing but where parsing runs: every export below is imported
@@ -208,5 +211,49 @@ describe('when a file goes to the helper thread', () => {
     expect(parseOnHelper({ ...big, sizeBytes: PARSE_THREAD_MIN_BYTES - 1 }, idle)).toBe(false);
     expect(parseOnHelper({ ...big, providesIds: true }, idle)).toBe(false);
     expect(watched).toBe(0);
+  });
+});
+
+describe("the helper's copy of the known ids", () => {
+  it('is sent once and kept from file to file, and sent again when the import says its ids changed', () => {
+    const dir = tempDir();
+    const helper = new ParseHelper();
+    try {
+      const file = path.join(dir, 'transactions.csv');
+      const at = '2026-11-24T08:30:00+08:00';
+      fs.writeFileSync(file, `id,user_id,merchant_id,amount_fen,paid_at\nt1,u1,m1,100,${at}\nt2,u2,m1,100,${at}\n`);
+      const knownIds: Record<IdTable, Set<string>> = { users: new Set(['u1']), merchants: new Set(['m1']) };
+      const options: ParseOptions = {
+        spec: TABLES.find((t) => t.name === 'transactions')!,
+        path: file,
+        format: 'csv',
+        knownIds,
+        snapshot: false,
+        fastPaths: true,
+      };
+      /** The ids of the rows the helper accepted, and the fields it refused. */
+      const parse = () => {
+        const accepted: string[] = [];
+        const refused: (string | null)[] = [];
+        const sink: ParsedSink = {
+          header() {},
+          row: (values) => void accepted.push(values[0] as string),
+          refused: (_line, _offset, _reason, field) => void refused.push(field),
+          chunk() {},
+        };
+        helper.parse(options, columnsOf(options.spec).length, sink, silentProgress);
+        return { accepted, refused };
+      };
+      expect(parse()).toEqual({ accepted: ['t1'], refused: ['user_id'] });
+      // The importing thread's set grows (a users file read inline): the helper still answers from its copy...
+      knownIds.users.add('u2');
+      expect(parse()).toEqual({ accepted: ['t1'], refused: ['user_id'] });
+      // ...until the import says so, as it does after every file that provides ids (index.ts).
+      helper.idsChanged();
+      expect(parse()).toEqual({ accepted: ['t1', 't2'], refused: [] });
+    } finally {
+      helper.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
