@@ -287,7 +287,7 @@ describe('migration 14: upstream row ids kept unique by an index', () => {
         .filter((i) => !/_id$/.test((i as { name: string }).name));
     const before = Object.fromEntries(TABLES.map((t) => [t, rows(t)]));
     const indexesBefore = otherIndexes();
-    migrate(db);
+    migrate(db, migrations, 14);
     expect(db.pragma('user_version', { simple: true })).toBe(14);
     expect(Object.fromEntries(TABLES.map((t) => [t, rows(t)]))).toEqual(before);
     expect(otherIndexes()).toEqual(indexesBefore);
@@ -313,6 +313,46 @@ describe('migration 14: upstream row ids kept unique by an index', () => {
       db.exec(
         `INSERT INTO greetings (id, from_user, to_user, sent_at, sent_tz, text) VALUES ('g3', 'a', 'nobody', 1, 0, '')`,
       ),
+    ).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+});
+
+describe('migration 15: exposures kept unique by an index', () => {
+  it('keeps every exposure; the (user, place) pair stays unique, upserts on it still work, foreign keys hold', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 14);
+    db.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'), ('b', 'B', 1, 'M', 'F', 1991, 'Hangzhou', 0, 'active');
+      INSERT INTO merchants (id, name, category, channel, city, price_level)
+        VALUES ('m', 'M', 'cafe', 'offline', 'Hangzhou', 2), ('n', 'N', 'gym', 'offline', 'Hangzhou', 3);
+      INSERT INTO exposures (user_id, merchant_id, level) VALUES ('b', 'm', 'place'), ('a', 'n', 'brand'), ('a', 'm', 'hidden');
+    `);
+    const rows = () =>
+      db.prepare(`SELECT user_id, merchant_id, level FROM exposures ORDER BY user_id, merchant_id`).all();
+    const before = rows();
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(15);
+    expect(rows()).toEqual(before);
+    const list = db.pragma('index_list(exposures)') as { name: string; unique: number; origin: string }[];
+    expect(list).toEqual([expect.objectContaining({ name: 'exposures_key', unique: 1, origin: 'c' })]);
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'exposures'`).pluck().get()).toMatch(/\) STRICT$/);
+    expect(() => db.exec(`INSERT INTO exposures (user_id, merchant_id, level) VALUES ('a', 'm', 'place')`)).toThrow(
+      /UNIQUE constraint failed: exposures.user_id, exposures.merchant_id/,
+    );
+    db.exec(`INSERT INTO exposures (user_id, merchant_id, level) VALUES ('a', 'm', 'category')
+             ON CONFLICT (user_id, merchant_id) DO UPDATE SET level = excluded.level`);
+    expect(db.prepare(`SELECT level FROM exposures WHERE user_id = 'a' AND merchant_id = 'm'`).pluck().get()).toBe(
+      'category',
+    );
+    // A user's exposures are found through the index (privacy/preview.ts).
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT merchant_id, level FROM exposures WHERE user_id = ?`).all('a');
+    expect(JSON.stringify(plan)).toContain('exposures_key');
+    db.pragma('foreign_keys = ON');
+    expect(() =>
+      db.exec(`INSERT INTO exposures (user_id, merchant_id, level) VALUES ('nobody', 'm', 'place')`),
     ).toThrow(/FOREIGN KEY/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();

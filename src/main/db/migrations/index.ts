@@ -13,6 +13,7 @@ import { m011OutboxAudit } from './011-outbox-audit';
 import { m012MirrorFacts } from './012-mirror-facts';
 import { m013FlagHandles } from './013-flag-handles';
 import { m014RowIdsUniqueIndex } from './014-row-ids-unique-index';
+import { m015ExposuresUniqueIndex } from './015-exposures-unique-index';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   m012MirrorFacts,
   m013FlagHandles,
   m014RowIdsUniqueIndex,
+  m015ExposuresUniqueIndex,
 ];

@@ -136,7 +136,7 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
     insertBatch: db.prepare(insertSql(BATCH_ROWS)),
     insertIgnore: rowidTable ? db.prepare(insertSql(1, 'IGNORE')) : null,
     insertIgnoreBatch: rowidTable ? db.prepare(insertSql(BATCH_ROWS, 'IGNORE')) : null,
-    keyIndexed: rowidTable && createdUniqueIndexes(db, t).some((i) => i.columns.join() === spec.key[0]),
+    keyIndexed: !withoutRowid && createdUniqueIndexes(db, t).some((i) => i.columns.join() === spec.key.join()),
     keyOrdered: withoutRowid,
     rowidOf: rowidTable ? db.prepare(`SELECT rowid FROM ${t} WHERE ${spec.key[0]} = ?`).pluck() : null,
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
@@ -191,11 +191,11 @@ export function importFile(o: ImportFileOptions): FileSummary {
 }
 
 /**
- * A table kept in key order (WITHOUT ROWID: users, consents, exposures, blocks, introductions) takes each row of a
- * file in another order at a random place of its B-tree, so its pages are read back again and again once the table
- * outgrows the import's page cache. For a big file the cache grows to the file's size, up to this: a province's
- * exposures (6.66 M rows, 563 MB file) took 17.9–19.0 s with it against 23.2–23.7 s in 64 MiB, its users 10.9–11.2 s
- * against 11.6–12.8 (alternating runs). A city's files (100,000 users: 56 MB of exposures) stay in the import's cache.
+ * A table kept in key order (WITHOUT ROWID: users, consents, blocks, introductions) takes each row of a file in
+ * another order at a random place of its B-tree, so its pages are read back again and again once the table outgrows
+ * the import's page cache. For a big file the cache grows to the file's size, up to this: a province's users took
+ * 10.9–11.2 s with it against 11.6–12.8 s in 64 MiB, its exposures (6.66 M rows, 563 MB file; kept in key order until
+ * migration 015) 17.9–19.0 s against 23.2–23.7 (alternating runs). A city's files stay in the import's cache.
  */
 export const KEY_ORDERED_CACHE_MAX_KIB = 512 * 1024;
 
@@ -258,12 +258,13 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
   const incoming = Math.min(o.expected ?? Math.round(o.sizeBytes / 64), bySize);
   // An empty table drops its indexes at once; one with rows only once the file shows it really writes most rows.
   const bulk = shouldDropIndexes(incoming, before);
-  // An empty rowid table keyed on one column (transactions, transfers, greetings, reports) holds exactly the rows
-  // this file accepted so far. A bulk load into it checks the keys when the key's unique index is built again (no
-  // key lookup per row at all, see importFileOnce). Otherwise a key twice in the file is one the key's index already
-  // holds: INSERT OR IGNORE skips the later row, and the rare batch that wrote fewer rows than it had is looked over
-  // (refuseIgnored). Either way the file's key set, a hash and a random probe per row (10 % of a big file's import)
-  // and 16 bytes a row, is not needed: only a snapshot's removals and upserts into a table with rows ask it anything.
+  // An empty rowid table whose key is a unique index (transactions, transfers, greetings, reports by their id;
+  // exposures by user and place) holds exactly the rows this file accepted so far. A bulk load into it checks the keys
+  // when the key's unique index is built again (no key lookup per row at all, see importFileOnce). Otherwise, keyed
+  // on one column, a key twice in the file is one the key's index already holds: INSERT OR IGNORE skips the later
+  // row, and the rare batch that wrote fewer rows than it had is looked over (refuseIgnored). Either way the file's
+  // key set, a hash and a random probe per row (10 % of a big file's import) and 16 bytes a row, is not needed: only
+  // a snapshot's removals and upserts into a table with rows ask it anything.
   const keysAtBuild = keysCheckedAtBuild && insertOnly && bulk && stmts.keyIndexed;
   const duplicatesBySqlite = insertOnly && stmts.insertIgnoreBatch !== null && !keysAtBuild;
   const writeOne = duplicatesBySqlite ? stmts.insertIgnore! : insertOnly ? stmts.insert : stmts.upsert;

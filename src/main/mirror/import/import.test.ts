@@ -227,6 +227,51 @@ describe('importExport', () => {
     },
   );
 
+  it('refuses a user naming one place twice in a bulk load of exposures (a key of two columns, checked at the index build)', () => {
+    // 60,000 exposures (300 users x 200 places) into an empty table: a bulk load, whose (user, place) key is a unique
+    // index built after the rows; that build refuses the file, which is then read again with each row's key checked.
+    const users = Array.from({ length: 300 }, (_, i) => `u${i}`);
+    const places = Array.from({ length: 200 }, (_, i) => `m${i}`);
+    write('users.jsonl', jsonl(users.map((u) => user(u))));
+    write('merchants.jsonl', jsonl(places.map((m) => merchant(m))));
+    const rows = users.flatMap((u) => places.map((m) => ({ user_id: u, merchant_id: m, level: 'brand' })));
+    rows[7] = { user_id: 'u0', merchant_id: 'm3', level: 'place' }; // u0 and m3 again, at line 8
+    rows[45_000] = { user_id: 'u2', merchant_id: 'm150', level: 'hidden' }; // far from its first row (line 551)
+    write('exposures.jsonl', jsonl(rows));
+    const importInto = (m: Db) => {
+      restampManifest(exportDir);
+      const s = importExport(m, exportDir, { operator: 'tester' });
+      return {
+        file: s.files['exposures.jsonl'],
+        quarantine: m
+          .prepare('SELECT line, field, reason, message FROM quarantine WHERE import_run_id = ? ORDER BY line')
+          .all(s.runId),
+        rows: m.prepare(`SELECT user_id, merchant_id, level FROM exposures ORDER BY user_id, merchant_id`).all(),
+      };
+    };
+    const empty = importInto(db);
+    expect(empty.quarantine).toEqual([
+      {
+        line: 8,
+        field: null,
+        reason: 'duplicate',
+        message: 'exposures.jsonl line 8: user_id + merchant_id "u0 + m3" appears more than once in this file',
+      },
+      expect.objectContaining({ line: 45_001, reason: 'duplicate' }),
+    ]);
+    expect(empty.file).toMatchObject({ read: 60_000, inserted: 59_998, quarantined: 2 });
+    // The first row of each pair stands.
+    expect(db.prepare(`SELECT level FROM exposures WHERE user_id = 'u0' AND merchant_id = 'm3'`).pluck().get()).toBe(
+      'brand',
+    );
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The same file over a mirror that already holds the exposures (upserts, each key checked as it comes).
+    const again = importInto(db);
+    expect(again.quarantine).toEqual(empty.quarantine);
+    expect(again.rows).toEqual(empty.rows);
+    expect(again.file).toMatchObject({ unchanged: 59_998, quarantined: 2 });
+  });
+
   it('reads RFC 4180 CSV: quoted commas, quotes and newlines inside memos, "" as empty string, bad records as bad_csv', () => {
     write('users.jsonl', jsonl([user('u1'), user('u2')]));
     write(
