@@ -26,6 +26,16 @@ function general(name: string, record: string): SqlValue[] | string {
   }
 }
 
+/** The fast path of a transfers file whose header is exactly its fields. */
+const transfersFastPath = () => {
+  const fields = spec('transfers').fields;
+  return compileCsvFastPath(
+    fields,
+    fields.map((f) => f.name),
+    knownIds,
+  )!;
+};
+
 describe('compileCsvFastPath', () => {
   const transactions = spec('transactions');
   const header = transactions.fields.map((f) => f.name);
@@ -70,12 +80,7 @@ describe('compileCsvFastPath', () => {
   });
 
   it('handles nullable and length-limited text cells like the general path (transfers memo)', () => {
-    const transfers = spec('transfers');
-    const fast = compileCsvFastPath(
-      transfers.fields,
-      transfers.fields.map((f) => f.name),
-      knownIds,
-    )!;
+    const fast = transfersFastPath();
     const at = 'u1,u2,100,2026-11-24T08:30:00+08:00';
     // Rows the general path accepts and the fast path must take too: plain and quoted memos (a province's transfers
     // hold millions of `""` and `"AA, 聚餐"`).
@@ -113,12 +118,7 @@ describe('compileCsvFastPath', () => {
   });
 
   it('never accepts a transfers record the general path reads otherwise (records built from awkward pieces)', () => {
-    const transfers = spec('transfers');
-    const fast = compileCsvFastPath(
-      transfers.fields,
-      transfers.fields.map((f) => f.name),
-      knownIds,
-    )!;
+    const fast = transfersFastPath();
     // Each cell drawn from plain, quoted, empty and broken forms by a small generator with a fixed seed, so a failure
     // names its record and repeats.
     const cells = [
