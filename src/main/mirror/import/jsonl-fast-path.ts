@@ -8,10 +8,10 @@ import { knownIdLookups } from './known-ids';
  * Like the CSV fast path (./csv-fast-path.ts) it only ever ACCEPTS: it handles plain objects of the fields' own
  * keys, each once, whose values are strings without escapes or control characters, plain integers, true, false or
  * null (an enum's value is one of its words, spelled exactly: users are mostly enums and booleans; merchants, with
- * fractional coordinates, still take the general path); on
- * anything else (an escape, a nested value, a fraction or exponent, a duplicate or unknown key, a value that fails
- * a check) it returns false with `out` in an unspecified state, and the caller runs the general path (JSON.parse +
- * convertField), which accepts exactly the same rows and names the problem of the others.
+ * fractional coordinates, still take the general path); on anything else (an escape, a nested value, a fraction or
+ * exponent, a duplicate or unknown key, a value that fails a check) it returns false with `out` in an unspecified
+ * state, and the caller runs the general path (JSON.parse + convertField), which accepts exactly the same rows and
+ * names the problem of the others.
  */
 export type JsonlFastRow = (record: string, out: SqlValue[]) => boolean;
 
