@@ -4,10 +4,10 @@ import { knownIdLookups } from './known-ids';
 /**
  * Converts a CSV record (one cell per field, in field order) straight from the record text into column values,
  * without splitting it into cell strings first: only the text columns are cut out, numbers and times are read in
- * place. It runs ~5 million times per import, so it allocates nothing but the text values it cuts. Cells are plain, except a
- * string field's, which may also be quoted (`""` for an empty memo, `"AA, 聚餐"`, `"""老地方""的饭钱"`): a
- * province's transfers hold millions of those, and sending each to the general path made their file's parsing twice
- * as slow as the transactions'.
+ * place. It runs ~5 million times per import, so it allocates nothing but the text values it cuts. Cells are plain,
+ * except a string field's, which may also be quoted (`""` for an empty memo, `"AA, 聚餐"`, `"""老地方""的饭钱"`):
+ * a province's transfers hold millions of those, and sending each to the general path made their file's parsing
+ * twice as slow as the transactions'.
  *
  * It only ever ACCEPTS: on anything unusual (any other quote, a missing or extra cell, a value it does not handle or
  * that fails a check) it returns false with `out` in an unspecified state, and the caller runs the general path

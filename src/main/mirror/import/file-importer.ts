@@ -70,7 +70,7 @@ interface TableStatements {
   insertBatch: Statement;
   /**
    * The same as INSERT OR IGNORE, and the rowid of a key, for an empty rowid table keyed on one column: there a key
-   * twice in the file is told by SQLite's own primary key (see `duplicatesBySqlite`). Null for other tables.
+   * twice in the file is told by the key's unique index (see `duplicatesBySqlite`). Null for other tables.
    */
   insertIgnore: Statement | null;
   insertIgnoreBatch: Statement | null;
@@ -124,7 +124,8 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   const insertSql = (rows: number, conflict: 'FAIL' | 'IGNORE' = 'FAIL'): string =>
     `INSERT OR ${conflict} INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
   const withoutRowid = (db.pragma(`table_list(${t})`) as { wr: number }[])[0]?.wr === 1;
-  const rowidTable = spec.key.length === 1 && !withoutRowid;
+  // A rowid table keyed on one column: a key INSERT OR IGNORE skipped is told by its rowid (refuseIgnored).
+  const oneKeyRowid = spec.key.length === 1 && !withoutRowid;
   const upsertSql = (rows: number): string =>
     `INSERT INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
      ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}
@@ -134,11 +135,11 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
     upsertBatch: db.prepare(upsertSql(BATCH_ROWS)),
     insert: db.prepare(insertSql(1)),
     insertBatch: db.prepare(insertSql(BATCH_ROWS)),
-    insertIgnore: rowidTable ? db.prepare(insertSql(1, 'IGNORE')) : null,
-    insertIgnoreBatch: rowidTable ? db.prepare(insertSql(BATCH_ROWS, 'IGNORE')) : null,
+    insertIgnore: oneKeyRowid ? db.prepare(insertSql(1, 'IGNORE')) : null,
+    insertIgnoreBatch: oneKeyRowid ? db.prepare(insertSql(BATCH_ROWS, 'IGNORE')) : null,
     keyIndexed: !withoutRowid && createdUniqueIndexes(db, t).some((i) => i.columns.join() === spec.key.join()),
     keyOrdered: withoutRowid,
-    rowidOf: rowidTable ? db.prepare(`SELECT rowid FROM ${t} WHERE ${spec.key[0]} = ?`).pluck() : null,
+    rowidOf: oneKeyRowid ? db.prepare(`SELECT rowid FROM ${t} WHERE ${spec.key[0]} = ?`).pluck() : null,
     count: db.prepare(`SELECT count(*) FROM ${t}`).pluck(),
     deleteAbsent: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(0, ${spec.key.join(', ')})`),
     deleteAbsentExactly: db.prepare(`DELETE FROM ${t} WHERE NOT ${SNAPSHOT_HOLDS}(1, ${spec.key.join(', ')})`),
