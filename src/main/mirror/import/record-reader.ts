@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { CALLER_FILE_MAX_BYTES, openCallerFile } from '../../util/caller-file';
+import { READ_AHEAD_MIN_BYTES, ReadAhead } from './read-ahead';
 
 /** Records longer than this are refused without being buffered whole (a 10 MB line never sits in memory). */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -105,6 +106,7 @@ export function readRecords(
   maxBytes: number = CALLER_FILE_MAX_BYTES.exportFile,
 ): void {
   const { fd, size: totalBytes } = openCallerFile(file, maxBytes);
+  const readAhead = totalBytes >= READ_AHEAD_MIN_BYTES ? new ReadAhead(fd, totalBytes) : null;
   try {
     const buf = Buffer.allocUnsafe(MAX_RECORD_BYTES + CHUNK_BYTES);
     let start = 0; // start of the current record in buf
@@ -129,7 +131,9 @@ export function readRecords(
         scan -= start;
         start = 0;
       }
-      const n = fs.readSync(fd, buf, end, Math.min(buf.length - end, totalBytes - bytesRead), bytesRead);
+      const want = Math.min(buf.length - end, totalBytes - bytesRead);
+      readAhead?.advance(bytesRead + want);
+      const n = fs.readSync(fd, buf, end, want, bytesRead);
       if (n === 0) eof = true;
       bytesRead += n;
       end += n;
@@ -216,7 +220,8 @@ export function readRecords(
       else sink.record(text, line, true, bytesRead - end + start);
     }
   } finally {
-    fs.closeSync(fd);
+    if (readAhead) readAhead.close();
+    else fs.closeSync(fd);
   }
 }
 
