@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { batchingSink, type ParseFile, type ParseThreadData, type ToWriter } from '../mirror/import/parse-thread';
+import { batchingSink, markStarted, type ParseFile, type ParseThreadData, type ToWriter } from '../mirror/import/parse-thread';
 import { parseRecords } from '../mirror/import/record-parser';
 import { settleIds } from '../mirror/import/known-ids';
 import type { IdTable } from '../mirror/import/fields';
@@ -12,6 +12,7 @@ import type { IdTable } from '../mirror/import/fields';
  */
 const data = workerData as ParseThreadData;
 const control = new Int32Array(data.control);
+markStarted(control);
 /** The importing thread's known ids, as last sent: this thread's own copy, never changed, so its lookups are kept. */
 let knownIds: Record<IdTable, Set<string>> | null = null;
 parentPort!.on('message', ({ options, knownIds: sent, width }: ParseFile) => {

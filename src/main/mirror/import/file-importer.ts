@@ -15,7 +15,7 @@ import {
   shouldDropIndexesMidway,
 } from './bulk-mode';
 import { FileKeySet, type KeyHash } from './key-set';
-import { IDLE_SAMPLE_MS, parseOnHelper, type ParseHelper } from './parse-thread';
+import { HELPER_START_WAIT_MS, IDLE_SAMPLE_MS, parseOnHelper, type ParseHelper } from './parse-thread';
 import { idleCores } from '../../util/idle-cores';
 import {
   keyOfValues,
@@ -27,7 +27,7 @@ import {
 } from './record-parser';
 import { capChars, readRecordAt } from './record-reader';
 import type { QuarantineReason } from './row-problem';
-import { columnsOf, type TableSpec } from './tables';
+import { columnsOf, namesOwnIds, type TableSpec } from './tables';
 import { CALLER_FILE_MAX_BYTES, openCallerFile } from '../../util/caller-file';
 
 export interface FileSummary {
@@ -404,8 +404,10 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
   try {
     // A test's parseThreadMinBytes takes the helper however busy the machine is.
     const onThread = parseOnHelper(
-      { sizeBytes: o.sizeBytes, providesIds: spec.provides !== undefined },
-      o.parseThreadMinBytes === undefined ? () => idleCores(IDLE_SAMPLE_MS) : () => Infinity,
+      { sizeBytes: o.sizeBytes, namesOwnIds: namesOwnIds(spec) },
+      o.parseThreadMinBytes === undefined
+        ? () => (o.parseHelper().waitStarted(HELPER_START_WAIT_MS), idleCores(IDLE_SAMPLE_MS))
+        : () => Infinity,
       o.parseThreadMinBytes,
     );
     summary.parsedOn = onThread ? 'helper' : 'inline';

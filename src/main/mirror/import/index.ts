@@ -15,7 +15,7 @@ import { type ExportManifest, readManifest } from './manifest';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { recountMirrorRows } from '../row-counts';
-import { CSV_ALLOWED, misnamedExportFile, TABLES, type TableSpec } from './tables';
+import { CSV_ALLOWED, misnamedExportFile, namesOwnIds, TABLES, type TableSpec } from './tables';
 import { readFileStart } from './record-reader';
 import { checkCsvHeader } from './record-parser';
 
@@ -280,7 +280,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
   const parseHelper = (): ParseHelper => (helper ??= new ParseHelper());
   try {
     const sizeOf = new Map(planned.map((f) => [f, fs.statSync(f.path).size]));
-    const candidate = (f: PlannedFile) => ({ sizeBytes: sizeOf.get(f)!, providesIds: f.spec.provides !== undefined });
+    const candidate = (f: PlannedFile) => ({ sizeBytes: sizeOf.get(f)!, namesOwnIds: namesOwnIds(f.spec) });
     if (planned.some((f) => helperMayParse(candidate(f), options.parseThreadMinBytes))) parseHelper();
     const insertQuarantine = db.prepare(sql.quarantine);
     const quarantine: QuarantineWriter = (file, line, field, reason, message, raw) => {

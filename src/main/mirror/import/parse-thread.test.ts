@@ -135,7 +135,8 @@ function importBoth(
         const files = Object.fromEntries(
           Object.entries(s.files).map(([k, v]) => [k, { ...v, elapsedMs: 0, parsedOn: undefined }]),
         );
-        parsedOn[i]!.push(Object.entries(s.files).find(([name]) => name.startsWith('transactions.'))![1].parsedOn);
+        const on = (stem: string) => Object.entries(s.files).find(([name]) => name.startsWith(`${stem}.`))![1].parsedOn;
+        parsedOn[i]!.push(`users ${on('users')}, transactions ${on('transactions')}`);
         result.summaries[i]!.push({ status: s.status, totals: s.totals, files });
       }
       result[how] = contents(db);
@@ -151,8 +152,8 @@ describe.each(['csv', 'jsonl'] as const)('parsing %s on a helper thread', (forma
     const { first, second } = exports[format];
     const r = importBoth([first, second]);
     expect(r.parsedOn).toEqual([
-      ['inline', 'inline'],
-      ['helper', 'helper'],
+      ['users inline, transactions inline', 'users inline, transactions inline'],
+      ['users helper, transactions helper', 'users helper, transactions helper'],
     ]);
     expect(r.summaries[1]).toEqual(r.summaries[0]);
     expect(r.threaded).toEqual(r.inline);
@@ -198,7 +199,7 @@ describe('a cancel while the helper thread parses', () => {
 });
 
 describe('when a file goes to the helper thread', () => {
-  const big = { sizeBytes: PARSE_THREAD_MIN_BYTES, providesIds: false };
+  const big = { sizeBytes: PARSE_THREAD_MIN_BYTES, namesOwnIds: false };
   it('a big file goes when the machine has the cores idle, and not when operators keep them busy', () => {
     expect(parseOnHelper(big, () => 2)).toBe(true);
     expect(parseOnHelper(big, () => PARSE_THREAD_IDLE_CORES)).toBe(true);
@@ -209,9 +210,21 @@ describe('when a file goes to the helper thread', () => {
     let watched = 0;
     const idle = () => (watched++, 8);
     expect(parseOnHelper({ ...big, sizeBytes: PARSE_THREAD_MIN_BYTES - 1 }, idle)).toBe(false);
-    expect(parseOnHelper({ ...big, providesIds: true }, idle)).toBe(false);
+    expect(parseOnHelper({ ...big, namesOwnIds: true }, idle)).toBe(false);
     expect(watched).toBe(0);
   });
+});
+
+describe("the helper's start", () => {
+  it('is told to the importing thread, which samples idle cores only after it (the start-up is not operators\' work)', () => {
+    const helper = new ParseHelper();
+    try {
+      helper.waitStarted(30_000);
+      expect(helper.started()).toBe(true);
+    } finally {
+      helper.close();
+    }
+  }, 60_000);
 });
 
 describe("the helper's copy of the known ids", () => {

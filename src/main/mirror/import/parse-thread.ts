@@ -34,13 +34,18 @@ export const IDLE_SAMPLE_MS = 200;
 
 export interface HelperCandidate {
   sizeBytes: number;
-  /** A users or merchants file: later rows of the same file may name the ids it provides, so it is parsed inline. */
-  providesIds: boolean;
+  /**
+   * Rows of the file name ids the file itself provides (tables.ts, `namesOwnIds`): a row may then name one an earlier
+   * row of it provided, known only once the importing thread accepted that row, so such a file is parsed inline.
+   * No file of the format does (users and merchants name nothing); a provided id is added to the known ones by the
+   * importing thread as it accepts the row, wherever the row was parsed.
+   */
+  namesOwnIds: boolean;
 }
 
-/** May this file go to the helper at all: big enough, and providing no ids? (`minBytes`: tests set it lower.) */
+/** May this file go to the helper at all: big enough, and naming no id it provides? (`minBytes`: tests set it lower.) */
 export function helperMayParse(file: HelperCandidate, minBytes = PARSE_THREAD_MIN_BYTES): boolean {
-  return !file.providesIds && file.sizeBytes >= minBytes;
+  return !file.namesOwnIds && file.sizeBytes >= minBytes;
 }
 
 /** Parse this file on the helper? `idleCores` is asked only for a file that may go there. */
@@ -69,7 +74,15 @@ const CONSUMED = 1;
 const CANCEL = 2;
 /** Bumped by the helper at every chunk read and every wait: the sign of life STALL_MS looks for. */
 const ALIVE = 3;
-const CONTROL_SLOTS = 4;
+/** Set by the helper once its code has loaded (markStarted). */
+const STARTED = 4;
+const CONTROL_SLOTS = 5;
+/**
+ * How long the first file's idle-core sample waits for the helper to have started: its start-up (loading its code)
+ * would otherwise count as operators' work in that sample, and the file be parsed inline (a province's users, 1 M
+ * rows, always were).
+ */
+export const HELPER_START_WAIT_MS = 2_000;
 
 const TAG_NULL = 0;
 const TAG_TEXT = 1;
@@ -216,6 +229,12 @@ export function batchingSink(
   };
 }
 
+/** Called by the helper once its code has loaded: the importing thread may now sample the machine's idle cores. */
+export function markStarted(control: Int32Array): void {
+  Atomics.store(control, STARTED, 1);
+  Atomics.notify(control, STARTED);
+}
+
 /** Hands one batch to the writer's sink, in the order the helper met its rows and refusals. */
 function replay(batch: ParsedBatch, sink: ParsedSink, values: SqlValue[]): void {
   const { rows, width, tags, numbers, refusals } = batch;
@@ -311,6 +330,16 @@ export class ParseHelper {
     } finally {
       if (!done) this.close();
     }
+  }
+
+  /** Waits, up to `ms`, until the helper's thread has started (markStarted); returns at once after that. */
+  waitStarted(ms: number): void {
+    Atomics.wait(this.control, STARTED, 0, ms);
+  }
+
+  /** Has the helper's thread started (markStarted)? */
+  started(): boolean {
+    return Atomics.load(this.control, STARTED) === 1;
   }
 
   /**

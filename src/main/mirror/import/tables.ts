@@ -28,6 +28,11 @@ export const TABLES: readonly TableSpec[] = EXPORT_FILES.map((file) => ({
   }),
 }));
 
+/** Does a row of this file name ids the file itself provides? (None does: users and merchants name nothing.) */
+export function namesOwnIds(spec: TableSpec): boolean {
+  return spec.provides !== undefined && spec.fields.some((f) => f.kind === 'ref' && f.table === spec.provides);
+}
+
 /** Files that may come as CSV (DATA-FORMAT.md: "large files come as CSV"). */
 export const CSV_ALLOWED: ReadonlySet<string> = new Set(CSV_FILES);
 
