@@ -28,6 +28,7 @@ import {
 import { capChars, readRecordAt } from './record-reader';
 import type { QuarantineReason } from './row-problem';
 import { columnsOf, namesOwnIds, type TableSpec } from './tables';
+import { NEWEST_PAYMENT, type CountedTable } from '../row-counts';
 import { CALLER_FILE_MAX_BYTES, openCallerFile } from '../../util/caller-file';
 
 export interface FileSummary {
@@ -49,6 +50,11 @@ export interface FileSummary {
   elapsedMs: number;
   /** Where its records were parsed: on the importing thread, or on a helper beside it (parse-thread.ts). */
   parsedOn: 'inline' | 'helper';
+}
+
+/** One file imported: its summary, and its table as counted while writing it (for the kept counts: row-counts.ts). */
+export interface ImportedFile extends CountedTable {
+  summary: FileSummary;
 }
 
 export interface QuarantineWriter {
@@ -184,7 +190,7 @@ export interface ImportFileOptions {
  * lacks. Throws for I/O errors, cancel, and a snapshot file whose row count is not the manifest's
  * (MANIFEST_MISMATCH: the caller's transaction then rolls everything back).
  */
-export function importFile(o: ImportFileOptions): FileSummary {
+export function importFile(o: ImportFileOptions): ImportedFile {
   if (!statementsFor(o.db, o.spec).keyOrdered) return importFileAttempts(o);
   return withLargerPageCache(o.db, Math.min(KEY_ORDERED_CACHE_MAX_KIB, Math.ceil(o.sizeBytes / 1024)), () =>
     importFileAttempts(o),
@@ -200,7 +206,7 @@ export function importFile(o: ImportFileOptions): FileSummary {
  */
 export const KEY_ORDERED_CACHE_MAX_KIB = 512 * 1024;
 
-function importFileAttempts(o: ImportFileOptions): FileSummary {
+function importFileAttempts(o: ImportFileOptions): ImportedFile {
   const stmts = statementsFor(o.db, o.spec);
   // Only a file whose keys may be checked when the key's index is built again needs a second attempt. A savepoint
   // makes SQLite copy every existing page a write touches into a sub-journal (measured: a second snapshot's 600,000
@@ -216,9 +222,9 @@ function importFileAttempts(o: ImportFileOptions): FileSummary {
     return attempt(true);
   } catch (e) {
     if (!(e instanceof KeyGivenTwice)) throw e;
-    const summary = attempt(false);
-    summary.elapsedMs = Math.round(performance.now() - started); // both readings
-    return summary;
+    const imported = attempt(false);
+    imported.summary.elapsedMs = Math.round(performance.now() - started); // both readings
+    return imported;
   }
 }
 
@@ -231,7 +237,7 @@ class KeyGivenTwice extends Error {}
  * lookup; building the index afterwards is then the check that no key came twice — true of any export but a broken
  * one, which costs a second reading (importFileAttempts). `before`: the rows the table held when the file began.
  */
-function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, before: number): FileSummary {
+function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, before: number): ImportedFile {
   const { spec, fileName, knownIds } = o;
   const stmts = statementsFor(o.db, spec);
   const cols = columnsOf(spec);
@@ -306,6 +312,10 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
   // Accepted rows waiting for the next multi-row write, flattened column by column; reused, never reallocated.
   const pending: SqlValue[] = new Array<SqlValue>(BATCH_ROWS * width).fill(null);
   let pendingRows = 0;
+  // The newest payment among the rows accepted (the mirror keeps it: row-counts.ts), when this is its table.
+  const newestCol = spec.table === NEWEST_PAYMENT.table ? cols.indexOf(NEWEST_PAYMENT.column) : -1;
+  let newest = -Infinity;
+  let newestKnown = true;
   // Where each waiting row came from, for refusing it after the write (duplicatesBySqlite).
   const pendingLine = new Float64Array(BATCH_ROWS);
   const pendingOffset = new Float64Array(BATCH_ROWS);
@@ -322,7 +332,11 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
         if (result.changes > 0 && written === 0) firstRowid = Number(result.lastInsertRowid);
         written += result.changes;
       }
-    if (duplicatesBySqlite && written < pendingRows) refuseIgnored(written > 0 ? firstRowid : -1);
+    if (duplicatesBySqlite && written < pendingRows) {
+      refuseIgnored(written > 0 ? firstRowid : -1);
+      newestKnown = false; // which of the rows were written is no longer one comparison away
+    } else if (newestCol >= 0)
+      for (let r = 0; r < pendingRows; r++) newest = Math.max(newest, pending[r * width + newestCol] as number);
     changed += written;
     pendingRows = 0;
     if (decideMidway && accepted >= BULK_DECIDE_AFTER_ROWS) {
@@ -434,11 +448,15 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
       throw e;
     }
   }
-  summary.inserted = insertOnly ? changed : (stmts.count.get() as number) + summary.removed - before;
+  // Into an empty table every row written is an inserted one; otherwise the table is counted once more.
+  const rows = insertOnly ? changed : (stmts.count.get() as number);
+  summary.inserted = rows + summary.removed - before;
   summary.updated = changed - summary.inserted;
   summary.unchanged = accepted - changed;
   summary.elapsedMs = Math.round(performance.now() - started);
-  return summary;
+  if (newestCol < 0) return { summary, rows };
+  const onlyAdded = newestKnown && summary.updated === 0 && summary.removed === 0;
+  return { summary, rows, newest: { accepted: newest === -Infinity ? null : newest, onlyAdded, heldBefore: before } };
 }
 
 /**

@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/database';
 import { CancelledError, type ProgressSink } from '../../../shared/progress';
 import { mirrorStatus } from '../status';
+import { keptNewestPayment, keptRowCounts } from '../row-counts';
+import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { countQuarantine, importExport, listImportRuns, listQuarantine, recoverInterruptedImports } from './index';
 import {
   jsonl,
@@ -164,7 +166,11 @@ describe('importExport', () => {
       ids[60] = 't20';
       ids[total - 3] = `t${total - 5}`; // in the last rows, written one by one
       if (total > 200) ids[total / 2] = 't7'; // far from its first row
-      const rows = ids.map((id, i) => transaction(id, 'u1', 'm1', { amount_fen: i === 20 ? -1 : 1500 + i }));
+      // The repeat of t3 is the newest payment of the file: refused, it must not become the mirror's newest.
+      const paidAt = (i: number) => platformIsoTime(i === 5 ? '2026-11-09' : '2026-11-01', '08:30:00');
+      const rows = ids.map((id, i) =>
+        transaction(id, 'u1', 'm1', { amount_fen: i === 20 ? -1 : 1500 + i, paid_at: paidAt(i) }),
+      );
       write('transactions.jsonl', jsonl(rows));
       const refusedLines = (m: Db, runId: number) =>
         m
@@ -175,6 +181,9 @@ describe('importExport', () => {
       const importInto = (m: Db) => {
         restampManifest(exportDir);
         const s = importExport(m, exportDir, { operator: 'tester' });
+        // What the mirror keeps beside the rows, as the import counted them, is what the rows say.
+        expect(keptRowCounts(m).get('transactions')).toBe(m.prepare('SELECT count(*) FROM transactions').pluck().get());
+        expect(keptNewestPayment(m)).toBe(m.prepare('SELECT max(paid_at) FROM transactions').pluck().get());
         return {
           file: s.files['transactions.jsonl'],
           quarantine: refusedLines(m, s.runId),

@@ -8,6 +8,7 @@ import { assertProperty, envInt } from '../../testing/property';
 import { tempDir } from '../../testing/temp';
 import { mulberry32 } from '../../util/seeded-random';
 import { importExport } from './index';
+import { keptNewestPayment, keptRowCounts } from '../row-counts';
 import { writeExport } from '../../testing/export-files';
 
 /**
@@ -531,6 +532,17 @@ function check(steps: readonly Step[]): void {
         throw new Error(
           `export #${i}: the import ended ${outcome}, removing ${JSON.stringify(removed)}; the model says ${expected.outcome}, removing ${JSON.stringify(expected.removed)}`,
         );
+      // What the mirror keeps beside its rows (row-counts.ts): each table's count, and the newest payment.
+      const counts = keptRowCounts(db);
+      for (const table of ORDER)
+        if (counts.get(table) !== model.tables[table].size)
+          throw new Error(
+            `after export #${i}, ${table}: ${counts.get(table)} rows kept, the model holds ${model.tables[table].size}`,
+          );
+      const paid = [...model.tables.transactions.values()].map((r) => stored('transactions', r).paid_at as number);
+      const newest = paid.length > 0 ? Math.max(...paid) : null;
+      if (keptNewestPayment(db) !== newest)
+        throw new Error(`after export #${i}: newest payment kept ${keptNewestPayment(db)}, the model's ${newest}`);
       for (const table of ORDER) {
         const want = [...model.tables[table].values()].map((r) => canonical(stored(table, r))).sort();
         const have = mirrorRows(db, table);

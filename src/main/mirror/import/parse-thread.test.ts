@@ -216,7 +216,7 @@ describe('when a file goes to the helper thread', () => {
 });
 
 describe("the helper's start", () => {
-  it('is told to the importing thread, which samples idle cores only after it (the start-up is not operators\' work)', () => {
+  it("is told to the importing thread, which samples idle cores only after it (the start-up is not operators' work)", () => {
     const helper = new ParseHelper();
     try {
       helper.waitStarted(30_000);
