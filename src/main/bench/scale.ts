@@ -13,7 +13,8 @@ import { matchingExclusions } from '../moderation/exclusions';
 import { activeBaseline, computeWhatIf, WHAT_IF_SCORING } from '../tuning/what-if';
 import { mulberry32 } from '../util/seeded-random';
 import { BENCH_DIR, benchExport, forgetBenchRuns, formatOption, randomWeights } from './bench-data';
-import { median, mib, PeakRss, timed } from './measure';
+import { diskWriteMBps, median, mib, PeakRss, timed } from './measure';
+import { keptNewestPayment } from '../mirror/row-counts';
 
 /**
  * `npm run bench -- scale [--users 25000,50000,100000,200000,400000] [--seed 7] [--format csv|jsonl] [--json]`
@@ -260,6 +261,7 @@ export const scaleStepBench = defineCommand({
     try {
       if (reuse) ctx.log(`scale-step --reuse: removed ${forgetBenchRuns(db)} runs earlier steps stored in ${dbFile}`);
       collect();
+      const diskMBps = exportDir ? diskWriteMBps(BENCH_DIR) : null;
       const importRss = new PeakRss();
       // Until committed and checkpointed, as the import job lasts (the run's own elapsedMs stops before the commit).
       const { value: imported, ms: importWallMs } = await timed(() =>
@@ -271,7 +273,8 @@ export const scaleStepBench = defineCommand({
       const tx = imported && txFile ? imported.files[txFile]! : undefined;
 
       collect();
-      const maxPaid = db.prepare('SELECT MAX(paid_at) FROM transactions').pluck().get() as number;
+      const mirrorBytes = fs.statSync(dbFile).size;
+      const maxPaid = keptNewestPayment(db)!;
       const date = platformDayOf(maxPaid);
       const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000));
       const matchRss = new PeakRss();
@@ -308,6 +311,10 @@ export const scaleStepBench = defineCommand({
             transactions: tx?.read ?? 0,
             importMs,
             importRowsWrittenMs: imported.elapsedMs,
+            // The commit (a checkpoint of the WAL into the mirror, and its fsync): the mirror's bytes over the disk's speed.
+            importCommitMs: importMs - imported.elapsedMs,
+            mirrorMiB: mib(mirrorBytes),
+            diskWriteMBps: diskMBps,
             importTransactionRowsPerSec: tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0,
             importPeakRssMiB: mib(importPeak),
           }
@@ -319,6 +326,9 @@ export const scaleStepBench = defineCommand({
           transactions: null,
           importMs: null,
           importRowsWrittenMs: null,
+          importCommitMs: null,
+          mirrorMiB: null,
+          diskWriteMBps: null,
           importTransactionRowsPerSec: null,
           importPeakRssMiB: null,
         }),
