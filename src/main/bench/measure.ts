@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
 /** Figures for benchmarks: wall time and peak resident memory. */
 
@@ -68,27 +67,4 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/**
- * How fast the disk under `dir` takes writes that must reach it, in MB/s: 512 MiB written and fsynced, then removed.
- * An import's commit is a checkpoint of its WAL into the mirror and its fsync — gigabytes at a province's size — so
- * its time is the mirror's bytes over this, and on a shared machine this changes from hour to hour (198–400 MB/s on
- * the same machine kind): a bench row carries it beside the commit it explains.
- */
-export function diskWriteMBps(dir: string): number {
-  const file = path.join(dir, `.disk-speed-${process.pid}.tmp`);
-  const chunk = Buffer.alloc(8 << 20, 0x5a);
-  const chunks = 64;
-  const fd = fs.openSync(file, 'w');
-  try {
-    const started = performance.now();
-    for (let i = 0; i < chunks; i++) fs.writeSync(fd, chunk);
-    fs.fsyncSync(fd);
-    const seconds = (performance.now() - started) / 1000;
-    return Math.round((chunks * chunk.length) / 1e6 / seconds);
-  } finally {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
-  }
 }

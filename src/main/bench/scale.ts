@@ -13,7 +13,7 @@ import { matchingExclusions } from '../moderation/exclusions';
 import { activeBaseline, computeWhatIf, WHAT_IF_SCORING } from '../tuning/what-if';
 import { mulberry32 } from '../util/seeded-random';
 import { BENCH_DIR, benchExport, forgetBenchRuns, formatOption, randomWeights } from './bench-data';
-import { diskWriteMBps, median, mib, PeakRss, timed } from './measure';
+import { median, mib, PeakRss, timed } from './measure';
 import { keptNewestPayment } from '../mirror/row-counts';
 
 /**
@@ -261,7 +261,6 @@ export const scaleStepBench = defineCommand({
     try {
       if (reuse) ctx.log(`scale-step --reuse: removed ${forgetBenchRuns(db)} runs earlier steps stored in ${dbFile}`);
       collect();
-      const diskMBps = exportDir ? diskWriteMBps(BENCH_DIR) : null;
       const importRss = new PeakRss();
       // Until committed and checkpointed, as the import job lasts (the run's own elapsedMs stops before the commit).
       const { value: imported, ms: importWallMs } = await timed(() =>
@@ -311,10 +310,11 @@ export const scaleStepBench = defineCommand({
             transactions: tx?.read ?? 0,
             importMs,
             importRowsWrittenMs: imported.elapsedMs,
-            // The commit (a checkpoint of the WAL into the mirror, and its fsync): the mirror's bytes over the disk's speed.
+            // The commit: a checkpoint of the WAL into the mirror and its fsync, so about the mirror's bytes over what
+            // the disk sustains (on a shared machine that changes from hour to hour; a short probe of it said nothing:
+            // 156 and 1,065 MB/s for 512 MiB minutes apart, a virtual disk's cache).
             importCommitMs: importMs - imported.elapsedMs,
             mirrorMiB: mib(mirrorBytes),
-            diskWriteMBps: diskMBps,
             importTransactionRowsPerSec: tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0,
             importPeakRssMiB: mib(importPeak),
           }
@@ -328,7 +328,6 @@ export const scaleStepBench = defineCommand({
           importRowsWrittenMs: null,
           importCommitMs: null,
           mirrorMiB: null,
-          diskWriteMBps: null,
           importTransactionRowsPerSec: null,
           importPeakRssMiB: null,
         }),
