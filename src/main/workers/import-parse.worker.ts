@@ -1,5 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { batchingSink, markStarted, type ParseFile, type ParseThreadData, type ToWriter } from '../mirror/import/parse-thread';
+import {
+  batchingSink,
+  markStarted,
+  type ParseFile,
+  type ParseThreadData,
+  type ToWriter,
+} from '../mirror/import/parse-thread';
 import { parseRecords } from '../mirror/import/record-parser';
 import { settleIds } from '../mirror/import/known-ids';
 import type { IdTable } from '../mirror/import/fields';
