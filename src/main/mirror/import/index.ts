@@ -314,9 +314,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               parseHelper,
             });
             files[f.fileName] = imported.summary;
-            // A table written twice in one import (no export holds two files of one table) is counted as the second
-            // left it, its newest payment looked for again: the kept one is older than the first file.
-            counted.set(f.spec.table, counted.has(f.spec.table) ? { rows: imported.rows } : imported);
+            // One file per table (planFiles refuses an export holding both a table's .jsonl and its .csv).
+            counted.set(f.spec.table, imported);
             // Its ids were added to (or removed from) the known ones: the helper's copy is out of date.
             if (f.spec.provides) (helper as ParseHelper | null)?.idsChanged();
           }
