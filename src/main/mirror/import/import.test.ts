@@ -459,6 +459,15 @@ describe('importExport', () => {
     expect(listImportRuns(db, 10)).toHaveLength(1);
   });
 
+  it('refuses an export holding a table as both JSONL and CSV, before writing anything (one file per table)', () => {
+    write('users.jsonl', jsonl([user('u1')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    write('transactions.jsonl', jsonl([transaction('t1', 'u1', 'm1')]));
+    write('transactions.csv', `id,user_id,merchant_id,amount_fen,paid_at\nt2,u1,m1,100,2026-11-01T08:30:00+08:00\n`);
+    expect(run).toThrow(/holds both transactions\.jsonl and transactions\.csv/);
+    expect([count('users'), count('transactions')]).toEqual([0, 0]);
+  });
+
   it('refuses a JSON object that names a key twice (which value is meant cannot be told), and only such a one', () => {
     const u = JSON.stringify(user('u1'));
     write(
