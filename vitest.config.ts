@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['src/main/testing/temp-root.ts'],
     projects: [
       {
         extends: true,
