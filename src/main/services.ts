@@ -1,4 +1,4 @@
-import { type Db, openDatabase } from './db/database';
+import { closeDatabase, type Db, openDatabase } from './db/database';
 import { EventHub } from './events';
 import { JobRegistry } from './jobs/job-registry';
 import { ReviewReads } from './jobs/review-reads';
@@ -74,7 +74,7 @@ export function createServices(options: CreateServicesOptions): AppServices {
       services.jobs.cancelAll();
       services.reviewReads.close();
       services.outbox.close();
-      db.close();
+      closeDatabase(db);
     },
   };
   return services;

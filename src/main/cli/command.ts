@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { OperatorRole } from '../../shared/domain/operator-roles';
 import type { ProgressSink } from '../../shared/progress';
-import { openDatabase, type Db } from '../db/database';
+import { closeDatabase, type Db, openDatabase } from '../db/database';
 import { parseRunDate } from '../engine/window';
 import { describeInterrupted, recoverInterruptedRuns } from '../runs/interrupted';
 import { ensureRuleSetInForce } from '../tuning/versions';
@@ -110,7 +110,7 @@ export function openMirrorForWriting(ctx: CliContext): Db {
     ensureRuleSetInForce(db);
     return db;
   } catch (error) {
-    db.close();
+    closeDatabase(db);
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DomainError } from '../../shared/envelope';
 import { say } from '../../shared/error-says';
-import { openDatabase } from '../db/database';
+import { closeDatabase, openDatabase } from '../db/database';
 import { requireRole } from '../handlers/guards';
 import { countOperators, findOperator } from '../operators/accounts';
 import { defaultDbPath } from '../paths';
@@ -61,7 +61,7 @@ function resolveOperator(
     requireRole(operator, command.access, command.name);
     return operator;
   } finally {
-    db.close();
+    closeDatabase(db);
   }
 }
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isBusy } from './busy';
 import { migrate } from './migrate';
 
 export type Db = Database.Database;
@@ -44,6 +45,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
   }
   db.pragma('foreign_keys = ON');
   db.pragma('cache_size = -65536'); // 64 MiB page cache per connection
@@ -51,6 +53,47 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   keepPreparedStatements(db);
   if (!options.readonly) migrate(db);
   return db;
+}
+
+/**
+ * Bytes of WAL a connection leaves on disk once a checkpoint has emptied it (`journal_size_limit`): the next write
+ * that starts the WAL over trims it to this. Without it the WAL keeps the size of the largest transaction ever
+ * written for as long as any connection is open — the console's whole session: a province's import left ~10 GB
+ * beside its 10 GB mirror, counted in the mirror's size on the status page.
+ */
+export const WAL_KEPT_BYTES = 64 * 2 ** 20;
+
+/** How long closing a connection may hold the console's writers back while it waits for readers to leave the WAL. */
+const WAL_TRUNCATE_WAIT_MS = 250;
+
+/**
+ * Closes a connection; one that wrote gives the WAL's disk back first. A job (import, matching, detection) writes
+ * its work in one transaction on its own connection while main's stays open, so SQLite's own cleanup (the last
+ * connection to close deletes the WAL) never happens during a session. Here, on the job's thread: a passive
+ * checkpoint copies whatever the commit's own could not (it holds no writer back), and only when the WAL is then
+ * wholly in the mirror does a truncating one empty the file, waiting at most WAL_TRUNCATE_WAIT_MS for readers (it
+ * holds writers meanwhile; main's retry for a held lock, busy.ts, outlasts that). Emptying 3 GiB of WAL took 0.9 s
+ * here (the file's cached pages dropped with it), on the job's thread, while the job's own lock would be held anyway. A mirror still busy keeps its WAL until the next write trims it (WAL_KEPT_BYTES).
+ */
+export function closeDatabase(db: Db): void {
+  if (db.open && !db.readonly) {
+    try {
+      const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as WalCheckpoint[];
+      if (passive && passive.busy === 0 && passive.log > 0 && passive.checkpointed === passive.log) {
+        db.pragma(`busy_timeout = ${WAL_TRUNCATE_WAIT_MS}`);
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      }
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+  }
+  db.close();
+}
+
+interface WalCheckpoint {
+  busy: number;
+  log: number;
+  checkpointed: number;
 }
 
 /** How many statements a connection keeps: every SQL text the console writes, with room to spare. */

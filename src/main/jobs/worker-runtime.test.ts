@@ -1,10 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/envelope';
 import { CancelledError } from '../../shared/progress';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
-import { openDatabase } from '../db/database';
+import { closeDatabase, openDatabase } from '../db/database';
 import { buildTestMirror } from '../testing/engine-mirror';
+import { writeSyntheticExport } from '../testing/synthetic-export';
 import { tempDir } from '../testing/temp';
 import { errorOf, failureOf, WorkerError } from './protocol';
 import { runWorkerJob } from './run-worker-job';
@@ -50,6 +52,18 @@ describe('a job worker', () => {
     const job = runWorkerJob('import', { dbPath, input: { dir: path.join(dir, 'nowhere'), operator: 'tester' } });
     await expect(job).rejects.toBeInstanceOf(WorkerError);
     await expect(job).rejects.toMatchObject({ code: 'BAD_EXPORT', message: expect.stringContaining('nowhere') });
+  });
+
+  it("leaves no WAL behind on disk when it ends, though main's connection to the mirror stays open", async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'mirror.db');
+    const main = openDatabase(dbPath);
+    const exportDir = path.join(dir, 'export');
+    writeSyntheticExport(exportDir, { users: 500, merchants: 50, transactions: 20_000, exportId: 'first' });
+    await runWorkerJob('import', { dbPath, input: { dir: exportDir, operator: 'tester' } });
+    expect(fs.statSync(`${dbPath}-wal`).size).toBe(0);
+    expect(main.prepare('SELECT count(*) AS n FROM transactions').get()).toEqual({ n: 20_000 });
+    closeDatabase(main);
   });
 });
 

@@ -1,4 +1,4 @@
-import { openDatabase } from '../db/database';
+import { closeDatabase, openDatabase } from '../db/database';
 import { runMatching } from '../engine';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { generateExport } from '../mirror/generator';
@@ -46,6 +46,6 @@ defineWorkerJob('demo', async (input, ctx) => {
     }
     return { import: imported, detect, runDates, publishedDates };
   } finally {
-    db.close();
+    closeDatabase(db);
   }
 });

@@ -1,4 +1,4 @@
-import { openDatabase } from '../db/database';
+import { closeDatabase, openDatabase } from '../db/database';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { runDetection } from '../moderation/detect';
 
@@ -11,6 +11,6 @@ defineWorkerJob('detect', (input, ctx) => {
   try {
     return runDetection(db, ctx.progress, { operator: input.operator });
   } finally {
-    db.close();
+    closeDatabase(db);
   }
 });

@@ -1,4 +1,4 @@
-import { openDatabase } from '../db/database';
+import { closeDatabase, openDatabase } from '../db/database';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { evaluate } from '../moderation/evaluate';
 
@@ -8,6 +8,6 @@ defineWorkerJob('evaluate', (input, ctx) => {
   try {
     return evaluate(db, input.labelsFile, ctx.progress);
   } finally {
-    db.close();
+    closeDatabase(db);
   }
 });

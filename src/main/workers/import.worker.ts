@@ -1,4 +1,4 @@
-import { openDatabase } from '../db/database';
+import { closeDatabase, openDatabase } from '../db/database';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { importExport } from '../mirror/import';
 
@@ -8,6 +8,6 @@ defineWorkerJob('import', (input, ctx) => {
   try {
     return importExport(db, input.dir, { operator: input.operator, progress: ctx.progress });
   } finally {
-    db.close();
+    closeDatabase(db);
   }
 });

@@ -1,4 +1,4 @@
-import { openDatabase } from '../db/database';
+import { closeDatabase, openDatabase } from '../db/database';
 import { activeRuleSet, runMatching } from '../engine';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { matchingExclusions } from '../moderation/exclusions';
@@ -26,6 +26,6 @@ defineWorkerJob('match', async (input, ctx) => {
       ctx.progress,
     );
   } finally {
-    db.close();
+    closeDatabase(db);
   }
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { auditFilterSchema } from '../../../shared/contract';
 import { type AuditFilter, type AuditRow, eachAuditRow, queryAudit, withAudit } from '../../audit/audit-log';
-import { openDatabase } from '../../db/database';
+import { closeDatabase, openDatabase } from '../../db/database';
 import { writeOutboxFile } from '../../outbox/atomic-file';
 import { auditLine } from '../../outbox/audit-file';
 import { maskAuditRow } from '../../privacy';
@@ -74,7 +74,7 @@ export const auditCommand = defineCommand({
       );
       return { total: written, rows: [] as AuditRow[], file };
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(r) {

@@ -1,3 +1,4 @@
+import { closeDatabase } from '../../db/database';
 import { runDetection } from '../../moderation/detect';
 import { actingOperator, defineCommand, openMirrorForWriting } from '../command';
 
@@ -15,7 +16,7 @@ export const detectCommand = defineCommand({
       const summary = runDetection(db, ctx.progress, { operator: actingOperator(ctx).name });
       return summary;
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(s) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openDatabase } from '../../db/database';
+import { closeDatabase, openDatabase } from '../../db/database';
 import { evaluate } from '../../moderation/evaluate';
 import { DETECTOR_NAMES } from '../../../shared/domain/detection';
 import { defineCommand, UsageError, stringOption } from '../command';
@@ -17,7 +17,7 @@ export const evaluateCommand = defineCommand({
     try {
       return evaluate(db, path.resolve(labels), ctx.progress);
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(e) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../../db/database';
+import { closeDatabase, openDatabase } from '../../db/database';
 import { benchMirror } from '../../bench/bench-data';
 import { GENERATOR_VERSION } from '../../mirror/generator';
 import { BEHAVIOUR_FAMILIES, isBehaviourFamily } from '../../../shared/domain/detection';
@@ -63,7 +63,7 @@ export const fitDetectorsCommand: CliCommand = {
           });
         }
       } finally {
-        db.close();
+        closeDatabase(db);
       }
     }
     ctx.log(`fitting on ${accounts.length.toLocaleString('en')} accounts with activity …`);

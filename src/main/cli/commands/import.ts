@@ -1,3 +1,4 @@
+import { closeDatabase } from '../../db/database';
 import { importExport } from '../../mirror/import';
 import { actingOperator, defineCommand, UsageError, openMirrorForWriting, stringOption } from '../command';
 
@@ -34,7 +35,7 @@ export const importCommand = defineCommand({
       });
       return summary;
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(s) {

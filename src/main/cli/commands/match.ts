@@ -1,3 +1,4 @@
+import { closeDatabase } from '../../db/database';
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
 import { actingOperator, defineCommand, dateOption, intOption, openMirrorForWriting } from '../command';
@@ -24,7 +25,7 @@ export const matchCommand = defineCommand({
       );
       return { ...summary };
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(r) {

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { newPasswordSchema, operatorNameSchema, operatorRoleSchema } from '../../../shared/contract';
 import type { OperatorAccountView } from '../../../shared/contract/operators';
 import { withAudit } from '../../audit/audit-log';
-import { openDatabase } from '../../db/database';
+import { closeDatabase, openDatabase } from '../../db/database';
 import {
   countOperators,
   createOperator,
@@ -143,7 +143,7 @@ export const operatorCommand = defineCommand({
           throw new UsageError(`operator: unknown action "${verb ?? ''}"`);
       }
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(result) {

@@ -1,3 +1,4 @@
+import { closeDatabase } from '../../db/database';
 import { publishDate } from '../../outbox/publish';
 import { defaultOutboxDir } from '../../paths';
 import { DROP_REASONS } from '../../../shared/domain/publication';
@@ -32,7 +33,7 @@ export const publishCommand = defineCommand({
         ctx.log(`re-sent ${file}: a crash came between recording it and writing it (upstream may receive it twice)`);
       return result;
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(r) {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openDatabase } from '../../db/database';
+import { closeDatabase, openDatabase } from '../../db/database';
 import { mirrorStatus } from '../../mirror/status';
 import { defineCommand } from '../command';
 
@@ -16,7 +16,7 @@ export const statusCommand = defineCommand({
     try {
       return mirrorStatus(db, ctx.dbPath);
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(s) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../../db/database';
+import { closeDatabase, openDatabase } from '../../db/database';
 import { whatIfOnMirror } from '../../tuning/what-if';
 import { parseRuleSet, type RuleSet } from '../../../shared/domain/ruleset';
 import { defineCommand, UsageError, dateOption, intOption, stringOption } from '../command';
@@ -45,7 +45,7 @@ export const whatIfCommand = defineCommand({
     try {
       return await whatIfOnMirror(db, date, draft, threads, ctx.progress);
     } finally {
-      db.close();
+      closeDatabase(db);
     }
   },
   format(r) {
