@@ -77,18 +77,22 @@ const WAL_TRUNCATE_WAIT_MS = 250;
  * for 10 GiB (a province's import) on this machine, on the job's thread, before the job reports its end.
  */
 export function closeDatabase(db: Db): void {
-  if (db.open && !db.readonly) {
-    try {
-      const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as WalCheckpoint[];
-      if (passive && passive.busy === 0 && passive.log > 0 && passive.checkpointed === passive.log) {
-        db.pragma(`busy_timeout = ${WAL_TRUNCATE_WAIT_MS}`);
-        db.pragma('wal_checkpoint(TRUNCATE)');
-      }
-    } catch (error) {
-      if (!isBusy(error)) throw error;
-    }
+  try {
+    if (db.open && !db.readonly) giveWalBack(db);
+  } catch (error) {
+    // Busy: the next write trims it. Anything else (the disk failing) is the operator's to see.
+    if (!isBusy(error)) throw error;
+  } finally {
+    db.close();
   }
-  db.close();
+}
+
+function giveWalBack(db: Db): void {
+  const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as WalCheckpoint[];
+  if (passive && passive.busy === 0 && passive.log > 0 && passive.checkpointed === passive.log) {
+    db.pragma(`busy_timeout = ${WAL_TRUNCATE_WAIT_MS}`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
 }
 
 interface WalCheckpoint {
