@@ -1,4 +1,5 @@
-import { closeDatabase, type Db, openDatabase } from './db/database';
+import { type Db, openDatabase } from './db/database';
+import { closeDatabase } from './db/close';
 import { EventHub } from './events';
 import { JobRegistry } from './jobs/job-registry';
 import { ReviewReads } from './jobs/review-reads';

@@ -1,7 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { OperatorRole } from '../../shared/domain/operator-roles';
 import type { ProgressSink } from '../../shared/progress';
-import { closeDatabase, type Db, openDatabase } from '../db/database';
+import { type Db, openDatabase } from '../db/database';
+import { closeDatabase } from '../db/close';
 import { parseRunDate } from '../engine/window';
 import { describeInterrupted, recoverInterruptedRuns } from '../runs/interrupted';
 import { ensureRuleSetInForce } from '../tuning/versions';

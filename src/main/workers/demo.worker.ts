@@ -1,4 +1,5 @@
-import { closeDatabase, openDatabase } from '../db/database';
+import { openDatabase } from '../db/database';
+import { closeDatabase } from '../db/close';
 import { runMatching } from '../engine';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { generateExport } from '../mirror/generator';

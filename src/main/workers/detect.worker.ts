@@ -1,4 +1,5 @@
-import { closeDatabase, openDatabase } from '../db/database';
+import { openDatabase } from '../db/database';
+import { closeDatabase } from '../db/close';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { runDetection } from '../moderation/detect';
 

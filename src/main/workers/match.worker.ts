@@ -1,4 +1,5 @@
-import { closeDatabase, openDatabase } from '../db/database';
+import { openDatabase } from '../db/database';
+import { closeDatabase } from '../db/close';
 import { activeRuleSet, runMatching } from '../engine';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { matchingExclusions } from '../moderation/exclusions';

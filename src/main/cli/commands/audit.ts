@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { auditFilterSchema } from '../../../shared/contract';
 import { type AuditFilter, type AuditRow, eachAuditRow, queryAudit, withAudit } from '../../audit/audit-log';
-import { closeDatabase, openDatabase } from '../../db/database';
+import { openDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { writeOutboxFile } from '../../outbox/atomic-file';
 import { auditLine } from '../../outbox/audit-file';
 import { maskAuditRow } from '../../privacy';

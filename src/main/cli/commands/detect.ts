@@ -1,4 +1,4 @@
-import { closeDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { runDetection } from '../../moderation/detect';
 import { actingOperator, defineCommand, openMirrorForWriting } from '../command';
 

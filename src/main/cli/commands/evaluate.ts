@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { closeDatabase, openDatabase } from '../../db/database';
+import { openDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { evaluate } from '../../moderation/evaluate';
 import { DETECTOR_NAMES } from '../../../shared/domain/detection';
 import { defineCommand, UsageError, stringOption } from '../command';

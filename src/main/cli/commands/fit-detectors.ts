@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { closeDatabase, openDatabase } from '../../db/database';
+import { openDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { benchMirror } from '../../bench/bench-data';
 import { GENERATOR_VERSION } from '../../mirror/generator';
 import { BEHAVIOUR_FAMILIES, isBehaviourFamily } from '../../../shared/domain/detection';

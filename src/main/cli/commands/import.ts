@@ -1,4 +1,4 @@
-import { closeDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { importExport } from '../../mirror/import';
 import { actingOperator, defineCommand, UsageError, openMirrorForWriting, stringOption } from '../command';
 

@@ -1,4 +1,4 @@
-import { closeDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { runMatching } from '../../engine';
 import { matchingExclusions } from '../../moderation/exclusions';
 import { actingOperator, defineCommand, dateOption, intOption, openMirrorForWriting } from '../command';

@@ -2,7 +2,8 @@ import os from 'node:os';
 import { newPasswordSchema, operatorNameSchema, operatorRoleSchema } from '../../../shared/contract';
 import type { OperatorAccountView } from '../../../shared/contract/operators';
 import { withAudit } from '../../audit/audit-log';
-import { closeDatabase, openDatabase } from '../../db/database';
+import { openDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import {
   countOperators,
   createOperator,

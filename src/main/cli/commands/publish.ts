@@ -1,4 +1,4 @@
-import { closeDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { publishDate } from '../../outbox/publish';
 import { defaultOutboxDir } from '../../paths';
 import { DROP_REASONS } from '../../../shared/domain/publication';

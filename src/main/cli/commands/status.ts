@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { closeDatabase, openDatabase } from '../../db/database';
+import { openDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { mirrorStatus } from '../../mirror/status';
 import { defineCommand } from '../command';
 

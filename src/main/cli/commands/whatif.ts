@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { closeDatabase, openDatabase } from '../../db/database';
+import { openDatabase } from '../../db/database';
+import { closeDatabase } from '../../db/close';
 import { whatIfOnMirror } from '../../tuning/what-if';
 import { parseRuleSet, type RuleSet } from '../../../shared/domain/ruleset';
 import { defineCommand, UsageError, dateOption, intOption, stringOption } from '../command';

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { tempDir } from '../testing/temp';
-import { closeDatabase, type Db, openDatabase, WAL_KEPT_BYTES } from './database';
+import { type Db, openDatabase, WAL_KEPT_BYTES } from './database';
+import { closeDatabase } from './close';
 
 const walBytes = (file: string): number => (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
 
