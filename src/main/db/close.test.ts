@@ -41,7 +41,7 @@ it('keeps the WAL a reader still needs, and the next writes trim it to WAL_KEPT_
   closeDatabase(job);
   expect(walBytes(file)).toBeGreaterThan(WAL_KEPT_BYTES);
   mainDb.exec('COMMIT');
-  // The mainDb's next writes: the first finishes copying the WAL into the mirror, the next starts it over.
+  // The console's next writes: the first finishes copying the WAL into the mirror, the next starts it over.
   const note = mainDb.prepare('INSERT INTO notes (text) VALUES (?)');
   note.run('a decision');
   note.run('another');
