@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { tempDir } from '../testing/temp';
+import { tempDir, tempServices } from '../testing/temp';
 import { type Db, openDatabase, WAL_KEPT_BYTES } from './database';
 import { closeDatabase } from './close';
 
@@ -28,7 +28,7 @@ it("gives the WAL's disk back when a job's connection closes, while the console'
   closeDatabase(mainDb);
 });
 
-it('keeps the WAL a reader still needs, and the next writes trim it to WAL_KEPT_BYTES', () => {
+it("keeps the WAL a reader still needs, and the next job's writes trim it to WAL_KEPT_BYTES", () => {
   const file = path.join(tempDir(), 'mirror.db');
   const mainDb = openDatabase(file);
   mainDb.exec('CREATE TABLE IF NOT EXISTS notes (text TEXT NOT NULL) STRICT');
@@ -41,11 +41,31 @@ it('keeps the WAL a reader still needs, and the next writes trim it to WAL_KEPT_
   closeDatabase(job);
   expect(walBytes(file)).toBeGreaterThan(WAL_KEPT_BYTES);
   mainDb.exec('COMMIT');
-  // The console's next writes: the first finishes copying the WAL into the mirror, the next starts it over.
-  const note = mainDb.prepare('INSERT INTO notes (text) VALUES (?)');
-  note.run('a decision');
+  // The next job's writes: the first finishes copying the WAL into the mirror, the next starts it over.
+  const nextJob = openDatabase(file);
+  const note = nextJob.prepare('INSERT INTO notes (text) VALUES (?)');
+  note.run('a run');
   note.run('another');
   expect(walBytes(file)).toBeLessThanOrEqual(WAL_KEPT_BYTES);
+  nextJob.close();
   expect(mainDb.prepare('SELECT count(*) AS n FROM work').get()).toEqual({ n: walMib });
   closeDatabase(mainDb);
+});
+
+it("leaves the trimming to the jobs: main's connection never drops a big WAL on its loop", () => {
+  const services = tempServices();
+  const file = services.dbPath;
+  services.db.exec('CREATE TABLE IF NOT EXISTS notes (text TEXT NOT NULL) STRICT');
+  const reader = openDatabase(file);
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM notes').get();
+  const job = openDatabase(file);
+  writeInOneTransaction(job, Math.ceil(WAL_KEPT_BYTES / 2 ** 20) + 16);
+  closeDatabase(job);
+  reader.exec('COMMIT');
+  const note = services.db.prepare('INSERT INTO notes (text) VALUES (?)');
+  note.run('a decision');
+  note.run('another');
+  expect(walBytes(file)).toBeGreaterThan(WAL_KEPT_BYTES);
+  closeDatabase(reader);
 });

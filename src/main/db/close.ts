@@ -11,7 +11,7 @@ const WAL_TRUNCATE_WAIT_MS = 250;
  * checkpoint copies whatever the commit's own could not (it holds no writer back), and only when the WAL is then
  * wholly in the mirror does a truncating one empty the file, waiting at most WAL_TRUNCATE_WAIT_MS for readers (it
  * holds writers meanwhile; main's retry for a held lock, busy.ts, outlasts that). A mirror still busy keeps its WAL
- * until the next write trims it (`WAL_KEPT_BYTES`, database.ts). Emptying a WAL drops its cached pages too: 0.9 s
+ * until the next job's write trims it (`WAL_KEPT_BYTES`, database.ts). Emptying a WAL drops its cached pages too: 0.9 s
  * for 3 GiB, 2.9 s for 10 GiB (a province's import) on this machine, on the job's thread, before the job reports
  * its end.
  */
@@ -19,7 +19,7 @@ export function closeDatabase(db: Db): void {
   try {
     if (db.open && !db.readonly) giveWalBack(db);
   } catch (error) {
-    // Busy: the next write trims it. Anything else (the disk failing) is the operator's to see.
+    // Busy: the next job's write trims it. Anything else (the disk failing) is the operator's to see.
     if (!isBusy(error)) throw error;
   } finally {
     db.close();

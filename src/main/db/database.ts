@@ -58,7 +58,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
  * Bytes of WAL a connection leaves on disk once a checkpoint has emptied it (`journal_size_limit`): the next write
  * that starts the WAL over trims it to this. Without it the WAL keeps the size of the largest transaction ever
  * written for as long as any connection is open — the console's whole session: a province's import left ~10 GB
- * beside its 10 GB mirror, counted in the mirror's size on the status page.
+ * beside its 10 GB mirror, counted in the mirror's size on the status page. (Main's own connection opts out:
+ * services.ts.)
  */
 export const WAL_KEPT_BYTES = 64 * 2 ** 20;
 
