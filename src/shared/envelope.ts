@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'MANIFEST_MISMATCH'
   /** An export older than (or as old as, with another id) the last one imported: nothing was imported. */
   | 'STALE_EXPORT'
+  /** The same export was imported by another run while this one waited for the write lock: nothing imported again. */
+  | 'ALREADY_IMPORTED'
   /** The date's introductions were published already (by the run named in details): final. */
   | 'ALREADY_PUBLISHED'
   | 'UNAUTHORIZED'

@@ -54,6 +54,7 @@ export const WORKER_ERROR_CODES = [
   'BAD_EXPORT',
   'MANIFEST_MISMATCH',
   'STALE_EXPORT',
+  'ALREADY_IMPORTED',
   'ALREADY_PUBLISHED',
   'INTERNAL',
 ] as const satisfies readonly ErrorCode[];

@@ -10,7 +10,7 @@ import { importFile, manifestMismatch, type FileSummary, type QuarantineWriter }
 import { helperMayParse, ParseHelper } from './parse-thread';
 import type { IdTable } from './fields';
 import { withBulkPragmas } from './bulk-mode';
-import { checkExportOrder, type ExportOrder } from './order';
+import { checkExportOrder, recheckExportOrder, type ExportOrder } from './order';
 import { type ExportManifest, readManifest } from './manifest';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
@@ -53,6 +53,9 @@ export interface ImportOptions {
   /** Tests only: parse files at least this big on a helper thread, however busy the machine (default: parseOnHelper). */
   parseThreadMinBytes?: number;
 }
+
+/** The phase reported while the import waits for the mirror's write lock (JobProgressBar words it). */
+export const WAITING_FOR_MIRROR = 'waiting for the mirror';
 
 /** Page cache while importing: big enough for the hot index pages of a 5M-row load, small enough for 600 MB RSS. */
 const IMPORT_CACHE_KIB = 64 * 1024;
@@ -286,9 +289,16 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
     const quarantine: QuarantineWriter = (file, line, field, reason, message, raw) => {
       insertQuarantine.run(runId, file, line, field, reason, message, raw);
     };
+    // BEGIN IMMEDIATE waits here while another import (a CLI beside the console) holds the mirror's write lock.
+    progress.report(WAITING_FOR_MIRROR, 0, null);
     withBulkPragmas(db, IMPORT_CACHE_KIB, () =>
       db
         .transaction(() => {
+          // The order was checked before the write lock: an import that committed while this one waited for it
+          // (the same export, or a newer one) is only seen now, and would otherwise be applied twice or rolled back.
+          order = recheckExportOrder(db, manifest, options.allowOlder, order, (details) =>
+            audit('import.allow_older', String(runId), { exportId: manifest.exportId, ...details }),
+          );
           // Known ids: the mirror's, plus each user/merchant this import accepts (kept in memory: ~100 bytes per id).
           const knownIds: Record<IdTable, Set<string>> = {
             users: loadIds(db, sql.userIds),

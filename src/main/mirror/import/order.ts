@@ -64,3 +64,28 @@ export function checkExportOrder(db: Db, manifest: ExportManifest, allowOlder: s
     }),
   );
 }
+
+/**
+ * The order again, inside the import's write transaction: what `checkExportOrder` answered before the write lock
+ * may no longer hold, for an import that committed while this one waited (two operators, or the CLI beside the
+ * console). The same export imported meanwhile, or a newer one without `allowOlder`, refuses this run — nothing of
+ * it is written; an older export newly allowed is audited as the first check would have.
+ */
+export function recheckExportOrder(
+  db: Db,
+  manifest: ExportManifest,
+  allowOlder: string | undefined,
+  before: ExportOrder,
+  auditAllowed: (allowed: NonNullable<ExportOrder['allowedOlder']>) => void,
+): ExportOrder {
+  const now = checkExportOrder(db, manifest, allowOlder);
+  if (now.alreadyImportedBy !== null) {
+    throw new DomainError(
+      'ALREADY_IMPORTED',
+      `export "${manifest.exportId}" was imported by run ${now.alreadyImportedBy} while this import waited for the ` +
+        `mirror's write lock; nothing was imported again`,
+    );
+  }
+  if (now.allowedOlder && !before.allowedOlder) auditAllowed(now.allowedOlder);
+  return now;
+}

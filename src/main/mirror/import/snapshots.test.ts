@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../audit/audit-log';
 import { openDatabase, type Db } from '../../db/database';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
-import { importExport, listImportRuns, listQuarantine } from './index';
+import { importExport, listImportRuns, listQuarantine, WAITING_FOR_MIRROR } from './index';
 import { merchant, tempDir, transaction, user, writeExport, type TestFile } from '../../testing/export-files';
 
 /**
@@ -17,6 +17,7 @@ let serial = 0;
 let lastDir = '';
 beforeEach(() => {
   root = tempDir('encounter-snapshots-');
+  serial = 0;
   db = openDatabase(path.join(root, 'mirror.db'));
 });
 afterEach(() => {
@@ -274,6 +275,94 @@ describe('the order of exports', () => {
     expect(again).toMatchObject({ alreadyImportedBy: first.runId, runId: first.runId, totals: { read: 0 } });
     expect(listImportRuns(db, 10)).toHaveLength(runs);
     expect(listAudit(db, 1)[0]).toMatchObject({ action: 'import.repeat', subject: first.exportId });
+  });
+});
+
+describe('an import that waited for the write lock while another committed', () => {
+  /**
+   * Two imports of one mirror (the CLI beside the console, two operators): each checks the order before it has the
+   * write lock. `during` runs as the first reaches for that lock — the moment the other could commit — on a second
+   * connection to the same file.
+   */
+  function importWhile(dir: string, during: (other: Db) => void) {
+    const other = openDatabase(path.join(root, 'mirror.db'));
+    try {
+      return importExport(db, dir, {
+        operator: 'ops',
+        progress: {
+          report: (phase) => {
+            if (phase === WAITING_FOR_MIRROR) during(other);
+          },
+          throwIfCancelled() {},
+        },
+      });
+    } finally {
+      other.close();
+    }
+  }
+  const exportDir = (name: string, minute: number, files: Record<string, TestFile>) => {
+    const dir = path.join(root, name);
+    writeExport(dir, { exportId: name, exportedAt: at(minute), kind: 'increment' }, files);
+    return dir;
+  };
+
+  it('refuses an export a newer one overtook, writing none of its rows', () => {
+    baseline();
+    const older = exportDir('older', 20, { users: { rows: [user('u1', { status: 'active' })] } });
+    const newer = exportDir('newer', 30, { users: { rows: [user('u1', { status: 'suspended' })] } });
+    expect(() => importWhile(older, (other) => importExport(other, newer, { operator: 'lead' }))).toThrow(
+      expect.objectContaining({ code: 'STALE_EXPORT', message: expect.stringContaining('older than export "newer"') }),
+    );
+    expect(db.prepare('SELECT status FROM users WHERE id = ?').pluck().get('u1')).toBe('suspended');
+    // Newest run first: the waiting one (run 2) started before the one that overtook it (run 3).
+    expect(listImportRuns(db, 10).map((r) => [r.id, r.exportId, r.status])).toEqual([
+      [3, 'newer', 'completed'],
+      [2, 'older', 'failed'],
+      [1, 'e1', 'completed'],
+    ]);
+  });
+
+  it('refuses the same export imported meanwhile, applying it once', () => {
+    baseline();
+    const dir = exportDir('twice', 20, { transactions: { rows: [transaction('t9', 'u1', 'm1')] } });
+    expect(() => importWhile(dir, (other) => importExport(other, dir, { operator: 'lead' }))).toThrow(
+      expect.objectContaining({ code: 'ALREADY_IMPORTED', message: expect.stringMatching(/imported by run 3 while/) }),
+    );
+    expect(listImportRuns(db, 10).map((r) => [r.id, r.exportId, r.status])).toEqual([
+      [3, 'twice', 'completed'],
+      [2, 'twice', 'failed'],
+      [1, 'e1', 'completed'],
+    ]);
+    expect(ids('transactions')).toEqual(['t1', 't2', 't9']);
+    expect(listAudit(db, 1)[0]).toMatchObject({ action: 'import.fail', details: { code: 'ALREADY_IMPORTED' } });
+  });
+
+  it('imports an older export the operator allowed, auditing the allowance it needed only once it waited', () => {
+    baseline();
+    const newer = exportDir('newer', 30, { users: { rows: [] } });
+    const s = importExport(db, exportDir('first', 20, { users: { rows: [] } }), {
+      operator: 'ops',
+      allowOlder: 'not needed: nothing newer is in',
+    });
+    expect(s.allowedOlder).toBeNull();
+    const again = exportDir('resent', 25, { users: { rows: [user('u1', { status: 'active' })] } });
+    const other = openDatabase(path.join(root, 'mirror.db'));
+    try {
+      const waited = importExport(db, again, {
+        operator: 'ops',
+        allowOlder: 'a re-sent correction',
+        progress: {
+          report: (phase) => {
+            if (phase === WAITING_FOR_MIRROR) importExport(other, newer, { operator: 'lead' });
+          },
+          throwIfCancelled() {},
+        },
+      });
+      expect(waited.allowedOlder).toMatchObject({ newerExportId: 'newer', reason: 'a re-sent correction' });
+    } finally {
+      other.close();
+    }
+    expect(listAudit(db, 20).filter((a) => a.action === 'import.allow_older')).toHaveLength(1);
   });
 });
 

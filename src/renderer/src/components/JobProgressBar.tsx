@@ -19,6 +19,7 @@ const PHASES: Record<string, MessageKey> = {
   'reading greetings': 'job.phase.readingGreetings',
   'near-duplicate greetings': 'job.phase.nearDuplicates',
   'writing flags': 'job.phase.writingFlags',
+  'waiting for the mirror': 'job.phase.waitingForMirror',
 };
 
 function usePhaseText(): (phase: string) => string {
