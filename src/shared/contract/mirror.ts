@@ -14,6 +14,8 @@ export const importFileSummarySchema = z.object({
   quarantined: count,
   /** Mirror rows a snapshot deleted because the file lacked them (0 for increments; absent in runs before). */
   removed: count.default(0),
+  /** A snapshot's refused lines whose key could not be read: when above 0, none of the file's removals was made. */
+  removalsWithheld: count.default(0),
   /** What the manifest announced, when it did. */
   expected: count.nullable(),
 });

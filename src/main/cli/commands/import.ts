@@ -53,6 +53,12 @@ export const importCommand = defineCommand({
     for (const [file, f] of Object.entries(s.files)) lines.push(row(file, f));
     lines.push(row('total', s.totals));
     if (s.skippedFiles.length) lines.push(`  not imported: ${s.skippedFiles.join(', ')}`);
+    for (const [file, f] of Object.entries(s.files)) {
+      if (f.removalsWithheld > 0)
+        lines.push(
+          `  warning: ${file}: ${f.removalsWithheld} refused lines have no readable key, so none of the rows the snapshot lacks was removed (the next snapshot removes them)`,
+        );
+    }
     for (const m of s.manifestMismatches) {
       lines.push(
         `  warning: ${m.file}: read ${m.read} rows, the manifest declares ${m.declared ?? 'no count'} (incomplete export, or a bad record spanning lines?)`,

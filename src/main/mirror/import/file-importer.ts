@@ -44,6 +44,12 @@ export interface FileSummary {
    * an increment, whose rows are upserts only.
    */
   removed: number;
+  /**
+   * A snapshot's file only: refused records whose key could not be read at all (a line cut inside its key, not
+   * UTF-8, over 1 MiB). Which mirror row such a record stands for cannot be told, so none of the file's removals is
+   * made (`removed` stays 0) rather than deleting the row it might be; the next snapshot makes them.
+   */
+  removalsWithheld: number;
   /** Row count the manifest announced for this file, if it did. */
   expected: number | null;
   /** Wall time for this file: reading, validation, writing and any index rebuild. */
@@ -252,6 +258,7 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
     unchanged: 0,
     quarantined: 0,
     removed: 0,
+    removalsWithheld: 0,
     expected: o.expected,
     elapsedMs: 0,
     parsedOn: 'inline',
@@ -400,6 +407,8 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
     refused(line, offset, reason, field, message, raw, key) {
       quarantine(line, field, reason, message, raw);
       if (key !== null) seen.add(key, offset, false);
+      // An unknown reference has no key on purpose: what it names is gone, so its previous version goes too.
+      else if (o.snapshot && reason !== 'unknown_reference') summary.removalsWithheld++;
     },
     chunk(bytesRead, totalBytes) {
       o.progress.report(fileName, bytesRead, totalBytes);
@@ -431,7 +440,7 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
       // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.
       if (o.expected !== summary.read) throw manifestMismatch(fileName, o.expected, summary.read);
       // A table that was empty holds nothing the file could lack.
-      if (!insertOnly) {
+      if (!insertOnly && summary.removalsWithheld === 0) {
         o.progress.report(`${fileName}: removing`, 0, null);
         summary.removed = deleteAbsent(stmts, seen, spec.provides ? knownIds[spec.provides] : null);
       }

@@ -194,6 +194,7 @@ class Model {
       const known = { users: this.ids('users'), merchants: this.ids('merchants') };
       const accepted = new Set<string>();
       const keep = new Set<string>();
+      let keyUnreadable = false;
       for (const line of file.lines) {
         const problem = firstProblem(table, file.format, line, known);
         if (problem === null) {
@@ -202,8 +203,11 @@ class Model {
           accepted.add(key);
           rows.set(key, line.row);
         } else if (problem === 'content_key_readable') keep.add(keyOf(table, line.row));
+        else if (problem === 'content_key_unreadable') keyUnreadable = true;
       }
-      if (snapshot) {
+      // A refused line whose key cannot be read might be any row: the file removes none.
+      if (snapshot && keyUnreadable) removed[table] = 0;
+      else if (snapshot) {
         let n = 0;
         for (const key of [...rows.keys()]) {
           if (!accepted.has(key) && !keep.has(key)) {

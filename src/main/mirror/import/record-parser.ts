@@ -87,6 +87,10 @@ export function keyOfValues(v: readonly SqlValue[], idx: readonly number[]): str
  * The key of a record, read from its key fields alone (null when they cannot be read): for a refused row, whose
  * previous version a snapshot keeps, and to tell apart two records whose keys share a hash. `header` is a CSV
  * file's header (null for JSONL, or while a CSV file's header is not read or unusable).
+ *
+ * A record that does not parse (cut off, a bad escape, a quote never closed) still names its key where the break
+ * comes after it: read as `keyFieldLeniently` says. Without it a snapshot would take the row for deleted upstream —
+ * a user whose nickname held a bad escape, deleted with every consent and payment of theirs.
  */
 export function recordKeyReader(
   spec: TableSpec,
@@ -104,17 +108,21 @@ export function recordKeyReader(
       if (format === 'csv') {
         const cols = header();
         if (cols === null) return null;
-        const cells = parseCsvRecord(text);
-        if (cells.length !== cols.length) return null;
-        // A NUL elsewhere in the record refuses the record, not its key: the key's cells are checked like any.
-        get = (name) => {
-          const c = cols.indexOf(name);
-          return c < 0 ? undefined : cells[c];
-        };
+        const cells = parseCsvOrNull(text);
+        if (cells === null || cells.length !== cols.length) {
+          get = (name) => csvKeyCellLeniently(text, cols.indexOf(name));
+        } else {
+          // A NUL elsewhere in the record refuses the record, not its key: the key's cells are checked like any.
+          get = (name) => {
+            const c = cols.indexOf(name);
+            return c < 0 ? undefined : cells[c];
+          };
+        }
       } else {
-        const obj: unknown = JSON.parse(text);
-        if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
-        get = (name) => (obj as Record<string, unknown>)[name];
+        const obj = parseJsonOrNull(text);
+        if (obj === null) get = (name) => jsonKeyFieldLeniently(text, name);
+        else if (typeof obj !== 'object' || Array.isArray(obj) || obj === null) return null;
+        else get = (name) => (obj as Record<string, unknown>)[name];
       }
       for (const f of keyFields) convertField(f, get(f.name), format === 'csv' ? 'csv' : 'json', NO_IDS, keyValues);
       if (isIntroductions) orderPair(keyValues);
@@ -123,6 +131,55 @@ export function recordKeyReader(
       return null;
     }
   };
+}
+
+/** JSON.parse, or null when the text is not JSON (a JSON `null` line is not an object either way). */
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function parseCsvOrNull(text: string): (string | null)[] | null {
+  try {
+    return parseCsvRecord(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A key field of a line that is not JSON, where the line still names it plainly: `"name": value` once, as an
+ * object member (after `{` or `,`), its value one whole JSON token. Inside a JSON string a quote is escaped, so
+ * `"name":` cannot be text of another field's value; a name met twice, or a value cut off, reads as nothing.
+ * Used only to keep a mirror row a snapshot would otherwise delete, never to write one.
+ */
+export function jsonKeyFieldLeniently(text: string, name: string): unknown {
+  const quoted = JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const member = new RegExp(
+    `(?:^|[{,])\\s*${quoted}\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|-?\\d[\\d.eE+-]*(?=\\s*[,}]))`,
+    'g',
+  );
+  const found = [...text.matchAll(member)];
+  if (found.length !== 1) return undefined;
+  const value = parseJsonOrNull(found[0]![1]!);
+  return value === null ? undefined : value;
+}
+
+/**
+ * A key cell of a CSV record that does not parse or has the wrong number of cells (a quote opened and never
+ * closed, swallowing lines): every comma before the record's first quote separates cells, so a key column among
+ * those reads as it stands; one at or after the quote reads as nothing — and so does any in a record with no quote
+ * at all, where a comma too many or too few may sit before the key as well as after it.
+ */
+export function csvKeyCellLeniently(text: string, column: number): string | undefined {
+  if (column < 0) return undefined;
+  const quote = text.indexOf('"');
+  if (quote === -1) return undefined;
+  const whole = text.slice(0, quote).split('\n')[0]!.split(',').slice(0, -1);
+  return column < whole.length ? whole[column] : undefined;
 }
 
 /**
@@ -340,7 +397,8 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
       null,
       `a quote opened on this line is never closed (it ran over ${lines.length} lines); the lines after it were read on their own`,
       capChars(lines[0]!, RAW_EXCERPT_CHARS),
-      null,
+      // Read from the whole record, as reading it again at its offset does (key-set.ts compares the two).
+      o.snapshot ? keyOfRecord(text) : null,
     );
     // Offsets of the swallowed lines, for reading one again (its bytes: the line and its newline).
     const raw = text.split('\n');

@@ -166,19 +166,80 @@ describe('a snapshot', () => {
     expect(ids('consents', 'user_id')).toEqual(['u1']);
   });
 
-  it('keeps the previous version of a row refused for its content when its key can be read, and deletes one whose key cannot', () => {
+  it('keeps the previous version of a row refused for its content when its key can be read', () => {
+    baseline();
+    const s = importAs('snapshot', {
+      users: { rows: [user('u1', { nickname: 'x'.repeat(41) }), user('u2'), user('u3')] },
+      transactions: { rows: [transaction('t1', 'u1', 'm1', { amount_fen: -5 }), transaction('t2', 'u2', 'm2')] },
+    });
+    expect(s.totals.quarantined).toBe(2);
+    expect(db.prepare('SELECT nickname FROM users WHERE id = ?').pluck().get('u1')).toBe('nick u1');
+    expect(db.prepare('SELECT amount_fen FROM transactions WHERE id = ?').pluck().get('t1')).toBe(1500);
+    expect(s.files['transactions.jsonl']).toMatchObject({ read: 2, quarantined: 1, removed: 0, removalsWithheld: 0 });
+  });
+
+  it('keeps a user whose line is not JSON but names its id, with everything of theirs, and still removes the absent', () => {
+    baseline();
+    const line = JSON.stringify(user('u2'));
+    const broken = [
+      line.replace('"nick u2"', '"nick \\q u2"'), // a bad escape
+      line.replace('}', ',}'), // a trailing comma
+      line.replace('"nick u2"', 'NaN'), // not a JSON value
+      line.slice(0, line.indexOf('"nickname"') + 14), // cut inside a later field
+    ];
+    for (const bad of broken) {
+      const s = importAs('snapshot', {
+        users: { rows: [user('u1'), bad] }, // u3 is absent: erased upstream
+        consents: { rows: [consent('u1', '2026-01-01'), consent('u2', '2026-01-01')] },
+        transactions: { rows: [transaction('t1', 'u1', 'm1'), transaction('t2', 'u2', 'm2')] },
+      });
+      expect(s.files['users.jsonl']).toMatchObject({ quarantined: 1, removed: 1, removalsWithheld: 0 });
+      expect(ids('users')).toEqual(['u1', 'u2']);
+      expect(ids('consents', 'user_id')).toEqual(['u1', 'u2']);
+      expect(ids('transactions')).toEqual(['t1', 't2']);
+      expect(s.totals.quarantined).toBe(1);
+      importAs('snapshot', { users: { rows: [user('u1'), user('u2'), user('u3')] } }); // u3 back for the next case
+    }
+  });
+
+  it('removes nothing from a file with a refused line whose key cannot be read, saying so', () => {
     baseline();
     const noId = transaction('t2', 'u2', 'm2');
     delete noId.id;
     const s = importAs('snapshot', {
-      users: { rows: [user('u1', { nickname: 'x'.repeat(41) }), user('u2'), user('u3')] },
-      transactions: { rows: [transaction('t1', 'u1', 'm1', { amount_fen: -5 }), noId] },
+      users: { rows: [user('u1'), '{"id":"u', user('u2')] }, // u3 absent, and a line cut inside its id
+      transactions: { rows: [transaction('t1', 'u1', 'm1'), noId] },
     });
-    expect(s.totals.quarantined).toBe(3);
-    expect(db.prepare('SELECT nickname FROM users WHERE id = ?').pluck().get('u1')).toBe('nick u1');
-    expect(db.prepare('SELECT amount_fen FROM transactions WHERE id = ?').pluck().get('t1')).toBe(1500);
-    expect(ids('transactions')).toEqual(['t1']);
-    expect(s.files['transactions.jsonl']).toMatchObject({ read: 2, quarantined: 2, removed: 1 });
+    // Which users row the cut line was cannot be told: u3 stays rather than risk deleting a user the file holds.
+    expect(ids('users')).toEqual(['u1', 'u2', 'u3']);
+    expect(s.files['users.jsonl']).toMatchObject({ quarantined: 1, removed: 0, removalsWithheld: 1 });
+    expect(ids('transactions')).toEqual(['t1', 't2']);
+    expect(s.files['transactions.jsonl']).toMatchObject({ quarantined: 1, removed: 0, removalsWithheld: 1 });
+    expect(listImportRuns(db, 1)[0]!.summary.files!['users.jsonl']).toMatchObject({ removalsWithheld: 1 });
+    // The next whole snapshot makes the removals.
+    const next = importAs('snapshot', { users: { rows: [user('u1'), user('u2')] } });
+    expect(next.files['users.jsonl']).toMatchObject({ removed: 1, removalsWithheld: 0 });
+    expect(ids('users')).toEqual(['u1', 'u2']);
+  });
+
+  it('reads the key of a CSV record whose quote never closes from the cells before the quote', () => {
+    baseline();
+    const T = platformIsoTime('2026-11-01', '08:30:00');
+    const transfer = (id: string, memo: string) => ({
+      id,
+      from_user: 'u1',
+      to_user: 'u2',
+      amount_fen: 100,
+      paid_at: T,
+      memo,
+    });
+    importAs('snapshot', { transfers: { rows: [transfer('x1', 'rent'), transfer('x2', 'tea')], format: 'csv' } });
+    const s = importAs('snapshot', {
+      transfers: { rows: [`x1,u1,u2,100,${T},"rent again`, `x3,u1,u2,100,${T},lunch`], format: 'csv' },
+    });
+    expect(s.files['transfers.csv']).toMatchObject({ quarantined: 1, removed: 1, removalsWithheld: 0 });
+    expect(ids('transfers')).toEqual(['x1', 'x3']);
+    expect(db.prepare('SELECT memo FROM transfers WHERE id = ?').pluck().get('x1')).toBe('rent');
   });
 
   it('whose file holds another row count than its manifest declares is refused whole, nothing changed', () => {

@@ -85,8 +85,17 @@ function RunFiles({ run }: { run: ImportRun }) {
             <td className="num">{fmt.integer(f.updated)}</td>
             <td className="num">{fmt.integer(f.unchanged)}</td>
             <td className="num">{fmt.integer(f.quarantined)}</td>
-            <td className="num" data-testid={`import-file-${f.file}-removed`}>
-              {fmt.integer(f.removed)}
+            <td className="num" data-testid={`import-file-${f.file}-removed`} data-withheld={f.removalsWithheld > 0}>
+              {f.removalsWithheld > 0 ? (
+                <strong
+                  style={{ color: 'var(--warn)' }}
+                  title={t('mirror.count.withheldWhy', { lines: f.removalsWithheld })}
+                >
+                  {t('mirror.count.withheld')}
+                </strong>
+              ) : (
+                fmt.integer(f.removed)
+              )}
             </td>
             <td
               className="num"

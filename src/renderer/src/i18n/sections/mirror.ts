@@ -32,6 +32,9 @@ export const mirror = defineSection(
     'mirror.count.removed': '删除',
     'mirror.count.expected': '清单行数',
     'mirror.count.mismatch': '与清单（manifest.json）声明的行数不一致：导出可能不完整或有跨行的坏记录',
+    'mirror.count.withheld': '未删除',
+    'mirror.count.withheldWhy':
+      '快照中有 {lines} 行读不出主键（见隔离区），无法判断它们对应镜像中的哪一行，因此本文件缺少的行一行也没有删除；下一个快照会补上',
     'mirror.quarantine.title': '隔离区',
     'mirror.quarantine.titleRun': '隔离区 · 第 {id} 次导入',
     'mirror.quarantine.reason': '原因',
@@ -87,6 +90,9 @@ export const mirror = defineSection(
     'mirror.count.expected': 'Manifest rows',
     'mirror.count.mismatch':
       'Differs from the row count manifest.json declares: the export may be incomplete, or a bad record spans lines',
+    'mirror.count.withheld': 'withheld',
+    'mirror.count.withheldWhy':
+      '{lines} refused lines of this snapshot file have no readable key (see the quarantine): which mirror rows they stand for cannot be told, so none of the rows the file lacks was removed; the next snapshot removes them',
     'mirror.quarantine.title': 'Quarantine',
     'mirror.quarantine.titleRun': 'Quarantine · import {id}',
     'mirror.quarantine.reason': 'Reason',

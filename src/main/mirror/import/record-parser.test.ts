@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { csvKeyCellLeniently, jsonKeyFieldLeniently } from './record-parser';
+
+/** Reading a key from a record that does not parse: only where it is plain, never a guess. */
+describe('jsonKeyFieldLeniently', () => {
+  it('reads a member named once, before or after the break', () => {
+    expect(jsonKeyFieldLeniently('{"id":"u2","nickname":"a\\qb"}', 'id')).toBe('u2');
+    expect(jsonKeyFieldLeniently('{"nickname":NaN, "id" : "u\\u0032"}', 'id')).toBe('u2');
+    expect(jsonKeyFieldLeniently('{"user_id":"u1","feature":"meet_similar","granted_at":', 'feature')).toBe(
+      'meet_similar',
+    );
+  });
+
+  it('reads nothing from a value cut off, a name met twice, or the name as text of another value', () => {
+    expect(jsonKeyFieldLeniently('{"id":"u2', 'id')).toBeUndefined();
+    expect(jsonKeyFieldLeniently('{"id":"u2","id":"u3",}', 'id')).toBeUndefined();
+    expect(jsonKeyFieldLeniently('{"nickname":"\\"id\\":\\"u9\\"",}', 'id')).toBeUndefined();
+    expect(jsonKeyFieldLeniently('{"nickname":"id","x":1,', 'id')).toBeUndefined();
+    expect(jsonKeyFieldLeniently('{"meta":{"x":1,"id":"u9"},', 'id')).toBe('u9'); // nested: refused anyway when whole
+    expect(jsonKeyFieldLeniently('{"id":"bad \\x escape"}', 'id')).toBeUndefined();
+  });
+});
+
+describe('csvKeyCellLeniently', () => {
+  it('reads the cells before the first quote, and nothing at or after it', () => {
+    const record = 'x1,u1,u2,100,2026-11-01T08:30:00+08:00,"rent\nnext line';
+    expect(csvKeyCellLeniently(record, 0)).toBe('x1');
+    expect(csvKeyCellLeniently(record, 4)).toBe('2026-11-01T08:30:00+08:00');
+    expect(csvKeyCellLeniently(record, 5)).toBeUndefined();
+    expect(csvKeyCellLeniently('"x1,u1', 0)).toBeUndefined();
+    expect(csvKeyCellLeniently('x1,u1,u2,extra', 0)).toBeUndefined(); // no quote: a comma too many may be anywhere
+    expect(csvKeyCellLeniently(record, -1)).toBeUndefined();
+  });
+});
