@@ -173,7 +173,7 @@ export function parseIsoTime(s: string): [number, number] | undefined {
 
 /**
  * Checks one field's value and appends its column value(s) to `out`. Throws RowProblem naming the field.
- * `undefined` means the key is absent (JSON) or the column is missing (CSV header).
+ * `undefined` means the key is absent (JSON) or the column is missing (CSV header): refused as `missing_field`.
  */
 export function convertField(
   f: FieldSpec,
@@ -183,13 +183,20 @@ export function convertField(
   out: SqlValue[],
 ): void {
   const name = f.name;
-  if (v === undefined || v === null) {
+  // Absent is not null, even where null is allowed: an increment's consent row without `revoked_at` would
+  // otherwise restore a withdrawn consent, a users row without `phone` erase the phone. Only a written null is null.
+  if (v === undefined)
+    throw new RowProblem(
+      'missing_field',
+      name,
+      `${name} is missing${f.nullable ? ' (it may be null, but must be written: null for none)' : ''}`,
+    );
+  if (v === null) {
     if (f.nullable) {
       out.push(null);
       if (f.kind === 'time' && f.tzColumn) out.push(null);
       return;
     }
-    if (v === undefined) throw new RowProblem('missing_field', name, `${name} is required but missing`);
     throw new RowProblem(
       'wrong_type',
       name,

@@ -184,7 +184,7 @@ export function csvKeyCellLeniently(text: string, column: number): string | unde
 
 /**
  * What is wrong with a CSV file's header, or null: it must parse, name each column once, name only the format's
- * fields and every field that cannot be null. A header is the file's, not a row's: with it wrong no row can be read
+ * fields and every one of them (a column left out is not a column of nulls: fields.ts). A header is the file's, not a row's: with it wrong no row can be read
  * (its key neither — a snapshot would take every row of the table for deleted), so the import refuses the file whole
  * before anything is written (index.ts); the parser checks again in case the file changed since.
  */
@@ -207,9 +207,8 @@ function csvHeaderProblem(spec: TableSpec, text: string): string | null {
       return `the header names a column ${shown} that ${spec.name} does not have${near ? ` (did you mean "${near.name}"?)` : ''}; its columns are ${spec.fields.map((f) => f.name).join(', ')}`;
     }
   }
-  const missing = spec.fields.filter((f) => !f.nullable && !seen.has(f.name)).map((f) => f.name);
-  if (missing.length > 0)
-    return `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+  const missing = spec.fields.filter((f) => !seen.has(f.name)).map((f) => f.name);
+  if (missing.length > 0) return `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
   return null;
 }
 

@@ -125,7 +125,7 @@ describe('a snapshot', () => {
       ],
       ['id,user_id,merchant_id,amount_fen,paid_at,id', /column "id" appears twice/],
       ['id;user_id;merchant_id;amount_fen;paid_at', /column "id;user_id;merchant_id;amount_fen;paid_at"/],
-      ['id,user_id,merchant_id,paid_at', /lacks the required column amount_fen/],
+      ['id,user_id,merchant_id,paid_at', /lacks the column amount_fen/],
       ['id,user_id,"merchant_id,amount_fen,paid_at', /does not parse as CSV/],
     ];
     for (const [header, message] of headers) {
@@ -290,6 +290,43 @@ describe('an increment', () => {
     expect(ids('blocks', 'blocker_id')).toEqual(['u1']);
     expect(s.totals.removed).toBe(0);
     expect(s.manifestMismatches).toEqual([{ file: 'consents.jsonl', declared: 3, read: 1 }]);
+  });
+});
+
+describe('a field left out', () => {
+  it('is not null: an increment without revoked_at does not restore a withdrawn consent, nor one without phone erase it', () => {
+    baseline();
+    importAs('increment', {
+      users: { rows: [user('u1', { phone: '13800001111' })] },
+      consents: { rows: [consent('u1', '2026-01-01', '2026-02-01')] },
+    });
+    const withoutRevoked = consent('u1', '2026-01-01');
+    delete withoutRevoked.revoked_at;
+    const withoutPhone = user('u1', { nickname: 'renamed' });
+    delete withoutPhone.phone;
+    const s = importAs('increment', {
+      users: { rows: [withoutPhone] },
+      consents: { rows: [withoutRevoked] },
+    });
+    expect(
+      listQuarantine(db, { runId: s.runId, offset: 0, limit: 10 }).map((q) => [q.file, q.field, q.reason, q.message]),
+    ).toEqual([
+      ['consents.jsonl', 'revoked_at', 'missing_field', expect.stringContaining('revoked_at is missing')],
+      [
+        'users.jsonl',
+        'phone',
+        'missing_field',
+        expect.stringContaining('phone is missing (it may be null, but must be written'),
+      ],
+    ]);
+    expect(db.prepare('SELECT revoked_at FROM consents WHERE user_id = ?').pluck().get('u1')).not.toBeNull();
+    expect(db.prepare('SELECT phone, nickname FROM users WHERE id = ?').get('u1')).toEqual({
+      phone: '13800001111',
+      nickname: 'nick u1',
+    });
+    // Written as null, it is null.
+    importAs('increment', { consents: { rows: [consent('u1', '2026-01-01', null)] } });
+    expect(db.prepare('SELECT revoked_at FROM consents WHERE user_id = ?').pluck().get('u1')).toBeNull();
   });
 });
 
