@@ -184,9 +184,10 @@ export function csvKeyCellLeniently(text: string, column: number): string | unde
 
 /**
  * What is wrong with a CSV file's header, or null: it must parse, name each column once, name only the format's
- * fields and every one of them (a column left out is not a column of nulls: fields.ts). A header is the file's, not a row's: with it wrong no row can be read
- * (its key neither — a snapshot would take every row of the table for deleted), so the import refuses the file whole
- * before anything is written (index.ts); the parser checks again in case the file changed since.
+ * fields and every one of them (a column left out is not a column of nulls: fields.ts). A header is the file's, not
+ * a row's: with it wrong no row can be read (its key neither — a snapshot would take every row of the table for
+ * deleted), so the import refuses the file whole before anything is written (index.ts); the parser checks again in
+ * case the file changed since.
  */
 function csvHeaderProblem(spec: TableSpec, text: string): string | null {
   let cells: (string | null)[];
