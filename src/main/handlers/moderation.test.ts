@@ -196,6 +196,23 @@ describe('moderation handlers', () => {
     await ok(services, reviewer, 'moderation.claim', { flagId: flags[5] });
   });
 
+  it("release says truly what it released: another's claim is CONFLICT naming them and still holds", async () => {
+    await ok(services, lead, 'moderation.claim', { flagId: flags[9] });
+    const env = await as(services, reviewer, 'moderation.release', { flagId: flags[9] });
+    expect(env).toMatchObject({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        details: { claimedBy: '李娜', say: { id: 'claimedBy', params: { flagId: flags[9], operator: '李娜' } } },
+      },
+    });
+    expect((await ok(services, reviewer, 'moderation.item', { flagId: flags[9] })).item.claimedBy).toBe('李娜');
+    expect(await ok(services, lead, 'moderation.release', { flagId: flags[9] })).toEqual({ released: true });
+    // Nothing of theirs left to release: said so, not "released".
+    expect(await ok(services, lead, 'moderation.release', { flagId: flags[9] })).toEqual({ released: false });
+    expect(await ok(services, reviewer, 'moderation.release', { flagId: flags[9] })).toEqual({ released: false });
+  });
+
   it("refuses a reviewer's suspend in main, writing nothing", async () => {
     const before = count(services, `SELECT count(*) AS n FROM decisions`);
     const env = await as(services, reviewer, 'moderation.decide', {

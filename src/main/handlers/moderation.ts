@@ -98,10 +98,9 @@ export const moderationHandlers: Handlers<ModerationCall> = {
     return { flagId: row.flag_id, operator: row.operator, claimedAt: row.claimed_at };
   }),
 
-  'moderation.release': withOperator((input, { services, operator }) => {
-    releaseClaim(services.db, input.flagId, operator);
-    return { released: true };
-  }),
+  'moderation.release': withOperator((input, { services, operator }) => ({
+    released: releaseClaim(services.db, input.flagId, operator),
+  })),
 
   'moderation.decide': withOperator(
     (input, ctx) => {

@@ -61,8 +61,20 @@ export function touchClaim(db: Db, flagId: number, operator: Operator, now = now
   statements(db).touch.run(now, flagId, operator.name);
 }
 
-export function releaseClaim(db: Db, flagId: number, operator: Operator): void {
-  statements(db).release.run(flagId, operator.name);
+/**
+ * Gives up the operator's claim on an item: true when a claim of theirs was removed, false when they held none.
+ * Another operator's active claim is theirs to give up: CONFLICT naming them (as claiming it would answer), and it
+ * still holds — answering "released" there would tell the caller the item is free when it is not.
+ */
+export function releaseClaim(db: Db, flagId: number, operator: Operator, now = nowSeconds()): boolean {
+  const s = statements(db);
+  const current = s.get.get(flagId);
+  if (isActive(current, now) && current.operator !== operator.name)
+    throw conflict(
+      `flag ${flagId} is claimed by ${current.operator}: only they release it`,
+      say('claimedBy', { flagId, operator: current.operator }, { claimedBy: current.operator }),
+    );
+  return s.release.run(flagId, operator.name).changes > 0;
 }
 
 /** Throws CONFLICT when someone other than `operator` actively holds the item. */
