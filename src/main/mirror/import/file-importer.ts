@@ -180,6 +180,8 @@ export interface ImportFileOptions {
   snapshot: boolean;
   /** false: no fast path, every row through the general one (see ImportOptions.fastPaths). */
   fastPaths: boolean;
+  /** The export's files end with a newline (ParseOptions.writerEndsFiles). */
+  writerEndsFiles: boolean;
   /** The import's parsing helper, for a big file (parse-thread.ts: one per import, started with it). */
   parseHelper: () => ParseHelper;
   /** Tests only: a weaker hash, to make keys collide and prove collisions are told apart exactly. */
@@ -422,6 +424,7 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
     knownIds,
     snapshot: o.snapshot,
     fastPaths: o.fastPaths,
+    writerEndsFiles: o.writerEndsFiles,
   };
 
   try {

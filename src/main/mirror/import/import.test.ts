@@ -333,7 +333,8 @@ describe('importExport', () => {
   });
 
   it('a quote never closed up to the end of the file costs its own line only, the last line without a newline too', () => {
-    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    // A writer that ends no file with a newline: a last record without one is whole (next test: one that ends them).
+    write('users.jsonl', jsonl([user('u1'), user('u2')]).trimEnd());
     const row = (id: string, memo: string) => `${id},u1,u2,100,2026-11-01T08:00:00+08:00,${memo}`;
     write(
       'transfers.csv',
@@ -352,6 +353,24 @@ describe('importExport', () => {
     ]);
     expect(db.prepare('SELECT id FROM transfers ORDER BY id').pluck().all()).toEqual(['x1', 'x3', 'x5']);
     expect(s.files['transfers.csv']).toMatchObject({ read: 5, inserted: 3, quarantined: 2 });
+  });
+
+  it('refuses as truncated a CSV file’s last record without a newline when the export’s files end with one', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    write('merchants.jsonl', jsonl([merchant('m1')]).trimEnd()); // one file may lack it: the habit is the writer's
+    // Cut inside the last cell of its last record (the amount last, as a reordered header puts it): 1500 fen read as
+    // 150 would be a quiet wrong amount.
+    const header = 'id,user_id,merchant_id,paid_at,amount_fen';
+    const row = (id: string, amount: string) => `${id},u1,m1,2026-11-01T08:00:00+08:00,${amount}`;
+    write('transactions.csv', `${header}\n${row('t1', '1500')}\n${row('t2', '150')}`);
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([{ file: 'transactions.csv', line: 3, field: null, reason: 'truncated' }]);
+    expect(listQuarantine(db, { runId: s.runId, offset: 0, limit: 1 })[0]!.message).toContain('cut off');
+    expect(db.prepare('SELECT id FROM transactions').pluck().all()).toEqual(['t1']);
+    // The same file in an export whose files all end without one: its last record is whole.
+    write('users.jsonl', jsonl([user('u1'), user('u2')]).trimEnd());
+    expect(quarantined(run().runId)).toEqual([]);
+    expect(db.prepare('SELECT amount_fen FROM transactions WHERE id = ?').pluck().get('t2')).toBe(150);
   });
 
   it('refuses a file whose lines end in a bare CR before importing anything, naming the file and line 1', () => {

@@ -65,6 +65,8 @@ interface PlannedFile {
   fileName: string;
   path: string;
   format: 'jsonl' | 'csv';
+  /** Whether its last byte is a newline (null: empty). */
+  endsWithNewline: boolean | null;
 }
 
 /** More entries than this and a directory is not an export (a real one holds a dozen files): refused unlisted. */
@@ -123,7 +125,13 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
     if (start.lineEnding !== null) throw new DomainError('BAD_EXPORT', `${file}: ${start.lineEnding}`);
     if (hasCsv && start.firstLine !== null) checkCsvHeader(spec, file, start.firstLine.text, start.firstLine.line);
     used.add(fileName);
-    planned.push({ spec, fileName, path: file, format: hasCsv ? 'csv' : 'jsonl' });
+    planned.push({
+      spec,
+      fileName,
+      path: file,
+      format: hasCsv ? 'csv' : 'jsonl',
+      endsWithNewline: start.endsWithNewline,
+    });
   }
   return { planned, skipped: [...present].filter((f) => !used.has(f)).sort() };
 }
@@ -320,6 +328,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               progress,
               snapshot: manifest.kind === 'snapshot',
               fastPaths: options.fastPaths ?? true,
+              // One file ending with a newline shows the writer's habit; a writer that ends none is not held to it.
+              writerEndsFiles: planned.some((p) => p.endsWithNewline === true),
               parseThreadMinBytes: options.parseThreadMinBytes,
               parseHelper,
             });

@@ -243,6 +243,7 @@ describe("the helper's copy of the known ids", () => {
         knownIds,
         snapshot: false,
         fastPaths: true,
+        writerEndsFiles: true,
       };
       /** The ids of the rows the helper accepted, and the fields it refused. */
       const parse = () => {

@@ -26,6 +26,11 @@ export interface ParseOptions {
   snapshot: boolean;
   /** false: no fast path, every row through the general one. */
   fastPaths: boolean;
+  /**
+   * The export's writer ends its files with a newline (one of them does): a CSV file whose last record has none was
+   * cut off, even where that record still parses (a memo or an amount cut short reads as a shorter one).
+   */
+  writerEndsFiles: boolean;
 }
 
 export interface ParsedSink {
@@ -307,6 +312,13 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
   const rowFromCsv = (text: string, unterminated: boolean): void => {
     // JSON cannot carry a raw NUL (the parser refuses it); a CSV cell must not smuggle one in either.
     if (text.includes('\0')) throw new RowProblem('bad_csv', null, 'the record contains a NUL byte');
+    // A JSON line cut short does not parse; a CSV record cut inside its last cell does, as a shorter value.
+    if (unterminated && o.writerEndsFiles)
+      throw new RowProblem(
+        'truncated',
+        null,
+        'the last record has no newline while the export’s files end with one: cut off (its last value may be short)?',
+      );
     // The fast path writes exactly the row's columns from index 0, so `values` needs no reset for it.
     // A CR outside quotes refuses the record (csv.ts); the fast path leaves every record holding one to the general path.
     if (fastRow !== null && text.indexOf('\r') === -1 && fastRow(text, values)) return;

@@ -238,15 +238,23 @@ export interface FileStart {
   lineEnding: string | null;
   /** The first line that is not blank (a CSV file's header), decoded, without BOM or line ending; null if none. */
   firstLine: { text: string; line: number } | null;
+  /** Whether the file's last byte is a newline (LF); null for an empty file. */
+  endsWithNewline: boolean | null;
 }
 
 export function readFileStart(file: string, maxBytes: number = CALLER_FILE_MAX_BYTES.exportFile): FileStart {
   const { fd } = openCallerFile(file, maxBytes);
   let buf: Buffer;
   let n: number;
+  let endsWithNewline: boolean | null = null;
   try {
     buf = Buffer.allocUnsafe(FIRST_LINE_SAMPLE_BYTES);
     n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const size = fs.fstatSync(fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      endsWithNewline = fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === NL;
+    }
   } finally {
     fs.closeSync(fd);
   }
@@ -254,6 +262,7 @@ export function readFileStart(file: string, maxBytes: number = CALLER_FILE_MAX_B
   return {
     lineEnding: lineEndingProblem(buf, first?.endByte ?? n, first?.line ?? 1),
     firstLine: first && { text: first.text, line: first.line },
+    endsWithNewline,
   };
 }
 

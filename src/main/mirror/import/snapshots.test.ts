@@ -300,8 +300,7 @@ describe('a field left out', () => {
       users: { rows: [user('u1', { phone: '13800001111' })] },
       consents: { rows: [consent('u1', '2026-01-01', '2026-02-01')] },
     });
-    const withoutRevoked = consent('u1', '2026-01-01');
-    delete withoutRevoked.revoked_at;
+    const { revoked_at: _, ...withoutRevoked } = consent('u1', '2026-01-01');
     const withoutPhone = user('u1', { nickname: 'renamed' });
     delete withoutPhone.phone;
     const s = importAs('increment', {
