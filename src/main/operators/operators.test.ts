@@ -262,6 +262,20 @@ describe('accounts, sign-in and sessions', () => {
   });
 });
 
+describe('the decoy hash', () => {
+  const services = tempServices();
+
+  it('an unknown name is checked against is made with the services, before any sign-in asks for it', async () => {
+    // Made by the first unknown name instead, that attempt paid a second hash: slower than any known name's.
+    expect(listAudit(services.db, 10)).toEqual([]);
+    const { N, r, p } = PASSWORD_PARAMS;
+    await expect(services.sessions.decoyHash).resolves.toMatch(new RegExp(`^scrypt\\$${N}\\$${r}\\$${p}\\$`));
+    await expect(signIn(services.db, services.sessions, 'nobody', TEST_PASSWORD, 'test')).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+  });
+});
+
 describe('the first admin', () => {
   const services = tempServices();
   it('is made once, on a mirror without operators, with a one-time password that works once', async () => {

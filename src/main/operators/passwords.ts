@@ -74,8 +74,9 @@ export function needsRehash(encoded: string, params: ScryptParams = PASSWORD_PAR
 }
 
 /**
- * A hash of nothing anyone knows, made once with the current parameters: a sign-in under an unknown name is checked
- * against it, so it takes as long as one under a known name.
+ * A hash of nothing anyone knows, made once per process with the current parameters: a sign-in under an unknown name
+ * is checked against it, so it takes as long as one under a known name. Begun when the session store is built
+ * (sessions.ts), never by the first sign-in that needs it.
  */
 let decoy: Promise<string> | null = null;
 export function decoyHash(): Promise<string> {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { OperatorRole } from '../../shared/domain/operator-roles';
 import type { Db } from '../db/database';
+import { decoyHash } from './passwords';
 
 /**
  * Sessions: one per Electron window and per browser session, each signed in on its own. A session is a random
@@ -88,11 +89,20 @@ export class SessionStore {
   /** Sessions ended in this process whose end met the write lock: refused here all the same. */
   private readonly endedHere = new Map<number, SessionEndReason>();
   private readonly statements;
+  /**
+   * What a sign-in under a name nobody has is checked against (passwords.ts), begun as the store is built. Made at
+   * the first such sign-in, it cost that attempt a second hash: an unknown name answered measurably later than a
+   * known one, once — enough for a first guess to tell them apart.
+   */
+  readonly decoyHash: Promise<string>;
 
   constructor(
     private readonly db: Db,
     options: SessionStoreOptions = {},
   ) {
+    this.decoyHash = decoyHash();
+    // A failed hash (out of memory) is met by the sign-in that needs it, not left unhandled to end the process.
+    this.decoyHash.catch(() => {});
     this.idleSeconds = options.idleSeconds ?? DEFAULT_IDLE_SECONDS;
     this.touchSeconds = Math.max(1, Math.min(60, Math.floor(this.idleSeconds / 10)));
     this.statements = {

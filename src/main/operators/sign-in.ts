@@ -11,7 +11,7 @@ import {
   recordSignIn,
   setOperatorPassword,
 } from './accounts';
-import { decoyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
+import { hashPassword, needsRehash, verifyPassword } from './passwords';
 import { type ActiveSession, endSessionsOf, type SessionStore, type SessionTransport } from './sessions';
 
 /**
@@ -129,7 +129,7 @@ async function signInInTurn(
 ): Promise<{ token: string; session: ActiveSession }> {
   const now = seconds(at);
   const checked = findOperator(db, name);
-  const matches = await verifyPassword(password, checked?.passwordHash ?? (await decoyHash()));
+  const matches = await verifyPassword(password, checked?.passwordHash ?? (await sessions.decoyHash));
   // The account as it is now, after the hash: an admin may have disabled it or reset its password meanwhile.
   const account = checked && findOperator(db, name);
   if (checked && (!account || account.id !== checked.id || account.passwordHash !== checked.passwordHash)) {
