@@ -441,6 +441,7 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
     flush();
     if (o.snapshot) {
       // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.
+      if (o.expected === null) throw manifestUndeclared(fileName);
       if (o.expected !== summary.read) throw manifestMismatch(fileName, o.expected, summary.read);
       // A table that was empty holds nothing the file could lack.
       if (!insertOnly && summary.removalsWithheld === 0) {
@@ -483,14 +484,20 @@ function ownCopy(id: string): string {
 }
 
 /** MANIFEST_MISMATCH for a snapshot's file: which file, what the manifest declares, what it holds. */
-export function manifestMismatch(fileName: string, declared: number | null, read: number): DomainError {
-  const said = declared === null ? 'declares no row count for it' : `declares ${declared} rows`;
+export function manifestMismatch(fileName: string, declared: number, read: number): DomainError {
   return new DomainError(
     'MANIFEST_MISMATCH',
-    `${fileName}: the manifest ${said}, the file holds ${read}; a snapshot whose files are short or padded would delete real rows, so nothing was imported`,
-    declared === null
-      ? say('manifestUndeclared', { file: fileName })
-      : say('manifestMismatch', { file: fileName, declared, read }),
+    `${fileName}: the manifest declares ${declared} rows, the file holds ${read}; a snapshot whose files are short or padded would delete real rows, so nothing was imported`,
+    say('manifestMismatch', { file: fileName, declared, read }),
+  );
+}
+
+/** MANIFEST_MISMATCH for a snapshot's file the manifest gives no row count (refused before any row is read). */
+export function manifestUndeclared(fileName: string): DomainError {
+  return new DomainError(
+    'MANIFEST_MISMATCH',
+    `${fileName}: the manifest declares no row count for it; a snapshot deletes what its files lack, so it must declare every file’s count to show them whole: nothing was imported`,
+    say('manifestUndeclared', { file: fileName }),
   );
 }
 

@@ -6,7 +6,7 @@ import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
 import { withAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
-import { importFile, manifestMismatch, type FileSummary, type QuarantineWriter } from './file-importer';
+import { importFile, manifestUndeclared, type FileSummary, type QuarantineWriter } from './file-importer';
 import { helperMayParse, ParseHelper } from './parse-thread';
 import type { IdTable } from './fields';
 import { withBulkPragmas } from './bulk-mode';
@@ -229,7 +229,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
     // A snapshot deletes what its files lack, so it must be able to prove its files whole: a count for each.
     if (manifest.kind === 'snapshot') {
       for (const f of planned) {
-        if (manifest.files[f.fileName] === undefined) throw manifestMismatch(f.fileName, null, 0);
+        if (manifest.files[f.fileName] === undefined) throw manifestUndeclared(f.fileName);
       }
     }
     order = checkExportOrder(db, manifest, options.allowOlder);

@@ -29,7 +29,23 @@ export function exportInstant(iso: string): number {
   return parsed[0] + (fraction ? Number(`0.${fraction[1]}`) : 0);
 }
 
+/**
+ * How far ahead of this machine's clock an export may say it was taken: upstream's clock and ours differ by
+ * seconds, and the demo's export is stamped early on the platform's day, hours ahead of a machine west of it.
+ */
+const FUTURE_TOLERANCE_SECONDS = 24 * 3600;
+
 export function checkExportOrder(db: Db, manifest: ExportManifest, allowOlder: string | undefined): ExportOrder {
+  // One export from the future (a writer's clock wrong by years) would make every real export after it stale.
+  const now = Date.now() / 1000;
+  if (exportInstant(manifest.exportedAt) > now + FUTURE_TOLERANCE_SECONDS) {
+    throw new DomainError(
+      'BAD_EXPORT',
+      `export "${manifest.exportId}": exported_at ${manifest.exportedAt} is more than a day ahead of this ` +
+        `machine's clock (${new Date(now * 1000).toISOString()}); imported, it would make every export after it ` +
+        `look stale. Nothing was imported: check the clock of the system that wrote it, or this machine's`,
+    );
+  }
   const runs = db.prepare(sql.completed).all() as { id: number; export_id: string; exported_at: string | null }[];
   const repeat = runs.find((r) => r.export_id === manifest.exportId);
   if (repeat) return { alreadyImportedBy: repeat.id, allowedOlder: null };

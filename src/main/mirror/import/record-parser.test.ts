@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvKeyCellLeniently, jsonKeyFieldLeniently } from './record-parser';
+import { csvKeyCellLeniently, jsonKeyFieldLeniently, strayCharacterAt } from './record-parser';
 
 /** Reading a key from a record that does not parse: only where it is plain, never a guess. */
 describe('jsonKeyFieldLeniently', () => {
@@ -30,5 +30,14 @@ describe('csvKeyCellLeniently', () => {
     expect(csvKeyCellLeniently('"x1,u1', 0)).toBeUndefined();
     expect(csvKeyCellLeniently('x1,u1,u2,extra', 0)).toBeUndefined(); // no quote: a comma too many may be anywhere
     expect(csvKeyCellLeniently(record, -1)).toBeUndefined();
+  });
+});
+
+describe('strayCharacterAt', () => {
+  it('finds what JSON has no use for outside a string, and nothing inside one', () => {
+    expect(strayCharacterAt('{"a":NaN}')).toBe(5);
+    expect(strayCharacterAt("{'a':1}")).toBe(1);
+    expect(strayCharacterAt('{"a":"NaN \\" x","b":Infinity}')).toBe(20);
+    expect(strayCharacterAt('{"a":null,"b":[true,false,-1.5e3]}')).toBe(-1);
   });
 });

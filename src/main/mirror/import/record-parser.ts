@@ -138,6 +138,23 @@ export function recordKeyReader(
   };
 }
 
+/**
+ * Where a line that is not JSON holds a character JSON has no use for outside a string (the `N` of `NaN`, a `'`):
+ * V8 names the position of most breaks but not of an unexpected token. -1 when there is none.
+ */
+export function strayCharacterAt(text: string): number {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (!/[\s{}[\]:,\-+.0-9eEtrufalsn]/.test(c)) return i;
+  }
+  return -1;
+}
+
 /** JSON.parse, or null when the text is not JSON (a JSON `null` line is not an object either way). */
 function parseJsonOrNull(text: string): unknown {
   try {
@@ -288,11 +305,12 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
       if (unterminated)
         throw new RowProblem('truncated', null, 'the last line has no newline and is not complete JSON (cut off?)');
       // The parser's own message quotes the line; only where it broke is kept (see typeName in fields.ts).
-      const at = /position (\d+)/.exec((err as Error).message);
+      const said = /position (\d+)/.exec((err as Error).message);
+      const at = said ? Number(said[1]) : strayCharacterAt(text);
       throw new RowProblem(
         'bad_json',
         null,
-        at ? `not valid JSON (breaks at character ${Number(at[1]) + 1})` : 'not valid JSON',
+        at >= 0 ? `not valid JSON (breaks at character ${at + 1})` : 'not valid JSON',
       );
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj))

@@ -198,6 +198,10 @@ describe('a snapshot', () => {
       expect(ids('consents', 'user_id')).toEqual(['u1', 'u2']);
       expect(ids('transactions')).toEqual(['t1', 't2']);
       expect(s.totals.quarantined).toBe(1);
+      // Where the line breaks, never the line itself (a nickname may be a real name).
+      expect(listQuarantine(db, { runId: s.runId, offset: 0, limit: 1 })[0]!.message).toMatch(
+        /^users\.jsonl line 2: not valid JSON \(breaks at character \d+\)$/,
+      );
       importAs('snapshot', { users: { rows: [user('u1'), user('u2'), user('u3')] } }); // u3 back for the next case
     }
   });
@@ -268,12 +272,21 @@ describe('a snapshot', () => {
   it('must declare a row count for every file it carries', () => {
     baseline();
     const dir = path.join(root, 'undeclared');
-    writeExport(dir, { exportId: 'undeclared', exportedAt: at(50), kind: 'snapshot' }, { users: { rows: [] } });
+    writeExport(
+      dir,
+      { exportId: 'undeclared', exportedAt: at(50), kind: 'snapshot' },
+      { users: { rows: [user('u1')] } },
+    );
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: object };
     manifest.files = {};
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    // Refused before a row is read: the message claims no count of the file's rows.
     expect(() => importExport(db, dir, { operator: 'ops' })).toThrow(
-      expect.objectContaining({ code: 'MANIFEST_MISMATCH', message: expect.stringContaining('declares no row count') }),
+      expect.objectContaining({
+        code: 'MANIFEST_MISMATCH',
+        message:
+          'users.jsonl: the manifest declares no row count for it; a snapshot deletes what its files lack, so it must declare every file’s count to show them whole: nothing was imported',
+      }),
     );
     expect(ids('users')).toEqual(['u1', 'u2', 'u3']);
   });
@@ -363,6 +376,26 @@ describe('the order of exports', () => {
       details: { reason: 'upstream re-sent the fix for a wrong suspension', newerExportId: 'newer', exportId: 'older' },
     });
     expect(audit.filter((a) => a.action === 'import.refuse')).toHaveLength(2);
+  });
+
+  it('refuses an export stamped more than a day ahead of this machine’s clock, which would make all later ones stale', () => {
+    baseline();
+    const dir = path.join(root, 'future');
+    writeExport(
+      dir,
+      { exportId: 'future', exportedAt: '2099-01-01T04:00:00+08:00', kind: 'increment' },
+      {
+        users: { rows: [user('u1', { status: 'suspended' })] },
+      },
+    );
+    expect(() => importExport(db, dir, { operator: 'ops' })).toThrow(
+      expect.objectContaining({ code: 'BAD_EXPORT', message: expect.stringContaining('more than a day ahead') }),
+    );
+    expect(db.prepare('SELECT status FROM users WHERE id = ?').pluck().get('u1')).toBe('active');
+    // A few hours ahead (a platform day that began east of this machine) is taken.
+    const soon = new Date(Date.now() + 6 * 3600_000).toISOString();
+    writeExport(dir, { exportId: 'soon', exportedAt: soon, kind: 'increment' }, { users: { rows: [] } });
+    expect(importExport(db, dir, { operator: 'ops' }).status).toBe('completed');
   });
 
   it('imports the same export_id again as a no-op: nothing read, no run recorded', () => {
