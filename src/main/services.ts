@@ -64,7 +64,7 @@ export function createServices(options: CreateServicesOptions): AppServices {
     dbPath: options.dbPath,
     db,
     events,
-    jobs: new JobRegistry(events),
+    jobs: new JobRegistry(events, db),
     outbox: new OutboxWriter(db, outboxDir, log, options.outboxTiming ?? DEFAULT_OUTBOX_TIMING),
     outboxDir,
     desktop: options.desktop ?? null,

@@ -71,6 +71,7 @@ export function prepareMirror(services: AppServices, options: PrepareOptions): P
       operator: DEMO_OPERATOR,
       historyDays: DEMO_HISTORY_DAYS,
     },
+    startedBy: DEMO_OPERATOR,
     onResult: (summary) => {
       const flags = Object.values(summary.detect.flagged).reduce((a, b) => a + b, 0);
       const message =

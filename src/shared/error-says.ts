@@ -22,6 +22,8 @@ export interface ErrorSays {
   operatorUnknown: { name: string };
   busy: Record<string, never>;
   jobRunning: { kind: string };
+  /** A reviewer cancelling a job another operator started (a lead may). */
+  cancelOwnOnly: { kind: string; operator: string };
   evaluationRunning: { seconds: number };
   shadowRunRunning: { seconds: number };
   claimedBy: { flagId: number; operator: string };

@@ -85,6 +85,7 @@ export const matchingHandlers: Handlers<
       worker: 'match',
       dbPath: services.dbPath,
       input: { date: input.date, operator: operator.name },
+      startedBy: operator.name,
       onResult: (summary) =>
         `run ${summary.runId}: ${summary.introductions} introductions, ${(summary.matchedShare * 100).toFixed(1)}% of ${summary.eligibleUsers} eligible users matched`,
     });

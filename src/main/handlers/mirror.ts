@@ -51,6 +51,7 @@ export const mirrorHandlers: Handlers<
       worker: 'import',
       dbPath: services.dbPath,
       input: { dir, operator: operator.name },
+      startedBy: operator.name,
       // The import audits itself (start, end, refusal) in the operator's name, whichever entry point ran it.
       onResult: (summary) =>
         summary.alreadyImportedBy !== null

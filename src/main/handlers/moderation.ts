@@ -74,6 +74,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
       worker: 'detect',
       dbPath: services.dbPath,
       input: { operator: operator.name },
+      startedBy: operator.name,
       onResult: (s) => `${s.usersScored} accounts scored: ${s.newFlags} new flags, ${s.updatedFlags} updated`,
     });
     return { jobId };

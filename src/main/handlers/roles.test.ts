@@ -26,7 +26,7 @@ const DECLARED: Record<CallName, [Access, string | null]> = {
   'session.changePassword': ['session', null], // audits 'session.passwordChanged'
   'mirror.status': ['reviewer', null],
   'jobs.list': ['reviewer', null],
-  'jobs.cancel': ['reviewer', null],
+  'jobs.cancel': ['reviewer', null], // its own jobs; another's from a lead up; 'job.cancel' written as the job ends
   'mirror.importRuns': ['reviewer', null],
   'mirror.quarantine': ['reviewer', null],
   'mirror.startImport': ['reviewer', null], // the import writes 'import.start' … 'import.complete' with its run

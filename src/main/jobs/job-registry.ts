@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { Operator } from '../../shared/contract/app';
+import { roleAtLeast } from '../../shared/domain/operator-roles';
 import { DomainError } from '../../shared/envelope';
 import { say } from '../../shared/error-says';
 import { CancelledError, type JobKind, type JobProgress } from '../../shared/progress';
+import { withAudit } from '../audit/audit-log';
+import type { Db } from '../db/database';
+import { retryWhileBusy } from '../db/busy';
 import type { EventHub } from '../events';
 import { runWorkerJob } from './run-worker-job';
 import type { JobOutput, JobWorker, WorkerInput } from './workers';
@@ -9,6 +14,10 @@ import type { JobOutput, JobWorker, WorkerInput } from './workers';
 interface RunningJob {
   controller: AbortController;
   last: JobProgress;
+  /** Whom the job runs for: the operator who started it, named on the rows its worker writes. */
+  startedBy: string;
+  /** Who asked to cancel it, once someone did (the first to ask). */
+  cancelledBy: string | null;
 }
 
 export interface StartJobOptions<N extends JobWorker> {
@@ -17,12 +26,20 @@ export interface StartJobOptions<N extends JobWorker> {
   worker: N;
   dbPath: string;
   input: WorkerInput<N>;
+  /** The operator the job runs for: who may cancel it besides a lead (see `cancel`). */
+  startedBy: string;
   /** Runs in main after the worker's result arrived (e.g. refresh caches); its text becomes the final message. */
   onResult?(result: JobOutput<N>): string | undefined;
 }
 
 /** How many finished jobs stay listed for the UI (enough for a session's history, small enough to forget). */
 const FINISHED_KEPT = 20;
+
+/**
+ * How long the row naming who cancelled a job may wait for the mirror's write lock once the job ended (another
+ * process's import may hold it): longer than a call's wait, since nobody waits for it; given up with a line on stderr.
+ */
+const CANCEL_AUDIT_WAIT_MS = 30_000;
 
 /**
  * The long jobs main has running in worker threads. Each job's progress goes to every renderer as a
@@ -33,7 +50,10 @@ export class JobRegistry {
   /** Ids of the jobs started, in order: a call can tell which jobs it started itself (startedSince). */
   private readonly startOrder: string[] = [];
 
-  constructor(private readonly events: EventHub) {}
+  constructor(
+    private readonly events: EventHub,
+    private readonly db: Db,
+  ) {}
 
   /** A mark in the order of starts, for startedSince. */
   mark(): number {
@@ -57,6 +77,8 @@ export class JobRegistry {
     const job: RunningJob = {
       controller: new AbortController(),
       last: { jobId, kind: options.kind, phase: 'starting', done: 0, total: null, state: 'running' },
+      startedBy: options.startedBy,
+      cancelledBy: null,
     };
     this.jobs.set(jobId, job);
     this.startOrder.push(jobId);
@@ -76,13 +98,26 @@ export class JobRegistry {
         else this.publish(job, { state: 'failed', message: error instanceof Error ? error.message : String(error) });
       },
     );
-    return { jobId, done: done.finally(() => this.forgetOld()) };
+    const audited = done.then(() => (job.cancelledBy === null ? undefined : this.auditCancel(job, job.cancelledBy)));
+    return { jobId, done: audited.finally(() => this.forgetOld()) };
   }
 
-  cancel(jobId: string): boolean {
+  /**
+   * Asks a running job to stop (its worker rolls back at its next batch boundary). An operator cancels their own
+   * jobs; another's — an import a colleague waits on — only a lead or an admin, as with undoing a decision. True
+   * when the job was running; false when it had already ended.
+   */
+  cancel(jobId: string, by: Operator): boolean {
     const job = this.jobs.get(jobId);
     if (!job) throw new DomainError('NOT_FOUND', `no job ${jobId}`);
+    if (job.startedBy !== by.name && !roleAtLeast(by.role, 'lead'))
+      throw new DomainError(
+        'FORBIDDEN',
+        `a ${by.role} can only cancel the jobs they started; ${jobId} was started by ${job.startedBy}`,
+        say('cancelOwnOnly', { kind: job.last.kind, operator: job.startedBy }, { needs: 'lead' }),
+      );
     if (job.last.state !== 'running') return false;
+    job.cancelledBy ??= by.name;
     job.controller.abort();
     return true;
   }
@@ -99,6 +134,32 @@ export class JobRegistry {
   private publish(job: RunningJob, change: Partial<JobProgress>): void {
     job.last = { ...job.last, ...change };
     this.events.emit('job.progress', job.last);
+  }
+
+  /**
+   * 'job.cancel' in the name of who cancelled, naming whose the job was: the worker's own row ('import.cancel',
+   * 'match.cancel', …) is in the owner's name, so without this one a lead's cancel of a reviewer's import read as the
+   * reviewer's. Written once the job has ended — its worker held the write lock until then (an import's one
+   * transaction) — saying how it ended: a cancel may come too late to stop a commit.
+   */
+  private async auditCancel(job: RunningJob, cancelledBy: string): Promise<void> {
+    const { jobId, kind, state } = job.last;
+    try {
+      await retryWhileBusy(
+        () =>
+          withAudit(
+            this.db,
+            { operator: cancelledBy, action: 'job.cancel' },
+            () => null,
+            () => ({ subject: jobId, details: { kind, startedBy: job.startedBy, ended: state } }),
+          ),
+        { waitMs: CANCEL_AUDIT_WAIT_MS },
+      );
+    } catch (err) {
+      process.stderr.write(
+        `job ${jobId}: cancelled by ${cancelledBy}, not audited: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+    }
   }
 
   private forgetOld(): void {

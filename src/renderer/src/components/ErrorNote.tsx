@@ -32,6 +32,7 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   operatorUnknown: 'error.say.operatorUnknown',
   busy: 'error.say.busy',
   jobRunning: 'error.say.jobRunning',
+  cancelOwnOnly: 'error.say.cancelOwnOnly',
   evaluationRunning: 'error.say.evaluationRunning',
   shadowRunRunning: 'error.say.shadowRunRunning',
   claimedBy: 'error.say.claimedBy',
@@ -75,7 +76,10 @@ export function useErrorText(): (error: ApiError) => string {
     const say = sayOf(error);
     if (say) {
       const params: Record<string, string | number> = { ...(say.params as Record<string, string | number>) };
-      if (say.id === 'jobRunning' && (JOB_KINDS as readonly string[]).includes(say.params.kind))
+      if (
+        (say.id === 'jobRunning' || say.id === 'cancelOwnOnly') &&
+        (JOB_KINDS as readonly string[]).includes(say.params.kind)
+      )
         params.kind = t(`job.kind.${say.params.kind as JobKind}`);
       if (say.id === 'roleNeeded' && (OPERATOR_ROLES as readonly string[]).includes(say.params.role))
         params.role = t(`session.role.${say.params.role}`);

@@ -2,6 +2,7 @@ import type { JobProgress } from '../../../shared/progress';
 import { useAction } from '../api/useAction';
 import type { MessageKey } from '../i18n/catalogue';
 import { useI18n } from '../i18n/I18nProvider';
+import { ErrorNote } from './ErrorNote';
 
 /** Phase names main reports (see the workers); unknown ones — export file names — are shown as they are. */
 const PHASES: Record<string, MessageKey> = {
@@ -77,6 +78,8 @@ export function JobProgressBar({ job, testId }: { job: JobProgress; testId: stri
       </div>
       {/* Main's message explains a failure; a completed job's results are on the page itself. */}
       {job.message && job.state !== 'completed' && <p className="muted small">{job.message}</p>}
+      {/* A refused cancel says why (another operator's job: their name, and that a lead may). */}
+      {running && cancel.error && <ErrorNote error={cancel.error} />}
     </div>
   );
 }

@@ -26,6 +26,7 @@ export const app = defineSection(
     'error.code.CONFLICT': '操作冲突：{message}',
     'error.say.busy': '镜像库正在导入，暂被锁定；本次操作未记录，导入结束后请重试。',
     'error.say.jobRunning': '已有一个{kind}任务在运行，请等它结束或取消后再试。',
+    'error.say.cancelOwnOnly': '审核员只能取消自己启动的任务；这个{kind}任务由 {operator} 启动，组长可以取消它。',
     'error.say.evaluationRunning': '你在 {seconds} 秒前开始的评估还在运行，请等它结束后再试。',
     'error.say.shadowRunRunning': '你在 {seconds} 秒前开始的影子运行还在进行，请等它结束后再试。',
     'error.say.claimedBy': '标记 #{flagId} 正由 {operator} 处理中（对方 10 分钟无操作后自动释放）。',
@@ -108,6 +109,8 @@ export const app = defineSection(
     'error.code.CONFLICT': 'Conflict: {message}',
     'error.say.busy': 'The mirror is locked by a running import; nothing was recorded. Try again when it finishes.',
     'error.say.jobRunning': 'A {kind} job is already running; wait for it or cancel it first.',
+    'error.say.cancelOwnOnly':
+      'A reviewer can only cancel the jobs they started; this {kind} job was started by {operator}, and a lead may cancel it.',
     'error.say.evaluationRunning':
       'The evaluation you started {seconds} s ago is still running; wait for it to finish.',
     'error.say.shadowRunRunning': 'The shadow run you started {seconds} s ago is still running; wait for it to finish.',
