@@ -20,6 +20,7 @@ function toImportRun(row: ImportRunRow): ImportRun {
     status: row.status,
     error: row.error,
     files,
+    erasedRows: row.summary.erasedRows ?? {},
     elapsedMs: row.summary.elapsedMs ?? null,
   };
 }

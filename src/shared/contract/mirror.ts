@@ -32,6 +32,8 @@ export const importRunSchema = z.object({
   status: z.enum(['running', 'completed', 'failed', 'cancelled']),
   error: z.string().nullable(),
   files: z.array(importFileSummarySchema),
+  /** Rows of tables a snapshot did not carry, removed because they named an account it erased; by table. */
+  erasedRows: z.record(z.string(), count).default({}),
   elapsedMs: z.number().nonnegative().nullable(),
 });
 export type ImportRun = z.infer<typeof importRunSchema>;

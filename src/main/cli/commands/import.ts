@@ -59,6 +59,11 @@ export const importCommand = defineCommand({
           `  warning: ${file}: ${f.removalsWithheld} refused lines have no readable key, so none of the rows the snapshot lacks was removed (the next snapshot removes them)`,
         );
     }
+    const erased = Object.entries(s.erasedRows);
+    if (erased.length)
+      lines.push(
+        `  rows of erased accounts removed from tables the snapshot did not carry: ${erased.map(([t, n]) => `${t} ${n}`).join(', ')}`,
+      );
     for (const m of s.manifestMismatches) {
       lines.push(
         `  warning: ${m.file}: read ${m.read} rows, the manifest declares ${m.declared ?? 'no count'} (incomplete export, or a bad record spanning lines?)`,

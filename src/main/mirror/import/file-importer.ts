@@ -170,6 +170,8 @@ export interface ImportFileOptions {
   expected: number | null;
   sizeBytes: number;
   knownIds: Record<IdTable, Set<string>>;
+  /** Ids a snapshot's users or merchants file erased (rows the mirror held and the file lacks), added to as removed. */
+  erased: Record<IdTable, string[]>;
   quarantine: QuarantineWriter;
   progress: ProgressSink;
   /**
@@ -446,7 +448,11 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
       // A table that was empty holds nothing the file could lack.
       if (!insertOnly && summary.removalsWithheld === 0) {
         o.progress.report(`${fileName}: removing`, 0, null);
-        summary.removed = deleteAbsent(stmts, seen, spec.provides ? knownIds[spec.provides] : null);
+        summary.removed = deleteAbsent(
+          stmts,
+          seen,
+          spec.provides ? { known: knownIds[spec.provides], erased: o.erased[spec.provides] } : null,
+        );
       }
     }
   } finally {
@@ -503,19 +509,27 @@ export function manifestUndeclared(fileName: string): DomainError {
 
 /**
  * Deletes the mirror rows whose key the snapshot's file lacks and returns how many. Ids a deleted user or
- * merchant row had are no longer known to the files after it (their rows then refer to nobody).
+ * merchant row had are no longer known to the files after it (their rows then refer to nobody), and are handed to
+ * `ids.erased` (the import then removes what other tables hold of them: erased.ts).
  */
-function deleteAbsent(stmts: TableStatements, seen: FileKeySet, known: Set<string> | null): number {
+function deleteAbsent(
+  stmts: TableStatements,
+  seen: FileKeySet,
+  ids: { known: Set<string>; erased: string[] } | null,
+): number {
   const gone: string[] = [];
   holdsNow = (exact, key) => {
     const held = exact ? seen.holdsExactly(key) : seen.vouches(key);
-    if (!held && known) gone.push(key);
+    if (!held && ids) gone.push(key);
     return held;
   };
   try {
     let removed = stmts.deleteAbsent.run().changes;
     if (seen.ambiguous()) removed += stmts.deleteAbsentExactly.run().changes;
-    for (const id of gone) known!.delete(id);
+    for (const id of gone) {
+      ids!.known.delete(id);
+      ids!.erased.push(id);
+    }
     return removed;
   } finally {
     holdsNow = null;

@@ -15,6 +15,7 @@ import { type ExportManifest, readManifest } from './manifest';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { keepMirrorCounts, type CountedTable } from '../row-counts';
+import { removeRowsOfErased } from './erased';
 import { CSV_ALLOWED, misnamedExportFile, namesOwnIds, TABLES, type TableSpec } from './tables';
 import { readFileStart } from './record-reader';
 import { checkCsvHeader } from './record-parser';
@@ -251,6 +252,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
       totals: { read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, removed: 0 },
       skippedFiles: skipped,
       manifestMismatches: [],
+      erasedRows: {},
       alreadyImportedBy: earlier,
       allowedOlder: null,
       elapsedMs: Math.round(performance.now() - started),
@@ -312,6 +314,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
             users: loadIds(db, sql.userIds),
             merchants: loadIds(db, sql.merchantIds),
           };
+          const erased: Record<IdTable, string[]> = { users: [], merchants: [] };
           const counted = new Map<string, CountedTable>();
           for (const f of planned) {
             progress.throwIfCancelled();
@@ -324,6 +327,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               expected: manifest.files[f.fileName] ?? null,
               sizeBytes: sizeOf.get(f)!,
               knownIds,
+              erased,
               quarantine,
               progress,
               snapshot: manifest.kind === 'snapshot',
@@ -339,9 +343,14 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
             // Its ids were added to (or removed from) the known ones: the helper's copy is out of date.
             if (f.spec.provides) (helper as ParseHelper | null)?.idsChanged();
           }
+          // What other tables hold of the accounts the snapshot erased goes with them (erased.ts).
+          progress.throwIfCancelled();
+          const erasedRows = removeRowsOfErased(db, erased);
+          // A table counted by its file and then cut by that (one whose removals were withheld) is counted again.
+          for (const table of Object.keys(erasedRows)) counted.delete(table);
           // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
           keepMirrorCounts(db, counted);
-          summary = summarise(runId, manifest, files, skipped, order.allowedOlder, started);
+          summary = summarise(runId, manifest, files, erasedRows, skipped, order.allowedOlder, started);
           finish('completed', null, summary);
           audit('import.complete', String(runId), {
             exportId: manifest.exportId,
@@ -374,6 +383,7 @@ function summarise(
   runId: number,
   manifest: { exportId: string; kind: ExportKind; exportedAt: string },
   files: Record<string, FileSummary>,
+  erasedRows: Record<string, number>,
   skipped: string[],
   allowedOlder: ImportSummary['allowedOlder'],
   started: number,
@@ -389,6 +399,7 @@ function summarise(
     totals.removed += s.removed;
     if (s.expected !== s.read) manifestMismatches.push({ file, declared: s.expected, read: s.read });
   }
+  for (const n of Object.values(erasedRows)) totals.removed += n;
   return {
     runId,
     status: 'completed',
@@ -399,6 +410,7 @@ function summarise(
     totals,
     skippedFiles: skipped,
     manifestMismatches,
+    erasedRows,
     alreadyImportedBy: null,
     allowedOlder,
     elapsedMs: Math.round(performance.now() - started),

@@ -15,7 +15,7 @@ import { writeExport } from '../../testing/export-files';
  * THE property of the mirror's lifecycle (DATA-FORMAT.md, "Snapshots, increments and their order"): random
  * sequences of snapshots and increments — rows added, changed and deleted, rows refused for their content (key
  * readable or not), duplicates, unknown references, short and padded files, stale, as-old and repeated exports,
- * `--allow-older` — go both into a real mirror and into a plain in-memory model of the rules written here from
+ * `--allow-older`, accounts erased with rows in tables the snapshot does not carry — go both into a real mirror and into a plain in-memory model of the rules written here from
  * the format's text; after every export, every table the exports carry holds exactly the model's rows, the import
  * ends as the model says (imported, repeat, STALE_EXPORT, MANIFEST_MISMATCH) and its `removed` counts are the
  * model's. A failure is shrunk to a minimal sequence and reported with its seed.
@@ -180,13 +180,14 @@ class Model {
   }
 
   /** What importing the export does: its outcome and, per file, the rows it removed. */
-  apply(step: Step): { outcome: Outcome; removed: Partial<Record<Table, number>> } {
+  apply(step: Step): { outcome: Outcome; removed: Record<string, number> } {
     if (this.completed.has(step.exportId)) return { outcome: 'repeat', removed: {} };
     if (this.newest !== null && step.minute <= this.newest && !step.allowOlder)
       return { outcome: 'stale', removed: {} };
     const snapshot = step.kind === 'snapshot';
     if (snapshot && step.files.some((f) => f.countDelta !== 0)) return { outcome: 'mismatch', removed: {} };
-    const removed: Partial<Record<Table, number>> = {};
+    // Per file, and `erased:<table>` for the rows of erased accounts in tables it did not carry.
+    const removed: Record<string, number> = {};
     for (const table of ORDER) {
       const file = step.files.find((f) => f.table === table);
       if (!file) continue;
@@ -216,6 +217,21 @@ class Model {
           }
         }
         removed[table] = n;
+      }
+    }
+    // A row naming an account the snapshot erased goes too, in the tables it did not carry (a carried one has
+    // refused it as an unknown reference already).
+    if (snapshot) {
+      const known = { users: this.ids('users'), merchants: this.ids('merchants') };
+      for (const table of ORDER) {
+        let n = 0;
+        for (const [key, row] of this.tables[table]) {
+          if (Object.entries(SPEC[table].refs).some(([col, names]) => !known[names].has(row[col] as string))) {
+            this.tables[table].delete(key);
+            n++;
+          }
+        }
+        if (n > 0) removed[`erased:${table}`] = n;
       }
     }
     this.completed.add(step.exportId);
@@ -517,7 +533,7 @@ function check(steps: readonly Step[]): void {
       );
       const expected = model.apply(step);
       let outcome: Outcome;
-      let removed: Partial<Record<Table, number>> = {};
+      let removed: Record<string, number> = {};
       try {
         const s = importExport(db, exportDir, {
           operator: 'property',
@@ -525,7 +541,10 @@ function check(steps: readonly Step[]): void {
         });
         outcome = s.alreadyImportedBy !== null ? 'repeat' : 'imported';
         if (step.kind === 'snapshot' && outcome === 'imported')
-          removed = Object.fromEntries(step.files.map((f) => [f.table, s.files[`${f.table}.${f.format}`]!.removed]));
+          removed = Object.fromEntries([
+            ...step.files.map((f) => [f.table, s.files[`${f.table}.${f.format}`]!.removed]),
+            ...Object.entries(s.erasedRows).map(([table, n]) => [`erased:${table}`, n]),
+          ]);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'STALE_EXPORT') outcome = 'stale';
@@ -638,10 +657,19 @@ describe('the mirror follows upstream exactly', () => {
         const { outcome, removed } = model.apply(step);
         outcomes.add(outcome + (step.allowOlder ? ' allow-older' : ''));
         if (Object.values(removed).some((n) => n > 0)) outcomes.add('removed');
+        if (Object.keys(removed).some((k) => k.startsWith('erased:'))) outcomes.add('erased with rows elsewhere');
       }
     }
     expect([...outcomes].sort()).toEqual(
-      expect.arrayContaining(['imported', 'imported allow-older', 'mismatch', 'removed', 'repeat', 'stale']),
+      expect.arrayContaining([
+        'erased with rows elsewhere',
+        'imported',
+        'imported allow-older',
+        'mismatch',
+        'removed',
+        'repeat',
+        'stale',
+      ]),
     );
     expect([...lines].sort()).toEqual([
       'content_key_readable',

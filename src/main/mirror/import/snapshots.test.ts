@@ -5,6 +5,7 @@ import { listAudit } from '../../audit/audit-log';
 import { openDatabase, type Db } from '../../db/database';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { importExport, listImportRuns, listQuarantine, WAITING_FOR_MIRROR } from './index';
+import { keptRowCounts } from '../row-counts';
 import { merchant, tempDir, transaction, user, writeExport, type TestFile } from '../../testing/export-files';
 
 /**
@@ -164,6 +165,21 @@ describe('a snapshot', () => {
     ]);
     // Not "bad content" whose previous version is kept: what the row names is gone, so its old version goes too.
     expect(ids('consents', 'user_id')).toEqual(['u1']);
+  });
+
+  it('takes an erased account’s rows in the tables it does not carry with it, so none names nobody', () => {
+    baseline();
+    const s = importAs('snapshot', { users: { rows: [user('u1'), user('u3')] } }); // u2 erased upstream
+    expect(s.erasedRows).toEqual({ consents: 1, exposures: 1, transactions: 1, blocks: 1 });
+    expect(s.totals.removed).toBe(5); // u2 and four rows naming u2
+    expect(ids('consents', 'user_id')).toEqual(['u1']);
+    expect(ids('transactions')).toEqual(['t1']);
+    expect(ids('blocks', 'blocker_id')).toEqual([]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(keptRowCounts(db).get('transactions')).toBe(1);
+    expect(listImportRuns(db, 1)[0]!.summary.erasedRows).toEqual(s.erasedRows);
+    // An export that erases nobody reports nothing.
+    expect(importAs('snapshot', { users: { rows: [user('u1'), user('u3')] } }).erasedRows).toEqual({});
   });
 
   it('keeps the previous version of a row refused for its content when its key can be read', () => {

@@ -8,7 +8,10 @@ export interface ImportTotals {
   updated: number;
   unchanged: number;
   quarantined: number;
-  /** Mirror rows a snapshot deleted because its files lacked them. */
+  /**
+   * Mirror rows a snapshot deleted: those its files lacked, and those of other tables that named an account it
+   * erased (`erasedRows`).
+   */
   removed: number;
 }
 
@@ -33,6 +36,11 @@ export interface ImportSummary {
   skippedFiles: string[];
   /** Increments only (a snapshot with one is refused): files whose row count differs from the manifest's. */
   manifestMismatches: ManifestMismatch[];
+  /**
+   * Rows of tables the snapshot did not carry, removed because they named a user or merchant it erased (erased.ts),
+   * by table; empty when it erased none.
+   */
+  erasedRows: Record<string, number>;
   /**
    * When this export_id was imported before: that run. Nothing was read or changed this time (`runId` is that
    * run's too).

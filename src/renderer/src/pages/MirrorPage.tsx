@@ -59,64 +59,80 @@ function ImportForm({ running }: { running: boolean }) {
   );
 }
 
+/** A snapshot's removals beyond its own files: what other tables held of the accounts it erased. */
+function ErasedRows({ run }: { run: ImportRun }) {
+  const { t, fmt } = useI18n();
+  const entries = Object.entries(run.erasedRows);
+  if (entries.length === 0) return null;
+  const rows = fmt.list(entries.map(([table, n]) => `${table} ${fmt.integer(n)}`));
+  return (
+    <p className="small" data-testid={`import-run-${run.id}-erased`}>
+      {t('mirror.runs.erasedRows', { rows })}
+    </p>
+  );
+}
+
 function RunFiles({ run }: { run: ImportRun }) {
   const { t, fmt } = useI18n();
   if (run.files.length === 0) return <p className="muted small">{run.error ?? t('mirror.runs.noFiles')}</p>;
   return (
-    <table className="grid" data-testid={`import-run-${run.id}-files`}>
-      <thead>
-        <tr>
-          <th scope="col">{t('mirror.file')}</th>
-          {(['read', 'inserted', 'updated', 'unchanged', 'quarantined', 'removed', 'expected'] as const).map((k) => (
-            <th key={k} scope="col" className="num">
-              {t(`mirror.count.${k}`)}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {run.files.map((f) => (
-          <tr key={f.file} data-testid={`import-file-${f.file}`} data-quarantined={f.quarantined}>
-            <th scope="row" className="mono">
-              {f.file}
-            </th>
-            <td className="num">{fmt.integer(f.read)}</td>
-            <td className="num">{fmt.integer(f.inserted)}</td>
-            <td className="num">{fmt.integer(f.updated)}</td>
-            <td className="num">{fmt.integer(f.unchanged)}</td>
-            <td className="num">{fmt.integer(f.quarantined)}</td>
-            <td className="num" data-testid={`import-file-${f.file}-removed`} data-withheld={f.removalsWithheld > 0}>
-              {f.removalsWithheld > 0 ? (
-                <strong
-                  style={{ color: 'var(--warn)' }}
-                  title={t('mirror.count.withheldWhy', { lines: f.removalsWithheld })}
-                >
-                  {t('mirror.count.withheld')}
-                </strong>
-              ) : (
-                fmt.integer(f.removed)
-              )}
-            </td>
-            <td
-              className="num"
-              data-testid={`import-file-${f.file}-expected`}
-              data-mismatch={f.expected !== null && f.expected !== f.read}
-            >
-              {f.expected === null ? (
-                '—'
-              ) : f.expected === f.read ? (
-                fmt.integer(f.expected)
-              ) : (
-                <strong
-                  style={{ color: 'var(--warn)' }}
-                  title={t('mirror.count.mismatch')}
-                >{`${fmt.integer(f.expected)} ≠`}</strong>
-              )}
-            </td>
+    <>
+      <table className="grid" data-testid={`import-run-${run.id}-files`}>
+        <thead>
+          <tr>
+            <th scope="col">{t('mirror.file')}</th>
+            {(['read', 'inserted', 'updated', 'unchanged', 'quarantined', 'removed', 'expected'] as const).map((k) => (
+              <th key={k} scope="col" className="num">
+                {t(`mirror.count.${k}`)}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {run.files.map((f) => (
+            <tr key={f.file} data-testid={`import-file-${f.file}`} data-quarantined={f.quarantined}>
+              <th scope="row" className="mono">
+                {f.file}
+              </th>
+              <td className="num">{fmt.integer(f.read)}</td>
+              <td className="num">{fmt.integer(f.inserted)}</td>
+              <td className="num">{fmt.integer(f.updated)}</td>
+              <td className="num">{fmt.integer(f.unchanged)}</td>
+              <td className="num">{fmt.integer(f.quarantined)}</td>
+              <td className="num" data-testid={`import-file-${f.file}-removed`} data-withheld={f.removalsWithheld > 0}>
+                {f.removalsWithheld > 0 ? (
+                  <strong
+                    style={{ color: 'var(--warn)' }}
+                    title={t('mirror.count.withheldWhy', { lines: f.removalsWithheld })}
+                  >
+                    {t('mirror.count.withheld')}
+                  </strong>
+                ) : (
+                  fmt.integer(f.removed)
+                )}
+              </td>
+              <td
+                className="num"
+                data-testid={`import-file-${f.file}-expected`}
+                data-mismatch={f.expected !== null && f.expected !== f.read}
+              >
+                {f.expected === null ? (
+                  '—'
+                ) : f.expected === f.read ? (
+                  fmt.integer(f.expected)
+                ) : (
+                  <strong
+                    style={{ color: 'var(--warn)' }}
+                    title={t('mirror.count.mismatch')}
+                  >{`${fmt.integer(f.expected)} ≠`}</strong>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ErasedRows run={run} />
+    </>
   );
 }
 

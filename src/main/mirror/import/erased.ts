@@ -1,0 +1,46 @@
+import type { Db } from '../../db/database';
+import type { IdTable } from './fields';
+import { TABLES } from './tables';
+
+/**
+ * What the mirror holds of the accounts a snapshot erased (DATA-FORMAT.md: a user or merchant row the snapshot
+ * lacks was deleted upstream, "an erased account"). The mirror never holds a row that names an unknown id — an
+ * import refuses one — so a snapshot that carries users but not, say, transactions still takes the erased users'
+ * payments, consents, greetings… with them: left behind they would name nobody, and an erased account's data has no
+ * business staying. Tables the snapshot carries have lost those rows already (refused as unknown references, their
+ * previous versions with them); the console's own records (flags, decisions, audit) are not the mirror's and stay.
+ */
+
+/** Each mirror table's columns that name an account, by the table of accounts they name. */
+const NAMING_COLUMNS: { table: string; column: string; names: IdTable }[] = TABLES.flatMap((spec) =>
+  spec.fields.flatMap((f) => (f.kind === 'ref' ? [{ table: spec.table, column: f.name, names: f.table }] : [])),
+);
+
+/**
+ * Removes every mirror row that names an erased id, inside the import's transaction; returns the rows removed by
+ * table (tables with none left out). One statement per naming column, each a single pass through the column's
+ * index where it has one.
+ */
+export function removeRowsOfErased(db: Db, erased: Record<IdTable, readonly string[]>): Record<string, number> {
+  const removed: Record<string, number> = {};
+  if (erased.users.length === 0 && erased.merchants.length === 0) return removed;
+  db.exec('CREATE TEMP TABLE erased_ids (id TEXT PRIMARY KEY) WITHOUT ROWID');
+  try {
+    const add = db.prepare('INSERT OR IGNORE INTO temp.erased_ids (id) VALUES (?)');
+    for (const names of ['users', 'merchants'] as const) {
+      if (erased[names].length === 0) continue;
+      db.exec('DELETE FROM temp.erased_ids');
+      for (const id of erased[names]) add.run(id);
+      for (const c of NAMING_COLUMNS) {
+        if (c.names !== names) continue;
+        const n = db
+          .prepare(`DELETE FROM ${c.table} WHERE ${c.column} IN (SELECT id FROM temp.erased_ids)`)
+          .run().changes;
+        if (n > 0) removed[c.table] = (removed[c.table] ?? 0) + n;
+      }
+    }
+  } finally {
+    db.exec('DROP TABLE temp.erased_ids');
+  }
+  return removed;
+}
