@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobProgress } from '../../shared/progress';
+import { setOperatorEnabled } from '../operators/accounts';
 import { ensureTestOperator, TEST_OPERATORS, TEST_PASSWORD } from '../testing/operators';
 import { tempDir, tempServices } from '../testing/temp';
 import { startWebServer, type WebServer } from './web';
@@ -36,6 +38,48 @@ function request(
     req.end(options.body);
   });
 }
+
+/** An event stream as a browser's EventSource opens it: the launch token in the URL, the session cookie sent along. */
+interface Stream {
+  status: number;
+  /** Everything received so far. */
+  text(): string;
+  /** Settles when the server ends the stream. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+function openStream(server: WebServer, cookie?: string): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: `/api/events?token=${server.token}`,
+        headers: { Host: `127.0.0.1:${server.port}`, ...(cookie ? { Cookie: cookie } : {}) },
+      },
+      (res) => {
+        let text = '';
+        const ended = new Promise<void>((end) => res.on('end', end));
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        // Answered once the first bytes came (a stream's ': connected', a refusal's whole body).
+        res.once('data', () =>
+          resolve({ status: res.statusCode ?? 0, text: () => text, ended, close: () => req.destroy() }),
+        );
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+const progress = (jobId: string): JobProgress => ({
+  jobId,
+  kind: 'import',
+  phase: 'users.jsonl',
+  done: 5,
+  total: 10,
+  state: 'running',
+});
 
 describe('web adapter', () => {
   const services = tempServices();
@@ -204,37 +248,67 @@ describe('web adapter', () => {
     expect((await request(server, { method: 'GET', path: '/..%2f..%2fetc%2fpasswd' })).status).toBe(404);
   });
 
-  it('streams job progress to an authorised event-stream client', async () => {
-    const received = new Promise<string>((resolve, reject) => {
-      const req = http.get(
-        {
-          host: '127.0.0.1',
-          port: server.port,
-          path: `/api/events?token=${server.token}`,
-          headers: { Host: `127.0.0.1:${server.port}` },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => {
-            text += c.toString();
-            if (text.includes('connected'))
-              services.events.emit('job.progress', {
-                jobId: 'import-1',
-                kind: 'import',
-                phase: 'users.jsonl',
-                done: 5,
-                total: 10,
-                state: 'running',
-              });
-            if (text.includes('event: job.progress')) {
-              req.destroy();
-              resolve(text);
-            }
-          });
-        },
-      );
-      req.on('error', reject);
+  it('streams job progress to a signed-in event-stream client', async () => {
+    const stream = await openStream(server, cookie);
+    expect(stream.status).toBe(200);
+    services.events.emit('job.progress', progress('import-1'));
+    await expect.poll(() => stream.text()).toContain('"jobId":"import-1"');
+    expect(stream.text()).toContain('event: job.progress');
+    stream.close();
+  });
+
+  it('opens an event stream only for a live session: the launch token alone is not enough', async () => {
+    const refused = await openStream(server);
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.text()).error.code).toBe('NOT_SIGNED_IN');
+    const ended = cookieOf(await signInAs(TEST_OPERATORS.reviewer));
+    await request(server, { path: '/api/session.signOut', headers: { ...auth(), Cookie: ended }, body: '{}' });
+    expect((await openStream(server, ended)).status).toBe(401);
+    expect((await openStream(server, `encounter_session_${server.port}=forged`)).status).toBe(401);
+  });
+
+  it("ends a session's event streams when it signs out, and leaves other sessions' streams open", async () => {
+    const reviewerCookie = cookieOf(await signInAs(TEST_OPERATORS.reviewer));
+    const [reviewers, leads] = [await openStream(server, reviewerCookie), await openStream(server, cookie)];
+    const out = await request(server, {
+      path: '/api/session.signOut',
+      headers: { ...auth(), Cookie: reviewerCookie },
+      body: '{}',
     });
-    expect(await received).toContain('"jobId":"import-1"');
+    expect(JSON.parse(out.body).value).toEqual({ signedOut: true });
+    await reviewers.ended;
+    services.events.emit('job.progress', progress('import-after-sign-out'));
+    await expect.poll(() => leads.text()).toContain('import-after-sign-out');
+    expect(reviewers.text()).not.toContain('import-after-sign-out');
+    leads.close();
+  });
+
+  it('ends the stream of a session ended elsewhere (disabled by an admin) at the next event, sending it nothing', async () => {
+    await ensureTestOperator(services, 'reviewer', '陈杰');
+    const stream = await openStream(server, cookieOf(await signInAs('陈杰')));
+    expect(stream.status).toBe(200);
+    // Another process (the CLI) or another window disables the account: this server sees no call of it.
+    setOperatorEnabled(services.db, TEST_OPERATORS.admin, '陈杰', false, Math.floor(Date.now() / 1000));
+    services.events.emit('job.progress', progress('import-after-disable'));
+    await stream.ended;
+    expect(stream.text()).not.toContain('import-after-disable');
+  });
+
+  it('ends the stream of a session that ended while no job reported anything, at the next check', async () => {
+    const checking = await startWebServer({ services, rendererDir, streamCheckMs: 50 });
+    try {
+      await ensureTestOperator(services, 'reviewer', '孙丽');
+      const signedIn = await request(checking, {
+        path: '/api/session.signIn',
+        headers: { Authorization: `Bearer ${checking.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: '孙丽', password: TEST_PASSWORD }),
+      });
+      const stream = await openStream(checking, cookieOf(signedIn));
+      expect(stream.status).toBe(200);
+      setOperatorEnabled(services.db, TEST_OPERATORS.admin, '孙丽', false, Math.floor(Date.now() / 1000));
+      await stream.ended;
+    } finally {
+      await checking.close();
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface WebServerOptions {
   token?: string;
   maxBodyBytes?: number;
   table?: HandlerTable;
+  /** How often open event streams re-check their sessions when no event comes (default STREAM_CHECK_MS). */
+  streamCheckMs?: number;
 }
 
 export interface WebServer {
@@ -36,6 +38,12 @@ export interface WebServer {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Between events, each open stream's session is checked this often (and the stream sent a comment, which also keeps
+ * it from looking idle): a session ended where this server does not see it — an admin's disable, another process's
+ * sign-out, idle expiry — loses its stream within this long even while no job reports anything.
+ */
+export const STREAM_CHECK_MS = 15_000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 const MIME: Record<string, string> = {
@@ -181,29 +189,69 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const expected = Buffer.from(token);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const rendererDir = path.resolve(options.rendererDir);
-  const sseClients = new Set<http.ServerResponse>();
+  const { sessions } = options.services;
+  /**
+   * Open event streams, each with the session id (its cookie) it was opened under. A stream needs a live session,
+   * as a call does, and carries nothing past that session's end: a sign-out or a new sign-in through this server
+   * ends the old session's streams at once (see the caller's `keep`), and every frame re-checks its stream's session
+   * first, so one ended anywhere else loses its stream at the next event or check (STREAM_CHECK_MS).
+   */
+  const streams = new Map<http.ServerResponse, string>();
   let port = 0;
   let ownOrigins = new Set<string>();
 
-  const unsubscribe = options.services.events.on('job.progress', (payload) => {
-    const frame = `event: job.progress\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const client of sseClients) client.write(frame);
-  });
+  /** Whether a stream's session still holds; one that cannot be read (the mirror closing) does not. */
+  function holds(session: string | null): session is string {
+    try {
+      return session !== null && sessions.check(session, Math.floor(Date.now() / 1000)) !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  function sendToStreams(frame: string): void {
+    for (const [res, session] of streams)
+      if (holds(session)) res.write(frame);
+      else endStream(res);
+  }
+
+  function endStream(res: http.ServerResponse): void {
+    streams.delete(res);
+    res.end();
+  }
+
+  function endStreamsOf(session: string): void {
+    for (const [res, s] of streams) if (s === session) endStream(res);
+  }
+
+  const unsubscribe = options.services.events.on('job.progress', (payload) =>
+    sendToStreams(`event: job.progress\ndata: ${JSON.stringify(payload)}\n\n`),
+  );
+  const streamCheck = setInterval(
+    () => sendToStreams(': session checked\n\n'),
+    options.streamCheckMs ?? STREAM_CHECK_MS,
+  );
+  streamCheck.unref();
+
+  function openStream(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    if (!tokenMatches(expected, url.searchParams.get('token')))
+      return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
+    // The same session as a call's: the cookie, checked now (reading it is not activity: a stream keeps no session
+    // alive). Without one the page signs in first; it opens its stream again then (renderer's api/client.ts).
+    const session = readCookie(req, sessionCookieName(port));
+    if (!holds(session)) return reject(res, 401, 'NOT_SIGNED_IN', 'sign in as an operator first');
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    streams.set(res, session);
+    req.on('close', () => streams.delete(res));
+  }
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    if (url.pathname === '/api/events') {
-      if (!tokenMatches(expected, url.searchParams.get('token')))
-        return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-      });
-      res.write(': connected\n\n');
-      sseClients.add(res);
-      req.on('close', () => sseClients.delete(res));
-      return;
-    }
+    if (url.pathname === '/api/events') return openStream(req, res, url);
     if (!tokenMatches(expected, bearer(req))) return reject(res, 401, 'UNAUTHORIZED', 'missing or invalid token');
     if (req.method !== 'POST') return reject(res, 405, 'METHOD_NOT_ALLOWED', 'calls are POST requests');
     // The page's own origin exactly (scheme, loopback host and this port); any other origin is another site.
@@ -241,11 +289,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
     }
     const cookie = sessionCookieName(port);
+    const presented = readCookie(req, cookie);
     const caller: Caller = {
       services: options.services,
       transport: 'web',
-      token: readCookie(req, cookie),
-      keep: (token) => res.setHeader('Set-Cookie', sessionCookie(cookie, token)),
+      token: presented,
+      keep: (token) => {
+        res.setHeader('Set-Cookie', sessionCookie(cookie, token));
+        // The session this browser presented is over (signed out, replaced by a new sign-in, found ended): so are
+        // the event streams it opened.
+        if (presented !== null && token !== presented) endStreamsOf(presented);
+      },
     };
     const envelope = await dispatch(name, input, caller, options.table);
     if (!envelope.ok && envelope.error.code === 'BUSY') res.setHeader('Retry-After', '1');
@@ -330,7 +384,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe();
-        for (const c of sseClients) c.end();
+        clearInterval(streamCheck);
+        for (const res of streams.keys()) endStream(res);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -34,9 +34,19 @@ function webToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
+/** Calls answered without a session: their success says nothing of one (every other call's does). */
+const SESSIONLESS = new Set<CallName>(['app.capabilities', 'session.signOut']);
+
+/** Whether a call's success shows a live session behind this page (who is signed in, when it asked). */
+function showsSession(name: CallName, envelope: Envelope<unknown>): boolean {
+  if (!envelope.ok || SESSIONLESS.has(name)) return false;
+  return name !== 'session.get' || (envelope.value as { operator: unknown }).operator !== null;
+}
+
 /** The same bridge as Electron's preload, over the web adapter's HTTP + SSE. */
 function httpBridge(): EncounterBridge {
   const token = webToken();
+  const events = eventStream(token);
   const calls = Object.fromEntries(
     callNames.map((name) => [
       name,
@@ -47,7 +57,9 @@ function httpBridge(): EncounterBridge {
             headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
             body: JSON.stringify(input ?? {}),
           });
-          return (await res.json()) as Envelope<unknown>;
+          const envelope = (await res.json()) as Envelope<unknown>;
+          if (showsSession(name, envelope)) events.reopenIfRefused();
+          return envelope;
         } catch (err) {
           return {
             ok: false,
@@ -57,14 +69,42 @@ function httpBridge(): EncounterBridge {
       },
     ]),
   ) as EncounterBridge['calls'];
+  return { calls, on: (event, listener) => events.on(event, listener) };
+}
+
+type FrameHandler = (e: MessageEvent<string>) => void;
+
+/**
+ * Main's events over the web adapter's stream. The server opens it only for a live session and ends it when that
+ * session ends, and a refused stream (401: opened before sign-in, or after the session ended) is not retried by the
+ * browser; so it is opened again, with every listener, once a call shows a session live again (a sign-in).
+ */
+function eventStream(token: string) {
   let source: EventSource | null = null;
+  const listeners = new Map<string, Set<FrameHandler>>();
+  const open = (): EventSource => {
+    const s = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    for (const [event, handlers] of listeners) for (const h of handlers) s.addEventListener(event, h);
+    return s;
+  };
   return {
-    calls,
-    on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {
-      source ??= new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-      const handler = (e: MessageEvent<string>) => listener(JSON.parse(e.data) as EventMap[E]);
+    on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
+      source ??= open();
+      const handler: FrameHandler = (e) => listener(JSON.parse(e.data) as EventMap[E]);
+      let handlers = listeners.get(event);
+      if (!handlers) listeners.set(event, (handlers = new Set()));
+      handlers.add(handler);
       source.addEventListener(event, handler);
-      return () => source?.removeEventListener(event, handler);
+      return () => {
+        handlers.delete(handler);
+        source?.removeEventListener(event, handler);
+      };
+    },
+    /** A stream the server refused or ended for good is opened again; a live or reconnecting one is left alone. */
+    reopenIfRefused(): void {
+      if (source?.readyState !== EventSource.CLOSED) return;
+      source.close();
+      source = open();
     },
   };
 }
