@@ -49,6 +49,60 @@ test('an operator imports an export through the UI and sees the counts change an
   }
 });
 
+test('a snapshot says which rows of erased accounts it removed, and which file withheld its removals', async ({
+  app,
+}) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-export-'));
+  try {
+    await generateExport({ users: 300, days: 30, seed: 11, out: path.join(dir, 'first'), badRows: 0 });
+    await signIn(app, 'reviewer');
+    await app.getByTestId('nav-mirror').click();
+    await app.getByTestId('import-dir').fill(path.join(dir, 'first'));
+    await app.getByTestId('import-start').click();
+    await expect(app.getByTestId('import-job')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
+
+    // The next snapshot: three accounts erased upstream, and a greetings line cut inside its id.
+    const next = path.join(dir, 'next');
+    fs.mkdirSync(next);
+    const lines = (file: string) =>
+      fs
+        .readFileSync(path.join(dir, 'first', file), 'utf8')
+        .trimEnd()
+        .split('\n');
+    const users = lines('users.jsonl').slice(3);
+    const greetings = [...lines('greetings.jsonl'), '{"id":"g'];
+    fs.writeFileSync(path.join(next, 'users.jsonl'), `${users.join('\n')}\n`);
+    fs.writeFileSync(path.join(next, 'greetings.jsonl'), `${greetings.join('\n')}\n`);
+    const first = JSON.parse(fs.readFileSync(path.join(dir, 'first', 'manifest.json'), 'utf8')) as {
+      exported_at: string;
+    };
+    fs.writeFileSync(
+      path.join(next, 'manifest.json'),
+      JSON.stringify({
+        format: 1,
+        export_id: 'next',
+        exported_at: new Date(Date.parse(first.exported_at) + 3_600_000).toISOString(),
+        kind: 'snapshot',
+        files: { 'users.jsonl': users.length, 'greetings.jsonl': greetings.length },
+      }),
+    );
+    const firstJob = (await app.getByTestId('import-job').getAttribute('data-job-id'))!;
+    await app.getByTestId('import-dir').fill(next);
+    await app.getByTestId('import-start').click();
+    await expect(app.getByTestId('import-job')).not.toHaveAttribute('data-job-id', firstJob);
+    await expect(app.getByTestId('import-job')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
+
+    await expect(app.getByTestId('import-file-users.jsonl-removed')).toHaveText('3');
+    await expect(app.getByTestId('import-file-greetings.jsonl-removed')).toHaveAttribute('data-withheld', 'true');
+    await expect(app.getByTestId('import-file-greetings.jsonl-removed')).toHaveText('未删除');
+    await expect(app.getByTestId('import-run-2-erased')).toContainText('消费记录');
+    fs.mkdirSync('artifacts', { recursive: true });
+    await app.screenshot({ path: 'artifacts/mirror-erased.png', fullPage: true });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a directory that is not an export is refused with a readable reason', async ({ app }) => {
   await signIn(app);
   await app.getByTestId('nav-mirror').click();

@@ -92,9 +92,11 @@ describe('maskQuarantineExcerpt', () => {
   it("shows a message's quoted ids and field names, never a quoted name or a long number", () => {
     expect(
       maskQuarantineMessage(
-        'user_id "u000123" is not a known user (not in the mirror, and no row of users accepted by this import)',
+        'user_id "u000123" is not a known user (not in the mirror or erased by this snapshot, and no row of users accepted by this import)',
       ),
-    ).toBe('user_id "u000123" is not a known user (not in the mirror, and no row of users accepted by this import)');
+    ).toBe(
+      'user_id "u000123" is not a known user (not in the mirror or erased by this snapshot, and no row of users accepted by this import)',
+    );
     expect(maskQuarantineMessage('unknown field "王小雨"')).toBe('unknown field "[3 chars]"');
     expect(maskQuarantineMessage('user_id "13812345678" is not a known user')).toBe(
       'user_id "[11 chars]" is not a known user',

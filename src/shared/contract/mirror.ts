@@ -32,7 +32,7 @@ export const importRunSchema = z.object({
   status: z.enum(['running', 'completed', 'failed', 'cancelled']),
   error: z.string().nullable(),
   files: z.array(importFileSummarySchema),
-  /** Rows of tables a snapshot did not carry, removed because they named an account it erased; by table. */
+  /** Rows of other tables a snapshot removed because they named an account it erased; by table. */
   erasedRows: z.record(z.string(), count).default({}),
   elapsedMs: z.number().nonnegative().nullable(),
 });

@@ -62,7 +62,7 @@ export const importCommand = defineCommand({
     const erased = Object.entries(s.erasedRows);
     if (erased.length)
       lines.push(
-        `  rows of erased accounts removed from tables the snapshot did not carry: ${erased.map(([t, n]) => `${t} ${n}`).join(', ')}`,
+        `  rows of other tables naming an account the snapshot erased, removed with it: ${erased.map(([t, n]) => `${t} ${n}`).join(', ')}`,
       );
     for (const m of s.manifestMismatches) {
       lines.push(

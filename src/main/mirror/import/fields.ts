@@ -220,7 +220,7 @@ export function convertField(
         throw new RowProblem(
           'unknown_reference',
           name,
-          `${name} "${v.length > 64 ? v.slice(0, 64) : v}" is not a known ${f.table === 'users' ? 'user' : 'merchant'} (not in the mirror, and no row of ${f.table} accepted by this import: see whether its own row was refused)`,
+          `${name} "${v.length > 64 ? v.slice(0, 64) : v}" is not a known ${f.table === 'users' ? 'user' : 'merchant'} (not in the mirror or erased by this snapshot, and no row of ${f.table} accepted by this import: see whether its own row was refused)`,
         );
       }
       out.push(v);

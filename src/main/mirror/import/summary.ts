@@ -37,8 +37,8 @@ export interface ImportSummary {
   /** Increments only (a snapshot with one is refused): files whose row count differs from the manifest's. */
   manifestMismatches: ManifestMismatch[];
   /**
-   * Rows of tables the snapshot did not carry, removed because they named a user or merchant it erased (erased.ts),
-   * by table; empty when it erased none.
+   * Rows of other tables, removed because they named a user or merchant the snapshot erased (erased.ts), by table:
+   * those of tables it did not carry, or whose removals it withheld; empty when it erased none.
    */
   erasedRows: Record<string, number>;
   /**

@@ -7,6 +7,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { JobProgressBar } from '../components/JobProgressBar';
 import { TableCounts } from '../components/TableCounts';
 import { useI18n } from '../i18n/I18nProvider';
+import type { MessageKey } from '../i18n/catalogue';
 import { codeText } from '../i18n/codes';
 import { QUARANTINE_REASONS } from '../../../shared/domain/export-format';
 import { Pager } from '../components/Pager';
@@ -64,7 +65,7 @@ function ErasedRows({ run }: { run: ImportRun }) {
   const { t, fmt } = useI18n();
   const entries = Object.entries(run.erasedRows);
   if (entries.length === 0) return null;
-  const rows = fmt.list(entries.map(([table, n]) => `${table} ${fmt.integer(n)}`));
+  const rows = fmt.list(entries.map(([table, n]) => `${t(`table.${table}` as MessageKey)} ${fmt.integer(n)}`));
   return (
     <p className="small" data-testid={`import-run-${run.id}-erased`}>
       {t('mirror.runs.erasedRows', { rows })}
