@@ -42,6 +42,8 @@ export interface ErrorSays {
   tuningNotOpen: Record<string, never>;
   noFolderDialog: Record<string, never>;
   notAnExport: { path: string };
+  /** An export refused before its import started, to a caller below lead: the one answer, whatever the path holds. */
+  importRefused: { path: string };
   labelsMissing: { path: string };
   labelsOutsideImports: Record<string, never>;
   nothingImported: Record<string, never>;

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import type { ImportRun } from '../../shared/contract';
+import { roleAtLeast } from '../../shared/domain/operator-roles';
 import { DomainError } from '../../shared/envelope';
 import { countQuarantine, type ImportRunRow, inspectExport, listImportRuns, listQuarantine } from '../mirror/import';
 import { maskQuarantineExcerpt, maskQuarantineMessage } from '../privacy/quarantine-excerpt';
+import type { SignedInOperator } from './context';
 import { withOperator } from './guards';
 import type { Handlers } from './table';
 import { say } from '../../shared/error-says';
@@ -25,6 +28,29 @@ function toImportRun(row: ImportRunRow): ImportRun {
   };
 }
 
+/**
+ * The export directory an import from the console reads, looked over at once (nothing but plain files of a bounded
+ * size), so a bad path is refused before a worker starts. Those refusals say what is on disk — no such path, a file,
+ * a directory without a manifest, a FIFO where users.jsonl should be, a manifest.json's fields quoted — so through
+ * them any path on the machine could be probed. Reviewers import (the roles' rule), but only a lead or an admin, who
+ * may also read the audit trail and unmask, is told why a path was refused; anyone else gets one answer whatever the
+ * path holds, as an evaluation's labels outside an import do (moderation.ts). The CLI, a local tool run by whoever
+ * holds the mirror file, keeps every reason.
+ */
+function exportDirOf(dir: string, operator: SignedInOperator): string {
+  try {
+    return inspectExport(dir).exportDir;
+  } catch (err) {
+    if (roleAtLeast(operator.role, 'lead')) throw err;
+    const exportDir = path.resolve(dir);
+    throw new DomainError(
+      'BAD_EXPORT',
+      `${exportDir}: cannot be imported (not an export, or a file in it does not follow the format); a lead is shown why`,
+      say('importRefused', { path: exportDir }),
+    );
+  }
+}
+
 export const mirrorHandlers: Handlers<
   'mirror.importRuns' | 'mirror.quarantine' | 'mirror.startImport' | 'mirror.pickExportDir'
 > = {
@@ -45,8 +71,7 @@ export const mirrorHandlers: Handlers<
     };
   }),
   'mirror.startImport': withOperator((input, { services, operator }) => {
-    // Looked over at once (nothing but plain files of a bounded size), so a bad path is refused before a worker starts.
-    const dir = inspectExport(input.dir).exportDir;
+    const dir = exportDirOf(input.dir, operator);
     const { jobId } = services.jobs.start({
       kind: 'import',
       worker: 'import',

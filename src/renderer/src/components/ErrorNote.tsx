@@ -51,6 +51,7 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   tuningNotOpen: 'error.say.tuningNotOpen',
   noFolderDialog: 'error.say.noFolderDialog',
   notAnExport: 'error.say.notAnExport',
+  importRefused: 'error.say.importRefused',
   labelsMissing: 'error.say.labelsMissing',
   labelsOutsideImports: 'error.say.labelsOutsideImports',
   nothingImported: 'error.say.nothingImported',

@@ -46,6 +46,8 @@ export const app = defineSection(
     'error.say.tuningNotOpen': '请先载入一个预览日期。',
     'error.say.noFolderDialog': '网页模式下没有文件夹对话框，请直接输入导出目录路径。',
     'error.say.notAnExport': '{path} 不是上游导出目录（缺少 manifest.json 或不是目录）。',
+    'error.say.importRefused':
+      '{path} 无法导入：它不是上游导出目录，或其中的文件不符合导出格式。具体原因只向组长显示。',
     'error.say.labelsMissing': '找不到标注文件 {path}。',
     'error.say.labelsOutsideImports': '只能读取本镜像导入过的导出目录中的 labels.jsonl。',
     'error.say.nothingImported': '还没有导入过数据，请填写 labels.jsonl 的路径。',
@@ -135,6 +137,8 @@ export const app = defineSection(
     'error.say.tuningNotOpen': 'Load a preview date first.',
     'error.say.noFolderDialog': 'There is no folder dialog in web mode: type the export directory.',
     'error.say.notAnExport': '{path} is not an upstream export (not a directory, or no manifest.json).',
+    'error.say.importRefused':
+      '{path} cannot be imported: it is not an upstream export, or a file in it does not follow the format. Only a lead is shown why.',
     'error.say.labelsMissing': 'There is no labels file at {path}.',
     'error.say.labelsOutsideImports':
       'Labels are read only from the labels.jsonl of an export directory this mirror imported.',
