@@ -24,6 +24,7 @@ function toImportRun(row: ImportRunRow): ImportRun {
     error: row.error,
     files,
     erasedRows: row.summary.erasedRows ?? {},
+    erasedFlagged: row.summary.erasedFlagged ?? 0,
     elapsedMs: row.summary.elapsedMs ?? null,
   };
 }

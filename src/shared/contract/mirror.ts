@@ -34,6 +34,8 @@ export const importRunSchema = z.object({
   files: z.array(importFileSummarySchema),
   /** Rows of other tables a snapshot removed because they named an account it erased; by table. */
   erasedRows: z.record(z.string(), count).default({}),
+  /** Users a snapshot erased that had a moderation flag open (those flags leave the queues). */
+  erasedFlagged: count.default(0),
   elapsedMs: z.number().nonnegative().nullable(),
 });
 export type ImportRun = z.infer<typeof importRunSchema>;

@@ -64,6 +64,10 @@ export const importCommand = defineCommand({
       lines.push(
         `  rows of other tables naming an account the snapshot erased, removed with it: ${erased.map(([t, n]) => `${t} ${n}`).join(', ')}`,
       );
+    if (s.erasedFlagged)
+      lines.push(
+        `  ${s.erasedFlagged} erased accounts had a moderation flag open: those flags leave the queues with the account`,
+      );
     for (const m of s.manifestMismatches) {
       lines.push(
         `  warning: ${m.file}: read ${m.read} rows, the manifest declares ${m.declared ?? 'no count'} (incomplete export, or a bad record spanning lines?)`,

@@ -11,6 +11,21 @@ import { TABLES } from './tables';
  * previous versions with them); the console's own records (flags, decisions, audit) are not the mirror's and stay.
  */
 
+/**
+ * How many of the users a snapshot erased had a flag still open: the moderation queues list an account the mirror
+ * holds, so those flags leave them — said in the import's summary, so that it is not silent (a seller who closed the
+ * account once flagged is worth knowing about).
+ */
+export function openFlagsOfErased(db: Db, erasedUsers: readonly string[]): number {
+  if (erasedUsers.length === 0) return 0;
+  return db
+    .prepare(
+      `SELECT count(DISTINCT user_id) FROM flags WHERE state = 'open' AND user_id IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck()
+    .get(JSON.stringify(erasedUsers)) as number;
+}
+
 /** Each mirror table's columns that name an account, by the table of accounts they name. */
 const NAMING_COLUMNS: { table: string; column: string; names: IdTable }[] = TABLES.flatMap((spec) =>
   spec.fields.flatMap((f) => (f.kind === 'ref' ? [{ table: spec.table, column: f.name, names: f.table }] : [])),

@@ -15,7 +15,7 @@ import { type ExportManifest, readManifest } from './manifest';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
 import type { ImportSummary, ImportTotals, ManifestMismatch } from './summary';
 import { keepMirrorCounts, type CountedTable } from '../row-counts';
-import { removeRowsOfErased } from './erased';
+import { openFlagsOfErased, removeRowsOfErased } from './erased';
 import { CSV_ALLOWED, misnamedExportFile, namesOwnIds, TABLES, type TableSpec } from './tables';
 import { readFileStart } from './record-reader';
 import { checkCsvHeader } from './record-parser';
@@ -253,6 +253,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
       skippedFiles: skipped,
       manifestMismatches: [],
       erasedRows: {},
+      erasedFlagged: 0,
       alreadyImportedBy: earlier,
       allowedOlder: null,
       elapsedMs: Math.round(performance.now() - started),
@@ -346,11 +347,20 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
           // What other tables hold of the accounts the snapshot erased goes with them (erased.ts).
           progress.throwIfCancelled();
           const erasedRows = removeRowsOfErased(db, erased);
+          const erasedFlagged = openFlagsOfErased(db, erased.users);
           // A table counted by its file and then cut by that (one whose removals were withheld) is counted again.
           for (const table of Object.keys(erasedRows)) counted.delete(table);
           // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
           keepMirrorCounts(db, counted);
-          summary = summarise(runId, manifest, files, erasedRows, skipped, order.allowedOlder, started);
+          summary = summarise(
+            runId,
+            manifest,
+            files,
+            { rows: erasedRows, flagged: erasedFlagged },
+            skipped,
+            order.allowedOlder,
+            started,
+          );
           finish('completed', null, summary);
           audit('import.complete', String(runId), {
             exportId: manifest.exportId,
@@ -383,7 +393,7 @@ function summarise(
   runId: number,
   manifest: { exportId: string; kind: ExportKind; exportedAt: string },
   files: Record<string, FileSummary>,
-  erasedRows: Record<string, number>,
+  erased: { rows: Record<string, number>; flagged: number },
   skipped: string[],
   allowedOlder: ImportSummary['allowedOlder'],
   started: number,
@@ -399,7 +409,7 @@ function summarise(
     totals.removed += s.removed;
     if (s.expected !== s.read) manifestMismatches.push({ file, declared: s.expected, read: s.read });
   }
-  for (const n of Object.values(erasedRows)) totals.removed += n;
+  for (const n of Object.values(erased.rows)) totals.removed += n;
   return {
     runId,
     status: 'completed',
@@ -410,7 +420,8 @@ function summarise(
     totals,
     skippedFiles: skipped,
     manifestMismatches,
-    erasedRows,
+    erasedRows: erased.rows,
+    erasedFlagged: erased.flagged,
     alreadyImportedBy: null,
     allowedOlder,
     elapsedMs: Math.round(performance.now() - started),

@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../../db/database';
 import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { importExport, listImportRuns, listQuarantine, WAITING_FOR_MIRROR } from './index';
 import { keptRowCounts } from '../row-counts';
+import { seedFlags } from '../../testing/moderation-mirror';
 import { merchant, tempDir, transaction, user, writeExport, type TestFile } from '../../testing/export-files';
 
 /**
@@ -169,17 +170,26 @@ describe('a snapshot', () => {
 
   it('takes an erased account’s rows in the tables it does not carry with it, so none names nobody', () => {
     baseline();
+    const [flag] = seedFlags(db, ['u2']); // a flag moderation opened on u2: the console's, not the mirror's
     const s = importAs('snapshot', { users: { rows: [user('u1'), user('u3')] } }); // u2 erased upstream
     expect(s.erasedRows).toEqual({ consents: 1, exposures: 1, transactions: 1, blocks: 1 });
+    expect(s.erasedFlagged).toBe(1); // said, since the flag leaves the queues with the account
+    expect(db.prepare('SELECT state FROM flags WHERE id = ?').pluck().get(flag)).toBe('open');
     expect(s.totals.removed).toBe(5); // u2 and four rows naming u2
     expect(ids('consents', 'user_id')).toEqual(['u1']);
     expect(ids('transactions')).toEqual(['t1']);
     expect(ids('blocks', 'blocker_id')).toEqual([]);
-    expect(db.pragma('foreign_key_check')).toEqual([]);
+    // Only the console's own record still names u2.
+    expect(db.pragma('foreign_key_check')).toEqual([
+      expect.objectContaining({ table: 'flags', rowid: flag, parent: 'users' }),
+    ]);
     expect(keptRowCounts(db).get('transactions')).toBe(1);
     expect(listImportRuns(db, 1)[0]!.summary.erasedRows).toEqual(s.erasedRows);
     // An export that erases nobody reports nothing.
-    expect(importAs('snapshot', { users: { rows: [user('u1'), user('u3')] } }).erasedRows).toEqual({});
+    expect(importAs('snapshot', { users: { rows: [user('u1'), user('u3')] } })).toMatchObject({
+      erasedRows: {},
+      erasedFlagged: 0,
+    });
   });
 
   it('keeps the previous version of a row refused for its content when its key can be read', () => {

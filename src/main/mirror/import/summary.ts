@@ -41,6 +41,8 @@ export interface ImportSummary {
    * those of tables it did not carry, or whose removals it withheld; empty when it erased none.
    */
   erasedRows: Record<string, number>;
+  /** Users the snapshot erased that had a moderation flag open: those flags leave the queues with the account. */
+  erasedFlagged: number;
   /**
    * When this export_id was imported before: that run. Nothing was read or changed this time (`runId` is that
    * run's too).

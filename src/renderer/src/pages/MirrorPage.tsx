@@ -64,11 +64,17 @@ function ImportForm({ running }: { running: boolean }) {
 function ErasedRows({ run }: { run: ImportRun }) {
   const { t, fmt } = useI18n();
   const entries = Object.entries(run.erasedRows);
-  if (entries.length === 0) return null;
+  if (entries.length === 0 && run.erasedFlagged === 0) return null;
   const rows = fmt.list(entries.map(([table, n]) => `${t(`table.${table}` as MessageKey)} ${fmt.integer(n)}`));
   return (
     <p className="small" data-testid={`import-run-${run.id}-erased`}>
-      {t('mirror.runs.erasedRows', { rows })}
+      {entries.length > 0 && t('mirror.runs.erasedRows', { rows })}
+      {run.erasedFlagged > 0 && (
+        <strong data-testid={`import-run-${run.id}-erased-flagged`} style={{ color: 'var(--warn)' }}>
+          {' '}
+          {t('mirror.runs.erasedFlagged', { n: fmt.integer(run.erasedFlagged) })}
+        </strong>
+      )}
     </p>
   );
 }

@@ -20,6 +20,7 @@ export const mirror = defineSection(
     'mirror.runs.filesOf': '第 {id} 次导入的各文件',
     'mirror.runs.noFiles': '没有文件汇总',
     'mirror.runs.erasedRows': '快照注销的账户在其它表中的行随之删除：{rows}',
+    'mirror.runs.erasedFlagged': '被注销的账户中有 {n} 个仍有未处理的审核标记，它们随账户离开审核队列。',
     'mirror.status.running': '进行中',
     'mirror.status.completed': '已完成',
     'mirror.status.failed': '失败',
@@ -78,6 +79,8 @@ export const mirror = defineSection(
     'mirror.runs.filesOf': 'Files of import {id}',
     'mirror.runs.noFiles': 'No file summary',
     'mirror.runs.erasedRows': 'Rows of other tables naming an account the snapshot erased, removed with it: {rows}',
+    'mirror.runs.erasedFlagged':
+      '{n} of the erased accounts had a moderation flag open: those flags leave the queues with the account.',
     'mirror.status.running': 'Running',
     'mirror.status.completed': 'Completed',
     'mirror.status.failed': 'Failed',
