@@ -1,4 +1,4 @@
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { callNames } from '../../shared/contract';
 import { ensureTestOperator, TEST_PASSWORD } from '../testing/operators';
@@ -17,14 +17,21 @@ function recordingIpcMain() {
   return { ipcMain, registered };
 }
 
-/** A window (webContents) as the adapter sees it: an id, and the 'destroyed' event when it closes. */
+/**
+ * A window (webContents) as the adapter sees it: an id, the 'destroyed' event when it closes, and what main sent
+ * it (`sent`).
+ */
 function fakeWindow(id: number) {
   let onDestroyed: () => void = () => {};
+  const sent: { channel: string; payload: unknown }[] = [];
   return {
     id,
+    sent,
     once: (event: string, listener: () => void) => {
       if (event === 'destroyed') onDestroyed = listener;
     },
+    isDestroyed: () => false,
+    send: (channel: string, payload: unknown) => sent.push({ channel, payload }),
     close: () => onDestroyed(),
   };
 }
@@ -91,5 +98,30 @@ describe('IPC adapter', () => {
     ]);
     expect(await call(one, 'session.get')).toMatchObject({ value: { operator: null } });
     expect(await call(two, 'session.get')).toMatchObject({ value: { operator: { name: '王芳' } } });
+  });
+
+  it('sends job progress only to windows signed in now', async () => {
+    const services = tempServices();
+    await ensureTestOperator(services, 'reviewer');
+    const { ipcMain, registered } = recordingIpcMain();
+    const [signedIn, signedOut, never] = [fakeWindow(21), fakeWindow(22), fakeWindow(23)];
+    registerIpcHandlers(ipcMain, services, () => [signedIn, signedOut, never] as unknown as WebContents[]);
+    const call = (w: { id: number }, name: string, input: unknown = {}) =>
+      registered.get(name)!(from('app://console/index.html', w), input);
+    await call(signedIn, 'session.signIn', { name: '王芳', password: TEST_PASSWORD });
+    await call(signedOut, 'session.signIn', { name: '王芳', password: TEST_PASSWORD });
+    await call(signedOut, 'session.signOut');
+    const progress = {
+      jobId: 'j1',
+      kind: 'import',
+      phase: 'users.jsonl',
+      done: 1,
+      total: 2,
+      state: 'running',
+    } as const;
+    services.events.emit('job.progress', progress);
+    expect(signedIn.sent).toEqual([{ channel: 'job.progress', payload: progress }]);
+    expect(signedOut.sent).toEqual([]);
+    expect(never.sent).toEqual([]);
   });
 });

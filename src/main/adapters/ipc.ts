@@ -55,8 +55,14 @@ export function registerIpcHandlers(ipcMain: IpcMain, services: AppServices, win
       return dispatch(name, input, callerFor(event.sender));
     });
   }
+  // Progress names files, phases and who started a job: only a window with a live session sees it (the web
+  // adapter's event stream asks the same), checked at each event, so a sign-out or a disable ends it at once.
   const unsubscribe = services.events.on('job.progress', (payload) => {
-    for (const wc of windows()) if (!wc.isDestroyed()) wc.send('job.progress', payload);
+    const now = Math.floor(Date.now() / 1000);
+    for (const wc of windows()) {
+      if (wc.isDestroyed() || !services.sessions.check(sessions.get(wc.id) ?? null, now)) continue;
+      wc.send('job.progress', payload);
+    }
   });
   return () => {
     unsubscribe();
