@@ -26,6 +26,18 @@ export function closeDatabase(db: Db): void {
   }
 }
 
+/**
+ * Runs `use` with a connection opened for it, then closes it as `closeDatabase` does, however `use` ends: the one
+ * way a job's thread holds its connection (workers/*.worker.ts).
+ */
+export async function usingConnection<T>(db: Db, use: (db: Db) => T | Promise<T>): Promise<T> {
+  try {
+    return await use(db);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
 function giveWalBack(db: Db): void {
   const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as WalCheckpoint[];
   if (passive && passive.busy === 0 && passive.log > 0 && passive.checkpointed === passive.log) {

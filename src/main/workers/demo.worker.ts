@@ -1,5 +1,5 @@
 import { openDatabase } from '../db/database';
-import { closeDatabase } from '../db/close';
+import { usingConnection } from '../db/close';
 import { runMatching } from '../engine';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { generateExport } from '../mirror/generator';
@@ -24,8 +24,7 @@ defineWorkerJob('demo', async (input, ctx) => {
       throwIfCancelled: () => ctx.progress.throwIfCancelled(),
     },
   );
-  const db = openDatabase(ctx.dbPath);
-  try {
+  return usingConnection(openDatabase(ctx.dbPath), async (db) => {
     const imported = importExport(db, input.exportDir, { operator: input.operator, progress: ctx.progress });
     const detect = runDetection(db, ctx.progress, { operator: input.operator });
     const runDates: string[] = [];
@@ -46,7 +45,5 @@ defineWorkerJob('demo', async (input, ctx) => {
       }
     }
     return { import: imported, detect, runDates, publishedDates };
-  } finally {
-    closeDatabase(db);
-  }
+  });
 });

@@ -1,5 +1,5 @@
 import { openDatabase } from '../db/database';
-import { closeDatabase } from '../db/close';
+import { usingConnection } from '../db/close';
 import { activeRuleSet, runMatching } from '../engine';
 import { defineWorkerJob } from '../jobs/worker-side';
 import { matchingExclusions } from '../moderation/exclusions';
@@ -10,8 +10,7 @@ import { matchingExclusions } from '../moderation/exclusions';
  * fan out again into `engine-team` threads, so this thread mostly waits on them.
  */
 defineWorkerJob('match', async (input, ctx) => {
-  const db = openDatabase(ctx.dbPath);
-  try {
+  return usingConnection(openDatabase(ctx.dbPath), async (db) => {
     // Holds by detection follow the run's own rule set (its hold threshold).
     const excluded = matchingExclusions(db, Math.floor(Date.now() / 1000), input.ruleSet ?? activeRuleSet(db).ruleSet);
     return await runMatching(
@@ -26,7 +25,5 @@ defineWorkerJob('match', async (input, ctx) => {
       },
       ctx.progress,
     );
-  } finally {
-    closeDatabase(db);
-  }
+  });
 });
