@@ -9,6 +9,7 @@ import { DETECTOR_NAMES } from '../../src/shared/domain/detection';
 import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/moderation-mirror';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
 import { expect, signIn, test } from './fixtures';
+import { SIZES, useLocale } from './look';
 
 /**
  * A generated mirror imported into the server's file before the page loads (the import UI has its own spec). The
@@ -252,5 +253,31 @@ test('two operators on one mirror: the item one is reviewing is not offered to t
   } finally {
     await context.close();
     await second.stop();
+  }
+});
+
+test("the queue's columns fit a laptop's width in either language: no score, held mark or wait is cut off", async ({
+  app,
+  server,
+}) => {
+  await seedMirror(server);
+  await app.setViewportSize(SIZES.laptop);
+  await signIn(app, 'lead');
+  await detectThroughUi(app);
+  await expect(app.getByTestId('queue-row-held').first()).toBeVisible();
+  for (const locale of ['zh-CN', 'en'] as const) {
+    await useLocale(app, locale);
+    await expect(app.getByTestId('queue-list')).toHaveAttribute('data-state', 'ready');
+    // Names and reasons end in an ellipsis by design (the whole text is their title); every other cell is whole.
+    const cut = await app.getByTestId('queue-list').evaluate((list) => {
+      const edge = list.getBoundingClientRect().right;
+      const rows = [...list.querySelectorAll('.mod-row:not(.placeholder)')].slice(0, 8);
+      return rows.flatMap((row) =>
+        [...row.querySelectorAll(':scope > span:not(.mod-user):not(.mod-reasons), :scope > span > .mod-badge')]
+          .filter((cell) => cell.scrollWidth > cell.clientWidth + 1 || cell.getBoundingClientRect().right > edge + 1)
+          .map((cell) => `${cell.className}: "${cell.textContent}"`),
+      );
+    });
+    expect(cut, locale).toEqual([]);
   }
 });

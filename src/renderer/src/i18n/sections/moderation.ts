@@ -201,7 +201,7 @@ export const moderation = defineSection(
     'moderation.family.kindred': '相似的人（种子配对）',
     'moderation.sort.priority': '按风险 × 触达',
     'moderation.list.reach': '触达',
-    'moderation.list.heldByDetection': '已暂停匹配',
+    'moderation.list.heldByDetection': '暂停匹配',
     'moderation.list.heldByDetectionTitle': '检测暂停了该账号的匹配，直到有人作出决定',
     'moderation.queue.heldByDetection': '{n} 个账号因检测暂停匹配，等待审核',
     'moderation.detail.accountId': '账号 ID',

@@ -79,8 +79,9 @@ const Row = memo(function Row({
         {item.maskedName} <span className="muted small mono">{item.userId}</span>
       </span>
       <span className={`mod-detector ${item.detector}`}>{codeText(t, 'detector', item.detector)}</span>
-      <span className="num mod-score">
-        {scoreText(item.score)}
+      <span className="num mod-score">{scoreText(item.score)}</span>
+      {/* A column of its own: inside the score's cell it was cut off with the score at a laptop's width. */}
+      <span className="mod-held">
         {item.heldByDetection && (
           <span
             className="mod-badge warn small"
@@ -141,6 +142,7 @@ export function QueueList({ window: w, cursor, selected, onCursor, onToggle, now
         <span>{t('moderation.list.user')}</span>
         <span>{t('moderation.list.detector')}</span>
         <span className="num">{t('moderation.list.score')}</span>
+        <span />
         <span className="num">{t('moderation.list.reach')}</span>
         <span>{t('moderation.list.reasons')}</span>
         <span className="num">{t('moderation.list.age')}</span>
