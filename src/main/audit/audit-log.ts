@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../shared/domain/audit-actions';
 import { DAY_SECONDS, platformMidnight } from '../../shared/domain/platform-time';
 import { DomainError } from '../../shared/envelope';
 import type { Db } from '../db/database';
@@ -7,7 +8,7 @@ export interface AuditEntry {
   /** The operator's name (accounts' names are unique and never change). */
   operator: string;
   /** Dotted verb in the domain's words: 'import.start', 'match.start', 'ruleset.activate', 'privacy.unmask'. */
-  action: string;
+  action: AuditAction;
 }
 
 /** What an audit row says about what was done: ids and codes, never PII. */

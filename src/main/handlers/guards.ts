@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../shared/domain/audit-actions';
 import type { CallName, CallOutput, ParsedInput } from '../../shared/contract';
 import { type OperatorRole, roleAtLeast } from '../../shared/domain/operator-roles';
 import { DomainError } from '../../shared/envelope';
@@ -95,7 +96,7 @@ function auditRefusal(ctx: CallContext, operator: SignedInOperator, needed: Oper
  * never PII). `reauthenticate`: the operator re-enters their password first (the input carries it).
  */
 export interface AuditSpec<K extends CallName> {
-  audited: string;
+  audited: AuditAction;
   facts?: (input: ParsedInput<K>, output: CallOutput<K>, ctx: OperatorContext) => AuditFacts;
   reauthenticate?: K extends PasswordCall ? boolean : never;
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../shared/domain/audit-actions';
 import { DomainError } from '../../shared/envelope';
 import { say } from '../../shared/error-says';
 import { withAudit } from '../audit/audit-log';
@@ -80,7 +81,13 @@ function tooManyChecks(db: Db, operator: string): DomainError {
 }
 
 /** Records a wrong password against an account (and the lock it may bring), audited as `action`. */
-function recordFailure(db: Db, account: OperatorRecord, action: string, reason: string, now: number): number | null {
+function recordFailure(
+  db: Db,
+  account: OperatorRecord,
+  action: AuditAction,
+  reason: string,
+  now: number,
+): number | null {
   return withAudit(
     db,
     { operator: account.name, action },

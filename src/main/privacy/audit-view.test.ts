@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../shared/domain/audit-actions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CallOutput } from '../../shared/contract';
 import { MAX_FAILED_SIGN_INS } from '../operators/accounts';
@@ -21,7 +22,7 @@ describe('the audit trail as leads read it', () => {
     for (let i = 0; i < MAX_FAILED_SIGN_INS; i++)
       await dispatch('session.signIn', { name: TEST_OPERATORS.reviewer, password: 'wrong' }, anonymousCaller(services));
     // Rows as an unmask and an import allowed older than the newest write them, with typed text beside the facts.
-    const row = (action: string, details: Record<string, unknown>) =>
+    const row = (action: AuditAction, details: Record<string, unknown>) =>
       withAudit(
         services.db,
         { operator: TEST_OPERATORS.lead, action },
@@ -41,7 +42,7 @@ describe('the audit trail as leads read it', () => {
     });
     row('match.start', { date: '2026-11-24', rulesetVersion: 3 });
     // Keys that name a time or an id, holding what is not one: typed text or a phone put where an id belongs.
-    row('test.misshapen', { expiresAt: `tomorrow, ${PHONE}`, exportId: PHONE, runDate: PHONE });
+    row('moderation.decide', { expiresAt: `tomorrow, ${PHONE}`, exportId: PHONE, runDate: PHONE });
     const reply = await dispatch('audit.list', { limit: 50 }, await signedIn(services, 'lead'));
     if (!reply.ok) throw new Error(reply.error.message);
     page = reply.value as AuditPage;
@@ -63,7 +64,7 @@ describe('the audit trail as leads read it', () => {
   it('still masks what may have been typed, and a value not of its key’s shape', () => {
     expect(detailsOf('privacy.unmask')!.reason).toBe('user asked, call ⟦phone⟧');
     expect(detailsOf('import.allow_older')!.reason).toBe('replaying for 张薇 ⟦phone⟧');
-    expect(detailsOf('test.misshapen')).toEqual({
+    expect(detailsOf('moderation.decide')).toEqual({
       expiresAt: 'tomorrow, ⟦phone⟧',
       exportId: '⟦phone⟧',
       runDate: '⟦phone⟧',

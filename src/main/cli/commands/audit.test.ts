@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../shared/domain/audit-actions';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -31,7 +32,7 @@ describe('cli audit', () => {
     const mirror = openDatabase(db);
     await ensureTestAccount(mirror, 'reviewer');
     await ensureTestAccount(mirror, 'lead');
-    const row = (operator: string, action: string, at: string, details: Record<string, unknown> = {}) =>
+    const row = (operator: string, action: AuditAction, at: string, details: Record<string, unknown> = {}) =>
       withAudit(
         mirror,
         { operator, action },

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../shared/domain/audit-actions';
 import os from 'node:os';
 import { newPasswordSchema, operatorNameSchema, operatorRoleSchema } from '../../../shared/contract';
 import type { OperatorAccountView } from '../../../shared/contract/operators';
@@ -85,7 +86,12 @@ export const operatorCommand = defineCommand({
     try {
       const now = Math.floor(Date.now() / 1000);
       const actor = ctx.operator?.name ?? `cli:${os.userInfo().username}`;
-      const audited = <T>(action: string, subject: string, work: () => T, details: Record<string, unknown> = {}): T =>
+      const audited = <T>(
+        action: AuditAction,
+        subject: string,
+        work: () => T,
+        details: Record<string, unknown> = {},
+      ): T =>
         withAudit(db, { operator: actor, action }, work, () => ({ subject, details: { ...details, via: 'cli' } }));
       if (!ctx.operator && verb !== 'add')
         throw new UsageError(

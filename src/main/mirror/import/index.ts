@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../shared/domain/audit-actions';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportKind } from '../../../shared/domain/export-format';
@@ -217,7 +218,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
 
   const operator = options.operator;
   // Each row through the one audit wrapper: inside the import's transaction it joins it, outside it is its own.
-  const audit = (action: string, subject: string, details: Record<string, unknown>): void => {
+  const audit = (action: AuditAction, subject: string, details: Record<string, unknown>): void => {
     withAudit(
       db,
       { operator, action },

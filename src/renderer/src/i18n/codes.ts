@@ -20,6 +20,7 @@ import {
   RELATED_REASONS,
   UNDO_ACTION,
 } from '../../../shared/domain/moderation';
+import { AUDIT_ACTIONS } from '../../../shared/domain/audit-actions';
 import { DISCLOSURE_LEVELS, HOUR_BANDS, KNOWN_CATEGORIES } from '../../../shared/domain/places';
 import { OPERATOR_ROLES } from '../../../shared/domain/operator-roles';
 import { DECISION_REASONS } from '../../../shared/domain/reason-codes';
@@ -100,6 +101,7 @@ export const vocabularies = {
   quarantineReason: vocabulary(QUARANTINE_REASONS, (r) => `reason.${r}`, 'words.unknown'),
   figure: vocabulary(DETECTOR_FIGURES, (f) => `moderation.figure.${f}`, 'words.unknown'),
   queueSort: vocabulary(queueSorts, (s) => `moderation.sort.${s}`, 'words.unknown'),
+  auditAction: vocabulary(AUDIT_ACTIONS, (a) => `audit.actionName.${a}`, 'words.unknown'),
 } as const satisfies Record<string, Vocabulary>;
 export type VocabularyName = keyof typeof vocabularies;
 

@@ -4,6 +4,7 @@ import { useCallQuery } from '../api/queries';
 import { ErrorNote } from '../components/ErrorNote';
 import { Pager } from '../components/Pager';
 import { useI18n } from '../i18n/I18nProvider';
+import { codeText, isKnownCode } from '../i18n/codes';
 
 const PAGE = 50;
 
@@ -58,7 +59,7 @@ export function AuditPage() {
             <option value="">{t('common.all')}</option>
             {audit.data?.actions.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {actionText(t, a)}
               </option>
             ))}
           </select>
@@ -116,14 +117,25 @@ function AuditTable({ rows }: { rows: AuditRowView[] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} data-testid={`audit-row-${r.id}`} data-operator={r.operator} data-action={r.action}>
-            <td>{fmt.dateTime(r.at)}</td>
+            <td className="nowrap">{fmt.dateTime(r.at)}</td>
             <td>{r.operator}</td>
-            <td className="mono">{r.action}</td>
-            <td className="mono">{r.subject ?? '—'}</td>
+            <td>
+              {isKnownCode('auditAction', r.action) && <div>{codeText(t, 'auditAction', r.action)}</div>}
+              <span className="mono muted small nowrap">{r.action}</span>
+            </td>
+            <td className="mono nowrap">{r.subject ?? '—'}</td>
             <td className="mono small">{Object.keys(r.details).length > 0 ? JSON.stringify(r.details) : ''}</td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+/**
+ * An action in words with its code beside it (what an auditor greps the exported trail for); an action of an older
+ * version, which the console has no words for, by its code alone.
+ */
+function actionText(t: ReturnType<typeof useI18n>['t'], action: string): string {
+  return isKnownCode('auditAction', action) ? `${codeText(t, 'auditAction', action)} (${action})` : action;
 }
