@@ -62,6 +62,21 @@ function refuseNul(name: string, v: string, source: Source): void {
 const CSV_NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
 /**
+ * Whether a number as written (JSON's syntax, leading zeros allowed) is exactly an integer: `1400`, `1400.0`, `1.4e3`,
+ * `14000e-1` are; `14.5` and `1400.00000000000001` are not. Read by its digits, not as a double: a double rounds
+ * 1400.00000000000001 to 1400, and an amount upstream wrote with a fraction would be stored as a whole one.
+ */
+export function isIntegerLiteral(text: string): boolean {
+  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?$/.exec(text);
+  if (m === null) return false;
+  const digits = m[1]! + (m[2] ?? '');
+  const point = m[1]!.length + (m[3] === undefined ? 0 : Number(m[3]));
+  // Every digit after the decimal point, once the exponent has moved it, must be 0.
+  for (let i = Math.max(point, 0); i < digits.length; i++) if (digits.charCodeAt(i) !== 0x30) return false;
+  return true;
+}
+
+/**
  * JSON's `\ud83d` escape can name half a character (a writer that cut an emoji by UTF-16 units): valid JSON, but not
  * text — SQLite would store bytes that are not UTF-8 and read them back as three U+FFFD, so the row would no longer be
  * the one upstream sent (a snapshot would not even recognise its key). Raw bytes cannot carry one (invalid UTF-8 is
@@ -174,6 +189,7 @@ export function parseIsoTime(s: string): [number, number] | undefined {
 /**
  * Checks one field's value and appends its column value(s) to `out`. Throws RowProblem naming the field.
  * `undefined` means the key is absent (JSON) or the column is missing (CSV header): refused as `missing_field`.
+ * `numberText`: a JSON number's text as written, where it may not be what the double says (see isIntegerLiteral).
  */
 export function convertField(
   f: FieldSpec,
@@ -181,6 +197,7 @@ export function convertField(
   source: Source,
   knownIds: Record<IdTable, Set<string>>,
   out: SqlValue[],
+  numberText?: string,
 ): void {
   const name = f.name;
   // Absent is not null, even where null is allowed: an increment's consent row without `revoked_at` would
@@ -253,7 +270,12 @@ export function convertField(
         n = Number(v);
       } else if (typeof v === 'number') n = v;
       else throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
-      if (f.kind === 'int' && !Number.isInteger(n)) throw wrongType(name, 'an integer', v);
+      // A fraction too small for a double to keep (1400.00000000000001) is still a fraction: refused, not rounded.
+      if (
+        f.kind === 'int' &&
+        (!Number.isInteger(n) || !isIntegerLiteral(typeof v === 'string' ? v : (numberText ?? '0')))
+      )
+        throw wrongType(name, 'an integer', v);
       if (!Number.isFinite(n) || n < f.min || n > f.max || (f.kind === 'int' && !Number.isSafeInteger(n))) {
         throw new RowProblem(
           'out_of_range',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvKeyCellLeniently, jsonKeyFieldLeniently, strayCharacterAt } from './record-parser';
+import { csvKeyCellLeniently, jsonKeyFieldLeniently, strayCharacterAt, writtenNumbers } from './record-parser';
+import { isIntegerLiteral } from './fields';
 
 /** Reading a key from a record that does not parse: only where it is plain, never a guess. */
 describe('jsonKeyFieldLeniently', () => {
@@ -39,5 +40,22 @@ describe('strayCharacterAt', () => {
     expect(strayCharacterAt("{'a':1}")).toBe(1);
     expect(strayCharacterAt('{"a":"NaN \\" x","b":Infinity}')).toBe(20);
     expect(strayCharacterAt('{"a":null,"b":[true,false,-1.5e3]}')).toBe(-1);
+  });
+});
+
+describe('isIntegerLiteral and writtenNumbers', () => {
+  it('reads a number by its digits: a fraction a double rounds away is still a fraction', () => {
+    for (const t of ['1400', '1400.0', '1.4e3', '14000e-1', '-0', '0.0e5', '1400.000', '0001400'])
+      expect(isIntegerLiteral(t), t).toBe(true);
+    for (const t of ['14.5', '1400.00000000000001', '1400000000000000000001e-18', '1e-1', '1.', 'x', ''])
+      expect(isIntegerLiteral(t), t).toBe(false);
+  });
+
+  it('gives the text of each top-level number written with a fraction or exponent, by key', () => {
+    const line = '{"memo":"1.5","amount_fen":1400.00000000000001,"n":{"amount_fen":2.5},"a":[3.5],"x":7,"y":1e3}';
+    expect([...writtenNumbers(line)]).toEqual([
+      ['amount_fen', '1400.00000000000001'],
+      ['y', '1e3'],
+    ]);
   });
 });

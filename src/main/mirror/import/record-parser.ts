@@ -278,6 +278,39 @@ export function repeatedTopLevelKey(text: string): string | null {
   return null;
 }
 
+/**
+ * The text of each number a JSON object's text holds as a top-level value that is written with a fraction or an
+ * exponent, by key (a plain integer reads exactly as JSON.parse reads it and is left out). `text` is known to be valid
+ * JSON holding one object.
+ */
+export function writtenNumbers(text: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let depth = 0;
+  let key: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x22) {
+      let end = i + 1;
+      for (; end < text.length; end++) {
+        const e = text.charCodeAt(end);
+        if (e === 0x5c) end++;
+        else if (e === 0x22) break;
+      }
+      if (depth === 1) key = JSON.parse(text.slice(i, end + 1)) as string;
+      i = end;
+    } else if (depth === 1 && key !== null && (c === 0x2d || (c >= 0x30 && c <= 0x39))) {
+      let end = i + 1;
+      while (end < text.length && /[-+.\deE]/.test(text[end]!)) end++;
+      const literal = text.slice(i, end);
+      if (/[.eE]/.test(literal)) found.set(key, literal);
+      i = end - 1;
+    }
+  }
+  return found;
+}
+
 /** Reads the file's records and hands each, accepted or refused, to `sink`, in file order. Returns the records read. */
 export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
   const { spec, knownIds } = o;
@@ -325,7 +358,13 @@ export function parseRecords(o: ParseOptions, sink: ParsedSink): number {
       );
     for (const k in row)
       if (!fieldNames.has(k)) throw new RowProblem('unknown_field', k, `unknown field "${capChars(k, 64)}"`);
-    for (let i = 0; i < fields.length; i++) convertField(fields[i]!, row[fields[i]!.name], 'json', knownIds, values);
+    // JSON.parse reads 1400.00000000000001 as 1400: where a number is written with a fraction or exponent, its text
+    // goes along, so an integer field refuses it as CSV does (fields.ts).
+    const written = /\d[.eE]/.test(text) ? writtenNumbers(text) : null;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      convertField(f, row[f.name], 'json', knownIds, values, written?.get(f.name));
+    }
   };
   const rowFromCsv = (text: string, unterminated: boolean): void => {
     // JSON cannot carry a raw NUL (the parser refuses it); a CSV cell must not smuggle one in either.
