@@ -103,6 +103,7 @@ export function recordKeyReader(
   header: () => string[] | null,
 ): (text: string) => string | null {
   const keyFields = keyFieldsOf(spec);
+  const keyNames: ReadonlySet<string> = new Set(spec.key);
   const keyValues: SqlValue[] = [];
   const keyValueIdx = keyFields.map((_, i) => i);
   const isIntroductions = spec.table === 'introductions';
@@ -127,6 +128,9 @@ export function recordKeyReader(
         const obj = parseJsonOrNull(text);
         if (obj === null) get = (name) => jsonKeyFieldLeniently(text, name);
         else if (typeof obj !== 'object' || Array.isArray(obj) || obj === null) return null;
+        // A key field named twice ({"id":"u2x","id":"u2"}): which row it stands for cannot be told (JSON.parse's
+        // last value is a guess), and a guess would let a snapshot delete the row it was.
+        else if (repeatedTopLevelKey(text, keyNames) !== null) return null;
         else get = (name) => (obj as Record<string, unknown>)[name];
       }
       for (const f of keyFields) convertField(f, get(f.name), format === 'csv' ? 'csv' : 'json', NO_IDS, keyValues);
@@ -244,9 +248,10 @@ export function checkCsvHeader(spec: TableSpec, file: string, text: string, line
 /**
  * The first key a JSON object's text names twice at its top level, or null. JSON.parse keeps the last value without
  * a word, but which one the writer meant cannot be told (RFC 8259: names SHOULD be unique), so such a row is refused.
- * `text` is known to be valid JSON holding one object, so the scan only tracks strings and nesting.
+ * `text` is known to be valid JSON holding one object, so the scan only tracks strings and nesting. `only`: the first
+ * of these keys named twice (others may repeat).
  */
-export function repeatedTopLevelKey(text: string): string | null {
+export function repeatedTopLevelKey(text: string, only?: ReadonlySet<string>): string | null {
   const keys = new Set<string>();
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
@@ -268,7 +273,7 @@ export function repeatedTopLevelKey(text: string): string | null {
         while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
         if (text.charCodeAt(next) === 0x3a) {
           const key = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
-          if (keys.has(key)) return key;
+          if (keys.has(key) && (only === undefined || only.has(key))) return key;
           keys.add(key);
         }
       }

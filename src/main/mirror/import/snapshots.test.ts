@@ -252,6 +252,23 @@ describe('a snapshot', () => {
     expect(ids('users')).toEqual(['u1', 'u2']);
   });
 
+  it('removes nothing from a file whose refused line names its key twice: which row it is cannot be told', () => {
+    baseline();
+    // Two ids in one object: JSON.parse keeps u2, but the writer may have meant u3 — neither may be deleted for it.
+    const twice = JSON.stringify(user('u2')).replace('"id":"u2"', '"id":"u3","id":"u2"');
+    const escaped = JSON.stringify(user('u2')).replace('"id":"u2"', '"id":"u3","\\u0069d":"u2"');
+    for (const line of [twice, escaped]) {
+      const s = importAs('snapshot', { users: { rows: [user('u1'), line] } });
+      expect(s.files['users.jsonl']).toMatchObject({ quarantined: 1, removed: 0, removalsWithheld: 1 });
+      expect(ids('users')).toEqual(['u1', 'u2', 'u3']);
+    }
+    // A repeated field that is not the key leaves the key readable: the refused row stands, the absent one goes.
+    const nick = JSON.stringify(user('u2')).replace('"id":"u2"', '"id":"u2","nickname":"a"');
+    const s = importAs('snapshot', { users: { rows: [user('u1'), nick] } });
+    expect(s.files['users.jsonl']).toMatchObject({ quarantined: 1, removed: 1, removalsWithheld: 0 });
+    expect(ids('users')).toEqual(['u1', 'u2']);
+  });
+
   it('reads the key of a CSV record whose quote never closes from the cells before the quote', () => {
     baseline();
     const T = platformIsoTime('2026-11-01', '08:30:00');
