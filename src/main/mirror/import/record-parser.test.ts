@@ -20,6 +20,12 @@ describe('jsonKeyFieldLeniently', () => {
     expect(jsonKeyFieldLeniently('{"meta":{"x":1,"id":"u9"},', 'id')).toBe('u9'); // nested: refused anyway when whole
     expect(jsonKeyFieldLeniently('{"id":"bad \\x escape"}', 'id')).toBeUndefined();
   });
+
+  it('reads nothing from a name met twice when once it is spelled with an escape', () => {
+    expect(jsonKeyFieldLeniently('{"id":"u2x","\\u0069d":"u2",}', 'id')).toBeUndefined();
+    expect(jsonKeyFieldLeniently('{"\\u0069d":"u2x", "id":"u2",}', 'id')).toBeUndefined();
+    expect(jsonKeyFieldLeniently('{"id":"u2","nick\\u006eame":"x",}', 'id')).toBe('u2');
+  });
 });
 
 describe('csvKeyCellLeniently', () => {
