@@ -705,6 +705,17 @@ describe('importExport', () => {
   it('refuses an export without a usable manifest, naming the file', () => {
     fs.writeFileSync(path.join(exportDir, 'manifest.json'), '{"format": 2}');
     expect(() => run()).toThrow(/manifest\.json: format must be 1/);
+    // A key named twice: JSON.parse would take the last (a snapshot, deleting rows), but which is meant cannot be told.
+    const m = '{"format":1,"export_id":"e","exported_at":"2026-11-24T03:00:00+08:00","kind":"increment","files":{}';
+    for (const [text, key] of [
+      [`${m},"kind":"snapshot"}`, 'kind'],
+      [m.replace('"files":{}', '"files":{"users.jsonl":1,"users.jsonl":0}') + '}', 'users.jsonl'],
+    ] as const) {
+      fs.writeFileSync(path.join(exportDir, 'manifest.json'), text);
+      expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
+        `manifest.json: names the key "${key}" twice`,
+      );
+    }
     fs.rmSync(path.join(exportDir, 'manifest.json'));
     expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(/manifest\.json: not found/);
     expect(listImportRuns(db, 5)).toEqual([]);

@@ -18,6 +18,35 @@ function bad(file: string, message: string, details?: Record<string, unknown>): 
   return new DomainError('BAD_EXPORT', `${file}: ${message}`, details);
 }
 
+/**
+ * The first key some object of the JSON text names twice, or null (`text` is known to be valid JSON). JSON.parse keeps
+ * the last value without a word: a manifest saying `"kind": "increment"` and then `"kind": "snapshot"` would delete
+ * rows on a guess, so, as for a row (record-parser.ts), which one is meant cannot be told.
+ */
+function repeatedKey(text: string): string | null {
+  const open: (Set<string> | null)[] = []; // per open object its keys, per open array null
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) open.push(new Set());
+    else if (c === 0x5b) open.push(null);
+    else if (c === 0x7d || c === 0x5d) open.pop();
+    else if (c === 0x22) {
+      let end = i + 1;
+      for (; end < text.length && text.charCodeAt(end) !== 0x22; end++) if (text.charCodeAt(end) === 0x5c) end++;
+      const keys = open[open.length - 1];
+      let next = end + 1;
+      while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
+      if (keys && text.charCodeAt(next) === 0x3a) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return null;
+}
+
 /** Reads and checks `manifest.json`. A bad manifest refuses the whole export (BAD_EXPORT), naming the file and field. */
 export function readManifest(dir: string): ExportManifest {
   const file = path.join(dir, 'manifest.json');
@@ -45,6 +74,12 @@ export function readManifest(dir: string): ExportManifest {
     throw bad(file, `is not valid JSON (${(err as Error).message})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad(file, 'must be a JSON object');
+  const repeated = repeatedKey(text);
+  if (repeated !== null)
+    throw bad(
+      file,
+      `names the key ${JSON.stringify(repeated)} twice in one object: which value is meant cannot be told`,
+    );
   const m = raw as Record<string, unknown>;
   if (m.format !== MANIFEST_FORMAT)
     throw bad(file, `format must be ${MANIFEST_FORMAT}, got ${JSON.stringify(m.format)}`);
