@@ -191,8 +191,9 @@ export function jsonKeyFieldLeniently(text: string, name: string): unknown {
   const found = [...text.matchAll(member)];
   if (found.length !== 1) return undefined;
   // The name spelled with an escape ("\u0069d") is the same name met again: which of the two is meant cannot be told.
-  for (const m of text.matchAll(/(?:^|[{,])\s*("(?:[^"\\]|\\.)*\\(?:[^"\\]|\\.)*")\s*:/g))
-    if (parseJsonOrNull(m[1]!) === name) return undefined;
+  // (Names without a backslash are left to the match above; one pattern with no ambiguity keeps this linear.)
+  for (const m of text.matchAll(/(?:^|[{,])\s*("(?:[^"\\]|\\.)*")\s*:/g))
+    if (m[1]!.includes('\\') && parseJsonOrNull(m[1]!) === name) return undefined;
   const value = parseJsonOrNull(found[0]![1]!);
   return value === null ? undefined : value;
 }
