@@ -51,9 +51,38 @@ describe('strayCharacterAt', () => {
 
 describe('isIntegerLiteral and writtenNumbers', () => {
   it('reads a number by its digits: a fraction a double rounds away is still a fraction', () => {
-    for (const t of ['1400', '1400.0', '1.4e3', '14000e-1', '-0', '0.0e5', '1400.000', '0001400'])
+    for (const t of [
+      '1400',
+      '1400.0',
+      '1.4e3',
+      '14000e-1',
+      '-0',
+      '0.0e5',
+      '1400.000',
+      '0001400',
+      '1.5e1',
+      '150e-1',
+      '-0.0',
+      '1e999',
+    ])
       expect(isIntegerLiteral(t), t).toBe(true);
-    for (const t of ['14.5', '1400.00000000000001', '1400000000000000000001e-18', '1e-1', '1.', 'x', ''])
+    for (const t of [
+      '14.5',
+      '1400.00000000000001',
+      '1400000000000000000001e-18',
+      '1e-1',
+      '1.',
+      'x',
+      '',
+      '1e',
+      '1e+',
+      '-',
+      '.5',
+      '1.55e1',
+      '15e-1',
+      '1e-999',
+      '1400 ',
+    ])
       expect(isIntegerLiteral(t), t).toBe(false);
   });
 
