@@ -249,6 +249,17 @@ export function checkCsvHeader(spec: TableSpec, file: string, text: string, line
   if (problem !== null) throw new DomainError('BAD_EXPORT', `${file} line ${line}: ${problem}; nothing was imported`);
 }
 
+/** Where the JSON string opening at `start` (a quote) closes: the index of its closing quote. */
+function closingQuote(text: string, start: number): number {
+  let end = start + 1;
+  for (; end < text.length; end++) {
+    const e = text.charCodeAt(end);
+    if (e === 0x5c) end++;
+    else if (e === 0x22) break;
+  }
+  return end;
+}
+
 /**
  * The first key a JSON object's text names twice at its top level, or null. JSON.parse keeps the last value without
  * a word, but which one the writer meant cannot be told (RFC 8259: names SHOULD be unique), so such a row is refused.
@@ -263,20 +274,13 @@ export function repeatedTopLevelKey(text: string, only?: ReadonlySet<string>): s
     if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) depth--;
     else if (c === 0x22) {
-      let end = i + 1;
-      let escaped = false;
-      for (; end < text.length; end++) {
-        const e = text.charCodeAt(end);
-        if (e === 0x5c) {
-          escaped = true;
-          end++;
-        } else if (e === 0x22) break;
-      }
+      const end = closingQuote(text, i);
       if (depth === 1) {
         let next = end + 1;
         while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
         if (text.charCodeAt(next) === 0x3a) {
-          const key = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
+          const raw = text.slice(i + 1, end);
+          const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
           if (keys.has(key) && (only === undefined || only.has(key))) return key;
           keys.add(key);
         }
@@ -301,12 +305,7 @@ export function writtenNumbers(text: string): Map<string, string> {
     if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) depth--;
     else if (c === 0x22) {
-      let end = i + 1;
-      for (; end < text.length; end++) {
-        const e = text.charCodeAt(end);
-        if (e === 0x5c) end++;
-        else if (e === 0x22) break;
-      }
+      const end = closingQuote(text, i);
       if (depth === 1) key = JSON.parse(text.slice(i, end + 1)) as string;
       i = end;
     } else if (depth === 1 && key !== null && (c === 0x2d || (c >= 0x30 && c <= 0x39))) {
