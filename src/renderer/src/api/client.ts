@@ -89,21 +89,23 @@ function eventStream(token: string) {
   };
   return {
     on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
-      source ??= open();
       const handler: FrameHandler = (e) => listener(JSON.parse(e.data) as EventMap[E]);
       let handlers = listeners.get(event);
       if (!handlers) listeners.set(event, (handlers = new Set()));
       handlers.add(handler);
-      source.addEventListener(event, handler);
+      source?.addEventListener(event, handler);
       return () => {
         handlers.delete(handler);
         source?.removeEventListener(event, handler);
       };
     },
-    /** A stream the server refused or ended for good is opened again; a live or reconnecting one is left alone. */
+    /**
+     * Opened once a call shows a live session (never before sign-in: the server would refuse it, a console error);
+     * a stream the server refused or ended for good is opened again; a live or reconnecting one is left alone.
+     */
     reopenIfRefused(): void {
-      if (source?.readyState !== EventSource.CLOSED) return;
-      source.close();
+      if (source !== null && source.readyState !== EventSource.CLOSED) return;
+      source?.close();
       source = open();
     },
   };
