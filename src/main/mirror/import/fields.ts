@@ -292,9 +292,11 @@ export function convertField(
       } else if (typeof v === 'number') n = v;
       else throw wrongType(name, f.kind === 'int' ? 'an integer' : 'a number', v);
       // A fraction too small for a double to keep (1400.00000000000001) is still a fraction: refused, not rounded.
+      // (A JSON number comes with its text only when written with a fraction or an exponent: a plain one is exact.)
       if (
         f.kind === 'int' &&
-        (!Number.isInteger(n) || !isIntegerLiteral(typeof v === 'string' ? v : (numberText ?? '0')))
+        (!Number.isInteger(n) ||
+          (typeof v === 'string' ? !isIntegerLiteral(v) : numberText !== undefined && !isIntegerLiteral(numberText)))
       )
         throw wrongType(name, 'an integer', v);
       if (!Number.isFinite(n) || n < f.min || n > f.max || (f.kind === 'int' && !Number.isSafeInteger(n))) {

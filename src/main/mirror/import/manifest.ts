@@ -3,6 +3,7 @@ import { EXPORT_KINDS, type ExportKind, MANIFEST_FORMAT } from '../../../shared/
 import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
 import { parseIsoTime } from './fields';
+import { closingQuote, jsonKeyAt } from './record-parser';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, readSmallCallerFile } from '../../util/caller-file';
 
 export interface ExportManifest {
@@ -31,13 +32,10 @@ function repeatedKey(text: string): string | null {
     else if (c === 0x5b) open.push(null);
     else if (c === 0x7d || c === 0x5d) open.pop();
     else if (c === 0x22) {
-      let end = i + 1;
-      for (; end < text.length && text.charCodeAt(end) !== 0x22; end++) if (text.charCodeAt(end) === 0x5c) end++;
+      const end = closingQuote(text, i);
       const keys = open[open.length - 1];
-      let next = end + 1;
-      while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
-      if (keys && text.charCodeAt(next) === 0x3a) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
+      const key = keys ? jsonKeyAt(text, i, end) : null;
+      if (keys && key !== null) {
         if (keys.has(key)) return key;
         keys.add(key);
       }

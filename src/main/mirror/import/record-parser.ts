@@ -250,7 +250,7 @@ export function checkCsvHeader(spec: TableSpec, file: string, text: string, line
 }
 
 /** Where the JSON string opening at `start` (a quote) closes: the index of its closing quote. */
-function closingQuote(text: string, start: number): number {
+export function closingQuote(text: string, start: number): number {
   let end = start + 1;
   for (; end < text.length; end++) {
     const e = text.charCodeAt(end);
@@ -258,6 +258,19 @@ function closingQuote(text: string, start: number): number {
     else if (e === 0x22) break;
   }
   return end;
+}
+
+/**
+ * The name a JSON string names when it is an object's key (a colon follows it), escapes read; null for a value. The
+ * string opens at `start` and closes at `end` (closingQuote). The scans of valid JSON text below and the manifest's
+ * (manifest.ts) read keys this one way.
+ */
+export function jsonKeyAt(text: string, start: number, end: number): string | null {
+  let next = end + 1;
+  while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
+  if (text.charCodeAt(next) !== 0x3a) return null;
+  const raw = text.slice(start + 1, end);
+  return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
 }
 
 /**
@@ -275,15 +288,10 @@ export function repeatedTopLevelKey(text: string, only?: ReadonlySet<string>): s
     else if (c === 0x7d || c === 0x5d) depth--;
     else if (c === 0x22) {
       const end = closingQuote(text, i);
-      if (depth === 1) {
-        let next = end + 1;
-        while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
-        if (text.charCodeAt(next) === 0x3a) {
-          const raw = text.slice(i + 1, end);
-          const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-          if (keys.has(key) && (only === undefined || only.has(key))) return key;
-          keys.add(key);
-        }
+      const key = depth === 1 ? jsonKeyAt(text, i, end) : null;
+      if (key !== null) {
+        if (keys.has(key) && (only === undefined || only.has(key))) return key;
+        keys.add(key);
       }
       i = end;
     }
@@ -306,13 +314,18 @@ export function writtenNumbers(text: string): Map<string, string> {
     else if (c === 0x7d || c === 0x5d) depth--;
     else if (c === 0x22) {
       const end = closingQuote(text, i);
-      if (depth === 1) key = JSON.parse(text.slice(i, end + 1)) as string;
+      // A number is a value, so it follows its key: values that are strings leave the key as it was.
+      if (depth === 1) key = jsonKeyAt(text, i, end) ?? key;
       i = end;
     } else if (depth === 1 && key !== null && (c === 0x2d || (c >= 0x30 && c <= 0x39))) {
       let end = i + 1;
-      while (end < text.length && /[-+.\deE]/.test(text[end]!)) end++;
-      const literal = text.slice(i, end);
-      if (/[.eE]/.test(literal)) found.set(key, literal);
+      let written = false; // a fraction or an exponent
+      for (; end < text.length; end++) {
+        const d = text.charCodeAt(end);
+        if (d === 0x2e || d === 0x65 || d === 0x45) written = true;
+        else if (!(d === 0x2b || d === 0x2d || (d >= 0x30 && d <= 0x39))) break;
+      }
+      if (written) found.set(key, text.slice(i, end));
       i = end - 1;
     }
   }
