@@ -120,7 +120,7 @@ test('rules: live what-if equals a CLI what-if with the same rules, versions act
   const today = platformDay();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-e2e-rules-'));
   try {
-    await generateExport({ users: 1500, days: 40, seed: 11, out: dir, endDate: platformDay(1) });
+    await generateExport({ users: 1500, days: 40, seed: 11, out: dir, endDate: today });
     const db = openDatabase(server.dbPath);
     importExport(db, dir, { operator: 'e2e setup' });
     // Published runs for the last few days, so the Overview has a history and the shadow run a run to compare with.
