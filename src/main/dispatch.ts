@@ -75,13 +75,14 @@ export async function dispatch(
   }
   try {
     const now = Math.floor(Date.now() / 1000);
-    const session = caller.services.sessions.check(caller.token, now);
-    // A session that ended (signed out elsewhere, idle, disabled) is forgotten by its caller: the cookie goes.
-    if (session === null && caller.token !== null) caller.keep(null);
     let effects: (() => void)[] = [];
     const value = await runHandler<unknown>(caller.services, () => {
-      // A try the call runner repeats (it met another writer's lock and left nothing) starts with no effects.
+      // A try the call runner repeats (it met another writer's lock and left nothing) starts with no effects, and
+      // with the session as it is now: while the call waited, its operator may have been disabled or demoted.
       effects = [];
+      const session = caller.services.sessions.check(caller.token, now);
+      // A session that ended (signed out elsewhere, idle, disabled) is forgotten by its caller: the cookie goes.
+      if (session === null && caller.token !== null) caller.keep(null);
       const ctx: CallContext = {
         call: name,
         services: caller.services,

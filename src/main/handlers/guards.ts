@@ -77,6 +77,22 @@ function operatorContext(ctx: CallContext, needed: OperatorRole | 'session', wha
   return { ...ctx, session, operator };
 }
 
+/**
+ * The call's operator as their account stands now, read inside the transaction that writes. The session was checked
+ * when the call arrived, but a call may wait before it writes — for the password it re-enters, for a one-time
+ * password's hash, for another writer's lock — and an admin (here or in another process) may disable, lock out or
+ * demote the operator meanwhile: what is written must not go through as who they were a moment ago. Refused as a
+ * call would be if it arrived now (NOT_SIGNED_IN, FORBIDDEN); nothing is written.
+ */
+function operatorAtWrite(octx: OperatorContext, needed: OperatorRole | 'session', what: string): OperatorContext {
+  const session = octx.services.sessions.check(octx.caller.token, octx.now);
+  if (!session || session.id !== octx.session.id)
+    throw new DomainError('NOT_SIGNED_IN', 'sign in as an operator first', say('notSignedIn', {}));
+  const operator: SignedInOperator = { name: session.name, role: session.role };
+  if (needed !== 'session') requireRole(operator, needed, what);
+  return { ...octx, session, operator };
+}
+
 /** A refused call is worth an auditor's eye (a reviewer trying to unmask); a lock held elsewhere never hides the refusal. */
 function auditRefusal(ctx: CallContext, operator: SignedInOperator, needed: OperatorRole, what: string): void {
   try {
@@ -139,7 +155,7 @@ function roleGuard(needed: OperatorRole | 'session'): RoleGuard {
         ctx.services.db,
         { operator: octx.operator.name, action: spec.audited },
         () => {
-          const output = fn(input, octx, prepared);
+          const output = fn(input, operatorAtWrite(octx, needed, ctx.call), prepared);
           // The overloads keep async functions out; this keeps a cast from sneaking one in past the transaction.
           if (output instanceof Promise) throw new Error(`${ctx.call}: an audited handler must be synchronous`);
           // The overloads type an audited handler's reply as its plain output (AuditedFn): the audit's facts read it.
