@@ -56,6 +56,11 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['vx 138💕1234💕5678', '13812345678'],
   ['V信 1 3 8 0 0 1 3 8 0 0 0', '13800138000'],
   ['手机：+86 139 1234 5678', '13912345678'],
+  // other scripts' digits (NFKC keeps them): the value must not reach the operator in them either
+  ['vx ١٣٨٠٠١٣٨٠٠٠', '١٣٨٠٠١٣٨٠٠٠'], // Arabic-Indic
+  ['电话 १३८ ००१३ ८०००', '१३८'], // Devanagari
+  ['加我 ۱۳۸۰۰۱۳۸۰۰۰', '۱۳۸'], // Persian
+  ['企鹅 ๑๒๓๔๕๖๗๘', '๑๒๓'], // Thai
   // the classics
   ['想要的 vx mango_shop88', 'mango_shop88'],
   ['加我 meimeiabc 有货', 'meimeiabc'],
@@ -85,6 +90,7 @@ const CHINESE = [
   '周六下午2点在门口见？',
   '新婚快乐，百年好合',
   '那家店人均80左右，挺好吃的',
+  '房间 ١٢٠٨，明天见', // a room number in Arabic-Indic digits is still a short number
 ];
 
 const ENGLISH = [

@@ -78,6 +78,22 @@ function enclosedDigit(c: string): string {
 }
 const ENCLOSED = /[\u2776-\u2793\u24ea\u24f5-\u24ff]/g;
 /**
+ * Decimal digits of other scripts (Arabic-Indic ١٣٨, Persian ۱۳۸, Devanagari १३८, Thai ๑๓๘ …), which NFKC leaves as
+ * they are: a phone written in them is still dialled as 138…, and left alone it also passed masking (only ASCII
+ * digits become `#`) straight into the operator's view.
+ */
+const OTHER_SCRIPT_DIGIT = /(?![0-9])\p{Nd}/gu;
+/** Unicode encodes every script's decimal digits as one run from 0 to 9, so a digit's value is its place in the run. */
+function otherScriptDigit(c: string): string {
+  let code = c.codePointAt(0)!;
+  let value = 0;
+  while (/\p{Nd}/u.test(String.fromCodePoint(code - 1))) {
+    code--;
+    value++;
+  }
+  return String(value % 10);
+}
+/**
  * Invisible characters: format characters (zero-width space / joiners, word joiner, BOM, soft hyphen, bidi marks),
  * Hangul fillers; variation selectors and combining marks (COMBINING) a seller can slip between the letters of `vx` or the digits of an id.
  */
@@ -151,8 +167,8 @@ function lookAlikeToDigits(run: string): string {
 /**
  * The text as the recogniser reads it, case kept (masking shows this form): full-width and styled letters to ASCII
  * (NFKC), invisible characters and combining marks removed, look-alike Cyrillic/Greek letters to latin, enclosed
- * digits and runs of Chinese numerals to digits, look-alike letters inside a phone number to digits, separators
- * between digits removed.
+ * digits and other scripts' digits to ASCII, runs of Chinese numerals to digits, look-alike letters inside a phone
+ * number to digits, separators between digits removed.
  */
 export function normaliseForDisplay(text: string): string {
   return text
@@ -161,6 +177,7 @@ export function normaliseForDisplay(text: string): string {
     .replace(COMBINING, '')
     .replace(CONFUSABLES, (c) => CONFUSABLE[c] ?? c)
     .replace(ENCLOSED, enclosedDigit)
+    .replace(OTHER_SCRIPT_DIGIT, otherScriptDigit)
     .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
     .replace(LOOK_ALIKE_PHONE, lookAlikeToDigits)
     .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id))
