@@ -69,6 +69,13 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['➕V lucky_88 详聊', 'lucky_88'],
   ['戳 t.cn/A6xYz 领券', 't.cn'],
   ['详情 https://abc12.xyz/a?c=9', 'abc12.xyz'],
+  // the id in brackets or quotes, or after an arrow
+  ['想要的加vx【meimeiabc】', 'meimeiabc'],
+  ['V信（sweetgirl）有货', 'sweetgirl'],
+  ['微信「tiantian_88」', 'tiantian_88'],
+  ['wx“candyshop”详聊', 'candyshop'],
+  ['vx→candy_shop', 'candy_shop'],
+  ['扣扣《12345678》', '12345678'],
 ];
 
 const CHINESE = [
@@ -91,6 +98,8 @@ const CHINESE = [
   '新婚快乐，百年好合',
   '那家店人均80左右，挺好吃的',
   '房间 ١٢٠٨，明天见', // a room number in Arabic-Indic digits is still a short number
+  '微信（支付）里付的，【38】元',
+  '用微信→付款码付的 25 元',
 ];
 
 const ENGLISH = [
@@ -104,6 +113,8 @@ const ENGLISH = [
   'Yes. Come back later, I will check again.',
   'I think she was just being friendly with everybody',
   'Without more evidence we should not restrict anyone',
+  'I will message you on WeChat (tonight) after work',
+  'She said to find her on wechat "later" today',
 ];
 
 const wordList = fs

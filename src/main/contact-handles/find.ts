@@ -189,8 +189,12 @@ export function normaliseForHandles(text: string): string {
   return normaliseForDisplay(text).toLowerCase();
 }
 
-/** Between a keyword and the id: spaces, colons, "号/是/id", and the arrows or hearts people put there. */
-const GLUE = '[\\s:=：\\p{So}\\p{Sk}\\p{Pd}]*(?:号码|号|是|id|账号)?[\\s:=：\\p{So}\\p{Sk}\\p{Pd}]*';
+/**
+ * Between a keyword and the id: spaces, colons, "号/是/id", the arrows (→ ⇒ are math symbols, ➡ 👉 other symbols) or
+ * hearts people put there, and an opening bracket or quote around the id (`vx【meimeiabc】`, `V信「sweet_88」`).
+ */
+const GLUE_CHAR = '[\\s:=：\\p{So}\\p{Sk}\\p{Sm}\\p{Pd}\\p{Ps}\\p{Pi}"\']';
+const GLUE = `${GLUE_CHAR}*(?:号码|号|是|id|账号)?${GLUE_CHAR}*`;
 const PHONE = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/g;
 /** A landline only after a phone keyword (a bare "0571-…" could be an order number). */
 const LANDLINE = new RegExp(`(?:电话|座机|手机|tel|📞|☎|📱)${GLUE}(0\\d{2,3}-?\\d{7,8})(?!\\d)`, 'giu');
@@ -227,13 +231,14 @@ const WECHAT_KEYWORD = [
 /** WeChat keyword, glue, then an id (WeChat ids are 6–20 chars from a letter; numbers too). */
 const WECHAT = new RegExp(`(${WECHAT_KEYWORD})(${GLUE})([a-z][a-z0-9_-]{4,19}|\\d{5,12})(?![a-z0-9_-])`, 'giu');
 /**
- * "talk on wechat tomorrow": in English text, after a latin keyword and nothing but a space, a letters-only word is
- * a word. An id there needs a digit, `_` or `-`, or glue that says "this is the id" (a colon, 号, an arrow). In
- * Chinese text a latin word after `vx` is the id (nobody writes English words into a Chinese greeting that way).
+ * "talk on wechat tomorrow": in English text, after a latin keyword and nothing but a space, a bracket or a quote
+ * ("on WeChat (tonight)"), a letters-only word is a word. An id there needs a digit, `_` or `-`, or glue that says
+ * "this is the id" (a colon, 号, an arrow). In Chinese text a latin word after `vx` is the id (nobody writes English
+ * words into a Chinese greeting that way).
  */
 const HAN = /\p{Script=Han}/u;
 const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string, id: string): boolean =>
-  /^[a-z\s+]+$/i.test(keyword) && /^\s*$/.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
+  /^[a-z\s+]+$/i.test(keyword) && /^[\s\p{Ps}\p{Pi}"']*$/u.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
 const QQ = new RegExp(`(?:qq|q\\s?q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)`, 'giu');
 const LINK =
   /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?![a-z0-9])(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/gi;
