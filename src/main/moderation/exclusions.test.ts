@@ -63,6 +63,18 @@ describe('held out of matching while pending (detection holds)', () => {
     expect(ex.pending.has('u0')).toBe(false);
   });
 
+  it("a reviewer's hold stands while they escalate the item to a lead; the lead's decision ends it", () => {
+    const { db, flags } = mirror();
+    // u3's assessment is below any detection hold: only the reviewer's hold keeps it out.
+    decide(db, { flagId: flags[3]!, action: 'hold', reasonCode: 'insufficient_evidence' }, reviewer, noOutbox);
+    decide(db, { flagId: flags[3]!, action: 'escalate', reasonCode: 'needs_lead_review' }, reviewer, {
+      now: NOW + 1,
+    });
+    expect(matchingExclusions(db, NOW + 2, { holdThreshold: 0.95 }).has('u3')).toBe(true);
+    decide(db, { flagId: flags[3]!, action: 'clear', reasonCode: 'false_positive' }, lead, { now: NOW + 3 });
+    expect(matchingExclusions(db, NOW + 4, { holdThreshold: 0.95 }).has('u3')).toBe(false);
+  });
+
   it('items of uncalibrated detector versions never hold anyone', () => {
     const { db, userIds } = freshDb(3);
     seedFlags(db, userIds, 'micro_seller', NOW, { version: 2, score: () => 1 });

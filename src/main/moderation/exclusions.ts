@@ -33,13 +33,15 @@ export function holdThresholdOf(ruleSet: Pick<RuleSet, 'holdThreshold'>): number
  * Accounts excluded by decisions at `atSec`. Each flag of an account (and its decisions made without a flag) is
  * judged on its own: its latest effective decision (undone ones skipped) made at or before `atSec` is a restrict,
  * suspend or hold that has not expired. An account is out while ANY of them is — clearing or escalating one item
- * must not lift a restriction decided on another. A later clear or warn on the same flag lifts it.
+ * must not lift a restriction decided on another. A later clear or warn on the same flag lifts it; an escalation
+ * does not: it decides nothing, it asks a lead to (as for detection holds, pendingAssessments), so a reviewer's
+ * hold stands while the item waits in the escalated queue.
  */
 function decidedExclusions(db: Db, atSec: number): Set<string> {
   const rows = db
     .prepare<{ at: number }, { user_id: string }>(
       `WITH eff AS (${EFFECTIVE_DECISIONS} AND d.decided_at <= @at),
-            latest AS (SELECT max(id) AS id FROM eff GROUP BY user_id, coalesce(flag_id, -1))
+            latest AS (SELECT max(id) AS id FROM eff WHERE action <> 'escalate' GROUP BY user_id, coalesce(flag_id, -1))
        SELECT DISTINCT e.user_id FROM latest l JOIN eff e ON e.id = l.id
        WHERE e.action IN ${sqlList(EXCLUDING_ACTIONS)} AND (e.expires_at IS NULL OR e.expires_at > @at)`,
     )
