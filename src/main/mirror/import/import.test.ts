@@ -403,6 +403,37 @@ describe('importExport', () => {
     expect(run().files['transactions.csv']).toMatchObject({ read: 1, inserted: 1 });
   });
 
+  it('refuses a file written as UTF-16 (with a byte order mark or without) before importing anything, saying so', () => {
+    const utf16le = (text: string, mark: boolean) =>
+      Buffer.concat([Buffer.from(mark ? [0xff, 0xfe] : []), Buffer.from(text, 'utf16le')]);
+    const utf16be = (text: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    const users = jsonl([user('u1'), user('u2')], '\r\n');
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    restampManifest(exportDir);
+    // Read as UTF-8, each of its lines was a bad row: the import completed with every user quarantined.
+    write('users.jsonl', utf16le(users, true));
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
+      /users\.jsonl: starts with a UTF-16 byte order mark \(FF FE\): the export's files are UTF-8/,
+    );
+    write('users.jsonl', utf16be(users));
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(/users\.jsonl: .*\(FE FF\)/);
+    write('users.jsonl', utf16le(users, false));
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
+      /users\.jsonl: starts with a NUL byte: not UTF-8 text \(UTF-16 without a byte order mark/,
+    );
+    // A CSV file was refused for a bare CR it does not hold.
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    const csv = 'id,user_id,merchant_id,amount_fen,paid_at\r\nt1,u1,m1,100,2026-11-01T08:00:00+08:00\r\n';
+    write('transactions.csv', utf16le(csv, true));
+    expect(() => importExport(db, exportDir, { operator: 'tester' })).toThrow(
+      /transactions\.csv: starts with a UTF-16/,
+    );
+    expect([count('users'), count('transactions'), count('quarantine'), count('import_runs')]).toEqual([0, 0, 0, 0]);
+    // The same files as UTF-8 import.
+    write('transactions.csv', csv);
+    expect(run().totals).toMatchObject({ inserted: 4, quarantined: 0 });
+  });
+
   it('refuses a row with a CR outside quotes (it would end up inside a value) and keeps one inside a quoted memo', () => {
     write('users.jsonl', jsonl([user('u1'), user('u2')]));
     write(

@@ -122,8 +122,9 @@ function planFiles(dir: string): { planned: PlannedFile[]; skipped: string[] } {
       if (!(err instanceof CallerFileError)) throw err;
       throw new DomainError('BAD_EXPORT', `${err.message}; an export holds plain files only`);
     }
-    // A file's own shape, before any row: line endings, and a CSV file's header (record-parser.ts).
+    // A file's own shape, before any row: its encoding, line endings, and a CSV file's header (record-parser.ts).
     const start = readFileStart(file);
+    if (start.encoding !== null) throw new DomainError('BAD_EXPORT', `${file}: ${start.encoding}`);
     if (start.lineEnding !== null) throw new DomainError('BAD_EXPORT', `${file}: ${start.lineEnding}`);
     if (hasCsv && start.firstLine !== null) checkCsvHeader(spec, file, start.firstLine.text, start.firstLine.line);
     used.add(fileName);

@@ -231,6 +231,14 @@ const FIRST_LINE_SAMPLE_BYTES = 64 << 10;
 /** A file's start as the import looks it over before writing anything (index.ts). */
 export interface FileStart {
   /**
+   * Why the file is not UTF-8 text as far as its first bytes tell, or null. A file written as UTF-16 (Windows
+   * PowerShell's `>` and Out-File, .NET's Encoding.Unicode, "Unicode text" in spreadsheets) is valid nowhere in the
+   * format, yet read as UTF-8 each of its lines is only a bad row: an increment would complete with every row
+   * quarantined as "not valid JSON", a CSV file would be refused for a bare CR it does not hold. Such a file is
+   * refused whole, saying what it is.
+   */
+  encoding: string | null;
+  /**
    * Why its line endings are not LF or CRLF, or null. A file saved with classic Mac endings (CR alone) is one giant
    * first record to a reader that splits on LF, and CR CR LF leaves a CR in every row's last value: such a file is
    * refused whole. Only the first line is looked at; further on a CR outside quotes refuses its row (csv.ts).
@@ -260,6 +268,7 @@ export function readFileStart(file: string, maxBytes: number = CALLER_FILE_MAX_B
   }
   const first = firstNonBlankLine(buf, n, n < buf.length);
   return {
+    encoding: encodingProblem(buf, n),
     lineEnding: lineEndingProblem(buf, first?.endByte ?? n, first?.line ?? 1),
     firstLine: first && { text: first.text, line: first.line },
     endsWithNewline,
@@ -269,6 +278,20 @@ export function readFileStart(file: string, maxBytes: number = CALLER_FILE_MAX_B
 /** A line as readRecords skips it before a CSV header: empty, or only ASCII spaces and controls (record-parser.ts). */
 export function isBlankRecord(text: string): boolean {
   return text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '');
+}
+
+/**
+ * UTF-16 (or UTF-32) by its first two bytes: a byte order mark FF FE or FE FF, or a NUL byte, which UTF-8 text of the
+ * format never starts with (a JSON line opens with `{`, a CSV file with its header) and UTF-16 without a mark does
+ * wherever it holds ASCII. A file of zeros left by a crashed writer is refused by the same test.
+ */
+function encodingProblem(buf: Buffer, n: number): string | null {
+  if (n < 2) return null;
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))
+    return `starts with a UTF-16 byte order mark (${buf[0] === 0xff ? 'FF FE' : 'FE FF'}): the export's files are UTF-8; nothing was imported (save it as UTF-8)`;
+  if (buf[0] === 0 || buf[1] === 0)
+    return "starts with a NUL byte: not UTF-8 text (UTF-16 without a byte order mark, or a file of zeros?); the export's files are UTF-8; nothing was imported";
+  return null;
 }
 
 /** Every CR up to `until` (the end of the first line that is not blank) must be a CRLF's. */
