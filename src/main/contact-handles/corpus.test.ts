@@ -56,6 +56,11 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['vx 138💕1234💕5678', '13812345678'],
   ['V信 1 3 8 0 0 1 3 8 0 0 0', '13800138000'],
   ['手机：+86 139 1234 5678', '13912345678'],
+  ['打给我 0086 139 1234 5678', '13912345678'],
+  ['有事 0086-13912345678', '13912345678'],
+  ['详询 138—0013—8000', '13800138000'], // em dashes
+  ['vx 138–0013–8000', '13800138000'], // en dashes
+  ['电话 一三八—〇〇一三—八〇〇〇', '13800138000'],
   // other scripts' digits (NFKC keeps them): the value must not reach the operator in them either
   ['vx ١٣٨٠٠١٣٨٠٠٠', '١٣٨٠٠١٣٨٠٠٠'], // Arabic-Indic
   ['电话 १३८ ००१३ ८०००', '१३८'], // Devanagari
@@ -100,6 +105,9 @@ const CHINESE = [
   '房间 ١٢٠٨，明天见', // a room number in Arabic-Indic digits is still a short number
   '微信（支付）里付的，【38】元',
   '用微信→付款码付的 25 元',
+  '营业时间 10:00—22:00，周一至周五',
+  '2026—2027 赛季的年卡 1380 元',
+  '订单号 1000861391234567 已发货', // 0086 inside a longer number is not a country code
 ];
 
 const ENGLISH = [

@@ -60,8 +60,11 @@ const CHINESE_DIGIT: Readonly<Record<string, string>> = {
   玖: '9',
 };
 const NUMERAL_CLASS = `[${Object.keys(CHINESE_DIGIT).join('')}]`;
-/** Between digits or numerals: spaces, punctuation, and any symbol or emoji a seller puts there (`138💕1234`). */
-const SEPARATOR_CLASS = '[\\s\\-_.·・,，、|/*~\\p{So}\\p{Sk}\\p{Sm}\\uFE0F]';
+/**
+ * Between digits or numerals: spaces, punctuation, any dash (`138—0013—8000` with em or en dashes, not only `-`), and
+ * any symbol or emoji a seller puts there (`138💕1234`).
+ */
+const SEPARATOR_CLASS = '[\\s\\-\\p{Pd}_.·・,，、|/*~\\p{So}\\p{Sk}\\p{Sm}\\uFE0F]';
 /** Circled and dingbat digits NFKC leaves alone (❶, ➀, ➊, ⓵): each to its ASCII digit. */
 const ENCLOSED_DIGITS: readonly [number, number, number][] = [
   [0x2776, 0x277f, 1], // ❶–❿ (❿ = 10 → '0' is wrong, but a phone never has a 10)
@@ -195,7 +198,8 @@ export function normaliseForHandles(text: string): string {
  */
 const GLUE_CHAR = '[\\s:=：\\p{So}\\p{Sk}\\p{Sm}\\p{Pd}\\p{Ps}\\p{Pi}"\']';
 const GLUE = `${GLUE_CHAR}*(?:号码|号|是|id|账号)?${GLUE_CHAR}*`;
-const PHONE = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/g;
+/** A mobile number, with the country code written as +86, 86 or 0086 (the international call prefix) or without. */
+const PHONE = /(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)/g;
 /** A landline only after a phone keyword (a bare "0571-…" could be an order number). */
 const LANDLINE = new RegExp(`(?:电话|座机|手机|tel|📞|☎|📱)${GLUE}(0\\d{2,3}-?\\d{7,8})(?!\\d)`, 'giu');
 const WECHAT_KEYWORD = [
