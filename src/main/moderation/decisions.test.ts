@@ -123,6 +123,16 @@ describe('decisions', () => {
     expect(undo(db, d.id, lead, noOutbox).reverses).toBe(d.id);
   });
 
+  it('a lead demoted to reviewer cannot lift a suspension they made as a lead by undoing it', () => {
+    const { db, userIds } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    const d = decide(db, { flagId: flag!, action: 'suspend', reasonCode: 'spam_confirmed' }, lead, noOutbox);
+    const demoted: Operator = { name: lead.name, role: 'reviewer' };
+    expect(() => undo(db, d.id, demoted, noOutbox)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(db.prepare(`SELECT count(*) FROM decisions WHERE reverses = ?`).pluck().get(d.id)).toBe(0);
+    expect(matchingExclusions(db, NOW + 1).has('u0')).toBe(true);
+  });
+
   it('bad input says what and where', () => {
     const { db, userIds } = freshDb(2);
     const [flag] = seedFlags(db, userIds.slice(0, 1));

@@ -251,6 +251,13 @@ function undoOne(
       `decision ${decisionId} was already undone by decision ${already.id}`,
       say('alreadyUndone', { decisionId, by: already.id }),
     );
+  // Undoing a suspension lifts it: as lead-only as making one. A reviewer's own decisions are the ones within a
+  // reviewer's powers — not a suspension they made while they were a lead, before being made a reviewer.
+  if (isLeadOnly(original.action) && !roleAtLeast(operator.role, 'lead'))
+    throw forbidden(
+      `a ${operator.role} cannot undo decision ${decisionId} (${original.action}): lifting it is for a lead`,
+      say('reviewerCannotSuspend', {}),
+    );
   if (!roleAtLeast(operator.role, 'lead') && original.operator !== operator.name) {
     throw forbidden(
       `a ${operator.role} can only undo their own decisions; decision ${decisionId} was made by ${original.operator}`,
