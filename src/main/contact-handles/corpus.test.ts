@@ -61,6 +61,10 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['详询 138—0013—8000', '13800138000'], // em dashes
   ['vx 138–0013–8000', '13800138000'], // en dashes
   ['电话 一三八—〇〇一三—八〇〇〇', '13800138000'],
+  // numerals and digits taking turns, so no four numerals stand together
+  ['1三8零0一3八0〇0 加我', '三8零0一3八'],
+  ['vx 幺3八0013捌000', '幺3八'],
+  ['企鹅 1二3四5六7八9', '二3四'],
   // other scripts' digits (NFKC keeps them): the value must not reach the operator in them either
   ['vx ١٣٨٠٠١٣٨٠٠٠', '١٣٨٠٠١٣٨٠٠٠'], // Arabic-Indic
   ['电话 १३८ ००१३ ८०००', '१३८'], // Devanagari
@@ -108,6 +112,9 @@ const CHINESE = [
   '营业时间 10:00—22:00，周一至周五',
   '2026—2027 赛季的年卡 1380 元',
   '订单号 1000861391234567 已发货', // 0086 inside a longer number is not a country code
+  '10 20 一起去吃饭吧',
+  '我们 2026 年一月一日见，1 2 3 一二三木头人',
+  '第1、2、3名 一二等奖',
 ];
 
 const ENGLISH = [

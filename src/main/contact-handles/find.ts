@@ -150,6 +150,17 @@ const CONFUSABLES = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
  */
 const NUMERAL_RUN = new RegExp(`${NUMERAL_CLASS}(?:${SEPARATOR_CLASS}*${NUMERAL_CLASS}){3,}`, 'gu');
 const NUMERAL_CHAR = new RegExp(NUMERAL_CLASS, 'g');
+/**
+ * Numerals and digits taking turns (`1三8零0一3八0〇0`) leave no run of four numerals, yet spell a number: a run of
+ * 7+ digits and numerals with at least two of each becomes digits. Seven is well short of a phone, and more than an
+ * ordinary sentence strings together ("10 20 一起" has one numeral, "2026 年一月" is broken by 年).
+ */
+const DIGIT_OR_NUMERAL = `[0-9${Object.keys(CHINESE_DIGIT).join('')}]`;
+const MIXED_RUN = new RegExp(`${DIGIT_OR_NUMERAL}(?:${SEPARATOR_CLASS}*${DIGIT_OR_NUMERAL}){6,}`, 'gu');
+const mixedRunToDigits = (run: string): string =>
+  (run.match(NUMERAL_CHAR)?.length ?? 0) >= 2 && (run.match(/[0-9]/g)?.length ?? 0) >= 2
+    ? run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c)
+    : run;
 const DIGIT_SEPARATOR = new RegExp(`(\\d)${SEPARATOR_CLASS}+(?=\\d)`, 'gu');
 /**
  * A phone number written partly in look-alike letters: 11 symbols from digits and O/o, l/I, B (spaces or dashes
@@ -181,6 +192,7 @@ export function normaliseForDisplay(text: string): string {
     .replace(CONFUSABLES, (c) => CONFUSABLE[c] ?? c)
     .replace(ENCLOSED, enclosedDigit)
     .replace(OTHER_SCRIPT_DIGIT, otherScriptDigit)
+    .replace(MIXED_RUN, mixedRunToDigits)
     .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
     .replace(LOOK_ALIKE_PHONE, lookAlikeToDigits)
     .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id))
