@@ -26,6 +26,14 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['Q号：2233445566', '2233445566'],
   ['抠抠 556677889', '556677889'],
   ['wei xin: shop_mango', 'shop_mango'],
+  // the keyword broken up by a dot, a dash, a star or an emoji
+  ['v.x meimeiabc', 'meimeiabc'],
+  ['W-X：sweet_88', 'sweet_88'],
+  ['v❤️x candygirl 有货', 'candygirl'],
+  ['q.q 87654321', '87654321'],
+  ['Q·Q：556677889', '556677889'],
+  ['微.信 tiantian88', 'tiantian88'],
+  ['薇❤信 meimeiabc', 'meimeiabc'],
   ['V❤ aiaiabc1', 'aiaiabc1'],
   // emoji as the keyword
   ['🐧 918273645', '918273645'],
@@ -115,6 +123,8 @@ const CHINESE = [
   '10 20 一起去吃饭吧',
   '我们 2026 年一月一日见，1 2 3 一二三木头人',
   '第1、2、3名 一二等奖',
+  '微信、支付宝都可以，人均 38.5',
+  '威信县的朋友你好，我们 12 号见',
 ];
 
 const ENGLISH = [
@@ -130,6 +140,8 @@ const ENGLISH = [
   'Without more evidence we should not restrict anyone',
   'I will message you on WeChat (tonight) after work',
   'She said to find her on wechat "later" today',
+  'The new.x-ray machine at the clinic, 2 floors up',
+  'Q: what time? A: 7.30, room 1208',
 ];
 
 const wordList = fs

@@ -214,10 +214,16 @@ const GLUE = `${GLUE_CHAR}*(?:号码|号|是|id|账号)?${GLUE_CHAR}*`;
 const PHONE = /(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)/g;
 /** A landline only after a phone keyword (a bare "0571-…" could be an order number). */
 const LANDLINE = new RegExp(`(?:电话|座机|手机|tel|📞|☎|📱)${GLUE}(0\\d{2,3}-?\\d{7,8})(?!\\d)`, 'giu');
+/**
+ * One character a seller puts inside a two-letter keyword to break it up (`v.x`, `w-x`, `v❤x`, `q·q`, `微.信`): a space,
+ * a punctuation mark or a symbol.
+ */
+const KEYWORD_GAP = '[\\s\\p{P}\\p{S}\\uFE0F]?';
 const WECHAT_KEYWORD = [
-  'v\\s?信',
-  'v\\s?x',
-  'w\\s?x',
+  `v${KEYWORD_GAP}信`,
+  `v${KEYWORD_GAP}x`,
+  `w${KEYWORD_GAP}x`,
+  `[微薇威维徽围]${KEYWORD_GAP}信`,
   'wei\\s?xin',
   'wechat',
   'vchat',
@@ -255,7 +261,7 @@ const WECHAT = new RegExp(`(${WECHAT_KEYWORD})(${GLUE})([a-z][a-z0-9_-]{4,19}|\\
 const HAN = /\p{Script=Han}/u;
 const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string, id: string): boolean =>
   /^[a-z\s+]+$/i.test(keyword) && /^[\s\p{Ps}\p{Pi}"']*$/u.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
-const QQ = new RegExp(`(?:qq|q\\s?q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)`, 'giu');
+const QQ = new RegExp(`(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)`, 'giu');
 const LINK =
   /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?![a-z0-9])(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/gi;
 const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq|绿泡泡|🐧/gi;
