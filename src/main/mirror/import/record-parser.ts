@@ -213,6 +213,18 @@ export function csvKeyCellLeniently(text: string, column: number): string | unde
 }
 
 /**
+ * A header's cell as the operator can read it: quoted, with characters that show as nothing or as a plain space
+ * written as escapes. A second BOM (a tool that adds one to text already starting with one), a zero-width or a no-break
+ * space would otherwise be refused as `column "id" … (did you mean "id"?)` (the first holding the BOM): two names that
+ * look the same.
+ */
+function visibly(name: string): string {
+  return JSON.stringify(name).replace(/[\p{Cf}\p{Z}]/gu, (c) =>
+    c === ' ' ? c : `\\u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+}
+
+/**
  * What is wrong with a CSV file's header, or null: it must parse, name each column once, name only the format's
  * fields and every one of them (a column left out is not a column of nulls: fields.ts). A header is the file's, not
  * a row's: with it wrong no row can be read (its key neither — a snapshot would take every row of the table for
@@ -230,7 +242,7 @@ function csvHeaderProblem(spec: TableSpec, text: string): string | null {
   const seen = new Set<string>();
   for (const cell of cells) {
     const name = cell ?? '';
-    const shown = JSON.stringify(capChars(name, 64));
+    const shown = visibly(capChars(name, 64));
     if (seen.has(name)) return `column ${shown} appears twice in the header`;
     seen.add(name);
     if (!spec.fields.some((f) => f.name === name)) {
