@@ -212,6 +212,30 @@ describe('the fast paths inside the importer', () => {
   }
 
   it('leaves the same mirror rows and the same errors (file, line, field, message) as the general path', () => {
+    // Ids at and past 64 characters (astral ones count once), and times as other writers spell them: offsets without
+    // a colon or minutes, lower-case t and z, 1–9 digits of fraction; refused in both formats and on both paths: a
+    // leap second, a day February lacks, a space for the T (not ISO 8601).
+    const spellings: [string, string][] = [
+      ['s1', '2026-11-24T08:30:00+0800'],
+      ['s2', '2026-11-24T08:30:00-05'],
+      ['s3', '2026-11-24t00:30:00z'],
+      ['s4', '2026-11-24T08:30:00.1+08:00'],
+      ['s5', '2026-11-24T08:30:00.123456789-00:00'],
+      ['s6', '2026-12-31T23:59:60Z'],
+      ['s7', '2026-02-29T08:30:00+08:00'],
+      ['s8', '2026-11-24 08:30:00+08:00'],
+      ['😀'.repeat(64), T],
+      ['😀'.repeat(65), T],
+      ['x'.repeat(65), T],
+      ['s\u001f9', T], // a control character: escaped in JSON, as it stands in CSV
+    ];
+    // Taken in both formats, fast path or not: ISO 8601's spellings of a time with an offset, 64 characters.
+    const taken = ['s1', 's2', 's3', 's4', 's5', '😀'.repeat(64), 's\u001f9'].sort();
+    const spelledAccepted = (rows: unknown[]) =>
+      rows
+        .map((r) => (r as { id: string }).id)
+        .filter((id) => spellings.some(([s]) => s === id))
+        .sort();
     const good = (id: string, user: string, extra = '') =>
       `{"id":"${id}","user_id":"${user}","merchant_id":"m1","amount_fen":1500,"paid_at":"${T}"${extra}}`;
     const lines = [
@@ -227,11 +251,16 @@ describe('the fast paths inside the importer', () => {
       '{"id":"t7","user_id":"u1","merchant_id":"m1","amount_fen":7,"paid_at":"2026-11-24T08:30:00"}',
       '{"id":"t8","user_id":"u1","merchant_id":"m1","amount_fen":7,"paid_at":"' + T + '"',
       good('t9', 'u1'),
+      ...spellings.map(
+        ([id, paidAt]) =>
+          `{"id":${JSON.stringify(id)},"user_id":"u1","merchant_id":"m1","amount_fen":7,"paid_at":"${paidAt}"}`,
+      ),
     ];
     const [fast, general] = importBothWays({ 'transactions.jsonl': lines.join('\n') + '\n' });
     expect(fast!.rows.length).toBeGreaterThan(0);
     expect(fast!.quarantine.length).toBeGreaterThan(0);
     expect(fast).toEqual(general);
+    expect(spelledAccepted(fast!.rows)).toEqual(taken);
 
     const csv = [
       'id,user_id,merchant_id,amount_fen,paid_at',
@@ -243,9 +272,11 @@ describe('the fast paths inside the importer', () => {
       `,u1,m1,1,${T}`,
       `t4,u1,m1,1,2026-11-24T08:30:00`,
       `t5,ü😀,m1,1,${T}`,
+      ...spellings.map(([id, paidAt]) => `${id},u1,m1,7,${paidAt}`),
     ];
     const [fastCsv, generalCsv] = importBothWays({ 'transactions.csv': csv.join('\n') + '\n' });
     expect(fastCsv!.rows.length).toBeGreaterThan(0);
     expect(fastCsv).toEqual(generalCsv);
+    expect(spelledAccepted(fastCsv!.rows)).toEqual(taken);
   });
 });
