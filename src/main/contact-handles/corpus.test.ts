@@ -69,6 +69,9 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['详询 138—0013—8000', '13800138000'], // em dashes
   ['vx 138–0013–8000', '13800138000'], // en dashes
   ['电话 一三八—〇〇一三—八〇〇〇', '13800138000'],
+  // a date inside a longer number is no date
+  ['vx 138-2012-05-18', '13820120518'],
+  ['扣扣 2026-1-2-3456', '2026123456'],
   // numerals and digits taking turns, so no four numerals stand together
   ['1三8零0一3八0〇0 加我', '三8零0一3八'],
   ['vx 幺3八0013捌000', '幺3八'],
@@ -125,6 +128,11 @@ const CHINESE = [
   '第1、2、3名 一二等奖',
   '微信、支付宝都可以，人均 38.5',
   '威信县的朋友你好，我们 12 号见',
+  // a date written with separators after a keyword is a date, not an id glued from its digits
+  '微信 2026-11-24 的转账记录，谢谢',
+  '加我 2026.11.24 那天在星巴克见过',
+  'QQ 2026/11/24 聊过的事还记得吗',
+  '微信 2026-11-24 13:38 付的款',
 ];
 
 const ENGLISH = [

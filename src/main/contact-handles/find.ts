@@ -161,7 +161,17 @@ const mixedRunToDigits = (run: string): string =>
   (run.match(NUMERAL_CHAR)?.length ?? 0) >= 2 && (run.match(/[0-9]/g)?.length ?? 0) >= 2
     ? run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c)
     : run;
-const DIGIT_SEPARATOR = new RegExp(`(\\d)${SEPARATOR_CLASS}+(?=\\d)`, 'gu');
+/**
+ * Separators between digits go, except inside a date written with them (2026-11-24, 2026.11.24, 2026/11/24): glued,
+ * "微信 2026-11-24 的转账" read as a WeChat id 20261124. A date standing alone, that is: digits before it or more
+ * after it (`138-2012-05-18`, `2026-1-2-3`) make it part of a longer number, glued as usual.
+ */
+const DATE_OR_DIGIT_SEPARATOR = new RegExp(
+  `((?<!\\d${SEPARATOR_CLASS}*)(?:19|20)\\d\\d([-./])(?:0?[1-9]|1[0-2])\\2(?:0?[1-9]|[12]\\d|3[01])(?!\\d|\\2\\d))|(\\d)${SEPARATOR_CLASS}+(?=\\d)`,
+  'gu',
+);
+const keepDateOrGlueDigits = (_: string, date: string | undefined, _sep: string, digit: string): string =>
+  date ?? digit;
 /**
  * A phone number written partly in look-alike letters: 11 symbols from digits and O/o, l/I, B (spaces or dashes
  * between allowed), starting like a mobile number, with at least two real digits — no English word has a digit.
@@ -196,7 +206,7 @@ export function normaliseForDisplay(text: string): string {
     .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
     .replace(LOOK_ALIKE_PHONE, lookAlikeToDigits)
     .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id))
-    .replace(DIGIT_SEPARATOR, '$1');
+    .replace(DATE_OR_DIGIT_SEPARATOR, keepDateOrGlueDigits);
 }
 
 /** The display form in lower case. Exported for tests and for evidence display. */
