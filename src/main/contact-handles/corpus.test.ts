@@ -25,6 +25,8 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['扣扣群 87654321 进群领福利', '87654321'],
   ['Q号：2233445566', '2233445566'],
   ['抠抠 556677889', '556677889'],
+  ['vx 12345678 加我', '12345678'], // a number before a verb, not a unit, is still the id
+  ['扣扣 87654321，在线', '87654321'],
   ['wei xin: shop_mango', 'shop_mango'],
   // the keyword broken up by a dot, a dash, a star or an emoji
   ['v.x meimeiabc', 'meimeiabc'],
@@ -133,6 +135,13 @@ const CHINESE = [
   '加我 2026.11.24 那天在星巴克见过',
   'QQ 2026/11/24 聊过的事还记得吗',
   '微信 2026-11-24 13:38 付的款',
+  // an amount or a count after a keyword is not an id
+  '微信 50000 到账了，谢谢老板',
+  '加我 100000 积分的那个活动',
+  'QQ 98765 积分换了个杯子',
+  '企鹅 12345 只，纪录片里说的',
+  '卫星 12345 颗，新闻里说的',
+  '微 12345 元的预算够吗',
 ];
 
 const ENGLISH = [

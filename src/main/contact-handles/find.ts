@@ -260,8 +260,16 @@ const WECHAT_KEYWORD = [
   '🟩',
   '🟢',
 ].join('|');
+/**
+ * A number followed by a unit or a counter is an amount, not an id: "微信 50000 到账了" is money, "QQ 98765 积分" points,
+ * "卫星 12345 颗" a count. (A phone is found whatever follows it; this only spares the shorter numbers.)
+ */
+const NOT_A_QUANTITY = '(?!\\s*(?:[元块角毛万千百亿个次人位只颗件张条斤米岁年月日天点秒级%]|到账|积分|分钟))';
 /** WeChat keyword, glue, then an id (WeChat ids are 6–20 chars from a letter; numbers too). */
-const WECHAT = new RegExp(`(${WECHAT_KEYWORD})(${GLUE})([a-z][a-z0-9_-]{4,19}|\\d{5,12})(?![a-z0-9_-])`, 'giu');
+const WECHAT = new RegExp(
+  `(${WECHAT_KEYWORD})(${GLUE})([a-z][a-z0-9_-]{4,19}|\\d{5,12}${NOT_A_QUANTITY})(?![a-z0-9_-])`,
+  'giu',
+);
 /**
  * "talk on wechat tomorrow": in English text, after a latin keyword and nothing but a space, a bracket or a quote
  * ("on WeChat (tonight)"), a letters-only word is a word. An id there needs a digit, `_` or `-`, or glue that says
@@ -271,7 +279,10 @@ const WECHAT = new RegExp(`(${WECHAT_KEYWORD})(${GLUE})([a-z][a-z0-9_-]{4,19}|\\
 const HAN = /\p{Script=Han}/u;
 const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string, id: string): boolean =>
   /^[a-z\s+]+$/i.test(keyword) && /^[\s\p{Ps}\p{Pi}"']*$/u.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
-const QQ = new RegExp(`(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)`, 'giu');
+const QQ = new RegExp(
+  `(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`,
+  'giu',
+);
 const LINK =
   /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?![a-z0-9])(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/gi;
 const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq|绿泡泡|🐧/gi;
