@@ -34,6 +34,19 @@ describe('near-duplicate greetings', () => {
     ).toBe(names.length);
   });
 
+  it('sees through invisible characters sprinkled into each copy (zero-width, variation selectors, combining marks)', () => {
+    const invisible = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\ufe0f', '\u0301'];
+    // A different sprinkling per copy, as a spam script does it: a fixed pseudo-random walk, so the test is stable.
+    const sprinkle = (text: string, k: number): string =>
+      [...text].map((c, i) => ((i * 7 + k * 3) % 5 < 2 ? invisible[(i + k) % invisible.length]! + c : c)).join('');
+    const copies = Array.from({ length: 8 }, (_, k) => sprinkle(template('', 1), k));
+    expect(jaccard(shingles(copies[0]!), shingles(copies[1]!))).toBeGreaterThan(0.9);
+    const texts = [...copies, ...distinct];
+    const labels = lshClusters(texts.map((t) => minhash(shingles(t))));
+    expect(new Set(Array.from(labels.slice(0, copies.length))).size).toBe(1);
+    expect(new Set(Array.from(labels.slice(copies.length))).size).toBe(distinct.length);
+  });
+
   it('agrees with the exact pairwise baseline on a mixed set', () => {
     const texts = [...Array.from({ length: 30 }, (_, i) => template(`友${i}`, i)), ...distinct];
     const a = lshClusters(texts.map((t) => minhash(shingles(t))));
