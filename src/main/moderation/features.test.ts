@@ -55,3 +55,21 @@ describe('other-district shares', () => {
     expect(assess(byId(users, 'u7')).figures.other_district_recipient_share).toBe(0.5);
   });
 });
+
+describe('greeting words', () => {
+  let db: Db | undefined;
+  afterEach(() => db?.close());
+
+  it('are read through zero-width characters a spammer slips inside them', () => {
+    ({ db } = freshDb(10));
+    const greeting = db.prepare(`INSERT INTO greetings VALUES (?, ?, ?, ?, 480, ?, NULL)`);
+    const texts = ['兼\u200b职日\u200d结，红\ufeff包福\u2060利', '包\u200b邮 正\u200c品 代\u200d购，优\u2060惠'];
+    db.transaction(() => {
+      for (let i = 1; i <= 4; i++) greeting.run(`g${i}`, 'u0', `u${i}`, T0 + i * 3600, texts[0]!);
+      for (let i = 1; i <= 4; i++) greeting.run(`h${i}`, 'u5', `u${i}`, T0 + i * 3600, texts[1]!);
+    })();
+    const { users } = extractFeatures(db, silentProgress);
+    expect(users.find((f) => f.userId === 'u0')!.promoWordShare).toBe(1);
+    expect(users.find((f) => f.userId === 'u5')!.sellingWordShare).toBe(1);
+  });
+});

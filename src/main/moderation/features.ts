@@ -1,6 +1,6 @@
 import type { ProgressSink } from '../../shared/progress';
 import type { Db } from '../db/database';
-import { findContactHandles } from '../contact-handles/find';
+import { findHandleSpans, normaliseForDisplay } from '../contact-handles/find';
 import { largestClusterReach, lshClusters, minhash, shingles } from './near-duplicates';
 
 /**
@@ -518,7 +518,10 @@ function summariseOutgoing(
       replied++;
       answered.add(g.to);
     }
-    const found = findContactHandles(g.text);
+    // Read once as the recogniser reads it, for the handles and the words alike: "兼\u200b职" or "包\u2060邮" with a
+    // zero-width character inside is still the word (the raw text hid it from the word lists).
+    const display = normaliseForDisplay(g.text);
+    const found = findHandleSpans(display);
     const contacts = found.filter((h) => h.kind === 'phone' || h.kind === 'wechat' || h.kind === 'qq');
     if (contacts.length > 0) {
       handle++;
@@ -534,8 +537,8 @@ function summariseOutgoing(
       link++;
       if (linkIds.length < EVIDENCE_PER_SIGNAL) linkIds.push(g.id);
     }
-    if (SELLING_WORDS.test(g.text)) selling++;
-    if (PROMO_WORDS.test(g.text)) promo++;
+    if (SELLING_WORDS.test(display)) selling++;
+    if (PROMO_WORDS.test(display)) promo++;
   }
   let topHandleReach = 0;
   for (const s of handleReach.values()) topHandleReach = Math.max(topHandleReach, s.size);
