@@ -91,6 +91,13 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['➕V lucky_88 详聊', 'lucky_88'],
   ['戳 t.cn/A6xYz 领券', 't.cn'],
   ['详情 https://abc12.xyz/a?c=9', 'abc12.xyz'],
+  // cheap spam domains, and the dot written 。 or 点
+  ['新品 meimei88.shop/a1 看看', 'meimei88'],
+  ['福利在 lucky-box.club', 'lucky-box'],
+  ['戳 xx88.icu/go', 'xx88'],
+  ['详情 haohuo.online', 'haohuo'],
+  ['官网 abc123点com', 'abc123'],
+  ['复制 tiantian。cn 打开', 'tiantian'],
   // the id in brackets or quotes, or after an arrow
   ['想要的加vx【meimeiabc】', 'meimeiabc'],
   ['V信（sweetgirl）有货', 'sweetgirl'],
@@ -135,6 +142,8 @@ const CHINESE = [
   '加我 2026.11.24 那天在星巴克见过',
   'QQ 2026/11/24 聊过的事还记得吗',
   '微信 2026-11-24 13:38 付的款',
+  '下午3点cn那边见，三点com也行', // 点 after a number is the hour
+  '用 vue.js 写的，node.js 也会一点',
   // an amount or a count after a keyword is not an id
   '微信 50000 到账了，谢谢老板',
   '加我 100000 积分的那个活动',
@@ -159,6 +168,7 @@ const ENGLISH = [
   'She said to find her on wechat "later" today',
   'The new.x-ray machine at the clinic, 2 floors up',
   'Q: what time? A: 7.30, room 1208',
+  'Mr.Wang and Ms.Xin met at the shop. Store hours are short',
 ];
 
 const wordList = fs

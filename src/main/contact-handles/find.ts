@@ -283,8 +283,16 @@ const QQ = new RegExp(
   `(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`,
   'giu',
 );
-const LINK =
-  /(?:t\.cn\/\S+|https?:\/\/[^\s，。！!]+|www\.[^\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|ly|link)(?![a-z0-9])(?:\/[^\s，。！!]*)?|短链[:：]?\s*\S+)/gi;
+/**
+ * Top-level domains of a bare domain: the common ones and the cheap ones spam sites are registered under (.shop,
+ * .store, .club, .site, .online, .icu, .biz) — not those that are also names or words after a missing space
+ * ("Mr.Wang", "so.fun"). The dot may be written 。 or 点 (`abc123点com`), which no browser needs but a reader follows.
+ */
+const LINK_TLD = 'com|cn|net|cc|top|xyz|vip|me|io|ly|link|shop|store|club|site|online|icu|biz';
+const LINK = new RegExp(
+  `(?:t\\.cn\\/\\S+|https?:\\/\\/[^\\s，。！!]+|www\\.[^\\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}[.。点](?:${LINK_TLD})(?![a-z0-9])(?:\\/[^\\s，。！!]*)?|短链[:：]?\\s*\\S+)`,
+  'gi',
+);
 const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq|绿泡泡|🐧/gi;
 
 /** Every handle in the display form of a text, with where it sits. */
