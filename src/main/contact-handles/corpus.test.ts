@@ -28,6 +28,7 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['vx 12345678 加我', '12345678'], // a number before a verb, not a unit, is still the id
   ['扣扣 87654321，在线', '87654321'],
   ['wei xin: shop_mango', 'shop_mango'],
+  ['微信 WeChat：meimeiabc', 'meimeiabc'],
   // the keyword broken up by a dot, a dash, a star or an emoji
   ['v.x meimeiabc', 'meimeiabc'],
   ['W-X：sweet_88', 'sweet_88'],
@@ -144,6 +145,9 @@ const CHINESE = [
   '微信 2026-11-24 13:38 付的款',
   '下午3点cn那边见，三点com也行', // 点 after a number is the hour
   '用 vue.js 写的，node.js 也会一点',
+  // the app's own name after a keyword is no id
+  '我们用微信 WeChat 聊吧',
+  '加我 wechat 吧，国外的朋友',
   // an amount or a count after a keyword is not an id
   '微信 50000 到账了，谢谢老板',
   '加我 100000 积分的那个活动',

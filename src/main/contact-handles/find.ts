@@ -265,9 +265,13 @@ const WECHAT_KEYWORD = [
  * "卫星 12345 颗" a count. (A phone is found whatever follows it; this only spares the shorter numbers.)
  */
 const NOT_A_QUANTITY = '(?!\\s*(?:[元块角毛万千百亿个次人位只颗件张条斤米岁年月日天点秒级%]|到账|积分|分钟))';
-/** WeChat keyword, glue, then an id (WeChat ids are 6–20 chars from a letter; numbers too). */
+/**
+ * WeChat keyword, glue, then an id (WeChat ids are 6–20 chars from a letter; numbers too). The app's own name after
+ * a keyword is the keyword said twice ("用微信 WeChat 聊", "加我 wechat"), not an id; an id after it is still found.
+ */
+const APP_NAME = '(?!(?:wechat|weixin|vchat)(?![a-z0-9_-]))';
 const WECHAT = new RegExp(
-  `(${WECHAT_KEYWORD})(${GLUE})([a-z][a-z0-9_-]{4,19}|\\d{5,12}${NOT_A_QUANTITY})(?![a-z0-9_-])`,
+  `(${WECHAT_KEYWORD})(${GLUE})(${APP_NAME}[a-z][a-z0-9_-]{4,19}|\\d{5,12}${NOT_A_QUANTITY})(?![a-z0-9_-])`,
   'giu',
 );
 /**
