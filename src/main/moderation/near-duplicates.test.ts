@@ -47,6 +47,17 @@ describe('near-duplicate greetings', () => {
     expect(new Set(Array.from(labels.slice(copies.length))).size).toBe(distinct.length);
   });
 
+  it('sees through a random token appended to each copy of a short template', () => {
+    // What a spam script appends so that no two copies are alike: a random id or a number, different each time.
+    const tokens = ['x7k2qp', 'q9ee1z', '482913', 'a1b2c3', 'zz09kk', '#770312', 'mm3n8w', '0x5f1d'];
+    const copies = tokens.map((t) => `兼职日结，加我了解 ${t}`);
+    expect(jaccard(shingles(copies[0]!), shingles(copies[1]!))).toBeGreaterThan(0.9);
+    const others = [...distinct, '明天3点见，老地方', '房租 3200 十一月', '你好 Lily', '你好 Tom'];
+    const labels = lshClusters([...copies, ...others].map((t) => minhash(shingles(t))));
+    expect(new Set(Array.from(labels.slice(0, copies.length))).size).toBe(1);
+    expect(new Set(Array.from(labels.slice(copies.length))).size).toBe(others.length);
+  });
+
   it('agrees with the exact pairwise baseline on a mixed set', () => {
     const texts = [...Array.from({ length: 30 }, (_, i) => template(`友${i}`, i)), ...distinct];
     const a = lshClusters(texts.map((t) => minhash(shingles(t))));

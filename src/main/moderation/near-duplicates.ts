@@ -15,6 +15,14 @@ const ROWS = SIGNATURE_SIZE / BANDS;
 export const NEAR_DUPLICATE_JACCARD = 0.6;
 
 const PUNCTUATION = /[\s\p{P}\p{S}]+/gu;
+/**
+ * A random token is what a spam script appends to each copy so that no two are alike (`… 私聊 x7k2qp`, `#482913`):
+ * on a short template its bigrams outnumber the shared ones. A run of latin letters and digits holding a digit (a
+ * random token, an id, a number) counts as one character here; words and names keep their letters, so "你好 Lily"
+ * and "你好 Tom" stay two greetings.
+ */
+const RUN_WITH_DIGIT = /[a-z0-9_]*\d[a-z0-9_]*/g;
+const TOKEN = '0';
 
 /**
  * Character bigrams of the text with spacing, punctuation and case removed (Chinese has no word breaks). The text is
@@ -24,7 +32,7 @@ const PUNCTUATION = /[\s\p{P}\p{S}]+/gu;
  * fifth of them.
  */
 export function shingles(text: string): Set<number> {
-  const chars = [...normaliseForHandles(text).replace(PUNCTUATION, '')];
+  const chars = [...normaliseForHandles(text).replace(RUN_WITH_DIGIT, TOKEN).replace(PUNCTUATION, '')];
   const out = new Set<number>();
   if (chars.length === 1) out.add(fnv1a(chars[0]!, 0x811c9dc5) >>> 0);
   // The hash of the two characters' code units in a row, without building the two-character string.
