@@ -28,6 +28,7 @@ export interface ErrorSays {
   shadowRunRunning: { seconds: number };
   claimedBy: { flagId: number; operator: string };
   flagResolved: { flagId: number };
+  flagDecidedMeanwhile: { flagId: number; operator: string };
   reviewerCannotSuspend: Record<string, never>;
   reviewerBulkLimit: { limit: number; accounts: number };
   selectionChanged: { accounts: number; previewed: number };

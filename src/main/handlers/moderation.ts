@@ -114,6 +114,7 @@ export const moderationHandlers: Handlers<ModerationCall> = {
           reasonCode: input.reasonCode,
           note: input.note,
           expiresAt: expiresAt(input.expiresInDays),
+          ...(input.seenDecisionId !== undefined ? { seenDecisionId: input.seenDecisionId } : {}),
         },
         ctx.operator,
         {},

@@ -10,7 +10,7 @@ import { claim } from './claims';
 import { bulkDecide, decide, exportPendingDecisions, previewBulk, tryExportPending, undo, undoBulk } from './decisions';
 import { decisionsFileName } from '../outbox/decisions-file';
 import { matchingExclusions } from './exclusions';
-import { listQueue } from './queue';
+import { listQueue, queueItemDetail } from './queue';
 import { freshDb, seedFlags, tempDbPath, seedMirror } from '../testing/moderation-mirror';
 
 const reviewer: Operator = { name: 'ann', role: 'reviewer' };
@@ -250,6 +250,39 @@ describe('decisions', () => {
       }),
     ).toThrow(/claimed by ann/);
     expect(claim(db, flag!, otherReviewer, NOW + 11 * 60).operator).toBe('bob');
+  });
+
+  it('a decision from a view loaded before a colleague decided is refused, saying who, and writes nothing', () => {
+    const { db, userIds } = freshDb(2);
+    const [flag] = seedFlags(db, userIds.slice(0, 1));
+    // Ann opens the item (no decision yet) and steps away; her claim lapses and Bob holds the account.
+    claim(db, flag!, reviewer, NOW);
+    const annSaw = queueItemDetail(db, flag!).latestDecisionId;
+    expect(annSaw).toBeNull();
+    claim(db, flag!, otherReviewer, NOW + 11 * 60);
+    const hold = decide(
+      db,
+      { flagId: flag!, action: 'hold', reasonCode: 'insufficient_evidence', seenDecisionId: null },
+      otherReviewer,
+      { now: NOW + 11 * 60 },
+    );
+    expect(matchingExclusions(db, NOW + 12 * 60).has('u0')).toBe(true);
+    // Back, Ann clears from the view she loaded before the hold: refused, and the hold stands.
+    claim(db, flag!, reviewer, NOW + 22 * 60);
+    const clear = { flagId: flag!, action: 'clear' as const, reasonCode: 'false_positive' as DecisionReason };
+    expect(() => decide(db, { ...clear, seenDecisionId: annSaw }, reviewer, { now: NOW + 22 * 60 })).toThrow(
+      expect.objectContaining({
+        code: 'CONFLICT',
+        message: expect.stringContaining(`decision ${hold.id} (hold by bob) since this view was loaded`),
+      }),
+    );
+    expect(db.prepare(`SELECT count(*) FROM decisions`).pluck().get()).toBe(1);
+    expect(matchingExclusions(db, NOW + 22 * 60).has('u0')).toBe(true);
+    // Having looked again, she sees the hold and may still clear it.
+    const seen = queueItemDetail(db, flag!).latestDecisionId;
+    expect(seen).toBe(hold.id);
+    decide(db, { ...clear, seenDecisionId: seen }, reviewer, { now: NOW + 22 * 60 });
+    expect(matchingExclusions(db, NOW + 23 * 60).has('u0')).toBe(false);
   });
 
   it('decisions are append-only: UPDATE and DELETE are rejected by triggers', () => {

@@ -36,6 +36,12 @@ export interface DecideInput {
   note?: string;
   /** Unix seconds; only for restrict / suspend / hold, must be in the future. */
   expiresAt?: number | null;
+  /**
+   * For a decision on an item: its newest decision as the operator saw it (null: none). Another one since is a
+   * CONFLICT — two reviewers on one item, the second working from a view loaded before the first decided, would
+   * otherwise lift a hold they never saw. Undefined: no check.
+   */
+  seenDecisionId?: number | null;
 }
 
 export interface DecisionRow {
@@ -94,6 +100,9 @@ const statements = (db: Db) => ({
   ),
   decision: db.prepare<[number], DecisionRow>(`SELECT * FROM decisions WHERE id = ?`),
   undoOf: db.prepare<[number], { id: number }>(`SELECT id FROM decisions WHERE reverses = ?`),
+  latestOnFlag: db.prepare<[number], { id: number; action: string; operator: string }>(
+    `SELECT id, action, operator FROM decisions WHERE flag_id = ? ORDER BY id DESC LIMIT 1`,
+  ),
   effectiveFinalOnFlag: db.prepare<[number], { id: number }>(
     `SELECT id FROM (${EFFECTIVE_DECISIONS}) WHERE flag_id = ? AND action IN ${FINAL_ACTIONS_SQL} ORDER BY id DESC LIMIT 1`,
   ),
@@ -169,6 +178,16 @@ function insertDecision(
       );
     }
     assertNotClaimedByOther(db, flag.id, operator, now);
+    if (input.seenDecisionId !== undefined) {
+      const latest = s.latestOnFlag.get(flag.id);
+      if ((latest?.id ?? null) !== input.seenDecisionId) {
+        throw conflict(
+          `flag ${flag.id} has had decision ${latest!.id} (${latest!.action} by ${latest!.operator}) since this view ` +
+            `was loaded; nothing was decided — look at the item again`,
+          say('flagDecidedMeanwhile', { flagId: flag.id, operator: latest!.operator }),
+        );
+      }
+    }
     // An import may have removed the account since its item was listed (a snapshot that no longer has it): the
     // decision has nobody to act on. Said plainly, before any row is written.
     if (!s.user.get(userId)) {

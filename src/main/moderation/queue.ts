@@ -295,6 +295,8 @@ export interface QueueItemDetail {
   timeline: TimelinePage;
   /** Every decision on the account, newest first (the history a reviewer undoes from). */
   decisions: Record<string, unknown>[];
+  /** The newest decision on this item (undo rows included), or null: what a decision made from this view saw. */
+  latestDecisionId: number | null;
   /** Incoming transfer amounts by count, over all of them: "39.00 ×12" is what selling looks like. */
   pricePoints: readonly { readonly amount_fen: number; readonly count: number }[];
   related: readonly Readonly<RelatedAccount & { queue: QueueName | null }>[];
@@ -321,6 +323,13 @@ export function flagAccount(db: Db, flagId: number): string {
   return userId;
 }
 
+/** The newest decision on an item, undo rows included (they carry the item of the decision they reverse). */
+export function latestDecisionOnFlag(db: Db, flagId: number): number | null {
+  return (
+    db.prepare<[number], number | null>(`SELECT max(id) FROM decisions WHERE flag_id = ?`).pluck().get(flagId) ?? null
+  );
+}
+
 export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
   const flag = db
     .prepare<[number], QueueRow & { evidence: string }>(
@@ -345,6 +354,7 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
         `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC ${limitSql(DECISIONS_SHOWN)}`,
       )
       .all(flag.user_id),
+    latestDecisionId: latestDecisionOnFlag(db, flagId),
     ...accountPatterns.get(db, flag.user_id, () => ({
       pricePoints: Object.freeze(
         db

@@ -268,6 +268,7 @@ export function maskItemDetail(
     },
     timeline: maskTimelinePage(db, userId, detail.timeline, names),
     decisions: detail.decisions.map((d) => maskDecision(d, undone)),
+    latestDecisionId: detail.latestDecisionId,
     related: detail.related.map((r) => ({
       userId: r.userId,
       maskedName: nameOf(r.userId),

@@ -202,6 +202,8 @@ export const itemDetailSchema = z.object({
   }),
   timeline: timelinePageSchema,
   decisions: z.array(decisionViewSchema),
+  /** The newest decision on this item (undo rows included), or null: a decision made from this view sends it back. */
+  latestDecisionId: z.number().int().nullable(),
   related: z.array(relatedAccountSchema),
 });
 export type ModerationItemDetail = z.infer<typeof itemDetailSchema>;
@@ -326,6 +328,12 @@ export const moderationCalls = {
         reasonCode: decisionReasonSchema,
         note,
         expiresInDays: expiryDaysSchema.optional(),
+        /**
+         * The item's newest decision as the operator's view showed it (the item detail's latestDecisionId; null:
+         * none). CONFLICT when another decision came since: a view loaded before a colleague's hold must not lift
+         * it unseen. Left out, the decision is made whatever came before (the CLI's, a script's).
+         */
+        seenDecisionId: z.number().int().positive().nullable().optional(),
       })
       .strict(),
     decisionViewSchema,

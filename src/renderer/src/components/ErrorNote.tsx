@@ -37,6 +37,7 @@ const SAYS: { [K in ErrorSayId]: MessageKey } = {
   shadowRunRunning: 'error.say.shadowRunRunning',
   claimedBy: 'error.say.claimedBy',
   flagResolved: 'error.say.flagResolved',
+  flagDecidedMeanwhile: 'error.say.flagDecidedMeanwhile',
   reviewerCannotSuspend: 'error.say.reviewerCannotSuspend',
   reviewerBulkLimit: 'error.say.reviewerBulkLimit',
   selectionChanged: 'error.say.selectionChanged',

@@ -31,6 +31,8 @@ export const app = defineSection(
     'error.say.shadowRunRunning': '你在 {seconds} 秒前开始的影子运行还在进行，请等它结束后再试。',
     'error.say.claimedBy': '标记 #{flagId} 正由 {operator} 处理中（对方 10 分钟无操作后自动释放）。',
     'error.say.flagResolved': '标记 #{flagId} 已处理过；如需改判，请先撤销原决定。',
+    'error.say.flagDecidedMeanwhile':
+      '打开标记 #{flagId} 之后，{operator} 已对它作出了新决定；本次未作决定，请重新查看后再决定。',
     'error.say.reviewerCannotSuspend': '审核员不能封禁账号，请上报组长。',
     'error.say.reviewerBulkLimit':
       '审核员一次最多处理 {limit} 个账号，当前选择有 {accounts} 个；请缩小范围或请组长操作。',
@@ -119,6 +121,8 @@ export const app = defineSection(
     'error.say.claimedBy':
       'Flag #{flagId} is being reviewed by {operator} (released after 10 minutes without activity).',
     'error.say.flagResolved': 'Flag #{flagId} is already resolved; undo that decision first to change it.',
+    'error.say.flagDecidedMeanwhile':
+      '{operator} decided on flag #{flagId} after you opened it; nothing was decided. Look at it again, then decide.',
     'error.say.reviewerCannotSuspend': 'A reviewer cannot suspend an account; escalate it to a lead.',
     'error.say.reviewerBulkLimit':
       'A reviewer can act on at most {limit, plural, one {# account} other {# accounts}} at once; this selection has {accounts}. Narrow it or ask a lead.',

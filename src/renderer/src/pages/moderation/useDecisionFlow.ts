@@ -73,6 +73,8 @@ export function useDecisionFlow(open: OpenItem | null, detector: string | undefi
         reasonCode: pending.reason,
         ...(pending.note.trim() ? { note: pending.note.trim() } : {}),
         ...(EXPIRING_ACTIONS.includes(pending.action) ? { expiresInDays: pending.expiryDays } : {}),
+        // What the operator is looking at: a colleague's decision since then is refused, not overridden unseen.
+        seenDecisionId: open.data.latestDecisionId,
       });
       setUndoStack((s) => [...s, { decisionId: d.id }]);
       setMessage(
