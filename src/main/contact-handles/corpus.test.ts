@@ -25,6 +25,9 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['扣扣群 87654321 进群领福利', '87654321'],
   ['Q号：2233445566', '2233445566'],
   ['抠抠 556677889', '556677889'],
+  ['有事 Q我 12345678', '12345678'], // "QQ me"
+  ['ＱＱ我：2233445566', '2233445566'],
+  ['扣我 87654321 领资料', '87654321'],
   ['vx 12345678 加我', '12345678'], // a number before a verb, not a unit, is still the id
   ['扣扣 87654321，在线', '87654321'],
   ['wei xin: shop_mango', 'shop_mango'],
@@ -145,6 +148,8 @@ const CHINESE = [
   '微信 2026-11-24 13:38 付的款',
   '下午3点cn那边见，三点com也行', // 点 after a number is the hour
   '用 vue.js 写的，node.js 也会一点',
+  '老板扣我 20000 块工资，扣我 50000 积分',
+  'IQ我 120，EQ我 130', // a Q inside a word is no keyword
   // the app's own name after a keyword is no id
   '我们用微信 WeChat 聊吧',
   '加我 wechat 吧，国外的朋友',

@@ -283,8 +283,9 @@ const WECHAT = new RegExp(
 const HAN = /\p{Script=Han}/u;
 const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string, id: string): boolean =>
   /^[a-z\s+]+$/i.test(keyword) && /^[\s\p{Ps}\p{Pi}"']*$/u.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
+/** A QQ keyword, then the number; "Q我" / "QQ我" / "扣我" ("QQ me") is the keyword as a verb. */
 const QQ = new RegExp(
-  `(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧)\\s*(?:群|号|是)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`,
+  `(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧|(?<![a-z])q(?=\\s*我)|扣(?=我))\\s*(?:群|号|是|我)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`,
   'giu',
 );
 /**
