@@ -63,6 +63,8 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['ｗｘ：ｌｉｎｄａ０８', 'linda08'],
   ['vх: candy_girl9', 'candy_girl9'], // Cyrillic х
   ['ν信 honey_bee2', 'honey_bee2'], // Greek ν
+  ['ᴠx meimeiabc 有货', 'meimeiabc'], // small capitals
+  ['ᴡᴇᴄʜᴀᴛ: sweetgirl', 'sweetgirl'],
   // digits in every dress
   ['薇 一三八 〇〇幺三 八〇〇〇', '13800138000'],
   ['加我 幺叁捌两两陆陆柒柒捌捌', '13822667788'],

@@ -102,7 +102,10 @@ function otherScriptDigit(c: string): string {
  */
 const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u180e]/gu;
 const COMBINING = /\p{M}/gu;
-/** Cyrillic and Greek letters that look like latin ones (`vх` with a Cyrillic х), to their latin twin. */
+/**
+ * Cyrillic and Greek letters that look like latin ones (`vх` with a Cyrillic х), and the small capitals "fancy text"
+ * generators use (`ᴠx`, `ᴡᴇᴄʜᴀᴛ`), which NFKC leaves alone, to their latin twin.
+ */
 const CONFUSABLE: Readonly<Record<string, string>> = {
   а: 'a',
   е: 'e',
@@ -142,6 +145,30 @@ const CONFUSABLE: Readonly<Record<string, string>> = {
   υ: 'u',
   Ο: 'O',
   Χ: 'X',
+  ᴀ: 'a',
+  ʙ: 'b',
+  ᴄ: 'c',
+  ᴅ: 'd',
+  ᴇ: 'e',
+  ꜰ: 'f',
+  ɢ: 'g',
+  ʜ: 'h',
+  ɪ: 'i',
+  ᴊ: 'j',
+  ᴋ: 'k',
+  ʟ: 'l',
+  ᴍ: 'm',
+  ɴ: 'n',
+  ᴏ: 'o',
+  ᴘ: 'p',
+  ʀ: 'r',
+  ꜱ: 's',
+  ᴛ: 't',
+  ᴜ: 'u',
+  ᴠ: 'v',
+  ᴡ: 'w',
+  ʏ: 'y',
+  ᴢ: 'z',
 };
 const CONFUSABLES = new RegExp(`[${Object.keys(CONFUSABLE).join('')}]`, 'g');
 /**
