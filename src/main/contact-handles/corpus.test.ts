@@ -97,6 +97,11 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['➕V lucky_88 详聊', 'lucky_88'],
   ['戳 t.cn/A6xYz 领券', 't.cn'],
   ['详情 https://abc12.xyz/a?c=9', 'abc12.xyz'],
+  // the id first, the keyword after it
+  ['mango_88 是我vx', 'mango_88'],
+  ['sweet-shop 就是我的微信号，有货', 'sweet-shop'],
+  ['tiantian520（V信）速加', 'tiantian520'],
+  ['candy_99【vx】', 'candy_99'],
   // cheap spam domains, and the dot written 。 or 点
   ['新品 meimei88.shop/a1 看看', 'meimei88'],
   ['福利在 lucky-box.club', 'lucky-box'],
@@ -152,6 +157,7 @@ const CHINESE = [
   '用 vue.js 写的，node.js 也会一点',
   '老板扣我 20000 块工资，扣我 50000 积分',
   'IQ我 120，EQ我 130', // a Q inside a word is no keyword
+  'Wendy 是我的微信好友，也是同事',
   // the app's own name after a keyword is no id
   '我们用微信 WeChat 聊吧',
   '加我 wechat 吧，国外的朋友',

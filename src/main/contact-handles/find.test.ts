@@ -57,6 +57,10 @@ describe('hard negatives are not flagged by the handle rule alone', () => {
     ['short numbers', '我住3号楼 12层'],
     ['a date', '2026-11-24 见'],
     ['price list', '39 58 99'],
+    // an id-like token before a WeChat keyword that is not tied to it by 是我 or brackets
+    ['a phone model, then 微信 in a longer word', 'iphone15 是我的微信头像里那台手机'],
+    ['a parcel number, then 微信', '快递 SF1234567 微信 发你了'],
+    ['a flight number', 'CA1234 是我的航班，微信 联系'],
   ])('%s', (_name, text) => {
     expect(hasContactHandle(text)).toBe(false);
     expect(kinds(text).every((k) => k === 'solicit')).toBe(true);

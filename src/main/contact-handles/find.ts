@@ -310,6 +310,18 @@ const WECHAT = new RegExp(
 const HAN = /\p{Script=Han}/u;
 const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string, id: string): boolean =>
   /^[a-z\s+]+$/i.test(keyword) && /^[\s\p{Ps}\p{Pi}"']*$/u.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
+/**
+ * The id first, the keyword after it, tied to it by "是我(的)" or in brackets: "mango_88 是我vx", "sweet-shop 就是我的微信号",
+ * "abc123（V信）". Only an id with a digit, `_` or `-` counts — "Wendy 是我的微信好友" names a friend — and the keyword
+ * must end there (a space, a mark, 号 or the end of the text), so "… 是我的微信名" is not it; an order number merely
+ * followed by "微信 …" is not tied to it.
+ */
+const ID_KEYWORD = `(?:v${KEYWORD_GAP}x|v${KEYWORD_GAP}信|w${KEYWORD_GAP}x|[微薇威维徽围]${KEYWORD_GAP}信|wechat|绿泡泡)号?`;
+const WECHAT_AFTER_ID = new RegExp(
+  `(?<![a-z0-9_-])([a-z][a-z0-9_-]{4,19})\\s*(?:就?是我的?\\s*${ID_KEYWORD}(?=$|[\\s\\p{P}\\p{S}])|\\p{Ps}\\s*${ID_KEYWORD}\\s*\\p{Pe})`,
+  'giu',
+);
+const isIdLike = (id: string): boolean => /[\d_-]/.test(id);
 /** A QQ keyword, then the number; "Q我" / "QQ我" / "扣我" ("QQ me") is the keyword as a verb. */
 const QQ = new RegExp(
   `(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧|(?<![a-z])q(?=\\s*我)|扣(?=我))\\s*(?:群|号|是|我)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`,
@@ -342,6 +354,8 @@ export function findHandleSpans(display: string): HandleSpan[] {
     // A bare 11-digit id after "vx" is the phone number already reported; keep one entry per number.
     if (!found.some((h) => h.kind === 'phone' && h.text === m[3])) add('wechat', m, 3);
   }
+  for (const m of display.matchAll(WECHAT_AFTER_ID))
+    if (isIdLike(m[1]!) && !found.some((h) => h.text === m[1]!.toLowerCase())) add('wechat', m, 1);
   for (const m of display.matchAll(QQ)) if (!found.some((h) => h.text === m[1])) add('qq', m, 1);
   for (const m of display.matchAll(LINK)) add('link', m, 0);
   if (found.length === 0) for (const m of display.matchAll(SOLICIT)) add('solicit', m, 0);
