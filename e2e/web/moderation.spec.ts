@@ -5,6 +5,8 @@ import type { Page } from '@playwright/test';
 import { openDatabase } from '../../src/main/db/database';
 import { generateExport } from '../../src/main/mirror/generator';
 import { importExport } from '../../src/main/mirror/import';
+import { releaseClaim } from '../../src/main/moderation/claims';
+import { decide } from '../../src/main/moderation/decisions';
 import { DETECTOR_NAMES } from '../../src/shared/domain/detection';
 import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/moderation-mirror';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
@@ -254,6 +256,51 @@ test('two operators on one mirror: the item one is reviewing is not offered to t
     await context.close();
     await second.stop();
   }
+});
+
+test('a decision from a view a colleague decided on meanwhile is refused, saying who, and the queue is read again', async ({
+  app,
+  server,
+}) => {
+  const db = openDatabase(server.dbPath);
+  seedFlags(db, seedAccounts(db, 5));
+  db.close();
+  await signIn(app, 'lead');
+  await app.getByTestId('nav-moderation').click();
+  const detail = app.getByTestId('moderation-detail');
+  await expect(detail).toHaveAttribute('data-flag-id', /^\d+$/);
+  const flagId = Number(await detail.getAttribute('data-flag-id'));
+  await expect(app.getByTestId('detail-decisions')).toHaveAttribute('data-count', '0');
+
+  // While 李娜 looks at the item, her claim lapses and 王芳 holds the account, then moves on (another process:
+  // the console's own file, as a second console or the CLI would write it).
+  const other = openDatabase(server.dbPath);
+  other.prepare(`UPDATE claims SET last_seen_at = last_seen_at - 3600 WHERE flag_id = ?`).run(flagId);
+  const colleague = { name: '王芳', role: 'reviewer' as const };
+  decide(
+    other,
+    { flagId, action: 'hold', reasonCode: 'insufficient_evidence', expiresAt: Math.floor(Date.now() / 1000) + 86_400 },
+    colleague,
+    {},
+  );
+  releaseClaim(other, flagId, colleague);
+  other.close();
+
+  // 李娜 clears from the view she loaded before the hold: refused, said in words, nothing written — and her queue,
+  // read again, no longer offers the item (the hold took it out of the unreviewed queue).
+  await app.locator('body').click({ position: { x: 5, y: 5 } });
+  await app.keyboard.press('1');
+  await expect(app.getByTestId('action-bar')).toHaveAttribute('data-action', 'clear');
+  await app.keyboard.press('Enter');
+  const error = app.getByTestId('error-note');
+  await expect(error).toHaveAttribute('data-code', 'CONFLICT');
+  await expect(error).toHaveAttribute('data-say', 'flagDecidedMeanwhile');
+  await expect(error).toContainText('王芳');
+  await expect(app.locator(`[data-testid="queue-row"][data-flag-id="${flagId}"]`)).toHaveCount(0);
+  await expect(detail).not.toHaveAttribute('data-flag-id', String(flagId));
+  const check = new Database(server.dbPath, { readonly: true });
+  expect(check.prepare(`SELECT action, operator FROM decisions ORDER BY id`).raw().all()).toEqual([['hold', '王芳']]);
+  check.close();
 });
 
 test("the queue's columns fit a laptop's width in either language: no score, held mark or wait is cut off", async ({

@@ -21,7 +21,7 @@ function Section({
 }) {
   const { t } = useI18n();
   return (
-    <details className="mod-section" open={count > 0} data-testid={testId}>
+    <details className="mod-section" open={count > 0} data-testid={testId} data-count={count}>
       <summary>
         {title} <span className="muted">({count})</span>
       </summary>

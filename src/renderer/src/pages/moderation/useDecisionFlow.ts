@@ -1,6 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DecisionAction } from '../../../../shared/contract';
 import { type ApiError, toApiError } from '../../api/client';
+import { changeOf } from '../../api/changes';
+import { applyChange } from '../../api/queries';
 import { useAction } from '../../api/useAction';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { PendingDecision } from './ActionBar';
@@ -48,6 +51,7 @@ export function useDecisionFlow(open: OpenItem | null, detector: string | undefi
   const [undoStack, setUndoStack] = useState<readonly Undoable[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const client = useQueryClient();
   const decide = useAction('moderation.decide');
   const undo = useAction('moderation.undo');
   const undoBulk = useAction('moderation.undoBulk');
@@ -82,7 +86,10 @@ export function useDecisionFlow(open: OpenItem | null, detector: string | undefi
       );
       setPrepared({ ...NO_DECISION, flagId: null });
     } catch (e) {
-      setError(toApiError(e));
+      const err = toApiError(e);
+      // A colleague decided meanwhile (or resolved the item): show the item as it is now, their decision with it.
+      if (err.error.code === 'CONFLICT') void applyChange(client, changeOf('moderation.decide'));
+      setError(err);
     }
   };
 
