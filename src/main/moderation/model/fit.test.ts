@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { UserFeatures } from '../features';
 import { fitDetectorModel, fitWithoutFamily, type FitOptions, HARD_NEGATIVE_WEIGHT, type LabelledAccount } from './fit';
-import { type DetectorModel, isFlagged, scoreOf } from './model';
+import { DETECTOR_NAMES } from '../../../shared/domain/detection';
+import { MODEL_INPUTS } from './inputs';
+import { assess, type DetectorModel, isFlagged, MAX_PROBABILITY, scoreOf } from './model';
 
 /**
  * Fitting on hand-made behaviour figures (no generator): two seller families that show the same signal (many new
@@ -154,6 +156,74 @@ describe('fitting the detection model', () => {
     expect(fam.gathering_host!.rate).toBeLessThan(0.05);
     const host = accounts.find((a) => a.family === 'gathering_host')!;
     expect(isFlagged(scoreOf(host.features, model), model)).toBe(false);
+  });
+
+  it("each weight stays on its input's side of zero: more greetings never lower the odds of spam", () => {
+    const model = fitDetectorModel(accounts, options);
+    const crossed = MODEL_INPUTS.flatMap((input) =>
+      DETECTOR_NAMES.filter((c) => {
+        const w = model.classes[c].weights[input.name]!;
+        return input.direction === 'raises' ? w < 0 : w > 0;
+      }).map((c) => `${c}.${input.name}`),
+    );
+    expect(crossed).toEqual([]);
+    // A spammer writing every greeting anew (no near-duplicates, no links, no bursts) and answered by nobody:
+    // sending more of them can only make it look more like spam, never less.
+    const scoreWith = (sent: number): number => {
+      const f = blank(`fresh-${sent}`);
+      f.greetingsSent = sent;
+      f.greetingRecipients = sent;
+      f.unansweredRecipients = sent;
+      f.activeDays = 10;
+      return scoreOf(f, model).probability;
+    };
+    expect(scoreWith(200)).toBeGreaterThanOrEqual(scoreWith(20));
+    expect(scoreWith(20)).toBeGreaterThanOrEqual(scoreWith(2));
+  });
+
+  it('an assessment names only what the account shows, and never says certain', () => {
+    const model = fitDetectorModel(accounts, options);
+    const everything = new Set(MODEL_INPUTS.map((i) => i.reason));
+    const reasonsOf = (f: UserFeatures) => assess(f, model).classes;
+    // A seller with no regular payer at all and a quiet account: what is below average raises or lowers the odds
+    // (see the contributions), but "mostly regular payers" is not why a seller is flagged, and "many greetings"
+    // is not what speaks for someone who sent none.
+    const seller = account('seller_payers', 'x-seller', rng(3));
+    seller.repeatPayerShare = 0;
+    seller.replyRate = 0;
+    const quiet = blank('x-quiet');
+    for (const view of [...Object.values(reasonsOf(seller)), ...Object.values(reasonsOf(quiet))]) {
+      for (const r of view.reasons)
+        expect(MODEL_INPUTS.find((i) => i.reason === r)!.direction, `reason ${r}`).toBe('raises');
+      for (const r of view.counterSignals)
+        expect(MODEL_INPUTS.find((i) => i.reason === r)!.direction, `counter-signal ${r}`).toBe('lowers');
+      for (const r of [...view.reasons, ...view.counterSignals]) expect(everything.has(r)).toBe(true);
+    }
+    expect(reasonsOf(seller).micro_seller.reasons).toContain('repeated_price_points');
+    expect(reasonsOf(seller).micro_seller.reasons).not.toContain('regular_payers');
+    expect(reasonsOf(quiet).spammer.counterSignals).not.toContain('many_greetings');
+    // Every signal of both kinds far past anything in the fit: a high probability, not 1.
+    const extreme = account('spammer', 'x-extreme', rng(5));
+    Object.assign(extreme, {
+      greetingsSent: 5000,
+      greetingRecipients: 5000,
+      unansweredRecipients: 5000,
+      templateReach: 5000,
+      maxPerHour: 500,
+      coldHandleGreetings: 5000,
+      handleGreetings: 5000,
+      topHandleReach: 5000,
+      distinctPayers: 500,
+      steadyPayers: 500,
+      repeatedPriceShare: 1,
+      orderMemoShare: 1,
+      promoWordShare: 1,
+      sellingWordShare: 1,
+      blockedBy: 300,
+    });
+    const p = assess(extreme, model).probability;
+    expect(p).toBeGreaterThan(0.99);
+    expect(p).toBeLessThanOrEqual(MAX_PROBABILITY);
   });
 
   it('leaving a family out: a kind like one it saw is still caught, a kind with a signal of its own is not', () => {

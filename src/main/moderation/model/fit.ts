@@ -144,7 +144,22 @@ function loss(
   return total;
 }
 
-/** Newton's method on the multinomial log-likelihood over the rows in `idx`. */
+/**
+ * Each parameter's allowed sign (K blocks of P): 0 for an intercept, +1 for a weight that may only raise its class's
+ * odds, −1 for one that may only lower them (ModelInput.direction).
+ */
+function parameterSigns(): Int8Array {
+  const sign = new Int8Array(K * P);
+  for (let k = 0; k < K; k++)
+    MODEL_INPUTS.forEach((input, j) => (sign[k * P + j + 1] = input.direction === 'raises' ? 1 : -1));
+  return sign;
+}
+
+/**
+ * Newton's method on the multinomial log-likelihood over the rows in `idx`, each weight kept on its input's side of
+ * zero (projected Newton): a weight at zero whose descent would cross it is held there for the step, the others take
+ * the Newton step of the problem over them, and the result is put back on the allowed side.
+ */
 export function fitMultinomial(
   rows: readonly Float64Array[],
   y: Uint8Array,
@@ -153,6 +168,7 @@ export function fitMultinomial(
   ridge: number,
 ): Float64Array {
   const n = K * P;
+  const sign = parameterSigns();
   let theta = new Float64Array(n);
   let current = loss(theta, rows, y, w, idx, ridge);
   const l = new Float64Array(K);
@@ -184,12 +200,12 @@ export function fitMultinomial(
         hess[(k * P + j) * n + k * P + j]! += ridge;
       }
     for (let q = 0; q < n; q++) hess[q * n + q]! += 1e-9;
-    const step = solve(hess, grad, n);
+    const step = constrainedStep(hess, grad, theta, sign);
     let scale = 1;
     let next = theta;
     let nextLoss = current;
     for (let half = 0; half < 30; half++) {
-      next = theta.map((t, q) => t - scale * step[q]!);
+      next = theta.map((t, q) => allowed(t - scale * step[q]!, sign[q]!));
       nextLoss = loss(next, rows, y, w, idx, ridge);
       if (nextLoss <= current) break;
       scale /= 2;
@@ -200,6 +216,30 @@ export function fitMultinomial(
     if (improved < 1e-7 * Math.max(1, Math.abs(current))) break;
   }
   return theta;
+}
+
+/** A parameter's value put on its allowed side of zero. */
+const allowed = (value: number, sign: number): number => (sign * value < 0 ? 0 : value);
+
+/**
+ * The Newton step over the parameters free to move: a weight at zero held there when descent (−grad) would take it
+ * across; the step is 0 for those and the reduced system's solution for the rest.
+ */
+function constrainedStep(hess: Float64Array, grad: Float64Array, theta: Float64Array, sign: Int8Array): Float64Array {
+  const n = grad.length;
+  const free: number[] = [];
+  for (let q = 0; q < n; q++) if (sign[q] === 0 || sign[q]! * theta[q]! > 0 || -sign[q]! * grad[q]! > 0) free.push(q);
+  const m = free.length;
+  const h = new Float64Array(m * m);
+  const g = new Float64Array(m);
+  free.forEach((q, a) => {
+    g[a] = grad[q]!;
+    free.forEach((r, b) => (h[a * m + b] = hess[q * n + r]!));
+  });
+  const reduced = solve(h, g, m);
+  const step = new Float64Array(n);
+  free.forEach((q, a) => (step[q] = reduced[a]!));
+  return step;
 }
 
 /** P(abuse) log-odds of each row: log(e^l1 + e^l2). */
@@ -385,8 +425,9 @@ export function fitDetectorModel(accounts: readonly LabelledAccount[], options: 
   return {
     detectorVersion: options.detectorVersion,
     method:
-      'multinomial logistic regression (ordinary / micro_seller / spammer) over standardised inputs, ridge ' +
-      `${ridge}, hard-negative accounts weighted ${hardNegativeWeight}; P(abuse) Platt-calibrated on out-of-fold scores; an account is queued under its likelier class ` +
+      'multinomial logistic regression (ordinary / micro_seller / spammer) over standardised inputs, each weight ' +
+      `kept on its input's side of zero, ridge ${ridge}, hard-negative accounts weighted ${hardNegativeWeight}; ` +
+      'P(abuse) Platt-calibrated on out-of-fold scores; an account is queued under its likelier class ' +
       'when P(abuse) reaches that class threshold',
     command: options.command,
     fittedOn: options.fittedOn,

@@ -7,7 +7,7 @@ import {
 } from '../../../shared/domain/detection';
 import type { UserFeatures } from '../features';
 import fitted from './detector-model.json' with { type: 'json' };
-import { figuresOf, MODEL_INPUTS, reachOf } from './inputs';
+import { figuresOf, MODEL_INPUTS, type ModelInput, reachOf } from './inputs';
 
 /**
  * The detection model: one multinomial logistic regression over the interpretable inputs (./inputs.ts) — the odds
@@ -80,8 +80,16 @@ export function parseDetectorModel(value: unknown, where = 'detector-model.json'
   if (names.join(',') !== given.join(','))
     throw new Error(`${where}: inputs ${given.join(',')} are not this build's ${names.join(',')}; fit the model again`);
   for (const c of DETECTOR_NAMES)
-    for (const n of names)
-      if (model.classes[c].weights[n] === undefined) throw new Error(`${where}: classes.${c}.weights.${n} is missing`);
+    for (const input of MODEL_INPUTS) {
+      const weight = model.classes[c].weights[input.name];
+      if (weight === undefined) throw new Error(`${where}: classes.${c}.weights.${input.name} is missing`);
+      // A weight on the wrong side of zero would say the opposite of the reason an operator reads (inputs.ts).
+      if (input.direction === 'raises' ? weight < 0 : weight > 0)
+        throw new Error(
+          `${where}: classes.${c}.weights.${input.name} is ${weight}, but that input only ${input.direction} ` +
+            `the odds; fit the model again`,
+        );
+    }
   return model;
 }
 
@@ -148,12 +156,19 @@ export function logits(model: DetectorModel, z: Float64Array): [number, number] 
   return out;
 }
 
+/**
+ * The highest probability a score says. The calibration was fitted on a few thousand abusive accounts: it cannot
+ * tell odds of a thousand to one from a million to one, and an account far past everything it was shown (many
+ * strong signals at once) would otherwise score exactly 1 — certainty, which no model of behaviour has.
+ */
+export const MAX_PROBABILITY = 0.999;
+
 /** Calibrated P(abuse) from the two class log-odds. */
 export function calibrated(model: DetectorModel, l: readonly [number, number]): number {
   // log(P(abuse) / P(ordinary)) = log(e^l1 + e^l2), computed stably.
   const m = Math.max(l[0], l[1]);
   const abuseLogit = m + Math.log(Math.exp(l[0] - m) + Math.exp(l[1] - m));
-  return sigmoid(model.calibration.a * abuseLogit + model.calibration.b);
+  return Math.min(MAX_PROBABILITY, sigmoid(model.calibration.a * abuseLogit + model.calibration.b));
 }
 
 /** The score alone (probability and likelier class), without the evidence: what a whole-city pass needs. */
@@ -181,10 +196,21 @@ export function assess(f: UserFeatures, model: DetectorModel = detectorModel()):
     const contributions: Record<string, number> = {};
     for (const p of parts) contributions[p.input.name] = Math.round(p.part * 100) / 100;
     const byStrength = [...parts].sort((a, b) => Math.abs(b.part) - Math.abs(a.part));
+    // A reason names what the account shows: an input that raises the odds and is above average. The same input
+    // below average lowers the odds a little ("few greetings"), and one that lowers them pushes them up when it is
+    // below average ("few regular payers"); the reason's words would say the opposite of either, so those stay in
+    // the contributions of the evidence view and are not named.
+    const named = (direction: ModelInput['direction'], sign: 1 | -1): FlagReason[] => [
+      ...new Set(
+        byStrength
+          .filter((p) => p.input.direction === direction && sign * p.part >= REASON_MIN)
+          .map((p) => p.input.reason),
+      ),
+    ];
     classes[c] = {
       probability: round3(probability * shares[k]!),
-      reasons: [...new Set(byStrength.filter((p) => p.part >= REASON_MIN).map((p) => p.input.reason))],
-      counterSignals: [...new Set(byStrength.filter((p) => p.part <= -REASON_MIN).map((p) => p.input.reason))],
+      reasons: named('raises', 1),
+      counterSignals: named('lowers', -1),
       contributions,
     };
   });
