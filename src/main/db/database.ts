@@ -55,6 +55,21 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 }
 
 /**
+ * Runs `fn` with this connection's foreign-key checks off, then puts them back as they were. For writers that check
+ * references themselves (an import against the ids it knows, a run's persist against the imports since it read the
+ * mirror). The pragma cannot change inside a transaction: called inside one, it changes nothing and the checks stay.
+ */
+export function withForeignKeysOff<T>(db: Db, fn: () => T): T {
+  const on = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`foreign_keys = ${on ? 'ON' : 'OFF'}`);
+  }
+}
+
+/**
  * Bytes of WAL a connection leaves on disk once a checkpoint has emptied it (`journal_size_limit`): the next write
  * that starts the WAL over trims it to this. Without it the WAL keeps the size of the largest transaction ever
  * written for as long as any connection is open — the console's whole session: a province's import left ~10 GB

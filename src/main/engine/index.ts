@@ -8,6 +8,7 @@ import { pairEvidence } from './explain';
 import {
   activeRuleSet,
   completeRun,
+  importsCompleted,
   ensureRuleSetVersion,
   failRun,
   type MatchRunSummary,
@@ -64,6 +65,8 @@ export async function runMatchingDetailed(
   const ruleSet = options.ruleSet ? parseRuleSet(options.ruleSet) : activeRuleSet(db).ruleSet;
   const version = ensureRuleSetVersion(db, ruleSet, options.operator);
   const runId = startRun(db, options.date, version, ruleSet, options.operator);
+  // Read before the mirror is: an import completing during the run is then seen by completeRun.
+  const importsAtLoad = importsCompleted(db);
   try {
     const cache = await MatchingCache.build(
       db,
@@ -108,7 +111,7 @@ export async function runMatchingDetailed(
       phasesMs: { ...cache.phasesMs, scoreAndAssign: Math.round(t1 - t0), explain: Math.round(t2 - t1) },
     };
     const t3 = performance.now();
-    completeRun(db, runId, options.date, options.operator, introductions, summary);
+    completeRun(db, runId, options.date, options.operator, introductions, summary, importsAtLoad);
     summary.phasesMs.persist = Math.round(performance.now() - t3);
     return { summary, cache, assignment };
   } catch (error) {

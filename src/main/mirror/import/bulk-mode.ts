@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database';
+import { type Db, withForeignKeysOff } from '../../db/database';
 
 /**
  * Secondary indexes of a table, dropped before a bulk load and rebuilt after it, in the same transaction. Adding
@@ -98,10 +98,8 @@ export function rebuildIndexes(db: Db, dropped: DroppedIndexes): void {
  * the mirror's ids plus the ids this import accepted; FK checks would repeat two B-tree lookups per row.
  */
 export function withBulkPragmas<T>(db: Db, cacheKib: number, fn: () => T): T {
-  const fk = db.pragma('foreign_keys', { simple: true }) as number;
-  db.pragma('foreign_keys = OFF');
-  try {
-    return withPageCache(db, cacheKib, () => {
+  return withForeignKeysOff(db, () =>
+    withPageCache(db, cacheKib, () => {
       // The sorter's helper thread is asked for only while indexes are rebuilt (rebuildIndexes): with the sort runs
       // that small it is faster, where with the import's cache it had added ~60 MiB and no measurable speed.
       // The sort behind CREATE INDEX (and the statement journal) spill to temp files, not RAM: the connection's
@@ -113,10 +111,8 @@ export function withBulkPragmas<T>(db: Db, cacheKib: number, fn: () => T): T {
       } finally {
         db.pragma(`temp_store = ${tempStore}`);
       }
-    });
-  } finally {
-    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
-  }
+    }),
+  );
 }
 
 /** Runs `fn` with `kib` KiB of page cache on this connection, then gives the connection its own setting back. */
