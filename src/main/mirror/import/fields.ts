@@ -330,8 +330,15 @@ export function convertField(
     }
     case 'date': {
       if (typeof v !== 'string') throw wrongType(name, 'a date string YYYY-MM-DD', v);
-      if (v.length !== 10 || !parseDate(v))
-        throw new RowProblem('bad_time', name, `${name} must be a date YYYY-MM-DD, got ${typeName(v)}`);
+      // The same years as a time's: 0001-01-01 (Go's zero time, a default nobody set) is no day an introduction
+      // was made, and as the oldest day it would sort before every real one.
+      const date = v.length === 10 ? parseDate(v) : undefined;
+      if (!date || date.y < 1970 || date.y > 2100)
+        throw new RowProblem(
+          'bad_time',
+          name,
+          `${name} must be a date YYYY-MM-DD between 1970 and 2100, got ${typeName(v)}`,
+        );
       out.push(v);
       return;
     }

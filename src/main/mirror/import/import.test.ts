@@ -638,6 +638,27 @@ describe('importExport', () => {
     expect(db.prepare('SELECT amount_fen FROM transactions WHERE id = ?').pluck().get('t1')).toBe(99);
   });
 
+  it('an introduction dated outside 1970–2100 (a zero time, a placeholder year) is quarantined, as a time would be', () => {
+    write('users.jsonl', jsonl([user('u1'), user('u2')]));
+    write(
+      'introductions.jsonl',
+      jsonl([
+        { user_a: 'u1', user_b: 'u2', date: '0001-01-01', outcome: 'pending' },
+        { user_a: 'u1', user_b: 'u2', date: '9999-12-31', outcome: 'pending' },
+        { user_a: 'u1', user_b: 'u2', date: '2026-11-20', outcome: 'pending' },
+      ]),
+    );
+    const s = run();
+    expect(quarantined(s.runId)).toEqual([
+      { file: 'introductions.jsonl', line: 1, field: 'date', reason: 'bad_time' },
+      { file: 'introductions.jsonl', line: 2, field: 'date', reason: 'bad_time' },
+    ]);
+    expect(listQuarantine(db, { runId: s.runId, offset: 0, limit: 1 })[0]!.message).toContain(
+      'date must be a date YYYY-MM-DD between 1970 and 2100',
+    );
+    expect(db.prepare('SELECT date FROM introductions').pluck().all()).toEqual(['2026-11-20']);
+  });
+
   it('resolves references to ids that arrive in the same import, and to ids already in the mirror', () => {
     write('users.jsonl', jsonl([user('u1')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));
