@@ -52,7 +52,7 @@ export interface MerchantFacts {
 
 /**
  * A place as a view may show it. Only the fields its level allows are set: `place` → name, category, district;
- * `brand` → brand only (its k count is over all its outlets, so neither their category nor district); `category` → category and
+ * `brand` → brand only (its k count is over all its outlets, so neither their category, district nor channel); `category` → category and
  * district (or online); `district` → district. Never a merchant id, an amount or a time.
  */
 export interface PlaceLabel {
@@ -207,7 +207,10 @@ export function placeLabel(m: MerchantFacts, level: DisclosureLevel): PlaceLabel
     case 'place':
       return { level, name: m.name, brand: null, category: m.category, district: online ? null : m.district, online };
     case 'brand':
-      return { level, name: null, brand: m.brand, category: null, district: null, online };
+      // Never the channel: the brand's k count is over all its outlets, online and offline, so "the brand's online
+      // store" names a smaller set than the one counted (often just the pair), and on a guess card an online answer
+      // would stand out among offline decoys (decoys at brand level are drawn across channels).
+      return { level, name: null, brand: m.brand, category: null, district: null, online: false };
     case 'category':
       return { level, name: null, brand: null, category: m.category, district: online ? null : m.district, online };
     case 'district':
