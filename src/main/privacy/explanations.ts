@@ -80,11 +80,12 @@ export function explainReasons(
               params: { category: top.label.category!, district: top.label.district },
             },
           ];
-        return [
-          top
-            ? { code, key: 'preview.reason.rare_shared_places.category', params: { category: top.label.category! } }
-            : generic,
-        ];
+        // Without a disclosed place to say it about, "the same little-known places" is left out: the engine gives this
+        // code for the pair's rarest places, exactly the ones k-anonymity withholds, and the viewer knows which of
+        // their own places are little-known — the generic sentence would point at a withheld place.
+        return top
+          ? [{ code, key: 'preview.reason.rare_shared_places.category', params: { category: top.label.category! } }]
+          : [];
       }
       case 'shared_brands_categories': {
         const top = withCategory[0];

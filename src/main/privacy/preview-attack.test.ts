@@ -31,6 +31,8 @@ const A = 'oA_aaaaaaaaaaaaaaaaaaaaaaaaa';
 const B = 'oB_bbbbbbbbbbbbbbbbbbbbbbbbb';
 const CROWD = ['oC_1', 'oC_2', 'oC_3', 'oC_4'];
 const X_NAME = 'Secret Beans 静安寺店';
+/** A little-known bookstore only A and B paid at: under k at every level, so always withheld. */
+const RARE = '0000000009';
 
 let root: string;
 let db: Db;
@@ -80,6 +82,7 @@ function baseMirror(exposures: Exposure[]): number {
     merchants: {
       rows: [
         merchant(X, { name: X_NAME, district: 'Jingan' }),
+        merchant(RARE, { name: 'Tiny Books', category: 'bookstore', district: 'Minhang' }),
         merchant(LUCKIN_ONLINE, {
           name: 'Luckin 官方网店',
           brand: 'Luckin',
@@ -97,6 +100,8 @@ function baseMirror(exposures: Exposure[]): number {
       rows: [
         tx(A, X),
         tx(B, X),
+        tx(A, RARE),
+        tx(B, RARE),
         tx(A, LUCKIN_ONLINE),
         tx(B, LUCKIN_ONLINE),
         ...A_BRANDS.map(([id]) => tx(A, id)),
@@ -123,7 +128,7 @@ function baseMirror(exposures: Exposure[]): number {
     71.5,
     JSON.stringify(['rare_shared_places', 'may_have_met', 'shared_brands_categories']),
     JSON.stringify({
-      sharedPlaces: [LUCKIN_ONLINE, X],
+      sharedPlaces: [RARE, LUCKIN_ONLINE, X],
       coPresence: [{ merchantId: X, hourBand: 'morning' }],
     }),
   );
@@ -136,7 +141,7 @@ const exposures = (b: Record<string, string>, a: Record<string, string> = {}): E
   ...Object.entries(a).map(([merchant_id, level]) => ({ user_id: A, merchant_id, level })),
   ...Object.entries(b).map(([merchant_id, level]) => ({ user_id: B, merchant_id, level })),
 ];
-const allA = { [X]: 'place', [LUCKIN_ONLINE]: 'brand' };
+const allA = { [X]: 'place', [LUCKIN_ONLINE]: 'brand', [RARE]: 'place' };
 
 describe('the masked preview under attack', () => {
   it("follows the user's current exposure: a later snapshot that drops B's row hides the place on an existing run", () => {
@@ -210,6 +215,23 @@ describe('the masked preview under attack', () => {
     expect(new Set(card!.choices.map((c) => c.label.online)).size, 'one shape for all four').toBe(1);
     const answer = card!.choices.find((c) => c.label.brand === 'Luckin')!;
     expect(answerGuess(db, runId, A, B, 'a', answer.id, policy).correct).toBe(true);
+  });
+
+  it('says "the same little-known places" only about a place the card may show, never about a withheld one', () => {
+    // Both show RARE at place level, but it is under k at every level (withheld); X is hidden by B; Luckin is shown
+    // at brand level (no category to name). The engine's rare_shared_places is about RARE: a sentence saying they
+    // share little-known places points A at the one little-known place A knows of their own — the withheld one.
+    const runId = baseMirror(exposures({ [LUCKIN_ONLINE]: 'brand', [RARE]: 'place' }, allA));
+    const preview = pairPreview(db, runId, A, B, policy);
+    expect(preview.sides[0].places.map((p) => p.level)).toEqual(['brand']);
+    for (const side of preview.sides) expect(side.reasons.map((r) => r.code)).not.toContain('rare_shared_places');
+    // Where a place with a category is disclosed, the reason is said about it.
+    snapshot({ exposures: { rows: exposures({ [LUCKIN_ONLINE]: 'brand', [RARE]: 'place', [X]: 'category' }, allA) } });
+    expect(pairPreview(db, runId, A, B, policy).sides[0].reasons).toContainEqual({
+      code: 'rare_shared_places',
+      key: 'preview.reason.rare_shared_places.full',
+      params: { category: 'coffee', district: 'Jingan' },
+    });
   });
 
   it('answerGuess refuses a choice not on the card, so it cannot be used to probe other places', () => {
