@@ -6,6 +6,12 @@ import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { platformIsoTime } from '../../shared/domain/platform-time';
 import { importExport } from '../mirror/import';
 import { merchant, tempDir, transaction, user, writeExport } from '../testing/export-files';
+import { listAudit } from '../audit/audit-log';
+import { dispatch } from '../dispatch';
+import { setOperatorEnabled, setOperatorRole } from '../operators/accounts';
+import { signedIn, TEST_PASSWORD } from '../testing/operators';
+import { buildPrivacyFixture } from '../testing/privacy-mirror';
+import { tempServices } from '../testing/temp';
 import { createMaskingPolicy } from './policy';
 import { answerGuess, guessCard, pairPreview } from './preview';
 
@@ -244,5 +250,37 @@ describe('the masked preview under attack', () => {
     // Every answer names the same right choice: repeating gives nothing more than playing once.
     expect(new Set(answers.map((x) => x.correctChoiceId)).size).toBe(1);
     expect(answers.filter((x) => x.correct)).toHaveLength(1);
+  });
+});
+
+describe('unmask: who may, and who is recorded', () => {
+  const services = tempServices();
+  const fixture = buildPrivacyFixture(services.db, { seed: 31 });
+  const [subject] = fixture.pairs[0]!;
+  const input = { userId: subject, reason: 'checking a complaint about this account', password: TEST_PASSWORD };
+  const unmasks = () => listAudit(services.db, 1000).filter((r) => r.action === 'privacy.unmask');
+
+  it('a lead disabled or demoted after signing in sees nothing raw; the lead who unmasks is the one on the audit row', async () => {
+    await signedIn(services, 'admin', 'admin-9');
+    const disabled = await signedIn(services, 'lead', 'lead-disabled');
+    const demoted = await signedIn(services, 'lead', 'lead-demoted');
+    const lead = await signedIn(services, 'lead', 'lead-real');
+    setOperatorEnabled(services.db, 'admin-9', 'lead-disabled', false, Math.floor(Date.now() / 1000));
+    setOperatorRole(services.db, 'admin-9', 'lead-demoted', 'reviewer');
+    for (const caller of [disabled, demoted]) {
+      const reply = await dispatch('preview.unmask', input, caller);
+      expect(reply.ok).toBe(false);
+      expect(JSON.stringify(reply)).not.toContain('真名');
+    }
+    expect(unmasks()).toHaveLength(0);
+    const shown = await dispatch('preview.unmask', input, lead);
+    expect(shown.ok).toBe(true);
+    expect(unmasks()).toEqual([
+      expect.objectContaining({
+        operator: 'lead-real',
+        subject,
+        details: expect.objectContaining({ reason: input.reason }),
+      }),
+    ]);
   });
 });
