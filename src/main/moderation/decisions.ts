@@ -21,7 +21,7 @@ import { exportPendingRange, type RangeExport, type RangeSource, tryExportRange 
 import { assertNotClaimedByOther, touchClaim } from './claims';
 import { EFFECTIVE_DECISIONS, FINAL_ACTIONS_SQL, nowSeconds } from './effective';
 import { conflict, forbidden, invalidInput, notFound } from './errors';
-import { type QueueName, type QueueFilter, selectQueueFlags } from './queue';
+import { latestDecisionOnFlag, type QueueName, type QueueFilter, selectQueueFlags } from './queue';
 import { say } from '../../shared/error-says';
 import { maskHandlesInText } from '../contact-handles/mask';
 
@@ -100,9 +100,6 @@ const statements = (db: Db) => ({
   ),
   decision: db.prepare<[number], DecisionRow>(`SELECT * FROM decisions WHERE id = ?`),
   undoOf: db.prepare<[number], { id: number }>(`SELECT id FROM decisions WHERE reverses = ?`),
-  latestOnFlag: db.prepare<[number], { id: number; action: string; operator: string }>(
-    `SELECT id, action, operator FROM decisions WHERE flag_id = ? ORDER BY id DESC LIMIT 1`,
-  ),
   effectiveFinalOnFlag: db.prepare<[number], { id: number }>(
     `SELECT id FROM (${EFFECTIVE_DECISIONS}) WHERE flag_id = ? AND action IN ${FINAL_ACTIONS_SQL} ORDER BY id DESC LIMIT 1`,
   ),
@@ -179,7 +176,7 @@ function insertDecision(
     }
     assertNotClaimedByOther(db, flag.id, operator, now);
     if (input.seenDecisionId !== undefined) {
-      const latest = s.latestOnFlag.get(flag.id);
+      const latest = latestDecisionOnFlag(db, flag.id);
       if ((latest?.id ?? null) !== input.seenDecisionId) {
         throw conflict(
           `flag ${flag.id} has had decision ${latest!.id} (${latest!.action} by ${latest!.operator}) since this view ` +

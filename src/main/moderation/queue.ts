@@ -323,11 +323,19 @@ export function flagAccount(db: Db, flagId: number): string {
   return userId;
 }
 
-/** The newest decision on an item, undo rows included (they carry the item of the decision they reverse). */
-export function latestDecisionOnFlag(db: Db, flagId: number): number | null {
-  return (
-    db.prepare<[number], number | null>(`SELECT max(id) FROM decisions WHERE flag_id = ?`).pluck().get(flagId) ?? null
-  );
+/**
+ * The newest decision on an item, undo rows included (they carry the item of the decision they reverse): what the
+ * item's detail says a decision made from it saw, and what deciding compares that with (decisions.ts).
+ */
+export function latestDecisionOnFlag(
+  db: Db,
+  flagId: number,
+): { id: number; action: string; operator: string } | undefined {
+  return db
+    .prepare<[number], { id: number; action: string; operator: string }>(
+      `SELECT id, action, operator FROM decisions WHERE flag_id = ? ORDER BY id DESC LIMIT 1`,
+    )
+    .get(flagId);
 }
 
 export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
@@ -354,7 +362,7 @@ export function queueItemDetail(db: Db, flagId: number): QueueItemDetail {
         `SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC ${limitSql(DECISIONS_SHOWN)}`,
       )
       .all(flag.user_id),
-    latestDecisionId: latestDecisionOnFlag(db, flagId),
+    latestDecisionId: latestDecisionOnFlag(db, flagId)?.id ?? null,
     ...accountPatterns.get(db, flag.user_id, () => ({
       pricePoints: Object.freeze(
         db
