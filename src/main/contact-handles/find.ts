@@ -256,11 +256,15 @@ const LANDLINE = new RegExp(`(?:电话|座机|手机|tel|📞|☎|📱)${GLUE}(0
  * a punctuation mark or a symbol.
  */
 const KEYWORD_GAP = '[\\s\\p{P}\\p{S}\\uFE0F]?';
-const WECHAT_KEYWORD = [
+/** The two-character WeChat keywords, each with the gap a seller may put inside it. */
+const SHORT_WECHAT_KEYWORDS = [
   `v${KEYWORD_GAP}信`,
   `v${KEYWORD_GAP}x`,
   `w${KEYWORD_GAP}x`,
   `[微薇威维徽围]${KEYWORD_GAP}信`,
+];
+const WECHAT_KEYWORD = [
+  ...SHORT_WECHAT_KEYWORDS,
   'wei\\s?xin',
   'wechat',
   'vchat',
@@ -316,7 +320,7 @@ const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string,
  * must end there (a space, a mark, 号 or the end of the text), so "… 是我的微信名" is not it; an order number merely
  * followed by "微信 …" is not tied to it.
  */
-const ID_KEYWORD = `(?:v${KEYWORD_GAP}x|v${KEYWORD_GAP}信|w${KEYWORD_GAP}x|[微薇威维徽围]${KEYWORD_GAP}信|wechat|绿泡泡)号?`;
+const ID_KEYWORD = `(?:${[...SHORT_WECHAT_KEYWORDS, 'wechat', '绿泡泡'].join('|')})号?`;
 const WECHAT_AFTER_ID = new RegExp(
   `(?<![a-z0-9_-])([a-z][a-z0-9_-]{4,19})\\s*(?:就?是我的?\\s*${ID_KEYWORD}(?=$|[\\s\\p{P}\\p{S}])|\\p{Ps}\\s*${ID_KEYWORD}\\s*\\p{Pe})`,
   'giu',
