@@ -1,7 +1,7 @@
 import type { ProgressSink } from '../../shared/progress';
 import type { Db } from '../db/database';
 import { findHandleSpans, normaliseForDisplay } from '../contact-handles/find';
-import { largestClusterReach, lshClusters, minhash, shingles } from './near-duplicates';
+import { displayShingles, largestClusterReach, lshClusters, minhash } from './near-duplicates';
 
 /**
  * Per-account behaviour figures, read from the mirror (transfers, greetings, reports, blocks, introductions; never
@@ -506,6 +506,8 @@ function summariseOutgoing(
   let maxPerHour = 0;
   const handleIds: string[] = [];
   const linkIds: string[] = [];
+  // Each greeting in the recogniser's form, read once: for handles and words here, for near-duplicates below.
+  const displays = new Array<string>(rows.length);
   for (let i = 0, j = 0; i < rows.length; i++) {
     const g = rows[i]!;
     while (g.at - rows[j]!.at >= 3600) j++;
@@ -520,7 +522,7 @@ function summariseOutgoing(
     }
     // Read once as the recogniser reads it, for the handles and the words alike: "兼\u200b职" or "包\u2060邮" with a
     // zero-width character inside is still the word (the raw text hid it from the word lists).
-    const display = normaliseForDisplay(g.text);
+    const display = (displays[i] = normaliseForDisplay(g.text));
     const found = findHandleSpans(display);
     const contacts = found.filter((h) => h.kind === 'phone' || h.kind === 'wechat' || h.kind === 'qq');
     if (contacts.length > 0) {
@@ -546,7 +548,7 @@ function summariseOutgoing(
   let templateReach = recipients.size >= 3 ? 1 : recipients.size;
   let clusterIds: string[] = [];
   if (recipients.size >= 3) {
-    const labels = lshClusters(rows.map((g) => minhash(shingles(g.text))));
+    const labels = lshClusters(displays.map((display) => minhash(displayShingles(display))));
     const best = largestClusterReach(
       labels,
       rows.map((g) => g.to),

@@ -5,7 +5,7 @@
  * shared band hashes in O(n). `pairwiseClusters` is the exact baseline the bench measures against.
  */
 
-import { normaliseForHandles } from '../contact-handles/find';
+import { normaliseForDisplay } from '../contact-handles/find';
 
 export const SIGNATURE_SIZE = 32;
 /** 8 bands × 4 rows: pairs with Jaccard ≈ 0.6 become candidates half the time, ≥ 0.8 almost always. */
@@ -26,13 +26,21 @@ const TOKEN = '0';
 
 /**
  * Character bigrams of the text with spacing, punctuation and case removed (Chinese has no word breaks). The text is
- * first read as the contact-handle recogniser reads it (normaliseForHandles: NFKC, invisible characters, variation
+ * first read as the contact-handle recogniser reads it (normaliseForDisplay, in lower case: NFKC, invisible characters, variation
  * selectors and combining marks dropped, look-alike letters and numerals folded): with NFKC alone, zero-width
  * characters sprinkled at random into each copy of a template broke nearly every bigram, and two copies shared a
  * fifth of them.
  */
 export function shingles(text: string): Set<number> {
-  const chars = [...normaliseForHandles(text).replace(RUN_WITH_DIGIT, TOKEN).replace(PUNCTUATION, '')];
+  return displayShingles(normaliseForDisplay(text));
+}
+
+/**
+ * `shingles` of a text already in the recogniser's display form (normaliseForDisplay): detection reads each greeting
+ * in that form once, for its handles and words, and hands the same form here rather than normalising it again.
+ */
+export function displayShingles(display: string): Set<number> {
+  const chars = [...display.toLowerCase().replace(RUN_WITH_DIGIT, TOKEN).replace(PUNCTUATION, '')];
   const out = new Set<number>();
   if (chars.length === 1) out.add(fnv1a(chars[0]!, 0x811c9dc5) >>> 0);
   // The hash of the two characters' code units in a row, without building the two-character string.
