@@ -48,8 +48,10 @@ async function naiveLines(file: string, onLine: (line: string) => void, limit = 
 async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows: number; ms: number }> {
   const user = db.prepare(`INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const merchant = db.prepare(`INSERT OR REPLACE INTO merchants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // The payer's key looked up per row, as the obvious importer would (an unknown payer has none: the row is refused).
   const tx = db.prepare(
-    `INSERT OR REPLACE INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz)
+     VALUES (?, (SELECT key FROM user_keys WHERE id = ?), ?, ?, ?, ?)`,
   );
   const tryRun = (fn: () => void): void => {
     try {

@@ -333,7 +333,7 @@ describe('migration 15: exposures kept unique by an index', () => {
     const rows = () =>
       db.prepare(`SELECT user_id, merchant_id, level FROM exposures ORDER BY user_id, merchant_id`).all();
     const before = rows();
-    migrate(db);
+    migrate(db, migrations, 15);
     expect(db.pragma('user_version', { simple: true })).toBe(15);
     expect(rows()).toEqual(before);
     const list = db.pragma('index_list(exposures)') as { name: string; unique: number; origin: string }[];
@@ -353,6 +353,71 @@ describe('migration 15: exposures kept unique by an index', () => {
     db.pragma('foreign_keys = ON');
     expect(() =>
       db.exec(`INSERT INTO exposures (user_id, merchant_id, level) VALUES ('nobody', 'm', 'place')`),
+    ).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+});
+
+describe('migration 16: transactions name their payer by an integer key', () => {
+  it('gives every user a key, keeps every transaction with its rowid and its payer as that key; new users get keys', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 15);
+    db.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('b', 'B', 1, 'M', 'F', 1991, 'Hangzhou', 0, 'active'), ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'),
+               ('c', 'C', 1, 'F', 'any', 1992, 'Hangzhou', 0, 'active');
+      INSERT INTO merchants (id, name, category, channel, city, price_level) VALUES ('m', 'M', 'cafe', 'offline', 'Hangzhou', 2);
+      INSERT INTO transactions (rowid, id, user_id, merchant_id, amount_fen, paid_at, paid_tz)
+        VALUES (7, 't1', 'a', 'm', 100, 1764000000, 480), (3, 't2', 'b', 'm', 250, 1764090000, -300),
+               (9, 't3', 'a', 'm', 5, 1764090001, 480);
+    `);
+    const before = db.prepare('SELECT rowid, * FROM transactions ORDER BY rowid').all();
+    migrate(db, migrations, 16);
+    expect(db.pragma('user_version', { simple: true })).toBe(16);
+    // Every user has one key, distinct; the payer of each row is its user's key, the rest as it was.
+    const keys = db.prepare('SELECT id, key FROM user_keys ORDER BY id').raw().all() as [string, number][];
+    expect(keys.map(([id]) => id)).toEqual(['a', 'b', 'c']);
+    expect(new Set(keys.map(([, key]) => key)).size).toBe(3);
+    const after = db
+      .prepare(
+        `SELECT t.rowid, t.id, k.id AS user_id, t.merchant_id, t.amount_fen, t.paid_at, t.paid_tz
+         FROM transactions t JOIN user_keys k ON k.key = t.user_key ORDER BY t.rowid`,
+      )
+      .all();
+    expect(after).toEqual(before);
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'transactions'`).pluck().get()).toMatch(/\) STRICT$/);
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_key = ? ORDER BY paid_at')
+      .all(1);
+    expect(JSON.stringify(plan)).toContain('transactions_user');
+    expect(() =>
+      db.exec(
+        `INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES ('t1', 1, 'm', 1, 1, 0)`,
+      ),
+    ).toThrow(/UNIQUE constraint failed: transactions.id/);
+    // A user inserted later gets a key above every earlier one; an update keeps the key.
+    const maxKey = Math.max(...keys.map(([, key]) => key));
+    db.exec(`INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+             VALUES ('0', 'Z', 1, 'M', 'any', 1993, 'Hangzhou', 0, 'active')`);
+    db.exec(`INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+             VALUES ('a', 'A2', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active')
+             ON CONFLICT (id) DO UPDATE SET nickname = excluded.nickname`);
+    expect(db.prepare(`SELECT key FROM user_keys WHERE id = '0'`).pluck().get()).toBeGreaterThan(maxKey);
+    expect(db.prepare(`SELECT key FROM user_keys WHERE id = 'a'`).pluck().get()).toBe(keys[0]![1]);
+    // A statement's own conflict clause rules its trigger's too: REPLACE and FAIL must neither re-key nor refuse.
+    db.exec(`INSERT OR REPLACE INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+             VALUES ('b', 'B2', 1, 'M', 'F', 1991, 'Hangzhou', 0, 'active')`);
+    expect(db.prepare(`SELECT key FROM user_keys WHERE id = 'b'`).pluck().get()).toBe(keys[1]![1]);
+    db.exec(`DELETE FROM users WHERE id = 'c'`); // its key stays (only an import removes keys, with the rows)
+    db.exec(`INSERT OR FAIL INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+             VALUES ('c', 'C', 1, 'F', 'any', 1992, 'Hangzhou', 0, 'active')`);
+    expect(db.prepare(`SELECT key FROM user_keys WHERE id = 'c'`).pluck().get()).toBe(keys[2]![1]);
+    db.pragma('foreign_keys = ON');
+    expect(() =>
+      db.exec(
+        `INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES ('t9', 999, 'm', 1, 1, 0)`,
+      ),
     ).toThrow(/FOREIGN KEY/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();

@@ -24,14 +24,14 @@ export interface EngineTeam extends ShareHelper {
   readonly threads: number;
   /**
    * Reads the window from the mirror file on the threads' own connections, planning included (each thread plans for
-   * one range of `userCuts`, window-scan.ts planCuts: threads − 1 ids the caller read), so the caller's thread is
-   * free meanwhile; the chunks come back in chunk (= rowid) order, each with the ids of the thread that read it
+   * one range of `userCuts`, window-scan.ts planCuts: threads − 1 user keys the caller read), so the caller's thread
+   * is free meanwhile; the chunks come back in chunk (= rowid) order, each with the ids of the thread that read it
    * (`ScanResult`).
    */
   scan(
     dbFile: string,
     window: Pick<RunWindow, 'start' | 'end'>,
-    userCuts: readonly string[],
+    userCuts: readonly number[],
     chunkRows: number | undefined,
     progress: ProgressSink,
   ): Promise<ScanResult>;

@@ -37,6 +37,11 @@ function addUserAndMerchant(db: Db, userId: string, merchantId: string): void {
   ).run(merchantId);
 }
 
+/** The key user_keys gives a user (made when the user row was inserted). */
+function keyOf(db: Db, userId: string): number {
+  return db.prepare('SELECT key FROM user_keys WHERE id = ?').pluck().get(userId) as number;
+}
+
 /** Every (user, place, visit, ln amount) the plan's chunks keep, in chunk order. */
 function scanned(db: Db, window: { start: number; end: number }, chunkRows: number): number[][] {
   const scanner = new WindowScanner(db, window);
@@ -60,23 +65,38 @@ describe('window scan plan', () => {
       .raw()
       .get(window.start, window.end) as number[];
     // Rows after the window's last one, then one inside the window appended last (as a late increment would).
-    const some = db.prepare('SELECT user_id, merchant_id FROM transactions LIMIT 1').raw().get() as string[];
+    const some = db.prepare('SELECT user_key, merchant_id FROM transactions LIMIT 1').raw().get() as [number, string];
     const insert = db.prepare(
-      'INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
     );
     insert.run('late-outside', some[0], some[1], 100, window.end + 3600, 480);
     // West of UTC (a negative offset) and a large amount: every number a chunk carries survives its text form.
     insert.run('late-inside', some[0], some[1], 9_007_199_254_740_991, window.start + 7200, -300);
-    // Ids may hold any character but NUL, the chunk text's separator U+001F too: such a chunk is read row by row.
-    addUserAndMerchant(db, '\u001fodd\u001fpayer', 'odd\u001fshop');
-    insert.run('odd', '\u001fodd\u001fpayer', 'odd\u001fshop', 250, window.start + 7250, 480);
-    // A payer the users table does not hold (a mirror whose foreign keys were off) is dropped, as an unknown id.
+    // A payer whose key no user holds any more (erased, with the mirror's foreign keys off): dropped, as an unknown
+    // user. Its key is below the next user's, so it falls inside the scan's key array.
+    addUserAndMerchant(db, 'erased', 'erased-shop');
+    const erasedKey = keyOf(db, 'erased');
     db.pragma('foreign_keys = OFF');
-    insert.run('unknown-payer', 'nobody', some[1], 100, window.start + 7300, 480);
+    insert.run('erased-payer', erasedKey, 'erased-shop', 100, window.start + 7220, 480);
+    db.prepare(`DELETE FROM users WHERE id = 'erased'`).run();
+    db.prepare(`DELETE FROM user_keys WHERE id = 'erased'`).run();
+    // Ids may hold any character but NUL, the chunk text's separator U+001F too: a chunk with such a merchant is read
+    // row by row. The payer sorts before every id and holds the newest key: keys are not in id order.
+    addUserAndMerchant(db, '\u001fodd\u001fpayer', 'odd\u001fshop');
+    const oddKey = keyOf(db, '\u001fodd\u001fpayer');
+    expect(oddKey).toBeGreaterThan(erasedKey);
+    insert.run('odd', oddKey, 'odd\u001fshop', 250, window.start + 7250, 480);
+    // A payer key no user ever held (above every key) is dropped the same way.
+    insert.run('unknown-payer', oddKey + 1000, some[1], 100, window.start + 7300, 480);
     expect(inWindow[2]).toBeGreaterThan(100);
     expect(all[2]).toBeGreaterThan(inWindow[2]!);
+    const keysInIdOrder = db
+      .prepare('SELECT k.key FROM users u JOIN user_keys k ON k.id = u.id ORDER BY u.id')
+      .pluck()
+      .all() as number[];
+    expect(keysInIdOrder).not.toEqual([...keysInIdOrder].sort((a, b) => a - b));
 
-    // Expected: the whole table filtered to the window, in rowid order, turned into indexes here.
+    // Expected: the whole table filtered to the window, in rowid order, turned into indexes here (by id).
     const userIndex = new Map(
       (db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[]).map((id, i) => [id, i]),
     );
@@ -86,8 +106,9 @@ describe('window scan plan', () => {
     const expected = (
       db
         .prepare(
-          `SELECT user_id, merchant_id, paid_at, paid_tz, amount_fen FROM transactions
-           WHERE paid_at >= ? AND paid_at < ? AND user_id <> 'nobody' ORDER BY rowid`,
+          `SELECT k.id, t.merchant_id, t.paid_at, t.paid_tz, t.amount_fen
+           FROM transactions t JOIN user_keys k ON k.key = t.user_key
+           WHERE t.paid_at >= ? AND t.paid_at < ? ORDER BY t.rowid`,
         )
         .raw()
         .all(window.start, window.end) as [string, string, number, number, number][]
@@ -106,21 +127,21 @@ describe('window scan plan', () => {
     db.close();
   });
 
-  it("puts the threads' parts of the plan together into the whole plan, payers outside the users' ids included", () => {
+  it("puts the threads' parts of the plan together into the whole plan, payers outside the users' keys too", () => {
     const db = tempDb();
     buildTestMirror(db, { users: 150, seed: 8 });
     const window = runWindow('2026-11-24', 30);
-    const ids = readScanIds(db).userIds;
+    const keys = db.prepare('SELECT key FROM user_keys ORDER BY key').pluck().all() as number[];
+    expect(keys.length).toBe(150);
     const some = db.prepare('SELECT merchant_id FROM transactions LIMIT 1').pluck().get() as string;
     const insert = db.prepare(
-      'INSERT INTO transactions (id, user_id, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    // Payers the users table does not hold, sorting before and after every user id: the first part's range is open
-    // below and the last one's above, so the window's last rows (these, appended last) are in some part.
+    // Payers no user holds, keyed below and above every user's key: the first part's range is open below and the
+    // last one's above, so the window's last rows (these, appended last) are in some part.
     db.pragma('foreign_keys = OFF');
-    const below = `${ids[0]!.slice(0, -1)}!`;
-    const above = `${ids.at(-1)!}~`;
-    expect(below < ids[0]! && above > ids.at(-1)!).toBe(true);
+    const below = keys[0]! - 1;
+    const above = keys.at(-1)! + 1000;
     const lowest = Number(insert.run('late-below', below, some, 100, window.start + 60, 480).lastInsertRowid);
     const highest = Number(insert.run('late-above', above, some, 100, window.start + 120, 480).lastInsertRowid);
     const whole = planBounds(db, window, [undefined, undefined]);
@@ -128,7 +149,7 @@ describe('window scan plan', () => {
     for (const parts of [1, 2, 3, 7, 400]) {
       const cuts = planCuts(db, parts);
       expect(cuts).toEqual(
-        Array.from({ length: parts - 1 }, (_, k) => ids[Math.floor(((k + 1) * ids.length) / parts)]),
+        Array.from({ length: parts - 1 }, (_, k) => keys[Math.floor(((k + 1) * keys.length) / parts)]),
       );
       const bounds = Array.from({ length: parts }, (_, k) => planBounds(db, window, planRange(cuts, k)));
       // The late rows are the last of the first part and of the last part.
@@ -138,14 +159,16 @@ describe('window scan plan', () => {
       const lo = Math.min(...bounds.flatMap((b) => (b === null ? [] : [b[0]])));
       expect(lo, `${parts} parts`).toBe(whole![0]);
     }
-    // Cuts read before an import are still a partition of every text: the users it adds (here sorting below every
-    // earlier id, with the window's new last row) fall in a range, so every thread's part is planned from the same
-    // cuts whatever ids each thread read itself.
+    // Cuts read before an import are still a partition of every key: the users it adds (here sorting below every
+    // earlier id, and keyed above every earlier key, with the window's new last row) fall in a range, so every
+    // thread's part is planned from the same cuts whatever keys each thread read itself.
     const staleCuts = planCuts(db, 2);
     addUserAndMerchant(db, '!newcomer', '!shop');
-    const newest = Number(insert.run('newcomer', '!newcomer', '!shop', 100, window.start + 180, 480).lastInsertRowid);
+    const newcomer = keyOf(db, '!newcomer');
+    expect(newcomer).toBeGreaterThan(keys.at(-1)!);
+    const newest = Number(insert.run('newcomer', newcomer, '!shop', 100, window.start + 180, 480).lastInsertRowid);
     const stale = [0, 1].map((k) => planBounds(db, window, planRange(staleCuts, k)));
-    expect(stale[0]![1]).toBe(newest);
+    expect(stale[1]![1]).toBe(newest);
     expect(planOfBounds(stale, 64)).toEqual(planScan(db, window, 64));
     db.close();
   });
@@ -165,11 +188,12 @@ describe('window scan plan', () => {
     const before = new WindowScanner(db, window);
     const chunk = before.chunk(plan, 0);
     expect(chunk.user.length).toBeGreaterThan(100);
-    // An import adds a user sorting first and a merchant, and removes the user of the chunk's first row.
+    // An import adds a user sorting first and a merchant, and removes the user of the chunk's first row (and its key).
     const gone = before.ids.userIds[chunk.user[0]!]!;
     addUserAndMerchant(db, '!first', '!m');
     db.pragma('foreign_keys = OFF');
     db.prepare('DELETE FROM users WHERE id = ?').run(gone);
+    db.prepare('DELETE FROM user_keys WHERE id = ?').run(gone);
     const after = readScanIds(db);
     const remapped = chunkRemapper(before.ids, after)(chunk);
     const asIds = (c: typeof chunk, ids: typeof after): string[] =>

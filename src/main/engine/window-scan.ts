@@ -6,23 +6,24 @@ import { hourBand, type RunWindow } from './window';
  * Reading the window's transactions (a sequential read of the table by rowid: a 30-day window is a third of a
  * 90-day mirror, and reading it all is several times faster than 1.7 million random row lookups through an index
  * on paid_at — measured 1.7 s against 21 s), the one part of a run that touches every payment. Real exports come in time
- * order with the platform's long string ids, so each row costs two id lookups (done in place, id-index.ts): the
- * table is read in rowid chunks that the engine's threads claim from a shared counter (engine/team.ts), each thread
- * with its own read-only connection, and the chunks are put back in rowid order — exactly the rows, in exactly the
- * order, of one sequential scan (so sums over them, the spending level, are the same to the last bit).
+ * order with the platform's long string ids. A row names its payer by the user's integer key (migration 016), found
+ * with one read of an array, and its merchant by id, found where it is written (id-index.ts). The table is read in
+ * rowid chunks that the engine's threads claim from a shared counter (engine/team.ts), each thread with its own
+ * read-only connection, and the chunks are put back in rowid order — exactly the rows, in exactly the order, of one
+ * sequential scan (so sums over them, the spending level, are the same to the last bit).
  *
  * A chunk comes back as one text (`WINDOW_TEXT_SQL`), not as rows: handing SQLite's rows to JavaScript one by one
  * cost ~1 µs a row whatever the columns — more than SQLite's own reading — and the text is cut here instead
  * (one thread, 100,000 users, 1.67 M window rows: 2.3–2.7 s instead of 3.5–4.9 s; 400,000 users, 6.66 M rows:
- * 11.0–11.2 s instead of 15.4–18.2 s). The fields are separated by U+001F, which numbers never hold; an id may hold
- * it (ids are any text without NUL), and then the chunk has more separators than its rows explain and is read row
- * by row instead (`WINDOW_SCAN_SQL`).
+ * 11.0–11.2 s instead of 15.4–18.2 s; measured when rows named their payer by id). The fields are separated by
+ * U+001F, which numbers never hold; a merchant id may hold it (ids are any text without NUL), and then the chunk has
+ * more separators than its rows explain and is read row by row instead (`WINDOW_SCAN_SQL`).
  */
 export const WINDOW_TEXT_SQL = `SELECT count(*), group_concat(
-    user_id || char(31) || merchant_id || char(31) || paid_at || char(31) || paid_tz || char(31) || amount_fen,
+    user_key || char(31) || merchant_id || char(31) || paid_at || char(31) || paid_tz || char(31) || amount_fen,
     char(31) ORDER BY rowid)
   FROM transactions WHERE rowid >= ? AND rowid < ? AND paid_at >= ? AND paid_at < ?`;
-export const WINDOW_SCAN_SQL = `SELECT user_id, merchant_id, paid_at, paid_tz, amount_fen FROM transactions
+export const WINDOW_SCAN_SQL = `SELECT user_key, merchant_id, paid_at, paid_tz, amount_fen FROM transactions
   WHERE rowid >= ? AND rowid < ? AND paid_at >= ? AND paid_at < ? ORDER BY rowid`;
 /** Fields of a row in a chunk's text. */
 const TEXT_FIELDS = 5;
@@ -39,18 +40,54 @@ export interface ScanPlan {
 /**
  * The id orders a scan turns rows into indexes with: every user and every merchant of the mirror in id order
  * (SQLite's binary order, the pool's own order). A scanning thread reads them itself, so the scan does not wait
- * for the pool's eligibility; the pool checks afterwards that it read the same ids (`remapChunks`).
+ * for the pool's eligibility; the pool checks afterwards that it read the same ids (`chunkRemapper`).
  */
 export interface ScanIds {
   userIds: string[];
   merchantIds: string[];
 }
 
+const IDS_SQL = {
+  users: 'SELECT id FROM users ORDER BY id',
+  // Each user's key (user_keys), in the same order; NULL for a user without one (the trigger gives every user one).
+  userKeys: 'SELECT k.key FROM users u LEFT JOIN user_keys k ON k.id = u.id ORDER BY u.id',
+  merchants: 'SELECT id FROM merchants ORDER BY id',
+} as const;
+
 export function readScanIds(db: Db): ScanIds {
   return {
-    userIds: db.prepare('SELECT id FROM users ORDER BY id').pluck().all() as string[],
-    merchantIds: db.prepare('SELECT id FROM merchants ORDER BY id').pluck().all() as string[],
+    userIds: db.prepare(IDS_SQL.users).pluck().all() as string[],
+    merchantIds: db.prepare(IDS_SQL.merchants).pluck().all() as string[],
   };
+}
+
+/**
+ * The scan's ids with each user's key beside its id (`userKeys[i]` is `userIds[i]`'s), in one read transaction so
+ * the keys are those of the ids read. Two statements rather than one of two columns: rows of two values cost more
+ * to hand to JavaScript than two lists of one (a table of 1,000,000 users alone: 1.1 s for the ids and keys this way,
+ * 1.4–1.6 s as rows; the ids alone, before the keys, 0.5–0.9 s).
+ */
+function readScanUsers(db: Db): ScanIds & { userKeys: (number | null)[] } {
+  return db.transaction(() => ({
+    userIds: db.prepare(IDS_SQL.users).pluck().all() as string[],
+    userKeys: db.prepare(IDS_SQL.userKeys).pluck().all() as (number | null)[],
+    merchantIds: db.prepare(IDS_SQL.merchants).pluck().all() as string[],
+  }))();
+}
+
+/**
+ * Index of each user key in `userKeys`' order (−1 for a key no user holds): a transaction's payer is found by its key
+ * with one read of an array. Keys are small positive integers handed out one per user ever inserted (erased users'
+ * keys are not reused), so the array is as long as the mirror has had users, 4 bytes each.
+ */
+function indexOfKeys(userKeys: readonly (number | null)[]): Int32Array {
+  let top = 0;
+  for (const key of userKeys) if (key !== null && key > top) top = key;
+  const index = new Int32Array(top + 1).fill(-1);
+  userKeys.forEach((key, i) => {
+    if (key !== null && key >= 0) index[key] = i;
+  });
+  return index;
 }
 
 /** One chunk's window rows whose user and merchant are known: user, merchant, visit code (day * 8 + band), ln(amount). */
@@ -69,7 +106,7 @@ const CHUNK_ROWIDS = 1 << 16;
  * The chunks cover only the rowids between the window's first and last row. Exports come in time order and are
  * imported in file order, so the window is one block of rowids — a 30-day window of a 90-day mirror is a third of
  * the table, and the threads no longer read the other two thirds only to drop them. The bounds come from one pass
- * over the (user_id, paid_at) index, which holds rowid and paid_at in a fraction of the table's pages. Rows out of
+ * over the (user_key, paid_at) index, which holds rowid and paid_at in a fraction of the table's pages. Rows out of
  * order (a late increment) are still inside the bounds, and every chunk keeps its paid_at filter, so the rows are
  * exactly the window's whatever the order.
  */
@@ -88,26 +125,26 @@ export const SCAN_PARTS_AT = 16 + 16;
 /** The window's first and last rowid among some rows, or null when none of them is in the window. */
 export type PlanBounds = [number, number] | null;
 
-/** A range of user ids, [from, below); an end left undefined is open. */
-export type UserRange = [from: string | undefined, below: string | undefined];
+/** A range of user keys, [from, below); an end left undefined is open. */
+export type UserRange = [from: number | undefined, below: number | undefined];
 
 const PLAN_FILTER = 'paid_at >= ? AND paid_at < ?';
 /** planBounds's statements, by which ends of the user range are set (each a range search of the index). */
 const PLAN_SQL = {
   all: `SELECT min(rowid), max(rowid) FROM transactions WHERE ${PLAN_FILTER}`,
-  from: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_id >= ? AND ${PLAN_FILTER}`,
-  below: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_id < ? AND ${PLAN_FILTER}`,
-  between: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_id >= ? AND user_id < ? AND ${PLAN_FILTER}`,
+  from: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_key >= ? AND ${PLAN_FILTER}`,
+  below: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_key < ? AND ${PLAN_FILTER}`,
+  between: `SELECT min(rowid), max(rowid) FROM transactions WHERE user_key >= ? AND user_key < ? AND ${PLAN_FILTER}`,
 } as const;
 
 /**
- * planScan's bounds over the rows whose user_id is in `range`: the scanning threads each take one range (planRange)
- * and so share the index pass (1.2 s alone at 400,000 users, 0.6–0.8 s per half), then put the parts together
- * (planOfBounds).
+ * planScan's bounds over the rows whose user_key is in `range`: the scanning threads each take one range (planRange)
+ * and so share the index pass (measured over the index of user ids, before the keys: 1.2 s alone at 400,000 users,
+ * 0.6–0.8 s per half), then put the parts together (planOfBounds).
  */
 export function planBounds(db: Db, window: Pick<RunWindow, 'start' | 'end'>, [from, below]: UserRange): PlanBounds {
   const which = from === undefined ? (below === undefined ? 'all' : 'below') : below === undefined ? 'from' : 'between';
-  const ends = [from, below].filter((id) => id !== undefined);
+  const ends = [from, below].filter((key) => key !== undefined);
   const [lo, hi] = db
     .prepare(PLAN_SQL[which])
     .raw()
@@ -116,36 +153,36 @@ export function planBounds(db: Db, window: Pick<RunWindow, 'start' | 'end'>, [fr
 }
 
 const CUT_SQL = {
-  users: 'SELECT count(*) FROM users',
-  idAt: 'SELECT id FROM users ORDER BY id LIMIT 1 OFFSET ?',
+  keys: 'SELECT count(*) FROM user_keys',
+  keyAt: 'SELECT key FROM user_keys ORDER BY key LIMIT 1 OFFSET ?',
 } as const;
 
 /**
- * The user ids that cut the plan's index pass into `parts` ranges of about as many users each (parts − 1 of them,
- * ascending; 45 ms at 1,000,000 users). Read once, by the caller, for every thread: a thread that cut its ranges
- * from its own read of the ids could see another list than its neighbour (an import between the two reads) and
- * leave the users between the two cuts in no range — window rows lost from the plan.
+ * The user keys that cut the plan's index pass into `parts` ranges of about as many users each (parts − 1 of them,
+ * ascending; ~50 ms for two parts over a table of 1,000,000 keys). Read once, by the caller, for every thread: a
+ * thread that cut its ranges from its own read of the keys could see another list than its neighbour (an import
+ * between the two reads) and leave the users between the two cuts in no range — window rows lost from the plan.
  */
-export function planCuts(db: Db, parts: number): string[] {
+export function planCuts(db: Db, parts: number): number[] {
   // One read transaction: the cuts come from one list, so they ascend.
   return db.transaction(() => {
-    const users = db.prepare(CUT_SQL.users).pluck().get() as number;
-    const idAt = db.prepare(CUT_SQL.idAt).pluck();
-    const cuts: string[] = [];
+    const keys = db.prepare(CUT_SQL.keys).pluck().get() as number;
+    const keyAt = db.prepare(CUT_SQL.keyAt).pluck();
+    const cuts: number[] = [];
     for (let k = 1; k < parts; k++) {
-      // Without users every cut is '' (no text sorts below it): the last range holds everything.
-      const id = idAt.get(Math.floor((k * users) / parts)) as string | undefined;
-      cuts.push(id ?? '');
+      // Without users every cut is 0: the ranges below and from it still hold every key.
+      const key = keyAt.get(Math.floor((k * keys) / parts)) as number | undefined;
+      cuts.push(key ?? 0);
     }
     return cuts;
   })();
 }
 
 /**
- * Range `part` of the cuts.length + 1 ranges the cuts make (planCuts): together they hold every text, the first open
- * below and the last open above (a payer the users table does not hold still falls in one).
+ * Range `part` of the cuts.length + 1 ranges the cuts make (planCuts): together they hold every integer, the first
+ * open below and the last open above (a payer the users table does not hold still falls in one).
  */
-export function planRange(cuts: readonly string[], part: number): UserRange {
+export function planRange(cuts: readonly number[], part: number): UserRange {
   return [part === 0 ? undefined : cuts[part - 1], part === cuts.length ? undefined : cuts[part]];
 }
 
@@ -167,9 +204,10 @@ export function planOf(first: number, count: number, chunkRows = CHUNK_ROWIDS): 
   return { first, size: chunkRows, count };
 }
 
-/** Turns rows into indexes; built once per thread, with the ids its own connection reads (`ids`). */
+/** Turns rows into indexes; built once per thread, with the ids (and keys) its own connection reads (`ids`). */
 export class WindowScanner {
-  private readonly userIndex: IdIndex;
+  /** Each user key's index in `ids.userIds` (−1 none; indexOfKeys). */
+  private readonly userOfKey: Int32Array;
   private readonly merchantIndex: IdIndex;
   private readonly textStatement;
   private readonly rowStatement;
@@ -179,8 +217,9 @@ export class WindowScanner {
     db: Db,
     private readonly window: Pick<RunWindow, 'start' | 'end'>,
   ) {
-    this.ids = readScanIds(db);
-    this.userIndex = new IdIndex(this.ids.userIds);
+    const { userKeys, ...ids } = readScanUsers(db);
+    this.ids = ids;
+    this.userOfKey = indexOfKeys(userKeys);
     this.merchantIndex = new IdIndex(this.ids.merchantIds);
     this.textStatement = db.prepare(WINDOW_TEXT_SQL).raw();
     this.rowStatement = db.prepare(WINDOW_SCAN_SQL).raw();
@@ -201,12 +240,12 @@ export class WindowScanner {
       return next === -1 ? text.length : next;
     };
     for (let r = 0; r < rows; r++) {
-      // user id, merchant id, then three integers.
+      // user key, merchant id, then three integers.
       let stop = fieldEnd();
-      // Found where they are written: cutting a string of each id cost more than the rest of the row.
-      const u = this.userIndex.find(text, at, stop);
+      const u = this.userOf(integerIn(text, at, stop));
       at = stop + 1;
       stop = fieldEnd();
+      // Found where it is written: cutting a string of each id cost more than the rest of the row.
       const m = this.merchantIndex.find(text, at, stop);
       at = stop + 1;
       stop = fieldEnd();
@@ -223,23 +262,22 @@ export class WindowScanner {
     return out.chunk(k);
   }
 
+  /** The user index of a payer's key, −1 when no user the scan read holds it. */
+  private userOf(key: number): number {
+    return this.userOfKey[key] ?? -1;
+  }
+
   /**
-   * The same chunk read row by row: for a chunk whose ids hold the text's separator. Its arrays grow as rows come
-   * (this statement is not the one that counted them: an import may have committed in between).
+   * The same chunk read row by row: for a chunk whose merchant ids hold the text's separator. Its arrays grow as rows
+   * come (this statement is not the one that counted them: an import may have committed in between).
    */
   private chunkRowByRow(plan: ScanPlan, k: number): ScanChunk {
     const lo = plan.first + k * plan.size;
     const out = new ChunkRows(0, this.window.start);
     for (const row of this.rowStatement.iterate(lo, lo + plan.size, this.window.start, this.window.end) as Iterable<
-      [string, string, number, number, number]
+      [number, string, number, number, number]
     >)
-      out.add(
-        this.userIndex.find(row[0], 0, row[0].length),
-        this.merchantIndex.find(row[1], 0, row[1].length),
-        row[2],
-        row[3],
-        row[4],
-      );
+      out.add(this.userOf(row[0]), this.merchantIndex.find(row[1], 0, row[1].length), row[2], row[3], row[4]);
     return out.chunk(k);
   }
 }

@@ -139,7 +139,8 @@ beforeAll(async () => {
   times = (
     services.db
       .prepare(
-        `SELECT DISTINCT t.paid_at FROM transactions t JOIN run_introductions ri ON ri.run_id = ? AND t.user_id IN (ri.user_a, ri.user_b) LIMIT 5000`,
+        `SELECT DISTINCT t.paid_at FROM run_introductions ri JOIN user_keys k ON k.id IN (ri.user_a, ri.user_b)
+         JOIN transactions t ON t.user_key = k.key WHERE ri.run_id = ? LIMIT 5000`,
       )
       .pluck()
       .all(runId) as number[]

@@ -66,12 +66,19 @@ class Mirror {
       .prepare(`SELECT id, name, brand, category, channel, district FROM merchants`)
       .all() as MerchantRow[];
     for (const r of db
-      .prepare(`SELECT DISTINCT user_id, merchant_id FROM transactions WHERE paid_at >= ? AND paid_at < ?`)
+      .prepare(
+        `SELECT DISTINCT k.id AS user_id, t.merchant_id FROM transactions t JOIN user_keys k ON k.key = t.user_key
+         WHERE t.paid_at >= ? AND t.paid_at < ?`,
+      )
       .all(window.start, window.end) as { user_id: string; merchant_id: string }[]) {
       if (!this.visits.has(r.user_id)) this.visits.set(r.user_id, new Set());
       this.visits.get(r.user_id)!.add(r.merchant_id);
     }
-    for (const r of db.prepare(`SELECT DISTINCT user_id, merchant_id FROM transactions`).all() as {
+    for (const r of db
+      .prepare(
+        `SELECT DISTINCT k.id AS user_id, t.merchant_id FROM transactions t JOIN user_keys k ON k.key = t.user_key`,
+      )
+      .all() as {
       user_id: string;
       merchant_id: string;
     }[]) {

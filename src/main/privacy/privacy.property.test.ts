@@ -26,7 +26,8 @@ function consentingVisitors(db: Db, merchantId: string): number {
   const w = runWindow(FIXTURE_DATE, 30);
   return db
     .prepare(
-      `SELECT count(DISTINCT t.user_id) FROM transactions t JOIN consents c ON c.user_id = t.user_id
+      `SELECT count(DISTINCT k.id) FROM transactions t JOIN user_keys k ON k.key = t.user_key
+       JOIN consents c ON c.user_id = k.id
        WHERE t.merchant_id = ? AND t.paid_at >= ? AND t.paid_at < ? AND c.revoked_at IS NULL`,
     )
     .pluck()
@@ -38,8 +39,9 @@ function hiddenPlaces(db: Db, userId: string): MerchantRow[] {
   return db
     .prepare(
       `SELECT DISTINCT m.id, m.name, m.brand, m.category, m.channel, m.district FROM transactions t JOIN merchants m ON m.id = t.merchant_id
-       LEFT JOIN exposures e ON e.user_id = t.user_id AND e.merchant_id = t.merchant_id
-       WHERE t.user_id = ? AND (e.level IS NULL OR e.level = 'hidden')`,
+       JOIN user_keys k ON k.key = t.user_key
+       LEFT JOIN exposures e ON e.user_id = k.id AND e.merchant_id = t.merchant_id
+       WHERE k.id = ? AND (e.level IS NULL OR e.level = 'hidden')`,
     )
     .all(userId) as MerchantRow[];
 }

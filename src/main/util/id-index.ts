@@ -1,11 +1,12 @@
 /**
  * The mirror's ids → their index (position in the list given), exact, for the lookups a run makes per row: every
- * window transaction's user and merchant, every consent and forbidden pair's users. At a province's million users a
- * `Map<string, number>` lookup of a freshly cut id cost ~1 µs a row on this machine (hashing a new string, then the
- * map's bucket, its entry and the key string, each a read at random in a heap of a few hundred MB): 16.7 M window
- * rows spent more time there than in SQLite. Here an id is hashed straight from the text it sits in (no string is
- * cut) and lands on one 64-byte slot that holds its hash, its index and its characters, so a lookup is one read at
- * random and the comparison is exact: measured 1.1 µs → ~0.3 µs a lookup at 1,000,000 users.
+ * window transaction's merchant (its payer is a user key, found in an array since migration 016), every consent and
+ * forbidden pair's users. At a province's million users a `Map<string, number>` lookup of a freshly cut id cost
+ * ~1 µs a row on this machine (hashing a new string, then the map's bucket, its entry and the key string, each a read
+ * at random in a heap of a few hundred MB): 16.7 M window rows spent more time there than in SQLite. Here an id is
+ * hashed straight from the text it sits in (no string is cut) and lands on one 64-byte slot that holds its hash, its
+ * index and its characters, so a lookup is one read at random and the comparison is exact: measured 1.1 µs → ~0.3 µs
+ * a lookup at 1,000,000 users.
  *
  * Ids that do not fit a slot (longer than SLOT_CHARS, or holding a character above U+00FF: upstream's ids are ASCII,
  * but the mirror accepts any text) go to an ordinary Map beside the slots, so every id is found exactly whatever it

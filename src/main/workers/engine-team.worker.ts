@@ -52,7 +52,7 @@ type Message =
       slot: number;
       threads: number;
       /** planCuts's, threads − 1 of them: this thread plans for range `slot` of them. */
-      userCuts: string[];
+      userCuts: number[];
     }
   | { type: 'data'; data: KernelData }
   | { type: 'kernel'; out: KernelOutput; slot: number }

@@ -8,7 +8,7 @@ import {
 } from '../mirror/import/parse-thread';
 import { parseRecords } from '../mirror/import/record-parser';
 import { settleIds } from '../mirror/import/known-ids';
-import type { IdTable } from '../mirror/import/fields';
+import type { KnownIds } from '../mirror/import/fields';
 
 /**
  * The import's parsing helper (mirror/import/parse-thread.ts; not a job of its own): for each file the importing
@@ -20,7 +20,7 @@ const data = workerData as ParseThreadData;
 const control = new Int32Array(data.control);
 markStarted(control);
 /** The importing thread's known ids, as last sent: this thread's own copy, never changed, so its lookups are kept. */
-let knownIds: Record<IdTable, Set<string>> | null = null;
+let knownIds: KnownIds | null = null;
 parentPort!.on('message', ({ options, knownIds: sent, width }: ParseFile) => {
   const sink = batchingSink(width, data.port, control);
   let last: ToWriter;

@@ -14,6 +14,7 @@ import { m012MirrorFacts } from './012-mirror-facts';
 import { m013FlagHandles } from './013-flag-handles';
 import { m014RowIdsUniqueIndex } from './014-row-ids-unique-index';
 import { m015ExposuresUniqueIndex } from './015-exposures-unique-index';
+import { m016UserKeys } from './016-user-keys';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   m013FlagHandles,
   m014RowIdsUniqueIndex,
   m015ExposuresUniqueIndex,
+  m016UserKeys,
 ];

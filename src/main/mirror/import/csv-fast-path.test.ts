@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsvRecord } from './csv';
 import { compileCsvFastPath } from './csv-fast-path';
-import { convertField, parseIsoTime, parseIsoTimeAt, parsedTime, type IdTable, type SqlValue } from './fields';
+import { convertField, parseIsoTime, parseIsoTimeAt, parsedTime, type KnownIds, NO_KEY, type SqlValue } from './fields';
 import { RowProblem } from './row-problem';
 import { TABLES } from './tables';
 
 const spec = (name: string) => TABLES.find((t) => t.name === name)!;
-const knownIds: Record<IdTable, Set<string>> = {
-  users: new Set(['u1', 'u2', '007']),
-  merchants: new Set(['m1', 'm2']),
+// Users with their keys (a transaction's payer is written as its key: tables.ts); merchants are not keyed.
+const knownIds: KnownIds = {
+  users: new Map([
+    ['u1', 11],
+    ['u2', 12],
+    ['007', 7],
+  ]),
+  merchants: new Map([
+    ['m1', NO_KEY],
+    ['m2', NO_KEY],
+  ]),
 };
 
 /** What the general path makes of a record: its column values, or the reason it refuses it. */

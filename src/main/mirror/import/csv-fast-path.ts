@@ -1,5 +1,5 @@
-import { parseIsoTimeAt, parsedTime, type FieldSpec, type IdTable, type SqlValue } from './fields';
-import { knownIdLookups } from './known-ids';
+import { parseIsoTimeAt, parsedTime, type FieldSpec, type KnownIds, type SqlValue } from './fields';
+import { knownIdLookups, UNKNOWN_ID } from './known-ids';
 
 /**
  * Converts a CSV record (one cell per field, in field order) straight from the record text into column values,
@@ -51,7 +51,7 @@ const time = parsedTime;
 export function compileCsvFastPath(
   fields: readonly FieldSpec[],
   header: readonly string[],
-  knownIds: Record<IdTable, Set<string>>,
+  knownIds: KnownIds,
 ): CsvFastRow | null {
   if (header.length !== fields.length) return null;
   for (let i = 0; i < fields.length; i++) {
@@ -80,6 +80,8 @@ export function compileCsvFastPath(
   const min = fields.map((f) => (f.kind === 'int' ? f.min : 0));
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
   const refs = knownIdLookups(fields, knownIds);
+  // A keyed reference is written as its id's key (tables.ts), found where the id is written: no string is cut.
+  const keyed = fields.map((f) => f.kind === 'ref' && f.keyColumn !== undefined);
   // Upstream sorts big files by their first reference (transactions by user): a reference equal to the previous
   // row's is already known, and its string is reused instead of cut out again.
   const lastRef: string[] = fields.map(() => '');
@@ -140,6 +142,12 @@ export function compileCsvFastPath(
           out[k++] = record.slice(start, end);
           break;
         case K_REF: {
+          if (keyed[i]) {
+            const key = refs[i]!.keyOf(record, start, end);
+            if (key === UNKNOWN_ID) return false;
+            out[k++] = key;
+            break;
+          }
           const prev = lastRef[i]!;
           if (prev.length === len && record.startsWith(prev, start)) {
             out[k++] = prev;

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database';
 import type { IdTable } from './fields';
-import { TABLES } from './tables';
+import { columnOf, TABLES } from './tables';
 
 /**
  * What the mirror holds of the accounts a snapshot erased (DATA-FORMAT.md: a user or merchant row the snapshot
@@ -26,14 +26,30 @@ export function openFlagsOfErased(db: Db, erasedUsers: readonly string[]): numbe
     .get(JSON.stringify(erasedUsers)) as number;
 }
 
-/** Each mirror table's columns that name an account, by the table of accounts they name. */
-const NAMING_COLUMNS: { table: string; column: string; names: IdTable }[] = TABLES.flatMap((spec) =>
-  spec.fields.flatMap((f) => (f.kind === 'ref' ? [{ table: spec.table, column: f.name, names: f.table }] : [])),
+/**
+ * Each mirror table's columns that name an account, by the table of accounts they name, and how a column names the
+ * erased ones: by id, or (a keyed reference) by the erased users' keys.
+ */
+const NAMING_COLUMNS: { table: string; column: string; names: IdTable; erasedSql: string }[] = TABLES.flatMap((spec) =>
+  spec.fields.flatMap((f) =>
+    f.kind === 'ref'
+      ? [
+          {
+            table: spec.table,
+            column: columnOf(f),
+            names: f.table,
+            erasedSql: f.keyColumn
+              ? 'SELECT key FROM user_keys WHERE id IN (SELECT id FROM temp.erased_ids)'
+              : 'SELECT id FROM temp.erased_ids',
+          },
+        ]
+      : [],
+  ),
 );
 
 /**
- * Removes every mirror row that names an erased id, inside the import's transaction; returns the rows removed by
- * table (tables with none left out). One statement per naming column, each a single pass through the column's
+ * Removes every mirror row that names an erased id, and the erased users' keys, inside the import's transaction;
+ * returns the rows removed by table (tables with none left out; the keys are not the export's rows, not counted). One statement per naming column, each a single pass through the column's
  * index where it has one.
  */
 export function removeRowsOfErased(db: Db, erased: Record<IdTable, readonly string[]>): Record<string, number> {
@@ -48,11 +64,11 @@ export function removeRowsOfErased(db: Db, erased: Record<IdTable, readonly stri
       for (const id of erased[names]) add.run(id);
       for (const c of NAMING_COLUMNS) {
         if (c.names !== names) continue;
-        const n = db
-          .prepare(`DELETE FROM ${c.table} WHERE ${c.column} IN (SELECT id FROM temp.erased_ids)`)
-          .run().changes;
+        const n = db.prepare(`DELETE FROM ${c.table} WHERE ${c.column} IN (${c.erasedSql})`).run().changes;
         if (n > 0) removed[c.table] = (removed[c.table] ?? 0) + n;
       }
+      // Nothing names their keys any more: the keys go too (never handed out again: AUTOINCREMENT).
+      if (names === 'users') db.exec('DELETE FROM user_keys WHERE id IN (SELECT id FROM temp.erased_ids)');
     }
   } finally {
     db.exec('DROP TABLE temp.erased_ids');

@@ -11,9 +11,19 @@ export type Source = 'json' | 'csv';
 
 /**
  * A field of the export format as the mirror stores it: a time becomes unix seconds, plus its offset in minutes in
- * `tzColumn` where the table keeps it.
+ * `tzColumn` where the table keeps it; a reference whose table the mirror keys (users: `user_keys`) is stored as the
+ * id's integer key, in `keyColumn`.
  */
-export type FieldSpec = ExportField & { tzColumn?: string };
+export type FieldSpec = ExportField & { tzColumn?: string; keyColumn?: string };
+
+/**
+ * The ids a row may name: the mirror's, plus each this import accepted (and less each a snapshot erased), each with
+ * its integer key (users: `user_keys.key`, db/migrations/016-user-keys.ts; merchants are not keyed: NO_KEY). An id
+ * accepted by the file being read has NO_KEY until the file is written (its key is made by the database as the row
+ * is inserted) — no file names the ids it provides, so no row asks for it meanwhile.
+ */
+export type KnownIds = Record<IdTable, Map<string, number>>;
+export const NO_KEY = -1;
 
 export type SqlValue = string | number | null;
 
@@ -216,7 +226,7 @@ export function convertField(
   f: FieldSpec,
   v: unknown,
   source: Source,
-  knownIds: Record<IdTable, Set<string>>,
+  knownIds: KnownIds,
   out: SqlValue[],
   numberText?: string,
 ): void {
@@ -254,14 +264,15 @@ export function convertField(
           `${name} must be 1–${ID_MAX} characters, got ${charLength(v)}`,
         );
       }
-      if (f.kind === 'ref' && !knownIds[f.table].has(v)) {
+      const key = f.kind === 'ref' ? knownIds[f.table].get(v) : undefined;
+      if (f.kind === 'ref' && key === undefined) {
         throw new RowProblem(
           'unknown_reference',
           name,
           `${name} "${v.length > 64 ? v.slice(0, 64) : v}" is not a known ${f.table === 'users' ? 'user' : 'merchant'} (not in the mirror or erased by this snapshot, and no row of ${f.table} accepted by this import: see whether its own row was refused)`,
         );
       }
-      out.push(v);
+      out.push(f.kind === 'ref' && f.keyColumn !== undefined ? key! : v);
       return;
     }
     case 'string': {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { ProgressSink } from '../../../shared/progress';
 import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
-import type { IdTable, SqlValue } from './fields';
+import { NO_KEY, type IdTable, type KnownIds, type SqlValue } from './fields';
 import {
   BULK_DECIDE_AFTER_ROWS,
   createdUniqueIndexes,
@@ -169,7 +169,7 @@ export interface ImportFileOptions {
   format: 'jsonl' | 'csv';
   expected: number | null;
   sizeBytes: number;
-  knownIds: Record<IdTable, Set<string>>;
+  knownIds: KnownIds;
   /** Ids a snapshot's users or merchants file erased (rows the mirror held and the file lacks), added to as removed. */
   erased: Record<IdTable, string[]>;
   quarantine: QuarantineWriter;
@@ -405,7 +405,12 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
       pendingLine[pendingRows] = line;
       pendingOffset[pendingRows] = offset;
       accepted++;
-      if (providesIdx >= 0) knownIds[spec.provides!].add(ownCopy(values[providesIdx] as string));
+      if (providesIdx >= 0) {
+        // A user already in the mirror keeps the key it has; a new one has none until its row is written.
+        const known = knownIds[spec.provides!];
+        const id = values[providesIdx] as string;
+        if (!known.has(id)) known.set(ownCopy(id), NO_KEY);
+      }
       if (++pendingRows === BATCH_ROWS) flush();
     },
     refused(line, offset, reason, field, message, raw, key) {
@@ -515,7 +520,7 @@ export function manifestUndeclared(fileName: string): DomainError {
 function deleteAbsent(
   stmts: TableStatements,
   seen: FileKeySet,
-  ids: { known: Set<string>; erased: string[] } | null,
+  ids: { known: Map<string, number>; erased: string[] } | null,
 ): number {
   const gone: string[] = [];
   holdsNow = (exact, key) => {

@@ -1,3 +1,4 @@
+import { exportedRowsSql } from '../../testing/exported-rows';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ describe('importExport', () => {
     expect(s.status).toBe('completed');
     expect(s.totals).toEqual({ read: 5, inserted: 5, updated: 0, unchanged: 0, quarantined: 0, removed: 0 });
     expect(db.prepare('SELECT id FROM users ORDER BY id').pluck().all()).toEqual(['007', 'u1']);
-    const t1 = db.prepare('SELECT * FROM transactions WHERE id = ?').get('t1');
+    const t1 = db.prepare(exportedRowsSql('transactions', 'WHERE id = ?')).get('t1');
     expect(t1).toEqual({
       id: 't1',
       user_id: 'u1',
@@ -68,6 +69,10 @@ describe('importExport', () => {
       paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000,
       paid_tz: 480,
     });
+    // The payer is kept as the user's key, the one the mirror made for it (db/migrations/016-user-keys.ts).
+    expect(db.prepare('SELECT user_key FROM transactions WHERE id = ?').pluck().get('t2')).toBe(
+      db.prepare("SELECT key FROM user_keys WHERE id = '007'").pluck().get(),
+    );
     expect(db.prepare('SELECT paid_at, paid_tz FROM transactions WHERE id = ?').get('t2')).toEqual({
       paid_at: Date.UTC(2026, 10, 1, 0, 30) / 1000,
       paid_tz: 0,
@@ -187,7 +192,7 @@ describe('importExport', () => {
         return {
           file: s.files['transactions.jsonl'],
           quarantine: refusedLines(m, s.runId),
-          rows: m.prepare(`SELECT * FROM transactions WHERE id <> 'other' ORDER BY id`).all(),
+          rows: m.prepare(exportedRowsSql('transactions', `WHERE id <> 'other' ORDER BY id`)).all(),
         };
       };
       // The same file into an empty mirror, and into one whose transactions table already holds a row.
@@ -686,7 +691,7 @@ describe('importExport', () => {
     expect(count('consents')).toBe(1);
     expect(count('exposures')).toBe(1);
     expect(db.prepare('SELECT user_a, user_b FROM introductions').get()).toEqual({ user_a: 'u1', user_b: 'u2' });
-    expect(db.prepare('SELECT user_id FROM transactions').pluck().all()).toEqual(['u2']);
+    expect(db.prepare(exportedRowsSql('transactions')).all()).toMatchObject([{ id: 't1', user_id: 'u2' }]);
   });
 
   it('into a table with rows, rebuilds its indexes only when most of a big file really writes', () => {
@@ -705,10 +710,11 @@ describe('importExport', () => {
       const s = importExport(db, exportDir, { operator: 'tester', progress });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const plan = db
-        .prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_id = ? ORDER BY paid_at')
-        .all('u2') as { detail: string }[];
+        .prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_key = ? ORDER BY paid_at')
+        .all(1) as { detail: string }[];
       expect(plan.map((p) => p.detail).join(' ')).toContain('transactions_user');
-      expect(db.prepare('SELECT count(*) FROM transactions WHERE user_id = ?').pluck().get('u2')).toBe(ROWS / 3);
+      const u2 = db.prepare(`SELECT key FROM user_keys WHERE id = 'u2'`).pluck().get();
+      expect(db.prepare('SELECT count(*) FROM transactions WHERE user_key = ?').pluck().get(u2)).toBe(ROWS / 3);
       return { s, rebuilt: phases.includes('transactions.jsonl: indexing') };
     };
     write('transactions.jsonl', file(100));

@@ -9,7 +9,7 @@ import { withAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
 import { importFile, manifestUndeclared, type FileSummary, type QuarantineWriter } from './file-importer';
 import { helperMayParse, ParseHelper } from './parse-thread';
-import type { IdTable } from './fields';
+import { NO_KEY, type IdTable, type KnownIds } from './fields';
 import { withBulkPragmas } from './bulk-mode';
 import { checkExportOrder, recheckExportOrder, type ExportOrder } from './order';
 import { type ExportManifest, readManifest } from './manifest';
@@ -194,14 +194,37 @@ const sql = {
     VALUES (@exportId, @exportDir, @kind, @exportedAt, @operator, @startedAt, 'running')`,
   finishRun: `UPDATE import_runs SET status = @status, finished_at = @finishedAt, error = @error, summary = @summary WHERE id = @id`,
   quarantine: `INSERT INTO quarantine (import_run_id, file, line, field, reason, message, raw) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  userIds: `SELECT id FROM users`,
-  merchantIds: `SELECT id FROM merchants`,
+  userIds: `SELECT u.id, k.key FROM users u JOIN user_keys k ON k.id = u.id`,
+  merchantIds: `SELECT id, ${NO_KEY} FROM merchants`,
+  newestUserKey: `SELECT coalesce(max(key), 0) FROM user_keys`,
+  userKeysAbove: `SELECT id, key FROM user_keys WHERE key > ?`,
+  userKey: `SELECT key FROM user_keys WHERE id = ?`,
 };
 
-function loadIds(db: Db, query: string): Set<string> {
-  const ids = new Set<string>();
-  for (const id of db.prepare(query).pluck().iterate() as IterableIterator<string>) ids.add(id);
+function loadIds(db: Db, query: string): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const [id, key] of db.prepare(query).raw().iterate() as IterableIterator<[string, number]>) ids.set(id, key);
   return ids;
+}
+
+/**
+ * Gives the users a file accepted their keys (NO_KEY until their rows were written: the database makes a user's key
+ * as the row is inserted, db/migrations/016-user-keys.ts). Keys only grow, so the new ones are those above the newest
+ * key before the file. A user left without a key would have its payments written with none: refused here instead.
+ */
+function keyNewUsers(db: Db, known: Map<string, number>, newestBefore: number): void {
+  for (const [id, key] of db.prepare(sql.userKeysAbove).raw().iterate(newestBefore) as IterableIterator<
+    [string, number]
+  >) {
+    if (known.get(id) === NO_KEY) known.set(id, key);
+  }
+  for (const [id, key] of known) {
+    if (key !== NO_KEY) continue;
+    // An id whose key outlived its row (a user removed by something other than an import) keeps that key.
+    const kept = db.prepare(sql.userKey).pluck().get(id) as number | undefined;
+    if (kept === undefined) throw new Error(`user ${id} was accepted but the mirror made it no key (user_keys)`);
+    known.set(id, kept);
+  }
 }
 
 /**
@@ -313,7 +336,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
             audit('import.allow_older', String(runId), { exportId: manifest.exportId, ...details }),
           );
           // Known ids: the mirror's, plus each user/merchant this import accepts (kept in memory: ~100 bytes per id).
-          const knownIds: Record<IdTable, Set<string>> = {
+          const knownIds: KnownIds = {
             users: loadIds(db, sql.userIds),
             merchants: loadIds(db, sql.merchantIds),
           };
@@ -321,6 +344,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
           const counted = new Map<string, CountedTable>();
           for (const f of planned) {
             progress.throwIfCancelled();
+            const newestUserKey =
+              f.spec.provides === 'users' ? (db.prepare(sql.newestUserKey).pluck().get() as number) : 0;
             const imported = importFile({
               db,
               spec: f.spec,
@@ -343,6 +368,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
             files[f.fileName] = imported.summary;
             // One file per table (planFiles refuses an export holding both a table's .jsonl and its .csv).
             counted.set(f.spec.table, imported);
+            if (f.spec.provides === 'users') keyNewUsers(db, knownIds.users, newestUserKey);
             // Its ids were added to (or removed from) the known ones: the helper's copy is out of date.
             if (f.spec.provides) (helper as ParseHelper | null)?.idsChanged();
           }

@@ -1,3 +1,4 @@
+import { exportedRowsSql } from '../../testing/exported-rows';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,14 +6,18 @@ import { openDatabase } from '../../db/database';
 import { jsonl, merchant, tempDir, user, writeManifest } from '../../testing/export-files';
 import { importExport } from './index';
 import { compileJsonlFastPath } from './jsonl-fast-path';
-import { convertField, type IdTable, type SqlValue } from './fields';
+import { convertField, type KnownIds, NO_KEY, type SqlValue } from './fields';
 import { RowProblem } from './row-problem';
 import { TABLES } from './tables';
 
 const spec = (name: string) => TABLES.find((t) => t.name === name)!;
-const knownIds: Record<IdTable, Set<string>> = {
-  users: new Set(['u1', 'u2', '007', '9007199254740993123456789012', 'ü😀']),
-  merchants: new Set(['m1', 'm2']),
+// Users with their keys (a transaction's payer is written as its key: tables.ts); merchants are not keyed.
+const knownIds: KnownIds = {
+  users: new Map(['u1', 'u2', '007', '9007199254740993123456789012', 'ü😀'].map((id, i) => [id, 100 + i])),
+  merchants: new Map([
+    ['m1', NO_KEY],
+    ['m2', NO_KEY],
+  ]),
 };
 
 /** What the general path (JSON.parse + convertField, as file-importer.ts runs it) makes of a line. */
@@ -197,7 +202,7 @@ describe('the fast paths inside the importer', () => {
         try {
           importExport(db, dir, { operator: 'tester', fastPaths });
           return {
-            rows: db.prepare('SELECT * FROM transactions ORDER BY id').all(),
+            rows: db.prepare(exportedRowsSql('transactions', 'ORDER BY id')).all(),
             quarantine: db
               .prepare('SELECT file, line, field, reason, message, raw FROM quarantine ORDER BY file, line')
               .all(),

@@ -1,5 +1,5 @@
-import { parseIsoTimeAt, parsedTime, type FieldSpec, type IdTable, type SqlValue } from './fields';
-import { knownIdLookups } from './known-ids';
+import { parseIsoTimeAt, parsedTime, type FieldSpec, type KnownIds, type SqlValue } from './fields';
+import { knownIdLookups, UNKNOWN_ID } from './known-ids';
 
 /**
  * Converts one flat JSONL object straight from the line's text into column values, without JSON.parse building an
@@ -51,10 +51,7 @@ function plainStringEnd(s: string, from: number): number {
 }
 
 /** The fast path for a table's fields; null when a field has a kind it does not handle (every row then takes the general path). */
-export function compileJsonlFastPath(
-  fields: readonly FieldSpec[],
-  knownIds: Record<IdTable, Set<string>>,
-): JsonlFastRow | null {
+export function compileJsonlFastPath(fields: readonly FieldSpec[], knownIds: KnownIds): JsonlFastRow | null {
   const n = fields.length;
   if (n > 30) return null; // which fields were seen is kept in one 31-bit mask
   const kindOf = { id: K_TEXT, string: K_TEXT, ref: K_REF, int: K_INT, time: K_TIME, enum: K_ENUM, bool: K_BOOL };
@@ -70,6 +67,8 @@ export function compileJsonlFastPath(
   const min = fields.map((f) => (f.kind === 'int' ? f.min : 0));
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
   const refs = knownIdLookups(fields, knownIds);
+  // A keyed reference is written as its id's key (tables.ts): no string is cut for it.
+  const keyed = fields.map((f) => f.kind === 'ref' && f.keyColumn !== undefined);
   // Where each field's column value goes: a time with a tz column takes two.
   const col: number[] = [];
   let c = 0;
@@ -129,8 +128,9 @@ export function compileJsonlFastPath(
             break;
           case K_REF: {
             if (len === 0 || len > ID_MAX) return false;
-            if (!refs[i]!.has(s, start, end)) return false;
-            out[k] = s.slice(start, end);
+            const key = refs[i]!.keyOf(s, start, end);
+            if (key === UNKNOWN_ID) return false;
+            out[k] = keyed[i] ? key : s.slice(start, end);
             break;
           }
           case K_TIME:

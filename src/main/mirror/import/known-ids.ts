@@ -1,5 +1,8 @@
 import { IdIndex } from '../../util/id-index';
-import type { FieldSpec, IdTable } from './fields';
+import type { FieldSpec, IdTable, KnownIds } from './fields';
+
+/** What `KnownIdLookup.keyOf` answers for an id that is not known (a known id's key is NO_KEY or above). */
+export const UNKNOWN_ID = -2;
 
 /**
  * "Is this reference a known id?" for a fast path, asked of the id where it is written in the record. A big file
@@ -11,38 +14,50 @@ import type { FieldSpec, IdTable } from './fields';
  */
 export class KnownIdLookup {
   private index: IdIndex | null = null;
+  /** The key of the index's id at each position. */
+  private keys: Float64Array | null = null;
   private indexedSize = -1;
   private asked = 0;
 
-  constructor(private readonly ids: ReadonlySet<string>) {}
+  constructor(private readonly ids: ReadonlyMap<string, number>) {}
 
   /** Whether text[from, to) is one of the ids. */
   has(text: string, from: number, to: number): boolean {
-    // The Set only grows while a file is read (a users file adds the ids it provides): an index built before an
+    return this.keyOf(text, from, to) !== UNKNOWN_ID;
+  }
+
+  /** The key of the id text[from, to) (NO_KEY for an unkeyed one), or UNKNOWN_ID when it is not one of the ids. */
+  keyOf(text: string, from: number, to: number): number {
+    // The map only grows while a file is read (a users file adds the ids it provides): an index built before an
     // addition is built again rather than trusted.
-    if (this.index !== null && this.indexedSize === this.ids.size) return this.index.find(text, from, to) !== -1;
+    if (this.index !== null && this.indexedSize === this.ids.size) return this.keyAt(this.index.find(text, from, to));
     if (++this.asked > this.ids.size) {
-      this.index = new IdIndex([...this.ids]);
+      this.index = new IdIndex([...this.ids.keys()]);
+      this.keys = Float64Array.from(this.ids.values());
       this.indexedSize = this.ids.size;
       this.asked = 0;
-      return this.index.find(text, from, to) !== -1;
+      return this.keyAt(this.index.find(text, from, to));
     }
-    return this.ids.has(text.slice(from, to));
+    return this.ids.get(text.slice(from, to)) ?? UNKNOWN_ID;
+  }
+
+  private keyAt(position: number): number {
+    return position === -1 ? UNKNOWN_ID : this.keys![position]!;
   }
 }
 
-const NONE: ReadonlySet<string> = new Set();
+const NONE: ReadonlyMap<string, number> = new Map();
 
 /**
- * Lookups of id sets that will not change any more, kept for every later file: the parsing helper's copy of the
+ * Lookups of ids that will not change any more, kept for every later file: the parsing helper's copy of the
  * import's ids (parse-thread.ts), which would otherwise build the same ~100 MB index again for each big file (~1 s
  * each at a million users). The importing thread's own sets grow while users and merchants are read, so theirs are
  * not kept.
  */
-const settled = new WeakMap<ReadonlySet<string>, KnownIdLookup>();
+const settled = new WeakMap<ReadonlyMap<string, number>, KnownIdLookup>();
 
-/** Declares these sets final: from now on every file asking them shares one lookup per set. */
-export function settleIds(knownIds: Record<IdTable, Set<string>>): void {
+/** Declares these ids final: from now on every file asking them shares one lookup per table. */
+export function settleIds(knownIds: KnownIds): void {
   for (const ids of Object.values(knownIds)) if (!settled.has(ids)) settled.set(ids, new KnownIdLookup(ids));
 }
 
@@ -50,7 +65,7 @@ export function settleIds(knownIds: Record<IdTable, Set<string>>): void {
  * One lookup per field (fields that are not references get one that knows nothing), shared by the fields that name
  * the same table: a transfer's from_user and to_user ask one index, not two of ~100 MB each at a million users.
  */
-export function knownIdLookups(fields: readonly FieldSpec[], knownIds: Record<IdTable, Set<string>>): KnownIdLookup[] {
+export function knownIdLookups(fields: readonly FieldSpec[], knownIds: KnownIds): KnownIdLookup[] {
   const byTable = new Map<IdTable, KnownIdLookup>();
   const none = new KnownIdLookup(NONE);
   return fields.map((f) => {

@@ -1,3 +1,4 @@
+import { exportedRowsSql } from '../../testing/exported-rows';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -503,7 +504,7 @@ function canonical(row: Row): string {
   return JSON.stringify(Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1))));
 }
 function mirrorRows(db: Db, table: Table): string[] {
-  return (db.prepare(`SELECT * FROM ${table}`).all() as Row[]).map(canonical).sort();
+  return (db.prepare(exportedRowsSql(table)).all() as Row[]).map(canonical).sort();
 }
 
 const root = tempDir('lifecycle-property-');

@@ -1,3 +1,4 @@
+import { exportedRowsSql } from '../../testing/exported-rows';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { generateExport } from '../generator';
 import { writeSecondSnapshot } from '../../bench/second-snapshot';
 import { declareAppendedRows, tempDir } from '../../testing/export-files';
 import { importExport, type ImportOptions } from './index';
-import type { IdTable } from './fields';
+import { type KnownIds, NO_KEY } from './fields';
 import { PARSE_THREAD_IDLE_CORES, PARSE_THREAD_MIN_BYTES, ParseHelper, parseOnHelper } from './parse-thread';
 import type { ParsedSink, ParseOptions } from './record-parser';
 import { columnsOf, TABLES } from './tables';
@@ -102,7 +103,7 @@ function contents(db: Db): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const f of EXPORT_FILES)
     out[f.name] = db
-      .prepare(`SELECT * FROM ${f.name} ORDER BY ${f.key.join(', ')}`)
+      .prepare(exportedRowsSql(f.name, `ORDER BY ${f.key.join(', ')}`))
       .raw()
       .all();
   out.quarantine = db
@@ -235,7 +236,7 @@ describe("the helper's copy of the known ids", () => {
       const file = path.join(dir, 'transactions.csv');
       const at = '2026-11-24T08:30:00+08:00';
       fs.writeFileSync(file, `id,user_id,merchant_id,amount_fen,paid_at\nt1,u1,m1,100,${at}\nt2,u2,m1,100,${at}\n`);
-      const knownIds: Record<IdTable, Set<string>> = { users: new Set(['u1']), merchants: new Set(['m1']) };
+      const knownIds: KnownIds = { users: new Map([['u1', 1]]), merchants: new Map([['m1', NO_KEY]]) };
       const options: ParseOptions = {
         spec: TABLES.find((t) => t.name === 'transactions')!,
         path: file,
@@ -259,8 +260,8 @@ describe("the helper's copy of the known ids", () => {
         return { accepted, refused };
       };
       expect(parse()).toEqual({ accepted: ['t1'], refused: ['user_id'] });
-      // The importing thread's set grows (a users file read inline): the helper still answers from its copy...
-      knownIds.users.add('u2');
+      // The importing thread's map grows (a users file read inline): the helper still answers from its copy...
+      knownIds.users.set('u2', 2);
       expect(parse()).toEqual({ accepted: ['t1'], refused: ['user_id'] });
       // ...until the import says so, as it does after every file that provides ids (index.ts).
       helper.idsChanged();

@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import type { ProgressSink } from '../../../shared/progress';
 import { spawnWorker } from '../../util/spawn-worker';
-import type { IdTable, SqlValue } from './fields';
+import type { KnownIds, SqlValue } from './fields';
 import type { ParsedSink, ParseOptions } from './record-parser';
 import type { QuarantineReason } from './row-problem';
 
@@ -130,7 +130,7 @@ export interface ParseThreadData {
  */
 export interface ParseFile {
   options: Omit<ParseOptions, 'knownIds'>;
-  knownIds: Record<IdTable, Set<string>> | null;
+  knownIds: KnownIds | null;
   width: number;
 }
 
@@ -277,7 +277,7 @@ export class ParseHelper {
   private received = 0;
   private closed = false;
   /** The id sets the helper holds a copy of; null until sent, and again once they changed (idsChanged). */
-  private idsHeld: Record<IdTable, Set<string>> | null = null;
+  private idsHeld: KnownIds | null = null;
 
   constructor() {
     const data: ParseThreadData = { control: this.control.buffer as SharedArrayBuffer, port: this.channel.port2 };

@@ -2,7 +2,7 @@ import { DomainError } from '../../../shared/envelope';
 import { BareCrProblem, parseCsvRecord } from './csv';
 import { compileJsonlFastPath } from './jsonl-fast-path';
 import { compileCsvFastPath, type CsvFastRow } from './csv-fast-path';
-import { convertField, type FieldSpec, type IdTable, type SqlValue } from './fields';
+import { convertField, type FieldSpec, type KnownIds, type SqlValue } from './fields';
 import { capChars, isBlankRecord, readRecords } from './record-reader';
 import { RowProblem, type QuarantineReason } from './row-problem';
 import type { TableSpec } from './tables';
@@ -21,7 +21,7 @@ export interface ParseOptions {
   path: string;
   format: 'jsonl' | 'csv';
   /** Ids a reference may name; read only. */
-  knownIds: Record<IdTable, Set<string>>;
+  knownIds: KnownIds;
   /** Also read the key of a refused record whose key can be read (a snapshot keeps that row's previous version). */
   snapshot: boolean;
   /** false: no fast path, every row through the general one. */
@@ -65,7 +65,7 @@ function keyFieldsOf(spec: TableSpec): FieldSpec[] {
     return f.kind === 'ref' ? { name: f.name, kind: 'id' } : f;
   });
 }
-const NO_IDS: Record<IdTable, Set<string>> = { users: new Set(), merchants: new Set() };
+const NO_IDS: KnownIds = { users: new Map(), merchants: new Map() };
 
 /** Compares as SQLite's BINARY collation does (UTF-8 bytes), which differs from JS `<` for astral characters. */
 function byteOrderLess(a: string, b: string): boolean {

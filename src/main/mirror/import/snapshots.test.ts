@@ -1,3 +1,4 @@
+import { exportedRowsSql } from '../../testing/exported-rows';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ const ids = (table: string, col = 'id') =>
   db.prepare(`SELECT ${col} FROM ${table} ORDER BY ${col}`).pluck().all() as string[];
 const dump = (table: string) =>
   db
-    .prepare(`SELECT * FROM ${table}`)
+    .prepare(exportedRowsSql(table))
     .all()
     .map((r) => JSON.stringify(r))
     .sort();
@@ -198,6 +199,29 @@ describe('a snapshot', () => {
       erasedRows: {},
       erasedFlagged: 0,
     });
+  });
+
+  it('takes an erased user’s key with it; the same id coming back gets a new key, never the old one', () => {
+    baseline();
+    const keyOf = (id: string) =>
+      db.prepare('SELECT key FROM user_keys WHERE id = ?').pluck().get(id) as number | undefined;
+    const [k1, k2, k3] = ['u1', 'u2', 'u3'].map(keyOf);
+    expect(new Set([k1, k2, k3]).size).toBe(3);
+    importAs('snapshot', { users: { rows: [user('u1'), user('u3')] } }); // u2 erased upstream
+    expect(keyOf('u2')).toBeUndefined();
+    expect([keyOf('u1'), keyOf('u3')]).toEqual([k1, k3]); // the others keep theirs
+    // u2 again (an account reopened under the same id): a new key, so nothing of the erased one can attach to it.
+    importAs('increment', {
+      users: { rows: [user('u2')] },
+      transactions: { rows: [transaction('t5', 'u2', 'm1')] },
+    });
+    expect(keyOf('u2')).toBeGreaterThan(Math.max(k1!, k2!, k3!));
+    expect(db.prepare('SELECT user_key FROM transactions WHERE id = ?').pluck().get('t5')).toBe(keyOf('u2'));
+    expect(db.prepare(exportedRowsSql('transactions', 'ORDER BY id')).all()).toMatchObject([
+      { id: 't1', user_id: 'u1' },
+      { id: 't5', user_id: 'u2' },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('keeps the previous version of a row refused for its content when its key can be read', () => {

@@ -15,6 +15,13 @@ export interface TableSpec {
 
 /** Times whose offset the mirror keeps beside them (the local hour of a payment or a greeting matters). */
 const TZ_COLUMNS: Readonly<Record<string, string>> = { paid_at: 'paid_tz', sent_at: 'sent_tz' };
+/**
+ * References the mirror stores as the user's integer key, by table and field (db/migrations/016-user-keys.ts): the
+ * payer of a transaction, the one reference of the largest table, read at every run.
+ */
+const KEY_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  transactions: { user_id: 'user_key' },
+};
 
 /** Import order matters: users and merchants first, so rows of the same import may reference them. */
 export const TABLES: readonly TableSpec[] = EXPORT_FILES.map((file) => ({
@@ -24,7 +31,9 @@ export const TABLES: readonly TableSpec[] = EXPORT_FILES.map((file) => ({
   ...('provides' in file ? { provides: file.provides } : {}),
   fields: file.fields.map((f): FieldSpec => {
     const tzColumn = f.kind === 'time' ? TZ_COLUMNS[f.name] : undefined;
-    return tzColumn ? { ...f, tzColumn } : f;
+    if (tzColumn) return { ...f, tzColumn };
+    const keyColumn = f.kind === 'ref' && f.table === 'users' ? KEY_COLUMNS[file.name]?.[f.name] : undefined;
+    return keyColumn ? { ...f, keyColumn } : f;
   }),
 }));
 
@@ -36,14 +45,22 @@ export function namesOwnIds(spec: TableSpec): boolean {
 /** Files that may come as CSV (DATA-FORMAT.md: "large files come as CSV"). */
 export const CSV_ALLOWED: ReadonlySet<string> = new Set(CSV_FILES);
 
-/** The table's column names in insert order: a time field with a tz column is followed by that column. */
+/**
+ * The table's column names in insert order: a time field with a tz column is followed by that column, a keyed
+ * reference is its key column.
+ */
 export function columnsOf(spec: TableSpec): string[] {
   const cols: string[] = [];
   for (const f of spec.fields) {
-    cols.push(f.name);
+    cols.push(columnOf(f));
     if (f.kind === 'time' && f.tzColumn) cols.push(f.tzColumn);
   }
   return cols;
+}
+
+/** The column a field's value is stored in (a keyed reference's key column, else the field's name). */
+export function columnOf(f: FieldSpec): string {
+  return f.kind === 'ref' && f.keyColumn !== undefined ? f.keyColumn : f.name;
 }
 
 /** Extensions a writer might give a file of the format by mistake (the format's own are .jsonl and, for some, .csv). */
