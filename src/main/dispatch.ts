@@ -123,6 +123,7 @@ export function toCallError(err: unknown): CallError {
     'CONFLICT',
     'CANCELLED',
     'SCHEMA_TOO_NEW',
+    'SCHEMA_TOO_OLD',
     'BAD_EXPORT',
     'NOT_SIGNED_IN',
     'UNAUTHORIZED',

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'BUSY'
   | 'CANCELLED'
   | 'SCHEMA_TOO_NEW'
+  /** A read-only open of a database this console has not migrated yet (db/migrate.ts): nothing was changed. */
+  | 'SCHEMA_TOO_OLD'
   | 'BAD_EXPORT'
   /** A snapshot's file does not hold the row count its manifest declares: nothing was imported. */
   | 'MANIFEST_MISMATCH'

@@ -1,13 +1,17 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate } from './migrate';
+import { latestSchemaVersion, migrate, SchemaTooNewError, SchemaTooOldError, schemaVersion } from './migrate';
 
 export type Db = Database.Database;
 
 export interface OpenOptions {
-  /** Open without running migrations or writing anything (status, read-only tools). */
+  /**
+   * Open without running migrations or writing anything (status, read-only tools). The schema must then be this
+   * console's (SchemaTooOldError / SchemaTooNewError otherwise), unless `anySchema` (status, which reports it).
+   */
   readonly?: boolean;
+  anySchema?: boolean;
   /**
    * Path to a better-sqlite3 binary built for another ABI. Electron's main sets ENCOUNTER_SQLITE_BINDING once at
    * start so every connection, worker threads included, loads the Electron build without threading it through.
@@ -51,6 +55,15 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   db.pragma('temp_store = MEMORY');
   keepPreparedStatements(db);
   if (!options.readonly) migrate(db);
+  else if (!options.anySchema) {
+    const found = schemaVersion(db);
+    if (found !== latestSchemaVersion()) {
+      db.close();
+      throw found > latestSchemaVersion()
+        ? new SchemaTooNewError(found, latestSchemaVersion())
+        : new SchemaTooOldError(found, latestSchemaVersion());
+    }
+  }
   return db;
 }
 

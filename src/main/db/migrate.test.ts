@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/temp';
 import { NEW_FILE_PAGE_SIZE, openDatabase } from './database';
-import { latestSchemaVersion, migrate, SchemaTooNewError, schemaVersion } from './migrate';
+import { latestSchemaVersion, migrate, SchemaTooNewError, SchemaTooOldError, schemaVersion } from './migrate';
 import type { Migration } from './migrations/migration';
 import { migrations } from './migrations';
 import { exportPendingDecisions } from '../moderation/decisions';
@@ -78,6 +78,25 @@ describe('migrations', () => {
     expect(schemaVersion(again)).toBe(latestSchemaVersion() + 1);
     expect(again.prepare(`SELECT count(*) FROM sqlite_schema`).pluck().get()).toBe(0);
     again.close();
+  });
+
+  it('a read-only open needs this console’s schema: an older one is refused, saying so, and left as it was', () => {
+    const file = path.join(dir, 'older.db');
+    const db = new Database(file);
+    migrate(db, migrations, latestSchemaVersion() - 1);
+    db.close();
+    expect(() => openDatabase(file, { readonly: true })).toThrow(SchemaTooOldError);
+    expect(() => openDatabase(file, { readonly: true })).toThrow(
+      /schema version \d+, and this Encounter Console reads/,
+    );
+    // Status reports the version instead of refusing; a writing open migrates it, and then read-only opens are fine.
+    const status = openDatabase(file, { readonly: true, anySchema: true });
+    expect(schemaVersion(status)).toBe(latestSchemaVersion() - 1);
+    status.close();
+    openDatabase(file).close();
+    const after = openDatabase(file, { readonly: true });
+    expect(schemaVersion(after)).toBe(latestSchemaVersion());
+    after.close();
   });
 
   it('a migration that fails leaves the database at the previous whole version', () => {

@@ -15,6 +15,24 @@ export class SchemaTooNewError extends Error {
   }
 }
 
+/**
+ * A database opened read-only (which never migrates) whose schema is older than this console's: its queries would
+ * fail on columns and tables it does not have yet (transactions.user_key before migration 016) — said up front.
+ */
+export class SchemaTooOldError extends Error {
+  readonly code = 'SCHEMA_TOO_OLD';
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `This database has schema version ${found}, and this Encounter Console reads version ${supported}: it has not ` +
+        `been opened for writing by this version yet, and a read-only open does not update it. Open it once with the ` +
+        `console (npm start -- --db FILE) or a CLI command that writes to it; that updates its schema (nothing was changed).`,
+    );
+  }
+}
+
 export function latestSchemaVersion(list: readonly Migration[] = migrations): number {
   return list.length === 0 ? 0 : list[list.length - 1]!.version;
 }

@@ -13,7 +13,7 @@ export const statusCommand = defineCommand({
   async run(ctx) {
     if (!fs.existsSync(ctx.dbPath))
       throw new Error(`no mirror at ${ctx.dbPath} (import an export first, or pass --db FILE)`);
-    const db = openDatabase(ctx.dbPath, { readonly: true });
+    const db = openDatabase(ctx.dbPath, { readonly: true, anySchema: true });
     try {
       return mirrorStatus(db, ctx.dbPath);
     } finally {
