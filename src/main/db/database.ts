@@ -56,7 +56,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   keepPreparedStatements(db);
   if (!options.readonly) {
     // A database that already had a schema is being updated: some migrations rewrite a table (016 rewrote every
-    // transaction: 22 s for 100,000 users' 4.9 M), so whoever waits is told why (a new file's schema is made in a moment).
+    // transaction: 22 s for 100,000 users' 4.9 M), so whoever waits is told why (a new file's schema takes a moment).
     const found = schemaVersion(db);
     if (found > 0 && found < latestSchemaVersion())
       console.error(`[encounter] updating ${file} from schema version ${found} to ${latestSchemaVersion()}…`);
