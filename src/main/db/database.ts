@@ -74,18 +74,27 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 }
 
 /**
+ * Runs `fn` with one of this connection's pragmas set to `value`, then puts back what it was: the setting is the
+ * connection's, not the caller's. (A pragma that cannot change inside a transaction, such as foreign_keys, changes
+ * nothing when called inside one.)
+ */
+export function withPragma<T>(db: Db, name: string, value: number | string, fn: () => T): T {
+  const before = db.pragma(name, { simple: true }) as number;
+  db.pragma(`${name} = ${value}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`${name} = ${before}`);
+  }
+}
+
+/**
  * Runs `fn` with this connection's foreign-key checks off, then puts them back as they were. For writers that check
  * references themselves (an import against the ids it knows, a run's persist against the imports since it read the
  * mirror). The pragma cannot change inside a transaction: called inside one, it changes nothing and the checks stay.
  */
 export function withForeignKeysOff<T>(db: Db, fn: () => T): T {
-  const on = db.pragma('foreign_keys', { simple: true }) as number;
-  db.pragma('foreign_keys = OFF');
-  try {
-    return fn();
-  } finally {
-    db.pragma(`foreign_keys = ${on ? 'ON' : 'OFF'}`);
-  }
+  return withPragma(db, 'foreign_keys', 'OFF', fn);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database';
+import { type Db, withPragma } from '../db/database';
 import { IdIndex } from '../util/id-index';
 import { hourBand, type RunWindow } from './window';
 
@@ -359,13 +359,7 @@ function separators(text: string): number {
  * (it is the caller's).
  */
 export function withMmap<T>(db: Db, fn: () => T): T {
-  const before = db.pragma('mmap_size', { simple: true }) as number;
-  db.pragma('mmap_size = 4294967296');
-  try {
-    return fn();
-  } finally {
-    db.pragma(`mmap_size = ${Number(before) | 0}`);
-  }
+  return withPragma(db, 'mmap_size', 4294967296, fn);
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

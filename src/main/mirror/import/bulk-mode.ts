@@ -1,4 +1,4 @@
-import { type Db, withForeignKeysOff } from '../../db/database';
+import { type Db, withForeignKeysOff, withPragma } from '../../db/database';
 
 /**
  * Secondary indexes of a table, dropped before a bulk load and rebuilt after it, in the same transaction. Adding
@@ -83,19 +83,17 @@ export function rebuildIndexes(db: Db, dropped: DroppedIndexes): void {
     // One helper thread for the sort's runs: the 100,000-user transactions index built in 4.8–4.9 s against 5.2–5.6 s
     // alone (two alternating pairs). It is SQLite's own, started from the importing thread, so it inherits its nice
     // value: beside a busy console it takes only what the console leaves idle.
-    db.pragma(`threads = ${INDEX_BUILD_SORTER_THREADS}`);
-    try {
+    withPragma(db, 'threads', INDEX_BUILD_SORTER_THREADS, () => {
       for (const definition of dropped.definitions) db.exec(definition);
-    } finally {
-      db.pragma('threads = 0');
-    }
+    });
   });
 }
 
 /**
  * Runs `fn` with foreign-key enforcement off on this connection (it cannot change inside a transaction, so this
- * wraps the whole import), a larger page cache and sorts spilled to disk. Safe because the importer checks every reference itself against
- * the mirror's ids plus the ids this import accepted; FK checks would repeat two B-tree lookups per row.
+ * wraps the whole import), a larger page cache and sorts spilled to disk. Safe because the importer checks every
+ * reference itself against the mirror's ids plus the ids this import accepted; FK checks would repeat two B-tree
+ * lookups per row.
  */
 export function withBulkPragmas<T>(db: Db, cacheKib: number, fn: () => T): T {
   return withForeignKeysOff(db, () =>
@@ -104,26 +102,14 @@ export function withBulkPragmas<T>(db: Db, cacheKib: number, fn: () => T): T {
       // that small it is faster, where with the import's cache it had added ~60 MiB and no measurable speed.
       // The sort behind CREATE INDEX (and the statement journal) spill to temp files, not RAM: the connection's
       // temp_store=MEMORY would make peak memory grow with the rows rebuilt, and the import must stay flat.
-      const tempStore = db.pragma('temp_store', { simple: true }) as number;
-      db.pragma('temp_store = FILE');
-      try {
-        return fn();
-      } finally {
-        db.pragma(`temp_store = ${tempStore}`);
-      }
+      return withPragma(db, 'temp_store', 'FILE', fn);
     }),
   );
 }
 
 /** Runs `fn` with `kib` KiB of page cache on this connection, then gives the connection its own setting back. */
 function withPageCache<T>(db: Db, kib: number, fn: () => T): T {
-  const cache = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = -${kib}`);
-  try {
-    return fn();
-  } finally {
-    db.pragma(`cache_size = ${cache}`);
-  }
+  return withPragma(db, 'cache_size', -kib, fn);
 }
 
 /**
