@@ -13,6 +13,7 @@ import {
   planRange,
   planScan,
   readScanIds,
+  type ScanIds,
   WindowScanner,
 } from './window-scan';
 
@@ -196,7 +197,7 @@ describe('window scan plan', () => {
     db.prepare('DELETE FROM user_keys WHERE id = ?').run(gone);
     const after = readScanIds(db);
     const remapped = chunkRemapper(before.ids, after)(chunk);
-    const asIds = (c: typeof chunk, ids: typeof after): string[] =>
+    const asIds = (c: typeof chunk, ids: ScanIds): string[] =>
       Array.from(c.user, (u, i) => `${ids.userIds[u]} ${ids.merchantIds[c.merchant[i]!]} ${c.visit[i]}`);
     const expected = asIds(chunk, before.ids).filter((row) => !row.startsWith(`${gone} `));
     expect(expected.length).toBeLessThan(chunk.user.length);

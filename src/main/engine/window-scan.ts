@@ -54,20 +54,13 @@ const IDS_SQL = {
   merchants: 'SELECT id FROM merchants ORDER BY id',
 } as const;
 
-export function readScanIds(db: Db): ScanIds {
-  return {
-    userIds: db.prepare(IDS_SQL.users).pluck().all() as string[],
-    merchantIds: db.prepare(IDS_SQL.merchants).pluck().all() as string[],
-  };
-}
-
 /**
  * The scan's ids with each user's key beside its id (`userKeys[i]` is `userIds[i]`'s), in one read transaction so
  * the keys are those of the ids read. Two statements rather than one of two columns: rows of two values cost more
  * to hand to JavaScript than two lists of one (a table of 1,000,000 users alone: 1.1 s for the ids and keys this way,
  * 1.4–1.6 s as rows; the ids alone, before the keys, 0.5–0.9 s).
  */
-function readScanUsers(db: Db): ScanIds & { userKeys: (number | null)[] } {
+export function readScanIds(db: Db): ScanIds & { userKeys: (number | null)[] } {
   return db.transaction(() => ({
     userIds: db.prepare(IDS_SQL.users).pluck().all() as string[],
     userKeys: db.prepare(IDS_SQL.userKeys).pluck().all() as (number | null)[],
@@ -217,7 +210,7 @@ export class WindowScanner {
     db: Db,
     private readonly window: Pick<RunWindow, 'start' | 'end'>,
   ) {
-    const { userKeys, ...ids } = readScanUsers(db);
+    const { userKeys, ...ids } = readScanIds(db);
     this.ids = ids;
     this.userOfKey = indexOfKeys(userKeys);
     this.merchantIndex = new IdIndex(this.ids.merchantIds);
