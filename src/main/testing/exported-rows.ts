@@ -8,12 +8,12 @@ import { columnOf, TABLES } from '../mirror/import/tables';
  */
 export function exportedRowsSql(table: string, where = ''): string {
   const spec = TABLES.find((t) => t.table === table);
-  const keyed = spec?.fields.filter((f) => f.kind === 'ref' && f.keyColumn !== undefined) ?? [];
+  const keyed = spec?.fields.filter((f) => f.keyColumn !== undefined) ?? [];
   if (!spec || keyed.length === 0) return `SELECT * FROM ${table} ${where}`;
   const cols: string[] = [];
   const joins: string[] = [];
   for (const f of spec.fields) {
-    if (f.kind === 'ref' && f.keyColumn !== undefined) {
+    if (f.keyColumn !== undefined) {
       const alias = `k_${f.name}`;
       joins.push(`JOIN user_keys ${alias} ON ${alias}.key = r.${f.keyColumn}`);
       cols.push(`${alias}.id AS ${f.name}`);

@@ -81,7 +81,7 @@ export function compileCsvFastPath(
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
   const refs = knownIdLookups(fields, knownIds);
   // A keyed reference is written as its id's key (tables.ts), found where the id is written: no string is cut.
-  const keyed = fields.map((f) => f.kind === 'ref' && f.keyColumn !== undefined);
+  const keyed = fields.map((f) => f.keyColumn !== undefined);
   // Upstream sorts big files by their first reference (transactions by user): a reference equal to the previous
   // row's is already known, and its string is reused instead of cut out again.
   const lastRef: string[] = fields.map(() => '');

@@ -49,8 +49,8 @@ const NAMING_COLUMNS: { table: string; column: string; names: IdTable; erasedSql
 
 /**
  * Removes every mirror row that names an erased id, and the erased users' keys, inside the import's transaction;
- * returns the rows removed by table (tables with none left out; the keys are not the export's rows, not counted). One statement per naming column, each a single pass through the column's
- * index where it has one.
+ * returns the rows removed by table (tables with none left out; the keys are not the export's rows, not counted).
+ * One statement per naming column, each a single pass through the column's index where it has one.
  */
 export function removeRowsOfErased(db: Db, erased: Record<IdTable, readonly string[]>): Record<string, number> {
   const removed: Record<string, number> = {};

@@ -12,7 +12,7 @@ export type Source = 'json' | 'csv';
 /**
  * A field of the export format as the mirror stores it: a time becomes unix seconds, plus its offset in minutes in
  * `tzColumn` where the table keeps it; a reference whose table the mirror keys (users: `user_keys`) is stored as the
- * id's integer key, in `keyColumn`.
+ * id's integer key, in `keyColumn` (set on such references only: tables.ts).
  */
 export type FieldSpec = ExportField & { tzColumn?: string; keyColumn?: string };
 
@@ -272,7 +272,7 @@ export function convertField(
           `${name} "${v.length > 64 ? v.slice(0, 64) : v}" is not a known ${f.table === 'users' ? 'user' : 'merchant'} (not in the mirror or erased by this snapshot, and no row of ${f.table} accepted by this import: see whether its own row was refused)`,
         );
       }
-      out.push(f.kind === 'ref' && f.keyColumn !== undefined ? key! : v);
+      out.push(f.keyColumn !== undefined ? key! : v);
       return;
     }
     case 'string': {

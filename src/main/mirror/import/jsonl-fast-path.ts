@@ -68,7 +68,7 @@ export function compileJsonlFastPath(fields: readonly FieldSpec[], knownIds: Kno
   const max = fields.map((f) => (f.kind === 'int' ? f.max : 0));
   const refs = knownIdLookups(fields, knownIds);
   // A keyed reference is written as its id's key (tables.ts): no string is cut for it.
-  const keyed = fields.map((f) => f.kind === 'ref' && f.keyColumn !== undefined);
+  const keyed = fields.map((f) => f.keyColumn !== undefined);
   // Where each field's column value goes: a time with a tz column takes two.
   const col: number[] = [];
   let c = 0;

@@ -60,7 +60,7 @@ export function columnsOf(spec: TableSpec): string[] {
 
 /** The column a field's value is stored in (a keyed reference's key column, else the field's name). */
 export function columnOf(f: FieldSpec): string {
-  return f.kind === 'ref' && f.keyColumn !== undefined ? f.keyColumn : f.name;
+  return f.keyColumn ?? f.name;
 }
 
 /** Extensions a writer might give a file of the format by mistake (the format's own are .jsonl and, for some, .csv). */
