@@ -64,6 +64,11 @@ async function openPairByKeyboard(app: Page, userA: string, userB: string): Prom
   await app.getByTestId('preview-search').press('Enter');
   const row = app.locator(`[data-testid="preview-introduction"][data-user-a="${userA}"][data-user-b="${userB}"]`);
   await expect(row).toBeVisible();
+  // The search has been applied: no row left that leaves userB out (the unfiltered list may hold the pair too).
+  const others = app.locator(
+    `[data-testid="preview-introduction"]:not([data-user-a="${userB}"]):not([data-user-b="${userB}"])`,
+  );
+  await expect(others).toHaveCount(0);
   await row.focus();
   await app.keyboard.press('Enter');
   await expect(row).toHaveAttribute('data-selected', 'true');

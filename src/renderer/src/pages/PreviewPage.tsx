@@ -203,6 +203,9 @@ export function PreviewPage() {
                           tabIndex={index === Math.min(cursor, shown.length - 1) ? 0 : -1}
                           className="clickable"
                           onClick={open}
+                          // Focus however it came (a click, a search, the tab key) moves the cursor, so Enter
+                          // opens the row the operator sees focused, never the one the cursor last stood on.
+                          onFocus={() => setCursor(index)}
                           aria-selected={selected}
                           data-testid="preview-introduction"
                           data-selected={selected}
