@@ -264,7 +264,10 @@ export const scaleStepBench = defineCommand({
       const importRss = new PeakRss();
       // Until committed and checkpointed, as the import job lasts (the run's own elapsedMs stops before the commit).
       const { value: imported, ms: importWallMs } = await timed(() =>
-        exportDir ? importExport(db, exportDir, { operator: 'bench', progress: silentProgress }) : null,
+        // The step's mirror is its own: nothing else opens it, so its first import is a sole writer's (sole-writer.ts).
+        exportDir
+          ? importExport(db, exportDir, { operator: 'bench', progress: silentProgress, soleWriter: true })
+          : null,
       );
       const importMs = Math.round(importWallMs);
       const importPeak = importRss.stop();
@@ -314,6 +317,7 @@ export const scaleStepBench = defineCommand({
             // the disk sustains (on a shared machine that changes from hour to hour; a short probe of it said nothing:
             // 156 and 1,065 MB/s for 512 MiB minutes apart, a virtual disk's cache).
             importCommitMs: importMs - imported.elapsedMs,
+            importJournal: imported.journal,
             mirrorMiB: mib(mirrorBytes),
             importTransactionRowsPerSec: tx ? Math.round(tx.read / (tx.elapsedMs / 1000)) : 0,
             // Where the rows' time went, file by file (each file's own wall time, index rebuild included), and where
@@ -335,6 +339,7 @@ export const scaleStepBench = defineCommand({
           importMs: null,
           importRowsWrittenMs: null,
           importCommitMs: null,
+          importJournal: null,
           mirrorMiB: null,
           importTransactionRowsPerSec: null,
           importFiles: null,

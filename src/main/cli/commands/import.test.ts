@@ -136,4 +136,28 @@ describe('cli import / status', () => {
     expect(await main(['import', older, '--db', db, '--json', '--operator', 'ops'], table)).toBe(0);
     expect(lastJson()).toMatchObject({ ok: true, alreadyImportedBy: expect.any(Number) });
   });
+
+  it('--exclusive writes a first import without the WAL, and says so when it cannot', async () => {
+    const db = path.join(root, 'mirror.db');
+    const table = [importCommand];
+    const mirror = openDatabase(db);
+    await ensureTestAccount(mirror, 'reviewer', 'ops');
+    mirror.close();
+    const at = (hh: string) => platformIsoTime('2026-11-24', `${hh}:00:00`);
+    const first = path.join(root, 'first');
+    writeExport(
+      first,
+      { exportId: 'first', exportedAt: at('04'), kind: 'increment' },
+      { users: { rows: [user('u1')] } },
+    );
+    const next = path.join(root, 'next');
+    writeExport(next, { exportId: 'next', exportedAt: at('05'), kind: 'increment' }, { users: { rows: [user('u2')] } });
+
+    expect(await main(['import', first, '--db', db, '--json', '--operator', 'ops', '--exclusive'], table)).toBe(0);
+    expect(lastJson()).toMatchObject({ ok: true, journal: 'rollback', totals: { inserted: 1 } });
+    const logged = vi.spyOn(process.stderr, 'write');
+    expect(await main(['import', next, '--db', db, '--json', '--operator', 'ops', '--exclusive'], table)).toBe(0);
+    expect(lastJson()).toMatchObject({ ok: true, journal: 'wal', totals: { inserted: 1 } });
+    expect(logged.mock.calls.map((c) => String(c[0])).join('')).toContain('written through the WAL as usual');
+  });
 });

@@ -3,9 +3,10 @@ import { importExport } from '../../mirror/import';
 import { actingOperator, defineCommand, UsageError, openMirrorForWriting, stringOption } from '../command';
 
 /**
- * `import DIR [--allow-older REASON] [--operator NAME]`: imports one export directory into the mirror, in this
- * process. A snapshot deletes what its files lack; an export older than the newest imported is refused
- * (STALE_EXPORT) unless `--allow-older` gives the reason, which the audit log keeps.
+ * `import DIR [--allow-older REASON] [--exclusive] [--operator NAME]`: imports one export directory into the mirror,
+ * in this process. A snapshot deletes what its files lack; an export older than the newest imported is refused
+ * (STALE_EXPORT) unless `--allow-older` gives the reason, which the audit log keeps. `--exclusive` builds a new
+ * mirror (its first import) without the WAL, for a province's first load before anyone serves it (sole-writer.ts).
  */
 export const importCommand = defineCommand({
   name: 'import',
@@ -15,8 +16,11 @@ export const importCommand = defineCommand({
     '',
     '  --allow-older REASON   import an export older than the newest one imported (refused otherwise: it would',
     '                         roll the mirror back); the reason goes to the audit log',
+    "  --exclusive            the mirror's first import, while nothing else has it open: written once, without",
+    '                         the write-ahead log (a province: ~30 s less); the console cannot open the mirror',
+    '                         until it commits. Ignored, saying so, when the mirror is served or already imported',
   ].join('\n'),
-  options: { 'allow-older': { type: 'string' } },
+  options: { 'allow-older': { type: 'string' }, exclusive: { type: 'boolean', default: false } },
   access: 'reviewer',
   background: true,
   async run(ctx, values, positionals) {
@@ -31,8 +35,13 @@ export const importCommand = defineCommand({
       const summary = importExport(db, positionals[0]!, {
         operator,
         progress: ctx.progress,
+        soleWriter: values.exclusive === true,
         ...(allowOlder !== undefined ? { allowOlder } : {}),
       });
+      if (values.exclusive === true && summary.alreadyImportedBy === null && summary.journal !== 'rollback')
+        ctx.log(
+          'import --exclusive: written through the WAL as usual — the mirror was open elsewhere or had been imported before',
+        );
       return summary;
     } finally {
       closeDatabase(db);
@@ -42,7 +51,7 @@ export const importCommand = defineCommand({
     if (s.alreadyImportedBy !== null)
       return `export ${s.exportId} was imported by run ${s.alreadyImportedBy}; importing it again changes nothing`;
     const lines = [
-      `import run ${s.runId} of ${s.exportId} (${s.kind}): ${s.status} in ${(s.elapsedMs / 1000).toFixed(1)} s`,
+      `import run ${s.runId} of ${s.exportId} (${s.kind}): ${s.status} in ${(s.elapsedMs / 1000).toFixed(1)} s${s.journal === 'rollback' ? ' (first import, exclusive: written without the WAL)' : ''}`,
     ];
     if (s.allowedOlder)
       lines.push(`  imported although export ${s.allowedOlder.newerExportId} is newer: ${s.allowedOlder.reason}`);

@@ -11,6 +11,7 @@ import { importFile, manifestUndeclared, type FileSummary, type QuarantineWriter
 import { helperMayParse, ParseHelper } from './parse-thread';
 import { NO_KEY, type IdTable, type KnownIds } from './fields';
 import { withBulkPragmas } from './bulk-mode';
+import { type ImportJournal, withImportJournal } from './sole-writer';
 import { checkExportOrder, recheckExportOrder, type ExportOrder } from './order';
 import { type ExportManifest, readManifest } from './manifest';
 import { CALLER_FILE_MAX_BYTES, CallerFileError, checkCallerFile } from '../../util/caller-file';
@@ -54,6 +55,12 @@ export interface ImportOptions {
   fastPaths?: boolean;
   /** Tests only: parse files at least this big on a helper thread, however busy the machine (default: parseOnHelper). */
   parseThreadMinBytes?: number;
+  /**
+   * The caller is the mirror's only user (the CLI's `import --exclusive`, the scale bench): a first import then
+   * writes without the WAL, holding the mirror to itself until it commits (sole-writer.ts). Never the console's:
+   * it serves the mirror while importing.
+   */
+  soleWriter?: boolean;
 }
 
 /** The phase reported while the import waits for the mirror's write lock (JobProgressBar words it). */
@@ -281,6 +288,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
       erasedFlagged: 0,
       alreadyImportedBy: earlier,
       allowedOlder: null,
+      journal: 'wal',
       elapsedMs: Math.round(performance.now() - started),
     };
   }
@@ -327,77 +335,80 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
     };
     // BEGIN IMMEDIATE waits here while another import (a CLI beside the console) holds the mirror's write lock.
     progress.report(WAITING_FOR_MIRROR, 0, null);
-    withBulkPragmas(db, IMPORT_CACHE_KIB, () =>
-      db
-        .transaction(() => {
-          // The order was checked before the write lock: an import that committed while this one waited for it
-          // (the same export, or a newer one) is only seen now, and would otherwise be applied twice or rolled back.
-          order = recheckExportOrder(db, manifest, options.allowOlder, order, (details) =>
-            audit('import.allow_older', String(runId), { exportId: manifest.exportId, ...details }),
-          );
-          // Known ids: the mirror's, plus each user/merchant this import accepts (kept in memory: ~100 bytes per id).
-          const knownIds: KnownIds = {
-            users: loadIds(db, sql.userIds),
-            merchants: loadIds(db, sql.merchantIds),
-          };
-          const erased: Record<IdTable, string[]> = { users: [], merchants: [] };
-          const counted = new Map<string, CountedTable>();
-          for (const f of planned) {
+    withImportJournal(db, options.soleWriter === true, (journal) =>
+      withBulkPragmas(db, IMPORT_CACHE_KIB, () =>
+        db
+          .transaction(() => {
+            // The order was checked before the write lock: an import that committed while this one waited for it
+            // (the same export, or a newer one) is only seen now, and would otherwise be applied twice or rolled back.
+            order = recheckExportOrder(db, manifest, options.allowOlder, order, (details) =>
+              audit('import.allow_older', String(runId), { exportId: manifest.exportId, ...details }),
+            );
+            // Known ids: the mirror's, plus each user/merchant this import accepts (kept in memory: ~100 bytes per id).
+            const knownIds: KnownIds = {
+              users: loadIds(db, sql.userIds),
+              merchants: loadIds(db, sql.merchantIds),
+            };
+            const erased: Record<IdTable, string[]> = { users: [], merchants: [] };
+            const counted = new Map<string, CountedTable>();
+            for (const f of planned) {
+              progress.throwIfCancelled();
+              const newestUserKey =
+                f.spec.provides === 'users' ? (db.prepare(sql.newestUserKey).pluck().get() as number) : 0;
+              const imported = importFile({
+                db,
+                spec: f.spec,
+                path: f.path,
+                fileName: f.fileName,
+                format: f.format,
+                expected: manifest.files[f.fileName] ?? null,
+                sizeBytes: sizeOf.get(f)!,
+                knownIds,
+                erased,
+                quarantine,
+                progress,
+                snapshot: manifest.kind === 'snapshot',
+                fastPaths: options.fastPaths ?? true,
+                // One file ending with a newline shows the writer's habit; a writer that ends none is not held to it.
+                writerEndsFiles: planned.some((p) => p.endsWithNewline === true),
+                parseThreadMinBytes: options.parseThreadMinBytes,
+                parseHelper,
+              });
+              files[f.fileName] = imported.summary;
+              // One file per table (planFiles refuses an export holding both a table's .jsonl and its .csv).
+              counted.set(f.spec.table, imported);
+              if (f.spec.provides === 'users') keyNewUsers(db, knownIds.users, newestUserKey);
+              // Its ids were added to (or removed from) the known ones: the helper's copy is out of date.
+              if (f.spec.provides) (helper as ParseHelper | null)?.idsChanged();
+            }
+            // What other tables hold of the accounts the snapshot erased goes with them (erased.ts).
             progress.throwIfCancelled();
-            const newestUserKey =
-              f.spec.provides === 'users' ? (db.prepare(sql.newestUserKey).pluck().get() as number) : 0;
-            const imported = importFile({
-              db,
-              spec: f.spec,
-              path: f.path,
-              fileName: f.fileName,
-              format: f.format,
-              expected: manifest.files[f.fileName] ?? null,
-              sizeBytes: sizeOf.get(f)!,
-              knownIds,
-              erased,
-              quarantine,
-              progress,
-              snapshot: manifest.kind === 'snapshot',
-              fastPaths: options.fastPaths ?? true,
-              // One file ending with a newline shows the writer's habit; a writer that ends none is not held to it.
-              writerEndsFiles: planned.some((p) => p.endsWithNewline === true),
-              parseThreadMinBytes: options.parseThreadMinBytes,
-              parseHelper,
+            const erasedRows = removeRowsOfErased(db, erased);
+            const erasedFlagged = openFlagsOfErased(db, erased.users);
+            // A table counted by its file and then cut by that (one whose removals were withheld) is counted again.
+            for (const table of Object.keys(erasedRows)) counted.delete(table);
+            // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
+            keepMirrorCounts(db, counted);
+            summary = summarise(
+              runId,
+              manifest,
+              files,
+              { rows: erasedRows, flagged: erasedFlagged },
+              skipped,
+              order.allowedOlder,
+              journal,
+              started,
+            );
+            finish('completed', null, summary);
+            audit('import.complete', String(runId), {
+              exportId: manifest.exportId,
+              kind: manifest.kind,
+              totals: summary.totals,
+              ...(summary.manifestMismatches.length ? { manifestMismatches: summary.manifestMismatches } : {}),
             });
-            files[f.fileName] = imported.summary;
-            // One file per table (planFiles refuses an export holding both a table's .jsonl and its .csv).
-            counted.set(f.spec.table, imported);
-            if (f.spec.provides === 'users') keyNewUsers(db, knownIds.users, newestUserKey);
-            // Its ids were added to (or removed from) the known ones: the helper's copy is out of date.
-            if (f.spec.provides) (helper as ParseHelper | null)?.idsChanged();
-          }
-          // What other tables hold of the accounts the snapshot erased goes with them (erased.ts).
-          progress.throwIfCancelled();
-          const erasedRows = removeRowsOfErased(db, erased);
-          const erasedFlagged = openFlagsOfErased(db, erased.users);
-          // A table counted by its file and then cut by that (one whose removals were withheld) is counted again.
-          for (const table of Object.keys(erasedRows)) counted.delete(table);
-          // The kept row counts, the summary and its audit row commit with the rows they describe, or not at all.
-          keepMirrorCounts(db, counted);
-          summary = summarise(
-            runId,
-            manifest,
-            files,
-            { rows: erasedRows, flagged: erasedFlagged },
-            skipped,
-            order.allowedOlder,
-            started,
-          );
-          finish('completed', null, summary);
-          audit('import.complete', String(runId), {
-            exportId: manifest.exportId,
-            kind: manifest.kind,
-            totals: summary.totals,
-            ...(summary.manifestMismatches.length ? { manifestMismatches: summary.manifestMismatches } : {}),
-          });
-        })
-        .immediate(),
+          })
+          .immediate(),
+      ),
     );
   } catch (err) {
     const cancelled = err instanceof CancelledError;
@@ -424,6 +435,7 @@ function summarise(
   erased: { rows: Record<string, number>; flagged: number },
   skipped: string[],
   allowedOlder: ImportSummary['allowedOlder'],
+  journal: ImportJournal,
   started: number,
 ): ImportSummary {
   const totals: ImportTotals = { read: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, removed: 0 };
@@ -452,6 +464,7 @@ function summarise(
     erasedFlagged: erased.flagged,
     alreadyImportedBy: null,
     allowedOlder,
+    journal,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

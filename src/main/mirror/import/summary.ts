@@ -1,3 +1,4 @@
+import type { ImportJournal } from './sole-writer';
 import type { ExportKind } from '../../../shared/domain/export-format';
 import type { FileSummary } from './file-importer';
 
@@ -50,5 +51,7 @@ export interface ImportSummary {
   alreadyImportedBy: number | null;
   /** When an older export was imported on purpose (`allowOlder`): the newer export it went behind, and why. */
   allowedOlder: { reason: string; newerExportId: string; newerExportedAt: string } | null;
+  /** Through the WAL, or (a sole writer's first import) straight into the file under the rollback journal. */
+  journal: ImportJournal;
   elapsedMs: number;
 }
