@@ -99,9 +99,8 @@ async function main(): Promise<void> {
   await window.loadURL(`${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {
-    services.jobs.cancelAll();
-    services.close();
-    app.quit();
+    // The window is gone at once; the process stays until cancelled jobs have ended and been audited.
+    void services.shutdown().finally(() => app.quit());
   });
 }
 

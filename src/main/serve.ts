@@ -82,7 +82,7 @@ async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
   await server.close();
-  services.close();
+  await services.shutdown();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

@@ -11,6 +11,12 @@ import { defaultOutboxDir } from './paths';
  * Everything the handlers work with, built once per process over one mirror file. Services know nothing of
  * Electron or HTTP: the adapters only translate transport to `dispatch`.
  */
+/**
+ * How long stopping the console waits for cancelled jobs to roll back. A worker's rollback is quick (its one
+ * transaction is dropped); what waits is mostly the write of who cancelled, which waits up to 30 s for the lock too.
+ */
+const SHUTDOWN_JOBS_WAIT_MS = 30_000;
+
 export interface AppServices {
   dbPath: string;
   db: Db;
@@ -30,6 +36,9 @@ export interface AppServices {
   reviewReads: ReviewReads;
   /** Registers something to end with the services (a long-lived worker such as the tuning session). */
   onClose(dispose: () => void): void;
+  /** Stops the console: cancels running jobs and waits for them to end (bounded), then closes. */
+  shutdown(): Promise<void>;
+  /** Closes at once: running jobs are cancelled and not waited for (tests, and the end of shutdown). */
   close(): void;
 }
 
@@ -72,6 +81,14 @@ export function createServices(options: CreateServicesOptions): AppServices {
     reviewReads: new ReviewReads(options.dbPath, log),
     onClose(dispose) {
       disposers.push(dispose);
+    },
+    async shutdown() {
+      // Jobs first: a worker rolling back still writes its run's end, and an operator's cancel is audited after it.
+      if (!(await services.jobs.stopAll(SHUTDOWN_JOBS_WAIT_MS)))
+        log(
+          `closing with a job still ending after ${SHUTDOWN_JOBS_WAIT_MS / 1000} s: the next start marks its run interrupted`,
+        );
+      services.close();
     },
     close() {
       for (const dispose of disposers.splice(0)) dispose();

@@ -3,6 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Operator } from '../../shared/contract';
 import type { JobProgress } from '../../shared/progress';
 import { listAudit } from '../audit/audit-log';
+import { openDatabase } from '../db/database';
+import { listImportRuns } from '../mirror/import';
+import { createServices } from '../services';
 import { dispatch } from '../dispatch';
 import { generateExport } from '../mirror/generator';
 import { signedIn, TEST_OPERATORS } from '../testing/operators';
@@ -78,5 +81,28 @@ describe('cancelling a job', () => {
       details: { kind: 'import', startedBy: reviewer.name, ended: 'cancelled' },
     });
     expect(auditOf('job.cancel').some((a) => a.operator === otherReviewer.name)).toBe(false);
+  });
+
+  it('stopping the console waits for a cancelled job to end: its run is cancelled, not left running, and the cancel is in the trail', async () => {
+    const dbPath = path.join(tempDir(), 'stopping.db');
+    const own = createServices({ dbPath });
+    const caller = await signedIn(own, 'reviewer', reviewer.name);
+    const reply = await dispatch('mirror.startImport', { dir: exportDir }, caller);
+    if (!reply.ok) throw new Error(reply.error.message);
+    const { jobId } = reply.value as { jobId: string };
+    expect(await dispatch('jobs.cancel', { jobId }, caller)).toEqual({ ok: true, value: { cancelled: true } });
+    // The window closes at once, the worker still rolling back.
+    await own.shutdown();
+    expect(own.db.open).toBe(false);
+
+    const db = openDatabase(dbPath, { readonly: true });
+    try {
+      expect(listImportRuns(db, 1)[0]).toMatchObject({ status: 'cancelled' });
+      expect(listAudit(db, 100).filter((a) => a.action === 'job.cancel')).toEqual([
+        expect.objectContaining({ operator: reviewer.name, subject: jobId }),
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

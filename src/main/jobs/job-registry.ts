@@ -18,6 +18,8 @@ interface RunningJob {
   startedBy: string;
   /** Who asked to cancel it, once someone did (the first to ask). */
   cancelledBy: string | null;
+  /** Settles once the job has ended and a cancel of it is audited (it never rejects). */
+  ended: Promise<void>;
 }
 
 export interface StartJobOptions<N extends JobWorker> {
@@ -79,6 +81,7 @@ export class JobRegistry {
       last: { jobId, kind: options.kind, phase: 'starting', done: 0, total: null, state: 'running' },
       startedBy: options.startedBy,
       cancelledBy: null,
+      ended: Promise.resolve(),
     };
     this.jobs.set(jobId, job);
     this.startOrder.push(jobId);
@@ -99,6 +102,7 @@ export class JobRegistry {
       },
     );
     const audited = done.then(() => (job.cancelledBy === null ? undefined : this.auditCancel(job, job.cancelledBy)));
+    job.ended = audited;
     return { jobId, done: audited.finally(() => this.forgetOld()) };
   }
 
@@ -126,9 +130,28 @@ export class JobRegistry {
     return [...this.jobs.values()].map((j) => j.last).reverse();
   }
 
-  /** Cancels everything (window closing, server stopping) and waits for nothing: workers roll back on their own. */
+  /** Cancels everything and waits for nothing: workers roll back on their own (the last resort of a close). */
   cancelAll(): void {
     for (const job of this.jobs.values()) if (job.last.state === 'running') job.controller.abort();
+  }
+
+  /**
+   * Cancels everything (the window closing, the server stopping) and waits, at most `waitMs`, until every job has
+   * ended and an operator's cancel is in the audit log: closing the mirror under them would lose that row (it is
+   * written once the worker has rolled back and let go of the write lock) and leave the worker's own run 'running'
+   * until the next start. True when all ended in time.
+   */
+  async stopAll(waitMs: number): Promise<boolean> {
+    // Every job's: one that has just ended may still be writing its cancel's row.
+    const ending = [...this.jobs.values()].map((j) => j.ended);
+    this.cancelAll();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+    try {
+      return await Promise.race([Promise.all(ending).then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private publish(job: RunningJob, change: Partial<JobProgress>): void {
