@@ -254,6 +254,26 @@ describe('tuning handlers', () => {
     const second = (await ok('tuning.shadowRun', { ruleSet: looser })) as { shadowId: number };
     expect(shadowPairs(second.shadowId)).toEqual(await realRunPairs(looser));
   });
+
+  it('stops a what-if cache build on jobs.cancel (any operator: the preview is the console’s), and builds again after', async () => {
+    caller = await signedInAs(reviewer);
+    const seen = progress.length;
+    const opened = (await ok('tuning.open', { date: DATE, reload: true })) as CallOutput<'tuning.open'>;
+    expect(opened.state).toBe('building');
+    const building = progress.slice(seen).find((p) => p.kind === 'tune' && p.state === 'running')!;
+    expect(await ok('jobs.cancel', { jobId: building.jobId })).toEqual({ cancelled: true });
+    expect(await ok('tuning.state', {})).toMatchObject({ state: 'idle', date: null });
+    expect(progress.at(-1)).toMatchObject({ jobId: building.jobId, kind: 'tune', state: 'cancelled' });
+    expect(await ok('jobs.cancel', { jobId: building.jobId })).toEqual({ cancelled: false });
+
+    await ok('tuning.open', { date: DATE });
+    await expect
+      .poll(async () => ((await ok('tuning.state', {})) as { state: string }).state, { timeout: 30_000 })
+      .toBe('ready');
+    // The stopped build never finished behind the new one.
+    expect(progress.filter((p) => p.jobId === building.jobId).map((p) => p.state)).not.toContain('completed');
+    closeTuningSession(services);
+  });
 });
 
 describe('rule set versions in force, and the limits that protect users', () => {

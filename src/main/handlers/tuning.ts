@@ -37,6 +37,11 @@ export function tuningSession(services: AppServices): TuningSession {
   return session;
 }
 
+/** The console's tuning session if one was started (a cancel must not start one just to find nothing). */
+export function startedTuningSession(services: AppServices): TuningSession | undefined {
+  return sessions.get(services);
+}
+
 export function closeTuningSession(services: AppServices): void {
   sessions.get(services)?.close();
   sessions.delete(services);

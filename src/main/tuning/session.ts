@@ -109,6 +109,21 @@ export class TuningSession {
     return reply.shadowId;
   }
 
+  /**
+   * Stops the cache build that `jobId` (its job.progress id) stands for: true when it was building, false when it
+   * had ended, null when the id is not this session's. The session is left with no date open, as before any; the
+   * rules page's button builds again.
+   */
+  cancel(jobId: string): boolean | null {
+    if (jobId === '' || jobId !== this.jobId) return null;
+    if (this.view.state !== 'building') return false;
+    this.stopWorker('the cache build was cancelled');
+    this.view = { date: null, state: 'idle', phase: '', done: 0, total: null, poolUsers: 0, error: null };
+    this.opened = null;
+    this.publish('cancelled', 'cancelled by the operator');
+    return true;
+  }
+
   close(): void {
     this.stopWorker('the tuning session closed');
     this.view = { date: null, state: 'idle', phase: '', done: 0, total: null, poolUsers: 0, error: null };
@@ -161,7 +176,7 @@ export class TuningSession {
     worker?.close(reason);
   }
 
-  private publish(state: 'running' | 'completed' | 'failed', message?: string): void {
+  private publish(state: 'running' | 'completed' | 'failed' | 'cancelled', message?: string): void {
     this.events?.emit('job.progress', {
       jobId: this.jobId,
       kind: 'tune',

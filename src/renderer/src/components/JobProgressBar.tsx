@@ -45,9 +45,8 @@ export function JobProgressBar({ job, testId }: { job: JobProgress; testId: stri
   // A completed job is whole whatever its last report said (a multi-step job's last step may not report its end).
   const share = job.state === 'completed' ? 1 : job.total ? Math.min(1, job.done / job.total) : null;
   const running = job.state === 'running';
-  // A tuning build is the rules page's own (tuning/session.ts), not a job main's registry can cancel: opening
-  // another date replaces it. Offering cancel there only ever answered NOT_FOUND.
-  const cancellable = running && job.kind !== 'tune';
+  // Every running job can be stopped, a tuning cache build too (main's tuning session stops it: handlers/jobs.ts).
+  const cancellable = running;
 
   return (
     <div className="job" data-testid={testId} data-state={job.state} data-job-id={job.jobId}>
