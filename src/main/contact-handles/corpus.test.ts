@@ -116,6 +116,22 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   ['wx“candyshop”详聊', 'candyshop'],
   ['vx→candy_shop', 'candy_shop'],
   ['扣扣《12345678》', '12345678'],
+  // a lone Q before a colon, and 叩叩 (sounds like QQ)
+  ['Q：123456789', '123456789'],
+  ['有事 q:87654321', '87654321'],
+  ['叩叩 556677889 详聊', '556677889'],
+  // digits spelled in pinyin
+  ['yao san ba ling ling yao san ba ling ling ling', 'yao san ba'],
+  ['yaosanbalinglingyaosanbalinglingling 加我', 'yaosanba'],
+  ['加我 yao san ba 0013 8000', '0013'],
+  ['QQ yi er san si wu liu', 'yi er san'],
+  // latin letters between the digits
+  ['138a1234b5678', 'a1234b'],
+  ['有事打 1 3 8 x 1 2 3 4 y 5 6 7 8', '1 2 3 4'],
+  ['QQ 1 3 8 x 1 2 3 4', '1 2 3 4'],
+  // a phone written backwards, and announced so
+  ['电话倒过来读 00083100831', '00083100831'],
+  ['87654321931 反过来就是我手机', '87654321931'],
 ];
 
 const CHINESE = [
@@ -168,6 +184,20 @@ const CHINESE = [
   '企鹅 12345 只，纪录片里说的',
   '卫星 12345 颗，新闻里说的',
   '微 12345 元的预算够吗',
+  // a Q that is no QQ keyword, 叩叩 that is knocking
+  'Q3 财报不错，明天聊',
+  'Q&A 环节 3点开始',
+  'QQ音乐好听',
+  'Q: 3点见?',
+  'iPhone 15 Pro Max 的相机不错',
+  '叩叩门，有人吗',
+  // pinyin chat: digit syllables, but no number spelled
+  'ni hao a, wo zai shang hai',
+  'wo men yi qi qu chi fan ba',
+  'jia wo wei xin ba, yi qi wan',
+  'san si ge ren yi qi qu ba，11月24日见',
+  // 反过来 as "conversely"
+  '反过来说，我觉得 3 点也行，AA 35元',
 ];
 
 const ENGLISH = [
@@ -186,6 +216,8 @@ const ENGLISH = [
   'The new.x-ray machine at the clinic, 2 floors up',
   'Q: what time? A: 7.30, room 1208',
   'Mr.Wang and Ms.Xin met at the shop. Store hours are short',
+  'Q&A after the talk, the Q3 numbers look fine',
+  'Zhang San and Li Si say ni hao, see you at 3',
 ];
 
 const wordList = fs

@@ -34,6 +34,41 @@ describe('contact-handle recogniser: each obfuscation form is caught', () => {
     ['numerals with emoji separators', '电话 一三八💕一二三💕四五六💕七八', 'phone', '13812345678'],
     ['dingbat digits', '❶❸❽❶❷❸❹❺❻❼❽', 'phone', '13812345678'],
     ['digits with symbol separators', '138🔸1234🔸5678', 'phone', '13812345678'],
+    // a lone Q as the QQ keyword, before a colon and a QQ number
+    ['Q and a full-width colon', 'Q：123456789', 'qq', '123456789'],
+    ['q and a colon', 'q:87654321', 'qq', '87654321'],
+    ['Q号', 'Q号 12345678', 'qq', '12345678'],
+    ['full-width Q in a sentence', '有事找我 Ｑ：2233445566 详聊', 'qq', '2233445566'],
+    // 叩叩 sounds like QQ
+    ['叩叩 number', '叩叩 123456789', 'qq', '123456789'],
+    ['叩叩 with a colon', '叩叩：87654321 详聊', 'qq', '87654321'],
+    // digits spelled in pinyin
+    ['pinyin phone, spaced', 'yao san ba ling ling yao san ba ling ling ling', 'phone', '13800138000'],
+    ['pinyin phone, glued', 'yaosanbalinglingyaosanbalinglingling', 'phone', '13800138000'],
+    ['pinyin phone, capitalised', 'Yao Jiu Ba Qi Liu Wu Si San Er Yi Ling 找我', 'phone', '19876543210'],
+    ['pinyin and digits after 加我', '加我 yao san ba 0013 8000', 'phone', '13800138000'],
+    ['pinyin after wei xin', 'wei xin yao san jiu yi er san si wu liu qi ba', 'phone', '13912345678'],
+    ['pinyin in groups after 电话', '电话 yao wu liu, er er san san, si si wu wu', 'phone', '15622334455'],
+    ['short pinyin QQ after the keyword', 'QQ yi er san si wu liu', 'qq', '123456'],
+    ['pinyin QQ after qq:', 'qq: wu wu liu liu qi qi ba', 'qq', '5566778'],
+    ['pinyin glued to digits after vx', 'vx yaosanba00138000', 'phone', '13800138000'],
+    ['pinyin phone, then pinyin words', '电话 yao san ba 0013 8000 yi qi chi fan', 'phone', '13800138000'],
+    // a WeChat id made of digit syllables is still that id
+    ['an id with digit syllables', 'vx qiqi888', 'wechat', 'qiqi888'],
+    ['an id with digit syllables and _', 'vx lingling_520', 'wechat', 'lingling_520'],
+    // latin letters as separators
+    ['letters between digit groups', '138a1234b5678', 'phone', '13812345678'],
+    ['letters between spaced digits', '有事打 1 3 8 x 1 2 3 4 y 5 6 7 8', 'phone', '13812345678'],
+    ['letters after 加我', '加我 138a1234b5678', 'phone', '13812345678'],
+    ['x between a phone after vx', 'vx 138x1234x5678', 'phone', '13812345678'],
+    ['a letter in a QQ number', '扣扣 8765x4321', 'qq', '87654321'],
+    ['a letter in spaced QQ digits', 'QQ 1 3 8 x 1 2 3 4', 'qq', '1381234'],
+    // a number announced as written backwards: the phone read the right way round
+    ['倒过来读 before', '电话倒过来读 00083100831', 'phone', '13800138000'],
+    ['反过来 after', '87654321931 反过来就是我手机', 'phone', '13912345678'],
+    ['倒着看, spaced', '号码倒着看：8765 4321 931', 'phone', '13912345678'],
+    ['backwards in numerals', '反过来读：八七六五四三二一九三一', 'phone', '13912345678'],
+    ['backwards after vx', 'vx 00083100831 倒过来读', 'phone', '13800138000'],
   ])('%s', (_name, text, kind, value) => {
     const handles = findContactHandles(text);
     expect(handles).toContainEqual({ kind, text: value });
@@ -43,6 +78,19 @@ describe('contact-handle recogniser: each obfuscation form is caught', () => {
   it('normalises full-width, numerals and separators', () => {
     expect(normaliseForHandles('ＶＸ：１ ３ ８')).toBe('vx:138');
     expect(normaliseForHandles('一三八零')).toBe('1380');
+  });
+
+  it('reads pinyin digits only where they spell a number', () => {
+    expect(normaliseForHandles('yao san ba ling ling yao san ba ling ling ling')).toBe('13800138000');
+    // words after the number stay words, and do not lengthen it
+    expect(normaliseForHandles('电话 13800138000 yi qi chi fan')).toBe('电话 13800138000 yi qi chi fan');
+    expect(normaliseForHandles('wo men yi qi qu chi fan ba')).toBe('wo men yi qi qu chi fan ba');
+    expect(normaliseForHandles('xiaoyi bang wo')).toBe('xiaoyi bang wo');
+  });
+
+  it('reports a number announced as backwards once, read the right way round', () => {
+    expect(findContactHandles('vx 00083100831 倒过来读')).toEqual([{ kind: 'phone', text: '13800138000' }]);
+    expect(findContactHandles('叩叩 12345678901 反过来')).toEqual([{ kind: 'qq', text: '12345678901' }]);
   });
 });
 
@@ -61,6 +109,41 @@ describe('hard negatives are not flagged by the handle rule alone', () => {
     ['a phone model, then 微信 in a longer word', 'iphone15 是我的微信头像里那台手机'],
     ['a parcel number, then 微信', '快递 SF1234567 微信 发你了'],
     ['a flight number', 'CA1234 是我的航班，微信 联系'],
+    // a Q that is no QQ keyword
+    ['a quarter', 'Q3 财报不错，明天聊'],
+    ['Q&A', 'Q&A 环节 3点开始'],
+    ['a phone model', 'iPhone 15 Pro Max 256G 的'],
+    ['QQ without a number', 'QQ音乐好听'],
+    ['Q: and a time', 'Q: 3点见?'],
+    ['Q: and a question', 'Q: what time? A: 7.30, room 1208'],
+    ['Q1: and an amount', 'Q1: 营收 123456 万'],
+    ['a Q inside a word', 'FAQ: 12345678'],
+    ['Q: and points', 'Q: 12345 积分够吗'],
+    ['叩叩 knocking', '叩叩门，有人吗'],
+    // ordinary numbers
+    ['a price', 'AA 聚餐 35元'],
+    ['a date', '11月24日见'],
+    // pinyin chat
+    ['pinyin greeting', 'ni hao a, wo zai shang hai'],
+    ['pinyin with yi qi and ba', 'wo men yi qi qu chi fan ba'],
+    ['pinyin after a keyword, few syllables', 'jia wo wei xin ba, yi qi wan'],
+    ['pinyin names', 'Zhang San, Li Si, Wang Wu 一起吃饭'],
+    ['pinyin numbers of people', 'san si ge ren yi qi qu ba'],
+    ['pinyin counting', 'yi er san si wu liu qi, wo men zou ba'],
+    ['a name in pinyin after 加我', '加我 Liu Qi 吧'],
+    // letters between digits that are no number
+    ['an order number', '订单号 SN2023AB1234 已发货'],
+    ['a parcel number', '快递 SF1234567890123'],
+    ['model names', 'RTX4090 显卡，i7-13700K，小米13 Ultra 和 Mate60Pro'],
+    ['screen sizes', '分辨率 1920x1080，屏幕 2560x1440'],
+    ['a sofa size', '尺寸 1500x1200x800 的沙发'],
+    ['a size with a unit', '尺寸 1380x1200x800mm'],
+    ['a hash', 'commit 1a2b3c4d5e6f7a8b9c0d'],
+    ['a UUID', '13a45678-1234-4b67-a123-426614174000'],
+    // 反过来 as "conversely", or a reversed number that is no phone
+    ['反过来说', '反过来说，我觉得 3 点也行'],
+    ['反过来说 and an order number', '反过来说，订单 87654321931 已经发货'],
+    ['a palindrome', '倒过来读也是 12321'],
   ])('%s', (_name, text) => {
     expect(hasContactHandle(text)).toBe(false);
     expect(kinds(text).every((k) => k === 'solicit')).toBe(true);

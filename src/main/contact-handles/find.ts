@@ -2,11 +2,13 @@
  * Recognises contact handles (phone numbers, WeChat / QQ ids, links) in free text such as greetings, including the
  * disguises sellers and spammers use to slip past naive filters:
  * - keywords in slang or symbols: `vx`, `V信`, `薇`, `威信`, `维信`, `卫星`, `绿泡泡`, `💚`, `🐧`, `扣扣`, `企鹅`, `Q号`,
- *   `➕V`, `加我`, `wei xin`, `📞`, spelled with spaces (`v x`), full-width (`ｖｘ`), enclosed or styled letters (`ⓥⓧ`,
- *   `𝐯𝐱`), Cyrillic or Greek look-alike letters (`vх`);
+ *   `➕V`, `加我`, `wei xin`, `📞`, `叩叩`, a lone `Q:` before a QQ number, spelled with spaces (`v x`), full-width
+ *   (`ｖｘ`), enclosed or styled letters (`ⓥⓧ`, `𝐯𝐱`), Cyrillic or Greek look-alike letters (`vх`);
  * - zero-width and other invisible characters anywhere, inside the keyword and inside the id;
- * - digits full-width, spaced, dashed, split by symbols or emoji, as Chinese numerals (also 幺, 两, 〇 and the
- *   capital forms), as circled or dingbat digits, or as look-alike letters (`O` for 0, `l` or `I` for 1, `B` for 8).
+ * - digits full-width, spaced, dashed, split by symbols, emoji or single latin letters (`138a1234b5678`), as Chinese
+ *   numerals (also 幺, 两, 〇 and the capital forms), spelled in pinyin (`yao san ba …`), as circled or dingbat
+ *   digits, or as look-alike letters (`O` for 0, `l` or `I` for 1, `B` for 8);
+ * - a phone number written backwards and announced so (`倒过来读 00083100831`).
  *
  * A handle is only "strong" when there is something to contact: a phone number, an id after a WeChat/QQ keyword, or
  * a link. A bare keyword ("加我", "小薇") is a weak `solicit` hint that never flags anyone on its own, so greetings
@@ -207,7 +209,7 @@ const LOOK_ALIKE_PHONE = /(?<![A-Za-z0-9_])[1lI][\s\-.]*[3-9B](?:[\s\-.]*[0-9Ool
 const LOOK_ALIKE_DIGIT: Readonly<Record<string, string>> = { O: '0', o: '0', l: '1', I: '1', B: '8' };
 /** After a QQ or WeChat keyword: an all-number id with look-alike letters (`8O8l23456`). */
 const LOOK_ALIKE_AFTER_KEYWORD =
-  /((?:[qQ]{2}|[qQ]号|扣扣|企鹅|🐧|[vV]信|[vV][xX]|[wW][xX]|微信)[\s:：号=]*)([0-9OolIB]{5,12})(?![A-Za-z0-9_])/gu;
+  /((?:[qQ]{2}|[qQ]号|扣扣|叩叩|企鹅|🐧|[vV]信|[vV][xX]|[wW][xX]|微信)[\s:：号=]*)([0-9OolIB]{5,12})(?![A-Za-z0-9_])/gu;
 
 function lookAlikeToDigits(run: string): string {
   const digits = run.replace(/[\s\-.]/g, '');
@@ -219,10 +221,11 @@ function lookAlikeToDigits(run: string): string {
  * The text as the recogniser reads it, case kept (masking shows this form): full-width and styled letters to ASCII
  * (NFKC), invisible characters and combining marks removed, look-alike Cyrillic/Greek letters to latin, enclosed
  * digits and other scripts' digits to ASCII, runs of Chinese numerals to digits, look-alike letters inside a phone
- * number to digits, separators between digits removed.
+ * number to digits, digits spelled in pinyin to digits (spellPinyinRun), letters dropped between the digits of a
+ * number (dropLetterSeparators), separators between digits removed.
  */
 export function normaliseForDisplay(text: string): string {
-  return text
+  const read = text
     .normalize('NFKC')
     .replace(INVISIBLE, '')
     .replace(COMBINING, '')
@@ -233,7 +236,9 @@ export function normaliseForDisplay(text: string): string {
     .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
     .replace(LOOK_ALIKE_PHONE, lookAlikeToDigits)
     .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id))
-    .replace(DATE_OR_DIGIT_SEPARATOR, keepDateOrGlueDigits);
+    .replace(PINYIN_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + spellPinyinRun(run, true))
+    .replace(PINYIN_RUN, (run) => spellPinyinRun(run, false));
+  return dropLetterSeparators(read).replace(DATE_OR_DIGIT_SEPARATOR, keepDateOrGlueDigits);
 }
 
 /** The display form in lower case. Exported for tests and for evidence display. */
@@ -249,8 +254,10 @@ const GLUE_CHAR = '[\\s:=：\\p{So}\\p{Sk}\\p{Sm}\\p{Pd}\\p{Ps}\\p{Pi}"\']';
 const GLUE = `${GLUE_CHAR}*(?:号码|号|是|id|账号)?${GLUE_CHAR}*`;
 /** A mobile number, with the country code written as +86, 86 or 0086 (the international call prefix) or without. */
 const PHONE = /(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)/g;
+/** The phone keywords: a landline is only read after one, and a spelled or letter-split number after one is read. */
+const PHONE_KEYWORD = '电话|座机|手机|tel|📞|☎|📱';
 /** A landline only after a phone keyword (a bare "0571-…" could be an order number). */
-const LANDLINE = new RegExp(`(?:电话|座机|手机|tel|📞|☎|📱)${GLUE}(0\\d{2,3}-?\\d{7,8})(?!\\d)`, 'giu');
+const LANDLINE = new RegExp(`(?:${PHONE_KEYWORD})${GLUE}(0\\d{2,3}-?\\d{7,8})(?!\\d)`, 'giu');
 /**
  * One character a seller puts inside a two-letter keyword to break it up (`v.x`, `w-x`, `v❤x`, `q·q`, `微.信`): a space,
  * a punctuation mark or a symbol.
@@ -326,11 +333,124 @@ const WECHAT_AFTER_ID = new RegExp(
   'giu',
 );
 const isIdLike = (id: string): boolean => /[\d_-]/.test(id);
-/** A QQ keyword, then the number; "Q我" / "QQ我" / "扣我" ("QQ me") is the keyword as a verb. */
-const QQ = new RegExp(
-  `(?:qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|企鹅|🐧|(?<![a-z])q(?=\\s*我)|扣(?=我))\\s*(?:群|号|是|我)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`,
-  'giu',
+/**
+ * A single Q is the QQ keyword only with a colon and a QQ number right after it (`Q：123456789`, `q:87654321`): a QQ
+ * number has 5+ digits and never starts with 0, so "Q3 财报", "Q&A", "Q: 3点见?" and a Q inside a word ("FAQ:") are not it.
+ */
+const LONE_Q = '(?<![a-z0-9])q(?=\\s*[:：]\\s*[1-9]\\d{4})';
+/**
+ * The QQ keywords: slang (扣扣, 抠抠, 叩叩 all sound like "QQ"), the penguin, a lone Q before a colon (LONE_Q); "Q我" /
+ * "QQ我" / "扣我" ("QQ me") is the keyword as a verb.
+ */
+const QQ_KEYWORD = `qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|叩叩|企鹅|🐧|${LONE_Q}|(?<![a-z])q(?=\\s*我)|扣(?=我)`;
+/** A QQ keyword, then the number. */
+const QQ = new RegExp(`(?:${QQ_KEYWORD})\\s*(?:群|号|是|我)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`, 'giu');
+/**
+ * Digits spelled in pinyin, glued or spaced (`yao san ba ling ling …`, `yaosanba`), each syllable to its digit; 幺
+ * (yao) and 两 (liang) as with the numerals. No syllable is the start of another, so a run reads one way only.
+ */
+const PINYIN_DIGIT: Readonly<Record<string, string>> = {
+  ling: '0',
+  yi: '1',
+  yao: '1',
+  er: '2',
+  liang: '2',
+  san: '3',
+  si: '4',
+  wu: '5',
+  liu: '6',
+  qi: '7',
+  ba: '8',
+  jiu: '9',
+};
+const PINYIN_SYLLABLE = Object.keys(PINYIN_DIGIT).join('|');
+const PINYIN_ITEM = new RegExp(`${PINYIN_SYLLABLE}|\\d`, 'giu');
+const PINYIN_SYLLABLES = new RegExp(PINYIN_SYLLABLE, 'giu');
+/**
+ * Syllables and digits in a row, separators allowed between them, as whole latin words: "yi" in "xiaoyi" or "ba" in
+ * "bang" is no digit. The run is read only as far as it goes; spellPinyinRun decides whether it spells a number.
+ */
+const PINYIN_RUN_BODY = `(?:${PINYIN_SYLLABLE}|\\d)(?:${SEPARATOR_CLASS}*(?:${PINYIN_SYLLABLE}|\\d))*(?![a-z0-9_])`;
+const PINYIN_RUN = new RegExp(`(?<![a-z0-9_])${PINYIN_RUN_BODY}`, 'giu');
+/** A WeChat, QQ or phone keyword, glue, and such a run right after it. */
+const NUMBER_KEYWORD = `${WECHAT_KEYWORD}|${QQ_KEYWORD}|${PHONE_KEYWORD}`;
+const PINYIN_AFTER_KEYWORD = new RegExp(`((?:${NUMBER_KEYWORD})${GLUE})(${PINYIN_RUN_BODY})`, 'giu');
+const PHONE_SHAPED = /^1[3-9]\d{9}$/;
+/** One token of a WeChat id's characters from a letter (`qiqi888`, `lingling_520`): an id, whatever its syllables. */
+const ID_TOKEN = /^[a-z][a-z0-9_-]*$/i;
+/**
+ * The digits a pinyin run spells, or the run as it was. These syllables are everyday pinyin too ("wo men yi qi qu
+ * ba", "Zhang San, Li Si"), so a run counts only when it spells a number: 7+ syllables in a row (ordinary pinyin does
+ * not string that many digit syllables together), a mobile number with digits among the syllables, or 5+ digits right
+ * after a handle keyword — unless it is one id-like token there ("vx qiqi888" is the id qiqi888, not 77888).
+ * Only the first 11 digits' worth is read (a phone is the longest number spelled): words after them, "… 8000 yi qi
+ * chi fan", stay words and do not lengthen the number past a phone.
+ */
+function spellPinyinRun(run: string, afterKeyword: boolean): string {
+  let digits = '';
+  let syllables = 0;
+  let end = 0;
+  for (const m of run.matchAll(PINYIN_ITEM)) {
+    if (digits.length === 11) break;
+    const d = PINYIN_DIGIT[m[0].toLowerCase()];
+    if (d !== undefined) syllables++;
+    digits += d ?? m[0];
+    end = m.index! + m[0].length;
+  }
+  const read = run.slice(0, end);
+  const spellsNumber =
+    syllables >= 7 ||
+    (syllables > 0 && PHONE_SHAPED.test(digits)) ||
+    (afterKeyword && syllables > 0 && digits.length >= 5 && !ID_TOKEN.test(read));
+  if (!spellsNumber) return run;
+  return read.replace(PINYIN_SYLLABLES, (s) => PINYIN_DIGIT[s.toLowerCase()] ?? s) + run.slice(end);
+}
+
+/**
+ * Single latin letters dropped between digits as separators (`138a1234b5678`, `1 3 8 x 1 2 3 4`): one letter in each
+ * gap, spaces and symbols around it allowed. The run is taken whole — it may not continue into a letter, a digit or
+ * another letter-and-digit gap — so an order number (`SN2023AB1234`), a model (`RTX4090`, `i7-13700K`) or a hash
+ * with letters together never yields one; dropLetters decides whether the digits are a number worth reading.
+ */
+const LETTER_GAP = `${SEPARATOR_CLASS}*(?:[a-z]${SEPARATOR_CLASS}*)?`;
+const LETTER_SPLIT_BODY = `\\d(?:${LETTER_GAP}\\d)*(?![a-z0-9_]|${LETTER_GAP}\\d)`;
+const LETTER_SPLIT_RUN = new RegExp(`(?<![a-z0-9_])${LETTER_SPLIT_BODY}`, 'giu');
+const LETTER_SPLIT_AFTER_KEYWORD = new RegExp(`((?:${NUMBER_KEYWORD})${GLUE})(${LETTER_SPLIT_BODY})`, 'giu');
+const QQ_SHAPED = /^[1-9]\d{4,10}$/;
+/** Sizes: `1500x1200x800`, `1920x1080` — groups of 2+ digits joined by x alone, a phone only in length. */
+const DIMENSIONS = /^\d{2,}(?:\s*x\s*\d{2,})+$/i;
+/**
+ * The digits of a letter-split run when they are a number worth reading: on their own a mobile number (not a size),
+ * after a handle keyword a QQ-shaped number as well; otherwise the run as it was.
+ */
+function dropLetters(run: string, afterKeyword: boolean): string {
+  if (!/[a-z]/i.test(run)) return run;
+  const digits = run.replace(/\D/g, '');
+  const isNumber = afterKeyword
+    ? PHONE_SHAPED.test(digits) || QQ_SHAPED.test(digits)
+    : PHONE_SHAPED.test(digits) && !DIMENSIONS.test(run);
+  return isNumber ? digits : run;
+}
+/** Letter-split runs read as digits, after a keyword and on their own (a text without a digit has none: most English). */
+function dropLetterSeparators(text: string): string {
+  if (!/\d/.test(text)) return text;
+  return text
+    .replace(LETTER_SPLIT_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + dropLetters(run, true))
+    .replace(LETTER_SPLIT_RUN, (run) => dropLetters(run, false));
+}
+
+/**
+ * A number announced as written backwards ("倒过来读", "反过来", "倒着看"), the cue before or after it, a few words
+ * apart at most: the handle is the number read the right way round, when that is a mobile number. "反过来说" /
+ * "反过来讲" / "反过来想" ("conversely") announce nothing.
+ */
+const REVERSED_CUE = '(?:倒过来|反过来(?![说讲想])|倒着)(?:读|看|念|写)?';
+const NEAR = '[^\\d。！？!?\\n]{0,8}?';
+const REVERSED_NUMBER = new RegExp(
+  `${REVERSED_CUE}${NEAR}(?<!\\d)(\\d{11})(?!\\d)|(?<!\\d)(\\d{11})(?!\\d)${NEAR}${REVERSED_CUE}`,
+  'gu',
 );
+
 /**
  * Top-level domains of a bare domain: the common ones and the cheap ones spam sites are registered under (.shop,
  * .store, .club, .site, .online, .icu, .biz) — not those that are also names or words after a missing space
@@ -341,7 +461,7 @@ const LINK = new RegExp(
   `(?:t\\.cn\\/\\S+|https?:\\/\\/[^\\s，。！!]+|www\\.[^\\s，。！!]+|(?<![a-z0-9@])[a-z0-9-]{2,}[.。点](?:${LINK_TLD})(?![a-z0-9])(?:\\/[^\\s，。！!]*)?|短链[:：]?\\s*\\S+)`,
   'gi',
 );
-const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|qq|绿泡泡|🐧/gi;
+const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|叩叩|qq|绿泡泡|🐧/gi;
 
 /** Every handle in the display form of a text, with where it sits. */
 export function findHandleSpans(display: string): HandleSpan[] {
@@ -353,14 +473,26 @@ export function findHandleSpans(display: string): HandleSpan[] {
   };
   for (const m of display.matchAll(PHONE)) add('phone', m, 1);
   for (const m of display.matchAll(LANDLINE)) add('phone', m, 1);
+  // A number announced as backwards is that phone read the right way round; the digits as written are no id.
+  const backwards: HandleSpan[] = [];
+  for (const m of display.matchAll(REVERSED_NUMBER)) {
+    const written = m[1] ?? m[2]!;
+    const phone = [...written].reverse().join('');
+    if (!PHONE_SHAPED.test(phone)) continue;
+    const start = m.index! + (m[1] === undefined ? 0 : m[0].lastIndexOf(written));
+    backwards.push({ kind: 'phone', text: phone, start, end: start + written.length });
+  }
+  found.push(...backwards);
+  const isBackwards = (m: RegExpMatchArray, group: number): boolean =>
+    backwards.some((h) => h.start === m.index! + m[0].lastIndexOf(m[group]!));
   for (const m of display.matchAll(WECHAT)) {
-    if (isWordAfterLatinKeyword(display, m[1]!, m[2]!, m[3]!)) continue;
+    if (isWordAfterLatinKeyword(display, m[1]!, m[2]!, m[3]!) || isBackwards(m, 3)) continue;
     // A bare 11-digit id after "vx" is the phone number already reported; keep one entry per number.
     if (!found.some((h) => h.kind === 'phone' && h.text === m[3])) add('wechat', m, 3);
   }
   for (const m of display.matchAll(WECHAT_AFTER_ID))
     if (isIdLike(m[1]!) && !found.some((h) => h.text === m[1]!.toLowerCase())) add('wechat', m, 1);
-  for (const m of display.matchAll(QQ)) if (!found.some((h) => h.text === m[1])) add('qq', m, 1);
+  for (const m of display.matchAll(QQ)) if (!found.some((h) => h.text === m[1]) && !isBackwards(m, 1)) add('qq', m, 1);
   for (const m of display.matchAll(LINK)) add('link', m, 0);
   if (found.length === 0) for (const m of display.matchAll(SOLICIT)) add('solicit', m, 0);
   return found;
