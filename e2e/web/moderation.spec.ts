@@ -36,6 +36,16 @@ async function detectThroughUi(app: Page): Promise<number> {
   return Number(await app.getByTestId('queue-tab-unreviewed').getAttribute('data-count'));
 }
 
+/** Who holds a claim on the flag now, read from the mirror file. */
+function claimants(server: ConsoleServer, flagId: number): string[] {
+  const db = new Database(server.dbPath, { readonly: true });
+  try {
+    return db.prepare(`SELECT operator FROM claims WHERE flag_id = ?`).pluck().all(flagId) as string[];
+  } finally {
+    db.close();
+  }
+}
+
 function outboxDecisions(server: ConsoleServer): Record<string, string>[] {
   const dir = path.join(server.home, 'outbox');
   if (!fs.existsSync(dir)) return [];
@@ -74,6 +84,9 @@ test('an operator clears 20 items with the keyboard only, and the outbox holds t
     await app.keyboard.press('1');
     await expect(app.getByTestId('action-bar')).toHaveAttribute('data-action', 'clear');
     await expect(app.getByTestId('action-reason')).toHaveValue('false_positive');
+    // The queue shows the next item before the previous decision is done (it waits for every read it changed), and
+    // a decision in flight takes no other: Enter once the page is no longer busy.
+    await expect(app.getByTestId('page-moderation')).toHaveAttribute('data-state', 'ready');
     await app.keyboard.press('Enter');
     await expect(detail).not.toHaveAttribute('data-flag-id', flagId);
     cleared.push(flagId);
@@ -138,6 +151,7 @@ test('a bulk restrict over a saved filter shows the count first, applies it, and
   await app.getByTestId('bulk-apply').click();
   await expect(dialog).toBeHidden();
   await expect(app.getByTestId('moderation-message')).toContainText(String(matching));
+  const applied = await app.getByTestId('moderation-message').innerText();
   await expect(app.getByTestId('queue-list')).toHaveAttribute('data-total', '0');
   await expect(app.getByTestId('queue-tab-resolved')).toHaveAttribute('data-count', String(matching));
 
@@ -151,6 +165,8 @@ test('a bulk restrict over a saved filter shows the count first, applies it, and
   // u undoes the whole bulk action: every flag is back in the queue and the outbox carries each reversal.
   await app.locator('body').click({ position: { x: 5, y: 5 } });
   await app.keyboard.press('u');
+  // The undo's own message (the bulk action's, still on screen, names the same count).
+  await expect(app.getByTestId('moderation-message')).not.toHaveText(applied);
   await expect(app.getByTestId('moderation-message')).toContainText(String(matching));
   await expect(app.getByTestId('queue-tab-resolved')).toHaveAttribute('data-count', '0');
   await expect(app.getByTestId('queue-list')).toHaveAttribute('data-total', String(matching));
@@ -246,10 +262,12 @@ test('two operators on one mirror: the item one is reviewing is not offered to t
     await expect(app.locator(`[data-testid="queue-row"][data-flag-id="${hers}"]`)).toHaveCount(0);
     await expect(app.locator(`[data-testid="queue-row"][data-flag-id="${reviewing}"]`)).toHaveCount(1);
 
-    // 李娜 moves on: her claim is released and the item is offered to 王芳 again.
+    // 李娜 moves on: her claim is released and the item is offered to 王芳 again. The release is a request of its own,
+    // sent as she moves: 王芳's refresh waits until main has let the claim go, or it may read the queue before.
     await app.locator('body').click({ position: { x: 5, y: 5 } });
     await app.keyboard.press('j');
     await expect(detail).not.toHaveAttribute('data-flag-id', reviewing);
+    await expect.poll(() => claimants(server, Number(reviewing))).toEqual([]);
     await other.getByTestId('moderation-refresh').click();
     await expect(other.locator(`[data-testid="queue-row"][data-flag-id="${reviewing}"]`)).toHaveCount(1);
   } finally {

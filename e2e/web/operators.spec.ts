@@ -56,7 +56,9 @@ async function callAs(
 
 /**
  * Opens the review queue and decides the item it offers with the keyboard (1 = clear, Enter); returns its flag id.
- * The item is claimed under the page's own operator while it is open.
+ * The item is claimed under the page's own operator while it is open; so is the next one, which the page opens once
+ * the decision is made — it returns once that claim is settled too, so another operator's queue read afterwards
+ * leaves both out.
  */
 async function clearTopItem(page: Page, server: ConsoleServer, operator: string): Promise<string> {
   await page.getByTestId('nav-moderation').click();
@@ -72,6 +74,8 @@ async function clearTopItem(page: Page, server: ConsoleServer, operator: string)
   await expect(page.getByTestId('action-bar')).toHaveAttribute('data-action', 'clear');
   await page.keyboard.press('Enter');
   await expect(detail).not.toHaveAttribute('data-flag-id', flagId);
+  // The next item is open (its claim answered): not the empty detail between the two.
+  await expect(detail).toHaveAttribute('data-flag-id', /^\d+$/);
   return flagId;
 }
 

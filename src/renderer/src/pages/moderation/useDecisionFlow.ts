@@ -70,9 +70,10 @@ export function useDecisionFlow(open: OpenItem | null, detector: string | undefi
       return;
     }
     setError(null);
+    const decided = open.flagId;
     try {
       const d = await decide.mutateAsync({
-        flagId: open.flagId,
+        flagId: decided,
         action: pending.action,
         reasonCode: pending.reason,
         ...(pending.note.trim() ? { note: pending.note.trim() } : {}),
@@ -84,7 +85,9 @@ export function useDecisionFlow(open: OpenItem | null, detector: string | undefi
       setMessage(
         t('moderation.action.decided', { action: t(actionKey(d.action)), reason: t(decisionReasonKey(d.reasonCode)) }),
       );
-      setPrepared({ ...NO_DECISION, flagId: null });
+      // Only the decision just made is done with: the queue moves on before this resolves (it waits for the reads),
+      // and an action already picked for the next item stays picked.
+      setPrepared((p) => (p.flagId === decided ? { ...NO_DECISION, flagId: null } : p));
     } catch (e) {
       const err = toApiError(e);
       // A colleague decided meanwhile (or resolved the item): show the item as it is now, their decision with it.
