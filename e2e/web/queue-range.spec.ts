@@ -1,19 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { openDatabase } from '../../src/main/db/database';
 import { seedFlags, seedMirror } from '../../src/main/testing/moderation-mirror';
 import { expect, signIn, test } from './fixtures';
-import { useLocale } from './look';
+import { shoot, useLocale } from './look';
 
-/** The operators look at these: kept outside test-results/, which Playwright wipes. */
-const SHOTS = '/work/shots/queue';
-
-async function shot(app: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const locale = (await app.locator('html').getAttribute('lang')) ?? 'zh-CN';
-  await app.screenshot({ path: path.join(SHOTS, `${name}-${locale}.png`) });
-}
+/** The operators look at these, in artifacts/ beside the other screens (look.ts), named queue-…. */
+const shot = async (app: Page, name: string): Promise<void> => void (await shoot(app, `queue-${name}`));
 
 const row = (app: Page, index: number) => app.locator(`[data-testid="queue-row"][data-index="${index}"]`);
 const check = (app: Page, index: number) => row(app, index).getByTestId('queue-row-check');
