@@ -17,6 +17,20 @@ test.skip(
   'better-sqlite3 is not built for Electron yet: run `npm start` once (it builds .electron-native/better_sqlite3.node)',
 );
 
+/** The first admin's one-time password from main's stdout (the stream holds what came before it was read). */
+function printedOneTimePassword(stdout: NodeJS.ReadableStream | null): Promise<string> {
+  if (!stdout) throw new Error('the Electron process has no stdout to read the first admin from');
+  return new Promise((resolve, reject) => {
+    let printed = '';
+    stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const found = /one-time password:\s+(\S+)/.exec(printed);
+      if (found) resolve(found[1]!);
+    });
+    stdout.on('end', () => reject(new Error(`main ended without printing a first admin:\n${printed}`)));
+  });
+}
+
 test('the Electron window is locked down and shows the Overview from main', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'encounter-electron-'));
   const app = await electron.launch({ args: [root], cwd: root, env: { ...process.env, ENCOUNTER_HOME: home } });
@@ -35,9 +49,17 @@ test('the Electron window is locked down and shows the Overview from main', asyn
     });
     expect(pageGlobals).toEqual({ require: 'undefined', process: 'undefined', bridge: ['calls', 'on'] });
 
+    // A new mirror's first admin, its one-time password printed once by main (operators/bootstrap.ts); the first
+    // sign-in asks for a password of one's own before anything else.
+    const oneTime = await printedOneTimePassword(app.process().stdout);
     await expect(window.getByTestId('app')).toHaveAttribute('data-ready', 'true');
-    await window.getByTestId('sign-in-name').fill('李娜');
+    await window.getByTestId('sign-in-name').fill('admin');
+    await window.getByTestId('sign-in-password').fill(oneTime);
     await window.getByTestId('sign-in-submit').click();
+    await expect(window.getByTestId('change-password')).toHaveAttribute('data-forced', 'true');
+    await window.getByTestId('change-password-new').fill('electron admin 2026');
+    await window.getByTestId('change-password-repeat').fill('electron admin 2026');
+    await window.getByTestId('change-password-submit').click();
     await window.getByTestId('nav-overview').click();
     await expect(window.getByTestId('page-overview')).toHaveAttribute('data-state', 'ready');
     await expect(window.getByTestId('overview-db-path')).toHaveText(path.join(home, 'encounter.db'));
