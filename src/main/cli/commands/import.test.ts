@@ -25,6 +25,17 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+/** A mirror file whose operator `ops` (a reviewer) may import into. */
+async function mirrorWithReviewer(): Promise<string> {
+  const db = path.join(root, 'mirror.db');
+  const mirror = openDatabase(db);
+  await ensureTestAccount(mirror, 'reviewer', 'ops');
+  mirror.close();
+  return db;
+}
+/** An export time on the test's day, at hour `hh` platform time. */
+const at = (hh: string) => platformIsoTime('2026-11-24', `${hh}:00:00`);
+
 const lastJson = (): Record<string, unknown> =>
   JSON.parse(out.join('').trim().split('\n').at(-1)!) as Record<string, unknown>;
 
@@ -78,12 +89,8 @@ describe('cli import / status', () => {
   });
 
   it('refuses a short snapshot (MANIFEST_MISMATCH) and a stale export (STALE_EXPORT) with exit 1; --allow-older imports it', async () => {
-    const db = path.join(root, 'mirror.db');
+    const db = await mirrorWithReviewer();
     const table = [importCommand];
-    const mirror = openDatabase(db);
-    await ensureTestAccount(mirror, 'reviewer', 'ops');
-    mirror.close();
-    const at = (hh: string) => platformIsoTime('2026-11-24', `${hh}:00:00`);
     const first = path.join(root, 'first');
     writeExport(
       first,
@@ -138,12 +145,8 @@ describe('cli import / status', () => {
   });
 
   it('--exclusive writes a first import without the WAL, and says so when it cannot', async () => {
-    const db = path.join(root, 'mirror.db');
+    const db = await mirrorWithReviewer();
     const table = [importCommand];
-    const mirror = openDatabase(db);
-    await ensureTestAccount(mirror, 'reviewer', 'ops');
-    mirror.close();
-    const at = (hh: string) => platformIsoTime('2026-11-24', `${hh}:00:00`);
     const first = path.join(root, 'first');
     writeExport(
       first,
