@@ -132,6 +132,14 @@ const DISGUISED: readonly (readonly [string, string])[] = [
   // a phone written backwards, and announced so
   ['电话倒过来读 00083100831', '00083100831'],
   ['87654321931 反过来就是我手机', '87654321931'],
+  // sentence particles and punctuation between the keyword and the id
+  ['聊得挺开心的，加我微信吧：tiantian6207', 'tiantian6207'],
+  ['加个微信？sweetxx', 'sweetxx'],
+  ['微信呀 abc123', 'abc123'],
+  ['v我哦：abc_123', 'abc_123'],
+  ['加vx啦~ tiantian6207', 'tiantian6207'],
+  ['QQ呢 12345678', '12345678'],
+  ['微信号是多少？我的是 tiantian6207', 'tiantian6207'],
 ];
 
 const CHINESE = [
@@ -198,6 +206,14 @@ const CHINESE = [
   'san si ge ren yi qi qu ba，11月24日见',
   // 反过来 as "conversely"
   '反过来说，我觉得 3 点也行，AA 35元',
+  // a keyword, particles or punctuation, then ordinary words
+  '微信吧，明天见',
+  '加个微信？好呀',
+  'vx啦 hello',
+  'QQ呢？不用了',
+  '微信上说吧 ok',
+  '加个微信？Hello，我住12楼',
+  'V我50，疯狂星期四',
 ];
 
 const ENGLISH = [

@@ -69,6 +69,19 @@ describe('contact-handle recogniser: each obfuscation form is caught', () => {
     ['倒着看, spaced', '号码倒着看：8765 4321 931', 'phone', '13912345678'],
     ['backwards in numerals', '反过来读：八七六五四三二一九三一', 'phone', '13912345678'],
     ['backwards after vx', 'vx 00083100831 倒过来读', 'phone', '13800138000'],
+    // sentence particles and punctuation between the keyword and the id
+    ['吧 and a colon', '聊得挺开心的，加我微信吧：tiantian6207', 'wechat', 'tiantian6207'],
+    ['a question answered at once', '加个微信？sweetxx', 'wechat', 'sweetxx'],
+    ['呀 and a space', '微信呀 abc123', 'wechat', 'abc123'],
+    ['v我 ("WeChat me") and 哦', 'v我哦：abc_123', 'wechat', 'abc_123'],
+    ['啦 and a tilde', '加vx啦~ tiantian6207', 'wechat', 'tiantian6207'],
+    ['啦 and a full-width tilde', '加vx啦～tiantian6207', 'wechat', 'tiantian6207'],
+    ['呢 before a QQ number', 'QQ呢 12345678', 'qq', '12345678'],
+    ['a question, then 我的是', '微信号是多少？我的是 tiantian6207', 'wechat', 'tiantian6207'],
+    ['an ellipsis', '微信呀…… abc123', 'wechat', 'abc123'],
+    ['吧, a colon and a space, letters only', '加我微信吧： shopabcle', 'wechat', 'shopabcle'],
+    ['哦 and a bracket', '微信哦【meimeiabc】', 'wechat', 'meimeiabc'],
+    ['扣扣 and 哈哈！', '扣扣哈哈！87654321', 'qq', '87654321'],
   ])('%s', (_name, text, kind, value) => {
     const handles = findContactHandles(text);
     expect(handles).toContainEqual({ kind, text: value });
@@ -144,6 +157,23 @@ describe('hard negatives are not flagged by the handle rule alone', () => {
     ['反过来说', '反过来说，我觉得 3 点也行'],
     ['反过来说 and an order number', '反过来说，订单 87654321931 已经发货'],
     ['a palindrome', '倒过来读也是 12321'],
+    // a WeChat/QQ keyword, sentence particles or punctuation, then an ordinary word
+    ['微信吧, then words', '微信吧，明天见'],
+    ['a question, then an answer', '加个微信？好呀'],
+    ['啦, then an English word', 'vx啦 hello'],
+    ['呢？, then words', 'QQ呢？不用了'],
+    ['微信上说', '微信上说吧 ok'],
+    ['a question, then a space and an English word', '加个微信？ thanks'],
+    ['a question, then the next sentence in English', '加个微信？Hello，我住12楼'],
+    ['a comma, then an English word', '微信吧，sorry 今天没空'],
+    ['an English question', 'talk on wechat? maybe later'],
+    ['a name with 薇, then an id-like word', '小薇呀，iphone15 到了吗'],
+    ['稍微', '稍微啊，abc123 那个单号我查一下'],
+    ['V我50 (send me 50 yuan)', 'V我50，疯狂星期四'],
+    ['v我 and an amount', 'v我 50000 好不好'],
+    ['an amount after 呢', 'QQ呢？12345 积分'],
+    ['an id more than a few marks away', '微信吧，吧，吧，吧，吧，吧 abc123'],
+    ['an id in a later sentence', '加微信吧。明天见，订单 abc123'],
   ])('%s', (_name, text) => {
     expect(hasContactHandle(text)).toBe(false);
     expect(kinds(text).every((k) => k === 'solicit')).toBe(true);

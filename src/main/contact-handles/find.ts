@@ -3,7 +3,8 @@
  * disguises sellers and spammers use to slip past naive filters:
  * - keywords in slang or symbols: `vx`, `V信`, `薇`, `威信`, `维信`, `卫星`, `绿泡泡`, `💚`, `🐧`, `扣扣`, `企鹅`, `Q号`,
  *   `➕V`, `加我`, `wei xin`, `📞`, `叩叩`, a lone `Q:` before a QQ number, spelled with spaces (`v x`), full-width
- *   (`ｖｘ`), enclosed or styled letters (`ⓥⓧ`, `𝐯𝐱`), Cyrillic or Greek look-alike letters (`vх`);
+ *   (`ｖｘ`), enclosed or styled letters (`ⓥⓧ`, `𝐯𝐱`), Cyrillic or Greek look-alike letters (`vх`), `v我` ("WeChat me");
+ * - chat between the keyword and the id: a few sentence particles and marks (`加我微信吧：id`, `加个微信？id`, `QQ呢 …`);
  * - zero-width and other invisible characters anywhere, inside the keyword and inside the id;
  * - digits full-width, spaced, dashed, split by symbols, emoji or single latin letters (`138a1234b5678`), as Chinese
  *   numerals (also 幺, 两, 〇 and the capital forms), spelled in pinyin (`yao san ba …`), as circled or dingbat
@@ -252,6 +253,20 @@ export function normaliseForHandles(text: string): string {
  */
 const GLUE_CHAR = '[\\s:=：\\p{So}\\p{Sk}\\p{Sm}\\p{Pd}\\p{Ps}\\p{Pi}"\']';
 const GLUE = `${GLUE_CHAR}*(?:号码|号|是|id|账号)?${GLUE_CHAR}*`;
+/**
+ * Chat between a keyword and the id: sentence particles and sentence punctuation (`加我微信吧：id`, `加个微信？id`,
+ * `加vx啦~ id`, `QQ呢 12345678`), after "号是多少" and before "我的是" (`微信号是多少？我的是 id`). Bounded — five
+ * particles or marks at most (a run of dots, an ellipsis after NFKC, counts as one), each after at most two glue
+ * characters — so an id a sentence or more away is not reached. NFKC has already made ？！～，：… into ?!~,:... ; the
+ * colon and the tilde are glue characters already, not marks here, so a run of glue is split one way only (no
+ * backtracking over long runs of spaces or colons). Where such glue is used, the id must still be one by the stricter
+ * test of isNotIdAfterChat.
+ */
+const PARTICLES = '吧呀啊哦噢呢啦嘛哈哟喔咯';
+const CHAT_ITEM = `${GLUE_CHAR}{0,2}(?:[${PARTICLES}?!,。？！，…]|\\.{1,6}(?!\\.))`;
+const CHAT_GLUE = `(?:号码|号|账号)?(?:是多少|多少)?(?:${CHAT_ITEM}){1,5}\\s{0,2}(?:我的是|是)?${GLUE_CHAR}*`;
+/** What ordinary glue never holds: glue with any of it is chat (CHAT_GLUE). */
+const CHATTY = new RegExp(`[${PARTICLES}?!,.。？！，…]|多少`, 'u');
 /** A mobile number, with the country code written as +86, 86 or 0086 (the international call prefix) or without. */
 const PHONE = /(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)/g;
 /** The phone keywords: a landline is only read after one, and a spelled or letter-split number after one is read. */
@@ -293,6 +308,7 @@ const WECHAT_KEYWORD = [
   '加我',
   '\\+\\s?v',
   '➕\\s?v',
+  '(?<![a-z])v\\s?我',
   '(?<![a-z])v(?![a-z])',
   '💚',
   '🟩',
@@ -309,7 +325,7 @@ const NOT_A_QUANTITY = '(?!\\s*(?:[元块角毛万千百亿个次人位只颗件
  */
 const APP_NAME = '(?!(?:wechat|weixin|vchat)(?![a-z0-9_-]))';
 const WECHAT = new RegExp(
-  `(${WECHAT_KEYWORD})(${GLUE})(${APP_NAME}[a-z][a-z0-9_-]{4,19}|\\d{5,12}${NOT_A_QUANTITY})(?![a-z0-9_-])`,
+  `(${WECHAT_KEYWORD})(${CHAT_GLUE}|${GLUE})(${APP_NAME}[a-z][a-z0-9_-]{4,19}|\\d{5,12}${NOT_A_QUANTITY})(?![a-z0-9_-])`,
   'giu',
 );
 /**
@@ -319,8 +335,30 @@ const WECHAT = new RegExp(
  * words into a Chinese greeting that way).
  */
 const HAN = /\p{Script=Han}/u;
+const isIdLike = (id: string): boolean => /[\d_-]/.test(id);
 const isWordAfterLatinKeyword = (display: string, keyword: string, glue: string, id: string): boolean =>
   /^[a-z\s+]+$/i.test(keyword) && /^[\s\p{Ps}\p{Pi}"']*$/u.test(glue) && /^[a-z]+$/i.test(id) && !HAN.test(display);
+/**
+ * After chat (CHATTY glue) an id is held to more, as chat says more than a keyword next to an id:
+ * - a letters-only token is a word ("vx啦 hello") unless the glue announces the id — ends in a colon, =, 是, an arrow or
+ *   an opening bracket or quote (spaces after them allowed) — or, in Chinese text, a question mark touches it: "加个微信？
+ *   sweetxx" is the question answered at once. Even then a capitalised word ("加个微信？Hello，我…") starts the next
+ *   sentence;
+ * - a bare 薇, 微 or v is no keyword there: "小薇呀，…" calls someone, "稍微啊，…" is a word.
+ * "V我" ("WeChat me") is a verb: a number after it is money ("V我50"), and a word after it needs the announcing glue too.
+ */
+const ANNOUNCES_ID = /(?:[:=是→⇒➡👉\p{Ps}\p{Pi}"']\s*)$/u;
+const SINGLE_CHARACTER_KEYWORD = /^(?:[薇微]|v)$/i;
+const VERB_KEYWORD = /^v\s?我$/i;
+function isNotIdAfterChat(display: string, keyword: string, glue: string, id: string): boolean {
+  const verb = VERB_KEYWORD.test(keyword);
+  if (verb && /^\d+$/.test(id)) return true;
+  if (!verb && !CHATTY.test(glue)) return false;
+  if (SINGLE_CHARACTER_KEYWORD.test(keyword)) return true;
+  if (isIdLike(id)) return false;
+  if (/^[A-Z][a-z]+$/.test(id)) return true;
+  return !(ANNOUNCES_ID.test(glue) || (HAN.test(display) && glue.endsWith('?')));
+}
 /**
  * The id first, the keyword after it, tied to it by "是我(的)" or in brackets: "mango_88 是我vx", "sweet-shop 就是我的微信号",
  * "abc123（V信）". Only an id with a digit, `_` or `-` counts — "Wendy 是我的微信好友" names a friend — and the keyword
@@ -332,7 +370,6 @@ const WECHAT_AFTER_ID = new RegExp(
   `(?<![a-z0-9_-])([a-z][a-z0-9_-]{4,19})\\s*(?:就?是我的?\\s*${ID_KEYWORD}(?=$|[\\s\\p{P}\\p{S}])|\\p{Ps}\\s*${ID_KEYWORD}\\s*\\p{Pe})`,
   'giu',
 );
-const isIdLike = (id: string): boolean => /[\d_-]/.test(id);
 /**
  * A single Q is the QQ keyword only with a colon and a QQ number right after it (`Q：123456789`, `q:87654321`): a QQ
  * number has 5+ digits and never starts with 0, so "Q3 财报", "Q&A", "Q: 3点见?" and a Q inside a word ("FAQ:") are not it.
@@ -344,7 +381,10 @@ const LONE_Q = '(?<![a-z0-9])q(?=\\s*[:：]\\s*[1-9]\\d{4})';
  */
 const QQ_KEYWORD = `qq|q${KEYWORD_GAP}q|q号|扣扣|抠抠|叩叩|企鹅|🐧|${LONE_Q}|(?<![a-z])q(?=\\s*我)|扣(?=我)`;
 /** A QQ keyword, then the number. */
-const QQ = new RegExp(`(?:${QQ_KEYWORD})\\s*(?:群|号|是|我)?${GLUE}(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`, 'giu');
+const QQ = new RegExp(
+  `(?:${QQ_KEYWORD})\\s*(?:群|号|是|我)?(?:${CHAT_GLUE}|${GLUE})(\\d{5,11})(?!\\d)${NOT_A_QUANTITY}`,
+  'giu',
+);
 /**
  * Digits spelled in pinyin, glued or spaced (`yao san ba ling ling …`, `yaosanba`), each syllable to its digit; 幺
  * (yao) and 两 (liang) as with the numerals. No syllable is the start of another, so a run reads one way only.
@@ -486,7 +526,12 @@ export function findHandleSpans(display: string): HandleSpan[] {
   const isBackwards = (m: RegExpMatchArray, group: number): boolean =>
     backwards.some((h) => h.start === m.index! + m[0].lastIndexOf(m[group]!));
   for (const m of display.matchAll(WECHAT)) {
-    if (isWordAfterLatinKeyword(display, m[1]!, m[2]!, m[3]!) || isBackwards(m, 3)) continue;
+    if (
+      isWordAfterLatinKeyword(display, m[1]!, m[2]!, m[3]!) ||
+      isNotIdAfterChat(display, m[1]!, m[2]!, m[3]!) ||
+      isBackwards(m, 3)
+    )
+      continue;
     // A bare 11-digit id after "vx" is the phone number already reported; keep one entry per number.
     if (!found.some((h) => h.kind === 'phone' && h.text === m[3])) add('wechat', m, 3);
   }
