@@ -105,6 +105,17 @@ describe('contact-handle recogniser: each obfuscation form is caught', () => {
     expect(findContactHandles('vx 00083100831 倒过来读')).toEqual([{ kind: 'phone', text: '13800138000' }]);
     expect(findContactHandles('叩叩 12345678901 反过来')).toEqual([{ kind: 'qq', text: '12345678901' }]);
   });
+
+  it('reports a link as written: its path is no letter-split number or pinyin (the generator’s spam links)', () => {
+    expect(findContactHandles('刷单返利 秒到账 http://t.cn/v333p31🔥')).toEqual([
+      { kind: 'link', text: 'http://t.cn/v333p31🔥' },
+    ]);
+    expect(findContactHandles('看这里 t.cn/yaosanbalingling8000 领红包')).toEqual([
+      { kind: 'link', text: 't.cn/yaosanbalingling8000' },
+    ]);
+    // Outside the link the same text is still read.
+    expect(kinds('http://t.cn/abc 加vx 138a1234b5678')).toEqual(['phone', 'link']);
+  });
 });
 
 describe('hard negatives are not flagged by the handle rule alone', () => {

@@ -236,10 +236,35 @@ export function normaliseForDisplay(text: string): string {
     .replace(MIXED_RUN, mixedRunToDigits)
     .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
     .replace(LOOK_ALIKE_PHONE, lookAlikeToDigits)
-    .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id))
-    .replace(PINYIN_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + spellPinyinRun(run, true))
-    .replace(PINYIN_RUN, (run) => spellPinyinRun(run, false));
-  return dropLetterSeparators(read).replace(DATE_OR_DIGIT_SEPARATOR, keepDateOrGlueDigits);
+    .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id));
+  return dropLetterSeparators(spellPinyinDigits(read)).replace(DATE_OR_DIGIT_SEPARATOR, keepDateOrGlueDigits);
+}
+
+/**
+ * Pinyin digit runs read as digits (spellPinyinRun). Most texts hold no digit syllable at all, and the runs' pattern
+ * also stops at every plain digit: one cheap look first (detection reads every greeting and memo of the mirror).
+ */
+function spellPinyinDigits(text: string): string {
+  if (!ANY_PINYIN_DIGIT.test(text)) return text;
+  return outsideLinks(text, (part) =>
+    part
+      .replace(PINYIN_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + spellPinyinRun(run, true))
+      .replace(PINYIN_RUN, (run) => spellPinyinRun(run, false)),
+  );
+}
+
+/**
+ * `fix` applied to the text between links only. A link is reported as written: its path's letters and digits are
+ * no disguise (`t.cn/v333p31` is no "v" keyword before a letter-split 33331, `/yiqi` no pinyin).
+ */
+function outsideLinks(text: string, fix: (part: string) => string): string {
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(LINK)) {
+    out += fix(text.slice(at, m.index)) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + fix(text.slice(at));
 }
 
 /** The display form in lower case. Exported for tests and for evidence display. */
@@ -406,6 +431,7 @@ const PINYIN_DIGIT: Readonly<Record<string, string>> = {
 const PINYIN_SYLLABLE = Object.keys(PINYIN_DIGIT).join('|');
 const PINYIN_ITEM = new RegExp(`${PINYIN_SYLLABLE}|\\d`, 'giu');
 const PINYIN_SYLLABLES = new RegExp(PINYIN_SYLLABLE, 'giu');
+const ANY_PINYIN_DIGIT = new RegExp(PINYIN_SYLLABLE, 'iu');
 /**
  * Syllables and digits in a row, separators allowed between them, as whole latin words: "yi" in "xiaoyi" or "ba" in
  * "bang" is no digit. The run is read only as far as it goes; spellPinyinRun decides whether it spells a number.
@@ -457,6 +483,7 @@ const LETTER_SPLIT_BODY = `\\d(?:${LETTER_GAP}\\d)*(?![a-z0-9_]|${LETTER_GAP}\\d
 const LETTER_SPLIT_RUN = new RegExp(`(?<![a-z0-9_])${LETTER_SPLIT_BODY}`, 'giu');
 const LETTER_SPLIT_AFTER_KEYWORD = new RegExp(`((?:${NUMBER_KEYWORD})${GLUE})(${LETTER_SPLIT_BODY})`, 'giu');
 const QQ_SHAPED = /^[1-9]\d{4,10}$/;
+const LETTER_BETWEEN_DIGITS = /\d[^a-z0-9]*[a-z][^a-z0-9]*\d/i;
 /** Sizes: `1500x1200x800`, `1920x1080` — groups of 2+ digits joined by x alone, a phone only in length. */
 const DIMENSIONS = /^\d{2,}(?:\s*x\s*\d{2,})+$/i;
 /**
@@ -473,10 +500,13 @@ function dropLetters(run: string, afterKeyword: boolean): string {
 }
 /** Letter-split runs read as digits, after a keyword and on their own (a text without a digit has none: most English). */
 function dropLetterSeparators(text: string): string {
-  if (!/\d/.test(text)) return text;
-  return text
-    .replace(LETTER_SPLIT_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + dropLetters(run, true))
-    .replace(LETTER_SPLIT_RUN, (run) => dropLetters(run, false));
+  // A letter with digits on both sides, or nothing to do: most texts with digits have none (a price, a time).
+  if (!LETTER_BETWEEN_DIGITS.test(text)) return text;
+  return outsideLinks(text, (part) =>
+    part
+      .replace(LETTER_SPLIT_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + dropLetters(run, true))
+      .replace(LETTER_SPLIT_RUN, (run) => dropLetters(run, false)),
+  );
 }
 
 /**
@@ -486,6 +516,7 @@ function dropLetterSeparators(text: string): string {
  */
 const REVERSED_CUE = '(?:倒过来|反过来(?![说讲想])|倒着)(?:读|看|念|写)?';
 const NEAR = '[^\\d。！？!?\\n]{0,8}?';
+const REVERSED_CUE_ANYWHERE = new RegExp(REVERSED_CUE, 'u');
 const REVERSED_NUMBER = new RegExp(
   `${REVERSED_CUE}${NEAR}(?<!\\d)(\\d{11})(?!\\d)|(?<!\\d)(\\d{11})(?!\\d)${NEAR}${REVERSED_CUE}`,
   'gu',
@@ -515,7 +546,8 @@ export function findHandleSpans(display: string): HandleSpan[] {
   for (const m of display.matchAll(LANDLINE)) add('phone', m, 1);
   // A number announced as backwards is that phone read the right way round; the digits as written are no id.
   const backwards: HandleSpan[] = [];
-  for (const m of display.matchAll(REVERSED_NUMBER)) {
+  // Only where a cue is: the pattern's other branch would otherwise try every digit of every text.
+  for (const m of REVERSED_CUE_ANYWHERE.test(display) ? display.matchAll(REVERSED_NUMBER) : []) {
     const written = m[1] ?? m[2]!;
     const phone = [...written].reverse().join('');
     if (!PHONE_SHAPED.test(phone)) continue;
