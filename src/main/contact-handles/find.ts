@@ -223,7 +223,7 @@ function lookAlikeToDigits(run: string): string {
  * (NFKC), invisible characters and combining marks removed, look-alike Cyrillic/Greek letters to latin, enclosed
  * digits and other scripts' digits to ASCII, runs of Chinese numerals to digits, look-alike letters inside a phone
  * number to digits, digits spelled in pinyin to digits (spellPinyinRun), letters dropped between the digits of a
- * number (dropLetterSeparators), separators between digits removed.
+ * number (LETTER_SPLIT_DIGITS), separators between digits removed.
  */
 export function normaliseForDisplay(text: string): string {
   const read = text
@@ -237,34 +237,43 @@ export function normaliseForDisplay(text: string): string {
     .replace(NUMERAL_RUN, (run) => run.replace(NUMERAL_CHAR, (c) => CHINESE_DIGIT[c] ?? c))
     .replace(LOOK_ALIKE_PHONE, lookAlikeToDigits)
     .replace(LOOK_ALIKE_AFTER_KEYWORD, (_, keyword: string, id: string) => keyword + lookAlikeToDigits(id));
-  return dropLetterSeparators(spellPinyinDigits(read)).replace(DATE_OR_DIGIT_SEPARATOR, keepDateOrGlueDigits);
-}
-
-/**
- * Pinyin digit runs read as digits (spellPinyinRun). Most texts hold no digit syllable at all, and the runs' pattern
- * also stops at every plain digit: one cheap look first (detection reads every greeting and memo of the mirror).
- */
-function spellPinyinDigits(text: string): string {
-  if (!ANY_PINYIN_DIGIT.test(text)) return text;
-  return outsideLinks(text, (part) =>
-    part
-      .replace(PINYIN_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + spellPinyinRun(run, true))
-      .replace(PINYIN_RUN, (run) => spellPinyinRun(run, false)),
+  return readRuns(readRuns(read, PINYIN_DIGITS), LETTER_SPLIT_DIGITS).replace(
+    DATE_OR_DIGIT_SEPARATOR,
+    keepDateOrGlueDigits,
   );
 }
 
 /**
- * `fix` applied to the text between links only. A link is reported as written: its path's letters and digits are
- * no disguise (`t.cn/v333p31` is no "v" keyword before a letter-split 33331, `/yiqi` no pinyin).
+ * A way digits are disguised as runs of other characters (pinyin syllables, letters between digits): `hint` finds
+ * whether a text may hold one at all, `afterKeyword` a handle keyword with such a run after it, `alone` a run on its
+ * own; `read` gives the run's digits, or the run as it was.
  */
-function outsideLinks(text: string, fix: (part: string) => string): string {
+interface DigitRuns {
+  hint: RegExp;
+  afterKeyword: RegExp;
+  alone: RegExp;
+  read(run: string, afterKeyword: boolean): string;
+}
+
+/**
+ * The text with its runs of one disguise read. Most texts hold none, and the runs' patterns stop at every plain
+ * digit: the hint looks once first (detection reads every greeting and memo of the mirror). Links are left as
+ * written: their paths' letters and digits are no disguise (`t.cn/v333p31` holds no "v" keyword before a
+ * letter-split 33331, `/yiqi` no pinyin).
+ */
+function readRuns(text: string, runs: DigitRuns): string {
+  if (!runs.hint.test(text)) return text;
+  const read = (part: string): string =>
+    part
+      .replace(runs.afterKeyword, (_, keyword: string, run: string) => keyword + runs.read(run, true))
+      .replace(runs.alone, (run) => runs.read(run, false));
   let out = '';
   let at = 0;
   for (const m of text.matchAll(LINK)) {
-    out += fix(text.slice(at, m.index)) + m[0];
+    out += read(text.slice(at, m.index)) + m[0];
     at = m.index + m[0].length;
   }
-  return out + fix(text.slice(at));
+  return out + read(text.slice(at));
 }
 
 /** The display form in lower case. Exported for tests and for evidence display. */
@@ -431,7 +440,6 @@ const PINYIN_DIGIT: Readonly<Record<string, string>> = {
 const PINYIN_SYLLABLE = Object.keys(PINYIN_DIGIT).join('|');
 const PINYIN_ITEM = new RegExp(`${PINYIN_SYLLABLE}|\\d`, 'giu');
 const PINYIN_SYLLABLES = new RegExp(PINYIN_SYLLABLE, 'giu');
-const ANY_PINYIN_DIGIT = new RegExp(PINYIN_SYLLABLE, 'iu');
 /**
  * Syllables and digits in a row, separators allowed between them, as whole latin words: "yi" in "xiaoyi" or "ba" in
  * "bang" is no digit. The run is read only as far as it goes; spellPinyinRun decides whether it spells a number.
@@ -472,6 +480,14 @@ function spellPinyinRun(run: string, afterKeyword: boolean): string {
   return read.replace(PINYIN_SYLLABLES, (s) => PINYIN_DIGIT[s.toLowerCase()] ?? s) + run.slice(end);
 }
 
+/** Pinyin digit runs: only where a digit syllable is at all. */
+const PINYIN_DIGITS: DigitRuns = {
+  hint: new RegExp(PINYIN_SYLLABLE, 'iu'),
+  afterKeyword: PINYIN_AFTER_KEYWORD,
+  alone: PINYIN_RUN,
+  read: spellPinyinRun,
+};
+
 /**
  * Single latin letters dropped between digits as separators (`138a1234b5678`, `1 3 8 x 1 2 3 4`): one letter in each
  * gap, spaces and symbols around it allowed. The run is taken whole — it may not continue into a letter, a digit or
@@ -498,16 +514,13 @@ function dropLetters(run: string, afterKeyword: boolean): string {
     : PHONE_SHAPED.test(digits) && !DIMENSIONS.test(run);
   return isNumber ? digits : run;
 }
-/** Letter-split runs read as digits, after a keyword and on their own (a text without a digit has none: most English). */
-function dropLetterSeparators(text: string): string {
-  // A letter with digits on both sides, or nothing to do: most texts with digits have none (a price, a time).
-  if (!LETTER_BETWEEN_DIGITS.test(text)) return text;
-  return outsideLinks(text, (part) =>
-    part
-      .replace(LETTER_SPLIT_AFTER_KEYWORD, (_, keyword: string, run: string) => keyword + dropLetters(run, true))
-      .replace(LETTER_SPLIT_RUN, (run) => dropLetters(run, false)),
-  );
-}
+/** Letter-split runs: only where a letter has digits on both sides (a price or a time has none). */
+const LETTER_SPLIT_DIGITS: DigitRuns = {
+  hint: LETTER_BETWEEN_DIGITS,
+  afterKeyword: LETTER_SPLIT_AFTER_KEYWORD,
+  alone: LETTER_SPLIT_RUN,
+  read: dropLetters,
+};
 
 /**
  * A number announced as written backwards ("倒过来读", "反过来", "倒着看"), the cue before or after it, a few words
