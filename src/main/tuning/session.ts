@@ -8,6 +8,17 @@ import { say } from '../../shared/error-says';
 
 export type WhatIfAnswer = { status: 'ready'; result: WhatIfView } | { status: 'superseded' };
 
+/** The session's state before any date is opened, and after one is closed. */
+const NO_DATE_OPEN: TuningStateView = {
+  date: null,
+  state: 'idle',
+  phase: '',
+  done: 0,
+  total: null,
+  poolUsers: 0,
+  error: null,
+};
+
 /**
  * Main's side of the tuning worker: forwards requests, keeps only the latest what-if while one is computing (the
  * operator is dragging; intermediate drafts are answered `superseded` at once), and publishes the cache build's
@@ -15,15 +26,7 @@ export type WhatIfAnswer = { status: 'ready'; result: WhatIfView } | { status: '
  */
 export class TuningSession {
   private worker: WorkerSession<'tuning'> | null = null;
-  private view: TuningStateView = {
-    date: null,
-    state: 'idle',
-    phase: '',
-    done: 0,
-    total: null,
-    poolUsers: 0,
-    error: null,
-  };
+  private view: TuningStateView = NO_DATE_OPEN;
   private jobId = '';
   private opened: Promise<void> | null = null;
   /** The what-if being computed, and the one newest draft waiting behind it. */
@@ -117,16 +120,19 @@ export class TuningSession {
   cancel(jobId: string): boolean | null {
     if (jobId === '' || jobId !== this.jobId) return null;
     if (this.view.state !== 'building') return false;
-    this.stopWorker('the cache build was cancelled');
-    this.view = { date: null, state: 'idle', phase: '', done: 0, total: null, poolUsers: 0, error: null };
-    this.opened = null;
+    this.closeDate('the cache build was cancelled');
     this.publish('cancelled', 'cancelled by the operator');
     return true;
   }
 
   close(): void {
-    this.stopWorker('the tuning session closed');
-    this.view = { date: null, state: 'idle', phase: '', done: 0, total: null, poolUsers: 0, error: null };
+    this.closeDate('the tuning session closed');
+  }
+
+  /** Back to no date open, as before any: the worker stopped, its cache gone. */
+  private closeDate(reason: string): void {
+    this.stopWorker(reason);
+    this.view = NO_DATE_OPEN;
     this.opened = null;
   }
 
