@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { test as base, expect, type Page } from '@playwright/test';
 import type { OperatorRole } from '../../src/shared/domain/operator-roles';
 import { openDatabase } from '../../src/main/db/database';
@@ -63,6 +64,16 @@ export async function signIn(
 export async function signOut(page: Page): Promise<void> {
   await page.getByTestId('sign-out').click();
   await expect(page.getByTestId('sign-in')).toBeVisible();
+}
+
+/** Rows of the mirror, read as an auditor would: straight from the file. */
+export function query<T>(server: ConsoleServer, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(server.dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
 }
 
 export { expect, TEST_OPERATORS, TEST_PASSWORD };

@@ -10,7 +10,7 @@ import { decide } from '../../src/main/moderation/decisions';
 import { DETECTOR_NAMES } from '../../src/shared/domain/detection';
 import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/moderation-mirror';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
-import { expect, signIn, test } from './fixtures';
+import { expect, query, signIn, test } from './fixtures';
 import { SIZES, useLocale } from './look';
 
 /**
@@ -37,14 +37,8 @@ async function detectThroughUi(app: Page): Promise<number> {
 }
 
 /** Who holds a claim on the flag now, read from the mirror file. */
-function claimants(server: ConsoleServer, flagId: number): string[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  try {
-    return db.prepare(`SELECT operator FROM claims WHERE flag_id = ?`).pluck().all(flagId) as string[];
-  } finally {
-    db.close();
-  }
-}
+const claimants = (server: ConsoleServer, flagId: number): string[] =>
+  query<{ operator: string }>(server, `SELECT operator FROM claims WHERE flag_id = ?`, flagId).map((c) => c.operator);
 
 function outboxDecisions(server: ConsoleServer): Record<string, string>[] {
   const dir = path.join(server.home, 'outbox');

@@ -1,21 +1,10 @@
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { openDatabase } from '../../src/main/db/database';
 import { seedFlags, seedMirror as seedAccounts } from '../../src/main/testing/moderation-mirror';
 import { type ConsoleServer, startConsoleServer } from '../console-server';
-import { addOperators, expect, signIn, signOut, test, TEST_OPERATORS, TEST_PASSWORD } from './fixtures';
-
-/** Rows of the mirror, read as an auditor would: straight from the file. */
-function query<T>(server: ConsoleServer, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+import { addOperators, expect, query, signIn, signOut, test, TEST_OPERATORS, TEST_PASSWORD } from './fixtures';
 
 /** The lines of the outbox's `<kind>-<from>-<to>.jsonl` files, in file order: what upstream receives. */
 function outboxLines(server: ConsoleServer, kind: 'decisions' | 'audit'): Record<string, string>[] {
