@@ -547,12 +547,15 @@ const LINK = new RegExp(
 );
 const SOLICIT = /加我|私聊|私信我|联系我|v信|vx|wx|微信|薇|加v|加微|扣扣|叩叩|qq|绿泡泡|🐧/gi;
 
+/** Where a match's group sits in the text (its last occurrence in the match, as the group ends the pattern). */
+const startOf = (m: RegExpMatchArray, group: number): number => m.index! + m[0].lastIndexOf(m[group]!);
+
 /** Every handle in the display form of a text, with where it sits. */
 export function findHandleSpans(display: string): HandleSpan[] {
   const found: HandleSpan[] = [];
   const add = (kind: HandleKind, m: RegExpMatchArray, group: number): void => {
     const value = m[group]!;
-    const start = m.index! + m[0].lastIndexOf(value);
+    const start = startOf(m, group);
     found.push({ kind, text: value.toLowerCase(), start, end: start + value.length });
   };
   for (const m of display.matchAll(PHONE)) add('phone', m, 1);
@@ -569,7 +572,7 @@ export function findHandleSpans(display: string): HandleSpan[] {
   }
   found.push(...backwards);
   const isBackwards = (m: RegExpMatchArray, group: number): boolean =>
-    backwards.some((h) => h.start === m.index! + m[0].lastIndexOf(m[group]!));
+    backwards.some((h) => h.start === startOf(m, group));
   for (const m of display.matchAll(WECHAT)) {
     if (
       isWordAfterLatinKeyword(display, m[1]!, m[2]!, m[3]!) ||

@@ -30,15 +30,16 @@ export const importCommand = defineCommand({
     try {
       const operator = actingOperator(ctx).name;
       const allowOlder = stringOption(values, 'allow-older');
+      const exclusive = values.exclusive === true;
       if (allowOlder !== undefined && allowOlder.trim() === '')
         throw new UsageError('--allow-older needs the reason for importing an older export');
       const summary = importExport(db, positionals[0]!, {
         operator,
         progress: ctx.progress,
-        soleWriter: values.exclusive === true,
+        soleWriter: exclusive,
         ...(allowOlder !== undefined ? { allowOlder } : {}),
       });
-      if (values.exclusive === true && summary.alreadyImportedBy === null && summary.journal !== 'rollback')
+      if (exclusive && summary.alreadyImportedBy === null && summary.journal !== 'rollback')
         ctx.log(
           'import --exclusive: written through the WAL as usual — the mirror was open elsewhere or had been imported before',
         );
