@@ -48,10 +48,11 @@ async function naiveLines(file: string, onLine: (line: string) => void, limit = 
 async function baselineImport(db: Db, dir: string, rows: number): Promise<{ rows: number; ms: number }> {
   const user = db.prepare(`INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const merchant = db.prepare(`INSERT OR REPLACE INTO merchants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // The payer's key looked up per row, as the obvious importer would (an unknown payer has none: the row is refused).
+  // The payer's and merchant's keys looked up per row, as the obvious importer would (an unknown one has none: the row
+  // is refused).
   const tx = db.prepare(
-    `INSERT OR REPLACE INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz)
-     VALUES (?, (SELECT key FROM user_keys WHERE id = ?), ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz)
+     VALUES (?, (SELECT key FROM user_keys WHERE id = ?), (SELECT key FROM merchant_keys WHERE id = ?), ?, ?, ?)`,
   );
   const tryRun = (fn: () => void): void => {
     try {

@@ -442,3 +442,66 @@ describe('migration 16: transactions name their payer by an integer key', () => 
     db.close();
   });
 });
+
+describe('migration 17: transactions name their merchant by an integer key', () => {
+  it('gives every merchant a key, keeps every transaction with its rowid and its merchant as that key; new merchants get keys', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 16);
+    db.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'), ('b', 'B', 1, 'M', 'F', 1991, 'Hangzhou', 0, 'active');
+      INSERT INTO merchants (id, name, category, channel, city, price_level)
+        VALUES ('m2', 'M2', 'cafe', 'offline', 'Hangzhou', 2), ('0001', 'M1', 'cafe', 'offline', 'Hangzhou', 1),
+               ('m3', 'M3', 'cafe', 'online', NULL, 3);
+      INSERT INTO transactions (rowid, id, user_key, merchant_id, amount_fen, paid_at, paid_tz)
+        VALUES (7, 't1', (SELECT key FROM user_keys WHERE id = 'a'), 'm2', 100, 1764000000, 480),
+               (3, 't2', (SELECT key FROM user_keys WHERE id = 'b'), '0001', 250, 1764090000, -300),
+               (9, 't3', (SELECT key FROM user_keys WHERE id = 'a'), 'm2', 5, 1764090001, 480);
+    `);
+    const before = db.prepare('SELECT rowid, * FROM transactions ORDER BY rowid').all();
+    migrate(db, migrations, 17);
+    expect(db.pragma('user_version', { simple: true })).toBe(17);
+    const keys = db.prepare('SELECT id, key FROM merchant_keys ORDER BY id').raw().all() as [string, number][];
+    expect(keys.map(([id]) => id)).toEqual(['0001', 'm2', 'm3']);
+    expect(new Set(keys.map(([, key]) => key)).size).toBe(3);
+    const after = db
+      .prepare(
+        `SELECT t.rowid, t.id, t.user_key, k.id AS merchant_id, t.amount_fen, t.paid_at, t.paid_tz
+         FROM transactions t JOIN merchant_keys k ON k.key = t.merchant_key ORDER BY t.rowid`,
+      )
+      .all();
+    expect(after).toEqual(before);
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'transactions'`).pluck().get()).toMatch(/\) STRICT$/);
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_key = ? ORDER BY paid_at')
+      .all(1);
+    expect(JSON.stringify(plan)).toContain('transactions_user');
+    expect(() =>
+      db.exec(
+        `INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz) VALUES ('t1', 1, 1, 1, 1, 0)`,
+      ),
+    ).toThrow(/UNIQUE constraint failed: transactions.id/);
+    // A merchant inserted later gets a key above every earlier one; an upsert or a REPLACE keeps the key.
+    const maxKey = Math.max(...keys.map(([, key]) => key));
+    db.exec(
+      `INSERT INTO merchants (id, name, category, channel, price_level) VALUES ('!new', 'N', 'cafe', 'online', 1)`,
+    );
+    expect(db.prepare(`SELECT key FROM merchant_keys WHERE id = '!new'`).pluck().get()).toBeGreaterThan(maxKey);
+    db.exec(`INSERT INTO merchants (id, name, category, channel, price_level) VALUES ('m2', 'M2b', 'cafe', 'offline', 2)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name`);
+    db.exec(
+      `INSERT OR REPLACE INTO merchants (id, name, category, channel, price_level) VALUES ('0001', 'M1b', 'cafe', 'offline', 1)`,
+    );
+    expect(
+      db.prepare('SELECT id, key FROM merchant_keys WHERE id IN (?, ?) ORDER BY id').raw().all('0001', 'm2'),
+    ).toEqual(keys.slice(0, 2));
+    db.pragma('foreign_keys = ON');
+    expect(() =>
+      db.exec(
+        `INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz) VALUES ('t9', 1, 999, 1, 1, 0)`,
+      ),
+    ).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+});

@@ -100,8 +100,8 @@ describe('exact top-K candidates', () => {
        VALUES (?, 'shop', NULL, 'coffee', 'offline', 'c', 'd1', NULL, NULL, 1)`,
     );
     const pay = db.prepare(
-      `INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz)
-       VALUES (?, (SELECT key FROM user_keys WHERE id = ?), ?, 1200, ?, 480)`,
+      `INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz)
+       VALUES (?, (SELECT key FROM user_keys WHERE id = ?), (SELECT key FROM merchant_keys WHERE id = ?), 1200, ?, 480)`,
     );
     db.transaction(() => {
       for (let i = 0; i < 2_400; i++) {

@@ -51,11 +51,11 @@ function checkConstraints(db: Db, runId: number, rules: RuleSet, excluded: Reado
   );
   const sharedPlaces = db.prepare(`
     SELECT COUNT(DISTINCT CASE WHEN m.channel = 'online' AND m.brand IS NOT NULL THEN 'b:' || m.brand ELSE m.id END) AS n
-    FROM transactions t JOIN merchants m ON m.id = t.merchant_id
+    FROM transactions t JOIN merchant_keys mk ON mk.key = t.merchant_key JOIN merchants m ON m.id = mk.id
     WHERE t.user_key = (SELECT key FROM user_keys WHERE id = ?) AND t.paid_at >= ? AND t.paid_at < ?
       AND (CASE WHEN m.channel = 'online' AND m.brand IS NOT NULL THEN 'b:' || m.brand ELSE m.id END) IN (
         SELECT CASE WHEN m2.channel = 'online' AND m2.brand IS NOT NULL THEN 'b:' || m2.brand ELSE m2.id END
-        FROM transactions t2 JOIN merchants m2 ON m2.id = t2.merchant_id
+        FROM transactions t2 JOIN merchant_keys mk2 ON mk2.key = t2.merchant_key JOIN merchants m2 ON m2.id = mk2.id
         WHERE t2.user_key = (SELECT key FROM user_keys WHERE id = ?) AND t2.paid_at >= ? AND t2.paid_at < ?)`);
   const run = readRun(db, runId)!;
   const end = Date.parse(`${run.date}T00:00:00+08:00`) / 1000 + 86_400;

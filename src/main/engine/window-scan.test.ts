@@ -43,6 +43,11 @@ function keyOf(db: Db, userId: string): number {
   return db.prepare('SELECT key FROM user_keys WHERE id = ?').pluck().get(userId) as number;
 }
 
+/** The key merchant_keys gives a merchant. */
+function merchantKeyOf(db: Db, merchantId: string): number {
+  return db.prepare('SELECT key FROM merchant_keys WHERE id = ?').pluck().get(merchantId) as number;
+}
+
 /** Every (user, place, visit, ln amount) the plan's chunks keep, in chunk order. */
 function scanned(db: Db, window: { start: number; end: number }, chunkRows: number): number[][] {
   const scanner = new WindowScanner(db, window);
@@ -66,9 +71,9 @@ describe('window scan plan', () => {
       .raw()
       .get(window.start, window.end) as number[];
     // Rows after the window's last one, then one inside the window appended last (as a late increment would).
-    const some = db.prepare('SELECT user_key, merchant_id FROM transactions LIMIT 1').raw().get() as [number, string];
+    const some = db.prepare('SELECT user_key, merchant_key FROM transactions LIMIT 1').raw().get() as [number, number];
     const insert = db.prepare(
-      'INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
     );
     insert.run('late-outside', some[0], some[1], 100, window.end + 3600, 480);
     // West of UTC (a negative offset) and a large amount: every number a chunk carries survives its text form.
@@ -78,15 +83,17 @@ describe('window scan plan', () => {
     addUserAndMerchant(db, 'erased', 'erased-shop');
     const erasedKey = keyOf(db, 'erased');
     db.pragma('foreign_keys = OFF');
-    insert.run('erased-payer', erasedKey, 'erased-shop', 100, window.start + 7220, 480);
+    insert.run('erased-payer', erasedKey, merchantKeyOf(db, 'erased-shop'), 100, window.start + 7220, 480);
     db.prepare(`DELETE FROM users WHERE id = 'erased'`).run();
     db.prepare(`DELETE FROM user_keys WHERE id = 'erased'`).run();
-    // Ids may hold any character but NUL, the chunk text's separator U+001F too: a chunk with such a merchant is read
-    // row by row. The payer sorts before every id and holds the newest key: keys are not in id order.
-    addUserAndMerchant(db, '\u001fodd\u001fpayer', 'odd\u001fshop');
+    // Ids may hold any character but NUL, the chunk text's separator U+001F too (rows carry their keys, not the ids).
+    // The payer sorts before every id and holds the newest key: keys are not in id order; so does the merchant.
+    addUserAndMerchant(db, '\u001fodd\u001fpayer', '\u001fodd\u001fshop');
     const oddKey = keyOf(db, '\u001fodd\u001fpayer');
     expect(oddKey).toBeGreaterThan(erasedKey);
-    insert.run('odd', oddKey, 'odd\u001fshop', 250, window.start + 7250, 480);
+    insert.run('odd', oddKey, merchantKeyOf(db, '\u001fodd\u001fshop'), 250, window.start + 7250, 480);
+    // A merchant key no merchant holds (above every key): dropped, as an unknown merchant.
+    insert.run('unknown-shop', some[0], merchantKeyOf(db, '\u001fodd\u001fshop') + 1000, 100, window.start + 7260, 480);
     // A payer key no user ever held (above every key) is dropped the same way.
     insert.run('unknown-payer', oddKey + 1000, some[1], 100, window.start + 7300, 480);
     expect(inWindow[2]).toBeGreaterThan(100);
@@ -107,8 +114,8 @@ describe('window scan plan', () => {
     const expected = (
       db
         .prepare(
-          `SELECT k.id, t.merchant_id, t.paid_at, t.paid_tz, t.amount_fen
-           FROM transactions t JOIN user_keys k ON k.key = t.user_key
+          `SELECT k.id, mk.id, t.paid_at, t.paid_tz, t.amount_fen
+           FROM transactions t JOIN user_keys k ON k.key = t.user_key JOIN merchant_keys mk ON mk.key = t.merchant_key
            WHERE t.paid_at >= ? AND t.paid_at < ? ORDER BY t.rowid`,
         )
         .raw()
@@ -134,9 +141,9 @@ describe('window scan plan', () => {
     const window = runWindow('2026-11-24', 30);
     const keys = db.prepare('SELECT key FROM user_keys ORDER BY key').pluck().all() as number[];
     expect(keys.length).toBe(150);
-    const some = db.prepare('SELECT merchant_id FROM transactions LIMIT 1').pluck().get() as string;
+    const some = db.prepare('SELECT merchant_key FROM transactions LIMIT 1').pluck().get() as number;
     const insert = db.prepare(
-      'INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz) VALUES (?, ?, ?, ?, ?, ?)',
     );
     // Payers no user holds, keyed below and above every user's key: the first part's range is open below and the
     // last one's above, so the window's last rows (these, appended last) are in some part.
@@ -167,7 +174,9 @@ describe('window scan plan', () => {
     addUserAndMerchant(db, '!newcomer', '!shop');
     const newcomer = keyOf(db, '!newcomer');
     expect(newcomer).toBeGreaterThan(keys.at(-1)!);
-    const newest = Number(insert.run('newcomer', newcomer, '!shop', 100, window.start + 180, 480).lastInsertRowid);
+    const newest = Number(
+      insert.run('newcomer', newcomer, merchantKeyOf(db, '!shop'), 100, window.start + 180, 480).lastInsertRowid,
+    );
     const stale = [0, 1].map((k) => planBounds(db, window, planRange(staleCuts, k)));
     expect(stale[1]![1]).toBe(newest);
     expect(planOfBounds(stale, 64)).toEqual(planScan(db, window, 64));

@@ -1,13 +1,12 @@
 import { type Db, withPragma } from '../db/database';
-import { IdIndex } from '../util/id-index';
 import { hourBand, type RunWindow } from './window';
 
 /**
  * Reading the window's transactions (a sequential read of the table by rowid: a 30-day window is a third of a
  * 90-day mirror, and reading it all is several times faster than 1.7 million random row lookups through an index
  * on paid_at — measured 1.7 s against 21 s), the one part of a run that touches every payment. Real exports come in time
- * order with the platform's long string ids. A row names its payer by the user's integer key (migration 016), found
- * with one read of an array, and its merchant by id, found where it is written (id-index.ts). The table is read in
+ * order with the platform's long string ids. A row names its payer and its merchant by integer keys (migrations 016
+ * and 017), each found with one read of an array. The table is read in
  * rowid chunks that the engine's threads claim from a shared counter (engine/team.ts), each thread with its own
  * read-only connection, and the chunks are put back in rowid order — exactly the rows, in exactly the order, of one
  * sequential scan (so sums over them, the spending level, are the same to the last bit).
@@ -15,18 +14,13 @@ import { hourBand, type RunWindow } from './window';
  * A chunk comes back as one text (`WINDOW_TEXT_SQL`), not as rows: handing SQLite's rows to JavaScript one by one
  * cost ~1 µs a row whatever the columns — more than SQLite's own reading — and the text is cut here instead
  * (one thread, 100,000 users, 1.67 M window rows: 2.3–2.7 s instead of 3.5–4.9 s; 400,000 users, 6.66 M rows:
- * 11.0–11.2 s instead of 15.4–18.2 s; measured when rows named their payer by id). The fields are separated by
- * U+001F, which numbers never hold; a merchant id may hold it (ids are any text without NUL), and then the chunk has
- * more separators than its rows explain and is read row by row instead (`WINDOW_SCAN_SQL`).
+ * 11.0–11.2 s instead of 15.4–18.2 s; measured when rows named their payer by id). Every field is an integer, so the
+ * separator U+001F is never part of one.
  */
 export const WINDOW_TEXT_SQL = `SELECT count(*), group_concat(
-    user_key || char(31) || merchant_id || char(31) || paid_at || char(31) || paid_tz || char(31) || amount_fen,
+    user_key || char(31) || merchant_key || char(31) || paid_at || char(31) || paid_tz || char(31) || amount_fen,
     char(31) ORDER BY rowid)
   FROM transactions WHERE rowid >= ? AND rowid < ? AND paid_at >= ? AND paid_at < ?`;
-export const WINDOW_SCAN_SQL = `SELECT user_key, merchant_id, paid_at, paid_tz, amount_fen FROM transactions
-  WHERE rowid >= ? AND rowid < ? AND paid_at >= ? AND paid_at < ? ORDER BY rowid`;
-/** Fields of a row in a chunk's text. */
-const TEXT_FIELDS = 5;
 const MINUS = 45;
 const ZERO = 48;
 
@@ -52,32 +46,34 @@ const IDS_SQL = {
   // Each user's key (user_keys), in the same order; NULL for a user without one (the trigger gives every user one).
   userKeys: 'SELECT k.key FROM users u LEFT JOIN user_keys k ON k.id = u.id ORDER BY u.id',
   merchants: 'SELECT id FROM merchants ORDER BY id',
+  merchantKeys: 'SELECT k.key FROM merchants m LEFT JOIN merchant_keys k ON k.id = m.id ORDER BY m.id',
 } as const;
 
 /**
- * The scan's ids with each user's key beside its id (`userKeys[i]` is `userIds[i]`'s), in one read transaction so
- * the keys are those of the ids read. Two statements rather than one of two columns: rows of two values cost more
+ * The scan's ids with each id's key beside it (`userKeys[i]` is `userIds[i]`'s, `merchantKeys[i]` `merchantIds[i]`'s),
+ * in one read transaction so the keys are those of the ids read. Two statements rather than one of two columns: rows of two values cost more
  * to hand to JavaScript than two lists of one (a table of 1,000,000 users alone: 1.1 s for the ids and keys this way,
  * 1.4–1.6 s as rows; the ids alone, before the keys, 0.5–0.9 s).
  */
-export function readScanIds(db: Db): ScanIds & { userKeys: (number | null)[] } {
+export function readScanIds(db: Db): ScanIds & { userKeys: (number | null)[]; merchantKeys: (number | null)[] } {
   return db.transaction(() => ({
     userIds: db.prepare(IDS_SQL.users).pluck().all() as string[],
     userKeys: db.prepare(IDS_SQL.userKeys).pluck().all() as (number | null)[],
     merchantIds: db.prepare(IDS_SQL.merchants).pluck().all() as string[],
+    merchantKeys: db.prepare(IDS_SQL.merchantKeys).pluck().all() as (number | null)[],
   }))();
 }
 
 /**
- * Index of each user key in `userKeys`' order (−1 for a key no user holds): a transaction's payer is found by its key
- * with one read of an array. Keys are small positive integers handed out one per user ever inserted (erased users'
- * keys are not reused), so the array is as long as the mirror has had users, 4 bytes each.
+ * Index of each key in `keys`' order (−1 for a key no id holds): a transaction's payer or merchant is found by its key
+ * with one read of an array. Keys are small positive integers handed out one per id ever inserted (erased ids' keys
+ * are not reused), so the array is as long as the mirror has had users (or merchants), 4 bytes each.
  */
-function indexOfKeys(userKeys: readonly (number | null)[]): Int32Array {
+function indexOfKeys(keys: readonly (number | null)[]): Int32Array {
   let top = 0;
-  for (const key of userKeys) if (key !== null && key > top) top = key;
+  for (const key of keys) if (key !== null && key > top) top = key;
   const index = new Int32Array(top + 1).fill(-1);
-  userKeys.forEach((key, i) => {
+  keys.forEach((key, i) => {
     if (key !== null && key >= 0) index[key] = i;
   });
   return index;
@@ -201,30 +197,27 @@ export function planOf(first: number, count: number, chunkRows = CHUNK_ROWIDS): 
 export class WindowScanner {
   /** Each user key's index in `ids.userIds` (−1 none; indexOfKeys). */
   private readonly userOfKey: Int32Array;
-  private readonly merchantIndex: IdIndex;
+  /** Each merchant key's index in `ids.merchantIds` (−1 none). */
+  private readonly merchantOfKey: Int32Array;
   private readonly textStatement;
-  private readonly rowStatement;
   readonly ids: ScanIds;
 
   constructor(
     db: Db,
     private readonly window: Pick<RunWindow, 'start' | 'end'>,
   ) {
-    const { userKeys, ...ids } = readScanIds(db);
+    const { userKeys, merchantKeys, ...ids } = readScanIds(db);
     this.ids = ids;
     this.userOfKey = indexOfKeys(userKeys);
-    this.merchantIndex = new IdIndex(this.ids.merchantIds);
+    this.merchantOfKey = indexOfKeys(merchantKeys);
     this.textStatement = db.prepare(WINDOW_TEXT_SQL).raw();
-    this.rowStatement = db.prepare(WINDOW_SCAN_SQL).raw();
   }
 
   chunk(plan: ScanPlan, k: number): ScanChunk {
     const lo = plan.first + k * plan.size;
     const { start, end } = this.window;
     const [rows, text] = this.textStatement.get(lo, lo + plan.size, start, end) as [number, string | null];
-    if (rows === 0) return new ChunkRows(0, start).chunk(k);
-    // Rows without a text (none: every column is NOT NULL) or with more separators than fields: row by row.
-    if (text === null || separators(text) !== rows * TEXT_FIELDS - 1) return this.chunkRowByRow(plan, k);
+    if (rows === 0 || text === null) return new ChunkRows(0, start).chunk(k);
     const out = new ChunkRows(rows, start);
     let at = 0;
     // Each field ends at the next separator, the last one at the end of the text.
@@ -233,13 +226,12 @@ export class WindowScanner {
       return next === -1 ? text.length : next;
     };
     for (let r = 0; r < rows; r++) {
-      // user key, merchant id, then three integers.
+      // user key, merchant key, then three integers.
       let stop = fieldEnd();
-      const u = this.userOf(integerIn(text, at, stop));
+      const u = indexOf(this.userOfKey, integerIn(text, at, stop));
       at = stop + 1;
       stop = fieldEnd();
-      // Found where it is written: cutting a string of each id cost more than the rest of the row.
-      const m = this.merchantIndex.find(text, at, stop);
+      const m = indexOf(this.merchantOfKey, integerIn(text, at, stop));
       at = stop + 1;
       stop = fieldEnd();
       const paidAt = integerIn(text, at, stop);
@@ -254,25 +246,11 @@ export class WindowScanner {
     }
     return out.chunk(k);
   }
+}
 
-  /** The user index of a payer's key, −1 when no user the scan read holds it. */
-  private userOf(key: number): number {
-    return this.userOfKey[key] ?? -1;
-  }
-
-  /**
-   * The same chunk read row by row: for a chunk whose merchant ids hold the text's separator. Its arrays grow as rows
-   * come (this statement is not the one that counted them: an import may have committed in between).
-   */
-  private chunkRowByRow(plan: ScanPlan, k: number): ScanChunk {
-    const lo = plan.first + k * plan.size;
-    const out = new ChunkRows(0, this.window.start);
-    for (const row of this.rowStatement.iterate(lo, lo + plan.size, this.window.start, this.window.end) as Iterable<
-      [number, string, number, number, number]
-    >)
-      out.add(this.userOf(row[0]), this.merchantIndex.find(row[1], 0, row[1].length), row[2], row[3], row[4]);
-    return out.chunk(k);
-  }
+/** The index a key stands for, −1 when no id the scan read holds it. */
+function indexOf(ofKey: Int32Array, key: number): number {
+  return ofKey[key] ?? -1;
 }
 
 /** A chunk's arrays, sized for the rows expected and grown past them; rows of an unknown user or merchant are left out. */
@@ -338,13 +316,6 @@ function integerIn(text: string, from: number, to: number): number {
   let value = 0;
   for (let i = negative ? from + 1 : from; i < to; i++) value = value * 10 + (text.charCodeAt(i) - ZERO);
   return negative ? -value : value;
-}
-
-/** U+001F characters in a chunk's text. */
-function separators(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('\x1f'); i !== -1; i = text.indexOf('\x1f', i + 1)) count++;
-  return count;
 }
 
 /**

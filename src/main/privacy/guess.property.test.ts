@@ -67,7 +67,8 @@ class Mirror {
       .all() as MerchantRow[];
     for (const r of db
       .prepare(
-        `SELECT DISTINCT k.id AS user_id, t.merchant_id FROM transactions t JOIN user_keys k ON k.key = t.user_key
+        `SELECT DISTINCT k.id AS user_id, mk.id AS merchant_id FROM transactions t JOIN user_keys k ON k.key = t.user_key
+         JOIN merchant_keys mk ON mk.key = t.merchant_key
          WHERE t.paid_at >= ? AND t.paid_at < ?`,
       )
       .all(window.start, window.end) as { user_id: string; merchant_id: string }[]) {
@@ -76,7 +77,8 @@ class Mirror {
     }
     for (const r of db
       .prepare(
-        `SELECT DISTINCT k.id AS user_id, t.merchant_id FROM transactions t JOIN user_keys k ON k.key = t.user_key`,
+        `SELECT DISTINCT k.id AS user_id, mk.id AS merchant_id FROM transactions t JOIN user_keys k ON k.key = t.user_key
+         JOIN merchant_keys mk ON mk.key = t.merchant_key`,
       )
       .all() as {
       user_id: string;

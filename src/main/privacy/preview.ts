@@ -66,10 +66,12 @@ interface Evidence {
 const sql = {
   introduction: `SELECT score, reasons, evidence FROM run_introductions WHERE run_id = ? AND user_a = ? AND user_b = ?`,
   exposures: `SELECT merchant_id, level FROM exposures WHERE user_id = ?`,
-  // Transactions name their payer by key (user_keys): the id becomes its key once, then the (user_key, paid_at) index.
-  windowMerchants: `SELECT DISTINCT merchant_id FROM transactions
-    WHERE user_key = (SELECT key FROM user_keys WHERE id = ?) AND paid_at >= ? AND paid_at < ?`,
-  paidAt: `SELECT DISTINCT merchant_id FROM transactions WHERE user_key = (SELECT key FROM user_keys WHERE id = ?)`,
+  // Transactions name their payer and merchant by key (user_keys, merchant_keys): the id becomes its key once, then
+  // the (user_key, paid_at) index; each distinct merchant key is turned back into its id.
+  windowMerchants: `SELECT mk.id FROM merchant_keys mk WHERE mk.key IN (SELECT merchant_key FROM transactions
+    WHERE user_key = (SELECT key FROM user_keys WHERE id = ?) AND paid_at >= ? AND paid_at < ?)`,
+  paidAt: `SELECT mk.id FROM merchant_keys mk WHERE mk.key IN (SELECT merchant_key FROM transactions
+    WHERE user_key = (SELECT key FROM user_keys WHERE id = ?))`,
   runs: (
     limit: number,
   ) => `SELECT id, date, status, (SELECT count(*) FROM run_introductions ri WHERE ri.run_id = r.id) AS introductions

@@ -28,7 +28,7 @@ function consentingVisitors(db: Db, merchantId: string): number {
     .prepare(
       `SELECT count(DISTINCT k.id) FROM transactions t JOIN user_keys k ON k.key = t.user_key
        JOIN consents c ON c.user_id = k.id
-       WHERE t.merchant_id = ? AND t.paid_at >= ? AND t.paid_at < ? AND c.revoked_at IS NULL`,
+       WHERE t.merchant_key = (SELECT key FROM merchant_keys WHERE id = ?) AND t.paid_at >= ? AND t.paid_at < ? AND c.revoked_at IS NULL`,
     )
     .pluck()
     .get(merchantId, w.start, w.end) as number;
@@ -38,9 +38,10 @@ function consentingVisitors(db: Db, merchantId: string): number {
 function hiddenPlaces(db: Db, userId: string): MerchantRow[] {
   return db
     .prepare(
-      `SELECT DISTINCT m.id, m.name, m.brand, m.category, m.channel, m.district FROM transactions t JOIN merchants m ON m.id = t.merchant_id
+      `SELECT DISTINCT m.id, m.name, m.brand, m.category, m.channel, m.district FROM transactions t
+       JOIN merchant_keys mk ON mk.key = t.merchant_key JOIN merchants m ON m.id = mk.id
        JOIN user_keys k ON k.key = t.user_key
-       LEFT JOIN exposures e ON e.user_id = k.id AND e.merchant_id = t.merchant_id
+       LEFT JOIN exposures e ON e.user_id = k.id AND e.merchant_id = m.id
        WHERE k.id = ? AND (e.level IS NULL OR e.level = 'hidden')`,
     )
     .all(userId) as MerchantRow[];

@@ -49,8 +49,8 @@ export function buildTestMirror(db: Db, options: TestMirrorOptions): void {
       `INSERT INTO consents (user_id, feature, granted_at, revoked_at) VALUES (?, 'meet_similar', ?, ?)`,
     );
     const insTx = db.prepare(
-      `INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz)
-       VALUES (?, (SELECT key FROM user_keys WHERE id = ?), ?, ?, ?, ${PLATFORM_OFFSET_MINUTES})`,
+      `INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz)
+       VALUES (?, (SELECT key FROM user_keys WHERE id = ?), (SELECT key FROM merchant_keys WHERE id = ?), ?, ?, ${PLATFORM_OFFSET_MINUTES})`,
     );
     const ids: string[] = [];
     let tx = 0;

@@ -1,8 +1,9 @@
+import { KEY_TABLES } from '../mirror/import/fields';
 import { columnOf, TABLES } from '../mirror/import/tables';
 
 /**
- * SQL reading a mirror table's rows as the export names them: a reference the mirror keeps as the user's key
- * (transactions' payer, mirror/import/tables.ts) comes back as the user's id, under the export's field name, so
+ * SQL reading a mirror table's rows as the export names them: a reference the mirror keeps as a key (transactions'
+ * payer and merchant, mirror/import/tables.ts) comes back as the id, under the export's field name, so
  * tests compare the mirror with the files (or a model of them) column for column. Tables outside the export's come
  * back as they are. `where` (and ORDER BY) names the export's columns.
  */
@@ -13,9 +14,9 @@ export function exportedRowsSql(table: string, where = ''): string {
   const cols: string[] = [];
   const joins: string[] = [];
   for (const f of spec.fields) {
-    if (f.keyColumn !== undefined) {
+    if (f.keyColumn !== undefined && f.kind === 'ref') {
       const alias = `k_${f.name}`;
-      joins.push(`JOIN user_keys ${alias} ON ${alias}.key = r.${f.keyColumn}`);
+      joins.push(`JOIN ${KEY_TABLES[f.table]} ${alias} ON ${alias}.key = r.${f.keyColumn}`);
       cols.push(`${alias}.id AS ${f.name}`);
     } else {
       cols.push(`r.${columnOf(f)}`);

@@ -15,6 +15,7 @@ import { m013FlagHandles } from './013-flag-handles';
 import { m014RowIdsUniqueIndex } from './014-row-ids-unique-index';
 import { m015ExposuresUniqueIndex } from './015-exposures-unique-index';
 import { m016UserKeys } from './016-user-keys';
+import { m017MerchantKeys } from './017-merchant-keys';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   m014RowIdsUniqueIndex,
   m015ExposuresUniqueIndex,
   m016UserKeys,
+  m017MerchantKeys,
 ];

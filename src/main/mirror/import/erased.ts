@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database';
-import type { IdTable } from './fields';
+import { KEY_TABLES, type IdTable } from './fields';
 import { columnOf, TABLES } from './tables';
 
 /**
@@ -28,7 +28,7 @@ export function openFlagsOfErased(db: Db, erasedUsers: readonly string[]): numbe
 
 /**
  * Each mirror table's columns that name an account, by the table of accounts they name, and how a column names the
- * erased ones: by id, or (a keyed reference) by the erased users' keys.
+ * erased ones: by id, or (a keyed reference) by the erased ids' keys.
  */
 const NAMING_COLUMNS: { table: string; column: string; names: IdTable; erasedSql: string }[] = TABLES.flatMap((spec) =>
   spec.fields.flatMap((f) =>
@@ -39,7 +39,7 @@ const NAMING_COLUMNS: { table: string; column: string; names: IdTable; erasedSql
             column: columnOf(f),
             names: f.table,
             erasedSql: f.keyColumn
-              ? 'SELECT key FROM user_keys WHERE id IN (SELECT id FROM temp.erased_ids)'
+              ? `SELECT key FROM ${KEY_TABLES[f.table]} WHERE id IN (SELECT id FROM temp.erased_ids)`
               : 'SELECT id FROM temp.erased_ids',
           },
         ]
@@ -48,7 +48,7 @@ const NAMING_COLUMNS: { table: string; column: string; names: IdTable; erasedSql
 );
 
 /**
- * Removes every mirror row that names an erased id, and the erased users' keys, inside the import's transaction;
+ * Removes every mirror row that names an erased id, and the erased ids' keys, inside the import's transaction;
  * returns the rows removed by table (tables with none left out; the keys are not the export's rows, not counted).
  * One statement per naming column, each a single pass through the column's index where it has one.
  */
@@ -68,7 +68,7 @@ export function removeRowsOfErased(db: Db, erased: Record<IdTable, readonly stri
         if (n > 0) removed[c.table] = (removed[c.table] ?? 0) + n;
       }
       // Nothing names their keys any more: the keys go too (never handed out again: AUTOINCREMENT).
-      if (names === 'users') db.exec('DELETE FROM user_keys WHERE id IN (SELECT id FROM temp.erased_ids)');
+      db.exec(`DELETE FROM ${KEY_TABLES[names]} WHERE id IN (SELECT id FROM temp.erased_ids)`);
     }
   } finally {
     db.exec('DROP TABLE temp.erased_ids');

@@ -11,19 +11,22 @@ export type Source = 'json' | 'csv';
 
 /**
  * A field of the export format as the mirror stores it: a time becomes unix seconds, plus its offset in minutes in
- * `tzColumn` where the table keeps it; a reference whose table the mirror keys (users: `user_keys`) is stored as the
+ * `tzColumn` where the table keeps it; a reference the mirror keys (KEY_TABLES; tables.ts says which) is stored as the
  * id's integer key, in `keyColumn` (set on such references only: tables.ts).
  */
 export type FieldSpec = ExportField & { tzColumn?: string; keyColumn?: string };
 
 /**
  * The ids a row may name: the mirror's, plus each this import accepted (and less each a snapshot erased), each with
- * its integer key (users: `user_keys.key`, db/migrations/016-user-keys.ts; merchants are not keyed: NO_KEY). An id
+ * its integer key (KEY_TABLES; db/migrations/016-user-keys.ts, 017-merchant-keys.ts). An id
  * accepted by the file being read has NO_KEY until the file is written (its key is made by the database as the row
  * is inserted) — no file names the ids it provides, so no row asks for it meanwhile.
  */
 export type KnownIds = Record<IdTable, Map<string, number>>;
 export const NO_KEY = -1;
+
+/** The table that gives each id of an id table its integer key (made by a trigger as the id's row is first inserted). */
+export const KEY_TABLES: Readonly<Record<IdTable, string>> = { users: 'user_keys', merchants: 'merchant_keys' };
 
 export type SqlValue = string | number | null;
 

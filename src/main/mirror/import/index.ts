@@ -9,7 +9,7 @@ import { withAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
 import { importFile, manifestUndeclared, type FileSummary, type QuarantineWriter } from './file-importer';
 import { helperMayParse, ParseHelper } from './parse-thread';
-import { NO_KEY, type IdTable, type KnownIds } from './fields';
+import { KEY_TABLES, NO_KEY, type IdTable, type KnownIds } from './fields';
 import { withBulkPragmas } from './bulk-mode';
 import { type ImportJournal, withImportJournal } from './sole-writer';
 import { checkExportOrder, recheckExportOrder, type ExportOrder } from './order';
@@ -201,35 +201,50 @@ const sql = {
     VALUES (@exportId, @exportDir, @kind, @exportedAt, @operator, @startedAt, 'running')`,
   finishRun: `UPDATE import_runs SET status = @status, finished_at = @finishedAt, error = @error, summary = @summary WHERE id = @id`,
   quarantine: `INSERT INTO quarantine (import_run_id, file, line, field, reason, message, raw) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  userIds: `SELECT u.id, k.key FROM users u JOIN user_keys k ON k.id = u.id`,
-  merchantIds: `SELECT id, ${NO_KEY} FROM merchants`,
-  newestUserKey: `SELECT coalesce(max(key), 0) FROM user_keys`,
-  userKeysAbove: `SELECT id, key FROM user_keys WHERE key > ?`,
-  userKey: `SELECT key FROM user_keys WHERE id = ?`,
 };
 
-function loadIds(db: Db, query: string): Map<string, number> {
+/** The statements of one keyed id table (its rows joined to their keys: db/migrations/016 and 017). */
+function keySql(names: IdTable) {
+  const keys = KEY_TABLES[names];
+  return {
+    ids: `SELECT t.id, k.key FROM ${names} t JOIN ${keys} k ON k.id = t.id`,
+    newestKey: `SELECT coalesce(max(key), 0) FROM ${keys}`,
+    keysAbove: `SELECT id, key FROM ${keys} WHERE key > ?`,
+    keyOf: `SELECT key FROM ${keys} WHERE id = ?`,
+  };
+}
+
+function loadIds(db: Db, names: IdTable): Map<string, number> {
   const ids = new Map<string, number>();
-  for (const [id, key] of db.prepare(query).raw().iterate() as IterableIterator<[string, number]>) ids.set(id, key);
+  for (const [id, key] of db.prepare(keySql(names).ids).raw().iterate() as IterableIterator<[string, number]>)
+    ids.set(id, key);
   return ids;
 }
 
+function newestKey(db: Db, names: IdTable): number {
+  return db.prepare(keySql(names).newestKey).pluck().get() as number;
+}
+
 /**
- * Gives the users a file accepted their keys (NO_KEY until their rows were written: the database makes a user's key
- * as the row is inserted, db/migrations/016-user-keys.ts). Keys only grow, so the new ones are those above the newest
- * key before the file. A user left without a key would have its payments written with none: refused here instead.
+ * Gives the ids a file accepted (users, merchants) their keys (NO_KEY until their rows were written: the database
+ * makes an id's key as the row is inserted, db/migrations/016-user-keys.ts). Keys only grow, so the new ones are
+ * those above the newest key before the file. An id left without a key would have rows naming it written with none:
+ * refused here instead.
  */
-function keyNewUsers(db: Db, known: Map<string, number>, newestBefore: number): void {
-  for (const [id, key] of db.prepare(sql.userKeysAbove).raw().iterate(newestBefore) as IterableIterator<
+function keyNewIds(db: Db, names: IdTable, known: Map<string, number>, newestBefore: number): void {
+  const statements = keySql(names);
+  for (const [id, key] of db.prepare(statements.keysAbove).raw().iterate(newestBefore) as IterableIterator<
     [string, number]
   >) {
     if (known.get(id) === NO_KEY) known.set(id, key);
   }
+  const keyOf = db.prepare(statements.keyOf).pluck();
   for (const [id, key] of known) {
     if (key !== NO_KEY) continue;
-    // An id whose key outlived its row (a user removed by something other than an import) keeps that key.
-    const kept = db.prepare(sql.userKey).pluck().get(id) as number | undefined;
-    if (kept === undefined) throw new Error(`user ${id} was accepted but the mirror made it no key (user_keys)`);
+    // An id whose key outlived its row (one removed by something other than an import) keeps that key.
+    const kept = keyOf.get(id) as number | undefined;
+    if (kept === undefined)
+      throw new Error(`${names} id ${id} was accepted but the mirror made it no key (${KEY_TABLES[names]})`);
     known.set(id, kept);
   }
 }
@@ -346,15 +361,14 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
             );
             // Known ids: the mirror's, plus each user/merchant this import accepts (kept in memory: ~100 bytes per id).
             const knownIds: KnownIds = {
-              users: loadIds(db, sql.userIds),
-              merchants: loadIds(db, sql.merchantIds),
+              users: loadIds(db, 'users'),
+              merchants: loadIds(db, 'merchants'),
             };
             const erased: Record<IdTable, string[]> = { users: [], merchants: [] };
             const counted = new Map<string, CountedTable>();
             for (const f of planned) {
               progress.throwIfCancelled();
-              const newestUserKey =
-                f.spec.provides === 'users' ? (db.prepare(sql.newestUserKey).pluck().get() as number) : 0;
+              const keysBefore = f.spec.provides ? newestKey(db, f.spec.provides) : 0;
               const imported = importFile({
                 db,
                 spec: f.spec,
@@ -377,7 +391,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               files[f.fileName] = imported.summary;
               // One file per table (planFiles refuses an export holding both a table's .jsonl and its .csv).
               counted.set(f.spec.table, imported);
-              if (f.spec.provides === 'users') keyNewUsers(db, knownIds.users, newestUserKey);
+              if (f.spec.provides) keyNewIds(db, f.spec.provides, knownIds[f.spec.provides], keysBefore);
               // Its ids were added to (or removed from) the known ones: the helper's copy is out of date.
               if (f.spec.provides) (helper as ParseHelper | null)?.idsChanged();
             }

@@ -16,11 +16,11 @@ export interface TableSpec {
 /** Times whose offset the mirror keeps beside them (the local hour of a payment or a greeting matters). */
 const TZ_COLUMNS: Readonly<Record<string, string>> = { paid_at: 'paid_tz', sent_at: 'sent_tz' };
 /**
- * References the mirror stores as the user's integer key, by table and field (db/migrations/016-user-keys.ts): the
- * payer of a transaction, the one reference of the largest table, read at every run.
+ * References the mirror stores as the id's integer key (fields.ts KEY_TABLES), by table and field: the payer and the
+ * merchant of a transaction, the references of the largest table, read at every run (db/migrations/016, 017).
  */
 const KEY_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  transactions: { user_id: 'user_key' },
+  transactions: { user_id: 'user_key', merchant_id: 'merchant_key' },
 };
 
 /** Import order matters: users and merchants first, so rows of the same import may reference them. */
@@ -32,7 +32,7 @@ export const TABLES: readonly TableSpec[] = EXPORT_FILES.map((file) => ({
   fields: file.fields.map((f): FieldSpec => {
     const tzColumn = f.kind === 'time' ? TZ_COLUMNS[f.name] : undefined;
     if (tzColumn) return { ...f, tzColumn };
-    const keyColumn = f.kind === 'ref' && f.table === 'users' ? KEY_COLUMNS[file.name]?.[f.name] : undefined;
+    const keyColumn = f.kind === 'ref' ? KEY_COLUMNS[file.name]?.[f.name] : undefined;
     return keyColumn ? { ...f, keyColumn } : f;
   }),
 }));
