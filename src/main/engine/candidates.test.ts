@@ -425,10 +425,10 @@ describe('exact top-K candidates', () => {
       await expect(
         team.scan(`${db.name}.missing`, window, planCuts(db, team.threads), 97, silentProgress),
       ).rejects.toThrow(/engine thread failed/);
-      const { chunks, idsOf } = await team.scan(db.name, window, planCuts(db, team.threads), 97, silentProgress);
+      const { chunks, keysOf } = await team.scan(db.name, window, planCuts(db, team.threads), 97, silentProgress);
       await expect(team.scan(db.name, window, [], 97, silentProgress)).rejects.toThrow(/0 user cuts for 2 threads/);
       expect(chunks.length).toBeGreaterThan(1);
-      expect(idsOf[0]!.userIds.length).toBe(120);
+      expect(keysOf[0]!.userKeys.length).toBe(120);
     } finally {
       await team.close();
     }

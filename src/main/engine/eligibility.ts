@@ -16,6 +16,8 @@ export interface UserEligibility {
   userIds: string[];
   /** Each id's position in userIds. */
   index: IdIndex;
+  /** Each account's key (user_keys; −1 for none), by position: the window scan's rows name accounts by key. */
+  userKeys: Int32Array;
   /** 0 when the account may be introduced; else 1 + the index of its reason in INELIGIBILITY_REASONS. */
   verdict: Uint8Array;
   /** gender × seeking code: gender F=0/M=1, seeking F=0/M=1/any=2 → gender * 3 + seeking. */
@@ -52,10 +54,10 @@ export function compatibleGroups(a: number, b: number): boolean {
 const sql = {
   // The group code (gender F=0/M=1 × 3 + seeking F=0/M=1/any=2) and "active" come out as numbers: 100,000 users'
   // short enum strings cost more to hand over than the rest of the row.
-  users: `SELECT id, id_verified,
-            (gender = 'M') * 3 + CASE seeking WHEN 'F' THEN 0 WHEN 'M' THEN 1 ELSE 2 END,
-            birth_year, district, status = 'active'
-          FROM users ORDER BY id`,
+  users: `SELECT u.id, u.id_verified,
+            (u.gender = 'M') * 3 + CASE u.seeking WHEN 'F' THEN 0 WHEN 'M' THEN 1 ELSE 2 END,
+            u.birth_year, u.district, u.status = 'active', coalesce(k.key, -1)
+          FROM users u LEFT JOIN user_keys k ON k.id = u.id ORDER BY u.id`,
   // The latest consent row (by granted_at) up to the end of the date decides; revoked = out.
   latestConsents: `
     SELECT c.user_id, c.revoked_at FROM consents c
@@ -69,9 +71,10 @@ const sql = {
 /** Judges every account of the mirror for the date, with the rule set's age range and real-name rule. */
 export function judgeUsers(db: Db, date: string, ruleSet: RuleSet, excluded: ReadonlySet<string>): UserEligibility {
   const window = runWindow(date, ruleSet.windowDays);
-  const rows = db.prepare(sql.users).raw().all() as [string, number, number, number, string | null, number][];
+  const rows = db.prepare(sql.users).raw().all() as [string, number, number, number, string | null, number, number][];
   const n = rows.length;
   const userIds = new Array<string>(n);
+  const userKeys = new Int32Array(n);
   const verdict = new Uint8Array(n);
   const group = sharedUint8(n);
   const age = new Int16Array(n);
@@ -79,8 +82,9 @@ export function judgeUsers(db: Db, date: string, ruleSet: RuleSet, excluded: Rea
   const district = new Int32Array(n);
   const districts: string[] = [];
   const districtIndex = new Map<string, number>();
-  rows.forEach(([id, verified, groupCode, birthYear, d], i) => {
+  rows.forEach(([id, verified, groupCode, birthYear, d, , key], i) => {
     userIds[i] = id;
+    userKeys[i] = key;
     group[i] = groupCode;
     age[i] = window.year - birthYear;
     idVerified[i] = verified;
@@ -127,5 +131,5 @@ export function judgeUsers(db: Db, date: string, ruleSet: RuleSet, excluded: Rea
                   ? INTRODUCED_THAT_DAY
                   : 0;
   }
-  return { userIds, index, verdict, group, age, idVerified, district, districts };
+  return { userIds, index, userKeys, verdict, group, age, idVerified, district, districts };
 }

@@ -12,7 +12,7 @@ import {
   planCuts,
   planScan,
   type ScanChunk,
-  type ScanIds,
+  type ScanKeys,
   WindowScanner,
   withMmap,
 } from './window-scan';
@@ -81,7 +81,8 @@ export interface LoadOptions {
 export { compatibleGroups } from './eligibility';
 
 const sql = {
-  merchants: `SELECT id, brand, category, channel FROM merchants ORDER BY id`,
+  merchants: `SELECT m.id, m.brand, m.category, m.channel, coalesce(k.key, -1)
+    FROM merchants m LEFT JOIN merchant_keys k ON k.id = m.id ORDER BY m.id`,
   blocks: `SELECT blocker_id, blocked_id FROM blocks`,
   upstreamIntroductions: `SELECT user_a, user_b FROM introductions`,
   // Every other date's runs, earlier or later (a date can be run again after a later one), superseded ones too (they
@@ -103,14 +104,15 @@ export function loadEligibility(
   only?: ReadonlySet<string>,
 ): Pick<MatchPool, 'userIds' | 'inPool' | 'group' | 'age' | 'idVerified' | 'district' | 'districts'> & {
   index: IdIndex;
+  userKeys: Int32Array;
 } {
   const judged = judgeUsers(db, date, ruleSet, excluded);
   const n = judged.userIds.length;
   const inPool = sharedUint8(n);
   for (let i = 0; i < n; i++)
     inPool[i] = judged.verdict[i] === 0 && (only === undefined || only.has(judged.userIds[i]!)) ? 1 : 0;
-  const { userIds, index, group, age, idVerified, district, districts } = judged;
-  return { userIds, index, inPool, group, age, idVerified, district, districts };
+  const { userIds, index, userKeys, group, age, idVerified, district, districts } = judged;
+  return { userIds, index, userKeys, inPool, group, age, idVerified, district, districts };
 }
 
 /** Builds CSR (start offsets + values) from parallel key/value arrays, values ascending within a key. */
@@ -162,14 +164,14 @@ export function loadPool(db: Db, options: LoadOptions, progress: ProgressSink): 
         progress.report('load transactions', k + 1, plan.count);
       }
     }
-    return { chunks, idsOf: chunks.map(() => scanner.ids) };
+    return { chunks, keysOf: chunks.map(() => scanner.keys) };
   });
   return buildPool(start, scanned, readForbidden(db, options.date, start.userIndex), progress);
 }
 
 /**
  * loadPool with the window read by `team`'s threads (their own read-only connections to the same file). The
- * threads read the ids and plan the scan themselves, so the whole read of the window overlaps this thread's
+ * threads read the keys and plan the scan themselves, so the whole read of the window overlaps this thread's
  * eligibility, places and forbidden pairs (the scan planning alone was half a second at 100,000 users, and it no
  * longer waits for eligibility).
  */
@@ -213,14 +215,16 @@ function beginPool(db: Db, options: LoadOptions, progress: ProgressSink): PoolSt
 /** Places: offline merchants one by one, online stores merged per brand. */
 function poolPlaces(db: Db): {
   merchantIds: string[];
+  merchantKeys: Int32Array;
   merchantPlace: Int32Array;
   placeMerchant: Int32Array;
   placeOnline: Uint8Array;
   placeBrand: Int32Array;
   placeCategory: Int32Array;
 } {
-  const merchantRows = db.prepare(sql.merchants).raw().all() as [string, string | null, string, string][];
+  const merchantRows = db.prepare(sql.merchants).raw().all() as [string, string | null, string, string, number][];
   const merchantIds = new Array<string>(merchantRows.length);
+  const merchantKeys = new Int32Array(merchantRows.length);
   const merchantPlace = new Int32Array(merchantRows.length);
   const placeMerchantList: number[] = [];
   const placeOnlineList: number[] = [];
@@ -229,8 +233,9 @@ function poolPlaces(db: Db): {
   const brandIndex = new Map<string, number>();
   const categoryIndex = new Map<string, number>();
   const onlineBrandPlace = new Map<string, number>();
-  merchantRows.forEach(([id, brand, category, channel], m) => {
+  merchantRows.forEach(([id, brand, category, channel, key], m) => {
     merchantIds[m] = id;
+    merchantKeys[m] = key;
     let b = -1;
     if (brand !== null) {
       b = brandIndex.get(brand) ?? brandIndex.size;
@@ -254,6 +259,7 @@ function poolPlaces(db: Db): {
   });
   return {
     merchantIds,
+    merchantKeys,
     merchantPlace,
     placeMerchant: Int32Array.from(placeMerchantList),
     placeOnline: Uint8Array.from(placeOnlineList),
@@ -294,12 +300,12 @@ function buildPool(
 ): MatchPool {
   const { window, users, places } = start;
   const n = users.userIds.length;
-  const poolIds = { userIds: users.userIds, merchantIds: places.merchantIds };
-  const remappers = new Map<ScanIds, (chunk: ScanChunk) => ScanChunk>();
+  const poolKeys = { userKeys: users.userKeys, merchantKeys: places.merchantKeys };
+  const remappers = new Map<ScanKeys, (chunk: ScanChunk) => ScanChunk>();
   const chunks = scanned.chunks.map((c, k) => {
-    const ids = scanned.idsOf[k]!;
-    let remap = remappers.get(ids);
-    if (!remap) remappers.set(ids, (remap = chunkRemapper(ids, poolIds)));
+    const keys = scanned.keysOf[k]!;
+    let remap = remappers.get(keys);
+    if (!remap) remappers.set(keys, (remap = chunkRemapper(keys, poolKeys)));
     return remap(c);
   });
   const merchantPlace = places.merchantPlace;

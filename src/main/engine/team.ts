@@ -4,7 +4,7 @@ import { spawnWorker } from '../util/spawn-worker';
 import type { ShareHelper } from './score-share';
 import type { CandidatePairs, KernelData, KernelOutput } from './kernel';
 import type { RunWindow } from './window';
-import { SCAN_PARTS_AT, type ScanChunk, type ScanIds } from './window-scan';
+import { SCAN_PARTS_AT, type ScanChunk, type ScanKeys } from './window-scan';
 
 /**
  * The engine's threads for one run (or one benchmark), started before the main thread starts loading so their
@@ -25,7 +25,7 @@ export interface EngineTeam extends ShareHelper {
   /**
    * Reads the window from the mirror file on the threads' own connections, planning included (each thread plans for
    * one range of `userCuts`, window-scan.ts planCuts: threads − 1 user keys the caller read), so the caller's thread
-   * is free meanwhile; the chunks come back in chunk (= rowid) order, each with the ids of the thread that read it
+   * is free meanwhile; the chunks come back in chunk (= rowid) order, each with the keys of the thread that read it
    * (`ScanResult`).
    */
   scan(
@@ -46,13 +46,13 @@ export interface EngineTeam extends ShareHelper {
 
 export interface ScanResult {
   chunks: ScanChunk[];
-  /** Per chunk, the ids its indexes refer to (its thread's read of them). */
-  idsOf: ScanIds[];
+  /** Per chunk, the keys its indexes refer to (its thread's read of them). */
+  keysOf: ScanKeys[];
 }
 
 type Reply =
   | { type: 'chunk'; chunk: ScanChunk }
-  | { type: 'scanned'; ids: ScanIds }
+  | { type: 'scanned'; keys: ScanKeys }
   | { type: 'done'; ms: number }
   | { type: 'error'; message: string };
 
@@ -204,7 +204,7 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
       const planned = new Float64Array(shared, 16, 2);
       const chunks: ScanChunk[] = [];
       const slotOf: number[] = [];
-      const idsOfSlot = new Array<ScanIds>(threads);
+      const keysOfSlot = new Array<ScanKeys>(threads);
       await together(
         (slot) => ({ type: 'scan', dbFile, window, chunkRows, shared, slot, threads, userCuts: [...userCuts] }),
         'scanned',
@@ -212,7 +212,7 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
           if (reply.type === 'chunk') {
             chunks[reply.chunk.index] = reply.chunk;
             slotOf[reply.chunk.index] = slot;
-          } else if (reply.type === 'scanned') idsOfSlot[slot] = reply.ids;
+          } else if (reply.type === 'scanned') keysOfSlot[slot] = reply.keys;
         },
         () => {
           const count = planned[1]!;
@@ -226,7 +226,7 @@ export function startEngineTeam(threads: number, options: { unref?: boolean } = 
         },
         () => Atomics.store(control, 2, 1),
       );
-      return { chunks, idsOf: slotOf.map((slot) => idsOfSlot[slot]!) };
+      return { chunks, keysOf: slotOf.map((slot) => keysOfSlot[slot]!) };
     },
     load(data) {
       for (const w of workers) w.postMessage({ type: 'data', data });

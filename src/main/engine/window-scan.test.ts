@@ -12,8 +12,8 @@ import {
   planOfBounds,
   planRange,
   planScan,
-  readScanIds,
-  type ScanIds,
+  readScanKeys,
+  type ScanKeys,
   WindowScanner,
 } from './window-scan';
 
@@ -190,7 +190,7 @@ describe('window scan plan', () => {
     db.close();
   });
 
-  it("puts a chunk read with other ids (an import between the thread's read and the pool's) in the pool's indexes", () => {
+  it("puts a chunk read with other keys (an import between the thread's read and the pool's) in the pool's indexes", () => {
     const db = tempDb();
     buildTestMirror(db, { users: 120, seed: 6 });
     const window = runWindow('2026-11-24', 30);
@@ -198,22 +198,45 @@ describe('window scan plan', () => {
     const before = new WindowScanner(db, window);
     const chunk = before.chunk(plan, 0);
     expect(chunk.user.length).toBeGreaterThan(100);
+    // Every key's id, read before anything is removed.
+    const idOf = (table: string): Map<number, string> =>
+      new Map(db.prepare(`SELECT key, id FROM ${table}`).raw().all() as [number, string][]);
+    const userId = idOf('user_keys');
+    const merchantId = idOf('merchant_keys');
     // An import adds a user sorting first and a merchant, and removes the user of the chunk's first row (and its key).
-    const gone = before.ids.userIds[chunk.user[0]!]!;
+    const gone = userId.get(before.keys.userKeys[chunk.user[0]!]!)!;
     addUserAndMerchant(db, '!first', '!m');
     db.pragma('foreign_keys = OFF');
     db.prepare('DELETE FROM users WHERE id = ?').run(gone);
     db.prepare('DELETE FROM user_keys WHERE id = ?').run(gone);
-    const after = readScanIds(db);
-    const remapped = chunkRemapper(before.ids, after)(chunk);
-    const asIds = (c: typeof chunk, ids: ScanIds): string[] =>
-      Array.from(c.user, (u, i) => `${ids.userIds[u]} ${ids.merchantIds[c.merchant[i]!]} ${c.visit[i]}`);
-    const expected = asIds(chunk, before.ids).filter((row) => !row.startsWith(`${gone} `));
+    const after = readScanKeys(db);
+    const remapped = chunkRemapper(before.keys, after)(chunk);
+    // The chunk's rows as ids (its users and merchants are all from before the import).
+    const asIds = (c: typeof chunk, keys: ScanKeys): string[] =>
+      Array.from(
+        c.user,
+        (u, i) =>
+          `${userId.get(keys.userKeys[u]!)} ${merchantId.get(keys.merchantKeys[c.merchant[i]!]!)} ${c.visit[i]}`,
+      );
+    const expected = asIds(chunk, before.keys).filter((row) => !row.startsWith(`${gone} `));
     expect(expected.length).toBeLessThan(chunk.user.length);
     expect(asIds(remapped, after)).toEqual(expected);
     expect(remapped.lnAmount.length).toBe(expected.length);
     // Reading with the same ids leaves the chunk as it is.
-    expect(chunkRemapper(after, readScanIds(db))(remapped)).toBe(remapped);
+    expect(chunkRemapper(after, readScanKeys(db))(remapped)).toBe(remapped);
+    // A key left by an id the users table no longer holds (removed by something other than an import) is no user of
+    // the pool's: the pool's keys (its users' own) differ from the scan's, and that key's rows are dropped.
+    const leftover = after.userKeys[remapped.user[0]!]!;
+    const leftoverId = userId.get(leftover)!;
+    db.prepare('DELETE FROM users WHERE id = ?').run(leftoverId);
+    const poolKeys = {
+      userKeys: Int32Array.from(
+        db.prepare('SELECT k.key FROM users u JOIN user_keys k ON k.id = u.id ORDER BY u.id').pluck().all() as number[],
+      ),
+      merchantKeys: after.merchantKeys,
+    };
+    const withoutLeftover = chunkRemapper(after, poolKeys)(remapped);
+    expect(asIds(withoutLeftover, poolKeys)).toEqual(expected.filter((row) => !row.startsWith(`${leftoverId} `)));
     db.close();
   });
 });

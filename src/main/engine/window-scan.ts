@@ -32,50 +32,42 @@ export interface ScanPlan {
 }
 
 /**
- * The id orders a scan turns rows into indexes with: every user and every merchant of the mirror in id order
- * (SQLite's binary order, the pool's own order). A scanning thread reads them itself, so the scan does not wait
- * for the pool's eligibility; the pool checks afterwards that it read the same ids (`chunkRemapper`).
+ * The key orders a scan turns rows into indexes with: the key of every user and every merchant the mirror has keyed,
+ * in id order (SQLite's binary order, the pool's own order), read from the key tables alone (their id index holds the
+ * key: no pass over users, no id handed to JavaScript). A scanning thread reads them itself, so the scan does not wait
+ * for the pool's eligibility; the pool checks afterwards that it holds the same keys in the same order
+ * (`chunkRemapper`). A key stands for one id for ever (AUTOINCREMENT, never reused), so the same keys in the same
+ * order are the same ids in the same order.
  */
-export interface ScanIds {
-  userIds: string[];
-  merchantIds: string[];
+export interface ScanKeys {
+  userKeys: Int32Array;
+  merchantKeys: Int32Array;
 }
 
-const IDS_SQL = {
-  users: 'SELECT id FROM users ORDER BY id',
-  // Each user's key (user_keys), in the same order; NULL for a user without one (the trigger gives every user one).
-  userKeys: 'SELECT k.key FROM users u LEFT JOIN user_keys k ON k.id = u.id ORDER BY u.id',
-  merchants: 'SELECT id FROM merchants ORDER BY id',
-  merchantKeys: 'SELECT k.key FROM merchants m LEFT JOIN merchant_keys k ON k.id = m.id ORDER BY m.id',
+const KEYS_SQL = {
+  users: 'SELECT key FROM user_keys ORDER BY id',
+  merchants: 'SELECT key FROM merchant_keys ORDER BY id',
 } as const;
 
-/**
- * The scan's ids with each id's key beside it (`userKeys[i]` is `userIds[i]`'s, `merchantKeys[i]` `merchantIds[i]`'s),
- * in one read transaction so the keys are those of the ids read. Two statements rather than one of two columns: rows of two values cost more
- * to hand to JavaScript than two lists of one (a table of 1,000,000 users alone: 1.1 s for the ids and keys this way,
- * 1.4–1.6 s as rows; the ids alone, before the keys, 0.5–0.9 s).
- */
-export function readScanIds(db: Db): ScanIds & { userKeys: (number | null)[]; merchantKeys: (number | null)[] } {
+/** The scan's keys, in one read transaction (the two lists are of one moment). */
+export function readScanKeys(db: Db): ScanKeys {
   return db.transaction(() => ({
-    userIds: db.prepare(IDS_SQL.users).pluck().all() as string[],
-    userKeys: db.prepare(IDS_SQL.userKeys).pluck().all() as (number | null)[],
-    merchantIds: db.prepare(IDS_SQL.merchants).pluck().all() as string[],
-    merchantKeys: db.prepare(IDS_SQL.merchantKeys).pluck().all() as (number | null)[],
+    userKeys: Int32Array.from(db.prepare(KEYS_SQL.users).pluck().all() as number[]),
+    merchantKeys: Int32Array.from(db.prepare(KEYS_SQL.merchants).pluck().all() as number[]),
   }))();
 }
 
 /**
- * Index of each key in `keys`' order (−1 for a key no id holds): a transaction's payer or merchant is found by its key
- * with one read of an array. Keys are small positive integers handed out one per id ever inserted (erased ids' keys
- * are not reused), so the array is as long as the mirror has had users (or merchants), 4 bytes each.
+ * Index of each key in `keys`' order (−1 for a key none holds, and for −1, "no key"): a transaction's payer or
+ * merchant is found by its key with one read of an array. Keys are small positive integers handed out one per id ever
+ * inserted (erased ids' keys are not reused), so the array is as long as the mirror has had users (or merchants),
+ * 4 bytes each.
  */
-function indexOfKeys(keys: readonly (number | null)[]): Int32Array {
+export function indexOfKeys(keys: ArrayLike<number>): Int32Array {
   let top = 0;
-  for (const key of keys) if (key !== null && key > top) top = key;
+  for (let i = 0; i < keys.length; i++) if (keys[i]! > top) top = keys[i]!;
   const index = new Int32Array(top + 1).fill(-1);
-  keys.forEach((key, i) => {
-    if (key !== null && key >= 0) index[key] = i;
-  });
+  for (let i = 0; i < keys.length; i++) if (keys[i]! >= 0) index[keys[i]!] = i;
   return index;
 }
 
@@ -193,23 +185,22 @@ export function planOf(first: number, count: number, chunkRows = CHUNK_ROWIDS): 
   return { first, size: chunkRows, count };
 }
 
-/** Turns rows into indexes; built once per thread, with the ids (and keys) its own connection reads (`ids`). */
+/** Turns rows into indexes; built once per thread, with the keys its own connection reads (`keys`). */
 export class WindowScanner {
-  /** Each user key's index in `ids.userIds` (−1 none; indexOfKeys). */
+  /** Each user key's index in `keys.userKeys` (−1 none; indexOfKeys). */
   private readonly userOfKey: Int32Array;
-  /** Each merchant key's index in `ids.merchantIds` (−1 none). */
+  /** Each merchant key's index in `keys.merchantKeys` (−1 none). */
   private readonly merchantOfKey: Int32Array;
   private readonly textStatement;
-  readonly ids: ScanIds;
+  readonly keys: ScanKeys;
 
   constructor(
     db: Db,
     private readonly window: Pick<RunWindow, 'start' | 'end'>,
   ) {
-    const { userKeys, merchantKeys, ...ids } = readScanIds(db);
-    this.ids = ids;
-    this.userOfKey = indexOfKeys(userKeys);
-    this.merchantOfKey = indexOfKeys(merchantKeys);
+    this.keys = readScanKeys(db);
+    this.userOfKey = indexOfKeys(this.keys.userKeys);
+    this.merchantOfKey = indexOfKeys(this.keys.merchantKeys);
     this.textStatement = db.prepare(WINDOW_TEXT_SQL).raw();
   }
 
@@ -326,27 +317,27 @@ export function withMmap<T>(db: Db, fn: () => T): T {
   return withPragma(db, 'mmap_size', 4294967296, fn);
 }
 
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
+function sameKeys(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 /**
- * Chunks' indexes in the pool's id orders. A scanning thread reads the ids on its own connection, so an import
- * committed between its read and the pool's would give other indexes: then (only then) each row is looked up again
- * by id, and rows whose user or merchant the pool does not know are dropped, as the scan drops unknown ids.
+ * Chunks' indexes in the pool's orders. A scanning thread reads the keys on its own connection, so an import
+ * committed between its read and the pool's would give other indexes (as would a key left by an id the users table no
+ * longer holds): then (only then) each row's index is turned into its key and that key into the pool's index, and
+ * rows whose user or merchant the pool does not hold are dropped, as the scan drops unknown keys.
  */
-export function chunkRemapper(scannedWith: ScanIds, pool: ScanIds): (chunk: ScanChunk) => ScanChunk {
-  if (sameIds(scannedWith.userIds, pool.userIds) && sameIds(scannedWith.merchantIds, pool.merchantIds))
+export function chunkRemapper(scannedWith: ScanKeys, pool: ScanKeys): (chunk: ScanChunk) => ScanChunk {
+  if (sameKeys(scannedWith.userKeys, pool.userKeys) && sameKeys(scannedWith.merchantKeys, pool.merchantKeys))
     return (chunk) => chunk;
-  const lookup = (from: readonly string[], to: readonly string[]): Int32Array => {
-    const index = new Map<string, number>();
-    to.forEach((id, i) => index.set(id, i));
-    return Int32Array.from(from, (id) => index.get(id) ?? -1);
+  const lookup = (from: Int32Array, to: Int32Array): Int32Array => {
+    const indexOf = indexOfKeys(to);
+    return Int32Array.from(from, (key) => (key >= 0 ? (indexOf[key] ?? -1) : -1));
   };
-  const userTo = lookup(scannedWith.userIds, pool.userIds);
-  const merchantTo = lookup(scannedWith.merchantIds, pool.merchantIds);
+  const userTo = lookup(scannedWith.userKeys, pool.userKeys);
+  const merchantTo = lookup(scannedWith.merchantKeys, pool.merchantKeys);
   return (chunk) => {
     const keep: number[] = [];
     for (let i = 0; i < chunk.user.length; i++)

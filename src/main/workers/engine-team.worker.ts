@@ -31,9 +31,9 @@ import {
 
 /**
  * One of the matching engine's threads (engine/team.ts; not a job of its own). It stays up for a run and answers:
- * - `scan`: opens the mirror read-only, reads the ids, plans its part of the scan and waits for the others' parts,
+ * - `scan`: opens the mirror read-only, reads the keys, plans its part of the scan and waits for the others' parts,
  *   then reads window chunks claimed from the shared counter, sending each back (its arrays
- *   transferred, not copied) and at the end the ids its indexes refer to;
+ *   transferred, not copied) and at the end the keys its indexes refer to;
  * - `data`: the kernel data of the runs that follow (shared memory), with this thread's scratch memory;
  * - `kernel`: claims row chunks of the output until none are left (engine/kernel.ts), the top-K lists;
  * - `features`: the same over a list of candidate pairs;
@@ -128,7 +128,7 @@ function scan(m: Extract<Message, { type: 'scan' }>): void {
     Atomics.notify(control, 3);
     throw error;
   }
-  parentPort?.postMessage({ type: 'scanned', ids: scanner.ids });
+  parentPort?.postMessage({ type: 'scanned', keys: scanner.keys });
 }
 
 parentPort?.on('message', (m: Message) => {
