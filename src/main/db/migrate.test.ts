@@ -378,6 +378,17 @@ describe('migration 15: exposures kept unique by an index', () => {
   });
 });
 
+/**
+ * What a rebuilt transactions table must keep (migrations 016, 017): STRICT, the (user_key, paid_at) index the window
+ * plan and the preview read through, and its unique row ids (`duplicate` inserts row id t1 again).
+ */
+function expectRebuiltTransactions(db: Database.Database, duplicate: string): void {
+  expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'transactions'`).pluck().get()).toMatch(/\) STRICT$/);
+  const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_key = ? ORDER BY paid_at').all(1);
+  expect(JSON.stringify(plan)).toContain('transactions_user');
+  expect(() => db.exec(duplicate)).toThrow(/UNIQUE constraint failed: transactions.id/);
+}
+
 describe('migration 16: transactions name their payer by an integer key', () => {
   it('gives every user a key, keeps every transaction with its rowid and its payer as that key; new users get keys', () => {
     const db = new Database(':memory:');
@@ -405,16 +416,10 @@ describe('migration 16: transactions name their payer by an integer key', () => 
       )
       .all();
     expect(after).toEqual(before);
-    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'transactions'`).pluck().get()).toMatch(/\) STRICT$/);
-    const plan = db
-      .prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_key = ? ORDER BY paid_at')
-      .all(1);
-    expect(JSON.stringify(plan)).toContain('transactions_user');
-    expect(() =>
-      db.exec(
-        `INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES ('t1', 1, 'm', 1, 1, 0)`,
-      ),
-    ).toThrow(/UNIQUE constraint failed: transactions.id/);
+    expectRebuiltTransactions(
+      db,
+      `INSERT INTO transactions (id, user_key, merchant_id, amount_fen, paid_at, paid_tz) VALUES ('t1', 1, 'm', 1, 1, 0)`,
+    );
     // A user inserted later gets a key above every earlier one; an update keeps the key.
     const maxKey = Math.max(...keys.map(([, key]) => key));
     db.exec(`INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
@@ -471,16 +476,10 @@ describe('migration 17: transactions name their merchant by an integer key', () 
       )
       .all();
     expect(after).toEqual(before);
-    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'transactions'`).pluck().get()).toMatch(/\) STRICT$/);
-    const plan = db
-      .prepare('EXPLAIN QUERY PLAN SELECT id FROM transactions WHERE user_key = ? ORDER BY paid_at')
-      .all(1);
-    expect(JSON.stringify(plan)).toContain('transactions_user');
-    expect(() =>
-      db.exec(
-        `INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz) VALUES ('t1', 1, 1, 1, 1, 0)`,
-      ),
-    ).toThrow(/UNIQUE constraint failed: transactions.id/);
+    expectRebuiltTransactions(
+      db,
+      `INSERT INTO transactions (id, user_key, merchant_key, amount_fen, paid_at, paid_tz) VALUES ('t1', 1, 1, 1, 1, 0)`,
+    );
     // A merchant inserted later gets a key above every earlier one; an upsert or a REPLACE keeps the key.
     const maxKey = Math.max(...keys.map(([, key]) => key));
     db.exec(
