@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isBusy } from './busy';
 import { latestSchemaVersion, migrate, SchemaTooNewError, SchemaTooOldError, schemaVersion } from './migrate';
 
 export type Db = Database.Database;
@@ -27,6 +28,25 @@ export interface OpenOptions {
  */
 export const NEW_FILE_PAGE_SIZE = 8192;
 
+/** How long opening the mirror waits for another process's lock before it gives up (SQLite's busy timeout). */
+export const OPEN_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The mirror file is locked by another process for longer than opening waits: an `import --exclusive` holds it from
+ * its start to its commit (mirror/import/sole-writer.ts), and a console or CLI migrating the file holds it while a
+ * migration rewrites a table. Said in those words instead of SQLite's "database is locked"; nothing was changed.
+ */
+export class MirrorLockedError extends Error {
+  readonly code = 'MIRROR_LOCKED';
+  constructor(readonly file: string) {
+    super(
+      `${file}: another process holds the mirror's lock (an \`import --exclusive\` keeps it until it commits; a ` +
+        `console or CLI updating the file's schema keeps it while it migrates). Nothing was changed: open it again ` +
+        `once that process has finished.`,
+    );
+  }
+}
+
 /**
  * Opens the mirror and brings its schema up to date.
  *
@@ -42,7 +62,18 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     fileMustExist: options.readonly ?? false,
     ...(binding ? { nativeBinding: binding } : {}),
   });
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+  try {
+    setUp(db, file, options);
+  } catch (error) {
+    db.close();
+    throw isBusy(error) ? new MirrorLockedError(file) : error;
+  }
+  return db;
+}
+
+/** openDatabase's settings and schema check (or migration) on a new connection. */
+function setUp(db: Db, file: string, options: OpenOptions): void {
   if (!options.readonly) {
     // Only a file with no pages yet takes a page size (an existing one keeps its own: changing it means a VACUUM).
     if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
@@ -64,13 +95,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   } else if (!options.anySchema) {
     const found = schemaVersion(db);
     if (found !== latestSchemaVersion()) {
-      db.close();
       throw found > latestSchemaVersion()
         ? new SchemaTooNewError(found, latestSchemaVersion())
         : new SchemaTooOldError(found, latestSchemaVersion());
     }
   }
-  return db;
 }
 
 /**

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../db/database';
+import { type Db, MirrorLockedError, OPEN_BUSY_TIMEOUT_MS, openDatabase } from '../../db/database';
 import { CancelledError, type ProgressSink } from '../../../shared/progress';
 import { tempDir } from '../../testing/temp';
 import { writeSyntheticExport } from '../../testing/synthetic-export';
 import { importExport, listImportRuns } from './index';
 import { withImportJournal } from './sole-writer';
 
-const TABLES = ['users', 'user_keys', 'merchants', 'transactions', 'quarantine'] as const;
+const TABLES = ['users', 'user_keys', 'merchants', 'merchant_keys', 'transactions', 'quarantine'] as const;
 
 /** What the mirror holds, table by table: the rows themselves, hashed in key order. */
 function contents(db: Db): Record<string, string> {
@@ -77,6 +77,41 @@ describe('a sole writer’s first import', () => {
     });
     expect(second.journal).toBe('wal');
     again.close();
+    db.close();
+  });
+
+  it('a console opened meanwhile is told another process holds the mirror, after the open wait; the import goes on', () => {
+    const root = tempDir();
+    const dbPath = path.join(root, 'mirror.db');
+    const db = openDatabase(dbPath);
+    let refused: unknown = null;
+    let waitedMs = 0;
+    const progress: ProgressSink = {
+      report(phase) {
+        if (refused !== null || !phase.startsWith('transactions')) return;
+        const started = performance.now();
+        try {
+          openDatabase(dbPath).close();
+        } catch (error) {
+          refused = error;
+        }
+        waitedMs = performance.now() - started;
+      },
+      throwIfCancelled() {},
+    };
+    const summary = importExport(db, exportOf(root, 'first'), { operator: 'tester', soleWriter: true, progress });
+    expect(summary.journal).toBe('rollback');
+    expect(refused).toBeInstanceOf(MirrorLockedError);
+    expect((refused as MirrorLockedError).code).toBe('MIRROR_LOCKED');
+    expect((refused as Error).message).toContain(dbPath);
+    expect((refused as Error).message).toContain('import --exclusive');
+    // It waited for the lock as long as an open waits, not less (and did not hang).
+    expect(waitedMs).toBeGreaterThanOrEqual(OPEN_BUSY_TIMEOUT_MS - 50);
+    expect(contents(db).transactions).toMatch(/^30000:/);
+    // Once the import is over, the mirror opens as always.
+    const later = openDatabase(dbPath);
+    expect(later.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(30_000);
+    later.close();
     db.close();
   });
 
