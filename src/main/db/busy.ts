@@ -15,10 +15,14 @@ export const BUSY_WAIT_MS = 1000;
 /** Pauses between tries: short first (most locks are a run's or a decision's own short transaction), then 100 ms. */
 const RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 100];
 
-/** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT: a read transaction that fell behind another's commit). */
+/**
+ * SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT: a read transaction that fell behind another's commit), and a
+ * mirror that could not be opened for another process's lock (database.ts MirrorLockedError: a job's worker opening
+ * the file then answers BUSY, as a write meeting the lock does).
+ */
 export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'MIRROR_LOCKED');
 }
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/envelope';
 import { CancelledError } from '../../shared/progress';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
-import { openDatabase } from '../db/database';
+import { MirrorLockedError, openDatabase } from '../db/database';
 import { closeDatabase } from '../db/close';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { writeSyntheticExport } from '../testing/synthetic-export';
@@ -24,6 +24,11 @@ describe('the one error mapping', () => {
     expect(failureOf(new CancelledError())).toMatchObject({ code: 'CANCELLED' });
     expect(failureOf(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))).toMatchObject({
       code: 'BUSY',
+    });
+    // A worker that could not open the mirror for another process's lock answers BUSY, with the open's own words.
+    expect(failureOf(new MirrorLockedError('/m/mirror.db'))).toEqual({
+      code: 'BUSY',
+      message: new MirrorLockedError('/m/mirror.db').message,
     });
     expect(failureOf(Object.assign(new Error('UNIQUE failed'), { code: 'SQLITE_CONSTRAINT' }))).toMatchObject({
       code: 'INTERNAL',
