@@ -15,6 +15,9 @@ export const BUSY_WAIT_MS = 1000;
 /** Pauses between tries: short first (most locks are a run's or a decision's own short transaction), then 100 ms. */
 const RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 100];
 
+/** MirrorLockedError's code (database.ts), kept here so isBusy needs nothing from database.ts at run time. */
+export const MIRROR_LOCKED = 'MIRROR_LOCKED';
+
 /**
  * SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT: a read transaction that fell behind another's commit), and a
  * mirror that could not be opened for another process's lock (database.ts MirrorLockedError: a job's worker opening
@@ -22,8 +25,9 @@ const RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 100];
  */
 export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'MIRROR_LOCKED');
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === MIRROR_LOCKED);
 }
+
 
 /**
  * Runs a small write on `db` without waiting for another writer: false (nothing written) when the lock is held,

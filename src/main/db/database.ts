@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isBusy } from './busy';
+import { isBusy, MIRROR_LOCKED } from './busy';
 import { latestSchemaVersion, migrate, SchemaTooNewError, SchemaTooOldError, schemaVersion } from './migrate';
 
 export type Db = Database.Database;
@@ -37,7 +37,7 @@ export const OPEN_BUSY_TIMEOUT_MS = 5000;
  * migration rewrites a table. Said in those words instead of SQLite's "database is locked"; nothing was changed.
  */
 export class MirrorLockedError extends Error {
-  readonly code = 'MIRROR_LOCKED';
+  readonly code = MIRROR_LOCKED;
   constructor(readonly file: string) {
     super(
       `${file}: another process holds the mirror's lock (an \`import --exclusive\` keeps it until it commits; a ` +

@@ -1,3 +1,4 @@
+import { isBusy } from '../../db/busy';
 import { type Db, withPragma } from '../../db/database';
 
 /**
@@ -41,7 +42,7 @@ function takeRollbackJournal(db: Db): boolean {
     // Leaving WAL needs every other connection gone; with no wait, a served mirror answers SQLITE_BUSY now.
     withPragma(db, 'busy_timeout', 0, () => db.pragma('journal_mode = DELETE'));
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'SQLITE_BUSY') throw err;
+    if (!isBusy(err)) throw err;
   }
   if (db.pragma('journal_mode', { simple: true }) === 'delete') return true;
   releaseLock(db);
