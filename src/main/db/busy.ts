@@ -28,7 +28,6 @@ export function isBusy(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === MIRROR_LOCKED);
 }
 
-
 /**
  * Runs a small write on `db` without waiting for another writer: false (nothing written) when the lock is held,
  * whatever the connection's own busy timeout — for bookkeeping that may simply happen later.
