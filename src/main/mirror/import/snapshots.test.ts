@@ -224,6 +224,33 @@ describe('a snapshot', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
+  it('takes an erased merchant’s key with it and the payments naming it; the id coming back gets a new key', () => {
+    baseline();
+    const keyOf = (id: string) =>
+      db.prepare('SELECT key FROM merchant_keys WHERE id = ?').pluck().get(id) as number | undefined;
+    const [k1, k2] = ['m1', 'm2'].map(keyOf);
+    expect(k1).not.toBe(k2);
+    const s = importAs('snapshot', { merchants: { rows: [merchant('m1')] } }); // m2 erased upstream
+    expect(keyOf('m2')).toBeUndefined();
+    expect(keyOf('m1')).toBe(k1);
+    expect(s.erasedRows).toMatchObject({ transactions: 1 });
+    expect(db.prepare(exportedRowsSql('transactions', 'ORDER BY id')).all()).toMatchObject([
+      { id: 't1', merchant_id: 'm1' },
+    ]);
+    // m2 again (a shop reopened under the same id): a new key, so nothing of the erased one can attach to it.
+    importAs('increment', {
+      merchants: { rows: [merchant('m2')] },
+      transactions: { rows: [transaction('t6', 'u1', 'm2')] },
+    });
+    expect(keyOf('m2')).toBeGreaterThan(Math.max(k1!, k2!));
+    expect(db.prepare('SELECT merchant_key FROM transactions WHERE id = ?').pluck().get('t6')).toBe(keyOf('m2'));
+    expect(db.prepare(exportedRowsSql('transactions', 'ORDER BY id')).all()).toMatchObject([
+      { id: 't1', merchant_id: 'm1' },
+      { id: 't6', merchant_id: 'm2' },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('keeps the previous version of a row refused for its content when its key can be read', () => {
     baseline();
     const s = importAs('snapshot', {
