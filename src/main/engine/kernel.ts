@@ -421,7 +421,9 @@ export function runKernel(
         }
         const gu = group[u]! * 9;
         let stop = m;
-        let theta = -1;
+        // θ as last computed, at place `thetaAt` (0: none yet, and θ 0 then bounds nothing).
+        let theta = 0;
+        let thetaAt = 0;
         // The last place is left unopened when crowded and mapped (see the doc above); stop < m still means "stopped
         // early by the threshold", so the two never mix.
         const lastPlace = order[m - 1]!;
@@ -431,13 +433,24 @@ export function runKernel(
           const vs = placeVisitorStart[p]!;
           const ve = placeVisitorStart[p + 1]!;
           if (i === m - 1 && lazyLast) break;
-          // The check costs O(touched); only make it when opening the place would cost about as much.
+          // The check costs O(touched); only make it when opening the place would cost about as much. Partials only
+          // grow, so the last θ is still a lower bound of today's (stop if it already beats the rest), and today's is at
+          // most the last (or 0, when u and forbidden partners made it negative) plus the weight opened since: a
+          // recomputation that cannot stop us is skipped. Futile recomputations were a third of the kernel's time.
           if (ve - vs > OPEN_LIMIT && t >= K && 2 * (ve - vs) >= t) {
-            for (let j = 0; j < t; j++) scratch[j] = acc[touched[j]!]!;
-            theta = kthLargest(scratch, t, K);
-            if (theta > suffix[i]!) {
+            const rest = suffix[i]!;
+            if (theta > rest) {
               stop = i;
               break;
+            }
+            if (Math.max(theta, 0) + suffix[thetaAt]! - rest > rest) {
+              for (let j = 0; j < t; j++) scratch[j] = acc[touched[j]!]!;
+              theta = kthLargest(scratch, t, K);
+              thetaAt = i;
+              if (theta > rest) {
+                stop = i;
+                break;
+              }
             }
           }
           const w = placeWeight[p]!;
