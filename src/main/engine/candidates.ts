@@ -125,7 +125,7 @@ export function allocateOutput(n: number, topK: number, threads: number): Kernel
   return {
     candCount: new Int32Array(new SharedArrayBuffer(Math.max(4, n * 4))),
     cand: new Int32Array(new SharedArrayBuffer(Math.max(4, slots * 4))),
-    overlap: new Float64Array(new SharedArrayBuffer(Math.max(8, slots * 8))),
+    overlap: new Int32Array(new SharedArrayBuffer(Math.max(4, slots * 4))),
     primary: new Uint8Array(Math.max(1, slots)),
     control: new Int32Array(new SharedArrayBuffer(12)),
     updates: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, threads))),
