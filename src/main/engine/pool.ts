@@ -116,20 +116,45 @@ export function loadEligibility(
 }
 
 /** Builds CSR (start offsets + values) from parallel key/value arrays, values ascending within a key. */
+/**
+ * Groups values by key (compressed sparse rows), each group ascending. `counted`, when given, already holds each key's
+ * count at [key + 1] (a caller that passes over the keys anyway counts them there and saves csr a random-access pass).
+ */
 function csr(
   keys: Int32Array,
   values: Int32Array,
   count: number,
   keyCount: number,
+  counted?: Int32Array,
 ): { start: Int32Array; values: Int32Array } {
-  const start = sharedInt32(keyCount + 1);
-  for (let i = 0; i < count; i++) start[keys[i]! + 1]!++;
+  const start = counted ?? sharedInt32(keyCount + 1);
+  if (!counted) for (let i = 0; i < count; i++) start[keys[i]! + 1]!++;
   for (let k = 0; k < keyCount; k++) start[k + 1]! += start[k]!;
   const fill = start.slice(0, keyCount);
   const out = sharedInt32(count);
   for (let i = 0; i < count; i++) out[fill[keys[i]!]!++] = values[i]!;
-  for (let k = 0; k < keyCount; k++) if (start[k + 1]! - start[k]! > 1) out.subarray(start[k]!, start[k + 1]!).sort();
+  for (let k = 0; k < keyCount; k++) sortRun(out, start[k]!, start[k + 1]!);
   return { start, values: out };
+}
+
+/**
+ * Sorts a[from..to) ascending in place. A user's group is a few dozen transactions: insertion sort there, instead of a
+ * subarray view and a sort call per group (a million of each at the province).
+ */
+function sortRun(a: Int32Array, from: number, to: number): void {
+  if (to - from > 48) {
+    a.subarray(from, to).sort();
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= from && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
 }
 
 class IntList {
@@ -317,68 +342,79 @@ function buildPool(
   const txUser = new Int32Array(count);
   const txKey = new Int32Array(count);
   const spendSum = new Float64Array(n);
-  const spendCount = new Int32Array(n);
+  // Each user's transaction count, at [u + 1]: the spending level's divisor and csr's first pass in one.
+  const userTxCount = new Int32Array(n + 1);
   let at = 0;
   for (const c of chunks) {
     txUser.set(c.user, at);
     for (let i = 0; i < c.user.length; i++) {
+      const u = c.user[i]!;
       txKey[at + i] = merchantPlace[c.merchant[i]!]! * 1024 + c.visit[i]!;
-      spendSum[c.user[i]!]! += c.lnAmount[i]!;
-      spendCount[c.user[i]!]!++;
+      spendSum[u]! += c.lnAmount[i]!;
+      userTxCount[u + 1]!++;
     }
     at += c.user.length;
   }
   const spendLevel = new Float64Array(n);
-  for (let u = 0; u < n; u++) spendLevel[u] = spendCount[u] ? spendSum[u]! / spendCount[u]! : Number.NaN;
+  for (let u = 0; u < n; u++) {
+    const k = userTxCount[u + 1]!;
+    spendLevel[u] = k ? spendSum[u]! / k : Number.NaN;
+  }
 
   // Group by user, then by place within the user: the keys are grouped by user as they are (csr sorts each user's).
   // Reading a user's transactions' places and visits through their indexes instead was two reads at random per
   // transaction, most of this step (0.7 s at 400,000 users; 0.2 s now).
   progress.report('index places', 0, null);
-  const byUser = csr(txUser, txKey, count, n);
+  const byUser = csr(txUser, txKey, count, n, userTxCount);
+  // Entries and visits are at most one per transaction: written straight into shared arrays of that size, used as
+  // views of their filled part (pages never written cost no memory), so nothing is grown, sliced or copied again
+  // for the worker threads — at the province those copies were a second of the load.
   const userPlaceStart = sharedInt32(n + 1);
-  const entriesPlace = new IntList();
-  const entriesLast = new IntList();
-  const visitStartList = new IntList();
-  const visitCode = new IntList();
+  const userPlaceAll = sharedInt32(count);
+  const lastDayAll = sharedInt32(count);
+  const visitStartAll = sharedInt32(count + 1);
+  const visitCodeAll = sharedInt32(count);
   const keys = byUser.values;
+  let entries = 0;
+  let visits = 0;
   for (let u = 0; u < n; u++) {
-    userPlaceStart[u] = entriesPlace.length;
+    userPlaceStart[u] = entries;
     let prevPlace = -1;
     let prevVisit = -1;
-    for (let i = byUser.start[u]!; i < byUser.start[u + 1]!; i++) {
+    const end = byUser.start[u + 1]!;
+    for (let i = byUser.start[u]!; i < end; i++) {
       const k = keys[i]!;
-      const p = Math.floor(k / 1024);
-      const v = k % 1024;
+      const p = k >> 10;
+      const v = k & 1023;
       if (p !== prevPlace) {
-        entriesPlace.push(p);
-        entriesLast.push(0);
-        visitStartList.push(visitCode.length);
+        userPlaceAll[entries] = p;
+        visitStartAll[entries] = visits;
+        entries++;
         prevPlace = p;
         prevVisit = -1;
       }
-      if (v !== prevVisit) visitCode.push(v);
+      if (v !== prevVisit) visitCodeAll[visits++] = v;
       prevVisit = v;
-      entriesLast.data[entriesLast.length - 1] = v >> 3;
+      lastDayAll[entries - 1] = v >> 3;
     }
   }
-  userPlaceStart[n] = entriesPlace.length;
-  visitStartList.push(visitCode.length);
-  const userPlace = sharedInt32(entriesPlace.length);
-  userPlace.set(entriesPlace.data.subarray(0, entriesPlace.length));
+  userPlaceStart[n] = entries;
+  visitStartAll[entries] = visits;
+  const userPlace = userPlaceAll.subarray(0, entries);
 
-  // Inverted index over pool users only, and the rarity weights it implies.
-  const visKeys = new IntList();
-  const visVals = new IntList();
-  for (let u = 0; u < n; u++) {
-    if (!users.inPool[u]) continue;
-    for (let e = userPlaceStart[u]!; e < userPlaceStart[u + 1]!; e++) {
-      visKeys.push(userPlace[e]!);
-      visVals.push(u);
-    }
-  }
+  // Inverted index over pool users only, and the rarity weights it implies. Filled in user order, so each place's
+  // visitors come out ascending without a sort.
   const placeCount = places.placeMerchant.length;
-  const visitors = csr(visKeys.data, visVals.data, visKeys.length, placeCount);
+  const visitors = { start: sharedInt32(placeCount + 1), values: sharedInt32(0) };
+  for (let u = 0; u < n; u++)
+    if (users.inPool[u])
+      for (let e = userPlaceStart[u]!; e < userPlaceStart[u + 1]!; e++) visitors.start[userPlace[e]! + 1]!++;
+  for (let p = 0; p < placeCount; p++) visitors.start[p + 1]! += visitors.start[p]!;
+  visitors.values = sharedInt32(visitors.start[placeCount]!);
+  const fill = visitors.start.slice(0, placeCount);
+  for (let u = 0; u < n; u++)
+    if (users.inPool[u])
+      for (let e = userPlaceStart[u]!; e < userPlaceStart[u + 1]!; e++) visitors.values[fill[userPlace[e]!]!++] = u;
   const placeWeight = sharedFloat64(placeCount);
   for (let p = 0; p < placeCount; p++) placeWeight[p] = placeWeightFor(visitors.start[p + 1]! - visitors.start[p]!);
 
@@ -394,9 +430,9 @@ function buildPool(
     placeCategory: places.placeCategory,
     userPlaceStart,
     userPlace,
-    userPlaceLastDay: entriesLast.data.slice(0, entriesLast.length),
-    visitStart: visitStartList.data.slice(0, visitStartList.length),
-    visitCode: visitCode.data.slice(0, visitCode.length),
+    userPlaceLastDay: lastDayAll.subarray(0, entries),
+    visitStart: visitStartAll.subarray(0, entries + 1),
+    visitCode: visitCodeAll.subarray(0, visits),
     placeVisitorStart: visitors.start,
     placeVisitor: visitors.values,
     placeWeight,
