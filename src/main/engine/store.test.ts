@@ -81,4 +81,28 @@ describe("storing a run's introductions", () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     db.close();
   });
+
+  it('stores every introduction with its own score, reasons and evidence, however many blocks they fill', () => {
+    // 25 accounts make 300 pairs: more than two of the statement's blocks, and a part block after them.
+    const ids = Array.from({ length: 25 }, (_, k) => `u${String(k).padStart(2, '0')}`);
+    const { db } = mirrorOf(ids);
+    const version = ensureRuleSetVersion(db, DEFAULT_RULE_SET, 'lin');
+    const introductions: StoredIntroduction[] = [];
+    for (let a = 0; a < ids.length; a++)
+      for (let b = a + 1; b < ids.length; b++)
+        introductions.push({
+          userA: ids[a]!,
+          userB: ids[b]!,
+          score: (a * 25 + b) / 10,
+          reasons: [`shared_places_${a}`, `recency_${b}`],
+          evidence: { pair: [a, b] },
+        });
+    const runId = startRun(db, DATE, version, DEFAULT_RULE_SET, 'lin');
+    completeRun(db, runId, DATE, 'lin', introductions, {}, importsCompleted(db));
+    const byPair = (i: StoredIntroduction): string => `${i.userA}/${i.userB}`;
+    const stored = readRunIntroductions(db, runId).sort((x, y) => byPair(x).localeCompare(byPair(y)));
+    expect(stored).toHaveLength(300);
+    expect(stored).toEqual([...introductions].sort((x, y) => byPair(x).localeCompare(byPair(y))));
+    db.close();
+  });
 });
