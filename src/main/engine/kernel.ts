@@ -426,8 +426,8 @@ export function runKernel(
         }
         const gu = group[u]! * 9;
         let stop = m;
-        // θ as last computed, at place `thetaAt` (0: none yet, and θ 0 then bounds nothing).
-        let theta = 0;
+        // θ as last computed, at place `thetaAt` (−∞ at 0: none yet).
+        let theta = -Infinity;
         let thetaAt = 0;
         // The last place is left unopened when crowded and mapped (see the doc above); stop < m still means "stopped
         // early by the threshold", so the two never mix.
@@ -449,8 +449,13 @@ export function runKernel(
               break;
             }
             if (Math.max(theta, 0) + suffix[thetaAt]! - rest > rest) {
-              for (let j = 0; j < t; j++) scratch[j] = acc[touched[j]!]!;
-              theta = kthLargest(scratch, t, K);
+              // At least K partials were ≥ the last θ and have only grown, so today's K-th largest is among them.
+              let q = 0;
+              for (let j = 0; j < t; j++) {
+                const a = acc[touched[j]!]!;
+                if (a >= theta) scratch[q++] = a;
+              }
+              theta = kthLargest(scratch, q, K);
               thetaAt = i;
               if (theta > rest) {
                 stop = i;
