@@ -573,7 +573,7 @@ export function runKernel(
         } else {
           // A θ computed on the way is still a lower bound of the K-th final overlap (partials only grow): users below
           // it cannot make the list, so they never reach the selection (u and forbidden partners hold s < 0).
-          const floor = theta > 0 ? theta : 0;
+          const floor = Math.max(theta, 0);
           for (let j = 0; j < t; j++) {
             const v = touched[j]!;
             const s = acc[v]!;

@@ -115,7 +115,6 @@ export function loadEligibility(
   return { userIds, index, userKeys, inPool, group, age, idVerified, district, districts };
 }
 
-/** Builds CSR (start offsets + values) from parallel key/value arrays, values ascending within a key. */
 /**
  * Groups values by key (compressed sparse rows), each group ascending. `counted`, when given, already holds each key's
  * count at [key + 1] (a caller that passes over the keys anyway counts them there and saves csr a random-access pass).
@@ -405,18 +404,19 @@ function buildPool(
   // Inverted index over pool users only, and the rarity weights it implies. Filled in user order, so each place's
   // visitors come out ascending without a sort.
   const placeCount = places.placeMerchant.length;
-  const visitors = { start: sharedInt32(placeCount + 1), values: sharedInt32(0) };
+  const placeVisitorStart = sharedInt32(placeCount + 1);
   for (let u = 0; u < n; u++)
     if (users.inPool[u])
-      for (let e = userPlaceStart[u]!; e < userPlaceStart[u + 1]!; e++) visitors.start[userPlace[e]! + 1]!++;
-  for (let p = 0; p < placeCount; p++) visitors.start[p + 1]! += visitors.start[p]!;
-  visitors.values = sharedInt32(visitors.start[placeCount]!);
-  const fill = visitors.start.slice(0, placeCount);
+      for (let e = userPlaceStart[u]!; e < userPlaceStart[u + 1]!; e++) placeVisitorStart[userPlace[e]! + 1]!++;
+  for (let p = 0; p < placeCount; p++) placeVisitorStart[p + 1]! += placeVisitorStart[p]!;
+  const placeVisitor = sharedInt32(placeVisitorStart[placeCount]!);
+  const fill = placeVisitorStart.slice(0, placeCount);
   for (let u = 0; u < n; u++)
     if (users.inPool[u])
-      for (let e = userPlaceStart[u]!; e < userPlaceStart[u + 1]!; e++) visitors.values[fill[userPlace[e]!]!++] = u;
+      for (let e = userPlaceStart[u]!; e < userPlaceStart[u + 1]!; e++) placeVisitor[fill[userPlace[e]!]!++] = u;
   const placeWeight = sharedFloat64(placeCount);
-  for (let p = 0; p < placeCount; p++) placeWeight[p] = placeWeightFor(visitors.start[p + 1]! - visitors.start[p]!);
+  for (let p = 0; p < placeCount; p++)
+    placeWeight[p] = placeWeightFor(placeVisitorStart[p + 1]! - placeVisitorStart[p]!);
 
   return {
     window,
@@ -433,8 +433,8 @@ function buildPool(
     userPlaceLastDay: lastDayAll.subarray(0, entries),
     visitStart: visitStartAll.subarray(0, entries + 1),
     visitCode: visitCodeAll.subarray(0, visits),
-    placeVisitorStart: visitors.start,
-    placeVisitor: visitors.values,
+    placeVisitorStart,
+    placeVisitor,
     placeWeight,
     forbidStart: forbidden.start,
     forbid: forbidden.values,
