@@ -1,5 +1,6 @@
 import { withAudit } from '../audit/audit-log';
 import { type Db, withForeignKeysOff } from '../db/database';
+import { valuesPlaceholders } from '../db/values';
 import { DomainError } from '../../shared/envelope';
 import { runOwner } from '../runs/interrupted';
 import { DEFAULT_RULE_SET, parseRuleSet, type RuleSet } from '../../shared/domain/ruleset';
@@ -16,7 +17,7 @@ const sql = {
   finishRun: `UPDATE match_runs SET status = 'completed', finished_at = ?, summary = ? WHERE id = ?`,
   failRun: `UPDATE match_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?`,
   insertIntroductions: (rows: number) =>
-    `INSERT INTO run_introductions (run_id, user_a, user_b, score, reasons, evidence) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    `INSERT INTO run_introductions (run_id, user_a, user_b, score, reasons, evidence) VALUES ${valuesPlaceholders(6, rows)}`,
   importsCompleted: `SELECT count(*) FROM import_runs WHERE status = 'completed'`,
   lastImport: `SELECT id FROM import_runs WHERE status = 'completed' ORDER BY finished_at DESC, id DESC LIMIT 1`,
   accountExists: `SELECT 1 FROM users WHERE id = ?`,
@@ -159,21 +160,14 @@ export function completeRun(
 const INSERT_BLOCK = 128;
 
 function insertIntroductions(db: Db, runId: number, introductions: readonly StoredIntroduction[]): void {
-  const block = db.prepare(sql.insertIntroductions(INSERT_BLOCK));
-  const values: unknown[] = [];
-  let from = 0;
-  const take = (to: number): unknown[] => {
-    values.length = 0;
-    for (let k = from; k < to; k++) {
-      const i = introductions[k]!;
-      values.push(runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence));
-    }
-    from = to;
-    return values;
-  };
-  while (introductions.length - from >= INSERT_BLOCK) block.run(take(from + INSERT_BLOCK));
-  if (from < introductions.length)
-    db.prepare(sql.insertIntroductions(introductions.length - from)).run(take(introductions.length));
+  const fullBlock = db.prepare(sql.insertIntroductions(INSERT_BLOCK));
+  for (let from = 0; from < introductions.length; from += INSERT_BLOCK) {
+    const block = introductions.slice(from, from + INSERT_BLOCK);
+    const insert = block.length === INSERT_BLOCK ? fullBlock : db.prepare(sql.insertIntroductions(block.length));
+    insert.run(
+      block.flatMap((i) => [runId, i.userA, i.userB, i.score, JSON.stringify(i.reasons), JSON.stringify(i.evidence)]),
+    );
+  }
 }
 
 /** After an import landed mid-run: every account the introductions name must still be in the mirror. */

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database';
+import { valuesPlaceholders } from '../../db/values';
 import fs from 'node:fs';
 import type { ProgressSink } from '../../../shared/progress';
 import { DomainError } from '../../../shared/envelope';
@@ -129,17 +130,16 @@ function statementsFor(db: Db, spec: TableSpec): TableStatements {
   const cols = columnsOf(spec);
   const rest = cols.filter((c) => !spec.key.includes(c));
   const t = spec.table;
-  const tuple = `(${cols.map(() => '?').join(', ')})`;
   // OR FAIL rather than the default ABORT: an ABORT statement that writes many rows needs a statement journal (a
   // copy of every page it touches, to undo its own earlier rows on a constraint error); FAIL does not (nor IGNORE,
   // which undoes nothing). Nothing is lost: any SQLite error aborts the whole import transaction anyway.
   const insertSql = (rows: number, conflict: 'FAIL' | 'IGNORE' = 'FAIL'): string =>
-    `INSERT OR ${conflict} INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
+    `INSERT OR ${conflict} INTO ${t} (${cols.join(', ')}) VALUES ${valuesPlaceholders(cols.length, rows)}`;
   const withoutRowid = (db.pragma(`table_list(${t})`) as { wr: number }[])[0]?.wr === 1;
   // A rowid table keyed on one column: a key INSERT OR IGNORE skipped is told by its rowid (refuseIgnored).
   const oneKeyRowid = spec.key.length === 1 && !withoutRowid;
   const upsertSql = (rows: number): string =>
-    `INSERT INTO ${t} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}
+    `INSERT INTO ${t} (${cols.join(', ')}) VALUES ${valuesPlaceholders(cols.length, rows)}
      ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}
      WHERE ${rest.map((c) => `${t}.${c} IS NOT excluded.${c}`).join(' OR ')}`;
   const stmts: TableStatements = {
