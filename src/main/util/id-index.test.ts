@@ -51,6 +51,23 @@ describe('IdIndex', () => {
     expect(() => new IdIndex([long, 'b', long])).toThrow(/given twice/);
   });
 
+  it('answers the value given with each id, in a slot or beside the slots, and `absent` for any other', () => {
+    const rng = new Rng(5);
+    const ids = [...userIds(3_000, rng), 'a'.repeat(SLOT_CHARS + 1), '用户一', ''];
+    // Keys as the mirror gives them (any integer, some far above 2^32), and the fields' NO_KEY (−1).
+    const values = Float64Array.from(ids, (_, i) => (i % 7 === 0 ? -1 : 2 ** 40 + i * 3));
+    const index = new IdIndex(ids, values);
+    ids.forEach((id, i) => {
+      expect(index.valueOf(`<${id}>`, 1, 1 + id.length, -2)).toBe(values[i]);
+      expect(index.find(id, 0, id.length)).toBe(i);
+    });
+    for (const absent of ['x', 'a'.repeat(SLOT_CHARS + 2), '用户'])
+      expect(index.valueOf(absent, 0, absent.length, -2)).toBe(-2);
+    // Without values, an id's value is its index.
+    expect(new IdIndex(['p', 'q']).valueOf('q', 0, 1, -1)).toBe(1);
+    expect(() => new IdIndex(['p', 'q'], [1])).toThrow(/2 ids but 1 values/);
+  });
+
   it('holds nothing when given nothing', () => {
     const index = new IdIndex([]);
     expect(index.size).toBe(0);

@@ -13,9 +13,8 @@ export const UNKNOWN_ID = -2;
  * answers every later question at about a third of the cost; small files never pay for it.
  */
 export class KnownIdLookup {
+  /** The ids, each with its key. */
   private index: IdIndex | null = null;
-  /** The key of the index's id at each position. */
-  private keys: Float64Array | null = null;
   private indexedSize = -1;
   private asked = 0;
 
@@ -30,19 +29,15 @@ export class KnownIdLookup {
   keyOf(text: string, from: number, to: number): number {
     // The map only grows while a file is read (a users file adds the ids it provides): an index built before an
     // addition is built again rather than trusted.
-    if (this.index !== null && this.indexedSize === this.ids.size) return this.keyAt(this.index.find(text, from, to));
+    if (this.index !== null && this.indexedSize === this.ids.size)
+      return this.index.valueOf(text, from, to, UNKNOWN_ID);
     if (++this.asked > this.ids.size) {
-      this.index = new IdIndex([...this.ids.keys()]);
-      this.keys = Float64Array.from(this.ids.values());
+      this.index = new IdIndex([...this.ids.keys()], Float64Array.from(this.ids.values()));
       this.indexedSize = this.ids.size;
       this.asked = 0;
-      return this.keyAt(this.index.find(text, from, to));
+      return this.index.valueOf(text, from, to, UNKNOWN_ID);
     }
     return this.ids.get(text.slice(from, to)) ?? UNKNOWN_ID;
-  }
-
-  private keyAt(position: number): number {
-    return position === -1 ? UNKNOWN_ID : this.keys![position]!;
   }
 }
 
