@@ -3,7 +3,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/database';
 import { tempDir } from '../../testing/export-files';
-import { dropSecondaryIndexes, INDEX_BUILD_CACHE_KIB, rebuildIndexes, withLargerPageCache } from './bulk-mode';
+import {
+  dropKeyTrigger,
+  dropSecondaryIndexes,
+  INDEX_BUILD_CACHE_KIB,
+  rebuildIndexes,
+  restoreKeyTrigger,
+  withLargerPageCache,
+} from './bulk-mode';
 
 let root: string;
 let db: Db;
@@ -77,5 +84,49 @@ describe('the unique key index and the page cache of a bulk load', () => {
       }),
     ).toThrow('boom');
     expect(db.pragma('cache_size', { simple: true })).toBe(100);
+  });
+});
+
+describe("an id table's key trigger around a bulk load", () => {
+  const trigger = () => db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'users_key'`).pluck().get();
+  const addUser = (into: Db) => {
+    const statement = into.prepare(
+      `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+       VALUES (?, 'n', 1, 'F', 'any', 1990, 'c', 0, 'active')`,
+    );
+    return (id: string) => statement.run(id);
+  };
+  const keyOf = (id: string) => db.prepare('SELECT key FROM user_keys WHERE id = ?').pluck().get(id) as number;
+
+  it('makes the keys the rows lack in id order, keeps a key that outlived its row, and makes the trigger again', () => {
+    const made = trigger();
+    const insert = addUser(db);
+    insert('kept');
+    const keptKey = keyOf('kept');
+    db.prepare(`DELETE FROM users WHERE id = 'kept'`).run(); // its key outlives it
+    db.transaction(() => {
+      const dropped = dropKeyTrigger(db, 'users', 'user_keys', 'users_key');
+      expect(trigger()).toBeUndefined();
+      for (const id of ['c', 'kept', 'a', 'b']) insert(id);
+      expect(db.prepare('SELECT count(*) FROM user_keys').pluck().get()).toBe(1); // nothing made meanwhile
+      restoreKeyTrigger(db, dropped);
+    })();
+    expect(trigger()).toBe(made);
+    expect(keyOf('kept')).toBe(keptKey);
+    expect([keyOf('a'), keyOf('b'), keyOf('c')]).toEqual([keptKey + 1, keptKey + 2, keptKey + 3]);
+    insert('d'); // the trigger works again
+    expect(keyOf('d')).toBe(keptKey + 4);
+  });
+
+  it('is back when the load fails: the drop rolls back with the transaction', () => {
+    const made = trigger();
+    expect(() =>
+      db.transaction(() => {
+        dropKeyTrigger(db, 'users', 'user_keys', 'users_key');
+        throw new Error('the load failed');
+      })(),
+    ).toThrow('the load failed');
+    expect(trigger()).toBe(made);
+    expect(() => dropKeyTrigger(db, 'users', 'user_keys', 'no_such_trigger')).toThrow(/no trigger no_such_trigger/);
   });
 });

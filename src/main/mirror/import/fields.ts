@@ -27,6 +27,8 @@ export const NO_KEY = -1;
 
 /** The table that gives each id of an id table its integer key (made by a trigger as the id's row is first inserted). */
 export const KEY_TABLES: Readonly<Record<IdTable, string>> = { users: 'user_keys', merchants: 'merchant_keys' };
+/** The trigger on each id table that makes a new id its key (a bulk load into an empty table makes them at once). */
+export const KEY_TRIGGERS: Readonly<Record<IdTable, string>> = { users: 'users_key', merchants: 'merchants_key' };
 
 export type SqlValue = string | number | null;
 

@@ -5,12 +5,14 @@ import fs from 'node:fs';
 import type { ProgressSink } from '../../../shared/progress';
 import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
-import { NO_KEY, type IdTable, type KnownIds, type SqlValue } from './fields';
+import { KEY_TABLES, KEY_TRIGGERS, NO_KEY, type IdTable, type KnownIds, type SqlValue } from './fields';
 import {
   BULK_DECIDE_AFTER_ROWS,
   createdUniqueIndexes,
+  dropKeyTrigger,
   dropSecondaryIndexes,
   rebuildIndexes,
+  restoreKeyTrigger,
   withLargerPageCache,
   shouldDropIndexes,
   shouldDropIndexesMidway,
@@ -288,6 +290,11 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
   const writeOne = duplicatesBySqlite ? stmts.insertIgnore! : insertOnly ? stmts.insert : stmts.upsert;
   const writeBatch = duplicatesBySqlite ? stmts.insertIgnoreBatch! : insertOnly ? stmts.insertBatch : stmts.upsertBatch;
   let dropped = bulk && insertOnly ? dropSecondaryIndexes(o.db, spec.table, { unique: keysAtBuild }) : null;
+  // Users or merchants into an empty table: their keys are made after the rows, at once (bulk-mode.ts).
+  const keyTrigger =
+    bulk && insertOnly && spec.provides
+      ? dropKeyTrigger(o.db, spec.table, KEY_TABLES[spec.provides], KEY_TRIGGERS[spec.provides])
+      : null;
   let decideMidway = bulk && !insertOnly;
   // A second handle on the file, to read a record again by its offset when two keys share a hash.
   const rereadFd = openCallerFile(o.path, CALLER_FILE_MAX_BYTES.exportFile).fd;
@@ -472,6 +479,7 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
       throw e;
     }
   }
+  if (keyTrigger) restoreKeyTrigger(o.db, keyTrigger);
   // Into an empty table every row written is an inserted one; otherwise the table is counted once more.
   const rows = insertOnly ? changed : (stmts.count.get() as number);
   summary.inserted = rows + summary.removed - before;

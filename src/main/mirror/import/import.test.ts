@@ -729,6 +729,47 @@ describe('importExport', () => {
     expect(db.prepare('SELECT DISTINCT amount_fen FROM transactions').pluck().all()).toEqual([200]);
   });
 
+  it('a big users file into an empty mirror gives every user one key, and the key trigger is back for later imports', () => {
+    const USERS = 60_000; // past BULK_MIN_ROWS: the key trigger is dropped for the file and the keys made after it
+    const ids = Array.from({ length: USERS }, (_, i) => `o${((i * 7919) % USERS).toString(36).padStart(5, '0')}`);
+    write('users.jsonl', jsonl(ids.map((id) => user(id))));
+    write('merchants.jsonl', jsonl([merchant('m1')]));
+    write('transactions.jsonl', jsonl([transaction('t1', ids[0]!, 'm1'), transaction('t2', ids[USERS - 1]!, 'm1')]));
+    const trigger = () => db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'users_key'`).pluck().get();
+    const made = trigger();
+    run();
+    expect(trigger()).toBe(made);
+    const keys = db.prepare('SELECT u.id, k.key FROM users u JOIN user_keys k ON k.id = u.id').raw().all() as [
+      string,
+      number,
+    ][];
+    expect(keys.length).toBe(USERS);
+    expect(new Set(keys.map(([, k]) => k)).size).toBe(USERS);
+    expect(count('user_keys')).toBe(USERS);
+    // Made after the file, in id order (the file lists the ids shuffled): the trigger would have followed the file.
+    const byId = db.prepare('SELECT key FROM user_keys ORDER BY id').pluck().all() as number[];
+    expect(byId.every((k, i) => i === 0 || k > byId[i - 1]!)).toBe(true);
+    // The transactions of the same import found their payers' keys.
+    expect(db.prepare(exportedRowsSql('transactions')).all()).toMatchObject([
+      { id: 't1', user_id: ids[0] },
+      { id: 't2', user_id: ids[USERS - 1] },
+    ]);
+    // A later import adds a user one row at a time: the trigger, made again, gives it a key; the others keep theirs.
+    write('users.jsonl', jsonl([user('newcomer')]));
+    write('transactions.jsonl', jsonl([transaction('t3', 'newcomer', 'm1')]));
+    restampManifest(exportDir);
+    run();
+    expect(
+      db
+        .prepare('SELECT u.id, k.key FROM users u JOIN user_keys k ON k.id = u.id WHERE u.id != ?')
+        .raw()
+        .all('newcomer'),
+    ).toEqual(keys);
+    const newcomer = db.prepare(`SELECT key FROM user_keys WHERE id = 'newcomer'`).pluck().get() as number;
+    expect(newcomer).toBeGreaterThan(Math.max(...keys.map(([, k]) => k)));
+    expect(db.prepare(`SELECT user_key FROM transactions WHERE id = 't3'`).pluck().get()).toBe(newcomer);
+  });
+
   it('a cancel rolls the whole import back and marks the run cancelled', () => {
     write('users.jsonl', jsonl([user('u1')]));
     write('merchants.jsonl', jsonl([merchant('m1')]));
