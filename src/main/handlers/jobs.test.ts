@@ -6,6 +6,7 @@ import { listAudit } from '../audit/audit-log';
 import { openDatabase } from '../db/database';
 import { listImportRuns } from '../mirror/import';
 import { createServices } from '../services';
+import { CONSOLE_CLOSING } from '../jobs/job-registry';
 import { dispatch } from '../dispatch';
 import { generateExport } from '../mirror/generator';
 import { signedIn, TEST_OPERATORS } from '../testing/operators';
@@ -101,6 +102,33 @@ describe('cancelling a job', () => {
       expect(listAudit(db, 100).filter((a) => a.action === 'job.cancel')).toEqual([
         expect.objectContaining({ operator: reviewer.name, subject: jobId }),
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a job the closing console stops is audited as stopped by the console, not by its owner', async () => {
+    const dbPath = path.join(tempDir(), 'closing.db');
+    const own = createServices({ dbPath });
+    const caller = await signedIn(own, 'reviewer', reviewer.name);
+    const reply = await dispatch('mirror.startImport', { dir: exportDir }, caller);
+    if (!reply.ok) throw new Error(reply.error.message);
+    const { jobId } = reply.value as { jobId: string };
+    await own.shutdown(); // nobody asked to cancel: the window closed
+
+    const db = openDatabase(dbPath, { readonly: true });
+    try {
+      expect(listImportRuns(db, 1)[0]).toMatchObject({ status: 'cancelled' });
+      const audit = listAudit(db, 100);
+      expect(audit.filter((a) => a.action === 'job.cancel')).toEqual([
+        expect.objectContaining({
+          operator: CONSOLE_CLOSING,
+          subject: jobId,
+          details: { kind: 'import', startedBy: reviewer.name, ended: 'cancelled' },
+        }),
+      ]);
+      // The worker's own row stays the owner's, as for any cancel; the row beside it says who stopped the job.
+      expect(audit.filter((a) => a.action === 'import.cancel').map((a) => a.operator)).toEqual([reviewer.name]);
     } finally {
       db.close();
     }

@@ -44,6 +44,12 @@ const FINISHED_KEPT = 20;
 const CANCEL_AUDIT_WAIT_MS = 30_000;
 
 /**
+ * Who cancelled a job the console stopped as it closed (stopAll): no operator asked, so the trail must not read as if
+ * the job's owner had (the worker's own 'import.cancel' row is in the owner's name, as for any cancel).
+ */
+export const CONSOLE_CLOSING = 'system';
+
+/**
  * The long jobs main has running in worker threads. Each job's progress goes to every renderer as a
  * `job.progress` event; one job per kind at a time, because they all write the same mirror.
  */
@@ -137,13 +143,14 @@ export class JobRegistry {
 
   /**
    * Cancels everything (the window closing, the server stopping) and waits, at most `waitMs`, until every job has
-   * ended and an operator's cancel is in the audit log: closing the mirror under them would lose that row (it is
-   * written once the worker has rolled back and let go of the write lock) and leave the worker's own run 'running'
-   * until the next start. True when all ended in time.
+   * ended and its cancel is in the audit log (an operator's, or else CONSOLE_CLOSING's): closing the mirror under them
+   * would lose that row (it is written once the worker has rolled back and let go of the write lock) and leave the
+   * worker's own run 'running' until the next start. True when all ended in time.
    */
   async stopAll(waitMs: number): Promise<boolean> {
     // Every job's: one that has just ended may still be writing its cancel's row.
     const ending = [...this.jobs.values()].map((j) => j.ended);
+    for (const job of this.jobs.values()) if (job.last.state === 'running') job.cancelledBy ??= CONSOLE_CLOSING;
     this.cancelAll();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
