@@ -84,13 +84,18 @@ describe('cancelling a job', () => {
     expect(auditOf('job.cancel').some((a) => a.operator === otherReviewer.name)).toBe(false);
   });
 
-  it('stopping the console waits for a cancelled job to end: its run is cancelled, not left running, and the cancel is in the trail', async () => {
-    const dbPath = path.join(tempDir(), 'stopping.db');
+  /** A console of its own (to be closed by the test) with the reviewer's import running on it. */
+  async function importOnAConsoleOfItsOwn() {
+    const dbPath = path.join(tempDir(), 'own.db');
     const own = createServices({ dbPath });
     const caller = await signedIn(own, 'reviewer', reviewer.name);
     const reply = await dispatch('mirror.startImport', { dir: exportDir }, caller);
     if (!reply.ok) throw new Error(reply.error.message);
-    const { jobId } = reply.value as { jobId: string };
+    return { dbPath, own, caller, jobId: (reply.value as { jobId: string }).jobId };
+  }
+
+  it('stopping the console waits for a cancelled job to end: its run is cancelled, not left running, and the cancel is in the trail', async () => {
+    const { dbPath, own, caller, jobId } = await importOnAConsoleOfItsOwn();
     expect(await dispatch('jobs.cancel', { jobId }, caller)).toEqual({ ok: true, value: { cancelled: true } });
     // The window closes at once, the worker still rolling back.
     await own.shutdown();
@@ -108,12 +113,7 @@ describe('cancelling a job', () => {
   });
 
   it('a job the closing console stops is audited as stopped by the console, not by its owner', async () => {
-    const dbPath = path.join(tempDir(), 'closing.db');
-    const own = createServices({ dbPath });
-    const caller = await signedIn(own, 'reviewer', reviewer.name);
-    const reply = await dispatch('mirror.startImport', { dir: exportDir }, caller);
-    if (!reply.ok) throw new Error(reply.error.message);
-    const { jobId } = reply.value as { jobId: string };
+    const { dbPath, own, jobId } = await importOnAConsoleOfItsOwn();
     await own.shutdown(); // nobody asked to cancel: the window closed
 
     const db = openDatabase(dbPath, { readonly: true });
