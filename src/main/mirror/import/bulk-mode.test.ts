@@ -89,18 +89,17 @@ describe('the unique key index and the page cache of a bulk load', () => {
 
 describe("an id table's key trigger around a bulk load", () => {
   const trigger = () => db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'users_key'`).pluck().get();
-  const addUser = (into: Db) => {
-    const statement = into.prepare(
-      `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
-       VALUES (?, 'n', 1, 'F', 'any', 1990, 'c', 0, 'active')`,
-    );
-    return (id: string) => statement.run(id);
-  };
+  const insert = (id: string) =>
+    db
+      .prepare(
+        `INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+         VALUES (?, 'n', 1, 'F', 'any', 1990, 'c', 0, 'active')`,
+      )
+      .run(id);
   const keyOf = (id: string) => db.prepare('SELECT key FROM user_keys WHERE id = ?').pluck().get(id) as number;
 
   it('makes the keys the rows lack in id order, keeps a key that outlived its row, and makes the trigger again', () => {
     const made = trigger();
-    const insert = addUser(db);
     insert('kept');
     const keptKey = keyOf('kept');
     db.prepare(`DELETE FROM users WHERE id = 'kept'`).run(); // its key outlives it
