@@ -325,7 +325,7 @@ export const scaleStepBench = defineCommand({
             importFiles: Object.fromEntries(
               Object.entries(imported.files).map(([file, f]) => [
                 file,
-                { rows: f.read, ms: Math.round(f.elapsedMs), parsedOn: f.parsedOn },
+                { rows: f.read, ms: Math.round(f.elapsedMs), parsedOn: f.parsedOn, parsedAhead: f.parsedAhead },
               ]),
             ),
             importPeakRssMiB: mib(importPeak),

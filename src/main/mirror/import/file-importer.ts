@@ -59,6 +59,8 @@ export interface FileSummary {
   elapsedMs: number;
   /** Where its records were parsed: on the importing thread, or on a helper beside it (parse-thread.ts). */
   parsedOn: 'inline' | 'helper';
+  /** The helper began parsing it while the file before was still being written (readAhead). */
+  parsedAhead: boolean;
 }
 
 /** One file imported: its summary, and its table as counted while writing it (for the kept counts: row-counts.ts). */
@@ -194,6 +196,47 @@ export interface ImportFileOptions {
    * Tests only: parse files at least this big on a helper thread, however busy the machine (default: parseOnHelper).
    */
   parseThreadMinBytes?: number;
+  /** The helper was handed this file ahead (readAhead, by the file before): its parsing has begun. */
+  parsedAhead: boolean;
+  /**
+   * Called once this file's records are all read, before its indexes are built: hands the import's next file to the
+   * helper (readAhead) and says whether it did. Absent when there is no next file or this one changes the known ids.
+   */
+  readNextAhead?: () => boolean;
+}
+
+/** What parseRecords is given for the file, wherever it runs. */
+function parseOptionsOf(o: ImportFileOptions): ParseOptions {
+  return {
+    spec: o.spec,
+    path: o.path,
+    format: o.format,
+    knownIds: o.knownIds,
+    snapshot: o.snapshot,
+    fastPaths: o.fastPaths,
+    writerEndsFiles: o.writerEndsFiles,
+  };
+}
+
+/** Should the file be parsed on the helper (parseOnHelper, or always for a test's parseThreadMinBytes)? */
+function helperShouldParse(o: ImportFileOptions): boolean {
+  return parseOnHelper(
+    { sizeBytes: o.sizeBytes, namesOwnIds: namesOwnIds(o.spec) },
+    o.parseThreadMinBytes === undefined
+      ? () => (o.parseHelper().waitStarted(HELPER_START_WAIT_MS), idleCores(IDLE_SAMPLE_MS))
+      : () => Infinity,
+    o.parseThreadMinBytes,
+  );
+}
+
+/**
+ * Hands the file to the helper before its turn, while the import's thread still writes the file before (parse-
+ * thread.ts, readAhead), when it would go to the helper at its turn. Returns whether it did.
+ */
+export function readAhead(o: ImportFileOptions): boolean {
+  if (!helperShouldParse(o)) return false;
+  o.parseHelper().readAhead(parseOptionsOf(o), columnsOf(o.spec).length);
+  return true;
 }
 
 /**
@@ -224,17 +267,27 @@ function importFileAttempts(o: ImportFileOptions): ImportedFile {
   // makes SQLite copy every existing page a write touches into a sub-journal (measured: a second snapshot's 600,000
   // transactions wrote 195 MiB with one, 101 without), so the others run without one.
   const before = stmts.count.get() as number;
-  if (!(stmts.keyIndexed && before === 0)) return importFileOnce(o, false, before);
+  // The next file is handed ahead once, by the first reading.
+  let nextAhead = false;
+  const first: Reading = {
+    ...o,
+    readNextAhead: o.readNextAhead && (() => (nextAhead = o.readNextAhead!())),
+    helperFree: true,
+  };
+  if (!(stmts.keyIndexed && before === 0)) return importFileOnce(first, false, before);
   const started = performance.now();
   // Each attempt in a savepoint of the caller's transaction: an attempt that finds a key twice only when its key's
   // index is built again leaves nothing behind (the table was empty: nothing to copy), and the file is read again
   // checking each row's key as it comes.
-  const attempt = o.db.transaction((keysCheckedAtBuild: boolean) => importFileOnce(o, keysCheckedAtBuild, 0));
+  const attempt = o.db.transaction((reading: Reading, keysCheckedAtBuild: boolean) =>
+    importFileOnce(reading, keysCheckedAtBuild, 0),
+  );
   try {
-    return attempt(true);
+    return attempt(first, true);
   } catch (e) {
     if (!(e instanceof KeyGivenTwice)) throw e;
-    const imported = attempt(false);
+    // Read again inline when the helper has moved on to the next file (its batches wait for that file's turn).
+    const imported = attempt({ ...o, parsedAhead: false, readNextAhead: undefined, helperFree: !nextAhead }, false);
     imported.summary.elapsedMs = Math.round(performance.now() - started); // both readings
     return imported;
   }
@@ -243,13 +296,18 @@ function importFileAttempts(o: ImportFileOptions): ImportedFile {
 /** The key's unique index, built again after a bulk load, refused the rows: some key is in the file twice. */
 class KeyGivenTwice extends Error {}
 
+/** One reading of a file: its options, and whether the helper may take it (not when it reads the next file ahead). */
+interface Reading extends ImportFileOptions {
+  helperFree: boolean;
+}
+
 /**
  * One reading of the file. `keysCheckedAtBuild`: a bulk load into an empty table whose key is a UNIQUE INDEX (the
  * upstream row tables, migration 014) drops that index with the others and writes every accepted row without a key
  * lookup; building the index afterwards is then the check that no key came twice — true of any export but a broken
  * one, which costs a second reading (importFileAttempts). `before`: the rows the table held when the file began.
  */
-function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, before: number): ImportedFile {
+function importFileOnce(o: Reading, keysCheckedAtBuild: boolean, before: number): ImportedFile {
   const { spec, fileName, knownIds } = o;
   const stmts = statementsFor(o.db, spec);
   const cols = columnsOf(spec);
@@ -268,6 +326,7 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
     expected: o.expected,
     elapsedMs: 0,
     parsedOn: 'inline',
+    parsedAhead: o.parsedAhead,
   };
   // Empty table: nothing in the mirror can conflict, so plain INSERTs do (no upsert work), and every accepted row is
   // an inserted one — no count afterwards either.
@@ -431,27 +490,14 @@ function importFileOnce(o: ImportFileOptions, keysCheckedAtBuild: boolean, befor
       o.progress.throwIfCancelled();
     },
   };
-  const parse: ParseOptions = {
-    spec,
-    path: o.path,
-    format: o.format,
-    knownIds,
-    snapshot: o.snapshot,
-    fastPaths: o.fastPaths,
-    writerEndsFiles: o.writerEndsFiles,
-  };
+  const parse = parseOptionsOf(o);
 
   try {
-    // A test's parseThreadMinBytes takes the helper however busy the machine is.
-    const onThread = parseOnHelper(
-      { sizeBytes: o.sizeBytes, namesOwnIds: namesOwnIds(spec) },
-      o.parseThreadMinBytes === undefined
-        ? () => (o.parseHelper().waitStarted(HELPER_START_WAIT_MS), idleCores(IDLE_SAMPLE_MS))
-        : () => Infinity,
-      o.parseThreadMinBytes,
-    );
+    const onThread = o.parsedAhead || (o.helperFree && helperShouldParse(o));
     summary.parsedOn = onThread ? 'helper' : 'inline';
     summary.read = onThread ? o.parseHelper().parse(parse, width, sink, o.progress) : parseRecords(parse, sink);
+    // The helper is idle from here on: the next file's parsing may begin while this one's indexes are built.
+    o.readNextAhead?.();
     flush();
     if (o.snapshot) {
       // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.

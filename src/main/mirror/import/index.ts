@@ -7,7 +7,14 @@ import { DomainError } from '../../../shared/envelope';
 import { say } from '../../../shared/error-says';
 import { withAudit } from '../../audit/audit-log';
 import { CancelledError, silentProgress, type ProgressSink } from '../../../shared/progress';
-import { importFile, manifestUndeclared, type FileSummary, type QuarantineWriter } from './file-importer';
+import {
+  importFile,
+  manifestUndeclared,
+  readAhead,
+  type FileSummary,
+  type ImportFileOptions,
+  type QuarantineWriter,
+} from './file-importer';
 import { helperMayParse, ParseHelper } from './parse-thread';
 import { KEY_TABLES, NO_KEY, type IdTable, type KnownIds } from './fields';
 import { withBulkPragmas } from './bulk-mode';
@@ -366,27 +373,42 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
             };
             const erased: Record<IdTable, string[]> = { users: [], merchants: [] };
             const counted = new Map<string, CountedTable>();
-            for (const f of planned) {
+            const fileOptions = (f: PlannedFile, parsedAhead: boolean): ImportFileOptions => ({
+              db,
+              spec: f.spec,
+              path: f.path,
+              fileName: f.fileName,
+              format: f.format,
+              expected: manifest.files[f.fileName] ?? null,
+              sizeBytes: sizeOf.get(f)!,
+              knownIds,
+              erased,
+              quarantine,
+              progress,
+              snapshot: manifest.kind === 'snapshot',
+              fastPaths: options.fastPaths ?? true,
+              // One file ending with a newline shows the writer's habit; a writer that ends none is not held to it.
+              writerEndsFiles: planned.some((p) => p.endsWithNewline === true),
+              parseThreadMinBytes: options.parseThreadMinBytes,
+              parseHelper,
+              parsedAhead,
+            });
+            // The file the helper was handed ahead, while the one before it was written.
+            let ahead: PlannedFile | null = null;
+            for (const [i, f] of planned.entries()) {
               progress.throwIfCancelled();
               const keysBefore = f.spec.provides ? newestKey(db, f.spec.provides) : 0;
+              const next = planned[i + 1];
               const imported = importFile({
-                db,
-                spec: f.spec,
-                path: f.path,
-                fileName: f.fileName,
-                format: f.format,
-                expected: manifest.files[f.fileName] ?? null,
-                sizeBytes: sizeOf.get(f)!,
-                knownIds,
-                erased,
-                quarantine,
-                progress,
-                snapshot: manifest.kind === 'snapshot',
-                fastPaths: options.fastPaths ?? true,
-                // One file ending with a newline shows the writer's habit; a writer that ends none is not held to it.
-                writerEndsFiles: planned.some((p) => p.endsWithNewline === true),
-                parseThreadMinBytes: options.parseThreadMinBytes,
-                parseHelper,
+                ...fileOptions(f, ahead === f),
+                // Not past a file that provides ids: the next file must be parsed against the ids it leaves.
+                readNextAhead:
+                  next && !f.spec.provides
+                    ? () => {
+                        if (readAhead(fileOptions(next, false))) ahead = next;
+                        return ahead === next;
+                      }
+                    : undefined,
               });
               files[f.fileName] = imported.summary;
               // One file per table (planFiles refuses an export holding both a table's .jsonl and its .csv).

@@ -7,10 +7,22 @@ import { CancelledError, silentProgress, type ProgressSink } from '../../../shar
 import { EXPORT_FILES } from '../../../shared/domain/export-format';
 import { generateExport } from '../generator';
 import { writeSecondSnapshot } from '../../bench/second-snapshot';
-import { declareAppendedRows, tempDir } from '../../testing/export-files';
+import { declareAppendedRows, merchant, tempDir, transaction, user, writeExport } from '../../testing/export-files';
+import { platformIsoTime } from '../../../shared/domain/platform-time';
 import { importExport, type ImportOptions } from './index';
 import { type KnownIds, NO_KEY } from './fields';
-import { PARSE_THREAD_IDLE_CORES, PARSE_THREAD_MIN_BYTES, ParseHelper, parseOnHelper } from './parse-thread';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import {
+  allowAhead,
+  batchingSink,
+  newControl,
+  PARSE_THREAD_IDLE_CORES,
+  PARSE_THREAD_MIN_BYTES,
+  ParseHelper,
+  parseOnHelper,
+  stopReading,
+  type ToWriter,
+} from './parse-thread';
 import type { ParsedSink, ParseOptions } from './record-parser';
 import { columnsOf, TABLES } from './tables';
 
@@ -134,10 +146,13 @@ function importBoth(
           ...(how === 'threaded' ? { parseThreadMinBytes: 0 } : {}),
         });
         const files = Object.fromEntries(
-          Object.entries(s.files).map(([k, v]) => [k, { ...v, elapsedMs: 0, parsedOn: undefined }]),
+          Object.entries(s.files).map(([k, v]) => [k, { ...v, elapsedMs: 0, parsedOn: undefined, parsedAhead: false }]),
         );
         const on = (stem: string) => Object.entries(s.files).find(([name]) => name.startsWith(`${stem}.`))![1].parsedOn;
-        parsedOn[i]!.push(`users ${on('users')}, transactions ${on('transactions')}`);
+        const ahead = Object.entries(s.files).filter(([, f]) => f.parsedAhead);
+        parsedOn[i]!.push(
+          `users ${on('users')}, transactions ${on('transactions')}; ahead: ${ahead.map(([name]) => name.split('.')[0]).join(' ')}`,
+        );
         result.summaries[i]!.push({ status: s.status, totals: s.totals, files });
       }
       result[how] = contents(db);
@@ -152,9 +167,11 @@ describe.each(['csv', 'jsonl'] as const)('parsing %s on a helper thread', (forma
   it('leaves the same rows, quarantine and summaries as parsing inline, for a first snapshot and the next', () => {
     const { first, second } = exports[format];
     const r = importBoth([first, second]);
+    // Every file after one that provides no ids is handed to the helper while the one before it is written.
+    const ahead = 'ahead: exposures transactions transfers greetings reports blocks introductions';
     expect(r.parsedOn).toEqual([
-      ['users inline, transactions inline', 'users inline, transactions inline'],
-      ['users helper, transactions helper', 'users helper, transactions helper'],
+      ['users inline, transactions inline; ahead: ', 'users inline, transactions inline; ahead: '],
+      [`users helper, transactions helper; ${ahead}`, `users helper, transactions helper; ${ahead}`],
     ]);
     expect(r.summaries[1]).toEqual(r.summaries[0]);
     expect(r.threaded).toEqual(r.inline);
@@ -270,5 +287,92 @@ describe("the helper's copy of the known ids", () => {
       helper.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a file read again while the helper reads the next one ahead', () => {
+  it('is read again inline, and the file read ahead lands as it would have at its turn', () => {
+    const dir = path.join(root, 'read-again');
+    const at = platformIsoTime('2026-11-01', '08:30:00');
+    // Past BULK_MIN_ROWS: a bulk load, whose repeated key is found only by the index build after the rows — by then
+    // the helper has been handed the transfers.
+    const ids = Array.from({ length: 60_000 }, (_, i) => `${4200202611010000 + i}`);
+    ids[30_000] = ids[7]!;
+    writeExport(
+      dir,
+      { exportId: 'read-again', exportedAt: platformIsoTime('2026-11-24', '03:00:00'), kind: 'snapshot' },
+      {
+        users: { rows: [user('u1'), user('u2')] },
+        merchants: { rows: [merchant('m1')] },
+        transactions: { rows: ids.map((id, i) => transaction(id, 'u1', 'm1', { amount_fen: 100 + i })), format: 'csv' },
+        transfers: {
+          rows: Array.from({ length: 500 }, (_, i) => ({
+            id: `1000${i}`,
+            from_user: i % 2 ? 'u1' : 'u2',
+            to_user: i % 2 ? 'u2' : 'nobody',
+            amount_fen: 100 + i,
+            paid_at: at,
+            memo: i % 3 ? '饭钱' : '',
+          })),
+          format: 'csv',
+        },
+      },
+    );
+    const r = importBoth([dir]);
+    expect(r.parsedOn).toEqual([
+      ['users inline, transactions inline; ahead: '],
+      ['users helper, transactions inline; ahead: transfers'],
+    ]);
+    expect(r.summaries[1]).toEqual(r.summaries[0]);
+    expect(r.threaded).toEqual(r.inline);
+    // The repeat was refused, the transfers naming nobody too, and the rest stands.
+    const refused = r.inline.quarantine!.map((q) => (q as unknown[]).slice(1, 5));
+    expect(refused.filter((q) => q[0] === 'transactions.csv')).toEqual([
+      ['transactions.csv', 30_002, 'id', 'duplicate'],
+    ]);
+    expect(refused.filter((q) => q[0] === 'transfers.csv')).toHaveLength(250);
+    expect(r.inline.transactions).toHaveLength(59_999);
+    expect(r.inline.transfers).toHaveLength(250);
+  }, 120_000);
+});
+
+describe('how far the helper runs ahead of the writer', () => {
+  /**
+   * Feeds the helper's sink rows of a transaction's shape with nobody reading, the writer having given up: the first
+   * batch the sink would wait to send throws instead. Returns the KiB each batch sent counted.
+   */
+  const sentBeforeWaiting = (aheadKib: number): number[] => {
+    const control = newControl();
+    allowAhead(control, aheadKib);
+    stopReading(control);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const sink = batchingSink(6, port2, control);
+      const values = ['4200202611240000000000000001', 17, 3, 1500, 1_795_000_000, 480];
+      expect(() => {
+        for (let line = 2; line < 10_000_000; line++) sink.row(values, line, line * 64);
+      }).toThrow('the import stopped reading');
+      const kib: number[] = [];
+      for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1))
+        kib.push((m.message as ToWriter & { type: 'batch' }).batch.kib);
+      return kib;
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  };
+
+  it('is a few batches for a file the writer waits for', () => {
+    expect(sentBeforeWaiting(0)).toHaveLength(4);
+  });
+
+  it('is the budget for a file handed ahead, counted by what its batches hold', () => {
+    const budget = 8 * 1024;
+    const kib = sentBeforeWaiting(budget);
+    const sent = kib.reduce((a, b) => a + b, 0);
+    expect(sent).toBeLessThanOrEqual(budget);
+    expect(sent + kib[0]!).toBeGreaterThan(budget); // the next batch would have gone past it
+    // A batch of 4,096 such rows: tags, numbers, lines and offsets (4096 × (6 + 48 + 16) bytes) and its ids' text.
+    expect(kib[0]).toBeGreaterThanOrEqual(Math.floor((4096 * (6 + 48 + 16) + 4096 * 28 * 2) / 1024));
   });
 });

@@ -60,6 +60,17 @@ export function parseOnHelper(
 const BATCH_ROWS = 4096;
 /** Batches sent and not yet read before the helper waits. */
 const MAX_IN_FLIGHT = 4;
+/**
+ * How far the helper may run ahead of the writer in a file it was handed early (ParseHelper.readAhead), in KiB of
+ * batches sent and not yet read. The writer spends a big file's last stretch building its indexes (a province's
+ * transactions: ~60 s on one thread) with the helper idle; the next file's rows parsed meanwhile are written later
+ * as fast as the writer alone can. A province's transfers (4.4 M rows) come to ~1 GB of batches, a city's to a tenth,
+ * which fits whole. At a province 512 MiB saved a few seconds more than this, but the memory freed after it stayed
+ * mapped and the next run's peak counted it (3.8 GB against 3.0–3.2); with 256 MiB it did not (3.1 GB). Once
+ * the writer reads the file, the helper may only keep what waits from growing (AHEAD_KIB): a file the writer is
+ * slower at (upserts into a table with rows) would otherwise fill the budget for nothing.
+ */
+export const AHEAD_BUDGET_KIB = 256 * 1024;
 /** How long either side sleeps on the other before looking at cancel again. */
 const WAIT_MS = 250;
 /**
@@ -76,7 +87,31 @@ const CANCEL = 2;
 const ALIVE = 3;
 /** Set by the helper once its code has loaded (markStarted). */
 const STARTED = 4;
-const CONTROL_SLOTS = 5;
+/** KiB of the batches sent and not yet read (each batch's `kib`). */
+const KIB_IN_FLIGHT = 5;
+/**
+ * KiB the helper may have in flight beyond MAX_IN_FLIGHT batches, set by the writer (allowAhead): AHEAD_BUDGET_KIB
+ * while a file handed ahead waits for its turn, what then waited once its turn came, 0 for any other file.
+ */
+const AHEAD_KIB = 6;
+const CONTROL_SLOTS = 7;
+
+/** The control array the writer and its helper share (the slots above, all 0). */
+export function newControl(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** How many KiB of batches beyond MAX_IN_FLIGHT the helper may send before the writer reads them (AHEAD_KIB). */
+export function allowAhead(control: Int32Array, kib: number): void {
+  Atomics.store(control, AHEAD_KIB, kib);
+  Atomics.notify(control, CONSUMED);
+}
+
+/** The writer gave up (cancel, an error, the import's end): the helper stops at its next wait or chunk. */
+export function stopReading(control: Int32Array): void {
+  Atomics.store(control, CANCEL, 1);
+  Atomics.notify(control, CONSUMED);
+}
 /**
  * How long the first file's idle-core sample waits for the helper to have started: its start-up (loading its code)
  * would otherwise count as operators' work in that sample, and the file be parsed inline (a province's users, 1 M
@@ -113,6 +148,8 @@ interface ParsedBatch {
   /** Where reading stood at the last chunk read before this batch was sent; -1 when no chunk ended since the last. */
   bytesRead: number;
   totalBytes: number;
+  /** What the batch holds, in KiB (its texts counted at two bytes a character): counted in KIB_IN_FLIGHT. */
+  kib: number;
 }
 
 export type ToWriter =
@@ -149,36 +186,49 @@ export function batchingSink(
   let lines = new Float64Array(BATCH_ROWS);
   let offsets = new Float64Array(BATCH_ROWS);
   let refusals: Refusal[] = [];
+  let refusalChars = 0;
   let header: string[] | null = null;
   let rows = 0;
   let bytesRead = -1;
   let totalBytes = 0;
   const cancelled = (): boolean => Atomics.load(control, CANCEL) === 1;
   const post = (message: ToWriter, transfer: ArrayBuffer[] = []): void => {
-    // Wait while the writer is behind; a writer that gave up (cancel, error) sets CANCEL and reads nothing more.
-    while (Atomics.load(control, POSTED) - Atomics.load(control, CONSUMED) >= MAX_IN_FLIGHT) {
+    const kib = message.type === 'batch' ? message.batch.kib : 0;
+    // Wait while the writer is behind (by batches, and by what it allows ahead); a writer that gave up (cancel,
+    // error) sets CANCEL and reads nothing more.
+    while (
+      Atomics.load(control, POSTED) - Atomics.load(control, CONSUMED) >= MAX_IN_FLIGHT &&
+      Atomics.load(control, KIB_IN_FLIGHT) + kib > Atomics.load(control, AHEAD_KIB)
+    ) {
       if (cancelled()) throw new Error('the import stopped reading');
       Atomics.add(control, ALIVE, 1);
       Atomics.wait(control, CONSUMED, Atomics.load(control, CONSUMED), WAIT_MS);
     }
+    Atomics.add(control, KIB_IN_FLIGHT, kib);
     port.postMessage(message, transfer);
     Atomics.add(control, POSTED, 1);
     Atomics.notify(control, POSTED);
   };
   const flush = (): void => {
     if (rows === 0 && refusals.length === 0 && header === null && bytesRead < 0) return;
+    const joined = texts.join('\0');
     const batch: ParsedBatch = {
       rows,
       width,
       tags: tags.subarray(0, rows * width),
       numbers: numbers.subarray(0, rows * width),
-      texts: texts.join('\0'),
+      texts: joined,
       lines: lines.subarray(0, rows),
       offsets: offsets.subarray(0, rows),
       refusals,
       header,
       bytesRead,
       totalBytes,
+      // The typed arrays are sent whole (their buffers are transferred), whatever part of them the rows fill.
+      kib: Math.ceil(
+        (tags.byteLength + numbers.byteLength + lines.byteLength + offsets.byteLength) / 1024 +
+          (2 * (joined.length + refusalChars)) / 1024,
+      ),
     };
     post({ type: 'batch', batch }, [tags.buffer, numbers.buffer, lines.buffer, offsets.buffer] as ArrayBuffer[]);
     tags = new Uint8Array(BATCH_ROWS * width);
@@ -187,6 +237,7 @@ export function batchingSink(
     offsets = new Float64Array(BATCH_ROWS);
     texts = [];
     refusals = [];
+    refusalChars = 0;
     header = null;
     rows = 0;
     bytesRead = -1;
@@ -214,6 +265,7 @@ export function batchingSink(
     },
     refused(line, offset, reason, field, message, raw, key) {
       refusals.push({ before: rows, line, offset, reason, field, message, raw, key });
+      refusalChars += message.length + raw.length + (key?.length ?? 0);
       if (refusals.length === BATCH_ROWS) flush();
     },
     chunk(read, total) {
@@ -271,19 +323,46 @@ function replay(batch: ParsedBatch, sink: ParsedSink, values: SqlValue[]): void 
  */
 export class ParseHelper {
   private readonly channel = new MessageChannel();
-  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly control = newControl();
   private readonly worker: Worker;
   /** Messages taken so far, over every file (the helper's POSTED counts the same). */
   private received = 0;
   private closed = false;
   /** The id sets the helper holds a copy of; null until sent, and again once they changed (idsChanged). */
   private idsHeld: KnownIds | null = null;
+  /** The file handed ahead (readAhead) and not yet read by `parse`. */
+  private ahead: ParseOptions | null = null;
 
   constructor() {
     const data: ParseThreadData = { control: this.control.buffer as SharedArrayBuffer, port: this.channel.port2 };
     this.worker = spawnWorker('import-parse', { workerData: data, transferList: [this.channel.port2] });
     // An import that ends without close() (a bug) must not keep its process alive for the helper.
     this.worker.unref();
+  }
+
+  /**
+   * Hands the helper the import's next file now, while this thread still writes the one before (builds its indexes):
+   * the helper parses it up to AHEAD_BUDGET_KIB ahead, and `parse` for the same file then reads what it sent. Only a
+   * file whose known ids are already what they will be when its turn comes (the file before provides none).
+   */
+  readAhead(options: ParseOptions, width: number): void {
+    if (this.closed) throw new Error("the import's parsing helper is closed");
+    if (this.ahead !== null) throw new Error(`the parsing helper already reads ${this.ahead.path} ahead`);
+    allowAhead(this.control, AHEAD_BUDGET_KIB);
+    this.send(options, width);
+    this.ahead = options;
+  }
+
+  /** The file the helper was handed ahead and nobody has read yet, if any. */
+  readingAhead(): string | null {
+    return this.ahead?.path ?? null;
+  }
+
+  private send(options: ParseOptions, width: number): void {
+    const { knownIds, ...rest } = options;
+    const send = this.idsHeld !== knownIds;
+    this.worker.postMessage({ options: rest, knownIds: send ? knownIds : null, width } satisfies ParseFile);
+    this.idsHeld = knownIds;
   }
 
   /**
@@ -298,10 +377,15 @@ export class ParseHelper {
     let alive = -1;
     let aliveAt = performance.now();
     let done = false;
-    const { knownIds, ...rest } = options;
-    const send = this.idsHeld !== knownIds;
-    this.worker.postMessage({ options: rest, knownIds: send ? knownIds : null, width } satisfies ParseFile);
-    this.idsHeld = knownIds;
+    if (this.ahead === null) {
+      allowAhead(control, 0);
+      this.send(options, width);
+    } else if (this.ahead.path !== options.path || this.ahead.knownIds !== options.knownIds)
+      // The batches waiting are another file's: read as this one they would write its rows into the wrong table.
+      throw new Error(`the parsing helper reads ${this.ahead.path} ahead, not ${options.path}`);
+    // Its turn: what waits may shrink as this thread reads it, and not grow.
+    else allowAhead(control, Atomics.load(control, KIB_IN_FLIGHT));
+    this.ahead = null;
     try {
       for (;;) {
         const got = receiveMessageOnPort(this.channel.port1) as { message: ToWriter } | undefined;
@@ -317,9 +401,10 @@ export class ParseHelper {
         }
         this.received++;
         aliveAt = performance.now();
+        const m = got.message;
+        if (m.type === 'batch') Atomics.sub(control, KIB_IN_FLIGHT, m.batch.kib);
         Atomics.add(control, CONSUMED, 1);
         Atomics.notify(control, CONSUMED);
-        const m = got.message;
         if (m.type === 'end') {
           done = true;
           return m.read;
@@ -353,8 +438,7 @@ export class ParseHelper {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.control, CANCEL, 1);
-    Atomics.notify(this.control, CONSUMED);
+    stopReading(this.control);
     this.channel.port1.close();
     void this.worker.terminate();
   }
