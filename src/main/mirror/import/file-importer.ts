@@ -496,8 +496,10 @@ function importFileOnce(o: Reading, keysCheckedAtBuild: boolean, before: number)
     const onThread = o.parsedAhead || (o.helperFree && helperShouldParse(o));
     summary.parsedOn = onThread ? 'helper' : 'inline';
     summary.read = onThread ? o.parseHelper().parse(parse, width, sink, o.progress) : parseRecords(parse, sink);
-    // The helper is idle from here on: the next file's parsing may begin while this one's indexes are built.
-    o.readNextAhead?.();
+    // The helper is idle from here on: the next file's parsing may begin while this one's indexes are built (the
+    // long stretch of one thread alone). Not after upserts into a table with rows that keeps its indexes: such a file
+    // goes at the importing thread's pace, not the helper's, and what was read ahead would only wait in memory.
+    if (insertOnly || dropped) o.readNextAhead?.();
     flush();
     if (o.snapshot) {
       // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.

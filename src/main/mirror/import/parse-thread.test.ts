@@ -167,11 +167,12 @@ describe.each(['csv', 'jsonl'] as const)('parsing %s on a helper thread', (forma
   it('leaves the same rows, quarantine and summaries as parsing inline, for a first snapshot and the next', () => {
     const { first, second } = exports[format];
     const r = importBoth([first, second]);
-    // Every file after one that provides no ids is handed to the helper while the one before it is written.
+    // Into empty tables every file after one that provides no ids is handed to the helper while the one before it is
+    // written; the next snapshot's upserts into tables with rows (no index rebuilt at this size) hand none ahead.
     const ahead = 'ahead: exposures transactions transfers greetings reports blocks introductions';
     expect(r.parsedOn).toEqual([
       ['users inline, transactions inline; ahead: ', 'users inline, transactions inline; ahead: '],
-      [`users helper, transactions helper; ${ahead}`, `users helper, transactions helper; ${ahead}`],
+      [`users helper, transactions helper; ${ahead}`, 'users helper, transactions helper; ahead: '],
     ]);
     expect(r.summaries[1]).toEqual(r.summaries[0]);
     expect(r.threaded).toEqual(r.inline);
