@@ -55,11 +55,14 @@ export interface FileSummary {
   removalsWithheld: number;
   /** Row count the manifest announced for this file, if it did. */
   expected: number | null;
-  /** Wall time for this file: reading, validation, writing and any index rebuild. */
+  /**
+   * Wall time for this file: reading, validation, writing and any index rebuild — from its turn: the helper's parsing
+   * of a file handed ahead (parsedAhead) began during the file before, and counts there.
+   */
   elapsedMs: number;
   /** Where its records were parsed: on the importing thread, or on a helper beside it (parse-thread.ts). */
   parsedOn: 'inline' | 'helper';
-  /** The helper began parsing it while the file before was still being written (readAhead). */
+  /** The helper began parsing it while the file before was still being written (parseAhead). */
   parsedAhead: boolean;
 }
 
@@ -196,13 +199,13 @@ export interface ImportFileOptions {
    * Tests only: parse files at least this big on a helper thread, however busy the machine (default: parseOnHelper).
    */
   parseThreadMinBytes?: number;
-  /** The helper was handed this file ahead (readAhead, by the file before): its parsing has begun. */
+  /** The helper was handed this file ahead (parseAhead, by the file before): its parsing has begun. */
   parsedAhead: boolean;
   /**
    * Called once this file's records are all read, before its indexes are built: hands the import's next file to the
-   * helper (readAhead) and says whether it did. Absent when there is no next file or this one changes the known ids.
+   * helper (parseAhead) and says whether it did. Absent when there is no next file or this one changes the known ids.
    */
-  readNextAhead?: () => boolean;
+  parseNextAhead?: () => boolean;
 }
 
 /** What parseRecords is given for the file, wherever it runs. */
@@ -231,11 +234,14 @@ function helperShouldParse(o: ImportFileOptions): boolean {
 
 /**
  * Hands the file to the helper before its turn, while the import's thread still writes the file before (parse-
- * thread.ts, readAhead), when it would go to the helper at its turn. Returns whether it did.
+ * thread.ts, parseAhead), when it would go to the helper at its turn. Returns whether it did. The machine's idle cores
+ * are sampled now, up to an index build (a province's transactions: ~60 s) before the turn; SQLite's sorter may take
+ * a second thread during that build (bulk-mode.ts), and both run at the import's background priority, so the
+ * console's own work still comes first.
  */
-export function readAhead(o: ImportFileOptions): boolean {
+export function parseAhead(o: ImportFileOptions): boolean {
   if (!helperShouldParse(o)) return false;
-  o.parseHelper().readAhead(parseOptionsOf(o), columnsOf(o.spec).length);
+  o.parseHelper().parseAhead(parseOptionsOf(o), columnsOf(o.spec).length);
   return true;
 }
 
@@ -271,7 +277,7 @@ function importFileAttempts(o: ImportFileOptions): ImportedFile {
   let nextAhead = false;
   const first: Reading = {
     ...o,
-    readNextAhead: o.readNextAhead && (() => (nextAhead = o.readNextAhead!())),
+    parseNextAhead: o.parseNextAhead && (() => (nextAhead = o.parseNextAhead!())),
     helperFree: true,
   };
   if (!(stmts.keyIndexed && before === 0)) return importFileOnce(first, false, before);
@@ -287,7 +293,7 @@ function importFileAttempts(o: ImportFileOptions): ImportedFile {
   } catch (e) {
     if (!(e instanceof KeyGivenTwice)) throw e;
     // Read again inline when the helper has moved on to the next file (its batches wait for that file's turn).
-    const imported = attempt({ ...o, parsedAhead: false, readNextAhead: undefined, helperFree: !nextAhead }, false);
+    const imported = attempt({ ...o, parsedAhead: false, parseNextAhead: undefined, helperFree: !nextAhead }, false);
     imported.summary.elapsedMs = Math.round(performance.now() - started); // both readings
     return imported;
   }
@@ -499,7 +505,7 @@ function importFileOnce(o: Reading, keysCheckedAtBuild: boolean, before: number)
     // The helper is idle from here on: the next file's parsing may begin while this one's indexes are built (the
     // long stretch of one thread alone). Not after upserts into a table with rows that keeps its indexes: such a file
     // goes at the importing thread's pace, not the helper's, and what was read ahead would only wait in memory.
-    if (insertOnly || dropped) o.readNextAhead?.();
+    if (insertOnly || dropped) o.parseNextAhead?.();
     flush();
     if (o.snapshot) {
       // A short or padded file would delete real rows or keep deleted ones: refuse the snapshot whole.

@@ -10,7 +10,7 @@ import { CancelledError, silentProgress, type ProgressSink } from '../../../shar
 import {
   importFile,
   manifestUndeclared,
-  readAhead,
+  parseAhead,
   type FileSummary,
   type ImportFileOptions,
   type QuarantineWriter,
@@ -402,11 +402,12 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               const imported = importFile({
                 ...fileOptions(f, ahead === f),
                 // Not past a file that provides ids: the next file must be parsed against the ids it leaves.
-                readNextAhead:
+                parseNextAhead:
                   next && !f.spec.provides
                     ? () => {
-                        if (readAhead(fileOptions(next, false))) ahead = next;
-                        return ahead === next;
+                        const handed = parseAhead(fileOptions(next, false));
+                        if (handed) ahead = next;
+                        return handed;
                       }
                     : undefined,
               });

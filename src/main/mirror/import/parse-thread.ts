@@ -61,14 +61,14 @@ const BATCH_ROWS = 4096;
 /** Batches sent and not yet read before the helper waits. */
 const MAX_IN_FLIGHT = 4;
 /**
- * How far the helper may run ahead of the writer in a file it was handed early (ParseHelper.readAhead), in KiB of
+ * How far the helper may run ahead of the writer in a file it was handed early (ParseHelper.parseAhead), in KiB of
  * batches sent and not yet read. The writer spends a big file's last stretch building its indexes (a province's
  * transactions: ~60 s on one thread) with the helper idle; the next file's rows parsed meanwhile are written later
  * as fast as the writer alone can. A province's transfers (4.4 M rows) come to ~1 GB of batches, a city's to a tenth,
  * which fits whole. At a province 512 MiB saved a few seconds more than this, but the memory freed after it stayed
  * mapped and the next run's peak counted it (3.8 GB against 3.0–3.2); with 256 MiB it did not (3.1 GB). Once
- * the writer reads the file, the helper may only keep what waits from growing (AHEAD_KIB): a file the writer is
- * slower at (upserts into a table with rows) would otherwise fill the budget for nothing.
+ * the writer reads the file, what waits may stay as large as it then is, and not grow (AHEAD_KIB). Files written at
+ * the writer's pace, not the helper's (upserts into a table with rows), are not handed ahead (file-importer.ts).
  */
 export const AHEAD_BUDGET_KIB = 256 * 1024;
 /** How long either side sleeps on the other before looking at cancel again. */
@@ -330,7 +330,7 @@ export class ParseHelper {
   private closed = false;
   /** The id sets the helper holds a copy of; null until sent, and again once they changed (idsChanged). */
   private idsHeld: KnownIds | null = null;
-  /** The file handed ahead (readAhead) and not yet read by `parse`. */
+  /** The file handed ahead (parseAhead) and not yet read by `parse`. */
   private ahead: ParseOptions | null = null;
 
   constructor() {
@@ -345,17 +345,12 @@ export class ParseHelper {
    * the helper parses it up to AHEAD_BUDGET_KIB ahead, and `parse` for the same file then reads what it sent. Only a
    * file whose known ids are already what they will be when its turn comes (the file before provides none).
    */
-  readAhead(options: ParseOptions, width: number): void {
+  parseAhead(options: ParseOptions, width: number): void {
     if (this.closed) throw new Error("the import's parsing helper is closed");
-    if (this.ahead !== null) throw new Error(`the parsing helper already reads ${this.ahead.path} ahead`);
+    if (this.ahead !== null) throw new Error(`the parsing helper already parses ${this.ahead.path} ahead`);
     allowAhead(this.control, AHEAD_BUDGET_KIB);
     this.send(options, width);
     this.ahead = options;
-  }
-
-  /** The file the helper was handed ahead and nobody has read yet, if any. */
-  readingAhead(): string | null {
-    return this.ahead?.path ?? null;
   }
 
   private send(options: ParseOptions, width: number): void {
@@ -380,10 +375,13 @@ export class ParseHelper {
     if (this.ahead === null) {
       allowAhead(control, 0);
       this.send(options, width);
-    } else if (this.ahead.path !== options.path || this.ahead.knownIds !== options.knownIds)
+    } else if (this.ahead.path !== options.path) {
       // The batches waiting are another file's: read as this one they would write its rows into the wrong table.
-      throw new Error(`the parsing helper reads ${this.ahead.path} ahead, not ${options.path}`);
-    // Its turn: what waits may shrink as this thread reads it, and not grow.
+      this.close();
+      throw new Error(`the parsing helper parses ${this.ahead.path} ahead, not ${options.path}`);
+    }
+    // Its turn: what waits may stay as large as it is now while this thread reads it (the helper keeps parsing where
+    // it is the slower), and not grow: a writer slower than the helper holds no more than the read-ahead left.
     else allowAhead(control, Atomics.load(control, KIB_IN_FLIGHT));
     this.ahead = null;
     try {
