@@ -13,7 +13,8 @@ import type { QuarantineReason } from './row-problem';
  *
  * The writer is synchronous (it runs inside the import's transaction), so it takes batches with
  * receiveMessageOnPort and sleeps on a shared counter when none is waiting; the helper stops when MAX_IN_FLIGHT
- * batches wait unread, so memory stays flat whichever side is slower.
+ * batches wait unread (AHEAD_BUDGET_KIB of them for a file handed ahead), so memory stays bounded whichever side is
+ * slower.
  *
  * A batch is packed for a cheap crossing: structured-cloning an array of a row's values costs ~650 ns a row to
  * receive (measured), one string of all its text values joined by NUL (which no accepted value holds) plus typed
