@@ -373,6 +373,8 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
             };
             const erased: Record<IdTable, string[]> = { users: [], merchants: [] };
             const counted = new Map<string, CountedTable>();
+            // One file ending with a newline shows the writer's habit; a writer that ends none is not held to it.
+            const writerEndsFiles = planned.some((p) => p.endsWithNewline === true);
             const fileOptions = (f: PlannedFile, parsedAhead: boolean): ImportFileOptions => ({
               db,
               spec: f.spec,
@@ -387,8 +389,7 @@ export function importExport(db: Db, dir: string, options: ImportOptions): Impor
               progress,
               snapshot: manifest.kind === 'snapshot',
               fastPaths: options.fastPaths ?? true,
-              // One file ending with a newline shows the writer's habit; a writer that ends none is not held to it.
-              writerEndsFiles: planned.some((p) => p.endsWithNewline === true),
+              writerEndsFiles,
               parseThreadMinBytes: options.parseThreadMinBytes,
               parseHelper,
               parsedAhead,

@@ -356,8 +356,8 @@ export class ParseHelper {
 
   private send(options: ParseOptions, width: number): void {
     const { knownIds, ...rest } = options;
-    const send = this.idsHeld !== knownIds;
-    this.worker.postMessage({ options: rest, knownIds: send ? knownIds : null, width } satisfies ParseFile);
+    const idsStale = this.idsHeld !== knownIds;
+    this.worker.postMessage({ options: rest, knownIds: idsStale ? knownIds : null, width } satisfies ParseFile);
     this.idsHeld = knownIds;
   }
 
