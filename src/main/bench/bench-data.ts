@@ -78,13 +78,15 @@ export function randomWeights(rand: () => number): FeatureWeights {
 /**
  * The unpublished runs (and their introductions) earlier benches stored in a mirror the benches keep (the engine
  * bench's cached mirror, a kept scale step's), removed before a bench times its own run, so that the run is stored
- * into the mirror as an import leaves it: a run's persist writes into the introductions' indexes, which grew with
- * every earlier run (six runs, 2.09 M rows, inflated the province's persist from 6.7 to 13–15 s). Only for a mirror
+ * into the mirror as an import leaves it (before migration 018 a run's persist wrote into an index of every run's
+ * introductions at random places: six earlier runs, 2.09 M rows, inflated the province's persist from 6.7 to 13–15 s;
+ * a run's rows now go in after the earlier runs', but a bench still times the same mirror every time). Only for a mirror
  * the bench made; a console's runs are never removed. Returns how many.
  */
 export function forgetBenchRuns(db: Db): number {
   const removed = db.transaction(() => {
     const unpublished = 'SELECT id FROM match_runs WHERE id NOT IN (SELECT run_id FROM publications)';
+    db.prepare(`DELETE FROM run_introduction_members WHERE run_id IN (${unpublished})`).run();
     db.prepare(`DELETE FROM run_introductions WHERE run_id IN (${unpublished})`).run();
     return db.prepare(`DELETE FROM match_runs WHERE id IN (${unpublished})`).run().changes;
   })();

@@ -504,3 +504,38 @@ describe('migration 17: transactions name their merchant by an integer key', () 
     db.close();
   });
 });
+
+describe("migration 18: a run's introductions found by either member", () => {
+  it('files every stored introduction under both accounts, run by run, and drops the two indexes it replaces', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations, 17);
+    db.exec(`
+      INSERT INTO users (id, nickname, id_verified, gender, seeking, birth_year, city, registered_at, status)
+        VALUES ('a', 'A', 1, 'F', 'M', 1990, 'Hangzhou', 0, 'active'), ('b', 'B', 1, 'M', 'F', 1991, 'Hangzhou', 0, 'active'),
+               ('c', 'C', 1, 'F', 'M', 1992, 'Hangzhou', 0, 'active');
+      INSERT INTO match_runs (id, date, ruleset_version, ruleset, operator, started_at, status)
+        VALUES (1, '2026-11-23', NULL, '{}', 'lin', '2026-11-23T00:00:00Z', 'superseded'),
+               (2, '2026-11-23', NULL, '{}', 'lin', '2026-11-23T01:00:00Z', 'completed');
+      INSERT INTO run_introductions (run_id, user_a, user_b, score, reasons, evidence)
+        VALUES (1, 'a', 'b', 50, '[]', '{}'), (2, 'a', 'c', 60, '[]', '{}'), (2, 'b', 'c', 40, '[]', '{}');
+    `);
+    const introductions = db.prepare('SELECT * FROM run_introductions ORDER BY run_id, user_a').all();
+    migrate(db, migrations, 18);
+    expect(db.pragma('user_version', { simple: true })).toBe(18);
+    expect(db.prepare('SELECT * FROM run_introductions ORDER BY run_id, user_a').all()).toEqual(introductions);
+    expect(db.prepare('SELECT run_id, user_id, other_id FROM run_introduction_members').raw().all()).toEqual([
+      [1, 'a', 'b'],
+      [1, 'b', 'a'],
+      [2, 'a', 'c'],
+      [2, 'b', 'c'],
+      [2, 'c', 'a'],
+      [2, 'c', 'b'],
+    ]);
+    const indexes = db.pragma('index_list(run_introductions)') as { name: string; origin: string }[];
+    expect(indexes.map((i) => i.origin)).toEqual(['pk']);
+    db.pragma('foreign_keys = ON');
+    expect(() => db.exec(`INSERT INTO run_introduction_members VALUES (3, 'a', 'b')`)).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+});

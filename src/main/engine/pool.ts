@@ -87,9 +87,10 @@ const sql = {
   upstreamIntroductions: `SELECT user_a, user_b FROM introductions`,
   // Every other date's runs, earlier or later (a date can be run again after a later one), superseded ones too (they
   // may have been exported before the re-run); the runs of this date are what the new run replaces.
+  // Read from the members (migration 018), each pair once: a third of the bytes of the introductions' rows.
   consoleIntroductions: `
-    SELECT i.user_a, i.user_b FROM run_introductions i JOIN match_runs r ON r.id = i.run_id
-    WHERE r.status IN ('completed', 'superseded') AND r.date <> ?`,
+    SELECT m.user_id, m.other_id FROM run_introduction_members m JOIN match_runs r ON r.id = m.run_id
+    WHERE r.status IN ('completed', 'superseded') AND r.date <> ? AND m.user_id < m.other_id`,
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database';
+import { type Db, openDatabase } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { importExport } from '../mirror/import';
 import { tempDir, user, writeExport } from '../testing/export-files';
@@ -28,6 +28,16 @@ const pair = (userA: string, userB: string): StoredIntroduction => ({
   reasons: ['shared_places'],
   evidence: { sharedPlaces: [] },
 });
+
+/** A run's rows in run_introduction_members, as "user other", in key order. */
+function membersOf(db: Db, runId: number): string[] {
+  return db
+    .prepare(
+      `SELECT user_id || ' ' || other_id FROM run_introduction_members WHERE run_id = ? ORDER BY user_id, other_id`,
+    )
+    .pluck()
+    .all(runId) as string[];
+}
 
 /** A mirror whose users came from a real snapshot import, and a directory for the next export. */
 function mirrorOf(ids: string[]) {
@@ -73,6 +83,7 @@ describe("storing a run's introductions", () => {
       }),
     );
     expect(readRunIntroductions(db, busy)).toEqual([]);
+    expect(membersOf(db, busy)).toEqual([]);
     expect(readRun(db, busy)!.status).toBe('running');
     // The same import, introductions among accounts it kept: stored.
     completeRun(db, busy, DATE, 'lin', [pair('u1', 'u3')], {}, read);
@@ -103,6 +114,10 @@ describe("storing a run's introductions", () => {
     const stored = readRunIntroductions(db, runId).sort((x, y) => byPair(x).localeCompare(byPair(y)));
     expect(stored).toHaveLength(300);
     expect(stored).toEqual([...introductions].sort((x, y) => byPair(x).localeCompare(byPair(y))));
+    // Each is filed under both of its accounts, and only this run's are.
+    const both = introductions.flatMap((i) => [`${i.userA} ${i.userB}`, `${i.userB} ${i.userA}`]);
+    expect(membersOf(db, runId)).toEqual(both.sort());
+    expect(membersOf(db, runId + 1)).toEqual([]);
     db.close();
   });
 });

@@ -79,7 +79,11 @@ const sql = {
   introductionsPage: (limit: number) =>
     `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ? ORDER BY score DESC, user_a, user_b ${limitSql(limit)} OFFSET ?`,
   introductionsCount: `SELECT count(*) FROM run_introductions WHERE run_id = ?`,
-  userIntroductions: `SELECT user_a, user_b, score FROM run_introductions WHERE run_id = ? AND (user_a = ? OR user_b = ?) ORDER BY user_a, user_b`,
+  // Found through the user's members rows (migration 018), then each introduction by its primary key.
+  userIntroductions: `SELECT i.user_a, i.user_b, i.score FROM run_introduction_members m
+    JOIN run_introductions i ON i.run_id = m.run_id
+      AND i.user_a = min(m.user_id, m.other_id) AND i.user_b = max(m.user_id, m.other_id)
+    WHERE m.run_id = ? AND m.user_id = ? ORDER BY i.user_a, i.user_b`,
 };
 
 function parseEvidence(text: string): Evidence {
@@ -305,7 +309,7 @@ export function listPreviewIntroductions(
   type Row = { user_a: string; user_b: string; score: number };
   const toView = (r: Row): PreviewIntroductionRow => ({ userA: r.user_a, userB: r.user_b, score: Math.round(r.score) });
   if (options.userId !== undefined) {
-    const rows = db.prepare(sql.userIntroductions).all(runId, options.userId, options.userId) as Row[];
+    const rows = db.prepare(sql.userIntroductions).all(runId, options.userId) as Row[];
     return {
       total: rows.length,
       introductions: rows.slice(options.offset, options.offset + options.limit).map(toView),

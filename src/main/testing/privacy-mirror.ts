@@ -3,6 +3,7 @@ import type { Db } from '../db/database';
 import { DEFAULT_RULE_SET } from '../../shared/domain/ruleset';
 import { mulberry32 as mulberry } from '../util/seeded-random';
 import { recountMirrorRows } from '../mirror/row-counts';
+import { recordIntroductionMembers } from '../engine/store';
 
 /**
  * A small random mirror for privacy tests, written with plain INSERTs: merchants across districts and brands with
@@ -151,6 +152,7 @@ export function buildPrivacyFixture(
         pairs.push([a, b]);
       }
     }
+    recordIntroductionMembers(db, runId);
   })();
   return { runId, users, merchants, pairs };
 }

@@ -16,6 +16,7 @@ import { m014RowIdsUniqueIndex } from './014-row-ids-unique-index';
 import { m015ExposuresUniqueIndex } from './015-exposures-unique-index';
 import { m016UserKeys } from './016-user-keys';
 import { m017MerchantKeys } from './017-merchant-keys';
+import { m018IntroductionMembers } from './018-introduction-members';
 
 /** Every shipped migration, in order. Append only; never edit a shipped one. */
 export const migrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   m015ExposuresUniqueIndex,
   m016UserKeys,
   m017MerchantKeys,
+  m018IntroductionMembers,
 ];
