@@ -126,7 +126,9 @@ export function allocateOutput(n: number, topK: number, threads: number): Kernel
     candCount: new Int32Array(new SharedArrayBuffer(Math.max(4, n * 4))),
     cand: new Int32Array(new SharedArrayBuffer(Math.max(4, slots * 4))),
     overlap: new Int32Array(new SharedArrayBuffer(Math.max(4, slots * 4))),
-    primary: new Uint8Array(Math.max(1, slots)),
+    // Shared though only this thread writes it (markPrimarySlots): a plain buffer is copied into every thread with
+    // each message that carries the output — 2 × 50 MB at the province, ~0.6 s of this thread's time.
+    primary: new Uint8Array(new SharedArrayBuffer(Math.max(1, slots))),
     control: new Int32Array(new SharedArrayBuffer(12)),
     updates: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, threads))),
   };
@@ -227,7 +229,9 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
     // Shared: the re-score helper thread reads them (engine/assignment.ts).
     userA: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
     userB: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
-    slot: new Int32Array(count),
+    // Shared for the same reason as the output's primary marks: the features message carries it (0.8 s to copy
+    // the province's 27.5 M into two threads).
+    slot: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
     rowStart: new Int32Array(new SharedArrayBuffer((rowCount + 1) * 4)),
     sharedPlaces: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4))),
     features: new Float32Array(new SharedArrayBuffer(Math.max(4, count * FEATURE_COUNT * 4))),
