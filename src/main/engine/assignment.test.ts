@@ -38,9 +38,8 @@ function referenceAssign(
     if (matched.has(u) || matched.has(v)) continue;
     matched.add(u);
     matched.add(v);
-    const slot = p.slot[pair]!;
     pairs.push(
-      `${Math.min(u, v)}-${Math.max(u, v)}@${slot}:${pairValue(p.features, pair, w)}:${reasonCodes(p.features, pair, w).join('+')}`,
+      `${Math.min(u, v)}-${Math.max(u, v)}@${pair}:${pairValue(p.features, pair, w)}:${reasonCodes(p.features, pair, w).join('+')}`,
     );
   }
   // Summed in user order, as the engine sums: another order may round differently in the last place.
@@ -102,7 +101,6 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       count: a.length,
       userA: Int32Array.from(a),
       userB: Int32Array.from(b),
-      slot: Int32Array.from(slot),
       rowStart,
       sharedPlaces: Int32Array.from(shared),
       features,
@@ -144,8 +142,7 @@ describe('scoreAndAssign', () => {
           const where = `rules ${i}, ${shares} share(s)`;
           const mine = Array.from(
             got.userA,
-            (u, k) =>
-              `${u}-${got.userB[k]}@${c.pairs.slot[got.pair[k]!]}:${got.score[k]}:${introductionReasons(c, got, k).join('+')}`,
+            (u, k) => `${u}-${got.userB[k]}@${got.pair[k]}:${got.score[k]}:${introductionReasons(c, got, k).join('+')}`,
           );
           expect(got.summary.qualifyingCandidates, where).toBe(want.entries);
           expect(got.summary.upperBound, where).toBe(want.upperBound);

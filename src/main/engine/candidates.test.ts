@@ -191,15 +191,16 @@ describe('exact top-K candidates', () => {
     // Each pair once, at its primary slot, with the features that slot gets when every slot is computed.
     const data = kernelData(pool, 10);
     const all = listsAndFeatures(data, allocateOutput(pool.userIds.length, 10, 1), createScratch(data));
-    const bySlot = new Map(Array.from(all.slot, (slot, i) => [slot, i]));
+    // A row lists a candidate once, so (row's user, candidate) names one slot of every list.
+    const bySlot = new Map(Array.from(all.userA, (a, i) => [`${a}>${all.userB[i]!}`, i]));
     const seen = new Set<string>();
     for (let i = 0; i < got.pairs.count; i++) {
       const [a, b] = [got.pairs.userA[i]!, got.pairs.userB[i]!];
       const key = `${Math.min(a, b)}-${Math.max(a, b)}`;
       expect(seen.has(key), key).toBe(false);
       seen.add(key);
-      const j = bySlot.get(got.pairs.slot[i]!)!;
-      expect(all.userB[j]).toBe(b);
+      const j = bySlot.get(`${a}>${b}`)!;
+      expect(j, `${a}>${b}`).toBeDefined();
       expect(Array.from(got.pairs.features.subarray(i * 8, i * 8 + 8))).toEqual(
         Array.from(all.features.subarray(j * 8, j * 8 + 8)),
       );

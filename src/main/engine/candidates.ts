@@ -217,7 +217,8 @@ export function startCandidateTeam(data: KernelData, threads: number): EngineTea
 /**
  * The pairs whose features are computed, laid out contiguously by output row: with `primaryOnly` each pair once (its
  * primary slot; re-scoring then streams through these arrays instead of hopping over every user's K slots), else
- * every slot (a sample's rows, which have no primary marks).
+ * every slot (a sample's rows, which have no primary marks). Which slot a pair came from is not kept: nothing reads it,
+ * and at the province it was 110 MB of fresh pages for this thread to fault in.
  */
 export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boolean): CandidatePairs {
   const rowCount = out.candCount.length;
@@ -229,9 +230,6 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
     // Shared: the re-score helper thread reads them (engine/assignment.ts).
     userA: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
     userB: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
-    // Shared for the same reason as the output's primary marks: the features message carries it (0.8 s to copy
-    // the province's 27.5 M into two threads).
-    slot: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
     rowStart: new Int32Array(new SharedArrayBuffer((rowCount + 1) * 4)),
     sharedPlaces: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4))),
     features: new Float32Array(new SharedArrayBuffer(Math.max(4, count * FEATURE_COUNT * 4))),
@@ -246,7 +244,6 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
       if (primaryOnly && !out.primary[slot]) continue;
       pairs.userA[i] = u;
       pairs.userB[i] = out.cand[slot]!;
-      pairs.slot[i] = slot;
       i++;
     }
   }

@@ -149,8 +149,6 @@ export interface CandidatePairs {
   count: number;
   userA: Int32Array;
   userB: Int32Array;
-  /** The candidate slot (row * topK + rank) the pair was taken from. */
-  slot: Int32Array;
   rowStart: Int32Array;
   sharedPlaces: Int32Array;
   /** FEATURE_COUNT values per pair, each in [0, 1], in FEATURE_NAMES order. */
