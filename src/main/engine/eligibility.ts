@@ -59,7 +59,8 @@ export function compatibleGroups(a: number, b: number): boolean {
  * (district rank × 4096 + birth year) × 64 + flags, where the flags are real name (1), the group code (× 2; gender
  * F=0/M=1 × 3 + seeking F=0/M=1/any=2), active (16) and consent (32). District ranks count from 1 in the districts'
  * binary order (0: none). Exact as a double for any count of districts a mirror could hold; a small integer (the fast
- * kind in V8) below 8,192 of them.
+ * kind in V8) below 4,096 of them (V8's small integers are 31-bit in Electron's pointer-compressed builds; 8,192 under
+ * Node's 32-bit ones).
  */
 const TRAIT = { realName: 1, group: 2, active: 16, consent: 32, flags: 64, birthYears: 4096 } as const;
 
@@ -87,7 +88,8 @@ const sql = {
 /** Judges every account of the mirror for the date, with the rule set's age range and real-name rule. */
 export function judgeUsers(db: Db, date: string, ruleSet: RuleSet, excluded: ReadonlySet<string>): UserEligibility {
   const window = runWindow(date, ruleSet.windowDays);
-  // Four reads of the users table, one snapshot: an import landing between them would misalign the arrays.
+  // Four reads of the users table, one snapshot: an import landing between them would misalign the arrays. (A
+  // transaction cannot begin while the connection has an iterator open: no caller judges in the middle of one.)
   const { userIds, keys, traits, districts } = db.transaction(() => ({
     userIds: db.prepare(sql.ids).pluck().all() as string[],
     keys: db.prepare(sql.keys).pluck().all() as number[],

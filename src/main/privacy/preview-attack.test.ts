@@ -11,6 +11,7 @@ import { dispatch } from '../dispatch';
 import { setOperatorEnabled, setOperatorRole } from '../operators/accounts';
 import { signedIn, TEST_PASSWORD } from '../testing/operators';
 import { buildPrivacyFixture } from '../testing/privacy-mirror';
+import { recordIntroductionMembers } from '../engine/store';
 import { tempServices } from '../testing/temp';
 import { createMaskingPolicy } from './policy';
 import { answerGuess, guessCard, pairPreview } from './preview';
@@ -138,6 +139,7 @@ function baseMirror(exposures: Exposure[]): number {
       coPresence: [{ merchantId: X, hourBand: 'morning' }],
     }),
   );
+  recordIntroductionMembers(db, runId);
   return runId;
 }
 
