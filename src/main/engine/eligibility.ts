@@ -64,15 +64,17 @@ export function compatibleGroups(a: number, b: number): boolean {
  */
 const TRAIT = { realName: 1, group: 2, active: 16, consent: 32, flags: 64, birthYears: 4096 } as const;
 
+/** The districts, in binary order: the list judgeUsers returns, and the ranks the traits name them by. */
+const DISTRICTS_SQL = `SELECT DISTINCT district FROM users WHERE district IS NOT NULL ORDER BY district`;
+
 const sql = {
   ids: `SELECT id FROM users ORDER BY id`,
   keys: `SELECT coalesce(k.key, -1) FROM users u LEFT JOIN user_keys k ON k.id = u.id ORDER BY u.id`,
-  districts: `SELECT DISTINCT district FROM users WHERE district IS NOT NULL ORDER BY district`,
+  districts: DISTRICTS_SQL,
   // The latest consent row (by granted_at) up to the end of the date decides; revoked = out. One search of the
   // consents' primary key per account, in SQLite, instead of a million rows handed over and looked up by id.
   traits: `
-    WITH ranked AS (SELECT district, row_number() OVER (ORDER BY district) AS rank
-                    FROM (SELECT DISTINCT district FROM users WHERE district IS NOT NULL))
+    WITH ranked AS (SELECT district, row_number() OVER (ORDER BY district) AS rank FROM (${DISTRICTS_SQL}))
     SELECT ((coalesce(r.rank, 0) * ${TRAIT.birthYears} + u.birth_year) * ${TRAIT.flags}
             + u.id_verified * ${TRAIT.realName}
             + ((u.gender = 'M') * 3 + CASE u.seeking WHEN 'F' THEN 0 WHEN 'M' THEN 1 ELSE 2 END) * ${TRAIT.group}
