@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
 import { AssignmentBuffers, introductionReasons, normalisedWeights, reasonCodes, scoreAndAssign } from './assignment';
 import type { CandidateSet } from './candidates';
-import { pairValue, quantise } from './score-share';
+import { FEATURE_SCALE, pairValue, quantise, toFeatureStep } from './score-share';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -16,15 +16,15 @@ function referenceAssign(
   rules: RuleSet,
 ): { pairs: string[]; entries: number; upperBound: number } {
   const w = normalisedWeights(rules);
-  const w100 = Array.from(w, (x) => x * 100);
+  const step = Array.from(w, (x) => (x * 100) / FEATURE_SCALE);
   const entries: { pair: number; key: number }[] = [];
   const best = new Map<number, number>();
   const p = c.pairs;
   for (let i = 0; i < p.count; i++) {
     if (!eligible[p.userA[i]!] || !eligible[p.userB[i]!] || p.sharedPlaces[i]! < rules.minSharedPlaces) continue;
     // Same summation order as the engine, so the quantised keys agree to the bit.
-    let s = w100[0]! * p.features[i * 8]! + w100[1]! * p.features[i * 8 + 1]!;
-    for (let k = 2; k < FEATURE_COUNT; k++) s += w100[k]! * p.features[i * 8 + k]!;
+    let s = step[0]! * p.features[i * 8]! + step[1]! * p.features[i * 8 + 1]!;
+    for (let k = 2; k < FEATURE_COUNT; k++) s += step[k]! * p.features[i * 8 + k]!;
     if (s < rules.minScore) continue;
     for (const x of [p.userA[i]!, p.userB[i]!]) best.set(x, Math.max(best.get(x) ?? 0, s));
     entries.push({ pair: i, key: Math.max(0, 1_000_000 - Math.round(s * 10_000)) });
@@ -61,7 +61,7 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
     candCount: new Int32Array(users),
     cand: new Int32Array(slots),
   } as unknown as KernelOutput;
-  const slotFeatures = new Float32Array(slots * FEATURE_COUNT);
+  const slotFeatures = new Uint16Array(slots * FEATURE_COUNT);
   const a: number[] = [];
   const b: number[] = [];
   const slot: number[] = [];
@@ -77,11 +77,12 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
       if (v === u) v = (v + 1) % users;
       const s = u * topK + j;
       out.cand[s] = v;
-      const onBucketStart = 1 - (1024 * (1 + Math.floor(rand() * 40))) / 1_000_000;
+      // 1 − 1024 m / 10^6 exactly, in steps (a step is 16 key quanta).
+      const onBucketStart = FEATURE_SCALE - 64 * (1 + Math.floor(rand() * 40));
       for (let f = 0; f < FEATURE_COUNT; f++) {
         const x = rand();
         slotFeatures[s * FEATURE_COUNT + f] =
-          levels < 0 ? onBucketStart : levels > 0 ? Math.floor(x * levels) / levels : x;
+          levels < 0 ? onBucketStart : toFeatureStep(levels > 0 ? Math.floor(x * levels) / levels : x);
       }
       a.push(u);
       b.push(v);
@@ -90,7 +91,7 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
     }
   }
   rowStart[users] = a.length;
-  const features = new Float32Array(a.length * FEATURE_COUNT);
+  const features = new Uint16Array(a.length * FEATURE_COUNT);
   slot.forEach((s, i) =>
     features.set(slotFeatures.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT),
   );

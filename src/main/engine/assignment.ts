@@ -5,6 +5,8 @@ import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import {
   COARSE,
   ENTRY,
+  FEATURE_SCALE,
+  type FeatureArray,
   FINE,
   FINE_BITS,
   ScoredShare,
@@ -223,7 +225,7 @@ function scoreJobs(
     split = lo;
   }
   const bounds = shares === 2 ? [0, split, rowCount] : [0, rowCount];
-  const weights100 = w.map((x) => x * 100);
+  const stepWeights = w.map((x) => (x * 100) / FEATURE_SCALE);
   return bounds.slice(1).map((rowEnd, k) => {
     const rowFirst = bounds[k]!;
     buffers.shares[k]!.ensure(rowStart[rowEnd]! - rowStart[rowFirst]!, n);
@@ -235,7 +237,7 @@ function scoreJobs(
       rowStart,
       eligible: mask,
       users: n,
-      weights100,
+      stepWeights,
       minScore: ruleSet.minScore,
       minShared: ruleSet.minSharedPlaces,
       bests: options.upperBound !== false,
@@ -469,7 +471,7 @@ const FEATURE_REASON_CODES: readonly string[] = FEATURE_NAMES.map((name) => REAS
 const REASON_LISTS = new Map<number, readonly string[]>();
 
 /** The three features that contributed most to a pair's value (and contributed at all). */
-export function reasonCodes(features: Float32Array, slot: number, w: Float64Array): string[] {
+export function reasonCodes(features: FeatureArray, slot: number, w: Float64Array): string[] {
   const f = slot * FEATURE_COUNT;
   let taken = 0; // bit mask of features already chosen
   let code = 0; // chosen feature indexes + 1, base 16, strongest first

@@ -29,6 +29,7 @@ import {
 } from './kernel';
 import { compatibleGroups, loadPool, loadPoolWith, type MatchPool } from './pool';
 import { startEngineTeam } from './team';
+import { FEATURE_SCALE } from './score-share';
 import { planCuts } from './window-scan';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { mulberry32 } from '../util/seeded-random';
@@ -174,7 +175,7 @@ describe('exact top-K candidates', () => {
     }
   }
 
-  it('fills features in [0, 1] and counts shared places', async () => {
+  it('fills features in [0, 1] (fixed point) and counts shared places', async () => {
     const db = tempDb();
     buildTestMirror(db, { users: 200, seed: 9 });
     const pool = loadPool(db, { date: '2026-11-24', ruleSet: DEFAULT_RULE_SET, excluded: new Set() }, silentProgress);
@@ -183,9 +184,10 @@ describe('exact top-K candidates', () => {
     for (let i = 0; i < got.pairs.count; i++) {
       expect(got.pairs.sharedPlaces[i]).toBeGreaterThan(0);
       for (let f = 0; f < 8; f++) {
+        // In fixed point: 0 … FEATURE_SCALE is 0 … 1.
         const x = got.pairs.features[i * 8 + f]!;
         expect(x).toBeGreaterThanOrEqual(0);
-        expect(x).toBeLessThanOrEqual(1);
+        expect(x).toBeLessThanOrEqual(FEATURE_SCALE);
       }
     }
     // Each pair once, at its primary slot, with the features that slot gets when every slot is computed.

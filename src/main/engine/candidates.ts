@@ -232,7 +232,7 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
     userB: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
     rowStart: new Int32Array(new SharedArrayBuffer((rowCount + 1) * 4)),
     sharedPlaces: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4))),
-    features: new Float32Array(new SharedArrayBuffer(Math.max(4, count * FEATURE_COUNT * 4))),
+    features: new Uint16Array(new SharedArrayBuffer(Math.max(4, count * FEATURE_COUNT * 2))),
     control: new Int32Array(new SharedArrayBuffer(12)),
   };
   let i = 0;

@@ -1,5 +1,6 @@
 import { FEATURE_NAMES } from '../../shared/domain/features';
 import type { MatchPool } from './pool';
+import { FEATURE_SCALE, type FeatureArray, toFeatureStep } from './score-share';
 import { WEIGHT_SCALE } from './weights';
 
 /**
@@ -151,8 +152,8 @@ export interface CandidatePairs {
   userB: Int32Array;
   rowStart: Int32Array;
   sharedPlaces: Int32Array;
-  /** FEATURE_COUNT values per pair, each in [0, 1], in FEATURE_NAMES order. */
-  features: Float32Array;
+  /** FEATURE_COUNT values per pair, each in [0, 1] in fixed point (FEATURE_SCALE), in FEATURE_NAMES order. */
+  features: FeatureArray;
   /** [0] next row chunk to claim, [1] rows done, [2] cancel flag. */
   control: Int32Array;
 }
@@ -781,14 +782,16 @@ function pairFeatures(d: KernelData, pairs: CandidatePairs, u: number, row: numb
     const districtAgeV = A[va + 3]!;
     const districtV = Math.floor(districtAgeV / 1000);
     sharedPlaces[i] = shared;
-    features[f] = 1 - Math.exp(-overlap / WEIGHT_SCALE);
-    features[f + 1] = 0.5 * (jb > 0 ? brandsBoth / jb : 0) + 0.5 * (jc > 0 ? catsBoth / jc : 0);
-    features[f + 2] = 1 - Math.exp(-meetings / 2);
-    features[f + 3] = latest < 0 ? 0 : (latest + 1) / d.windowDays;
-    features[f + 4] = Number.isFinite(spendGap) ? Math.exp(-spendGap) : 0;
-    features[f + 5] = districtU >= 0 && districtU === districtV ? 1 : 0;
-    features[f + 6] = Math.max(0, 1 - Math.abs(ageU - (districtAgeV - districtV * 1000 - AGE_OFFSET)) / 15);
-    features[f + 7] = oneWayU + oneWayV > 0 ? (2 * oneWayU * oneWayV) / (oneWayU + oneWayV) : 0;
+    features[f] = toFeatureStep(1 - Math.exp(-overlap / WEIGHT_SCALE));
+    features[f + 1] = toFeatureStep(0.5 * (jb > 0 ? brandsBoth / jb : 0) + 0.5 * (jc > 0 ? catsBoth / jc : 0));
+    features[f + 2] = toFeatureStep(1 - Math.exp(-meetings / 2));
+    features[f + 3] = toFeatureStep(latest < 0 ? 0 : (latest + 1) / d.windowDays);
+    features[f + 4] = toFeatureStep(Number.isFinite(spendGap) ? Math.exp(-spendGap) : 0);
+    features[f + 5] = districtU >= 0 && districtU === districtV ? FEATURE_SCALE : 0;
+    features[f + 6] = toFeatureStep(
+      Math.max(0, 1 - Math.abs(ageU - (districtAgeV - districtV * 1000 - AGE_OFFSET)) / 15),
+    );
+    features[f + 7] = toFeatureStep(oneWayU + oneWayV > 0 ? (2 * oneWayU * oneWayV) / (oneWayU + oneWayV) : 0);
   }
 }
 
