@@ -29,7 +29,7 @@ import {
 } from './kernel';
 import { compatibleGroups, loadPool, loadPoolWith, type MatchPool } from './pool';
 import { startEngineTeam } from './team';
-import { FEATURE_SCALE } from './score-share';
+import { FEATURE_SCALE, toFeatureStep } from './score-share';
 import { planCuts } from './window-scan';
 import { buildTestMirror } from '../testing/engine-mirror';
 import { mulberry32 } from '../util/seeded-random';
@@ -214,6 +214,87 @@ describe('exact top-K candidates', () => {
     );
     expect(seen).toEqual(everyPair);
     expect(got.pairs.count).toBeLessThan(all.count);
+  });
+
+  /**
+   * A pair's features as FEATURE_NAMES defines them, from the pool's plain arrays with sets: what each user brings
+   * alone is counted here for every pair (the kernel counts it once per user). Sums are taken in entry order, as
+   * the kernel takes them, so the quantised features agree to the step.
+   */
+  function definedFeatures(pool: MatchPool, u: number, v: number): { features: number[]; shared: number } {
+    const entriesOf = (x: number): number[] =>
+      Array.from(
+        { length: pool.userPlaceStart[x + 1]! - pool.userPlaceStart[x]! },
+        (_, i) => pool.userPlaceStart[x]! + i,
+      );
+    const visitsOf = (e: number): number[] =>
+      Array.from(pool.visitCode.subarray(pool.visitStart[e]!, pool.visitStart[e + 1]!));
+    const placeOf = (e: number): number => pool.userPlace[e]!;
+    const self = (x: number): number => entriesOf(x).reduce((sum, e) => sum + pool.placeWeight[placeOf(e)]!, 0);
+    const brands = (x: number): Set<number> =>
+      new Set(
+        entriesOf(x)
+          .map((e) => pool.placeBrand[placeOf(e)]!)
+          .filter((b) => b >= 0),
+      );
+    const categories = (x: number): Set<number> => new Set(entriesOf(x).map((e) => pool.placeCategory[placeOf(e)]!));
+    const jaccardParts = (a: Set<number>, b: Set<number>): [number, number] => {
+      const both = [...b].filter((x) => a.has(x)).length;
+      return [both, a.size + b.size - both];
+    };
+    const uEntryAt = new Map(entriesOf(u).map((e) => [placeOf(e), e]));
+    let shared = 0;
+    let overlap = 0;
+    let meetings = 0;
+    let latest = -1;
+    for (const e of entriesOf(v)) {
+      const p = placeOf(e);
+      const w = pool.placeWeight[p]!;
+      const mine = uEntryAt.get(p);
+      if (mine === undefined || w <= 0) continue;
+      shared++;
+      overlap += w;
+      latest = Math.max(latest, Math.min(pool.userPlaceLastDay[mine]!, pool.userPlaceLastDay[e]!));
+      // u's visits there with a visit of v in the same hour band, at most a day apart.
+      if (!pool.placeOnline[p])
+        meetings += visitsOf(mine).filter((x) =>
+          visitsOf(e).some((y) => (y & 7) === (x & 7) && Math.abs((y >> 3) - (x >> 3)) <= 1),
+        ).length;
+    }
+    const [brandsBoth, jb] = jaccardParts(brands(u), brands(v));
+    const [catsBoth, jc] = jaccardParts(categories(u), categories(v));
+    const oneWayU = self(u) > 0 ? overlap / self(u) : 0;
+    const oneWayV = self(v) > 0 ? overlap / self(v) : 0;
+    const spendGap = Math.abs(pool.spendLevel[u]! - pool.spendLevel[v]!);
+    const features = [
+      1 - Math.exp(-overlap / 1_000_000),
+      0.5 * (jb > 0 ? brandsBoth / jb : 0) + 0.5 * (jc > 0 ? catsBoth / jc : 0),
+      1 - Math.exp(-meetings / 2),
+      latest < 0 ? 0 : (latest + 1) / pool.window.days,
+      Number.isFinite(spendGap) ? Math.exp(-spendGap) : 0,
+      pool.district[u]! >= 0 && pool.district[u] === pool.district[v] ? 1 : 0,
+      Math.max(0, 1 - Math.abs(pool.age[u]! - pool.age[v]!) / 15),
+      oneWayU + oneWayV > 0 ? (2 * oneWayU * oneWayV) / (oneWayU + oneWayV) : 0,
+    ].map(toFeatureStep);
+    return { features, shared };
+  }
+
+  it('computes every feature as its definition says, for every pair', async () => {
+    const db = tempDb();
+    buildTestMirror(db, { users: 300, seed: 21 });
+    const pool = loadPool(db, { date: '2026-11-24', ruleSet: DEFAULT_RULE_SET, excluded: new Set() }, silentProgress);
+    const got = await findCandidates(pool, { topK: 10, threads: 1 }, silentProgress);
+    expect(got.pairs.count).toBeGreaterThan(500);
+    const seen = new Set<number>();
+    for (let i = 0; i < got.pairs.count; i++) {
+      const [u, v] = [got.pairs.userA[i]!, got.pairs.userB[i]!];
+      const want = definedFeatures(pool, u, v);
+      expect(Array.from(got.pairs.features.subarray(i * 8, i * 8 + 8)), `${u}-${v}`).toEqual(want.features);
+      expect(got.pairs.sharedPlaces[i], `${u}-${v}`).toBe(want.shared);
+      want.features.forEach((x, k) => x > 0 && x < FEATURE_SCALE && seen.add(k));
+    }
+    // Every feature took values strictly between its ends somewhere (else a feature stuck at 0 or 1 would pass).
+    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 6, 7]);
   });
 
   /** The lists of every user as [candidate, overlap] pairs, for comparing two kernel outputs. */
