@@ -139,24 +139,35 @@ export class ScoredShare {
  * proportional to all cached pairs, so it is what the helper thread takes half of.
  */
 export function scoreShare(job: ScoreJob, share: ScoredShare): void {
-  const { userA, userB, sharedPlaces, features, rowStart, eligible, minScore, minShared } = job;
-  const firstPair = rowStart[job.rowFirst]!;
-  const endPair = rowStart[job.rowEnd]!;
-  const { pairKey, bucket, best, level, figures } = share;
-  const counts = share.bucketEnd;
+  const firstPair = job.rowStart[job.rowFirst]!;
+  const endPair = job.rowStart[job.rowEnd]!;
+  const { pairKey, best, level } = share;
+  const eligible = job.eligible;
   if (pairKey.length < endPair - firstPair || best.length < job.users || level.length < job.users)
     throw new Error('re-score: the share was not sized for its job');
-  const [w0, w1, w2, w3, w4, w5, w6, w7] = job.stepWeights;
-  const bests = job.bests;
-  counts.fill(0);
+  share.bucketEnd.fill(0);
   for (let u = 0; u < job.users; u++) {
     best[u] = -1;
     level[u] = eligible[u] === 0 ? NOT_ELIGIBLE : NO_PAIR_YET;
   }
+  const entries = scoreRows(job, share);
+  groupBest(job, share, entries);
+}
 
-  // 1. Score, row by row (a row's pairs share user a, whose eligibility and best value stay in registers); count
-  // the coarse buckets. When the job keeps bests, user b's best is read (at random: at 400,000 users those reads
-  // were most of the pass) only when the pair's level reaches b's: a few times per user, as a running maximum rises.
+/**
+ * 1. Scores row by row (a row's pairs share user a, whose eligibility and best value stay in registers) and counts
+ * the coarse buckets; returns how many pairs qualify. When the job keeps bests, user b's best is read (at random: at
+ * 400,000 users those reads were most of the pass) only when the pair's level reaches b's: a few times per user, as a
+ * running maximum rises. A function of its own, as is grouping: inside one long function the loops were compiled
+ * on the stack as they ran, and how well depended on the process (the pass took 117 or 149 ms, by process).
+ */
+function scoreRows(job: ScoreJob, share: ScoredShare): number {
+  const { userA, userB, sharedPlaces, features, rowStart, minScore, minShared } = job;
+  const firstPair = rowStart[job.rowFirst]!;
+  const { pairKey, best, level } = share;
+  const counts = share.bucketEnd;
+  const [w0, w1, w2, w3, w4, w5, w6, w7] = job.stepWeights;
+  const bests = job.bests;
   let entries = 0;
   for (let r = job.rowFirst; r < job.rowEnd; r++) {
     const first = rowStart[r]!;
@@ -210,11 +221,21 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
     best[u] = bestU;
     if (bestKeyU <= MAX_KEY) level[u] = Math.max(levelU, 255 - (bestKeyU >> LEVEL_SHIFT));
   }
+  return entries;
+}
 
-  // 2. Group the best buckets by coarse bucket, stable (pair order kept inside a bucket): those up to the first
-  // that brings the grouped entries to GROUPED_SHARE's share. A share without entries has every bucket grouped
-  // (all empty): the greedy stops at the earlier cut of the shares, so a cut of 0 here would send every entry of
-  // the other share to the rest.
+/**
+ * 2. Groups the best buckets by coarse bucket, stable (pair order kept inside a bucket): those up to the first that
+ * brings the grouped entries to GROUPED_SHARE's share. A share without entries has every bucket grouped (all empty):
+ * the greedy stops at the earlier cut of the shares, so a cut of 0 here would send every entry of the other share to
+ * the rest.
+ */
+function groupBest(job: ScoreJob, share: ScoredShare, entries: number): void {
+  const { userA, userB, rowStart } = job;
+  const firstPair = rowStart[job.rowFirst]!;
+  const endPair = rowStart[job.rowEnd]!;
+  const { pairKey, bucket, figures } = share;
+  const counts = share.bucketEnd;
   for (let c = 0; c < COARSE; c++) counts[c + 1]! += counts[c]!;
   const grouped = Math.ceil(entries / GROUPED_SHARE);
   let cut = entries === 0 ? COARSE : 0;
