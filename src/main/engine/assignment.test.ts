@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
 import { AssignmentBuffers, introductionReasons, normalisedWeights, reasonCodes, scoreAndAssign } from './assignment';
 import type { CandidateSet } from './candidates';
-import { FEATURE_SCALE, pairValue, quantise, toFeatureStep } from './score-share';
+import { FEATURE_SCALE, quantise, toFeatureStep } from './score-share';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
 import { mulberry32 } from '../util/seeded-random';
 
@@ -17,7 +17,7 @@ function referenceAssign(
 ): { pairs: string[]; entries: number; upperBound: number } {
   const w = normalisedWeights(rules);
   const step = Array.from(w, (x) => (x * 100) / FEATURE_SCALE);
-  const entries: { pair: number; key: number }[] = [];
+  const entries: { pair: number; key: number; value: number }[] = [];
   const best = new Map<number, number>();
   const p = c.pairs;
   for (let i = 0; i < p.count; i++) {
@@ -27,19 +27,20 @@ function referenceAssign(
     for (let k = 2; k < FEATURE_COUNT; k++) s += step[k]! * p.features[i * 8 + k]!;
     if (s < rules.minScore) continue;
     for (const x of [p.userA[i]!, p.userB[i]!]) best.set(x, Math.max(best.get(x) ?? 0, s));
-    entries.push({ pair: i, key: Math.max(0, 1_000_000 - Math.round(s * 10_000)) });
+    entries.push({ pair: i, key: Math.max(0, 1_000_000 - Math.round(s * 10_000)), value: s });
   }
   entries.sort((a, b) => a.key - b.key || a.pair - b.pair);
   const matched = new Set<number>();
   const pairs: string[] = [];
-  for (const { pair } of entries) {
+  for (const { pair, value } of entries) {
     const u = p.userA[pair]!;
     const v = p.userB[pair]!;
     if (matched.has(u) || matched.has(v)) continue;
     matched.add(u);
     matched.add(v);
     pairs.push(
-      `${Math.min(u, v)}-${Math.max(u, v)}@${pair}:${pairValue(p.features, pair, w)}:${reasonCodes(p.features, pair, w).join('+')}`,
+      // The value shown is the value the pair was ranked and thresholded by, to the bit.
+      `${Math.min(u, v)}-${Math.max(u, v)}@${pair}:${value}:${reasonCodes(p.features, pair, w).join('+')}`,
     );
   }
   // Summed in user order, as the engine sums: another order may round differently in the last place.

@@ -5,7 +5,6 @@ import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import {
   COARSE,
   ENTRY,
-  FEATURE_SCALE,
   type FeatureArray,
   FINE,
   FINE_BITS,
@@ -15,6 +14,7 @@ import {
   pairValues,
   scoreShare,
   type ShareHelper,
+  stepWeightsOf,
   type ValuesJob,
 } from './score-share';
 
@@ -225,7 +225,7 @@ function scoreJobs(
     split = lo;
   }
   const bounds = shares === 2 ? [0, split, rowCount] : [0, rowCount];
-  const stepWeights = w.map((x) => (x * 100) / FEATURE_SCALE);
+  const stepWeights = stepWeightsOf(w);
   return bounds.slice(1).map((rowEnd, k) => {
     const rowFirst = bounds[k]!;
     buffers.shares[k]!.ensure(rowStart[rowEnd]! - rowStart[rowFirst]!, n);
@@ -353,7 +353,7 @@ function takeRest(jobs: ScoreJob[], buffers: AssignmentBuffers, greedy: Greedy):
  */
 function valuesJob(candidates: CandidateSet, w: Float64Array, greedy: Greedy, from: number, to: number): ValuesJob {
   const { pair: pairs, value: values } = greedy;
-  return { features: candidates.pairs.features, normalisedWeights: w, pairs, values, from, to };
+  return { features: candidates.pairs.features, stepWeights: stepWeightsOf(w), pairs, values, from, to };
 }
 
 /** 5. The assignment: the greedy's introductions with their values, and the summary. */

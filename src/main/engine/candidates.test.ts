@@ -218,8 +218,8 @@ describe('exact top-K candidates', () => {
 
   /**
    * A pair's features as FEATURE_NAMES defines them, from the pool's plain arrays with sets: what each user brings
-   * alone is counted here for every pair (the kernel counts it once per user). Sums are taken in entry order, as
-   * the kernel takes them, so the quantised features agree to the step.
+   * alone is counted here for every pair. Sums are taken in entry order, as the kernel takes them, so the features
+   * agree to the step (62,500 steps, rounded half up, written out here rather than taken from the kernel's helper).
    */
   function definedFeatures(pool: MatchPool, u: number, v: number): { features: number[]; shared: number } {
     const entriesOf = (x: number): number[] =>
@@ -275,9 +275,15 @@ describe('exact top-K candidates', () => {
       pool.district[u]! >= 0 && pool.district[u] === pool.district[v] ? 1 : 0,
       Math.max(0, 1 - Math.abs(pool.age[u]! - pool.age[v]!) / 15),
       oneWayU + oneWayV > 0 ? (2 * oneWayU * oneWayV) / (oneWayU + oneWayV) : 0,
-    ].map(toFeatureStep);
+    ].map((x) => Math.round(x * 62_500));
     return { features, shared };
   }
+
+  it('rounds a feature to the nearest of 62,500 steps, half up; NaN to 0 once stored', () => {
+    const stored = Uint16Array.from([0, 1, 1.5 / 62_500, 2.49 / 62_500, 0.5, Number.NaN], toFeatureStep);
+    expect(Array.from(stored)).toEqual([0, 62_500, 2, 2, 31_250, 0]);
+    expect(FEATURE_SCALE).toBe(62_500);
+  });
 
   it('computes every feature as its definition says, for every pair', async () => {
     const db = tempDb();

@@ -687,6 +687,9 @@ function sortPrefix(a: Float64Array, n: number): void {
   }
 }
 
+/** Int32 values in a 64-byte cache line. */
+const INTS_PER_LINE = 16;
+
 /**
  * Reads, ahead of a row's pairs, the memory each candidate's features will read: its record, its entries and its
  * visits, a word per cache line. A candidate's data is a few lines at a random place of arrays far larger than the
@@ -695,9 +698,6 @@ function sortPrefix(a: Float64Array, n: number): void {
  * the pass took 0.63 of its time at 400,000 users (one thread, same features to the bit). The sum goes to the
  * scratch so the reads are not dropped as unused.
  */
-/** Int32 values in a 64-byte cache line. */
-const INTS_PER_LINE = 16;
-
 function touchCandidates(d: KernelData, pairs: CandidatePairs, row: number, ws: KernelScratch): void {
   const { featureEntry: E, featureUser: A, visitCode } = d;
   const first = pairs.rowStart[row]!;
@@ -707,19 +707,22 @@ function touchCandidates(d: KernelData, pairs: CandidatePairs, row: number, ws: 
   for (let i = first; i < last; i++) {
     const va = pairs.userB[i]! * USER_STRIDE;
     const end = A[va + 1]! * ENTRY_STRIDE;
-    for (let at = A[va]! * ENTRY_STRIDE; at < end; at += INTS_PER_LINE) sum += E[at]!;
+    // From the line the first entry is in (both arrays start on a line), so every line is read once.
+    for (let at = (A[va]! * ENTRY_STRIDE) & ~(INTS_PER_LINE - 1); at < end; at += INTS_PER_LINE) sum += E[at]!;
   }
   for (let i = first; i < last; i++) {
     const va = pairs.userB[i]! * USER_STRIDE;
     // v's visits end where the entry after its last one's begin (the sentinel entry's, after the last user's).
     const end = E[A[va + 1]! * ENTRY_STRIDE + 2]!;
-    for (let x = E[A[va]! * ENTRY_STRIDE + 2]!; x < end; x += INTS_PER_LINE) sum += visitCode[x]!;
+    for (let x = E[A[va]! * ENTRY_STRIDE + 2]! & ~(INTS_PER_LINE - 1); x < end; x += INTS_PER_LINE)
+      sum += visitCode[x]!;
   }
   ws.touchedSum[0] = sum;
 }
 
 /**
- * Fills the feature vector of each of u's pairs (output row `row`), each in [0, 1] (FEATURE_NAMES order):
+ * Fills the feature vector of each of u's pairs (output row `row`), each in [0, 1] as fixed-point steps
+ * (toFeatureStep), in FEATURE_NAMES order:
  * sharedPlaces = 1 − exp(−overlap / 1e6) (overlap as above; 1e6 ≈ one place with ~2 visitors);
  * sharedBrandsCategories = mean of the Jaccard indexes of both users' brand sets and category sets;
  * coPresence = 1 − exp(−meetings / 2), meetings = u's visits to shared offline places with a visit of v in the

@@ -14,18 +14,30 @@ const FEATURES = FEATURE_NAMES.length;
 /**
  * Features are kept in fixed point: a feature x in [0, 1] as round(x × FEATURE_SCALE), two bytes (FeatureArray), half
  * of Float32's: the cached pairs' features were the largest of the cache's arrays (342 MB at 400,000 users) and most
- * of the bytes a re-score reads (it is bound by its work per pair, not by those bytes: 3% faster). One step is
- * 1.6e-5 of a feature, at most 1.6e-3 of a 0–100 value under any weights, below what users are shown (two
- * decimals); the run, the what-if and every introduction's value read the same steps, so they agree with each other
- * exactly. 62,500 = 10^6 / 16: a step is 16 quanta of the sort key, so a value made of whole steps can fall on the
- * key grid exactly (the assignment tests put keys on bucket starts).
+ * of the bytes a re-score reads (it is bound by its work per pair, not by those bytes: 3% faster). Rounding moves a
+ * feature by at most half a step (8e-6) and a 0–100 value by at most 8e-4 under any weights — at a rounding edge
+ * that can still move a two-decimal value by 0.01. The run, the what-if and every introduction's value read the
+ * same steps through the same sum (stepWeights, pairValue), so they agree with each other to the bit. 62,500 = 10^6
+ * / 16: a step is 16 quanta of the sort key, so a value made of whole steps can fall on the key grid exactly (the
+ * assignment tests put keys on bucket starts).
  */
 export const FEATURE_SCALE = 62_500;
 export type FeatureArray = Uint16Array;
 
-/** x in [0, 1] (as the kernel's formulas give it) in fixed point; NaN, which no formula should give, reads as 0. */
+/**
+ * x in [0, 1] (as the kernel's formulas give it) in fixed point, rounded half up; NaN, which no formula should give,
+ * reads as 0 once stored.
+ */
 export function toFeatureStep(x: number): number {
-  return (x * FEATURE_SCALE + 0.5) | 0;
+  return quantise(x * FEATURE_SCALE);
+}
+
+/**
+ * What one step of each feature adds to a 0–100 value: the normalised weights × 100 / FEATURE_SCALE. Every value is
+ * the sum of these times the steps, in feature order, left to right (scoreRows, pairValue).
+ */
+export function stepWeightsOf(normalisedWeights: Float64Array): Float64Array {
+  return normalisedWeights.map((x) => (x * 100) / FEATURE_SCALE);
 }
 
 /**
@@ -290,15 +302,15 @@ export function collectRest(job: ScoreJob, share: ScoredShare, cutKey: number, m
 }
 
 /**
- * The value users see for a pair: 100 × Σ weight × feature over the normalised weights, summed in feature order
- * (over the features' steps, then scaled). The one definition: every introduction's value (and the tests'
- * reference) is computed here.
+ * The value users see for a pair: 100 × Σ weight × feature over the normalised weights, as Σ step weight × step
+ * (stepWeightsOf) in feature order, left to right — the sum scoreRows takes, so an introduction's value is the
+ * value it was ranked and thresholded by, to the bit. Every introduction's value is computed here.
  */
-export function pairValue(features: FeatureArray, pair: number, normalisedWeights: Float64Array): number {
+export function pairValue(features: FeatureArray, pair: number, stepWeights: Float64Array): number {
   let s = 0;
   const f = pair * FEATURES;
-  for (let k = 0; k < FEATURES; k++) s += normalisedWeights[k]! * features[f + k]!;
-  return (100 * s) / FEATURE_SCALE;
+  for (let k = 0; k < FEATURES; k++) s += stepWeights[k]! * features[f + k]!;
+  return s;
 }
 
 /**
@@ -309,7 +321,7 @@ export function pairValue(features: FeatureArray, pair: number, normalisedWeight
  */
 export interface ValuesJob {
   features: FeatureArray;
-  normalisedWeights: Float64Array;
+  stepWeights: Float64Array;
   pairs: Int32Array;
   values: Float64Array;
   from: number;
@@ -317,8 +329,8 @@ export interface ValuesJob {
 }
 
 export function pairValues(job: ValuesJob): void {
-  const { features, normalisedWeights, pairs, values } = job;
-  for (let k = job.from; k < job.to; k++) values[k] = pairValue(features, pairs[k]!, normalisedWeights);
+  const { features, stepWeights, pairs, values } = job;
+  for (let k = job.from; k < job.to; k++) values[k] = pairValue(features, pairs[k]!, stepWeights);
 }
 
 /** What the re-score helper thread does (engine/team.ts: a team of one thread, the cache's re-score helper). */
