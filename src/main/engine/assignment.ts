@@ -153,8 +153,8 @@ export async function scoreAndAssignWith(
   );
   takeRest(jobs, buffers, greedy);
   const half = greedy.count >> 1;
-  await withHelper(helper.values(valuesJob(candidates, w, greedy, half, greedy.count)), () =>
-    pairValues(valuesJob(candidates, w, greedy, 0, half)),
+  await withHelper(helper.values(valuesJob(jobs[0]!, greedy, half, greedy.count)), () =>
+    pairValues(valuesJob(jobs[0]!, greedy, 0, half)),
   );
   return summarise(jobs, buffers, w, greedy);
 }
@@ -187,7 +187,7 @@ export function scoreAndAssign(
   const greedy = takeGrouped(jobs, buffers);
   jobs.forEach((job, k) => collectRest(job, buffers.shares[k]!, greedy.cut << FINE_BITS, buffers.matched));
   takeRest(jobs, buffers, greedy);
-  pairValues(valuesJob(candidates, w, greedy, 0, greedy.count));
+  pairValues(valuesJob(jobs[0]!, greedy, 0, greedy.count));
   return summarise(jobs, buffers, w, greedy);
 }
 
@@ -348,12 +348,13 @@ function takeRest(jobs: ScoreJob[], buffers: AssignmentBuffers, greedy: Greedy):
 }
 
 /**
- * The values of introductions [from, to) (pairValues). The compacted pair's features are a copy of its slot's, so
- * its value equals the slot's.
+ * The values of introductions [from, to) (pairValues), from the features and step weights the scoring job read, so
+ * each value is the one its pair was ranked by. The compacted pair's features are a copy of its slot's, so its value
+ * equals the slot's.
  */
-function valuesJob(candidates: CandidateSet, w: Float64Array, greedy: Greedy, from: number, to: number): ValuesJob {
+function valuesJob(scored: ScoreJob, greedy: Greedy, from: number, to: number): ValuesJob {
   const { pair: pairs, value: values } = greedy;
-  return { features: candidates.pairs.features, stepWeights: stepWeightsOf(w), pairs, values, from, to };
+  return { features: scored.features, stepWeights: scored.stepWeights, pairs, values, from, to };
 }
 
 /** 5. The assignment: the greedy's introductions with their values, and the summary. */
