@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_SET, FEATURE_NAMES, type RuleSet } from '../../shared/domain/ruleset';
 import { AssignmentBuffers, introductionReasons, normalisedWeights, reasonCodes, scoreAndAssign } from './assignment';
-import type { CandidateSet } from './candidates';
+import { allocatePairs, type CandidateSet } from './candidates';
 import { FEATURE_SCALE, quantise, toFeatureStep } from './score-share';
 import { FEATURE_COUNT, type KernelOutput } from './kernel';
 import { mulberry32 } from '../util/seeded-random';
@@ -22,9 +22,10 @@ function referenceAssign(
   const p = c.pairs;
   for (let i = 0; i < p.count; i++) {
     if (!eligible[p.userA[i]!] || !eligible[p.userB[i]!] || p.sharedPlaces[i]! < rules.minSharedPlaces) continue;
-    // Same summation order as the engine, so the quantised keys agree to the bit.
-    let s = step[0]! * p.features[i * 8]! + step[1]! * p.features[i * 8 + 1]!;
-    for (let k = 2; k < FEATURE_COUNT; k++) s += step[k]! * p.features[i * 8 + k]!;
+    // Summed as the engine sums (score.wat's two vector lanes: the even features, the odd ones), so the quantised
+    // keys agree to the bit.
+    const term = (k: number): number => step[k]! * p.features[i * FEATURE_COUNT + k]!;
+    const s = term(0) + term(2) + (term(4) + term(6)) + (term(1) + term(3) + (term(5) + term(7)));
     if (s < rules.minScore) continue;
     for (const x of [p.userA[i]!, p.userB[i]!]) best.set(x, Math.max(best.get(x) ?? 0, s));
     entries.push({ pair: i, key: Math.max(0, 1_000_000 - Math.round(s * 10_000)), value: s });
@@ -96,18 +97,16 @@ function syntheticCandidates(seed: number, users: number, perUser: number, level
   slot.forEach((s, i) =>
     features.set(slotFeatures.subarray(s * FEATURE_COUNT, (s + 1) * FEATURE_COUNT), i * FEATURE_COUNT),
   );
+  const pairs = allocatePairs(a.length, users);
+  pairs.userA.set(a);
+  pairs.userB.set(b);
+  pairs.rowStart.set(rowStart);
+  pairs.sharedPlaces.set(shared);
+  pairs.features.set(features);
   return {
     topK,
     out,
-    pairs: {
-      count: a.length,
-      userA: Int32Array.from(a),
-      userB: Int32Array.from(b),
-      rowStart,
-      sharedPlaces: Int32Array.from(shared),
-      features,
-      control: new Int32Array(3),
-    },
+    pairs,
     updates: 0,
     phasesMs: { candidates: 0, features: 0 },
   };

@@ -226,10 +226,17 @@ function scoreJobs(
   }
   const bounds = shares === 2 ? [0, split, rowCount] : [0, rowCount];
   const stepWeights = stepWeightsOf(w);
+  const { memory } = candidates.pairs;
   return bounds.slice(1).map((rowEnd, k) => {
     const rowFirst = bounds[k]!;
-    buffers.shares[k]!.ensure(rowStart[rowEnd]! - rowStart[rowFirst]!, n);
+    const share = buffers.shares[k]!;
+    share.ensure(rowStart[rowEnd]! - rowStart[rowFirst]!, n, memory);
+    // The kernel is given offsets into the memory: every array it reads or writes must be in that memory.
+    const kernelArrays = [userA, userB, sharedPlaces, features, rowStart, share.pairKey, share.best, share.level];
+    if (!kernelArrays.concat(share.bucketEnd).every((array) => memory.owns(array)))
+      throw new Error('re-score: an array the scoring kernel reads or writes is not in the pairs’ scoring memory');
     return {
+      memory: memory.memory,
       userA,
       userB,
       sharedPlaces,

@@ -11,6 +11,8 @@ import {
   runKernel,
 } from './kernel';
 import type { MatchPool } from './pool';
+import { ScoreMemory } from './score-memory';
+import { COARSE } from './score-share';
 import { type EngineTeam, startEngineTeam } from './team';
 
 export type { CandidatePairs };
@@ -225,16 +227,7 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
   let count = 0;
   for (let r = 0; r < rowCount; r++)
     for (let j = 0; j < out.candCount[r]!; j++) count += primaryOnly ? out.primary[r * topK + j]! : 1;
-  const pairs: CandidatePairs = {
-    count,
-    // Shared: the re-score helper thread reads them (engine/assignment.ts).
-    userA: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
-    userB: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)), 0, count),
-    rowStart: new Int32Array(new SharedArrayBuffer((rowCount + 1) * 4)),
-    sharedPlaces: new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4))),
-    features: new Uint16Array(new SharedArrayBuffer(Math.max(4, count * FEATURE_COUNT * 2))),
-    control: new Int32Array(new SharedArrayBuffer(12)),
-  };
+  const pairs = allocatePairs(count, rowCount);
   let i = 0;
   for (let r = 0; r < rowCount; r++) {
     pairs.rowStart[r] = i;
@@ -249,4 +242,25 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
   }
   pairs.rowStart[rowCount] = i;
   return pairs;
+}
+
+/**
+ * Room for `count` candidate pairs in `rowCount` rows, in a scoring memory (score-memory.ts) sized for them and for the
+ * re-score's shares' arrays (ScoredShare: a key per pair, a level and a best value per user). Shared: the feature
+ * threads write the features, the re-score's helper thread reads them.
+ */
+export function allocatePairs(count: number, rowCount: number): CandidatePairs {
+  const pairBytes = count * (4 + 4 + 4 + FEATURE_COUNT * 2) + (rowCount + 1) * 4;
+  const shareBytes = count * 4 + 2 * (rowCount * (1 + 8) + (COARSE + 1) * 4) + 16 * 64;
+  const memory = new ScoreMemory(pairBytes + shareBytes);
+  return {
+    count,
+    userA: memory.int32(count),
+    userB: memory.int32(count),
+    rowStart: memory.int32(rowCount + 1),
+    sharedPlaces: memory.int32(count),
+    features: memory.uint16(count * FEATURE_COUNT),
+    control: new Int32Array(new SharedArrayBuffer(12)),
+    memory,
+  };
 }

@@ -1,5 +1,6 @@
 import { FEATURE_NAMES } from '../../shared/domain/features';
 import type { MatchPool } from './pool';
+import type { ScoreMemory } from './score-memory';
 import { FEATURE_SCALE, type FeatureArray, toFeatureStep } from './score-share';
 import { WEIGHT_SCALE } from './weights';
 
@@ -156,6 +157,11 @@ export interface CandidatePairs {
   features: FeatureArray;
   /** [0] next row chunk to claim, [1] rows done, [2] cancel flag. */
   control: Int32Array;
+  /**
+   * The memory the arrays above (but control) are in, which the re-score's kernel and its shares' arrays use too
+   * (candidates.ts allocatePairs).
+   */
+  memory: ScoreMemory;
 }
 
 /** A crowded place is only opened after checking whether the threshold already rules out everyone new. */

@@ -1,11 +1,12 @@
 import { FEATURE_NAMES } from '../../shared/domain/features';
+import { scoreKernel, type ScoreMemory } from './score-memory';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 
 /**
  * The part of a re-score that grows with every cached pair — score each pair, group the qualifying ones by value —
  * for one share of the rows, so the caller's thread and the cache's helper thread (workers/engine-team.worker.ts)
- * can each take one (assignment.ts puts the shares together). Imports nothing of the engine's: the helper thread
- * loads only this.
+ * can each take one (assignment.ts puts the shares together). Imports nothing of the engine's but its scoring kernel
+ * (score-memory.ts, score.wat), so the helper thread loads little more than this.
  */
 
 /** Features per candidate pair (kernel.ts lays them out: FEATURE_COUNT there is the same length). */
@@ -57,6 +58,10 @@ const LEVEL_SHIFT = 12;
 const NOT_ELIGIBLE = 0;
 const NO_PAIR_YET = 1;
 
+// score.wat writes these numbers out (a module of its own, it cannot import them): change them together.
+if (FEATURES !== 8 || QUANTA !== 10_000 || MAX_KEY !== 1_000_000 || FINE_BITS !== 10 || LEVEL_SHIFT !== 12)
+  throw new Error('score-share.ts and score.wat disagree on the layout of features or keys');
+
 /** Ints per grouped entry: pair, user a, user b, fine key (one array, so a bucket is one sequential stream). */
 export const ENTRY = 4;
 
@@ -74,6 +79,8 @@ export function quantise(x: number): number {
  * grouped by coarse bucket. Everything in it is shared memory or a number, so it crosses to the helper thread as is.
  */
 export interface ScoreJob {
+  /** The memory the pairs' arrays and the share's are in (CandidatePairs.memory): the kernel's. */
+  memory: WebAssembly.Memory;
   userA: Int32Array;
   userB: Int32Array;
   sharedPlaces: Int32Array;
@@ -110,14 +117,16 @@ export const GROUPED_SHARE = 8;
  * What scoring one share leaves, in shared memory (the helper thread writes it in place, so only the thread that
  * posts a job sizes it: `ensure` before, never during): each pair's key, the best qualifying entries grouped by
  * coarse bucket (stable: pair order inside a bucket), where each of those buckets ends, and each user's best value
- * in the share.
+ * in the share. What the kernel writes (keys, counts, bests, levels) is in the pairs' scoring memory.
  */
 export class ScoredShare {
+  /** The scoring memory the kernel's arrays below are in (null before the first `ensure`). */
+  memory: WebAssembly.Memory | null = null;
   /**
    * After scoring: bucketEnd[c] = where bucket c ends in `bucket` (in entries), for the grouped buckets c < cut
-   * (figures[1]); bucket c starts where c − 1 ends.
+   * (figures[1]); bucket c starts where c − 1 ends. The kernel counts the buckets into it first.
    */
-  bucketEnd = sharedInt32(COARSE + 1);
+  bucketEnd = sharedInt32(0);
   /** Per pair of the share (pair order from its first): its quantised key, or −1 when it does not qualify. */
   pairKey = sharedInt32(0);
   /** The grouped entries (buckets before the cut), ENTRY ints each: pair, its two users, fine key. */
@@ -134,14 +143,19 @@ export class ScoredShare {
    * [2] the rest's survivors (collectRest).
    */
   figures = sharedInt32(3);
-  ensure(pairs: number, users: number): void {
-    if (this.pairKey.length < pairs) {
-      this.pairKey = sharedInt32(pairs);
-      this.bucket = sharedInt32(pairs * ENTRY);
+  ensure(pairs: number, users: number, memory: ScoreMemory): void {
+    const fresh = this.memory !== memory.memory;
+    if (fresh) {
+      this.memory = memory.memory;
+      this.bucketEnd = memory.int32(COARSE + 1);
     }
-    if (this.best.length < users) {
-      this.best = sharedFloat64(users);
-      this.level = sharedUint8(users);
+    if (fresh || this.pairKey.length < pairs) {
+      this.pairKey = memory.int32(pairs);
+      if (this.bucket.length < pairs * ENTRY) this.bucket = sharedInt32(pairs * ENTRY);
+    }
+    if (fresh || this.best.length < users) {
+      this.best = memory.float64(users);
+      this.level = memory.uint8(users);
     }
   }
 }
@@ -170,71 +184,36 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
  * 1. Scores row by row (a row's pairs share user a, whose eligibility and best value stay in registers) and counts
  * the coarse buckets; returns how many pairs qualify. When the job keeps bests, user b's best is read (at random: at
  * 400,000 users those reads were most of the pass) only when the pair's level reaches b's: a few times per user, as a
- * running maximum rises. A function of its own, as is grouping: inside one long function the loops were compiled
- * on the stack as they ran, and how well depended on the process (117 or 149 ms for a share at 400,000 users; split,
- * 124–126 ms in four processes).
+ * running maximum rises. The work is score.wat's (WebAssembly, for its SIMD: a pair's eight steps are one 128-bit
+ * vector); it was this function's, in JavaScript, at about twice the time. Grouping is a function of its own: inside
+ * one long function the loops were compiled on the stack as they ran, and how well depended on the process.
  */
 function scoreRows(job: ScoreJob, share: ScoredShare): number {
-  const { userA, userB, sharedPlaces, features, rowStart, minScore, minShared } = job;
-  const firstPair = rowStart[job.rowFirst]!;
-  const { pairKey, best, level } = share;
-  const counts = share.bucketEnd;
   const [w0, w1, w2, w3, w4, w5, w6, w7] = job.stepWeights;
-  const bests = job.bests;
-  let entries = 0;
-  for (let r = job.rowFirst; r < job.rowEnd; r++) {
-    const first = rowStart[r]!;
-    const end = rowStart[r + 1]!;
-    if (first === end) continue;
-    const u = userA[first]!;
-    const levelU = level[u]!;
-    if (levelU === NOT_ELIGIBLE) {
-      pairKey.fill(-1, first - firstPair, end - firstPair);
-      continue;
-    }
-    let bestU = best[u]!;
-    let bestKeyU = MAX_KEY + 1; // none yet
-    for (let i = first; i < end; i++) {
-      const v = userB[i]!;
-      const levelV = level[v]!;
-      if (levelV === NOT_ELIGIBLE || sharedPlaces[i]! < minShared) {
-        pairKey[i - firstPair] = -1;
-        continue;
-      }
-      const f = i * FEATURES;
-      const s =
-        w0! * features[f]! +
-        w1! * features[f + 1]! +
-        w2! * features[f + 2]! +
-        w3! * features[f + 3]! +
-        w4! * features[f + 4]! +
-        w5! * features[f + 5]! +
-        w6! * features[f + 6]! +
-        w7! * features[f + 7]!;
-      if (s < minScore) {
-        pairKey[i - firstPair] = -1;
-        continue;
-      }
-      const key = Math.max(0, MAX_KEY - quantise(s * QUANTA));
-      if (bests) {
-        // Math.max, not a comparison and a branch: s is random, the branch would mispredict half the time.
-        bestU = Math.max(bestU, s);
-        bestKeyU = Math.min(bestKeyU, key);
-        // The level only grows with the value, so a lower one than b's means a lower value than b's best.
-        const levelS = Math.max(NO_PAIR_YET, 255 - (key >> LEVEL_SHIFT));
-        if (levelS >= levelV && s > best[v]!) {
-          best[v] = s;
-          level[v] = levelS;
-        }
-      }
-      pairKey[i - firstPair] = key;
-      counts[(key >> FINE_BITS) + 1]!++;
-      entries++;
-    }
-    best[u] = bestU;
-    if (bestKeyU <= MAX_KEY) level[u] = Math.max(levelU, 255 - (bestKeyU >> LEVEL_SHIFT));
-  }
-  return entries;
+  return scoreKernel(job.memory).scoreRows(
+    job.rowStart.byteOffset,
+    job.userA.byteOffset,
+    job.userB.byteOffset,
+    job.sharedPlaces.byteOffset,
+    job.features.byteOffset,
+    share.level.byteOffset,
+    share.best.byteOffset,
+    share.pairKey.byteOffset,
+    share.bucketEnd.byteOffset,
+    w0!,
+    w1!,
+    w2!,
+    w3!,
+    w4!,
+    w5!,
+    w6!,
+    w7!,
+    job.rowFirst,
+    job.rowEnd,
+    job.minScore,
+    job.minShared,
+    job.bests ? 1 : 0,
+  );
 }
 
 /**
@@ -303,14 +282,17 @@ export function collectRest(job: ScoreJob, share: ScoredShare, cutKey: number, m
 
 /**
  * The value users see for a pair: 100 × Σ weight × feature over the normalised weights, as Σ step weight × step
- * (stepWeightsOf) in feature order, left to right — the sum scoreRows takes, so an introduction's value is the
- * value it was ranked and thresholded by, to the bit. Every introduction's value is computed here.
+ * (stepWeightsOf), summed as the scoring kernel sums it (score.wat: the even features' and the odd features' sums
+ * are its vector's two lanes) — so an introduction's value is the value it was ranked and thresholded by, to the bit.
+ * Every introduction's value is computed here.
  */
 export function pairValue(features: FeatureArray, pair: number, stepWeights: Float64Array): number {
-  let s = 0;
   const f = pair * FEATURES;
-  for (let k = 0; k < FEATURES; k++) s += stepWeights[k]! * features[f + k]!;
-  return s;
+  const w = stepWeights;
+  const even = w[0]! * features[f]! + w[2]! * features[f + 2]! + (w[4]! * features[f + 4]! + w[6]! * features[f + 6]!);
+  const odd =
+    w[1]! * features[f + 1]! + w[3]! * features[f + 3]! + (w[5]! * features[f + 5]! + w[7]! * features[f + 7]!);
+  return even + odd;
 }
 
 /**
