@@ -18,8 +18,9 @@ const option = (name, fallback) => {
 const watFile = option('--wat', path.join(root, 'src/main/engine/score.wat'));
 const outFile = option('--out', path.join(root, 'src/main/engine/score-wasm.ts'));
 
-// The proposals the kernel uses: 128-bit SIMD, a shared memory (the helper thread scores into it), memory.fill.
-const FEATURES = { simd: true, threads: true, bulk_memory: true };
+// The proposals the kernel uses: 128-bit SIMD, a shared memory (the helper thread scores into it), memory.fill,
+// saturating truncation.
+const FEATURES = { simd: true, threads: true, bulk_memory: true, sat_float_to_int: true };
 
 const wabt = await wabtInit();
 const module = wabt.parseWat(path.basename(watFile), fs.readFileSync(watFile, 'utf8'), FEATURES);

@@ -1,5 +1,5 @@
 import { FEATURE_NAMES, REASON_CODES, type RuleSet } from '../../shared/domain/ruleset';
-import type { CandidateSet } from './candidates';
+import type { CandidatePairs, CandidateSet } from './candidates';
 import { FEATURE_COUNT } from './kernel';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 import {
@@ -63,8 +63,15 @@ export class AssignmentBuffers {
   /** One bucket's survivors (same layout as a share's entries), then, for a large bucket, in fine-key order. */
   live = new Int32Array(0);
   sorted = new Int32Array(0);
-  /** Users introduced so far, in shared memory: the helper thread reads it while it collects its share's rest. */
+  /**
+   * Users introduced so far, in the scoring memory: the kernel reads it as it collects a share's rest (the helper
+   * thread its share's, meanwhile).
+   */
   matched = sharedUint8(0);
+  /** The scoring memory the shares' keys and entries are in, and those (each share has its part of each). */
+  private memory: WebAssembly.Memory | null = null;
+  private keys = sharedInt32(0);
+  private entries = sharedInt32(0);
   /** The shares' survivors past the cut (collectRest), grouped by coarse bucket. */
   rest = new Int32Array(0);
   restEnd = new Int32Array(COARSE + 1);
@@ -84,6 +91,32 @@ export class AssignmentBuffers {
   restRoom(entries: number): Int32Array {
     if (this.rest.length < entries * ENTRY) this.rest = new Int32Array(entries * ENTRY);
     return this.rest;
+  }
+
+  /**
+   * The shares placed on rows [0, split) and [split, end) of `pairs` (or all of them, with one share): keys, entries
+   * and the introduced users' marks in the pairs' scoring memory, for `users` users. Taken from the memory once (again
+   * only when they are too small): one share or two, they are the same arrays cut differently.
+   */
+  placeShares(pairs: CandidatePairs, users: number, bounds: number[]): void {
+    const { memory, rowStart } = pairs;
+    const fresh = this.memory !== memory.memory;
+    this.memory = memory.memory;
+    if (fresh || this.keys.length < pairs.count) {
+      this.keys = memory.int32(pairs.count);
+      this.entries = memory.int32(pairs.count * ENTRY);
+    }
+    if (fresh || this.matched.length < users) this.matched = memory.uint8(users);
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const first = rowStart[bounds[k]!]!;
+      const end = rowStart[bounds[k + 1]!]!;
+      this.shares[k]!.place(
+        memory,
+        this.keys.subarray(first, end),
+        this.entries.subarray(first * ENTRY, end * ENTRY),
+        users,
+      );
+    }
   }
 
   /** `introduced` and `values` with room for `introductions`. */
@@ -227,14 +260,15 @@ function scoreJobs(
   const bounds = shares === 2 ? [0, split, rowCount] : [0, rowCount];
   const stepWeights = stepWeightsOf(w);
   const { memory } = candidates.pairs;
+  buffers.placeShares(candidates.pairs, n, bounds);
+  // The kernel is given offsets into the memory: every array it reads or writes must be in that memory.
+  const kernelArrays: ArrayBufferView[] = [userA, userB, sharedPlaces, features, rowStart, buffers.matched];
+  for (const share of buffers.shares.slice(0, shares))
+    kernelArrays.push(share.pairKey, share.bucket, share.bucketEnd, share.best, share.level);
+  if (!kernelArrays.every((array) => memory.owns(array)))
+    throw new Error('re-score: an array the scoring kernel reads or writes is not in the pairs’ scoring memory');
   return bounds.slice(1).map((rowEnd, k) => {
     const rowFirst = bounds[k]!;
-    const share = buffers.shares[k]!;
-    share.ensure(rowStart[rowEnd]! - rowStart[rowFirst]!, n, memory);
-    // The kernel is given offsets into the memory: every array it reads or writes must be in that memory.
-    const kernelArrays = [userA, userB, sharedPlaces, features, rowStart, share.pairKey, share.best, share.level];
-    if (!kernelArrays.concat(share.bucketEnd).every((array) => memory.owns(array)))
-      throw new Error('re-score: an array the scoring kernel reads or writes is not in the pairs’ scoring memory');
     return {
       memory: memory.memory,
       userA,
@@ -298,7 +332,6 @@ class Greedy {
 function takeGrouped(jobs: ScoreJob[], buffers: AssignmentBuffers): Greedy {
   const n = jobs[0]!.users;
   const shares = buffers.shares.slice(0, jobs.length);
-  if (buffers.matched.length < n) buffers.matched = sharedUint8(n);
   const matched = buffers.matched;
   matched.fill(0, 0, n);
   let cut = COARSE;

@@ -12,7 +12,7 @@ import {
 } from './kernel';
 import type { MatchPool } from './pool';
 import { ScoreMemory } from './score-memory';
-import { COARSE } from './score-share';
+import { COARSE, ENTRY } from './score-share';
 import { type EngineTeam, startEngineTeam } from './team';
 
 export type { CandidatePairs };
@@ -245,14 +245,15 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
 }
 
 /**
- * Room for `count` candidate pairs in `rowCount` rows, in a scoring memory (score-memory.ts) sized for them and for the
- * re-score's shares' arrays (ScoredShare: a key per pair, a level and a best value per user). Shared: the feature
- * threads write the features, the re-score's helper thread reads them.
+ * Room for `count` candidate pairs in `rowCount` rows, in a scoring memory (score-memory.ts) sized for them and for
+ * what re-scoring them takes from it (AssignmentBuffers.placeShares: a key and room for an entry per pair, a mark per
+ * user; each share's level and best value per user and its bucket counts). Shared: the feature threads write the
+ * features, the re-score's helper thread reads them.
  */
 export function allocatePairs(count: number, rowCount: number): CandidatePairs {
   const pairBytes = count * (4 + 4 + 4 + FEATURE_COUNT * 2) + (rowCount + 1) * 4;
-  const shareBytes = count * 4 + 2 * (rowCount * (1 + 8) + (COARSE + 1) * 4) + 16 * 64;
-  const memory = new ScoreMemory(pairBytes + shareBytes);
+  const rescoreBytes = count * (4 + ENTRY * 4) + rowCount + 2 * (rowCount * (1 + 8) + (COARSE + 1) * 4) + 16 * 64;
+  const memory = new ScoreMemory(pairBytes + rescoreBytes);
   return {
     count,
     userA: memory.int32(count),

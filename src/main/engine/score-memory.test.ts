@@ -21,6 +21,7 @@ describe('ScoreMemory', () => {
     expect(big.every((x) => x === -1)).toBe(true);
     expect(values.every((x) => x === 0.5)).toBe(true);
     expect(memory.memory.buffer.byteLength).toBeGreaterThanOrEqual(big.byteOffset + big.byteLength);
+    expect(memory.owns(big.subarray(10, 20))).toBe(true);
     // One memory's arrays are not another's, nor are plain ones.
     expect(new ScoreMemory(64).owns(big)).toBe(false);
     expect(memory.owns(new Int32Array(4))).toBe(false);

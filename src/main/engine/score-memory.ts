@@ -7,16 +7,19 @@ import { SCORE_WASM } from './score-wasm';
  * SharedArrayBuffer, the worker threads share them as they shared the plain shared arrays before. Nothing is given
  * back: a memory lives as long as its candidate set (a run's, a what-if cache's).
  *
- * wasm32 addresses 4 GiB: the cache takes ~40 bytes a pair with its shares' arrays, so one holds ~100 M pairs (the
- * province's run caches 27.5 M); past that the build stops with an error that says so.
+ * wasm32 addresses 4 GiB: the cache takes 48 bytes a pair with what re-scoring takes, so one holds ~85 M pairs (the
+ * province's run caches 27.5 M; 1.3 GB); past that the build stops with an error that says so.
  */
 const PAGE = 65_536;
 const MAX_PAGES = 65_536;
 /** Every array starts on a cache line (the kernel's 16-byte loads never straddle one, the threads share no line). */
 const ALIGN = 64;
 
-/** Arrays made by a memory, and which (checked on the main thread before a kernel call: see owns). */
-const madeBy = new WeakMap<ArrayBufferView, WebAssembly.Memory>();
+/**
+ * The buffers of the arrays a memory made (the memory's buffer: a new object each time it grew), and whose: the main
+ * thread checks an array is the memory's before the kernel is given its offset (owns).
+ */
+const madeBy = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
 
 export class ScoreMemory {
   readonly memory: WebAssembly.Memory;
@@ -50,13 +53,16 @@ export class ScoreMemory {
     return this.made(new Float64Array(this.memory.buffer, at, length));
   }
 
-  /** Whether `array` was taken from this memory (so the kernel, given its offset, reads that array and no other). */
+  /**
+   * Whether `array` is in this memory (taken from it, or a part of one that was), so that the kernel, given its
+   * offset, reads that array and no other.
+   */
   owns(array: ArrayBufferView): boolean {
-    return madeBy.get(array) === this.memory;
+    return madeBy.get(array.buffer) === this.memory;
   }
 
   private made<T extends ArrayBufferView>(array: T): T {
-    madeBy.set(array, this.memory);
+    madeBy.set(array.buffer, this.memory);
     return array;
   }
 
@@ -122,6 +128,27 @@ export interface ScoreKernel {
     minScore: number,
     minShared: number,
     bests: number,
+  ): number;
+  groupBest(
+    pairKey: number,
+    userA: number,
+    userB: number,
+    counts: number,
+    bucket: number,
+    firstPair: number,
+    endPair: number,
+    cutKey: number,
+  ): void;
+  collectRest(
+    rowStart: number,
+    userA: number,
+    userB: number,
+    pairKey: number,
+    matched: number,
+    bucket: number,
+    rowFirst: number,
+    rowEnd: number,
+    cutKey: number,
   ): number;
 }
 

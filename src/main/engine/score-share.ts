@@ -114,22 +114,28 @@ export interface ScoreJob {
 export const GROUPED_SHARE = 8;
 
 /**
- * What scoring one share leaves, in shared memory (the helper thread writes it in place, so only the thread that
- * posts a job sizes it: `ensure` before, never during): each pair's key, the best qualifying entries grouped by
- * coarse bucket (stable: pair order inside a bucket), where each of those buckets ends, and each user's best value
- * in the share. What the kernel writes (keys, counts, bests, levels) is in the pairs' scoring memory.
+ * What scoring one share leaves, in the pairs' scoring memory (the helper thread writes it in place, so only the
+ * thread that posts a job places it: `place` before, never during): each pair's key, the best qualifying entries
+ * grouped by coarse bucket (stable: pair order inside a bucket), where each of those buckets ends, and each user's
+ * best value in the share.
  */
 export class ScoredShare {
-  /** The scoring memory the kernel's arrays below are in (null before the first `ensure`). */
+  /** The scoring memory the arrays below are in (null before the first `place`). */
   memory: WebAssembly.Memory | null = null;
   /**
    * After scoring: bucketEnd[c] = where bucket c ends in `bucket` (in entries), for the grouped buckets c < cut
    * (figures[1]); bucket c starts where c − 1 ends. The kernel counts the buckets into it first.
    */
   bucketEnd = sharedInt32(0);
-  /** Per pair of the share (pair order from its first): its quantised key, or −1 when it does not qualify. */
+  /**
+   * Per pair of the share (pair order from its first): its quantised key, or −1 when it does not qualify. The share's
+   * part of the buffers' keys (AssignmentBuffers), so one memory serves one share or two.
+   */
   pairKey = sharedInt32(0);
-  /** The grouped entries (buckets before the cut), ENTRY ints each: pair, its two users, fine key. */
+  /**
+   * The grouped entries (buckets before the cut), ENTRY ints each: pair, its two users, fine key; later the rest's
+   * survivors (collectRest). The share's part of the buffers' entries: room for an entry per pair of the share.
+   */
   bucket = sharedInt32(0);
   best = sharedFloat64(0);
   /**
@@ -143,20 +149,21 @@ export class ScoredShare {
    * [2] the rest's survivors (collectRest).
    */
   figures = sharedInt32(3);
-  ensure(pairs: number, users: number, memory: ScoreMemory): void {
+
+  /**
+   * The share's keys and entries (parts of the buffers', in `memory`), and its own arrays for `users` users, taken
+   * from `memory` the first time (again only when they are too small).
+   */
+  place(memory: ScoreMemory, pairKey: Int32Array, bucket: Int32Array, users: number): void {
     const fresh = this.memory !== memory.memory;
-    if (fresh) {
-      this.memory = memory.memory;
-      this.bucketEnd = memory.int32(COARSE + 1);
-    }
-    if (fresh || this.pairKey.length < pairs) {
-      this.pairKey = memory.int32(pairs);
-      if (this.bucket.length < pairs * ENTRY) this.bucket = sharedInt32(pairs * ENTRY);
-    }
+    this.memory = memory.memory;
+    if (fresh) this.bucketEnd = memory.int32(COARSE + 1);
     if (fresh || this.best.length < users) {
       this.best = memory.float64(users);
       this.level = memory.uint8(users);
     }
+    this.pairKey = pairKey;
+    this.bucket = bucket;
   }
 }
 
@@ -169,7 +176,12 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
   const endPair = job.rowStart[job.rowEnd]!;
   const { pairKey, best, level } = share;
   const eligible = job.eligible;
-  if (pairKey.length < endPair - firstPair || best.length < job.users || level.length < job.users)
+  if (
+    pairKey.length < endPair - firstPair ||
+    share.bucket.length < (endPair - firstPair) * ENTRY ||
+    best.length < job.users ||
+    level.length < job.users
+  )
     throw new Error('re-score: the share was not sized for its job');
   share.bucketEnd.fill(0);
   for (let u = 0; u < job.users; u++) {
@@ -185,8 +197,8 @@ export function scoreShare(job: ScoreJob, share: ScoredShare): void {
  * the coarse buckets; returns how many pairs qualify. When the job keeps bests, user b's best is read (at random: at
  * 400,000 users those reads were most of the pass) only when the pair's level reaches b's: a few times per user, as a
  * running maximum rises. The work is score.wat's (WebAssembly, for its SIMD: a pair's eight steps are one 128-bit
- * vector); it was this function's, in JavaScript, at about twice the time. Grouping is a function of its own: inside
- * one long function the loops were compiled on the stack as they ran, and how well depended on the process.
+ * vector); in JavaScript it took about twice the time (13-18 ns a pair at 400,000 users), and how well V8 compiled
+ * the loop depended on the process.
  */
 function scoreRows(job: ScoreJob, share: ScoredShare): number {
   const [w0, w1, w2, w3, w4, w5, w6, w7] = job.stepWeights;
@@ -220,28 +232,27 @@ function scoreRows(job: ScoreJob, share: ScoredShare): number {
  * 2. Groups the best buckets by coarse bucket, stable (pair order kept inside a bucket): those up to the first that
  * brings the grouped entries to GROUPED_SHARE's share. A share without entries has every bucket grouped (all empty):
  * the greedy stops at the earlier cut of the shares, so a cut of 0 here would send every entry of the other share to
- * the rest.
+ * the rest. The scatter is the kernel's (score.wat groupBest).
  */
 function groupBest(job: ScoreJob, share: ScoredShare, entries: number): void {
-  const { userA, userB, rowStart } = job;
-  const firstPair = rowStart[job.rowFirst]!;
-  const endPair = rowStart[job.rowEnd]!;
-  const { pairKey, bucket, figures } = share;
+  const firstPair = job.rowStart[job.rowFirst]!;
+  const endPair = job.rowStart[job.rowEnd]!;
+  const { figures } = share;
   const counts = share.bucketEnd;
   for (let c = 0; c < COARSE; c++) counts[c + 1]! += counts[c]!;
   const grouped = Math.ceil(entries / GROUPED_SHARE);
   let cut = entries === 0 ? COARSE : 0;
   while (cut < COARSE && counts[cut]! < grouped) cut++;
-  const cutKey = cut << FINE_BITS;
-  for (let i = firstPair; i < endPair; i++) {
-    const key = pairKey[i - firstPair]!;
-    if (key < 0 || key >= cutKey) continue;
-    const at = counts[key >> FINE_BITS]!++ * ENTRY;
-    bucket[at] = i;
-    bucket[at + 1] = userA[i]!;
-    bucket[at + 2] = userB[i]!;
-    bucket[at + 3] = key & (FINE - 1);
-  }
+  scoreKernel(job.memory).groupBest(
+    share.pairKey.byteOffset,
+    job.userA.byteOffset,
+    job.userB.byteOffset,
+    counts.byteOffset,
+    share.bucket.byteOffset,
+    firstPair,
+    endPair,
+    cut << FINE_BITS,
+  );
   // counts[c] is now the end of bucket c (= the start of bucket c + 1), for c < cut.
   figures[0] = entries;
   figures[1] = cut;
@@ -251,33 +262,21 @@ function groupBest(job: ScoreJob, share: ScoredShare, entries: number): void {
  * After the greedy has taken every share's grouped buckets (the keys before `cutKey`): the share's entries at or
  * past `cutKey` whose users are both still free (`matched` 0), in pair order, written over `bucket` (its grouped
  * entries are taken by then) as ENTRY ints each — pair, its two users, its whole key; figures[2] = how many. A row
- * whose user a is already introduced is skipped whole. `matched` is in shared memory: the helper thread collects
- * its share meanwhile.
+ * whose user a is already introduced is skipped whole. The kernel's (score.wat collectRest); `matched` is in the
+ * scoring memory (AssignmentBuffers), which the helper thread reads as it collects its share meanwhile.
  */
 export function collectRest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): void {
-  const { userA, userB, rowStart } = job;
-  const firstPair = rowStart[job.rowFirst]!;
-  const { pairKey, bucket } = share;
-  let e = 0;
-  for (let r = job.rowFirst; r < job.rowEnd; r++) {
-    const first = rowStart[r]!;
-    const end = rowStart[r + 1]!;
-    if (first === end) continue;
-    const u = userA[first]!;
-    if (matched[u] === 1) continue;
-    for (let i = first; i < end; i++) {
-      const key = pairKey[i - firstPair]!;
-      if (key < cutKey) continue;
-      const v = userB[i]!;
-      if (matched[v] === 1) continue;
-      bucket[e] = i;
-      bucket[e + 1] = u;
-      bucket[e + 2] = v;
-      bucket[e + 3] = key;
-      e += ENTRY;
-    }
-  }
-  share.figures[2] = e / ENTRY;
+  share.figures[2] = scoreKernel(job.memory).collectRest(
+    job.rowStart.byteOffset,
+    job.userA.byteOffset,
+    job.userB.byteOffset,
+    share.pairKey.byteOffset,
+    matched.byteOffset,
+    share.bucket.byteOffset,
+    job.rowFirst,
+    job.rowEnd,
+    cutKey,
+  );
 }
 
 /**
