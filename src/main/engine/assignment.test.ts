@@ -14,7 +14,7 @@ function referenceAssign(
   c: CandidateSet,
   eligible: Uint8Array,
   rules: RuleSet,
-): { pairs: string[]; entries: number; upperBound: number } {
+): { pairs: string[]; entries: number; upperBound: number; best: Map<number, number> } {
   const w = normalisedWeights(rules);
   const step = Array.from(w, (x) => (x * 100) / FEATURE_SCALE);
   const entries: { pair: number; key: number; value: number }[] = [];
@@ -47,7 +47,7 @@ function referenceAssign(
   // Summed in user order, as the engine sums: another order may round differently in the last place.
   let upper = 0;
   for (const [, s] of [...best.entries()].sort((x, y) => x[0] - y[0])) upper += s;
-  return { pairs, entries: entries.length, upperBound: Math.round((upper / 2) * 100) / 100 };
+  return { pairs, entries: entries.length, upperBound: Math.round((upper / 2) * 100) / 100, best };
 }
 
 /**
@@ -141,6 +141,12 @@ describe('scoreAndAssign', () => {
         for (const shares of [1, 2] as const) {
           const got = scoreAndAssign(c, eligible, rules, buffers, shares);
           const where = `rules ${i}, ${shares} share(s)`;
+          // Each user's best value as the kernel summed it, against the reference's sum, to the bit (the summary's
+          // upper bound is rounded): a kernel summing in another order than pairValue fails here.
+          const bests = Array.from({ length: 3000 }, (_, u) =>
+            Math.max(...buffers.shares.slice(0, shares).map((share) => share.best[u]!)),
+          );
+          expect(bests, where).toEqual(Array.from({ length: 3000 }, (_, u) => want.best.get(u) ?? -1));
           const mine = Array.from(
             got.userA,
             (u, k) => `${u}-${got.userB[k]}@${got.pair[k]}:${got.score[k]}:${introductionReasons(c, got, k).join('+')}`,

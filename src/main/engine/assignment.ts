@@ -10,6 +10,7 @@ import {
   FINE_BITS,
   ScoredShare,
   type ScoreJob,
+  type ShareArrays,
   collectRest,
   pairValues,
   scoreShare,
@@ -54,6 +55,41 @@ export interface Assignment {
 /** Below this many live entries a coarse bucket is insertion-sorted instead of counted (1024 counters cost more). */
 const SMALL_BUCKET = 48;
 
+/**
+ * What re-scoring a candidate set takes from its scoring memory: a key and room for an entry per pair (each share
+ * has its part of each: one share or two, the same arrays cut differently), the introduced users' marks, and each
+ * share's own arrays. Taken once per candidate set, however many AssignmentBuffers re-score it (the memory gives
+ * nothing back, so taking them per call would fill it); so two re-scores of one candidate set must not overlap —
+ * the cache's take turns (MatchingCache.rescore).
+ */
+interface RescoreArrays {
+  keys: Int32Array;
+  entries: Int32Array;
+  matched: Uint8Array;
+  shares: ShareArrays[];
+}
+const rescoreArrays = new WeakMap<CandidatePairs['memory'], RescoreArrays>();
+
+function rescoreArraysOf(pairs: CandidatePairs, users: number): RescoreArrays {
+  const { memory, count } = pairs;
+  let arrays = rescoreArrays.get(memory);
+  // The pool's users and the pairs are fixed for a candidate set: these sizes never change for one memory.
+  if (!arrays || arrays.keys.length < count || arrays.matched.length < users) {
+    arrays = {
+      keys: memory.int32(count),
+      entries: memory.int32(count * ENTRY),
+      matched: memory.uint8(users),
+      shares: [0, 1].map(() => ({
+        bucketEnd: memory.int32(COARSE + 1),
+        best: memory.float64(users),
+        level: memory.uint8(users),
+      })),
+    };
+    rescoreArrays.set(memory, arrays);
+  }
+  return arrays;
+}
+
 /** Reusable buffers so re-scoring the whole population allocates nothing large per call. */
 export class AssignmentBuffers {
   readonly shares = [new ScoredShare(), new ScoredShare()];
@@ -68,10 +104,6 @@ export class AssignmentBuffers {
    * thread its share's, meanwhile).
    */
   matched = sharedUint8(0);
-  /** The scoring memory the shares' keys and entries are in, and those (each share has its part of each). */
-  private memory: WebAssembly.Memory | null = null;
-  private keys = sharedInt32(0);
-  private entries = sharedInt32(0);
   /** The shares' survivors past the cut (collectRest), grouped by coarse bucket. */
   rest = new Int32Array(0);
   restEnd = new Int32Array(COARSE + 1);
@@ -94,27 +126,20 @@ export class AssignmentBuffers {
   }
 
   /**
-   * The shares placed on rows [0, split) and [split, end) of `pairs` (or all of them, with one share): keys, entries
-   * and the introduced users' marks in the pairs' scoring memory, for `users` users. Taken from the memory once (again
-   * only when they are too small): one share or two, they are the same arrays cut differently.
+   * The shares placed on rows [0, split) and [split, end) of `pairs` (or all of them, with one share), over the
+   * candidate set's re-score arrays (rescoreArraysOf), for `users` users.
    */
   placeShares(pairs: CandidatePairs, users: number, bounds: number[]): void {
-    const { memory, rowStart } = pairs;
-    const fresh = this.memory !== memory.memory;
-    this.memory = memory.memory;
-    if (fresh || this.keys.length < pairs.count) {
-      this.keys = memory.int32(pairs.count);
-      this.entries = memory.int32(pairs.count * ENTRY);
-    }
-    if (fresh || this.matched.length < users) this.matched = memory.uint8(users);
+    const arrays = rescoreArraysOf(pairs, users);
+    this.matched = arrays.matched;
     for (let k = 0; k + 1 < bounds.length; k++) {
-      const first = rowStart[bounds[k]!]!;
-      const end = rowStart[bounds[k + 1]!]!;
+      const first = pairs.rowStart[bounds[k]!]!;
+      const end = pairs.rowStart[bounds[k + 1]!]!;
       this.shares[k]!.place(
-        memory,
-        this.keys.subarray(first, end),
-        this.entries.subarray(first * ENTRY, end * ENTRY),
-        users,
+        pairs.memory.memory,
+        arrays.keys.subarray(first, end),
+        arrays.entries.subarray(first * ENTRY, end * ENTRY),
+        arrays.shares[k]!,
       );
     }
   }
@@ -193,6 +218,12 @@ export async function scoreAndAssignWith(
 }
 
 /**
+ * The helper thread failed (it stopped, or its part threw), not the re-score: the caller may go on without it
+ * (MatchingCache does, on one thread). Any other error is the re-score's own, the same on one thread.
+ */
+export class HelperFailure extends Error {}
+
+/**
  * Runs `mine` here while the helper does its part. Whatever `mine` throws, the helper is done with the buffers
  * before it is rethrown — this thread's error, not the helper's, when both fail.
  */
@@ -203,7 +234,9 @@ async function withHelper(theirs: Promise<void>, mine: () => void): Promise<void
     await theirs.catch(() => undefined);
     throw error;
   }
-  await theirs;
+  await theirs.catch((error: unknown) => {
+    throw new HelperFailure(error instanceof Error ? error.message : String(error), { cause: error });
+  });
 }
 
 export function scoreAndAssign(

@@ -4,6 +4,7 @@ import type { ProgressSink } from '../../shared/progress';
 import {
   AssignmentBuffers,
   type Assignment,
+  HelperFailure,
   scoreAndAssign,
   scoreAndAssignWith,
   type ScoreOptions,
@@ -180,6 +181,8 @@ export class MatchingCache {
       try {
         return await scoreAndAssignWith(this.candidates, eligible, ruleSet, this.buffers, helper, options);
       } catch (error) {
+        // The re-score's own error fails it (on one thread it would fail the same way).
+        if (!(error instanceof HelperFailure)) throw error;
         // The helper failed or stopped (it no longer writes the buffers either way): this cache goes on on one
         // thread — slower, the same result — rather than failing every what-if from now on.
         this.helperFailure = error instanceof Error ? error.message : String(error);

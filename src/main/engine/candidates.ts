@@ -246,7 +246,7 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
 
 /**
  * Room for `count` candidate pairs in `rowCount` rows, in a scoring memory (score-memory.ts) sized for them and for
- * what re-scoring them takes from it (AssignmentBuffers.placeShares: a key and room for an entry per pair, a mark per
+ * what re-scoring them takes from it (assignment.ts rescoreArraysOf: a key and room for an entry per pair, a mark per
  * user; each share's level and best value per user and its bucket counts). Shared: the feature threads write the
  * features, the re-score's helper thread reads them.
  */

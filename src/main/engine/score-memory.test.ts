@@ -30,7 +30,7 @@ describe('ScoreMemory', () => {
   it('says what it needs when it cannot grow that far, and refuses more than 32-bit addresses reach', () => {
     // Sized for 64 KiB, it may grow by a quarter (and 16 pages) in place, not to 4 MiB.
     const memory = new ScoreMemory(65_536);
-    expect(() => memory.int32(1 << 20)).toThrow(/needs 4\.0 MiB of scoring memory; it was sized for 0\.1 MiB.*topK/);
+    expect(() => memory.int32(1 << 20)).toThrow(/needs 4\.0 MiB of scoring memory; it was made for 0\.1 MiB.*topK/);
     expect(() => new ScoreMemory(5 * 2 ** 30)).toThrow(/5\.00 GiB.*4\.00 GiB.*topK/);
   });
 });

@@ -12,7 +12,7 @@ import { SCORE_WASM } from './score-wasm';
  */
 const PAGE = 65_536;
 const MAX_PAGES = 65_536;
-/** Every array starts on a cache line (the kernel's 16-byte loads never straddle one, the threads share no line). */
+/** Every array starts on a cache line (the kernel's 16-byte loads of features never straddle one). */
 const ALIGN = 64;
 
 /**
@@ -25,15 +25,18 @@ export class ScoreMemory {
   readonly memory: WebAssembly.Memory;
   /** Bytes taken so far. */
   private used = 0;
+  /** What the memory was made for (the caller's estimate, in whole pages). */
+  private readonly madeFor: number;
 
   /**
-   * `bytes`: what the caller expects to take; the memory can grow past it by a quarter (a one-thread re-score's larger
-   * share, after the helper thread failed) before it has to move (it cannot: a shared memory grows in place).
+   * `bytes`: what the caller expects to take. A shared memory grows in place only, up to the maximum it was made with:
+   * a quarter more, for an estimate that fell short.
    */
   constructor(bytes: number) {
     const pages = pagesFor(bytes);
     const maximum = Math.min(MAX_PAGES, pages + (pages >> 2) + 16);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum, shared: true });
+    this.madeFor = pages * PAGE;
   }
 
   int32(length: number): Int32Array {
@@ -77,9 +80,9 @@ export class ScoreMemory {
         this.memory.grow(pages - have / PAGE);
       } catch {
         throw new Error(
-          `the matching cache needs ${gib(end)} of scoring memory; it was sized for ${gib(have)} and can hold ` +
-            `${gib(MAX_PAGES * PAGE)} at most (WebAssembly's 32-bit addresses): fewer candidates per user (topK) or ` +
-            `a smaller pool (docs/SCALING.md: split by city)`,
+          `the matching cache needs ${gib(end)} of scoring memory; it was made for ${gib(this.madeFor)} and can ` +
+            `grow by a quarter, to ${gib(MAX_PAGES * PAGE)} at most (WebAssembly's 32-bit addresses): fewer ` +
+            `candidates per user (topK) or a smaller pool (docs/SCALING.md: split by city)`,
         );
       }
     }

@@ -1,5 +1,5 @@
 import { FEATURE_NAMES } from '../../shared/domain/features';
-import { scoreKernel, type ScoreMemory } from './score-memory';
+import { scoreKernel } from './score-memory';
 import { sharedFloat64, sharedInt32, sharedUint8 } from './shared-arrays';
 
 /**
@@ -35,7 +35,7 @@ export function toFeatureStep(x: number): number {
 
 /**
  * What one step of each feature adds to a 0–100 value: the normalised weights × 100 / FEATURE_SCALE. Every value is
- * the sum of these times the steps, in feature order, left to right (scoreRows, pairValue).
+ * the sum of these times the steps, in the order pairValue writes out (the scoring kernel's two vector lanes).
  */
 export function stepWeightsOf(normalisedWeights: Float64Array): Float64Array {
   return normalisedWeights.map((x) => (x * 100) / FEATURE_SCALE);
@@ -129,12 +129,12 @@ export class ScoredShare {
   bucketEnd = sharedInt32(0);
   /**
    * Per pair of the share (pair order from its first): its quantised key, or −1 when it does not qualify. The share's
-   * part of the buffers' keys (AssignmentBuffers), so one memory serves one share or two.
+   * part of the candidate set's keys (assignment.ts rescoreArraysOf), so one share or two use the same arrays.
    */
   pairKey = sharedInt32(0);
   /**
    * The grouped entries (buckets before the cut), ENTRY ints each: pair, its two users, fine key; later the rest's
-   * survivors (collectRest). The share's part of the buffers' entries: room for an entry per pair of the share.
+   * survivors (collectRest). The share's part of the candidate set's entries: room for an entry per pair of it.
    */
   bucket = sharedInt32(0);
   best = sharedFloat64(0);
@@ -150,21 +150,22 @@ export class ScoredShare {
    */
   figures = sharedInt32(3);
 
-  /**
-   * The share's keys and entries (parts of the buffers', in `memory`), and its own arrays for `users` users, taken
-   * from `memory` the first time (again only when they are too small).
-   */
-  place(memory: ScoreMemory, pairKey: Int32Array, bucket: Int32Array, users: number): void {
-    const fresh = this.memory !== memory.memory;
-    this.memory = memory.memory;
-    if (fresh) this.bucketEnd = memory.int32(COARSE + 1);
-    if (fresh || this.best.length < users) {
-      this.best = memory.float64(users);
-      this.level = memory.uint8(users);
-    }
+  /** Places the share on its keys and entries (its parts of the candidate set's) and its own arrays. */
+  place(memory: WebAssembly.Memory, pairKey: Int32Array, bucket: Int32Array, own: ShareArrays): void {
+    this.memory = memory;
     this.pairKey = pairKey;
     this.bucket = bucket;
+    this.bucketEnd = own.bucketEnd;
+    this.best = own.best;
+    this.level = own.level;
   }
+}
+
+/** A share's own arrays in the scoring memory (ScoredShare's bucketEnd, best and level). */
+export interface ShareArrays {
+  bucketEnd: Int32Array;
+  best: Float64Array;
+  level: Uint8Array;
 }
 
 /**
@@ -263,7 +264,7 @@ function groupBest(job: ScoreJob, share: ScoredShare, entries: number): void {
  * past `cutKey` whose users are both still free (`matched` 0), in pair order, written over `bucket` (its grouped
  * entries are taken by then) as ENTRY ints each — pair, its two users, its whole key; figures[2] = how many. A row
  * whose user a is already introduced is skipped whole. The kernel's (score.wat collectRest); `matched` is in the
- * scoring memory (AssignmentBuffers), which the helper thread reads as it collects its share meanwhile.
+ * scoring memory (AssignmentBuffers.matched), which the helper thread reads as it collects its share meanwhile.
  */
 export function collectRest(job: ScoreJob, share: ScoredShare, cutKey: number, matched: Uint8Array): void {
   share.figures[2] = scoreKernel(job.memory).collectRest(

@@ -1,7 +1,7 @@
-;; The re-score's scoring pass (score-share.ts scoreRows) in WebAssembly, for its 128-bit SIMD: a pair's eight
-;; features are 16 bytes, one vector, and its weighted sum four two-lane multiplies. In JavaScript the pass cost
-;; 13-18 ns a pair at 400,000 users (10.7 M pairs, the what-if's largest part) and V8 would not go below ~12 for the
-;; loop stripped down; here ~2x faster on the same data.
+;; The re-score's passes over every cached pair (score-share.ts: scoreRows, groupBest, collectRest) in WebAssembly,
+;; for its 128-bit SIMD: a pair's eight features are 16 bytes, one vector, and its weighted sum four two-lane
+;; multiplies. In JavaScript the scoring pass cost 13-18 ns a pair at 400,000 users (10.7 M pairs, the what-if's
+;; largest part) and V8 would not go below ~12 for the loop stripped down; here 9 (57 ms for 6.1 M pairs).
 ;;
 ;; Source of score-wasm.ts: `npm run build:wasm` (scripts/build-wasm.mjs) compiles it, and a test fails when the two
 ;; differ. Every pointer is a byte offset into the memory the arrays were allocated in (score-memory.ts).
