@@ -136,7 +136,6 @@ export class AssignmentBuffers {
       const first = pairs.rowStart[bounds[k]!]!;
       const end = pairs.rowStart[bounds[k + 1]!]!;
       this.shares[k]!.place(
-        pairs.memory.memory,
         arrays.keys.subarray(first, end),
         arrays.entries.subarray(first * ENTRY, end * ENTRY),
         arrays.shares[k]!,

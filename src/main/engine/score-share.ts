@@ -120,8 +120,6 @@ export const GROUPED_SHARE = 8;
  * best value in the share.
  */
 export class ScoredShare {
-  /** The scoring memory the arrays below are in (null before the first `place`). */
-  memory: WebAssembly.Memory | null = null;
   /**
    * After scoring: bucketEnd[c] = where bucket c ends in `bucket` (in entries), for the grouped buckets c < cut
    * (figures[1]); bucket c starts where c − 1 ends. The kernel counts the buckets into it first.
@@ -151,8 +149,7 @@ export class ScoredShare {
   figures = sharedInt32(3);
 
   /** Places the share on its keys and entries (its parts of the candidate set's) and its own arrays. */
-  place(memory: WebAssembly.Memory, pairKey: Int32Array, bucket: Int32Array, own: ShareArrays): void {
-    this.memory = memory;
+  place(pairKey: Int32Array, bucket: Int32Array, own: ShareArrays): void {
     this.pairKey = pairKey;
     this.bucket = bucket;
     this.bucketEnd = own.bucketEnd;
