@@ -70,11 +70,21 @@ interface RescoreArrays {
 }
 const rescoreArrays = new WeakMap<CandidatePairs['memory'], RescoreArrays>();
 
+/** The bytes rescoreArraysOf takes for `pairs` pairs and `users` users (with each array's start on a cache line). */
+export function rescoreBytes(pairs: number, users: number): number {
+  const arrays = 3 + 2 * 3;
+  return pairs * (4 + ENTRY * 4) + users + 2 * (users * (8 + 1) + (COARSE + 1) * 4) + arrays * 64;
+}
+
 function rescoreArraysOf(pairs: CandidatePairs, users: number): RescoreArrays {
   const { memory, count } = pairs;
   let arrays = rescoreArrays.get(memory);
   // The pool's users and the pairs are fixed for a candidate set: these sizes never change for one memory.
   if (!arrays || arrays.keys.length < count || arrays.matched.length < users) {
+    // The kernel is given offsets into the memory: the pairs' arrays must be in it (the ones below are).
+    const { userA, userB, sharedPlaces, features, rowStart } = pairs;
+    if (![userA, userB, sharedPlaces, features, rowStart].every((array) => memory.owns(array)))
+      throw new Error('re-score: the candidate pairs are not in their scoring memory (candidates.ts allocatePairs)');
     arrays = {
       keys: memory.int32(count),
       entries: memory.int32(count * ENTRY),
@@ -293,12 +303,6 @@ function scoreJobs(
   const stepWeights = stepWeightsOf(w);
   const { memory } = candidates.pairs;
   buffers.placeShares(candidates.pairs, n, bounds);
-  // The kernel is given offsets into the memory: every array it reads or writes must be in that memory.
-  const kernelArrays: ArrayBufferView[] = [userA, userB, sharedPlaces, features, rowStart, buffers.matched];
-  for (const share of buffers.shares.slice(0, shares))
-    kernelArrays.push(share.pairKey, share.bucket, share.bucketEnd, share.best, share.level);
-  if (!kernelArrays.every((array) => memory.owns(array)))
-    throw new Error('re-score: an array the scoring kernel reads or writes is not in the pairs’ scoring memory');
   return bounds.slice(1).map((rowEnd, k) => {
     const rowFirst = bounds[k]!;
     return {

@@ -12,7 +12,7 @@ import {
 } from './kernel';
 import type { MatchPool } from './pool';
 import { ScoreMemory } from './score-memory';
-import { COARSE, ENTRY } from './score-share';
+import { rescoreBytes } from './assignment';
 import { type EngineTeam, startEngineTeam } from './team';
 
 export type { CandidatePairs };
@@ -251,9 +251,9 @@ export function compactPairs(out: KernelOutput, topK: number, primaryOnly: boole
  * features, the re-score's helper thread reads them.
  */
 export function allocatePairs(count: number, rowCount: number): CandidatePairs {
-  const pairBytes = count * (4 + 4 + 4 + FEATURE_COUNT * 2) + (rowCount + 1) * 4;
-  const rescoreBytes = count * (4 + ENTRY * 4) + rowCount + 2 * (rowCount * (1 + 8) + (COARSE + 1) * 4) + 16 * 64;
-  const memory = new ScoreMemory(pairBytes + rescoreBytes);
+  const pairBytes = count * (4 + 4 + 4 + FEATURE_COUNT * 2) + (rowCount + 1) * 4 + 5 * 64;
+  // Users of the re-score are the rows (the pool's users: assignment.ts scoreJobs).
+  const memory = new ScoreMemory(pairBytes + rescoreBytes(count, rowCount));
   return {
     count,
     userA: memory.int32(count),

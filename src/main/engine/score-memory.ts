@@ -14,6 +14,8 @@ const PAGE = 65_536;
 const MAX_PAGES = 65_536;
 /** Every array starts on a cache line (the kernel's 16-byte loads of features never straddle one). */
 const ALIGN = 64;
+/** What to do when a cache will not fit (said by both errors below). */
+const WHEN_TOO_LARGE = 'fewer candidates per user (topK) or a smaller pool (docs/SCALING.md: split by city)';
 
 /**
  * The buffers of the arrays a memory made (the memory's buffer: a new object each time it grew), and whose: the main
@@ -81,8 +83,7 @@ export class ScoreMemory {
       } catch {
         throw new Error(
           `the matching cache needs ${gib(end)} of scoring memory; it was made for ${gib(this.madeFor)} and can ` +
-            `grow by a quarter, to ${gib(MAX_PAGES * PAGE)} at most (WebAssembly's 32-bit addresses): fewer ` +
-            `candidates per user (topK) or a smaller pool (docs/SCALING.md: split by city)`,
+            `grow by a quarter, to ${gib(MAX_PAGES * PAGE)} at most (WebAssembly's 32-bit addresses): ${WHEN_TOO_LARGE}`,
         );
       }
     }
@@ -96,8 +97,7 @@ function pagesFor(bytes: number): number {
   if (pages > MAX_PAGES)
     throw new Error(
       `the matching cache needs ${gib(bytes)} of scoring memory, more than the ${gib(MAX_PAGES * PAGE)} ` +
-        `WebAssembly's 32-bit addresses reach: fewer candidates per user (topK) or a smaller pool (docs/SCALING.md: ` +
-        `split by city)`,
+        `WebAssembly's 32-bit addresses reach: ${WHEN_TOO_LARGE}`,
     );
   return pages;
 }
